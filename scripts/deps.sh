@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what fangkong needs and is missing: Debian packages (apt) and the web
+# console's npm packages (pinned by web/package-lock.json). Safe to run again: it only
+# acts on what is missing. Used by `make run` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# build and run: compiler, build system, libraries; tests: cmocka, chromium;
+# benchmarks (bench/run.sh) also want wrk and nginx-light, installed there.
+pkgs=(build-essential pkg-config meson ninja-build
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libcsv-dev
+      libcmocka-dev nodejs chromium curl)
+[ "${1:-}" = "--bench" ] && pkgs+=(wrk nginx-light)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# npm comes with nodesource's nodejs; Debian's nodejs needs the npm package beside it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci when node_modules is missing or older than the lock file.
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "deps: npm ci (web/)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi

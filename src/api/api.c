@@ -1,0 +1,291 @@
+/* api — the route table and the common checks, in the order a request meets them:
+ * route → session → password state → CSRF → permission → content type → body → handler.
+ * Out-of-scope objects are answered by the handlers as not found. */
+#include "api/api.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "domain/phone.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+#define P(x) PERM_##x
+const struct route api_routes[] = {
+	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, 0},
+	{HTTP_GET, "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC, 0},
+	{HTTP_POST, "/api/v1/login", api_login, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF, 0},
+	{HTTP_POST, "/api/v1/logout", api_logout, ROUTE_PW_STATE, 0},
+	{HTTP_GET, "/api/v1/me", api_me, ROUTE_PW_STATE, 0},
+	{HTTP_POST, "/api/v1/me/password", api_password, ROUTE_JSON | ROUTE_PW_STATE, 0},
+	{HTTP_GET, "/api/v1/areas", api_area_list, 0, P(AREA_READ)},
+	{HTTP_POST, "/api/v1/areas", api_area_create, ROUTE_JSON, P(AREA_WRITE)},
+	{HTTP_GET, "/api/v1/areas/{code}", api_area_get, 0, P(AREA_READ)},
+	{HTTP_PATCH, "/api/v1/areas/{code}", api_area_update, ROUTE_JSON, P(AREA_WRITE)},
+	{HTTP_GET, "/api/v1/users", api_user_list, 0, P(USER_READ)},
+	{HTTP_POST, "/api/v1/users", api_user_create, ROUTE_JSON, P(USER_WRITE)},
+	{HTTP_GET, "/api/v1/users/{id}", api_user_get, 0, P(USER_READ)},
+	{HTTP_PATCH, "/api/v1/users/{id}", api_user_update, ROUTE_JSON, P(USER_WRITE)},
+	{HTTP_POST, "/api/v1/users/{id}/reset-password", api_user_reset, 0, P(USER_WRITE)},
+	{HTTP_GET, "/api/v1/audit", api_audit_list, 0, P(AUDIT_READ)},
+};
+#undef P
+const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
+
+static bool is_api_path(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strcmp(path, "/healthz");
+}
+
+const char *api_log_path(struct req *r)
+{
+	return is_api_path(r->path) ? "(no route)" : "(static)";
+}
+
+struct audit_entry api_audit(struct req *r, const char *action)
+{
+	return (struct audit_entry){
+		.user_id = r->authed ? r->sess.user_id : NULL,
+		.username = r->authed ? r->sess.username : NULL,
+		.ip = r->ip,
+		.request_id = r->id,
+		.action = action,
+		.area = r->authed ? r->sess.area : NULL,
+		.result = "ok",
+	};
+}
+
+void api_deny(struct req *r, enum err e, const char *object_type, const char *object_id)
+{
+	struct audit_entry ae = api_audit(r, "denied");
+
+	ae.result = err_info(e)->code;
+	ae.object_type = object_type ? object_type : r->match.route ? r->match.route->pattern : r->path;
+	ae.object_id = object_id;
+	store_audit_append(r->srv->store, &ae, false);
+	reply_error(r, e, NULL);
+}
+
+bool api_bad_field(struct req *r, enum json_field jf, const char *field)
+{
+	switch (jf) {
+	case JSON_FIELD_OK:
+	case JSON_FIELD_ABSENT:
+		return false;
+	case JSON_FIELD_MISSING:
+		reply_error(r, ERR_FIELD_REQUIRED, field);
+		return true;
+	case JSON_FIELD_TOO_LONG:
+		reply_error(r, ERR_FIELD_TOO_LONG, field);
+		return true;
+	case JSON_FIELD_TYPE:
+	default:
+		reply_error(r, ERR_FIELD_TYPE, field);
+		return true;
+	}
+}
+
+bool api_unknown_fields(struct req *r, const char *const *allowed)
+{
+	const char *k = json_unknown_key(r->json, allowed);
+
+	if (k)
+		reply_error(r, ERR_FIELD_UNKNOWN, arena_strdup(r->a, k));
+	return k != NULL;
+}
+
+void api_store_error(struct req *r, enum store_status st, enum err not_found)
+{
+	switch (st) {
+	case STORE_NOT_FOUND:
+		reply_error(r, not_found, NULL);
+		break;
+	case STORE_CONFLICT_IDEM:
+		reply_error(r, ERR_IDEMPOTENCY_CONFLICT, "uuid");
+		break;
+	case STORE_BUSY:
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		break;
+	default:
+		log_error("store: %s for request %s", store_status_name(st), r->id);
+		reply_error(r, ERR_INTERNAL, NULL);
+	}
+}
+
+bool api_in_scope(struct req *r, const char *code)
+{
+	return r->authed && area_code_in_scope(r->sess.area, code);
+}
+
+bool api_idem(struct req *r, struct store_idem *idem, char hash[65])
+{
+	const char *uuid;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *canon;
+
+	if (api_bad_field(r, json_get_str(r->json, "uuid", 36, true, &uuid), "uuid"))
+		return false;
+	if (!uuid_valid(uuid)) {
+		reply_error(r, ERR_UUID_INVALID, "uuid");
+		return false;
+	}
+	canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!canon)
+		fk_oom();
+	crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+	free(canon);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	idem->uuid = arena_strdup(r->a, uuid);
+	for (char *p = (char *)idem->uuid; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	idem->body_hash = hash;
+	idem->user_id = r->sess.user_id;
+	return true;
+}
+
+bool api_query_int(struct req *r, const char *name, int min, int max, int def, int *out)
+{
+	const char *v = req_query(r, name);
+	char *end;
+	long n;
+
+	*out = def;
+	if (!v || !*v)
+		return true;
+	n = strtol(v, &end, 10);
+	if (*end || n < min || n > max) {
+		reply_error(r, ERR_QUERY_INVALID, name);
+		return false;
+	}
+	*out = (int)n;
+	return true;
+}
+
+bool api_phone_field(struct req *r, const char *field, const char **out)
+{
+	const char *v;
+	char *norm;
+
+	*out = NULL;
+	if (api_bad_field(r, json_get_str(r->json, field, 64, false, &v), field))
+		return false;
+	if (!v)
+		return true;
+	if (!*v) {
+		*out = "";
+		return true;
+	}
+	norm = arena_alloc(r->a, PHONE_LEN + 1);
+	if (!phone_normalize(v, norm)) {
+		reply_error(r, ERR_PHONE_INVALID, field);
+		return false;
+	}
+	*out = norm;
+	return true;
+}
+
+/* ---- the common checks ---- */
+
+static bool authenticate(struct req *r)
+{
+	r->token = req_cookie(r, "fk_session");
+	r->authed = r->token && sessions_get(r->srv->sessions, r->token, time_now(), &r->sess);
+	return r->authed;
+}
+
+static bool csrf_ok(struct req *r)
+{
+	const char *t = req_header(r, "X-CSRF-Token");
+	return t && strlen(t) == SESSION_TOKEN_LEN &&
+	       sodium_memcmp(t, r->sess.csrf, SESSION_TOKEN_LEN) == 0;
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	return strncasecmp(ct, "application/json", 16) == 0 &&
+	       (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
+/* Content type and body checks; false when a reply was sent. */
+static bool read_body(struct req *r, unsigned flags)
+{
+	json_error_t jerr;
+
+	if (r->body.len == 0 && !(flags & ROUTE_JSON))
+		return true;
+	if (!is_json_type(req_header(r, "Content-Type"))) {
+		reply_error(r, ERR_UNSUPPORTED_MEDIA, NULL);
+		return false;
+	}
+	if (r->body.len == 0) {
+		reply_error(r, ERR_JSON_INVALID, NULL);
+		return false;
+	}
+	r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!r->json) {
+		reply_error(r, ERR_JSON_INVALID, NULL);
+		return false;
+	}
+	if (!json_is_object(r->json)) {
+		reply_error(r, ERR_JSON_NOT_OBJECT, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void run_route(struct req *r)
+{
+	const struct route *rt = r->match.route;
+
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		if (!authenticate(r)) {
+			reply_error(r, ERR_AUTH_REQUIRED, NULL);
+			return;
+		}
+		if (r->sess.must_change && !(rt->flags & ROUTE_PW_STATE)) {
+			reply_error(r, ERR_PASSWORD_MUST_CHANGE, NULL);
+			return;
+		}
+		if (http_method_writes(r->method) && !(rt->flags & ROUTE_NO_CSRF) && !csrf_ok(r)) {
+			api_deny(r, ERR_CSRF_INVALID, NULL, NULL);
+			return;
+		}
+		if (rt->perm && !role_can(r->sess.role, (enum perm)rt->perm)) {
+			api_deny(r, ERR_FORBIDDEN, NULL, NULL);
+			return;
+		}
+	}
+	if (!read_body(r, rt->flags))
+		return;
+	rt->handler(r);
+}
+
+void api_dispatch(struct req *r)
+{
+	if (r->too_large) {
+		reply_error(r, ERR_TOO_LARGE, NULL);
+		return;
+	}
+	if (router_match(api_routes, api_nroutes, r->method, r->path, r->a, &r->match)) {
+		run_route(r);
+		return;
+	}
+	if (r->match.path_known) {
+		reply_error(r, ERR_METHOD_NOT_ALLOWED, NULL);
+		return;
+	}
+	if (is_api_path(r->path) || (r->method != HTTP_GET && r->method != HTTP_HEAD)) {
+		reply_error(r, r->method == HTTP_GET || r->method == HTTP_HEAD ? ERR_NOT_FOUND
+									      : ERR_METHOD_NOT_ALLOWED,
+			    NULL);
+		return;
+	}
+	static_serve(r);
+}

@@ -1,0 +1,66 @@
+/* api — the route table, the checks every request passes (session, password state, CSRF,
+ * content type, body, permission), and helpers the resource handlers share.
+ *
+ * A handler runs only after those checks: r->sess holds the caller, r->json the body
+ * object for ROUTE_JSON routes, r->match.params the path parameters. It replies exactly
+ * once through reply_*(). */
+#ifndef FK_API_H
+#define FK_API_H
+
+#include "http/server.h"
+#include "http/static.h"
+#include "util/json.h"
+
+extern const struct route api_routes[];
+extern const size_t api_nroutes;
+
+void api_dispatch(struct req *r);
+const char *api_log_path(struct req *r);
+
+/* ---- helpers for handlers ---- */
+
+/* An audit entry for the caller doing `action` (result "ok"). */
+struct audit_entry api_audit(struct req *r, const char *action);
+/* Records a denial (async) and replies with e. */
+void api_deny(struct req *r, enum err e, const char *object_type, const char *object_id);
+/* Replies for a failed json_get_*; returns true when it replied. */
+bool api_bad_field(struct req *r, enum json_field jf, const char *field);
+/* Replies 400 field.unknown when the body has a key outside allowed. */
+bool api_unknown_fields(struct req *r, const char *const *allowed);
+/* Replies for a store status that is not OK; not_found is the 404 to use. */
+void api_store_error(struct req *r, enum store_status st, enum err not_found);
+/* code lies in the caller's area (or below). */
+bool api_in_scope(struct req *r, const char *code);
+/* The uuid field of a create body, validated; and the body's canonical hash. Replies and
+ * returns false on error. */
+bool api_idem(struct req *r, struct store_idem *idem, char hash[65]);
+/* A query parameter as an int in [min,max] (def when absent); replies on error. */
+bool api_query_int(struct req *r, const char *name, int min, int max, int def, int *out);
+/* An optional phone field, normalised into out ("" allowed to clear); replies on error. */
+bool api_phone_field(struct req *r, const char *field, const char **out);
+
+json_t *api_area_json(struct req *r, const struct area *a);
+json_t *api_user_json(const struct user *u);
+
+/* The error for a password policy verdict; ERR__COUNT when acceptable. */
+enum err api_password_verdict(int verdict);
+
+/* handlers */
+void api_healthz(struct req *r);
+void api_openapi(struct req *r);
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void api_password(struct req *r);
+void api_area_get(struct req *r);
+void api_area_list(struct req *r);
+void api_area_create(struct req *r);
+void api_area_update(struct req *r);
+void api_user_list(struct req *r);
+void api_user_create(struct req *r);
+void api_user_get(struct req *r);
+void api_user_update(struct req *r);
+void api_user_reset(struct req *r);
+void api_audit_list(struct req *r);
+
+#endif

@@ -1,0 +1,204 @@
+/* api_area — the area tree: read an area with its children, search, create grids and
+ * groups, edit the responsible person. Everything outside the caller's area is 404. */
+#include <string.h>
+
+#include "api/api.h"
+
+enum { NAME_MAX_CHARS = 40, PERSON_MAX_CHARS = 32 };
+
+json_t *api_area_json(struct req *r, const struct area *a)
+{
+	(void)r;
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:b}", "code", a->code,
+			 "name", a->name, "level", area_level_name(a->level), "parent",
+			 a->parent[0] ? json_string(a->parent) : json_null(), "parent_name",
+			 a->parent_name ? a->parent_name : "", "responsible_name",
+			 a->responsible_name, "responsible_phone", a->responsible_phone,
+			 "duty_phone", a->duty_phone, "child_count", (json_int_t)a->child_count,
+			 "official", a->official);
+}
+
+static json_t *area_list_json(struct req *r, const struct area *v, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_area_json(r, &v[i]));
+	return arr;
+}
+
+/* The {code} parameter, checked for form and scope; replies and returns NULL otherwise. */
+static const char *scoped_code_param(struct req *r)
+{
+	const char *code = r->match.params[0];
+
+	if (area_code_level(code) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "code");
+		return NULL;
+	}
+	if (!api_in_scope(r, code)) {
+		api_deny(r, ERR_AREA_NOT_FOUND, "area", code);
+		return NULL;
+	}
+	return code;
+}
+
+void api_area_get(struct req *r)
+{
+	const char *code = scoped_code_param(r);
+	struct area a, *children, *path;
+	size_t nchildren, npath;
+	enum store_status st;
+	json_t *o;
+
+	if (!code)
+		return;
+	st = store_area_detail(r->srv->store, code, r->sess.area, r->a, &a, &children, &nchildren,
+			       &path, &npath);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	o = api_area_json(r, &a);
+	json_object_set_new(o, "path", area_list_json(r, path, npath));
+	json_object_set_new(o, "children", area_list_json(r, children, nchildren));
+	reply_json(r, 200, o);
+}
+
+void api_area_list(struct req *r)
+{
+	const char *q = req_query(r, "q"), *root = req_query(r, "root");
+	struct area *v;
+	size_t n = 0;
+	int limit;
+	enum store_status st;
+
+	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
+		return;
+	if (root && !strcmp(root, "1")) {
+		v = arena_alloc(r->a, sizeof *v);
+		st = store_area_get(r->srv->store, r->sess.area, r->a, v);
+		n = st == STORE_OK;
+	} else {
+		if (!q || !*q || utf8_chars(q) > 40) {
+			reply_error(r, ERR_QUERY_INVALID, "q");
+			return;
+		}
+		st = store_area_search(r->srv->store, r->sess.area, q, limit, r->a, &v, &n);
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", area_list_json(r, v, n)));
+}
+
+/* name: required on create, 1–40 characters once ASCII spaces are trimmed. */
+static bool name_field(struct req *r, bool required, const char **out)
+{
+	const char *v;
+	size_t len;
+
+	if (api_bad_field(r, json_get_str(r->json, "name", 200, required, &v), "name"))
+		return false;
+	*out = NULL;
+	if (!v)
+		return true;
+	while (*v == ' ')
+		v++;
+	len = strlen(v);
+	while (len && v[len - 1] == ' ')
+		len--;
+	if (!len) {
+		reply_error(r, ERR_FIELD_REQUIRED, "name");
+		return false;
+	}
+	*out = arena_strndup(r->a, v, len);
+	if (utf8_chars(*out) > NAME_MAX_CHARS) {
+		reply_error(r, ERR_FIELD_TOO_LONG, "name");
+		return false;
+	}
+	return true;
+}
+
+static bool person_fields(struct req *r, const char **name, const char **phone, const char **duty)
+{
+	return !api_bad_field(r, json_get_str(r->json, "responsible_name", PERSON_MAX_CHARS, false,
+					      name),
+			      "responsible_name") &&
+	       api_phone_field(r, "responsible_phone", phone) && api_phone_field(r, "duty_phone", duty);
+}
+
+void api_area_create(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "parent", "name", "responsible_name",
+					      "responsible_phone", "duty_phone", NULL};
+	struct area_new in = {0};
+	struct store_idem idem;
+	char hash[65];
+	struct area out;
+	bool replayed;
+	struct audit_entry e;
+	enum store_status st;
+
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "parent", AREA_CODE_MAX, true, &in.parent),
+			  "parent"))
+		return;
+	if (area_code_level(in.parent) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "parent");
+		return;
+	}
+	if (!api_in_scope(r, in.parent)) {
+		api_deny(r, ERR_AREA_NOT_FOUND, "area", in.parent);
+		return;
+	}
+	if (!name_field(r, true, &in.name) ||
+	    !person_fields(r, &in.responsible_name, &in.responsible_phone, &in.duty_phone))
+		return;
+	e = api_audit(r, "area.create");
+	st = store_area_create(r->srv->store, &idem, &in, &e, r->a, &out, &replayed);
+	switch (st) {
+	case STORE_OK:
+		reply_json(r, replayed ? 200 : 201, api_area_json(r, &out));
+		break;
+	case STORE_INVALID:
+		reply_error(r, ERR_AREA_PARENT_LEVEL, "parent");
+		break;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_AREA_NAME_TAKEN, "name");
+		break;
+	default:
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+	}
+}
+
+void api_area_update(struct req *r)
+{
+	static const char *const allowed[] = {"name", "responsible_name", "responsible_phone",
+					      "duty_phone", NULL};
+	const char *code = scoped_code_param(r);
+	struct area_patch p = {0};
+	struct area out;
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!code || api_unknown_fields(r, allowed) || !name_field(r, false, &p.name) ||
+	    !person_fields(r, &p.responsible_name, &p.responsible_phone, &p.duty_phone))
+		return;
+	e = api_audit(r, "area.update");
+	st = store_area_update(r->srv->store, code, &p, &e, r->a, &out);
+	switch (st) {
+	case STORE_OK:
+		reply_json(r, 200, api_area_json(r, &out));
+		break;
+	case STORE_INVALID:
+		reply_error(r, ERR_AREA_NAME_OFFICIAL, "name");
+		break;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_AREA_NAME_TAKEN, "name");
+		break;
+	default:
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+	}
+}

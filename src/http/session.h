@@ -1,0 +1,44 @@
+/* session — signed-in sessions, held in memory.
+ *
+ * The cookie carries 256 random bits; the table keys on their BLAKE2b hash, so a memory
+ * dump does not hand out live tokens. Each session has its own CSRF token. A session ends
+ * after `idle` seconds without a request or `absolute` seconds after login. Sessions do
+ * not survive a restart (everyone logs in again); see docs/store.md. Thread-safe. */
+#ifndef FK_SESSION_H
+#define FK_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/account.h"
+#include "domain/area_code.h"
+#include "store/store.h"
+
+#define SESSION_TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
+
+struct session_info {
+	char user_id[USER_ID_LEN + 1];
+	char username[40];
+	enum role role;
+	char area[AREA_CODE_MAX + 1];
+	char csrf[SESSION_TOKEN_LEN + 1];
+	bool must_change;
+	int64_t created, last_seen;
+};
+
+struct sessions;
+
+struct sessions *sessions_new(int idle_seconds, int absolute_seconds);
+void sessions_free(struct sessions *s);
+/* info's csrf, created and last_seen are filled here; token_out gets the cookie value. */
+void sessions_create(struct sessions *s, struct session_info *info, int64_t now,
+		     char token_out[SESSION_TOKEN_LEN + 1]);
+/* Looks a token up and marks it used; false when unknown or expired. */
+bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out);
+void sessions_drop(struct sessions *s, const char *token);
+/* Ends every session of a user (disabled, role or area changed, password reset). */
+void sessions_drop_user(struct sessions *s, const char *user_id);
+void sessions_set_must_change(struct sessions *s, const char *token, bool must_change);
+void random_token(char out[SESSION_TOKEN_LEN + 1]);
+
+#endif

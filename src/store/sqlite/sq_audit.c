@@ -1,0 +1,148 @@
+/* sq_audit — the append-only audit trail. Rows are inserted in the same transaction as
+ * the change they record; triggers refuse UPDATE and DELETE, and no code path tries. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/timeutil.h"
+
+enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e)
+{
+	static const char sql[] =
+		"INSERT INTO audit(at, user_id, username, ip, action, object_type, object_id,"
+		" area_code, result, before_json, after_json, request_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, time_now());
+	sq_bind_text(st, 2, e->user_id);
+	sq_bind_text(st, 3, e->username);
+	sq_bind_text(st, 4, e->ip);
+	sq_bind_text(st, 5, e->action);
+	sq_bind_text(st, 6, e->object_type);
+	sq_bind_text(st, 7, e->object_id);
+	sq_bind_text(st, 8, e->area && *e->area ? e->area : NULL);
+	sq_bind_text(st, 9, e->result ? e->result : "ok");
+	sq_bind_text(st, 10, e->before);
+	sq_bind_text(st, 11, e->after);
+	sq_bind_text(st, 12, e->request_id);
+	return sq_step_done(c, st);
+}
+
+/* An audit entry copied for the async queue: the request's memory is gone by then. */
+struct audit_copy {
+	struct audit_entry e;
+	char *strs[12];
+};
+
+static enum store_status audit_job(struct sq_conn *c, void *ctx)
+{
+	return sq_audit_insert(c, &((struct audit_copy *)ctx)->e);
+}
+
+static void audit_copy_free(void *p)
+{
+	struct audit_copy *ac = p;
+	for (size_t i = 0; i < sizeof ac->strs / sizeof ac->strs[0]; i++)
+		free(ac->strs[i]);
+	free(ac);
+}
+
+static const char *keep(struct audit_copy *ac, int i, const char *s)
+{
+	return ac->strs[i] = s ? xstrdup(s) : NULL;
+}
+
+enum store_status store_audit_append(struct store *s, const struct audit_entry *e, bool wait)
+{
+	struct audit_copy *ac;
+
+	if (wait)
+		return sq_write(s, audit_job, &(struct audit_copy){.e = *e});
+	ac = xcalloc(1, sizeof *ac);
+	ac->e.user_id = keep(ac, 0, e->user_id);
+	ac->e.username = keep(ac, 1, e->username);
+	ac->e.ip = keep(ac, 2, e->ip);
+	ac->e.request_id = keep(ac, 3, e->request_id);
+	ac->e.action = keep(ac, 4, e->action);
+	ac->e.object_type = keep(ac, 5, e->object_type);
+	ac->e.object_id = keep(ac, 6, e->object_id);
+	ac->e.area = keep(ac, 7, e->area);
+	ac->e.result = keep(ac, 8, e->result);
+	ac->e.before = keep(ac, 9, e->before);
+	ac->e.after = keep(ac, 10, e->after);
+	sq_write_async(s, audit_job, ac, audit_copy_free);
+	return STORE_OK;
+}
+
+enum store_status store_audit_list(struct store *s, const struct audit_filter *f, struct arena *a,
+				   struct audit_row **rows, size_t *n)
+{
+	/* ?1/?2 scope range (NULL = all), ?3 include rows without area, ?4 user, ?5 action,
+	 * ?6/?7 area range, ?8 from, ?9 to, ?10 before id, ?11 limit */
+	static const char sql[] =
+		"SELECT id, at, user_id, username, ip, action, object_type, object_id, area_code,"
+		" result, before_json, after_json, request_id FROM audit"
+		" WHERE (?1 IS NULL OR (area_code >= ?1 AND area_code < ?2)"
+		"        OR (?3 AND area_code IS NULL))"
+		"   AND (?4 IS NULL OR username = ?4)"
+		"   AND (?5 IS NULL OR action = ?5)"
+		"   AND (?6 IS NULL OR (area_code >= ?6 AND area_code < ?7))"
+		"   AND (?8 = 0 OR at >= ?8) AND (?9 = 0 OR at < ?9)"
+		"   AND (?10 = 0 OR id < ?10)"
+		" ORDER BY id DESC LIMIT ?11";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	enum store_status ss = STORE_OK;
+	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
+	int rc;
+
+	*rows = arena_alloc(a, cap * sizeof **rows);
+	*n = 0;
+	if (!st) {
+		ss = STORE_ERROR;
+		goto out;
+	}
+	if (f->scope) {
+		sq_prefix_end(f->scope, scope_end, sizeof scope_end);
+		sq_bind_text(st, 1, f->scope);
+		sq_bind_text(st, 2, scope_end);
+	}
+	sqlite3_bind_int(st, 3, f->scope_global);
+	sq_bind_text(st, 4, f->username);
+	sq_bind_text(st, 5, f->action);
+	if (f->area) {
+		sq_prefix_end(f->area, area_end, sizeof area_end);
+		sq_bind_text(st, 6, f->area);
+		sq_bind_text(st, 7, area_end);
+	}
+	sqlite3_bind_int64(st, 8, f->from);
+	sqlite3_bind_int64(st, 9, f->to);
+	sqlite3_bind_int64(st, 10, f->before_id);
+	sqlite3_bind_int(st, 11, (int)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+		struct audit_row *r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->at = sqlite3_column_int64(st, 1);
+		r->user_id = sq_text_or_null(a, st, 2);
+		r->username = sq_text_or_null(a, st, 3);
+		r->ip = sq_text_or_null(a, st, 4);
+		r->action = sq_text(a, st, 5);
+		r->object_type = sq_text_or_null(a, st, 6);
+		r->object_id = sq_text_or_null(a, st, 7);
+		r->area = sq_text_or_null(a, st, 8);
+		r->result = sq_text(a, st, 9);
+		r->before = sq_text_or_null(a, st, 10);
+		r->after = sq_text_or_null(a, st, 11);
+		r->request_id = sq_text_or_null(a, st, 12);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ss = sq_rc(c, rc);
+	sqlite3_reset(st);
+out:
+	sq_reader_put(s, c);
+	return ss;
+}

@@ -1,0 +1,189 @@
+/* sq_db — connections, the statement cache and the pool of readers.
+ *
+ * Pragmas: WAL so readers never block the writer; synchronous=FULL so a commit is on disk
+ * before its writes are acknowledged; foreign keys on. Readers are query_only and never
+ * checkpoint: only the writer connection touches the WAL (SQLite 3.40 has a WAL-reset bug
+ * with concurrent writers or checkpointers). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/log.h"
+
+enum store_status sq_rc(struct sq_conn *c, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_CONSTRAINT:
+		return STORE_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	default:
+		log_error("sqlite: %s (%d)", c ? sqlite3_errmsg(c->db) : "", rc);
+		return STORE_ERROR;
+	}
+}
+
+enum store_status sq_exec(struct sq_conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_error("sqlite exec: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return sq_rc(NULL, rc) == STORE_ERROR ? STORE_ERROR : sq_rc(NULL, rc);
+	}
+	return STORE_OK;
+}
+
+enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
+			       const char **err)
+{
+	static const char pragmas_rw[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+					 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
+	static const char pragmas_ro[] = "PRAGMA query_only=1; PRAGMA busy_timeout=10000;"
+					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	struct sq_conn *c = xcalloc(1, sizeof *c);
+
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+		*err = c->db ? sqlite3_errmsg(c->db) : "cannot open database";
+		log_error("sqlite open %s: %s", path, *err);
+		*err = "cannot open database / 无法打开数据库";
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	if (sq_exec(c, readonly ? pragmas_ro : pragmas_rw) != STORE_OK) {
+		*err = "cannot configure database (is it a fangkong database?) / 数据库无法配置";
+		goto fail;
+	}
+	*out = c;
+	return STORE_OK;
+fail:
+	sq_conn_close(c);
+	return STORE_ERROR;
+}
+
+void sq_conn_close(struct sq_conn *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->nstmt; i++)
+		sqlite3_finalize(c->stmt[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	for (int i = 0; i < c->nstmt; i++) {
+		if (c->stmt[i].sql == sql) {
+			st = c->stmt[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		log_error("sqlite prepare: %s", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	if (c->nstmt < SQ_STMT_CACHE) {
+		c->stmt[c->nstmt].sql = sql;
+		c->stmt[c->nstmt].st = st;
+		c->nstmt++;
+	} else {
+		log_error("sqlite: statement cache full");
+		abort(); /* a programming error: raise SQ_STMT_CACHE */
+	}
+	return st;
+}
+
+struct sq_conn *sq_reader_get(struct store *s)
+{
+	struct sq_conn *c = NULL;
+
+	pthread_mutex_lock(&s->rmu);
+	for (;;) {
+		for (int i = 0; i < s->nreaders; i++) {
+			if (!s->reader_busy[i]) {
+				s->reader_busy[i] = true;
+				c = &s->readers[i];
+				break;
+			}
+		}
+		if (c)
+			break;
+		pthread_cond_wait(&s->rcond, &s->rmu);
+	}
+	pthread_mutex_unlock(&s->rmu);
+	return c;
+}
+
+void sq_reader_put(struct store *s, struct sq_conn *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->rmu);
+	s->reader_busy[c - s->readers] = false;
+	pthread_cond_signal(&s->rcond);
+	pthread_mutex_unlock(&s->rmu);
+}
+
+const char *sq_text(struct arena *a, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, col)) : "";
+}
+
+const char *sq_text_or_null(struct arena *a, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	return sq_text(a, st, col);
+}
+
+void sq_text_to(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+	if (n >= outsz)
+		n = outsz - 1;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	enum store_status ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+
+	sqlite3_reset(st);
+	return ss;
+}
+
+void sq_prefix_end(const char *scope, char *out, size_t outsz)
+{
+	size_t n = strlen(scope);
+
+	if (n + 2 > outsz)
+		n = outsz - 2;
+	memcpy(out, scope, n);
+	out[n] = ':'; /* the byte after '9' */
+	out[n + 1] = '\0';
+}

@@ -1,0 +1,410 @@
+/* sq_user — accounts. Password hashes leave the store only through store_user_by_name
+ * (for login); every other reader gets the account without it. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/timeutil.h"
+
+#define USER_COLS                                                                              \
+	"u.id, u.username, u.display_name, u.phone, u.role, u.area_code,"                      \
+	" coalesce(a.name, ''), u.disabled, u.must_change, u.failed_logins, u.locked_until,"   \
+	" u.created_at, u.last_login_at"
+#define USER_FROM " FROM app_user u LEFT JOIN area a ON a.code = u.area_code"
+
+static void read_row(sqlite3_stmt *st, struct arena *a, struct user *out)
+{
+	memset(out, 0, sizeof *out);
+	sq_text_to(st, 0, out->id, sizeof out->id);
+	out->username = sq_text(a, st, 1);
+	out->display_name = sq_text(a, st, 2);
+	out->phone = sq_text(a, st, 3);
+	out->role = role_parse((const char *)sqlite3_column_text(st, 4));
+	sq_text_to(st, 5, out->area, sizeof out->area);
+	out->area_name = sq_text(a, st, 6);
+	out->disabled = sqlite3_column_int(st, 7) != 0;
+	out->must_change = sqlite3_column_int(st, 8) != 0;
+	out->failed_logins = sqlite3_column_int(st, 9);
+	out->locked_until = sqlite3_column_int64(st, 10);
+	out->created_at = sqlite3_column_int64(st, 11);
+	out->last_login_at = sqlite3_column_int64(st, 12);
+}
+
+static enum store_status read_one(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
+				  struct user *out)
+{
+	int rc = sqlite3_step(st);
+	enum store_status ss;
+
+	if (rc == SQLITE_ROW) {
+		read_row(st, a, out);
+		if (sqlite3_column_count(st) > 13)
+			out->password_hash = sq_text(a, st, 13);
+		ss = STORE_OK;
+	} else {
+		ss = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	}
+	sqlite3_reset(st);
+	return ss;
+}
+
+enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out)
+{
+	static const char sql[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	return read_one(c, st, a, out);
+}
+
+const char *sq_user_json(struct arena *a, const struct user *u)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", u->id, "username",
+			      u->username, "display_name", u->display_name, "phone", u->phone,
+			      "role", role_name(u->role), "area", u->area, "disabled", u->disabled,
+			      "must_change_password", u->must_change);
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *r = arena_strdup(a, txt);
+
+	free(txt);
+	json_decref(o);
+	return r;
+}
+
+enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
+				     struct user *out)
+{
+	static const char sql[] =
+		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.username = ?1";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss = STORE_ERROR;
+
+	if (st) {
+		sq_bind_text(st, 1, username);
+		ss = read_one(c, st, a, out);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+enum store_status store_user_get(struct store *s, const char *id, struct arena *a, struct user *out)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = sq_user_read(c, id, a, out);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+size_t store_user_count(struct store *s)
+{
+	static const char sql[] = "SELECT count(*) FROM app_user";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	size_t n = 0;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		n = (size_t)sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	sq_reader_put(s, c);
+	return n;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct user_filter *f, char *scope_end,
+			char *area_end, const char *like)
+{
+	sq_prefix_end(f->scope, scope_end, AREA_CODE_MAX + 2);
+	sq_bind_text(st, 1, f->scope);
+	sq_bind_text(st, 2, scope_end);
+	if (f->area) {
+		sq_prefix_end(f->area, area_end, AREA_CODE_MAX + 2);
+		sq_bind_text(st, 3, f->area);
+		sq_bind_text(st, 4, area_end);
+	}
+	sq_bind_text(st, 5, like);
+	sq_bind_text(st, 6, f->role != ROLE_NONE ? role_name(f->role) : NULL);
+}
+
+#define USER_WHERE                                                                             \
+	" WHERE u.area_code >= ?1 AND u.area_code < ?2"                                        \
+	"   AND (?3 IS NULL OR (u.area_code >= ?3 AND u.area_code < ?4))"                      \
+	"   AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE '\\')" \
+	"   AND (?6 IS NULL OR u.role = ?6)"
+
+static char *like_pattern(struct arena *a, const char *q)
+{
+	char *out, *p;
+
+	if (!q || !*q)
+		return NULL;
+	out = p = arena_alloc(a, 2 * strlen(q) + 3);
+	*p++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
+enum store_status store_user_list(struct store *s, const struct user_filter *f, struct arena *a,
+				  struct user **out, size_t *n, int64_t *total)
+{
+	static const char sql_count[] = "SELECT count(*) FROM app_user u" USER_WHERE;
+	static const char sql[] = "SELECT " USER_COLS USER_FROM USER_WHERE
+				  " ORDER BY u.area_code, u.username LIMIT ?7 OFFSET ?8";
+	struct sq_conn *c = sq_reader_get(s);
+	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	const char *like = like_pattern(a, f->q);
+	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
+	enum store_status ss = STORE_ERROR;
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	*total = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (!(st = sq_stmt(c, sql_count)))
+		goto out;
+	bind_filter(st, f, scope_end, area_end, like);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!(st = sq_stmt(c, sql)))
+		goto out;
+	bind_filter(st, f, scope_end, area_end, like);
+	sqlite3_bind_int(st, 7, (int)cap);
+	sqlite3_bind_int(st, 8, f->offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+		read_row(st, a, &(*out)[(*n)++]);
+	sqlite3_reset(st);
+	ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+out:
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- writes ---- */
+
+struct create_ctx {
+	const struct store_idem *idem;
+	const struct user *in;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct user *out;
+	bool replayed;
+};
+
+static enum store_status username_taken(struct sq_conn *c, const char *username)
+{
+	static const char sql[] = "SELECT 1 FROM app_user WHERE username = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, username);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_CONFLICT;
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+static enum store_status insert_user(struct sq_conn *c, const struct user *in)
+{
+	static const char sql[] =
+		"INSERT INTO app_user(id, username, display_name, phone, role, area_code,"
+		" password_hash, must_change, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, in->id);
+	sq_bind_text(st, 2, in->username);
+	sq_bind_text(st, 3, in->display_name ? in->display_name : "");
+	sq_bind_text(st, 4, in->phone ? in->phone : "");
+	sq_bind_text(st, 5, role_name(in->role));
+	sq_bind_text(st, 6, in->area);
+	sq_bind_text(st, 7, in->password_hash);
+	sqlite3_bind_int(st, 8, in->must_change);
+	sqlite3_bind_int64(st, 9, time_now());
+	return sq_step_done(c, st);
+}
+
+static enum store_status create_job(struct sq_conn *c, void *p)
+{
+	struct create_ctx *x = p;
+	char id[USER_ID_LEN + 1];
+	struct audit_entry e = *x->e;
+	enum store_status ss;
+
+	if (x->idem) {
+		ss = sq_idem_check(c, x->idem, "user", id, sizeof id);
+		if (ss == STORE_OK) {
+			x->replayed = true;
+			return sq_user_read(c, id, x->a, x->out);
+		}
+		if (ss != STORE_NOT_FOUND)
+			return ss;
+	}
+	if ((ss = username_taken(c, x->in->username)) != STORE_OK)
+		return ss;
+	if ((ss = insert_user(c, x->in)) != STORE_OK)
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* e.g. area missing */
+	if ((ss = sq_user_read(c, x->in->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "user";
+	e.object_id = x->out->id;
+	e.area = x->out->area;
+	e.after = sq_user_json(x->a, x->out);
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return x->idem ? sq_idem_save(c, x->idem, "user", x->out->id) : STORE_OK;
+}
+
+enum store_status store_user_create(struct store *s, const struct store_idem *idem,
+				    const struct user *in, const struct audit_entry *e,
+				    struct arena *a, struct user *out, bool *replayed)
+{
+	struct create_ctx x = {idem, in, e, a, out, false};
+	enum store_status ss = sq_write(s, create_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}
+
+struct update_ctx {
+	const char *id;
+	const struct user_patch *p;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct user *out;
+};
+
+static enum store_status update_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"UPDATE app_user SET display_name = ?2, phone = ?3, role = ?4, area_code = ?5,"
+		" disabled = ?6, updated_at = ?7 WHERE id = ?1";
+	struct update_ctx *x = p;
+	struct user before;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	if ((ss = sq_user_read(c, x->id, x->a, &before)) != STORE_OK)
+		return ss;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sq_bind_text(st, 2, x->p->display_name ? x->p->display_name : before.display_name);
+	sq_bind_text(st, 3, x->p->phone ? x->p->phone : before.phone);
+	sq_bind_text(st, 4, role_name(x->p->role != ROLE_NONE ? x->p->role : before.role));
+	sq_bind_text(st, 5, x->p->area ? x->p->area : before.area);
+	sqlite3_bind_int(st, 6, x->p->disabled >= 0 ? x->p->disabled : before.disabled);
+	sqlite3_bind_int64(st, 7, time_now());
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
+	if ((ss = sq_user_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "user";
+	e.object_id = x->id;
+	e.area = x->out->area;
+	e.before = sq_user_json(x->a, &before);
+	e.after = sq_user_json(x->a, x->out);
+	return sq_audit_insert(c, &e);
+}
+
+enum store_status store_user_update(struct store *s, const char *id, const struct user_patch *p,
+				    const struct audit_entry *e, struct arena *a, struct user *out)
+{
+	struct update_ctx x = {id, p, e, a, out};
+	return sq_write(s, update_job, &x);
+}
+
+struct passwd_ctx {
+	const char *id, *hash;
+	bool must_change;
+	const struct audit_entry *e;
+};
+
+static enum store_status passwd_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"UPDATE app_user SET password_hash = ?2, must_change = ?3, failed_logins = 0,"
+		" locked_until = 0, updated_at = ?4 WHERE id = ?1";
+	struct passwd_ctx *x = p;
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sq_bind_text(st, 2, x->hash);
+	sqlite3_bind_int(st, 3, x->must_change);
+	sqlite3_bind_int64(st, 4, time_now());
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	if (sqlite3_changes(c->db) == 0)
+		return STORE_NOT_FOUND;
+	return sq_audit_insert(c, x->e);
+}
+
+enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
+					  bool must_change, const struct audit_entry *e)
+{
+	struct passwd_ctx x = {id, hash, must_change, e};
+	return sq_write(s, passwd_job, &x);
+}
+
+struct login_ctx {
+	const char *id;
+	bool ok;
+	int64_t now;
+	int max_failures, lock_seconds;
+	const struct audit_entry *e;
+};
+
+static enum store_status login_job(struct sq_conn *c, void *p)
+{
+	/* A failure while locked does not count again; the lock starts a fresh count. */
+	static const char sql_ok[] = "UPDATE app_user SET failed_logins = 0, locked_until = 0,"
+				     " last_login_at = ?2 WHERE id = ?1";
+	static const char sql_fail[] =
+		"UPDATE app_user SET"
+		" locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?2 + ?4 ELSE locked_until END,"
+		" failed_logins = CASE WHEN failed_logins + 1 >= ?3 THEN 0 ELSE failed_logins + 1 END"
+		" WHERE id = ?1 AND locked_until <= ?2";
+	struct login_ctx *x = p;
+	sqlite3_stmt *st = sq_stmt(c, x->ok ? sql_ok : sql_fail);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sqlite3_bind_int64(st, 2, x->now);
+	if (!x->ok) {
+		sqlite3_bind_int(st, 3, x->max_failures);
+		sqlite3_bind_int(st, 4, x->lock_seconds);
+	}
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	return sq_audit_insert(c, x->e);
+}
+
+enum store_status store_user_login_result(struct store *s, const char *id, bool ok, int64_t now,
+					  int max_failures, int lock_seconds,
+					  const struct audit_entry *e)
+{
+	struct login_ctx x = {id, ok, now, max_failures, lock_seconds, e};
+	return sq_write(s, login_job, &x);
+}

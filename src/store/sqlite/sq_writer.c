@@ -1,0 +1,194 @@
+/* sq_writer — one thread owns the only writing connection and commits in groups.
+ *
+ * Requests queue jobs and wait. The writer takes every job waiting at that moment (up to
+ * batch_max), runs them in one BEGIN IMMEDIATE … COMMIT, each inside its own savepoint so
+ * that one failing job rolls back alone, and then wakes their waiters. While one group is
+ * being made durable (fsync), the next one gathers: with many clients, one fsync serves
+ * many writes. A job is reported done only after COMMIT returned, i.e. after the WAL was
+ * synced (synchronous=FULL). If COMMIT itself fails, every job of that group fails. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/log.h"
+
+struct job {
+	sq_job_fn fn;
+	void *ctx;
+	void (*free_ctx)(void *);
+	bool async, done;
+	enum store_status status;
+	struct job *next;
+};
+
+struct sq_writer {
+	struct sq_conn *c;
+	int batch_max;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct job *head, *tail;
+	bool stopping;
+};
+
+static void run_job(struct sq_conn *c, struct job *j)
+{
+	sq_exec(c, "SAVEPOINT job");
+	j->status = j->fn(c, j->ctx);
+	if (j->status != STORE_OK)
+		sq_exec(c, "ROLLBACK TO job");
+	sq_exec(c, "RELEASE job");
+}
+
+static void run_group(struct sq_writer *w, struct job *group)
+{
+	enum store_status st = sq_exec(w->c, "BEGIN IMMEDIATE");
+
+	if (st == STORE_OK) {
+		for (struct job *j = group; j; j = j->next)
+			run_job(w->c, j);
+		st = sq_exec(w->c, "COMMIT");
+		if (st != STORE_OK)
+			sq_exec(w->c, "ROLLBACK");
+	}
+	if (st != STORE_OK)
+		for (struct job *j = group; j; j = j->next)
+			j->status = STORE_ERROR;
+}
+
+static struct job *take_group(struct sq_writer *w)
+{
+	struct job *group = w->head, *last = w->head;
+	int n = 1;
+
+	while (last->next && n < w->batch_max) {
+		last = last->next;
+		n++;
+	}
+	w->head = last->next;
+	if (!w->head)
+		w->tail = NULL;
+	last->next = NULL;
+	return group;
+}
+
+static void finish_group(struct sq_writer *w, struct job *group)
+{
+	struct job *j, *next;
+
+	pthread_mutex_lock(&w->mu);
+	for (j = group; j; j = next) {
+		next = j->next;
+		if (j->async) {
+			if (j->free_ctx)
+				j->free_ctx(j->ctx);
+			free(j);
+		} else {
+			j->done = true;
+		}
+	}
+	pthread_cond_broadcast(&w->done);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void *writer_main(void *arg)
+{
+	struct sq_writer *w = arg;
+
+	for (;;) {
+		struct job *group;
+
+		pthread_mutex_lock(&w->mu);
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (!w->head && w->stopping) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		group = take_group(w);
+		pthread_mutex_unlock(&w->mu);
+		run_group(w, group);
+		finish_group(w, group);
+	}
+	return NULL;
+}
+
+struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
+{
+	struct sq_writer *w = xcalloc(1, sizeof *w);
+
+	w->c = c;
+	w->batch_max = batch_max > 0 ? batch_max : 256;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		log_error("cannot start the writer thread");
+		abort();
+	}
+	return w;
+}
+
+/* Runs what is queued, then stops. */
+void sq_writer_stop(struct sq_writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = true;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
+
+static void enqueue(struct sq_writer *w, struct job *j)
+{
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->work);
+}
+
+enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx)
+{
+	struct sq_writer *w = s->writer;
+	struct job j = {.fn = fn, .ctx = ctx};
+
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		return STORE_BUSY;
+	}
+	enqueue(w, &j);
+	while (!j.done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	return j.status;
+}
+
+void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *))
+{
+	struct sq_writer *w = s->writer;
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->fn = fn;
+	j->ctx = ctx;
+	j->free_ctx = free_ctx;
+	j->async = true;
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		if (free_ctx)
+			free_ctx(ctx);
+		free(j);
+		return;
+	}
+	enqueue(w, j);
+	pthread_mutex_unlock(&w->mu);
+}

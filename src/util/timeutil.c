@@ -1,0 +1,71 @@
+#include "util/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t time_now(void) { return (int64_t)time(NULL); }
+
+int64_t time_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t time_mono_ms(void) { return time_mono_us() / 1000; }
+
+void time_iso(int64_t t, char out[ISO_TIME_LEN + 1])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, ISO_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool time_parse_iso(const char *s, int64_t *out)
+{
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d))
+		return false;
+	s += 10;
+	if (*s == 'T' || *s == ' ') {
+		if (!digits(s + 1, 2, &h) || s[3] != ':' || !digits(s + 4, 2, &mi))
+			return false;
+		s += 6;
+		if (*s == ':') {
+			if (!digits(s + 1, 2, &sec))
+				return false;
+			s += 3;
+		}
+	}
+	if (*s == 'Z')
+		s++;
+	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}

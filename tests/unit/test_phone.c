@@ -1,0 +1,201 @@
+/*
+ * Unit tests for domain/phone: the decorations people really type (spaces,
+ * hyphens, +86/0086/86, full-width IME forms) and everything that must fail.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "domain/phone.h"
+
+static void expect_ok(const char *in, const char *want)
+{
+	char out[PHONE_LEN + 1];
+	if (!phone_normalize(in, out))
+		fail_msg("rejected: \"%s\"", in);
+	assert_string_equal(out, want);
+}
+
+static void expect_bad(const char *in)
+{
+	char out[PHONE_LEN + 1] = "dirty";
+	if (phone_normalize(in, out))
+		fail_msg("accepted: \"%s\" as %s", in ? in : "(null)", out);
+	assert_string_equal(out, "");
+}
+
+static void bare_numbers(void **state)
+{
+	(void)state;
+	expect_ok("13812345678", "13812345678");
+	expect_ok("19912345678", "19912345678");
+	expect_ok("13000000000", "13000000000");
+	for (char second = '3'; second <= '9'; second++) {
+		char in[] = "1X812345678";
+		in[1] = second;
+		expect_ok(in, in);
+	}
+}
+
+static void separators(void **state)
+{
+	(void)state;
+	expect_ok("138 1234 5678", "13812345678");
+	expect_ok("138-1234-5678", "13812345678");
+	expect_ok(" 138-1234 5678 ", "13812345678");
+	expect_ok("1-3-8-1-2-3-4-5-6-7-8", "13812345678");
+}
+
+static void country_prefixes(void **state)
+{
+	(void)state;
+	expect_ok("+8613812345678", "13812345678");
+	expect_ok("+86 138 1234 5678", "13812345678");
+	expect_ok("+86-138-1234-5678", "13812345678");
+	expect_ok("008613812345678", "13812345678");
+	expect_ok("0086 13812345678", "13812345678");
+	expect_ok("8613812345678", "13812345678");
+	expect_ok("86 138 1234 5678", "13812345678");
+}
+
+static void full_width_forms(void **state)
+{
+	(void)state;
+	expect_ok("１３８１２３４５６７８", "13812345678");
+	expect_ok("＋８６　１３８－１２３４－５６７８", "13812345678");
+	expect_ok("\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98"
+		  "12345678",
+		  "13812345678");
+	expect_ok("0086\xef\xbc\x8d"
+		  "13812345678",
+		  "13812345678"); /* U+FF0D after prefix */
+}
+
+static void prefix_needs_exact_length(void **state)
+{
+	(void)state;
+	expect_bad("+861381234567");   /* 10 digits after +86 */
+	expect_bad("+86138123456789"); /* 12 digits after +86 */
+	expect_bad("861381234567");    /* 86 + 10: not a number either way */
+	expect_bad("86138123456789");  /* 86 + 12 */
+	expect_bad("00861381234567");
+	expect_bad("+008613812345678"); /* two prefixes */
+	expect_bad("+13812345678");     /* plus without 86 */
+	expect_bad("+8613812345678+");
+	expect_bad("138+8612345678");
+	expect_bad("++8613812345678");
+	expect_bad("+85213812345678"); /* Hong Kong code */
+	expect_bad("08613812345678");
+}
+
+static void not_mobile_patterns(void **state)
+{
+	(void)state;
+	expect_bad("12812345678"); /* second digit 2 */
+	expect_bad("10812345678");
+	expect_bad("23812345678"); /* does not start with 1 */
+	expect_bad("02584567890"); /* landline */
+	expect_bad("1381234567");  /* 10 digits */
+	expect_bad("138123456789");
+	expect_bad("+8612812345678");
+}
+
+static void junk(void **state)
+{
+	(void)state;
+	expect_bad(NULL);
+	expect_bad("");
+	expect_bad(" ");
+	expect_bad("---");
+	expect_bad("+86");
+	expect_bad("1381234567a");
+	expect_bad("138l2345678"); /* letter l for digit 1 */
+	expect_bad("138.1234.5678");
+	expect_bad("(138)12345678");
+	expect_bad("138\t1234\t5678");
+	expect_bad("13812345678\n");
+	expect_bad("138 1234 5678 (home)");
+	expect_bad("tel:13812345678");
+	expect_bad("\xef\xbc"); /* truncated UTF-8 */
+	expect_bad("\xef\xbc\x9a"
+		   "13812345678"); /* U+FF1A full-width colon */
+	expect_bad("１３８１２３４５６７８９");
+	expect_bad("138—1234—5678"); /* em dash is not a hyphen */
+}
+
+static void length_cap(void **state)
+{
+	(void)state;
+	char in[PHONE_INPUT_MAX + 2];
+	/* exactly PHONE_INPUT_MAX bytes: spaces then the number */
+	memset(in, ' ', PHONE_INPUT_MAX - PHONE_LEN);
+	memcpy(in + PHONE_INPUT_MAX - PHONE_LEN, "13812345678", PHONE_LEN + 1);
+	assert_int_equal(strlen(in), PHONE_INPUT_MAX);
+	expect_ok(in, "13812345678");
+	/* one byte more is refused even though it is only padding */
+	memset(in, ' ', PHONE_INPUT_MAX + 1 - PHONE_LEN);
+	memcpy(in + PHONE_INPUT_MAX + 1 - PHONE_LEN, "13812345678", PHONE_LEN + 1);
+	assert_int_equal(strlen(in), PHONE_INPUT_MAX + 1);
+	expect_bad(in);
+}
+
+static void hostile_long(void **state)
+{
+	(void)state;
+	static char big[1 << 16];
+	memset(big, '1', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	expect_bad(big);
+	memset(big, '-', sizeof big - 1);
+	expect_bad(big);
+}
+
+static void null_out_is_refused(void **state)
+{
+	(void)state;
+	assert_false(phone_normalize("13812345678", NULL));
+}
+
+static void mask(void **state)
+{
+	(void)state;
+	char out[PHONE_LEN + 1];
+	phone_mask("13812345678", out);
+	assert_string_equal(out, "138****5678");
+	phone_mask("19900001111", out);
+	assert_string_equal(out, "199****1111");
+	phone_mask(NULL, out);
+	assert_string_equal(out, "****");
+	phone_mask("", out);
+	assert_string_equal(out, "****");
+	phone_mask("1381234567", out);
+	assert_string_equal(out, "****");
+	phone_mask("138123456789", out);
+	assert_string_equal(out, "****");
+	phone_mask("138-1234-56", out);
+	assert_string_equal(out, "****");
+	phone_mask("+8613812345", out);
+	assert_string_equal(out, "****");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bare_numbers),
+		cmocka_unit_test(separators),
+		cmocka_unit_test(country_prefixes),
+		cmocka_unit_test(full_width_forms),
+		cmocka_unit_test(prefix_needs_exact_length),
+		cmocka_unit_test(not_mobile_patterns),
+		cmocka_unit_test(junk),
+		cmocka_unit_test(length_cap),
+		cmocka_unit_test(hostile_long),
+		cmocka_unit_test(null_out_is_refused),
+		cmocka_unit_test(mask),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -26,7 +26,7 @@ web: deps web/dist/index.html
 
 define meson_build
 	@node tools/embed.mjs $(1)/gen/assets.c web/dist
-	@[ -f $(1)/build.ninja ] || meson setup $(1) $(2) -Dassets_c=$(CURDIR)/$(1)/gen/assets.c --wipe 2>/dev/null || meson setup $(1) $(2) -Dassets_c=$(CURDIR)/$(1)/gen/assets.c
+	@[ -f $(1)/build.ninja ] || meson setup $(1) $(2) -Dassets_c=$(CURDIR)/$(1)/gen/assets.c
 	@ninja -C $(1) --quiet
 endef
 

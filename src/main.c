@@ -16,6 +16,7 @@ static const char usage[] =
 	"  user     add, list accounts or set a password           管理账号\n"
 	"  serve    run the web server                              启动服务\n"
 	"  backup   consistent copy of a live database             在线备份数据库\n"
+	"  check    integrity check of a database                  检查数据库完整性\n"
 	"  version  print the version\n"
 	"\n"
 	"`fangkong COMMAND --help` explains each command's options.\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
 		return cli_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "backup"))
 		return cli_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cli_check(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);
 	return EXIT_USAGE;
 }

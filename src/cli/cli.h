@@ -9,6 +9,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 int cli_init(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_check(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 

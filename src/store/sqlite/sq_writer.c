@@ -53,7 +53,7 @@ static void run_group(struct sq_writer *w, struct job *group)
 	}
 	if (st != STORE_OK)
 		for (struct job *j = group; j; j = j->next)
-			j->status = STORE_ERROR;
+			j->status = STORE_BUSY; /* the client may retry: creates are idempotent */
 }
 
 static struct job *take_group(struct sq_writer *w)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every test of fangkong and ends with one line "N passed, N failed".
+#   unit     cmocka tests, on the normal build and again under ASan + UBSan
+#   api      HTTP tests against the real server built with ASan + UBSan
+#   crash    SIGKILL during concurrent writes, then check nothing acknowledged was lost
+#   e2e      the web console in headless Chromium
+# Called by `make test` (which builds both builds first). Suites can be chosen:
+#   tests/run.sh unit api
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(unit api crash e2e)
+logdir=$(mktemp -d /tmp/fangkong-tests.XXXXXX)
+passed=0
+failed=0
+failures=()
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
+run_cmocka() {
+  local build=$1 t out p f
+  for t in "$build"/test_*; do
+    [ -f "$t" ] && [ -x "$t" ] || continue
+    out="$logdir/$(basename "$build")-$(basename "$t").log"
+    "$t" >"$out" 2>&1
+    local rc=$?
+    p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$out" | grep -oE '[0-9]+$' || true)
+    f=$(grep -oE '^\[  FAILED  \] [0-9]+ test' "$out" | grep -oE '[0-9]+' || true)
+    p=${p:-0}
+    f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # crashed or sanitizer stop
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then
+      failures+=("$build/$(basename "$t")")
+      cat "$out"
+    fi
+    printf '%-32s %3d passed, %d failed\n' "$(basename "$build")/$(basename "$t")" "$p" "$f"
+  done
+}
+
+# node --test with the TAP reporter ends with "# pass N" and "# fail N".
+run_node() {
+  local name=$1 dir=$2 bin=$3 out="$logdir/$1.log" p f
+  [ -d "$dir" ] && ls "$dir"/*.test.mjs >/dev/null 2>&1 || { echo "$name: no tests"; return; }
+  FANGKONG_BIN=$bin node --test --test-reporter=tap --test-concurrency=1 "$dir"/*.test.mjs >"$out" 2>&1
+  local rc=$?
+  p=$(grep -E '^# pass [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+$' || true)
+  f=$(grep -E '^# fail [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+$' || true)
+  p=${p:-0}
+  f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    failures+=("$name")
+    grep -vE '^ *(duration_ms|\.\.\.|---|type:)' "$out" | tail -150
+  fi
+  printf '%-32s %3d passed, %d failed\n' "$name" "$p" "$f"
+}
+
+for s in "${suites[@]}"; do
+  case $s in
+    unit)  run_cmocka build; run_cmocka build-asan ;;
+    api)   run_node api tests/api build-asan/fangkong ;;
+    crash) run_node crash tests/crash build/fangkong ;;
+    e2e)   run_node e2e tests/e2e build/fangkong ;;
+    *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
+  esac
+done
+
+[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]} (logs in $logdir)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "http/cache.h"
 
 enum { NAME_MAX_CHARS = 40, PERSON_MAX_CHARS = 32 };
 
@@ -43,16 +44,28 @@ static const char *scoped_code_param(struct req *r)
 	return code;
 }
 
+/* An area with its children and ancestors. The area tree changes rarely and is read on
+ * every page, so finished bodies are cached per scope and code (http/cache.h); the
+ * generation is read before the data, so a body built from data older than a change is
+ * never served after it. */
 void api_area_get(struct req *r)
 {
 	const char *code = scoped_code_param(r);
 	struct area a, *children, *path;
-	size_t nchildren, npath;
+	size_t nchildren, npath, len;
 	enum store_status st;
+	uint64_t gen;
+	char *key, *txt;
 	json_t *o;
 
 	if (!code)
 		return;
+	gen = store_area_generation(r->srv->store);
+	key = arena_printf(r->a, "%s|%s", r->sess.area, code);
+	if (rcache_get(r->srv->area_cache, key, gen, &txt, &len)) {
+		reply_json_text(r, 200, txt, len);
+		return;
+	}
 	st = store_area_detail(r->srv->store, code, r->sess.area, r->a, &a, &children, &nchildren,
 			       &path, &npath);
 	if (st != STORE_OK) {
@@ -62,7 +75,13 @@ void api_area_get(struct req *r)
 	o = api_area_json(r, &a);
 	json_object_set_new(o, "path", area_list_json(r, path, npath));
 	json_object_set_new(o, "children", area_list_json(r, children, nchildren));
-	reply_json(r, 200, o);
+	txt = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!txt)
+		fk_oom();
+	len = strlen(txt);
+	rcache_put(r->srv->area_cache, key, gen, txt, len);
+	reply_json_text(r, 200, txt, len);
 }
 
 void api_area_list(struct req *r)

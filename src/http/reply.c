@@ -39,12 +39,18 @@ static void queue(struct req *r, unsigned status, struct MHD_Response *resp)
 void reply_json(struct req *r, unsigned status, json_t *body)
 {
 	char *txt = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct MHD_Response *resp;
 
 	json_decref(body);
 	if (body && !txt)
 		fk_oom();
-	resp = MHD_create_response_from_buffer(txt ? strlen(txt) : 0, txt ? txt : (char *)"",
+	reply_json_text(r, status, txt, txt ? strlen(txt) : 0);
+}
+
+void reply_json_text(struct req *r, unsigned status, char *txt, size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, txt ? txt : (char *)"",
 					       txt ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		fk_oom();

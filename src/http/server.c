@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "http/cache.h"
 #include "http/ratelimit.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -171,6 +172,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->cfg = *cfg;
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
+	srv->area_cache = rcache_new(4096);
 	srv->id_prefix = randombytes_random();
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -199,5 +201,6 @@ void server_stop(struct server *srv)
 		MHD_stop_daemon(srv->daemon);
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
+	rcache_free(srv->area_cache);
 	free(srv);
 }

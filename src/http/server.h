@@ -43,6 +43,7 @@ struct server {
 	struct server_config cfg;
 	struct sessions *sessions;
 	struct ratelimit *login_rl;
+	struct rcache *area_cache; /* GET /areas/{code} bodies by scope and code */
 	uint16_t port;
 	uint32_t id_prefix;
 	atomic_uint_fast64_t id_seq;
@@ -76,6 +77,8 @@ void server_stop(struct server *srv);
 
 /* Takes ownership of body (may be NULL for an empty reply). */
 void reply_json(struct req *r, unsigned status, json_t *body);
+/* Takes ownership of txt (malloc'd JSON text, may be NULL). */
+void reply_json_text(struct req *r, unsigned status, char *txt, size_t len);
 void reply_error(struct req *r, enum err e, const char *field);
 void reply_empty(struct req *r, unsigned status);
 /* Bytes that outlive the request (embedded assets); headers NULL-terminated name/value pairs. */

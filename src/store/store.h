@@ -122,6 +122,8 @@ enum store_status store_area_children(struct store *s, const char *code, struct 
 enum store_status store_area_search(struct store *s, const char *scope, const char *q, int limit,
 				    struct arena *a, struct area **out, size_t *n);
 bool store_area_exists(struct store *s, const char *code);
+/* Grows after every committed change to areas; for caches of area data. */
+uint64_t store_area_generation(struct store *s);
 
 /* One area with its children and its ancestors from scope down (top first, the area itself
  * excluded), read in one snapshot. */

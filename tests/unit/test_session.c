@@ -6,8 +6,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "http/cache.h"
 #include "http/ratelimit.h"
 #include "http/session.h"
 
@@ -109,12 +111,41 @@ static void test_ratelimit(void **state)
 	ratelimit_free(rl);
 }
 
+static void test_cache(void **state)
+{
+	struct rcache *c = rcache_new(3);
+	char *body = NULL;
+	size_t len = 0;
+	(void)state;
+	assert_false(rcache_get(c, "320481|320481116", 1, &body, &len));
+	rcache_put(c, "320481|320481116", 1, "{\"a\":1}", 7);
+	assert_true(rcache_get(c, "320481|320481116", 1, &body, &len));
+	assert_int_equal(len, 7);
+	assert_memory_equal(body, "{\"a\":1}", 7);
+	free(body);
+	/* a newer generation misses; an older build never replaces a newer one */
+	assert_false(rcache_get(c, "320481|320481116", 2, &body, &len));
+	rcache_put(c, "320481|320481116", 3, "new", 3);
+	rcache_put(c, "320481|320481116", 2, "old", 3);
+	assert_true(rcache_get(c, "320481|320481116", 3, &body, &len));
+	assert_memory_equal(body, "new", 3);
+	free(body);
+	/* the cap clears everything rather than growing */
+	rcache_put(c, "k2", 3, "x", 1);
+	rcache_put(c, "k3", 3, "y", 1);
+	rcache_put(c, "k4", 3, "z", 1);
+	assert_false(rcache_get(c, "k2", 3, &body, &len));
+	assert_true(rcache_get(c, "k4", 3, &body, &len));
+	free(body);
+	rcache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_get), cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_drop),       cmocka_unit_test(test_many),
-		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimit),  cmocka_unit_test(test_cache),
 	};
 	if (sodium_init() < 0)
 		return 1;

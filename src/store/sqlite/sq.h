@@ -33,6 +33,7 @@ struct store {
 	pthread_cond_t rcond;
 	struct sq_conn *wconn;
 	struct sq_writer *writer;
+	_Atomic uint64_t area_gen; /* bumped after every committed change to areas */
 };
 
 /* A unit of work run on the writer thread inside the group transaction, within its own

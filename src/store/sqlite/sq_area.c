@@ -172,6 +172,17 @@ enum store_status store_area_search(struct store *s, const char *scope, const ch
 
 /* ---- writes ---- */
 
+uint64_t store_area_generation(struct store *s) { return s->area_gen; }
+
+/* Called after a write returned, i.e. after its commit: caches built before see a newer
+ * generation and miss. */
+static enum store_status bump(struct store *s, enum store_status st)
+{
+	if (st == STORE_OK)
+		s->area_gen++;
+	return st;
+}
+
 struct load_ctx {
 	const struct area_seed *seeds;
 	size_t n;
@@ -210,7 +221,7 @@ enum store_status store_area_load(struct store *s, const struct area_seed *seeds
 				  const struct audit_entry *e)
 {
 	struct load_ctx ctx = {seeds, n, e};
-	return sq_write(s, load_job, &ctx);
+	return bump(s, sq_write(s, load_job, &ctx));
 }
 
 static enum store_status sibling_taken(struct sq_conn *c, const char *parent, const char *name,
@@ -325,7 +336,7 @@ enum store_status store_area_create(struct store *s, const struct store_idem *id
 				    struct arena *a, struct area *out, bool *replayed)
 {
 	struct create_ctx x = {idem, in, e, a, out, false};
-	enum store_status ss = sq_write(s, create_job, &x);
+	enum store_status ss = bump(s, sq_write(s, create_job, &x));
 
 	*replayed = x.replayed;
 	return ss;
@@ -381,7 +392,7 @@ enum store_status store_area_update(struct store *s, const char *code, const str
 				    const struct audit_entry *e, struct arena *a, struct area *out)
 {
 	struct update_ctx x = {code, p, e, a, out};
-	return sq_write(s, update_job, &x);
+	return bump(s, sq_write(s, update_job, &x));
 }
 
 enum store_status store_area_detail(struct store *s, const char *code, const char *scope,

@@ -240,7 +240,7 @@ static bool read_body(struct req *r, unsigned flags)
 	return true;
 }
 
-static void run_route(struct req *r)
+void api_run(struct req *r)
 {
 	const struct route *rt = r->match.route;
 
@@ -274,7 +274,10 @@ void api_dispatch(struct req *r)
 		return;
 	}
 	if (router_match(api_routes, api_nroutes, r->method, r->path, r->a, &r->match)) {
-		run_route(r);
+		if (http_method_writes(r->method))
+			server_defer(r); /* may block on a commit or on argon2id */
+		else
+			api_run(r);
 		return;
 	}
 	if (r->match.path_known) {

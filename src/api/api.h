@@ -15,6 +15,8 @@ extern const struct route api_routes[];
 extern const size_t api_nroutes;
 
 void api_dispatch(struct req *r);
+/* The checks and the handler of a matched route (on a worker thread for writes). */
+void api_run(struct req *r);
 const char *api_log_path(struct req *r);
 
 /* ---- helpers for handlers ---- */

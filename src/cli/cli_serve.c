@@ -28,7 +28,8 @@ struct int_opt {
 #define HTTP(f) offsetof(struct serve_config, http.f)
 #define TOP(f) offsetof(struct serve_config, f)
 static const struct int_opt int_opts[] = {
-	{"threads", HTTP(threads), 1, 256, 16, "HTTP worker threads (epoll pool)"},
+	{"threads", HTTP(threads), 1, 256, 2, "HTTP threads (epoll pool)"},
+	{"workers", HTTP(workers), 1, 1024, 64, "threads for writes and logins, which wait"},
 	{"readers", TOP(readers), 1, 64, 4, "read-only database connections"},
 	{"batch-max", TOP(batch_max), 1, 10000, 512, "most writes in one group commit"},
 	{"max-connections", HTTP(max_connections), 4, 100000, 1024, "open connections"},

@@ -32,6 +32,10 @@ static void queue(struct req *r, unsigned status, struct MHD_Response *resp)
 	common_headers(r, resp);
 	r->status = status;
 	r->replied = true;
+	if (r->deferred) { /* on a worker: queued by the access handler after the resume */
+		r->pending = resp;
+		return;
+	}
 	MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 }

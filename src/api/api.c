@@ -284,10 +284,12 @@ void api_dispatch(struct req *r)
 		reply_error(r, ERR_METHOD_NOT_ALLOWED, NULL);
 		return;
 	}
-	if (is_api_path(r->path) || (r->method != HTTP_GET && r->method != HTTP_HEAD)) {
-		reply_error(r, r->method == HTTP_GET || r->method == HTTP_HEAD ? ERR_NOT_FOUND
-									      : ERR_METHOD_NOT_ALLOWED,
-			    NULL);
+	if (is_api_path(r->path)) {
+		reply_error(r, ERR_NOT_FOUND, NULL);
+		return;
+	}
+	if (r->method != HTTP_GET && r->method != HTTP_HEAD) {
+		reply_error(r, ERR_METHOD_NOT_ALLOWED, NULL);
 		return;
 	}
 	static_serve(r);

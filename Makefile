@@ -10,7 +10,7 @@ LISTEN     ?= 127.0.0.1:8080
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.* web/package.json web/public -type f 2>/dev/null)
 
-.PHONY: all deps web build asan run test unit clean bench format
+.PHONY: all deps web build asan run test unit clean bench fuzz format
 
 all: build
 
@@ -58,8 +58,11 @@ bench: build
 	@scripts/deps.sh --bench
 	@bench/run.sh
 
+fuzz:
+	@tests/fuzz/run.sh $(SECONDS)
+
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) web/dist
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz web/dist

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fuzzes every target with libFuzzer for SECONDS each (default 60), growing the corpus in
+# tests/fuzz/corpus/TARGET. A crash leaves crash-* here: add it to the corpus (it then runs
+# in every `make test` through test_fuzz_corpus) and fix the code.
+#   tests/fuzz/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-60}
+out=build-fuzz
+mkdir -p "$out"
+flags=(-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Itests/fuzz -fsanitize=fuzzer,address,undefined)
+srcs=$(ls src/*/*.c src/store/sqlite/*.c | grep -v -e src/main.c -e src/cli/)
+libs=$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium)
+for t in text route; do
+  # embedded assets are not needed by the targets
+  clang "${flags[@]}" tests/fuzz/fuzz_$t.c tests/fuzz/targets.c $srcs \
+    $libs -lcsv -lpthread -o "$out/fuzz_$t"
+  mkdir -p tests/fuzz/corpus/$t
+  "$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 tests/fuzz/corpus/$t
+done

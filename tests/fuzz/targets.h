@@ -1,0 +1,16 @@
+/* Fuzz targets for the parsers of untrusted bytes. Each takes any bytes and must neither
+ * crash nor read out of bounds; properties that must hold are checked with abort(). Used
+ * by libFuzzer (fuzz_*.c, `make fuzz`) and replayed over the kept corpus by the unit test
+ * test_fuzz_corpus (every past crash input is kept in corpus/ as a regression). */
+#ifndef FK_FUZZ_TARGETS_H
+#define FK_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Area codes, phones, passwords, usernames, UUIDs, ISO times, JSON field readers. */
+void fuzz_text(const uint8_t *data, size_t size);
+/* The router over the real route table. */
+void fuzz_route(const uint8_t *data, size_t size);
+
+#endif

@@ -1,0 +1,76 @@
+// English UI text. Keys mirror zh-CN.js.
+export default {
+  app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
+  common: {
+    ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',
+    search: 'Search', reset: 'Reset', loading: 'Loading…', none: 'None', all: 'All', yes: 'Yes', no: 'No',
+    copy: 'Copy', copied: 'Copied', copyFailed: 'Copy failed; select the text and copy it by hand',
+    loadMore: 'Load more', noMore: 'No more entries', empty: 'No data', actions: 'Actions',
+    retry: 'Retry', saved: 'Saved', created: 'Created', details: 'Details',
+    phoneInvalid: 'Enter a valid mobile number', required: 'Required',
+  },
+  lang: { label: 'Language', 'zh-CN': '中文', en: 'English' },
+  nav: {
+    areas: 'Areas & grids', accounts: 'Accounts', audit: 'Audit log', password: 'Change password',
+    logout: 'Log out', menu: 'Menu', collapse: 'Collapse menu', expand: 'Expand menu',
+  },
+  login: {
+    title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
+    usernameRequired: 'Enter your username', passwordRequired: 'Enter your password',
+    hint: 'For epidemic prevention work only. Every action is recorded.',
+  },
+  password: {
+    title: 'Change password',
+    forced: 'This is your first login or your password was reset. Set a new password to continue.',
+    old: 'Current password', new: 'New password', repeat: 'Repeat new password', submit: 'Change password',
+    tooShort: 'The new password needs at least {n} characters', mismatch: 'The new passwords do not match',
+    oldRequired: 'Enter your current password', done: 'Password changed',
+  },
+  level: {
+    province: 'Province', city: 'City', county: 'County', township: 'Township',
+    village: 'Village', grid: 'Grid', group: 'Villager group',
+  },
+  role: {
+    admin: 'Administrator', commander: 'Commander', cadre: 'Village cadre', grid_worker: 'Grid worker',
+    doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff',
+    viewer: 'Viewer',
+  },
+  area: {
+    searchPlaceholder: 'Search areas by name or code', searchEmpty: 'No matching area',
+    code: 'Code', name: 'Name', level: 'Level', responsible: 'Responsible',
+    responsibleName: 'Responsible person', responsiblePhone: 'Responsible phone', dutyPhone: 'Duty phone',
+    children: 'Sub-areas', childCount: 'Sub-areas', noChildren: 'No sub-areas yet',
+    newGrid: 'New grid', newGroup: 'New group', editTitle: 'Edit area',
+    createGridTitle: 'New grid in {parent}', createGroupTitle: 'New villager group in {parent}',
+    tree: 'Area tree', detail: 'Area details', unset: 'not set', open: 'Open',
+    notFound: 'The area does not exist or is outside your scope', nameRequired: 'Enter a name',
+  },
+  user: {
+    title: 'Accounts', create: 'New account', username: 'Username', displayName: 'Name',
+    phone: 'Mobile', role: 'Role', area: 'Area', status: 'Status', disabled: 'Disabled',
+    enabled: 'Active', locked: 'Locked', mustChange: 'Must change password', lastLogin: 'Last login',
+    createdAt: 'Created', never: 'Never', edit: 'Edit account', resetPassword: 'Reset password',
+    resetConfirm: 'Reset the password of {name}? The old password stops working at once.',
+    initialTitle: 'Initial password',
+    initialHint: 'This password is shown only once. Copy it and give it to {name} in person or over a safe channel. It must be changed at first login.',
+    filterArea: 'Area', filterRole: 'Role', filterText: 'Username or name',
+    usernameHint: '3–32 lower-case letters, digits or _ . -, starting with a letter or digit',
+    usernameInvalid: 'Invalid username', areaRequired: 'Choose an area', roleRequired: 'Choose a role',
+    total: '{n} accounts', disableAccount: 'Disable this account',
+  },
+  audit: {
+    title: 'Audit log', at: 'Time', user: 'User', ip: 'IP', action: 'Action', object: 'Object',
+    area: 'Area', result: 'Result', before: 'Before', after: 'After', requestId: 'Request ID',
+    filterUser: 'Username', filterAction: 'Action', timeRange: 'Time range', from: 'From', to: 'To',
+    actions: {
+      login: 'Log in', login_failed: 'Failed login', logout: 'Log out', password_change: 'Password change',
+      denied: 'Denied', area_create: 'Area created', area_update: 'Area updated',
+      user_create: 'Account created', user_update: 'Account updated',
+      user_reset_password: 'Password reset',
+    },
+  },
+  error: {
+    network: 'Cannot reach the server. Check the network and try again.',
+    unknown: 'Request failed ({status})', sessionExpired: 'Your session has expired. Please log in again.',
+  },
+};

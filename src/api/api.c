@@ -30,6 +30,25 @@ const struct route api_routes[] = {
 	{HTTP_PATCH, "/api/v1/users/{id}", api_user_update, ROUTE_JSON, P(USER_WRITE)},
 	{HTTP_POST, "/api/v1/users/{id}/reset-password", api_user_reset, 0, P(USER_WRITE)},
 	{HTTP_GET, "/api/v1/audit", api_audit_list, 0, P(AUDIT_READ)},
+	{HTTP_POST, "/api/v1/imports", api_import_create, ROUTE_UPLOAD, P(IMPORT)},
+	{HTTP_GET, "/api/v1/imports", api_import_list, 0, P(IMPORT)},
+	{HTTP_GET, "/api/v1/imports/template", api_import_template, 0, P(IMPORT)},
+	{HTTP_GET, "/api/v1/imports/{id}", api_import_get, 0, P(IMPORT)},
+	{HTTP_GET, "/api/v1/imports/{id}/issues", api_import_issues, 0, P(IMPORT)},
+	{HTTP_GET, "/api/v1/persons", api_person_search, 0, P(PERSON_READ)},
+	{HTTP_POST, "/api/v1/persons", api_person_create, ROUTE_JSON, P(TASK_WORK)},
+	{HTTP_POST, "/api/v1/persons/{id}/merge", api_person_merge, ROUTE_JSON, P(TASK_MANAGE)},
+	{HTTP_GET, "/api/v1/key-areas", api_key_areas, 0, P(PERSON_READ)},
+	{HTTP_POST, "/api/v1/key-areas", api_key_area_put, ROUTE_JSON, P(IMPORT)},
+	{HTTP_GET, "/api/v1/persons/{id}", api_person_get, 0, P(PERSON_READ)},
+	{HTTP_POST, "/api/v1/persons/{id}/reveal", api_person_reveal, 0, P(PERSON_REVEAL)},
+	{HTTP_GET, "/api/v1/outcomes", api_outcomes, 0, P(PERSON_READ)},
+	{HTTP_GET, "/api/v1/tasks", api_task_list, 0, P(PERSON_READ)},
+	{HTTP_GET, "/api/v1/tasks/stats", api_task_stats, 0, P(TASK_MANAGE)},
+	{HTTP_GET, "/api/v1/tasks/{id}", api_task_get, 0, P(PERSON_READ)},
+	{HTTP_POST, "/api/v1/tasks/{id}/close", api_task_close, ROUTE_JSON, P(TASK_WORK)},
+	{HTTP_POST, "/api/v1/tasks/{id}/reassign", api_task_reassign, ROUTE_JSON, P(TASK_MANAGE)},
+	{HTTP_POST, "/api/v1/tasks/{id}/extend", api_task_extend, ROUTE_JSON, P(TASK_MANAGE)},
 };
 #undef P
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
@@ -59,13 +78,19 @@ struct audit_entry api_audit(struct req *r, const char *action)
 
 void api_deny(struct req *r, enum err e, const char *object_type, const char *object_id)
 {
+	api_deny_field(r, e, NULL, object_type, object_id);
+}
+
+void api_deny_field(struct req *r, enum err e, const char *field, const char *object_type,
+		    const char *object_id)
+{
 	struct audit_entry ae = api_audit(r, "denied");
 
 	ae.result = err_info(e)->code;
 	ae.object_type = object_type ? object_type : r->match.route ? r->match.route->pattern : r->path;
 	ae.object_id = object_id;
 	store_audit_append(r->srv->store, &ae, false);
-	reply_error(r, e, NULL);
+	reply_error(r, e, field);
 }
 
 bool api_bad_field(struct req *r, enum json_field jf, const char *field)
@@ -131,10 +156,15 @@ bool api_idem(struct req *r, struct store_idem *idem, char hash[65])
 		reply_error(r, ERR_UUID_INVALID, "uuid");
 		return false;
 	}
+	/* the path is part of the request: the same UUID on another object is another request */
 	canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!canon)
 		fk_oom();
-	crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+	crypto_hash_sha256_state hs;
+	crypto_hash_sha256_init(&hs);
+	crypto_hash_sha256_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_hash_sha256_update(&hs, (const unsigned char *)canon, strlen(canon));
+	crypto_hash_sha256_final(&hs, h);
 	free(canon);
 	sodium_bin2hex(hash, 65, h, sizeof h);
 	idem->uuid = arena_strdup(r->a, uuid);
@@ -244,6 +274,14 @@ void api_run(struct req *r)
 {
 	const struct route *rt = r->match.route;
 
+	if (r->upload.pp && !upload_finish(r)) { /* fsyncs the file: on a worker thread */
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (r->upload.too_large) {
+		reply_error(r, ERR_TOO_LARGE, "file");
+		return;
+	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if (!authenticate(r)) {
 			reply_error(r, ERR_AUTH_REQUIRED, NULL);
@@ -262,9 +300,25 @@ void api_run(struct req *r)
 			return;
 		}
 	}
-	if (!read_body(r, rt->flags))
+	if (!(rt->flags & ROUTE_UPLOAD) && !read_body(r, rt->flags))
 		return;
 	rt->handler(r);
+}
+
+/* At the first call: find the route, and start streaming an upload to disk, but only for
+ * a caller who may make it (others' bytes are read and dropped; the reply comes at the
+ * end, as for any request). */
+void api_begin(struct req *r)
+{
+	const struct route *rt;
+
+	r->matched = router_match(api_routes, api_nroutes, r->method, r->path, r->a, &r->match);
+	rt = r->match.route;
+	if (!r->matched || !(rt->flags & ROUTE_UPLOAD))
+		return;
+	if (authenticate(r) && !r->sess.must_change && csrf_ok(r) &&
+	    (!rt->perm || role_can(r->sess.role, (enum perm)rt->perm)))
+		upload_begin(r, r->srv->cfg.upload_dir, (uint64_t)r->srv->cfg.max_upload_mib << 20);
 }
 
 void api_dispatch(struct req *r)
@@ -273,7 +327,7 @@ void api_dispatch(struct req *r)
 		reply_error(r, ERR_TOO_LARGE, NULL);
 		return;
 	}
-	if (router_match(api_routes, api_nroutes, r->method, r->path, r->a, &r->match)) {
+	if (r->matched) {
 		if (http_method_writes(r->method))
 			server_defer(r); /* may block on a commit or on argon2id */
 		else

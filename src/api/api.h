@@ -14,6 +14,8 @@
 extern const struct route api_routes[];
 extern const size_t api_nroutes;
 
+/* At a request's first call: route it, start an upload. */
+void api_begin(struct req *r);
 void api_dispatch(struct req *r);
 /* The checks and the handler of a matched route (on a worker thread for writes). */
 void api_run(struct req *r);
@@ -23,7 +25,9 @@ const char *api_log_path(struct req *r);
 
 /* An audit entry for the caller doing `action` (result "ok"). */
 struct audit_entry api_audit(struct req *r, const char *action);
-/* Records a denial (async) and replies with e. */
+/* Records a denial (async) and replies with e (naming field, for the _field form). */
+void api_deny_field(struct req *r, enum err e, const char *field, const char *object_type,
+		    const char *object_id);
 void api_deny(struct req *r, enum err e, const char *object_type, const char *object_id);
 /* Replies for a failed json_get_*; returns true when it replied. */
 bool api_bad_field(struct req *r, enum json_field jf, const char *field);
@@ -42,6 +46,10 @@ bool api_query_int(struct req *r, const char *name, int min, int max, int def, i
 bool api_phone_field(struct req *r, const char *field, const char **out);
 
 json_t *api_area_json(struct req *r, const struct area *a);
+json_t *api_person_json(const struct person *p);
+json_t *api_task_json(const struct task *t, int64_t now);
+json_t *api_csv_list(const char *csv);
+bool api_load_person(struct req *r, const char *id, struct person *p);
 json_t *api_user_json(const struct user *u);
 
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
@@ -64,5 +72,24 @@ void api_user_get(struct req *r);
 void api_user_update(struct req *r);
 void api_user_reset(struct req *r);
 void api_audit_list(struct req *r);
+void api_person_search(struct req *r);
+void api_person_get(struct req *r);
+void api_person_reveal(struct req *r);
+void api_person_create(struct req *r);
+void api_person_merge(struct req *r);
+void api_key_areas(struct req *r);
+void api_key_area_put(struct req *r);
+void api_task_list(struct req *r);
+void api_task_get(struct req *r);
+void api_task_close(struct req *r);
+void api_task_reassign(struct req *r);
+void api_task_extend(struct req *r);
+void api_task_stats(struct req *r);
+void api_outcomes(struct req *r);
+void api_import_create(struct req *r);
+void api_import_list(struct req *r);
+void api_import_get(struct req *r);
+void api_import_issues(struct req *r);
+void api_import_template(struct req *r);
 
 #endif

@@ -169,7 +169,7 @@ void api_area_create(struct req *r)
 		return;
 	}
 	if (!api_in_scope(r, in.parent)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", in.parent);
+		api_deny_field(r, ERR_AREA_NOT_FOUND, "parent", "area", in.parent);
 		return;
 	}
 	if (!name_field(r, true, &in.name) ||
@@ -186,6 +186,9 @@ void api_area_create(struct req *r)
 		break;
 	case STORE_CONFLICT:
 		reply_error(r, ERR_AREA_NAME_TAKEN, "name");
+		break;
+	case STORE_NOT_FOUND:
+		reply_error(r, ERR_AREA_NOT_FOUND, "parent");
 		break;
 	default:
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);

@@ -21,8 +21,8 @@ static void set_session_cookie(struct req *r, const char *token, int max_age)
 
 static json_t *perms_json(enum role role)
 {
-	const char *names[8];
-	size_t n = role_perm_names(role, names, 8);
+	const char *names[PERM_COUNT];
+	size_t n = role_perm_names(role, names, PERM_COUNT);
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < n; i++)

@@ -33,7 +33,7 @@ static bool scoped_area(struct req *r, const char *code, const char *field)
 		return false;
 	}
 	if (!api_in_scope(r, code)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", code);
+		api_deny_field(r, ERR_AREA_NOT_FOUND, field, "area", code);
 		return false;
 	}
 	return true;

@@ -110,6 +110,15 @@ int cli_init(int argc, char **argv)
 		cli_err("loading the areas failed / 导入区划失败");
 		goto out;
 	}
+	{
+		struct area_seed *nat;
+		size_t nn;
+		if (division_load_national(dir, a, &nat, &nn) != DIVISION_OK ||
+		    store_division_load(s, nat, nn) != STORE_OK) {
+			cli_err("loading the national division list failed / 导入全国区划失败");
+			goto out;
+		}
+	}
 	printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
 	       county, seeds[0].name, count_level(seeds, n, 9), count_level(seeds, n, 12),
 	       count_level(seeds, n, 9), count_level(seeds, n, 12));

@@ -1,6 +1,8 @@
 /* cli_serve — `fangkong serve`. Its options are one table (name, bounds, default, field,
  * help), from which parsing, checking and --help are all made. */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,11 +12,12 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 struct serve_config {
 	struct server_config http;
 	const char *db;
-	int readers, batch_max;
+	int readers, batch_max, clock_offset;
 	int verbose;
 };
 
@@ -41,6 +44,9 @@ static const struct int_opt int_opts[] = {
 	{"login-per-minute", HTTP(login_per_minute), 1, 100000, 30, "login attempts per client address per minute"},
 	{"lock-failures", HTTP(lock_failures), 1, 100, 5, "failed logins in a row that lock an account"},
 	{"lock-seconds", HTTP(lock_seconds), 1, 86400, 600, "how long a locked account stays locked"},
+	{"max-upload-mib", HTTP(max_upload_mib), 1, 4096, 200, "imported file cap, MiB"},
+	{"clock-offset", TOP(clock_offset), -100000000, 100000000, 0,
+	 "seconds added to the clock (drills and deadline tests)"},
 };
 #undef HTTP
 #undef TOP
@@ -110,12 +116,25 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	return EXIT_OK;
 }
 
+/* Uploads are kept in uploads/ beside the database, on the same disk. */
+static bool upload_dir(const char *db, char *out, size_t outsz)
+{
+	const char *slash = strrchr(db, '/');
+
+	if (slash)
+		snprintf(out, outsz, "%.*s/uploads", (int)(slash - db), db);
+	else
+		snprintf(out, outsz, "uploads");
+	return mkdir(out, 0700) == 0 || errno == EEXIST;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	struct serve_config c = {0};
 	struct store *s = NULL;
 	struct server *srv = NULL;
 	const char *err = "?";
+	char updir[4096];
 	sigset_t set;
 	int sig, rc;
 
@@ -123,6 +142,7 @@ int cli_serve(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	if (c.verbose)
 		log_set_level(LOG_DEBUG);
+	time_set_offset(c.clock_offset);
 	/* Block the stop signals before any thread starts, so only sigwait sees them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -130,6 +150,11 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = EXIT_RUNTIME;
+	if (!upload_dir(c.db, updir, sizeof updir)) {
+		cli_err("cannot create the upload folder %s / 无法创建上传目录", updir);
+		goto out;
+	}
+	c.http.upload_dir = updir;
 	struct store_opts so = {.readers = c.readers, .batch_max = c.batch_max, .create = false};
 	if (!(s = store_open(c.db, &so, &err))) {
 		cli_err("%s: %s", c.db, err);

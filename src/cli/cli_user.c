@@ -10,6 +10,7 @@
 #include "domain/password_policy.h"
 #include "domain/phone.h"
 #include "util/pwhash.h"
+#include "util/uuid.h"
 
 static const char user_help[] =
 	"usage: fangkong user add    --db FILE --username NAME --role ROLE --area CODE\n"
@@ -95,7 +96,6 @@ static int user_add(struct user_opts *o)
 {
 	struct user in = {0}, out;
 	char pw[512], hash[PWHASH_LEN], phone[PHONE_LEN + 1] = "";
-	unsigned char raw[16];
 	struct arena *a = NULL;
 	struct store *s = NULL;
 	bool replayed;
@@ -118,12 +118,7 @@ static int user_add(struct user_opts *o)
 		cli_err("no area %s in this database / 数据库中没有该区域", o->area);
 		goto out;
 	}
-	randombytes_buf(raw, sizeof raw);
-	raw[6] = (unsigned char)((raw[6] & 0x0f) | 0x40);
-	raw[8] = (unsigned char)((raw[8] & 0x3f) | 0x80);
-	snprintf(in.id, sizeof in.id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7], raw[8], raw[9],
-		 raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]);
+	uuid_v4(in.id);
 	in.username = o->username;
 	in.display_name = o->name;
 	in.phone = phone;

@@ -33,10 +33,15 @@ enum perm {
 	PERM_USER_READ = 1u << 2,
 	PERM_USER_WRITE = 1u << 3,
 	PERM_AUDIT_READ = 1u << 4,
+	PERM_PERSON_READ = 1u << 5,   /* find and open key-person files (masked) */
+	PERM_PERSON_REVEAL = 1u << 6, /* show a file's full ID number and phone (audited) */
+	PERM_TASK_WORK = 1u << 7,     /* close verification tasks at the door */
+	PERM_TASK_MANAGE = 1u << 8,   /* reassign tasks, extend deadlines, see counts */
+	PERM_IMPORT = 1u << 9,        /* push lists (imports) down */
 };
 
 #define ROLE_COUNT 8 /* roles other than ROLE_NONE: capacity for role_all */
-#define PERM_COUNT 5 /* capacity for role_perm_names */
+#define PERM_COUNT 10 /* capacity for role_perm_names */
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
  * "checkpoint_staff", "viewer" (exact, lower-case); ROLE_NONE otherwise. */

@@ -36,7 +36,10 @@ static void queue(struct req *r, unsigned status, struct MHD_Response *resp)
 		r->pending = resp;
 		return;
 	}
-	MHD_queue_response(r->conn, status, resp);
+	if (MHD_queue_response(r->conn, status, resp) != MHD_YES) {
+		log_error("libmicrohttpd refused the reply for request %s", r->id);
+		r->replied = false;
+	}
 	MHD_destroy_response(resp);
 }
 
@@ -65,6 +68,21 @@ void reply_json_text(struct req *r, unsigned status, char *txt, size_t len)
 }
 
 void reply_empty(struct req *r, unsigned status) { reply_json(r, status, NULL); }
+
+void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
+		 char *data, size_t len)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, data ? data : (char *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+
+	if (!resp)
+		fk_oom();
+	MHD_add_response_header(resp, "Content-Type", type);
+	if (disposition)
+		MHD_add_response_header(resp, "Content-Disposition", disposition);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	queue(r, status, resp);
+}
 
 void reply_error(struct req *r, enum err e, const char *field)
 {

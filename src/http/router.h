@@ -25,6 +25,7 @@ enum route_flags {
 	ROUTE_JSON = 1u << 1,     /* takes a JSON object body */
 	ROUTE_PW_STATE = 1u << 2, /* allowed while the password must be changed */
 	ROUTE_NO_CSRF = 1u << 3,  /* state-changing but before a session exists (login) */
+	ROUTE_UPLOAD = 1u << 4,   /* multipart/form-data streamed to disk (http/upload.h) */
 };
 
 #define ROUTE_MAX_PARAMS 4

@@ -14,8 +14,20 @@
 #include "http/cache.h"
 #include "http/ratelimit.h"
 #include "http/workers.h"
+#include "io/import.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 static void client_ip(struct MHD_Connection *conn, char *out, size_t outsz)
 {
@@ -47,11 +59,13 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	client_ip(conn, r->ip, sizeof r->ip);
 	buf_init(&r->body, (size_t)srv->cfg.max_body_kib * 1024);
 	r->en = err_prefers_en(req_header(r, "Accept-Language"));
+	api_begin(r);
 	return r;
 }
 
 static void req_free(struct req *r)
 {
+	upload_cleanup(&r->upload);
 	json_decref(r->json);
 	buf_free(&r->body);
 	arena_free(r->a);
@@ -82,13 +96,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = req_new(srv, conn, url, method);
 		return MHD_YES;
 	}
+	/* Bodies are read to their end even when refused: libmicrohttpd 0.9.75 takes a
+	 * reply only once the body is in. Refused bytes are dropped, not kept. */
+	if (*upload_data_size && r->matched && (r->match.route->flags & ROUTE_UPLOAD)) {
+		if (r->upload.pp && !upload_feed(r, upload_data, *upload_data_size))
+			r->upload.io_error = true;
+		*upload_data_size = 0; /* without r->upload.pp: refused, and answered at the end */
+		return MHD_YES;
+	}
 	if (*upload_data_size) {
 		if (!r->too_large && (declared_too_large(r) ||
-				      !buf_append(&r->body, upload_data, *upload_data_size)))
+				      !buf_append(&r->body, upload_data, *upload_data_size))) {
 			r->too_large = true;
+			buf_free(&r->body);
+		}
 		*upload_data_size = 0;
-		if (r->too_large && !r->replied)
-			reply_error(r, ERR_TOO_LARGE, NULL);
 		return MHD_YES;
 	}
 	if (r->pending) { /* back from a worker */
@@ -141,6 +163,28 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_response(r->pending);
 	req_free(r);
 	*con_cls = NULL;
+}
+
+/* Decodes %XX in paths and query values, except %00: a NUL would cut the value short
+ * in C, so "%00" stays as it is and makes the value invalid instead. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *in = s, *out = s;
+
+	(void)cls;
+	(void)conn;
+	while (*in) {
+		int hi, lo;
+		if (in[0] == '%' && in[1] && in[2] && (hi = hexval(in[1])) >= 0 &&
+		    (lo = hexval(in[2])) >= 0 && (hi | lo) != 0) {
+			*out++ = (char)(hi << 4 | lo);
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -203,6 +247,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
 	srv->area_cache = rcache_new(4096);
 	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
+	srv->importer = importer_start(store);
 	srv->id_prefix = randombytes_random();
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -212,6 +257,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		(size_t)cfg->max_header_kib * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)cfg->max_connections, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		*err = "cannot listen on that address (in use?) / 无法监听该地址（端口被占用？）";
@@ -231,6 +277,7 @@ void server_stop(struct server *srv)
 	workers_stop(srv->workers);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	importer_stop(srv->importer);
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
 	rcache_free(srv->area_cache);

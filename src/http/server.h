@@ -20,6 +20,7 @@
 #include "http/errors.h"
 #include "http/router.h"
 #include "http/session.h"
+#include "http/upload.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -38,6 +39,8 @@ struct server_config {
 	int lock_seconds;
 	int workers;             /* threads for blocking requests (writes, logins) */
 	bool secure_cookies;     /* behind TLS */
+	int max_upload_mib;      /* imported files */
+	const char *upload_dir;  /* where uploads are kept (beside the database) */
 };
 
 struct server {
@@ -47,6 +50,7 @@ struct server {
 	struct sessions *sessions;
 	struct ratelimit *login_rl;
 	struct workers *workers;
+	struct importer *importer;
 	struct rcache *area_cache; /* GET /areas/{code} bodies by scope and code */
 	uint16_t port;
 	uint32_t id_prefix;
@@ -60,6 +64,8 @@ struct req {
 	enum http_method method;
 	const char *path;
 	struct route_match match;
+	bool matched;               /* match is valid (route found at the first call) */
+	struct upload upload;       /* ROUTE_UPLOAD requests */
 	struct buf body;
 	bool too_large;
 	json_t *json;               /* parsed body, owned by req */
@@ -89,6 +95,9 @@ void reply_json(struct req *r, unsigned status, json_t *body);
 void reply_json_text(struct req *r, unsigned status, char *txt, size_t len);
 void reply_error(struct req *r, enum err e, const char *field);
 void reply_empty(struct req *r, unsigned status);
+/* A download: takes ownership of data (malloc'd). */
+void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
+		 char *data, size_t len);
 /* Bytes that outlive the request (embedded assets); headers NULL-terminated name/value pairs. */
 void reply_static(struct req *r, unsigned status, const void *data, size_t len,
 		  const char *const *headers);

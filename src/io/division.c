@@ -12,7 +12,8 @@
 struct reader {
 	const char *prefix;
 	int match_col;
-	size_t want_len; /* code length to keep (6, 9 or 12) */
+	size_t want_len; /* code length to keep (2, 4, 6, 9 or 12) */
+	bool all;        /* keep every row of that length (the national list) */
 	struct arena *a;
 	struct area_seed *rows;
 	size_t n, cap;
@@ -50,7 +51,7 @@ static void on_row(int c, void *data)
 
 	(void)c;
 	r->col = 0;
-	if (strcmp(r->match, r->prefix) || strlen(r->code) != r->want_len)
+	if ((!r->all && strcmp(r->match, r->prefix)) || strlen(r->code) != r->want_len)
 		return;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
@@ -62,7 +63,7 @@ static void on_row(int c, void *data)
 	}
 	r->rows[r->n].code = arena_strdup(r->a, r->code);
 	r->rows[r->n].name = arena_strdup(r->a, r->name);
-	r->rows[r->n].parent = r->want_len == 6 ? "" : arena_strdup(r->a, r->parent);
+	r->rows[r->n].parent = r->want_len == 6 && !r->all ? "" : arena_strdup(r->a, r->parent);
 	r->n++;
 }
 
@@ -143,5 +144,33 @@ enum division_status division_load(const char *dir, const char *county, struct a
 		memcpy(*seeds + counties.n, towns.rows, towns.n * sizeof **seeds);
 	if (villages.n)
 		memcpy(*seeds + counties.n + towns.n, villages.rows, villages.n * sizeof **seeds);
+	return DIVISION_OK;
+}
+
+enum division_status division_load_national(const char *dir, struct arena *a,
+					    struct area_seed **seeds, size_t *n)
+{
+	/* provinces.csv: code,name; cities.csv: code,name,provinceCode;
+	 * areas.csv: code,name,cityCode,provinceCode */
+	struct reader lv[3] = {{.want_len = 2, .all = true, .a = a, .match_col = -1},
+			       {.want_len = 4, .all = true, .a = a, .match_col = -1},
+			       {.want_len = 6, .all = true, .a = a, .match_col = -1}};
+	static const char *const files[3] = {"provinces.csv", "cities.csv", "areas.csv"};
+	size_t k = 0;
+
+	*seeds = NULL;
+	*n = 0;
+	for (int i = 0; i < 3; i++) {
+		lv[i].prefix = "";
+		if (!read_csv(dir, files[i], &lv[i]))
+			return DIVISION_NO_DATA;
+		*n += lv[i].n;
+	}
+	*seeds = arena_alloc(a, (*n ? *n : 1) * sizeof **seeds);
+	for (int i = 0; i < 3; i++) {
+		if (lv[i].n)
+			memcpy(*seeds + k, lv[i].rows, lv[i].n * sizeof **seeds);
+		k += lv[i].n;
+	}
 	return DIVISION_OK;
 }

@@ -26,4 +26,9 @@ const char *division_default_dir(void);
 enum division_status division_load(const char *dir, const char *county, struct arena *a,
 				   struct area_seed **seeds, size_t *n);
 
+/* Every province, city and county of the country (about 3,400), for resolving where a
+ * traveller came from. */
+enum division_status division_load_national(const char *dir, struct arena *a,
+					    struct area_seed **seeds, size_t *n);
+
 #endif

@@ -51,6 +51,8 @@ void store_close(struct store *s);
 /* Consistent copy of the whole database into a new file while others use it. */
 enum store_status store_backup(struct store *s, const char *out_path);
 int store_schema_version(struct store *s);
+/* The version this program migrates to. */
+int store_schema_latest(void);
 enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz);
 
 /* ---- audit ---- */
@@ -122,6 +124,9 @@ enum store_status store_area_children(struct store *s, const char *code, struct 
 enum store_status store_area_search(struct store *s, const char *scope, const char *q, int limit,
 				    struct arena *a, struct area **out, size_t *n);
 bool store_area_exists(struct store *s, const char *code);
+/* Every area under scope (code and name only), for resolving addresses. */
+enum store_status store_area_under(struct store *s, const char *scope, struct arena *a,
+				   struct area_seed **out, size_t *n);
 /* Grows after every committed change to areas; for caches of area data. */
 uint64_t store_area_generation(struct store *s);
 
@@ -199,5 +204,198 @@ enum store_status store_user_set_password(struct store *s, const char *id, const
 enum store_status store_user_login_result(struct store *s, const char *id, bool ok, int64_t now,
 					  int max_failures, int lock_seconds,
 					  const struct audit_entry *e);
+
+/* ---- key persons (一人一档) ---- */
+
+enum person_category {
+	CAT_KEY_AREA = 1u << 0,      /* returnee from a key epidemic area */
+	CAT_CLOSE_CONTACT = 1u << 1, /* 密切接触者 */
+	CAT_FEVER = 1u << 2,
+	CAT_SUSPECTED = 1u << 3,
+	CAT_CONFIRMED = 1u << 4,
+};
+
+struct person {
+	char id[USER_ID_LEN + 1];
+	const char *doc_type;  /* "resident", "passport", … (domain/idcard.h) */
+	const char *id_number; /* normalised; "" when none */
+	bool id_valid;         /* passed every check: unique per doc_type */
+	const char *name, *sex, *phone, *address;
+	int birth; /* YYYYMMDD or 0 */
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name;
+	unsigned categories;
+	const char *status;  /* pending, observation, hospital, moved, not_found, wrong_info, cleared */
+	const char *defects; /* comma-separated defect codes a person at the door must resolve */
+	const char *merged_into;
+	int64_t created_at, updated_at;
+};
+
+struct travel {
+	const char *origin, *origin_code, *transport, *transport_no, *import_id;
+	int arrival; /* YYYYMMDD or 0 */
+	int64_t created_at;
+};
+
+struct person_event {
+	int64_t id, at;
+	const char *kind, *username, *area, *detail; /* detail: JSON text */
+};
+
+struct task {
+	char id[USER_ID_LEN + 1];
+	char person_id[USER_ID_LEN + 1];
+	const char *person_name, *import_id;
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *assignee, *status, *outcome, *note, *defects, *forwarded_from,
+		*forward_target, *closed_by;
+	int64_t due_at, created_at, closed_at;
+};
+
+/* One row of an imported list, validated (domain/returnee.h), ready to store. */
+struct import_row {
+	size_t line;
+	struct person p;     /* id filled by the caller (fresh UUID), area resolved */
+	struct travel t;
+	bool possible_duplicate; /* no ID: a name + phone match is proposed, not merged */
+};
+
+struct import_job {
+	char id[USER_ID_LEN + 1];
+	const char *user_id, *username, *filename, *sha256, *path, *kind, *status, *mapping,
+		*error;
+	const char *header; /* JSON array of the header row's cells, once found */
+	char area[AREA_CODE_MAX + 1];
+	int deadline_hours;
+	int64_t rows, imported, merged, flagged, rejected, last_line, bytes_total, bytes_done;
+	int64_t created_at, finished_at;
+};
+
+struct import_issue {
+	int64_t line;
+	const char *col, *code, *severity, *value; /* severity: "flagged" or "rejected" */
+	const char *cells; /* JSON array of the row's cells, for the download to fix */
+};
+
+/* Counters a batch adds to its import, and how far the file has been read. */
+struct import_progress {
+	int64_t rows, imported, merged, flagged, rejected, last_line, bytes_done;
+};
+
+/* Creates the job (status queued). STORE_CONFLICT when the same file (same SHA-256)
+ * was already imported in the same area: *existing_id gets that job's id. */
+enum store_status store_import_create(struct store *s, const struct import_job *in,
+				      const struct audit_entry *e, char *existing_id,
+				      size_t existing_sz);
+enum store_status store_import_get(struct store *s, const char *id, struct arena *a,
+				   struct import_job *out);
+enum store_status store_import_list(struct store *s, const char *scope, int limit,
+				    struct arena *a, struct import_job **out, size_t *n);
+/* Jobs that were queued or running when the server stopped, to resume. */
+enum store_status store_import_pending(struct store *s, struct arena *a, struct import_job **out,
+				       size_t *n);
+enum store_status store_import_set_status(struct store *s, const char *id, const char *status,
+					  const char *error);
+/* Records the header row (JSON array) and the number of rows to expect. */
+enum store_status store_import_start(struct store *s, const char *id, const char *header,
+				     int64_t total);
+/* Stores one batch in one transaction: persons created or merged (one file per ID),
+ * travel, timeline events, one open verification task per person (a person with an open
+ * task gets an event instead), the issues, and the job's counters and last line. A
+ * restart resumes after last_line with exact counters. */
+enum store_status store_import_batch(struct store *s, const struct import_job *job,
+				     const struct import_row *rows, size_t nrows,
+				     const struct import_issue *issues, size_t nissues,
+				     const struct import_progress *delta, int64_t now);
+enum store_status store_import_issues(struct store *s, const char *id, int64_t after_line,
+				      int limit, struct arena *a, struct import_issue **out,
+				      size_t *n);
+
+struct person_query {
+	const char *scope;
+	const char *id_number, *phone, *name_prefix; /* one of them */
+	int limit;
+};
+enum store_status store_person_find(struct store *s, const struct person_query *q,
+				    struct arena *a, struct person **out, size_t *n);
+enum store_status store_person_get(struct store *s, const char *id, struct arena *a,
+				   struct person *out);
+enum store_status store_person_file(struct store *s, const char *id, struct arena *a,
+				    struct travel **travel, size_t *ntravel,
+				    struct person_event **events, size_t *nevents,
+				    struct task **tasks, size_t *ntasks);
+/* Creates a file from a form, or updates the file with the same ID number (idempotent by
+ * idem). *merged tells which. No task is opened: the person was met at the door. */
+/* STORE_CONFLICT when the file with that ID number lies outside scope. */
+enum store_status store_person_put(struct store *s, const struct store_idem *idem,
+				   const char *scope, const struct import_row *row,
+				   const struct audit_entry *e,
+				   struct arena *a, struct person *out, bool *merged,
+				   bool *replayed);
+/* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
+ * merged_into and no longer found. STORE_CONFLICT when one of them is already merged. */
+enum store_status store_person_merge(struct store *s, const char *keep, const char *other,
+				     const struct audit_entry *e, struct arena *a,
+				     struct person *out);
+
+struct task_query {
+	const char *scope;
+	const char *area;   /* narrower, optional */
+	const char *status; /* "open", "overdue", "closed" or NULL for all */
+	int64_t now;        /* for overdue */
+	int limit, offset;
+};
+enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
+				  struct task **out, size_t *n, int64_t *total);
+enum store_status store_task_get(struct store *s, const char *id, struct arena *a,
+				 struct task *out);
+
+struct task_close {
+	const char *outcome, *note;
+	const char *forward_area; /* with outcome "moved": the area that gets the new task */
+	const char *forward_target; /* the area the worker named (may be outside scope) */
+	const char *new_task_id;    /* UUID for the forwarded task */
+	const char *user_id, *username;
+	int64_t now;
+	int deadline_hours;
+};
+/* Closes an open task with an outcome (idempotent by idem). STORE_CONFLICT when the
+ * task is already closed by another request; STORE_INVALID for an unknown outcome. */
+enum store_status store_task_close(struct store *s, const struct store_idem *idem, const char *id,
+				   const struct task_close *c, const struct audit_entry *e,
+				   struct arena *a, struct task *out, bool *replayed);
+/* Moves an open task to another area and/or assignee, or extends its deadline. */
+enum store_status store_task_update(struct store *s, const char *id, const char *area,
+				    const char *assignee, int64_t due_at, const char *reason,
+				    const struct audit_entry *e, struct arena *a, struct task *out);
+
+struct task_stats {
+	char area[AREA_CODE_MAX + 1];
+	const char *name;
+	int64_t pushed, open, closed, overdue;
+	int64_t by_outcome[16]; /* in the order of store_outcomes */
+};
+enum store_status store_task_stats(struct store *s, const char *scope, int64_t now,
+				   struct arena *a, struct task_stats **out, size_t *n);
+
+struct outcome {
+	const char *code, *zh, *en, *status_after;
+	bool needs_target;
+};
+enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out,
+				 size_t *n);
+
+struct key_area {
+	const char *code, *name;
+	int start_date, end_date;
+};
+enum store_status store_key_areas(struct store *s, struct arena *a, struct key_area **out,
+				  size_t *n);
+enum store_status store_key_area_put(struct store *s, const struct key_area *k,
+				     const struct audit_entry *e);
+/* National divisions (provinces, cities, counties) for resolving origins. */
+enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n);
+enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,
+				  size_t *n);
 
 #endif

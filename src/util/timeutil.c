@@ -4,7 +4,20 @@
 #include <string.h>
 #include <time.h>
 
-int64_t time_now(void) { return (int64_t)time(NULL); }
+static int64_t offset;
+
+void time_set_offset(int64_t seconds) { offset = seconds; }
+
+int64_t time_now(void) { return (int64_t)time(NULL) + offset; }
+
+int time_local_date(int64_t t)
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
 
 int64_t time_mono_us(void)
 {

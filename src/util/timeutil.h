@@ -8,7 +8,11 @@
 
 #define ISO_TIME_LEN 20 /* "YYYY-MM-DDTHH:MM:SSZ" without NUL */
 
-int64_t time_now(void);       /* wall clock, seconds */
+int64_t time_now(void);       /* wall clock + offset, seconds */
+/* Shifts time_now() (for drills and tests of deadlines: `serve --clock-offset`). */
+void time_set_offset(int64_t seconds);
+/* YYYYMMDD of t in Asia/Shanghai (UTC+8, no daylight saving), the users' calendar. */
+int time_local_date(int64_t t);
 int64_t time_mono_ms(void);   /* monotonic, milliseconds */
 int64_t time_mono_us(void);
 void time_iso(int64_t t, char out[ISO_TIME_LEN + 1]);

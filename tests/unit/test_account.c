@@ -12,8 +12,10 @@
 
 #include "domain/account.h"
 
-#define ALL_PERMS                                                                                  \
-	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ)
+#define ALL_PERMS                                                                          \
+	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
+	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT)
+#define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
 	enum role role;
@@ -24,17 +26,20 @@ static const struct {
 	{ROLE_ADMIN, "admin", 5, ALL_PERMS},
 	{ROLE_COMMANDER, "commander", 4, ALL_PERMS},
 	{ROLE_CADRE, "cadre", 3,
-	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE},
-	{ROLE_GRID_WORKER, "grid_worker", 2, PERM_AREA_READ},
-	{ROLE_DOCTOR, "doctor", 2, PERM_AREA_READ},
-	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ},
+	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |
+		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE},
+	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS},
+	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS},
+	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ | PERM_PERSON_READ},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
 
-static const enum perm all_perms[] = {PERM_AREA_READ, PERM_AREA_WRITE, PERM_USER_READ,
-				      PERM_USER_WRITE, PERM_AUDIT_READ};
+static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PERM_USER_READ,
+				      PERM_USER_WRITE,    PERM_AUDIT_READ,    PERM_PERSON_READ,
+				      PERM_PERSON_REVEAL, PERM_TASK_WORK,     PERM_TASK_MANAGE,
+				      PERM_IMPORT};
 
 static void names_round_trip(void **state)
 {
@@ -132,23 +137,28 @@ static void perm_names(void **state)
 	assert_string_equal(perm_name(PERM_AUDIT_READ), "audit.read");
 	assert_null(perm_name((enum perm)0));
 	assert_null(perm_name((enum perm)(PERM_AREA_READ | PERM_AREA_WRITE)));
-	assert_null(perm_name((enum perm)(1u << 5)));
+	assert_null(perm_name((enum perm)(1u << 10)));
 }
 
 static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 5);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 10);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
-	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 4);
+	assert_string_equal(names[9], "import");
+	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 8);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "area.write");
 	assert_string_equal(names[2], "user.read");
 	assert_string_equal(names[3], "user.write");
-	assert_int_equal(role_perm_names(ROLE_DOCTOR, names, PERM_COUNT), 1);
+	assert_int_equal(role_perm_names(ROLE_DOCTOR, names, PERM_COUNT), 4);
 	assert_string_equal(names[0], "area.read");
+	assert_string_equal(names[1], "person.read");
+	assert_string_equal(names[2], "person.reveal");
+	assert_string_equal(names[3], "task.work");
+	assert_int_equal(role_perm_names(ROLE_CHECKPOINT_STAFF, names, PERM_COUNT), 1);
 	assert_int_equal(role_perm_names(ROLE_NONE, names, PERM_COUNT), 0);
 	/* the cap is respected; names[2] stays as set */
 	names[2] = "sentinel";

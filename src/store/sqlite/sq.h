@@ -79,6 +79,18 @@ enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem,
 /* Row readers usable on any connection (reader or writer). */
 enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a, struct area *out);
 enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out);
+enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
+				  const char *user_id, const char *username, const char *area,
+				  const char *detail, int64_t now);
+enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *person_id,
+				 const char *import_id, const char *area, int64_t due_at,
+				 const char *defects, const char *forwarded_from,
+				 const char *forward_target, int64_t now);
+enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena *a,
+				 struct person *out);
+enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
+			       struct task *out);
+
 /* JSON text of a row for audit before/after, allocated in the arena. */
 const char *sq_area_json(struct arena *a, const struct area *ar);
 const char *sq_user_json(struct arena *a, const struct user *u);

@@ -433,3 +433,40 @@ out:
 	sq_reader_put(s, c);
 	return ss;
 }
+
+enum store_status store_area_under(struct store *s, const char *scope, struct arena *a,
+				   struct area_seed **out, size_t *n)
+{
+	static const char sql[] = "SELECT code, name, coalesce(parent, '') FROM area"
+				  " WHERE code >= ?1 AND code < ?2 ORDER BY code";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	char end[AREA_CODE_MAX + 2];
+	size_t cap = 256;
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (st) {
+		sq_prefix_end(scope, end, sizeof end);
+		sq_bind_text(st, 1, scope);
+		sq_bind_text(st, 2, end);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (*n == cap) {
+				struct area_seed *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+				memcpy(bigger, *out, cap * sizeof *bigger);
+				*out = bigger;
+				cap *= 2;
+			}
+			struct area_seed *d = &(*out)[(*n)++];
+			d->code = sq_text(a, st, 0);
+			d->name = sq_text(a, st, 1);
+			d->parent = sq_text(a, st, 2);
+		}
+		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}

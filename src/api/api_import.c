@@ -1,0 +1,474 @@
+/* api_import — pushing lists down (名单下发): upload, progress, the rows to fix, and the
+ * template. The upload was streamed to disk before the handler runs (http/upload.h); the
+ * handler records the job and hands it to the import worker (io/import.h). The same file
+ * uploaded again in the same area returns the first job instead of a second import. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "api/api.h"
+#include "domain/returnee.h"
+#include "io/import.h"
+#include "io/sheet.h"
+#include "io/table.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+enum { DEADLINE_MIN = 1, DEADLINE_MAX = 720, DEADLINE_DEFAULT = 24 };
+
+static json_t *job_json(const struct import_job *j)
+{
+	char created[ISO_TIME_LEN + 1], finished[ISO_TIME_LEN + 1];
+	double progress = !strcmp(j->status, "done") ? 1.0
+			  : j->bytes_total > 0      ? (double)j->bytes_done / (double)j->bytes_total
+						    : 0.0;
+
+	time_iso(j->created_at, created);
+	time_iso(j->finished_at, finished);
+	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:i,"
+			 " s:s}",
+			 "id", j->id, "status", !strcmp(j->status, "queued") ? "running" : j->status,
+			 "progress", progress > 1.0 ? 1.0 : progress, "rows", (json_int_t)j->rows,
+			 "imported", (json_int_t)j->imported, "merged", (json_int_t)j->merged,
+			 "flagged", (json_int_t)j->flagged, "rejected", (json_int_t)j->rejected,
+			 "filename", j->filename, "area", j->area, "created_at", created,
+			 "finished_at", j->finished_at ? json_string(finished) : json_null(), "error",
+			 j->error && *j->error ? json_string(j->error) : json_null(), "deadline_hours",
+			 j->deadline_hours, "user", j->username);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcasecmp(s + a - b, suffix);
+}
+
+/* "xlsx" or "csv" from the file's first bytes and name; NULL when neither. */
+static const char *file_kind(const struct upload *u)
+{
+	unsigned char head[8] = {0};
+	FILE *f = fopen(u->path, "rb");
+	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+
+	if (f)
+		fclose(f);
+	if (ends_with(u->filename, ".xls"))
+		return NULL; /* the old binary format: ask for .xlsx */
+	switch (sheet_sniff(head, n, u->filename)) {
+	case SHEET_KIND_XLSX:
+		return "xlsx";
+	case SHEET_KIND_CSV:
+		return ends_with(u->filename, ".xlsx") ? NULL : "csv";
+	default:
+		return NULL;
+	}
+}
+
+/* mapping: {"header text or column number": "field name"}; replies on error. */
+static bool mapping_field(struct req *r, const char **out)
+{
+	const char *txt = upload_field(&r->upload, "mapping"), *key;
+	json_t *m, *v;
+	bool ok = true;
+
+	*out = NULL;
+	if (!txt || !*txt)
+		return true;
+	m = json_loads(txt, 0, NULL);
+	if (!json_is_object(m))
+		ok = false;
+	json_object_foreach(m, key, v)
+	{
+		if (!json_is_string(v) || (table_field_parse(json_string_value(v)) == TF_NONE &&
+					   strcmp(json_string_value(v), "none")))
+			ok = false;
+	}
+	json_decref(m);
+	if (!ok)
+		reply_error(r, ERR_IMPORT_MAPPING, "mapping");
+	else
+		*out = txt;
+	return ok;
+}
+
+static bool deadline_field(struct req *r, int *out)
+{
+	const char *txt = upload_field(&r->upload, "deadline_hours");
+	char *end;
+	long h;
+
+	*out = DEADLINE_DEFAULT;
+	if (!txt || !*txt)
+		return true;
+	h = strtol(txt, &end, 10);
+	if (*end || h < DEADLINE_MIN || h > DEADLINE_MAX) {
+		reply_error(r, ERR_IMPORT_DEADLINE, "deadline_hours");
+		return false;
+	}
+	*out = (int)h;
+	return true;
+}
+
+/* Moves the upload to uploads/<job id>.<kind> and keeps it for the worker. */
+static const char *keep_file(struct req *r, const char *id, const char *kind)
+{
+	char *slash = strrchr(r->upload.path, '/');
+	char *dst = arena_printf(r->a, "%.*s/%s.%s", slash ? (int)(slash - r->upload.path) : 1,
+				 slash ? r->upload.path : ".", id, kind);
+
+	if (rename(r->upload.path, dst) != 0)
+		return NULL;
+	snprintf(r->upload.path, sizeof r->upload.path, "%s", dst);
+	r->upload.keep = true;
+	return dst;
+}
+
+void api_import_create(struct req *r)
+{
+	struct import_job j = {0};
+	struct audit_entry e;
+	struct import_job existing;
+	char existing_id[UUID_LEN + 1] = "";
+	const char *kind;
+	enum store_status st;
+
+	if (!r->upload.path[0] || !r->upload.size) {
+		reply_error(r, ERR_IMPORT_NO_FILE, "file");
+		return;
+	}
+	if (!(kind = file_kind(&r->upload))) {
+		reply_error(r, ERR_IMPORT_BAD_FILE, "file");
+		return;
+	}
+	if (!deadline_field(r, &j.deadline_hours) || !mapping_field(r, &j.mapping))
+		return;
+	uuid_v4(j.id);
+	j.user_id = r->sess.user_id;
+	j.username = r->sess.username;
+	memcpy(j.area, r->sess.area, sizeof j.area);
+	j.filename = r->upload.filename[0] ? r->upload.filename : "upload";
+	j.sha256 = r->upload.sha256;
+	j.kind = kind;
+	if (!(j.path = keep_file(r, j.id, kind))) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	e = api_audit(r, "import.create");
+	e.object_type = "import";
+	e.object_id = j.id;
+	st = store_import_create(r->srv->store, &j, &e, existing_id, sizeof existing_id);
+	if (st == STORE_CONFLICT) { /* the same file again: nothing is imported twice */
+		r->upload.keep = false;
+		if (store_import_get(r->srv->store, existing_id, r->a, &existing) == STORE_OK) {
+			json_t *o = job_json(&existing);
+			json_object_set_new(o, "duplicate", json_true());
+			reply_json(r, 200, o);
+			return;
+		}
+	}
+	if (st != STORE_OK) {
+		r->upload.keep = false;
+		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
+		return;
+	}
+	importer_submit(r->srv->importer, j.id);
+	reply_json(r, 202, json_pack("{s:s, s:s}", "id", j.id, "status", "running"));
+}
+
+/* The {id} job, in scope; else replies 404. */
+static bool load_job(struct req *r, struct import_job *j)
+{
+	const char *id = r->match.params[0];
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_IMPORT_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_import_get(r->srv->store, id, r->a, j);
+	if (st == STORE_OK && !api_in_scope(r, j->area)) {
+		api_deny(r, ERR_IMPORT_NOT_FOUND, "import", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+void api_import_get(struct req *r)
+{
+	struct import_job j;
+
+	if (load_job(r, &j))
+		reply_json(r, 200, job_json(&j));
+}
+
+void api_import_list(struct req *r)
+{
+	struct import_job *v;
+	size_t n;
+	int limit;
+	enum store_status st;
+	json_t *arr;
+
+	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
+		return;
+	if ((st = store_import_list(r->srv->store, r->sess.area, limit, r->a, &v, &n)) != STORE_OK) {
+		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, job_json(&v[i]));
+	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+/* One CSV field, quoted when needed. */
+static void csv_field(struct buf *b, const char *s, bool last)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		buf_append(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_append(b, "\"", 1);
+		buf_append(b, s, 1);
+	}
+	if (quote)
+		buf_append(b, "\"", 1);
+	buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+/* The rows to fix, as a UTF-8 CSV that Excel opens: the original columns plus the line
+ * number and what is wrong, one row per line of the upload. */
+static void issues_csv(struct req *r, const struct import_job *j, struct import_issue *v,
+		       size_t n)
+{
+	struct buf b;
+	json_t *hdr = json_loads(j->header, 0, NULL);
+
+	buf_init(&b, (size_t)1 << 30);
+	buf_append(&b, "\xEF\xBB\xBF", 3);
+	csv_field(&b, r->en ? "line" : "行号", false);
+	csv_field(&b, r->en ? "problem" : "问题", false);
+	for (size_t i = 0; i < json_array_size(hdr); i++)
+		csv_field(&b, json_string_value(json_array_get(hdr, i)), false);
+	buf_append(&b, "\r\n", 2);
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		char line[24];
+		struct buf problem;
+		json_t *cells = json_loads(v[i].cells, 0, NULL);
+
+		buf_init(&problem, 4096);
+		for (; k < n && v[k].line == v[i].line; k++) {
+			const char *msg = r->en ? returnee_issue_en(v[k].code) : returnee_issue_zh(v[k].code);
+			if (problem.len)
+				buf_append(&problem, "; ", 2);
+			buf_append(&problem, msg, strlen(msg));
+		}
+		snprintf(line, sizeof line, "%lld", (long long)v[i].line);
+		csv_field(&b, line, false);
+		csv_field(&b, problem.data ? problem.data : "", false);
+		for (size_t c = 0; c < json_array_size(cells); c++)
+			csv_field(&b, json_string_value(json_array_get(cells, c)), false);
+		buf_append(&b, "\r\n", 2);
+		buf_free(&problem);
+		json_decref(cells);
+		i = k;
+	}
+	json_decref(hdr);
+	reply_bytes(r, 200, "text/csv; charset=utf-8",
+		    arena_printf(r->a, "attachment; filename=\"issues-%.8s.csv\"", j->id), b.data,
+		    b.len);
+}
+
+enum { ISSUE_PAGE = 5000 };
+
+/* Issues after `after_line`, whole lines only: a page that ends inside a line stops before
+ * that line (unless the line alone fills the page). *next is the last line returned. */
+static enum store_status issue_page(struct req *r, const char *id, int64_t after, int limit,
+				    struct import_issue **v, size_t *n, int64_t *next)
+{
+	enum store_status st = store_import_issues(r->srv->store, id, after, limit, r->a, v, n);
+
+	*next = 0;
+	if (st != STORE_OK || *n == 0)
+		return st;
+	if (*n == (size_t)limit) {
+		size_t k = *n;
+		while (k > 0 && (*v)[k - 1].line == (*v)[*n - 1].line)
+			k--;
+		if (k > 0)
+			*n = k;
+	}
+	*next = (*v)[*n - 1].line;
+	return STORE_OK;
+}
+
+void api_import_issues(struct req *r)
+{
+	struct import_job j;
+	struct import_issue *v, *all;
+	size_t n, nall = 0, cap = 0;
+	int limit, after;
+	int64_t next;
+	const char *format = req_query(r, "format");
+	bool csv = format && !strcmp(format, "csv");
+	enum store_status st;
+	json_t *arr;
+	struct audit_entry e;
+
+	if (format && *format && !csv && strcmp(format, "json")) {
+		reply_error(r, ERR_QUERY_INVALID, "format");
+		return;
+	}
+	if (!load_job(r, &j) || !api_query_int(r, "limit", 1, 1000, 200, &limit) ||
+	    !api_query_int(r, "after_line", 0, 100000000, 0, &after))
+		return;
+	e = api_audit(r, "import.issues.read");
+	e.object_type = "import";
+	e.object_id = j.id;
+	e.area = j.area;
+	store_audit_append(r->srv->store, &e, false);
+	if (csv) { /* every issue, page by page into one array (a few per defective row) */
+		all = NULL;
+		for (int64_t at = 0;;) {
+			if ((st = issue_page(r, j.id, at, ISSUE_PAGE, &v, &n, &next)) != STORE_OK) {
+				api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
+				return;
+			}
+			if (nall + n > cap) {
+				struct import_issue *bigger;
+				cap = (nall + n) * 2;
+				bigger = arena_alloc(r->a, cap * sizeof *bigger);
+				if (nall)
+					memcpy(bigger, all, nall * sizeof *bigger);
+				all = bigger;
+			}
+			if (n)
+				memcpy(all + nall, v, n * sizeof *v);
+			nall += n;
+			if (n == 0 || !next)
+				break;
+			at = next;
+		}
+		issues_csv(r, &j, all, nall);
+		return;
+	}
+	if ((st = issue_page(r, j.id, after, limit, &v, &n, &next)) != STORE_OK) {
+		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "line", (json_int_t)v[i].line,
+				       "column", v[i].col, "code", v[i].code, "severity",
+				       v[i].severity, "message",
+				       r->en ? returnee_issue_en(v[i].code)
+					     : returnee_issue_zh(v[i].code),
+				       "value", v[i].value));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:o}", "items", arr, "next_after_line",
+			     n == (size_t)limit || (n && (size_t)limit - n < 8 && next)
+				     ? json_integer(next)
+				     : json_null()));
+}
+
+static const char *const template_cols[] = {"姓名",     "证件类型", "身份证号", "手机号码",
+					    "来源地",   "返乡日期", "交通方式", "车次/航班/车牌",
+					    "现住址",   "备注"};
+enum { NCOLS = sizeof template_cols / sizeof template_cols[0] };
+
+static void template_csv(struct req *r)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	buf_append(&b, "\xEF\xBB\xBF", 3);
+	for (size_t i = 0; i < NCOLS; i++)
+		csv_field(&b, template_cols[i], i + 1 == NCOLS);
+	csv_field(&b, "张三", false);
+	csv_field(&b, "居民身份证", false);
+	csv_field(&b, "11010519491231002X", false);
+	csv_field(&b, "13800138000", false);
+	csv_field(&b, "湖北省武汉市", false);
+	csv_field(&b, "2020-01-20", false);
+	csv_field(&b, "火车", false);
+	csv_field(&b, "G1234", false);
+	csv_field(&b, "社渚镇社渚村5组", false);
+	csv_field(&b, "示例行，导入前请删除", true);
+	reply_bytes(r, 200, "text/csv; charset=utf-8",
+		    "attachment; filename=\"fangkong-template.csv\"", b.data, b.len);
+}
+
+/* The .xlsx template: a title row above the header, text-formatted ID and phone columns
+ * (so Excel keeps every digit), made with libxlsxwriter in a temporary file. */
+static void template_xlsx(struct req *r)
+{
+	char path[] = "/tmp/fangkong-template-XXXXXX";
+	int fd = mkstemp(path);
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *text, *bold, *title;
+	FILE *f;
+	long len;
+	char *data;
+
+	if (fd < 0) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	close(fd);
+	wb = workbook_new(path);
+	ws = workbook_add_worksheet(wb, "名单");
+	text = workbook_add_format(wb);
+	format_set_num_format(text, "@");
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	title = workbook_add_format(wb);
+	format_set_bold(title);
+	format_set_font_size(title, 14);
+	format_set_align(title, LXW_ALIGN_CENTER);
+	worksheet_merge_range(ws, 0, 0, 0, NCOLS - 1, "返乡人员排查登记表", title);
+	for (lxw_col_t c = 0; c < NCOLS; c++) {
+		worksheet_write_string(ws, 1, c, template_cols[c], bold);
+		worksheet_set_column(ws, c, c, c == 8 ? 30 : 16, c == 2 || c == 3 ? text : NULL);
+	}
+	workbook_close(wb);
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0) {
+		if (f)
+			fclose(f);
+		unlink(path);
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	rewind(f);
+	data = xmalloc((size_t)len);
+	if (fread(data, 1, (size_t)len, f) != (size_t)len)
+		len = 0;
+	fclose(f);
+	unlink(path);
+	reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		    "attachment; filename=\"fangkong-template.xlsx\"", data, (size_t)len);
+}
+
+void api_import_template(struct req *r)
+{
+	const char *format = req_query(r, "format");
+
+	if (format && !strcmp(format, "csv"))
+		template_csv(r);
+	else if (!format || !*format || !strcmp(format, "xlsx"))
+		template_xlsx(r);
+	else
+		reply_error(r, ERR_QUERY_INVALID, "format");
+}

@@ -1,0 +1,433 @@
+/* api_person — key-person files (一人一档): search, the file with its timeline, and the
+ * audited reveal of a full ID number and phone. Every read of a file is audited; ID
+ * numbers and phones leave the server masked unless revealed. */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/idcard.h"
+#include "domain/phone.h"
+#include "domain/text.h"
+#include "domain/returnee.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} categories[] = {
+	{CAT_KEY_AREA, "key_area"}, {CAT_CLOSE_CONTACT, "close_contact"}, {CAT_FEVER, "fever"},
+	{CAT_SUSPECTED, "suspected"}, {CAT_CONFIRMED, "confirmed"},
+};
+
+static json_t *categories_json(unsigned bits)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
+		if (bits & categories[i].bit)
+			json_array_append_new(arr, json_string(categories[i].name));
+	return arr;
+}
+
+/* "a,b" → ["a","b"] */
+json_t *api_csv_list(const char *csv)
+{
+	json_t *arr = json_array();
+	const char *p = csv;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		if (n)
+			json_array_append_new(arr, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return arr;
+}
+
+json_t *api_person_json(const struct person *p)
+{
+	char idm[ID_NUMBER_MAX + 1] = "", phm[PHONE_LEN + 1] = "";
+
+	if (*p->id_number)
+		idcard_mask(p->id_number, idm, sizeof idm);
+	if (*p->phone)
+		phone_mask(p->phone, phm);
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o,"
+			 " s:o}",
+			 "id", p->id, "name", p->name, "doc_type", p->doc_type, "id_valid",
+			 p->id_valid, "id_number", idm, "phone", phm, "sex", p->sex, "address",
+			 p->address, "area", p->area, "area_name", p->area_name ? p->area_name : "",
+			 "birth", p->birth ? json_integer(p->birth) : json_null(), "status",
+			 p->status, "categories", categories_json(p->categories), "defects",
+			 api_csv_list(p->defects), "merged_into", json_str_or_null(p->merged_into));
+}
+
+/* Classifies q: an ID number, a phone, or the start of a name. */
+static void classify(struct req *r, const char *q, struct person_query *pq)
+{
+	char norm[256], phone[PHONE_LEN + 1];
+	struct id_result id;
+
+	text_normalize(q, norm, sizeof norm);
+	if (phone_normalize(norm, phone)) {
+		pq->phone = arena_strdup(r->a, phone);
+		return;
+	}
+	idcard_parse(norm, ID_DOC_RESIDENT, 99991231, &id);
+	if (id.defect != ID_BAD_CHARS && id.defect != ID_EMPTY && strlen(id.number) >= 15) {
+		pq->id_number = arena_strdup(r->a, id.number);
+		return;
+	}
+	pq->name_prefix = arena_strdup(r->a, norm);
+}
+
+void api_person_search(struct req *r)
+{
+	const char *q = req_query(r, "q");
+	struct person_query pq = {.scope = r->sess.area};
+	struct person *v;
+	size_t n;
+	enum store_status st;
+	json_t *arr;
+
+	if (!q || !*q || utf8_chars(q) > 40) {
+		reply_error(r, ERR_QUERY_INVALID, "q");
+		return;
+	}
+	if (!api_query_int(r, "limit", 1, 200, 50, &pq.limit))
+		return;
+	classify(r, q, &pq);
+	if ((st = store_person_find(r->srv->store, &pq, r->a, &v, &n)) != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_person_json(&v[i]));
+	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+/* The {id} person, in the caller's scope; else replies 404 (and audits the denial). */
+bool api_load_person(struct req *r, const char *id, struct person *p)
+{
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_person_get(r->srv->store, id, r->a, p);
+	if (st == STORE_OK && !api_in_scope(r, p->area)) {
+		api_deny(r, ERR_PERSON_NOT_FOUND, "person", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+static json_t *travel_json(const struct travel *t, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "origin", t[i].origin,
+				       "origin_code", t[i].origin_code, "arrival",
+				       t[i].arrival ? json_integer(t[i].arrival) : json_null(),
+				       "transport", t[i].transport, "transport_no", t[i].transport_no,
+				       "import_id", t[i].import_id));
+	return arr;
+}
+
+static json_t *events_json(const struct person_event *e, size_t n)
+{
+	json_t *arr = json_array();
+	char at[ISO_TIME_LEN + 1];
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = json_loads(e[i].detail, 0, NULL);
+		time_iso(e[i].at, at);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
+						     (json_int_t)e[i].id, "at", at, "kind",
+						     e[i].kind, "user", e[i].username, "area",
+						     e[i].area, "detail", d ? d : json_null()));
+	}
+	return arr;
+}
+
+void api_person_get(struct req *r)
+{
+	struct person p;
+	struct travel *t;
+	struct person_event *ev;
+	struct task *tasks;
+	size_t nt, ne, ntasks;
+	struct audit_entry e;
+	enum store_status st;
+	json_t *o, *arr;
+
+	if (!api_load_person(r, r->match.params[0], &p))
+		return;
+	st = store_person_file(r->srv->store, p.id, r->a, &t, &nt, &ev, &ne, &tasks, &ntasks);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	e = api_audit(r, "person.read");
+	e.object_type = "person";
+	e.object_id = p.id;
+	e.area = p.area;
+	store_audit_append(r->srv->store, &e, false);
+	o = api_person_json(&p);
+	arr = json_array();
+	for (size_t i = 0; i < ntasks; i++)
+		if (api_in_scope(r, tasks[i].area))
+			json_array_append_new(arr, api_task_json(&tasks[i], time_now()));
+	json_object_set_new(o, "travel", travel_json(t, nt));
+	json_object_set_new(o, "timeline", events_json(ev, ne));
+	json_object_set_new(o, "tasks", arr);
+	reply_json(r, 200, o);
+}
+
+void api_person_reveal(struct req *r)
+{
+	struct person p;
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!api_load_person(r, r->match.params[0], &p))
+		return;
+	e = api_audit(r, "person.reveal");
+	e.object_type = "person";
+	e.object_id = p.id;
+	e.area = p.area;
+	if ((st = store_audit_append(r->srv->store, &e, true)) != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "id", p.id, "id_number", p.id_number,
+				     "phone", p.phone));
+}
+
+/* The reference lists a form needs to flag a key-area returnee. */
+static bool reference_ctx(struct req *r, struct returnee_ctx *ctx)
+{
+	struct area_seed *divs;
+	struct key_area *keys;
+	struct returnee_division *rd;
+	struct returnee_key_area *rk;
+	size_t nd, nk;
+
+	if (store_divisions(r->srv->store, r->a, &divs, &nd) != STORE_OK ||
+	    store_key_areas(r->srv->store, r->a, &keys, &nk) != STORE_OK)
+		return false;
+	rd = arena_alloc(r->a, (nd ? nd : 1) * sizeof *rd);
+	for (size_t i = 0; i < nd; i++)
+		rd[i] = (struct returnee_division){divs[i].code, divs[i].name};
+	rk = arena_alloc(r->a, (nk ? nk : 1) * sizeof *rk);
+	for (size_t i = 0; i < nk; i++)
+		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date, keys[i].end_date};
+	ctx->divisions = rd;
+	ctx->ndivisions = nd;
+	ctx->keys = rk;
+	ctx->nkeys = nk;
+	return true;
+}
+
+/* A person met at the door or reported by phone: the same validation as an imported row
+ * (domain/returnee.h), with the area named by the form. */
+void api_person_create(struct req *r)
+{
+	static const char *const allowed[] = {"uuid",   "name",         "doc_type",     "id_number",
+					      "phone",  "address",      "area",         "origin",
+					      "arrival_date", "transport", "transport_no", NULL};
+	static const struct {
+		const char *key;
+		enum table_field f;
+		size_t max;
+	} fields[] = {
+		{"name", TF_NAME, 40},           {"doc_type", TF_ID_TYPE, 24},
+		{"id_number", TF_ID_NUMBER, 40}, {"phone", TF_PHONE, 32},
+		{"address", TF_ADDRESS, 200},    {"origin", TF_ORIGIN, 60},
+		{"arrival_date", TF_ARRIVAL_DATE, 30}, {"transport", TF_TRANSPORT, 30},
+		{"transport_no", TF_TRANSPORT_NO, 30},
+	};
+	enum { NF = sizeof fields / sizeof fields[0] };
+	const char *cells[NF], *area;
+	enum table_field map[NF];
+	struct returnee_ctx ctx = {0};
+	struct returnee *rt = arena_alloc(r->a, sizeof *rt);
+	struct import_row row = {0};
+	struct store_idem idem;
+	struct person out;
+	struct audit_entry e;
+	char hash[65];
+	bool merged, replayed;
+	enum store_status st;
+	json_t *o;
+
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, true, &area), "area"))
+		return;
+	for (size_t i = 0; i < NF; i++) {
+		if (api_bad_field(r, json_get_str(r->json, fields[i].key, fields[i].max,
+						  i == 0, &cells[i]),
+				  fields[i].key))
+			return;
+		cells[i] = cells[i] ? cells[i] : "";
+		map[i] = fields[i].f;
+	}
+	if (area_code_level(area) == AREA_LEVEL_INVALID || !api_in_scope(r, area) ||
+	    !store_area_exists(r->srv->store, area)) {
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		return;
+	}
+	if (!reference_ctx(r, &ctx)) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	ctx.today = time_local_date(time_now());
+	ctx.home_area = area;
+	ctx.home_is_exact = true;
+	returnee_from_row(&ctx, cells, NULL, NF, map, rt);
+	for (size_t i = 0; i < rt->nissues; i++)
+		if (!strcmp(rt->issues[i].code, "phone.invalid")) { /* a form can be corrected now */
+			reply_error(r, ERR_PHONE_INVALID, "phone");
+			return;
+		}
+	if (rt->rejected) {
+		reply_error(r, rt->issues[0].field == TF_NAME ? ERR_FIELD_REQUIRED
+							       : ERR_PERSON_NOTHING,
+			    rt->issues[0].field == TF_NAME ? "name" : NULL);
+		return;
+	}
+	uuid_v4(row.p.id);
+	row.p.doc_type = rt->doc_type;
+	row.p.id_number = rt->id_number;
+	row.p.id_valid = rt->id_valid;
+	row.p.name = rt->name;
+	row.p.sex = rt->sex;
+	row.p.phone = rt->phone;
+	row.p.address = rt->address;
+	row.p.birth = rt->birth;
+	memcpy(row.p.area, rt->area, sizeof row.p.area);
+	row.p.categories = rt->key_area ? CAT_KEY_AREA : 0;
+	row.p.defects = rt->defects;
+	row.t = (struct travel){.origin = rt->origin, .origin_code = rt->origin_code,
+				.arrival = rt->arrival, .transport = rt->transport,
+				.transport_no = rt->transport_no};
+	e = api_audit(r, "person.create");
+	st = store_person_put(r->srv->store, &idem, r->sess.area, &row, &e, r->a, &out, &merged,
+			      &replayed);
+	if (st == STORE_CONFLICT) {
+		reply_error(r, ERR_PERSON_ELSEWHERE, "id_number");
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	o = api_person_json(&out);
+	json_object_set_new(o, "merged", json_boolean(merged));
+	reply_json(r, replayed ? 200 : merged ? 200 : 201, o);
+}
+
+void api_person_merge(struct req *r)
+{
+	static const char *const allowed[] = {"other", NULL};
+	const char *other_id;
+	struct person keep, other, out;
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!api_load_person(r, r->match.params[0], &keep) || api_unknown_fields(r, allowed) ||
+	    api_bad_field(r, json_get_str(r->json, "other", 36, true, &other_id), "other") ||
+	    !api_load_person(r, other_id, &other))
+		return;
+	e = api_audit(r, "person.merge");
+	st = store_person_merge(r->srv->store, keep.id, other.id, &e, r->a, &out);
+	if (st == STORE_CONFLICT) {
+		reply_error(r, ERR_PERSON_MERGED, "other");
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	reply_json(r, 200, api_person_json(&out));
+}
+
+static bool date_field(struct req *r, const char *key, bool required, int *out)
+{
+	json_t *v = json_object_get(r->json, key);
+
+	if (!v && !required)
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < 19000101 ||
+	    json_integer_value(v) > 99991231) {
+		reply_error(r, v ? ERR_FIELD_TYPE : ERR_FIELD_REQUIRED, key);
+		return false;
+	}
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
+void api_key_areas(struct req *r)
+{
+	struct key_area *v;
+	size_t n;
+	enum store_status st = store_key_areas(r->srv->store, r->a, &v, &n);
+	json_t *arr;
+
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i}", "code", v[i].code,
+						     "name", v[i].name, "start_date",
+						     v[i].start_date, "end_date", v[i].end_date));
+	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+/* Adds a key epidemic area or changes its end date: a division code prefix (2 digits for
+ * a province, 4 a city, 6 a county) with the dates it counts from and to. */
+void api_key_area_put(struct req *r)
+{
+	static const char *const allowed[] = {"code", "name", "start_date", "end_date", NULL};
+	struct key_area k = {.end_date = 99991231};
+	struct audit_entry e;
+	size_t len;
+	enum store_status st;
+
+	if (api_unknown_fields(r, allowed) ||
+	    api_bad_field(r, json_get_str(r->json, "code", 6, true, &k.code), "code") ||
+	    api_bad_field(r, json_get_str(r->json, "name", 40, true, &k.name), "name") ||
+	    !date_field(r, "start_date", true, &k.start_date) ||
+	    !date_field(r, "end_date", false, &k.end_date))
+		return;
+	len = strlen(k.code);
+	if ((len != 2 && len != 4 && len != 6) || strspn(k.code, "0123456789") != len) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "code");
+		return;
+	}
+	if (k.end_date < k.start_date) {
+		reply_error(r, ERR_FIELD_TYPE, "end_date");
+		return;
+	}
+	e = api_audit(r, "key_area.put");
+	e.object_type = "key_area";
+	e.object_id = k.code;
+	e.after = arena_printf(r->a, "{\"start_date\":%d,\"end_date\":%d}", k.start_date,
+			       k.end_date);
+	if ((st = store_key_area_put(r->srv->store, &k, &e)) != STORE_OK) {
+		api_store_error(r, st, ERR_NOT_FOUND);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:s, s:s, s:i, s:i}", "code", k.code, "name", k.name,
+				     "start_date", k.start_date, "end_date", k.end_date));
+}

@@ -1,0 +1,335 @@
+/* api_task — verification tasks (核查任务): a grid worker's list and closing a task at the
+ * door; a commander's reassigning, extending and counts per area. A task outside the
+ * caller's area answers 404. Closing is idempotent by the client's UUID, so pressing
+ * "submit" twice on a bad connection closes once. */
+#include <string.h>
+
+#include "api/api.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+enum { NOTE_MAX_CHARS = 500, REASON_MAX_CHARS = 200, DEADLINE_HOURS_DEFAULT = 24 };
+
+json_t *api_task_json(const struct task *t, int64_t now)
+{
+	char due[ISO_TIME_LEN + 1], created[ISO_TIME_LEN + 1], closed[ISO_TIME_LEN + 1];
+	bool open = !strcmp(t->status, "open");
+
+	time_iso(t->due_at, due);
+	time_iso(t->created_at, created);
+	time_iso(t->closed_at, closed);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
+			 " s:o, s:o, s:o}",
+			 "id", t->id, "person_id", t->person_id, "person_name", t->person_name,
+			 "area", t->area, "area_name", t->area_name, "status", t->status,
+			 "overdue", open && t->due_at < now, "due_at", due, "created_at", created,
+			 "closed_at", t->closed_at ? json_string(closed) : json_null(), "outcome",
+			 *t->outcome ? json_string(t->outcome) : json_null(), "note", t->note,
+			 "defects", api_csv_list(t->defects), "forwarded_from",
+			 json_str_or_null(*t->forwarded_from ? t->forwarded_from : NULL),
+			 "forward_target",
+			 json_str_or_null(*t->forward_target ? t->forward_target : NULL), "assignee",
+			 json_str_or_null(*t->assignee ? t->assignee : NULL), "import_id",
+			 json_str_or_null(*t->import_id ? t->import_id : NULL));
+}
+
+void api_task_list(struct req *r)
+{
+	struct task_query q = {.scope = r->sess.area, .now = time_now()};
+	const char *status = req_query(r, "status");
+	struct task *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+	json_t *arr;
+
+	q.area = req_query(r, "area");
+	if (q.area && !*q.area)
+		q.area = NULL;
+	if (q.area && area_code_level(q.area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return;
+	}
+	if (q.area && !api_in_scope(r, q.area)) {
+		api_deny(r, ERR_AREA_NOT_FOUND, "area", q.area);
+		return;
+	}
+	if (status && *status) {
+		if (strcmp(status, "open") && strcmp(status, "overdue") && strcmp(status, "closed")) {
+			reply_error(r, ERR_QUERY_INVALID, "status");
+			return;
+		}
+		q.status = status;
+	}
+	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
+	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
+		return;
+	if ((st = store_task_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
+		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_task_json(&v[i], q.now));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+/* The {id} task, in scope; else replies 404. */
+static bool load_task(struct req *r, struct task *t)
+{
+	const char *id = r->match.params[0];
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_TASK_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_task_get(r->srv->store, id, r->a, t);
+	if (st == STORE_OK && !api_in_scope(r, t->area)) {
+		api_deny(r, ERR_TASK_NOT_FOUND, "task", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+void api_task_get(struct req *r)
+{
+	struct task t;
+
+	if (load_task(r, &t))
+		reply_json(r, 200, api_task_json(&t, time_now()));
+}
+
+/* Where a task for `target` forwarded from `from` lands: the target itself when the caller
+ * may act there, else the lowest area above both (the commander level that sees both). */
+static const char *forward_area(struct req *r, const char *from, const char *target)
+{
+	char *common;
+	size_t len = 0, max;
+
+	if (api_in_scope(r, target))
+		return target;
+	max = strlen(from) < strlen(target) ? strlen(from) : strlen(target);
+	while (len < max && from[len] == target[len])
+		len++;
+	if (len < 6)
+		return NULL; /* another county: not in this system's reach */
+	len = 6 + (len - 6) / 3 * 3; /* back to a level boundary */
+	common = arena_strndup(r->a, target, len);
+	return common;
+}
+
+/* Whether the dictionary lets this outcome forward a task (needs_target). */
+static bool outcome_forwards(struct req *r, const char *code)
+{
+	struct outcome *outs;
+	size_t n;
+
+	if (store_outcomes(r->srv->store, r->a, &outs, &n) != STORE_OK)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(outs[i].code, code))
+			return outs[i].needs_target;
+	return false;
+}
+
+void api_task_close(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "outcome", "note", "forward_to", NULL};
+	struct store_idem idem;
+	struct task t, out;
+	struct task_close cl = {0};
+	char hash[65], *new_id;
+	const char *fwd = NULL;
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	if (!load_task(r, &t) || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "outcome", 32, true, &cl.outcome), "outcome") ||
+	    api_bad_field(r, json_get_str(r->json, "note", NOTE_MAX_CHARS, false, &cl.note), "note") ||
+	    api_bad_field(r, json_get_str(r->json, "forward_to", AREA_CODE_MAX, false, &fwd),
+			  "forward_to"))
+		return;
+	if (fwd && *fwd) {
+		if (!outcome_forwards(r, cl.outcome)) {
+			reply_error(r, ERR_FORWARD_OUTCOME, "forward_to");
+			return;
+		}
+		if (area_code_level(fwd) == AREA_LEVEL_INVALID) {
+			reply_error(r, ERR_AREA_CODE_INVALID, "forward_to");
+			return;
+		}
+		if (!store_area_exists(r->srv->store, fwd) ||
+		    !(cl.forward_area = forward_area(r, t.area, fwd))) {
+			reply_error(r, ERR_AREA_NOT_FOUND, "forward_to");
+			return;
+		}
+		cl.forward_target = fwd;
+		new_id = arena_alloc(r->a, UUID_LEN + 1);
+		uuid_v4(new_id);
+		cl.new_task_id = new_id;
+	}
+	cl.user_id = r->sess.user_id;
+	cl.username = r->sess.username;
+	cl.now = time_now();
+	cl.deadline_hours = DEADLINE_HOURS_DEFAULT;
+	e = api_audit(r, cl.forward_area ? "task.forward" : "task.close");
+	st = store_task_close(r->srv->store, &idem, t.id, &cl, &e, r->a, &out, &replayed);
+	switch (st) {
+	case STORE_OK:
+		reply_json(r, 200, api_task_json(&out, cl.now));
+		break;
+	case STORE_INVALID:
+		reply_error(r, ERR_OUTCOME_INVALID, "outcome");
+		break;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_TASK_CLOSED, NULL);
+		break;
+	default:
+		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	}
+}
+
+static void reply_update(struct req *r, enum store_status st, const struct task *out)
+{
+	switch (st) {
+	case STORE_OK:
+		reply_json(r, 200, api_task_json(out, time_now()));
+		break;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_TASK_CLOSED, NULL);
+		break;
+	case STORE_INVALID:
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		break;
+	default:
+		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	}
+}
+
+void api_task_reassign(struct req *r)
+{
+	static const char *const allowed[] = {"area", "assignee", "reason", NULL};
+	const char *area = NULL, *assignee = NULL, *reason = NULL;
+	struct task t, out;
+	struct audit_entry e;
+
+	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &area), "area") ||
+	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &assignee), "assignee") ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &reason),
+			  "reason"))
+		return;
+	if (!area && !assignee) {
+		reply_error(r, ERR_FIELD_REQUIRED, "area");
+		return;
+	}
+	if (area && area_code_level(area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return;
+	}
+	if (area && !api_in_scope(r, area)) {
+		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", area);
+		return;
+	}
+	e = api_audit(r, "task.reassign");
+	reply_update(r, store_task_update(r->srv->store, t.id, area, assignee, 0, reason, &e, r->a,
+					  &out),
+		     &out);
+}
+
+void api_task_extend(struct req *r)
+{
+	static const char *const allowed[] = {"hours", "reason", NULL};
+	const char *reason;
+	json_t *hours = json_object_get(r->json, "hours");
+	struct task t, out;
+	struct audit_entry e;
+	json_int_t h;
+
+	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, true, &reason),
+			  "reason"))
+		return;
+	if (!hours) {
+		reply_error(r, ERR_FIELD_REQUIRED, "hours");
+		return;
+	}
+	if (!json_is_integer(hours) || (h = json_integer_value(hours)) < 1 || h > 24 * 30) {
+		reply_error(r, ERR_FIELD_TYPE, "hours");
+		return;
+	}
+	e = api_audit(r, "task.extend");
+	reply_update(r, store_task_update(r->srv->store, t.id, NULL, NULL, t.due_at + h * 3600,
+					  reason, &e, r->a, &out),
+		     &out);
+}
+
+void api_task_stats(struct req *r)
+{
+	const char *area = req_query(r, "area");
+	struct task_stats *v;
+	struct outcome *outs;
+	size_t n, nouts;
+	enum store_status st;
+	json_t *arr, *names;
+
+	if (!area || !*area)
+		area = r->sess.area;
+	if (area_code_level(area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return;
+	}
+	if (!api_in_scope(r, area)) {
+		api_deny(r, ERR_AREA_NOT_FOUND, "area", area);
+		return;
+	}
+	if ((st = store_outcomes(r->srv->store, r->a, &outs, &nouts)) != STORE_OK ||
+	    (st = store_task_stats(r->srv->store, area, time_now(), r->a, &v, &n)) != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *by = json_object();
+		for (size_t k = 0; k < nouts && k < 16; k++)
+			json_object_set_new(by, outs[k].code, json_integer(v[i].by_outcome[k]));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "area", v[i].area,
+				       "name", v[i].name, "self", !strcmp(v[i].area, area), "pushed",
+				       (json_int_t)v[i].pushed, "open", (json_int_t)v[i].open,
+				       "closed", (json_int_t)v[i].closed, "overdue",
+				       (json_int_t)v[i].overdue, "by_outcome", by));
+	}
+	names = json_array();
+	for (size_t k = 0; k < nouts; k++)
+		json_array_append_new(names, json_pack("{s:s, s:s, s:s, s:b}", "code", outs[k].code,
+						       "zh", outs[k].zh, "en", outs[k].en,
+						       "needs_target", outs[k].needs_target));
+	reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "area", area, "items", arr, "outcomes",
+				     names));
+}
+
+void api_outcomes(struct req *r)
+{
+	struct outcome *outs;
+	size_t n;
+	enum store_status st = store_outcomes(r->srv->store, r->a, &outs, &n);
+	json_t *arr;
+
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}", "code", outs[k].code,
+						     "zh", outs[k].zh, "en", outs[k].en,
+						     "needs_target", outs[k].needs_target));
+	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}

@@ -1,0 +1,10 @@
+/* csv_reader — the CSV side of sheet.h (called by sheet_read_file; see csv_reader.c). */
+#ifndef FK_CSV_READER_H
+#define FK_CSV_READER_H
+
+#include "io/sheet.h"
+
+enum sheet_status csv_reader_read(const char *path, const struct sheet_limits *lim, sheet_row_fn fn,
+				  void *ctx, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,412 @@
+/* import — see import.h. */
+#include "io/import.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/returnee.h"
+#include "io/sheet.h"
+#include "io/table.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+enum { BATCH_ROWS = 500, HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
+
+struct run {
+	struct store *s;
+	struct import_job job;
+	struct arena *a; /* lives as long as the job */
+	struct returnee_ctx ctx;
+	struct addr_index *addr;
+	volatile bool *stop;
+	/* header */
+	bool have_header;
+	size_t header_line;
+	enum table_field map[MAX_COLS];
+	size_t nmap;
+	json_t *header, *mapping;
+	int64_t total, done;
+	/* the batch being filled */
+	struct arena *ba;
+	struct returnee ret[BATCH_ROWS];
+	struct import_row rows[BATCH_ROWS];
+	size_t nrows;
+	struct import_issue issues[BATCH_ROWS * 2];
+	size_t nissues;
+	struct import_progress d;
+	enum store_status st;
+	const char *error;
+};
+
+/* ---- the first pass: count rows, find the header ---- */
+
+static void apply_mapping(struct run *x)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(x->mapping))
+		return;
+	json_object_foreach(x->mapping, key, v)
+	{
+		enum table_field f = json_is_string(v) ? table_field_parse(json_string_value(v))
+						       : TF_NONE;
+		char *end;
+		long col = strtol(key, &end, 10);
+		if (*end == '\0' && col >= 1 && col <= MAX_COLS) { /* "3": the third column */
+			x->map[col - 1] = f;
+			if ((size_t)col > x->nmap)
+				x->nmap = (size_t)col;
+			continue;
+		}
+		for (size_t i = 0; i < json_array_size(x->header) && i < MAX_COLS; i++)
+			if (!strcmp(json_string_value(json_array_get(x->header, i)), key))
+				x->map[i] = f;
+	}
+}
+
+static bool count_row(const struct sheet_row *row, void *p)
+{
+	struct run *x = p;
+
+	x->total++;
+	if (!x->have_header && x->total <= HEADER_SEARCH_ROWS &&
+	    table_is_header(row, x->map, MAX_COLS)) {
+		x->have_header = true;
+		x->header_line = row->line;
+		x->nmap = row->ncells < MAX_COLS ? row->ncells : MAX_COLS;
+		x->header = json_array();
+		for (size_t i = 0; i < row->ncells; i++)
+			json_array_append_new(x->header, json_string(row->cells[i]));
+	}
+	return !*x->stop;
+}
+
+/* ---- the second pass: rows into batches ---- */
+
+static const char *column_name(struct run *x, enum table_field f)
+{
+	for (size_t i = 0; i < x->nmap; i++)
+		if (x->map[i] == f && i < json_array_size(x->header))
+			return json_string_value(json_array_get(x->header, i));
+	return f == TF_NONE ? "" : table_field_name(f);
+}
+
+static const char *cells_json(struct run *x, const struct sheet_row *row)
+{
+	json_t *arr = json_array();
+	char *txt;
+	const char *r;
+
+	for (size_t i = 0; i < row->ncells; i++)
+		json_array_append_new(arr, json_string(row->cells[i]));
+	txt = json_dumps(arr, JSON_COMPACT);
+	r = arena_strdup(x->ba, txt);
+	free(txt);
+	json_decref(arr);
+	return r;
+}
+
+static bool flush(struct run *x)
+{
+	if (x->nrows == 0 && x->nissues == 0 && x->d.rejected == 0)
+		return true;
+	x->d.bytes_done = x->done;
+	x->st = store_import_batch(x->s, &x->job, x->rows, x->nrows, x->issues, x->nissues, &x->d,
+				   time_now());
+	x->nrows = x->nissues = 0;
+	memset(&x->d, 0, sizeof x->d);
+	arena_free(x->ba);
+	x->ba = arena_new();
+	return x->st == STORE_OK;
+}
+
+static void add_row(struct run *x, const struct returnee *rt, size_t line)
+{
+	struct import_row *ir = &x->rows[x->nrows++];
+
+	memset(ir, 0, sizeof *ir);
+	ir->line = line;
+	uuid_v4(ir->p.id);
+	ir->p.doc_type = rt->doc_type;
+	ir->p.id_number = rt->id_number;
+	ir->p.id_valid = rt->id_valid;
+	ir->p.name = rt->name;
+	ir->p.sex = rt->sex;
+	ir->p.phone = rt->phone;
+	ir->p.address = rt->address;
+	ir->p.birth = rt->birth;
+	memcpy(ir->p.area, rt->area, sizeof ir->p.area);
+	ir->p.categories = rt->key_area ? CAT_KEY_AREA : 0;
+	ir->p.defects = rt->defects;
+	ir->t.origin = rt->origin;
+	ir->t.origin_code = rt->origin_code;
+	ir->t.arrival = rt->arrival;
+	ir->t.transport = rt->transport;
+	ir->t.transport_no = rt->transport_no;
+}
+
+static void add_issues(struct run *x, const struct returnee *rt, const struct sheet_row *row)
+{
+	const char *cells = NULL;
+
+	for (size_t i = 0; i < rt->nissues && x->nissues < sizeof x->issues / sizeof x->issues[0];
+	     i++) {
+		const struct returnee_issue *is = &rt->issues[i];
+		const char *value = "";
+		for (size_t c = 0; c < row->ncells && c < x->nmap; c++)
+			if (x->map[c] == is->field && is->field != TF_NONE && *row->cells[c]) {
+				value = arena_strdup(x->ba, row->cells[c]);
+				break;
+			}
+		if (!cells)
+			cells = cells_json(x, row);
+		x->issues[x->nissues++] = (struct import_issue){
+			.line = (int64_t)row->line,
+			.col = column_name(x, is->field),
+			.code = is->code,
+			.severity = is->reject ? "rejected" : "flagged",
+			.value = value,
+			.cells = cells,
+		};
+	}
+}
+
+static bool take_row(const struct sheet_row *row, void *p)
+{
+	struct run *x = p;
+	struct returnee *rt;
+
+	if (*x->stop)
+		return false;
+	x->done++;
+	if (row->line <= x->header_line || (int64_t)row->line <= x->job.last_line)
+		return true;
+	rt = &x->ret[x->nrows];
+	returnee_from_row(&x->ctx, row->cells, row->flags, row->ncells < x->nmap ? row->ncells : x->nmap,
+			  x->map, rt);
+	if (rt->rejected)
+		x->d.rejected++;
+	else
+		add_row(x, rt, row->line);
+	add_issues(x, rt, row);
+	x->d.last_line = (int64_t)row->line;
+	if (x->nrows == BATCH_ROWS || x->nissues + RETURNEE_MAX_ISSUES > BATCH_ROWS * 2)
+		return flush(x);
+	return true;
+}
+
+/* ---- setting up a run ---- */
+
+static enum store_status load_context(struct run *x)
+{
+	struct area_seed *areas, *divs;
+	struct key_area *keys;
+	struct addr_area *aa;
+	struct returnee_division *rd;
+	struct returnee_key_area *rk;
+	size_t na, nd, nk;
+	enum store_status st;
+
+	if ((st = store_area_under(x->s, x->job.area, x->a, &areas, &na)) != STORE_OK ||
+	    (st = store_divisions(x->s, x->a, &divs, &nd)) != STORE_OK ||
+	    (st = store_key_areas(x->s, x->a, &keys, &nk)) != STORE_OK)
+		return st;
+	aa = arena_alloc(x->a, (na ? na : 1) * sizeof *aa);
+	for (size_t i = 0; i < na; i++)
+		aa[i] = (struct addr_area){areas[i].code, areas[i].name};
+	x->addr = addr_index_new(aa, na);
+	rd = arena_alloc(x->a, (nd ? nd : 1) * sizeof *rd);
+	for (size_t i = 0; i < nd; i++)
+		rd[i] = (struct returnee_division){divs[i].code, divs[i].name};
+	rk = arena_alloc(x->a, (nk ? nk : 1) * sizeof *rk);
+	for (size_t i = 0; i < nk; i++)
+		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date, keys[i].end_date};
+	x->ctx = (struct returnee_ctx){
+		.today = time_local_date(time_now()),
+		.addr = x->addr,
+		.home_area = x->job.area,
+		.divisions = rd,
+		.ndivisions = nd,
+		.keys = rk,
+		.nkeys = nk,
+	};
+	return STORE_OK;
+}
+
+static enum sheet_kind kind_of(const struct import_job *j)
+{
+	return !strcmp(j->kind, "xlsx") ? SHEET_KIND_XLSX : SHEET_KIND_CSV;
+}
+
+static enum store_status fail(struct run *x, const char *code)
+{
+	log_warn("import %s failed: %s", x->job.id, code);
+	x->error = code;
+	return store_import_set_status(x->s, x->job.id, "failed", code);
+}
+
+static enum store_status run_job(struct run *x)
+{
+	struct sheet_limits lim = {0};
+	char err[256];
+	enum sheet_status ss;
+	char *hdr;
+
+	if (load_context(x) != STORE_OK)
+		return STORE_ERROR;
+	x->mapping = *x->job.mapping ? json_loads(x->job.mapping, 0, NULL) : NULL;
+	ss = sheet_read_file(x->job.path, kind_of(&x->job), &lim, count_row, x, err, sizeof err);
+	if (ss != SHEET_OK)
+		return *x->stop ? STORE_BUSY : fail(x, sheet_status_code(ss));
+	if (!x->have_header && !json_is_object(x->mapping))
+		return fail(x, "import.header.missing");
+	if (!x->header)
+		x->header = json_array();
+	apply_mapping(x);
+	hdr = json_dumps(x->header, JSON_COMPACT);
+	x->st = store_import_start(x->s, x->job.id, hdr, x->total);
+	free(hdr);
+	if (x->st != STORE_OK)
+		return x->st;
+	x->ba = arena_new();
+	ss = sheet_read_file(x->job.path, kind_of(&x->job), &lim, take_row, x, err, sizeof err);
+	if (ss == SHEET_STOPPED && x->st != STORE_OK)
+		return x->st;
+	if (ss == SHEET_STOPPED || *x->stop)
+		return STORE_BUSY; /* stopping: resumes at the next start */
+	if (ss != SHEET_OK)
+		return fail(x, sheet_status_code(ss));
+	x->done = x->total;
+	if (!flush(x))
+		return x->st;
+	return store_import_set_status(x->s, x->job.id, "done", NULL);
+}
+
+enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop)
+{
+	static volatile bool never;
+	struct run *x = xcalloc(1, sizeof *x);
+	enum store_status st;
+
+	x->s = s;
+	x->a = arena_new();
+	x->stop = stop ? stop : &never;
+	st = store_import_get(s, job_id, x->a, &x->job);
+	if (st == STORE_OK && (!strcmp(x->job.status, "done") || !strcmp(x->job.status, "failed")))
+		st = STORE_OK;
+	else if (st == STORE_OK)
+		st = run_job(x);
+	json_decref(x->header);
+	json_decref(x->mapping);
+	addr_index_free(x->addr);
+	arena_free(x->ba);
+	arena_free(x->a);
+	free(x);
+	return st;
+}
+
+/* ---- the worker thread ---- */
+
+struct pending {
+	char id[UUID_LEN + 1];
+	struct pending *next;
+};
+
+struct importer {
+	struct store *s;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pending *head, *tail;
+	volatile bool stop;
+};
+
+static void *worker(void *p)
+{
+	struct importer *im = p;
+
+	for (;;) {
+		struct pending *job;
+		pthread_mutex_lock(&im->mu);
+		while (!im->head && !im->stop)
+			pthread_cond_wait(&im->cv, &im->mu);
+		if (im->stop) {
+			pthread_mutex_unlock(&im->mu);
+			return NULL;
+		}
+		job = im->head;
+		im->head = job->next;
+		if (!im->head)
+			im->tail = NULL;
+		pthread_mutex_unlock(&im->mu);
+		enum store_status st = import_run(im->s, job->id, &im->stop);
+		if (st != STORE_OK && !im->stop) {
+			log_error("import %s: %s", job->id, store_status_name(st));
+			store_import_set_status(im->s, job->id, "failed", "import.internal");
+		}
+		free(job);
+	}
+}
+
+void importer_submit(struct importer *im, const char *job_id)
+{
+	struct pending *p = xcalloc(1, sizeof *p);
+
+	snprintf(p->id, sizeof p->id, "%s", job_id);
+	pthread_mutex_lock(&im->mu);
+	if (im->tail)
+		im->tail->next = p;
+	else
+		im->head = p;
+	im->tail = p;
+	pthread_cond_signal(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+}
+
+struct importer *importer_start(struct store *s)
+{
+	struct importer *im = xcalloc(1, sizeof *im);
+	struct arena *a = arena_new();
+	struct import_job *jobs;
+	size_t n = 0;
+
+	im->s = s;
+	pthread_mutex_init(&im->mu, NULL);
+	pthread_cond_init(&im->cv, NULL);
+	if (store_import_pending(s, a, &jobs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++) {
+			log_info("resuming import %s after line %lld", jobs[i].id,
+				 (long long)jobs[i].last_line);
+			importer_submit(im, jobs[i].id);
+		}
+	arena_free(a);
+	if (pthread_create(&im->thread, NULL, worker, im) != 0) {
+		log_error("cannot start the import thread");
+		abort();
+	}
+	return im;
+}
+
+void importer_stop(struct importer *im)
+{
+	struct pending *p, *next;
+
+	if (!im)
+		return;
+	pthread_mutex_lock(&im->mu);
+	im->stop = true;
+	pthread_cond_signal(&im->cv);
+	pthread_mutex_unlock(&im->mu);
+	pthread_join(im->thread, NULL);
+	for (p = im->head; p; p = next) {
+		next = p->next;
+		free(p);
+	}
+	pthread_mutex_destroy(&im->mu);
+	pthread_cond_destroy(&im->cv);
+	free(im);
+}

@@ -1,0 +1,126 @@
+/* sq_reference — reference lists: key epidemic areas (重点疫区) with their dates, and the
+ * national divisions down to counties, used to resolve where a traveller came from. */
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+
+enum store_status store_key_areas(struct store *s, struct arena *a, struct key_area **out,
+				  size_t *n)
+{
+	static const char sql[] = "SELECT code, name, start_date, end_date FROM key_area"
+				  " ORDER BY code, start_date LIMIT 1000";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, 1000 * sizeof **out);
+	if (st) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct key_area *k = &(*out)[(*n)++];
+			k->code = sq_text(a, st, 0);
+			k->name = sq_text(a, st, 1);
+			k->start_date = sqlite3_column_int(st, 2);
+			k->end_date = sqlite3_column_int(st, 3);
+		}
+		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+struct key_ctx {
+	const struct key_area *k;
+	const struct audit_entry *e;
+};
+
+static enum store_status key_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] = "INSERT INTO key_area(code, name, start_date, end_date)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code, start_date)"
+				  " DO UPDATE SET name = excluded.name, end_date = excluded.end_date";
+	struct key_ctx *x = p;
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->k->code);
+	sq_bind_text(st, 2, x->k->name);
+	sqlite3_bind_int(st, 3, x->k->start_date);
+	sqlite3_bind_int(st, 4, x->k->end_date);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	return sq_audit_insert(c, x->e);
+}
+
+enum store_status store_key_area_put(struct store *s, const struct key_area *k,
+				     const struct audit_entry *e)
+{
+	struct key_ctx x = {k, e};
+	return sq_write(s, key_job, &x);
+}
+
+struct div_ctx {
+	const struct area_seed *seeds;
+	size_t n;
+};
+
+static enum store_status div_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] = "INSERT INTO division(code, name, parent) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT(code) DO UPDATE SET name = excluded.name";
+	struct div_ctx *x = p;
+
+	for (size_t i = 0; i < x->n; i++) {
+		sqlite3_stmt *st = sq_stmt(c, sql);
+		enum store_status ss;
+		if (!st)
+			return STORE_ERROR;
+		sq_bind_text(st, 1, x->seeds[i].code);
+		sq_bind_text(st, 2, x->seeds[i].name);
+		sq_bind_text(st, 3, x->seeds[i].parent ? x->seeds[i].parent : "");
+		if ((ss = sq_step_done(c, st)) != STORE_OK)
+			return ss;
+	}
+	return STORE_OK;
+}
+
+enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n)
+{
+	struct div_ctx x = {seeds, n};
+	return sq_write(s, div_job, &x);
+}
+
+enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,
+				  size_t *n)
+{
+	static const char sql_count[] = "SELECT count(*) FROM division";
+	static const char sql[] = "SELECT code, name, parent FROM division ORDER BY code";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql_count);
+	size_t cap = 0;
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		cap = (size_t)sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	*out = arena_alloc(a, (cap ? cap : 1) * sizeof **out);
+	if ((st = sq_stmt(c, sql))) {
+		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct area_seed *d = &(*out)[(*n)++];
+			d->code = sq_text(a, st, 0);
+			d->name = sq_text(a, st, 1);
+			d->parent = sq_text(a, st, 2);
+		}
+		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}

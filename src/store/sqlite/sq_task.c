@@ -1,0 +1,467 @@
+/* sq_task — verification tasks (核查任务): the closed loop of a pushed list. A task
+ * belongs to the grid, village or township its person's address resolved to; closing it
+ * records an outcome from the dictionary, updates the person's status and timeline, and
+ * for "moved to" opens a new task where the person went, linked to the old one. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+#include "util/timeutil.h"
+
+#define TASK_COLS                                                                              \
+	"t.id, t.person_id, coalesce(p.name, ''), coalesce(t.import_id, ''), t.area_code,"     \
+	" coalesce(a.name, ''), coalesce(t.assignee, ''), t.status, coalesce(t.outcome, ''),"  \
+	" t.note, t.defects, coalesce(t.forwarded_from, ''), coalesce(t.forward_target, ''),"  \
+	" coalesce(t.closed_by, ''), t.due_at, t.created_at, coalesce(t.closed_at, 0)"
+#define TASK_FROM                                                                              \
+	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                 \
+	" LEFT JOIN area a ON a.code = t.area_code"
+
+static void read_row(sqlite3_stmt *st, struct arena *a, struct task *t)
+{
+	memset(t, 0, sizeof *t);
+	sq_text_to(st, 0, t->id, sizeof t->id);
+	sq_text_to(st, 1, t->person_id, sizeof t->person_id);
+	t->person_name = sq_text(a, st, 2);
+	t->import_id = sq_text(a, st, 3);
+	sq_text_to(st, 4, t->area, sizeof t->area);
+	t->area_name = sq_text(a, st, 5);
+	t->assignee = sq_text(a, st, 6);
+	t->status = sq_text(a, st, 7);
+	t->outcome = sq_text(a, st, 8);
+	t->note = sq_text(a, st, 9);
+	t->defects = sq_text(a, st, 10);
+	t->forwarded_from = sq_text(a, st, 11);
+	t->forward_target = sq_text(a, st, 12);
+	t->closed_by = sq_text(a, st, 13);
+	t->due_at = sqlite3_column_int64(st, 14);
+	t->created_at = sqlite3_column_int64(st, 15);
+	t->closed_at = sqlite3_column_int64(st, 16);
+}
+
+enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
+			       struct task *out)
+{
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, a, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}
+
+enum store_status store_task_get(struct store *s, const char *id, struct arena *a,
+				 struct task *out)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = sq_task_read(c, id, a, out);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+#define TASK_WHERE                                                                             \
+	" WHERE t.area_code >= ?1 AND t.area_code < ?2"                                        \
+	"   AND (?3 IS NULL OR (t.area_code >= ?3 AND t.area_code < ?4))"                      \
+	"   AND (?5 IS NULL OR (?5 = 'open' AND t.status = 'open')"                            \
+	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                  \
+	"        OR (?5 = 'closed' AND t.status = 'closed'))"
+
+static void bind_query(sqlite3_stmt *st, const struct task_query *q, char *scope_end,
+		       char *area_end)
+{
+	sq_prefix_end(q->scope, scope_end, AREA_CODE_MAX + 2);
+	sq_bind_text(st, 1, q->scope);
+	sq_bind_text(st, 2, scope_end);
+	if (q->area) {
+		sq_prefix_end(q->area, area_end, AREA_CODE_MAX + 2);
+		sq_bind_text(st, 3, q->area);
+		sq_bind_text(st, 4, area_end);
+	}
+	sq_bind_text(st, 5, q->status);
+	sqlite3_bind_int64(st, 6, q->now);
+}
+
+enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
+				  struct task **out, size_t *n, int64_t *total)
+{
+	static const char sql_count[] = "SELECT count(*) FROM task t" TASK_WHERE;
+	/* open work nearest deadline first; closed work newest first */
+	static const char sql[] = "SELECT " TASK_COLS TASK_FROM TASK_WHERE
+				  " ORDER BY t.status = 'closed', CASE WHEN t.status = 'open'"
+				  " THEN t.due_at ELSE -t.closed_at END, t.id LIMIT ?7 OFFSET ?8";
+	struct sq_conn *c = sq_reader_get(s);
+	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
+	enum store_status ss = STORE_ERROR;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*total = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (!(st = sq_stmt(c, sql_count)))
+		goto out;
+	bind_query(st, q, scope_end, area_end);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!(st = sq_stmt(c, sql)))
+		goto out;
+	bind_query(st, q, scope_end, area_end);
+	sqlite3_bind_int(st, 7, (int)cap);
+	sqlite3_bind_int(st, 8, q->offset);
+	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_row(st, a, &(*out)[(*n)++]);
+	ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	sqlite3_reset(st);
+out:
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- closing ---- */
+
+static enum store_status read_outcome(struct sq_conn *c, const char *code, struct arena *a,
+				      struct outcome *o)
+{
+	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
+				  " WHERE code = ?1 AND active = 1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		o->code = sq_text(a, st, 0);
+		o->zh = sq_text(a, st, 1);
+		o->en = sq_text(a, st, 2);
+		o->status_after = sq_text(a, st, 3);
+		o->needs_target = sqlite3_column_int(st, 4) != 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_INVALID : sq_rc(c, rc);
+}
+
+/* The person's file follows their task to its new area, so the workers there can open it. */
+static enum store_status set_person_area(struct sq_conn *c, const char *person_id,
+					 const char *area, int64_t now)
+{
+	static const char sql[] = "UPDATE person SET area_code = ?2, updated_at = ?3 WHERE id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sq_bind_text(st, 2, area);
+	sqlite3_bind_int64(st, 3, now);
+	return sq_step_done(c, st);
+}
+
+static enum store_status set_person_status(struct sq_conn *c, const char *person_id,
+					   const char *status, int64_t now)
+{
+	static const char sql[] = "UPDATE person SET status = ?2, updated_at = ?3 WHERE id = ?1";
+	sqlite3_stmt *st;
+
+	if (!strcmp(status, "unchanged"))
+		return STORE_OK;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sq_bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 3, now);
+	return sq_step_done(c, st);
+}
+
+static const char *json_text(struct arena *a, json_t *o)
+{
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *r = arena_strdup(a, txt);
+
+	free(txt);
+	json_decref(o);
+	return r;
+}
+
+struct close_ctx {
+	const struct store_idem *idem;
+	const char *id;
+	const struct task_close *cl;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct task *out;
+	bool replayed;
+};
+
+static enum store_status close_task_row(struct sq_conn *c, const struct close_ctx *x)
+{
+	static const char sql[] =
+		"UPDATE task SET status = 'closed', outcome = ?2, note = ?3, closed_at = ?4,"
+		" closed_by = ?5, forward_target = ?6 WHERE id = ?1 AND status = 'open'";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sq_bind_text(st, 2, x->cl->outcome);
+	sq_bind_text(st, 3, x->cl->note ? x->cl->note : "");
+	sqlite3_bind_int64(st, 4, x->cl->now);
+	sq_bind_text(st, 5, x->cl->username);
+	sq_bind_text(st, 6, x->cl->forward_target);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
+/* The forwarded task: same person, new area, history kept through forwarded_from. */
+static enum store_status forward(struct sq_conn *c, const struct close_ctx *x,
+				 const struct task *before)
+{
+	const struct task_close *cl = x->cl;
+	json_t *d = json_pack("{s:s, s:s, s:s}", "from_task", x->id, "to_area", cl->forward_area,
+			      "target", cl->forward_target ? cl->forward_target : cl->forward_area);
+	enum store_status ss;
+
+	ss = sq_task_insert(c, cl->new_task_id, before->person_id, before->import_id[0] ? before->import_id : NULL,
+			    cl->forward_area, cl->now + (int64_t)cl->deadline_hours * 3600,
+			    before->defects, x->id, cl->forward_target, cl->now);
+	if (ss != STORE_OK)
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
+	if ((ss = set_person_area(c, before->person_id, cl->forward_area, cl->now)) != STORE_OK)
+		return ss;
+	return sq_person_event(c, before->person_id, "forwarded", cl->user_id, cl->username,
+			       cl->forward_area, json_text(x->a, d), cl->now);
+}
+
+static enum store_status close_job(struct sq_conn *c, void *p)
+{
+	struct close_ctx *x = p;
+	const struct task_close *cl = x->cl;
+	char done_id[USER_ID_LEN + 1];
+	struct task before;
+	struct outcome o = {0};
+	struct audit_entry e = *x->e;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "task.close", done_id, sizeof done_id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return sq_task_read(c, done_id, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = sq_task_read(c, x->id, x->a, &before)) != STORE_OK)
+		return ss;
+	if (strcmp(before.status, "open"))
+		return STORE_CONFLICT;
+	if ((ss = read_outcome(c, cl->outcome, x->a, &o)) != STORE_OK)
+		return ss;
+	json_t *d = json_pack("{s:s, s:s, s:s}", "task", x->id, "outcome", o.code, "note",
+			      cl->note ? cl->note : "");
+	if ((ss = close_task_row(c, x)) != STORE_OK ||
+	    (ss = set_person_status(c, before.person_id, o.status_after, cl->now)) != STORE_OK ||
+	    (ss = sq_person_event(c, before.person_id, "verified", cl->user_id, cl->username,
+				  before.area, json_text(x->a, d), cl->now)) != STORE_OK)
+		return ss;
+	if (cl->forward_area && (ss = forward(c, x, &before)) != STORE_OK)
+		return ss;
+	if ((ss = sq_task_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "task";
+	e.object_id = x->id;
+	e.area = before.area;
+	e.before = json_text(x->a, json_pack("{s:s}", "status", "open"));
+	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome",
+					    o.code, "note", x->out->note, "forward_area",
+					    cl->forward_area ? json_string(cl->forward_area)
+							     : json_null()));
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, "task.close", x->id);
+}
+
+enum store_status store_task_close(struct store *s, const struct store_idem *idem, const char *id,
+				   const struct task_close *cl, const struct audit_entry *e,
+				   struct arena *a, struct task *out, bool *replayed)
+{
+	struct close_ctx x = {idem, id, cl, e, a, out, false};
+	enum store_status ss = sq_write(s, close_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}
+
+struct update_ctx {
+	const char *id, *area, *assignee, *reason;
+	int64_t due_at;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct task *out;
+};
+
+static enum store_status update_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] = "UPDATE task SET area_code = ?2, assignee = ?3, due_at = ?4"
+				  " WHERE id = ?1 AND status = 'open'";
+	struct update_ctx *x = p;
+	struct task before;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+	json_t *b, *af;
+
+	if ((ss = sq_task_read(c, x->id, x->a, &before)) != STORE_OK)
+		return ss;
+	if (strcmp(before.status, "open"))
+		return STORE_CONFLICT;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sq_bind_text(st, 2, x->area ? x->area : before.area);
+	sq_bind_text(st, 3, x->assignee ? (*x->assignee ? x->assignee : NULL)
+				       : (*before.assignee ? before.assignee : NULL));
+	sqlite3_bind_int64(st, 4, x->due_at ? x->due_at : before.due_at);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
+	if (x->area && (ss = set_person_area(c, before.person_id, x->area, time_now())) != STORE_OK)
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
+	if ((ss = sq_task_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	b = json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee", before.assignee, "due_at",
+		      (json_int_t)before.due_at);
+	af = json_pack("{s:s, s:s, s:I, s:s}", "area", x->out->area, "assignee", x->out->assignee,
+		       "due_at", (json_int_t)x->out->due_at, "reason", x->reason ? x->reason : "");
+	e.object_type = "task";
+	e.object_id = x->id;
+	e.area = x->out->area;
+	e.before = json_text(x->a, json_incref(b));
+	e.after = json_text(x->a, json_incref(af));
+	ss = sq_person_event(c, before.person_id, x->due_at ? "deadline_extended" : "reassigned",
+			     e.user_id, e.username, x->out->area, json_text(x->a, af), time_now());
+	json_decref(b);
+	return ss != STORE_OK ? ss : sq_audit_insert(c, &e);
+}
+
+enum store_status store_task_update(struct store *s, const char *id, const char *area,
+				    const char *assignee, int64_t due_at, const char *reason,
+				    const struct audit_entry *e, struct arena *a, struct task *out)
+{
+	struct update_ctx x = {id, area, assignee, reason, due_at, e, a, out};
+	return sq_write(s, update_job, &x);
+}
+
+/* ---- counts per area ---- */
+
+enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out,
+				 size_t *n)
+{
+	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
+				  " WHERE active = 1 ORDER BY sort LIMIT 16";
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, 16 * sizeof **out);
+	if (st) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct outcome *o = &(*out)[(*n)++];
+			o->code = sq_text(a, st, 0);
+			o->zh = sq_text(a, st, 1);
+			o->en = sq_text(a, st, 2);
+			o->status_after = sq_text(a, st, 3);
+			o->needs_target = sqlite3_column_int(st, 4) != 0;
+		}
+		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* The row for child code k, appended when new (children arrive grouped). */
+static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *cap,
+				    struct arena *a, const char *k)
+{
+	if (*n && !strcmp((*v)[*n - 1].area, k))
+		return &(*v)[*n - 1];
+	if (*n == *cap) {
+		struct task_stats *bigger = arena_alloc(a, 2 * *cap * sizeof *bigger);
+		memcpy(bigger, *v, *cap * sizeof *bigger);
+		*v = bigger;
+		*cap *= 2;
+	}
+	struct task_stats *r = &(*v)[(*n)++];
+	memset(r, 0, sizeof *r);
+	memcpy(r->area, k, strlen(k) + 1);
+	return r;
+}
+
+enum store_status store_task_stats(struct store *s, const char *scope, int64_t now,
+				   struct arena *a, struct task_stats **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT substr(area_code, 1, ?3), status, coalesce(outcome, ''),"
+		" status = 'open' AND due_at < ?4, count(*) FROM task"
+		" WHERE area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2, 3, 4 ORDER BY 1";
+	struct sq_conn *c;
+	sqlite3_stmt *st;
+	struct outcome *outs = NULL;
+	size_t nouts = 0, cap = 32;
+	char end[AREA_CODE_MAX + 2];
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (store_outcomes(s, a, &outs, &nouts) != STORE_OK)
+		return STORE_ERROR;
+	c = sq_reader_get(s);
+	if (!(st = sq_stmt(c, sql)))
+		goto out;
+	sq_prefix_end(scope, end, sizeof end);
+	sq_bind_text(st, 1, scope);
+	sq_bind_text(st, 2, end);
+	sqlite3_bind_int(st, 3, (int)strlen(scope) + 3);
+	sqlite3_bind_int64(st, 4, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char k[AREA_CODE_MAX + 1];
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		const char *outcome = (const char *)sqlite3_column_text(st, 2);
+		int64_t cnt = sqlite3_column_int64(st, 4);
+		sq_text_to(st, 0, k, sizeof k);
+		struct task_stats *r = stats_row(out, n, &cap, a, k);
+		r->pushed += cnt;
+		if (!strcmp(status, "open")) {
+			r->open += cnt;
+			if (sqlite3_column_int(st, 3))
+				r->overdue += cnt;
+		} else {
+			r->closed += cnt;
+			for (size_t i = 0; i < nouts && i < 16; i++)
+				if (!strcmp(outs[i].code, outcome))
+					r->by_outcome[i] += cnt;
+		}
+	}
+	sqlite3_reset(st);
+	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	for (size_t i = 0; ss == STORE_OK && i < *n; i++) {
+		struct area ar;
+		(*out)[i].name = sq_area_read(c, (*out)[i].area, a, &ar) == STORE_OK ? ar.name : "";
+	}
+out:
+	sq_reader_put(s, c);
+	return ss;
+}

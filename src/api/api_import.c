@@ -256,10 +256,10 @@ static void issues_csv(struct req *r, const struct import_job *j, struct import_
 	buf_init(&b, (size_t)1 << 30);
 	buf_append(&b, "\xEF\xBB\xBF", 3);
 	csv_field(&b, r->en ? "line" : "行号", false);
-	csv_field(&b, r->en ? "problem" : "问题", false);
+	csv_field(&b, r->en ? "problem" : "问题", json_array_size(hdr) == 0);
 	for (size_t i = 0; i < json_array_size(hdr); i++)
-		csv_field(&b, json_string_value(json_array_get(hdr, i)), false);
-	buf_append(&b, "\r\n", 2);
+		csv_field(&b, json_string_value(json_array_get(hdr, i)),
+			  i + 1 == json_array_size(hdr));
 	for (size_t i = 0; i < n;) {
 		size_t k = i;
 		char line[24];
@@ -275,10 +275,10 @@ static void issues_csv(struct req *r, const struct import_job *j, struct import_
 		}
 		snprintf(line, sizeof line, "%lld", (long long)v[i].line);
 		csv_field(&b, line, false);
-		csv_field(&b, problem.data ? problem.data : "", false);
+		csv_field(&b, problem.data ? problem.data : "", json_array_size(cells) == 0);
 		for (size_t c = 0; c < json_array_size(cells); c++)
-			csv_field(&b, json_string_value(json_array_get(cells, c)), false);
-		buf_append(&b, "\r\n", 2);
+			csv_field(&b, json_string_value(json_array_get(cells, c)),
+				  c + 1 == json_array_size(cells));
 		buf_free(&problem);
 		json_decref(cells);
 		i = k;

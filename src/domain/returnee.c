@@ -25,7 +25,7 @@ static const struct {
 	{"id.future_birth", "身份证号中的出生日期在未来", "The birth date in the ID number is in the future"},
 	{"id.mangled", "身份证号被 Excel 存成了数字，末几位已丢失", "Excel stored the ID number as a number and lost its last digits"},
 	{"phone.invalid", "手机号码格式不正确", "Malformed mobile number"},
-	{"address.unresolved", "地址无法对应到村（社区），已放入乡镇待分配", "The address does not resolve to a village: queued at the township"},
+	{"address.unresolved", "地址无法对应到村（社区），已放入上级待分配队列", "The address does not resolve to a village: queued above for manual assignment"},
 	{"address.outside", "地址不在导入人的辖区内", "The address is outside the importer's area"},
 	{"date.invalid", "日期无法识别", "Unreadable date"},
 };

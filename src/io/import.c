@@ -211,7 +211,11 @@ static enum store_status load_context(struct run *x)
 	size_t na, nd, nk;
 	enum store_status st;
 
-	if ((st = store_area_under(x->s, x->job.area, x->a, &areas, &na)) != STORE_OK ||
+	/* the whole county: an address elsewhere in it is told apart from one that resolves
+	 * nowhere (returnee.h: address.outside vs address.unresolved) */
+	char county[7];
+	snprintf(county, sizeof county, "%.6s", x->job.area);
+	if ((st = store_area_under(x->s, county, x->a, &areas, &na)) != STORE_OK ||
 	    (st = store_divisions(x->s, x->a, &divs, &nd)) != STORE_OK ||
 	    (st = store_key_areas(x->s, x->a, &keys, &nk)) != STORE_OK)
 		return st;

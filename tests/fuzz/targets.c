@@ -2,12 +2,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "domain/account.h"
 #include "domain/area_code.h"
 #include "domain/password_policy.h"
+#include "domain/datefmt.h"
+#include "domain/idcard.h"
 #include "domain/phone.h"
+#include "domain/text.h"
+#include "io/sheet.h"
+#include "io/table.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 
@@ -46,6 +52,19 @@ static void text_rules(const char *s)
 	password_check("Liyang-Test-Pass-2026", s);
 	username_valid(s);
 	uuid_valid(s);
+	{
+		struct id_result id;
+		char norm[512];
+		int y, m, d;
+		idcard_parse(s, ID_DOC_RESIDENT, 20260101, &id);
+		if (idcard_ok(&id))
+			check(strlen(id.number) == 18 || id.doc != ID_DOC_RESIDENT);
+		idcard_parse(s, ID_DOC_PASSPORT, 20260101, &id);
+		if (date_parse(s, 2020, &y, &m, &d))
+			check(date_valid(y, m, d));
+		text_normalize(s, norm, sizeof norm);
+		check(text_valid_utf8(norm, strlen(norm)));
+	}
 	role_parse(s);
 	if (time_parse_iso(s, &t)) {
 		char iso[ISO_TIME_LEN + 1];
@@ -88,4 +107,33 @@ void fuzz_route(const uint8_t *data, size_t size)
 	}
 	arena_free(a);
 	free(path);
+}
+
+static bool sheet_row(const struct sheet_row *row, void *ctx)
+{
+	enum table_field map[SHEET_DEFAULT_CELLS];
+
+	(void)ctx;
+	for (size_t i = 0; i < row->ncells; i++)
+		check(row->cells[i] != NULL && text_valid_utf8(row->cells[i], strlen(row->cells[i])));
+	table_is_header(row, map, SHEET_DEFAULT_CELLS);
+	return true;
+}
+
+void fuzz_sheet(const uint8_t *data, size_t size)
+{
+	char path[] = "/tmp/fangkong-fuzz-XXXXXX";
+	char err[256];
+	int fd = mkstemp(path);
+	struct sheet_limits lim = {.max_rows = 10000, .max_part_bytes = 8u << 20,
+				   .max_shared_strings_bytes = 8u << 20};
+
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) == (ssize_t)size) {
+		sheet_read_file(path, SHEET_KIND_CSV, &lim, sheet_row, NULL, err, sizeof err);
+		sheet_read_file(path, SHEET_KIND_XLSX, &lim, sheet_row, NULL, err, sizeof err);
+	}
+	close(fd);
+	unlink(path);
 }

@@ -12,5 +12,8 @@
 void fuzz_text(const uint8_t *data, size_t size);
 /* The router over the real route table. */
 void fuzz_route(const uint8_t *data, size_t size);
+/* An uploaded list: the bytes as a CSV and as an .xlsx file, through the streaming
+ * readers and header detection. */
+void fuzz_sheet(const uint8_t *data, size_t size);
 
 #endif

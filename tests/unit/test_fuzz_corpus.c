@@ -51,11 +51,19 @@ static void test_route(void **state)
 	fuzz_route((const uint8_t *)"", 0);
 }
 
+static void test_sheet(void **state)
+{
+	(void)state;
+	assert_true(replay("tests/fuzz/corpus/sheet", fuzz_sheet) > 0);
+	fuzz_sheet((const uint8_t *)"", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_route),
+		cmocka_unit_test(test_sheet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,12 @@
  * that one failing job rolls back alone, and then wakes their waiters. While one group is
  * being made durable (fsync), the next one gathers: with many clients, one fsync serves
  * many writes. A job is reported done only after COMMIT returned, i.e. after the WAL was
- * synced (synchronous=FULL). If COMMIT itself fails, every job of that group fails. */
+ * synced (synchronous=FULL). If COMMIT itself fails, every job of that group fails.
+ *
+ * Checkpoints are the writer's too (SQLite's automatic one is off): after a group has been
+ * answered, when no write is waiting, or when the WAL has grown past a high-water mark
+ * whatever the load. So copying the WAL back into the database is never in the path of
+ * an acknowledgement unless the WAL must be kept from growing without bound. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +27,11 @@ struct job {
 	struct job *next;
 };
 
+enum { CHECKPOINT_IDLE_PAGES = 1000, CHECKPOINT_FORCE_PAGES = 16000 };
+
 struct sq_writer {
 	struct sq_conn *c;
+	int wal_pages; /* frames in the WAL after the last commit (wal hook) */
 	int batch_max;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -32,25 +40,55 @@ struct sq_writer {
 	bool stopping;
 };
 
+/* Transaction control through the statement cache: prepared once, not parsed per job. */
+static const char sql_begin[] = "BEGIN IMMEDIATE", sql_commit[] = "COMMIT",
+		  sql_rollback[] = "ROLLBACK", sql_savepoint[] = "SAVEPOINT job",
+		  sql_rollback_to[] = "ROLLBACK TO job", sql_release[] = "RELEASE job";
+
+static enum store_status ctl(struct sq_conn *c, const char *sql)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	return st ? sq_step_done(c, st) : STORE_ERROR;
+}
+
 static void run_job(struct sq_conn *c, struct job *j)
 {
-	sq_exec(c, "SAVEPOINT job");
+	ctl(c, sql_savepoint);
 	j->status = j->fn(c, j->ctx);
 	if (j->status != STORE_OK)
-		sq_exec(c, "ROLLBACK TO job");
-	sq_exec(c, "RELEASE job");
+		ctl(c, sql_rollback_to);
+	ctl(c, sql_release);
+}
+
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	((struct sq_writer *)arg)->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+static void maybe_checkpoint(struct sq_writer *w, bool idle)
+{
+	int log = 0, done = 0;
+
+	if (w->wal_pages < (idle ? CHECKPOINT_IDLE_PAGES : CHECKPOINT_FORCE_PAGES))
+		return;
+	if (sqlite3_wal_checkpoint_v2(w->c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
+	    SQLITE_OK)
+		w->wal_pages = log - done;
 }
 
 static void run_group(struct sq_writer *w, struct job *group)
 {
-	enum store_status st = sq_exec(w->c, "BEGIN IMMEDIATE");
+	enum store_status st = ctl(w->c, sql_begin);
 
 	if (st == STORE_OK) {
 		for (struct job *j = group; j; j = j->next)
 			run_job(w->c, j);
-		st = sq_exec(w->c, "COMMIT");
+		st = ctl(w->c, sql_commit);
 		if (st != STORE_OK)
-			sq_exec(w->c, "ROLLBACK");
+			ctl(w->c, sql_rollback);
 	}
 	if (st != STORE_OK)
 		for (struct job *j = group; j; j = j->next)
@@ -110,6 +148,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, group);
 		finish_group(w, group);
+		pthread_mutex_lock(&w->mu);
+		bool idle = w->head == NULL;
+		pthread_mutex_unlock(&w->mu);
+		maybe_checkpoint(w, idle);
 	}
 	return NULL;
 }
@@ -120,6 +162,8 @@ struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
 
 	w->c = c;
 	w->batch_max = batch_max > 0 ? batch_max : 256;
+	sqlite3_wal_hook(c->db, on_wal, w); /* replaces the automatic checkpoint */
+	sq_exec(c, "PRAGMA journal_size_limit=67108864");
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
@@ -139,6 +183,7 @@ void sq_writer_stop(struct sq_writer *w)
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	sqlite3_wal_hook(w->c->db, NULL, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
 	free(w);

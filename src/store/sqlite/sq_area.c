@@ -298,11 +298,48 @@ static enum store_status insert_area(struct sq_conn *c, const char *code, enum a
 	return sq_step_done(c, st);
 }
 
+/* The parent's level and name: all a create needs of it (no child count). */
+static enum store_status parent_of(struct sq_conn *c, const char *code, struct arena *a,
+				   enum area_level *level, const char **name)
+{
+	static const char sql[] = "SELECT level, name FROM area WHERE code = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*level = (enum area_level)sqlite3_column_int(st, 0);
+		*name = sq_text(a, st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}
+
+/* The new area as inserted, without reading it back. */
+static void fill_new(struct area *out, const char *code, const struct area_new *in,
+		     const char *parent_name)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->code, sizeof out->code, "%s", code);
+	snprintf(out->parent, sizeof out->parent, "%s", in->parent);
+	out->level = area_code_level(code);
+	out->name = in->name;
+	out->parent_name = parent_name;
+	out->responsible_name = in->responsible_name ? in->responsible_name : "";
+	out->responsible_phone = in->responsible_phone ? in->responsible_phone : "";
+	out->duty_phone = in->duty_phone ? in->duty_phone : "";
+	out->updated_at = time_now();
+}
+
 static enum store_status create_job(struct sq_conn *c, void *p)
 {
 	struct create_ctx *x = p;
 	char code[AREA_CODE_MAX + 1];
-	struct area parent;
+	enum area_level plevel = AREA_LEVEL_INVALID;
+	const char *pname = "";
 	struct audit_entry e = *x->e;
 	enum store_status ss;
 
@@ -313,15 +350,15 @@ static enum store_status create_job(struct sq_conn *c, void *p)
 	}
 	if (ss != STORE_NOT_FOUND)
 		return ss;
-	if ((ss = sq_area_read(c, x->in->parent, x->a, &parent)) != STORE_OK)
+	if ((ss = parent_of(c, x->in->parent, x->a, &plevel, &pname)) != STORE_OK)
 		return ss;
-	if (parent.level != AREA_LEVEL_VILLAGE && parent.level != AREA_LEVEL_GRID)
+	if (plevel != AREA_LEVEL_VILLAGE && plevel != AREA_LEVEL_GRID)
 		return STORE_INVALID;
-	if ((ss = sibling_taken(c, parent.code, x->in->name, NULL)) != STORE_OK ||
-	    (ss = next_child_code(c, parent.code, code, sizeof code)) != STORE_OK ||
-	    (ss = insert_area(c, code, area_code_level(code), x->in)) != STORE_OK ||
-	    (ss = sq_area_read(c, code, x->a, x->out)) != STORE_OK)
+	if ((ss = sibling_taken(c, x->in->parent, x->in->name, NULL)) != STORE_OK ||
+	    (ss = next_child_code(c, x->in->parent, code, sizeof code)) != STORE_OK ||
+	    (ss = insert_area(c, code, area_code_level(code), x->in)) != STORE_OK)
 		return ss;
+	fill_new(x->out, code, x->in, pname);
 	e.object_type = "area";
 	e.object_id = code;
 	e.area = code;

@@ -283,7 +283,7 @@ struct import_progress {
 };
 
 /* Creates the job (status queued). STORE_CONFLICT when the same file (same SHA-256)
- * was already imported in the same area: *existing_id gets that job's id. */
+ * was already imported in the same area and did not fail: *existing_id gets that job. */
 enum store_status store_import_create(struct store *s, const struct import_job *in,
 				      const struct audit_entry *e, char *existing_id,
 				      size_t existing_sz);

@@ -5,8 +5,8 @@
 // /usr/bin/chromium) through the first day of a county: the admin opens the area tree,
 // drills down to a village of 社渚镇, creates a grid there (with a lost answer and an
 // idempotent retry), creates a grid worker for the village and reads the initial password;
-// then the grid worker, on a 360-px phone, logs in, is forced to change the password, and
-// sees only their own village. Screenshots go to tests/e2e/out/.
+// then the grid worker, on a 360-px phone, logs in, is forced to change the password, lands
+// on their task list and sees only their own village. Screenshots go to tests/e2e/out/.
 //
 // Needs: build/fangkong (or FANGKONG_BIN) built with the console (web/dist) and
 // `npm ci` in web/. Never sleeps: every wait is for a condition.
@@ -254,6 +254,11 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
   await field(mob, 'pw-new').fill(WORKER_NEW_PASSWORD);
   await field(mob, 'pw-repeat').fill(WORKER_NEW_PASSWORD);
   await byTest(mob, 'pw-submit').click();
+  // A grid worker's home is their task list; the area tree is one menu tap away.
+  await mob.waitForURL('**/my-tasks');
+  await byTest(mob, 'my-tasks').waitFor();
+  await byTest(mob, 'nav-toggle').click();
+  await byTest(mob, 'drawer-menu').locator('[data-test="nav-areas"]').click();
   await mob.waitForURL(`**/areas/${villageCode}`);
   await assertText(byTest(mob, 'area-name'), villageName);
   await mob.locator(`[data-test="child-row"][data-code="${gridCode}"]`).waitFor();

@@ -77,7 +77,8 @@ struct create_ctx {
 static enum store_status create_job(struct sq_conn *c, void *p)
 {
 	static const char sql_find[] =
-		"SELECT id FROM import_job WHERE area_code = ?1 AND sha256 = ?2";
+		"SELECT id FROM import_job WHERE area_code = ?1 AND sha256 = ?2"
+		" AND status <> 'failed'"; /* a failed file may come again, e.g. with a mapping */
 	static const char sql[] =
 		"INSERT INTO import_job(id, user_id, username, area_code, filename, sha256, path,"
 		" kind, deadline_hours, mapping, bytes_total, created_at)"

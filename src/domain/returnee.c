@@ -232,14 +232,29 @@ static const char *find_division(const struct returnee_ctx *ctx, const char *tex
 void returnee_origin(const struct returnee_ctx *ctx, const char *origin, char code[8])
 {
 	const char *found;
+	size_t len = origin ? strlen(origin) : 0, h = 5381;
+	struct returnee_origin_cache *cache = ctx->origin_cache;
 
 	code[0] = '\0';
-	if (!origin || !*origin)
+	if (!len)
 		return;
+	if (cache && len < sizeof cache->slot[0].text) {
+		for (const char *p = origin; *p; p++)
+			h = h * 33 + (unsigned char)*p;
+		h %= sizeof cache->slot / sizeof cache->slot[0];
+		if (!strcmp(cache->slot[h].text, origin)) {
+			copy(code, 8, cache->slot[h].code);
+			return;
+		}
+	}
 	/* province, then a city within it (or anywhere), then a county within what matched */
-	for (size_t len = 2; len <= 6; len += 2)
-		if ((found = find_division(ctx, origin, len, code)))
+	for (size_t lv = 2; lv <= 6; lv += 2)
+		if ((found = find_division(ctx, origin, lv, code)))
 			copy(code, 8, found);
+	if (cache && len < sizeof cache->slot[0].text) {
+		copy(cache->slot[h].text, sizeof cache->slot[h].text, origin);
+		copy(cache->slot[h].code, sizeof cache->slot[h].code, code);
+	}
 }
 
 static bool in_key_area(const struct returnee_ctx *ctx, const struct returnee *r)

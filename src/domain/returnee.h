@@ -27,6 +27,15 @@ struct returnee_key_area {
 	int start_date, end_date; /* YYYYMMDD, inclusive */
 };
 
+/* Remembers resolved origins: a list names the same few places again and again. Owned by
+ * the caller, used by one thread; zero it to start. */
+struct returnee_origin_cache {
+	struct {
+		char text[64];
+		char code[8];
+	} slot[1024];
+};
+
 struct returnee_ctx {
 	int today;                       /* YYYYMMDD in Asia/Shanghai */
 	const struct addr_index *addr;   /* the county's townships, villages and grids */
@@ -36,6 +45,7 @@ struct returnee_ctx {
 	size_t ndivisions;
 	const struct returnee_key_area *keys;
 	size_t nkeys;
+	struct returnee_origin_cache *origin_cache; /* optional */
 };
 
 enum { RETURNEE_MAX_ISSUES = 8 };

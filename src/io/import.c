@@ -20,6 +20,7 @@ struct run {
 	struct import_job job;
 	struct arena *a; /* lives as long as the job */
 	struct returnee_ctx ctx;
+	struct returnee_origin_cache origins;
 	struct addr_index *addr;
 	volatile bool *stop;
 	/* header */
@@ -237,6 +238,7 @@ static enum store_status load_context(struct run *x)
 		.ndivisions = nd,
 		.keys = rk,
 		.nkeys = nk,
+		.origin_cache = &x->origins,
 	};
 	return STORE_OK;
 }

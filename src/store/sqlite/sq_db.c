@@ -46,11 +46,11 @@ enum store_status sq_conn_open(const char *path, bool create, bool readonly, str
 {
 	static const char pragmas_rw[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 					 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
-					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
-					 "PRAGMA mmap_size=1073741824;";
+					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
+	/* no mmap: mapped database pages would count in the server's resident memory as the
+	 * database grows; the page caches are bounded (16 MiB a connection) */
 	static const char pragmas_ro[] = "PRAGMA query_only=1; PRAGMA busy_timeout=10000;"
-					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
-					 "PRAGMA mmap_size=1073741824;";
+					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	struct sq_conn *c = xcalloc(1, sizeof *c);
 

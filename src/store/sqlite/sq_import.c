@@ -258,7 +258,7 @@ static enum store_status find_person(struct sq_conn *c, const struct person *p, 
 		"SELECT id FROM person WHERE doc_type = ?1 AND id_number = ?2 AND id_valid = 1";
 	static const char sql_defective[] =
 		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
-		" AND name = ?3 AND merged_into IS NULL LIMIT 1";
+		" AND +name = ?3 AND merged_into IS NULL LIMIT 1"; /* +: look up by number */
 	sqlite3_stmt *st;
 	int rc;
 
@@ -282,8 +282,8 @@ static enum store_status find_person(struct sq_conn *c, const struct person *p, 
 static enum store_status find_lookalike(struct sq_conn *c, const struct person *p, char *id,
 					size_t idsz)
 {
-	static const char sql[] = "SELECT id FROM person WHERE phone = ?1 AND name = ?2"
-				  " AND merged_into IS NULL LIMIT 1";
+	static const char sql[] = "SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
+				  " AND merged_into IS NULL LIMIT 1"; /* +: look up by phone */
 	sqlite3_stmt *st;
 	int rc;
 

@@ -1,14 +1,23 @@
 #include "util/uuid.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 void uuid_v4(char out[UUID_LEN + 1])
 {
 	unsigned char r[16];
 
+	struct timespec ts;
+	uint64_t ms;
+
 	randombytes_buf(r, sizeof r);
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (int i = 0; i < 6; i++)
+		r[i] = (unsigned char)(ms >> (40 - 8 * i));
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x70);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
 	snprintf(out, UUID_LEN + 1,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],

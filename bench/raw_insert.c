@@ -5,8 +5,10 @@
  *   raw_insert --db FILE.db --csv LIST.csv [--batch 500] [--key v4|v7] [--schema FILE]
  *   raw_insert --into FANGKONG.db --csv LIST.csv [--batch 50000]
  *
- * The same settings as the server's writer connection (src/store/sqlite/sq_db.c: WAL,
- * synchronous=FULL, foreign_keys=ON, cache_size=-16000, temp_store=MEMORY, no mmap), the
+ * The same settings as the server's writer connection (src/store/sqlite/sq_db.c and
+ * sq_writer.c: WAL, synchronous=FULL, foreign_keys=ON, cache_size=-16000, no mmap,
+ * temp_store=FILE, journal_size_limit 64 MiB; SQLite's automatic checkpoint at 1000 pages,
+ * where the server checkpoints between write groups from 1000 pages), the
  * same batch size as the import worker (500 rows a transaction), and a table with the
  * columns, key and indexes of `person` (migration 2 in src/store/sqlite/sq_migrate.c, or
  * the CREATE statements in --schema FILE, as `fangkong init` made them), including its
@@ -34,7 +36,8 @@
 
 static const char pragmas[] =
 	"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	"PRAGMA busy_timeout=10000; PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
+	"PRAGMA busy_timeout=10000; PRAGMA cache_size=-16000; PRAGMA temp_store=FILE;"
+	"PRAGMA journal_size_limit=67108864;";
 
 static const char area_schema[] =
 	"CREATE TABLE area (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;"

@@ -11,32 +11,33 @@
 #     (random port), logs in, uploads the file (POST /api/v1/imports) and polls
 #     GET /api/v1/imports/{id} until done. Reports the upload and processing times, rows/s,
 #     the counts, and the server's memory: VmHWM at the end and the peaks of RssAnon
-#     (heap, stacks) and RssFile (file pages mapped by SQLite's mmap) sampled every 0.5 s;
+#     (heap, stacks) and RssFile (mapped file pages) sampled every 0.5 s;
 #  4. the physical limit: the same rows, plainly parsed, inserted into a fresh SQLite
 #     database with the server's pragmas, 500 rows a transaction, into a `person` table made
 #     by the same CREATE statements as the server's (read from the fresh database;
 #     bench/raw_insert.c). Prints the ratio import / raw (target ≥ 0.40);
 #  5. a second file of SECOND_ROWS rows with other ID numbers (default ROWS): its rows are
 #     inserted straight into the server's `person` table with the server stopped
-#     (SECOND=direct, the default: only for the search figure, a minute instead of the
-#     quarter of an hour a second import takes), or imported the same way as the first
-#     (SECOND=import: also measures the import into a database of 1M persons), or skipped
-#     (SECOND=none). Then SEARCHES random known ID numbers are looked up with
-#     GET /api/v1/persons?q=ID, one after another on one keep-alive connection (curl); the
-#     server's own duration of each request comes from its access log (`GET
-#     /api/v1/persons 200 0.3ms …`, 0.1 ms resolution), the client's from curl; then wrk
-#     (WRK_CONNECTIONS connections, WRK_DURATION) over the same IDs.
+#     (SECOND=direct, the default: only for the search figure, about 2 minutes), imported
+#     the same way as the first (SECOND=import: also measures the import into a database
+#     of 1M persons), or skipped (SECOND=none). Then SEARCHES random known ID numbers are
+#     looked up with GET /api/v1/persons?q=ID, one after another on one keep-alive
+#     connection (curl); the server's own duration of each request comes from its access
+#     log (`GET /api/v1/persons 200 0.3ms …`, 0.1 ms resolution), the client's from curl;
+#     then wrk (WRK_CONNECTIONS connections, WRK_DURATION) over the same IDs.
 #
 # Exits 0 whatever the figures; non-zero only when something broke (a build, the server, an
 # import that failed or lost rows, a search that did not find its person).
 #
-# Knobs (environment): ROWS (1000000), SECOND (direct|import|none, default direct),
-# SECOND_ROWS (ROWS), SEARCHES (2000), SEARCH_BUDGET (120: seconds after which the
-# one-by-one searches stop, so that a slow search cannot hold the run for hours), WRK_THREADS (2), WRK_CONNECTIONS (8), WRK_DURATION
-# (10s), PERF=1 (perf record -g of the server for PERF_SECONDS, default 30, one minute into
-# the first import; the report goes to $WORK/perf.txt), FANGKONG_BIN (build/fangkong),
-# FANGKONG_SERVE_ARGS, TMPDIR (where the databases and files live), BENCH_KEEP=1 (keep the
-# temp dir: the CSV files, the databases, the server log).
+# Knobs (environment): ROWS (1000000); SECOND (direct|import|none, default direct);
+# SECOND_ROWS (ROWS); SEARCHES (2000); SEARCH_BUDGET (120: seconds after which the
+# one-by-one searches stop, so that a slow search cannot hold the run for hours);
+# WRK_THREADS (2), WRK_CONNECTIONS (8), WRK_DURATION (10s); RAW_KEY (v7: time-ordered
+# keys, as the server makes them since b67eae9; v4: random, as before); PERF=1 (perf record -g of the
+# server for PERF_SECONDS, default 30, one minute into the first import; the report goes
+# to $WORK/perf.txt); FANGKONG_BIN (build/fangkong); FANGKONG_SERVE_ARGS; TMPDIR (where
+# the databases and files live); BENCH_KEEP=1 (keep the temp dir: the CSV files, the
+# databases, the server log).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +45,7 @@ cd "$ROOT"
 BIN=${FANGKONG_BIN:-$ROOT/build/fangkong}
 ROWS=${ROWS:-1000000}
 SECOND=${SECOND:-direct}
-RAW_KEY=${RAW_KEY:-v4}
+RAW_KEY=${RAW_KEY:-v7}
 SECOND_ROWS=${SECOND_ROWS:-$ROWS}
 SEARCHES=${SEARCHES:-2000}
 SEARCH_BUDGET=${SEARCH_BUDGET:-120}

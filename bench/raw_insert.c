@@ -12,8 +12,9 @@
  * same batch size as the import worker (500 rows a transaction), and a table with the
  * columns, key and indexes of `person` (migration 2 in src/store/sqlite/sq_migrate.c, or
  * the CREATE statements in --schema FILE, as `fangkong init` made them), including its
- * foreign key to a one-row `area`. One prepared INSERT per row, a random
- * UUID v4 for the key (as the server makes; --key v7 makes time-ordered UUID v7 keys), the cells taken as they are: no normalisation,
+ * foreign key to a one-row `area`. One prepared INSERT per row; the key a random UUID v4,
+ * or with --key v7 a time-ordered UUID v7 as the server makes since b67eae9; the cells
+ * taken as they are: no normalisation,
  * no validation, no address resolution, no lookups, no travel, timeline or task rows.
  *
  * The CSV is read plainly: UTF-8 (BOM skipped), comma-separated, no quoting (what

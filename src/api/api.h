@@ -91,5 +91,25 @@ void api_import_list(struct req *r);
 void api_import_get(struct req *r);
 void api_import_issues(struct req *r);
 void api_import_template(struct req *r);
+void api_obs_policy(struct req *r);
+void api_obs_board(struct req *r);
+void api_obs_create(struct req *r);
+void api_obs_list(struct req *r);
+void api_obs_today(struct req *r);
+void api_obs_get(struct req *r);
+void api_obs_visit(struct req *r);
+void api_obs_period(struct req *r);
+void api_obs_release(struct req *r);
+void api_obs_card(struct req *r);
+void api_cards(struct req *r);
+void api_alert_list(struct req *r);
+void api_alert_referral(struct req *r);
+void api_alert_result(struct req *r);
+void api_service_list(struct req *r);
+void api_service_create(struct req *r);
+void api_service_status(struct req *r);
+void api_self_get(struct req *r);
+void api_self_report(struct req *r);
+void api_self_service(struct req *r);
 
 #endif

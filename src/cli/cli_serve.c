@@ -45,6 +45,11 @@ static const struct int_opt int_opts[] = {
 	{"lock-failures", HTTP(lock_failures), 1, 100, 5, "failed logins in a row that lock an account"},
 	{"lock-seconds", HTTP(lock_seconds), 1, 86400, 600, "how long a locked account stays locked"},
 	{"max-upload-mib", HTTP(max_upload_mib), 1, 4096, 200, "imported file cap, MiB"},
+	{"observation-days", HTTP(obs_days), 1, 60, 14, "days of home observation by default"},
+	{"fever-threshold", HTTP(fever_dc), 350, 420, 373,
+	 "fever threshold in tenths of a degree (373 = 37.3 °C)"},
+	{"self-per-minute", HTTP(self_per_minute), 1, 100000, 30,
+	 "self-report requests per address and per contact-card link per minute"},
 	{"clock-offset", TOP(clock_offset), -100000000, 100000000, 0,
 	 "seconds added to the clock (drills and deadline tests)"},
 };
@@ -134,7 +139,7 @@ int cli_serve(int argc, char **argv)
 	struct store *s = NULL;
 	struct server *srv = NULL;
 	const char *err = "?";
-	char updir[4096];
+	char updir[4096], keypath[4096];
 	sigset_t set;
 	int sig, rc;
 
@@ -155,6 +160,8 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	c.http.upload_dir = updir;
+	snprintf(keypath, sizeof keypath, "%s.key", c.db);
+	c.http.key_path = keypath;
 	struct store_opts so = {.readers = c.readers, .batch_max = c.batch_max, .create = false};
 	if (!(s = store_open(c.db, &so, &err))) {
 		cli_err("%s: %s", c.db, err);

@@ -20,10 +20,12 @@
 
 #define PERMS_ALL                                                                          \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
-	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT)
+	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE)
 #define PERMS_CADRE                                                                        \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE |               \
-	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE)
+	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE |          \
+	 PERM_OBS_WORK | PERM_OBS_MANAGE)
 /* grid workers and doctors call people: they may reveal a phone, each time audited */
 #define PERMS_DOOR (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 #define PERMS_FIELD (PERM_AREA_READ | PERM_PERSON_READ)
@@ -37,9 +39,9 @@ static const struct role_info {
 	{ROLE_ADMIN, "admin", 5, PERMS_ALL},
 	{ROLE_COMMANDER, "commander", 4, PERMS_ALL},
 	{ROLE_CADRE, "cadre", 3, PERMS_CADRE},
-	{ROLE_GRID_WORKER, "grid_worker", 2, PERMS_DOOR},
-	{ROLE_DOCTOR, "doctor", 2, PERMS_DOOR},
-	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERMS_FIELD},
+	{ROLE_GRID_WORKER, "grid_worker", 2, PERMS_DOOR | PERM_OBS_WORK},
+	{ROLE_DOCTOR, "doctor", 2, PERMS_DOOR | PERM_OBS_WORK | PERM_OBS_MEDICAL},
+	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERMS_FIELD | PERM_OBS_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ},
 };
@@ -53,6 +55,8 @@ static const struct perm_info {
 	{PERM_AUDIT_READ, "audit.read"},   {PERM_PERSON_READ, "person.read"},
 	{PERM_PERSON_REVEAL, "person.reveal"}, {PERM_TASK_WORK, "task.work"},
 	{PERM_TASK_MANAGE, "task.manage"}, {PERM_IMPORT, "import"},
+	{PERM_OBS_WORK, "obs.work"},       {PERM_OBS_MEDICAL, "obs.medical"},
+	{PERM_OBS_MANAGE, "obs.manage"},
 };
 
 _Static_assert(sizeof roles / sizeof roles[0] == ROLE_COUNT, "ROLE_COUNT out of date");

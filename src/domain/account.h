@@ -38,10 +38,13 @@ enum perm {
 	PERM_TASK_WORK = 1u << 7,     /* close verification tasks at the door */
 	PERM_TASK_MANAGE = 1u << 8,   /* reassign tasks, extend deadlines, see counts */
 	PERM_IMPORT = 1u << 9,        /* push lists (imports) down */
+	PERM_OBS_WORK = 1u << 10,     /* place under observation, visit, services */
+	PERM_OBS_MEDICAL = 1u << 11,  /* referrals of fever alerts and their results */
+	PERM_OBS_MANAGE = 1u << 12,   /* change a period, release, the observation board */
 };
 
 #define ROLE_COUNT 8 /* roles other than ROLE_NONE: capacity for role_all */
-#define PERM_COUNT 10 /* capacity for role_perm_names */
+#define PERM_COUNT 13 /* capacity for role_perm_names */
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
  * "checkpoint_staff", "viewer" (exact, lower-case); ROLE_NONE otherwise. */

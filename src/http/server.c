@@ -245,6 +245,20 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->cfg = *cfg;
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
+	srv->self_rl = ratelimit_new(cfg->self_per_minute > 0 ? cfg->self_per_minute : 30);
+	obs_policy_default(&srv->obs);
+	if (cfg->obs_days > 0)
+		srv->obs.days = cfg->obs_days;
+	if (cfg->fever_dc > 0)
+		srv->obs.fever_dc = cfg->fever_dc;
+	if (!secret_key_load(cfg->key_path ? cfg->key_path : "fangkong.key", srv->key)) {
+		*err = "cannot read or create the key file beside the database / 无法读取或创建密钥文件";
+		sessions_free(srv->sessions);
+		ratelimit_free(srv->login_rl);
+		ratelimit_free(srv->self_rl);
+		free(srv);
+		return NULL;
+	}
 	srv->area_cache = rcache_new(4096);
 	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
 	srv->importer = importer_start(store);
@@ -281,6 +295,8 @@ void server_stop(struct server *srv)
 	importer_stop(srv->importer);
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
+	ratelimit_free(srv->self_rl);
 	rcache_free(srv->area_cache);
+	sodium_memzero(srv->key, sizeof srv->key);
 	free(srv);
 }

@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/secret.h"
 
 struct server_config {
 	const char *listen;      /* "127.0.0.1:8080"; port 0 = any free port */
@@ -41,6 +42,10 @@ struct server_config {
 	bool secure_cookies;     /* behind TLS */
 	int max_upload_mib;      /* imported files */
 	const char *upload_dir;  /* where uploads are kept (beside the database) */
+	const char *key_path;    /* the sealing key of self-report links (beside the database) */
+	int obs_days;            /* length of home observation, days */
+	int fever_dc;            /* fever threshold, tenths of °C */
+	int self_per_minute;     /* self-report requests per address and per link */
 };
 
 struct server {
@@ -52,6 +57,9 @@ struct server {
 	struct workers *workers;
 	struct importer *importer;
 	struct rcache *area_cache; /* GET /areas/{code} bodies by scope and code */
+	struct obs_policy obs;     /* home observation rules in force */
+	unsigned char key[SECRET_KEY_LEN];
+	struct ratelimit *self_rl; /* self-report pages: per address and per link */
 	uint16_t port;
 	uint32_t id_prefix;
 	atomic_uint_fast64_t id_seq;

@@ -22,6 +22,7 @@
 
 #include "domain/account.h"
 #include "domain/area_code.h"
+#include "domain/observation.h"
 #include "util/arena.h"
 
 enum store_status {
@@ -397,5 +398,209 @@ enum store_status store_key_area_put(struct store *s, const struct key_area *k,
 enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n);
 enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,
 				  size_t *n);
+
+/* ---- home observation (居家观察) ----
+ *
+ * The rules (which slots are due, what is complete or overdue) are domain/observation.h;
+ * the store applies them inside each write so that the counts behind the commander's
+ * board (obs_count: per area and date) stay exact without scanning. */
+
+struct staff {
+	char id[USER_ID_LEN + 1]; /* "" = none */
+	const char *name, *phone;
+};
+
+struct observation {
+	char id[USER_ID_LEN + 1];
+	char person_id[USER_ID_LEN + 1];
+	const char *person_name;
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *kind, *status, *place, *household_of, *end_reason;
+	int start_date, end_date;
+	int64_t began_at, ended_at, last_visit_at, created_at, updated_at;
+	int last_temp; /* tenths of °C, 0 = none */
+	bool alert_open;
+	struct staff grid_worker, doctor, social_worker;
+	unsigned filled; /* slots filled on the date the read asked about */
+	const char *token_box; /* sealed self-report token (cards only), "" when none */
+};
+
+struct obs_new {
+	const char *id, *person_id, *kind, *place, *reason;
+	const char *grid_worker, *doctor, *social_worker; /* account ids or NULL = default */
+	int start_date, end_date;
+	const char *token_hash, *token_box;
+	/* household members placed with the person: ids and tokens made by the caller */
+	size_t nhousehold;
+	const char *const *household, *const *household_ids, *const *household_hash,
+		*const *household_box;
+	const char *scope, *user_id, *username;
+	int64_t now;
+};
+
+/* STORE_NOT_FOUND: a person missing or outside scope (*bad_field says which);
+ * STORE_CONFLICT: a person already under active observation (*bad_field);
+ * STORE_INVALID: a staff id that is not an enabled account of that role above the area. */
+enum store_status store_obs_create(struct store *s, const struct store_idem *idem,
+				   const struct obs_policy *pol, const struct obs_new *in,
+				   const struct audit_entry *e, struct arena *a,
+				   struct observation *out, struct observation **household,
+				   size_t *nhousehold, const char **bad_field, bool *replayed);
+/* One observation; filled = that date's slots. */
+enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
+				struct observation *out);
+/* The active observation whose self-report token hashes to token_hash. */
+enum store_status store_obs_by_token(struct store *s, const char *token_hash, int date,
+				     struct arena *a, struct observation *out);
+
+struct obs_query {
+	const char *scope, *area;
+	const char *status;  /* active, released, transferred, ended, NULL = all */
+	const char *filter;  /* started_today, released_today, fever_today, alert_open,
+				incomplete_today, overdue, due_release, or NULL */
+	const char *name_prefix;
+	const char *worker;  /* grid worker account id, or NULL */
+	int today;
+	int64_t now;
+	int limit, offset;
+	bool with_token; /* fill token_box (cards) */
+};
+enum store_status store_obs_list(struct store *s, const struct obs_query *q,
+				 const struct obs_policy *pol, struct arena *a,
+				 struct observation **out, size_t *n, int64_t *total);
+
+struct visit {
+	char id[USER_ID_LEN + 1];
+	char observation_id[USER_ID_LEN + 1];
+	int64_t at, recorded_at;
+	const char *mode, *note, *by;
+	bool saw_person, saw_home, saw_state, self_report, late, fever;
+	int temp, slot; /* slot -1 = none */
+	unsigned symptoms;
+};
+
+struct alert {
+	char id[USER_ID_LEN + 1];
+	char observation_id[USER_ID_LEN + 1];
+	char person_id[USER_ID_LEN + 1];
+	const char *person_name;
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *visit_id, *status, *destination, *facility, *transport,
+		*referred_by, *result, *note;
+	int64_t raised_at, referred_at, result_at, updated_at;
+	int temp, visits;
+	unsigned symptoms;
+};
+
+struct service {
+	char id[USER_ID_LEN + 1];
+	char observation_id[USER_ID_LEN + 1];
+	char person_id[USER_ID_LEN + 1];
+	const char *person_name;
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *kind, *items, *requested_by, *requester, *assignee, *status,
+		*note;
+	int64_t due_at, created_at, accepted_at, delivered_at, updated_at;
+};
+
+struct obs_day_row {
+	int date;
+	unsigned filled;
+	bool fever;
+};
+
+enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
+				   struct visit **visits, size_t *nvisits, struct alert **alerts,
+				   size_t *nalerts, struct service **services, size_t *nservices,
+				   struct obs_day_row **days, size_t *ndays);
+
+/* in: the visit (id made by the caller; observation_id, at, mode, checks, temp, symptoms,
+ * note, by, self_report). Fills slot/late/fever, raises or feeds an alert (alert_id made by
+ * the caller is used when one is raised). STORE_CONFLICT: the observation is not active. */
+enum store_status store_visit_add(struct store *s, const struct store_idem *idem,
+				  const struct obs_policy *pol, const struct visit *in,
+				  const char *alert_id, const char *user_id, int64_t now,
+				  const struct audit_entry *e, struct arena *a, struct visit *out,
+				  struct alert *alert, bool *has_alert, struct observation *obs,
+				  bool *replayed);
+
+/* A new planned end (STORE_CONFLICT: not active). */
+enum store_status store_obs_period(struct store *s, const struct store_idem *idem,
+				   const struct obs_policy *pol, const char *id, int end_date,
+				   const char *reason, int64_t now, const struct audit_entry *e,
+				   struct arena *a, struct observation *out, bool *replayed);
+/* Releases an active observation on or after its end date with no open alert
+ * (STORE_CONFLICT otherwise); revokes its token. */
+enum store_status store_obs_release(struct store *s, const struct store_idem *idem,
+				    const struct obs_policy *pol, const char *id, const char *note,
+				    int64_t now, const struct audit_entry *e, struct arena *a,
+				    struct observation *out, bool *replayed);
+/* Replaces the self-report token of an active observation (a card printed on a server
+ * that cannot open the sealed copy). */
+enum store_status store_obs_set_token(struct store *s, const char *id, const char *hash,
+				      const char *box);
+
+struct alert_query {
+	const char *scope, *area, *status; /* open, referred, closed, active (open+referred) */
+	int limit;
+};
+enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
+				   struct alert **out, size_t *n, int64_t *total);
+enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
+				  struct alert *out);
+
+struct alert_update {
+	const char *destination, *facility, *transport; /* referral, or destination NULL */
+	int64_t referred_at;
+	const char *result, *note; /* result or NULL */
+	const char *user_id, *username;
+	int64_t now;
+};
+/* STORE_CONFLICT: the alert is closed. */
+enum store_status store_alert_update(struct store *s, const struct store_idem *idem,
+				     const struct obs_policy *pol, const char *id,
+				     const struct alert_update *u, const struct audit_entry *e,
+				     struct arena *a, struct alert *out, bool *replayed);
+
+struct service_query {
+	const char *scope, *area, *status; /* open, new, accepted, delivered, cancelled, overdue,
+					      NULL = all */
+	int64_t now;
+	int limit;
+};
+enum store_status store_service_list(struct store *s, const struct service_query *q,
+				     struct arena *a, struct service **out, size_t *n,
+				     int64_t *total);
+enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
+				    struct service *out);
+/* in: id (made by the caller), observation_id, kind, items, requested_by, requester,
+ * assignee, due_at. STORE_CONFLICT: the observation is not active. */
+enum store_status store_service_create(struct store *s, const struct store_idem *idem,
+				       const struct service *in, int64_t now,
+				       const struct audit_entry *e, struct arena *a,
+				       struct service *out, bool *replayed);
+/* STORE_CONFLICT: a move obs_service_move_ok refuses. */
+enum store_status store_service_move(struct store *s, const struct store_idem *idem,
+				     const char *id, const char *status, const char *assignee,
+				     const char *note, int64_t now, const struct audit_entry *e,
+				     struct arena *a, struct service *out, bool *replayed);
+
+enum obs_metric {
+	OBM_ACTIVE, OBM_STARTED, OBM_RELEASED, OBM_FEVERS, OBM_ALERTS_OPEN, OBM_DUE,
+	OBM_COMPLETE, OBM_OVERDUE, OBM_SERVICES_OPEN, OBM_DUE_RELEASE, OBM__COUNT
+};
+struct obs_board_row {
+	char area[AREA_CODE_MAX + 1];
+	const char *name;
+	int64_t n[OBM__COUNT];
+};
+/* Totals for scope (out) and one row per child area with anything to count. */
+enum store_status store_obs_board(struct store *s, const char *scope,
+				  const struct obs_policy *pol, int today, int64_t now,
+				  struct arena *a, struct obs_board_row *out,
+				  struct obs_board_row **children, size_t *nchildren);
+/* The account of role nearest above area (area itself first), for defaults. */
+enum store_status store_staff_nearest(struct store *s, const char *area, enum role role,
+				      struct arena *a, struct staff *out);
 
 #endif

@@ -14,7 +14,8 @@
 
 #define ALL_PERMS                                                                          \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
-	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT)
+	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE)
 #define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
@@ -27,10 +28,11 @@ static const struct {
 	{ROLE_COMMANDER, "commander", 4, ALL_PERMS},
 	{ROLE_CADRE, "cadre", 3,
 	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |
-		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE},
-	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS},
-	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS},
-	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ | PERM_PERSON_READ},
+		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |
+		 PERM_OBS_MANAGE},
+	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS | PERM_OBS_WORK},
+	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS | PERM_OBS_WORK | PERM_OBS_MEDICAL},
+	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ | PERM_PERSON_READ | PERM_OBS_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ},
 };
@@ -39,7 +41,8 @@ static const struct {
 static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PERM_USER_READ,
 				      PERM_USER_WRITE,    PERM_AUDIT_READ,    PERM_PERSON_READ,
 				      PERM_PERSON_REVEAL, PERM_TASK_WORK,     PERM_TASK_MANAGE,
-				      PERM_IMPORT};
+				      PERM_IMPORT,        PERM_OBS_WORK,      PERM_OBS_MEDICAL,
+				      PERM_OBS_MANAGE};
 
 static void names_round_trip(void **state)
 {
@@ -137,27 +140,32 @@ static void perm_names(void **state)
 	assert_string_equal(perm_name(PERM_AUDIT_READ), "audit.read");
 	assert_null(perm_name((enum perm)0));
 	assert_null(perm_name((enum perm)(PERM_AREA_READ | PERM_AREA_WRITE)));
-	assert_null(perm_name((enum perm)(1u << 10)));
+	assert_string_equal(perm_name(PERM_OBS_WORK), "obs.work");
+	assert_string_equal(perm_name(PERM_OBS_MEDICAL), "obs.medical");
+	assert_string_equal(perm_name(PERM_OBS_MANAGE), "obs.manage");
+	assert_null(perm_name((enum perm)(1u << 13)));
 }
 
 static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 10);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 13);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
 	assert_string_equal(names[9], "import");
-	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 8);
+	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 10);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "area.write");
 	assert_string_equal(names[2], "user.read");
 	assert_string_equal(names[3], "user.write");
-	assert_int_equal(role_perm_names(ROLE_DOCTOR, names, PERM_COUNT), 4);
+	assert_int_equal(role_perm_names(ROLE_DOCTOR, names, PERM_COUNT), 6);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "person.read");
 	assert_string_equal(names[2], "person.reveal");
 	assert_string_equal(names[3], "task.work");
+	assert_string_equal(names[4], "obs.work");
+	assert_string_equal(names[5], "obs.medical");
 	assert_int_equal(role_perm_names(ROLE_CHECKPOINT_STAFF, names, PERM_COUNT), 1);
 	assert_int_equal(role_perm_names(ROLE_NONE, names, PERM_COUNT), 0);
 	/* the cap is respected; names[2] stays as set */

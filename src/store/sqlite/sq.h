@@ -11,7 +11,7 @@
 
 #include "store/store.h"
 
-enum { SQ_STMT_CACHE = 64 };
+enum { SQ_STMT_CACHE = 192 };
 
 struct sq_conn {
 	sqlite3 *db;
@@ -90,6 +90,30 @@ enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena
 				 struct person *out);
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
 			       struct task *out);
+
+/* Home observation internals shared by sq_obs.c and sq_alert.c. */
+enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struct arena *a,
+			      struct observation *out);
+enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, const char *area,
+			       int64_t delta);
+enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
+				struct visit *out);
+/* Ends an active observation (released, transferred): counts, token, per-day counts. */
+enum store_status sq_obs_end(struct sq_conn *c, const struct obs_policy *pol,
+			     const struct observation *o, const char *status, const char *reason,
+			     int64_t now);
+enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct arena *a,
+			       struct alert **out, size_t *n);
+enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,
+				 struct service **out, size_t *n);
+/* The alert a fever visit raised or fed. */
+enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
+				    struct arena *a, struct alert *out);
+/* Raises an alert for a fever visit, or feeds the observation's open one. */
+enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
+				 const struct visit *v, const char *alert_id, const char *user_id,
+				 const char *username, int64_t now, struct arena *a,
+				 struct alert *out);
 
 /* JSON text of a row for audit before/after, allocated in the arena. */
 const char *sq_area_json(struct arena *a, const struct area *ar);

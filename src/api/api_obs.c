@@ -1,0 +1,1304 @@
+/* api_obs — home observation (居家观察): placing, the grid worker's "today", visits with
+ * 见人·见居·见状态 and temperatures, fever alerts and referrals, the period and release,
+ * services for isolated households, contact cards with a self-report link, and the
+ * commander's board. The rules are domain/observation.h; the counts are kept by the store.
+ * Every write is idempotent by the client's UUID; anything outside the caller's area
+ * answers 404. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "http/ratelimit.h"
+#include "util/qr.h"
+#include "util/secret.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+enum {
+	NOTE_MAX = 500,
+	REASON_MAX = 200,
+	PLACE_MAX = 200,
+	TEXT_MAX = 100,
+	HOUSEHOLD_MAX = 20,
+	CARDS_MAX = 2000,
+	SERVICE_DUE_HOURS = 12,
+};
+
+static const struct obs_policy *policy(struct req *r) { return &r->srv->obs; }
+
+static int today_of(int64_t now) { return obs_local_date(now); }
+
+/* ---- JSON ---- */
+
+static json_t *date_json(int date)
+{
+	char s[16];
+
+	if (!date)
+		return json_null();
+	snprintf(s, sizeof s, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+	return json_string(s);
+}
+
+static json_t *time_json(int64_t t)
+{
+	char s[ISO_TIME_LEN + 1];
+
+	if (!t)
+		return json_null();
+	time_iso(t, s);
+	return json_string(s);
+}
+
+static json_t *temp_json(int dc) { return dc ? json_real(dc / 10.0) : json_null(); }
+
+static json_t *staff_json(const struct staff *s)
+{
+	if (!*s->id)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s}", "id", s->id, "name", s->name, "phone", s->phone);
+}
+
+static json_t *symptoms_json(unsigned mask)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < OBS_NSYMPTOMS; i++)
+		if (mask & (1u << i))
+			json_array_append_new(arr, json_string(obs_symptom_code(i)));
+	return arr;
+}
+
+static struct obs_period period_of(const struct observation *o)
+{
+	return (struct obs_period){o->start_date, o->end_date, o->began_at, o->ended_at};
+}
+
+static json_t *obs_json(struct req *r, const struct observation *o, int today)
+{
+	struct obs_period per = period_of(o);
+	bool active = !strcmp(o->status, "active");
+	int day = active ? obs_day_number(&per, today) : 0;
+	json_t *j = json_object();
+
+	json_object_set_new(j, "id", json_string(o->id));
+	json_object_set_new(j, "person_id", json_string(o->person_id));
+	json_object_set_new(j, "person_name", json_string(o->person_name));
+	json_object_set_new(j, "area", json_string(o->area));
+	json_object_set_new(j, "area_name", json_string(o->area_name));
+	json_object_set_new(j, "kind", json_string(o->kind));
+	json_object_set_new(j, "status", json_string(o->status));
+	json_object_set_new(j, "start_date", date_json(o->start_date));
+	json_object_set_new(j, "end_date", date_json(o->end_date));
+	json_object_set_new(j, "day", day ? json_integer(day) : json_null());
+	json_object_set_new(j, "days", json_integer(obs_date_diff(o->start_date, o->end_date)));
+	json_object_set_new(j, "place", json_string(o->place));
+	json_object_set_new(j, "household_of", json_str_or_null(*o->household_of ? o->household_of : NULL));
+	json_object_set_new(j, "grid_worker", staff_json(&o->grid_worker));
+	json_object_set_new(j, "doctor", staff_json(&o->doctor));
+	json_object_set_new(j, "social_worker", staff_json(&o->social_worker));
+	json_object_set_new(j, "alert_open", json_boolean(o->alert_open));
+	json_object_set_new(j, "last_temperature", temp_json(o->last_temp));
+	json_object_set_new(j, "last_visit_at", time_json(o->last_visit_at));
+	json_object_set_new(j, "due_release",
+			    json_boolean(active && obs_release_due(&per, today, o->alert_open)));
+	json_object_set_new(j, "end_reason", json_string(o->end_reason));
+	json_object_set_new(j, "released_at",
+			    time_json(!strcmp(o->status, "released") ? o->ended_at : 0));
+	json_object_set_new(j, "ended_at", time_json(o->ended_at));
+	json_object_set_new(j, "created_at", time_json(o->created_at));
+	json_object_set_new(j, "updated_at", time_json(o->updated_at));
+	(void)r;
+	return j;
+}
+
+/* The slots of one day: required, done, overdue, deadline. */
+static json_t *slots_json(struct req *r, const struct obs_period *per, int date, unsigned filled,
+			  int64_t now)
+{
+	const struct obs_policy *p = policy(r);
+	unsigned req = obs_required(p, per, date), late = obs_overdue(p, per, date, filled, now);
+	json_t *arr = json_array();
+
+	for (int k = 0; k < p->nslots; k++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:o, s:b, s:b, s:b}", "slot", p->slots[k].code,
+				       "deadline", time_json(obs_slot_deadline(p, date, k)),
+				       "required", (req >> k) & 1u, "done", (filled >> k) & 1u,
+				       "overdue", (late >> k) & 1u));
+	return arr;
+}
+
+static json_t *visit_json(struct req *r, const struct visit *v)
+{
+	const struct obs_policy *p = policy(r);
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:o, s:s, s:o, s:b, s:o,"
+			 " s:b, s:b}",
+			 "id", v->id, "observation_id", v->observation_id, "at", time_json(v->at),
+			 "recorded_at", time_json(v->recorded_at), "mode", v->mode, "saw_person",
+			 v->saw_person, "saw_home", v->saw_home, "saw_state", v->saw_state,
+			 "temperature", temp_json(v->temp), "symptoms", symptoms_json(v->symptoms),
+			 "note", v->note, "by", json_str_or_null(*v->by ? v->by : NULL),
+			 "self_report", v->self_report, "slot",
+			 v->slot >= 0 && v->slot < p->nslots ? json_string(p->slots[v->slot].code)
+							     : json_null(),
+			 "late", v->late, "fever", v->fever);
+}
+
+static json_t *alert_json(const struct alert *al)
+{
+	json_t *ref = json_null();
+
+	if (*al->destination)
+		ref = json_pack("{s:s, s:s, s:s, s:o, s:s}", "destination", al->destination,
+				"facility", al->facility, "transport", al->transport, "at",
+				time_json(al->referred_at), "by", al->referred_by);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
+			 " s:s, s:i}",
+			 "id", al->id, "observation_id", al->observation_id, "person_id",
+			 al->person_id, "person_name", al->person_name, "area", al->area,
+			 "area_name", al->area_name, "visit_id",
+			 json_str_or_null(*al->visit_id ? al->visit_id : NULL), "raised_at",
+			 time_json(al->raised_at), "temperature", temp_json(al->temp), "symptoms",
+			 symptoms_json(al->symptoms), "status", al->status, "referral", ref,
+			 "result", json_str_or_null(*al->result ? al->result : NULL), "result_at",
+			 time_json(al->result_at), "note", al->note, "visits", al->visits);
+}
+
+static json_t *service_json(const struct service *s, int64_t now)
+{
+	bool open = !strcmp(s->status, "new") || !strcmp(s->status, "accepted");
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b,"
+			 " s:s, s:o, s:o, s:o, s:o}",
+			 "id", s->id, "observation_id", s->observation_id, "person_id",
+			 s->person_id, "person_name", s->person_name, "area", s->area, "area_name",
+			 s->area_name, "kind", s->kind, "items", s->items, "requested_by",
+			 s->requested_by, "requester", s->requester, "assignee", s->assignee,
+			 "status", s->status, "due_at", time_json(s->due_at), "overdue",
+			 open && s->due_at < now, "note", s->note, "created_at",
+			 time_json(s->created_at), "accepted_at", time_json(s->accepted_at),
+			 "delivered_at", time_json(s->delivered_at), "updated_at",
+			 time_json(s->updated_at));
+}
+
+/* ---- input ---- */
+
+/* "YYYY-MM-DD" → YYYYMMDD, 0 when not a real date. */
+static int parse_date(const char *s)
+{
+	int y, m, d, n = 0;
+
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return 0;
+	int v = y * 10000 + m * 100 + d;
+	return obs_date_add(v, 0) == v ? v : 0;
+}
+
+/* An optional date field; replies and returns false on error. */
+static bool date_field(struct req *r, const char *field, enum err bad, int *out)
+{
+	const char *s;
+
+	*out = 0;
+	if (api_bad_field(r, json_get_str(r->json, field, 10, false, &s), field))
+		return false;
+	if (s && *s && !(*out = parse_date(s))) {
+		reply_error(r, bad, field);
+		return false;
+	}
+	return true;
+}
+
+/* An optional ISO instant; replies and returns false on error. */
+static bool time_field(struct req *r, const char *field, enum err bad, int64_t *out)
+{
+	const char *s;
+
+	*out = 0;
+	if (api_bad_field(r, json_get_str(r->json, field, 40, false, &s), field))
+		return false;
+	if (s && *s && !time_parse_iso(s, out)) {
+		reply_error(r, bad, field);
+		return false;
+	}
+	return true;
+}
+
+/* A string field that must be one of list (required or not). */
+static bool enum_field(struct req *r, const char *field, const char *const *list, bool required,
+		       const char **out)
+{
+	if (api_bad_field(r, json_get_str(r->json, field, 40, required, out), field))
+		return false;
+	if (*out && !obs_in(list, *out)) {
+		reply_error(r, ERR_FIELD_VALUE, field);
+		return false;
+	}
+	return true;
+}
+
+static bool text_field(struct req *r, const char *field, size_t max, bool required,
+		       const char **out)
+{
+	return !api_bad_field(r, json_get_str(r->json, field, max, required, out), field);
+}
+
+/* temperature, symptoms and note of a visit or a self-report. */
+static bool reading_fields(struct req *r, bool temp_required, struct visit *v)
+{
+	json_t *t = json_object_get(r->json, "temperature");
+	json_t *sy = json_object_get(r->json, "symptoms");
+	size_t i;
+	json_t *x;
+
+	if (!t || json_is_null(t)) {
+		if (temp_required) {
+			reply_error(r, ERR_FIELD_REQUIRED, "temperature");
+			return false;
+		}
+	} else if (!json_is_number(t)) {
+		reply_error(r, ERR_FIELD_TYPE, "temperature");
+		return false;
+	} else {
+		v->temp = obs_temp_from_celsius(json_number_value(t));
+		if (!obs_temp_valid(policy(r), v->temp)) {
+			reply_error(r, ERR_VISIT_TEMP_RANGE, "temperature");
+			return false;
+		}
+	}
+	if (sy && !json_is_null(sy)) {
+		if (!json_is_array(sy) || json_array_size(sy) > 16) {
+			reply_error(r, ERR_FIELD_TYPE, "symptoms");
+			return false;
+		}
+		json_array_foreach(sy, i, x) {
+			unsigned bit = json_is_string(x) ? obs_symptom_parse(json_string_value(x)) : 0;
+			if (!bit) {
+				reply_error(r, ERR_VISIT_SYMPTOM, "symptoms");
+				return false;
+			}
+			v->symptoms |= bit;
+		}
+	}
+	return text_field(r, "note", NOTE_MAX, false, &v->note);
+}
+
+/* ---- loading in scope ---- */
+
+static bool load_obs(struct req *r, const char *id, int today, struct observation *o)
+{
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_OBS_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_obs_get(r->srv->store, id, today, r->a, o);
+	if (st == STORE_OK && !api_in_scope(r, o->area)) {
+		api_deny(r, ERR_OBS_NOT_FOUND, "observation", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+/* The optional ?area= of a list: valid and in scope (NULL when absent). */
+static bool area_query(struct req *r, const char **area)
+{
+	*area = req_query(r, "area");
+	if (*area && !**area)
+		*area = NULL;
+	if (*area && area_code_level(*area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return false;
+	}
+	if (*area && !api_in_scope(r, *area)) {
+		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", *area);
+		return false;
+	}
+	return true;
+}
+
+/* ---- policy ---- */
+
+static json_t *list_json(const char *const *list)
+{
+	json_t *arr = json_array();
+
+	for (; *list; list++)
+		json_array_append_new(arr, json_string(*list));
+	return arr;
+}
+
+void api_obs_policy(struct req *r)
+{
+	const struct obs_policy *p = policy(r);
+	json_t *slots = json_array(), *sym = json_array();
+	char from[32], dl[32];
+
+	for (int k = 0; k < p->nslots; k++) {
+		snprintf(from, sizeof from, "%02d:%02d", p->slots[k].from_min / 60,
+			 p->slots[k].from_min % 60);
+		snprintf(dl, sizeof dl, "%02d:%02d", p->slots[k].deadline_min / 60,
+			 p->slots[k].deadline_min % 60);
+		json_array_append_new(slots, json_pack("{s:s, s:s, s:s}", "slot", p->slots[k].code,
+						       "from", from, "deadline", dl));
+	}
+	for (size_t i = 0; i < OBS_NSYMPTOMS; i++)
+		json_array_append_new(sym, json_string(obs_symptom_code(i)));
+	reply_json(r, 200,
+		   json_pack("{s:i, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "days",
+			     p->days, "fever_threshold", p->fever_dc / 10.0, "temperature_min",
+			     p->temp_min_dc / 10.0, "temperature_max", p->temp_max_dc / 10.0, "slots",
+			     slots, "symptoms", sym, "kinds", list_json(obs_kinds), "modes",
+			     list_json(obs_modes), "destinations", list_json(obs_destinations),
+			     "results", list_json(obs_results), "service_kinds",
+			     list_json(obs_service_kinds)));
+}
+
+/* ---- placing ---- */
+
+static bool staff_field(struct req *r, const char *field, const char **out)
+{
+	if (api_bad_field(r, json_get_str(r->json, field, 36, false, out), field))
+		return false;
+	if (*out && !**out)
+		*out = NULL;
+	if (*out && !uuid_valid(*out)) {
+		reply_error(r, ERR_OBS_STAFF_INVALID, field);
+		return false;
+	}
+	return true;
+}
+
+static bool household_field(struct req *r, struct obs_new *in)
+{
+	json_t *h = json_object_get(r->json, "household");
+	size_t n, i;
+	json_t *x;
+
+	if (!h || json_is_null(h))
+		return true;
+	if (!json_is_array(h) || (n = json_array_size(h)) > HOUSEHOLD_MAX) {
+		reply_error(r, ERR_FIELD_TYPE, "household");
+		return false;
+	}
+	const char **ids = arena_alloc(r->a, (n + 1) * sizeof *ids);
+	const char **mine = arena_alloc(r->a, (n + 1) * sizeof *mine);
+	const char **hash = arena_alloc(r->a, (n + 1) * sizeof *hash);
+	const char **box = arena_alloc(r->a, (n + 1) * sizeof *box);
+	json_array_foreach(h, i, x) {
+		const char *s = json_is_string(x) ? json_string_value(x) : NULL;
+		if (!s || !uuid_valid(s)) {
+			reply_error(r, ERR_PERSON_NOT_FOUND, "household");
+			return false;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(ids[j], s)) {
+				reply_error(r, ERR_FIELD_VALUE, "household");
+				return false;
+			}
+		char *oid = arena_alloc(r->a, UUID_LEN + 1), *tok = arena_alloc(r->a, TOKEN_LEN + 1);
+		char *hh = arena_alloc(r->a, TOKEN_HASH_LEN + 1), *bx = arena_alloc(r->a, TOKEN_BOX_LEN + 1);
+		uuid_v4(oid);
+		token_new(r->srv->key, tok, hh, bx);
+		ids[i] = s;
+		mine[i] = oid;
+		hash[i] = hh;
+		box[i] = bx;
+	}
+	in->nhousehold = n;
+	in->household = ids;
+	in->household_ids = mine;
+	in->household_hash = hash;
+	in->household_box = box;
+	return true;
+}
+
+void api_obs_create(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "person_id", "kind", "start_date", "end_date",
+					      "reason", "place", "grid_worker", "doctor",
+					      "social_worker", "household", NULL};
+	struct store_idem idem;
+	struct obs_new in = {0};
+	struct observation out, *hh;
+	size_t nhh;
+	char hash[65], token[TOKEN_LEN + 1], thash[TOKEN_HASH_LEN + 1], tbox[TOKEN_BOX_LEN + 1];
+	const char *bad = NULL;
+	int64_t now = time_now();
+	int today = today_of(now), def_end;
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	in.kind = "home_observation";
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "person_id", 36, true, &in.person_id),
+			  "person_id") ||
+	    !enum_field(r, "kind", obs_kinds, false, &in.kind) ||
+	    !date_field(r, "start_date", ERR_OBS_START_INVALID, &in.start_date) ||
+	    !date_field(r, "end_date", ERR_OBS_END_INVALID, &in.end_date) ||
+	    !text_field(r, "reason", REASON_MAX, false, &in.reason) ||
+	    !text_field(r, "place", PLACE_MAX, false, &in.place) ||
+	    !staff_field(r, "grid_worker", &in.grid_worker) ||
+	    !staff_field(r, "doctor", &in.doctor) ||
+	    !staff_field(r, "social_worker", &in.social_worker) || !household_field(r, &in))
+		return;
+	if (!in.kind)
+		in.kind = "home_observation";
+	if (!uuid_valid(in.person_id)) {
+		reply_error(r, ERR_PERSON_NOT_FOUND, "person_id");
+		return;
+	}
+	if (!in.start_date)
+		in.start_date = today;
+	if (!obs_start_valid(policy(r), in.start_date, today)) {
+		reply_error(r, ERR_OBS_START_INVALID, "start_date");
+		return;
+	}
+	def_end = obs_date_add(in.start_date, policy(r)->days);
+	if (!in.end_date)
+		in.end_date = def_end;
+	if (!obs_end_valid(in.start_date, in.end_date, today)) {
+		reply_error(r, ERR_OBS_END_INVALID, "end_date");
+		return;
+	}
+	if (in.end_date != def_end && (!in.reason || !*in.reason)) {
+		reply_error(r, ERR_FIELD_REQUIRED, "reason");
+		return;
+	}
+	token_new(r->srv->key, token, thash, tbox);
+	in.id = idem.uuid;
+	in.token_hash = thash;
+	in.token_box = tbox;
+	in.scope = r->sess.area;
+	in.user_id = r->sess.user_id;
+	in.username = r->sess.username;
+	in.now = now;
+	e = api_audit(r, "observation.create");
+	st = store_obs_create(r->srv->store, &idem, policy(r), &in, &e, r->a, &out, &hh, &nhh, &bad,
+			      &replayed);
+	switch (st) {
+	case STORE_OK:
+		break;
+	case STORE_NOT_FOUND:
+		api_deny_field(r, ERR_PERSON_NOT_FOUND, bad ? bad : "person_id", "person", NULL);
+		return;
+	case STORE_CONFLICT:
+		reply_error(r, ERR_OBS_ACTIVE, bad ? bad : "person_id");
+		return;
+	case STORE_INVALID:
+		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
+		return;
+	default:
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < nhh; i++)
+		json_array_append_new(arr, obs_json(r, &hh[i], today));
+	if (replayed && !token_open(r->srv->key, out.token_box, token))
+		token[0] = '\0';
+	reply_json(r, replayed ? 200 : 201,
+		   json_pack("{s:o, s:o, s:o}", "observation", obs_json(r, &out, today),
+			     "household", arr, "token", json_str_or_null(*token ? token : NULL)));
+}
+
+/* ---- lists ---- */
+
+static const char *const statuses[] = {"active", "released", "transferred", "ended", "all", NULL};
+static const char *const filters[] = {"started_today", "released_today", "fever_today",
+				      "alert_open", "incomplete_today", "overdue",
+				      "due_release", NULL};
+
+void api_obs_list(struct req *r)
+{
+	struct obs_query q = {.scope = r->sess.area, .now = time_now()};
+	const char *status = req_query(r, "status"), *filter = req_query(r, "filter");
+	const char *name = req_query(r, "q");
+	struct observation *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+
+	q.today = today_of(q.now);
+	if (!area_query(r, &q.area))
+		return;
+	if (status && *status && !obs_in(statuses, status)) {
+		reply_error(r, ERR_QUERY_INVALID, "status");
+		return;
+	}
+	if (filter && *filter && !obs_in(filters, filter)) {
+		reply_error(r, ERR_QUERY_INVALID, "filter");
+		return;
+	}
+	if (name && utf8_chars(name) > 20) {
+		reply_error(r, ERR_QUERY_INVALID, "q");
+		return;
+	}
+	q.status = !status || !*status ? "active" : !strcmp(status, "all") ? NULL : status;
+	q.filter = filter && *filter ? filter : NULL;
+	q.name_prefix = name && *name ? name : NULL;
+	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
+	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
+		return;
+	st = store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, obs_json(r, &v[i], q.today));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+struct ranked {
+	struct obs_urgency u;
+	const struct observation *o;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+	return obs_urgency_cmp(&((const struct ranked *)a)->u, &((const struct ranked *)b)->u);
+}
+
+void api_obs_today(struct req *r)
+{
+	struct obs_query q = {.scope = r->sess.area, .now = time_now(), .status = "active",
+			      .filter = "today", .limit = 5000};
+	const struct obs_policy *p = policy(r);
+	const char *mine = req_query(r, "mine");
+	struct observation *v;
+	size_t n;
+	int64_t total, complete = 0, overdue = 0;
+	enum store_status st;
+
+	q.today = today_of(q.now);
+	if (!area_query(r, &q.area))
+		return;
+	if (mine && !strcmp(mine, "1"))
+		q.worker = r->sess.user_id;
+	st = store_obs_list(r->srv->store, &q, p, r->a, &v, &n, &total);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	struct ranked *rk = arena_alloc(r->a, (n ? n : 1) * sizeof *rk);
+	for (size_t i = 0; i < n; i++) {
+		struct obs_period per = period_of(&v[i]);
+		unsigned late = obs_overdue(p, &per, q.today, v[i].filled, q.now);
+		rk[i].o = &v[i];
+		rk[i].u = (struct obs_urgency){v[i].alert_open, __builtin_popcount(late),
+					       obs_next_deadline(p, &per, q.today, v[i].filled, q.now),
+					       v[i].person_name};
+		overdue += rk[i].u.overdue;
+		complete += (obs_required(p, &per, q.today) & ~v[i].filled) == 0;
+	}
+	qsort(rk, n, sizeof *rk, ranked_cmp);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct observation *o = rk[i].o;
+		struct obs_period per = period_of(o);
+		unsigned missing = obs_required(p, &per, q.today) & ~o->filled;
+		json_t *j = obs_json(r, o, q.today), *miss = json_array();
+		for (int k = 0; k < p->nslots; k++)
+			if (missing & (1u << k))
+				json_array_append_new(miss, json_string(p->slots[k].code));
+		json_object_set_new(j, "slots", slots_json(r, &per, q.today, o->filled, q.now));
+		json_object_set_new(j, "missing", miss);
+		json_object_set_new(j, "overdue_count", json_integer(rk[i].u.overdue));
+		json_array_append_new(arr, j);
+	}
+	reply_json(r, 200,
+		   json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "date", date_json(q.today), "items",
+			     arr, "counts", "due", (json_int_t)n, "complete", (json_int_t)complete,
+			     "overdue", (json_int_t)overdue));
+}
+
+void api_obs_get(struct req *r)
+{
+	struct observation o;
+	struct visit *v;
+	struct alert *al;
+	struct service *sv;
+	struct obs_day_row *d;
+	size_t nv, na, ns, nd;
+	int64_t now = time_now();
+	int today = today_of(now);
+	struct audit_entry e;
+	enum store_status st;
+
+	if (!load_obs(r, r->match.params[0], today, &o))
+		return;
+	st = store_obs_detail(r->srv->store, o.id, r->a, &v, &nv, &al, &na, &sv, &ns, &d, &nd);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	e = api_audit(r, "observation.read");
+	e.object_type = "observation";
+	e.object_id = o.id;
+	e.area = o.area;
+	store_audit_append(r->srv->store, &e, false);
+	json_t *j = obs_json(r, &o, today), *arr = json_array(), *days = json_array();
+	for (size_t i = 0; i < nv; i++)
+		json_array_append_new(arr, visit_json(r, &v[i]));
+	json_object_set_new(j, "visits", arr);
+	arr = json_array();
+	for (size_t i = 0; i < na; i++)
+		json_array_append_new(arr, alert_json(&al[i]));
+	json_object_set_new(j, "alerts", arr);
+	arr = json_array();
+	for (size_t i = 0; i < ns; i++)
+		json_array_append_new(arr, service_json(&sv[i], now));
+	json_object_set_new(j, "services", arr);
+	/* every day of the period up to today (or its end), with its slots */
+	struct obs_period per = period_of(&o);
+	int last = o.ended_at ? today_of(o.ended_at) : today;
+	size_t k = 0;
+	for (int day = o.start_date; day && day < o.end_date && day <= last;
+	     day = obs_date_add(day, 1)) {
+		unsigned filled = 0;
+		while (k < nd && d[k].date < day)
+			k++;
+		if (k < nd && d[k].date == day)
+			filled = d[k].filled;
+		json_array_append_new(days, json_pack("{s:o, s:o, s:b}", "date", date_json(day),
+						      "slots", slots_json(r, &per, day, filled, now),
+						      "fever", k < nd && d[k].date == day && d[k].fever));
+	}
+	json_object_set_new(j, "days", days);
+	reply_json(r, 200, j);
+}
+
+/* ---- visits ---- */
+
+/* Stores a visit (from a worker or a self-report) and replies. */
+static void add_visit(struct req *r, const struct store_idem *idem, struct visit *v,
+		      const struct observation *o, int64_t now, bool self)
+{
+	struct visit out;
+	struct alert al;
+	struct observation after;
+	bool has_alert, replayed;
+	char alert_id[UUID_LEN + 1];
+	struct audit_entry e = api_audit(r, self ? "selfreport.visit" : "visit.create");
+	enum store_status st;
+
+	uuid_v4(v->id);
+	uuid_v4(alert_id);
+	memcpy(v->observation_id, o->id, sizeof v->observation_id);
+	st = store_visit_add(r->srv->store, idem, policy(r), v, alert_id,
+			     self ? NULL : r->sess.user_id, now, &e, r->a, &out, &al, &has_alert,
+			     &after, &replayed);
+	if (st == STORE_CONFLICT) {
+		reply_error(r, self ? ERR_SELFREPORT_NOT_FOUND : ERR_OBS_ENDED, NULL);
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	if (self) {
+		reply_json(r, replayed ? 200 : 201,
+			   json_pack("{s:b, s:b}", "ok", 1, "fever", out.fever));
+		return;
+	}
+	reply_json(r, replayed ? 200 : 201,
+		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out), "alert",
+			     has_alert ? alert_json(&al) : json_null(), "observation",
+			     obs_json(r, &after, today_of(now))));
+}
+
+void api_obs_visit(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "mode", "saw_person", "saw_home",
+					      "saw_state", "temperature", "symptoms", "note",
+					      "at", NULL};
+	struct store_idem idem;
+	struct observation o;
+	struct visit v = {0};
+	char hash[65];
+	int64_t now = time_now();
+
+	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
+	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !enum_field(r, "mode", obs_modes, true, &v.mode) ||
+	    api_bad_field(r, json_get_bool(r->json, "saw_person", false, &v.saw_person),
+			  "saw_person") ||
+	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
+	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
+			  "saw_state") ||
+	    !reading_fields(r, false, &v) || !time_field(r, "at", ERR_VISIT_AT, &v.at))
+		return;
+	if (!v.at)
+		v.at = now;
+	struct obs_period per = period_of(&o);
+	if (!obs_visit_time_valid(&per, v.at, now)) {
+		reply_error(r, ERR_VISIT_AT, "at");
+		return;
+	}
+	v.by = r->sess.username;
+	add_visit(r, &idem, &v, &o, now, false);
+}
+
+/* ---- the period and release ---- */
+
+static void reply_change(struct req *r, enum store_status st, const struct observation *out,
+			 bool replayed, int today)
+{
+	if (st == STORE_OK)
+		reply_json(r, 200, obs_json(r, out, today));
+	else if (st == STORE_CONFLICT)
+		reply_error(r, ERR_OBS_ENDED, NULL);
+	else
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+	(void)replayed;
+}
+
+void api_obs_period(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "end_date", "reason", NULL};
+	struct store_idem idem;
+	struct observation o, out;
+	char hash[65];
+	const char *reason;
+	int64_t now = time_now();
+	int today = today_of(now), end;
+	struct audit_entry e;
+	bool replayed;
+
+	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) ||
+	    !date_field(r, "end_date", ERR_OBS_END_INVALID, &end))
+		return;
+	if (!end) {
+		reply_error(r, ERR_FIELD_REQUIRED, "end_date");
+		return;
+	}
+	if (!text_field(r, "reason", REASON_MAX, true, &reason))
+		return;
+	if (!obs_end_valid(o.start_date, end, today)) {
+		reply_error(r, ERR_OBS_END_INVALID, "end_date");
+		return;
+	}
+	e = api_audit(r, "observation.period");
+	reply_change(r,
+		     store_obs_period(r->srv->store, &idem, policy(r), o.id, end, reason, now, &e,
+				      r->a, &out, &replayed),
+		     &out, replayed, today);
+}
+
+void api_obs_release(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "note", NULL};
+	struct store_idem idem;
+	struct observation o, out;
+	char hash[65];
+	const char *note = NULL;
+	int64_t now = time_now();
+	int today = today_of(now);
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) || !text_field(r, "note", REASON_MAX, false, &note))
+		return;
+	e = api_audit(r, "observation.release");
+	st = store_obs_release(r->srv->store, &idem, policy(r), o.id, note, now, &e, r->a, &out,
+			       &replayed);
+	if (st == STORE_CONFLICT) {
+		reply_error(r, strcmp(o.status, "active") ? ERR_OBS_ENDED
+			       : o.alert_open		   ? ERR_OBS_ALERT_OPEN
+							   : ERR_OBS_NOT_DUE,
+			    NULL);
+		return;
+	}
+	reply_change(r, st, &out, replayed, today);
+}
+
+/* ---- contact cards ---- */
+
+/* The self-report link of an active observation, reissued when this server cannot open
+ * the sealed copy (a database moved without its key file). */
+static const char *self_url(struct req *r, const struct observation *o)
+{
+	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], box[TOKEN_BOX_LEN + 1];
+	const char *host = req_header(r, "Host");
+
+	if (!token_open(r->srv->key, o->token_box, token)) {
+		token_new(r->srv->key, token, hash, box);
+		if (store_obs_set_token(r->srv->store, o->id, hash, box) != STORE_OK)
+			return NULL;
+	}
+	return arena_printf(r->a, "%s://%s/r/%s", r->srv->cfg.secure_cookies ? "https" : "http",
+			    host && *host && strlen(host) < 256 && !strpbrk(host, "\"<> /\\")
+				    ? host
+				    : "localhost",
+			    token);
+}
+
+/* The township's duty phone (else the county's). */
+static void hotline(struct req *r, const char *area, const char **phone, const char **name)
+{
+	struct area ar;
+	size_t lens[2] = {9, 6};
+
+	*phone = *name = "";
+	for (int i = 0; i < 2; i++) {
+		if (strlen(area) < lens[i])
+			continue;
+		char *code = arena_strndup(r->a, area, lens[i]);
+		if (store_area_get(r->srv->store, code, r->a, &ar) == STORE_OK && *ar.duty_phone) {
+			*phone = ar.duty_phone;
+			*name = ar.name;
+			return;
+		}
+	}
+}
+
+static json_t *card_json(struct req *r, const struct observation *o, int today)
+{
+	const char *url = self_url(r, o), *phone, *name;
+
+	hotline(r, o->area, &phone, &name);
+	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", obs_json(r, o, today),
+			 "hotline", phone, "hotline_area", name, "url", json_str_or_null(url),
+			 "qr_svg", json_str_or_null(url ? qr_svg(url, r->a) : NULL));
+}
+
+static void audit_cards(struct req *r, const char *object_id, const char *area)
+{
+	struct audit_entry e = api_audit(r, "observation.card");
+
+	e.object_type = object_id ? "observation" : "area";
+	e.object_id = object_id ? object_id : area;
+	e.area = area;
+	store_audit_append(r->srv->store, &e, false);
+}
+
+void api_obs_card(struct req *r)
+{
+	struct observation o;
+	int today = today_of(time_now());
+
+	if (!load_obs(r, r->match.params[0], today, &o))
+		return;
+	if (strcmp(o.status, "active")) {
+		reply_error(r, ERR_OBS_ENDED, NULL);
+		return;
+	}
+	audit_cards(r, o.id, o.area);
+	json_t *arr = json_array();
+	json_array_append_new(arr, card_json(r, &o, today));
+	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+void api_cards(struct req *r)
+{
+	struct obs_query q = {.now = time_now(), .status = "active", .limit = CARDS_MAX,
+			      .with_token = true};
+	struct observation *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+
+	q.today = today_of(q.now);
+	if (!area_query(r, &q.area))
+		return;
+	q.scope = q.area ? q.area : r->sess.area;
+	q.area = NULL;
+	st = store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	audit_cards(r, NULL, q.scope);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, card_json(r, &v[i], q.today));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+/* ---- alerts ---- */
+
+static const char *const alert_statuses[] = {"open", "referred", "closed", "active", NULL};
+
+void api_alert_list(struct req *r)
+{
+	struct alert_query q = {.scope = r->sess.area};
+	const char *status = req_query(r, "status");
+	struct alert *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+
+	if (!area_query(r, &q.area))
+		return;
+	if (status && *status && !obs_in(alert_statuses, status)) {
+		reply_error(r, ERR_QUERY_INVALID, "status");
+		return;
+	}
+	q.status = status && *status ? status : "active";
+	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
+		return;
+	if ((st = store_alert_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
+		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, alert_json(&v[i]));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+static bool load_alert(struct req *r, struct alert *al)
+{
+	const char *id = r->match.params[0];
+	enum store_status st;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_ALERT_NOT_FOUND, NULL);
+		return false;
+	}
+	st = store_alert_get(r->srv->store, id, r->a, al);
+	if (st == STORE_OK && !api_in_scope(r, al->area)) {
+		api_deny(r, ERR_ALERT_NOT_FOUND, "alert", id);
+		return false;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+static void alert_change(struct req *r, bool referral)
+{
+	static const char *const allowed_ref[] = {"uuid", "destination", "facility", "transport",
+						  "at", "result", "note", NULL};
+	static const char *const allowed_res[] = {"uuid", "result", "note", NULL};
+	struct store_idem idem;
+	struct alert al, out;
+	struct alert_update u = {0};
+	char hash[65];
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	u.now = time_now();
+	if (!load_alert(r, &al) || api_unknown_fields(r, referral ? allowed_ref : allowed_res) ||
+	    !api_idem(r, &idem, hash) ||
+	    (referral && (!enum_field(r, "destination", obs_destinations, true, &u.destination) ||
+			  !text_field(r, "facility", TEXT_MAX, false, &u.facility) ||
+			  !text_field(r, "transport", TEXT_MAX, false, &u.transport) ||
+			  !time_field(r, "at", ERR_FIELD_VALUE, &u.referred_at))) ||
+	    !enum_field(r, "result", obs_results, !referral, &u.result) ||
+	    !text_field(r, "note", NOTE_MAX, false, &u.note))
+		return;
+	if (referral && !u.referred_at)
+		u.referred_at = u.now;
+	if (referral && u.referred_at > u.now + 300) {
+		reply_error(r, ERR_FIELD_VALUE, "at");
+		return;
+	}
+	u.user_id = r->sess.user_id;
+	u.username = r->sess.username;
+	e = api_audit(r, referral ? "alert.referral" : "alert.result");
+	st = store_alert_update(r->srv->store, &idem, policy(r), al.id, &u, &e, r->a, &out,
+				&replayed);
+	if (st == STORE_OK)
+		reply_json(r, 200, alert_json(&out));
+	else if (st == STORE_CONFLICT)
+		reply_error(r, ERR_ALERT_CLOSED, NULL);
+	else
+		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
+}
+
+void api_alert_referral(struct req *r) { alert_change(r, true); }
+void api_alert_result(struct req *r) { alert_change(r, false); }
+
+/* ---- services ---- */
+
+static const char *const service_statuses[] = {"open", "new", "accepted", "delivered",
+					       "cancelled", "overdue", "all", NULL};
+
+void api_service_list(struct req *r)
+{
+	struct service_query q = {.scope = r->sess.area, .now = time_now()};
+	const char *status = req_query(r, "status");
+	struct service *v;
+	size_t n;
+	int64_t total;
+	enum store_status st;
+
+	if (!area_query(r, &q.area))
+		return;
+	if (status && *status && !obs_in(service_statuses, status)) {
+		reply_error(r, ERR_QUERY_INVALID, "status");
+		return;
+	}
+	q.status = !status || !*status ? "open" : !strcmp(status, "all") ? NULL : status;
+	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
+		return;
+	if ((st = store_service_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
+		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, service_json(&v[i], q.now));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+}
+
+/* Stores a service request for o and replies. */
+static void add_service(struct req *r, const struct store_idem *idem, struct service *in,
+			const struct observation *o, int64_t now, bool self)
+{
+	struct service out;
+	struct audit_entry e = api_audit(r, self ? "selfreport.service" : "service.create");
+	enum store_status st;
+	bool replayed;
+
+	uuid_v4(in->id);
+	memcpy(in->observation_id, o->id, sizeof in->observation_id);
+	st = store_service_create(r->srv->store, idem, in, now, &e, r->a, &out, &replayed);
+	if (st == STORE_CONFLICT)
+		reply_error(r, self ? ERR_SELFREPORT_NOT_FOUND : ERR_OBS_ENDED, NULL);
+	else if (st != STORE_OK)
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+	else if (self)
+		reply_json(r, replayed ? 200 : 201, json_pack("{s:b}", "ok", 1));
+	else
+		reply_json(r, replayed ? 200 : 201, service_json(&out, now));
+}
+
+void api_service_create(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "kind", "items", "due_at", "assignee", NULL};
+	struct store_idem idem;
+	struct observation o;
+	struct service in = {0};
+	char hash[65];
+	int64_t now = time_now();
+
+	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
+	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
+	    !text_field(r, "items", NOTE_MAX, true, &in.items) ||
+	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at) ||
+	    !text_field(r, "assignee", TEXT_MAX, false, &in.assignee))
+		return;
+	if (in.due_at && in.due_at <= now) {
+		reply_error(r, ERR_FIELD_VALUE, "due_at");
+		return;
+	}
+	if (!in.due_at)
+		in.due_at = now + SERVICE_DUE_HOURS * 3600;
+	in.requested_by = "worker";
+	in.requester = r->sess.username;
+	add_service(r, &idem, &in, &o, now, false);
+}
+
+void api_service_status(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "status", "assignee", "note", NULL};
+	static const char *const moves[] = {"accepted", "delivered", "cancelled", NULL};
+	const char *id = r->match.params[0], *status, *assignee = NULL, *note = NULL;
+	struct store_idem idem;
+	struct service sv, out;
+	char hash[65];
+	int64_t now = time_now();
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_SERVICE_NOT_FOUND, NULL);
+		return;
+	}
+	st = store_service_get(r->srv->store, id, r->a, &sv);
+	if (st == STORE_OK && !api_in_scope(r, sv.area)) {
+		api_deny(r, ERR_SERVICE_NOT_FOUND, "service", id);
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
+		return;
+	}
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !enum_field(r, "status", moves, true, &status) ||
+	    !text_field(r, "assignee", TEXT_MAX, false, &assignee) ||
+	    !text_field(r, "note", REASON_MAX, !strcmp(status, "cancelled"), &note))
+		return;
+	e = api_audit(r, "service.status");
+	st = store_service_move(r->srv->store, &idem, id, status, assignee, note, now, &e, r->a,
+				&out, &replayed);
+	if (st == STORE_OK)
+		reply_json(r, 200, service_json(&out, now));
+	else if (st == STORE_CONFLICT)
+		reply_error(r, ERR_SERVICE_STATUS, "status");
+	else
+		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
+}
+
+/* ---- the board ---- */
+
+static json_t *counts_json(const int64_t *n)
+{
+	static const char *const names[OBM__COUNT] = {
+		[OBM_ACTIVE] = "active",           [OBM_STARTED] = "started_today",
+		[OBM_RELEASED] = "released_today", [OBM_FEVERS] = "fevers_today",
+		[OBM_ALERTS_OPEN] = "alerts_open", [OBM_DUE] = "due_today",
+		[OBM_COMPLETE] = "complete_today", [OBM_OVERDUE] = "overdue_visits",
+		[OBM_SERVICES_OPEN] = "services_open", [OBM_DUE_RELEASE] = "due_release",
+	};
+	json_t *o = json_object();
+
+	for (int i = 0; i < OBM__COUNT; i++)
+		json_object_set_new(o, names[i], json_integer(n[i]));
+	return o;
+}
+
+void api_obs_board(struct req *r)
+{
+	const char *area;
+	struct obs_board_row total, *rows;
+	size_t n;
+	int64_t now = time_now();
+	int today = today_of(now);
+	enum store_status st;
+
+	if (!area_query(r, &area))
+		return;
+	if (!area)
+		area = r->sess.area;
+	st = store_obs_board(r->srv->store, area, policy(r), today, now, r->a, &total, &rows, &n);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "area", rows[i].area, "name",
+						     rows[i].name, "counts",
+						     counts_json(rows[i].n)));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:o, s:o, s:o}", "area", area, "area_name", total.name,
+			     "date", date_json(today), "counts", counts_json(total.n), "children",
+			     arr));
+}
+
+/* ---- the self-report link (no account) ---- */
+
+/* The observation behind the {token} of the path; replies 404/429 and returns false. */
+static bool load_token(struct req *r, int today, struct observation *o)
+{
+	const char *token = r->match.params[0];
+	char hash[TOKEN_HASH_LEN + 1];
+	enum store_status st;
+
+	if (!token_hash(token, hash)) {
+		reply_error(r, ERR_SELFREPORT_NOT_FOUND, NULL);
+		return false;
+	}
+	if (!ratelimit_allow(r->srv->self_rl, arena_printf(r->a, "ip:%s", r->ip), time_now()) ||
+	    !ratelimit_allow(r->srv->self_rl, arena_printf(r->a, "t:%s", hash), time_now())) {
+		reply_error(r, ERR_RATE_LIMITED, NULL);
+		return false;
+	}
+	st = store_obs_by_token(r->srv->store, hash, today, r->a, o);
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_SELFREPORT_NOT_FOUND);
+		return false;
+	}
+	return true;
+}
+
+/* The given name only: the name without its first character (the family name). */
+static const char *given_name(struct req *r, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t first = 1;
+
+	if (!*p)
+		return "";
+	while (p[first] && (p[first] & 0xC0) == 0x80)
+		first++;
+	return p[first] ? arena_strdup(r->a, name + first) : arena_strdup(r->a, name);
+}
+
+void api_self_get(struct req *r)
+{
+	struct observation o;
+	int today = today_of(time_now());
+	struct obs_period per;
+
+	if (!load_token(r, today, &o))
+		return;
+	per = period_of(&o);
+	int day = obs_day_number(&per, today);
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:o, s:o}", "name",
+			     given_name(r, o.person_name), "kind", o.kind, "start_date",
+			     date_json(o.start_date), "end_date", date_json(o.end_date), "day",
+			     day ? json_integer(day) : json_null(), "fever_threshold",
+			     policy(r)->fever_dc / 10.0, "symptoms", symptoms_json((1u << OBS_NSYMPTOMS) - 1),
+			     "services", list_json(obs_service_kinds)));
+}
+
+/* The idempotency key of a self-report: no account behind it. */
+static bool self_idem(struct req *r, struct store_idem *idem, char hash[65])
+{
+	if (!api_idem(r, idem, hash))
+		return false;
+	idem->user_id = NULL;
+	return true;
+}
+
+void api_self_report(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "temperature", "symptoms", "note", NULL};
+	struct store_idem idem;
+	struct observation o;
+	struct visit v = {0};
+	char hash[65];
+	int64_t now = time_now();
+
+	if (!load_token(r, today_of(now), &o) || api_unknown_fields(r, allowed) ||
+	    !self_idem(r, &idem, hash) || !reading_fields(r, true, &v))
+		return;
+	v.mode = "self";
+	v.self_report = true;
+	v.at = now;
+	v.by = "";
+	add_visit(r, &idem, &v, &o, now, true);
+}
+
+void api_self_service(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "kind", "items", NULL};
+	struct store_idem idem;
+	struct observation o;
+	struct service in = {0};
+	char hash[65];
+	int64_t now = time_now();
+
+	if (!load_token(r, today_of(now), &o) || api_unknown_fields(r, allowed) ||
+	    !self_idem(r, &idem, hash) ||
+	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
+	    !text_field(r, "items", NOTE_MAX, true, &in.items))
+		return;
+	in.due_at = now + SERVICE_DUE_HOURS * 3600;
+	in.requested_by = "self";
+	in.requester = "";
+	add_service(r, &idem, &in, &o, now, true);
+}

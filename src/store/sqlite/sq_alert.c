@@ -1,0 +1,679 @@
+/* sq_alert — fever alerts with their referral (发热预警、转诊), and service requests for
+ * isolated households (代购、送餐). Both belong to an observation and to its area; their
+ * open counts feed the commander's board through obs_count. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+
+static const char *json_text(struct arena *a, json_t *o)
+{
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *r = arena_strdup(a, txt);
+
+	free(txt);
+	json_decref(o);
+	return r;
+}
+
+static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	void *bigger = arena_alloc(a, 2 * *cap * size);
+	memcpy(bigger, v, *cap * size);
+	*cap *= 2;
+	return bigger;
+}
+
+/* ---- alerts ---- */
+
+#define ALERT_COLS                                                                             \
+	"al.id, al.observation_id, al.person_id, coalesce(p.name, ''), al.area_code,"          \
+	" coalesce(a.name, ''), coalesce(al.visit_id, ''), al.status,"                         \
+	" coalesce(al.destination, ''), al.facility, al.transport, coalesce(al.referred_by, ''),"\
+	" coalesce(al.result, ''), al.note, al.raised_at, al.referred_at, al.result_at,"       \
+	" al.updated_at, al.temp, al.visits, al.symptoms"
+#define ALERT_FROM                                                                             \
+	" FROM alert al LEFT JOIN person p ON p.id = al.person_id"                              \
+	" LEFT JOIN area a ON a.code = al.area_code"
+
+static void read_alert(sqlite3_stmt *st, struct arena *a, struct alert *r)
+{
+	memset(r, 0, sizeof *r);
+	sq_text_to(st, 0, r->id, sizeof r->id);
+	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
+	sq_text_to(st, 2, r->person_id, sizeof r->person_id);
+	r->person_name = sq_text(a, st, 3);
+	sq_text_to(st, 4, r->area, sizeof r->area);
+	r->area_name = sq_text(a, st, 5);
+	r->visit_id = sq_text(a, st, 6);
+	r->status = sq_text(a, st, 7);
+	r->destination = sq_text(a, st, 8);
+	r->facility = sq_text(a, st, 9);
+	r->transport = sq_text(a, st, 10);
+	r->referred_by = sq_text(a, st, 11);
+	r->result = sq_text(a, st, 12);
+	r->note = sq_text(a, st, 13);
+	r->raised_at = sqlite3_column_int64(st, 14);
+	r->referred_at = sqlite3_column_int64(st, 15);
+	r->result_at = sqlite3_column_int64(st, 16);
+	r->updated_at = sqlite3_column_int64(st, 17);
+	r->temp = sqlite3_column_int(st, 18);
+	r->visits = sqlite3_column_int(st, 19);
+	r->symptoms = (unsigned)sqlite3_column_int(st, 20);
+}
+
+static enum store_status alert_one(struct sq_conn *c, const char *sql, const char *p1,
+				   const char *p2, struct arena *a, struct alert *out)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, p1);
+	sq_bind_text(st, 2, p2);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_alert(st, a, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}
+
+static enum store_status alert_read(struct sq_conn *c, const char *id, struct arena *a,
+				    struct alert *out)
+{
+	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1 AND ?2 IS NULL";
+	return alert_one(c, sql, id, NULL, a, out);
+}
+
+enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
+				    struct arena *a, struct alert *out)
+{
+	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?2"
+				  " ORDER BY al.visit_id = ?1 DESC, al.raised_at DESC LIMIT 1";
+	return alert_one(c, sql, visit_id, obs_id, a, out);
+}
+
+enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
+				  struct alert *out)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = alert_read(c, id, a, out);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct arena *a,
+			       struct alert **out, size_t *n)
+{
+	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?1"
+				  " ORDER BY al.raised_at DESC LIMIT 100";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	size_t cap = 4;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = grow(a, *out, *n, &cap, sizeof **out);
+		read_alert(st, a, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+static enum store_status obs_alert_flag(struct sq_conn *c, const char *obs_id, bool open,
+					int64_t now)
+{
+	static const char sql[] = "UPDATE observation SET alert_open = ?2, updated_at = ?3"
+				  " WHERE id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	sqlite3_bind_int(st, 2, open);
+	sqlite3_bind_int64(st, 3, now);
+	return sq_step_done(c, st);
+}
+
+static enum store_status person_mark(struct sq_conn *c, const char *person_id,
+				     const char *status, unsigned add_categories, int64_t now)
+{
+	static const char sql[] = "UPDATE person SET status = coalesce(?2, status),"
+				  " categories = categories | ?3, updated_at = ?4 WHERE id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sq_bind_text(st, 2, status);
+	sqlite3_bind_int(st, 3, (int)add_categories);
+	sqlite3_bind_int64(st, 4, now);
+	return sq_step_done(c, st);
+}
+
+enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
+				 const struct visit *v, const char *alert_id, const char *user_id,
+				 const char *username, int64_t now, struct arena *a,
+				 struct alert *out)
+{
+	static const char sql_open[] = "SELECT id FROM alert WHERE observation_id = ?1"
+				       " AND status <> 'closed' ORDER BY raised_at DESC LIMIT 1";
+	static const char sql_feed[] =
+		"UPDATE alert SET temp = CASE WHEN ?2 > 0 THEN ?2 ELSE temp END,"
+		" symptoms = symptoms | ?3, visits = visits + 1, updated_at = ?4 WHERE id = ?1";
+	static const char sql_new[] =
+		"INSERT INTO alert(id, observation_id, person_id, area_code, visit_id, raised_at,"
+		" temp, symptoms, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)";
+	char open_id[USER_ID_LEN + 1] = "";
+	sqlite3_stmt *st;
+	enum store_status ss;
+	int rc;
+
+	if (!(st = sq_stmt(c, sql_open)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, o->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sq_text_to(st, 0, open_id, sizeof open_id);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_rc(c, rc);
+	if (*open_id) {
+		if (!(st = sq_stmt(c, sql_feed)))
+			return STORE_ERROR;
+		sq_bind_text(st, 1, open_id);
+		sqlite3_bind_int(st, 2, v->temp);
+		sqlite3_bind_int(st, 3, (int)v->symptoms);
+		sqlite3_bind_int64(st, 4, now);
+		if ((ss = sq_step_done(c, st)) != STORE_OK)
+			return ss;
+		return alert_read(c, open_id, a, out);
+	}
+	if (!(st = sq_stmt(c, sql_new)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, alert_id);
+	sq_bind_text(st, 2, o->id);
+	sq_bind_text(st, 3, o->person_id);
+	sq_bind_text(st, 4, o->area);
+	sq_bind_text(st, 5, v->id);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int(st, 7, v->temp);
+	sqlite3_bind_int(st, 8, (int)v->symptoms);
+	json_t *d = json_pack("{s:s, s:s, s:i, s:i}", "alert", alert_id, "visit", v->id,
+			      "temperature_dc", v->temp, "symptoms", (int)v->symptoms);
+	if ((ss = sq_step_done(c, st)) != STORE_OK ||
+	    (ss = sq_count_add(c, "alerts_open", 0, o->area, 1)) != STORE_OK ||
+	    (ss = sq_count_add(c, "ending_alert", o->end_date, o->area, 1)) != STORE_OK ||
+	    (ss = obs_alert_flag(c, o->id, true, now)) != STORE_OK ||
+	    (ss = person_mark(c, o->person_id, NULL, CAT_FEVER, now)) != STORE_OK ||
+	    (ss = sq_person_event(c, o->person_id, "fever_alert", user_id, username, o->area,
+				  json_text(a, json_incref(d)), now)) != STORE_OK) {
+		json_decref(d);
+		return ss;
+	}
+	json_decref(d);
+	return alert_read(c, alert_id, a, out);
+}
+
+enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
+				   struct alert **out, size_t *n, int64_t *total)
+{
+#define ALERT_WHERE                                                                            \
+	" WHERE al.area_code >= ?1 AND al.area_code < ?2"                                      \
+	"   AND (?3 IS NULL OR (al.area_code >= ?3 AND al.area_code < ?4))"                    \
+	"   AND (?5 IS NULL OR (?5 = 'active' AND al.status <> 'closed') OR al.status = ?5)"
+	static const char sql_count[] = "SELECT count(*) FROM alert al" ALERT_WHERE;
+	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM ALERT_WHERE
+				  " ORDER BY al.raised_at DESC, al.id LIMIT ?6";
+	struct sq_conn *c = sq_reader_get(s);
+	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
+	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
+	enum store_status ss = STORE_ERROR;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*total = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	sq_prefix_end(q->scope, end, sizeof end);
+	if (q->area)
+		sq_prefix_end(q->area, aend, sizeof aend);
+	for (int pass = 0; pass < 2; pass++) {
+		if (!(st = sq_stmt(c, pass ? sql : sql_count)))
+			goto out;
+		sq_bind_text(st, 1, q->scope);
+		sq_bind_text(st, 2, end);
+		if (q->area) {
+			sq_bind_text(st, 3, q->area);
+			sq_bind_text(st, 4, aend);
+		}
+		sq_bind_text(st, 5, q->status);
+		if (!pass) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				*total = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			continue;
+		}
+		sqlite3_bind_int(st, 6, (int)cap);
+		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			read_alert(st, a, &(*out)[(*n)++]);
+		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+out:
+	sq_reader_put(s, c);
+	return ss;
+}
+
+struct alert_ctx {
+	const struct store_idem *idem;
+	const struct obs_policy *pol;
+	const char *id;
+	const struct alert_update *u;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct alert *out;
+	bool replayed;
+};
+
+static enum store_status alert_job(struct sq_conn *c, void *p)
+{
+	static const char sql_ref[] =
+		"UPDATE alert SET status = 'referred', destination = ?2, facility = ?3,"
+		" transport = ?4, referred_at = ?5, referred_by = ?6, note = ?7, updated_at = ?8"
+		" WHERE id = ?1";
+	static const char sql_res[] =
+		"UPDATE alert SET status = 'closed', result = ?2, result_at = ?3,"
+		" note = CASE WHEN ?4 <> '' THEN ?4 ELSE note END, updated_at = ?3 WHERE id = ?1";
+	struct alert_ctx *x = p;
+	const struct alert_update *u = x->u;
+	const char *kind = u->result ? "alert.result" : "alert.referral";
+	char done_id[USER_ID_LEN + 1];
+	struct alert before;
+	struct observation o;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, kind, done_id, sizeof done_id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return alert_read(c, done_id, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = alert_read(c, x->id, x->a, &before)) != STORE_OK)
+		return ss;
+	if (!strcmp(before.status, "closed"))
+		return STORE_CONFLICT;
+	if ((ss = sq_obs_read(c, before.observation_id, 0, x->a, &o)) != STORE_OK)
+		return ss;
+	if (u->destination) {
+		if (!(st = sq_stmt(c, sql_ref)))
+			return STORE_ERROR;
+		sq_bind_text(st, 1, x->id);
+		sq_bind_text(st, 2, u->destination);
+		sq_bind_text(st, 3, u->facility ? u->facility : "");
+		sq_bind_text(st, 4, u->transport ? u->transport : "");
+		sqlite3_bind_int64(st, 5, u->referred_at);
+		sq_bind_text(st, 6, u->username);
+		sq_bind_text(st, 7, u->note ? u->note : "");
+		sqlite3_bind_int64(st, 8, u->now);
+		json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "alert", x->id, "destination",
+				      u->destination, "facility", u->facility ? u->facility : "",
+				      "transport", u->transport ? u->transport : "");
+		if ((ss = sq_step_done(c, st)) != STORE_OK ||
+		    (ss = sq_person_event(c, before.person_id, "referral", u->user_id, u->username,
+					  before.area, json_text(x->a, d), u->now)) != STORE_OK)
+			return ss;
+	}
+	if (u->result) {
+		bool excluded = !strcmp(u->result, "excluded");
+		if (!(st = sq_stmt(c, sql_res)))
+			return STORE_ERROR;
+		sq_bind_text(st, 1, x->id);
+		sq_bind_text(st, 2, u->result);
+		sqlite3_bind_int64(st, 3, u->now);
+		sq_bind_text(st, 4, u->note ? u->note : "");
+		if ((ss = sq_step_done(c, st)) != STORE_OK ||
+		    (ss = sq_count_add(c, "alerts_open", 0, before.area, -1)) != STORE_OK)
+			return ss;
+		if (!strcmp(o.status, "active")) {
+			if ((ss = sq_count_add(c, "ending_alert", o.end_date, o.area, -1)) != STORE_OK ||
+			    (ss = obs_alert_flag(c, o.id, false, u->now)) != STORE_OK)
+				return ss;
+			o.alert_open = false;
+			if (!excluded &&
+			    (ss = sq_obs_end(c, x->pol, &o, "transferred", u->result, u->now)) != STORE_OK)
+				return ss;
+		}
+		if (!excluded) {
+			bool conf = !strcmp(u->result, "confirmed");
+			const char *pst = conf ? "confirmed" : !strcmp(u->result, "suspected") ? "suspected"
+											      : "hospital";
+			unsigned cat = conf ? CAT_CONFIRMED : !strcmp(u->result, "suspected") ? CAT_SUSPECTED : 0;
+			if ((ss = person_mark(c, before.person_id, pst, cat, u->now)) != STORE_OK)
+				return ss;
+		}
+		json_t *d = json_pack("{s:s, s:s, s:s}", "alert", x->id, "result", u->result, "note",
+				      u->note ? u->note : "");
+		if ((ss = sq_person_event(c, before.person_id, "referral_result", u->user_id,
+					  u->username, before.area, json_text(x->a, d), u->now)) !=
+		    STORE_OK)
+			return ss;
+	}
+	if ((ss = alert_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "alert";
+	e.object_id = x->id;
+	e.area = before.area;
+	e.before = json_text(x->a, json_pack("{s:s}", "status", before.status));
+	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
+					    "destination", x->out->destination, "result",
+					    x->out->result));
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, kind, x->id);
+}
+
+enum store_status store_alert_update(struct store *s, const struct store_idem *idem,
+				     const struct obs_policy *pol, const char *id,
+				     const struct alert_update *u, const struct audit_entry *e,
+				     struct arena *a, struct alert *out, bool *replayed)
+{
+	struct alert_ctx x = {idem, pol, id, u, e, a, out, false};
+	enum store_status ss = sq_write(s, alert_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}
+
+/* ---- services ---- */
+
+#define SERVICE_COLS                                                                           \
+	"sv.id, sv.observation_id, sv.person_id, coalesce(p.name, ''), sv.area_code,"          \
+	" coalesce(a.name, ''), sv.kind, sv.items, sv.requested_by, sv.requester, sv.assignee,"\
+	" sv.status, sv.note, sv.due_at, sv.created_at, sv.accepted_at, sv.delivered_at,"      \
+	" sv.updated_at"
+#define SERVICE_FROM                                                                           \
+	" FROM service sv LEFT JOIN person p ON p.id = sv.person_id"                            \
+	" LEFT JOIN area a ON a.code = sv.area_code"
+
+static void read_service(sqlite3_stmt *st, struct arena *a, struct service *r)
+{
+	memset(r, 0, sizeof *r);
+	sq_text_to(st, 0, r->id, sizeof r->id);
+	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
+	sq_text_to(st, 2, r->person_id, sizeof r->person_id);
+	r->person_name = sq_text(a, st, 3);
+	sq_text_to(st, 4, r->area, sizeof r->area);
+	r->area_name = sq_text(a, st, 5);
+	r->kind = sq_text(a, st, 6);
+	r->items = sq_text(a, st, 7);
+	r->requested_by = sq_text(a, st, 8);
+	r->requester = sq_text(a, st, 9);
+	r->assignee = sq_text(a, st, 10);
+	r->status = sq_text(a, st, 11);
+	r->note = sq_text(a, st, 12);
+	r->due_at = sqlite3_column_int64(st, 13);
+	r->created_at = sqlite3_column_int64(st, 14);
+	r->accepted_at = sqlite3_column_int64(st, 15);
+	r->delivered_at = sqlite3_column_int64(st, 16);
+	r->updated_at = sqlite3_column_int64(st, 17);
+}
+
+static enum store_status service_read(struct sq_conn *c, const char *id, struct arena *a,
+				      struct service *out)
+{
+	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_service(st, a, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}
+
+enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
+				    struct service *out)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = service_read(c, id, a, out);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,
+				 struct service **out, size_t *n)
+{
+	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM
+				  " WHERE sv.observation_id = ?1 ORDER BY sv.created_at DESC LIMIT 200";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	size_t cap = 4;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = grow(a, *out, *n, &cap, sizeof **out);
+		read_service(st, a, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+#define SERVICE_WHERE                                                                          \
+	" WHERE sv.area_code >= ?1 AND sv.area_code < ?2"                                      \
+	"   AND (?3 IS NULL OR (sv.area_code >= ?3 AND sv.area_code < ?4))"                    \
+	"   AND (?5 IS NULL OR sv.status = ?5"                                                 \
+	"        OR (?5 IN ('open', 'overdue') AND sv.status IN ('new', 'accepted')"           \
+	"            AND (?5 = 'open' OR sv.due_at < ?6)))"
+
+enum store_status store_service_list(struct store *s, const struct service_query *q,
+				     struct arena *a, struct service **out, size_t *n,
+				     int64_t *total)
+{
+	static const char sql_count[] = "SELECT count(*) FROM service sv" SERVICE_WHERE;
+	/* open work nearest deadline first, the rest newest first */
+	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM SERVICE_WHERE
+				  " ORDER BY sv.status IN ('new', 'accepted') DESC,"
+				  " CASE WHEN sv.status IN ('new', 'accepted') THEN sv.due_at"
+				  " ELSE -sv.updated_at END, sv.id LIMIT ?7";
+	struct sq_conn *c = sq_reader_get(s);
+	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
+	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
+	enum store_status ss = STORE_ERROR;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*total = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	sq_prefix_end(q->scope, end, sizeof end);
+	if (q->area)
+		sq_prefix_end(q->area, aend, sizeof aend);
+	for (int pass = 0; pass < 2; pass++) {
+		if (!(st = sq_stmt(c, pass ? sql : sql_count)))
+			goto out;
+		sq_bind_text(st, 1, q->scope);
+		sq_bind_text(st, 2, end);
+		if (q->area) {
+			sq_bind_text(st, 3, q->area);
+			sq_bind_text(st, 4, aend);
+		}
+		sq_bind_text(st, 5, q->status);
+		sqlite3_bind_int64(st, 6, q->now);
+		if (!pass) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				*total = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			continue;
+		}
+		sqlite3_bind_int(st, 7, (int)cap);
+		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			read_service(st, a, &(*out)[(*n)++]);
+		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+out:
+	sq_reader_put(s, c);
+	return ss;
+}
+
+struct service_ctx {
+	const struct store_idem *idem;
+	const struct service *in;
+	const char *id, *status, *assignee, *note;
+	int64_t now;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct service *out;
+	bool replayed;
+};
+
+static enum store_status service_create_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"INSERT INTO service(id, observation_id, person_id, area_code, kind, items,"
+		" requested_by, requester, assignee, due_at, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+	struct service_ctx *x = p;
+	const struct service *in = x->in;
+	char done_id[USER_ID_LEN + 1];
+	struct observation o;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "service.create", done_id, sizeof done_id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return service_read(c, done_id, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = sq_obs_read(c, in->observation_id, 0, x->a, &o)) != STORE_OK)
+		return ss;
+	if (strcmp(o.status, "active"))
+		return STORE_CONFLICT;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, in->id);
+	sq_bind_text(st, 2, o.id);
+	sq_bind_text(st, 3, o.person_id);
+	sq_bind_text(st, 4, o.area);
+	sq_bind_text(st, 5, in->kind);
+	sq_bind_text(st, 6, in->items);
+	sq_bind_text(st, 7, in->requested_by);
+	sq_bind_text(st, 8, in->requester ? in->requester : "");
+	sq_bind_text(st, 9, in->assignee ? in->assignee : "");
+	sqlite3_bind_int64(st, 10, in->due_at);
+	sqlite3_bind_int64(st, 11, x->now);
+	if ((ss = sq_step_done(c, st)) != STORE_OK ||
+	    (ss = sq_count_add(c, "services_open", 0, o.area, 1)) != STORE_OK ||
+	    (ss = service_read(c, in->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "service";
+	e.object_id = in->id;
+	e.area = o.area;
+	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "kind",
+					    in->kind, "items", in->items, "requested_by",
+					    in->requested_by));
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, "service.create", in->id);
+}
+
+enum store_status store_service_create(struct store *s, const struct store_idem *idem,
+				       const struct service *in, int64_t now,
+				       const struct audit_entry *e, struct arena *a,
+				       struct service *out, bool *replayed)
+{
+	struct service_ctx x = {idem, in, NULL, NULL, NULL, NULL, now, e, a, out, false};
+	enum store_status ss = sq_write(s, service_create_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}
+
+static enum store_status service_move_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] =
+		"UPDATE service SET status = ?2, assignee = coalesce(?3, assignee),"
+		" note = coalesce(?4, note),"
+		" accepted_at = CASE WHEN ?2 = 'accepted' THEN ?5 ELSE accepted_at END,"
+		" delivered_at = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_at END,"
+		" updated_at = ?5 WHERE id = ?1";
+	struct service_ctx *x = p;
+	char done_id[USER_ID_LEN + 1];
+	struct service before;
+	struct audit_entry e = *x->e;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "service.status", done_id, sizeof done_id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return service_read(c, done_id, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = service_read(c, x->id, x->a, &before)) != STORE_OK)
+		return ss;
+	if (!obs_service_move_ok(before.status, x->status))
+		return STORE_CONFLICT;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sq_bind_text(st, 2, x->status);
+	sq_bind_text(st, 3, x->assignee);
+	sq_bind_text(st, 4, x->note);
+	sqlite3_bind_int64(st, 5, x->now);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	if (strcmp(x->status, "accepted") &&
+	    (ss = sq_count_add(c, "services_open", 0, before.area, -1)) != STORE_OK)
+		return ss;
+	if ((ss = service_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "service";
+	e.object_id = x->id;
+	e.area = before.area;
+	e.before = json_text(x->a, json_pack("{s:s, s:s}", "status", before.status, "assignee",
+					     before.assignee));
+	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
+					    "assignee", x->out->assignee, "note", x->out->note));
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, "service.status", x->id);
+}
+
+enum store_status store_service_move(struct store *s, const struct store_idem *idem,
+				     const char *id, const char *status, const char *assignee,
+				     const char *note, int64_t now, const struct audit_entry *e,
+				     struct arena *a, struct service *out, bool *replayed)
+{
+	struct service_ctx x = {idem, NULL, id, status, assignee, note, now, e, a, out, false};
+	enum store_status ss = sq_write(s, service_move_job, &x);
+
+	*replayed = x.replayed;
+	return ss;
+}

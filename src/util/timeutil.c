@@ -52,7 +52,7 @@ static bool digits(const char *s, int n, int *out)
 bool time_parse_iso(const char *s, int64_t *out)
 {
 	struct tm tm = {0};
-	int y, mo, d, h = 0, mi = 0, sec = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, off = 0;
 	size_t n = s ? strlen(s) : 0;
 
 	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
@@ -67,10 +67,23 @@ bool time_parse_iso(const char *s, int64_t *out)
 			if (!digits(s + 1, 2, &sec))
 				return false;
 			s += 3;
+			if (*s == '.') { /* fractions of a second (JavaScript's toISOString): dropped */
+				int nd = 0;
+				while (s[1 + nd] >= '0' && s[1 + nd] <= '9' && nd < 9)
+					nd++;
+				if (!nd)
+					return false;
+				s += 1 + nd;
+			}
 		}
 	}
-	if (*s == 'Z')
+	if (*s == 'Z') {
 		s++;
+	} else if ((*s == '+' || *s == '-') && digits(s + 1, 2, &oh) && s[3] == ':' &&
+		   digits(s + 4, 2, &om) && oh <= 14 && om <= 59) {
+		off = (*s == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+		s += 6;
+	}
 	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return false;
 	tm.tm_year = y - 1900;
@@ -79,6 +92,6 @@ bool time_parse_iso(const char *s, int64_t *out)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	*out = (int64_t)timegm(&tm);
+	*out = (int64_t)timegm(&tm) - off;
 	return true;
 }

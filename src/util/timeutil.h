@@ -16,7 +16,8 @@ int time_local_date(int64_t t);
 int64_t time_mono_ms(void);   /* monotonic, milliseconds */
 int64_t time_mono_us(void);
 void time_iso(int64_t t, char out[ISO_TIME_LEN + 1]);
-/* Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" with optional "Z"; as UTC. */
+/* Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" with optional "Z" or "±HH:MM"; as
+ * UTC (without an offset). Fractions of a second are dropped. */
 bool time_parse_iso(const char *s, int64_t *out);
 
 #endif

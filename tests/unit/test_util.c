@@ -83,6 +83,16 @@ static void test_time(void **state)
 	assert_false(time_parse_iso("", &t));
 	assert_false(time_parse_iso(NULL, &t));
 	assert_false(time_parse_iso("1969-12-31", &t));
+	/* JavaScript's toISOString and local offsets */
+	assert_true(time_parse_iso("2020-01-26T08:30:15.123Z", &t));
+	assert_int_equal(t, 1579996800 + 8 * 3600 + 30 * 60 + 15);
+	assert_true(time_parse_iso("2020-01-26T08:30:00+08:00", &t));
+	assert_int_equal(t, 1579996800 + 30 * 60);
+	assert_true(time_parse_iso("2020-01-26T08:30:00.5-01:30", &t));
+	assert_int_equal(t, 1579996800 + 10 * 3600);
+	assert_false(time_parse_iso("2020-01-26T08:30:00.Z", &t));
+	assert_false(time_parse_iso("2020-01-26T08:30:00+8", &t));
+	assert_false(time_parse_iso("2020-01-26T08:30:00+15:00", &t));
 }
 
 static void test_buf_cap(void **state)

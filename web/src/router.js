@@ -3,11 +3,18 @@
 // user from landing on pages that would answer 401/403.
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from './stores/session.js';
+import { api } from './api.js';
 
 const Home = { name: 'HomeRedirect', render: () => null };
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  // The self-report link of a contact card: no account, no session (`bare`: the guard does
+  // not even ask who is signed in).
+  { path: '/r/:token', name: 'self-report', component: () => import('./public/SelfReportView.vue'), meta: { public: true, bare: true } },
+  // Print pages, without the console frame.
+  { path: '/print/cards', name: 'print-cards', component: () => import('./print/CardPrintView.vue'), meta: { perm: 'obs.work' } },
+  { path: '/print/release/:id', name: 'print-release', component: () => import('./print/ReleaseNoticeView.vue'), meta: { perm: 'obs.work' } },
   {
     path: '/',
     component: () => import('./layouts/ConsoleLayout.vue'),
@@ -23,6 +30,15 @@ const routes = [
       // The grid worker's phone pages (Vant).
       { path: 'my-tasks', name: 'my-tasks', component: () => import('./mobile/MyTasksView.vue'), meta: { perm: 'task.work' } },
       { path: 'my-tasks/:id', name: 'my-task', component: () => import('./mobile/MyTaskView.vue'), meta: { perm: 'task.work', nav: 'my-tasks' } },
+      // Home observation (居家观察): phone pages (Vant) and the commander's board.
+      { path: 'today', name: 'obs-today', component: () => import('./obs/ObsTodayView.vue'), meta: { perm: 'obs.work' } },
+      { path: 'observations', name: 'obs-list', component: () => import('./obs/ObsListView.vue'), meta: { perm: 'obs.work', nav: 'obs-board' } },
+      { path: 'observations/new/:person', name: 'obs-place', component: () => import('./obs/ObsPlaceView.vue'), meta: { perm: 'obs.work', nav: 'persons' } },
+      { path: 'observations/:id', name: 'obs', component: () => import('./obs/ObsDetailView.vue'), meta: { perm: 'obs.work', nav: 'obs-today' } },
+      { path: 'observations/:id/visit', name: 'obs-visit', component: () => import('./obs/ObsVisitView.vue'), meta: { perm: 'obs.work', nav: 'obs-today' } },
+      { path: 'services', name: 'services', component: () => import('./obs/ServicesView.vue'), meta: { perm: 'obs.work' } },
+      { path: 'alerts', name: 'alerts', component: () => import('./obs/AlertsView.vue'), meta: { perm: 'obs.work' } },
+      { path: 'obs-board/:area?', name: 'obs-board', component: () => import('./obs/ObsBoardView.vue'), meta: { perm: 'obs.manage' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],
@@ -34,17 +50,34 @@ export const router = createRouter({ history: createWebHistory('/'), routes });
 
 const narrow = () => window.matchMedia('(max-width: 767px)').matches;
 
-// Where "/" leads: door-to-door workers (grid workers always; anyone who closes tasks but
-// does not manage them when on a phone) start on their task list, everyone else on the
-// area tree.
-export function homeRoute(s) {
-  if (s.can('task.work') && (s.user.role === 'grid_worker' || (narrow() && !s.can('task.manage')))) {
+// Whether the caller has follow-ups due today (false when the list cannot be had).
+async function hasFollowUps() {
+  try {
+    const r = await api.get('/api/v1/observations/today', { mine: 1 }, { quiet401: true });
+    return !!(r && r.items && r.items.length);
+  } catch {
+    return false;
+  }
+}
+
+// Where "/" leads. Doctors start on the fever alerts, social workers on the services.
+// Grid workers start on today's follow-ups when they have any, else on their verification
+// tasks (screening comes before anyone is under observation); anyone else who closes tasks
+// but does not manage them does the same on a phone. Everyone else: the area tree.
+export async function homeRoute(s) {
+  const role = s.user.role;
+  if (role === 'doctor' && s.can('obs.work')) return { name: 'alerts' };
+  if (role === 'social_worker' && s.can('obs.work')) return { name: 'services' };
+  if (s.can('task.work') && (role === 'grid_worker' || (narrow() && !s.can('task.manage')))) {
+    if (s.can('obs.work') && await hasFollowUps()) return { name: 'obs-today' };
     return { name: 'my-tasks' };
   }
+  if (role === 'grid_worker' && s.can('obs.work')) return { name: 'obs-today' };
   return s.can('area.read') ? { name: 'areas' } : { name: 'password' };
 }
 
 router.beforeEach(async (to) => {
+  if (to.meta.bare) return true;
   const s = useSession();
   try {
     await s.ensureLoaded();
@@ -61,7 +94,7 @@ router.beforeEach(async (to) => {
   if (s.mustChangePassword && to.name !== 'password') return { name: 'password' };
   if (to.name === 'home') return homeRoute(s);
   if (to.meta.perm && !s.can(to.meta.perm)) {
-    const home = homeRoute(s);
+    const home = await homeRoute(s);
     return home.name === to.name ? { name: 'password' } : home;
   }
   return true;

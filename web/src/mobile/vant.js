@@ -5,6 +5,7 @@
 import { watch } from 'vue';
 import {
   Button, Cell, CellGroup, Empty, Field, Loading, NoticeBar, PullRefresh, Radio, RadioGroup, Search, Tag,
+  Switch, Popup, Tab, Tabs, Badge,
   Locale, showToast, showConfirmDialog,
 } from 'vant';
 import vantZh from 'vant/es/locale/lang/zh-CN';
@@ -21,6 +22,11 @@ import 'vant/es/radio/style/index';
 import 'vant/es/radio-group/style/index';
 import 'vant/es/search/style/index';
 import 'vant/es/tag/style/index';
+import 'vant/es/switch/style/index';
+import 'vant/es/popup/style/index';
+import 'vant/es/tab/style/index';
+import 'vant/es/tabs/style/index';
+import 'vant/es/badge/style/index';
 import 'vant/es/toast/style/index';
 import 'vant/es/dialog/style/index';
 import './mobile.css';
@@ -36,5 +42,6 @@ watch(i18n.global.locale, syncLocale);
 export {
   Button as VanButton, Cell as VanCell, CellGroup as VanCellGroup, Empty as VanEmpty, Field as VanField,
   Loading as VanLoading, NoticeBar as VanNoticeBar, PullRefresh as VanPullRefresh, Radio as VanRadio,
-  RadioGroup as VanRadioGroup, Search as VanSearch, Tag as VanTag, showToast, showConfirmDialog,
+  RadioGroup as VanRadioGroup, Search as VanSearch, Tag as VanTag, Switch as VanSwitch, Popup as VanPopup,
+  Tab as VanTab, Tabs as VanTabs, Badge as VanBadge, showToast, showConfirmDialog,
 };

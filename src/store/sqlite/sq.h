@@ -7,6 +7,7 @@
 #define FK_SQ_H
 
 #include <pthread.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "store/store.h"
@@ -114,6 +115,11 @@ enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
 				 const struct visit *v, const char *alert_id, const char *user_id,
 				 const char *username, int64_t now, struct arena *a,
 				 struct alert *out);
+
+/* The compact, key-sorted text of o in the arena; takes o's reference. */
+const char *sq_json_text(struct arena *a, json_t *o);
+/* v (an arena array of *cap elements of size, n used) with room for one more. */
+void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 /* JSON text of a row for audit before/after, allocated in the arena. */
 const char *sq_area_json(struct arena *a, const struct area *ar);

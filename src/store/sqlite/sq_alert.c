@@ -7,26 +7,6 @@
 
 #include "store/sqlite/sq.h"
 
-static const char *json_text(struct arena *a, json_t *o)
-{
-	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *r = arena_strdup(a, txt);
-
-	free(txt);
-	json_decref(o);
-	return r;
-}
-
-static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	void *bigger = arena_alloc(a, 2 * *cap * size);
-	memcpy(bigger, v, *cap * size);
-	*cap *= 2;
-	return bigger;
-}
-
 /* ---- alerts ---- */
 
 #define ALERT_COLS                                                                             \
@@ -122,7 +102,7 @@ enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct are
 		return STORE_ERROR;
 	sq_bind_text(st, 1, obs_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = sq_grow(a, *out, *n, &cap, sizeof **out);
 		read_alert(st, a, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(st);
@@ -216,7 +196,7 @@ enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
 	    (ss = obs_alert_flag(c, o->id, true, now)) != STORE_OK ||
 	    (ss = person_mark(c, o->person_id, NULL, CAT_FEVER, now)) != STORE_OK ||
 	    (ss = sq_person_event(c, o->person_id, "fever_alert", user_id, username, o->area,
-				  json_text(a, json_incref(d)), now)) != STORE_OK) {
+				  sq_json_text(a, json_incref(d)), now)) != STORE_OK) {
 		json_decref(d);
 		return ss;
 	}
@@ -333,7 +313,7 @@ static enum store_status alert_job(struct sq_conn *c, void *p)
 				      "transport", u->transport ? u->transport : "");
 		if ((ss = sq_step_done(c, st)) != STORE_OK ||
 		    (ss = sq_person_event(c, before.person_id, "referral", u->user_id, u->username,
-					  before.area, json_text(x->a, d), u->now)) != STORE_OK)
+					  before.area, sq_json_text(x->a, d), u->now)) != STORE_OK)
 			return ss;
 	}
 	if (u->result) {
@@ -367,7 +347,7 @@ static enum store_status alert_job(struct sq_conn *c, void *p)
 		json_t *d = json_pack("{s:s, s:s, s:s}", "alert", x->id, "result", u->result, "note",
 				      u->note ? u->note : "");
 		if ((ss = sq_person_event(c, before.person_id, "referral_result", u->user_id,
-					  u->username, before.area, json_text(x->a, d), u->now)) !=
+					  u->username, before.area, sq_json_text(x->a, d), u->now)) !=
 		    STORE_OK)
 			return ss;
 	}
@@ -376,8 +356,8 @@ static enum store_status alert_job(struct sq_conn *c, void *p)
 	e.object_type = "alert";
 	e.object_id = x->id;
 	e.area = before.area;
-	e.before = json_text(x->a, json_pack("{s:s}", "status", before.status));
-	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
+	e.before = sq_json_text(x->a, json_pack("{s:s}", "status", before.status));
+	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
 					    "destination", x->out->destination, "result",
 					    x->out->result));
 	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
@@ -473,7 +453,7 @@ enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct a
 		return STORE_ERROR;
 	sq_bind_text(st, 1, obs_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = sq_grow(a, *out, *n, &cap, sizeof **out);
 		read_service(st, a, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(st);
@@ -594,7 +574,7 @@ static enum store_status service_create_job(struct sq_conn *c, void *p)
 	e.object_type = "service";
 	e.object_id = in->id;
 	e.area = o.area;
-	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "kind",
+	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "kind",
 					    in->kind, "items", in->items, "requested_by",
 					    in->requested_by));
 	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
@@ -657,9 +637,9 @@ static enum store_status service_move_job(struct sq_conn *c, void *p)
 	e.object_type = "service";
 	e.object_id = x->id;
 	e.area = before.area;
-	e.before = json_text(x->a, json_pack("{s:s, s:s}", "status", before.status, "assignee",
+	e.before = sq_json_text(x->a, json_pack("{s:s, s:s}", "status", before.status, "assignee",
 					     before.assignee));
-	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
+	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
 					    "assignee", x->out->assignee, "note", x->out->note));
 	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
 		return ss;

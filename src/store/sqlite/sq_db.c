@@ -189,3 +189,23 @@ void sq_prefix_end(const char *scope, char *out, size_t outsz)
 	out[n] = ':'; /* the byte after '9' */
 	out[n + 1] = '\0';
 }
+
+const char *sq_json_text(struct arena *a, json_t *o)
+{
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *r = arena_strdup(a, txt ? txt : "null");
+
+	free(txt);
+	json_decref(o);
+	return r;
+}
+
+void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	void *bigger = arena_alloc(a, 2 * *cap * size);
+	memcpy(bigger, v, *cap * size);
+	*cap *= 2;
+	return bigger;
+}

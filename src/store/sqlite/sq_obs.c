@@ -292,16 +292,6 @@ static enum store_status staff_pick(struct sq_conn *c, const char *given, const 
 
 /* ---- placing ---- */
 
-static const char *json_text(struct arena *a, json_t *o)
-{
-	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *r = arena_strdup(a, txt);
-
-	free(txt);
-	json_decref(o);
-	return r;
-}
-
 struct create_ctx {
 	const struct store_idem *idem;
 	const struct obs_policy *pol;
@@ -386,14 +376,14 @@ static enum store_status place_one(struct sq_conn *c, struct create_ctx *x,
 		      pl->place, "household_of", pl->household_of, "reason",
 		      in->reason ? in->reason : "");
 	if ((ss = sq_person_event(c, p->id, "observation_started", in->user_id, in->username,
-				  p->area, json_text(x->a, json_incref(d)), in->now)) != STORE_OK) {
+				  p->area, sq_json_text(x->a, json_incref(d)), in->now)) != STORE_OK) {
 		json_decref(d);
 		return ss;
 	}
 	e.object_type = "observation";
 	e.object_id = pl->id;
 	e.area = p->area;
-	e.after = json_text(x->a, d);
+	e.after = sq_json_text(x->a, d);
 	return sq_audit_insert(c, &e);
 }
 
@@ -680,17 +670,6 @@ enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena 
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
 }
 
-/* Grows an arena array by doubling. */
-static void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	void *bigger = arena_alloc(a, 2 * *cap * size);
-	memcpy(bigger, v, *cap * size);
-	*cap *= 2;
-	return bigger;
-}
-
 enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
 				   struct visit **visits, size_t *nvisits, struct alert **alerts,
 				   size_t *nalerts, struct service **services, size_t *nservices,
@@ -713,7 +692,7 @@ enum store_status store_obs_detail(struct store *s, const char *id, struct arena
 		goto out;
 	sq_bind_text(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*visits = grow(a, *visits, *nvisits, &cv, sizeof **visits);
+		*visits = sq_grow(a, *visits, *nvisits, &cv, sizeof **visits);
 		read_visit(st, a, &(*visits)[(*nvisits)++]);
 	}
 	sqlite3_reset(st);
@@ -721,7 +700,7 @@ enum store_status store_obs_detail(struct store *s, const char *id, struct arena
 		goto out;
 	sq_bind_text(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*days = grow(a, *days, *ndays, &cd, sizeof **days);
+		*days = sq_grow(a, *days, *ndays, &cd, sizeof **days);
 		struct obs_day_row *d = &(*days)[(*ndays)++];
 		d->date = sqlite3_column_int(st, 0);
 		d->filled = (unsigned)sqlite3_column_int(st, 1);
@@ -891,7 +870,7 @@ static enum store_status visit_job(struct sq_conn *c, void *p)
 	e.object_type = "visit";
 	e.object_id = v.id;
 	e.area = x->obs->area;
-	e.after = json_text(x->a, json_pack("{s:s, s:s, s:i, s:b, s:b}", "observation",
+	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:i, s:b, s:b}", "observation",
 					    v.observation_id, "mode", v.mode, "slot", v.slot,
 					    "fever", v.fever, "self_report", v.self_report));
 	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
@@ -1007,7 +986,7 @@ static enum store_status change_job(struct sq_conn *c, void *p)
 	e.object_type = "observation";
 	e.object_id = o.id;
 	e.area = o.area;
-	e.before = json_text(x->a, json_pack("{s:s, s:i}", "status", o.status, "end_date",
+	e.before = sq_json_text(x->a, json_pack("{s:s, s:i}", "status", o.status, "end_date",
 					     o.end_date));
 	if (x->end_date) {
 		struct obs_period before = period_of(&o), after = before;
@@ -1044,9 +1023,9 @@ static enum store_status change_job(struct sq_conn *c, void *p)
 	json_t *d = json_pack("{s:s, s:s, s:i, s:i, s:s}", "observation", o.id, "status",
 			      x->out->status, "end_date", x->out->end_date, "previous_end_date",
 			      o.end_date, x->end_date ? "reason" : "note", x->text ? x->text : "");
-	e.after = json_text(x->a, json_incref(d));
+	e.after = sq_json_text(x->a, json_incref(d));
 	if ((ss = sq_person_event(c, o.person_id, event, e.user_id, e.username, o.area,
-				  json_text(x->a, d), x->now)) != STORE_OK ||
+				  sq_json_text(x->a, d), x->now)) != STORE_OK ||
 	    (ss = sq_audit_insert(c, &e)) != STORE_OK)
 		return ss;
 	return sq_idem_save(c, x->idem, kind, o.id);
@@ -1113,7 +1092,7 @@ static struct obs_board_row *board_row(struct obs_board_row **v, size_t *n, size
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp((*v)[i].area, k))
 			return &(*v)[i];
-	*v = grow(a, *v, *n, cap, sizeof **v);
+	*v = sq_grow(a, *v, *n, cap, sizeof **v);
 	struct obs_board_row *r = &(*v)[(*n)++];
 	memset(r, 0, sizeof *r);
 	memcpy(r->area, k, strlen(k) + 1);

@@ -183,16 +183,6 @@ static enum store_status set_person_status(struct sq_conn *c, const char *person
 	return sq_step_done(c, st);
 }
 
-static const char *json_text(struct arena *a, json_t *o)
-{
-	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *r = arena_strdup(a, txt);
-
-	free(txt);
-	json_decref(o);
-	return r;
-}
-
 struct close_ctx {
 	const struct store_idem *idem;
 	const char *id;
@@ -241,7 +231,7 @@ static enum store_status forward(struct sq_conn *c, const struct close_ctx *x,
 	if ((ss = set_person_area(c, before->person_id, cl->forward_area, cl->now)) != STORE_OK)
 		return ss;
 	return sq_person_event(c, before->person_id, "forwarded", cl->user_id, cl->username,
-			       cl->forward_area, json_text(x->a, d), cl->now);
+			       cl->forward_area, sq_json_text(x->a, d), cl->now);
 }
 
 static enum store_status close_job(struct sq_conn *c, void *p)
@@ -272,7 +262,7 @@ static enum store_status close_job(struct sq_conn *c, void *p)
 	if ((ss = close_task_row(c, x)) != STORE_OK ||
 	    (ss = set_person_status(c, before.person_id, o.status_after, cl->now)) != STORE_OK ||
 	    (ss = sq_person_event(c, before.person_id, "verified", cl->user_id, cl->username,
-				  before.area, json_text(x->a, d), cl->now)) != STORE_OK)
+				  before.area, sq_json_text(x->a, d), cl->now)) != STORE_OK)
 		return ss;
 	if (cl->forward_area && (ss = forward(c, x, &before)) != STORE_OK)
 		return ss;
@@ -281,8 +271,8 @@ static enum store_status close_job(struct sq_conn *c, void *p)
 	e.object_type = "task";
 	e.object_id = x->id;
 	e.area = before.area;
-	e.before = json_text(x->a, json_pack("{s:s}", "status", "open"));
-	e.after = json_text(x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome",
+	e.before = sq_json_text(x->a, json_pack("{s:s}", "status", "open"));
+	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome",
 					    o.code, "note", x->out->note, "forward_area",
 					    cl->forward_area ? json_string(cl->forward_area)
 							     : json_null()));
@@ -345,10 +335,10 @@ static enum store_status update_job(struct sq_conn *c, void *p)
 	e.object_type = "task";
 	e.object_id = x->id;
 	e.area = x->out->area;
-	e.before = json_text(x->a, json_incref(b));
-	e.after = json_text(x->a, json_incref(af));
+	e.before = sq_json_text(x->a, json_incref(b));
+	e.after = sq_json_text(x->a, json_incref(af));
 	ss = sq_person_event(c, before.person_id, x->due_at ? "deadline_extended" : "reassigned",
-			     e.user_id, e.username, x->out->area, json_text(x->a, af), time_now());
+			     e.user_id, e.username, x->out->area, sq_json_text(x->a, af), time_now());
 	json_decref(b);
 	return ss != STORE_OK ? ss : sq_audit_insert(c, &e);
 }

@@ -21,6 +21,7 @@ import {
 	newUser,
 	startServer,
 	uuid,
+	waitFor,
 } from './lib.mjs';
 
 const VILLAGE_B = '320481111200'; // a village of 竹箦镇 (outside 社渚镇)
@@ -351,8 +352,9 @@ describe('home observation', () => {
 		const token2 = card.url.split('/r/')[1];
 		assert.equal((await new Client(srv.url).get(`/api/v1/self/${token2}`)).body.name, '芳');
 		expectError(assert, await gwB.client.get(`/api/v1/cards?area=${VILLAGE_A}`), 404, 'area.not_found', 'area');
-		const audit = await admin.get('/api/v1/audit?action=observation.card');
-		assert.ok(audit.body.items.length >= 2);
+		// card reads are audited without waiting for the commit: poll until both are there
+		await waitFor(async () => (await admin.get('/api/v1/audit?action=observation.card')).body.items.length >= 2,
+			{ what: 'two observation.card audit rows' });
 	});
 
 	it('ends an observation when the referral confirms a case', async () => {

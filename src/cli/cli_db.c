@@ -206,8 +206,10 @@ int cli_backup(int argc, char **argv)
 static const char check_help[] =
 	"usage: fangkong check --db FILE\n"
 	"\n"
-	"Runs SQLite's integrity check and prints the schema version. Exit 0 when the\n"
-	"database is sound, 1 otherwise. 检查数据库完整性。\n";
+	"Runs SQLite's integrity check and prints the schema version, then recounts the\n"
+	"observation board's counts from the records and compares them with the kept ones.\n"
+	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
+	"检查数据库完整性，并核对居家观察看板的统计数与原始记录是否一致。\n";
 
 int cli_check(int argc, char **argv)
 {
@@ -238,6 +240,22 @@ int cli_check(int argc, char **argv)
 		rc = EXIT_OK;
 	} else {
 		printf("integrity: %s\n", msg);
+	}
+	struct obs_policy pol;
+	int64_t checked, mismatched;
+	obs_policy_default(&pol);
+	if (rc == EXIT_OK) {
+		if (store_obs_recount(s, &pol, &checked, &mismatched, msg, sizeof msg) != STORE_OK) {
+			printf("observation counts: cannot be read / 无法读取\n");
+			rc = EXIT_RUNTIME;
+		} else if (mismatched) {
+			printf("observation counts: %lld of %lld differ from a recount, e.g. %s"
+			       " / 看板统计与记录不一致\n",
+			       (long long)mismatched, (long long)checked, msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("observation counts: ok, %lld agree with a recount\n", (long long)checked);
+		}
 	}
 	store_close(s);
 	return rc;

@@ -599,6 +599,12 @@ enum store_status store_obs_board(struct store *s, const char *scope,
 				  const struct obs_policy *pol, int today, int64_t now,
 				  struct arena *a, struct obs_board_row *out,
 				  struct obs_board_row **children, size_t *nchildren);
+/* Recomputes the board's counts from the observations, days, alerts and services in one
+ * snapshot and compares them with the kept ones: *checked rows, *mismatched of them (the
+ * first described in first). For `fangkong check` and the crash tests. */
+enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol,
+				    int64_t *checked, int64_t *mismatched, char *first,
+				    size_t firstsz);
 /* The account of role nearest above area (area itself first), for defaults. */
 enum store_status store_staff_nearest(struct store *s, const char *area, enum role role,
 				      struct arena *a, struct staff *out);

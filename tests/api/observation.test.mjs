@@ -19,6 +19,7 @@ import {
 	adminClient,
 	expectError,
 	newUser,
+	runOk,
 	startServer,
 	uuid,
 	waitFor,
@@ -77,6 +78,11 @@ describe('home observation', () => {
 	after(async () => {
 		if (srv) await srv.stop();
 	});
+
+	async function checkCounts() {
+		const r = await runOk(['check', '--db', db]);
+		assert.match(r.stdout, /observation counts: ok, \d+ agree with a recount/);
+	}
 
 	it('places a person and the household, with defaults from the area', async () => {
 		const c = gw.client;
@@ -296,6 +302,7 @@ describe('home observation', () => {
 		assert.equal((await new Client(srv.url).get(`/api/v1/self/${token1}`)).status, 200);
 		const al = (await doctor.client.get('/api/v1/alerts')).body.items[0];
 		assert.equal((await doctor.client.post(`/api/v1/alerts/${al.id}/result`, { uuid: uuid(), result: 'excluded' })).status, 200);
+		await checkCounts();
 	});
 
 	it('changes the period with a reason and refuses an early release', async () => {
@@ -378,5 +385,6 @@ describe('home observation', () => {
 		assert.equal(b.body.counts.active, 1);
 		assert.equal(b.body.counts.alerts_open, 0);
 		assert.equal(b.body.counts.started_today, 1);
+		await checkCounts();
 	});
 });

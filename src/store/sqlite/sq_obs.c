@@ -1187,3 +1187,228 @@ enum store_status store_obs_board(struct store *s, const char *scope,
 	sq_reader_put(s, c);
 	return ss;
 }
+
+/* ---- recount: the board's counts from the records themselves ---- */
+
+struct rc_key {
+	char metric[12];
+	int date;
+	char area[AREA_CODE_MAX + 1];
+};
+
+struct rc_slot {
+	struct rc_key k;
+	int64_t n;
+	bool used, seen;
+};
+
+struct rc_map {
+	struct rc_slot *v;
+	size_t cap, len;
+};
+
+static uint64_t rc_hash(const struct rc_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	const unsigned char *p = (const unsigned char *)k;
+
+	for (size_t i = 0; i < sizeof *k; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct rc_slot *rc_find(struct rc_map *m, const char *metric, int date, const char *area)
+{
+	struct rc_key k;
+
+	memset(&k, 0, sizeof k);
+	snprintf(k.metric, sizeof k.metric, "%s", metric);
+	k.date = date;
+	snprintf(k.area, sizeof k.area, "%s", area);
+	if (2 * (m->len + 1) > m->cap) {
+		struct rc_map bigger = {calloc(m->cap ? 2 * m->cap : 1024, sizeof *m->v),
+					m->cap ? 2 * m->cap : 1024, 0};
+		if (!bigger.v)
+			abort();
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->v[i].used)
+				continue;
+			size_t j = rc_hash(&m->v[i].k) & (bigger.cap - 1);
+			while (bigger.v[j].used)
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.v[j] = m->v[i];
+			bigger.len++;
+		}
+		free(m->v);
+		*m = bigger;
+	}
+	size_t j = rc_hash(&k) & (m->cap - 1);
+	while (m->v[j].used && memcmp(&m->v[j].k, &k, sizeof k))
+		j = (j + 1) & (m->cap - 1);
+	if (!m->v[j].used) {
+		m->v[j].used = true;
+		m->v[j].k = k;
+		m->len++;
+	}
+	return &m->v[j];
+}
+
+static void rc_add(struct rc_map *m, const char *metric, int date, const char *area, int64_t n)
+{
+	if (n)
+		rc_find(m, metric, date, area)->n += n;
+}
+
+/* Every observation and its filled days, walked together in id order. */
+static enum store_status recount_observations(struct sq_conn *c, const struct obs_policy *pol,
+					      struct rc_map *m)
+{
+	static const char sql_o[] = "SELECT id, area_code, status, start_date, end_date, began_at,"
+				    " ended_at, alert_open FROM observation ORDER BY id";
+	static const char sql_d[] = "SELECT observation_id, date, filled, fever FROM obs_day"
+				    " ORDER BY observation_id, date";
+	sqlite3_stmt *so = sq_stmt(c, sql_o), *sd;
+	int rco, rcd;
+
+	if (!so)
+		return STORE_ERROR;
+	/* both cached statements are stepped together: prepare the second after the first */
+	if (!(sd = sq_stmt(c, sql_d)))
+		return STORE_ERROR;
+	rcd = sqlite3_step(sd);
+	while ((rco = sqlite3_step(so)) == SQLITE_ROW) {
+		char id[USER_ID_LEN + 1], area[AREA_CODE_MAX + 1];
+		const char *status = (const char *)sqlite3_column_text(so, 2);
+		struct obs_period per;
+		bool active = status && !strcmp(status, "active");
+		sq_text_to(so, 0, id, sizeof id);
+		sq_text_to(so, 1, area, sizeof area);
+		per.start_date = sqlite3_column_int(so, 3);
+		per.end_date = sqlite3_column_int(so, 4);
+		per.began_at = sqlite3_column_int64(so, 5);
+		per.ended_at = sqlite3_column_int64(so, 6);
+		if (active) {
+			rc_add(m, "active", 0, area, 1);
+			rc_add(m, "ending", per.end_date, area, 1);
+			if (sqlite3_column_int(so, 7))
+				rc_add(m, "ending_alert", per.end_date, area, 1);
+		}
+		rc_add(m, "started", obs_local_date(per.began_at), area, 1);
+		if (status && !strcmp(status, "released"))
+			rc_add(m, "released", obs_local_date(per.ended_at), area, 1);
+		/* skip day rows of observations that no longer exist (none should) */
+		while (rcd == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(sd, 0), id) < 0)
+			rcd = sqlite3_step(sd);
+		for (int d = per.start_date; d && d < per.end_date; d = obs_date_add(d, 1)) {
+			unsigned filled = 0;
+			struct obs_day_counts k;
+			while (rcd == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
+			       sqlite3_column_int(sd, 1) < d) {
+				if (sqlite3_column_int(sd, 3))
+					rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
+				rcd = sqlite3_step(sd);
+			}
+			if (rcd == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
+			    sqlite3_column_int(sd, 1) == d)
+				filled = (unsigned)sqlite3_column_int(sd, 2);
+			obs_day_contrib(pol, obs_required(pol, &per, d), filled, &k);
+			rc_add(m, "due", d, area, k.due);
+			rc_add(m, "complete", d, area, k.complete);
+			for (int s = 0; s < pol->nslots; s++) {
+				rc_add(m, slot_req[s], d, area, k.req[s]);
+				rc_add(m, slot_fill[s], d, area, k.fill[s]);
+			}
+		}
+		/* fevers on days after the period (a visit dated past the end) */
+		while (rcd == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(sd, 0), id)) {
+			if (sqlite3_column_int(sd, 3))
+				rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
+			rcd = sqlite3_step(sd);
+		}
+	}
+	sqlite3_reset(so);
+	sqlite3_reset(sd);
+	return rco == SQLITE_DONE && (rcd == SQLITE_DONE || rcd == SQLITE_ROW) ? STORE_OK
+									     : sq_rc(c, rco);
+}
+
+static enum store_status recount_grouped(struct sq_conn *c, const char *sql, const char *metric,
+					 struct rc_map *m)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char area[AREA_CODE_MAX + 1];
+		sq_text_to(st, 0, area, sizeof area);
+		rc_add(m, metric, 0, area, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol,
+				    int64_t *checked, int64_t *mismatched, char *first,
+				    size_t firstsz)
+{
+	static const char sql_alerts[] = "SELECT area_code, count(*) FROM alert"
+					 " WHERE status <> 'closed' GROUP BY area_code";
+	static const char sql_services[] = "SELECT area_code, count(*) FROM service"
+					   " WHERE status IN ('new', 'accepted') GROUP BY area_code";
+	static const char sql_counts[] = "SELECT metric, date, area_code, n FROM obs_count";
+	struct sq_conn *c = sq_reader_get(s);
+	struct rc_map m = {0};
+	enum store_status ss;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*checked = *mismatched = 0;
+	if (first && firstsz)
+		*first = '\0';
+	/* one snapshot for all the reads below */
+	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
+		goto out;
+	if ((ss = recount_observations(c, pol, &m)) != STORE_OK ||
+	    (ss = recount_grouped(c, sql_alerts, "alerts_open", &m)) != STORE_OK ||
+	    (ss = recount_grouped(c, sql_services, "services_open", &m)) != STORE_OK)
+		goto end;
+	if (!(st = sq_stmt(c, sql_counts))) {
+		ss = STORE_ERROR;
+		goto end;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char metric[12], area[AREA_CODE_MAX + 1];
+		int date = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 3);
+		sq_text_to(st, 0, metric, sizeof metric);
+		sq_text_to(st, 2, area, sizeof area);
+		struct rc_slot *e = rc_find(&m, metric, date, area);
+		e->seen = true;
+		(*checked)++;
+		if (e->n != n) {
+			if (!*mismatched && first)
+				snprintf(first, firstsz, "%s %d %s: kept %lld, recounted %lld", metric, date,
+					 area, (long long)n, (long long)e->n);
+			(*mismatched)++;
+		}
+	}
+	sqlite3_reset(st);
+	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	for (size_t i = 0; ss == STORE_OK && i < m.cap; i++) {
+		const struct rc_slot *e = &m.v[i];
+		if (!e->used || e->seen || !e->n)
+			continue;
+		if (!*mismatched && first)
+			snprintf(first, firstsz, "%s %d %s: kept 0, recounted %lld", e->k.metric, e->k.date,
+				 e->k.area, (long long)e->n);
+		(*mismatched)++;
+	}
+end:
+	sq_exec(c, "COMMIT");
+out:
+	free(m.v);
+	sq_reader_put(s, c);
+	return ss;
+}

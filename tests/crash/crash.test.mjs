@@ -20,118 +20,26 @@
 // web/, or FANGKONG_DIVISIONS) and the sqlite3 command. Run: node --test tests/crash/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
+import {
+  BIN, COUNTY, PASSWORD, call, killAll, login, mustRun, pool, run, sql, startServer, stopServer,
+} from './lib.mjs';
+
 const ROUNDS = Number(process.env.CRASH_ROUNDS || 5);
 const CLIENTS = 4;
 const LANES = 4; // requests each client keeps going at once (its own session, several sockets)
-const COUNTY = '320481'; // 溧阳市
-const PASSWORD = 'Liyang-Test-Pass-2026';
 const KILL_MIN_MS = 150;
 const KILL_MAX_MS = 800;
 const MIN_ACKED = 20; // kill only once at least this many creates were acknowledged
-const REQUEST_TIMEOUT_MS = 30_000;
 
-const servers = new Set(); // every server child started, for `after`
 let tmp;
 let villages;
-
-function run(args, input) {
-  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
-}
-
-function mustRun(args, input) {
-  const r = run(args, input);
-  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.out}`);
-  return r.out;
-}
-
-function sql(db, query) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', db, query], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `sqlite3 ${query} failed: ${r.stderr}${r.error ?? ''}`);
-  return r.stdout.split('\n').filter((l) => l !== '');
-}
-
-// Starts `fangkong serve` on db; resolves with { child, base, log() } once it listens.
-function startServer(db) {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--login-per-minute', '1000'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    servers.add(child);
-    let log = '';
-    const keep = (s) => { log = (log + s).slice(-20_000); };
-    child.exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.stderr.on('data', (d) => keep(d));
-    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${log}`)), 60_000);
-    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      keep(`${line}\n`);
-      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveStart, { child, base: m[1], log: () => log });
-    });
-    child.once('error', (e) => done(reject, e));
-    child.once('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${log}`)));
-  });
-}
-
-async function stopServer(child, signal) {
-  if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
-  const r = await child.exited;
-  servers.delete(child);
-  return r;
-}
-
-// A logged-in client: its own session cookie and CSRF token.
-async function login(base) {
-  const res = await fetch(`${base}/api/v1/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, `login: ${JSON.stringify(body)}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('fk_session='));
-  assert.ok(cookie, 'login set no fk_session cookie');
-  return { base, cookie, csrf: body.csrf };
-}
-
-async function call(s, method, path, bodyText) {
-  const headers = { Cookie: s.cookie };
-  if (bodyText !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    headers['X-CSRF-Token'] = s.csrf;
-  }
-  const res = await fetch(`${s.base}${path}`, {
-    method, headers, body: bodyText, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* reported by the caller */ }
-  return { status: res.status, json, text };
-}
-
-// Runs fn over items with at most n at a time.
-async function pool(items, n, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
 
 before(() => {
   assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
@@ -140,13 +48,7 @@ before(() => {
 });
 
 after(async () => {
-  for (const child of [...servers]) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone already */ }
-    }
-    await child.exited;
-    servers.delete(child);
-  }
+  await killAll();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

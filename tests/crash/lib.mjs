@@ -1,0 +1,116 @@
+// Shared by the crash tests: the server binary, its CLI, sqlite3, a server on a free port,
+// logged-in clients and a small promise pool. Every server started is remembered in
+// `servers` so that a test's `after` can stop what is left by its PID.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
+export const COUNTY = '320481'; // 溧阳市
+export const PASSWORD = 'Liyang-Test-Pass-2026';
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export const servers = new Set(); // every server child started, for `after`
+
+export function run(args, input) {
+  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+export function mustRun(args, input) {
+  const r = run(args, input);
+  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.out}`);
+  return r.out;
+}
+
+export function sql(db, query) {
+  const r = spawnSync('sqlite3', ['-batch', '-bail', db, query], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `sqlite3 ${query} failed: ${r.stderr}${r.error ?? ''}`);
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+// Starts `fangkong serve` on db; resolves with { child, base, log() } once it listens.
+export function startServer(db, extraArgs = []) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--login-per-minute', '1000', ...extraArgs],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    servers.add(child);
+    let log = '';
+    const keep = (s) => { log = (log + s).slice(-20_000); };
+    child.exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.stderr.on('data', (d) => keep(d));
+    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${log}`)), 60_000);
+    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      keep(`${line}\n`);
+      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) done(resolveStart, { child, base: m[1], log: () => log });
+    });
+    child.once('error', (e) => done(reject, e));
+    child.once('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${log}`)));
+  });
+}
+
+export async function stopServer(child, signal) {
+  if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, signal);
+  const r = await child.exited;
+  servers.delete(child);
+  return r;
+}
+
+// A logged-in client: its own session cookie and CSRF token.
+export async function login(base, username = 'admin', password = PASSWORD) {
+  const res = await fetch(`${base}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `login: ${JSON.stringify(body)}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('fk_session='));
+  assert.ok(cookie, 'login set no fk_session cookie');
+  return { base, cookie, csrf: body.csrf };
+}
+
+export async function call(s, method, path, bodyText) {
+  const headers = { Cookie: s.cookie };
+  if (bodyText !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    headers['X-CSRF-Token'] = s.csrf;
+  }
+  const res = await fetch(`${s.base}${path}`, {
+    method, headers, body: bodyText, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* reported by the caller */ }
+  return { status: res.status, json, text };
+}
+
+// Runs fn over items with at most n at a time.
+export async function pool(items, n, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+
+// Stops every server still running (SIGKILL), for a test's `after`.
+export async function killAll() {
+  for (const child of [...servers]) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone already */ }
+    }
+    await child.exited;
+    servers.delete(child);
+  }
+}

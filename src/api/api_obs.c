@@ -74,7 +74,7 @@ static struct obs_period period_of(const struct observation *o)
 	return (struct obs_period){o->start_date, o->end_date, o->began_at, o->ended_at};
 }
 
-static json_t *obs_json(struct req *r, const struct observation *o, int today)
+json_t *api_obs_json(struct req *r, const struct observation *o, int today)
 {
 	struct obs_period per = period_of(o);
 	bool active = !strcmp(o->status, "active");
@@ -502,11 +502,11 @@ void api_obs_create(struct req *r)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < nhh; i++)
-		json_array_append_new(arr, obs_json(r, &hh[i], today));
+		json_array_append_new(arr, api_obs_json(r, &hh[i], today));
 	if (replayed && !token_open(r->srv->key, out.token_box, token))
 		token[0] = '\0';
 	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "observation", obs_json(r, &out, today),
+		   json_pack("{s:o, s:o, s:o}", "observation", api_obs_json(r, &out, today),
 			     "household", arr, "token", json_str_or_null(*token ? token : NULL)));
 }
 
@@ -555,7 +555,7 @@ void api_obs_list(struct req *r)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, obs_json(r, &v[i], q.today));
+		json_array_append_new(arr, api_obs_json(r, &v[i], q.today));
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -607,7 +607,7 @@ void api_obs_today(struct req *r)
 		const struct observation *o = rk[i].o;
 		struct obs_period per = period_of(o);
 		unsigned missing = obs_required(p, &per, q.today) & ~o->filled;
-		json_t *j = obs_json(r, o, q.today), *miss = json_array();
+		json_t *j = api_obs_json(r, o, q.today), *miss = json_array();
 		for (int k = 0; k < p->nslots; k++)
 			if (missing & (1u << k))
 				json_array_append_new(miss, json_string(p->slots[k].code));
@@ -647,7 +647,7 @@ void api_obs_get(struct req *r)
 	e.object_id = o.id;
 	e.area = o.area;
 	store_audit_append(r->srv->store, &e, false);
-	json_t *j = obs_json(r, &o, today), *arr = json_array(), *days = json_array();
+	json_t *j = api_obs_json(r, &o, today), *arr = json_array(), *days = json_array();
 	for (size_t i = 0; i < nv; i++)
 		json_array_append_new(arr, visit_json(r, &v[i]));
 	json_object_set_new(j, "visits", arr);
@@ -714,7 +714,7 @@ static void add_visit(struct req *r, const struct store_idem *idem, struct visit
 	reply_json(r, replayed ? 200 : 201,
 		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out), "alert",
 			     has_alert ? alert_json(&al) : json_null(), "observation",
-			     obs_json(r, &after, today_of(now))));
+			     api_obs_json(r, &after, today_of(now))));
 }
 
 void api_obs_visit(struct req *r)
@@ -755,7 +755,7 @@ static void reply_change(struct req *r, enum store_status st, const struct obser
 			 bool replayed, int today)
 {
 	if (st == STORE_OK)
-		reply_json(r, 200, obs_json(r, out, today));
+		reply_json(r, 200, api_obs_json(r, out, today));
 	else if (st == STORE_CONFLICT)
 		reply_error(r, ERR_OBS_ENDED, NULL);
 	else
@@ -870,7 +870,7 @@ static json_t *card_json(struct req *r, const struct observation *o, int today)
 	const char *url = self_url(r, o), *phone, *name;
 
 	hotline(r, o->area, &phone, &name);
-	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", obs_json(r, o, today),
+	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", api_obs_json(r, o, today),
 			 "hotline", phone, "hotline_area", name, "url", json_str_or_null(url),
 			 "qr_svg", json_str_or_null(url ? qr_svg(url, r->a) : NULL));
 }
@@ -1195,6 +1195,24 @@ void api_obs_board(struct req *r)
 		   json_pack("{s:s, s:s, s:o, s:o, s:o}", "area", area, "area_name", total.name,
 			     "date", date_json(today), "counts", counts_json(total.n), "children",
 			     arr));
+}
+
+/* The person's observations in the caller's scope, newest first (for the person file). */
+json_t *api_obs_of_person(struct req *r, const char *person_id)
+{
+	struct obs_query q = {.scope = r->sess.area, .person_id = person_id, .now = time_now(),
+			      .limit = 50};
+	struct observation *v;
+	size_t n;
+	int64_t total;
+	json_t *arr = json_array();
+
+	q.today = today_of(q.now);
+	if (store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total) != STORE_OK)
+		return arr;
+	for (size_t i = n; i-- > 0;)
+		json_array_append_new(arr, api_obs_json(r, &v[i], q.today));
+	return arr;
 }
 
 /* ---- the self-report link (no account) ---- */

@@ -189,6 +189,7 @@ void api_person_get(struct req *r)
 	json_object_set_new(o, "travel", travel_json(t, nt));
 	json_object_set_new(o, "timeline", events_json(ev, ne));
 	json_object_set_new(o, "tasks", arr);
+	json_object_set_new(o, "observations", api_obs_of_person(r, p.id));
 	reply_json(r, 200, o);
 }
 

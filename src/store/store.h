@@ -460,6 +460,7 @@ struct obs_query {
 				incomplete_today, overdue, due_release, or NULL */
 	const char *name_prefix;
 	const char *worker;  /* grid worker account id, or NULL */
+	const char *person_id; /* one person's observations, or NULL */
 	int today;
 	int64_t now;
 	int limit, offset;

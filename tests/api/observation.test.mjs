@@ -123,6 +123,7 @@ describe('home observation', () => {
 		const file = await admin.get(`/api/v1/persons/${people.zhang}`);
 		assert.equal(file.body.status, 'observation');
 		assert.ok(file.body.timeline.some((e) => e.kind === 'observation_started'));
+		assert.deepEqual(file.body.observations.map((o) => [o.id, o.status]), [[obs1.id, 'active']]);
 	});
 
 	it('lists today for the grid worker with what is missing', async () => {

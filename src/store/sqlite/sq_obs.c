@@ -510,7 +510,8 @@ enum store_status store_obs_create(struct store *s, const struct store_idem *ide
 	"   AND (?14 = 0 OR (o.ended_at >= ?12 AND o.ended_at < ?13))"                         \
 	"   AND (?15 = 0 OR coalesce(dy.fever, 0) = 1)"                                        \
 	"   AND (?16 = 0 OR o.alert_open = 1)"                                                 \
-	"   AND (?17 = 0 OR (o.end_date <= ?1 AND o.alert_open = 0))"
+	"   AND (?17 = 0 OR (o.end_date <= ?1 AND o.alert_open = 0))"                         \
+	"   AND (?20 IS NULL OR o.person_id = ?20)"
 
 static bool is(const char *a, const char *b) { return a && !strcmp(a, b); }
 
@@ -548,6 +549,7 @@ static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *s
 	sqlite3_bind_int(st, 15, is(q->filter, "fever_today"));
 	sqlite3_bind_int(st, 16, is(q->filter, "alert_open"));
 	sqlite3_bind_int(st, 17, is(q->filter, "due_release"));
+	sq_bind_text(st, 20, q->person_id);
 }
 
 /* The filters that need the domain's rules, checked row by row. */

@@ -127,7 +127,7 @@ export default {
     name: 'Name', idNumber: 'ID number', phone: 'Mobile', sex: 'Sex', birth: 'Born', docType: 'Document',
     address: 'Address', area: 'Area', status: 'Status', categories: 'Categories', defects: 'To check',
     travel: 'Travel', origin: 'From', arrival: 'Arrived', transport: 'Transport', transportNo: 'Train/flight/plate',
-    tasks: 'Verification tasks', timeline: 'Timeline', reveal: 'Show full ID and phone', revealConfirm: 'Viewing the full ID number and phone is recorded in the audit log. Continue?',
+    tasks: 'Verification tasks', observations: 'Home observation', timeline: 'Timeline', reveal: 'Show full ID and phone', revealConfirm: 'Viewing the full ID number and phone is recorded in the audit log. Continue?',
     revealed: 'Full values shown (this view was recorded)', noResults: 'Nobody found', idInvalid: 'invalid ID',
     identity: 'Identity', back: 'Back to search', by: '{user}', notFound: 'The file does not exist or is outside your scope',
     sexes: { M: 'Male', F: 'Female' },

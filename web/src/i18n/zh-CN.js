@@ -123,7 +123,7 @@ export default {
     name: '姓名', idNumber: '证件号码', phone: '手机号', sex: '性别', birth: '出生日期', docType: '证件类型',
     address: '住址', area: '所属区划', status: '状态', categories: '人员类别', defects: '待核实的问题',
     travel: '行程', origin: '来源地', arrival: '到达日期', transport: '交通方式', transportNo: '车次/航班/车牌',
-    tasks: '核查任务', timeline: '时间线', reveal: '显示完整信息', revealConfirm: '查看完整证件号和手机号会记入审计日志，确定查看吗？',
+    tasks: '核查任务', observations: '居家观察', timeline: '时间线', reveal: '显示完整信息', revealConfirm: '查看完整证件号和手机号会记入审计日志，确定查看吗？',
     revealed: '已显示完整信息（本次查看已记录）', noResults: '没有找到匹配的人员', idInvalid: '证件号有误',
     identity: '身份信息', back: '返回查找', by: '{user}', notFound: '档案不存在或不在您的权限范围内',
     sexes: { M: '男', F: '女' },

@@ -102,6 +102,7 @@ void api_obs_get(struct req *r);
 void api_obs_visit(struct req *r);
 void api_obs_period(struct req *r);
 void api_obs_release(struct req *r);
+void api_obs_staff(struct req *r);
 void api_obs_card(struct req *r);
 void api_cards(struct req *r);
 void api_alert_list(struct req *r);

@@ -825,6 +825,45 @@ void api_obs_release(struct req *r)
 	reply_change(r, st, &out, replayed, today);
 }
 
+void api_obs_staff(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "grid_worker", "doctor", "social_worker",
+					      NULL};
+	struct store_idem idem;
+	struct observation o, out;
+	const char *g, *d, *w, *bad = NULL;
+	char hash[65];
+	int today = today_of(time_now());
+	struct audit_entry e;
+	enum store_status st;
+	bool replayed;
+
+	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash))
+		return;
+	/* "" clears a field: read the raw strings before staff_field turns "" into NULL */
+	if (api_bad_field(r, json_get_str(r->json, "grid_worker", 36, false, &g), "grid_worker") ||
+	    api_bad_field(r, json_get_str(r->json, "doctor", 36, false, &d), "doctor") ||
+	    api_bad_field(r, json_get_str(r->json, "social_worker", 36, false, &w), "social_worker"))
+		return;
+	if (!g && !d && !w) {
+		reply_error(r, ERR_FIELD_REQUIRED, "grid_worker");
+		return;
+	}
+	const char *v[3] = {g, d, w}, *f[3] = {"grid_worker", "doctor", "social_worker"};
+	for (int i = 0; i < 3; i++)
+		if (v[i] && *v[i] && !uuid_valid(v[i])) {
+			reply_error(r, ERR_OBS_STAFF_INVALID, f[i]);
+			return;
+		}
+	e = api_audit(r, "observation.staff");
+	st = store_obs_staff(r->srv->store, &idem, o.id, g, d, w, &e, r->a, &out, &bad, &replayed);
+	if (st == STORE_INVALID)
+		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
+	else
+		reply_change(r, st, &out, replayed, today);
+}
+
 /* ---- contact cards ---- */
 
 /* The self-report link of an active observation, reissued when this server cannot open

@@ -536,6 +536,13 @@ enum store_status store_obs_release(struct store *s, const struct store_idem *id
 				    const struct obs_policy *pol, const char *id, const char *note,
 				    int64_t now, const struct audit_entry *e, struct arena *a,
 				    struct observation *out, bool *replayed);
+/* Changes who is responsible (NULL keep, "" none, else an account of that role covering the
+ * area: STORE_INVALID naming *bad_field). STORE_CONFLICT: not active. */
+enum store_status store_obs_staff(struct store *s, const struct store_idem *idem, const char *id,
+				  const char *grid_worker, const char *doctor,
+				  const char *social_worker, const struct audit_entry *e,
+				  struct arena *a, struct observation *out, const char **bad_field,
+				  bool *replayed);
 /* Replaces the self-report token of an active observation (a card printed on a server
  * that cannot open the sealed copy). */
 enum store_status store_obs_set_token(struct store *s, const char *id, const char *hash,

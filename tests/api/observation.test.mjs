@@ -306,6 +306,24 @@ describe('home observation', () => {
 		await checkCounts();
 	});
 
+	it('changes who is responsible; the card follows', async () => {
+		const doc2 = await newUser(srv, admin, { role: 'doctor', area: VILLAGE_A, phone: '13900139003', display_name: '村医生' });
+		const path = `/api/v1/observations/${obs2.id}/staff`;
+		expectError(assert, await gw.client.post(path, { uuid: uuid(), doctor: doc2.user.id }), 403, 'forbidden');
+		expectError(assert, await admin.post(path, { uuid: uuid() }), 400, 'field.required', 'grid_worker');
+		expectError(assert, await admin.post(path, { uuid: uuid(), doctor: gw.user.id }), 400, 'observation.staff.invalid', 'doctor');
+		expectError(assert, await admin.post(path, { uuid: uuid(), social_worker: gwB.user.id }), 400, 'observation.staff.invalid', 'social_worker');
+		const r = await admin.post(path, { uuid: uuid(), doctor: doc2.user.id, social_worker: '' });
+		assert.equal(r.status, 200, JSON.stringify(r.body));
+		assert.equal(r.body.doctor.phone, '13900139003');
+		assert.equal(r.body.social_worker, null);
+		assert.equal(r.body.grid_worker.id, gw.user.id, 'absent fields are kept');
+		const card = await gw.client.get(`/api/v1/observations/${obs2.id}/card`);
+		assert.equal(card.body.items[0].observation.doctor.name, '村医生');
+		const back = await admin.post(path, { uuid: uuid(), doctor: doctor.user.id, social_worker: social.user.id });
+		assert.equal(back.body.doctor.phone, DOCTOR_PHONE);
+	});
+
 	it('changes the period with a reason and refuses an early release', async () => {
 		expectError(assert, await gw.client.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-12-16', reason: 'x' }), 403, 'forbidden');
 		expectError(assert, await admin.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-12-16' }), 400, 'field.required', 'reason');

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store/sqlite/sq.h"
+#include "util/timeutil.h"
 
 #define STAFF_NAME(t)                                                                          \
 	"coalesce(" t ".id, ''), coalesce(CASE WHEN " t ".display_name <> '' THEN " t            \
@@ -1412,5 +1413,99 @@ end:
 out:
 	free(m.v);
 	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- who is responsible ---- */
+
+struct staff_ctx {
+	const struct store_idem *idem;
+	const char *id;
+	const char *given[3]; /* NULL keep, "" clear, else an account id */
+	const struct audit_entry *e;
+	struct arena *a;
+	struct observation *out;
+	const char *bad_field;
+	bool replayed;
+};
+
+static enum store_status staff_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] = "UPDATE observation SET grid_worker = ?2, doctor = ?3,"
+				  " social_worker = ?4, updated_at = ?5 WHERE id = ?1";
+	static const enum role roles[3] = {ROLE_GRID_WORKER, ROLE_DOCTOR, ROLE_SOCIAL_WORKER};
+	static const char *const fields[3] = {"grid_worker", "doctor", "social_worker"};
+	struct staff_ctx *x = p;
+	char done_id[USER_ID_LEN + 1];
+	struct observation o;
+	struct audit_entry e = *x->e;
+	const char *now_ids[3];
+	int64_t now = time_now();
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "observation.staff", done_id, sizeof done_id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return sq_obs_read(c, done_id, obs_local_date(now), x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND)
+		return ss;
+	if ((ss = sq_obs_read(c, x->id, obs_local_date(now), x->a, &o)) != STORE_OK)
+		return ss;
+	if (strcmp(o.status, "active"))
+		return STORE_CONFLICT;
+	const struct staff *cur[3] = {&o.grid_worker, &o.doctor, &o.social_worker};
+	for (int i = 0; i < 3; i++) {
+		now_ids[i] = *cur[i]->id ? cur[i]->id : NULL;
+		if (!x->given[i])
+			continue;
+		if (!*x->given[i]) {
+			now_ids[i] = NULL;
+			continue;
+		}
+		ss = staff_pick(c, x->given[i], o.area, roles[i], x->a, &now_ids[i]);
+		if (ss == STORE_INVALID)
+			x->bad_field = fields[i];
+		if (ss != STORE_OK)
+			return ss;
+	}
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, o.id);
+	for (int i = 0; i < 3; i++)
+		sq_bind_text(st, 2 + i, now_ids[i]);
+	sqlite3_bind_int64(st, 5, now);
+	if ((ss = sq_step_done(c, st)) != STORE_OK ||
+	    (ss = sq_obs_read(c, o.id, obs_local_date(now), x->a, x->out)) != STORE_OK)
+		return ss;
+	json_t *b = json_pack("{s:s, s:s, s:s}", "grid_worker", o.grid_worker.name, "doctor",
+			      o.doctor.name, "social_worker", o.social_worker.name);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "grid_worker",
+			      x->out->grid_worker.name, "doctor", x->out->doctor.name,
+			      "social_worker", x->out->social_worker.name);
+	e.object_type = "observation";
+	e.object_id = o.id;
+	e.area = o.area;
+	e.before = sq_json_text(x->a, b);
+	e.after = sq_json_text(x->a, json_incref(d));
+	if ((ss = sq_person_event(c, o.person_id, "observation_staff", e.user_id, e.username, o.area,
+				  sq_json_text(x->a, d), now)) != STORE_OK ||
+	    (ss = sq_audit_insert(c, &e)) != STORE_OK)
+		return ss;
+	return sq_idem_save(c, x->idem, "observation.staff", o.id);
+}
+
+enum store_status store_obs_staff(struct store *s, const struct store_idem *idem, const char *id,
+				  const char *grid_worker, const char *doctor,
+				  const char *social_worker, const struct audit_entry *e,
+				  struct arena *a, struct observation *out, const char **bad_field,
+				  bool *replayed)
+{
+	struct staff_ctx x = {idem, id, {grid_worker, doctor, social_worker}, e, a, out, NULL, false};
+	enum store_status ss = sq_write(s, staff_job, &x);
+
+	*bad_field = x.bad_field;
+	*replayed = x.replayed;
 	return ss;
 }

@@ -234,6 +234,7 @@ export default {
       actField: { accepted: 'Assignee', delivered: 'Note', cancelled: 'Reason' },
       actPlaceholder: { accepted: 'Name and phone (optional)', delivered: 'Optional', cancelled: 'Required' },
     },
+    staff: { change: 'Change staff', changed: 'Staff changed' },
     period: {
       range: '{start} to {end}', change: 'Change end date', end: 'End date', reason: 'Reason',
       endRequired: 'Choose the end date', reasonRequired: 'Give a reason', changed: 'Period changed',

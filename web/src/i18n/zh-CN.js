@@ -229,6 +229,7 @@ export default {
       actField: { accepted: '承办人', delivered: '备注', cancelled: '原因' },
       actPlaceholder: { accepted: '姓名和电话（可选）', delivered: '可选', cancelled: '必填' },
     },
+    staff: { change: '更换负责人', changed: '负责人已更换' },
     period: {
       range: '{start} 至 {end}', change: '调整结束日期', end: '结束日期', reason: '原因',
       endRequired: '请选择结束日期', reasonRequired: '请填写原因', changed: '观察期已调整',

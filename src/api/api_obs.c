@@ -514,8 +514,8 @@ void api_obs_create(struct req *r)
 
 static const char *const statuses[] = {"active", "released", "transferred", "ended", "all", NULL};
 static const char *const filters[] = {"started_today", "released_today", "fever_today",
-				      "alert_open", "incomplete_today", "overdue",
-				      "due_release", NULL};
+				      "alert_open", "due_today", "complete_today",
+				      "incomplete_today", "overdue", "due_release", NULL};
 
 void api_obs_list(struct req *r)
 {
@@ -585,6 +585,11 @@ void api_obs_today(struct req *r)
 		return;
 	if (mine && !strcmp(mine, "1"))
 		q.worker = r->sess.user_id;
+	/* a visit list is a village's or a grid's (or one worker's); above, the board counts */
+	if (!q.worker && strlen(q.area ? q.area : q.scope) < 12) {
+		reply_error(r, ERR_OBS_TODAY_AREA, "area");
+		return;
+	}
 	st = store_obs_list(r->srv->store, &q, p, r->a, &v, &n, &total);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_OBS_NOT_FOUND);
@@ -618,7 +623,7 @@ void api_obs_today(struct req *r)
 	}
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "date", date_json(q.today), "items",
-			     arr, "counts", "due", (json_int_t)n, "complete", (json_int_t)complete,
+			     arr, "counts", "due", (json_int_t)total, "complete", (json_int_t)complete,
 			     "overdue", (json_int_t)overdue));
 }
 

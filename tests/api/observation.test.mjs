@@ -139,6 +139,11 @@ describe('home observation', () => {
 		const mine = await gw.client.get('/api/v1/observations/today?mine=1');
 		assert.equal(mine.body.items.length, 2);
 		assert.equal((await gwB.client.get('/api/v1/observations/today')).body.items.length, 0);
+		expectError(assert, await admin.get('/api/v1/observations/today'), 400, 'observation.today.area', 'area');
+		expectError(assert, await admin.get(`/api/v1/observations/today?area=${TOWN_A}`), 400, 'observation.today.area', 'area');
+		assert.equal((await admin.get(`/api/v1/observations/today?area=${VILLAGE_A}`)).body.items.length, 2);
+		assert.equal((await admin.get('/api/v1/observations?filter=due_today')).body.total, 2);
+		assert.equal((await admin.get('/api/v1/observations?filter=complete_today')).body.total, 0);
 		expectError(assert, await gwB.client.get(`/api/v1/observations/${obs1.id}`), 404, 'observation.not_found');
 	});
 

@@ -477,7 +477,7 @@ static enum store_status create_job(struct sq_conn *c, void *p)
 			return ss;
 	}
 	if ((ss = sq_obs_read(c, in->id, today, x->a, x->out)) != STORE_OK ||
-	    (ss = read_household(c, x, today)) != STORE_OK)
+	    (in->nhousehold && (ss = read_household(c, x, today)) != STORE_OK))
 		return ss;
 	return sq_idem_save(c, x->idem, "observation.create", in->id);
 }
@@ -516,15 +516,24 @@ enum store_status store_obs_create(struct store *s, const struct store_idem *ide
 
 static bool is(const char *a, const char *b) { return a && !strcmp(a, b); }
 
+/* The filters that need the domain's rules, checked row by row. */
+static bool rowwise(const char *filter)
+{
+	return is(filter, "today") || is(filter, "due_today") || is(filter, "complete_today") ||
+	       is(filter, "incomplete_today") || is(filter, "overdue");
+}
+
 static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *status,
 		      struct arena *a)
 {
 	char *end = arena_alloc(a, AREA_CODE_MAX + 2), *aend = arena_alloc(a, AREA_CODE_MAX + 2);
 	int64_t mid = obs_midnight(q->today);
 
+	/* the index range is the narrower of scope and area (both are checked) */
+	const char *range = q->area && area_code_in_scope(q->scope, q->area) ? q->area : q->scope;
 	sqlite3_bind_int(st, 1, q->today);
-	sq_prefix_end(q->scope, end, AREA_CODE_MAX + 2);
-	sq_bind_text(st, 2, q->scope);
+	sq_prefix_end(range, end, AREA_CODE_MAX + 2);
+	sq_bind_text(st, 2, range);
 	sq_bind_text(st, 3, end);
 	if (q->area) {
 		sq_prefix_end(q->area, aend, AREA_CODE_MAX + 2);
@@ -541,8 +550,7 @@ static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *s
 		sq_bind_text(st, 8, q->name_prefix);
 		sq_bind_text(st, 9, ne);
 	}
-	sqlite3_bind_int(st, 10, is(q->filter, "today") || is(q->filter, "incomplete_today") ||
-					 is(q->filter, "overdue"));
+	sqlite3_bind_int(st, 10, rowwise(q->filter));
 	sqlite3_bind_int(st, 11, is(q->filter, "started_today"));
 	sqlite3_bind_int64(st, 12, mid);
 	sqlite3_bind_int64(st, 13, mid + 86400);
@@ -553,78 +561,115 @@ static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *s
 	sq_bind_text(st, 20, q->person_id);
 }
 
-/* The filters that need the domain's rules, checked row by row. */
+/* Whether a row passes such a filter. */
 static bool passes(const struct obs_query *q, const struct obs_policy *pol,
-		   const struct observation *o)
+		   const struct obs_period *per, unsigned filled)
 {
-	struct obs_period per = period_of(o);
-	unsigned req = obs_required(pol, &per, q->today);
+	unsigned req = obs_required(pol, per, q->today);
 
-	if (is(q->filter, "today"))
+	if (is(q->filter, "today") || is(q->filter, "due_today"))
 		return req != 0;
+	if (is(q->filter, "complete_today"))
+		return req && !(req & ~filled);
 	if (is(q->filter, "incomplete_today"))
-		return req && (req & ~o->filled);
+		return req && (req & ~filled);
 	if (is(q->filter, "overdue"))
-		return obs_overdue(pol, &per, q->today, o->filled, q->now) != 0;
+		return obs_overdue(pol, per, q->today, filled, q->now) != 0;
 	return true;
+}
+
+/* Every list reads the matching rows lightly — only what ordering and the filters need,
+ * joining a person only for a name prefix and the day only for the day's rules — counts
+ * them, and then reads the page's rows whole, by id. With a worker the query starts from
+ * the worker's index. */
+#define OBS_LIGHT_COLS "SELECT o.id, o.start_date, o.end_date, o.began_at, o.ended_at"
+#define OBS_LIGHT_FROM                                                                         \
+	" FROM observation o LEFT JOIN person p ON p.id = o.person_id"                          \
+	" LEFT JOIN obs_day dy ON dy.observation_id = o.id AND dy.date = ?1"
+#define OBS_PLAIN_WHERE                                                                        \
+	" WHERE o.area_code >= ?2 AND o.area_code < ?3"                                        \
+	"   AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"                      \
+	"   AND (?6 IS NULL OR o.status = ?6)"                                                 \
+	"   AND (?7 IS NULL OR o.grid_worker = ?7)"                                            \
+	"   AND (?11 = 0 OR (o.began_at >= ?12 AND o.began_at < ?13))"                         \
+	"   AND (?14 = 0 OR (o.ended_at >= ?12 AND o.ended_at < ?13))"                         \
+	"   AND (?16 = 0 OR o.alert_open = 1)"                                                 \
+	"   AND (?17 = 0 OR (o.end_date <= ?1 AND o.alert_open = 0))"                         \
+	"   AND (?20 IS NULL OR o.person_id = ?20)"
+static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
+				  const char *status, const struct obs_policy *pol,
+				  struct arena *a, struct observation *out, size_t cap, size_t *n,
+				  int64_t *total)
+{
+	static const char sql_plain[] = OBS_LIGHT_COLS ", 0 FROM observation o" OBS_PLAIN_WHERE
+					" ORDER BY o.end_date, o.id";
+	static const char sql_full[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
+				       OBS_WHERE " ORDER BY o.end_date, o.id";
+	static const char sql_worker[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
+					 " WHERE o.grid_worker = ?7 AND o.status = 'active'"
+					 " AND o.area_code >= ?2 AND o.area_code < ?3"
+					 " AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"
+					 " AND (?8 IS NULL OR (p.name >= ?8 AND p.name < ?9))"
+					 " AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"
+					 " AND ?6 = 'active' AND ?20 IS NULL"
+					 " ORDER BY o.end_date, o.id";
+	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
+	const char *sql = q->worker && is(status, "active") && !q->person_id &&
+					  (!q->filter || rowwise(q->filter))
+				  ? sql_worker
+			  : plain ? sql_plain
+				  : sql_full;
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	char (*ids)[USER_ID_LEN + 1] = arena_alloc(a, cap * sizeof *ids);
+	size_t nid = 0;
+	enum store_status ss = STORE_OK;
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	bind_list(st, q, status, a);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct obs_period per = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+					 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)};
+		if (!passes(q, pol, &per, (unsigned)sqlite3_column_int(st, 5)))
+			continue;
+		if (*total >= q->offset && nid < cap)
+			sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
+		(*total)++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_rc(c, rc);
+	for (size_t i = 0; i < nid && ss == STORE_OK; i++) {
+		ss = sq_obs_read(c, ids[i], q->today, a, &out[*n]);
+		if (ss == STORE_OK) {
+			if (!q->with_token)
+				out[*n].token_box = "";
+			(*n)++;
+		}
+	}
+	return ss;
 }
 
 enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 				 const struct obs_policy *pol, struct arena *a,
 				 struct observation **out, size_t *n, int64_t *total)
 {
-	static const char sql_count[] = "SELECT count(*)" OBS_FROM OBS_WHERE;
-	static const char sql[] = "SELECT " OBS_COLS OBS_FROM OBS_WHERE
-				  " ORDER BY o.end_date, o.id LIMIT ?18 OFFSET ?19";
 	const char *status = q->status;
-	bool rowwise = is(q->filter, "today") || is(q->filter, "incomplete_today") ||
-		       is(q->filter, "overdue");
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = STORE_ERROR;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
 	if (q->filter && !is(q->filter, "started_today"))
 		status = is(q->filter, "released_today") ? "released" : "active";
 	*n = 0;
 	*total = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
-	if (!rowwise) {
-		if (!(st = sq_stmt(c, sql_count)))
-			goto out;
-		bind_list(st, q, status, a);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			*total = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+	/* one snapshot for the pass and the page */
+	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
+		ss = list_ids(c, q, status, pol, a, *out, cap, n, total);
+		sq_exec(c, "COMMIT");
 	}
-	if (!(st = sq_stmt(c, sql)))
-		goto out;
-	bind_list(st, q, status, a);
-	sqlite3_bind_int(st, 18, rowwise ? -1 : (int)cap);
-	sqlite3_bind_int(st, 19, rowwise ? 0 : q->offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct observation o;
-		if (!rowwise) {
-			if (*n < cap)
-				read_obs(st, a, &(*out)[(*n)++], q->with_token);
-			continue;
-		}
-		/* the few columns the rules need, before copying the whole row */
-		o.start_date = sqlite3_column_int(st, 7);
-		o.end_date = sqlite3_column_int(st, 8);
-		o.began_at = sqlite3_column_int64(st, 9);
-		o.ended_at = sqlite3_column_int64(st, 10);
-		o.filled = (unsigned)sqlite3_column_int(st, 28);
-		if (!passes(q, pol, &o))
-			continue;
-		if (*total >= q->offset && *n < cap)
-			read_obs(st, a, &(*out)[(*n)++], q->with_token);
-		(*total)++;
-	}
-	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-	sqlite3_reset(st);
-out:
 	sq_reader_put(s, c);
 	return ss;
 }

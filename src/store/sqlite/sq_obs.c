@@ -596,31 +596,44 @@ static bool passes(const struct obs_query *q, const struct obs_policy *pol,
 	"   AND (?16 = 0 OR o.alert_open = 1)"                                                 \
 	"   AND (?17 = 0 OR (o.end_date <= ?1 AND o.alert_open = 0))"                         \
 	"   AND (?20 IS NULL OR o.person_id = ?20)"
+#define OBS_WORKER_WHERE                                                                       \
+	" WHERE o.grid_worker = ?7 AND o.status = 'active'"                                    \
+	" AND o.area_code >= ?2 AND o.area_code < ?3"                                          \
+	" AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"                        \
+	" AND (?8 IS NULL OR (p.name >= ?8 AND p.name < ?9))"                                  \
+	" AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"                           \
+	" AND ?6 = 'active' AND ?20 IS NULL"
+#define OBS_ORDER " ORDER BY o.end_date, o.id"
+/* Column 5 of a light row and column 28 of a whole row: the day's filled slots. */
+enum { LIGHT_FILLED = 5, WHOLE_FILLED = 28 };
+
 static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
 				  const char *status, const struct obs_policy *pol,
 				  struct arena *a, struct observation *out, size_t cap, size_t *n,
 				  int64_t *total)
 {
 	static const char sql_plain[] = OBS_LIGHT_COLS ", 0 FROM observation o" OBS_PLAIN_WHERE
-					" ORDER BY o.end_date, o.id";
-	static const char sql_full[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
-				       OBS_WHERE " ORDER BY o.end_date, o.id";
-	static const char sql_worker[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
-					 " WHERE o.grid_worker = ?7 AND o.status = 'active'"
-					 " AND o.area_code >= ?2 AND o.area_code < ?3"
-					 " AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"
-					 " AND (?8 IS NULL OR (p.name >= ?8 AND p.name < ?9))"
-					 " AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"
-					 " AND ?6 = 'active' AND ?20 IS NULL"
-					 " ORDER BY o.end_date, o.id";
+					OBS_ORDER;
+	static const char sql_light[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
+					OBS_WHERE OBS_ORDER;
+	static const char sql_light_worker[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)"
+					       OBS_LIGHT_FROM OBS_WORKER_WHERE OBS_ORDER;
+	/* a page that takes (nearly) every matching row, as a visit list does: whole rows at once */
+	static const char sql_whole[] = "SELECT " OBS_COLS OBS_FROM OBS_WHERE OBS_ORDER;
+	static const char sql_whole_worker[] = "SELECT " OBS_COLS OBS_FROM OBS_WORKER_WHERE
+					       OBS_ORDER;
+	bool worker = q->worker && is(status, "active") && !q->person_id &&
+		      (!q->filter || rowwise(q->filter));
+	bool whole = cap >= 1000;
 	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
-	const char *sql = q->worker && is(status, "active") && !q->person_id &&
-					  (!q->filter || rowwise(q->filter))
-				  ? sql_worker
-			  : plain ? sql_plain
-				  : sql_full;
+	const char *sql = whole ? (worker ? sql_whole_worker : sql_whole)
+			  : worker ? sql_light_worker
+			  : plain  ? sql_plain
+				   : sql_light;
+	int filled_col = whole ? WHOLE_FILLED : LIGHT_FILLED;
+	int end_col = whole ? 8 : 2, start_col = whole ? 7 : 1, began_col = whole ? 9 : 3;
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char (*ids)[USER_ID_LEN + 1] = arena_alloc(a, cap * sizeof *ids);
+	char (*ids)[USER_ID_LEN + 1] = whole ? NULL : arena_alloc(a, cap * sizeof *ids);
 	size_t nid = 0;
 	enum store_status ss = STORE_OK;
 	int rc;
@@ -629,12 +642,18 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
 		return STORE_ERROR;
 	bind_list(st, q, status, a);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct obs_period per = {sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-					 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)};
-		if (!passes(q, pol, &per, (unsigned)sqlite3_column_int(st, 5)))
+		struct obs_period per = {sqlite3_column_int(st, start_col),
+					 sqlite3_column_int(st, end_col),
+					 sqlite3_column_int64(st, began_col),
+					 sqlite3_column_int64(st, began_col + 1)};
+		if (!passes(q, pol, &per, (unsigned)sqlite3_column_int(st, filled_col)))
 			continue;
-		if (*total >= q->offset && nid < cap)
-			sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
+		if (*total >= q->offset && (whole ? *n : nid) < cap) {
+			if (whole)
+				read_obs(st, a, &out[(*n)++], q->with_token);
+			else
+				sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
+		}
 		(*total)++;
 	}
 	sqlite3_reset(st);

@@ -52,7 +52,7 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/observation-policy", api_obs_policy, 0, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observation-board", api_obs_board, 0, P(OBS_MANAGE)},
 	{HTTP_POST, "/api/v1/observations", api_obs_create, ROUTE_JSON, P(OBS_WORK)},
-	{HTTP_GET, "/api/v1/observations", api_obs_list, 0, P(OBS_WORK)},
+	{HTTP_GET, "/api/v1/observations", api_obs_list, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observations/today", api_obs_today, 0, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observations/{id}", api_obs_get, 0, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/observations/{id}/visits", api_obs_visit, ROUTE_JSON, P(OBS_WORK)},
@@ -61,7 +61,7 @@ const struct route api_routes[] = {
 	{HTTP_POST, "/api/v1/observations/{id}/staff", api_obs_staff, ROUTE_JSON, P(OBS_MANAGE)},
 	{HTTP_GET, "/api/v1/observations/{id}/card", api_obs_card, 0, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/observations/{id}/services", api_service_create, ROUTE_JSON, P(OBS_WORK)},
-	{HTTP_GET, "/api/v1/cards", api_cards, 0, P(OBS_WORK)},
+	{HTTP_GET, "/api/v1/cards", api_cards, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/alerts", api_alert_list, 0, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/alerts/{id}/referral", api_alert_referral, ROUTE_JSON, P(OBS_MEDICAL)},
 	{HTTP_POST, "/api/v1/alerts/{id}/result", api_alert_result, ROUTE_JSON, P(OBS_MEDICAL)},
@@ -351,8 +351,8 @@ void api_dispatch(struct req *r)
 		return;
 	}
 	if (r->matched) {
-		if (http_method_writes(r->method))
-			server_defer(r); /* may block on a commit or on argon2id */
+		if (http_method_writes(r->method) || (r->match.route->flags & ROUTE_SLOW))
+			server_defer(r); /* may block on a commit, on argon2id or on a long read */
 		else
 			api_run(r);
 		return;

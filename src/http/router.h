@@ -26,6 +26,7 @@ enum route_flags {
 	ROUTE_PW_STATE = 1u << 2, /* allowed while the password must be changed */
 	ROUTE_NO_CSRF = 1u << 3,  /* state-changing but before a session exists (login) */
 	ROUTE_UPLOAD = 1u << 4,   /* multipart/form-data streamed to disk (http/upload.h) */
+	ROUTE_SLOW = 1u << 5,     /* a read that may take long: runs on a worker, not an HTTP thread */
 };
 
 #define ROUTE_MAX_PARAMS 4

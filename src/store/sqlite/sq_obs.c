@@ -616,6 +616,12 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
 					OBS_ORDER;
 	static const char sql_light[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)" OBS_LIGHT_FROM
 					OBS_WHERE OBS_ORDER;
+	/* no name prefix: the day's row only, no person */
+	static const char sql_day[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0) FROM observation o"
+				      " LEFT JOIN obs_day dy ON dy.observation_id = o.id AND dy.date = ?1"
+				      OBS_PLAIN_WHERE
+				      " AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"
+				      " AND (?15 = 0 OR coalesce(dy.fever, 0) = 1)" OBS_ORDER;
 	static const char sql_light_worker[] = OBS_LIGHT_COLS ", coalesce(dy.filled, 0)"
 					       OBS_LIGHT_FROM OBS_WORKER_WHERE OBS_ORDER;
 	/* a page that takes (nearly) every matching row, as a visit list does: whole rows at once */
@@ -627,9 +633,10 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
 	bool whole = cap >= 1000;
 	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
 	const char *sql = whole ? (worker ? sql_whole_worker : sql_whole)
-			  : worker ? sql_light_worker
-			  : plain  ? sql_plain
-				   : sql_light;
+			  : worker	   ? sql_light_worker
+			  : plain	   ? sql_plain
+			  : !q->name_prefix ? sql_day
+					   : sql_light;
 	int filled_col = whole ? WHOLE_FILLED : LIGHT_FILLED;
 	int end_col = whole ? 8 : 2, start_col = whole ? 7 : 1, began_col = whole ? 9 : 3;
 	sqlite3_stmt *st = sq_stmt(c, sql);

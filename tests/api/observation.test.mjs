@@ -91,6 +91,16 @@ describe('home observation', () => {
 		expectError(assert, await place(c, { person_id: people.zhang, kind: 'hotel' }), 400, 'field.value', 'kind');
 		expectError(assert, await place(c, { person_id: people.zhang, doctor: social.user.id }), 400, 'observation.staff.invalid', 'doctor');
 		expectError(assert, await place(gwB.client, { person_id: people.zhang }), 404, 'person.not_found', 'person_id');
+		// hostile or malformed input: a field-level 4xx, never a 500
+		expectError(assert, await place(c, { person_id: 'x' }), 404, 'person.not_found', 'person_id');
+		expectError(assert, await place(c, { person_id: people.zhang, household: 'all' }), 400, 'field.type', 'household');
+		expectError(assert, await place(c, { person_id: people.zhang, household: Array.from({ length: 21 }, uuid) }), 400, 'field.type', 'household');
+		expectError(assert, await place(c, { person_id: people.zhang, household: [people.wife, people.wife] }), 400, 'field.value', 'household');
+		expectError(assert, await place(c, { person_id: people.zhang, household: [uuid()] }), 404, 'person.not_found', 'household');
+		expectError(assert, await place(c, { person_id: people.zhang, place: 'x'.repeat(201) }), 400, 'field.too_long', 'place');
+		expectError(assert, await place(c, { person_id: people.zhang, start_date: '2026-02-30' }), 400, 'observation.start.invalid', 'start_date');
+		expectError(assert, await place(c, { person_id: people.zhang, grid_worker: 42 }), 400, 'field.type', 'grid_worker');
+		expectError(assert, await place(c, { person_id: people.zhang, extra: 1 }), 400, 'field.unknown', 'extra');
 
 		const body = { uuid: uuid(), person_id: people.zhang, household: [people.wife], place: '社渚村5组12号' };
 		const r = await c.post('/api/v1/observations', body);
@@ -155,6 +165,15 @@ describe('home observation', () => {
 		expectError(assert, await visit(c, obs1.id, { symptoms: ['sneezing'] }), 400, 'visit.symptom.invalid', 'symptoms');
 		expectError(assert, await visit(c, obs1.id, { at: '2026-12-01T03:00:00Z' }), 400, 'visit.at.invalid', 'at');
 		expectError(assert, await c.post(`/api/v1/observations/${obs1.id}/visits`, { uuid: uuid() }), 400, 'field.required', 'mode');
+		expectError(assert, await visit(c, obs1.id, { temperature: 1e308 }), 400, 'visit.temperature.range', 'temperature');
+		expectError(assert, await visit(c, obs1.id, { symptoms: { cough: true } }), 400, 'field.type', 'symptoms');
+		expectError(assert, await visit(c, obs1.id, { symptoms: Array(17).fill('cough') }), 400, 'field.type', 'symptoms');
+		expectError(assert, await visit(c, obs1.id, { saw_person: 'yes' }), 400, 'field.type', 'saw_person');
+		expectError(assert, await visit(c, obs1.id, { note: '备'.repeat(501) }), 400, 'field.too_long', 'note');
+		expectError(assert, await visit(c, obs1.id, { at: 'yesterday' }), 400, 'visit.at.invalid', 'at');
+		expectError(assert, await visit(c, obs1.id, { mode: 'telepathy' }), 400, 'field.value', 'mode');
+		expectError(assert, await c.post(`/api/v1/observations/${uuid()}/visits`, { uuid: uuid(), mode: 'phone' }), 404, 'observation.not_found');
+		expectError(assert, await c.post('/api/v1/observations/not-a-uuid/visits', { uuid: uuid(), mode: 'phone' }), 404, 'observation.not_found');
 
 		const body = { uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.5 };
 		const r = await c.post(`/api/v1/observations/${obs1.id}/visits`, body);

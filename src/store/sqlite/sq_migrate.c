@@ -300,6 +300,12 @@ static const char *const migrations[] = {
 	 * without it: bench/README.md) */
 	"CREATE INDEX observation_household ON observation(household_of)"
 	"  WHERE household_of IS NOT NULL;",
+
+	/* 5: the board's drill-downs to open alerts and to those due for release read only
+	 * their rows, not the area's every observation */
+	"CREATE INDEX observation_alert ON observation(area_code) WHERE alert_open = 1;"
+	"CREATE INDEX observation_ending ON observation(end_date, area_code)"
+	"  WHERE status = 'active';",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

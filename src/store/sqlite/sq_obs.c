@@ -631,9 +631,22 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q,
 	bool worker = q->worker && is(status, "active") && !q->person_id &&
 		      (!q->filter || rowwise(q->filter));
 	bool whole = cap >= 1000;
+	/* the drill-downs to open alerts and to those due for release, from their own indexes */
+	static const char sql_alert[] = OBS_LIGHT_COLS ", 0 FROM observation o"
+					" WHERE o.alert_open = 1 AND o.status = 'active'"
+					" AND o.area_code >= ?2 AND o.area_code < ?3" OBS_ORDER;
+	static const char sql_ending[] = OBS_LIGHT_COLS ", 0 FROM observation o"
+					 " INDEXED BY observation_ending WHERE o.status = 'active' AND o.end_date <= ?1"
+					 " AND o.alert_open = 0"
+					 " AND o.area_code >= ?2 AND o.area_code < ?3" OBS_ORDER;
 	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
+	/* a township or the county (a village reads its few rows by area faster) */
+	bool bare = !q->name_prefix && !q->worker && !q->person_id &&
+		    strlen(q->area ? q->area : q->scope) < 12;
 	const char *sql = whole ? (worker ? sql_whole_worker : sql_whole)
 			  : worker	   ? sql_light_worker
+			  : bare && is(q->filter, "alert_open")  ? sql_alert
+			  : bare && is(q->filter, "due_release") ? sql_ending
 			  : plain	   ? sql_plain
 			  : !q->name_prefix ? sql_day
 					   : sql_light;

@@ -204,6 +204,58 @@ enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
 	return alert_read(c, alert_id, a, out);
 }
 
+/* A list of an area's rows, newest or most urgent first as sql orders them: the count and
+ * the first cap rows, in one snapshot. Both statements bind ?1/?2 the scope's range, ?3/?4
+ * the area's (optional), ?5 the status filter, ?6 now, ?7 the limit. */
+static enum store_status area_list(struct store *s, const char *sql_count, const char *sql,
+				   const char *scope, const char *area, const char *status,
+				   int64_t now, size_t cap, struct arena *a, void *rows, size_t size,
+				   void (*read)(sqlite3_stmt *, struct arena *, void *), size_t *n,
+				   int64_t *total)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
+	enum store_status ss = sq_exec(c, "BEGIN");
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	*total = 0;
+	sq_prefix_end(scope, end, sizeof end);
+	if (area)
+		sq_prefix_end(area, aend, sizeof aend);
+	for (int pass = 0; pass < 2 && ss == STORE_OK; pass++) {
+		if (!(st = sq_stmt(c, pass ? sql : sql_count))) {
+			ss = STORE_ERROR;
+			break;
+		}
+		sq_bind_text(st, 1, scope);
+		sq_bind_text(st, 2, end);
+		if (area) {
+			sq_bind_text(st, 3, area);
+			sq_bind_text(st, 4, aend);
+		}
+		sq_bind_text(st, 5, status);
+		sqlite3_bind_int64(st, 6, now);
+		if (!pass) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				*total = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			continue;
+		}
+		sqlite3_bind_int(st, 7, (int)cap);
+		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			read(st, a, (char *)rows + (*n)++ * size);
+		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
+	}
+	sq_exec(c, "COMMIT");
+	sq_reader_put(s, c);
+	return ss;
+}
+
+static void read_alert_v(sqlite3_stmt *st, struct arena *a, void *row) { read_alert(st, a, row); }
+
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
 				   struct alert **out, size_t *n, int64_t *total)
 {
@@ -213,45 +265,12 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 	"   AND (?5 IS NULL OR (?5 = 'active' AND al.status <> 'closed') OR al.status = ?5)"
 	static const char sql_count[] = "SELECT count(*) FROM alert al" ALERT_WHERE;
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM ALERT_WHERE
-				  " ORDER BY al.raised_at DESC, al.id LIMIT ?6";
-	struct sq_conn *c = sq_reader_get(s);
-	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
+				  " ORDER BY al.raised_at DESC, al.id LIMIT ?7";
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
-	enum store_status ss = STORE_ERROR;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
 
-	*n = 0;
-	*total = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
-	sq_prefix_end(q->scope, end, sizeof end);
-	if (q->area)
-		sq_prefix_end(q->area, aend, sizeof aend);
-	for (int pass = 0; pass < 2; pass++) {
-		if (!(st = sq_stmt(c, pass ? sql : sql_count)))
-			goto out;
-		sq_bind_text(st, 1, q->scope);
-		sq_bind_text(st, 2, end);
-		if (q->area) {
-			sq_bind_text(st, 3, q->area);
-			sq_bind_text(st, 4, aend);
-		}
-		sq_bind_text(st, 5, q->status);
-		if (!pass) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*total = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-			continue;
-		}
-		sqlite3_bind_int(st, 6, (int)cap);
-		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			read_alert(st, a, &(*out)[(*n)++]);
-		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-out:
-	sq_reader_put(s, c);
-	return ss;
+	return area_list(s, sql_count, sql, q->scope, q->area, q->status, 0, cap, a, *out,
+			 sizeof **out, read_alert_v, n, total);
 }
 
 struct alert_ctx {
@@ -411,6 +430,8 @@ static void read_service(sqlite3_stmt *st, struct arena *a, struct service *r)
 	r->updated_at = sqlite3_column_int64(st, 17);
 }
 
+static void read_service_v(sqlite3_stmt *st, struct arena *a, void *row) { read_service(st, a, row); }
+
 static enum store_status service_read(struct sq_conn *c, const char *id, struct arena *a,
 				      struct service *out)
 {
@@ -477,45 +498,11 @@ enum store_status store_service_list(struct store *s, const struct service_query
 				  " ORDER BY sv.status IN ('new', 'accepted') DESC,"
 				  " CASE WHEN sv.status IN ('new', 'accepted') THEN sv.due_at"
 				  " ELSE -sv.updated_at END, sv.id LIMIT ?7";
-	struct sq_conn *c = sq_reader_get(s);
-	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
-	enum store_status ss = STORE_ERROR;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
 
-	*n = 0;
-	*total = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
-	sq_prefix_end(q->scope, end, sizeof end);
-	if (q->area)
-		sq_prefix_end(q->area, aend, sizeof aend);
-	for (int pass = 0; pass < 2; pass++) {
-		if (!(st = sq_stmt(c, pass ? sql : sql_count)))
-			goto out;
-		sq_bind_text(st, 1, q->scope);
-		sq_bind_text(st, 2, end);
-		if (q->area) {
-			sq_bind_text(st, 3, q->area);
-			sq_bind_text(st, 4, aend);
-		}
-		sq_bind_text(st, 5, q->status);
-		sqlite3_bind_int64(st, 6, q->now);
-		if (!pass) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*total = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-			continue;
-		}
-		sqlite3_bind_int(st, 7, (int)cap);
-		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			read_service(st, a, &(*out)[(*n)++]);
-		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-out:
-	sq_reader_put(s, c);
-	return ss;
+	return area_list(s, sql_count, sql, q->scope, q->area, q->status, q->now, cap, a, *out,
+			 sizeof **out, read_service_v, n, total);
 }
 
 struct service_ctx {

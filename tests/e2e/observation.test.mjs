@@ -542,6 +542,28 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   assert.equal(pn.count, 1, 'the release notice is one A4 page');
   assert.ok(pn.boxes.every(([w, h]) => Math.abs(w - 595.3) < 1.5 && Math.abs(h - 841.9) < 1.5), `A4, got ${JSON.stringify(pn.boxes)}`);
 
+  // The person file lists the observations; the released person can be placed again, the
+  // active one cannot. Staff are changed from the observation page (here: no doctor).
+  await dp.goto(`${base}/persons/${second.body.id}`);
+  await dp.locator('[data-test="person-observation"][data-status="released"]').waitFor();
+  await byTest(dp, 'person-place-obs').waitFor();
+  await dp.goto(`${base}/persons/${obs.person_id}`);
+  await dp.locator('[data-test="person-observation"][data-status="active"]').click();
+  await dp.waitForURL(`**/observations/${obs.id}`);
+  assert.equal(await byTest(dp, 'person-place-obs').count(), 0);
+  await byTest(dp, 'obs-change-staff').click();
+  await byTest(dp, 'staff-popup').waitFor();
+  assert.match(await byTest(dp, 'obs-staff-doctor').innerText(), new RegExp(DOCTOR.phone));
+  await dp.locator('[data-test="staff-doctor"]').selectOption('');
+  const [staffRes] = await Promise.all([
+    dp.waitForResponse((r) => r.url().endsWith(`/api/v1/observations/${obs.id}/staff`)),
+    byTest(dp, 'staff-submit').click(),
+  ]);
+  assert.equal(staffRes.status(), 200, await staffRes.text());
+  await assertText(byTest(dp, 'obs-staff-doctor'), '未指定');
+  assert.equal(staffRes.request().postDataJSON().doctor, '');
+  await shot(dp, 'o17-staff-changed-desktop');
+
   const small = await browser.newContext(PHONE);
   const sp = await small.newPage();
   openPages.push(sp);

@@ -10,101 +10,17 @@
 //
 // Needs: build/fangkong (or FANGKONG_BIN) built with the console (web/dist) and
 // `npm ci` in web/. Never sleeps: every wait is for a condition.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  COUNTY, TOWNSHIP, ADMIN_PASSWORD, env, byTest, field, shot, login, assertText, useFangkong,
+} from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const OUT = join(ROOT, 'tests/e2e/out');
-const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+useFangkong('console');
 
-const COUNTY = '320481'; // 溧阳市
-const TOWNSHIP = '320481116'; // 社渚镇
-// Must not contain the username (the server refuses that).
-const ADMIN_PASSWORD = 'County-Post-Pass-2026';
 const WORKER = { username: 'gw_shezhu1', name: '李网格', phone: '13700137000' };
 const WORKER_NEW_PASSWORD = 'Grid-Worker-Pass-2026';
 const GRID = { name: '一网格', responsible: '张伟', phone: '13800138000', duty: '13900139000' };
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-let tmp;
-let server;
-let serverLog = '';
-let base;
-let browser;
-
-function run(args, input) {
-  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-// Start `fangkong serve` and resolve with its base URL once it says where it listens.
-function startServer(db) {
-  return new Promise((resolveUrl, reject) => {
-    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${serverLog}`)), 60_000);
-    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      serverLog += `${line}\n`;
-      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveUrl, m[1]);
-    });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    server.on('error', (e) => done(reject, e));
-    server.on('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${serverLog}`)));
-  });
-}
-
-before(async () => {
-  assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'fangkong-e2e-'));
-  const db = join(tmp, 't.db');
-  run(['init', '--db', db, '--county', COUNTY]);
-  run(['user', 'add', '--db', db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
-  base = await startServer(db);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    process.kill(server.pid, 'SIGTERM');
-    // A server that ignores SIGTERM for 15 s is killed outright (and the test says so).
-    const stuck = setTimeout(() => {
-      process.stderr.write('fangkong did not stop on SIGTERM within 15 s; sending SIGKILL\n');
-      process.kill(server.pid, 'SIGKILL');
-    }, 15_000);
-    await exited;
-    clearTimeout(stuck);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
-// Element Plus puts a data-test attribute on the <input> itself or on its wrapper.
-const field = (page, name) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
-const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: 'disabled' });
-
-async function login(page, username, password) {
-  await page.goto(`${base}/login`);
-  await field(page, 'login-username').fill(username);
-  await field(page, 'login-password').fill(password);
-  await byTest(page, 'login-submit').click();
-}
 
 // Pick an option of an Element Plus select by clicking it open and the option.
 async function pickOption(page, selectTest, optionSelector, typeText) {
@@ -116,7 +32,7 @@ async function pickOption(page, selectTest, optionSelector, typeText) {
 
 test('console: admin sets up a grid and a grid worker who then sees only their village', { timeout: 300_000 }, async () => {
   // ---- Admin on a desktop screen ----
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const desk = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await desk.newPage();
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -159,7 +75,7 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
     if (dropFirst) {
       dropFirst = false;
       await route.fetch(); // reaches the server
-      return route.abort('connectionreset'); // but the browser never sees the answer
+      return route.abort('connectionreset'); // but the env.browser never sees the answer
     }
     return route.continue();
   });
@@ -232,7 +148,7 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
   await shot(page, '08-audit-desktop');
 
   // ---- The grid worker on a phone ----
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
   });
   const mob = await phone.newPage();
@@ -241,7 +157,7 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
   await mob.waitForURL('**/password');
   await byTest(mob, 'password-forced').waitFor();
   // Other pages are blocked until the password is changed.
-  await mob.goto(`${base}/areas`);
+  await mob.goto(`${env.base}/areas`);
   await mob.waitForURL('**/password');
   await byTest(mob, 'password-forced').waitFor();
   await shot(mob, '09-forced-password-phone');
@@ -303,7 +219,3 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
   await phone.close();
 });
 
-// Wait until the locator's text contains `text` (auto-waiting, no sleeps).
-async function assertText(locator, text) {
-  await locator.filter({ hasText: text }).first().waitFor();
-}

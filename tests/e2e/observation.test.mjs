@@ -20,92 +20,24 @@
 //
 // Needs: build/fangkong (or FANGKONG_BIN) built with the console (web/dist) and `npm ci` in
 // web/. Never sleeps: every wait is for a condition. Screenshots go to tests/e2e/out/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  OUT, TOWNSHIP, VILLAGE, ADMIN_PASSWORD, UUID_RE, env, citizenId, byTest, field, shot, sel, login, noOverflow, apiSession, assertText, useFangkong,
+} from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const OUT = join(ROOT, 'tests/e2e/out');
-const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+useFangkong('observation');
 
-const COUNTY = '320481'; // 溧阳市
-const TOWNSHIP = '320481116'; // 社渚镇
-const VILLAGE = '320481116200'; // 社渚村村委会
-const ADMIN_PASSWORD = 'County-Post-Pass-2026';
 const WORKER = { username: 'gw_obs', name: '社渚网格员', phone: '13700137011', role: 'grid_worker' };
 const DOCTOR = { username: 'dr_obs', name: '社渚医生', phone: '13900139002', role: 'doctor' };
 const FIRST_PASSWORD = 'First-Login-Pass-2026';
 const PASSWORD = 'Follow-Up-Daily-Pass-2026';
 const PERSON = { name: '刘晓洋', phone: '13912345688', address: '社渚镇社渚村3组18号' };
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-
-// A citizen ID number with its GB 11643 check character.
-function citizenId(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[s % 11];
-}
-
-let tmp;
-let server;
-let serverLog = '';
-let base;
-let browser;
-
-function run(args, input) {
-  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function startServer(db) {
-  return new Promise((resolveUrl, reject) => {
-    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${serverLog}`)), 60_000);
-    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      serverLog += `${line}\n`;
-      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveUrl, m[1]);
-    });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    server.on('error', (e) => done(reject, e));
-    server.on('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${serverLog}`)));
-  });
-}
-
-// JSON calls from Node with a session cookie and its CSRF token.
-async function apiSession(username, password) {
-  const res = await fetch(`${base}/api/v1/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, `login of ${username}: ${res.status}`);
-  const { csrf } = await res.json();
-  const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
-  return async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  };
-}
 
 // An account made by the admin, its first password already changed (through the API).
 async function makeAccount(adminApi, a) {
@@ -117,53 +49,6 @@ async function makeAccount(adminApi, a) {
   const c = await own('POST', '/api/v1/me/password', { old_password: FIRST_PASSWORD, new_password: PASSWORD });
   assert.equal(c.status, 204, JSON.stringify(c.body));
   return r.body.user;
-}
-
-before(async () => {
-  assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'fangkong-e2e-observation-'));
-  const db = join(tmp, 't.db');
-  run(['init', '--db', db, '--county', COUNTY]);
-  run(['user', 'add', '--db', db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
-  base = await startServer(db);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    process.kill(server.pid, 'SIGTERM');
-    const stuck = setTimeout(() => {
-      process.stderr.write('fangkong did not stop on SIGTERM within 15 s; sending SIGKILL\n');
-      process.kill(server.pid, 'SIGKILL');
-    }, 15_000);
-    await exited;
-    clearTimeout(stuck);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
-const field = (page, name) => page.locator(`input[data-test="${name}"], textarea[data-test="${name}"], [data-test="${name}"] input, [data-test="${name}"] textarea`).first();
-const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: 'disabled' });
-const sel = (name, attrs = {}) => `[data-test="${name}"]${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;
-
-async function login(page, username, password) {
-  await page.goto(`${base}/login`);
-  await field(page, 'login-username').fill(username);
-  await field(page, 'login-password').fill(password);
-  await byTest(page, 'login-submit').click();
-}
-
-async function assertText(locator, text) {
-  await locator.filter({ hasText: text }).first().waitFor();
-}
-
-async function noOverflow(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
 }
 
 // ---- PDF reading, enough for Chromium's own output ----
@@ -272,7 +157,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   assert.equal(obs.doctor.phone, DOCTOR.phone);
 
   // ---- b (first half). The doctor's home is the alert page, still empty ----
-  const drCtx = await browser.newContext(PHONE);
+  const drCtx = await env.browser.newContext(PHONE);
   const dr = await drCtx.newPage();
   openPages.push(dr);
   dr.on('pageerror', (e) => errors.push(`doctor: ${e}`));
@@ -282,14 +167,14 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await dr.evaluate(() => { window.__noReload = 1; });
 
   // ---- a. The grid worker on a phone ----
-  const gwCtx = await browser.newContext(PHONE);
+  const gwCtx = await env.browser.newContext(PHONE);
   const gw = await gwCtx.newPage();
   openPages.push(gw);
   gw.on('pageerror', (e) => errors.push(`worker: ${e}`));
   await login(gw, WORKER.username, PASSWORD);
   await gw.waitForURL((u) => /\/(today|my-tasks)$/.test(u.pathname));
   const today = await gw.evaluate(async () => (await fetch('/api/v1/observations/today?mine=1')).json());
-  await gw.goto(`${base}/today`);
+  await gw.goto(`${env.base}/today`);
   await byTest(gw, 'today-page').waitFor();
   if (today.items.length) {
     // A required slot is left today (before 21:00 Shanghai time): the person is listed with
@@ -305,7 +190,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await shot(gw, 'o01-today-phone');
 
   // The observation, then its visit form.
-  await gw.goto(`${base}/observations/${obs.id}`);
+  await gw.goto(`${env.base}/observations/${obs.id}`);
   await assertText(byTest(gw, 'obs-name'), PERSON.name);
   await assertText(byTest(gw, 'obs-staff-doctor'), DOCTOR.phone);
   await byTest(gw, 'obs-record-visit').click();
@@ -363,7 +248,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   });
   await byTest(gw, 'visit-submit').click();
   await byTest(gw, 'visit-queued').waitFor();
-  await gw.goto(`${base}/today`);
+  await gw.goto(`${env.base}/today`);
   await assertText(byTest(gw, 'obs-unsent-title'), '未发送 1 条');
   const stored = await gw.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('fk.obsbox.')).map(([, v]) => JSON.parse(v)));
   assert.equal(stored.length, 1);
@@ -402,11 +287,11 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await shot(dr, 'o06-alerts-after-doctor-phone');
 
   // ---- c. The self-report page, without an account ----
-  const pubCtx = await browser.newContext(PHONE);
+  const pubCtx = await env.browser.newContext(PHONE);
   const pub = await pubCtx.newPage();
   openPages.push(pub);
   pub.on('pageerror', (e) => errors.push(`self: ${e}`));
-  await pub.goto(`${base}/r/${token}`);
+  await pub.goto(`${env.base}/r/${token}`);
   await assertText(byTest(pub, 'self-name'), PERSON.name.slice(1));
   assert.ok(!(await byTest(pub, 'self-name').innerText()).includes(PERSON.name), 'only the given name is shown');
   assert.ok(pub.url().endsWith(`/r/${token}`), 'no redirect to the login page');
@@ -421,12 +306,12 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await shot(pub, 'o07-self-report-phone');
   const withSelf = await adminApi('GET', `/api/v1/observations/${obs.id}`);
   assert.ok(withSelf.body.visits.some((v) => v.mode === 'self' && v.temperature === 36.6), 'the self-report is a visit');
-  await pub.goto(`${base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
+  await pub.goto(`${env.base}/r/AAAAAAAAAAAAAAAAAAAAAA`);
   await assertText(byTest(pub, 'self-gone'), '链接已失效');
   await shot(pub, 'o08-self-report-gone-phone');
 
   // ---- d. The contact card, printed ----
-  await gw.goto(`${base}/print/cards?obs=${obs.id}`);
+  await gw.goto(`${env.base}/print/cards?obs=${obs.id}`);
   const card = gw.locator(sel('card', { id: obs.id }));
   await card.waitFor();
   await assertText(card.locator('[data-test="card-name"]'), PERSON.name);
@@ -454,7 +339,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
 
   // A service for the household: requested from the observation, accepted and delivered
   // from the services list.
-  await gw.goto(`${base}/observations/${obs.id}`);
+  await gw.goto(`${env.base}/observations/${obs.id}`);
   await byTest(gw, 'obs-request-service').click();
   await gw.locator(sel('service-kind', { code: 'meals' })).click();
   await gw.locator('[data-test="service-items"] textarea').fill('午餐、晚餐各一份');
@@ -464,7 +349,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   ]);
   assert.equal(svcRes.status(), 201, await svcRes.text());
   await gw.locator(sel('obs-service', { status: 'new' })).waitFor();
-  await gw.goto(`${base}/services`);
+  await gw.goto(`${env.base}/services`);
   const svc = gw.locator(sel('service', { status: 'new' })).first();
   await assertText(svc, '午餐、晚餐各一份');
   await svc.locator('[data-test="service-accept"]').click();
@@ -479,7 +364,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await byTest(gw, 'services-empty').waitFor();
 
   // ---- The admin's board, on a desktop and a phone ----
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const desk = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const dp = await desk.newPage();
   openPages.push(dp);
   dp.on('pageerror', (e) => errors.push(`desktop: ${e}`));
@@ -508,7 +393,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
     uuid: randomUUID(), name: '赵小满', area: VILLAGE, phone: '13912345677', address: '社渚镇社渚村5组2号',
   });
   assert.equal(second.status, 201, JSON.stringify(second.body));
-  await dp.goto(`${base}/persons/${second.body.id}`);
+  await dp.goto(`${env.base}/persons/${second.body.id}`);
   await byTest(dp, 'person-place-obs').click();
   await dp.waitForURL(`**/observations/new/${second.body.id}`);
   await field(dp, 'place-start').fill(start);
@@ -544,10 +429,10 @@ test('home observation: visit with fever, alert by polling, self-report, contact
 
   // The person file lists the observations; the released person can be placed again, the
   // active one cannot. Staff are changed from the observation page (here: no doctor).
-  await dp.goto(`${base}/persons/${second.body.id}`);
+  await dp.goto(`${env.base}/persons/${second.body.id}`);
   await dp.locator('[data-test="person-observation"][data-status="released"]').waitFor();
   await byTest(dp, 'person-place-obs').waitFor();
-  await dp.goto(`${base}/persons/${obs.person_id}`);
+  await dp.goto(`${env.base}/persons/${obs.person_id}`);
   await dp.locator('[data-test="person-observation"][data-status="active"]').click();
   await dp.waitForURL(`**/observations/${obs.id}`);
   assert.equal(await byTest(dp, 'person-place-obs').count(), 0);
@@ -564,13 +449,13 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   assert.equal(staffRes.request().postDataJSON().doctor, '');
   await shot(dp, 'o17-staff-changed-desktop');
 
-  const small = await browser.newContext(PHONE);
+  const small = await env.browser.newContext(PHONE);
   const sp = await small.newPage();
   openPages.push(sp);
   sp.on('pageerror', (e) => errors.push(`admin phone: ${e}`));
   await login(sp, 'admin', ADMIN_PASSWORD);
   await sp.waitForURL('**/areas/**');
-  await sp.goto(`${base}/obs-board`);
+  await sp.goto(`${env.base}/obs-board`);
   await sp.locator(sel('board-count', { key: 'active' })).waitFor();
   await noOverflow(sp, 'board');
   await shot(sp, 'o13-board-phone');

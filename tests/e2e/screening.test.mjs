@@ -19,45 +19,23 @@
 //
 // Needs: build/fangkong (or FANGKONG_BIN) built with the console (web/dist) and `npm ci` in
 // web/. Never sleeps: every wait is for a condition. Screenshots go to tests/e2e/out/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  COUNTY, TOWNSHIP, VILLAGE, ADMIN_PASSWORD, UUID_RE, env, citizenId, byTest, field, shot, sel, login, noOverflow, apiSession, assertText, useFangkong,
+} from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const OUT = join(ROOT, 'tests/e2e/out');
-const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
+useFangkong('screening');
 
-const COUNTY = '320481'; // 溧阳市
-const TOWNSHIP = '320481116'; // 社渚镇
-const VILLAGE = '320481116200'; // 社渚村村委会
-const ADMIN_PASSWORD = 'County-Post-Pass-2026';
 const WORKER = { username: 'gw_shezhucun', name: '社渚网格员', phone: '13700137001', password: 'First-Login-Pass-2026' };
 const WORKER_NEW_PASSWORD = 'Door-To-Door-Pass-2026';
 const OBSERVATION = '核实，已落实居家观察';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 // ---- the list: ten rows under a title row and a header ----
-
-// A citizen ID number with its GB 11643 check character.
-function citizenId(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[s % 11];
-}
 
 const RETURNEES = [
   ['周一', '19800101001'], ['吴二', '19810202002'], ['郑三', '19820303003'], ['王四', '19830404004'],
@@ -84,102 +62,12 @@ function listCsv() {
 }
 const EXPECTED = { rows: 10, imported: 8, merged: 1, flagged: 1, rejected: 1 };
 
-let tmp;
-let server;
-let serverLog = '';
-let base;
-let browser;
-
-function run(args, input) {
-  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-// Start `fangkong serve` and resolve with its base URL once it says where it listens.
-function startServer(db) {
-  return new Promise((resolveUrl, reject) => {
-    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${serverLog}`)), 60_000);
-    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      serverLog += `${line}\n`;
-      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveUrl, m[1]);
-    });
-    server.stderr.on('data', (d) => { serverLog += d; });
-    server.on('error', (e) => done(reject, e));
-    server.on('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${serverLog}`)));
-  });
-}
-
-// The admin API from Node: log in, then JSON calls with the session cookie and CSRF token.
-async function apiSession(username, password) {
-  const res = await fetch(`${base}/api/v1/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  assert.equal(res.status, 200, `login of ${username}: ${res.status}`);
-  const { csrf } = await res.json();
-  const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
-  return async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json().catch(() => null) };
-  };
-}
-
-before(async () => {
-  assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
-  mkdirSync(OUT, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'fangkong-e2e-screening-'));
-  const db = join(tmp, 't.db');
-  run(['init', '--db', db, '--county', COUNTY]);
-  run(['user', 'add', '--db', db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
-  base = await startServer(db);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    process.kill(server.pid, 'SIGTERM');
-    const stuck = setTimeout(() => {
-      process.stderr.write('fangkong did not stop on SIGTERM within 15 s; sending SIGKILL\n');
-      process.kill(server.pid, 'SIGKILL');
-    }, 15_000);
-    await exited;
-    clearTimeout(stuck);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
-const field = (page, name) => page.locator(`input[data-test="${name}"], [data-test="${name}"] input`).first();
-const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: 'disabled' });
-const sel = (name, attrs = {}) => `[data-test="${name}"]${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;
-
-async function login(page, username, password) {
-  await page.goto(`${base}/login`);
-  await field(page, 'login-username').fill(username);
-  await field(page, 'login-password').fill(password);
-  await byTest(page, 'login-submit').click();
-}
-
 // Wait until the element's text (trimmed) is exactly `text`.
 async function waitText(page, selector, text) {
   await page.waitForFunction(
     ([s, v]) => { const e = document.querySelector(s); return !!e && e.textContent.trim() === v; },
     [selector, String(text)],
   );
-}
-
-async function noOverflow(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
 }
 
 // Pages open in the test, shot into out/failed-*.png when it fails.
@@ -195,7 +83,7 @@ async function shootOnFailure(fn) {
 
 test('screening: import a list, close a task on a phone, see the counts move', { timeout: 300_000 }, () => shootOnFailure(async () => {
   const errors = [];
-  const csvPath = join(tmp, '社渚镇返乡人员.csv');
+  const csvPath = join(env.dir, '社渚镇返乡人员.csv');
   writeFileSync(csvPath, listCsv(), 'utf8');
 
   // The grid worker of 社渚村村委会, made through the admin API (first login forces a change).
@@ -207,7 +95,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   assert.equal(created.status, 201, JSON.stringify(created.body));
 
   // ---- 1. The admin on a desktop screen ----
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const desk = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await desk.newPage();
   openPages.push(page);
   page.on('pageerror', (e) => errors.push(`desktop: ${e}`));
@@ -318,7 +206,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   const personUrl = page.url();
 
   // ---- 2. The grid worker on a phone ----
-  const phone = await browser.newContext({
+  const phone = await env.browser.newContext({
     viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
   });
   const mob = await phone.newPage();
@@ -425,7 +313,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   await shot(mob, 's11-my-tasks-after-phone');
 
   // ---- 3. Back at the command post ----
-  await page.goto(`${base}/monitor/${TOWNSHIP}`);
+  await page.goto(`${env.base}/monitor/${TOWNSHIP}`);
   await waitText(page, sel('stat-closed', { area: VILLAGE }), 1);
   await waitText(page, sel('stat-open', { area: VILLAGE }), 7);
   await waitText(page, sel('stat-outcome', { area: VILLAGE, code: 'observation' }), 1);
@@ -455,7 +343,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   await assertText(byTest(page, 'person-status'), '居家观察');
 
   // ---- The desktop pages on a phone and on a wide screen ----
-  const small = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const small = await env.browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   const sp = await small.newPage();
   openPages.push(sp);
   sp.on('pageerror', (e) => errors.push(`admin phone: ${e}`));
@@ -466,18 +354,18 @@ test('screening: import a list, close a task on a phone, see the counts move', {
     [`/monitor/${TOWNSHIP}`, sel('stat-closed', { area: VILLAGE }), 's15-monitor-phone'],
     [new URL(personUrl).pathname, sel('person-event', { kind: 'verified' }), 's16-person-phone'],
   ]) {
-    await sp.goto(`${base}${path}`);
+    await sp.goto(`${env.base}${path}`);
     await sp.locator(ready).first().waitFor();
     await noOverflow(sp, path);
     await shot(sp, name);
   }
-  const wide = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  const wide = await env.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
   const wp = await wide.newPage();
   openPages.push(wp);
   wp.on('pageerror', (e) => errors.push(`wide: ${e}`));
   await login(wp, 'admin', ADMIN_PASSWORD);
   await wp.waitForURL('**/areas/**');
-  await wp.goto(`${base}/monitor/${TOWNSHIP}`);
+  await wp.goto(`${env.base}/monitor/${TOWNSHIP}`);
   await waitText(wp, sel('stat-closed', { area: VILLAGE }), 1);
   await shot(wp, 's17-monitor-wide');
 
@@ -485,7 +373,3 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   await Promise.all([desk.close(), phone.close(), small.close(), wide.close()]);
 }));
 
-// Wait until the locator's text contains `text` (auto-waiting, no sleeps).
-async function assertText(locator, text) {
-  await locator.filter({ hasText: text }).first().waitFor();
-}

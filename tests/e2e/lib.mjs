@@ -1,0 +1,139 @@
+// Shared by the browser tests: a fresh database (init + an admin account) and `fangkong
+// serve` on a free 127.0.0.1 port, headless Chromium (playwright-core from web/node_modules,
+// the system /usr/bin/chromium), and the helpers every page test uses. `useFangkong(tag)`
+// registers the suite's before/after: the server is stopped by its PID (SIGTERM, SIGKILL
+// after 15 s) and the temp dir removed. Screenshots go to tests/e2e/out/.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const OUT = join(ROOT, 'tests/e2e/out');
+export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+export const { chromium } = require('playwright-core');
+
+export const COUNTY = '320481'; // 溧阳市
+export const TOWNSHIP = '320481116'; // 社渚镇
+export const VILLAGE = '320481116200'; // 社渚村村委会
+export const ADMIN_PASSWORD = 'County-Post-Pass-2026';
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// The running suite's server and browser, filled in by useFangkong's `before`.
+export const env = { base: '', browser: null, dir: '', db: '', log: '' };
+
+// A citizen ID number with its GB 11643 check character.
+export function citizenId(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const s = [...first17].reduce((a, d, i) => a + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[s % 11];
+}
+
+export function run(args, input) {
+  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `fangkong ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+let server;
+
+// Starts `fangkong serve` and resolves with its base URL once it says where it listens.
+function startServer(db) {
+  return new Promise((resolveUrl, reject) => {
+    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${env.log}`)), 60_000);
+    const done = (fn, v) => { clearTimeout(deadline); fn(v); };
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      env.log += `${line}\n`;
+      const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) done(resolveUrl, m[1]);
+    });
+    server.stderr.on('data', (d) => { env.log += d; });
+    server.on('error', (e) => done(reject, e));
+    server.on('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${env.log}`)));
+  });
+}
+
+export function useFangkong(tag) {
+  let tmp;
+  before(async () => {
+    assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
+    mkdirSync(OUT, { recursive: true });
+    tmp = mkdtempSync(join(tmpdir(), `fangkong-e2e-${tag}-`));
+    env.dir = tmp;
+    env.db = join(tmp, 't.db');
+    run(['init', '--db', env.db, '--county', COUNTY]);
+    run(['user', 'add', '--db', env.db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
+    env.base = await startServer(env.db);
+    env.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close().catch(() => {});
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      process.kill(server.pid, 'SIGTERM');
+      // A server that ignores SIGTERM for 15 s is killed outright (and the test says so).
+      const stuck = setTimeout(() => {
+        process.stderr.write('fangkong did not stop on SIGTERM within 15 s; sending SIGKILL\n');
+        process.kill(server.pid, 'SIGKILL');
+      }, 15_000);
+      await exited;
+      clearTimeout(stuck);
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  return env;
+}
+
+// ---- page helpers ----
+
+export const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
+// Element Plus and Vant put a data-test attribute on the <input>/<textarea> or on its wrapper.
+export const field = (page, name) => page.locator(`input[data-test="${name}"], textarea[data-test="${name}"], [data-test="${name}"] input, [data-test="${name}"] textarea`).first();
+export const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: 'disabled' });
+export const sel = (name, attrs = {}) => `[data-test="${name}"]${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`;
+
+export async function login(page, username, password) {
+  await page.goto(`${env.base}/login`);
+  await field(page, 'login-username').fill(username);
+  await field(page, 'login-password').fill(password);
+  await byTest(page, 'login-submit').click();
+}
+
+export async function noOverflow(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: page is ${overflow}px wider than the screen`);
+}
+
+// JSON calls from Node with a session cookie and its CSRF token.
+export async function apiSession(username, password) {
+  const res = await fetch(`${env.base}/api/v1/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  assert.equal(res.status, 200, `login of ${username}: ${res.status}`);
+  const { csrf } = await res.json();
+  const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+  return async (method, path, body) => {
+    const r = await fetch(`${env.base}${path}`, {
+      method,
+      headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  };
+}
+
+// Waits until one of the elements shows the text.
+export async function assertText(locator, text) {
+  await locator.filter({ hasText: text }).first().waitFor();
+}

@@ -431,3 +431,24 @@ describe('home observation', () => {
 		await checkCounts();
 	});
 });
+
+describe('self-report links are rate-limited', () => {
+	let s2;
+	after(async () => {
+		if (s2) await s2.stop();
+	});
+
+	it('answers 429 past --self-per-minute, per link and per address', async () => {
+		s2 = await startServer({ args: ['--self-per-minute', '3'] });
+		const a = await adminClient(s2);
+		const p = await person(a, '孙丽', VILLAGE_A);
+		const r = await place(a, { person_id: p });
+		assert.equal(r.status, 201, JSON.stringify(r.body));
+		const anon = new Client(s2.url);
+		for (let i = 0; i < 3; i++) assert.equal((await anon.get(`/api/v1/self/${r.body.token}`)).status, 200);
+		expectError(assert, await anon.get(`/api/v1/self/${r.body.token}`), 429, 'rate.limited');
+		expectError(assert, await anon.post(`/api/v1/self/${r.body.token}/reports`, { uuid: uuid(), temperature: 36.5 }), 429, 'rate.limited');
+		// the limit is not a lockout of the household's page: other routes of the server answer
+		assert.equal((await a.get('/api/v1/observation-policy')).status, 200);
+	});
+});

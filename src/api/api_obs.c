@@ -883,6 +883,8 @@ static const char *self_url(struct req *r, const struct observation *o)
 		if (store_obs_set_token(r->srv->store, o->id, hash, box) != STORE_OK)
 			return NULL;
 	}
+	if (r->srv->cfg.public_url)
+		return arena_printf(r->a, "%s/r/%s", r->srv->cfg.public_url, token);
 	return arena_printf(r->a, "%s://%s/r/%s", r->srv->cfg.secure_cookies ? "https" : "http",
 			    host && *host && strlen(host) < 256 && !strpbrk(host, "\"<> /\\")
 				    ? host

@@ -67,6 +67,9 @@ static void help(FILE *f)
 	      "  --db FILE               SQLite database (created by fangkong init)\n"
 	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
 	      "  --secure-cookies        mark the session cookie Secure (when served behind TLS)\n"
+	      "  --public-url URL        how people reach the server, for the links printed on\n"
+	      "                          contact cards (e.g. https://fk.example.cn; default: the\n"
+	      "                          address the console was opened with)\n"
 	      "  --verbose               debug logging\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
@@ -74,10 +77,24 @@ static void help(FILE *f)
 			int_opts[i].min, int_opts[i].max, int_opts[i].def);
 }
 
+/* http:// or https://, a host, no spaces, quotes or angle brackets, no trailing slash. */
+static bool public_url_valid(const char *u)
+{
+	size_t n = strlen(u);
+	const char *host = !strncmp(u, "https://", 8) ? u + 8 : !strncmp(u, "http://", 7) ? u + 7 : NULL;
+
+	if (!host || !*host || *host == '/' || n > 200 || u[n - 1] == '/')
+		return false;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"'<>\\", *p))
+			return false;
+	return true;
+}
+
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 6];
+	struct option opts[NINT + 7];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -87,6 +104,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"db", required_argument, 0, 'd'};
 	opts[i++] = (struct option){"listen", required_argument, 0, 'l'};
 	opts[i++] = (struct option){"secure-cookies", no_argument, 0, 's'};
+	opts[i++] = (struct option){"public-url", required_argument, 0, 'u'};
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
 	opts[i] = (struct option){0, 0, 0, 0};
@@ -109,6 +127,14 @@ static int parse(int argc, char **argv, struct serve_config *c)
 		case 'd': c->db = optarg; break;
 		case 'l': c->http.listen = optarg; break;
 		case 's': c->http.secure_cookies = true; break;
+		case 'u':
+			if (!public_url_valid(optarg)) {
+				cli_err("--public-url must be http(s)://host[:port][/path] without a trailing"
+					" slash / --public-url 格式应为 http(s)://主机[:端口][/路径]");
+				return EXIT_USAGE;
+			}
+			c->http.public_url = optarg;
+			break;
 		case 'v': c->verbose = 1; break;
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;

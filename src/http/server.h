@@ -43,6 +43,7 @@ struct server_config {
 	int max_upload_mib;      /* imported files */
 	const char *upload_dir;  /* where uploads are kept (beside the database) */
 	const char *key_path;    /* the sealing key of self-report links (beside the database) */
+	const char *public_url;  /* base of the links printed on contact cards, or NULL */
 	int obs_days;            /* length of home observation, days */
 	int fever_dc;            /* fever threshold, tenths of °C */
 	int self_per_minute;     /* self-report requests per address and per link */

@@ -432,18 +432,21 @@ describe('home observation', () => {
 	});
 });
 
-describe('self-report links are rate-limited', () => {
+describe('self-report links: --public-url and the rate limit', () => {
 	let s2;
 	after(async () => {
 		if (s2) await s2.stop();
 	});
 
 	it('answers 429 past --self-per-minute, per link and per address', async () => {
-		s2 = await startServer({ args: ['--self-per-minute', '3'] });
+		s2 = await startServer({ args: ['--self-per-minute', '3', '--public-url', 'https://fk.example.cn/liyang'] });
 		const a = await adminClient(s2);
 		const p = await person(a, '孙丽', VILLAGE_A);
 		const r = await place(a, { person_id: p });
 		assert.equal(r.status, 201, JSON.stringify(r.body));
+		// --public-url is the base of the printed link
+		const card = await a.get(`/api/v1/observations/${r.body.observation.id}/card`);
+		assert.equal(card.body.items[0].url, `https://fk.example.cn/liyang/r/${r.body.token}`);
 		const anon = new Client(s2.url);
 		for (let i = 0; i < 3; i++) assert.equal((await anon.get(`/api/v1/self/${r.body.token}`)).status, 200);
 		expectError(assert, await anon.get(`/api/v1/self/${r.body.token}`), 429, 'rate.limited');

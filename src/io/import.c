@@ -23,6 +23,8 @@ struct run {
 	struct returnee_origin_cache origins;
 	struct addr_index *addr;
 	volatile bool *stop;
+	import_batch_fn on_batch; /* after each committed batch, or NULL */
+	void *on_batch_arg;
 	/* header */
 	bool have_header;
 	size_t header_line;
@@ -118,6 +120,8 @@ static bool flush(struct run *x)
 	x->d.bytes_done = x->done;
 	x->st = store_import_batch(x->s, &x->job, x->rows, x->nrows, x->issues, x->nissues, &x->d,
 				   time_now());
+	if (x->st == STORE_OK && x->on_batch)
+		x->on_batch(x->on_batch_arg, x->d.last_line);
 	x->nrows = x->nissues = 0;
 	memset(&x->d, 0, sizeof x->d);
 	arena_free(x->ba);
@@ -294,11 +298,19 @@ static enum store_status run_job(struct run *x)
 
 enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop)
 {
+	return import_run_observed(s, job_id, stop, NULL, NULL);
+}
+
+enum store_status import_run_observed(struct store *s, const char *job_id, volatile bool *stop,
+				      import_batch_fn on_batch, void *arg)
+{
 	static volatile bool never;
 	struct run *x = xcalloc(1, sizeof *x);
 	enum store_status st;
 
 	x->s = s;
+	x->on_batch = on_batch;
+	x->on_batch_arg = arg;
 	x->a = arena_new();
 	x->stop = stop ? stop : &never;
 	st = store_import_get(s, job_id, x->a, &x->job);

@@ -27,5 +27,10 @@ void importer_stop(struct importer *im);
 
 /* Runs one job to its end in the calling thread (the worker, the CLI and the tests). */
 enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop);
+/* The same, calling on_batch(arg, last line) in the calling thread after each committed
+ * batch (a test stops an import there: at a known point, without polling). */
+typedef void (*import_batch_fn)(void *arg, int64_t last_line);
+enum store_status import_run_observed(struct store *s, const char *job_id, volatile bool *stop,
+				      import_batch_fn on_batch, void *arg);
 
 #endif

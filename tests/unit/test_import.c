@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <iconv.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -682,50 +681,32 @@ static void test_batch_at_old_line_refused(void **state)
 
 enum { RESUME_ROWS = 30000 };
 
-struct runner {
-	struct store *s;
-	const char *id;
-	volatile bool stop;
-	enum store_status st;
-};
-
-static void *run_thread(void *p)
+/* Asks the import to stop as soon as its first batch is committed. */
+static void stop_after_batch(void *p, int64_t last_line)
 {
-	struct runner *r = p;
-
-	r->st = import_run(r->s, r->id, &r->stop);
-	return NULL;
+	(void)last_line;
+	*(volatile bool *)p = true;
 }
 
 static void test_resume_after_stop(void **state)
 {
 	struct fixture *f = *state;
 	char *path = big_file(f, "resume.csv", RESUME_ROWS);
-	struct runner r = {.s = f->s};
+	volatile bool stop = false;
 	struct import_job j;
-	pthread_t th;
 	char first[19], last[19];
+	const char *id;
+	enum store_status st;
 	size_t n;
 
-	r.id = new_job(f, path, "csv", "sha-resume", NULL, STORE_OK);
-	assert_int_equal(pthread_create(&th, NULL, run_thread, &r), 0);
-	/* wait for the first committed batch, then ask the worker to stop */
-	for (int k = 0; k < 200000; k++) {
-		struct arena *a = arena_new();
-		struct import_job cur;
-		bool some = store_import_get(f->s, r.id, a, &cur) == STORE_OK && cur.last_line > 0;
-		arena_free(a);
-		if (some)
-			break;
-		usleep(100);
-	}
-	r.stop = true;
-	pthread_join(th, NULL);
-	j = job(f, r.id);
+	id = new_job(f, path, "csv", "sha-resume", NULL, STORE_OK);
+	/* the import stops itself after its first committed batch */
+	st = import_run_observed(f->s, id, &stop, stop_after_batch, (void *)&stop);
+	j = job(f, id);
 	if (strcmp(j.status, "running"))
 		fail_msg("the import was not interrupted (status %s, last line %lld): nothing to "
 			 "resume", j.status, (long long)j.last_line);
-	assert_int_equal(r.st, STORE_BUSY);
+	assert_int_equal(st, STORE_BUSY);
 	assert_true(j.last_line > 1 && j.last_line < RESUME_ROWS + 1);
 	/* what was committed is exact: every row up to last_line, nothing after */
 	assert_int_equal(j.rows, j.last_line - 1);
@@ -737,10 +718,10 @@ static void test_resume_after_stop(void **state)
 		struct import_job *pend;
 		assert_int_equal(store_import_pending(f->s, f->a, &pend, &n), STORE_OK);
 		assert_int_equal(n, 1);
-		assert_string_equal(pend[0].id, r.id);
+		assert_string_equal(pend[0].id, id);
 	}
-	assert_int_equal(import_run(f->s, r.id, NULL), STORE_OK);
-	j = job(f, r.id);
+	assert_int_equal(import_run(f->s, id, NULL), STORE_OK);
+	j = job(f, id);
 	expect_counts(j, RESUME_ROWS, RESUME_ROWS, 0, 0, 0);
 	assert_int_equal(j.last_line, RESUME_ROWS + 1);
 	assert_int_equal(task_total(f, COUNTY, NULL), RESUME_ROWS);

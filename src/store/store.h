@@ -613,8 +613,5 @@ enum store_status store_obs_board(struct store *s, const char *scope,
 enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol,
 				    int64_t *checked, int64_t *mismatched, char *first,
 				    size_t firstsz);
-/* The account of role nearest above area (area itself first), for defaults. */
-enum store_status store_staff_nearest(struct store *s, const char *area, enum role role,
-				      struct arena *a, struct staff *out);
 
 #endif

@@ -97,8 +97,6 @@ enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struc
 			      struct observation *out);
 enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, const char *area,
 			       int64_t delta);
-enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
-				struct visit *out);
 /* Ends an active observation (released, transferred): counts, token, per-day counts. */
 enum store_status sq_obs_end(struct sq_conn *c, const struct obs_policy *pol,
 			     const struct observation *o, const char *status, const char *reason,
@@ -115,6 +113,12 @@ enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
 				 const struct visit *v, const char *alert_id, const char *user_id,
 				 const char *username, int64_t now, struct arena *a,
 				 struct alert *out);
+
+/* Reads the one row of a bound statement (NULL: a prepare error) into out with read;
+ * STORE_NOT_FOUND when there is none. */
+typedef void (*sq_read_fn)(sqlite3_stmt *st, struct arena *a, void *out);
+enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
+			 sq_read_fn read);
 
 /* The compact, key-sorted text of o in the arena; takes o's reference. */
 const char *sq_json_text(struct arena *a, json_t *o);

@@ -19,8 +19,10 @@
 	" FROM alert al LEFT JOIN person p ON p.id = al.person_id"                              \
 	" LEFT JOIN area a ON a.code = al.area_code"
 
-static void read_alert(sqlite3_stmt *st, struct arena *a, struct alert *r)
+static void read_alert(sqlite3_stmt *st, struct arena *a, void *out)
 {
+	struct alert *r = out;
+
 	memset(r, 0, sizeof *r);
 	sq_text_to(st, 0, r->id, sizeof r->id);
 	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
@@ -49,17 +51,12 @@ static enum store_status alert_one(struct sq_conn *c, const char *sql, const cha
 				   const char *p2, struct arena *a, struct alert *out)
 {
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, p1);
-	sq_bind_text(st, 2, p2);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_alert(st, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st) {
+		sq_bind_text(st, 1, p1);
+		sq_bind_text(st, 2, p2);
+	}
+	return sq_row(c, st, a, out, read_alert);
 }
 
 static enum store_status alert_read(struct sq_conn *c, const char *id, struct arena *a,
@@ -254,8 +251,6 @@ static enum store_status area_list(struct store *s, const char *sql_count, const
 	return ss;
 }
 
-static void read_alert_v(sqlite3_stmt *st, struct arena *a, void *row) { read_alert(st, a, row); }
-
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
 				   struct alert **out, size_t *n, int64_t *total)
 {
@@ -270,7 +265,7 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 
 	*out = arena_alloc(a, cap * sizeof **out);
 	return area_list(s, sql_count, sql, q->scope, q->area, q->status, 0, cap, a, *out,
-			 sizeof **out, read_alert_v, n, total);
+			 sizeof **out, read_alert, n, total);
 }
 
 struct alert_ctx {
@@ -407,8 +402,10 @@ enum store_status store_alert_update(struct store *s, const struct store_idem *i
 	" FROM service sv LEFT JOIN person p ON p.id = sv.person_id"                            \
 	" LEFT JOIN area a ON a.code = sv.area_code"
 
-static void read_service(sqlite3_stmt *st, struct arena *a, struct service *r)
+static void read_service(sqlite3_stmt *st, struct arena *a, void *out)
 {
+	struct service *r = out;
+
 	memset(r, 0, sizeof *r);
 	sq_text_to(st, 0, r->id, sizeof r->id);
 	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
@@ -430,23 +427,15 @@ static void read_service(sqlite3_stmt *st, struct arena *a, struct service *r)
 	r->updated_at = sqlite3_column_int64(st, 17);
 }
 
-static void read_service_v(sqlite3_stmt *st, struct arena *a, void *row) { read_service(st, a, row); }
-
 static enum store_status service_read(struct sq_conn *c, const char *id, struct arena *a,
 				      struct service *out)
 {
 	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_service(st, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st)
+		sq_bind_text(st, 1, id);
+	return sq_row(c, st, a, out, read_service);
 }
 
 enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
@@ -502,7 +491,7 @@ enum store_status store_service_list(struct store *s, const struct service_query
 
 	*out = arena_alloc(a, cap * sizeof **out);
 	return area_list(s, sql_count, sql, q->scope, q->area, q->status, q->now, cap, a, *out,
-			 sizeof **out, read_service_v, n, total);
+			 sizeof **out, read_service, n, total);
 }
 
 struct service_ctx {

@@ -209,3 +209,17 @@ void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 	*cap *= 2;
 	return bigger;
 }
+
+enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
+			 sq_read_fn read)
+{
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read(st, a, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}

@@ -68,6 +68,11 @@ static void read_obs(sqlite3_stmt *st, struct arena *a, struct observation *o, b
 	o->token_box = token ? sq_text(a, st, 29) : "";
 }
 
+static void read_obs_row(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	read_obs(st, a, out, true);
+}
+
 static struct obs_period period_of(const struct observation *o)
 {
 	return (struct obs_period){o->start_date, o->end_date, o->began_at, o->ended_at};
@@ -78,17 +83,12 @@ enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struc
 {
 	static const char sql[] = "SELECT " OBS_COLS OBS_FROM " WHERE o.id = ?2";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sqlite3_bind_int(st, 1, date);
-	sq_bind_text(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_obs(st, a, out, true);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st) {
+		sqlite3_bind_int(st, 1, date);
+		sq_bind_text(st, 2, id);
+	}
+	return sq_row(c, st, a, out, read_obs_row);
 }
 
 enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
@@ -108,18 +108,13 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 				  " WHERE o.token_hash = ?2 AND o.status = 'active'";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
-	int rc;
+	enum store_status ss;
 
 	if (st) {
 		sqlite3_bind_int(st, 1, date);
 		sq_bind_text(st, 2, token_hash);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			read_obs(st, a, out, false);
-		ss = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
-		sqlite3_reset(st);
 	}
+	ss = sq_row(c, st, a, out, read_obs_row);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -256,16 +251,6 @@ static enum store_status staff_nearest(struct sq_conn *c, const char *area, enum
 		read_staff(st, 0, a, out);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-}
-
-enum store_status store_staff_nearest(struct store *s, const char *area, enum role role,
-				      struct arena *a, struct staff *out)
-{
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = staff_nearest(c, area, role, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
 }
 
 /* The account for a staff field: the given id (an enabled account of role whose area covers
@@ -719,8 +704,10 @@ enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 	"id, observation_id, at, recorded_at, mode, saw_person, saw_home, saw_state, temp,"    \
 	" symptoms, note, coalesce(by_username, ''), self_report, slot, late, fever"
 
-static void read_visit(sqlite3_stmt *st, struct arena *a, struct visit *v)
+static void read_visit(sqlite3_stmt *st, struct arena *a, void *out)
 {
+	struct visit *v = out;
+
 	memset(v, 0, sizeof *v);
 	sq_text_to(st, 0, v->id, sizeof v->id);
 	sq_text_to(st, 1, v->observation_id, sizeof v->observation_id);
@@ -740,21 +727,15 @@ static void read_visit(sqlite3_stmt *st, struct arena *a, struct visit *v)
 	v->fever = sqlite3_column_int(st, 15) != 0;
 }
 
-enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
-				struct visit *out)
+static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
+				       struct visit *out)
 {
 	static const char sql[] = "SELECT " VISIT_COLS " FROM visit WHERE id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_visit(st, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st)
+		sq_bind_text(st, 1, id);
+	return sq_row(c, st, a, out, read_visit);
 }
 
 enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,

@@ -10,8 +10,10 @@
 	" p.merged_into, p.created_at, p.updated_at"
 #define PERSON_FROM " FROM person p LEFT JOIN area a ON a.code = p.area_code"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct person *p)
+static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 {
+	struct person *p = out;
+
 	memset(p, 0, sizeof *p);
 	sq_text_to(st, 0, p->id, sizeof p->id);
 	p->doc_type = sq_text(a, st, 1);
@@ -86,16 +88,10 @@ enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena
 {
 	static const char sql[] = "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_row(st, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st)
+		sq_bind_text(st, 1, id);
+	return sq_row(c, st, a, out, read_row);
 }
 
 enum store_status store_person_get(struct store *s, const char *id, struct arena *a,

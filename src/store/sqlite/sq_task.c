@@ -18,8 +18,10 @@
 	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                 \
 	" LEFT JOIN area a ON a.code = t.area_code"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct task *t)
+static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 {
+	struct task *t = out;
+
 	memset(t, 0, sizeof *t);
 	sq_text_to(st, 0, t->id, sizeof t->id);
 	sq_text_to(st, 1, t->person_id, sizeof t->person_id);
@@ -45,16 +47,10 @@ enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *
 {
 	static const char sql[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_row(st, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	if (st)
+		sq_bind_text(st, 1, id);
+	return sq_row(c, st, a, out, read_row);
 }
 
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a,

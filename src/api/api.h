@@ -49,7 +49,7 @@ json_t *api_area_json(struct req *r, const struct area *a);
 json_t *api_person_json(const struct person *p);
 json_t *api_task_json(const struct task *t, int64_t now);
 json_t *api_csv_list(const char *csv);
-json_t *api_obs_json(struct req *r, const struct observation *o, int today);
+json_t *api_obs_json(const struct observation *o, int today);
 json_t *api_obs_of_person(struct req *r, const char *person_id);
 bool api_load_person(struct req *r, const char *id, struct person *p);
 json_t *api_user_json(const struct user *u);

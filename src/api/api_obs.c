@@ -74,7 +74,7 @@ static struct obs_period period_of(const struct observation *o)
 	return (struct obs_period){o->start_date, o->end_date, o->began_at, o->ended_at};
 }
 
-json_t *api_obs_json(struct req *r, const struct observation *o, int today)
+json_t *api_obs_json(const struct observation *o, int today)
 {
 	struct obs_period per = period_of(o);
 	bool active = !strcmp(o->status, "active");
@@ -108,7 +108,6 @@ json_t *api_obs_json(struct req *r, const struct observation *o, int today)
 	json_object_set_new(j, "ended_at", time_json(o->ended_at));
 	json_object_set_new(j, "created_at", time_json(o->created_at));
 	json_object_set_new(j, "updated_at", time_json(o->updated_at));
-	(void)r;
 	return j;
 }
 
@@ -502,11 +501,11 @@ void api_obs_create(struct req *r)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < nhh; i++)
-		json_array_append_new(arr, api_obs_json(r, &hh[i], today));
+		json_array_append_new(arr, api_obs_json(&hh[i], today));
 	if (replayed && !token_open(r->srv->key, out.token_box, token))
 		token[0] = '\0';
 	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "observation", api_obs_json(r, &out, today),
+		   json_pack("{s:o, s:o, s:o}", "observation", api_obs_json(&out, today),
 			     "household", arr, "token", json_str_or_null(*token ? token : NULL)));
 }
 
@@ -555,7 +554,7 @@ void api_obs_list(struct req *r)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, api_obs_json(r, &v[i], q.today));
+		json_array_append_new(arr, api_obs_json(&v[i], q.today));
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -612,7 +611,7 @@ void api_obs_today(struct req *r)
 		const struct observation *o = rk[i].o;
 		struct obs_period per = period_of(o);
 		unsigned missing = obs_required(p, &per, q.today) & ~o->filled;
-		json_t *j = api_obs_json(r, o, q.today), *miss = json_array();
+		json_t *j = api_obs_json(o, q.today), *miss = json_array();
 		for (int k = 0; k < p->nslots; k++)
 			if (missing & (1u << k))
 				json_array_append_new(miss, json_string(p->slots[k].code));
@@ -652,7 +651,7 @@ void api_obs_get(struct req *r)
 	e.object_id = o.id;
 	e.area = o.area;
 	store_audit_append(r->srv->store, &e, false);
-	json_t *j = api_obs_json(r, &o, today), *arr = json_array(), *days = json_array();
+	json_t *j = api_obs_json(&o, today), *arr = json_array(), *days = json_array();
 	for (size_t i = 0; i < nv; i++)
 		json_array_append_new(arr, visit_json(r, &v[i]));
 	json_object_set_new(j, "visits", arr);
@@ -719,7 +718,7 @@ static void add_visit(struct req *r, const struct store_idem *idem, struct visit
 	reply_json(r, replayed ? 200 : 201,
 		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out), "alert",
 			     has_alert ? alert_json(&al) : json_null(), "observation",
-			     api_obs_json(r, &after, today_of(now))));
+			     api_obs_json(&after, today_of(now))));
 }
 
 void api_obs_visit(struct req *r)
@@ -757,15 +756,14 @@ void api_obs_visit(struct req *r)
 /* ---- the period and release ---- */
 
 static void reply_change(struct req *r, enum store_status st, const struct observation *out,
-			 bool replayed, int today)
+			 int today)
 {
 	if (st == STORE_OK)
-		reply_json(r, 200, api_obs_json(r, out, today));
+		reply_json(r, 200, api_obs_json(out, today));
 	else if (st == STORE_CONFLICT)
 		reply_error(r, ERR_OBS_ENDED, NULL);
 	else
 		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-	(void)replayed;
 }
 
 void api_obs_period(struct req *r)
@@ -798,7 +796,7 @@ void api_obs_period(struct req *r)
 	reply_change(r,
 		     store_obs_period(r->srv->store, &idem, policy(r), o.id, end, reason, now, &e,
 				      r->a, &out, &replayed),
-		     &out, replayed, today);
+		     &out, today);
 }
 
 void api_obs_release(struct req *r)
@@ -827,7 +825,7 @@ void api_obs_release(struct req *r)
 			    NULL);
 		return;
 	}
-	reply_change(r, st, &out, replayed, today);
+	reply_change(r, st, &out, today);
 }
 
 void api_obs_staff(struct req *r)
@@ -866,7 +864,7 @@ void api_obs_staff(struct req *r)
 	if (st == STORE_INVALID)
 		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
 	else
-		reply_change(r, st, &out, replayed, today);
+		reply_change(r, st, &out, today);
 }
 
 /* ---- contact cards ---- */
@@ -892,32 +890,42 @@ static const char *self_url(struct req *r, const struct observation *o)
 			    token);
 }
 
-/* The township's duty phone (else the county's). */
-static void hotline(struct req *r, const char *area, const char **phone, const char **name)
-{
-	struct area ar;
-	size_t lens[2] = {9, 6};
+/* The township's duty phone (else the county's). Cards of one township share it: the last
+ * answer is kept for the next card. */
+struct hotline {
+	char township[AREA_CODE_MAX + 1];
+	const char *phone, *name;
+};
 
-	*phone = *name = "";
+static void hotline(struct req *r, const char *area, struct hotline *h)
+{
+	static const size_t lens[2] = {9, 6};
+	struct area ar;
+
+	if (*h->township && !strncmp(h->township, area, strlen(h->township)))
+		return;
+	snprintf(h->township, sizeof h->township, "%.9s", area);
+	h->phone = h->name = "";
 	for (int i = 0; i < 2; i++) {
 		if (strlen(area) < lens[i])
 			continue;
 		char *code = arena_strndup(r->a, area, lens[i]);
 		if (store_area_get(r->srv->store, code, r->a, &ar) == STORE_OK && *ar.duty_phone) {
-			*phone = ar.duty_phone;
-			*name = ar.name;
+			h->phone = ar.duty_phone;
+			h->name = ar.name;
 			return;
 		}
 	}
 }
 
-static json_t *card_json(struct req *r, const struct observation *o, int today)
+static json_t *card_json(struct req *r, const struct observation *o, int today,
+			 struct hotline *h)
 {
-	const char *url = self_url(r, o), *phone, *name;
+	const char *url = self_url(r, o);
 
-	hotline(r, o->area, &phone, &name);
-	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", api_obs_json(r, o, today),
-			 "hotline", phone, "hotline_area", name, "url", json_str_or_null(url),
+	hotline(r, o->area, h);
+	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", api_obs_json(o, today),
+			 "hotline", h->phone, "hotline_area", h->name, "url", json_str_or_null(url),
 			 "qr_svg", json_str_or_null(url ? qr_svg(url, r->a) : NULL));
 }
 
@@ -944,7 +952,8 @@ void api_obs_card(struct req *r)
 	}
 	audit_cards(r, o.id, o.area);
 	json_t *arr = json_array();
-	json_array_append_new(arr, card_json(r, &o, today));
+	struct hotline h = {0};
+	json_array_append_new(arr, card_json(r, &o, today, &h));
 	reply_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
@@ -969,8 +978,9 @@ void api_cards(struct req *r)
 	}
 	audit_cards(r, NULL, q.scope);
 	json_t *arr = json_array();
+	struct hotline h = {0};
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, card_json(r, &v[i], q.today));
+		json_array_append_new(arr, card_json(r, &v[i], q.today, &h));
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -1257,7 +1267,7 @@ json_t *api_obs_of_person(struct req *r, const char *person_id)
 	if (store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total) != STORE_OK)
 		return arr;
 	for (size_t i = n; i-- > 0;)
-		json_array_append_new(arr, api_obs_json(r, &v[i], q.today));
+		json_array_append_new(arr, api_obs_json(&v[i], q.today));
 	return arr;
 }
 

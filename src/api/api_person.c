@@ -1,6 +1,7 @@
 /* api_person — key-person files (一人一档): search, the file with its timeline, and the
  * audited reveal of a full ID number and phone. Every read of a file is audited; ID
  * numbers and phones leave the server masked unless revealed. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -405,6 +406,12 @@ void api_key_area_put(struct req *r)
 	size_t len;
 	enum store_status st;
 
+	/* one list for the whole county: a township changing it would silently stop every
+	 * other township's imports from flagging a key area */
+	if (area_code_level(r->sess.area) != AREA_LEVEL_COUNTY) {
+		api_deny(r, ERR_FORBIDDEN, "key_area", NULL);
+		return;
+	}
 	if (api_unknown_fields(r, allowed) ||
 	    api_bad_field(r, json_get_str(r->json, "code", 6, true, &k.code), "code") ||
 	    api_bad_field(r, json_get_str(r->json, "name", 40, true, &k.name), "name") ||
@@ -423,8 +430,12 @@ void api_key_area_put(struct req *r)
 	e = api_audit(r, "key_area.put");
 	e.object_type = "key_area";
 	e.object_id = k.code;
-	e.after = arena_printf(r->a, "{\"start_date\":%d,\"end_date\":%d}", k.start_date,
-			       k.end_date);
+	json_t *after = json_pack("{s:s, s:s, s:i, s:i}", "code", k.code, "name", k.name,
+				  "start_date", k.start_date, "end_date", k.end_date);
+	char *txt = json_dumps(after, JSON_COMPACT);
+	e.after = arena_strdup(r->a, txt ? txt : "{}");
+	free(txt);
+	json_decref(after);
 	if ((st = store_key_area_put(r->srv->store, &k, &e)) != STORE_OK) {
 		api_store_error(r, st, ERR_NOT_FOUND);
 		return;

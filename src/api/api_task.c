@@ -21,16 +21,16 @@ json_t *api_task_json(const struct task *t, int64_t now)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
 			 " s:o, s:o, s:o}",
 			 "id", t->id, "person_id", t->person_id, "person_name", t->person_name,
-			 "area", t->area, "area_name", t->area_name, "status", t->status,
-			 "overdue", open && t->due_at < now, "due_at", due, "created_at", created,
-			 "closed_at", t->closed_at ? json_string(closed) : json_null(), "outcome",
+			 "area", t->area, "area_name", t->area_name, "status", t->status, "overdue",
+			 open && t->due_at < now, "due_at", due, "created_at", created, "closed_at",
+			 t->closed_at ? json_string(closed) : json_null(), "outcome",
 			 *t->outcome ? json_string(t->outcome) : json_null(), "note", t->note,
 			 "defects", api_csv_list(t->defects), "forwarded_from",
 			 json_str_or_null(*t->forwarded_from ? t->forwarded_from : NULL),
 			 "forward_target",
-			 json_str_or_null(*t->forward_target ? t->forward_target : NULL), "assignee",
-			 json_str_or_null(*t->assignee ? t->assignee : NULL), "import_id",
-			 json_str_or_null(*t->import_id ? t->import_id : NULL));
+			 json_str_or_null(*t->forward_target ? t->forward_target : NULL),
+			 "assignee", json_str_or_null(*t->assignee ? t->assignee : NULL),
+			 "import_id", json_str_or_null(*t->import_id ? t->import_id : NULL));
 }
 
 void api_task_list(struct req *r)
@@ -55,7 +55,8 @@ void api_task_list(struct req *r)
 		return;
 	}
 	if (status && *status) {
-		if (strcmp(status, "open") && strcmp(status, "overdue") && strcmp(status, "closed")) {
+		if (strcmp(status, "open") && strcmp(status, "overdue") &&
+		    strcmp(status, "closed")) {
 			reply_error(r, ERR_QUERY_INVALID, "status");
 			return;
 		}
@@ -69,8 +70,12 @@ void api_task_list(struct req *r)
 		return;
 	}
 	arr = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* a file kept elsewhere: its name is not ours to show */
+		if (!api_in_scope(r, v[i].person_area))
+			v[i].person_name = "";
 		json_array_append_new(arr, api_task_json(&v[i], q.now));
+	}
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -85,7 +90,7 @@ static bool load_task(struct req *r, struct task *t)
 		return false;
 	}
 	st = store_task_get(r->srv->store, id, r->a, t);
-	if (st == STORE_OK && !api_in_scope(r, t->area)) {
+	if (st == STORE_OK && (!api_in_scope(r, t->area) || !api_in_scope(r, t->person_area))) {
 		api_deny(r, ERR_TASK_NOT_FOUND, "task", id);
 		return false;
 	}
@@ -108,19 +113,12 @@ void api_task_get(struct req *r)
  * may act there, else the lowest area above both (the commander level that sees both). */
 static const char *forward_area(struct req *r, const char *from, const char *target)
 {
-	char *common;
-	size_t len = 0, max;
+	char *common = arena_alloc(r->a, AREA_CODE_MAX + 1);
 
 	if (api_in_scope(r, target))
 		return target;
-	max = strlen(from) < strlen(target) ? strlen(from) : strlen(target);
-	while (len < max && from[len] == target[len])
-		len++;
-	if (len < 6)
-		return NULL; /* another county: not in this system's reach */
-	len = 6 + (len - 6) / 3 * 3; /* back to a level boundary */
-	common = arena_strndup(r->a, target, len);
-	return common;
+	/* another county is not in this system's reach */
+	return area_code_common(from, target, common, AREA_CODE_MAX + 1) ? common : NULL;
 }
 
 /* Whether the dictionary lets this outcome forward a task (needs_target). */
@@ -151,7 +149,8 @@ void api_task_close(struct req *r)
 
 	if (!load_task(r, &t) || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "outcome", 32, true, &cl.outcome), "outcome") ||
-	    api_bad_field(r, json_get_str(r->json, "note", NOTE_MAX_CHARS, false, &cl.note), "note") ||
+	    api_bad_field(r, json_get_str(r->json, "note", NOTE_MAX_CHARS, false, &cl.note),
+			  "note") ||
 	    api_bad_field(r, json_get_str(r->json, "forward_to", AREA_CODE_MAX, false, &fwd),
 			  "forward_to"))
 		return;
@@ -176,39 +175,26 @@ void api_task_close(struct req *r)
 	}
 	cl.user_id = r->sess.user_id;
 	cl.username = r->sess.username;
+	cl.scope = r->sess.area;
 	cl.now = time_now();
 	cl.deadline_hours = DEADLINE_HOURS_DEFAULT;
 	e = api_audit(r, cl.forward_area ? "task.forward" : "task.close");
 	st = store_task_close(r->srv->store, &idem, t.id, &cl, &e, r->a, &out, &replayed);
 	switch (st) {
-	case STORE_OK:
-		reply_json(r, 200, api_task_json(&out, cl.now));
-		break;
-	case STORE_INVALID:
-		reply_error(r, ERR_OUTCOME_INVALID, "outcome");
-		break;
-	case STORE_CONFLICT:
-		reply_error(r, ERR_TASK_CLOSED, NULL);
-		break;
-	default:
-		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	case STORE_OK: reply_json(r, 200, api_task_json(&out, cl.now)); break;
+	case STORE_INVALID: reply_error(r, ERR_OUTCOME_INVALID, "outcome"); break;
+	case STORE_CONFLICT: reply_error(r, ERR_TASK_CLOSED, NULL); break;
+	default: api_store_error(r, st, ERR_TASK_NOT_FOUND);
 	}
 }
 
 static void reply_update(struct req *r, enum store_status st, const struct task *out)
 {
 	switch (st) {
-	case STORE_OK:
-		reply_json(r, 200, api_task_json(out, time_now()));
-		break;
-	case STORE_CONFLICT:
-		reply_error(r, ERR_TASK_CLOSED, NULL);
-		break;
-	case STORE_INVALID:
-		reply_error(r, ERR_AREA_NOT_FOUND, "area");
-		break;
-	default:
-		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	case STORE_OK: reply_json(r, 200, api_task_json(out, time_now())); break;
+	case STORE_CONFLICT: reply_error(r, ERR_TASK_CLOSED, NULL); break;
+	case STORE_INVALID: reply_error(r, ERR_AREA_NOT_FOUND, "area"); break;
+	default: api_store_error(r, st, ERR_TASK_NOT_FOUND);
 	}
 }
 
@@ -238,8 +224,9 @@ void api_task_reassign(struct req *r)
 		return;
 	}
 	e = api_audit(r, "task.reassign");
-	reply_update(r, store_task_update(r->srv->store, t.id, area, assignee, 0, reason, &e, r->a,
-					  &out),
+	reply_update(r,
+		     store_task_update(r->srv->store, r->sess.area, t.id, area, assignee, 0, reason,
+				       &e, r->a, &out),
 		     &out);
 }
 
@@ -265,8 +252,9 @@ void api_task_extend(struct req *r)
 		return;
 	}
 	e = api_audit(r, "task.extend");
-	reply_update(r, store_task_update(r->srv->store, t.id, NULL, NULL, t.due_at + h * 3600,
-					  reason, &e, r->a, &out),
+	reply_update(r,
+		     store_task_update(r->srv->store, r->sess.area, t.id, NULL, NULL,
+				       t.due_at + h * 3600, reason, &e, r->a, &out),
 		     &out);
 }
 
@@ -299,20 +287,21 @@ void api_task_stats(struct req *r)
 		json_t *by = json_object();
 		for (size_t k = 0; k < nouts && k < 16; k++)
 			json_object_set_new(by, outs[k].code, json_integer(v[i].by_outcome[k]));
-		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "area", v[i].area,
-				       "name", v[i].name, "self", !strcmp(v[i].area, area), "pushed",
-				       (json_int_t)v[i].pushed, "open", (json_int_t)v[i].open,
-				       "closed", (json_int_t)v[i].closed, "overdue",
-				       (json_int_t)v[i].overdue, "by_outcome", by));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o}",
+						     "area", v[i].area, "name", v[i].name, "self",
+						     !strcmp(v[i].area, area), "pushed",
+						     (json_int_t)v[i].pushed, "open",
+						     (json_int_t)v[i].open, "closed",
+						     (json_int_t)v[i].closed, "overdue",
+						     (json_int_t)v[i].overdue, "by_outcome", by));
 	}
 	names = json_array();
 	for (size_t k = 0; k < nouts; k++)
 		json_array_append_new(names, json_pack("{s:s, s:s, s:s, s:b}", "code", outs[k].code,
 						       "zh", outs[k].zh, "en", outs[k].en,
 						       "needs_target", outs[k].needs_target));
-	reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "area", area, "items", arr, "outcomes",
-				     names));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:o, s:o}", "area", area, "items", arr, "outcomes", names));
 }
 
 void api_outcomes(struct req *r)

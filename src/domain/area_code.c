@@ -112,6 +112,26 @@ bool area_code_in_scope(const char *scope, const char *code)
 	return memcmp(scope, code, level_len((int)scope_level)) == 0;
 }
 
+bool area_code_common(const char *a, const char *b, char *out, size_t outsz)
+{
+	enum area_level la = area_code_level(a), lb = area_code_level(b);
+	size_t max, len = 0;
+
+	if (la == AREA_LEVEL_INVALID || lb == AREA_LEVEL_INVALID || out == NULL)
+		return false;
+	max = level_len((int)(la < lb ? la : lb));
+	while (len < max && a[len] == b[len])
+		len++;
+	if (len < 6)
+		return false;        /* another county */
+	len = 6 + (len - 6) / 3 * 3; /* back to a level boundary */
+	if (outsz <= len)
+		return false;
+	memcpy(out, a, len);
+	out[len] = '\0';
+	return true;
+}
+
 bool area_code_child(const char *parent, unsigned seq, char *out, size_t outsz)
 {
 	enum area_level level = area_code_level(parent);

@@ -46,6 +46,11 @@ bool area_code_parent(const char *code, char *out, size_t outsz);
 /* True when code equals scope or lies below it. Both must be valid codes. */
 bool area_code_in_scope(const char *scope, const char *code);
 
+/* Writes the lowest area that contains both a and b (one of them when it contains the
+ * other) into out: the level of the commander who sees both. False when either code is
+ * invalid, they lie in different counties, or out is NULL or too small. */
+bool area_code_common(const char *a, const char *b, char *out, size_t outsz);
+
 /* Writes parent + seq as three digits ("%03u") into out. Only village and grid
  * parents have locally numbered children; seq must be 1..999. False otherwise,
  * or when out is NULL or outsz too small. */

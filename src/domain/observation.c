@@ -173,7 +173,9 @@ bool obs_start_valid(const struct obs_policy *p, int start_date, int today)
 
 bool obs_end_valid(int start_date, int end_date, int today)
 {
-	return day_index(end_date) != INT32_MIN && end_date > start_date && end_date >= today;
+	return day_index(end_date) != INT32_MIN && day_index(start_date) != INT32_MIN &&
+	       end_date > start_date && end_date >= today &&
+	       day_index(end_date) - day_index(start_date) <= OBS_PERIOD_MAX_DAYS;
 }
 
 bool obs_visit_time_valid(const struct obs_period *per, int64_t at, int64_t now)

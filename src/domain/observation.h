@@ -93,7 +93,11 @@ void obs_day_contrib(const struct obs_policy *p, unsigned required, unsigned fil
 
 /* start_date may be today or up to start_back_days before it, and not in the future. */
 bool obs_start_valid(const struct obs_policy *p, int start_date, int today);
-/* A planned end after the start date and not before today. */
+/* The longest period of one observation, in days: a policy maximum (DOMAIN.md: 14 days,
+ * extended for cause). It also bounds the per-day bookkeeping of one write. */
+#define OBS_PERIOD_MAX_DAYS 60
+/* A planned end after the start date, not before today, and at most OBS_PERIOD_MAX_DAYS
+ * after the start. */
 bool obs_end_valid(int start_date, int end_date, int today);
 /* A visit may be dated from local midnight of the start date to 5 minutes after now. */
 bool obs_visit_time_valid(const struct obs_period *per, int64_t at, int64_t now);

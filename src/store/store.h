@@ -251,6 +251,7 @@ struct task {
 	const char *area_name, *assignee, *status, *outcome, *note, *defects, *forwarded_from,
 		*forward_target, *closed_by;
 	int64_t due_at, created_at, closed_at;
+	char person_area[AREA_CODE_MAX + 1]; /* where the person's file is */
 };
 
 /* One row of an imported list, validated (domain/returnee.h), ready to store. */
@@ -357,16 +358,22 @@ struct task_close {
 	const char *forward_target; /* the area the worker named (may be outside scope) */
 	const char *new_task_id;    /* UUID for the forwarded task */
 	const char *user_id, *username;
+	const char *scope; /* the caller's area: the task and its person's file must lie in it */
 	int64_t now;
 	int deadline_hours;
 };
 /* Closes an open task with an outcome (idempotent by idem). STORE_CONFLICT when the
- * task is already closed by another request; STORE_INVALID for an unknown outcome. */
+ * task is already closed by another request; STORE_INVALID for an unknown outcome;
+ * STORE_NOT_FOUND when the task or its person's file lies outside c->scope (checked in
+ * the transaction that writes). */
 enum store_status store_task_close(struct store *s, const struct store_idem *idem, const char *id,
 				   const struct task_close *c, const struct audit_entry *e,
 				   struct arena *a, struct task *out, bool *replayed);
-/* Moves an open task to another area and/or assignee, or extends its deadline. */
-enum store_status store_task_update(struct store *s, const char *id, const char *area,
+/* Moves an open task to another area and/or assignee, or extends its deadline; the
+ * person's file follows a move. STORE_NOT_FOUND when the task or its person's file lies
+ * outside scope (checked in the transaction that writes). */
+enum store_status store_task_update(struct store *s, const char *scope, const char *id,
+				    const char *area,
 				    const char *assignee, int64_t due_at, const char *reason,
 				    const struct audit_entry *e, struct arena *a, struct task *out);
 

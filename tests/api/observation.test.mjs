@@ -88,6 +88,9 @@ describe('home observation', () => {
 		const c = gw.client;
 		expectError(assert, await place(c, { person_id: people.zhang, start_date: '2026-12-02' }), 400, 'observation.start.invalid', 'start_date');
 		expectError(assert, await place(c, { person_id: people.zhang, end_date: '2026-12-20' }), 400, 'field.required', 'reason');
+		// issue 8: a period is at most 60 days (9999-12-31 once held the writer for 10 s)
+		expectError(assert, await place(c, { person_id: people.zhang, end_date: '9999-12-31', reason: 'x' }), 400, 'observation.end.invalid', 'end_date');
+		expectError(assert, await place(c, { person_id: people.zhang, end_date: '2027-02-03', reason: 'x' }), 400, 'observation.end.invalid', 'end_date');
 		expectError(assert, await place(c, { person_id: people.zhang, kind: 'hotel' }), 400, 'field.value', 'kind');
 		expectError(assert, await place(c, { person_id: people.zhang, doctor: social.user.id }), 400, 'observation.staff.invalid', 'doctor');
 		expectError(assert, await place(gwB.client, { person_id: people.zhang }), 404, 'person.not_found', 'person_id');
@@ -352,6 +355,7 @@ describe('home observation', () => {
 		expectError(assert, await gw.client.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-12-16', reason: 'x' }), 403, 'forbidden');
 		expectError(assert, await admin.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-12-16' }), 400, 'field.required', 'reason');
 		expectError(assert, await admin.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-11-30', reason: 'x' }), 400, 'observation.end.invalid', 'end_date');
+		expectError(assert, await admin.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '9999-12-31', reason: 'x' }), 400, 'observation.end.invalid', 'end_date');
 		const r = await admin.post(`/api/v1/observations/${obs2.id}/period`, { uuid: uuid(), end_date: '2026-12-16', reason: '同住人出现症状，延长一天' });
 		assert.equal(r.status, 200, JSON.stringify(r.body));
 		assert.equal(r.body.end_date, '2026-12-16');

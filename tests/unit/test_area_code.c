@@ -277,6 +277,28 @@ static void village_kind_needs_village(void **state)
 	assert_int_equal(area_code_village_kind("32048111620x"), VILLAGE_KIND_UNKNOWN);
 }
 
+static void common_of_two(void **state)
+{
+	char out[AREA_CODE_MAX + 1];
+
+	(void)state;
+	assert_true(area_code_common(SHEZHU_VILLAGE, SHEZHU_GRID, out, sizeof out));
+	assert_string_equal(out, SHEZHU_VILLAGE);
+	assert_true(area_code_common(SHEZHU_GRID, SHEZHU_VILLAGE, out, sizeof out));
+	assert_string_equal(out, SHEZHU_VILLAGE);
+	assert_true(area_code_common(SHEZHU, "320481111", out, sizeof out));
+	assert_string_equal(out, LIYANG);
+	assert_true(area_code_common("320481116200", "320481116201", out, sizeof out));
+	assert_string_equal(out, SHEZHU);
+	assert_true(area_code_common(LIYANG, LIYANG, out, sizeof out));
+	assert_string_equal(out, LIYANG);
+	assert_false(area_code_common(LIYANG, "320482", out, sizeof out)); /* another county */
+	assert_false(area_code_common(LIYANG, "32048", out, sizeof out));
+	assert_false(area_code_common(NULL, LIYANG, out, sizeof out));
+	assert_false(area_code_common(SHEZHU, SHEZHU, out, 9)); /* no room for the NUL */
+	assert_false(area_code_common(SHEZHU, SHEZHU, NULL, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +313,7 @@ int main(void)
 		cmocka_unit_test(scope_not_above_or_sideways),
 		cmocka_unit_test(scope_prefix_look_alikes),
 		cmocka_unit_test(scope_needs_valid_codes),
+		cmocka_unit_test(common_of_two),
 		cmocka_unit_test(child_of_village_and_grid),
 		cmocka_unit_test(child_refusals),
 		cmocka_unit_test(township_kind_boundaries),

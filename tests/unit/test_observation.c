@@ -256,6 +256,13 @@ static void test_start_end_valid(void **state)
 	assert_false(obs_end_valid(START, START, START));       /* not after the start */
 	assert_false(obs_end_valid(START, 20200230, 20200201));
 	assert_true(obs_end_valid(20191230, 20200105, 20191231));
+	/* the policy maximum: 60 days, across months and years; never 9999-12-31 */
+	assert_true(obs_end_valid(20200120, 20200320, 20200201));  /* 60 days (leap year) */
+	assert_false(obs_end_valid(20200120, 20200321, 20200201)); /* 61 days */
+	assert_true(obs_end_valid(20191215, 20200213, 20191216));
+	assert_false(obs_end_valid(20191215, 20200214, 20191216));
+	assert_false(obs_end_valid(START, 99991231, 20200201));
+	assert_false(obs_end_valid(0, END, 20200201));
 }
 
 static void test_visit_time_valid(void **state)

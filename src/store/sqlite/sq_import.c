@@ -250,19 +250,19 @@ struct batch_ctx {
 	int64_t now;
 };
 
-/* The file this row belongs to, or "" for a new one. */
+/* The file this row belongs to, or "" for a new one; area gets the file's area. */
 static enum store_status find_person(struct sq_conn *c, const struct person *p, char *id,
-				     size_t idsz)
+				     size_t idsz, char area[AREA_CODE_MAX + 1])
 {
-	static const char sql_valid[] =
-		"SELECT id FROM person WHERE doc_type = ?1 AND id_number = ?2 AND id_valid = 1";
+	static const char sql_valid[] = "SELECT id, area_code FROM person"
+					" WHERE doc_type = ?1 AND id_number = ?2 AND id_valid = 1";
 	static const char sql_defective[] =
-		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
-		" AND +name = ?3 AND merged_into IS NULL LIMIT 1"; /* +: look up by number */
+		"SELECT id, area_code FROM person WHERE id_number = ?2 AND doc_type = ?1"
+		" AND id_valid = 0 AND +name = ?3 AND merged_into IS NULL LIMIT 1"; /* by number */
 	sqlite3_stmt *st;
 	int rc;
 
-	id[0] = '\0';
+	id[0] = area[0] = '\0';
 	if (!*p->id_number)
 		return STORE_OK;
 	if (!(st = sq_stmt(c, p->id_valid ? sql_valid : sql_defective)))
@@ -272,18 +272,23 @@ static enum store_status find_person(struct sq_conn *c, const struct person *p, 
 	if (!p->id_valid)
 		sq_bind_text(st, 3, p->name);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		sq_text_to(st, 0, id, idsz);
+		sq_text_to(st, 1, area, AREA_CODE_MAX + 1);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-/* Another file with the same name and phone, for a row without an ID number. */
-static enum store_status find_lookalike(struct sq_conn *c, const struct person *p, char *id,
-					size_t idsz)
+/* Another file in the importer's area with the same name and phone, for a row without an
+ * ID number. Files elsewhere are never proposed: that would name them to the importer. */
+static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
+					const struct person *p, char *id, size_t idsz)
 {
 	static const char sql[] = "SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
-				  " AND merged_into IS NULL LIMIT 1"; /* +: look up by phone */
+				  " AND merged_into IS NULL AND +area_code >= ?3 AND +area_code < ?4"
+				  " LIMIT 1"; /* +: look up by phone */
+	char end[AREA_CODE_MAX + 2];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -292,8 +297,11 @@ static enum store_status find_lookalike(struct sq_conn *c, const struct person *
 		return STORE_OK;
 	if (!(st = sq_stmt(c, sql)))
 		return STORE_ERROR;
+	sq_prefix_end(scope, end, sizeof end);
 	sq_bind_text(st, 1, p->phone);
 	sq_bind_text(st, 2, p->name);
+	sq_bind_text(st, 3, scope);
+	sq_bind_text(st, 4, end);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		sq_text_to(st, 0, id, idsz);
@@ -461,17 +469,56 @@ static const char *event_detail(struct arena *a, const struct import_job *job, s
 	return r;
 }
 
+/* A row whose ID number is on file outside the importer's area. The importer may not
+ * touch or learn of that file: it is counted as for a new person, its fields are not
+ * merged, and it opens no task here. The list's journey and an event go on the file, and
+ * unless the file is already being verified, a task flagged duplicate.elsewhere goes to
+ * the lowest area that covers both (a cross-township duplicate is the county's matter),
+ * naming where this list put the person. */
+static enum store_status store_row_elsewhere(struct sq_conn *c, struct batch_ctx *x,
+					     const struct import_row *row, const char *pid,
+					     const char *file_area, struct arena *a)
+{
+	const struct import_job *job = x->job;
+	char task_id[USER_ID_LEN + 1], common[AREA_CODE_MAX + 1];
+	const char *defects = "duplicate.elsewhere";
+	enum store_status ss;
+
+	x->d.imported++;
+	if (row->p.defects && *row->p.defects) {
+		x->d.flagged++;
+		defects = arena_printf(a, "duplicate.elsewhere,%s", row->p.defects);
+	}
+	if (!area_code_common(file_area, row->p.area, common, sizeof common))
+		snprintf(common, sizeof common, "%.6s", row->p.area);
+	if ((ss = insert_travel(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
+	    (ss = sq_person_event(c, pid, "listed_elsewhere", job->user_id, job->username,
+				  row->p.area, event_detail(a, job, row->line, NULL), x->now)) !=
+		    STORE_OK ||
+	    (ss = open_task_of(c, pid, task_id, sizeof task_id)) != STORE_OK)
+		return ss;
+	if (*task_id)
+		return STORE_OK;
+	uuid_v4(task_id);
+	return sq_task_insert(c, task_id, pid, job->id, common,
+			      x->now + (int64_t)job->deadline_hours * 3600, defects, NULL,
+			      row->p.area, x->now);
+}
+
 static enum store_status store_row(struct sq_conn *c, struct batch_ctx *x,
 				   const struct import_row *row, struct arena *a)
 {
 	const struct import_job *job = x->job;
 	char found[USER_ID_LEN + 1], other[USER_ID_LEN + 1], task_id[USER_ID_LEN + 1];
+	char found_area[AREA_CODE_MAX + 1];
 	const char *pid;
 	enum store_status ss;
 
-	if ((ss = find_person(c, &row->p, found, sizeof found)) != STORE_OK ||
-	    (ss = find_lookalike(c, &row->p, other, sizeof other)) != STORE_OK)
+	if ((ss = find_person(c, &row->p, found, sizeof found, found_area)) != STORE_OK ||
+	    (ss = find_lookalike(c, job->area, &row->p, other, sizeof other)) != STORE_OK)
 		return ss;
+	if (*found && !area_code_in_scope(job->area, found_area))
+		return store_row_elsewhere(c, x, row, found, found_area, a);
 	if (*found) {
 		pid = found;
 		x->d.merged++;
@@ -621,7 +668,7 @@ static enum store_status put_job(struct sq_conn *c, void *p)
 {
 	struct put_ctx *x = p;
 	const struct person *in = &x->row->p;
-	char id[USER_ID_LEN + 1];
+	char id[USER_ID_LEN + 1], found_area[AREA_CODE_MAX + 1];
 	struct audit_entry e = *x->e;
 	int64_t now = time_now();
 	enum store_status ss;
@@ -632,7 +679,7 @@ static enum store_status put_job(struct sq_conn *c, void *p)
 		x->replayed = true;
 		return sq_person_read(c, id, x->a, x->out);
 	}
-	if (ss != STORE_NOT_FOUND || (ss = find_person(c, in, id, sizeof id)) != STORE_OK)
+	if (ss != STORE_NOT_FOUND || (ss = find_person(c, in, id, sizeof id, found_area)) != STORE_OK)
 		return ss;
 	x->merged = *id != '\0';
 	if (x->merged) {

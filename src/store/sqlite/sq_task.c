@@ -9,13 +9,14 @@
 #include "store/sqlite/sq.h"
 #include "util/timeutil.h"
 
-#define TASK_COLS                                                                              \
-	"t.id, t.person_id, coalesce(p.name, ''), coalesce(t.import_id, ''), t.area_code,"     \
-	" coalesce(a.name, ''), coalesce(t.assignee, ''), t.status, coalesce(t.outcome, ''),"  \
-	" t.note, t.defects, coalesce(t.forwarded_from, ''), coalesce(t.forward_target, ''),"  \
-	" coalesce(t.closed_by, ''), t.due_at, t.created_at, coalesce(t.closed_at, 0)"
-#define TASK_FROM                                                                              \
-	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                 \
+#define TASK_COLS                                                                                  \
+	"t.id, t.person_id, coalesce(p.name, ''), coalesce(t.import_id, ''), t.area_code,"         \
+	" coalesce(a.name, ''), coalesce(t.assignee, ''), t.status, coalesce(t.outcome, ''),"      \
+	" t.note, t.defects, coalesce(t.forwarded_from, ''), coalesce(t.forward_target, ''),"      \
+	" coalesce(t.closed_by, ''), t.due_at, t.created_at, coalesce(t.closed_at, 0),"            \
+	" coalesce(p.area_code, '')"
+#define TASK_FROM                                                                                  \
+	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                    \
 	" LEFT JOIN area a ON a.code = t.area_code"
 
 static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
@@ -40,10 +41,24 @@ static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 	t->due_at = sqlite3_column_int64(st, 14);
 	t->created_at = sqlite3_column_int64(st, 15);
 	t->closed_at = sqlite3_column_int64(st, 16);
+	sq_text_to(st, 17, t->person_area, sizeof t->person_area);
 }
 
-enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
-			       struct task *out)
+/* A write may touch a task only when both the task and its person's file lie in the
+ * caller's scope: a task pushed to this area for a file kept elsewhere is not the
+ * caller's to close or move (the file would follow it). Out of scope reads as absent. */
+static enum store_status read_in_scope(struct sq_conn *c, const char *scope, const char *id,
+				       struct arena *a, struct task *out)
+{
+	enum store_status ss = sq_task_read(c, id, a, out);
+
+	if (ss == STORE_OK &&
+	    (!area_code_in_scope(scope, out->area) || !area_code_in_scope(scope, out->person_area)))
+		return STORE_NOT_FOUND;
+	return ss;
+}
+
+enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
 {
 	static const char sql[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
@@ -53,8 +68,7 @@ enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *
 	return sq_row(c, st, a, out, read_row);
 }
 
-enum store_status store_task_get(struct store *s, const char *id, struct arena *a,
-				 struct task *out)
+enum store_status store_task_get(struct store *s, const char *id, struct arena *a, struct task *out)
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = sq_task_read(c, id, a, out);
@@ -63,11 +77,11 @@ enum store_status store_task_get(struct store *s, const char *id, struct arena *
 	return ss;
 }
 
-#define TASK_WHERE                                                                             \
-	" WHERE t.area_code >= ?1 AND t.area_code < ?2"                                        \
-	"   AND (?3 IS NULL OR (t.area_code >= ?3 AND t.area_code < ?4))"                      \
-	"   AND (?5 IS NULL OR (?5 = 'open' AND t.status = 'open')"                            \
-	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                  \
+#define TASK_WHERE                                                                                 \
+	" WHERE t.area_code >= ?1 AND t.area_code < ?2"                                            \
+	"   AND (?3 IS NULL OR (t.area_code >= ?3 AND t.area_code < ?4))"                          \
+	"   AND (?5 IS NULL OR (?5 = 'open' AND t.status = 'open')"                                \
+	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                      \
 	"        OR (?5 = 'closed' AND t.status = 'closed'))"
 
 static void bind_query(sqlite3_stmt *st, const struct task_query *q, char *scope_end,
@@ -149,8 +163,8 @@ static enum store_status read_outcome(struct sq_conn *c, const char *code, struc
 }
 
 /* The person's file follows their task to its new area, so the workers there can open it. */
-static enum store_status set_person_area(struct sq_conn *c, const char *person_id,
-					 const char *area, int64_t now)
+static enum store_status set_person_area(struct sq_conn *c, const char *person_id, const char *area,
+					 int64_t now)
 {
 	static const char sql[] = "UPDATE person SET area_code = ?2, updated_at = ?3 WHERE id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
@@ -219,9 +233,10 @@ static enum store_status forward(struct sq_conn *c, const struct close_ctx *x,
 			      "target", cl->forward_target ? cl->forward_target : cl->forward_area);
 	enum store_status ss;
 
-	ss = sq_task_insert(c, cl->new_task_id, before->person_id, before->import_id[0] ? before->import_id : NULL,
-			    cl->forward_area, cl->now + (int64_t)cl->deadline_hours * 3600,
-			    before->defects, x->id, cl->forward_target, cl->now);
+	ss = sq_task_insert(c, cl->new_task_id, before->person_id,
+			    before->import_id[0] ? before->import_id : NULL, cl->forward_area,
+			    cl->now + (int64_t)cl->deadline_hours * 3600, before->defects, x->id,
+			    cl->forward_target, cl->now);
 	if (ss != STORE_OK)
 		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
 	if ((ss = set_person_area(c, before->person_id, cl->forward_area, cl->now)) != STORE_OK)
@@ -247,7 +262,7 @@ static enum store_status close_job(struct sq_conn *c, void *p)
 	}
 	if (ss != STORE_NOT_FOUND)
 		return ss;
-	if ((ss = sq_task_read(c, x->id, x->a, &before)) != STORE_OK)
+	if ((ss = read_in_scope(c, cl->scope, x->id, x->a, &before)) != STORE_OK)
 		return ss;
 	if (strcmp(before.status, "open"))
 		return STORE_CONFLICT;
@@ -268,10 +283,10 @@ static enum store_status close_job(struct sq_conn *c, void *p)
 	e.object_id = x->id;
 	e.area = before.area;
 	e.before = sq_json_text(x->a, json_pack("{s:s}", "status", "open"));
-	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome",
-					    o.code, "note", x->out->note, "forward_area",
-					    cl->forward_area ? json_string(cl->forward_area)
-							     : json_null()));
+	e.after = sq_json_text(
+		x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code,
+				"note", x->out->note, "forward_area",
+				cl->forward_area ? json_string(cl->forward_area) : json_null()));
 	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
 		return ss;
 	return sq_idem_save(c, x->idem, "task.close", x->id);
@@ -289,7 +304,7 @@ enum store_status store_task_close(struct store *s, const struct store_idem *ide
 }
 
 struct update_ctx {
-	const char *id, *area, *assignee, *reason;
+	const char *scope, *id, *area, *assignee, *reason;
 	int64_t due_at;
 	const struct audit_entry *e;
 	struct arena *a;
@@ -307,16 +322,19 @@ static enum store_status update_job(struct sq_conn *c, void *p)
 	enum store_status ss;
 	json_t *b, *af;
 
-	if ((ss = sq_task_read(c, x->id, x->a, &before)) != STORE_OK)
+	if ((ss = read_in_scope(c, x->scope, x->id, x->a, &before)) != STORE_OK)
 		return ss;
 	if (strcmp(before.status, "open"))
 		return STORE_CONFLICT;
+	if (x->area && !area_code_in_scope(x->scope, x->area))
+		return STORE_INVALID;
 	if (!(st = sq_stmt(c, sql)))
 		return STORE_ERROR;
 	sq_bind_text(st, 1, x->id);
 	sq_bind_text(st, 2, x->area ? x->area : before.area);
-	sq_bind_text(st, 3, x->assignee ? (*x->assignee ? x->assignee : NULL)
-				       : (*before.assignee ? before.assignee : NULL));
+	sq_bind_text(st, 3,
+		     x->assignee ? (*x->assignee ? x->assignee : NULL)
+				 : (*before.assignee ? before.assignee : NULL));
 	sqlite3_bind_int64(st, 4, x->due_at ? x->due_at : before.due_at);
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
@@ -334,23 +352,24 @@ static enum store_status update_job(struct sq_conn *c, void *p)
 	e.before = sq_json_text(x->a, json_incref(b));
 	e.after = sq_json_text(x->a, json_incref(af));
 	ss = sq_person_event(c, before.person_id, x->due_at ? "deadline_extended" : "reassigned",
-			     e.user_id, e.username, x->out->area, sq_json_text(x->a, af), time_now());
+			     e.user_id, e.username, x->out->area, sq_json_text(x->a, af),
+			     time_now());
 	json_decref(b);
 	return ss != STORE_OK ? ss : sq_audit_insert(c, &e);
 }
 
-enum store_status store_task_update(struct store *s, const char *id, const char *area,
-				    const char *assignee, int64_t due_at, const char *reason,
-				    const struct audit_entry *e, struct arena *a, struct task *out)
+enum store_status store_task_update(struct store *s, const char *scope, const char *id,
+				    const char *area, const char *assignee, int64_t due_at,
+				    const char *reason, const struct audit_entry *e,
+				    struct arena *a, struct task *out)
 {
-	struct update_ctx x = {id, area, assignee, reason, due_at, e, a, out};
+	struct update_ctx x = {scope, id, area, assignee, reason, due_at, e, a, out};
 	return sq_write(s, update_job, &x);
 }
 
 /* ---- counts per area ---- */
 
-enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out,
-				 size_t *n)
+enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out, size_t *n)
 {
 	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
 				  " WHERE active = 1 ORDER BY sort LIMIT 16";
@@ -378,8 +397,8 @@ enum store_status store_outcomes(struct store *s, struct arena *a, struct outcom
 }
 
 /* The row for child code k, appended when new (children arrive grouped). */
-static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *cap,
-				    struct arena *a, const char *k)
+static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *cap, struct arena *a,
+				    const char *k)
 {
 	if (*n && !strcmp((*v)[*n - 1].area, k))
 		return &(*v)[*n - 1];
@@ -395,8 +414,8 @@ static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *ca
 	return r;
 }
 
-enum store_status store_task_stats(struct store *s, const char *scope, int64_t now,
-				   struct arena *a, struct task_stats **out, size_t *n)
+enum store_status store_task_stats(struct store *s, const char *scope, int64_t now, struct arena *a,
+				   struct task_stats **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT substr(area_code, 1, ?3), status, coalesce(outcome, ''),"

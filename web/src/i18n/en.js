@@ -144,7 +144,7 @@ export default {
     },
     events: {
       observation_started: 'Placed under observation', fever_alert: 'Fever alert', observation_extended: 'Observation extended', observation_shortened: 'Observation shortened', observation_released: 'Released from observation', referral_result: 'Referral result',
-      pushed: 'Pushed in a list', listed: 'Listed again', verified: 'Verified', forwarded: 'Forwarded to another area',
+      pushed: 'Pushed in a list', listed: 'Listed again', listed_elsewhere: 'Listed by another township', verified: 'Verified', forwarded: 'Forwarded to another area',
       reassigned: 'Task reassigned', deadline_extended: 'Deadline extended',
     },
     ev: {
@@ -158,7 +158,7 @@ export default {
     id_length: 'The ID number has the wrong length', id_chars: 'The ID number has invalid characters', id_check: 'Wrong ID check character',
     id_birth_date: 'The birth date in the ID number does not exist', id_future_birth: 'The birth date in the ID number is in the future',
     id_mangled: 'Excel stored the ID number as a number and lost its last digits', phone_invalid: 'Malformed mobile number',
-    address_unresolved: 'The address does not resolve to a village', address_outside: "The address is outside the importer's area",
+    address_unresolved: 'The address does not resolve to a village', address_outside: "The address is outside the importer's area", duplicate_elsewhere: 'On file in another township: check, then assign',
     date_invalid: 'Unreadable date',
   },
   mine: {

@@ -140,7 +140,7 @@ export default {
     },
     events: {
       observation_started: '落实居家观察', fever_alert: '发热预警', observation_extended: '延长观察期', observation_shortened: '缩短观察期', observation_released: '解除居家观察', referral_result: '转诊结果',
-      pushed: '名单下发', listed: '再次出现在名单中', verified: '核查完成', forwarded: '转交其他区划',
+      pushed: '名单下发', listed: '再次出现在名单中', listed_elsewhere: '其他乡镇（街道）的名单中也有此人', verified: '核查完成', forwarded: '转交其他区划',
       reassigned: '任务转派', deadline_extended: '延长核查时限',
     },
     ev: {
@@ -154,7 +154,7 @@ export default {
     id_length: '身份证号位数不对', id_chars: '身份证号含有无效字符', id_check: '身份证号校验位错误',
     id_birth_date: '身份证号中的出生日期不存在', id_future_birth: '身份证号中的出生日期在未来',
     id_mangled: '身份证号被 Excel 存成了数字，末几位已丢失', phone_invalid: '手机号码格式不正确',
-    address_unresolved: '地址无法对应到村（社区）', address_outside: '地址不在导入人的辖区内',
+    address_unresolved: '地址无法对应到村（社区）', address_outside: '地址不在导入人的辖区内', duplicate_elsewhere: '另一乡镇（街道）已有此人档案：请核对后指派',
     date_invalid: '日期无法识别',
   },
   mine: {

@@ -350,7 +350,8 @@ void api_person_merge(struct req *r)
 	    !api_load_person(r, other_id, &other))
 		return;
 	e = api_audit(r, "person.merge");
-	st = store_person_merge(r->srv->store, keep.id, other.id, &e, r->a, &out);
+	st = store_person_merge(r->srv->store, r->sess.area, keep.id, other.id, &e, r->a,
+				&out);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PERSON_MERGED, "other");
 		return;

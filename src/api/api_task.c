@@ -79,8 +79,11 @@ void api_task_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-/* The {id} task, in scope; else replies 404. */
-static bool load_task(struct req *r, struct task *t)
+/* The {id} task, in scope; else replies 404. A task is in scope when it and its person's
+ * file are (file_too); closing checks the file in its transaction instead, after the
+ * idempotency check, so that the retry of a close that forwarded the file away still
+ * gets its first answer. */
+static bool load_task_as(struct req *r, struct task *t, bool file_too)
 {
 	const char *id = r->match.params[0];
 	enum store_status st;
@@ -90,7 +93,8 @@ static bool load_task(struct req *r, struct task *t)
 		return false;
 	}
 	st = store_task_get(r->srv->store, id, r->a, t);
-	if (st == STORE_OK && (!api_in_scope(r, t->area) || !api_in_scope(r, t->person_area))) {
+	if (st == STORE_OK &&
+	    (!api_in_scope(r, t->area) || (file_too && !api_in_scope(r, t->person_area)))) {
 		api_deny(r, ERR_TASK_NOT_FOUND, "task", id);
 		return false;
 	}
@@ -99,6 +103,11 @@ static bool load_task(struct req *r, struct task *t)
 		return false;
 	}
 	return true;
+}
+
+static bool load_task(struct req *r, struct task *t)
+{
+	return load_task_as(r, t, true);
 }
 
 void api_task_get(struct req *r)
@@ -147,7 +156,8 @@ void api_task_close(struct req *r)
 	enum store_status st;
 	bool replayed;
 
-	if (!load_task(r, &t) || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	if (!load_task_as(r, &t, false) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "outcome", 32, true, &cl.outcome), "outcome") ||
 	    api_bad_field(r, json_get_str(r->json, "note", NOTE_MAX_CHARS, false, &cl.note),
 			  "note") ||

@@ -335,10 +335,11 @@ enum store_status store_person_put(struct store *s, const struct store_idem *ide
 				   struct arena *a, struct person *out, bool *merged,
 				   bool *replayed);
 /* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
- * merged_into and no longer found. STORE_CONFLICT when one of them is already merged. */
-enum store_status store_person_merge(struct store *s, const char *keep, const char *other,
-				     const struct audit_entry *e, struct arena *a,
-				     struct person *out);
+ * merged_into and no longer found. STORE_CONFLICT when one of them is already merged;
+ * STORE_NOT_FOUND when either lies outside scope (checked in the merging transaction). */
+enum store_status store_person_merge(struct store *s, const char *scope, const char *keep,
+				     const char *other, const struct audit_entry *e,
+				     struct arena *a, struct person *out);
 
 struct task_query {
 	const char *scope;

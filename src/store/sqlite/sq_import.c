@@ -16,10 +16,10 @@
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-#define JOB_COLS                                                                               \
-	"id, user_id, username, area_code, filename, sha256, path, kind, status,"              \
-	" deadline_hours, coalesce(mapping, ''), rows, imported, merged, flagged, rejected,"   \
-	" last_line, bytes_total, bytes_done, coalesce(error, ''), created_at,"                 \
+#define JOB_COLS                                                                                   \
+	"id, user_id, username, area_code, filename, sha256, path, kind, status,"                  \
+	" deadline_hours, coalesce(mapping, ''), rows, imported, merged, flagged, rejected,"       \
+	" last_line, bytes_total, bytes_done, coalesce(error, ''), created_at,"                    \
 	" coalesce(finished_at, 0), coalesce(header, '')"
 
 static void read_job(sqlite3_stmt *st, struct arena *a, struct import_job *j)
@@ -139,15 +139,17 @@ enum store_status store_import_get(struct store *s, const char *id, struct arena
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			read_job(st, a, out);
-		ss = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+		ss = rc == SQLITE_ROW    ? STORE_OK
+		     : rc == SQLITE_DONE ? STORE_NOT_FOUND
+					 : sq_rc(c, rc);
 		sqlite3_reset(st);
 	}
 	sq_reader_put(s, c);
 	return ss;
 }
 
-enum store_status store_import_list(struct store *s, const char *scope, int limit,
-				    struct arena *a, struct import_job **out, size_t *n)
+enum store_status store_import_list(struct store *s, const char *scope, int limit, struct arena *a,
+				    struct import_job **out, size_t *n)
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM import_job"
 				  " WHERE area_code >= ?1 AND area_code < ?2"
@@ -285,9 +287,10 @@ static enum store_status find_person(struct sq_conn *c, const struct person *p, 
 static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
 					const struct person *p, char *id, size_t idsz)
 {
-	static const char sql[] = "SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
-				  " AND merged_into IS NULL AND +area_code >= ?3 AND +area_code < ?4"
-				  " LIMIT 1"; /* +: look up by phone */
+	static const char sql[] =
+		"SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
+		" AND merged_into IS NULL AND +area_code >= ?3 AND +area_code < ?4"
+		" LIMIT 1"; /* +: look up by phone */
 	char end[AREA_CODE_MAX + 2];
 	sqlite3_stmt *st;
 	int rc;
@@ -340,13 +343,12 @@ static enum store_status insert_person(struct sq_conn *c, const struct person *p
 static enum store_status merge_person(struct sq_conn *c, const char *id, const struct person *p,
 				      int64_t now)
 {
-	static const char sql[] =
-		"UPDATE person SET"
-		" phone = CASE WHEN phone = '' THEN ?2 ELSE phone END,"
-		" address = CASE WHEN address = '' THEN ?3 ELSE address END,"
-		" sex = CASE WHEN sex = '' THEN ?4 ELSE sex END,"
-		" birth = CASE WHEN birth = 0 THEN ?5 ELSE birth END,"
-		" categories = categories | ?6, updated_at = ?7 WHERE id = ?1";
+	static const char sql[] = "UPDATE person SET"
+				  " phone = CASE WHEN phone = '' THEN ?2 ELSE phone END,"
+				  " address = CASE WHEN address = '' THEN ?3 ELSE address END,"
+				  " sex = CASE WHEN sex = '' THEN ?4 ELSE sex END,"
+				  " birth = CASE WHEN birth = 0 THEN ?5 ELSE birth END,"
+				  " categories = categories | ?6, updated_at = ?7 WHERE id = ?1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
 
 	if (!st)
@@ -366,7 +368,8 @@ static enum store_status insert_travel(struct sq_conn *c, const char *person_id,
 {
 	/* the same journey listed again (a second list, a duplicate row) is kept once */
 	static const char sql[] =
-		"INSERT INTO travel(person_id, origin, origin_code, arrival, transport, transport_no,"
+		"INSERT INTO travel(person_id, origin, origin_code, arrival, transport, "
+		"transport_no,"
 		" import_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
 		" WHERE NOT EXISTS (SELECT 1 FROM travel WHERE person_id = ?1 AND origin = ?2"
 		" AND arrival = ?4 AND transport = ?5 AND transport_no = ?6)";
@@ -391,9 +394,9 @@ enum store_status sq_person_event(struct sq_conn *c, const char *person_id, cons
 				  const char *user_id, const char *username, const char *area,
 				  const char *detail, int64_t now)
 {
-	static const char sql[] =
-		"INSERT INTO person_event(person_id, at, kind, user_id, username, area_code, detail)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	static const char sql[] = "INSERT INTO person_event(person_id, at, kind, user_id, "
+				  "username, area_code, detail)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	sqlite3_stmt *st = sq_stmt(c, sql);
 
 	if (!st)
@@ -530,12 +533,10 @@ static enum store_status store_row(struct sq_conn *c, struct batch_ctx *x,
 	}
 	if (row->p.defects && *row->p.defects)
 		x->d.flagged++;
-	if (ss != STORE_OK ||
-	    (ss = insert_travel(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
-	    (ss = sq_person_event(c, pid, *found ? "listed" : "pushed", job->user_id,
-				  job->username, row->p.area,
-				  event_detail(a, job, row->line, *other ? other : NULL), x->now)) !=
-		    STORE_OK ||
+	if (ss != STORE_OK || (ss = insert_travel(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
+	    (ss = sq_person_event(
+		     c, pid, *found ? "listed" : "pushed", job->user_id, job->username, row->p.area,
+		     event_detail(a, job, row->line, *other ? other : NULL), x->now)) != STORE_OK ||
 	    (ss = open_task_of(c, pid, task_id, sizeof task_id)) != STORE_OK)
 		return ss;
 	if (*task_id)
@@ -570,7 +571,8 @@ static enum store_status add_progress(struct sq_conn *c, const char *job,
 				      const struct import_progress *d)
 {
 	static const char sql[] =
-		"UPDATE import_job SET status = 'running', rows = rows + ?2, imported = imported + ?3,"
+		"UPDATE import_job SET status = 'running', rows = rows + ?2, imported = imported + "
+		"?3,"
 		" merged = merged + ?4, flagged = flagged + ?5, rejected = rejected + ?6,"
 		" last_line = ?7, bytes_done = ?8 WHERE id = ?1 AND last_line < ?7";
 	sqlite3_stmt *st = sq_stmt(c, sql);
@@ -679,7 +681,8 @@ static enum store_status put_job(struct sq_conn *c, void *p)
 		x->replayed = true;
 		return sq_person_read(c, id, x->a, x->out);
 	}
-	if (ss != STORE_NOT_FOUND || (ss = find_person(c, in, id, sizeof id, found_area)) != STORE_OK)
+	if (ss != STORE_NOT_FOUND ||
+	    (ss = find_person(c, in, id, sizeof id, found_area)) != STORE_OK)
 		return ss;
 	x->merged = *id != '\0';
 	if (x->merged) {
@@ -692,8 +695,8 @@ static enum store_status put_job(struct sq_conn *c, void *p)
 	pid = x->merged ? id : in->id;
 	ss = x->merged ? merge_person(c, pid, in, now) : insert_person(c, in, now);
 	if (ss != STORE_OK || (ss = insert_travel(c, pid, &x->row->t, NULL, now)) != STORE_OK ||
-	    (ss = sq_person_event(c, pid, x->merged ? "updated" : "created", e.user_id,
-				  e.username, in->area, NULL, now)) != STORE_OK ||
+	    (ss = sq_person_event(c, pid, x->merged ? "updated" : "created", e.user_id, e.username,
+				  in->area, NULL, now)) != STORE_OK ||
 	    (ss = sq_person_read(c, pid, x->a, x->out)) != STORE_OK)
 		return ss;
 	e.object_type = "person";
@@ -718,7 +721,7 @@ enum store_status store_person_put(struct store *s, const struct store_idem *ide
 }
 
 struct merge_ctx {
-	const char *keep, *other;
+	const char *scope, *keep, *other;
 	const struct audit_entry *e;
 	struct arena *a;
 	struct person *out;
@@ -756,7 +759,8 @@ static enum store_status merge_job(struct sq_conn *c, void *p)
 		" AND EXISTS (SELECT 1 FROM person WHERE id = ?2 AND id_number <> '')";
 	static const char sql_fill[] =
 		"UPDATE person SET"
-		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM person WHERE id = ?2) ELSE phone END,"
+		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM person WHERE id = ?2) ELSE "
+		"phone END,"
 		" address = CASE WHEN address = '' THEN (SELECT address FROM person WHERE id = ?2)"
 		" ELSE address END,"
 		" categories = categories | (SELECT categories FROM person WHERE id = ?2)"
@@ -778,12 +782,15 @@ static enum store_status merge_job(struct sq_conn *c, void *p)
 	if ((ss = sq_person_read(c, x->keep, x->a, &keep)) != STORE_OK ||
 	    (ss = sq_person_read(c, x->other, x->a, &other)) != STORE_OK)
 		return ss;
+	/* both files must be the caller's, read in the transaction that merges them */
+	if (!area_code_in_scope(x->scope, keep.area) || !area_code_in_scope(x->scope, other.area))
+		return STORE_NOT_FOUND;
 	if (keep.merged_into || other.merged_into || !strcmp(keep.id, other.id))
 		return STORE_CONFLICT;
 	if ((ss = run_all(c, sqls, sizeof sqls / sizeof sqls[0], x->keep, x->other, now,
 			  other.id_valid)) != STORE_OK ||
-	    (ss = sq_person_event(c, x->keep, "merged", e.user_id, e.username, keep.area,
-				  NULL, now)) != STORE_OK ||
+	    (ss = sq_person_event(c, x->keep, "merged", e.user_id, e.username, keep.area, NULL,
+				  now)) != STORE_OK ||
 	    (ss = sq_person_read(c, x->keep, x->a, x->out)) != STORE_OK)
 		return ss; /* a clash of valid ID numbers is STORE_CONFLICT: 409 */
 	e.object_type = "person";
@@ -793,10 +800,10 @@ static enum store_status merge_job(struct sq_conn *c, void *p)
 	return sq_audit_insert(c, &e);
 }
 
-enum store_status store_person_merge(struct store *s, const char *keep, const char *other,
-				     const struct audit_entry *e, struct arena *a,
-				     struct person *out)
+enum store_status store_person_merge(struct store *s, const char *scope, const char *keep,
+				     const char *other, const struct audit_entry *e,
+				     struct arena *a, struct person *out)
 {
-	struct merge_ctx x = {keep, other, e, a, out};
+	struct merge_ctx x = {scope, keep, other, e, a, out};
 	return sq_write(s, merge_job, &x);
 }

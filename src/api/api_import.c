@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "domain/returnee.h"
+#include "io/cell.h"
 #include "io/import.h"
 #include "io/sheet.h"
 #include "io/table.h"
@@ -28,16 +29,19 @@ static json_t *job_json(const struct import_job *j)
 
 	time_iso(j->created_at, created);
 	time_iso(j->finished_at, finished);
-	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:i,"
-			 " s:s}",
-			 "id", j->id, "status", !strcmp(j->status, "queued") ? "running" : j->status,
-			 "progress", progress > 1.0 ? 1.0 : progress, "rows", (json_int_t)j->rows,
-			 "imported", (json_int_t)j->imported, "merged", (json_int_t)j->merged,
-			 "flagged", (json_int_t)j->flagged, "rejected", (json_int_t)j->rejected,
-			 "filename", j->filename, "area", j->area, "created_at", created,
-			 "finished_at", j->finished_at ? json_string(finished) : json_null(), "error",
-			 j->error && *j->error ? json_string(j->error) : json_null(), "deadline_hours",
-			 j->deadline_hours, "user", j->username);
+	/* file name, error and user are stored text: json_str_safe keeps a job whose name was
+	 * stored before uploads were cleaned from vanishing (json_pack fails on bad UTF-8) */
+	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:s, s:o, s:o, s:i,"
+			 " s:o}",
+			 "id", j->id, "status",
+			 !strcmp(j->status, "queued") ? "running" : j->status, "progress",
+			 progress > 1.0 ? 1.0 : progress, "rows", (json_int_t)j->rows, "imported",
+			 (json_int_t)j->imported, "merged", (json_int_t)j->merged, "flagged",
+			 (json_int_t)j->flagged, "rejected", (json_int_t)j->rejected, "filename",
+			 json_str_safe(j->filename), "area", j->area, "created_at", created,
+			 "finished_at", j->finished_at ? json_string(finished) : json_null(),
+			 "error", j->error && *j->error ? json_str_safe(j->error) : json_null(),
+			 "deadline_hours", j->deadline_hours, "user", json_str_safe(j->username));
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -228,13 +232,19 @@ void api_import_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
-/* One CSV field, quoted when needed. */
+/* One CSV field, quoted when needed, behind a ' when a spreadsheet would read it as a
+ * formula (io/cell.h): cells come from uploaded files, typed by anyone. */
 static void csv_field(struct buf *b, const char *s, bool last)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	const char *guard;
+	bool quote;
 
+	s = s ? s : "";
+	guard = cell_prefix(s);
+	quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		buf_append(b, "\"", 1);
+	buf_append(b, guard, strlen(guard));
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_append(b, "\"", 1);
@@ -368,13 +378,13 @@ void api_import_issues(struct req *r)
 	}
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "line", (json_int_t)v[i].line,
-				       "column", v[i].col, "code", v[i].code, "severity",
-				       v[i].severity, "message",
-				       r->en ? returnee_issue_en(v[i].code)
-					     : returnee_issue_zh(v[i].code),
-				       "value", v[i].value));
+		json_array_append_new(arr, json_pack("{s:I, s:o, s:s, s:s, s:s, s:o}", "line",
+						     (json_int_t)v[i].line, "column",
+						     json_str_safe(v[i].col), "code", v[i].code,
+						     "severity", v[i].severity, "message",
+						     r->en ? returnee_issue_en(v[i].code)
+							   : returnee_issue_zh(v[i].code),
+						     "value", json_str_safe(v[i].value)));
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o}", "items", arr, "next_after_line",
 			     n == (size_t)limit || (n && (size_t)limit - n < 8 && next)
@@ -410,7 +420,9 @@ static void template_csv(struct req *r)
 }
 
 /* The .xlsx template: a title row above the header, text-formatted ID and phone columns
- * (so Excel keeps every digit), made with libxlsxwriter in a temporary file. */
+ * (so Excel keeps every digit), made with libxlsxwriter in a temporary file. Cells are
+ * written as strings only (worksheet_write_string, worksheet_merge_range), never as
+ * formulas (io/cell.h). */
 static void template_xlsx(struct req *r)
 {
 	char path[] = "/tmp/fangkong-template-XXXXXX";

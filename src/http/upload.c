@@ -1,5 +1,6 @@
 #include "http/upload.h"
 
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "http/server.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/uuid.h"
 
@@ -20,18 +22,67 @@ static crypto_hash_sha256_state *hstate(struct upload *u)
 	return (crypto_hash_sha256_state *)(void *)u->sha256_state;
 }
 
-/* Keeps letters, digits, CJK and a few safe marks; the name is shown, never used as a path. */
-static void sanitise(const char *in, char *out, size_t outsz)
+/* Characters a shown name never needs and that can disguise it: C0 and C1 controls, DEL,
+ * zero-width characters, bidirectional overrides (U+202E turns "gpj.exe" around), BOM. */
+static bool unwanted(unsigned cp)
 {
-	size_t n = 0;
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+}
 
-	for (; in && *in && n + 1 < outsz; in++) {
-		unsigned char ch = (unsigned char)*in;
-		if (ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= 'A' && ch <= 'Z') || strchr(" ._-()（）", ch))
-			out[n++] = (char)ch;
+void upload_filename_clean(const char *in, char *out, size_t outsz)
+{
+	const char *base = in ? in : "";
+	size_t n = 0;
+	bool bad = false; /* the last character written is U+FFFD */
+	unsigned cp;
+	int len;
+
+	for (const char *p = base; *p; p++) /* a browser may send C:\dir\name.csv */
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	if (!outsz)
+		return;
+	for (const char *p = base; *p; p += len) {
+		const char *put = p;
+		size_t putn;
+		if ((len = utf8_next(p, &cp)) == 0) {
+			len = 1;
+			if (bad)
+				continue; /* one U+FFFD for a run of bad bytes */
+			put = "\xEF\xBF\xBD";
+			putn = 3;
+		} else if (cp < 0x80 ? !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+					 (cp >= 'A' && cp <= 'Z') ||
+					 (cp && strchr(" ._-()", (int)cp)))
+				     : unwanted(cp)) {
+			continue;
+		} else if (cp == ' ' && n == 0) {
+			continue; /* no leading space */
+		} else {
+			putn = (size_t)len;
+		}
+		if (n + putn + 1 > outsz)
+			break; /* capped at a character boundary */
+		memcpy(out + n, put, putn);
+		n += putn;
+		bad = put != p;
 	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
 	out[n] = '\0';
+}
+
+/* A new file only the server's user can read (0600 whatever the umask): uploaded lists
+ * hold full ID numbers and phones. */
+static FILE *create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
 }
 
 static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -51,8 +102,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 			return MHD_YES;
 		if (!u->started) {
 			u->started = true;
-			sanitise(filename, u->filename, sizeof u->filename);
-			u->f = fopen(u->path, "wbx");
+			upload_filename_clean(filename, u->filename, sizeof u->filename);
+			u->f = create_private(u->path);
 			if (!u->f) {
 				log_error("upload: cannot create a file in the upload folder");
 				u->io_error = true;

@@ -18,8 +18,8 @@
 
 struct upload {
 	struct MHD_PostProcessor *pp;
-	char path[512];       /* where the file went; "" when no file field came */
-	char filename[256];   /* as the client named it (sanitised) */
+	char path[512];     /* where the file went; "" when no file field came */
+	char filename[256]; /* as the client named it, cleaned (upload_filename_clean) */
 	FILE *f;
 	uint64_t size, max;
 	bool started, second, too_large, io_error, keep;
@@ -40,6 +40,12 @@ bool upload_feed(struct req *r, const char *data, size_t size);
 bool upload_finish(struct req *r);
 /* The value of a small field, or NULL. */
 const char *upload_field(const struct upload *u, const char *key);
+/* The name of an uploaded file as it is stored and shown (it is never used as a path):
+ * the part after the last / or \\, valid UTF-8 (each run of bytes that are not becomes one
+ * U+FFFD), without controls, zero-width or bidirectional-override characters, ASCII only
+ * letters, digits and " ._-()", no leading or trailing space, cut at a character boundary
+ * to fit outsz bytes with the NUL. NULL in gives "". */
+void upload_filename_clean(const char *in, char *out, size_t outsz);
 /* Removes the file unless u->keep was set by the handler; frees the fields. */
 void upload_cleanup(struct upload *u);
 

@@ -135,7 +135,8 @@ static const char backup_help[] =
 	"usage: fangkong backup --db FILE --out FILE\n"
 	"\n"
 	"Writes a consistent copy of the database (VACUUM INTO), also while the server runs.\n"
-	"The output file must not exist. 在线生成一致的数据库副本，输出文件不能已存在。\n"
+	"The output file must not exist; it is created 0600 (readable by its owner only).\n"
+	"在线生成一致的数据库副本，输出文件不能已存在，权限为 0600（仅所有者可读）。\n"
 	"The key file of the contact-card links (FILE.key beside the database) is copied to\n"
 	"OUT.key; without it, cards printed from the copy get new links.\n"
 	"联心卡链接的密钥文件（数据库旁的 FILE.key）一并复制为 OUT.key。\n";
@@ -169,7 +170,7 @@ int cli_backup(int argc, char **argv)
 					      {0, 0, 0, 0}};
 	const char *db = NULL, *out = NULL;
 	struct store *s;
-	int c, rc = EXIT_OK;
+	int c, fd, rc = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -184,14 +185,22 @@ int cli_backup(int argc, char **argv)
 		fputs(backup_help, stderr);
 		return EXIT_USAGE;
 	}
-	if (access(out, F_OK) == 0) {
-		cli_err("%s exists already / 输出文件已存在", out);
+	/* An empty file made 0600 first (VACUUM INTO fills an empty file and would create a new
+	 * one 0644): the copy holds the same ID numbers and password hashes as the database. */
+	if ((fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		cli_err(errno == EEXIST ? "%s exists already / 输出文件已存在"
+					: "%s cannot be created / 无法创建输出文件",
+			out);
 		return EXIT_RUNTIME;
 	}
-	if (!(s = cli_open_store(db, false, 1)))
+	close(fd);
+	if (!(s = cli_open_store(db, false, 1))) {
+		unlink(out);
 		return EXIT_RUNTIME;
+	}
 	if (store_backup(s, out) != STORE_OK) {
 		cli_err("backup failed / 备份失败");
+		unlink(out);
 		rc = EXIT_RUNTIME;
 	} else if (!copy_key(db, out)) {
 		cli_err("the key file could not be copied to %s.key / 密钥文件复制失败", out);

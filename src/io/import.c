@@ -1,10 +1,12 @@
 /* import — see import.h. */
 #include "io/import.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/returnee.h"
 #include "io/sheet.h"
@@ -296,6 +298,15 @@ static enum store_status run_job(struct run *x)
 	return store_import_set_status(x->s, x->job.id, "done", NULL);
 }
 
+/* The uploaded list (full ID numbers and phones) is kept only while its import runs or can
+ * resume; the issues download reads the database, not the file. */
+static void drop_upload(const struct import_job *j)
+{
+	if (j->path && *j->path && unlink(j->path) != 0 && errno != ENOENT)
+		log_warn("import %s: the uploaded file cannot be removed: %s", j->id,
+			 strerror(errno));
+}
+
 enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop)
 {
 	return import_run_observed(s, job_id, stop, NULL, NULL);
@@ -318,6 +329,8 @@ enum store_status import_run_observed(struct store *s, const char *job_id, volat
 		st = STORE_OK;
 	else if (st == STORE_OK)
 		st = run_job(x);
+	if (st == STORE_OK) /* done or failed for good: nothing will read the file again */
+		drop_upload(&x->job);
 	json_decref(x->header);
 	json_decref(x->mapping);
 	addr_index_free(x->addr);
@@ -364,7 +377,9 @@ static void *worker(void *p)
 		enum store_status st = import_run(im->s, job->id, &im->stop);
 		if (st != STORE_OK && !im->stop) {
 			log_error("import %s: %s", job->id, store_status_name(st));
-			store_import_set_status(im->s, job->id, "failed", "import.internal");
+			if (store_import_set_status(im->s, job->id, "failed", "import.internal") ==
+			    STORE_OK)
+				import_run(im->s, job->id, NULL); /* failed now: removes the file */
 		}
 		free(job);
 	}

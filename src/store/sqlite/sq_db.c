@@ -3,9 +3,19 @@
  * Pragmas: WAL so readers never block the writer; synchronous=FULL so a commit is on disk
  * before its writes are acknowledged; foreign keys on. Readers are query_only and never
  * checkpoint: only the writer connection touches the WAL (SQLite 3.40 has a WAL-reset bug
- * with concurrent writers or checkpointers). */
+ * with concurrent writers or checkpointers).
+ *
+ * The database holds ID numbers, phones and password hashes: it is created 0600 before
+ * SQLite opens it, and SQLite gives its -wal, -shm and journal files the database file's
+ * mode. A database (or -wal, -shm) found readable by others is tightened to 0600 at open,
+ * with a warning in the log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/sqlite/sq.h"
 #include "util/log.h"
@@ -41,6 +51,41 @@ enum store_status sq_exec(struct sq_conn *c, const char *sql)
 	return STORE_OK;
 }
 
+/* chmod 0600 when path is a file that group or others may read or write. */
+static void tighten(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return;
+	if (chmod(path, 0600) == 0)
+		log_warn("%s was mode %03o, readable by other users: now 0600", path,
+			 (unsigned)(st.st_mode & 0777));
+	else
+		log_warn("%s is mode %03o, readable by other users, and cannot be changed to 0600",
+			 path, (unsigned)(st.st_mode & 0777));
+}
+
+/* Before the writer opens path: create it 0600 when it is new, tighten what exists. */
+static bool private_files(const char *path, bool create)
+{
+	static const char *const sidecar[] = {"-wal", "-shm", "-journal"};
+	char side[4096];
+	int fd;
+
+	if (path[0] == ':' || !strncmp(path, "file:", 5))
+		return true; /* in memory or a URI: nothing on disk we name */
+	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
+		close(fd); /* empty: SQLite makes it a database */
+	else if (create && errno != EEXIST)
+		return false;
+	tighten(path);
+	for (size_t i = 0; i < sizeof sidecar / sizeof sidecar[0]; i++)
+		if ((size_t)snprintf(side, sizeof side, "%s%s", path, sidecar[i]) < sizeof side)
+			tighten(side);
+	return true;
+}
+
 enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
 			       const char **err)
 {
@@ -54,6 +99,11 @@ enum store_status sq_conn_open(const char *path, bool create, bool readonly, str
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	struct sq_conn *c = xcalloc(1, sizeof *c);
 
+	if (!readonly && !private_files(path, create)) {
+		log_error("cannot create %s: %s", path, strerror(errno));
+		*err = "cannot open database / 无法打开数据库";
+		goto fail;
+	}
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
 		*err = c->db ? sqlite3_errmsg(c->db) : "cannot open database";
 		log_error("sqlite open %s: %s", path, *err);

@@ -2,6 +2,8 @@
 # Runs every test of fangkong and ends with one line "N passed, N failed".
 #   unit     cmocka tests, on the normal build and again under ASan + UBSan
 #   api      HTTP tests against the real server built with ASan + UBSan
+#   security the outside probe (tests/security): every route × role × another township's
+#            objects, hostile request targets, slow clients, hostile files; on build-asan
 #   crash    SIGKILL during concurrent writes, then check nothing acknowledged was lost
 #   e2e      the web console in headless Chromium
 # Called by `make test` (which builds both builds first). Suites can be chosen:
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit api crash e2e)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash e2e)
 logdir=$(mktemp -d /tmp/fangkong-tests.XXXXXX)
 passed=0
 failed=0
@@ -65,6 +67,7 @@ for s in "${suites[@]}"; do
   case $s in
     unit)  run_cmocka build; run_cmocka build-asan ;;
     api)   run_node api tests/api build-asan/fangkong ;;
+    security) run_node security tests/security build-asan/fangkong ;;
     crash) run_node crash tests/crash build/fangkong ;;
     e2e)   run_node e2e tests/e2e build/fangkong ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;

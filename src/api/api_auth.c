@@ -1,7 +1,14 @@
 /* api_auth — login, logout, the current user, and changing one's own password.
  *
- * A wrong username and a wrong password answer the same, after the same argon2id work.
- * Failures are counted in the store (durably), so a restart does not reset a lock. */
+ * What a client learns from a failed login is the same for every name, whether an account
+ * has it or not: the same answers in the same order (auth.failed, then auth.locked after
+ * --lock-failures failures from one address), after the same argon2id work (against a
+ * dummy hash when there is no account or the attempt is refused), and with the same writes
+ * (queued audit rows, never waited for). Locks are per name and client address
+ * (http/ratelimit.h): a stranger's failures lock the name for the stranger's address only.
+ * The net that locks an account for every address after failures from many addresses is
+ * also written to the account (app_user.locked_until), so it outlives a restart.
+ * A name that is no account is never stored: the audit row says "(unknown)". */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +18,11 @@
 #include "util/pwhash.h"
 #include "util/timeutil.h"
 
-enum { PASSWORD_INPUT_MAX = 256 };
+enum { PASSWORD_INPUT_MAX = 256, CLOSED_MAX = 16 };
+
+/* The audit name of a login with a name that is no account: usernames are [a-z0-9_.-], so
+ * this one is never an account's. */
+#define UNKNOWN_NAME "(unknown)"
 
 static void set_session_cookie(struct req *r, const char *token, int max_age)
 {
@@ -42,89 +53,164 @@ static json_t *grantable_json(enum role role)
 	return arr;
 }
 
-static void login_failed(struct req *r, const char *username, const char *user_id,
-			 const char *area, const char *why)
+/* A queued audit row about an attempt on account u (NULL: the name is no account). */
+static void attempt_audit(struct req *r, const char *action, const struct user *u, const char *why)
 {
-	struct audit_entry e = api_audit(r, "login.failed");
+	struct audit_entry e = api_audit(r, action);
 
-	e.username = username;
-	e.user_id = user_id;
-	e.area = area;
+	e.username = u ? u->username : UNKNOWN_NAME;
+	e.user_id = u ? u->id : NULL;
+	e.area = u ? u->area : NULL;
 	e.result = why;
 	e.object_type = "user";
-	e.object_id = user_id;
+	e.object_id = e.user_id;
 	store_audit_append(r->srv->store, &e, false);
+}
+
+/* Writes one row per ended window of refused attempts (ratelimit_closed). */
+static void audit_closed(struct req *r, int64_t now)
+{
+	struct rl_closed c[CLOSED_MAX];
+	int n = ratelimit_closed(r->srv->login_rl, now, c, CLOSED_MAX);
+
+	for (int i = 0; i < n; i++) {
+		struct audit_entry e = {
+			.action = "login.failed", .result = "rate_limited", .ip = c[i].key};
+		char from[ISO_TIME_LEN + 1], to[ISO_TIME_LEN + 1];
+
+		time_iso(c[i].from, from);
+		time_iso(c[i].to, to);
+		e.after = arena_printf(r->a, "{\"refused\":%d,\"from\":\"%s\",\"to\":\"%s\"}",
+				       c[i].refused, from, to);
+		store_audit_append(r->srv->store, &e, false);
+	}
+}
+
+/* Counts an attempt (login or old password) from addr against --login-per-minute; answers
+ * 429 when over. Refusals are counted: the first of a minute is audited at once, the rest
+ * as one row when the minute has ended. */
+static bool attempt_allowed(struct req *r, const char *addr, const char *action, int64_t now)
+{
+	enum rl_verdict v = ratelimit_hit(r->srv->login_rl, addr, now);
+
+	audit_closed(r, now);
+	if (v == RL_ALLOW)
+		return true;
+	if (v == RL_REFUSE_FIRST) {
+		struct audit_entry e = api_audit(r, action);
+		e.result = "rate_limited";
+		store_audit_append(r->srv->store, &e, false);
+	}
+	reply_error(r, ERR_RATE_LIMITED, NULL);
+	return false;
+}
+
+/* Counts a failed attempt of name from addr; true when the address is now locked for it.
+ * When the failure locks the account for every address, the lock is written to it. */
+static bool attempt_failed(struct req *r, const struct user *u, const char *name, const char *addr,
+			   int64_t now)
+{
+	struct lock_rule rule = {r->srv->cfg.lock_failures, r->srv->cfg.lock_seconds};
+	bool net = false;
+	enum lock_state ls = ratelimit_lock_fail(r->srv->login_rl, name, addr, now, &rule, &net);
+
+	if (net && u) {
+		struct audit_entry e = api_audit(r, "login.lock");
+		char until[ISO_TIME_LEN + 1];
+
+		time_iso(now + rule.seconds, until);
+		e.username = u->username;
+		e.user_id = e.object_id = u->id;
+		e.area = u->area;
+		e.object_type = "user";
+		e.after = arena_printf(r->a, "{\"locked_until\":\"%s\"}", until);
+		store_user_lock(r->srv->store, u->id, now + rule.seconds, &e);
+	}
+	return ls == LOCK_ADDRESS;
+}
+
+/* Why a login that ran the password check failed; NULL when it did not fail. */
+static const char *login_verdict(const struct user *u, enum lock_state ls, const char *password)
+{
+	if (!u || u->disabled || ls != LOCK_OPEN) {
+		pwhash_dummy_verify(password);
+		return !u ? "unknown_user" : u->disabled ? "disabled" : "account_locked";
+	}
+	return pwhash_verify(u->password_hash, password) ? NULL : "wrong_password";
+}
+
+static void login_ok(struct req *r, struct user *u, const char *addr, int64_t now)
+{
+	struct session_info si = {0};
+	char token[SESSION_TOKEN_LEN + 1];
+	struct audit_entry e = api_audit(r, "login");
+	enum store_status st;
+
+	e.user_id = e.object_id = u->id;
+	e.username = u->username;
+	e.area = u->area;
+	e.object_type = "user";
+	if ((st = store_user_login_ok(r->srv->store, u->id, now, &e)) != STORE_OK) {
+		api_store_error(r, st, ERR_AUTH_FAILED);
+		return;
+	}
+	ratelimit_lock_ok(r->srv->login_rl, u->username, addr);
+	memcpy(si.user_id, u->id, sizeof si.user_id);
+	snprintf(si.username, sizeof si.username, "%s", u->username);
+	si.role = u->role;
+	memcpy(si.area, u->area, sizeof si.area);
+	si.must_change = u->must_change;
+	sessions_create(r->srv->sessions, &si, now, token);
+	set_session_cookie(r, token, r->srv->cfg.session_absolute);
+	r->sess = si;
+	r->authed = true;
+	u->last_login_at = now;
+	u->locked_until = 0;
+	reply_json(r, 200,
+		   json_pack("{s:o, s:s, s:b}", "user", api_user_json(u), "csrf", si.csrf,
+			     "must_change_password", si.must_change));
 }
 
 void api_login(struct req *r)
 {
-	const char *username, *password;
-	struct user u;
-	struct session_info si = {0};
-	char token[SESSION_TOKEN_LEN + 1];
+	const char *username, *password, *why;
+	char addr[RATELIMIT_ADDR_LEN];
+	struct user u, *known = NULL;
 	int64_t now = time_now();
 	enum store_status st;
-	struct audit_entry e;
+	enum lock_state ls;
 
 	if (api_bad_field(r, json_get_str(r->json, "username", 64, true, &username), "username") ||
 	    api_bad_field(r, json_get_str(r->json, "password", PASSWORD_INPUT_MAX, true, &password),
 			  "password"))
 		return;
-	if (!ratelimit_allow(r->srv->login_rl, r->ip, now)) {
-		login_failed(r, username, NULL, NULL, "rate_limited");
-		reply_error(r, ERR_RATE_LIMITED, NULL);
+	ratelimit_addr(r->ip, addr);
+	if (!attempt_allowed(r, addr, "login.failed", now))
 		return;
-	}
 	st = store_user_by_name(r->srv->store, username, r->a, &u);
-	if (st != STORE_OK || u.disabled) {
+	if (st != STORE_OK && st != STORE_NOT_FOUND) {
 		pwhash_dummy_verify(password);
-		if (st != STORE_OK && st != STORE_NOT_FOUND) {
-			api_store_error(r, st, ERR_AUTH_FAILED);
-			return;
-		}
-		login_failed(r, username, st == STORE_OK ? u.id : NULL, st == STORE_OK ? u.area : NULL,
-			     st == STORE_OK ? "disabled" : "unknown_user");
-		reply_error(r, ERR_AUTH_FAILED, NULL);
-		return;
-	}
-	if (u.locked_until > now) {
-		pwhash_dummy_verify(password);
-		login_failed(r, u.username, u.id, u.area, "locked");
-		reply_error(r, ERR_AUTH_LOCKED, NULL);
-		return;
-	}
-	bool ok = pwhash_verify(u.password_hash, password);
-	e = api_audit(r, ok ? "login" : "login.failed");
-	e.user_id = u.id;
-	e.username = u.username;
-	e.area = u.area;
-	e.object_type = "user";
-	e.object_id = u.id;
-	e.result = ok ? "ok" : "wrong_password";
-	st = store_user_login_result(r->srv->store, u.id, ok, now, r->srv->cfg.lock_failures,
-				     r->srv->cfg.lock_seconds, &e);
-	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AUTH_FAILED);
 		return;
 	}
-	if (!ok) {
-		reply_error(r, u.failed_logins + 1 >= r->srv->cfg.lock_failures ? ERR_AUTH_LOCKED
-										 : ERR_AUTH_FAILED,
-			    NULL);
+	if (st == STORE_OK)
+		known = &u;
+	ls = ratelimit_lock_state(r->srv->login_rl, username, addr, now);
+	if (ls == LOCK_OPEN && known && u.locked_until > now)
+		ls = LOCK_ACCOUNT; /* the net's lock, as written before a restart */
+	if (ls == LOCK_ADDRESS) {
+		pwhash_dummy_verify(password);
+		attempt_audit(r, "login.failed", known, "locked");
+		reply_error(r, ERR_AUTH_LOCKED, NULL);
 		return;
 	}
-	memcpy(si.user_id, u.id, sizeof si.user_id);
-	snprintf(si.username, sizeof si.username, "%s", u.username);
-	si.role = u.role;
-	memcpy(si.area, u.area, sizeof si.area);
-	si.must_change = u.must_change;
-	sessions_create(r->srv->sessions, &si, now, token);
-	set_session_cookie(r, token, r->srv->cfg.session_absolute);
-	r->sess = si;
-	r->authed = true;
-	u.last_login_at = now;
-	reply_json(r, 200, json_pack("{s:o, s:s, s:b}", "user", api_user_json(&u), "csrf", si.csrf,
-				     "must_change_password", si.must_change));
+	if ((why = login_verdict(known, ls, password))) {
+		bool locked = attempt_failed(r, known, username, addr, now);
+		attempt_audit(r, "login.failed", known, why);
+		reply_error(r, locked ? ERR_AUTH_LOCKED : ERR_AUTH_FAILED, NULL);
+		return;
+	}
+	login_ok(r, &u, addr, now);
 }
 
 void api_logout(struct req *r)
@@ -174,6 +260,32 @@ enum err api_password_verdict(int v)
 	}
 }
 
+/* Checks the old password the way a login is checked: per-address rate limit, lock per
+ * name and address; false (and the reply sent) when the change must stop. */
+static bool old_password_ok(struct req *r, const struct user *u, const char *old_pw, int64_t now)
+{
+	char addr[RATELIMIT_ADDR_LEN];
+
+	ratelimit_addr(r->ip, addr);
+	if (!attempt_allowed(r, addr, "password.change", now))
+		return false;
+	if (ratelimit_lock_state(r->srv->login_rl, u->username, addr, now) == LOCK_ADDRESS) {
+		attempt_audit(r, "password.change", u, "locked");
+		reply_error(r, ERR_RATE_LIMITED, NULL);
+		return false;
+	}
+	if (pwhash_verify(u->password_hash, old_pw)) {
+		ratelimit_lock_ok(r->srv->login_rl, u->username, addr);
+		return true;
+	}
+	attempt_audit(r, "password.change", u, "wrong_password");
+	if (attempt_failed(r, u, u->username, addr, now))
+		reply_error(r, ERR_RATE_LIMITED, NULL);
+	else
+		reply_error(r, ERR_PASSWORD_WRONG, "old_password");
+	return false;
+}
+
 void api_password(struct req *r)
 {
 	static const char *const allowed[] = {"old_password", "new_password", NULL};
@@ -194,10 +306,8 @@ void api_password(struct req *r)
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
 		return;
 	}
-	if (!pwhash_verify(u.password_hash, old_pw)) {
-		reply_error(r, ERR_PASSWORD_WRONG, "old_password");
+	if (!old_password_ok(r, &u, old_pw, time_now()))
 		return;
-	}
 	if ((e = api_password_verdict(password_check(new_pw, u.username))) != ERR__COUNT) {
 		reply_error(r, e, "new_password");
 		return;
@@ -215,6 +325,10 @@ void api_password(struct req *r)
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
 		return;
 	}
+	/* whoever else holds a session (or guessed the old password) is out; the new password
+	 * starts with no counts against it */
+	sessions_drop_user_except(r->srv->sessions, u.id, r->token);
+	ratelimit_lock_forget(r->srv->login_rl, u.username);
 	sessions_set_must_change(r->srv->sessions, r->token, false);
 	reply_empty(r, 204);
 }

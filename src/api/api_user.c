@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "domain/password_policy.h"
+#include "http/ratelimit.h"
 #include "util/pwhash.h"
 #include "util/timeutil.h"
 
@@ -270,5 +271,6 @@ void api_user_reset(struct req *r)
 		return;
 	}
 	sessions_drop_user(r->srv->sessions, u.id);
+	ratelimit_lock_forget(r->srv->login_rl, u.username); /* unlocked for every address */
 	reply_json(r, 200, json_pack("{s:s}", "initial_password", initial));
 }

@@ -185,6 +185,28 @@ void sessions_drop_user(struct sessions *s, const char *user_id)
 	pthread_mutex_unlock(&s->mu);
 }
 
+struct user_but {
+	const char *user_id;
+	unsigned char keep[KEYLEN];
+};
+
+static bool drop_of_user_but(const struct sessions *s, const struct entry *e, const void *arg)
+{
+	const struct user_but *x = arg;
+
+	return drop_of_user(s, e, x->user_id) && sodium_memcmp(e->key, x->keep, KEYLEN) != 0;
+}
+
+void sessions_drop_user_except(struct sessions *s, const char *user_id, const char *token)
+{
+	struct user_but x = {.user_id = user_id};
+
+	token_key(token ? token : "", x.keep);
+	pthread_mutex_lock(&s->mu);
+	sweep(s, drop_of_user_but, &x);
+	pthread_mutex_unlock(&s->mu);
+}
+
 void sessions_set_must_change(struct sessions *s, const char *token, bool must_change)
 {
 	unsigned char key[KEYLEN];

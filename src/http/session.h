@@ -38,6 +38,8 @@ bool sessions_get(struct sessions *s, const char *token, int64_t now, struct ses
 void sessions_drop(struct sessions *s, const char *token);
 /* Ends every session of a user (disabled, role or area changed, password reset). */
 void sessions_drop_user(struct sessions *s, const char *user_id);
+/* Ends every session of a user but the one of token (the user changed the password there). */
+void sessions_drop_user_except(struct sessions *s, const char *user_id, const char *token);
 void sessions_set_must_change(struct sessions *s, const char *token, bool must_change);
 void random_token(char out[SESSION_TOKEN_LEN + 1]);
 

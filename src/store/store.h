@@ -164,8 +164,9 @@ struct user {
 	const char *area_name;
 	const char *password_hash; /* only from store_user_by_name */
 	bool disabled, must_change;
-	int failed_logins;
-	int64_t locked_until, created_at, last_login_at;
+	int failed_logins;    /* account-wide locks since the last login or password change */
+	int64_t locked_until; /* locked for every address until then (http/ratelimit.h) */
+	int64_t created_at, last_login_at;
 };
 
 struct user_filter {
@@ -200,11 +201,12 @@ enum store_status store_user_update(struct store *s, const char *id, const struc
 enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
 					  bool must_change, const struct audit_entry *e);
 
-/* Records a login attempt. On failure counts it and locks the account for lock_seconds
- * after max_failures in a row; on success resets the count. */
-enum store_status store_user_login_result(struct store *s, const char *id, bool ok, int64_t now,
-					  int max_failures, int lock_seconds,
-					  const struct audit_entry *e);
+/* A successful login: stamps last_login_at and clears the account-wide lock; waits. */
+enum store_status store_user_login_ok(struct store *s, const char *id, int64_t now,
+				      const struct audit_entry *e);
+/* Locks the account for every address until `until` (the net against guessing from many
+ * addresses, http/ratelimit.h) and counts it in failed_logins; queued, not waited for. */
+void store_user_lock(struct store *s, const char *id, int64_t until, const struct audit_entry *e);
 
 /* ---- key persons (一人一档) ---- */
 

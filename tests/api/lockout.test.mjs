@@ -1,8 +1,9 @@
-// 3. Account lockout after failed logins, unlock after --lock-seconds, and the per-address
-// login rate limit.
+// 3. Locks after failed logins — per name and client address, alike for names that are no
+// account — unlock after --lock-seconds, and the per-address login rate limit.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { AddressClient } from './address.mjs';
 import {
 	ADMIN,
 	Client,
@@ -14,7 +15,6 @@ import {
 	uniqueName,
 	waitFor,
 } from './lib.mjs';
-
 let srv; // defaults: 5 failures, 10 minutes
 let fast; // --lock-failures 3 --lock-seconds 2 (2 s, not 1: with 1 s the lock may end within
 // the same request burst, so "locked right after" could not be asserted reliably)
@@ -40,7 +40,7 @@ after(async () => {
 const PWD = 'Liyang-Lock-Pass-2026';
 
 describe('account lockout', () => {
-	it('5 wrong passwords lock the account, even against the right password', async () => {
+	it('5 wrong passwords lock the name for that address only, even against the right password', async () => {
 		for (let i = 1; i <= 4; i++)
 			expectError(assert, await new Client(srv.url).login('locky', `Wrong-Password-${i}0`), 401, 'auth.failed');
 		expectError(assert, await new Client(srv.url).login('locky', 'Wrong-Password-50'), 401, 'auth.locked');
@@ -50,11 +50,19 @@ describe('account lockout', () => {
 		const en = await new Client(srv.url, { lang: 'en' }).login('locky', PWD);
 		assert.match(en.body.error.message, /locked/);
 
-		// The account shows as locked.
+		// The owner, from another address, is not locked out by a stranger's failures, and the
+		// account is not locked for everyone.
+		const owner = new AddressClient(srv.url, '127.0.0.2');
+		const ok = await owner.login('locky', PWD);
+		assert.equal(ok.status, 200, ok.text);
+		assert.equal(ok.body.user.locked, false);
+		assert.equal((await owner.get('/api/v1/me')).status, 200);
 		const list = await admin.get('/api/v1/users?q=locky');
 		assert.equal(list.status, 200);
 		const u = list.body.items.find((x) => x.username === 'locky');
-		assert.equal(u.locked, true);
+		assert.equal(u.locked, false);
+		// …while this address stays locked.
+		expectError(assert, await new Client(srv.url).login('locky', PWD), 401, 'auth.locked');
 
 		// The audit trail has the failures (wrong_password) and the refused attempts.
 		const rows = await waitFor(async () => {
@@ -63,7 +71,7 @@ describe('account lockout', () => {
 			const results = r.body.items.map((x) => x.result);
 			const wrong = results.filter((x) => x === 'wrong_password').length;
 			const locked = results.filter((x) => x === 'locked').length;
-			return wrong >= 5 && locked >= 2 ? r.body.items : null;
+			return wrong >= 5 && locked >= 3 ? r.body.items : null;
 		}, { what: 'login.failed audit rows' });
 		for (const row of rows) {
 			assert.equal(row.action, 'login.failed');
@@ -74,9 +82,10 @@ describe('account lockout', () => {
 			assert.equal(row.area, VILLAGE_A);
 		}
 
-		// An admin's password reset unlocks it (with a must-change initial password).
+		// An admin's password reset unlocks it everywhere (with a must-change initial password).
 		const reset = await admin.post(`/api/v1/users/${u.id}/reset-password`, undefined);
 		assert.equal(reset.status, 200, reset.text);
+		assert.equal((await owner.get('/api/v1/me')).status, 401, 'the reset ends every session');
 		const c = new Client(srv.url);
 		const l = await c.login('locky', reset.body.initial_password);
 		assert.equal(l.status, 200, l.text);
@@ -84,13 +93,30 @@ describe('account lockout', () => {
 		assert.equal(l.body.user.locked, false);
 	});
 
-	it('failures of an unknown user are audited as login.failed too', async () => {
-		const name = uniqueName('ghost');
-		expectError(assert, await new Client(srv.url).login(name, 'Wrong-Password-10'), 401, 'auth.failed');
-		await waitFor(async () => {
-			const r = await admin.get(`/api/v1/audit?action=login.failed&user=${name}`);
-			return r.body.items.length === 1 && r.body.items[0].result === 'unknown_user';
-		}, { what: 'unknown_user audit row' });
+	it('a name that is no account answers exactly like an account, lock included', async () => {
+		const ghost = uniqueName('ghost');
+		const real = uniqueName('real');
+		const pw = newPassword();
+		await admin.createUser({ username: real, role: 'viewer', area: VILLAGE_A, password: pw });
+		const seen = [];
+		for (let i = 1; i <= 6; i++) {
+			const g = await new Client(srv.url).login(ghost, `Wrong-Password-${i}0`);
+			const k = await new Client(srv.url).login(real, i === 6 ? pw : `Wrong-Password-${i}0`);
+			assert.equal(g.status, k.status, `attempt ${i}`);
+			assert.equal(g.text, k.text, `attempt ${i}`);
+			seen.push(g.body.error.code);
+		}
+		assert.deepEqual(seen, ['auth.failed', 'auth.failed', 'auth.failed', 'auth.failed', 'auth.locked', 'auth.locked']);
+		// The typed name is not kept: the rows say "(unknown)".
+		const rows = await waitFor(async () => {
+			const r = await admin.get('/api/v1/audit?action=login.failed&user=(unknown)&limit=200');
+			const mine = r.body.items.filter((x) => x.request_id && x.ip === '127.0.0.1');
+			return mine.some((x) => x.result === 'locked') ? mine : null;
+		}, { what: 'unknown-name audit rows' });
+		assert.ok(rows.some((x) => x.result === 'unknown_user'));
+		for (const row of rows) assert.equal(row.object_id, null);
+		const all = await admin.get('/api/v1/audit?limit=200');
+		assert.ok(!all.text.includes(ghost), 'the typed name is in the audit trail');
 	});
 
 	it('a successful login resets the failure count', async () => {
@@ -107,16 +133,27 @@ describe('account lockout', () => {
 	});
 
 	it('--lock-failures/--lock-seconds: locks after 3 and unlocks by itself', async () => {
-		expectError(assert, await new Client(fast.url).login('quick', 'Wrong-Password-10'), 401, 'auth.failed');
-		expectError(assert, await new Client(fast.url).login('quick', 'Wrong-Password-20'), 401, 'auth.failed');
-		expectError(assert, await new Client(fast.url).login('quick', 'Wrong-Password-30'), 401, 'auth.locked');
-		expectError(assert, await new Client(fast.url).login('quick', PWD), 401, 'auth.locked');
+		const ghost = uniqueName('nobody');
+		for (const name of ['quick', ghost]) {
+			expectError(assert, await new Client(fast.url).login(name, 'Wrong-Password-10'), 401, 'auth.failed');
+			expectError(assert, await new Client(fast.url).login(name, 'Wrong-Password-20'), 401, 'auth.failed');
+			expectError(assert, await new Client(fast.url).login(name, 'Wrong-Password-30'), 401, 'auth.locked');
+			expectError(assert, await new Client(fast.url).login(name, PWD), 401, 'auth.locked');
+		}
+		// not from elsewhere
+		assert.equal((await new AddressClient(fast.url, '127.0.0.2').login('quick', PWD)).status, 200);
 		const r = await waitFor(async () => {
 			const l = await new Client(fast.url).login('quick', PWD);
 			if (l.status !== 200) expectError(assert, l, 401, 'auth.locked');
 			return l.status === 200 ? l : null;
 		}, { timeoutMs: 15000, intervalMs: 200, what: 'the lock to expire' });
 		assert.equal(r.body.user.locked, false);
+		// the name that is no account unlocks the same way (it was locked a moment later)
+		await waitFor(async () => {
+			const l = await new Client(fast.url).login(ghost, 'Wrong-Password-40');
+			expectError(assert, l, 401, l.body?.error?.code === 'auth.locked' ? 'auth.locked' : 'auth.failed');
+			return l.body.error.code === 'auth.failed';
+		}, { timeoutMs: 15000, intervalMs: 200, what: 'the unknown name\'s lock to expire' });
 	});
 });
 

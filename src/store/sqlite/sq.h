@@ -71,6 +71,9 @@ enum store_status sq_rc(struct sq_conn *c, int rc);
 void sq_prefix_end(const char *scope, char *out, size_t outsz);
 
 enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e);
+/* A copy of e whose strings outlive the request, for queued writes (sq_write_async). */
+struct audit_entry *sq_audit_copy(const struct audit_entry *e);
+void sq_audit_copy_free(struct audit_entry *e);
 /* STORE_NOT_FOUND: a new key. STORE_OK: a replay, object_id filled. STORE_CONFLICT_IDEM. */
 enum store_status sq_idem_check(struct sq_conn *c, const struct store_idem *idem, const char *kind,
 				char *object_id, size_t sz);

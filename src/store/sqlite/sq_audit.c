@@ -33,21 +33,29 @@ enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e
 
 /* An audit entry copied for the async queue: the request's memory is gone by then. */
 struct audit_copy {
-	struct audit_entry e;
+	struct audit_entry e; /* first: the copy is handed out as its entry */
 	char *strs[12];
 };
 
 static enum store_status audit_job(struct sq_conn *c, void *ctx)
 {
-	return sq_audit_insert(c, &((struct audit_copy *)ctx)->e);
+	return sq_audit_insert(c, ctx);
+}
+
+void sq_audit_copy_free(struct audit_entry *e)
+{
+	struct audit_copy *ac = (struct audit_copy *)e;
+
+	if (!ac)
+		return;
+	for (size_t i = 0; i < sizeof ac->strs / sizeof ac->strs[0]; i++)
+		free(ac->strs[i]);
+	free(ac);
 }
 
 static void audit_copy_free(void *p)
 {
-	struct audit_copy *ac = p;
-	for (size_t i = 0; i < sizeof ac->strs / sizeof ac->strs[0]; i++)
-		free(ac->strs[i]);
-	free(ac);
+	sq_audit_copy_free(p);
 }
 
 static const char *keep(struct audit_copy *ac, int i, const char *s)
@@ -55,13 +63,10 @@ static const char *keep(struct audit_copy *ac, int i, const char *s)
 	return ac->strs[i] = s ? xstrdup(s) : NULL;
 }
 
-enum store_status store_audit_append(struct store *s, const struct audit_entry *e, bool wait)
+struct audit_entry *sq_audit_copy(const struct audit_entry *e)
 {
-	struct audit_copy *ac;
+	struct audit_copy *ac = xcalloc(1, sizeof *ac);
 
-	if (wait)
-		return sq_write(s, audit_job, &(struct audit_copy){.e = *e});
-	ac = xcalloc(1, sizeof *ac);
 	ac->e.user_id = keep(ac, 0, e->user_id);
 	ac->e.username = keep(ac, 1, e->username);
 	ac->e.ip = keep(ac, 2, e->ip);
@@ -73,7 +78,16 @@ enum store_status store_audit_append(struct store *s, const struct audit_entry *
 	ac->e.result = keep(ac, 8, e->result);
 	ac->e.before = keep(ac, 9, e->before);
 	ac->e.after = keep(ac, 10, e->after);
-	sq_write_async(s, audit_job, ac, audit_copy_free);
+	return &ac->e;
+}
+
+enum store_status store_audit_append(struct store *s, const struct audit_entry *e, bool wait)
+{
+	struct audit_entry copy = *e;
+
+	if (wait)
+		return sq_write(s, audit_job, &copy);
+	sq_write_async(s, audit_job, sq_audit_copy(e), audit_copy_free);
 	return STORE_OK;
 }
 

@@ -1,6 +1,7 @@
 /* sq_user — accounts. Password hashes leave the store only through store_user_by_name
  * (for login); every other reader gets the account without it. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,43 +369,72 @@ enum store_status store_user_set_password(struct store *s, const char *id, const
 
 struct login_ctx {
 	const char *id;
-	bool ok;
 	int64_t now;
-	int max_failures, lock_seconds;
 	const struct audit_entry *e;
 };
 
 static enum store_status login_job(struct sq_conn *c, void *p)
 {
-	/* A failure while locked does not count again; the lock starts a fresh count. */
-	static const char sql_ok[] = "UPDATE app_user SET failed_logins = 0, locked_until = 0,"
-				     " last_login_at = ?2 WHERE id = ?1";
-	static const char sql_fail[] =
-		"UPDATE app_user SET"
-		" locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?2 + ?4 ELSE locked_until END,"
-		" failed_logins = CASE WHEN failed_logins + 1 >= ?3 THEN 0 ELSE failed_logins + 1 END"
-		" WHERE id = ?1 AND locked_until <= ?2";
+	static const char sql[] = "UPDATE app_user SET failed_logins = 0, locked_until = 0,"
+				  " last_login_at = ?2 WHERE id = ?1";
 	struct login_ctx *x = p;
-	sqlite3_stmt *st = sq_stmt(c, x->ok ? sql_ok : sql_fail);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
 
 	if (!st)
 		return STORE_ERROR;
 	sq_bind_text(st, 1, x->id);
 	sqlite3_bind_int64(st, 2, x->now);
-	if (!x->ok) {
-		sqlite3_bind_int(st, 3, x->max_failures);
-		sqlite3_bind_int(st, 4, x->lock_seconds);
-	}
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss;
 	return sq_audit_insert(c, x->e);
 }
 
-enum store_status store_user_login_result(struct store *s, const char *id, bool ok, int64_t now,
-					  int max_failures, int lock_seconds,
-					  const struct audit_entry *e)
+enum store_status store_user_login_ok(struct store *s, const char *id, int64_t now,
+				      const struct audit_entry *e)
 {
-	struct login_ctx x = {id, ok, now, max_failures, lock_seconds, e};
+	struct login_ctx x = {id, now, e};
 	return sq_write(s, login_job, &x);
+}
+
+/* Queued: the request does not wait, so a lock costs the client no time that would tell. */
+struct lock_ctx {
+	char id[USER_ID_LEN + 1];
+	int64_t until;
+	struct audit_entry *e;
+};
+
+static enum store_status lock_job(struct sq_conn *c, void *p)
+{
+	static const char sql[] = "UPDATE app_user SET locked_until = max(locked_until, ?2),"
+				  " failed_logins = failed_logins + 1 WHERE id = ?1";
+	struct lock_ctx *x = p;
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, x->id);
+	sqlite3_bind_int64(st, 2, x->until);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	return sq_audit_insert(c, x->e);
+}
+
+static void lock_ctx_free(void *p)
+{
+	struct lock_ctx *x = p;
+
+	sq_audit_copy_free(x->e);
+	free(x);
+}
+
+void store_user_lock(struct store *s, const char *id, int64_t until, const struct audit_entry *e)
+{
+	struct lock_ctx *x = xcalloc(1, sizeof *x);
+
+	snprintf(x->id, sizeof x->id, "%s", id);
+	x->until = until;
+	x->e = sq_audit_copy(e);
+	sq_write_async(s, lock_job, x, lock_ctx_free);
 }

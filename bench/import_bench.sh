@@ -21,9 +21,10 @@
 #     (SECOND=direct, the default: only for the search figure, about 2 minutes), imported
 #     the same way as the first (SECOND=import: also measures the import into a database
 #     of 1M persons), or skipped (SECOND=none). Then SEARCHES random known ID numbers are
-#     looked up with GET /api/v1/persons?q=ID, one after another on one keep-alive
-#     connection (curl); the server's own duration of each request comes from its access
-#     log (`GET /api/v1/persons 200 0.3ms …`, 0.1 ms resolution), the client's from curl;
+#     looked up with POST /api/v1/persons/search {"q":ID} (numbers never go in a URL), one
+#     after another on one keep-alive connection (curl); the server's own duration of each
+#     request comes from its access log (`POST /api/v1/persons/search 200 0.3ms …`, 0.1 ms
+#     resolution), the client's from curl;
 #     then wrk (WRK_CONNECTIONS connections, WRK_DURATION) over the same IDs.
 #
 # Exits 0 whatever the figures; non-zero only when something broke (a build, the server, an
@@ -305,7 +306,8 @@ cat "${ID_FILES[@]}" | awk -F, 'NF == 8 && length($2) == 18 { print $2 }' |
 N_IDS=$(wc -l <"$WORK/ids.txt")
 {
   while read -r id; do
-    printf 'url = "%s/api/v1/persons?q=%s"\noutput = "%s/s/%s.json"\n' "$BASE" "$id" "$WORK" "$id"
+    printf 'url = "%s/api/v1/persons/search"\ndata = "{\\"q\\":\\"%s\\"}"\noutput = "%s/s/%s.json"\n' \
+      "$BASE" "$id" "$WORK" "$id"
   done <"$WORK/ids.txt"
 } >"$WORK/search.cfg"
 mkdir -p "$WORK/s"
@@ -319,12 +321,13 @@ for part in "$WORK"/search-part.*; do
     echo "   stopped after $SEARCH_BUDGET s (SEARCH_BUDGET): $(wc -l <"$WORK/search-curl.txt") of $N_IDS searched"
     break
   fi
-  curl -sS -H "Cookie: $COOKIE" -K "$part" -w '%{http_code} %{time_total}\n' \
+  curl -sS -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+    -K "$part" -w '%{http_code} %{time_total}\n' \
     >>"$WORK/search-curl.txt" || { broke+=("search: curl failed"); break; }
 done
 N_DONE=$(wc -l <"$WORK/search-curl.txt")
-tail -c +"$LOG_FROM" "$WORK/serve.log" | sed -n 's/.* GET \/api\/v1\/persons [0-9]* \([0-9.]*\)ms .*/\1/p' \
-  >"$WORK/search-server.txt"
+tail -c +"$LOG_FROM" "$WORK/serve.log" |
+  sed -n 's/.* POST \/api\/v1\/persons\/search [0-9]* \([0-9.]*\)ms .*/\1/p' >"$WORK/search-server.txt"
 # every search must find exactly one person (each body: one "doc_type")
 FOUND=$(find "$WORK/s" -name '*.json' -print0 | xargs -0 awk '
   { n[FILENAME] += gsub(/"doc_type":/, "") } END { for (f in n) ok += n[f] == 1; print ok + 0 }')
@@ -355,7 +358,7 @@ for line in io.lines("$WORK/ids.txt") do n = n + 1; ids[n] = line end
 local i = 0
 request = function()
   i = i % n + 1
-  return wrk.format("GET", "/api/v1/persons?q=" .. ids[i])
+  return wrk.format("POST", "/api/v1/persons/search", nil, '{"q":"' .. ids[i] .. '"}')
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -367,10 +370,11 @@ end
 EOF
   LOG_FROM=$(($(stat -c %s "$WORK/serve.log") + 1))
   wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --timeout 30s --latency -s "$WORK/search.lua" \
-    -H "Cookie: $COOKIE" "$BASE/api/v1/persons" >"$WORK/wrk.txt" 2>&1 || broke+=("wrk failed")
+    -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+    "$BASE/api/v1/persons/search" >"$WORK/wrk.txt" 2>&1 || broke+=("wrk failed")
   WRK_LINE=$(sed -n 's/^WRK //p' "$WORK/wrk.txt")
-  tail -c +"$LOG_FROM" "$WORK/serve.log" | sed -n 's/.* GET \/api\/v1\/persons [0-9]* \([0-9.]*\)ms .*/\1/p' \
-    >"$WORK/wrk-server.txt"
+  tail -c +"$LOG_FROM" "$WORK/serve.log" |
+    sed -n 's/.* POST \/api\/v1\/persons\/search [0-9]* \([0-9.]*\)ms .*/\1/p' >"$WORK/wrk-server.txt"
   echo "   $WRK_LINE"
   echo "   server (access log): p50 $(pct "$WORK/wrk-server.txt" 50) ms, p99 $(pct "$WORK/wrk-server.txt" 99) ms"
   if [ -n "$WRK_LINE" ] && ! grep -q 'non2xx=0 ' <<<"$WRK_LINE"; then broke+=("wrk: non-2xx answers: $WRK_LINE"); fi

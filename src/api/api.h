@@ -46,7 +46,7 @@ bool api_query_int(struct req *r, const char *name, int min, int max, int def, i
 bool api_phone_field(struct req *r, const char *field, const char **out);
 
 json_t *api_area_json(struct req *r, const struct area *a);
-json_t *api_person_json(const struct person *p);
+json_t *api_person_json(struct req *r, const struct person *p);
 json_t *api_task_json(const struct task *t, int64_t now);
 json_t *api_csv_list(const char *csv);
 json_t *api_obs_json(const struct observation *o, int today);
@@ -75,6 +75,7 @@ void api_user_update(struct req *r);
 void api_user_reset(struct req *r);
 void api_audit_list(struct req *r);
 void api_person_search(struct req *r);
+void api_person_search_post(struct req *r);
 void api_person_get(struct req *r);
 void api_person_reveal(struct req *r);
 void api_person_create(struct req *r);

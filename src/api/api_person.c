@@ -1,10 +1,16 @@
 /* api_person — key-person files (一人一档): search, the file with its timeline, and the
  * audited reveal of a full ID number and phone. Every read of a file is audited; ID
- * numbers and phones leave the server masked unless revealed. */
+ * numbers and phones leave the server masked unless revealed, and never with the full
+ * birth date (idcard.h counts what a mask leaves). Every search is audited by its kind,
+ * never by its text; a number is searched for by POST only, never in a URL. A reply never
+ * names a file outside its reader's area: a registration of a number held elsewhere
+ * answers as for an unknown person (store_person_register). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "http/ratelimit.h"
 #include "domain/idcard.h"
 #include "domain/phone.h"
 #include "domain/text.h"
@@ -45,26 +51,63 @@ json_t *api_csv_list(const char *csv)
 	return arr;
 }
 
-json_t *api_person_json(const struct person *p)
+/* The comma-separated list csv without the item code (a copy in the arena), or csv
+ * itself when code is not in it. */
+static const char *without_code(struct arena *a, const char *csv, const char *code)
+{
+	char *out = arena_alloc(a, strlen(csv) + 1), *o = out;
+	bool found = false;
+
+	for (const char *p = csv; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == strlen(code) && !strncmp(p, code, len)) {
+			found = true;
+		} else {
+			if (o != out)
+				*o++ = ',';
+			memcpy(o, p, len);
+			o += len;
+		}
+		p += len + (p[len] == ',');
+	}
+	*o = '\0';
+	return found ? out : csv;
+}
+
+/* A file as its reader may see it. The ID number and phone are masked and the birth
+ * date is cut to the year (idcard.h: together they leave >= 10^4 candidate numbers); the
+ * full values come from the audited reveal only. A file registered while another area
+ * held its number (PERSON_ELSEWHERE) looks like any other file, unless the reader's area
+ * covers that other file too: then it names it. */
+json_t *api_person_json(struct req *r, const struct person *p)
 {
 	char idm[ID_NUMBER_MAX + 1] = "", phm[PHONE_LEN + 1] = "";
+	int year = idcard_birth_year_shown(p->birth, time_local_date(time_now()));
+	const char *all = p->defects ? p->defects : "";
+	const char *others = without_code(r->a, all, PERSON_ELSEWHERE);
+	bool elsewhere = others != all;
+	bool sees_both = elsewhere && p->duplicate_of && *p->duplicate_of &&
+			 api_in_scope(r, p->duplicate_area);
+	const char *defects = sees_both ? all : others;
 
 	if (*p->id_number)
 		idcard_mask(p->id_number, idm, sizeof idm);
 	if (*p->phone)
 		phone_mask(p->phone, phm);
 	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o,"
-			 " s:o}",
+			 " s:o, s:o}",
 			 "id", p->id, "name", p->name, "doc_type", p->doc_type, "id_valid",
-			 p->id_valid, "id_number", idm, "phone", phm, "sex", p->sex, "address",
-			 p->address, "area", p->area, "area_name", p->area_name ? p->area_name : "",
-			 "birth", p->birth ? json_integer(p->birth) : json_null(), "status",
-			 p->status, "categories", categories_json(p->categories), "defects",
-			 api_csv_list(p->defects), "merged_into", json_str_or_null(p->merged_into));
+			 p->id_valid || elsewhere, "id_number", idm, "phone", phm, "sex", p->sex,
+			 "address", p->address, "area", p->area, "area_name",
+			 p->area_name ? p->area_name : "", "birth_year",
+			 year ? json_integer(year) : json_null(), "status", p->status,
+			 "categories", categories_json(p->categories), "defects",
+			 api_csv_list(defects), "merged_into", json_str_or_null(p->merged_into),
+			 "duplicate_of", json_str_or_null(sees_both ? p->duplicate_of : NULL));
 }
 
-/* Classifies q: an ID number, a phone, or the start of a name. */
-static void classify(struct req *r, const char *q, struct person_query *pq)
+/* What a search is looking for: an ID number, a phone, or the start of a name. */
+static const char *classify(struct req *r, const char *q, struct person_query *pq)
 {
 	char norm[256], phone[PHONE_LEN + 1];
 	struct id_result id;
@@ -72,40 +115,135 @@ static void classify(struct req *r, const char *q, struct person_query *pq)
 	text_normalize(q, norm, sizeof norm);
 	if (phone_normalize(norm, phone)) {
 		pq->phone = arena_strdup(r->a, phone);
-		return;
+		return "phone";
 	}
 	idcard_parse(norm, ID_DOC_RESIDENT, 99991231, &id);
 	if (id.defect != ID_BAD_CHARS && id.defect != ID_EMPTY && strlen(id.number) >= 15) {
 		pq->id_number = arena_strdup(r->a, id.number);
-		return;
+		return "id_number";
 	}
 	pq->name_prefix = arena_strdup(r->a, norm);
+	return "name";
 }
 
-void api_person_search(struct req *r)
+/* Whether q holds (part of) a document or phone number: five digits or more, counted
+ * after full-width digits are folded. Names have none. */
+static bool names_a_number(const char *q)
 {
-	const char *q = req_query(r, "q");
-	struct person_query pq = {.scope = r->sess.area};
+	char norm[256];
+	size_t digits = 0;
+
+	text_normalize(q, norm, sizeof norm);
+	for (const char *p = norm; *p; p++)
+		digits += *p >= '0' && *p <= '9';
+	return digits >= 5;
+}
+
+/* A search by number answers yes or no for one candidate number, and a mask leaves some
+ * 10^5 of them (idcard.h): a reader who may not reveal gets so few per minute that trying
+ * them all would take days, each try audited (a person at the door is searched for once).
+ * A role with person.reveal sees every full number in its area anyway, audited, and is not
+ * limited. One limiter for the process, as the server holds one store. */
+enum { NUMBER_SEARCHES_PER_MINUTE = 30 };
+static pthread_once_t number_rl_once = PTHREAD_ONCE_INIT;
+static struct ratelimit *number_rl;
+
+static void number_rl_new(void)
+{
+	number_rl = ratelimit_new(NUMBER_SEARCHES_PER_MINUTE);
+}
+
+static bool number_search_allowed(struct req *r)
+{
+	pthread_once(&number_rl_once, number_rl_new);
+	return ratelimit_allow(number_rl, r->sess.user_id, time_now());
+}
+
+/* The search both routes answer: the files in scope, and one audit row that records the
+ * kind of search (id_number, phone, name) and how many were found, never what was
+ * searched for. */
+static void search(struct req *r, const char *q, int limit)
+{
+	struct person_query pq = {.scope = r->sess.area, .limit = limit};
+	struct audit_entry e;
 	struct person *v;
+	const char *kind;
 	size_t n;
 	enum store_status st;
 	json_t *arr;
 
-	if (!q || !*q || utf8_chars(q) > 40) {
-		reply_error(r, ERR_QUERY_INVALID, "q");
+	kind = classify(r, q, &pq);
+	if (strcmp(kind, "name") && !role_can(r->sess.role, PERM_PERSON_REVEAL) &&
+	    !number_search_allowed(r)) {
+		reply_error(r, ERR_RATE_LIMITED, "q");
 		return;
 	}
-	if (!api_query_int(r, "limit", 1, 200, 50, &pq.limit))
-		return;
-	classify(r, q, &pq);
 	if ((st = store_person_find(r->srv->store, &pq, r->a, &v, &n)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
+	e = api_audit(r, "person.search");
+	e.object_type = "person";
+	e.after = arena_printf(r->a, "{\"kind\":\"%s\",\"found\":%zu}", kind, n);
+	store_audit_append(r->srv->store, &e, false);
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, api_person_json(&v[i]));
+		json_array_append_new(arr, api_person_json(r, &v[i]));
 	reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+static bool bad_q(struct req *r, const char *q)
+{
+	if (!q || !*q || utf8_chars(q) > 40) {
+		reply_error(r, ERR_QUERY_INVALID, "q");
+		return true;
+	}
+	return false;
+}
+
+/* GET /persons?q=: names only, so that no ID number or phone ends up in a URL (and in
+ * the logs of every proxy on the way). */
+void api_person_search(struct req *r)
+{
+	const char *q = req_query(r, "q");
+	int limit;
+
+	if (bad_q(r, q))
+		return;
+	if (names_a_number(q)) {
+		reply_error(r, ERR_QUERY_NUMBER, "q");
+		return;
+	}
+	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
+		return;
+	search(r, q, limit);
+}
+
+/* POST /persons/search {"q", "limit"}: any query, the number in the body. */
+void api_person_search_post(struct req *r)
+{
+	static const char *const allowed[] = {"q", "limit", NULL};
+	json_t *lim = json_object_get(r->json, "limit");
+	const char *q = NULL;
+	int limit = 50;
+
+	if (api_unknown_fields(r, allowed))
+		return;
+	if (json_get_str(r->json, "q", 40, true, &q) == JSON_FIELD_TYPE) {
+		reply_error(r, ERR_FIELD_TYPE, "q");
+		return;
+	}
+	if (bad_q(r, q))
+		return;
+	if (lim && !json_is_null(lim)) {
+		if (!json_is_integer(lim) || json_integer_value(lim) < 1 ||
+		    json_integer_value(lim) > 200) {
+			reply_error(r, ERR_QUERY_INVALID, "limit");
+			return;
+		}
+		limit = (int)json_integer_value(lim);
+	}
+	search(r, q, limit);
 }
 
 /* The {id} person, in the caller's scope; else replies 404 (and audits the denial). */
@@ -143,13 +281,28 @@ static json_t *travel_json(const struct travel *t, size_t n)
 	return arr;
 }
 
-static json_t *events_json(const struct person_event *e, size_t n)
+/* An import's "possible_duplicate_of" may name a file outside the reader's area: then the
+ * reader must not learn of it, and the key goes. */
+static void hide_foreign_file(struct req *r, json_t *detail)
+{
+	const char *other = json_string_value(json_object_get(detail, "possible_duplicate_of"));
+	struct person p;
+
+	if (other && (!uuid_valid(other) ||
+		      store_person_get(r->srv->store, other, r->a, &p) != STORE_OK ||
+		      !api_in_scope(r, p.area)))
+		json_object_del(detail, "possible_duplicate_of");
+}
+
+static json_t *events_json(struct req *r, const struct person_event *e, size_t n)
 {
 	json_t *arr = json_array();
 	char at[ISO_TIME_LEN + 1];
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *d = json_loads(e[i].detail, 0, NULL);
+		if (json_is_object(d))
+			hide_foreign_file(r, d);
 		time_iso(e[i].at, at);
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
 						     (json_int_t)e[i].id, "at", at, "kind",
@@ -182,13 +335,13 @@ void api_person_get(struct req *r)
 	e.object_id = p.id;
 	e.area = p.area;
 	store_audit_append(r->srv->store, &e, false);
-	o = api_person_json(&p);
+	o = api_person_json(r, &p);
 	arr = json_array();
 	for (size_t i = 0; i < ntasks; i++)
 		if (api_in_scope(r, tasks[i].area))
 			json_array_append_new(arr, api_task_json(&tasks[i], time_now()));
 	json_object_set_new(o, "travel", travel_json(t, nt));
-	json_object_set_new(o, "timeline", events_json(ev, ne));
+	json_object_set_new(o, "timeline", events_json(r, ev, ne));
 	json_object_set_new(o, "tasks", arr);
 	json_object_set_new(o, "observations", api_obs_of_person(r, p.id));
 	reply_json(r, 200, o);
@@ -210,8 +363,9 @@ void api_person_reveal(struct req *r)
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "id", p.id, "id_number", p.id_number,
-				     "phone", p.phone));
+	reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:o}", "id", p.id, "id_number", p.id_number,
+				     "phone", p.phone, "birth",
+				     p.birth ? json_integer(p.birth) : json_null()));
 }
 
 /* The reference lists a form needs to flag a key-area returnee. */
@@ -322,17 +476,13 @@ void api_person_create(struct req *r)
 				.arrival = rt->arrival, .transport = rt->transport,
 				.transport_no = rt->transport_no};
 	e = api_audit(r, "person.create");
-	st = store_person_put(r->srv->store, &idem, r->sess.area, &row, &e, r->a, &out, &merged,
-			      &replayed);
-	if (st == STORE_CONFLICT) {
-		reply_error(r, ERR_PERSON_ELSEWHERE, "id_number");
-		return;
-	}
+	st = store_person_register(r->srv->store, &idem, r->sess.area, &row, &e, r->a, &out,
+				   &merged, &replayed);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	o = api_person_json(&out);
+	o = api_person_json(r, &out);
 	json_object_set_new(o, "merged", json_boolean(merged));
 	reply_json(r, replayed ? 200 : merged ? 200 : 201, o);
 }
@@ -360,7 +510,7 @@ void api_person_merge(struct req *r)
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	reply_json(r, 200, api_person_json(&out));
+	reply_json(r, 200, api_person_json(r, &out));
 }
 
 static bool date_field(struct req *r, const char *key, bool required, int *out)

@@ -26,9 +26,16 @@
  * A 15-digit legacy number holds YYMMDD and no check character; the century is
  * always 19 (these numbers were issued from 1984 to 2004 to people born in the
  * 1900s), and the upgrade inserts "19" and appends the computed check.
+ *
+ * A mask is judged by what it leaves open together with everything else a
+ * reader sees beside it (sex, birth year), not by how many stars it has:
+ * idcard_mask_candidates counts the numbers still possible, by enumerating the
+ * birth dates and carrying the other hidden digits as a distribution of
+ * weighted sums mod 11, so the check character is accounted for exactly.
  */
 #include "domain/idcard.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "domain/text.h"
@@ -366,10 +373,139 @@ void idcard_mask(const char *number, char *out, size_t outsz)
 		out[0] = '\0';
 		return;
 	}
-	size_t show = n >= 15 ? 4 : n >= 3 ? 1 : 0;
+	size_t head = n >= 15 ? 6 : n >= 5 ? 1 : 0, tail = n >= 8 && n < 15 ? 1 : 0;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (i < show || i >= n - show) ? number[i] : '*';
+		out[i] = (i < head || i >= n - tail) ? number[i] : '*';
 	out[n] = '\0';
+}
+
+/* The date `days` days before ymd (a real date). */
+static int days_before(int ymd, int days)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	for (; days > 0; days--) {
+		if (--d > 0)
+			continue;
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+		d = mdays[m - 1] + (m == 2 && is_leap(y));
+	}
+	return y * 10000 + m * 100 + d;
+}
+
+int idcard_birth_year_shown(int birth, int today)
+{
+	int y = birth / 10000;
+	if (!real_date(y, birth / 100 % 100, birth % 100) ||
+	    !real_date(today / 10000, today / 100 % 100, today % 100) || birth > today)
+		return 0;
+	return y < days_before(today, 30) / 10000 ? y : 0;
+}
+
+/* ---- counting what a mask leaves open ---- */
+
+/* Number of assignments of the non-date positions (region 0–5, sequence 14–16) of an
+ * 18-character pattern per weighted sum mod 11. */
+static void region_sequence_sums(const char *pat, char sex, uint64_t dist[11])
+{
+	static const int pos[] = {0, 1, 2, 3, 4, 5, 14, 15, 16};
+	memset(dist, 0, 11 * sizeof *dist);
+	dist[0] = 1;
+	for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++) {
+		uint64_t next[11] = {0};
+		int i = pos[k];
+		for (int digit = 0; digit <= 9; digit++) {
+			if (pat[i] != '*' && pat[i] - '0' != digit)
+				continue;
+			if (i == 16 && sex && (digit % 2 == 1) != (sex == 'M'))
+				continue;
+			for (int r = 0; r < 11; r++)
+				next[(r + digit * weights[i]) % 11] += dist[r];
+		}
+		memcpy(dist, next, sizeof next);
+	}
+}
+
+/* Weighted sum mod 11 of the 8 birth digits when the date fits the pattern, else -1. */
+static int date_sum(const char *pat, int ymd)
+{
+	int sum = 0;
+	for (int i = 13; i >= 6; i--, ymd /= 10) {
+		int digit = ymd % 10;
+		if (pat[i] != '*' && pat[i] - '0' != digit)
+			return -1;
+		sum += digit * weights[i];
+	}
+	return sum % 11;
+}
+
+static uint64_t count18(const char *pat, int from, int to, char sex)
+{
+	uint64_t dist[11], all = 0, n = 0;
+	const char *check = pat[17] == '*' ? NULL : strchr(check_chars, pat[17]);
+	region_sequence_sums(pat, sex, dist);
+	for (int r = 0; r < 11; r++)
+		all += dist[r];
+	for (int y = from / 10000; y <= to / 10000; y++)
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= 31 && real_date(y, m, d); d++) {
+				int ymd = y * 10000 + m * 100 + d, s;
+				if (ymd < from || ymd > to || (s = date_sum(pat, ymd)) < 0)
+					continue;
+				/* the check makes the full sum ≡ its index (mod 11) */
+				n += check ? dist[((check - check_chars) - s + 22) % 11] : all;
+			}
+	return n;
+}
+
+static bool pattern_ok(const char *pat, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pat[i] != '*' && !is_digit(pat[i]) && !(pat[i] == 'X' && i == 17))
+			return false;
+	return true;
+}
+
+uint64_t idcard_mask_candidates(const struct idcard_view *v)
+{
+	char pat[ID_LEN + 1];
+	size_t n;
+	int from, to;
+
+	if (v == NULL || v->pattern == NULL || !fits(v->pattern, ID_NUMBER_MAX))
+		return 0;
+	n = strlen(v->pattern);
+	if (n != ID_LEN && n != ID_LEGACY_LEN) {
+		uint64_t c = 1;
+		for (size_t i = 0; i < n; i++) {
+			if (v->pattern[i] != '*' && !is_upper_alnum(v->pattern[i]))
+				return 0;
+			if (v->pattern[i] == '*')
+				c = c > UINT64_MAX / 10 ? UINT64_MAX : c * 10;
+		}
+		return n ? c : 0;
+	}
+	if (n == ID_LEGACY_LEN) { /* 19YYMMDD, no check character */
+		memcpy(pat, v->pattern, 6);
+		memcpy(pat + 6, "19", 2);
+		memcpy(pat + 8, v->pattern + 6, 9);
+		pat[17] = '*';
+	} else {
+		memcpy(pat, v->pattern, ID_LEN);
+	}
+	pat[ID_LEN] = '\0';
+	from = v->born_from > BIRTH_MIN ? v->born_from : BIRTH_MIN;
+	to = v->born_to > 0 && v->born_to < 99991231 ? v->born_to : 99991231;
+	if (n == ID_LEGACY_LEN) {
+		from = from > 19000101 ? from : 19000101;
+		to = to < 19991231 ? to : 19991231;
+	}
+	if (!pattern_ok(pat, ID_LEN) || from > to)
+		return 0;
+	return count18(pat, from, to, v->sex == 'M' || v->sex == 'F' ? v->sex : 0);
 }
 
 static const struct defect_text *defect_text(enum id_defect d)

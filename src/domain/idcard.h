@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum id_doc {
 	ID_DOC_NONE = 0,
@@ -85,12 +86,43 @@ bool idcard_ok(const struct id_result *r);
  * not read). False, and *out untouched, otherwise. */
 bool idcard_check_char(const char *first17, char *out);
 
-/* Masks number for display: 15 or more characters keep the first 4 and last 4
- * ("3204**********1234"); 3–14 keep the first and last ("E*******8"); 1–2
- * become "*" per character. Only ASCII letters and digits, at most
- * ID_NUMBER_MAX; anything else (and NULL) gives "****". When the mask does not
- * fit in outsz bytes out is "" (when outsz > 0): never a partial mask. */
+/* Masks number for display to readers without person.reveal. 15 or more
+ * characters keep the first 6 only ("320481************"), the issuing county
+ * a screener needs; 8–14 keep the first and last ("E*******8"); 5–7 keep the
+ * first ("E****"); 1–4 become "*" per character. Only ASCII letters and
+ * digits, at most ID_NUMBER_MAX; anything else (and NULL) gives "****". When
+ * the mask does not fit in outsz bytes out is "" (when outsz > 0): never a
+ * partial mask.
+ *
+ * Why so little: beside the mask a reader sees the sex and the birth year
+ * (idcard_birth_year_shown), so an 18-character number keeps 365 × 500
+ * candidates; with the old 4 + 4 and the full birth date, the county digits
+ * were the only unknowns and the check character settled them. */
 void idcard_mask(const char *number, char *out, size_t outsz);
+
+/* The birth year that may be shown beside a masked number: the year of birth
+ * (YYYYMMDD) when the whole year lies at least 30 days before today (YYYYMMDD),
+ * else 0 (shown as unknown). A newborn's year would narrow its number to the
+ * few days since New Year; hidden, it stays among the last 30 days or more.
+ * 0 for an impossible birth or today. */
+int idcard_birth_year_shown(int birth, int today);
+
+/* What a reader without person.reveal learns of one number. */
+struct idcard_view {
+	/* The mask, '*' for every hidden character; a reader's guesses (the
+	 * county of the address shown, say) may be written into it. */
+	const char *pattern;
+	int born_from, born_to; /* YYYYMMDD range the birth date is known to lie in */
+	char sex;               /* 'M' or 'F' when shown, else 0 */
+};
+
+/* Counts the numbers consistent with v. An 18-character pattern counts valid
+ * GB 11643 numbers (check character, birth date from 1800-01-01 and in
+ * v's range, sequence parity for sex); a 15-character one the legacy numbers
+ * of the 1900s; any other length 10 per hidden character (digits only, a
+ * lower bound for passports). Saturates at UINT64_MAX; 0 for a NULL or
+ * malformed pattern. Used by tests to prove that masks cannot be rebuilt. */
+uint64_t idcard_mask_candidates(const struct idcard_view *v);
 
 /* Stable machine code of a defect ("id.check", "id.birth_date", …), its
  * message in zh-CN and in en. Unknown values give "id.unknown" and a generic

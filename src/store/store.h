@@ -232,7 +232,15 @@ struct person {
 	const char *defects; /* comma-separated defect codes a person at the door must resolve */
 	const char *merged_into;
 	int64_t created_at, updated_at;
+	/* Defect PERSON_ELSEWHERE (registered while a file outside the registrar's area held
+	 * the same valid number; stored id_valid = 0): that file and its area, "" when none.
+	 * For readers who see both only (api_person_json). */
+	const char *duplicate_of, *duplicate_area;
 };
+
+/* The defect of a file registered while another area's file held its number (and of
+ * the task that asks the commander over both to resolve it). */
+#define PERSON_ELSEWHERE "duplicate.elsewhere"
 
 struct travel {
 	const char *origin, *origin_code, *transport, *transport_no, *import_id;
@@ -328,14 +336,17 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
 				    struct travel **travel, size_t *ntravel,
 				    struct person_event **events, size_t *nevents,
 				    struct task **tasks, size_t *ntasks);
-/* Creates a file from a form, or updates the file with the same ID number (idempotent by
- * idem). *merged tells which. No task is opened: the person was met at the door. */
-/* STORE_CONFLICT when the file with that ID number lies outside scope. */
-enum store_status store_person_put(struct store *s, const struct store_idem *idem,
-				   const char *scope, const struct import_row *row,
-				   const struct audit_entry *e,
-				   struct arena *a, struct person *out, bool *merged,
-				   bool *replayed);
+/* Registers a person met at the door (POST /persons), idempotent by idem, touching only
+ * files in scope, checked in the writing transaction: the file with the same ID number in
+ * scope is updated (*merged). When the only file with that valid number lies outside
+ * scope, a new file is made in scope as for an unknown person, with defect
+ * PERSON_ELSEWHERE; a task with that defect and an audit row "person.duplicate" (naming
+ * the other file) go to the lowest area containing both, for that commander to merge.
+ * Otherwise no task is opened: the person was met at the door. */
+enum store_status store_person_register(struct store *s, const struct store_idem *idem,
+					const char *scope, const struct import_row *row,
+					const struct audit_entry *e, struct arena *a,
+					struct person *out, bool *merged, bool *replayed);
 /* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
  * merged_into and no longer found. STORE_CONFLICT when one of them is already merged;
  * STORE_NOT_FOUND when either lies outside scope (checked in the merging transaction). */

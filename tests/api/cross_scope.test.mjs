@@ -122,26 +122,55 @@ describe('a row whose ID number is on file in another township', () => {
 		assert.ok(r.body.address.startsWith('社渚镇'), r.body.address);
 	});
 
+	it('makes a file of the importer\'s own, as for an unknown person, with no task there', async () => {
+		const found = await cmdB.client.post('/api/v1/persons/search', { q: VICTIM.id });
+		assert.equal(found.status, 200, found.text);
+		assert.equal(found.body.items.length, 1, JSON.stringify(found.body));
+		const own = found.body.items[0];
+		assert.notEqual(own.id, fileA);
+		assert.ok(!own.defects.includes('duplicate.elsewhere'), 'the flag is not the importer\'s to see');
+		assert.equal(own.id_valid, true);
+		const file = await cmdB.client.get(`/api/v1/persons/${own.id}`);
+		assert.equal(file.status, 200, file.text);
+		assert.ok(!JSON.stringify(file.body).includes(fileA));
+		assert.equal(file.body.tasks.filter((t) => t.status === 'open' && t.area.startsWith(TOWN_B)).length, 0);
+		const a = await cmdA.client.get(`/api/v1/persons/${fileA}`);
+		assert.ok(!a.body.timeline.some((e) => e.kind === 'listed'), 'the other file was touched');
+	});
+
 	it('goes to the county, flagged, naming where the new list put the person', async () => {
 		const tasks = await openTasks(county.client);
-		const t = tasks.find((x) => x.person_id === fileA);
-		assert.ok(t, 'the county sees the duplicate');
+		const t = tasks.find((x) => x.person_name === VICTIM.name && x.defects.includes('duplicate.elsewhere'));
+		assert.ok(t, `the county sees the duplicate: ${JSON.stringify(tasks)}`);
+		assert.notEqual(t.person_id, fileA);
 		assert.equal(t.area, COUNTY);
-		assert.ok(t.defects.includes('duplicate.elsewhere'), JSON.stringify(t));
 		assert.equal(t.forward_target.slice(0, 12), villageB.code);
-		// the 竹箦 commander can neither read nor move that task; the 社渚 commander neither
+		// neither township can read or move that task
 		for (const c of [cmdB.client, cmdA.client]) {
 			const probe = await c.post(`/api/v1/tasks/${t.id}/reassign`, { area: TOWN_B });
 			const missing = await c.post(`/api/v1/tasks/${uuid()}/reassign`, { area: TOWN_B });
 			assert.equal(probe.status, 404, probe.text);
 			assert.deepEqual(probe.body, missing.body);
 		}
-		// the county decides: the file moves with the task, and 竹箦镇 can then work it
-		const moved = await county.client.post(`/api/v1/tasks/${t.id}/reassign`, { area: villageB.code, reason: '核实为同一人' });
-		assert.equal(moved.status, 200, moved.text);
-		const nowB = await cmdB.client.get(`/api/v1/persons/${fileA}`);
+		// nor merge the two files: each is the other's
+		for (const [c, keep, other] of [[cmdB.client, t.person_id, fileA], [cmdA.client, fileA, t.person_id]]) {
+			const probe = await c.post(`/api/v1/persons/${keep}/merge`, { other });
+			const missing = await c.post(`/api/v1/persons/${keep}/merge`, { other: uuid() });
+			assert.equal(probe.status, 404, probe.text);
+			assert.deepEqual(probe.body, missing.body);
+		}
+		// the county sees both files and decides: one file, where the new list put the person
+		const file = await county.client.get(`/api/v1/persons/${t.person_id}`);
+		assert.ok(file.body.defects.includes('duplicate.elsewhere'), JSON.stringify(file.body));
+		const merged = await county.client.post(`/api/v1/persons/${t.person_id}/merge`, { other: fileA });
+		assert.equal(merged.status, 200, merged.text);
+		const nowB = await cmdB.client.get(`/api/v1/persons/${t.person_id}`);
 		assert.equal(nowB.status, 200, nowB.text);
-		expectError(assert, await cmdA.client.get(`/api/v1/persons/${fileA}`), 404, 'person.not_found');
+		// 社渚镇 keeps the merged-away stub (empty, pointing on), and cannot open the kept file
+		const stub = await cmdA.client.get(`/api/v1/persons/${fileA}`);
+		assert.equal(stub.body.merged_into, t.person_id);
+		assert.equal(stub.body.timeline.length, 0);
+		expectError(assert, await cmdA.client.get(`/api/v1/persons/${t.person_id}`), 404, 'person.not_found');
 	});
 
 	it('never names a look-alike file of another township', async () => {

@@ -42,7 +42,7 @@ function idWithX(birth, from) {
 	throw new Error('no X');
 }
 const wrongCheck = (id) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
-const mask = (id) => `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
+const mask = (id) => `${id.slice(0, 6)}${'*'.repeat(id.length - 6)}`;
 
 const P = {
 	zhang: { name: '张三', id: idWithX('19800115', 100), phone: '13812345678', addr: '社渚镇社渚村5组', origin: '湖北省武汉市', date: '2020/1/26' },
@@ -106,7 +106,7 @@ async function tasks(client, query = '') {
 }
 
 async function searchOne(client, q) {
-	const r = await client.get(`/api/v1/persons?q=${encodeURIComponent(q)}`);
+	const r = await client.post('/api/v1/persons/search', { q }); // numbers never in a URL
 	assert.equal(r.status, 200, r.text);
 	return r.body.items;
 }
@@ -373,7 +373,7 @@ describe('persons: search, masking, reveal, audit', () => {
 		const s = await c.get(`/api/v1/persons?q=${encodeURIComponent('张')}`);
 		const zhang = s.body.items.find((x) => x.name === '张三');
 		assert.equal(zhang.id_number, mask(P.zhang.id));
-		assert.match(zhang.id_number, /^3204\*{10}\d{3}X$/);
+		assert.match(zhang.id_number, /^320481\*{12}$/);
 		assert.equal(zhang.phone, '138****5678');
 		const file = await c.get(`/api/v1/persons/${person.zhang}`);
 		assert.equal(file.status, 200, file.text);

@@ -12,9 +12,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/datefmt.h"
 #include "domain/idcard.h"
 
 #define TODAY 20200129 /* the day of the article */
@@ -303,11 +305,17 @@ static void expect_mask(const char *number, const char *want)
 static void mask(void **state)
 {
 	(void)state;
-	expect_mask("320481199001040000", "3204**********0000");
-	expect_mask("11010519491231002X", "1101**********002X");
-	expect_mask("110105491231002", "1101*******1002");
+	expect_mask("320481199001040000", "320481************");
+	expect_mask("11010519491231002X", "110105************");
+	expect_mask("110105491231002", "110105*********");
+	expect_mask("E12345678901234", "E12345*********"); /* 15: a long passport too */
+	expect_mask("E1234567890123", "E************3");   /* 14 */
 	expect_mask("E12345678", "E*******8");
-	expect_mask("abc", "a*c");
+	expect_mask("E1234567", "E******7"); /* 8 */
+	expect_mask("E123456", "E******");   /* 7: the last goes */
+	expect_mask("E1234", "E****");
+	expect_mask("abcd", "****");
+	expect_mask("abc", "***");
 	expect_mask("AB", "**");
 	expect_mask("A", "*");
 	expect_mask("", "****");
@@ -324,6 +332,168 @@ static void mask(void **state)
 	idcard_mask(NULL, tiny, sizeof tiny);
 	assert_string_equal(tiny, "");
 	idcard_mask("11010519491231002X", NULL, 0); /* must not crash */
+}
+
+static void birth_year_shown(void **state)
+{
+	(void)state;
+	assert_int_equal(idcard_birth_year_shown(19491231, TODAY), 1949);
+	assert_int_equal(idcard_birth_year_shown(19191231, TODAY), 1919); /* before 1900 too */
+	assert_int_equal(idcard_birth_year_shown(18800101, TODAY), 1880);
+	/* 30 days before 2020-01-29 is 2019-12-30: 2019 is not yet over by then */
+	assert_int_equal(idcard_birth_year_shown(20181231, TODAY), 2018);
+	assert_int_equal(idcard_birth_year_shown(20190101, TODAY), 0);
+	assert_int_equal(idcard_birth_year_shown(20191231, TODAY), 0);
+	assert_int_equal(idcard_birth_year_shown(20200129, TODAY), 0);
+	assert_int_equal(idcard_birth_year_shown(20190101, 20200130), 0);
+	assert_int_equal(idcard_birth_year_shown(20190101, 20200131), 2019); /* 2020-01-01 */
+	assert_int_equal(idcard_birth_year_shown(20200101, 20200301), 0);
+	assert_int_equal(idcard_birth_year_shown(20200101, 20210130), 0);
+	assert_int_equal(idcard_birth_year_shown(20200101, 20210131), 2020);
+	assert_int_equal(idcard_birth_year_shown(20200229, 20210330), 2020);
+	/* nonsense in, nothing out */
+	assert_int_equal(idcard_birth_year_shown(0, TODAY), 0);
+	assert_int_equal(idcard_birth_year_shown(20200130, TODAY), 0); /* after today */
+	assert_int_equal(idcard_birth_year_shown(19490231, TODAY), 0);
+	assert_int_equal(idcard_birth_year_shown(19491231, 0), 0);
+	assert_int_equal(idcard_birth_year_shown(-19491231, TODAY), 0);
+}
+
+static uint64_t candidates(const char *pattern, int from, int to, char sex)
+{
+	struct idcard_view v = {pattern, from, to, sex};
+	return idcard_mask_candidates(&v);
+}
+
+/* The counter itself, on cases small enough to count by hand. */
+static void candidate_counter(void **state)
+{
+	(void)state;
+	/* everything known: the number, once; with a wrong check, none */
+	assert_int_equal(candidates("11010519491231002X", 0, TODAY, 0), 1);
+	assert_int_equal(candidates("110105194912310021", 0, TODAY, 0), 0);
+	assert_int_equal(candidates("11010519491231002X", 0, TODAY, 'M'), 0); /* 002 is F */
+	assert_int_equal(candidates("11010519491231002X", 19500101, TODAY, 0), 0);
+	/* one sequence digit hidden, check shown: weight 2 is a bijection mod 11 */
+	assert_int_equal(candidates("1101051949123100*X", 0, TODAY, 0), 1);
+	/* the check hidden: one number per choice of the others */
+	assert_int_equal(candidates("1101051949123100**", 0, TODAY, 0), 10);
+	assert_int_equal(candidates("1101051949123100**", 0, TODAY, 'F'), 5);
+	assert_int_equal(candidates("110105194912310***", 0, TODAY, 0), 100);
+	/* the day hidden: December has 31 days */
+	assert_int_equal(candidates("110105194912**002*", 0, TODAY, 0), 31);
+	assert_int_equal(candidates("110105194902**002*", 0, TODAY, 0), 28);
+	assert_int_equal(candidates("110105200002**002*", 0, TODAY, 0), 29);
+	assert_int_equal(candidates("110105202001**002*", 0, TODAY, 0), 29); /* up to today */
+	/* year known, date hidden: a year of days times a thousand sequences */
+	assert_int_equal(candidates("110105************", 19490101, 19491231, 0), 365000);
+	assert_int_equal(candidates("110105************", 19480101, 19481231, 'M'), 183000);
+	/* a 15-digit legacy number: 19YYMMDD, no check */
+	assert_int_equal(candidates("110105491231002", 0, TODAY, 0), 1);
+	assert_int_equal(candidates("110105******002", 19490101, 19491231, 0), 365);
+	assert_int_equal(candidates("110105******002", 20000101, TODAY, 0), 0);
+	/* other documents: ten per hidden character */
+	assert_int_equal(candidates("E*******8", 0, 0, 0), 10000000);
+	assert_int_equal(candidates("E****", 0, 0, 0), 10000);
+	assert_true(candidates("******************************", 0, 0, 0) == UINT64_MAX);
+	/* malformed */
+	assert_int_equal(candidates(NULL, 0, TODAY, 0), 0);
+	assert_int_equal(candidates("", 0, TODAY, 0), 0);
+	assert_int_equal(candidates("1101051949123100X*", 0, TODAY, 0), 0);
+	assert_int_equal(candidates("11010519491231002?", 0, TODAY, 0), 0);
+	assert_int_equal(candidates("11010519491231002X", TODAY, 19000101, 0), 0);
+	assert_int_equal(idcard_mask_candidates(NULL), 0);
+}
+
+/* What a reader without person.reveal learns of number on `today`: the mask with the
+ * county of the address written in (the likeliest guess; the mask shows it anyway), the
+ * sex and the birth year or, when that is withheld, that the birth is recent. */
+static struct idcard_view reader_view(const char *number, int today, char *pattern)
+{
+	struct id_result r;
+	struct idcard_view v = {pattern, 18000101, today, 0};
+	int y;
+
+	idcard_parse(number, ID_DOC_RESIDENT, today, &r);
+	assert_true(idcard_ok(&r));
+	idcard_mask(r.number, pattern, ID_NUMBER_MAX + 1);
+	memcpy(pattern, r.region, 6);
+	v.sex = r.sex;
+	y = idcard_birth_year_shown(r.birth_y * 10000 + r.birth_m * 100 + r.birth_d, today);
+	if (y) {
+		v.born_from = y * 10000 + 101;
+		v.born_to = y * 10000 + 1231;
+	} else { /* withheld: born in the year of the day 30 days ago, or later */
+		bool january = today / 100 % 100 == 1 && today % 100 <= 30;
+		v.born_from = (today / 10000 - january) * 10000 + 101;
+	}
+	return v;
+}
+
+static char check_of(const char *first17)
+{
+	char c = '?';
+	assert_true(idcard_check_char(first17, &c));
+	return c;
+}
+
+static void expect_many(const char *number, int today)
+{
+	char pattern[ID_NUMBER_MAX + 1];
+	struct idcard_view v = reader_view(number, today, pattern);
+	uint64_t n = idcard_mask_candidates(&v);
+
+	if (n < 10000)
+		fail_msg("%s seen on %d as %s, born %d–%d, %c: only %llu candidates", number, today,
+			 pattern, v.born_from, v.born_to, v.sex, (unsigned long long)n);
+	v.pattern = number; /* and the real number is one of them */
+	assert_int_equal(idcard_mask_candidates(&v), 1);
+}
+
+/* The finding of issue 8: the old mask (first 4, last 4) beside the full birth date left
+ * the two county digits, which the check character settles. */
+static void old_mask_was_rebuilt(void **state)
+{
+	(void)state;
+	/* county unknown: 100 choices, about one in 11 passes the check */
+	assert_true(candidates("1101**19491231002X", 19491231, 19491231, 'F') < 20);
+	/* county guessed from the address: the number itself */
+	assert_int_equal(candidates("11010519491231002X", 19491231, 19491231, 'F'), 1);
+	/* the old mask fails even beside the birth year alone: 100 × 365 / 11 */
+	assert_true(candidates("1101**********002X", 19490101, 19491231, 'F') < 10000);
+	assert_true(candidates("110105********002X", 19490101, 19491231, 'F') < 100);
+}
+
+/* Every number a reader can meet keeps at least 10^4 candidates: many birth dates (every
+ * day of 1948 and of 2019 with a newborn's edge around New Year), each sex, and days of
+ * reading spread over the year. */
+static void masks_leave_many(void **state)
+{
+	(void)state;
+	static const int days[] = {20200101, 20200115, 20200129, 20200131, 20200201,
+				   20200630, 20201231, 20210101, 20210130, 20210131};
+	char first17[32];
+
+	expect_many("11010519491231002X", TODAY);
+	expect_many("440524188001010014", TODAY);
+	expect_many("320481200002290015", TODAY);
+	expect_many("810000199001010019", TODAY);
+	for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
+		int today = days[k];
+		for (int y = 1948; y <= today / 10000; y += y == 1948 ? 71 : 1)
+			for (int m = 1; m <= 12; m++)
+				for (int d = 1; d <= 31; d++) {
+					int ymd = y * 10000 + m * 100 + d;
+					char number[40];
+					if (ymd > today || !date_valid(y, m, d))
+						continue;
+					snprintf(first17, sizeof first17, "320481%08d%03d", ymd,
+						 (unsigned)(ymd * 7 + d) % 1000u);
+					snprintf(number, sizeof number, "%s%c", first17,
+						 check_of(first17));
+					expect_many(number, today);
+				}
+	}
 }
 
 static void defect_texts(void **state)
@@ -392,6 +562,10 @@ int main(void)
 		cmocka_unit_test(other_documents),
 		cmocka_unit_test(check_char),
 		cmocka_unit_test(mask),
+		cmocka_unit_test(birth_year_shown),
+		cmocka_unit_test(candidate_counter),
+		cmocka_unit_test(old_mask_was_rebuilt),
+		cmocka_unit_test(masks_leave_many),
 		cmocka_unit_test(defect_texts),
 		cmocka_unit_test(doc_names),
 	};

@@ -26,7 +26,8 @@ export const ALL_ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor'
 export const AUDIT_ACTIONS = [
   'login', 'login.failed', 'logout', 'password.change', 'denied', 'area.create', 'area.update', 'user.create',
   'user.update', 'user.reset_password', 'import.create', 'import.issues.read', 'person.read', 'person.reveal',
-  'task.close', 'task.forward', 'task.reassign', 'task.extend',
+  'task.close', 'task.forward', 'task.reassign', 'task.extend', 'login.lock', 'person.search',
+  'person.create', 'person.merge', 'person.duplicate', 'key_area.put',
 ];
 
 // 20200126 (YYYYMMDD as the server stores calendar dates) → "2020-01-26".

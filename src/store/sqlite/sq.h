@@ -92,6 +92,32 @@ enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *
 				 const char *forward_target, int64_t now);
 enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena *a,
 				 struct person *out);
+/* Person rows for the writers of files (registration, import): a new file; the gaps of a
+ * known one filled and categories added (its area stays: it may have been corrected at the
+ * door); a journey, kept once. */
+enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, int64_t now);
+enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct person *p,
+				 int64_t now);
+enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const struct travel *t,
+				const char *import_id, int64_t now);
+/* The file holding p's valid number anywhere, and its area ("" when none or p's number is
+ * not valid). */
+enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id,
+				   size_t idsz, char *area, size_t areasz);
+/* The file in scope that p updates when the holder is outside scope: the one made with
+ * defect PERSON_ELSEWHERE for the same valid number, or for a defective number the same
+ * number with the same name; "" when none. */
+enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const char *scope,
+				char *id, size_t idsz);
+/* A new file person_id in area whose valid number a file elsewhere (holder, in
+ * holder_area) holds: a task flagged PERSON_ELSEWHERE, due in 24 hours, at the lowest area
+ * over both (forward_target = area), and an audit row "person.duplicate" filed there,
+ * naming the holder. Neither the holder nor its area is touched. */
+enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct audit_entry *e,
+					     struct arena *a, const char *person_id,
+					     const char *area, const char *holder,
+					     const char *holder_area, const char *import_id,
+					     int64_t now);
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
 			       struct task *out);
 

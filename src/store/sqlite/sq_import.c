@@ -3,10 +3,12 @@
  *
  * A batch of rows is one write job, so it commits with the job's counters and last line:
  * after a crash the import resumes after that line with exact counts, and a row is never
- * stored twice. One file per person: a valid ID number (per document type) is unique; a
- * defective number matches only the same number with the same name; a row without any
- * number never merges by itself (a name + phone match is recorded as a possible duplicate,
- * for a person to merge explicitly). */
+ * stored twice. One file per person, as for a form (sq_person.c): a valid ID number (per
+ * document type) is unique; a defective number matches only the same number with the same
+ * name in the importer's area; a row without any number never merges by itself (a name +
+ * phone match in the importer's area is recorded as a possible duplicate, for a person to
+ * merge explicitly). An import touches no file outside the importer's area: a number held
+ * there makes a file of the importer's own, flagged for the commander over both. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,36 +254,6 @@ struct batch_ctx {
 	int64_t now;
 };
 
-/* The file this row belongs to, or "" for a new one; area gets the file's area. */
-static enum store_status find_person(struct sq_conn *c, const struct person *p, char *id,
-				     size_t idsz, char area[AREA_CODE_MAX + 1])
-{
-	static const char sql_valid[] = "SELECT id, area_code FROM person"
-					" WHERE doc_type = ?1 AND id_number = ?2 AND id_valid = 1";
-	static const char sql_defective[] =
-		"SELECT id, area_code FROM person WHERE id_number = ?2 AND doc_type = ?1"
-		" AND id_valid = 0 AND +name = ?3 AND merged_into IS NULL LIMIT 1"; /* by number */
-	sqlite3_stmt *st;
-	int rc;
-
-	id[0] = area[0] = '\0';
-	if (!*p->id_number)
-		return STORE_OK;
-	if (!(st = sq_stmt(c, p->id_valid ? sql_valid : sql_defective)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, p->doc_type);
-	sq_bind_text(st, 2, p->id_number);
-	if (!p->id_valid)
-		sq_bind_text(st, 3, p->name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		sq_text_to(st, 0, id, idsz);
-		sq_text_to(st, 1, area, AREA_CODE_MAX + 1);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-}
-
 /* Another file in the importer's area with the same name and phone, for a row without an
  * ID number. Files elsewhere are never proposed: that would name them to the importer. */
 static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
@@ -310,84 +282,6 @@ static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
 		sq_text_to(st, 0, id, idsz);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-}
-
-static enum store_status insert_person(struct sq_conn *c, const struct person *p, int64_t now)
-{
-	static const char sql[] =
-		"INSERT INTO person(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
-		" address, area_code, categories, status, defects, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?13)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, p->id);
-	sq_bind_text(st, 2, p->doc_type);
-	sq_bind_text(st, 3, p->id_number);
-	sqlite3_bind_int(st, 4, p->id_valid);
-	sq_bind_text(st, 5, p->name);
-	sq_bind_text(st, 6, p->sex ? p->sex : "");
-	sqlite3_bind_int(st, 7, p->birth);
-	sq_bind_text(st, 8, p->phone);
-	sq_bind_text(st, 9, p->address);
-	sq_bind_text(st, 10, p->area);
-	sqlite3_bind_int(st, 11, (int)p->categories);
-	sq_bind_text(st, 12, p->defects ? p->defects : "");
-	sqlite3_bind_int64(st, 13, now);
-	return sq_step_done(c, st);
-}
-
-/* A known file listed again: fill what it lacks, add categories. Its area stays (it may
- * have been corrected at the door). */
-static enum store_status merge_person(struct sq_conn *c, const char *id, const struct person *p,
-				      int64_t now)
-{
-	static const char sql[] = "UPDATE person SET"
-				  " phone = CASE WHEN phone = '' THEN ?2 ELSE phone END,"
-				  " address = CASE WHEN address = '' THEN ?3 ELSE address END,"
-				  " sex = CASE WHEN sex = '' THEN ?4 ELSE sex END,"
-				  " birth = CASE WHEN birth = 0 THEN ?5 ELSE birth END,"
-				  " categories = categories | ?6, updated_at = ?7 WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, p->phone);
-	sq_bind_text(st, 3, p->address);
-	sq_bind_text(st, 4, p->sex ? p->sex : "");
-	sqlite3_bind_int(st, 5, p->birth);
-	sqlite3_bind_int(st, 6, (int)p->categories);
-	sqlite3_bind_int64(st, 7, now);
-	return sq_step_done(c, st);
-}
-
-static enum store_status insert_travel(struct sq_conn *c, const char *person_id,
-				       const struct travel *t, const char *import_id, int64_t now)
-{
-	/* the same journey listed again (a second list, a duplicate row) is kept once */
-	static const char sql[] =
-		"INSERT INTO travel(person_id, origin, origin_code, arrival, transport, "
-		"transport_no,"
-		" import_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
-		" WHERE NOT EXISTS (SELECT 1 FROM travel WHERE person_id = ?1 AND origin = ?2"
-		" AND arrival = ?4 AND transport = ?5 AND transport_no = ?6)";
-	sqlite3_stmt *st;
-
-	if (!*t->origin && !t->arrival && !*t->transport && !*t->transport_no)
-		return STORE_OK;
-	if (!(st = sq_stmt(c, sql)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, t->origin);
-	sq_bind_text(st, 3, t->origin_code ? t->origin_code : "");
-	sqlite3_bind_int(st, 4, t->arrival);
-	sq_bind_text(st, 5, t->transport);
-	sq_bind_text(st, 6, t->transport_no);
-	sq_bind_text(st, 7, import_id);
-	sqlite3_bind_int64(st, 8, now);
-	return sq_step_done(c, st);
 }
 
 enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
@@ -472,40 +366,52 @@ static const char *event_detail(struct arena *a, const struct import_job *job, s
 	return r;
 }
 
-/* A row whose ID number is on file outside the importer's area. The importer may not
- * touch or learn of that file: it is counted as for a new person, its fields are not
- * merged, and it opens no task here. The list's journey and an event go on the file, and
- * unless the file is already being verified, a task flagged duplicate.elsewhere goes to
- * the lowest area that covers both (a cross-township duplicate is the county's matter),
- * naming where this list put the person. */
-static enum store_status store_row_elsewhere(struct sq_conn *c, struct batch_ctx *x,
-					     const struct import_row *row, const char *pid,
-					     const char *file_area, struct arena *a)
+/* The file a row goes to, as for a form (sq_person.c): the holder of its valid number
+ * when that file is in the importer's area; else the importer's own file of that number
+ * (made earlier beside a holder elsewhere, or with the same defective number and name);
+ * else a new file. *holder is set when a file outside the importer's area holds the
+ * number: the importer may not touch or learn of that file. */
+static enum store_status row_file(struct sq_conn *c, const char *scope, const struct person *p,
+				  char id[USER_ID_LEN + 1], char holder[USER_ID_LEN + 1],
+				  char holder_area[AREA_CODE_MAX + 1])
+{
+	enum store_status ss =
+		sq_person_holder(c, p, holder, USER_ID_LEN + 1, holder_area, AREA_CODE_MAX + 1);
+
+	id[0] = '\0';
+	if (ss != STORE_OK)
+		return ss;
+	if (*holder && area_code_in_scope(scope, holder_area)) {
+		memcpy(id, holder, USER_ID_LEN + 1);
+		holder[0] = '\0';
+		return STORE_OK;
+	}
+	return sq_person_own(c, p, scope, id, USER_ID_LEN + 1);
+}
+
+/* A new file for a number held elsewhere: counted as imported, as for an unknown person;
+ * flagged PERSON_ELSEWHERE (shown only to a commander over both), and its task goes to the
+ * lowest area over both instead of the importer's (a cross-township duplicate is the
+ * county's matter). */
+static enum store_status new_beside_holder(struct sq_conn *c, struct batch_ctx *x,
+					   const struct import_row *row, const char *holder,
+					   const char *holder_area, struct arena *a)
 {
 	const struct import_job *job = x->job;
-	char task_id[USER_ID_LEN + 1], common[AREA_CODE_MAX + 1];
-	const char *defects = "duplicate.elsewhere";
-	enum store_status ss;
+	struct person fresh = row->p;
+	struct audit_entry e = {.user_id = job->user_id, .username = job->username, .result = "ok"};
 
-	x->d.imported++;
-	if (row->p.defects && *row->p.defects) {
-		x->d.flagged++;
-		defects = arena_printf(a, "duplicate.elsewhere,%s", row->p.defects);
-	}
-	if (!area_code_common(file_area, row->p.area, common, sizeof common))
-		snprintf(common, sizeof common, "%.6s", row->p.area);
-	if ((ss = insert_travel(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
-	    (ss = sq_person_event(c, pid, "listed_elsewhere", job->user_id, job->username,
-				  row->p.area, event_detail(a, job, row->line, NULL), x->now)) !=
-		    STORE_OK ||
-	    (ss = open_task_of(c, pid, task_id, sizeof task_id)) != STORE_OK)
+	fresh.id_valid = false;
+	fresh.defects = *row->p.defects ? arena_printf(a, "%s,%s", row->p.defects, PERSON_ELSEWHERE)
+					: PERSON_ELSEWHERE;
+	enum store_status ss = sq_person_insert(c, &fresh, x->now);
+	if (ss != STORE_OK ||
+	    (ss = sq_travel_add(c, fresh.id, &row->t, job->id, x->now)) != STORE_OK ||
+	    (ss = sq_person_event(c, fresh.id, "pushed", job->user_id, job->username, row->p.area,
+				  event_detail(a, job, row->line, NULL), x->now)) != STORE_OK)
 		return ss;
-	if (*task_id)
-		return STORE_OK;
-	uuid_v4(task_id);
-	return sq_task_insert(c, task_id, pid, job->id, common,
-			      x->now + (int64_t)job->deadline_hours * 3600, defects, NULL,
-			      row->p.area, x->now);
+	return sq_person_report_duplicate(c, &e, a, fresh.id, row->p.area, holder, holder_area,
+					  job->id, x->now);
 }
 
 static enum store_status store_row(struct sq_conn *c, struct batch_ctx *x,
@@ -513,27 +419,27 @@ static enum store_status store_row(struct sq_conn *c, struct batch_ctx *x,
 {
 	const struct import_job *job = x->job;
 	char found[USER_ID_LEN + 1], other[USER_ID_LEN + 1], task_id[USER_ID_LEN + 1];
-	char found_area[AREA_CODE_MAX + 1];
+	char holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
 	const char *pid;
 	enum store_status ss;
 
-	if ((ss = find_person(c, &row->p, found, sizeof found, found_area)) != STORE_OK ||
+	if ((ss = row_file(c, job->area, &row->p, found, holder, holder_area)) != STORE_OK ||
 	    (ss = find_lookalike(c, job->area, &row->p, other, sizeof other)) != STORE_OK)
 		return ss;
-	if (*found && !area_code_in_scope(job->area, found_area))
-		return store_row_elsewhere(c, x, row, found, found_area, a);
+	if (row->p.defects && *row->p.defects)
+		x->d.flagged++;
 	if (*found) {
 		pid = found;
 		x->d.merged++;
-		ss = merge_person(c, pid, &row->p, x->now);
+		ss = sq_person_fill(c, pid, &row->p, x->now);
 	} else {
 		pid = row->p.id;
 		x->d.imported++;
-		ss = insert_person(c, &row->p, x->now);
+		if (*holder)
+			return new_beside_holder(c, x, row, holder, holder_area, a);
+		ss = sq_person_insert(c, &row->p, x->now);
 	}
-	if (row->p.defects && *row->p.defects)
-		x->d.flagged++;
-	if (ss != STORE_OK || (ss = insert_travel(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
+	if (ss != STORE_OK || (ss = sq_travel_add(c, pid, &row->t, job->id, x->now)) != STORE_OK ||
 	    (ss = sq_person_event(
 		     c, pid, *found ? "listed" : "pushed", job->user_id, job->username, row->p.area,
 		     event_detail(a, job, row->line, *other ? other : NULL), x->now)) != STORE_OK ||
@@ -655,70 +561,6 @@ enum store_status store_import_issues(struct store *s, const char *id, int64_t a
 }
 
 /* ---- forms and merges ---- */
-
-struct put_ctx {
-	const struct store_idem *idem;
-	const char *scope;
-	const struct import_row *row;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct person *out;
-	bool merged, replayed;
-};
-
-static enum store_status put_job(struct sq_conn *c, void *p)
-{
-	struct put_ctx *x = p;
-	const struct person *in = &x->row->p;
-	char id[USER_ID_LEN + 1], found_area[AREA_CODE_MAX + 1];
-	struct audit_entry e = *x->e;
-	int64_t now = time_now();
-	enum store_status ss;
-	const char *pid;
-
-	ss = sq_idem_check(c, x->idem, "person", id, sizeof id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return sq_person_read(c, id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND ||
-	    (ss = find_person(c, in, id, sizeof id, found_area)) != STORE_OK)
-		return ss;
-	x->merged = *id != '\0';
-	if (x->merged) {
-		struct person found;
-		if ((ss = sq_person_read(c, id, x->a, &found)) != STORE_OK)
-			return ss;
-		if (!area_code_in_scope(x->scope, found.area))
-			return STORE_CONFLICT; /* on file elsewhere: not this caller's to change */
-	}
-	pid = x->merged ? id : in->id;
-	ss = x->merged ? merge_person(c, pid, in, now) : insert_person(c, in, now);
-	if (ss != STORE_OK || (ss = insert_travel(c, pid, &x->row->t, NULL, now)) != STORE_OK ||
-	    (ss = sq_person_event(c, pid, x->merged ? "updated" : "created", e.user_id, e.username,
-				  in->area, NULL, now)) != STORE_OK ||
-	    (ss = sq_person_read(c, pid, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "person";
-	e.object_id = pid;
-	e.area = x->out->area;
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, "person", pid);
-}
-
-enum store_status store_person_put(struct store *s, const struct store_idem *idem,
-				   const char *scope, const struct import_row *row,
-				   const struct audit_entry *e, struct arena *a, struct person *out,
-				   bool *merged, bool *replayed)
-{
-	struct put_ctx x = {idem, scope, row, e, a, out, false, false};
-	enum store_status ss = sq_write(s, put_job, &x);
-
-	*merged = x.merged;
-	*replayed = x.replayed;
-	return ss;
-}
 
 struct merge_ctx {
 	const char *scope, *keep, *other;

@@ -1,14 +1,33 @@
-/* sq_person — finding and reading key-person files. Search is exact on ID number and
- * phone (indexed) and by name prefix (indexed range), always within the caller's area. */
+/* sq_person — finding, reading and registering key-person files. Search is exact on ID
+ * number and phone (indexed) and by name prefix (indexed range), always within the
+ * caller's area.
+ *
+ * A valid ID number is unique per document type (index person_doc). A person registered
+ * at the door whose number is held by a file outside the registrar's area gets a file of
+ * their own all the same (the registrar must not learn that the other exists, nor touch
+ * it), stored with id_valid = 0 so that the index keeps one holder, and the defect
+ * PERSON_ELSEWHERE; a task with the same defect asks the commander over both files to
+ * merge them. Every read of such a file joins the holder, for the readers who may see
+ * both (api_person.c decides who). */
+#include <stdio.h>
 #include <string.h>
 
+#include "domain/area_code.h"
 #include "store/sqlite/sq.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
 
-#define PERSON_COLS                                                                            \
-	"p.id, p.doc_type, p.id_number, p.id_valid, p.name, p.sex, p.phone, p.address,"        \
-	" p.birth, p.area_code, coalesce(a.name, ''), p.categories, p.status, p.defects,"      \
-	" p.merged_into, p.created_at, p.updated_at"
-#define PERSON_FROM " FROM person p LEFT JOIN area a ON a.code = p.area_code"
+#define PERSON_COLS                                                                                \
+	"p.id, p.doc_type, p.id_number, p.id_valid, p.name, p.sex, p.phone, p.address,"            \
+	" p.birth, p.area_code, coalesce(a.name, ''), p.categories, p.status, p.defects,"          \
+	" p.merged_into, p.created_at, p.updated_at, coalesce(h.id, ''),"                          \
+	" coalesce(h.area_code, '')"
+/* h: the holder of the number of a PERSON_ELSEWHERE file (at most one: person_doc) */
+#define PERSON_FROM                                                                                \
+	" FROM person p LEFT JOIN area a ON a.code = p.area_code"                                  \
+	" LEFT JOIN person h ON p.id_valid = 0 AND p.merged_into IS NULL"                          \
+	" AND instr(',' || p.defects || ',', '," PERSON_ELSEWHERE ",') > 0"                        \
+	" AND h.doc_type = p.doc_type AND h.id_number = p.id_number AND h.id_valid = 1"
 
 static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 {
@@ -32,22 +51,27 @@ static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 	p->merged_into = sq_text_or_null(a, st, 14);
 	p->created_at = sqlite3_column_int64(st, 15);
 	p->updated_at = sqlite3_column_int64(st, 16);
+	p->duplicate_of = sq_text(a, st, 17);
+	p->duplicate_area = sq_text(a, st, 18);
 }
 
-enum store_status store_person_find(struct store *s, const struct person_query *q,
-				    struct arena *a, struct person **out, size_t *n)
+enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
+				    struct person **out, size_t *n)
 {
 	/* ?1/?2 scope range; one of ?3 id number, ?4 phone, ?5/?6 name prefix range */
-	static const char sql_id[] = "SELECT " PERSON_COLS PERSON_FROM
-				     " WHERE p.id_number = ?3 AND p.merged_into IS NULL AND p.area_code >= ?1"
-				     " AND p.area_code < ?2 LIMIT ?7";
-	static const char sql_phone[] = "SELECT " PERSON_COLS PERSON_FROM
-					" WHERE p.phone = ?4 AND p.merged_into IS NULL AND p.area_code >= ?1"
-					" AND p.area_code < ?2 LIMIT ?7";
-	static const char sql_name[] = "SELECT " PERSON_COLS PERSON_FROM
-				       " WHERE p.name >= ?5 AND p.name < ?6 AND p.merged_into IS NULL"
-				       " AND p.area_code >= ?1"
-				       " AND p.area_code < ?2 ORDER BY p.name LIMIT ?7";
+	static const char sql_id[] =
+		"SELECT " PERSON_COLS PERSON_FROM
+		" WHERE p.id_number = ?3 AND p.merged_into IS NULL AND p.area_code >= ?1"
+		" AND p.area_code < ?2 LIMIT ?7";
+	static const char sql_phone[] =
+		"SELECT " PERSON_COLS PERSON_FROM
+		" WHERE p.phone = ?4 AND p.merged_into IS NULL AND p.area_code >= ?1"
+		" AND p.area_code < ?2 LIMIT ?7";
+	static const char sql_name[] =
+		"SELECT " PERSON_COLS PERSON_FROM
+		" WHERE p.name >= ?5 AND p.name < ?6 AND p.merged_into IS NULL"
+		" AND p.area_code >= ?1"
+		" AND p.area_code < ?2 ORDER BY p.name LIMIT ?7";
 	const char *sql = q->id_number ? sql_id : q->phone ? sql_phone : sql_name;
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
@@ -138,7 +162,8 @@ static enum store_status read_events(struct sq_conn *c, const char *id, struct a
 {
 	static const char sql[] =
 		"SELECT id, at, kind, coalesce(username, ''), coalesce(area_code, ''),"
-		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id LIMIT 1000";
+		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id LIMIT "
+		"1000";
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	size_t cap = 64;
 	int rc = SQLITE_DONE;
@@ -206,5 +231,245 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
 		sq_exec(c, "COMMIT");
 	}
 	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- registration at the door ---- */
+
+enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO person(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
+		" address, area_code, categories, status, defects, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?13)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, p->id);
+	sq_bind_text(st, 2, p->doc_type);
+	sq_bind_text(st, 3, p->id_number);
+	sqlite3_bind_int(st, 4, p->id_valid);
+	sq_bind_text(st, 5, p->name);
+	sq_bind_text(st, 6, p->sex ? p->sex : "");
+	sqlite3_bind_int(st, 7, p->birth);
+	sq_bind_text(st, 8, p->phone);
+	sq_bind_text(st, 9, p->address);
+	sq_bind_text(st, 10, p->area);
+	sqlite3_bind_int(st, 11, (int)p->categories);
+	sq_bind_text(st, 12, p->defects ? p->defects : "");
+	sqlite3_bind_int64(st, 13, now);
+	return sq_step_done(c, st);
+}
+
+enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct person *p,
+				 int64_t now)
+{
+	static const char sql[] = "UPDATE person SET"
+				  " phone = CASE WHEN phone = '' THEN ?2 ELSE phone END,"
+				  " address = CASE WHEN address = '' THEN ?3 ELSE address END,"
+				  " sex = CASE WHEN sex = '' THEN ?4 ELSE sex END,"
+				  " birth = CASE WHEN birth = 0 THEN ?5 ELSE birth END,"
+				  " categories = categories | ?6, updated_at = ?7 WHERE id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, p->phone);
+	sq_bind_text(st, 3, p->address);
+	sq_bind_text(st, 4, p->sex ? p->sex : "");
+	sqlite3_bind_int(st, 5, p->birth);
+	sqlite3_bind_int(st, 6, (int)p->categories);
+	sqlite3_bind_int64(st, 7, now);
+	return sq_step_done(c, st);
+}
+
+enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const struct travel *t,
+				const char *import_id, int64_t now)
+{
+	/* the same journey listed again (a second list, a duplicate row) is kept once */
+	static const char sql[] =
+		"INSERT INTO travel(person_id, origin, origin_code, arrival, transport, "
+		"transport_no,"
+		" import_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
+		" WHERE NOT EXISTS (SELECT 1 FROM travel WHERE person_id = ?1 AND origin = ?2"
+		" AND arrival = ?4 AND transport = ?5 AND transport_no = ?6)";
+	sqlite3_stmt *st;
+
+	if (!*t->origin && !t->arrival && !*t->transport && !*t->transport_no)
+		return STORE_OK;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sq_bind_text(st, 2, t->origin);
+	sq_bind_text(st, 3, t->origin_code ? t->origin_code : "");
+	sqlite3_bind_int(st, 4, t->arrival);
+	sq_bind_text(st, 5, t->transport);
+	sq_bind_text(st, 6, t->transport_no);
+	sq_bind_text(st, 7, import_id);
+	sqlite3_bind_int64(st, 8, now);
+	return sq_step_done(c, st);
+}
+
+enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id, size_t idsz,
+				   char *area, size_t areasz)
+{
+	static const char sql[] = "SELECT id, area_code FROM person WHERE doc_type = ?1"
+				  " AND id_number = ?2 AND id_valid = 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	id[0] = area[0] = '\0';
+	if (!p->id_valid || !*p->id_number)
+		return STORE_OK;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, p->doc_type);
+	sq_bind_text(st, 2, p->id_number);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_text_to(st, 0, id, idsz);
+		sq_text_to(st, 1, area, areasz);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const char *scope,
+				char *id, size_t idsz)
+{
+	/* ?3/?4 scope range. A valid number: the file made while another area held it. A
+	 * defective one: the same number with the same name (+: look up by number). */
+	static const char sql_valid[] =
+		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
+		" AND merged_into IS NULL"
+		" AND instr(',' || defects || ',', '," PERSON_ELSEWHERE ",') > 0"
+		" AND area_code >= ?3 AND area_code < ?4 LIMIT 1";
+	static const char sql_defective[] =
+		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
+		" AND +name = ?5 AND merged_into IS NULL AND area_code >= ?3 AND area_code < ?4"
+		" LIMIT 1";
+	char end[AREA_CODE_MAX + 2];
+	sqlite3_stmt *st;
+	int rc;
+
+	id[0] = '\0';
+	if (!*p->id_number)
+		return STORE_OK;
+	if (!(st = sq_stmt(c, p->id_valid ? sql_valid : sql_defective)))
+		return STORE_ERROR;
+	sq_prefix_end(scope, end, sizeof end);
+	sq_bind_text(st, 1, p->doc_type);
+	sq_bind_text(st, 2, p->id_number);
+	sq_bind_text(st, 3, scope);
+	sq_bind_text(st, 4, end);
+	if (!p->id_valid)
+		sq_bind_text(st, 5, p->name);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sq_text_to(st, 0, id, idsz);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum { DUPLICATE_TASK_HOURS = 24 }; /* for the commander over both files to merge them */
+
+struct register_ctx {
+	const struct store_idem *idem;
+	const char *scope;
+	const struct import_row *row;
+	const struct audit_entry *e;
+	struct arena *a;
+	struct person *out;
+	bool merged, replayed;
+};
+
+enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct audit_entry *e0,
+					     struct arena *a, const char *person_id,
+					     const char *area, const char *holder,
+					     const char *holder_area, const char *import_id,
+					     int64_t now)
+{
+	struct audit_entry e = *e0;
+	char *common = arena_alloc(a, AREA_CODE_MAX + 1), task_id[USER_ID_LEN + 1];
+	enum store_status ss;
+
+	if (!area_code_common(area, holder_area, common, AREA_CODE_MAX + 1))
+		snprintf(common, AREA_CODE_MAX + 1, "%.6s", area); /* the county */
+	uuid_v4(task_id);
+	if ((ss = sq_task_insert(c, task_id, person_id, import_id, common,
+				 now + DUPLICATE_TASK_HOURS * 3600, PERSON_ELSEWHERE, NULL, area,
+				 now)) != STORE_OK)
+		return ss;
+	e.action = "person.duplicate";
+	e.object_type = "person";
+	e.object_id = person_id;
+	e.area = common;
+	e.before = NULL;
+	e.after = arena_printf(a, "{\"duplicate_of\":\"%s\",\"duplicate_area\":\"%s\"}", holder,
+			       holder_area);
+	return sq_audit_insert(c, &e);
+}
+
+static enum store_status register_job(struct sq_conn *c, void *p)
+{
+	struct register_ctx *x = p;
+	const struct person *in = &x->row->p;
+	struct person fresh = *in;
+	char id[USER_ID_LEN + 1], holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
+	struct audit_entry e = *x->e;
+	int64_t now = time_now();
+	enum store_status ss;
+
+	ss = sq_idem_check(c, x->idem, "person", id, sizeof id);
+	if (ss == STORE_OK) {
+		x->replayed = true;
+		return sq_person_read(c, id, x->a, x->out);
+	}
+	if (ss != STORE_NOT_FOUND ||
+	    (ss = sq_person_holder(c, in, holder, sizeof holder, holder_area,
+				   sizeof holder_area)) != STORE_OK)
+		return ss;
+	if (*holder && area_code_in_scope(x->scope, holder_area)) {
+		memcpy(id, holder, sizeof id);
+		*holder = '\0'; /* ours: no duplicate */
+	} else if ((ss = sq_person_own(c, in, x->scope, id, sizeof id)) != STORE_OK) {
+		return ss;
+	}
+	x->merged = *id != '\0';
+	if (!x->merged && *holder) {
+		fresh.id_valid = false;
+		fresh.defects = PERSON_ELSEWHERE;
+		if (in->defects && *in->defects)
+			fresh.defects = arena_printf(x->a, "%s,%s", in->defects, PERSON_ELSEWHERE);
+	}
+	if (!x->merged)
+		memcpy(id, in->id, sizeof id);
+	ss = x->merged ? sq_person_fill(c, id, in, now) : sq_person_insert(c, &fresh, now);
+	if (ss != STORE_OK || (ss = sq_travel_add(c, id, &x->row->t, NULL, now)) != STORE_OK ||
+	    (ss = sq_person_event(c, id, x->merged ? "updated" : "created", e.user_id, e.username,
+				  in->area, NULL, now)) != STORE_OK ||
+	    (ss = sq_person_read(c, id, x->a, x->out)) != STORE_OK)
+		return ss;
+	e.object_type = "person";
+	e.object_id = id;
+	e.area = x->out->area;
+	if ((ss = sq_audit_insert(c, &e)) != STORE_OK ||
+	    (!x->merged && *holder &&
+	     (ss = sq_person_report_duplicate(c, x->e, x->a, id, x->out->area, holder, holder_area,
+					      NULL, now)) != STORE_OK))
+		return ss;
+	return sq_idem_save(c, x->idem, "person", id);
+}
+
+enum store_status store_person_register(struct store *s, const struct store_idem *idem,
+					const char *scope, const struct import_row *row,
+					const struct audit_entry *e, struct arena *a,
+					struct person *out, bool *merged, bool *replayed)
+{
+	struct register_ctx x = {idem, scope, row, e, a, out, false, false};
+	enum store_status ss = sq_write(s, register_job, &x);
+
+	*merged = x.merged;
+	*replayed = x.replayed;
 	return ss;
 }

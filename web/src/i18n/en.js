@@ -72,6 +72,8 @@ export default {
       import_create: 'List imported', import_issues_read: 'Import problems read', person_read: 'File opened',
       person_reveal: 'Full ID and phone shown', task_close: 'Task verified', task_forward: 'Task verified and forwarded',
       task_reassign: 'Task reassigned', task_extend: 'Deadline extended',
+      login_lock: 'Account locked', person_search: 'Person search',
+      person_create: 'Person registered', person_merge: 'Files merged', person_duplicate: 'Duplicate across areas', key_area_put: 'Key area changed',
     },
   },
   imp: {
@@ -124,6 +126,7 @@ export default {
   person: {
     title: 'Person files', searchPlaceholder: 'ID number, mobile or name', search: 'Find',
     searchHint: 'Exact match on ID number or mobile, or names starting with the text. ID numbers and phones are masked.',
+    duplicateOf: 'Same ID number as file',
     name: 'Name', idNumber: 'ID number', phone: 'Mobile', sex: 'Sex', birth: 'Born', docType: 'Document',
     address: 'Address', area: 'Area', status: 'Status', categories: 'Categories', defects: 'To check',
     travel: 'Travel', origin: 'From', arrival: 'Arrived', transport: 'Transport', transportNo: 'Train/flight/plate',

@@ -68,6 +68,8 @@ export default {
       import_create: '导入名单', import_issues_read: '查看导入问题行', person_read: '查看档案',
       person_reveal: '查看完整证件号和电话', task_close: '核查结果', task_forward: '核查并转交',
       task_reassign: '转派任务', task_extend: '延长核查时限',
+      login_lock: '账号锁定', person_search: '查找人员',
+      person_create: '登记人员', person_merge: '合并档案', person_duplicate: '跨区重复档案', key_area_put: '修改重点地区',
     },
   },
   imp: {
@@ -120,6 +122,7 @@ export default {
   person: {
     title: '一人一档', searchPlaceholder: '身份证号、手机号或姓名', search: '查找',
     searchHint: '按身份证号或手机号精确查找，或按姓名开头查找。结果中的证件号和手机号已打码。',
+    duplicateOf: '同一证件号的档案',
     name: '姓名', idNumber: '证件号码', phone: '手机号', sex: '性别', birth: '出生日期', docType: '证件类型',
     address: '住址', area: '所属区划', status: '状态', categories: '人员类别', defects: '待核实的问题',
     travel: '行程', origin: '来源地', arrival: '到达日期', transport: '交通方式', transportNo: '车次/航班/车牌',

@@ -1,9 +1,11 @@
 /* import — see import.h. */
 #include "io/import.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,8 +59,8 @@ static void apply_mapping(struct run *x)
 		return;
 	json_object_foreach(x->mapping, key, v)
 	{
-		enum table_field f = json_is_string(v) ? table_field_parse(json_string_value(v))
-						       : TF_NONE;
+		enum table_field f =
+			json_is_string(v) ? table_field_parse(json_string_value(v)) : TF_NONE;
 		char *end;
 		long col = strtol(key, &end, 10);
 		if (*end == '\0' && col >= 1 && col <= MAX_COLS) { /* "3": the third column */
@@ -193,8 +195,8 @@ static bool take_row(const struct sheet_row *row, void *p)
 	if (row->line <= x->header_line || (int64_t)row->line <= x->job.last_line)
 		return true;
 	rt = &x->ret[x->nrows];
-	returnee_from_row(&x->ctx, row->cells, row->flags, row->ncells < x->nmap ? row->ncells : x->nmap,
-			  x->map, rt);
+	returnee_from_row(&x->ctx, row->cells, row->flags,
+			  row->ncells < x->nmap ? row->ncells : x->nmap, x->map, rt);
 	if (rt->rejected)
 		x->d.rejected++;
 	else
@@ -235,7 +237,8 @@ static enum store_status load_context(struct run *x)
 		rd[i] = (struct returnee_division){divs[i].code, divs[i].name};
 	rk = arena_alloc(x->a, (nk ? nk : 1) * sizeof *rk);
 	for (size_t i = 0; i < nk; i++)
-		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date, keys[i].end_date};
+		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date,
+						   keys[i].end_date};
 	x->ctx = (struct returnee_ctx){
 		.today = time_local_date(time_now()),
 		.addr = x->addr,
@@ -398,6 +401,48 @@ void importer_submit(struct importer *im, const char *job_id)
 	im->tail = p;
 	pthread_cond_signal(&im->cv);
 	pthread_mutex_unlock(&im->mu);
+}
+
+/* Whether name (a file in the upload folder) is the file of one of the jobs. */
+static bool needed(const char *name, const struct import_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = jobs[i].path ? strrchr(jobs[i].path, '/') : NULL;
+		const char *base = slash ? slash + 1 : jobs[i].path;
+		if (base && !strcmp(base, name))
+			return true;
+	}
+	return false;
+}
+
+int import_sweep(struct store *s, const char *dir)
+{
+	struct arena *a = arena_new();
+	struct import_job *jobs;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d = NULL;
+	int gone = -1;
+	char path[4096];
+
+	if (store_import_pending(s, a, &jobs, &n) != STORE_OK || !(d = opendir(dir)))
+		goto out;
+	gone = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || needed(de->d_name, jobs, n))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == 0)
+			gone++;
+		else
+			log_warn("cannot remove %s from the upload folder: %s", de->d_name,
+				 strerror(errno));
+	}
+out:
+	if (d)
+		closedir(d);
+	arena_free(a);
+	return gone;
 }
 
 struct importer *importer_start(struct store *s)

@@ -22,6 +22,11 @@ struct importer;
 
 struct importer *importer_start(struct store *s);
 void importer_submit(struct importer *im, const char *job_id);
+/* Removes from the upload folder every file that no queued or running job needs: a list
+ * left by a crash between its import's end and its deletion, or a part-received upload.
+ * Call it at start, before uploads are taken. Returns how many files went, -1 when the
+ * folder or the jobs cannot be read. */
+int import_sweep(struct store *s, const char *dir);
 /* Finishes the batch in progress and stops; unfinished jobs resume at the next start. */
 void importer_stop(struct importer *im);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -847,6 +848,34 @@ static void test_bad_files(void **state)
 	assert_int_equal(task_total(f, COUNTY, NULL), 0);
 }
 
+/* At start, the upload folder keeps only the lists of queued or running jobs. */
+static void test_sweep_keeps_pending_lists_only(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = arena_printf(f->a, "%s/uploads", f->dir);
+	char *pending, *stray, *partial, *done_path;
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	pending = arena_printf(f->a, "%s/pending.csv", dir);
+	stray = arena_printf(f->a, "%s/left-by-a-crash.csv", dir);
+	partial = arena_printf(f->a, "%s/0123.upload", dir);
+	done_path = arena_printf(f->a, "%s/done.csv", dir);
+	write_file(pending, "a", 1);
+	write_file(stray, "b", 1);
+	write_file(partial, "c", 1);
+	write_file(done_path, "d", 1);
+	new_job(f, pending, "csv", "sha-pending", NULL, STORE_OK);
+	char *done = new_job(f, done_path, "csv", "sha-done", NULL, STORE_OK);
+	assert_int_equal(store_import_set_status(f->s, done, "done", NULL), STORE_OK);
+	assert_int_equal(import_sweep(f->s, dir), 3);
+	assert_int_equal(access(pending, F_OK), 0);
+	assert_int_not_equal(access(stray, F_OK), 0);
+	assert_int_not_equal(access(partial, F_OK), 0);
+	assert_int_not_equal(access(done_path, F_OK), 0);
+	assert_int_equal(import_sweep(f->s, dir), 0);
+	assert_int_equal(import_sweep(f->s, "/nonexistent/fk-uploads"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +888,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_address_outside_importer_area, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_id_never_merges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_keeps_pending_lists_only, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

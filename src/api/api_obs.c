@@ -210,14 +210,17 @@ static bool date_field(struct req *r, const char *field, enum err bad, int *out)
 	return true;
 }
 
-/* An optional ISO instant; replies and returns false on error. */
-static bool time_field(struct req *r, const char *field, enum err bad, int64_t *out)
+/* An optional ISO instant, 0 when absent; *given (when not NULL) tells whether it came,
+ * since the epoch is a time like any other. Replies and returns false on error. */
+static bool time_field(struct req *r, const char *field, enum err bad, int64_t *out, bool *given)
 {
 	const char *s;
 
 	*out = 0;
 	if (api_bad_field(r, json_get_str(r->json, field, 40, false, &s), field))
 		return false;
+	if (given)
+		*given = s && *s;
 	if (s && *s && !time_parse_iso(s, out)) {
 		reply_error(r, bad, field);
 		return false;
@@ -731,6 +734,7 @@ void api_obs_visit(struct req *r)
 	struct visit v = {0};
 	char hash[65];
 	int64_t now = time_now();
+	bool at_given;
 
 	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
 	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -740,9 +744,10 @@ void api_obs_visit(struct req *r)
 	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
 			  "saw_state") ||
-	    !reading_fields(r, false, &v) || !time_field(r, "at", ERR_VISIT_AT, &v.at))
+	    !reading_fields(r, false, &v) ||
+	    !time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
 		return;
-	if (!v.at)
+	if (!at_given)
 		v.at = now;
 	struct obs_period per = period_of(&o);
 	if (!obs_visit_time_valid(&per, v.at, now)) {
@@ -874,20 +879,14 @@ void api_obs_staff(struct req *r)
 static const char *self_url(struct req *r, const struct observation *o)
 {
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], box[TOKEN_BOX_LEN + 1];
-	const char *host = req_header(r, "Host");
 
 	if (!token_open(r->srv->key, o->token_box, token)) {
 		token_new(r->srv->key, token, hash, box);
 		if (store_obs_set_token(r->srv->store, o->id, hash, box) != STORE_OK)
 			return NULL;
 	}
-	if (r->srv->cfg.public_url)
-		return arena_printf(r->a, "%s/r/%s", r->srv->cfg.public_url, token);
-	return arena_printf(r->a, "%s://%s/r/%s", r->srv->cfg.secure_cookies ? "https" : "http",
-			    host && *host && strlen(host) < 256 && !strpbrk(host, "\"<> /\\")
-				    ? host
-				    : "localhost",
-			    token);
+	/* never this request's Host as it came: see server_link_base */
+	return arena_printf(r->a, "%s/r/%s", server_link_base(r), token);
 }
 
 /* The township's duty phone (else the county's). Cards of one township share it: the last
@@ -1056,7 +1055,7 @@ static void alert_change(struct req *r, bool referral)
 	    (referral && (!enum_field(r, "destination", obs_destinations, true, &u.destination) ||
 			  !text_field(r, "facility", TEXT_MAX, false, &u.facility) ||
 			  !text_field(r, "transport", TEXT_MAX, false, &u.transport) ||
-			  !time_field(r, "at", ERR_FIELD_VALUE, &u.referred_at))) ||
+			  !time_field(r, "at", ERR_FIELD_VALUE, &u.referred_at, NULL))) ||
 	    !enum_field(r, "result", obs_results, !referral, &u.result) ||
 	    !text_field(r, "note", NOTE_MAX, false, &u.note))
 		return;
@@ -1145,19 +1144,20 @@ void api_service_create(struct req *r)
 	struct service in = {0};
 	char hash[65];
 	int64_t now = time_now();
+	bool due_given;
 
 	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
 	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
 	    !text_field(r, "items", NOTE_MAX, true, &in.items) ||
-	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at) ||
+	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at, &due_given) ||
 	    !text_field(r, "assignee", TEXT_MAX, false, &in.assignee))
 		return;
-	if (in.due_at && in.due_at <= now) {
+	if (due_given && in.due_at <= now) {
 		reply_error(r, ERR_FIELD_VALUE, "due_at");
 		return;
 	}
-	if (!in.due_at)
+	if (!due_given)
 		in.due_at = now + SERVICE_DUE_HOURS * 3600;
 	in.requested_by = "worker";
 	in.requester = r->sess.username;

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "http/server.h"
+#include "io/import.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -36,14 +37,23 @@ static const struct int_opt int_opts[] = {
 	{"readers", TOP(readers), 1, 64, 4, "read-only database connections"},
 	{"batch-max", TOP(batch_max), 1, 10000, 512, "most writes in one group commit"},
 	{"max-connections", HTTP(max_connections), 4, 100000, 1024, "open connections"},
+	{"max-per-address", HTTP(max_per_address), 1, 100000, 64,
+	 "open connections from one client address (at most --max-connections)"},
 	{"timeout", HTTP(connection_timeout), 1, 3600, 30, "seconds an idle connection is kept"},
+	{"header-timeout", HTTP(header_timeout), 1, 3600, 10,
+	 "seconds a client has to send a request header (also the keep-alive wait)"},
 	{"max-body-kib", HTTP(max_body_kib), 1, 1048576, 1024, "request body cap, KiB"},
 	{"max-header-kib", HTTP(max_header_kib), 8, 1024, 32, "request header memory cap, KiB"},
-	{"session-idle", HTTP(session_idle), 60, 86400, 1800, "seconds of inactivity that end a session"},
-	{"session-absolute", HTTP(session_absolute), 300, 604800, 43200, "seconds after login that end a session"},
-	{"login-per-minute", HTTP(login_per_minute), 1, 100000, 30, "login attempts per client address per minute"},
-	{"lock-failures", HTTP(lock_failures), 1, 100, 5, "failed logins in a row that lock an account"},
-	{"lock-seconds", HTTP(lock_seconds), 1, 86400, 600, "how long a locked account stays locked"},
+	{"session-idle", HTTP(session_idle), 60, 86400, 1800,
+	 "seconds of inactivity that end a session"},
+	{"session-absolute", HTTP(session_absolute), 300, 604800, 43200,
+	 "seconds after login that end a session"},
+	{"login-per-minute", HTTP(login_per_minute), 1, 100000, 30,
+	 "login attempts per client address per minute"},
+	{"lock-failures", HTTP(lock_failures), 1, 100, 5,
+	 "failed logins in a row that lock an account"},
+	{"lock-seconds", HTTP(lock_seconds), 1, 86400, 600,
+	 "how long a locked account stays locked"},
 	{"max-upload-mib", HTTP(max_upload_mib), 1, 4096, 200, "imported file cap, MiB"},
 	{"observation-days", HTTP(obs_days), 1, 60, 14, "days of home observation by default"},
 	{"fever-threshold", HTTP(fever_dc), 350, 420, 373,
@@ -61,15 +71,18 @@ static void help(FILE *f)
 {
 	fputs("usage: fangkong serve --db FILE [--listen HOST:PORT] [OPTIONS]\n"
 	      "\n"
-	      "Runs the web server and console. Prints `listening on http://HOST:PORT` once ready;\n"
+	      "Runs the web server and console. Prints `listening on http://HOST:PORT` once "
+	      "ready;\n"
 	      "stops cleanly on SIGINT or SIGTERM. 启动服务；收到 SIGINT/SIGTERM 时安全退出。\n"
 	      "\n"
 	      "  --db FILE               SQLite database (created by fangkong init)\n"
-	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
+	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = "
+	      "any)\n"
 	      "  --secure-cookies        mark the session cookie Secure (when served behind TLS)\n"
 	      "  --public-url URL        how people reach the server, for the links printed on\n"
 	      "                          contact cards (e.g. https://fk.example.cn; default: the\n"
-	      "                          address the console was opened with)\n"
+	      "                          --listen address unless it is loopback or 0.0.0.0, else\n"
+	      "                          the first valid Host a signed-in console request names)\n"
 	      "  --verbose               debug logging\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
@@ -81,7 +94,9 @@ static void help(FILE *f)
 static bool public_url_valid(const char *u)
 {
 	size_t n = strlen(u);
-	const char *host = !strncmp(u, "https://", 8) ? u + 8 : !strncmp(u, "http://", 7) ? u + 7 : NULL;
+	const char *host = !strncmp(u, "https://", 8)  ? u + 8
+			   : !strncmp(u, "http://", 7) ? u + 7
+						       : NULL;
 
 	if (!host || !*host || *host == '/' || n > 200 || u[n - 1] == '/')
 		return false;
@@ -116,8 +131,8 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < o->min || v > o->max) {
-				cli_err("--%s must be a number from %d to %d / 参数超出范围", o->name,
-					o->min, o->max);
+				cli_err("--%s must be a number from %d to %d / 参数超出范围",
+					o->name, o->min, o->max);
 				return EXIT_USAGE;
 			}
 			*(int *)((char *)c + o->offset) = (int)v;
@@ -129,8 +144,10 @@ static int parse(int argc, char **argv, struct serve_config *c)
 		case 's': c->http.secure_cookies = true; break;
 		case 'u':
 			if (!public_url_valid(optarg)) {
-				cli_err("--public-url must be http(s)://host[:port][/path] without a trailing"
-					" slash / --public-url 格式应为 http(s)://主机[:端口][/路径]");
+				cli_err("--public-url must be http(s)://host[:port][/path] without "
+					"a trailing"
+					" slash / --public-url 格式应为 "
+					"http(s)://主机[:端口][/路径]");
 				return EXIT_USAGE;
 			}
 			c->http.public_url = optarg;
@@ -156,7 +173,9 @@ static bool upload_dir(const char *db, char *out, size_t outsz)
 		snprintf(out, outsz, "%.*s/uploads", (int)(slash - db), db);
 	else
 		snprintf(out, outsz, "uploads");
-	return mkdir(out, 0700) == 0 || errno == EEXIST;
+	if (mkdir(out, 0700) != 0 && errno != EEXIST)
+		return false;
+	return chmod(out, 0700) == 0; /* full ID numbers and phones: the owner's only */
 }
 
 int cli_serve(int argc, char **argv)
@@ -193,6 +212,9 @@ int cli_serve(int argc, char **argv)
 		cli_err("%s: %s", c.db, err);
 		goto out;
 	}
+	if ((rc = import_sweep(s, updir)) > 0)
+		log_info("removed %d file(s) no import needs from %s", rc, updir);
+	rc = EXIT_RUNTIME;
 	if (!(srv = server_start(s, &c.http, &err))) {
 		cli_err("%s: %s", c.http.listen, err);
 		goto out;

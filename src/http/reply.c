@@ -20,6 +20,8 @@ static void common_headers(struct req *r, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
 	if (r->set_cookie)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->early != EARLY_NONE) /* the body, if any, was never read: nothing may follow */
+		MHD_add_response_header(resp, "Connection", "close");
 }
 
 static void queue(struct req *r, unsigned status, struct MHD_Response *resp)

@@ -56,7 +56,7 @@ bool router_match(const struct route *routes, size_t n, enum http_method m, cons
 	enum http_method want = m == HTTP_HEAD ? HTTP_GET : m;
 
 	memset(out, 0, sizeof *out);
-	if (!path)
+	if (!path || path[0] != '/') /* every pattern starts with '/' */
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		struct route_match tmp = {0};

@@ -1,14 +1,18 @@
 /* server — starts libmicrohttpd (epoll, internal thread pool) and turns its callbacks into
- * struct req. See server.h for a request's life. */
+ * struct req. See server.h for a request's life, the early answers and the slow-header
+ * watchdog. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "http/cache.h"
@@ -43,6 +47,159 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t outsz)
 			  (socklen_t)outsz);
 }
 
+/* ---- the slow-header watchdog ----
+ *
+ * Every open connection has a struct watch (its socket context) on one list. While the
+ * server waits for a request header on it (from the connection's start, and again from
+ * each completed request on), `since` says from when; once the header is in, the access
+ * handler clears `waiting`. Once a second the watchdog thread shuts down the sockets that
+ * have waited longer than --header-timeout: libmicrohttpd then reads the end of the stream
+ * and closes the connection. libmicrohttpd's own timeout cannot do this, since any byte
+ * that arrives restarts it. An entry leaves the list in the connection's "closed" notice,
+ * which comes before libmicrohttpd closes the socket, and the watchdog holds the same
+ * lock: it never shuts down a descriptor that has been closed and reused. */
+
+struct watch {
+	struct watch *prev, *next;
+	int fd;
+	bool waiting, shut;
+	int64_t since_ms;
+	struct sockaddr_storage peer;
+};
+
+struct watchdog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool stop;
+	int64_t limit_ms;
+	struct watch head; /* circular list */
+};
+
+static bool same_peer(const struct watch *w)
+{
+	struct sockaddr_storage now;
+	socklen_t len = sizeof now;
+
+	memset(&now, 0, sizeof now);
+	if (getpeername(w->fd, (struct sockaddr *)&now, &len) != 0)
+		return false;
+	if (now.ss_family == AF_INET)
+		return !memcmp(&now, &w->peer, sizeof(struct sockaddr_in));
+	return now.ss_family == AF_INET6 && !memcmp(&now, &w->peer, sizeof(struct sockaddr_in6));
+}
+
+static void *watchdog_run(void *p)
+{
+	struct watchdog *wd = p;
+
+	pthread_mutex_lock(&wd->mu);
+	while (!wd->stop) {
+		struct timespec ts;
+		int64_t now = time_mono_ms();
+
+		for (struct watch *w = wd->head.next; w != &wd->head; w = w->next) {
+			if (!w->waiting || w->shut || now - w->since_ms < wd->limit_ms)
+				continue;
+			w->shut = true;
+			if (same_peer(w))
+				shutdown(w->fd, SHUT_RDWR);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000000L; /* a quarter of a second: close enough to the limit */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&wd->cv, &wd->mu, &ts);
+	}
+	pthread_mutex_unlock(&wd->mu);
+	return NULL;
+}
+
+static struct watchdog *watchdog_start(int limit_seconds)
+{
+	struct watchdog *wd = xcalloc(1, sizeof *wd);
+
+	pthread_mutex_init(&wd->mu, NULL);
+	pthread_cond_init(&wd->cv, NULL);
+	wd->limit_ms = (int64_t)limit_seconds * 1000;
+	wd->head.next = wd->head.prev = &wd->head;
+	if (pthread_create(&wd->thread, NULL, watchdog_run, wd) != 0)
+		fk_oom();
+	return wd;
+}
+
+/* After libmicrohttpd has stopped: every connection is closed and off the list. */
+static void watchdog_stop(struct watchdog *wd)
+{
+	if (!wd)
+		return;
+	pthread_mutex_lock(&wd->mu);
+	wd->stop = true;
+	pthread_cond_signal(&wd->cv);
+	pthread_mutex_unlock(&wd->mu);
+	pthread_join(wd->thread, NULL);
+	pthread_mutex_destroy(&wd->mu);
+	pthread_cond_destroy(&wd->cv);
+	free(wd);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct watchdog *wd = ((struct server *)cls)->watchdog;
+	struct watch *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ca =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (!fd)
+			return;
+		w = xcalloc(1, sizeof *w);
+		w->fd = fd->connect_fd;
+		if (ca && ca->client_addr && ca->client_addr->sa_family == AF_INET)
+			memcpy(&w->peer, ca->client_addr, sizeof(struct sockaddr_in));
+		else if (ca && ca->client_addr && ca->client_addr->sa_family == AF_INET6)
+			memcpy(&w->peer, ca->client_addr, sizeof(struct sockaddr_in6));
+		w->waiting = true;
+		w->since_ms = time_mono_ms();
+		pthread_mutex_lock(&wd->mu);
+		w->next = wd->head.next;
+		w->prev = &wd->head;
+		w->next->prev = w;
+		wd->head.next = w;
+		pthread_mutex_unlock(&wd->mu);
+		*socket_context = w;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && w) {
+		pthread_mutex_lock(&wd->mu);
+		w->prev->next = w->next;
+		w->next->prev = w->prev;
+		pthread_mutex_unlock(&wd->mu);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* The connection now waits for a request header (true) or has one (false). */
+static void watch_header(struct server *srv, struct MHD_Connection *conn, bool waiting)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv->watchdog->mu);
+	w->waiting = waiting;
+	w->since_ms = time_mono_ms();
+	pthread_mutex_unlock(&srv->watchdog->mu);
+}
+
+/* ---- requests ---- */
+
 static struct req *req_new(struct server *srv, struct MHD_Connection *conn, const char *url,
 			   const char *method)
 {
@@ -54,7 +211,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	r->a = arena_new();
 	r->start_us = time_mono_us();
 	r->method = http_method_parse(method);
-	r->path = arena_strdup(r->a, url);
+	r->path = arena_strdup(r->a, url ? url : "");
 	snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix, (unsigned)seq);
 	client_ip(conn, r->ip, sizeof r->ip);
 	buf_init(&r->body, (size_t)srv->cfg.max_body_kib * 1024);
@@ -72,16 +229,74 @@ static void req_free(struct req *r)
 	free(r);
 }
 
-static bool declared_too_large(struct req *r)
+/* The Content-Length header as a number; false when absent or not a plain number. */
+static bool content_length(struct req *r, unsigned long long *n)
 {
 	const char *cl = req_header(r, "Content-Length");
 	char *end;
+
+	if (!cl || *cl < '0' || *cl > '9')
+		return false;
+	errno = 0;
+	*n = strtoull(cl, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
+static bool has_body(struct req *r)
+{
 	unsigned long long n;
 
-	if (!cl)
-		return false;
-	n = strtoull(cl, &end, 10);
-	return *end == '\0' && n > r->body.max;
+	return req_header(r, "Transfer-Encoding") || (content_length(r, &n) && n > 0);
+}
+
+/* Uploads may carry the multipart framing and the small fields beside the file. */
+static unsigned long long body_cap(struct req *r)
+{
+	if (r->matched && (r->match.route->flags & ROUTE_UPLOAD))
+		return ((unsigned long long)r->srv->cfg.max_upload_mib << 20) + (1u << 20);
+	return r->body.max;
+}
+
+static bool signed_in(struct req *r)
+{
+	if (!r->authed)
+		r->authed = sessions_get(r->srv->sessions, req_cookie(r, "fk_session"), time_now(),
+					 &r->sess);
+	return r->authed;
+}
+
+/* At the first call: what can be answered without the body. Only a request that has a
+ * body needs an answer this early; without one, the last call answers as usual. */
+static enum req_early early_answer(struct req *r)
+{
+	unsigned long long n;
+
+	if (r->path[0] != '/')
+		return EARLY_TARGET;
+	if (req_header(r, "Transfer-Encoding"))
+		return EARLY_CHUNKED;
+	if (!has_body(r))
+		return EARLY_NONE;
+	if (!r->matched)
+		return EARLY_UNROUTED;
+	if (!(r->match.route->flags & ROUTE_PUBLIC) && !signed_in(r))
+		return EARLY_ANONYMOUS;
+	if (content_length(r, &n) && n > body_cap(r))
+		return EARLY_TOO_LARGE;
+	return EARLY_NONE;
+}
+
+static void reply_early(struct req *r)
+{
+	bool upload = r->matched && (r->match.route->flags & ROUTE_UPLOAD);
+
+	switch (r->early) {
+	case EARLY_TARGET: reply_error(r, ERR_TARGET_INVALID, NULL); break;
+	case EARLY_CHUNKED: reply_error(r, ERR_LENGTH_REQUIRED, NULL); break;
+	case EARLY_ANONYMOUS: reply_error(r, ERR_AUTH_REQUIRED, NULL); break;
+	case EARLY_TOO_LARGE: reply_error(r, ERR_TOO_LARGE, upload ? "file" : NULL); break;
+	default: api_dispatch(r); /* EARLY_UNROUTED: 404, 405 or a static file, without the body */
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -93,11 +308,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)version;
 	if (!r) {
-		*con_cls = req_new(srv, conn, url, method);
+		watch_header(srv, conn, false);
+		*con_cls = r = req_new(srv, conn, url, method);
+		r->early = early_answer(r);
+		if (r->early != EARLY_NONE && has_body(r)) {
+			/* back at once: libmicrohttpd calls again before it reads the body */
+			MHD_suspend_connection(conn);
+			MHD_resume_connection(conn);
+		}
 		return MHD_YES;
 	}
-	/* Bodies are read to their end even when refused: libmicrohttpd 0.9.75 takes a
-	 * reply only once the body is in. Refused bytes are dropped, not kept. */
+	if (r->early != EARLY_NONE) {
+		if (*upload_data_size) /* not expected: the reply is queued before the body */
+			*upload_data_size = 0;
+		else if (!r->replied)
+			reply_early(r);
+		return MHD_YES;
+	}
+	/* Refused uploads are read to their end and dropped: the caller has a session (else
+	 * the reply came early) but not the right to upload. */
 	if (*upload_data_size && r->matched && (r->match.route->flags & ROUTE_UPLOAD)) {
 		if (r->upload.pp && !upload_feed(r, upload_data, *upload_data_size))
 			r->upload.io_error = true;
@@ -105,8 +334,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!r->too_large && (declared_too_large(r) ||
-				      !buf_append(&r->body, upload_data, *upload_data_size))) {
+		if (!r->too_large && !buf_append(&r->body, upload_data, *upload_data_size)) {
 			r->too_large = true;
 			buf_free(&r->body);
 		}
@@ -150,13 +378,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
+	const char *what;
 
-	(void)cls;
-	(void)conn;
+	watch_header(cls, conn, true); /* kept alive: the next header is due in time */
 	if (!r)
 		return;
-	log_info("%s %s %u %.1fms %s%s", http_method_name(r->method),
-		 r->match.route ? r->match.route->pattern : api_log_path(r), r->status,
+	what = r->match.route ? r->match.route->pattern
+	       : r->early == EARLY_TARGET ? "(bad target)" /* its bytes are not logged */
+					  : api_log_path(r);
+	log_info("%s %s %u %.1fms %s%s", http_method_name(r->method), what, r->status,
 		 (double)(time_mono_us() - r->start_us) / 1000.0, r->id,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (r->pending)
@@ -187,14 +417,131 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return (size_t)(out - s);
 }
 
+/* libmicrohttpd's messages, at most MHD_LOG_PER_SECOND a second: a client can cause one
+ * per connection ("connection limit", "malformed request"), and a flood of them would fill
+ * the disk the log goes to. What is left out is counted in the next line. */
+enum { MHD_LOG_PER_SECOND = 20 };
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static int64_t second;
+	static unsigned count, dropped;
 	char line[512];
+	unsigned skipped = 0;
+	int64_t now = time_mono_ms() / 1000;
 
 	(void)cls;
+	pthread_mutex_lock(&mu);
+	if (now != second) {
+		second = now;
+		count = 0;
+	}
+	if (++count > MHD_LOG_PER_SECOND) {
+		dropped++;
+		pthread_mutex_unlock(&mu);
+		return;
+	}
+	skipped = dropped;
+	dropped = 0;
+	pthread_mutex_unlock(&mu);
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
-	log_warn("http: %s", line);
+	if (skipped)
+		log_warn("http: %s (and %u messages left out)", line, skipped);
+	else
+		log_warn("http: %s", line);
+}
+
+/* ---- the origin of contact-card links ---- */
+
+static bool reg_name(const char *h, size_t n)
+{
+	if (n == 0 || n > 253 || h[0] == '-' || h[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
+		      (h[i] >= '0' && h[i] <= '9') || h[i] == '-' || h[i] == '.'))
+			return false;
+	return true;
+}
+
+bool server_host_valid(const char *host)
+{
+	const char *colon, *end;
+	size_t n;
+
+	if (!host || !*host || strlen(host) > 260)
+		return false;
+	if (host[0] == '[') {
+		char a6[64];
+		struct in6_addr tmp;
+		if (!(end = strchr(host, ']')) || (size_t)(end - host - 1) >= sizeof a6)
+			return false;
+		memcpy(a6, host + 1, (size_t)(end - host - 1));
+		a6[end - host - 1] = '\0';
+		if (inet_pton(AF_INET6, a6, &tmp) != 1)
+			return false;
+		colon = end[1] ? end + 1 : NULL;
+		if (colon && *colon != ':')
+			return false;
+	} else {
+		colon = strchr(host, ':');
+		n = colon ? (size_t)(colon - host) : strlen(host);
+		if (!reg_name(host, n))
+			return false;
+	}
+	if (colon) {
+		unsigned long port = 0;
+		size_t digits = 0;
+		for (const char *p = colon + 1; *p; p++, digits++) {
+			if (*p < '0' || *p > '9' || digits == 5)
+				return false;
+			port = port * 10 + (unsigned long)(*p - '0');
+		}
+		if (digits == 0 || port == 0 || port > 65535)
+			return false;
+	}
+	return true;
+}
+
+/* "http://HOST:PORT" of the listen address, and whether it is one host people can reach
+ * (not a wildcard, not loopback). */
+static bool listen_origin(const struct server *srv, char *out, size_t outsz)
+{
+	const char *l = srv->cfg.listen, *colon = strrchr(l, ':');
+	const char *scheme = srv->cfg.secure_cookies ? "https" : "http";
+	int hl = colon ? (int)(colon - l) : 0;
+	bool wildcard = (hl == 7 && !strncmp(l, "0.0.0.0", 7)) || (hl == 4 && !strncmp(l, "[::]", 4));
+	bool loopback = !strncmp(l, "127.", 4) || (hl == 5 && !strncmp(l, "[::1]", 5)) ||
+			(hl == 9 && !strncmp(l, "localhost", 9));
+
+	snprintf(out, outsz, "%s://%.*s:%u", scheme, wildcard ? 9 : hl, wildcard ? "localhost" : l,
+		 (unsigned)srv->port);
+	return !wildcard && !loopback;
+}
+
+const char *server_link_base(struct req *r)
+{
+	struct server *srv = r->srv;
+	const char *host = req_header(r, "Host");
+	char base[sizeof srv->link_base];
+
+	if (srv->cfg.public_url)
+		return srv->cfg.public_url;
+	if (listen_origin(srv, base, sizeof base))
+		return arena_strdup(r->a, base);
+	pthread_mutex_lock(&srv->base_mu);
+	if (!srv->link_base[0] && r->authed && server_host_valid(host)) {
+		snprintf(srv->link_base, sizeof srv->link_base, "%s://%s",
+			 srv->cfg.secure_cookies ? "https" : "http", host);
+		log_info("contact-card links start with %s (the first signed-in Host; "
+			 "serve --public-url chooses another)", srv->link_base);
+	}
+	if (srv->link_base[0])
+		snprintf(base, sizeof base, "%s", srv->link_base);
+	pthread_mutex_unlock(&srv->base_mu);
+	return arena_strdup(r->a, base);
 }
 
 /* "127.0.0.1:8080" or "[::1]:8080" into a socket address. */
@@ -233,6 +580,10 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	struct sockaddr_storage addr;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
+	unsigned per_address = (unsigned)(cfg->max_per_address > 0 &&
+						  cfg->max_per_address < cfg->max_connections
+					  ? cfg->max_per_address
+					  : cfg->max_connections);
 
 	if (!parse_listen(cfg->listen, &addr)) {
 		*err = "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 / 监听地址格式应为 主机:端口";
@@ -259,6 +610,8 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		free(srv);
 		return NULL;
 	}
+	pthread_mutex_init(&srv->base_mu, NULL);
+	srv->watchdog = watchdog_start(cfg->header_timeout > 0 ? cfg->header_timeout : 10);
 	srv->area_cache = rcache_new(4096);
 	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
 	srv->importer = importer_start(store);
@@ -270,7 +623,8 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		(unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)cfg->max_header_kib * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)cfg->max_connections, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		per_address, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, srv,
 		MHD_OPTION_END);
@@ -292,6 +646,8 @@ void server_stop(struct server *srv)
 	workers_stop(srv->workers);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	watchdog_stop(srv->watchdog);
+	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);

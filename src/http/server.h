@@ -5,13 +5,26 @@
  * the route; later calls append the body (capped); the last call runs the common checks
  * (api/api.c) and the handler, which queues exactly one reply. Requests that block
  * (writes, logins) are suspended and run on a worker thread (http/workers.h); their reply
- * is queued when libmicrohttpd calls back after the resume. Replies are never queued on
- * the first call: libmicrohttpd 0.9.75 would close the connection. Everything a
- * handler allocates lives in r->a until the request completes. */
+ * is queued when libmicrohttpd calls back after the resume. Everything a handler allocates
+ * lives in r->a until the request completes.
+ *
+ * Some requests are answered before their body is read (struct req.early): a target that
+ * is not a path (400), a body without a Content-Length (411: libmicrohttpd 0.9.75 answers a
+ * chunk line longer than its buffer with a 500 of its own), an unknown route (404/405), no
+ * session on a route that needs one (401), a declared Content-Length over the cap (413). Replies are never queued on the
+ * first call, and libmicrohttpd 0.9.75 refuses one while a body streams in; so such a
+ * request with a body is suspended and resumed at its first call, which makes
+ * libmicrohttpd call again before it reads the body, and the reply (with "Connection:
+ * close") is queued then. The body is never read: the connection closes after the reply.
+ *
+ * Slow clients: at most --max-per-address connections per client address, and a request
+ * header must be complete within --header-timeout seconds of the connection's start or of
+ * the previous reply (a watchdog thread shuts the socket down), whatever --timeout says. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +43,9 @@ struct server_config {
 	const char *listen;      /* "127.0.0.1:8080"; port 0 = any free port */
 	int threads;             /* threads in the epoll pool */
 	int max_connections;
+	int max_per_address;     /* open connections from one client address */
 	int connection_timeout;  /* seconds a connection may stay idle */
+	int header_timeout;      /* seconds a client has to send a whole request header */
 	int max_body_kib;        /* request body cap */
 	int max_header_kib;      /* per-connection memory, which bounds the headers */
 	int session_idle;        /* seconds */
@@ -64,6 +79,19 @@ struct server {
 	uint16_t port;
 	uint32_t id_prefix;
 	atomic_uint_fast64_t id_seq;
+	struct watchdog *watchdog;   /* closes connections whose request header is late */
+	pthread_mutex_t base_mu;     /* guards link_base */
+	char link_base[320];         /* pinned origin of contact-card links, "" until known */
+};
+
+/* Why a request is answered before its body is read (see the top of this file). */
+enum req_early {
+	EARLY_NONE = 0,
+	EARLY_TARGET,
+	EARLY_CHUNKED,
+	EARLY_UNROUTED,
+	EARLY_ANONYMOUS,
+	EARLY_TOO_LARGE,
 };
 
 struct req {
@@ -77,6 +105,7 @@ struct req {
 	struct upload upload;       /* ROUTE_UPLOAD requests */
 	struct buf body;
 	bool too_large;
+	enum req_early early;       /* answered before the body: the reply closes the connection */
 	json_t *json;               /* parsed body, owned by req */
 	char id[17];                /* request id, in the X-Request-Id header and the log */
 	char ip[48];
@@ -95,6 +124,14 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 void server_stop(struct server *srv);
 /* Suspends the request and runs api_run(r) on a worker thread. */
 void server_defer(struct req *r);
+/* The origin ("https://host[:port][/path]", no trailing slash) of the links printed on
+ * contact cards: --public-url; else the listen address when it is one host other than
+ * loopback; else the first valid Host header of a signed-in request, pinned for the life
+ * of the process; else the listen address. Lives in r->a. */
+const char *server_link_base(struct req *r);
+/* A Host header value that is a syntactically valid host[:port] (RFC 3986 reg-name of
+ * letters, digits, '-' and '.', or an IPv4 or bracketed IPv6 literal; ASCII only). */
+bool server_host_valid(const char *host);
 
 /* ---- replies (reply.c): exactly one per request ---- */
 

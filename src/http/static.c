@@ -36,10 +36,15 @@ void static_serve(struct req *r)
 {
 	const char *path = !strcmp(r->path, "/") ? "/index.html" : r->path;
 	const struct asset *a = find(path);
-	const char *inm;
+	const char *slash = strrchr(path, '/'), *inm;
 	bool gz;
 
-	if (!a && !strchr(strrchr(path, '/'), '.'))
+	if (!slash) { /* the server answers such targets before: never here */
+		reply_error(r, ERR_TARGET_INVALID, NULL);
+		return;
+	}
+	/* a page of the single-page console (no extension) gets index.html */
+	if (!a && !strchr(slash, '.'))
 		a = find("/index.html");
 	if (!a) {
 		reply_error(r, ERR_NOT_FOUND, NULL);

@@ -95,6 +95,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (!key) /* a part whose Content-Disposition has no name (found by tests/fuzz/http_fuzz.mjs) */
+		return MHD_YES;
 	if (!strcmp(key, "file")) {
 		if (off == 0 && u->started && u->size > 0)
 			u->second = true; /* only the first file field counts */

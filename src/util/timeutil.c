@@ -49,6 +49,16 @@ static bool digits(const char *s, int n, int *out)
 	return true;
 }
 
+static int month_days(int y, int mo)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return mo == 2 && leap ? 29 : days[mo - 1];
+}
+
+/* The epoch itself ("1970-01-01T00:00:00Z") is a valid time, 0: callers that treat 0 as
+ * "absent" must ask whether the field came, not whether the time is 0. */
 bool time_parse_iso(const char *s, int64_t *out)
 {
 	struct tm tm = {0};
@@ -84,7 +94,8 @@ bool time_parse_iso(const char *s, int64_t *out)
 		off = (*s == '+' ? 1 : -1) * (oh * 3600 + om * 60);
 		s += 6;
 	}
-	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
+	    mi > 59 || sec > 60)
 		return false;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;

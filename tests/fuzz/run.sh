@@ -2,6 +2,10 @@
 # Fuzzes every target with libFuzzer for SECONDS each (default 60), growing the corpus in
 # tests/fuzz/corpus/TARGET. A crash leaves crash-* here: add it to the corpus (it then runs
 # in every `make test` through test_fuzz_corpus) and fix the code.
+# Then fuzzes the request line and headers through the real server (the ASan build, when
+# `make asan` made it) for SECONDS with tests/fuzz/http_fuzz.mjs, growing
+# tests/fuzz/corpus/http; its crash-* inputs land in that corpus and are replayed by
+# tests/api/http_hardening.test.mjs.
 #   tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,3 +22,8 @@ for t in text route sheet; do
   mkdir -p tests/fuzz/corpus/$t
   "$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 tests/fuzz/corpus/$t
 done
+if [ -x "${FANGKONG_BIN:-build-asan/fangkong}" ]; then
+  FANGKONG_BIN=${FANGKONG_BIN:-build-asan/fangkong} node tests/fuzz/http_fuzz.mjs "$secs" --save
+else
+  echo "http_fuzz: no build-asan/fangkong (make asan), skipped"
+fi

@@ -83,6 +83,15 @@ static void test_time(void **state)
 	assert_false(time_parse_iso("", &t));
 	assert_false(time_parse_iso(NULL, &t));
 	assert_false(time_parse_iso("1969-12-31", &t));
+	/* the epoch is a time (0), not "absent"; days past the month's end are refused */
+	t = -1;
+	assert_true(time_parse_iso("1970-01-01T00:00:00Z", &t));
+	assert_int_equal(t, 0);
+	assert_false(time_parse_iso("2021-02-29", &t));
+	assert_false(time_parse_iso("2020-02-30", &t));
+	assert_false(time_parse_iso("2020-04-31T10:00:00Z", &t));
+	assert_true(time_parse_iso("2000-02-29", &t));
+	assert_false(time_parse_iso("1900-02-29", &t));
 	/* JavaScript's toISOString and local offsets */
 	assert_true(time_parse_iso("2020-01-26T08:30:15.123Z", &t));
 	assert_int_equal(t, 1579996800 + 8 * 3600 + 30 * 60 + 15);

@@ -24,7 +24,8 @@ BIN=${FANGKONG_BIN:-$ROOT/build/fangkong}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
 WRK_DURATION=${WRK_DURATION:-10s}
-SERVE_ARGS=${FANGKONG_SERVE_ARGS:-}
+# every load client comes from 127.0.0.1: lift the per-address cap (issue 8)
+SERVE_ARGS="--max-per-address 4096 ${FANGKONG_SERVE_ARGS:-}"
 COUNTY=320481
 READ_AREA=320481116
 PASSWORD='Bench-Test-Pass-2026'

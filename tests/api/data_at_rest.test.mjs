@@ -7,7 +7,7 @@
 //   still be downloaded; the database, its -wal and -shm, and a backup are 0600, the upload
 //   folder 0700, and a database found 0644 is tightened at the next start.
 import assert from 'node:assert/strict';
-import { chmod, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -193,13 +193,20 @@ describe('data at rest (finding 14)', () => {
 		assert.equal((await run(['check', '--db', out])).code, 0);
 	});
 
-	it('a database found 0644 is made 0600 at start, and the log says so', async () => {
+	it('a database found 0644 is made 0600 at start, and the log says so; stale uploads go', async () => {
 		const dir = srv.dir;
 		await srv.stop({ keepDir: true });
 		await chmod(srv.db, 0o644);
+		// a list left by a crash after its import ended, a part-received upload, a lax folder
+		const uploads = join(dir, 'uploads');
+		await writeFile(join(uploads, 'left-by-a-crash.csv'), '姓名,身份证号码\r\n');
+		await writeFile(join(uploads, 'partial.upload'), 'x');
+		await chmod(uploads, 0o755);
 		const again = await startServer({ db: srv.db });
 		srv = again;
 		try {
+			assert.deepEqual(await readdir(uploads), []);
+			assert.equal(octal(await mode(uploads)), '700');
 			assert.equal(octal(await mode(srv.db)), '600');
 			assert.match(srv.stderr(), /was mode 644, readable by other users: now 0600/);
 			assert.equal(octal(await mode(`${srv.db}-wal`)), '600');

@@ -14,19 +14,13 @@ import {
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	makeId,
 	newUser,
 	startServer,
 	uuid,
 	waitFor,
 } from './lib.mjs';
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-function makeId(birth, seq) {
-	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
-	let s = 0;
-	for (let i = 0; i < 17; i++) s += Number(s17[i]) * W[i];
-	return s17 + '10X98765432'[s % 11];
-}
 const HEADER = '姓名,身份证号码,联系电话,来源地,返乡日期,现住址';
 const csv = (...lines) => Buffer.from(`\uFEFF${HEADER}\r\n${lines.join('\r\n')}\r\n`, 'utf8');
 

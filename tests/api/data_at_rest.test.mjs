@@ -11,16 +11,8 @@ import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { SLOW, TOWN_A, adminClient, newUser, run, startServer, waitFor } from './lib.mjs';
+import { SLOW, TOWN_A, adminClient, makeId, newUser, run, startServer, waitFor } from './lib.mjs';
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** A valid GB 11643 number of 溧阳市. */
-function makeId(birth, seq) {
-	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
-	let s = 0;
-	for (let i = 0; i < 17; i++) s += Number(s17[i]) * W[i];
-	return s17 + '10X98765432'[s % 11];
-}
 const wrongCheck = (id) => id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
 
 /** RFC 4180 fields of a CSV text (quoted fields may hold commas, quotes and line breaks). */

@@ -171,6 +171,19 @@ export async function startServer({ args = [], users = [], db: existingDb } = {}
 }
 
 export const uuid = () => randomUUID();
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** The GB 11643 check character of the first 17 characters. */
+export function idCheckChar(s17) {
+	let s = 0;
+	for (let i = 0; i < 17; i++) s += Number(s17[i]) * ID_WEIGHTS[i];
+	return '10X98765432'[s % 11];
+}
+/** A valid GB 11643 number of 溧阳市: birth YYYYMMDD, sequence 0–999. */
+export function makeId(birth, seq) {
+	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
+	return s17 + idCheckChar(s17);
+}
 /** A password that passes the policy and contains no username. */
 export const newPassword = (tag = 'Pw') => `${tag}-${randomBytes(6).toString('hex')}-Qz`;
 let seq = 0;

@@ -19,6 +19,7 @@ import {
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	makeId,
 	newUser,
 	startServer,
 	uuid,
@@ -27,17 +28,6 @@ import {
 
 const HEKOU = '320481116002'; // 河口居委会, 社渚镇
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const checkChar = (s17) => {
-	let s = 0;
-	for (let i = 0; i < 17; i++) s += Number(s17[i]) * W[i];
-	return '10X98765432'[s % 11];
-};
-/** A valid GB 11643 number of 溧阳市: birth YYYYMMDD, sequence 0–999. */
-const makeId = (birth, seq) => {
-	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
-	return s17 + checkChar(s17);
-};
 const ymd = (d) => `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
 const today = new Date();
 const tenDaysAgo = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 10);
@@ -68,7 +58,7 @@ function candidates(masked, area, sex, birthYear) {
 			const sq = String(seq).padStart(3, '0');
 			if (!fits(sq, 14) || (sex && (seq % 2 === 1) !== (sex === 'M'))) continue;
 			const s17 = pat.slice(0, 6).join('') + date + sq;
-			if (pat[17] === '*' || pat[17] === checkChar(s17)) n++;
+			if (pat[17] === '*' || pat[17] === idCheckChar(s17)) n++;
 		}
 	}
 	return n;

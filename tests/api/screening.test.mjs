@@ -10,14 +10,15 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 
 import {
-	Client,
 	COUNTY,
+	Client,
 	SLOW,
 	TOWN_A,
 	TOWN_B,
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	makeId,
 	newUser,
 	startServer,
 	uuid,
@@ -28,14 +29,6 @@ const HEKOU = '320481116002'; // 河口居委会, 社渚镇
 
 // ---- data ----
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** A valid GB 11643 number of 溧阳市: birth YYYYMMDD, sequence 0–999. */
-function makeId(birth, seq) {
-	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
-	let s = 0;
-	for (let i = 0; i < 17; i++) s += Number(s17[i]) * W[i];
-	return s17 + '10X98765432'[s % 11];
-}
 /** The first sequence from `from` whose check character is X. */
 function idWithX(birth, from) {
 	for (let q = from; q < from + 100; q++) if (makeId(birth, q).endsWith('X')) return makeId(birth, q);

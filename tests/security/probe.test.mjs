@@ -35,6 +35,7 @@ import {
 	TOWN_A,
 	TOWN_B,
 	VILLAGE_A,
+	makeId,
 	rawRequest,
 	startServer,
 	uuid,
@@ -48,14 +49,6 @@ const PASSWORD = 'Probe-Pass-2026-Zq';
 
 // ---- data ----
 
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** A valid GB 11643 number of 溧阳市. */
-function makeId(birth, seq) {
-	const s17 = `320481${birth}${String(seq % 1000).padStart(3, '0')}`;
-	let s = 0;
-	for (let i = 0; i < 17; i++) s += Number(s17[i]) * W[i];
-	return s17 + '10X98765432'[s % 11];
-}
 const A_NAME = '甲探针人'; // names unique to this probe: a search for them finds only A's file
 const A_ID = makeId('19810316', 417);
 const A_PHONE = '13812340417';

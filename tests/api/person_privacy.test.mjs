@@ -19,6 +19,7 @@ import {
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	idCheckChar,
 	makeId,
 	newUser,
 	startServer,

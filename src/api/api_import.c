@@ -15,6 +15,7 @@
 #include "io/import.h"
 #include "io/sheet.h"
 #include "io/table.h"
+#include "util/fsutil.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
@@ -116,15 +117,19 @@ static bool deadline_field(struct req *r, int *out)
 	return true;
 }
 
-/* Moves the upload to uploads/<job id>.<kind> and keeps it for the worker. */
+/* Moves the upload to uploads/<job id>.<kind> and keeps it for the worker. The file was
+ * fsynced when it was received (upload_finish); the rename is synced too, so that a job
+ * the reply called queued finds its list after a power loss. */
 static const char *keep_file(struct req *r, const char *id, const char *kind)
 {
 	char *slash = strrchr(r->upload.path, '/');
 	char *dst = arena_printf(r->a, "%.*s/%s.%s", slash ? (int)(slash - r->upload.path) : 1,
 				 slash ? r->upload.path : ".", id, kind);
 
-	if (rename(r->upload.path, dst) != 0)
+	if (!fs_rename_durable(r->upload.path, dst)) {
+		unlink(dst); /* moved but not synced: the upload is dropped as a whole */
 		return NULL;
+	}
 	snprintf(r->upload.path, sizeof r->upload.path, "%s", dst);
 	r->upload.keep = true;
 	return dst;

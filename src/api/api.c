@@ -60,7 +60,7 @@ const struct route api_routes[] = {
 	{HTTP_POST, "/api/v1/observations/{id}/period", api_obs_period, ROUTE_JSON, P(OBS_MANAGE)},
 	{HTTP_POST, "/api/v1/observations/{id}/release", api_obs_release, ROUTE_JSON, P(OBS_MANAGE)},
 	{HTTP_POST, "/api/v1/observations/{id}/staff", api_obs_staff, ROUTE_JSON, P(OBS_MANAGE)},
-	{HTTP_GET, "/api/v1/observations/{id}/card", api_obs_card, 0, P(OBS_WORK)},
+	{HTTP_GET, "/api/v1/observations/{id}/card", api_obs_card, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/observations/{id}/services", api_service_create, ROUTE_JSON, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/cards", api_cards, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/alerts", api_alert_list, 0, P(OBS_WORK)},

@@ -875,7 +875,9 @@ void api_obs_staff(struct req *r)
 /* ---- contact cards ---- */
 
 /* The self-report link of an active observation, reissued when this server cannot open
- * the sealed copy (a database moved without its key file). */
+ * the sealed copy (a database moved without its key file). The reissue waits for its
+ * commit: the card routes are ROUTE_SLOW so that it waits on a worker, never on an HTTP
+ * thread (the token itself is made when the observation is placed). */
 static const char *self_url(struct req *r, const struct observation *o)
 {
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], box[TOKEN_BOX_LEN + 1];

@@ -139,35 +139,63 @@ static const char *login_verdict(const struct user *u, enum lock_state ls, const
 	return pwhash_verify(u->password_hash, password) ? NULL : "wrong_password";
 }
 
-static void login_ok(struct req *r, struct user *u, const char *addr, int64_t now)
+/* Why a verified login's write was refused (the account changed while argon2id ran). */
+static const char *changed_verdict(enum store_status st, const struct user *now_u, int64_t now)
+{
+	if (st == STORE_NOT_FOUND)
+		return "unknown_user";
+	if (now_u->disabled)
+		return "disabled";
+	return now_u->locked_until > now ? "account_locked" : "wrong_password";
+}
+
+/* A failed attempt: counted against name and address, audited, answered. */
+static void login_failed(struct req *r, const struct user *u, const char *name, const char *addr,
+			 int64_t now, const char *why)
+{
+	bool locked = attempt_failed(r, u, name, addr, now);
+
+	attempt_audit(r, "login.failed", u, why);
+	reply_error(r, locked ? ERR_AUTH_LOCKED : ERR_AUTH_FAILED, NULL);
+}
+
+/* The password of u checked out; the write re-checks the account (store_user_login_ok) and
+ * the session is built from the row it wrote. A refused re-check answers as a wrong
+ * password does. */
+static void login_ok(struct req *r, const struct user *u, const char *addr, int64_t now)
 {
 	struct session_info si = {0};
 	char token[SESSION_TOKEN_LEN + 1];
 	struct audit_entry e = api_audit(r, "login");
+	struct user w;
 	enum store_status st;
 
 	e.user_id = e.object_id = u->id;
 	e.username = u->username;
 	e.area = u->area;
 	e.object_type = "user";
-	if ((st = store_user_login_ok(r->srv->store, u->id, now, &e)) != STORE_OK) {
+	st = store_user_login_ok(r->srv->store, u->id, u->password_hash, now, &e, r->a, &w);
+	if (st == STORE_CONFLICT || st == STORE_NOT_FOUND) {
+		login_failed(r, st == STORE_CONFLICT ? &w : u, u->username, addr, now,
+			     changed_verdict(st, &w, now));
+		return;
+	}
+	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AUTH_FAILED);
 		return;
 	}
-	ratelimit_lock_ok(r->srv->login_rl, u->username, addr);
-	memcpy(si.user_id, u->id, sizeof si.user_id);
-	snprintf(si.username, sizeof si.username, "%s", u->username);
-	si.role = u->role;
-	memcpy(si.area, u->area, sizeof si.area);
-	si.must_change = u->must_change;
+	ratelimit_lock_ok(r->srv->login_rl, w.username, addr);
+	memcpy(si.user_id, w.id, sizeof si.user_id);
+	snprintf(si.username, sizeof si.username, "%s", w.username);
+	si.role = w.role;
+	memcpy(si.area, w.area, sizeof si.area);
+	si.must_change = w.must_change;
 	sessions_create(r->srv->sessions, &si, now, token);
 	set_session_cookie(r, token, r->srv->cfg.session_absolute);
 	r->sess = si;
 	r->authed = true;
-	u->last_login_at = now;
-	u->locked_until = 0;
 	reply_json(r, 200,
-		   json_pack("{s:o, s:s, s:b}", "user", api_user_json(u), "csrf", si.csrf,
+		   json_pack("{s:o, s:s, s:b}", "user", api_user_json(&w), "csrf", si.csrf,
 			     "must_change_password", si.must_change));
 }
 
@@ -205,9 +233,7 @@ void api_login(struct req *r)
 		return;
 	}
 	if ((why = login_verdict(known, ls, password))) {
-		bool locked = attempt_failed(r, known, username, addr, now);
-		attempt_audit(r, "login.failed", known, why);
-		reply_error(r, locked ? ERR_AUTH_LOCKED : ERR_AUTH_FAILED, NULL);
+		login_failed(r, known, username, addr, now, why);
 		return;
 	}
 	login_ok(r, &u, addr, now);

@@ -201,9 +201,14 @@ enum store_status store_user_update(struct store *s, const char *id, const struc
 enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
 					  bool must_change, const struct audit_entry *e);
 
-/* A successful login: stamps last_login_at and clears the account-wide lock; waits. */
-enum store_status store_user_login_ok(struct store *s, const char *id, int64_t now,
-				      const struct audit_entry *e);
+/* A successful login of the account whose password hash `hash` was verified: stamps
+ * last_login_at, clears the account-wide lock and returns the row as written (role, area
+ * as they are now; no hash); waits. Written only if the account is still enabled, not
+ * locked at `now` and still has that hash: else STORE_CONFLICT, with *out the account as it
+ * is now. STORE_NOT_FOUND when it is gone. */
+enum store_status store_user_login_ok(struct store *s, const char *id, const char *hash,
+				      int64_t now, const struct audit_entry *e, struct arena *a,
+				      struct user *out);
 /* Locks the account for every address until `until` (the net against guessing from many
  * addresses, http/ratelimit.h) and counts it in failed_logins; queued, not waited for. */
 void store_user_lock(struct store *s, const char *id, int64_t until, const struct audit_entry *e);

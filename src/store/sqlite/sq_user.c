@@ -367,33 +367,50 @@ enum store_status store_user_set_password(struct store *s, const char *id, const
 	return sq_write(s, passwd_job, &x);
 }
 
+/* The success write of a login re-checks, in its transaction, what the password check
+ * relied on: the account may have been disabled, locked for every address, or given a new
+ * password (a reset must win) while argon2id ran. The session is built from the row it
+ * wrote, so a role or area changed meanwhile is the one the session gets. */
 struct login_ctx {
-	const char *id;
+	const char *id, *hash;
 	int64_t now;
 	const struct audit_entry *e;
+	struct arena *a;
+	struct user *out;
 };
 
 static enum store_status login_job(struct sq_conn *c, void *p)
 {
 	static const char sql[] = "UPDATE app_user SET failed_logins = 0, locked_until = 0,"
-				  " last_login_at = ?2 WHERE id = ?1";
+				  " last_login_at = ?2 WHERE id = ?1 AND disabled = 0"
+				  " AND locked_until <= ?2 AND password_hash = ?3";
 	struct login_ctx *x = p;
 	sqlite3_stmt *st = sq_stmt(c, sql);
+	struct audit_entry e = *x->e;
 	enum store_status ss;
+	bool written;
 
 	if (!st)
 		return STORE_ERROR;
 	sq_bind_text(st, 1, x->id);
 	sqlite3_bind_int64(st, 2, x->now);
+	sq_bind_text(st, 3, x->hash);
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss;
-	return sq_audit_insert(c, x->e);
+	written = sqlite3_changes(c->db) > 0;
+	if ((ss = sq_user_read(c, x->id, x->a, x->out)) != STORE_OK)
+		return ss;
+	if (!written)
+		return STORE_CONFLICT; /* out: the account as it is now */
+	e.area = x->out->area;
+	return sq_audit_insert(c, &e);
 }
 
-enum store_status store_user_login_ok(struct store *s, const char *id, int64_t now,
-				      const struct audit_entry *e)
+enum store_status store_user_login_ok(struct store *s, const char *id, const char *hash,
+				      int64_t now, const struct audit_entry *e, struct arena *a,
+				      struct user *out)
 {
-	struct login_ctx x = {id, now, e};
+	struct login_ctx x = {id, hash, now, e, a, out};
 	return sq_write(s, login_job, &x);
 }
 

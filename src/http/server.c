@@ -341,15 +341,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->pending) { /* back from a worker */
-		MHD_queue_response(conn, r->status, r->pending);
-		MHD_destroy_response(r->pending);
-		r->pending = NULL;
+	if (r->deferred) { /* back from a worker, resumed: its reply waits in pending */
+		if (r->pending) {
+			MHD_queue_response(conn, r->status, r->pending);
+			MHD_destroy_response(r->pending);
+			r->pending = NULL;
+		}
 		return MHD_YES;
 	}
-	if (!r->replied && !r->deferred)
+	if (!r->replied)
 		api_dispatch(r);
-	if (!r->replied && !r->deferred)
+	/* deferred: the worker owns r now and may be writing r->replied; read nothing of it */
+	if (!r->deferred && !r->replied)
 		reply_error(r, ERR_INTERNAL, NULL); /* a handler that forgot to reply */
 	return MHD_YES;
 }

@@ -111,9 +111,15 @@ struct req {
 	char ip[48];
 	int64_t start_us;
 	unsigned status;
-	bool replied, en;
-	bool deferred;              /* runs on a worker; the reply waits in pending */
-	struct MHD_Response *pending;
+	bool en;
+	/* A deferred request (server_defer) belongs to its worker from the handoff until the
+	 * worker resumes the connection: the HTTP thread reads nothing of it in between, and
+	 * libmicrohttpd's resume orders the worker's writes (replied, status, pending) before
+	 * the HTTP thread's next call. replied is atomic all the same, so a read that slips in
+	 * is no data race (ThreadSanitizer, make tsan). */
+	atomic_bool replied;
+	bool deferred;                /* set on the HTTP thread before the handoff */
+	struct MHD_Response *pending; /* a deferred request's reply, queued after the resume */
 	bool authed;
 	struct session_info sess;
 	const char *token;          /* session cookie value */

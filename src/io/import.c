@@ -26,7 +26,7 @@ struct run {
 	struct returnee_ctx ctx;
 	struct returnee_origin_cache origins;
 	struct addr_index *addr;
-	volatile bool *stop;
+	atomic_bool *stop;
 	import_batch_fn on_batch; /* after each committed batch, or NULL */
 	void *on_batch_arg;
 	/* header */
@@ -89,7 +89,7 @@ static bool count_row(const struct sheet_row *row, void *p)
 		for (size_t i = 0; i < row->ncells; i++)
 			json_array_append_new(x->header, json_string(row->cells[i]));
 	}
-	return !*x->stop;
+	return !atomic_load(x->stop);
 }
 
 /* ---- the second pass: rows into batches ---- */
@@ -189,7 +189,7 @@ static bool take_row(const struct sheet_row *row, void *p)
 	struct run *x = p;
 	struct returnee *rt;
 
-	if (*x->stop)
+	if (atomic_load(x->stop))
 		return false;
 	x->done++;
 	if (row->line <= x->header_line || (int64_t)row->line <= x->job.last_line)
@@ -276,7 +276,7 @@ static enum store_status run_job(struct run *x)
 	x->mapping = *x->job.mapping ? json_loads(x->job.mapping, 0, NULL) : NULL;
 	ss = sheet_read_file(x->job.path, kind_of(&x->job), &lim, count_row, x, err, sizeof err);
 	if (ss != SHEET_OK)
-		return *x->stop ? STORE_BUSY : fail(x, sheet_status_code(ss));
+		return atomic_load(x->stop) ? STORE_BUSY : fail(x, sheet_status_code(ss));
 	if (!x->have_header && !json_is_object(x->mapping))
 		return fail(x, "import.header.missing");
 	if (!x->header)
@@ -291,7 +291,7 @@ static enum store_status run_job(struct run *x)
 	ss = sheet_read_file(x->job.path, kind_of(&x->job), &lim, take_row, x, err, sizeof err);
 	if (ss == SHEET_STOPPED && x->st != STORE_OK)
 		return x->st;
-	if (ss == SHEET_STOPPED || *x->stop)
+	if (ss == SHEET_STOPPED || atomic_load(x->stop))
 		return STORE_BUSY; /* stopping: resumes at the next start */
 	if (ss != SHEET_OK)
 		return fail(x, sheet_status_code(ss));
@@ -310,15 +310,15 @@ static void drop_upload(const struct import_job *j)
 			 strerror(errno));
 }
 
-enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop)
+enum store_status import_run(struct store *s, const char *job_id, atomic_bool *stop)
 {
 	return import_run_observed(s, job_id, stop, NULL, NULL);
 }
 
-enum store_status import_run_observed(struct store *s, const char *job_id, volatile bool *stop,
+enum store_status import_run_observed(struct store *s, const char *job_id, atomic_bool *stop,
 				      import_batch_fn on_batch, void *arg)
 {
-	static volatile bool never;
+	static atomic_bool never;
 	struct run *x = xcalloc(1, sizeof *x);
 	enum store_status st;
 
@@ -356,7 +356,7 @@ struct importer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct pending *head, *tail;
-	volatile bool stop;
+	atomic_bool stop; /* read by import_run between batches, outside mu */
 };
 
 static void *worker(void *p)

@@ -12,6 +12,7 @@
 #ifndef FK_IMPORT_H
 #define FK_IMPORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,11 +32,11 @@ int import_sweep(struct store *s, const char *dir);
 void importer_stop(struct importer *im);
 
 /* Runs one job to its end in the calling thread (the worker, the CLI and the tests). */
-enum store_status import_run(struct store *s, const char *job_id, volatile bool *stop);
+enum store_status import_run(struct store *s, const char *job_id, atomic_bool *stop);
 /* The same, calling on_batch(arg, last line) in the calling thread after each committed
  * batch (a test stops an import there: at a known point, without polling). */
 typedef void (*import_batch_fn)(void *arg, int64_t last_line);
-enum store_status import_run_observed(struct store *s, const char *job_id, volatile bool *stop,
+enum store_status import_run_observed(struct store *s, const char *job_id, atomic_bool *stop,
 				      import_batch_fn on_batch, void *arg);
 
 #endif

@@ -690,14 +690,14 @@ enum { RESUME_ROWS = 30000 };
 static void stop_after_batch(void *p, int64_t last_line)
 {
 	(void)last_line;
-	*(volatile bool *)p = true;
+	atomic_store((atomic_bool *)p, true);
 }
 
 static void test_resume_after_stop(void **state)
 {
 	struct fixture *f = *state;
 	char *path = big_file(f, "resume.csv", RESUME_ROWS);
-	volatile bool stop = false;
+	atomic_bool stop = false;
 	struct import_job j;
 	char first[19], last[19];
 	const char *id;
@@ -706,7 +706,7 @@ static void test_resume_after_stop(void **state)
 
 	id = new_job(f, path, "csv", "sha-resume", NULL, STORE_OK);
 	/* the import stops itself after its first committed batch */
-	st = import_run_observed(f->s, id, &stop, stop_after_batch, (void *)&stop);
+	st = import_run_observed(f->s, id, &stop, stop_after_batch, &stop);
 	j = job(f, id);
 	if (strcmp(j.status, "running"))
 		fail_msg("the import was not interrupted (status %s, last line %lld): nothing to "

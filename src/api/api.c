@@ -163,6 +163,30 @@ void api_store_error(struct req *r, enum store_status st, enum err not_found)
 	}
 }
 
+struct principal api_principal(struct req *r)
+{
+	return (struct principal){
+		.user_id = r->sess.user_id,
+		.username = r->sess.username,
+		.role = r->sess.role,
+		.area = r->sess.area,
+		.ip = r->ip,
+		.request_id = r->id,
+	};
+}
+
+bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65],
+		  const struct store_idem **idem)
+{
+	*idem = NULL;
+	if (!json_object_get(r->json, "uuid"))
+		return true;
+	if (!api_idem(r, buf, hash))
+		return false;
+	*idem = buf;
+	return true;
+}
+
 bool api_in_scope(struct req *r, const char *code)
 {
 	return r->authed && area_code_in_scope(r->sess.area, code);

@@ -9,6 +9,7 @@
 
 #include "http/server.h"
 #include "http/static.h"
+#include "service/service.h"
 #include "util/json.h"
 
 extern const struct route api_routes[];
@@ -25,6 +26,11 @@ const char *api_log_path(struct req *r);
 
 /* An audit entry for the caller doing `action` (result "ok"). */
 struct audit_entry api_audit(struct req *r, const char *action);
+/* The signed-in caller, for the service layer. */
+struct principal api_principal(struct req *r);
+/* Like api_idem, for writes whose "uuid" is optional: false when a reply was sent; *idem
+ * NULL when the body has no uuid. */
+bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65], const struct store_idem **idem);
 /* Records a denial (async) and replies with e (naming field, for the _field form). */
 void api_deny_field(struct req *r, enum err e, const char *field, const char *object_type,
 		    const char *object_id);

@@ -150,9 +150,9 @@ void api_task_close(struct req *r)
 	struct store_idem idem;
 	struct task t, out;
 	struct task_close cl = {0};
+	struct principal who = api_principal(r);
 	char hash[65], *new_id;
 	const char *fwd = NULL;
-	struct audit_entry e;
 	enum store_status st;
 	bool replayed;
 
@@ -183,13 +183,9 @@ void api_task_close(struct req *r)
 		uuid_v4(new_id);
 		cl.new_task_id = new_id;
 	}
-	cl.user_id = r->sess.user_id;
-	cl.username = r->sess.username;
-	cl.scope = r->sess.area;
 	cl.now = time_now();
 	cl.deadline_hours = DEADLINE_HOURS_DEFAULT;
-	e = api_audit(r, cl.forward_area ? "task.forward" : "task.close");
-	st = store_task_close(r->srv->store, &idem, t.id, &cl, &e, r->a, &out, &replayed);
+	st = svc_task_close(r->srv->store, &who, &idem, t.id, &cl, r->a, &out, &replayed);
 	switch (st) {
 	case STORE_OK: reply_json(r, 200, api_task_json(&out, cl.now)); break;
 	case STORE_INVALID: reply_error(r, ERR_OUTCOME_INVALID, "outcome"); break;
@@ -198,10 +194,19 @@ void api_task_close(struct req *r)
 	}
 }
 
-static void reply_update(struct req *r, enum store_status st, const struct task *out)
+/* Reassigning and extending: one use case (svc_task_change), idempotent when a uuid is
+ * sent. */
+static void change(struct req *r, const struct task *t, const struct store_idem *idem,
+		   struct task_change *ch)
 {
+	struct principal who = api_principal(r);
+	struct task out;
+	enum store_status st;
+
+	ch->now = time_now();
+	st = svc_task_change(r->srv->store, &who, idem, t->id, ch, r->a, &out, NULL);
 	switch (st) {
-	case STORE_OK: reply_json(r, 200, api_task_json(out, time_now())); break;
+	case STORE_OK: reply_json(r, 200, api_task_json(&out, time_now())); break;
 	case STORE_CONFLICT: reply_error(r, ERR_TASK_CLOSED, NULL); break;
 	case STORE_INVALID: reply_error(r, ERR_AREA_NOT_FOUND, "area"); break;
 	default: api_store_error(r, st, ERR_TASK_NOT_FOUND);
@@ -210,47 +215,51 @@ static void reply_update(struct req *r, enum store_status st, const struct task 
 
 void api_task_reassign(struct req *r)
 {
-	static const char *const allowed[] = {"area", "assignee", "reason", NULL};
-	const char *area = NULL, *assignee = NULL, *reason = NULL;
-	struct task t, out;
-	struct audit_entry e;
+	static const char *const allowed[] = {"uuid", "area", "assignee", "reason", NULL};
+	struct task_change ch = {0};
+	const struct store_idem *idem;
+	struct store_idem buf;
+	char hash[65];
+	struct task t;
 
 	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
-	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &area), "area") ||
-	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &assignee), "assignee") ||
-	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &reason),
+	    !api_idem_opt(r, &buf, hash, &idem) ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &ch.area),
+			  "area") ||
+	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &ch.assignee),
+			  "assignee") ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &ch.reason),
 			  "reason"))
 		return;
-	if (!area && !assignee) {
+	if (!ch.area && !ch.assignee) {
 		reply_error(r, ERR_FIELD_REQUIRED, "area");
 		return;
 	}
-	if (area && area_code_level(area) == AREA_LEVEL_INVALID) {
+	if (ch.area && area_code_level(ch.area) == AREA_LEVEL_INVALID) {
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (area && !api_in_scope(r, area)) {
-		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", area);
+	if (ch.area && !api_in_scope(r, ch.area)) {
+		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", ch.area);
 		return;
 	}
-	e = api_audit(r, "task.reassign");
-	reply_update(r,
-		     store_task_update(r->srv->store, r->sess.area, t.id, area, assignee, 0, reason,
-				       &e, r->a, &out),
-		     &out);
+	change(r, &t, idem, &ch);
 }
 
 void api_task_extend(struct req *r)
 {
-	static const char *const allowed[] = {"hours", "reason", NULL};
-	const char *reason;
+	static const char *const allowed[] = {"uuid", "hours", "reason", NULL};
 	json_t *hours = json_object_get(r->json, "hours");
-	struct task t, out;
-	struct audit_entry e;
+	struct task_change ch = {0};
+	const struct store_idem *idem;
+	struct store_idem buf;
+	char hash[65];
+	struct task t;
 	json_int_t h;
 
 	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
-	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, true, &reason),
+	    !api_idem_opt(r, &buf, hash, &idem) ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, true, &ch.reason),
 			  "reason"))
 		return;
 	if (!hours) {
@@ -261,11 +270,8 @@ void api_task_extend(struct req *r)
 		reply_error(r, ERR_FIELD_TYPE, "hours");
 		return;
 	}
-	e = api_audit(r, "task.extend");
-	reply_update(r,
-		     store_task_update(r->srv->store, r->sess.area, t.id, NULL, NULL,
-				       t.due_at + h * 3600, reason, &e, r->a, &out),
-		     &out);
+	ch.extend = (int64_t)h * 3600;
+	change(r, &t, idem, &ch);
 }
 
 void api_task_stats(struct req *r)

@@ -96,6 +96,26 @@ struct store_idem {
 	const char *user_id;
 };
 
+/* ---- write transactions ----
+ *
+ * Every write runs as a use case (src/service/) inside one transaction that the backend
+ * opens: store_run() calls fn with a transaction handle, and everything fn does through
+ * the store_tx_* operations commits together, durably, or not at all. A use case reads
+ * what it changes through the same handle, so the checks it makes (scope, state) hold
+ * for the write. STORE_BUSY: the transaction could not commit and nothing of it is kept;
+ * the caller may run it again. The handle lives only during fn. */
+struct store_tx;
+typedef enum store_status (*store_tx_fn)(struct store_tx *tx, void *ctx);
+enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx);
+
+/* STORE_NOT_FOUND: a new key. STORE_OK: a replay of the same request, object_id filled
+ * (sz bytes). STORE_CONFLICT_IDEM: the key was used for another request or kind. */
+enum store_status store_tx_idem_check(struct store_tx *tx, const struct store_idem *idem,
+				      const char *kind, char *object_id, size_t sz);
+enum store_status store_tx_idem_save(struct store_tx *tx, const struct store_idem *idem,
+				     const char *kind, const char *object_id);
+enum store_status store_tx_audit(struct store_tx *tx, const struct audit_entry *e);
+
 /* ---- areas ---- */
 
 struct area {
@@ -371,30 +391,50 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a,
 				 struct task *out);
 
+struct outcome {
+	const char *code, *zh, *en, *status_after;
+	bool needs_target;
+};
+
+/* What closing a task says (svc_task_close). */
 struct task_close {
 	const char *outcome, *note;
 	const char *forward_area; /* with outcome "moved": the area that gets the new task */
 	const char *forward_target; /* the area the worker named (may be outside scope) */
 	const char *new_task_id;    /* UUID for the forwarded task */
-	const char *user_id, *username;
-	const char *scope; /* the caller's area: the task and its person's file must lie in it */
 	int64_t now;
 	int deadline_hours;
 };
-/* Closes an open task with an outcome (idempotent by idem). STORE_CONFLICT when the
- * task is already closed by another request; STORE_INVALID for an unknown outcome;
- * STORE_NOT_FOUND when the task or its person's file lies outside c->scope (checked in
- * the transaction that writes). */
-enum store_status store_task_close(struct store *s, const struct store_idem *idem, const char *id,
-				   const struct task_close *c, const struct audit_entry *e,
-				   struct arena *a, struct task *out, bool *replayed);
-/* Moves an open task to another area and/or assignee, or extends its deadline; the
- * person's file follows a move. STORE_NOT_FOUND when the task or its person's file lies
- * outside scope (checked in the transaction that writes). */
-enum store_status store_task_update(struct store *s, const char *scope, const char *id,
-				    const char *area,
-				    const char *assignee, int64_t due_at, const char *reason,
-				    const struct audit_entry *e, struct arena *a, struct task *out);
+
+/* Operations of a write transaction on tasks and the files they move (see store_run). */
+struct task_new {
+	const char *id, *person_id, *import_id, *area, *defects, *forwarded_from,
+		*forward_target;
+	int64_t due_at, now;
+};
+struct person_event_new {
+	const char *person_id, *kind, *user_id, *username, *area, *detail;
+	int64_t now;
+};
+enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct arena *a,
+				     struct task *out);
+/* An active outcome of the dictionary; STORE_INVALID for an unknown one. */
+enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
+				   struct outcome *o);
+/* Closes an open task; STORE_CONFLICT when it is not open. */
+enum store_status store_tx_task_close(struct store_tx *tx, const char *id, const char *outcome,
+				      const char *note, const char *closed_by,
+				      const char *forward_target, int64_t now);
+/* Sets an open task's area, assignee (NULL or "": none) and deadline; STORE_CONFLICT when
+ * it is not open, STORE_INVALID for an area that does not exist. */
+enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const char *area,
+				    const char *assignee, int64_t due_at);
+/* STORE_INVALID for an area that does not exist. */
+enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t);
+/* Moves a file (area) and/or sets its status; NULL keeps either. */
+enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id,
+				      const char *area, const char *status, int64_t now);
+enum store_status store_tx_person_event(struct store_tx *tx, const struct person_event_new *ev);
 
 struct task_stats {
 	char area[AREA_CODE_MAX + 1];
@@ -405,10 +445,6 @@ struct task_stats {
 enum store_status store_task_stats(struct store *s, const char *scope, int64_t now,
 				   struct arena *a, struct task_stats **out, size_t *n);
 
-struct outcome {
-	const char *code, *zh, *en, *status_after;
-	bool needs_target;
-};
 enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out,
 				 size_t *n);
 

@@ -41,6 +41,10 @@ struct store {
  * savepoint: a non-OK status rolls back just this job. */
 typedef enum store_status (*sq_job_fn)(struct sq_conn *c, void *ctx);
 
+/* A write transaction is the writer's connection while a job runs (sq_tx.c). */
+static inline struct store_tx *sq_tx(struct sq_conn *c) { return (struct store_tx *)c; }
+static inline struct sq_conn *sq_conn_of(struct store_tx *tx) { return (struct sq_conn *)tx; }
+
 enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
 			       const char **err);
 void sq_conn_close(struct sq_conn *c);

@@ -1,7 +1,6 @@
-/* sq_task — verification tasks (核查任务): the closed loop of a pushed list. A task
- * belongs to the grid, village or township its person's address resolved to; closing it
- * records an outcome from the dictionary, updates the person's status and timeline, and
- * for "moved to" opens a new task where the person went, linked to the old one. */
+/* sq_task — the queries of verification tasks (核查任务): lists, counts, and the
+ * operations a write transaction uses. What closing, forwarding or moving a task does is
+ * src/service/svc_task.c's. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,20 +41,6 @@ static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 	t->created_at = sqlite3_column_int64(st, 15);
 	t->closed_at = sqlite3_column_int64(st, 16);
 	sq_text_to(st, 17, t->person_area, sizeof t->person_area);
-}
-
-/* A write may touch a task only when both the task and its person's file lie in the
- * caller's scope: a task pushed to this area for a file kept elsewhere is not the
- * caller's to close or move (the file would follow it). Out of scope reads as absent. */
-static enum store_status read_in_scope(struct sq_conn *c, const char *scope, const char *id,
-				       struct arena *a, struct task *out)
-{
-	enum store_status ss = sq_task_read(c, id, a, out);
-
-	if (ss == STORE_OK &&
-	    (!area_code_in_scope(scope, out->area) || !area_code_in_scope(scope, out->person_area)))
-		return STORE_NOT_FOUND;
-	return ss;
 }
 
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
@@ -137,13 +122,20 @@ out:
 	return ss;
 }
 
-/* ---- closing ---- */
+/* ---- operations of a write transaction (the rules are src/service/svc_task.c's) ---- */
 
-static enum store_status read_outcome(struct sq_conn *c, const char *code, struct arena *a,
-				      struct outcome *o)
+enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct arena *a,
+				     struct task *out)
+{
+	return sq_task_read(sq_conn_of(tx), id, a, out);
+}
+
+enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
+				   struct outcome *o)
 {
 	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
 				  " WHERE code = ?1 AND active = 1";
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	int rc;
 
@@ -162,209 +154,82 @@ static enum store_status read_outcome(struct sq_conn *c, const char *code, struc
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_INVALID : sq_rc(c, rc);
 }
 
-/* The person's file follows their task to its new area, so the workers there can open it. */
-static enum store_status set_person_area(struct sq_conn *c, const char *person_id, const char *area,
-					 int64_t now)
-{
-	static const char sql[] = "UPDATE person SET area_code = ?2, updated_at = ?3 WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, area);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
-}
-
-static enum store_status set_person_status(struct sq_conn *c, const char *person_id,
-					   const char *status, int64_t now)
-{
-	static const char sql[] = "UPDATE person SET status = ?2, updated_at = ?3 WHERE id = ?1";
-	sqlite3_stmt *st;
-
-	if (!strcmp(status, "unchanged"))
-		return STORE_OK;
-	if (!(st = sq_stmt(c, sql)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, status);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
-}
-
-struct close_ctx {
-	const struct store_idem *idem;
-	const char *id;
-	const struct task_close *cl;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct task *out;
-	bool replayed;
-};
-
-static enum store_status close_task_row(struct sq_conn *c, const struct close_ctx *x)
+enum store_status store_tx_task_close(struct store_tx *tx, const char *id, const char *outcome,
+				      const char *note, const char *closed_by,
+				      const char *forward_target, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE task SET status = 'closed', outcome = ?2, note = ?3, closed_at = ?4,"
 		" closed_by = ?5, forward_target = ?6 WHERE id = ?1 AND status = 'open'";
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
 
 	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->cl->outcome);
-	sq_bind_text(st, 3, x->cl->note ? x->cl->note : "");
-	sqlite3_bind_int64(st, 4, x->cl->now);
-	sq_bind_text(st, 5, x->cl->username);
-	sq_bind_text(st, 6, x->cl->forward_target);
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, outcome);
+	sq_bind_text(st, 3, note ? note : "");
+	sqlite3_bind_int64(st, 4, now);
+	sq_bind_text(st, 5, closed_by);
+	sq_bind_text(st, 6, forward_target);
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss;
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
-/* The forwarded task: same person, new area, history kept through forwarded_from. */
-static enum store_status forward(struct sq_conn *c, const struct close_ctx *x,
-				 const struct task *before)
-{
-	const struct task_close *cl = x->cl;
-	json_t *d = json_pack("{s:s, s:s, s:s}", "from_task", x->id, "to_area", cl->forward_area,
-			      "target", cl->forward_target ? cl->forward_target : cl->forward_area);
-	enum store_status ss;
-
-	ss = sq_task_insert(c, cl->new_task_id, before->person_id,
-			    before->import_id[0] ? before->import_id : NULL, cl->forward_area,
-			    cl->now + (int64_t)cl->deadline_hours * 3600, before->defects, x->id,
-			    cl->forward_target, cl->now);
-	if (ss != STORE_OK)
-		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
-	if ((ss = set_person_area(c, before->person_id, cl->forward_area, cl->now)) != STORE_OK)
-		return ss;
-	return sq_person_event(c, before->person_id, "forwarded", cl->user_id, cl->username,
-			       cl->forward_area, sq_json_text(x->a, d), cl->now);
-}
-
-static enum store_status close_job(struct sq_conn *c, void *p)
-{
-	struct close_ctx *x = p;
-	const struct task_close *cl = x->cl;
-	char done_id[USER_ID_LEN + 1];
-	struct task before;
-	struct outcome o = {0};
-	struct audit_entry e = *x->e;
-	enum store_status ss;
-
-	ss = sq_idem_check(c, x->idem, "task.close", done_id, sizeof done_id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return sq_task_read(c, done_id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND)
-		return ss;
-	if ((ss = read_in_scope(c, cl->scope, x->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (strcmp(before.status, "open"))
-		return STORE_CONFLICT;
-	if ((ss = read_outcome(c, cl->outcome, x->a, &o)) != STORE_OK)
-		return ss;
-	json_t *d = json_pack("{s:s, s:s, s:s}", "task", x->id, "outcome", o.code, "note",
-			      cl->note ? cl->note : "");
-	if ((ss = close_task_row(c, x)) != STORE_OK ||
-	    (ss = set_person_status(c, before.person_id, o.status_after, cl->now)) != STORE_OK ||
-	    (ss = sq_person_event(c, before.person_id, "verified", cl->user_id, cl->username,
-				  before.area, sq_json_text(x->a, d), cl->now)) != STORE_OK)
-		return ss;
-	if (cl->forward_area && (ss = forward(c, x, &before)) != STORE_OK)
-		return ss;
-	if ((ss = sq_task_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "task";
-	e.object_id = x->id;
-	e.area = before.area;
-	e.before = sq_json_text(x->a, json_pack("{s:s}", "status", "open"));
-	e.after = sq_json_text(
-		x->a, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code,
-				"note", x->out->note, "forward_area",
-				cl->forward_area ? json_string(cl->forward_area) : json_null()));
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, "task.close", x->id);
-}
-
-enum store_status store_task_close(struct store *s, const struct store_idem *idem, const char *id,
-				   const struct task_close *cl, const struct audit_entry *e,
-				   struct arena *a, struct task *out, bool *replayed)
-{
-	struct close_ctx x = {idem, id, cl, e, a, out, false};
-	enum store_status ss = sq_write(s, close_job, &x);
-
-	*replayed = x.replayed;
-	return ss;
-}
-
-struct update_ctx {
-	const char *scope, *id, *area, *assignee, *reason;
-	int64_t due_at;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct task *out;
-};
-
-static enum store_status update_job(struct sq_conn *c, void *p)
+enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const char *area,
+				    const char *assignee, int64_t due_at)
 {
 	static const char sql[] = "UPDATE task SET area_code = ?2, assignee = ?3, due_at = ?4"
 				  " WHERE id = ?1 AND status = 'open'";
-	struct update_ctx *x = p;
-	struct task before;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
-	json_t *b, *af;
 
-	if ((ss = read_in_scope(c, x->scope, x->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (strcmp(before.status, "open"))
-		return STORE_CONFLICT;
-	if (x->area && !area_code_in_scope(x->scope, x->area))
-		return STORE_INVALID;
-	if (!(st = sq_stmt(c, sql)))
+	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->area ? x->area : before.area);
-	sq_bind_text(st, 3,
-		     x->assignee ? (*x->assignee ? x->assignee : NULL)
-				 : (*before.assignee ? before.assignee : NULL));
-	sqlite3_bind_int64(st, 4, x->due_at ? x->due_at : before.due_at);
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, area);
+	sq_bind_text(st, 3, assignee && *assignee ? assignee : NULL);
+	sqlite3_bind_int64(st, 4, due_at);
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
-	if (x->area && (ss = set_person_area(c, before.person_id, x->area, time_now())) != STORE_OK)
-		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
-	if ((ss = sq_task_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	b = json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee", before.assignee, "due_at",
-		      (json_int_t)before.due_at);
-	af = json_pack("{s:s, s:s, s:I, s:s}", "area", x->out->area, "assignee", x->out->assignee,
-		       "due_at", (json_int_t)x->out->due_at, "reason", x->reason ? x->reason : "");
-	e.object_type = "task";
-	e.object_id = x->id;
-	e.area = x->out->area;
-	e.before = sq_json_text(x->a, json_incref(b));
-	e.after = sq_json_text(x->a, json_incref(af));
-	ss = sq_person_event(c, before.person_id, x->due_at ? "deadline_extended" : "reassigned",
-			     e.user_id, e.username, x->out->area, sq_json_text(x->a, af),
-			     time_now());
-	json_decref(b);
-	return ss != STORE_OK ? ss : sq_audit_insert(c, &e);
+		return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
-enum store_status store_task_update(struct store *s, const char *scope, const char *id,
-				    const char *area, const char *assignee, int64_t due_at,
-				    const char *reason, const struct audit_entry *e,
-				    struct arena *a, struct task *out)
+enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t)
 {
-	struct update_ctx x = {scope, id, area, assignee, reason, due_at, e, a, out};
-	return sq_write(s, update_job, &x);
+	enum store_status ss =
+		sq_task_insert(sq_conn_of(tx), t->id, t->person_id, t->import_id, t->area,
+			       t->due_at, t->defects, t->forwarded_from, t->forward_target, t->now);
+	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
+}
+
+enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id, const char *area,
+				      const char *status, int64_t now)
+{
+	/* NULL keeps a column */
+	static const char sql[] = "UPDATE person SET area_code = coalesce(?2, area_code),"
+				  " status = coalesce(?3, status), updated_at = ?4 WHERE id = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sq_bind_text(st, 2, area);
+	sq_bind_text(st, 3, status);
+	sqlite3_bind_int64(st, 4, now);
+	ss = sq_step_done(c, st);
+	return ss == STORE_CONFLICT ? STORE_INVALID : ss;
+}
+
+enum store_status store_tx_person_event(struct store_tx *tx, const struct person_event_new *ev)
+{
+	return sq_person_event(sq_conn_of(tx), ev->person_id, ev->kind, ev->user_id, ev->username,
+			       ev->area, ev->detail, ev->now);
 }
 
 /* ---- counts per area ---- */

@@ -1,0 +1,93 @@
+/* service — the use cases: what a write does, checked and recorded in one place.
+ *
+ * Every write goes through svc_run(), the one transaction runner. Inside one transaction
+ * of the store (store_run) it
+ *   1. checks the client's idempotency key, when the write has one: a replay answers what
+ *      the first request answered, another request under the same key is
+ *      STORE_CONFLICT_IDEM (409);
+ *   2. runs the use case with the caller's principal: the use case reads every object it
+ *      reads or changes through the transaction and checks it against the caller's scope
+ *      there (svc_in_scope), so nothing can move between the check and the write; an
+ *      object out of scope is STORE_NOT_FOUND, exactly like a missing one;
+ *   3. writes the audit row the use case filled in (who, from where, which request are
+ *      the runner's to set);
+ *   4. stores the idempotency key with the object it names;
+ *   5. reads the answer (on a replay too, from the stored object).
+ * A transaction that could not commit (STORE_BUSY) left nothing behind and is run again,
+ * a few times, before the caller hears of it.
+ *
+ * Use cases live one file per entity (svc_task.c, …); their SQL is the backend's
+ * (store_tx_* in store.h). Ownership: what a use case returns is allocated from the
+ * arena the caller passes. */
+#ifndef FK_SERVICE_H
+#define FK_SERVICE_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* Who writes: the signed-in account, and where the request came from. */
+struct principal {
+	const char *user_id, *username;
+	enum role role;
+	const char *area; /* the account's scope: its area and everything below */
+	const char *ip, *request_id;
+};
+
+struct svc_ctx {
+	struct store_tx *tx;
+	const struct principal *who;
+	struct arena *a;
+	void *arg;                /* the use case's own input and output */
+	const char *object_id;    /* what the write made or changed: the key's object */
+	struct audit_entry audit; /* object_type, object_id, area, before, after: the use case's */
+	bool replayed;
+};
+
+struct svc_write {
+	const char *action;            /* audit action */
+	const char *kind;              /* idempotency kind; NULL: the action */
+	const struct store_idem *idem; /* NULL: no client key (the write is not repeatable) */
+	/* the change: reads, checks, writes; sets x->object_id and x->audit */
+	enum store_status (*apply)(struct svc_ctx *x);
+	/* the answer, read in the same transaction: after apply, or for a replay of
+	 * x->object_id; NULL when the write answers nothing */
+	enum store_status (*answer)(struct svc_ctx *x);
+	void *arg;
+};
+
+/* How many times a transaction that could not commit is run again. */
+enum { SVC_BUSY_RETRIES = 3 };
+
+enum store_status svc_run(struct store *s, const struct principal *who, const struct svc_write *w,
+			  struct arena *a, bool *replayed);
+
+/* Whether area lies in the caller's scope. */
+bool svc_in_scope(const struct svc_ctx *x, const char *area);
+/* JSON text of o (taken) in x's arena, for audit before/after; NULL for NULL. */
+const char *svc_json(struct svc_ctx *x, void *o);
+
+/* ---- verification tasks (svc_task.c) ---- */
+
+/* Closes the task with an outcome; with cl->forward_area a new task opens there for the
+ * same person, whose file moves with it. The task and its person's file must lie in scope.
+ * STORE_CONFLICT: already closed; STORE_INVALID: unknown outcome or forward area. */
+enum store_status svc_task_close(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *id,
+				 const struct task_close *cl, struct arena *a, struct task *out,
+				 bool *replayed);
+/* Moves an open task to area (in scope; the file follows) and/or sets its assignee ("":
+ * none), or with extend > 0 moves its deadline that many seconds later (from the deadline
+ * read in the transaction). The task and its file must lie in scope. STORE_CONFLICT:
+ * closed; STORE_INVALID: area outside scope or missing. */
+struct task_change {
+	const char *area, *assignee, *reason;
+	int64_t extend;
+	int64_t now;
+};
+enum store_status svc_task_change(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *id,
+				  const struct task_change *ch, struct arena *a, struct task *out,
+				  bool *replayed);
+
+#endif

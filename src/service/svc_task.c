@@ -1,0 +1,198 @@
+/* svc_task — verification tasks (核查任务): the closed loop of a pushed list. A task
+ * belongs to the grid, village or township its person's address resolved to; closing it
+ * records an outcome from the dictionary, updates the person's status and timeline, and
+ * for "moved to" opens a new task where the person went, linked to the old one, with the
+ * person's file following it. A commander moves a task (the file follows), names who
+ * holds it, or extends its deadline.
+ *
+ * A task is the caller's only when both the task and its person's file lie in the caller's
+ * scope, read in the writing transaction: a task pushed to this area for a file kept
+ * elsewhere is not the caller's to close or move, since the file would follow it. */
+#include <jansson.h>
+#include <string.h>
+
+#include "service/service.h"
+
+struct task_io {
+	const char *id;
+	const struct task_close *cl;
+	const struct task_change *ch;
+	struct task *out;
+};
+
+/* The task, in scope with its file; else STORE_NOT_FOUND, as for a missing one. */
+static enum store_status task_in_scope(struct svc_ctx *x, const char *id, struct task *t)
+{
+	enum store_status ss = store_tx_task_read(x->tx, id, x->a, t);
+
+	if (ss == STORE_OK && (!svc_in_scope(x, t->area) || !svc_in_scope(x, t->person_area)))
+		return STORE_NOT_FOUND;
+	return ss;
+}
+
+static enum store_status answer_task(struct svc_ctx *x)
+{
+	struct task_io *io = x->arg;
+	return store_tx_task_read(x->tx, x->object_id, x->a, io->out);
+}
+
+/* ---- closing ---- */
+
+/* The forwarded task: same person, new area, history kept through forwarded_from. */
+static enum store_status forward(struct svc_ctx *x, const struct task *before)
+{
+	const struct task_io *io = x->arg;
+	const struct task_close *cl = io->cl;
+	struct task_new t = {
+		.id = cl->new_task_id,
+		.person_id = before->person_id,
+		.import_id = *before->import_id ? before->import_id : NULL,
+		.area = cl->forward_area,
+		.defects = before->defects,
+		.forwarded_from = io->id,
+		.forward_target = cl->forward_target,
+		.due_at = cl->now + (int64_t)cl->deadline_hours * 3600,
+		.now = cl->now,
+	};
+	struct person_event_new ev = {
+		.person_id = before->person_id,
+		.kind = "forwarded",
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = cl->forward_area,
+		.detail = svc_json(
+			x, json_pack("{s:s, s:s, s:s}", "from_task", io->id, "to_area",
+				     cl->forward_area, "target",
+				     cl->forward_target ? cl->forward_target : cl->forward_area)),
+		.now = cl->now,
+	};
+	enum store_status ss;
+
+	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
+	    (ss = store_tx_person_set(x->tx, before->person_id, cl->forward_area, NULL, cl->now)) !=
+		    STORE_OK)
+		return ss;
+	return store_tx_person_event(x->tx, &ev);
+}
+
+static enum store_status apply_close(struct svc_ctx *x)
+{
+	const struct task_io *io = x->arg;
+	const struct task_close *cl = io->cl;
+	struct task before;
+	struct outcome o = {0};
+	enum store_status ss;
+
+	if ((ss = task_in_scope(x, io->id, &before)) != STORE_OK)
+		return ss;
+	if (strcmp(before.status, "open"))
+		return STORE_CONFLICT;
+	if ((ss = store_tx_outcome(x->tx, cl->outcome, x->a, &o)) != STORE_OK)
+		return ss;
+	struct person_event_new ev = {
+		.person_id = before.person_id,
+		.kind = "verified",
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = before.area,
+		.detail = svc_json(x, json_pack("{s:s, s:s, s:s}", "task", io->id, "outcome",
+						o.code, "note", cl->note ? cl->note : "")),
+		.now = cl->now,
+	};
+	if ((ss = store_tx_task_close(x->tx, io->id, o.code, cl->note, x->who->username,
+				      cl->forward_target, cl->now)) != STORE_OK ||
+	    (ss = store_tx_person_set(x->tx, before.person_id, NULL,
+				      strcmp(o.status_after, "unchanged") ? o.status_after : NULL,
+				      cl->now)) != STORE_OK ||
+	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK)
+		return ss;
+	if (cl->forward_area && (ss = forward(x, &before)) != STORE_OK)
+		return ss;
+	x->object_id = io->id;
+	x->audit.object_type = "task";
+	x->audit.area = before.area;
+	x->audit.before = svc_json(x, json_pack("{s:s}", "status", "open"));
+	x->audit.after = svc_json(
+		x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code, "note",
+			     cl->note ? cl->note : "", "forward_area",
+			     cl->forward_area ? json_string(cl->forward_area) : json_null()));
+	return STORE_OK;
+}
+
+enum store_status svc_task_close(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *id,
+				 const struct task_close *cl, struct arena *a, struct task *out,
+				 bool *replayed)
+{
+	struct task_io io = {.id = id, .cl = cl, .out = out};
+	/* a close and a forward share one key space ("task.close"), as they always did */
+	struct svc_write w = {cl->forward_area ? "task.forward" : "task.close",
+			      "task.close",
+			      idem,
+			      apply_close,
+			      answer_task,
+			      &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- moving, assigning, extending ---- */
+
+static enum store_status apply_change(struct svc_ctx *x)
+{
+	const struct task_io *io = x->arg;
+	const struct task_change *ch = io->ch;
+	struct task before, after;
+	enum store_status ss;
+
+	if ((ss = task_in_scope(x, io->id, &before)) != STORE_OK)
+		return ss;
+	if (strcmp(before.status, "open"))
+		return STORE_CONFLICT;
+	if (ch->area && !svc_in_scope(x, ch->area))
+		return STORE_INVALID;
+	const char *area = ch->area ? ch->area : before.area;
+	const char *assignee = ch->assignee ? ch->assignee : before.assignee;
+	int64_t due = before.due_at + ch->extend;
+	if ((ss = store_tx_task_set(x->tx, io->id, area, assignee, due)) != STORE_OK ||
+	    (ch->area && (ss = store_tx_person_set(x->tx, before.person_id, ch->area, NULL,
+						   ch->now)) != STORE_OK) ||
+	    (ss = store_tx_task_read(x->tx, io->id, x->a, &after)) != STORE_OK)
+		return ss;
+	json_t *af = json_pack("{s:s, s:s, s:I, s:s}", "area", after.area, "assignee",
+			       after.assignee, "due_at", (json_int_t)after.due_at, "reason",
+			       ch->reason ? ch->reason : "");
+	struct person_event_new ev = {
+		.person_id = before.person_id,
+		.kind = ch->extend ? "deadline_extended" : "reassigned",
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = after.area,
+		.detail = svc_json(x, json_incref(af)),
+		.now = ch->now,
+	};
+	x->object_id = io->id;
+	x->audit.object_type = "task";
+	x->audit.area = after.area;
+	x->audit.before =
+		svc_json(x, json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee",
+				      before.assignee, "due_at", (json_int_t)before.due_at));
+	x->audit.after = svc_json(x, af);
+	return store_tx_person_event(x->tx, &ev);
+}
+
+enum store_status svc_task_change(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *id,
+				  const struct task_change *ch, struct arena *a, struct task *out,
+				  bool *replayed)
+{
+	struct task_io io = {.id = id, .ch = ch, .out = out};
+	struct svc_write w = {ch->extend ? "task.extend" : "task.reassign",
+			      NULL,
+			      idem,
+			      apply_change,
+			      answer_task,
+			      &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}

@@ -1,0 +1,38 @@
+/* sq_tx — write transactions for the service layer: store_run() hands a use case the
+ * writer's connection inside the job's savepoint of a group commit (sq_writer.c), as an
+ * opaque struct store_tx. The store_tx_* operations of every entity take that handle. */
+#include "store/sqlite/sq.h"
+
+struct run_ctx {
+	store_tx_fn fn;
+	void *ctx;
+};
+
+static enum store_status run_job(struct sq_conn *c, void *p)
+{
+	struct run_ctx *x = p;
+	return x->fn(sq_tx(c), x->ctx);
+}
+
+enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx)
+{
+	struct run_ctx x = {fn, ctx};
+	return sq_write(s, run_job, &x);
+}
+
+enum store_status store_tx_idem_check(struct store_tx *tx, const struct store_idem *idem,
+				      const char *kind, char *object_id, size_t sz)
+{
+	return sq_idem_check(sq_conn_of(tx), idem, kind, object_id, sz);
+}
+
+enum store_status store_tx_idem_save(struct store_tx *tx, const struct store_idem *idem,
+				     const char *kind, const char *object_id)
+{
+	return sq_idem_save(sq_conn_of(tx), idem, kind, object_id);
+}
+
+enum store_status store_tx_audit(struct store_tx *tx, const struct audit_entry *e)
+{
+	return sq_audit_insert(sq_conn_of(tx), e);
+}

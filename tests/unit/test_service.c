@@ -1,0 +1,356 @@
+/* The transaction runner (src/service/runner.c) and the task use cases, in process against
+ * a temporary database: an idempotent replay answers the first answer without running the
+ * change again, another body under the same key is refused, a use case that fails leaves
+ * nothing (not even its audit row), a transaction that could not commit runs again, and a
+ * task whose person's file lies outside the caller's scope is refused inside the
+ * transaction as if it did not exist. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "service/service.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+#define COUNTY "320481"
+#define TOWN_A "320481116"
+#define TOWN_B "320481111"
+#define VILLAGE_A "320481116200"
+#define VILLAGE_B "320481111200"
+
+struct fixture {
+	char dir[64], path[128];
+	struct store *s;
+	struct arena *a;
+};
+
+static const struct area_seed seeds[] = {
+	{COUNTY, "", "溧阳市"},
+	{TOWN_A, COUNTY, "社渚镇"},
+	{TOWN_B, COUNTY, "竹箦镇"},
+	{VILLAGE_A, TOWN_A, "社渚村村委会"},
+	{VILLAGE_B, TOWN_B, "某村村委会"},
+};
+
+static const struct principal county = {"00000000-0000-4000-8000-000000000001",
+					"county",
+					ROLE_COMMANDER,
+					COUNTY,
+					"127.0.0.1",
+					"r1"};
+static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
+					"town_b",
+					ROLE_COMMANDER,
+					TOWN_B,
+					"127.0.0.1",
+					"r2"};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct store_opts o = {.readers = 2, .batch_max = 64, .create = true};
+	struct audit_entry e = {.action = "areas.load", .result = "ok"};
+	const char *err;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/fk-service-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	f->s = store_open(f->path, &o, &err);
+	f->a = arena_new();
+	if (!f->s || store_area_load(f->s, seeds, 5, &e) != STORE_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[256];
+
+	store_close(f->s);
+	arena_free(f->a);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static size_t audit_rows(struct fixture *f, const char *action)
+{
+	struct audit_filter q = {.action = action, .limit = 500};
+	struct audit_row *rows;
+	size_t n = 0;
+
+	assert_int_equal(store_audit_list(f->s, &q, f->a, &rows, &n), STORE_OK);
+	return n;
+}
+
+/* ---- a use case of the test's own ---- */
+
+struct probe {
+	int applied, answered;
+	int busy_first; /* apply answers STORE_BUSY this many times first */
+	enum store_status result;
+};
+
+static enum store_status probe_apply(struct svc_ctx *x)
+{
+	struct probe *p = x->arg;
+
+	p->applied++;
+	if (p->busy_first > 0) {
+		p->busy_first--;
+		return STORE_BUSY;
+	}
+	/* a write of its own, which must vanish with a failure */
+	struct audit_entry e = {.action = "probe.side", .result = "ok"};
+	enum store_status ss = store_tx_audit(x->tx, &e);
+	if (ss != STORE_OK)
+		return ss;
+	x->object_id = "00000000-0000-4000-8000-00000000abcd";
+	x->audit.object_type = "probe";
+	return p->result;
+}
+
+static enum store_status probe_answer(struct svc_ctx *x)
+{
+	struct probe *p = x->arg;
+
+	p->answered++;
+	assert_string_equal(x->object_id, "00000000-0000-4000-8000-00000000abcd");
+	return STORE_OK;
+}
+
+static struct store_idem key(const char *uuid, const char *hash)
+{
+	return (struct store_idem){uuid, hash, county.user_id};
+}
+
+static void test_replay_answers_without_running_again(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {0};
+	struct store_idem k = key("11111111-1111-4111-8111-111111111111", "h1");
+	struct svc_write w = {"probe.write", NULL, &k, probe_apply, probe_answer, &p};
+	bool replayed = true;
+
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, &replayed), STORE_OK);
+	assert_false(replayed);
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, &replayed), STORE_OK);
+	assert_true(replayed);
+	assert_int_equal(p.applied, 1);
+	assert_int_equal(p.answered, 2);
+	assert_int_equal(audit_rows(f, "probe.write"), 1); /* one change, one row */
+
+	/* another request under the same key: 409, nothing run */
+	struct store_idem other = key(k.uuid, "h2");
+	w.idem = &other;
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, &replayed), STORE_CONFLICT_IDEM);
+	assert_int_equal(p.applied, 1);
+	/* the same key from another account is another request too */
+	struct store_idem theirs = {k.uuid, k.body_hash, town_b.user_id};
+	w.idem = &theirs;
+	assert_int_equal(svc_run(f->s, &town_b, &w, f->a, &replayed), STORE_CONFLICT_IDEM);
+}
+
+static void test_audit_row_says_who(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {0};
+	struct svc_write w = {"probe.who", NULL, NULL, probe_apply, NULL, &p};
+	struct audit_filter q = {.action = "probe.who", .limit = 5};
+	struct audit_row *rows;
+	size_t n;
+
+	assert_int_equal(svc_run(f->s, &town_b, &w, f->a, NULL), STORE_OK);
+	assert_int_equal(store_audit_list(f->s, &q, f->a, &rows, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].username, "town_b");
+	assert_string_equal(rows[0].object_type, "probe");
+	assert_string_equal(rows[0].object_id, "00000000-0000-4000-8000-00000000abcd");
+	assert_string_equal(rows[0].area, TOWN_B); /* the caller's, when the use case names none */
+	assert_string_equal(rows[0].request_id, "r2");
+	assert_string_equal(rows[0].result, "ok");
+}
+
+static void test_failure_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.result = STORE_INVALID};
+	struct store_idem k = key("22222222-2222-4222-8222-222222222222", "h");
+	struct svc_write w = {"probe.fail", NULL, &k, probe_apply, probe_answer, &p};
+
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_INVALID);
+	assert_int_equal(audit_rows(f, "probe.side"), 0);
+	assert_int_equal(audit_rows(f, "probe.fail"), 0);
+	/* nor its key: the client may send the same request again, and now it works */
+	p.result = STORE_OK;
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_OK);
+	assert_int_equal(p.applied, 2);
+	assert_int_equal(audit_rows(f, "probe.side"), 1);
+}
+
+static void test_busy_runs_again(void **state)
+{
+	struct fixture *f = *state;
+	struct probe p = {.busy_first = SVC_BUSY_RETRIES};
+	struct svc_write w = {"probe.busy", NULL, NULL, probe_apply, NULL, &p};
+
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_OK);
+	assert_int_equal(p.applied, SVC_BUSY_RETRIES + 1);
+	assert_int_equal(audit_rows(f, "probe.busy"), 1);
+	/* never committing: the caller hears STORE_BUSY after the retries, nothing kept */
+	p = (struct probe){.busy_first = 100};
+	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_BUSY);
+	assert_int_equal(p.applied, SVC_BUSY_RETRIES + 1);
+	assert_int_equal(audit_rows(f, "probe.busy"), 1);
+}
+
+/* ---- tasks ---- */
+
+struct new_task {
+	const char *person_id, *task_id, *area;
+};
+
+static enum store_status insert_task(struct store_tx *tx, void *p)
+{
+	const struct new_task *t = p;
+	struct task_new tn = {.id = t->task_id,
+			      .person_id = t->person_id,
+			      .area = t->area,
+			      .defects = "",
+			      .due_at = time_now() + 3600,
+			      .now = time_now()};
+	return store_tx_task_insert(tx, &tn);
+}
+
+/* A file in area with an open task in task_area; returns the task id. */
+static char *file_with_task(struct fixture *f, const char *area, const char *task_area)
+{
+	struct import_row row = {0};
+	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
+	struct audit_entry e = {.action = "person.create", .result = "ok"};
+	struct person out;
+	bool merged, replayed;
+	char *task_id = arena_alloc(f->a, UUID_LEN + 1);
+
+	uuid_v4((char *)k.uuid);
+	uuid_v4(row.p.id);
+	row.p.doc_type = "resident";
+	row.p.id_number = "";
+	row.p.name = "测试人";
+	row.p.phone = "";
+	row.p.address = "";
+	row.p.defects = "";
+	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
+	snprintf(row.p.area, sizeof row.p.area, "%s", area);
+	assert_int_equal(
+		store_person_register(f->s, &k, COUNTY, &row, &e, f->a, &out, &merged, &replayed),
+		STORE_OK);
+	uuid_v4(task_id);
+	struct new_task t = {out.id, task_id, task_area};
+	assert_int_equal(store_run(f->s, insert_task, &t), STORE_OK);
+	return task_id;
+}
+
+static void test_task_of_a_file_elsewhere_is_refused_in_the_transaction(void **state)
+{
+	struct fixture *f = *state;
+	/* a task pushed into 竹箦镇 for a file of 社渚镇 (how the probe once took a file) */
+	char *id = file_with_task(f, VILLAGE_A, VILLAGE_B);
+	struct task_change ch = {.area = VILLAGE_B, .reason = "x", .now = time_now()};
+	struct task_close cl = {.outcome = "not_found", .now = time_now()};
+	struct store_idem k = key("33333333-3333-4333-8333-333333333333", "h");
+	struct task out, t;
+
+	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &ch, f->a, &out, NULL),
+			 STORE_NOT_FOUND);
+	k.user_id = town_b.user_id;
+	assert_int_equal(svc_task_close(f->s, &town_b, &k, id, &cl, f->a, &out, NULL),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_task_get(f->s, id, f->a, &t), STORE_OK);
+	assert_string_equal(t.status, "open");
+	assert_string_equal(t.person_area, VILLAGE_A); /* the file stayed */
+	assert_int_equal(audit_rows(f, "task.reassign"), 0);
+	/* the county sees both: it may move the task, and the file follows */
+	assert_int_equal(svc_task_change(f->s, &county, NULL, id, &ch, f->a, &out, NULL), STORE_OK);
+	assert_string_equal(out.person_area, VILLAGE_B);
+	assert_int_equal(audit_rows(f, "task.reassign"), 1);
+}
+
+static void test_task_close_replay_and_conflict(void **state)
+{
+	struct fixture *f = *state;
+	char *id = file_with_task(f, VILLAGE_B, VILLAGE_B);
+	struct task_close cl = {.outcome = "not_found", .note = "查无此人", .now = time_now()};
+	struct store_idem k = {"44444444-4444-4444-8444-444444444444", "h", town_b.user_id};
+	struct task first, again;
+	bool replayed;
+
+	assert_int_equal(svc_task_close(f->s, &town_b, &k, id, &cl, f->a, &first, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(first.status, "closed");
+	assert_int_equal(svc_task_close(f->s, &town_b, &k, id, &cl, f->a, &again, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(again.outcome, "not_found");
+	/* another close of the closed task: 409 task.closed */
+	struct store_idem k2 = {"55555555-5555-4555-8555-555555555555", "h", town_b.user_id};
+	assert_int_equal(svc_task_close(f->s, &town_b, &k2, id, &cl, f->a, &again, NULL),
+			 STORE_CONFLICT);
+	/* an unknown outcome: nothing changes */
+	char *id2 = file_with_task(f, VILLAGE_B, VILLAGE_B);
+	struct task_close bad = {.outcome = "teleported", .now = time_now()};
+	assert_int_equal(svc_task_close(f->s, &town_b, NULL, id2, &bad, f->a, &again, NULL),
+			 STORE_INVALID);
+	assert_int_equal(store_task_get(f->s, id2, f->a, &again), STORE_OK);
+	assert_string_equal(again.status, "open");
+	assert_int_equal(audit_rows(f, "task.close"), 1);
+}
+
+static void test_extend_counts_from_the_deadline_in_the_transaction(void **state)
+{
+	struct fixture *f = *state;
+	char *id = file_with_task(f, VILLAGE_B, VILLAGE_B);
+	struct task before, out;
+	struct task_change ch = {.extend = 7200, .reason = "路远", .now = time_now()};
+
+	assert_int_equal(store_task_get(f->s, id, f->a, &before), STORE_OK);
+	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &ch, f->a, &out, NULL), STORE_OK);
+	assert_int_equal(out.due_at, before.due_at + 7200);
+	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &ch, f->a, &out, NULL), STORE_OK);
+	assert_int_equal(out.due_at, before.due_at + 14400);
+	/* a move outside the caller's scope is refused inside too */
+	struct task_change away = {.area = VILLAGE_A, .now = time_now()};
+	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &away, f->a, &out, NULL),
+			 STORE_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_replay_answers_without_running_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_audit_row_says_who, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_runs_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_task_of_a_file_elsewhere_is_refused_in_the_transaction, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_task_close_replay_and_conflict, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_extend_counts_from_the_deadline_in_the_transaction, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

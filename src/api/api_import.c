@@ -2,10 +2,13 @@
  * template. The upload was streamed to disk before the handler runs (http/upload.h); the
  * handler records the job and hands it to the import worker (io/import.h). The same file
  * uploaded again in the same area returns the first job instead of a second import. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -16,6 +19,7 @@
 #include "io/sheet.h"
 #include "io/table.h"
 #include "util/fsutil.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
@@ -425,26 +429,27 @@ static void template_csv(struct req *r)
 }
 
 /* The .xlsx template: a title row above the header, text-formatted ID and phone columns
- * (so Excel keeps every digit), made with libxlsxwriter in a temporary file. Cells are
- * written as strings only (worksheet_write_string, worksheet_merge_range), never as
- * formulas (io/cell.h). */
-static void template_xlsx(struct req *r)
+ * (so Excel keeps every digit), made with libxlsxwriter. Cells are written as strings only
+ * (worksheet_write_string, worksheet_merge_range), never as formulas (io/cell.h).
+ *
+ * It never changes while the server runs: it is built once, at the first request, and its
+ * bytes are served from memory. libxlsxwriter (1.1.4) writes only to a named file, so the
+ * file is an anonymous one in memory (memfd), reached by its /proc/self/fd name: nothing
+ * is written to /tmp or left behind. */
+static struct {
+	pthread_mutex_t mu;
+	char *data;
+	size_t len;
+} xlsx_template = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static bool template_write(const char *path)
 {
-	char path[] = "/tmp/fangkong-template-XXXXXX";
-	int fd = mkstemp(path);
-	lxw_workbook *wb;
+	lxw_workbook *wb = workbook_new(path);
 	lxw_worksheet *ws;
 	lxw_format *text, *bold, *title;
-	FILE *f;
-	long len;
-	char *data;
 
-	if (fd < 0) {
-		reply_error(r, ERR_UNAVAILABLE, NULL);
-		return;
-	}
-	close(fd);
-	wb = workbook_new(path);
+	if (!wb)
+		return false;
 	ws = workbook_add_worksheet(wb, "名单");
 	text = workbook_add_format(wb);
 	format_set_num_format(text, "@");
@@ -459,23 +464,53 @@ static void template_xlsx(struct req *r)
 		worksheet_write_string(ws, 1, c, template_cols[c], bold);
 		worksheet_set_column(ws, c, c, c == 8 ? 30 : 16, c == 2 || c == 3 ? text : NULL);
 	}
-	workbook_close(wb);
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) <= 0) {
-		if (f)
-			fclose(f);
-		unlink(path);
+	return workbook_close(wb) == LXW_NO_ERROR;
+}
+
+/* Builds the template into xlsx_template (under its mutex); false when it cannot. */
+static bool template_build(void)
+{
+	int fd = memfd_create("fangkong-template", MFD_CLOEXEC);
+	char path[64];
+	struct stat st;
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	if (!template_write(path) || fstat(fd, &st) != 0 || st.st_size <= 0)
+		goto out;
+	xlsx_template.data = xmalloc((size_t)st.st_size);
+	xlsx_template.len = (size_t)st.st_size;
+	ok = pread(fd, xlsx_template.data, xlsx_template.len, 0) == (ssize_t)st.st_size;
+	if (!ok) {
+		free(xlsx_template.data);
+		xlsx_template.data = NULL;
+	}
+out:
+	close(fd);
+	return ok;
+}
+
+static void template_xlsx(struct req *r)
+{
+	char *copy = NULL;
+	size_t len = 0;
+
+	pthread_mutex_lock(&xlsx_template.mu);
+	if (xlsx_template.data || template_build()) {
+		len = xlsx_template.len;
+		copy = xmalloc(len); /* the reply frees what it sends */
+		memcpy(copy, xlsx_template.data, len);
+	}
+	pthread_mutex_unlock(&xlsx_template.mu);
+	if (!copy) {
+		log_error("import template: cannot build the .xlsx template");
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	rewind(f);
-	data = xmalloc((size_t)len);
-	if (fread(data, 1, (size_t)len, f) != (size_t)len)
-		len = 0;
-	fclose(f);
-	unlink(path);
 	reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		    "attachment; filename=\"fangkong-template.xlsx\"", data, (size_t)len);
+		    "attachment; filename=\"fangkong-template.xlsx\"", copy, len);
 }
 
 void api_import_template(struct req *r)

@@ -51,13 +51,17 @@ static enum store_status ctl(struct sq_conn *c, const char *sql)
 	return st ? sq_step_done(c, st) : STORE_ERROR;
 }
 
-static void run_job(struct sq_conn *c, struct job *j)
+/* Runs one job in its savepoint. False when the transaction can no longer be trusted: the
+ * savepoint could not be set, rolled back or released (a job that failed and could not be
+ * undone would otherwise commit its partial writes with the group). */
+static bool run_job(struct sq_conn *c, struct job *j)
 {
-	ctl(c, sql_savepoint);
+	if (ctl(c, sql_savepoint) != STORE_OK)
+		return false;
 	j->status = j->fn(c, j->ctx);
-	if (j->status != STORE_OK)
-		ctl(c, sql_rollback_to);
-	ctl(c, sql_release);
+	if (j->status != STORE_OK && ctl(c, sql_rollback_to) != STORE_OK)
+		return false;
+	return ctl(c, sql_release) == STORE_OK;
 }
 
 static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
@@ -83,16 +87,19 @@ static void run_group(struct sq_writer *w, struct job *group)
 {
 	enum store_status st = ctl(w->c, sql_begin);
 
-	if (st == STORE_OK) {
-		for (struct job *j = group; j; j = j->next)
-			run_job(w->c, j);
+	for (struct job *j = group; j && st == STORE_OK; j = j->next)
+		if (!run_job(w->c, j)) {
+			log_error("a savepoint failed: the whole group is rolled back");
+			st = STORE_ERROR;
+		}
+	if (st == STORE_OK)
 		st = ctl(w->c, sql_commit);
-		if (st != STORE_OK)
+	if (st != STORE_OK) {
+		if (!sqlite3_get_autocommit(w->c->db))
 			ctl(w->c, sql_rollback);
-	}
-	if (st != STORE_OK)
 		for (struct job *j = group; j; j = j->next)
-			j->status = STORE_BUSY; /* the client may retry: creates are idempotent */
+			j->status = STORE_BUSY; /* nothing kept: the client may retry */
+	}
 }
 
 static struct job *take_group(struct sq_writer *w)

@@ -6,13 +6,18 @@
 #include "http/server.h"
 #include "util/log.h"
 
+/* seconds: about the bound on a wait for a reader (store_opts.reader_wait_ms) */
+#define REPLY_RETRY_AFTER "2"
+
 static const char csp[] = "default-src 'self'; img-src 'self' data:; style-src 'self' "
 			  "'unsafe-inline'; script-src 'self'; connect-src 'self'; "
 			  "object-src 'none'; base-uri 'none'; form-action 'self'; "
 			  "frame-ancestors 'none'";
 
-static void common_headers(struct req *r, struct MHD_Response *resp)
+static void common_headers(struct req *r, unsigned status, struct MHD_Response *resp)
 {
+	if (status == 503) /* busy (no reader, no disk): worth trying again shortly */
+		MHD_add_response_header(resp, "Retry-After", REPLY_RETRY_AFTER);
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -31,7 +36,7 @@ static void queue(struct req *r, unsigned status, struct MHD_Response *resp)
 		MHD_destroy_response(resp);
 		return;
 	}
-	common_headers(r, resp);
+	common_headers(r, status, resp);
 	r->status = status;
 	r->replied = true;
 	if (r->deferred) { /* on a worker: queued by the access handler after the resume */

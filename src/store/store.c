@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sqlite/sq.h"
 #include "util/log.h"
@@ -22,7 +23,12 @@ struct store *store_open(const char *path, const struct store_opts *opts, const 
 
 	s->path = xstrdup(path);
 	pthread_mutex_init(&s->rmu, NULL);
-	pthread_cond_init(&s->rcond, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->rcond, &ca);
+	pthread_condattr_destroy(&ca);
+	s->reader_wait_ms = opts->reader_wait_ms > 0 ? opts->reader_wait_ms : STORE_READER_WAIT_MS;
 	if (sq_conn_open(path, opts->create, false, &s->wconn, err) != STORE_OK)
 		goto fail;
 	if (sq_migrate(s->wconn, err) != STORE_OK)
@@ -69,6 +75,9 @@ enum store_status store_backup(struct store *s, const char *out_path)
 	sqlite3_stmt *st = NULL;
 	enum store_status ss;
 
+	if (!c)
+		return STORE_BUSY;
+
 	/* VACUUM INTO reads one consistent snapshot; it cannot run on a query_only handle. */
 	sq_exec(c, "PRAGMA query_only=0");
 	if (sqlite3_prepare_v2(c->db, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK) {
@@ -91,6 +100,9 @@ int store_schema_version(struct store *s)
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	int v = -1;
 
+	if (!c)
+		return -1;
+
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
 	if (st)
@@ -105,6 +117,9 @@ enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz
 	static const char sql[] = "PRAGMA integrity_check";
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss = STORE_ERROR;
+
+	if (!c)
+		return STORE_BUSY;
 
 	if (st && sqlite3_step(st) == SQLITE_ROW) {
 		sq_text_to(st, 0, msg, msgsz);

@@ -39,10 +39,13 @@ const char *store_status_name(enum store_status st);
 
 struct store;
 
+enum { STORE_READER_WAIT_MS = 5000 }; /* the default bound on a wait for a free reader */
+
 struct store_opts {
 	int readers;      /* read-only connections in the pool (1–64) */
 	int batch_max;    /* most writes in one group commit */
 	bool create;      /* create the file if missing */
+	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
 };
 
 /* Opens (and migrates) the database. On failure returns NULL and a message in err

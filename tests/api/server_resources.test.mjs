@@ -1,11 +1,12 @@
 // Resources a request must not hold or leave behind (issue 9, item 5): the .xlsx import
-// template is built once and served from memory, never written to /tmp per request.
+// template is built once and served from memory, never written to /tmp per request; a busy
+// answer (503 unavailable) says when to try again (Retry-After).
 import assert from 'node:assert/strict';
 import { rmSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { COUNTY, adminClient, newUser, startServer, uuid, waitFor } from './lib.mjs';
+import { COUNTY, adminClient, expectError, newUser, startServer, uuid, waitFor } from './lib.mjs';
 
 /**
  * Runs fn while watching dir; resolves the names created or renamed in dir meanwhile.
@@ -60,5 +61,26 @@ describe('import template', () => {
 		assert.ok(a.equals(b), 'two downloads of the template differ');
 		const ours = made.filter((n) => n.startsWith('fangkong-template'));
 		assert.deepEqual(ours, [], `files made in /tmp: ${ours}`);
+	});
+});
+
+describe('503 unavailable', () => {
+	let srv, cmd;
+	before(async () => {
+		srv = await startServer();
+		const admin = await adminClient(srv);
+		cmd = (await newUser(srv, admin, { role: 'commander', area: COUNTY })).client;
+	});
+	after(async () => srv && (await srv.stop()));
+
+	it('carries Retry-After', async () => {
+		// an upload that cannot be stored (its folder is gone) answers 503, as a reader that
+		// does not come free within its bound does (unit test reader_pool)
+		rmSync(join(srv.dir, 'uploads'), { recursive: true, force: true });
+		const form = new FormData();
+		form.append('file', new Blob(['姓名,身份证号\r\n']), 'list.csv');
+		const r = await cmd.req('POST', '/api/v1/imports', { body: form });
+		expectError(assert, r, 503, 'unavailable');
+		assert.equal(r.headers.get('retry-after'), '2');
 	});
 });

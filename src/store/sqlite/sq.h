@@ -31,7 +31,8 @@ struct store {
 	struct sq_conn *readers;
 	bool *reader_busy;
 	pthread_mutex_t rmu;
-	pthread_cond_t rcond;
+	pthread_cond_t rcond; /* on CLOCK_MONOTONIC */
+	int reader_wait_ms;   /* the longest wait for a free reader */
 	struct sq_conn *wconn;
 	struct sq_writer *writer;
 	_Atomic uint64_t area_gen; /* bumped after every committed change to areas */
@@ -52,6 +53,8 @@ void sq_conn_close(struct sq_conn *c);
 sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql);
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
 
+/* A free reader, or NULL when none came free within s->reader_wait_ms: the caller answers
+ * STORE_BUSY. sq_stmt, sq_exec and sq_reader_put take that NULL (NULL, STORE_BUSY, nothing). */
 struct sq_conn *sq_reader_get(struct store *s);
 void sq_reader_put(struct store *s, struct sq_conn *c);
 

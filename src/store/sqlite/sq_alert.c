@@ -80,6 +80,9 @@ enum store_status store_alert_get(struct store *s, const char *id, struct arena 
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = alert_read(c, id, a, out);
 
+	if (!c)
+		return STORE_BUSY;
+
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -215,6 +218,9 @@ static enum store_status area_list(struct store *s, const char *sql_count, const
 	enum store_status ss = sq_exec(c, "BEGIN");
 	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*n = 0;
 	*total = 0;
@@ -443,6 +449,9 @@ enum store_status store_service_get(struct store *s, const char *id, struct aren
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = service_read(c, id, a, out);
+
+	if (!c)
+		return STORE_BUSY;
 
 	sq_reader_put(s, c);
 	return ss;

@@ -70,6 +70,9 @@ enum store_status store_area_get(struct store *s, const char *code, struct arena
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = sq_area_read(c, code, a, out);
 
+	if (!c)
+		return STORE_BUSY;
+
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -80,6 +83,9 @@ bool store_area_exists(struct store *s, const char *code)
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	bool found = false;
+
+	if (!c)
+		return false;
 
 	if (st) {
 		sq_bind_text(st, 1, code);
@@ -121,6 +127,9 @@ enum store_status store_area_children(struct store *s, const char *code, struct 
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss = STORE_ERROR;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*n = 0;
 	if (st) {
 		sq_bind_text(st, 1, code);
@@ -156,6 +165,9 @@ enum store_status store_area_search(struct store *s, const char *scope, const ch
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	char end[AREA_CODE_MAX + 2];
 	enum store_status ss = STORE_ERROR;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*n = 0;
 	if (st) {
@@ -446,6 +458,9 @@ enum store_status store_area_detail(struct store *s, const char *code, const cha
 	sqlite3_stmt *st;
 	enum store_status ss;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*nchildren = *npath = 0;
 	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
 		goto out;
@@ -482,6 +497,9 @@ enum store_status store_area_under(struct store *s, const char *scope, struct ar
 	size_t cap = 256;
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);

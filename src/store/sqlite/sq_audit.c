@@ -114,6 +114,9 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	int rc;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*rows = arena_alloc(a, cap * sizeof **rows);
 	*n = 0;
 	if (!st) {

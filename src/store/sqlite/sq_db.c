@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/sqlite/sq.h"
@@ -41,8 +42,11 @@ enum store_status sq_rc(struct sq_conn *c, int rc)
 enum store_status sq_exec(struct sq_conn *c, const char *sql)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	int rc;
 
+	if (!c)
+		return STORE_BUSY; /* no reader (sq_reader_get) */
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite exec: %s", msg ? msg : "?");
 		sqlite3_free(msg);
@@ -136,6 +140,8 @@ sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
+	if (!c)
+		return NULL; /* no reader (sq_reader_get): the caller answers STORE_BUSY */
 	for (int i = 0; i < c->nstmt; i++) {
 		if (c->stmt[i].sql == sql) {
 			st = c->stmt[i].st;
@@ -159,10 +165,22 @@ sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
 	return st;
 }
 
+/* Waits at most s->reader_wait_ms for a free reader: a request that cannot get one in that
+ * time is answered 503 (busy) instead of queueing without end behind slow lists. The wait
+ * is measured on the monotonic clock (rcond is made with it, store_open). */
 struct sq_conn *sq_reader_get(struct store *s)
 {
 	struct sq_conn *c = NULL;
+	struct timespec until;
+	int rc = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += s->reader_wait_ms / 1000;
+	until.tv_nsec += (long)(s->reader_wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&s->rmu);
 	for (;;) {
 		for (int i = 0; i < s->nreaders; i++) {
@@ -172,11 +190,13 @@ struct sq_conn *sq_reader_get(struct store *s)
 				break;
 			}
 		}
-		if (c)
+		if (c || rc == ETIMEDOUT)
 			break;
-		pthread_cond_wait(&s->rcond, &s->rmu);
+		rc = pthread_cond_timedwait(&s->rcond, &s->rmu, &until);
 	}
 	pthread_mutex_unlock(&s->rmu);
+	if (!c)
+		log_warn("store: no free reader within %d ms", s->reader_wait_ms);
 	return c;
 }
 

@@ -136,6 +136,9 @@ enum store_status store_import_get(struct store *s, const char *id, struct arena
 	enum store_status ss = STORE_ERROR;
 	int rc;
 
+	if (!c)
+		return STORE_BUSY;
+
 	if (st) {
 		sq_bind_text(st, 1, id);
 		rc = sqlite3_step(st);
@@ -161,6 +164,9 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 	char end[AREA_CODE_MAX + 2];
 	enum store_status ss = STORE_ERROR;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*n = 0;
 	if (st) {
 		sq_prefix_end(scope, end, sizeof end);
@@ -181,6 +187,9 @@ enum store_status store_import_pending(struct store *s, struct arena *a, struct 
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss = st ? read_jobs(c, st, a, out, n, 1024) : STORE_ERROR;
+
+	if (!c)
+		return STORE_BUSY;
 
 	sq_reader_put(s, c);
 	return ss;
@@ -537,6 +546,9 @@ enum store_status store_import_issues(struct store *s, const char *id, int64_t a
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);

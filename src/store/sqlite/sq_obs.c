@@ -97,6 +97,9 @@ enum store_status store_obs_get(struct store *s, const char *id, int date, struc
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = sq_obs_read(c, id, date, a, out);
 
+	if (!c)
+		return STORE_BUSY;
+
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -109,6 +112,9 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
 
 	if (st) {
 		sqlite3_bind_int(st, 1, date);
@@ -684,6 +690,9 @@ enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss;
 
+	if (!c)
+		return STORE_BUSY;
+
 	if (q->filter && !is(q->filter, "started_today"))
 		status = is(q->filter, "released_today") ? "released" : "active";
 	*n = 0;
@@ -752,6 +761,9 @@ enum store_status store_obs_detail(struct store *s, const char *id, struct arena
 	sqlite3_stmt *st;
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*nvisits = *ndays = 0;
 	*visits = arena_alloc(a, cv * sizeof **visits);
@@ -1223,6 +1235,9 @@ enum store_status store_obs_board(struct store *s, const char *scope,
 	size_t cap = 16;
 	enum store_status ss = STORE_OK;
 
+	if (!c)
+		return STORE_BUSY;
+
 	memset(out, 0, sizeof *out);
 	memcpy(out->area, scope, strlen(scope) + 1);
 	*nchildren = 0;
@@ -1431,6 +1446,9 @@ enum store_status store_obs_recount(struct store *s, const struct obs_policy *po
 	enum store_status ss;
 	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*checked = *mismatched = 0;
 	if (first && firstsz)

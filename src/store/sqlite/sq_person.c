@@ -80,6 +80,9 @@ enum store_status store_person_find(struct store *s, const struct person_query *
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
 	if (!st)
@@ -123,6 +126,9 @@ enum store_status store_person_get(struct store *s, const char *id, struct arena
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = sq_person_read(c, id, a, out);
+
+	if (!c)
+		return STORE_BUSY;
 
 	sq_reader_put(s, c);
 	return ss;
@@ -223,6 +229,9 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
 
 	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
 		if ((ss = read_travel(c, id, a, travel, ntravel)) == STORE_OK &&

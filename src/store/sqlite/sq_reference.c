@@ -14,6 +14,9 @@ enum store_status store_key_areas(struct store *s, struct arena *a, struct key_a
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
 
+	if (!c)
+		return STORE_BUSY;
+
 	*n = 0;
 	*out = arena_alloc(a, 1000 * sizeof **out);
 	if (st) {
@@ -104,6 +107,9 @@ enum store_status store_divisions(struct store *s, struct arena *a, struct area_
 	size_t cap = 0;
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
 
 	*n = 0;
 	if (st && sqlite3_step(st) == SQLITE_ROW)

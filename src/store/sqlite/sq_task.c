@@ -56,7 +56,7 @@ enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a, struct task *out)
 {
 	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_task_read(c, id, a, out);
+	enum store_status ss = c ? sq_task_read(c, id, a, out) : STORE_BUSY;
 
 	sq_reader_put(s, c);
 	return ss;
@@ -102,6 +102,8 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 	*n = 0;
 	*total = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
+	if (!c)
+		return STORE_BUSY; /* no reader came free in time */
 	if (!(st = sq_stmt(c, sql_count)))
 		goto out;
 	bind_query(st, q, scope_end, area_end);
@@ -198,6 +200,30 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
+enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *person_id,
+				 const char *import_id, const char *area, int64_t due_at,
+				 const char *defects, const char *forwarded_from,
+				 const char *forward_target, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO task(id, person_id, import_id, area_code, due_at, created_at, defects,"
+		" forwarded_from, forward_target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, person_id);
+	sq_bind_text(st, 3, import_id);
+	sq_bind_text(st, 4, area);
+	sqlite3_bind_int64(st, 5, due_at);
+	sqlite3_bind_int64(st, 6, now);
+	sq_bind_text(st, 7, defects ? defects : "");
+	sq_bind_text(st, 8, forwarded_from);
+	sq_bind_text(st, 9, forward_target);
+	return sq_step_done(c, st);
+}
+
 enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t)
 {
 	enum store_status ss =
@@ -245,6 +271,8 @@ enum store_status store_outcomes(struct store *s, struct arena *a, struct outcom
 
 	*n = 0;
 	*out = arena_alloc(a, 16 * sizeof **out);
+	if (!c)
+		return STORE_BUSY;
 	if (st) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			struct outcome *o = &(*out)[(*n)++];
@@ -298,7 +326,8 @@ enum store_status store_task_stats(struct store *s, const char *scope, int64_t n
 	*out = arena_alloc(a, cap * sizeof **out);
 	if (store_outcomes(s, a, &outs, &nouts) != STORE_OK)
 		return STORE_ERROR;
-	c = sq_reader_get(s);
+	if (!(c = sq_reader_get(s)))
+		return STORE_BUSY;
 	if (!(st = sq_stmt(c, sql)))
 		goto out;
 	sq_prefix_end(scope, end, sizeof end);

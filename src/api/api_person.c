@@ -4,7 +4,7 @@
  * birth date (idcard.h counts what a mask leaves). Every search is audited by its kind,
  * never by its text; a number is searched for by POST only, never in a URL. A reply never
  * names a file outside its reader's area: a registration of a number held elsewhere
- * answers as for an unknown person (store_person_register). */
+ * answers as for an unknown person (svc_person_register). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,7 +419,7 @@ void api_person_create(struct req *r)
 	struct import_row row = {0};
 	struct store_idem idem;
 	struct person out;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	char hash[65];
 	bool merged, replayed;
 	enum store_status st;
@@ -475,9 +475,11 @@ void api_person_create(struct req *r)
 	row.t = (struct travel){.origin = rt->origin, .origin_code = rt->origin_code,
 				.arrival = rt->arrival, .transport = rt->transport,
 				.transport_no = rt->transport_no};
-	e = api_audit(r, "person.create");
-	st = store_person_register(r->srv->store, &idem, r->sess.area, &row, &e, r->a, &out,
-				   &merged, &replayed);
+	st = svc_person_register(r->srv->store, &who, &idem, &row, r->a, &out, &merged, &replayed);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		return;
+	}
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
@@ -492,16 +494,14 @@ void api_person_merge(struct req *r)
 	static const char *const allowed[] = {"other", NULL};
 	const char *other_id;
 	struct person keep, other, out;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!api_load_person(r, r->match.params[0], &keep) || api_unknown_fields(r, allowed) ||
 	    api_bad_field(r, json_get_str(r->json, "other", 36, true, &other_id), "other") ||
 	    !api_load_person(r, other_id, &other))
 		return;
-	e = api_audit(r, "person.merge");
-	st = store_person_merge(r->srv->store, r->sess.area, keep.id, other.id, &e, r->a,
-				&out);
+	st = svc_person_merge(r->srv->store, &who, keep.id, other.id, r->a, &out);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PERSON_MERGED, "other");
 		return;

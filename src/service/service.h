@@ -90,4 +90,23 @@ enum store_status svc_task_change(struct store *s, const struct principal *who,
 				  const struct task_change *ch, struct arena *a, struct task *out,
 				  bool *replayed);
 
+/* ---- key-person files (svc_person.c) ---- */
+
+/* Registers a person met at the door (POST /persons) in row->p.area (in scope;
+ * STORE_INVALID otherwise), idempotent by idem, touching only files in scope: the file
+ * with the same ID number in scope is updated (*merged). When the only file with that
+ * valid number lies outside scope, a new file is made in scope as for an unknown person,
+ * with defect PERSON_ELSEWHERE; a task with that defect and an audit row
+ * "person.duplicate" (naming the other file) go to the lowest area containing both. */
+enum store_status svc_person_register(struct store *s, const struct principal *who,
+				      const struct store_idem *idem, const struct import_row *row,
+				      struct arena *a, struct person *out, bool *merged,
+				      bool *replayed);
+/* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
+ * merged_into and no longer found. STORE_CONFLICT when one of them is already merged (or
+ * both are one); STORE_NOT_FOUND when either lies outside scope. */
+enum store_status svc_person_merge(struct store *s, const struct principal *who,
+				   const char *keep, const char *other, struct arena *a,
+				   struct person *out);
+
 #endif

@@ -364,23 +364,42 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
 				    struct travel **travel, size_t *ntravel,
 				    struct person_event **events, size_t *nevents,
 				    struct task **tasks, size_t *ntasks);
-/* Registers a person met at the door (POST /persons), idempotent by idem, touching only
- * files in scope, checked in the writing transaction: the file with the same ID number in
- * scope is updated (*merged). When the only file with that valid number lies outside
- * scope, a new file is made in scope as for an unknown person, with defect
- * PERSON_ELSEWHERE; a task with that defect and an audit row "person.duplicate" (naming
- * the other file) go to the lowest area containing both, for that commander to merge.
- * Otherwise no task is opened: the person was met at the door. */
-enum store_status store_person_register(struct store *s, const struct store_idem *idem,
-					const char *scope, const struct import_row *row,
-					const struct audit_entry *e, struct arena *a,
-					struct person *out, bool *merged, bool *replayed);
-/* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
- * merged_into and no longer found. STORE_CONFLICT when one of them is already merged;
- * STORE_NOT_FOUND when either lies outside scope (checked in the merging transaction). */
-enum store_status store_person_merge(struct store *s, const char *scope, const char *keep,
-				     const char *other, const struct audit_entry *e,
-				     struct arena *a, struct person *out);
+/* Operations of a write transaction on files (see store_run); the use cases are
+ * svc_person.c. */
+enum store_status store_tx_person_read(struct store_tx *tx, const char *id, struct arena *a,
+				       struct person *out);
+/* The file holding p's valid number anywhere, and its area ("" when none or p's number is
+ * not valid). */
+enum store_status store_tx_person_holder(struct store_tx *tx, const struct person *p, char *id,
+					 size_t idsz, char *area, size_t areasz);
+/* The file under scope that p updates when the holder lies elsewhere: the one made with
+ * defect PERSON_ELSEWHERE for the same valid number, or for a defective number the same
+ * number with the same name; "" when none. */
+enum store_status store_tx_person_own(struct store_tx *tx, const struct person *p,
+				      const char *scope, char *id, size_t idsz);
+/* A new file (status pending); the gaps of a known one filled and categories added (its
+ * area stays); a journey, kept once. */
+enum store_status store_tx_person_insert(struct store_tx *tx, const struct person *p, int64_t now);
+enum store_status store_tx_person_fill(struct store_tx *tx, const char *id,
+				       const struct person *p, int64_t now);
+enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id,
+				      const struct travel *t, const char *import_id, int64_t now);
+/* Merging `other` into `keep`: other is marked merged_into keep and gives up its number;
+ * keep takes other's number (with id_valid = valid) when it has none, and other's phone,
+ * address where its own are empty, and its categories; other's travel, timeline and tasks
+ * move to keep. STORE_CONFLICT: a clash of valid numbers. */
+enum store_status store_tx_person_retire(struct store_tx *tx, const char *other, const char *keep,
+					 int64_t now);
+enum store_status store_tx_person_take_number(struct store_tx *tx, const char *keep,
+					      const char *other, bool valid, int64_t now);
+enum store_status store_tx_person_take_gaps(struct store_tx *tx, const char *keep,
+					    const char *other);
+enum store_status store_tx_person_move_travel(struct store_tx *tx, const char *keep,
+					      const char *other);
+enum store_status store_tx_person_move_events(struct store_tx *tx, const char *keep,
+					      const char *other);
+enum store_status store_tx_person_move_tasks(struct store_tx *tx, const char *keep,
+					     const char *other);
 
 struct task_query {
 	const char *scope;

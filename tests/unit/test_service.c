@@ -238,7 +238,6 @@ static char *file_with_task(struct fixture *f, const char *area, const char *tas
 {
 	struct import_row row = {0};
 	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
-	struct audit_entry e = {.action = "person.create", .result = "ok"};
 	struct person out;
 	bool merged, replayed;
 	char *task_id = arena_alloc(f->a, UUID_LEN + 1);
@@ -254,7 +253,7 @@ static char *file_with_task(struct fixture *f, const char *area, const char *tas
 	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
 	snprintf(row.p.area, sizeof row.p.area, "%s", area);
 	assert_int_equal(
-		store_person_register(f->s, &k, COUNTY, &row, &e, f->a, &out, &merged, &replayed),
+		svc_person_register(f->s, &county, &k, &row, f->a, &out, &merged, &replayed),
 		STORE_OK);
 	uuid_v4(task_id);
 	struct new_task t = {out.id, task_id, task_area};
@@ -336,6 +335,171 @@ static void test_extend_counts_from_the_deadline_in_the_transaction(void **state
 			 STORE_INVALID);
 }
 
+/* ---- key-person files ---- */
+
+/* A form's row: a person in area, with number (valid when given) or none. */
+static struct import_row person_row(struct fixture *f, const char *area, const char *number)
+{
+	struct import_row row = {0};
+
+	uuid_v4(row.p.id);
+	row.p.doc_type = "resident";
+	row.p.id_number = number ? number : "";
+	row.p.id_valid = number != NULL;
+	row.p.name = "测试人";
+	row.p.phone = "";
+	row.p.address = "";
+	row.p.defects = "";
+	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
+	snprintf(row.p.area, sizeof row.p.area, "%s", area);
+	(void)f;
+	return row;
+}
+
+static void test_person_register_replay_and_conflict(void **state)
+{
+	struct fixture *f = *state;
+	struct import_row row = person_row(f, VILLAGE_B, "320481198001010011");
+	struct store_idem k = {"66666666-6666-4666-8666-666666666666", "h", town_b.user_id};
+	struct person first, again;
+	bool merged = true, replayed = true;
+
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k, &row, f->a, &first, &merged, &replayed),
+		STORE_OK);
+	assert_false(merged);
+	assert_false(replayed);
+	assert_string_equal(first.id, row.p.id);
+	assert_string_equal(first.area, VILLAGE_B);
+	/* the same request again: the same file, nothing written twice */
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k, &row, f->a, &again, &merged, &replayed),
+		STORE_OK);
+	assert_true(replayed);
+	assert_false(merged);
+	assert_string_equal(again.id, first.id);
+	assert_int_equal(audit_rows(f, "person.create"), 1);
+	/* another body under the same key: 409, nothing written */
+	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
+	struct import_row row2 = person_row(f, VILLAGE_B, NULL);
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k2, &row2, f->a, &again, &merged, &replayed),
+		STORE_CONFLICT_IDEM);
+	assert_int_equal(store_person_get(f->s, row2.p.id, f->a, &again), STORE_NOT_FOUND);
+	/* the same number under a new key: the file in scope is updated, not doubled */
+	struct store_idem k3 = {"77777777-7777-4777-8777-777777777777", "h", town_b.user_id};
+	struct import_row row3 = person_row(f, VILLAGE_B, "320481198001010011");
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k3, &row3, f->a, &again, &merged, &replayed),
+		STORE_OK);
+	assert_true(merged);
+	assert_string_equal(again.id, first.id);
+	/* a form for an area outside the caller's scope is refused inside the transaction */
+	struct store_idem k4 = {"88888888-8888-4888-8888-888888888888", "h", town_b.user_id};
+	struct import_row row4 = person_row(f, VILLAGE_A, NULL);
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k4, &row4, f->a, &again, &merged, &replayed),
+		STORE_INVALID);
+	assert_int_equal(store_person_get(f->s, row4.p.id, f->a, &again), STORE_NOT_FOUND);
+	assert_int_equal(audit_rows(f, "person.create"), 2);
+}
+
+static void test_person_register_beside_a_file_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	const char *number = "320481198001010022";
+	struct import_row held = person_row(f, VILLAGE_A, number);
+	struct import_row mine = person_row(f, VILLAGE_B, number);
+	struct store_idem k1 = {"99999999-9999-4999-8999-999999999999", "h", county.user_id};
+	struct store_idem k2 = {"aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "h", town_b.user_id};
+	struct person holder, out, again;
+	bool merged, replayed;
+	struct audit_filter q = {.action = "person.duplicate", .limit = 5};
+	struct audit_row *rows;
+	size_t n;
+
+	assert_int_equal(
+		svc_person_register(f->s, &county, &k1, &held, f->a, &holder, &merged, &replayed),
+		STORE_OK);
+	/* 竹箦镇 registers the number 社渚镇 holds: a file of its own, never the other */
+	assert_int_equal(
+		svc_person_register(f->s, &town_b, &k2, &mine, f->a, &out, &merged, &replayed),
+		STORE_OK);
+	assert_false(merged);
+	assert_string_not_equal(out.id, holder.id);
+	assert_string_equal(out.area, VILLAGE_B);
+	assert_false(out.id_valid);
+	assert_non_null(strstr(out.defects, PERSON_ELSEWHERE));
+	assert_int_equal(store_person_get(f->s, holder.id, f->a, &again), STORE_OK);
+	assert_string_equal(again.area, VILLAGE_A);
+	assert_true(again.id_valid);
+	/* the commander over both hears of it: a task and an audit row at the county */
+	assert_int_equal(store_audit_list(f->s, &q, f->a, &rows, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].area, COUNTY);
+	assert_string_equal(rows[0].object_id, out.id);
+	assert_string_equal(rows[0].username, "town_b");
+	char *after = arena_printf(f->a, "{\"duplicate_of\":\"%s\",\"duplicate_area\":\"%s\"}",
+				   holder.id, VILLAGE_A);
+	assert_string_equal(rows[0].after, after);
+	struct task_query tq = {.scope = COUNTY, .limit = 10, .now = time_now()};
+	struct task *tasks;
+	int64_t total;
+	assert_int_equal(store_task_list(f->s, &tq, f->a, &tasks, &n, &total), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(tasks[0].area, COUNTY);
+	assert_string_equal(tasks[0].defects, PERSON_ELSEWHERE);
+	/* registering it again in 竹箦镇 updates that file of its own */
+	struct store_idem k3 = {"bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", "h", town_b.user_id};
+	struct import_row again_row = person_row(f, VILLAGE_B, number);
+	assert_int_equal(svc_person_register(f->s, &town_b, &k3, &again_row, f->a, &again, &merged,
+					     &replayed),
+			 STORE_OK);
+	assert_true(merged);
+	assert_string_equal(again.id, out.id);
+	assert_int_equal(audit_rows(f, "person.duplicate"), 1);
+}
+
+static void test_person_merge_refuses_a_file_out_of_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct import_row a = person_row(f, VILLAGE_A, NULL), b = person_row(f, VILLAGE_B, NULL);
+	struct import_row b2 = person_row(f, VILLAGE_B, "320481198001010033");
+	struct store_idem ka = {"cccccccc-cccc-4ccc-8ccc-cccccccccccc", "h", county.user_id};
+	struct store_idem kb = {"dddddddd-dddd-4ddd-8ddd-dddddddddddd", "h", county.user_id};
+	struct store_idem kb2 = {"eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee", "h", county.user_id};
+	struct person pa, pb, pb2, out;
+	bool merged, replayed;
+
+	assert_int_equal(svc_person_register(f->s, &county, &ka, &a, f->a, &pa, &merged, &replayed),
+			 STORE_OK);
+	assert_int_equal(svc_person_register(f->s, &county, &kb, &b, f->a, &pb, &merged, &replayed),
+			 STORE_OK);
+	assert_int_equal(
+		svc_person_register(f->s, &county, &kb2, &b2, f->a, &pb2, &merged, &replayed),
+		STORE_OK);
+	/* 竹箦镇 may not take 社渚镇's file into its own: refused as a missing one */
+	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pa.id, f->a, &out),
+			 STORE_NOT_FOUND);
+	assert_int_equal(svc_person_merge(f->s, &town_b, pa.id, pb.id, f->a, &out),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_person_get(f->s, pa.id, f->a, &out), STORE_OK);
+	assert_null(out.merged_into);
+	assert_int_equal(audit_rows(f, "person.merge"), 0);
+	/* its own two files: the kept one takes the other's number */
+	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb2.id, f->a, &out), STORE_OK);
+	assert_string_equal(out.id, pb.id);
+	assert_string_equal(out.id_number, "320481198001010033");
+	assert_true(out.id_valid);
+	assert_int_equal(store_person_get(f->s, pb2.id, f->a, &out), STORE_OK);
+	assert_string_equal(out.merged_into, pb.id);
+	assert_int_equal(audit_rows(f, "person.merge"), 1);
+	/* merged already: 409 */
+	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb2.id, f->a, &out),
+			 STORE_CONFLICT);
+	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb.id, f->a, &out), STORE_CONFLICT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +515,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_extend_counts_from_the_deadline_in_the_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_register_replay_and_conflict, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_person_register_beside_a_file_elsewhere, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_person_merge_refuses_a_file_out_of_scope,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

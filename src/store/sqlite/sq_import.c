@@ -293,27 +293,6 @@ static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
-				  const char *user_id, const char *username, const char *area,
-				  const char *detail, int64_t now)
-{
-	static const char sql[] = "INSERT INTO person_event(person_id, at, kind, user_id, "
-				  "username, area_code, detail)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sqlite3_bind_int64(st, 2, now);
-	sq_bind_text(st, 3, kind);
-	sq_bind_text(st, 4, user_id);
-	sq_bind_text(st, 5, username);
-	sq_bind_text(st, 6, area);
-	sq_bind_text(st, 7, detail);
-	return sq_step_done(c, st);
-}
-
 /* The person's open task, if any. */
 static enum store_status open_task_of(struct sq_conn *c, const char *person_id, char *task_id,
 				      size_t sz)
@@ -332,30 +311,6 @@ static enum store_status open_task_of(struct sq_conn *c, const char *person_id, 
 		sq_text_to(st, 0, task_id, sz);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-}
-
-enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *person_id,
-				 const char *import_id, const char *area, int64_t due_at,
-				 const char *defects, const char *forwarded_from,
-				 const char *forward_target, int64_t now)
-{
-	static const char sql[] =
-		"INSERT INTO task(id, person_id, import_id, area_code, due_at, created_at, defects,"
-		" forwarded_from, forward_target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, person_id);
-	sq_bind_text(st, 3, import_id);
-	sq_bind_text(st, 4, area);
-	sqlite3_bind_int64(st, 5, due_at);
-	sqlite3_bind_int64(st, 6, now);
-	sq_bind_text(st, 7, defects ? defects : "");
-	sq_bind_text(st, 8, forwarded_from);
-	sq_bind_text(st, 9, forward_target);
-	return sq_step_done(c, st);
 }
 
 static const char *event_detail(struct arena *a, const struct import_job *job, size_t line,
@@ -570,94 +525,4 @@ enum store_status store_import_issues(struct store *s, const char *id, int64_t a
 	}
 	sq_reader_put(s, c);
 	return ss;
-}
-
-/* ---- forms and merges ---- */
-
-struct merge_ctx {
-	const char *scope, *keep, *other;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct person *out;
-};
-
-static enum store_status run_all(struct sq_conn *c, const char *const *sqls, size_t n,
-				 const char *keep, const char *other, int64_t now, bool other_valid)
-{
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = sq_stmt(c, sqls[i]);
-		enum store_status ss;
-		if (!st)
-			return STORE_ERROR;
-		sq_bind_text(st, 1, keep);
-		sq_bind_text(st, 2, other);
-		sqlite3_bind_int64(st, 3, now);
-		if (sqlite3_bind_parameter_count(st) >= 4)
-			sqlite3_bind_int(st, 4, other_valid);
-		if ((ss = sq_step_done(c, st)) != STORE_OK)
-			return ss;
-	}
-	return STORE_OK;
-}
-
-static enum store_status merge_job(struct sq_conn *c, void *p)
-{
-	/* ?1 keep, ?2 other, ?3 now. The kept file takes the other's ID number when it has
-	 * none; the other file gives up its place in the unique index first. */
-	static const char sql_free[] =
-		"UPDATE person SET merged_into = ?1, id_valid = 0, updated_at = ?3 WHERE id = ?2";
-	static const char sql_id[] =
-		"UPDATE person SET (doc_type, id_number, id_valid, birth, sex) ="
-		" (SELECT doc_type, id_number, ?4, birth, sex FROM person WHERE id = ?2),"
-		" updated_at = ?3 WHERE id = ?1 AND id_number = ''"
-		" AND EXISTS (SELECT 1 FROM person WHERE id = ?2 AND id_number <> '')";
-	static const char sql_fill[] =
-		"UPDATE person SET"
-		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM person WHERE id = ?2) ELSE "
-		"phone END,"
-		" address = CASE WHEN address = '' THEN (SELECT address FROM person WHERE id = ?2)"
-		" ELSE address END,"
-		" categories = categories | (SELECT categories FROM person WHERE id = ?2)"
-		" WHERE id = ?1 AND ?3 = ?3";
-	static const char sql_travel[] = "UPDATE travel SET person_id = ?1 WHERE person_id = ?2"
-					 " AND ?3 = ?3";
-	static const char sql_events[] = "UPDATE person_event SET person_id = ?1"
-					 " WHERE person_id = ?2 AND ?3 = ?3";
-	static const char sql_tasks[] = "UPDATE task SET person_id = ?1 WHERE person_id = ?2"
-					" AND ?3 = ?3";
-	static const char *const sqls[] = {sql_free,   sql_id,     sql_fill,
-					   sql_travel, sql_events, sql_tasks};
-	struct merge_ctx *x = p;
-	struct person keep, other;
-	struct audit_entry e = *x->e;
-	int64_t now = time_now();
-	enum store_status ss;
-
-	if ((ss = sq_person_read(c, x->keep, x->a, &keep)) != STORE_OK ||
-	    (ss = sq_person_read(c, x->other, x->a, &other)) != STORE_OK)
-		return ss;
-	/* both files must be the caller's, read in the transaction that merges them */
-	if (!area_code_in_scope(x->scope, keep.area) || !area_code_in_scope(x->scope, other.area))
-		return STORE_NOT_FOUND;
-	if (keep.merged_into || other.merged_into || !strcmp(keep.id, other.id))
-		return STORE_CONFLICT;
-	if ((ss = run_all(c, sqls, sizeof sqls / sizeof sqls[0], x->keep, x->other, now,
-			  other.id_valid)) != STORE_OK ||
-	    (ss = sq_person_event(c, x->keep, "merged", e.user_id, e.username, keep.area, NULL,
-				  now)) != STORE_OK ||
-	    (ss = sq_person_read(c, x->keep, x->a, x->out)) != STORE_OK)
-		return ss; /* a clash of valid ID numbers is STORE_CONFLICT: 409 */
-	e.object_type = "person";
-	e.object_id = x->keep;
-	e.area = keep.area;
-	e.before = arena_printf(x->a, "{\"merged_from\":\"%s\"}", x->other);
-	return sq_audit_insert(c, &e);
-}
-
-enum store_status store_person_merge(struct store *s, const char *scope, const char *keep,
-				     const char *other, const struct audit_entry *e,
-				     struct arena *a, struct person *out)
-{
-	struct merge_ctx x = {scope, keep, other, e, a, out};
-	return sq_write(s, merge_job, &x);
 }

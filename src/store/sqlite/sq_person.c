@@ -14,7 +14,6 @@
 
 #include "domain/area_code.h"
 #include "store/sqlite/sq.h"
-#include "util/timeutil.h"
 #include "util/uuid.h"
 
 #define PERSON_COLS                                                                                \
@@ -245,6 +244,27 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
 
 /* ---- registration at the door ---- */
 
+enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
+				  const char *user_id, const char *username, const char *area,
+				  const char *detail, int64_t now)
+{
+	static const char sql[] = "INSERT INTO person_event(person_id, at, kind, user_id, "
+				  "username, area_code, detail)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	sqlite3_bind_int64(st, 2, now);
+	sq_bind_text(st, 3, kind);
+	sq_bind_text(st, 4, user_id);
+	sq_bind_text(st, 5, username);
+	sq_bind_text(st, 6, area);
+	sq_bind_text(st, 7, detail);
+	return sq_step_done(c, st);
+}
+
 enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, int64_t now)
 {
 	static const char sql[] =
@@ -382,16 +402,6 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 
 enum { DUPLICATE_TASK_HOURS = 24 }; /* for the commander over both files to merge them */
 
-struct register_ctx {
-	const struct store_idem *idem;
-	const char *scope;
-	const struct import_row *row;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct person *out;
-	bool merged, replayed;
-};
-
 enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct audit_entry *e0,
 					     struct arena *a, const char *person_id,
 					     const char *area, const char *holder,
@@ -419,66 +429,114 @@ enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct aud
 	return sq_audit_insert(c, &e);
 }
 
-static enum store_status register_job(struct sq_conn *c, void *p)
-{
-	struct register_ctx *x = p;
-	const struct person *in = &x->row->p;
-	struct person fresh = *in;
-	char id[USER_ID_LEN + 1], holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
-	struct audit_entry e = *x->e;
-	int64_t now = time_now();
-	enum store_status ss;
+/* ---- operations of a write transaction (store_run): one query each ---- */
 
-	ss = sq_idem_check(c, x->idem, "person", id, sizeof id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return sq_person_read(c, id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND ||
-	    (ss = sq_person_holder(c, in, holder, sizeof holder, holder_area,
-				   sizeof holder_area)) != STORE_OK)
-		return ss;
-	if (*holder && area_code_in_scope(x->scope, holder_area)) {
-		memcpy(id, holder, sizeof id);
-		*holder = '\0'; /* ours: no duplicate */
-	} else if ((ss = sq_person_own(c, in, x->scope, id, sizeof id)) != STORE_OK) {
-		return ss;
-	}
-	x->merged = *id != '\0';
-	if (!x->merged && *holder) {
-		fresh.id_valid = false;
-		fresh.defects = PERSON_ELSEWHERE;
-		if (in->defects && *in->defects)
-			fresh.defects = arena_printf(x->a, "%s,%s", in->defects, PERSON_ELSEWHERE);
-	}
-	if (!x->merged)
-		memcpy(id, in->id, sizeof id);
-	ss = x->merged ? sq_person_fill(c, id, in, now) : sq_person_insert(c, &fresh, now);
-	if (ss != STORE_OK || (ss = sq_travel_add(c, id, &x->row->t, NULL, now)) != STORE_OK ||
-	    (ss = sq_person_event(c, id, x->merged ? "updated" : "created", e.user_id, e.username,
-				  in->area, NULL, now)) != STORE_OK ||
-	    (ss = sq_person_read(c, id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "person";
-	e.object_id = id;
-	e.area = x->out->area;
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK ||
-	    (!x->merged && *holder &&
-	     (ss = sq_person_report_duplicate(c, x->e, x->a, id, x->out->area, holder, holder_area,
-					      NULL, now)) != STORE_OK))
-		return ss;
-	return sq_idem_save(c, x->idem, "person", id);
+enum store_status store_tx_person_read(struct store_tx *tx, const char *id, struct arena *a,
+				       struct person *out)
+{
+	return sq_person_read(sq_conn_of(tx), id, a, out);
 }
 
-enum store_status store_person_register(struct store *s, const struct store_idem *idem,
-					const char *scope, const struct import_row *row,
-					const struct audit_entry *e, struct arena *a,
-					struct person *out, bool *merged, bool *replayed)
+enum store_status store_tx_person_holder(struct store_tx *tx, const struct person *p, char *id,
+					 size_t idsz, char *area, size_t areasz)
 {
-	struct register_ctx x = {idem, scope, row, e, a, out, false, false};
-	enum store_status ss = sq_write(s, register_job, &x);
+	return sq_person_holder(sq_conn_of(tx), p, id, idsz, area, areasz);
+}
 
-	*merged = x.merged;
-	*replayed = x.replayed;
-	return ss;
+enum store_status store_tx_person_own(struct store_tx *tx, const struct person *p,
+				      const char *scope, char *id, size_t idsz)
+{
+	return sq_person_own(sq_conn_of(tx), p, scope, id, idsz);
+}
+
+enum store_status store_tx_person_insert(struct store_tx *tx, const struct person *p, int64_t now)
+{
+	return sq_person_insert(sq_conn_of(tx), p, now);
+}
+
+enum store_status store_tx_person_fill(struct store_tx *tx, const char *id, const struct person *p,
+				       int64_t now)
+{
+	return sq_person_fill(sq_conn_of(tx), id, p, now);
+}
+
+enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id,
+				      const struct travel *t, const char *import_id, int64_t now)
+{
+	return sq_travel_add(sq_conn_of(tx), person_id, t, import_id, now);
+}
+
+/* One statement of a merge, bound ?1 keep, ?2 other (and ?3 now, ?4 when it has them). */
+static enum store_status merge_step(struct store_tx *tx, const char *sql, const char *keep,
+				    const char *other, int64_t now, int valid)
+{
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int np;
+
+	if (!st)
+		return STORE_ERROR;
+	np = sqlite3_bind_parameter_count(st);
+	sq_bind_text(st, 1, keep);
+	sq_bind_text(st, 2, other);
+	if (np >= 3)
+		sqlite3_bind_int64(st, 3, now);
+	if (np >= 4)
+		sqlite3_bind_int(st, 4, valid);
+	return sq_step_done(c, st);
+}
+
+enum store_status store_tx_person_retire(struct store_tx *tx, const char *other, const char *keep,
+					 int64_t now)
+{
+	/* gives up its place in the unique index of numbers first */
+	static const char sql[] =
+		"UPDATE person SET merged_into = ?1, id_valid = 0, updated_at = ?3 WHERE id = ?2";
+	return merge_step(tx, sql, keep, other, now, 0);
+}
+
+enum store_status store_tx_person_take_number(struct store_tx *tx, const char *keep,
+					      const char *other, bool valid, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE person SET (doc_type, id_number, id_valid, birth, sex) ="
+		" (SELECT doc_type, id_number, ?4, birth, sex FROM person WHERE id = ?2),"
+		" updated_at = ?3 WHERE id = ?1 AND id_number = ''"
+		" AND EXISTS (SELECT 1 FROM person WHERE id = ?2 AND id_number <> '')";
+	return merge_step(tx, sql, keep, other, now, valid);
+}
+
+enum store_status store_tx_person_take_gaps(struct store_tx *tx, const char *keep,
+					    const char *other)
+{
+	static const char sql[] =
+		"UPDATE person SET"
+		" phone = CASE WHEN phone = '' THEN (SELECT phone FROM person WHERE id = ?2)"
+		" ELSE phone END,"
+		" address = CASE WHEN address = '' THEN (SELECT address FROM person WHERE id = ?2)"
+		" ELSE address END,"
+		" categories = categories | (SELECT categories FROM person WHERE id = ?2)"
+		" WHERE id = ?1";
+	return merge_step(tx, sql, keep, other, 0, 0);
+}
+
+enum store_status store_tx_person_move_travel(struct store_tx *tx, const char *keep,
+					      const char *other)
+{
+	static const char sql[] = "UPDATE travel SET person_id = ?1 WHERE person_id = ?2";
+	return merge_step(tx, sql, keep, other, 0, 0);
+}
+
+enum store_status store_tx_person_move_events(struct store_tx *tx, const char *keep,
+					      const char *other)
+{
+	static const char sql[] = "UPDATE person_event SET person_id = ?1 WHERE person_id = ?2";
+	return merge_step(tx, sql, keep, other, 0, 0);
+}
+
+enum store_status store_tx_person_move_tasks(struct store_tx *tx, const char *keep,
+					     const char *other)
+{
+	static const char sql[] = "UPDATE task SET person_id = ?1 WHERE person_id = ?2";
+	return merge_step(tx, sql, keep, other, 0, 0);
 }

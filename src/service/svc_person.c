@@ -1,0 +1,208 @@
+/* svc_person — key-person files (一人一档): a person registered at the door (POST /persons)
+ * and two files of one person merged into one.
+ *
+ * One file per person, touching only files in the caller's scope, read in the writing
+ * transaction. A registration updates the file that holds the same valid ID number when it
+ * lies in scope; else the caller's own file of that number (made earlier beside a holder
+ * elsewhere, or with the same defective number and name); else it makes a new file. When
+ * the only holder of the number lies outside scope, the new file is made as for an unknown
+ * person (the caller must neither learn of the other nor touch it), stored with id_valid =
+ * 0 and the defect PERSON_ELSEWHERE; a task with that defect and an audit row
+ * "person.duplicate" naming the other file go to the lowest area over both, for that
+ * commander to merge them. A person met at the door gets no task. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "service/service.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+enum { DUPLICATE_TASK_HOURS = 24 }; /* for the commander over both files to merge them */
+
+struct register_io {
+	const struct import_row *row;
+	struct person *out;
+	bool merged;
+};
+
+/* The new file person_id in area, whose valid number a file elsewhere (holder, in
+ * holder_area) holds: a task flagged PERSON_ELSEWHERE at the lowest area over both (the
+ * county when none is lower), and an audit row there naming the holder. */
+static enum store_status report_duplicate(struct svc_ctx *x, const char *person_id,
+					  const char *area, const char *holder,
+					  const char *holder_area, int64_t now)
+{
+	char *common = arena_alloc(x->a, AREA_CODE_MAX + 1);
+	char *task_id = arena_alloc(x->a, UUID_LEN + 1);
+	enum store_status ss;
+
+	if (!area_code_common(area, holder_area, common, AREA_CODE_MAX + 1))
+		snprintf(common, AREA_CODE_MAX + 1, "%.6s", area);
+	uuid_v4(task_id);
+	struct task_new t = {
+		.id = task_id,
+		.person_id = person_id,
+		.area = common,
+		.defects = PERSON_ELSEWHERE,
+		.forward_target = area,
+		.due_at = now + DUPLICATE_TASK_HOURS * 3600,
+		.now = now,
+	};
+	struct audit_entry e = {
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.ip = x->who->ip,
+		.request_id = x->who->request_id,
+		.action = "person.duplicate",
+		.object_type = "person",
+		.object_id = person_id,
+		.area = common,
+		.result = "ok",
+		.after = svc_json(x, json_pack("{s:s, s:s}", "duplicate_of", holder,
+					       "duplicate_area", holder_area)),
+	};
+	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK)
+		return ss;
+	return store_tx_audit(x->tx, &e);
+}
+
+static enum store_status apply_register(struct svc_ctx *x)
+{
+	struct register_io *io = x->arg;
+	const struct person *in = &io->row->p;
+	struct person fresh = *in;
+	char *id = arena_alloc(x->a, USER_ID_LEN + 1);
+	char holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
+	int64_t now = time_now();
+	enum store_status ss;
+
+	if (!svc_in_scope(x, in->area))
+		return STORE_INVALID;
+	if ((ss = store_tx_person_holder(x->tx, in, holder, sizeof holder, holder_area,
+					 sizeof holder_area)) != STORE_OK)
+		return ss;
+	if (*holder && svc_in_scope(x, holder_area)) {
+		memcpy(id, holder, USER_ID_LEN + 1);
+		*holder = '\0'; /* ours: no duplicate */
+	} else if ((ss = store_tx_person_own(x->tx, in, x->who->area, id, USER_ID_LEN + 1)) !=
+		   STORE_OK) {
+		return ss;
+	}
+	io->merged = *id != '\0';
+	if (!io->merged) {
+		memcpy(id, in->id, USER_ID_LEN + 1);
+		if (*holder) {
+			fresh.id_valid = false;
+			fresh.defects =
+				in->defects && *in->defects
+					? arena_printf(x->a, "%s,%s", in->defects, PERSON_ELSEWHERE)
+					: PERSON_ELSEWHERE;
+		}
+	}
+	struct person_event_new ev = {
+		.person_id = id,
+		.kind = io->merged ? "updated" : "created",
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = in->area,
+		.now = now,
+	};
+	ss = io->merged ? store_tx_person_fill(x->tx, id, in, now)
+			: store_tx_person_insert(x->tx, &fresh, now);
+	if (ss != STORE_OK ||
+	    (ss = store_tx_travel_add(x->tx, id, &io->row->t, NULL, now)) != STORE_OK ||
+	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK ||
+	    (ss = store_tx_person_read(x->tx, id, x->a, io->out)) != STORE_OK)
+		return ss;
+	if (!svc_in_scope(x, io->out->area))
+		return STORE_NOT_FOUND;
+	x->object_id = id;
+	x->audit.object_type = "person";
+	x->audit.area = io->out->area;
+	if (!io->merged && *holder)
+		return report_duplicate(x, id, io->out->area, holder, holder_area, now);
+	return STORE_OK;
+}
+
+/* A replay answers the file the first request registered (merged: false, as before). */
+static enum store_status answer_register(struct svc_ctx *x)
+{
+	struct register_io *io = x->arg;
+
+	if (!x->replayed)
+		return STORE_OK; /* read by apply */
+	io->merged = false;
+	return store_tx_person_read(x->tx, x->object_id, x->a, io->out);
+}
+
+enum store_status svc_person_register(struct store *s, const struct principal *who,
+				      const struct store_idem *idem, const struct import_row *row,
+				      struct arena *a, struct person *out, bool *merged,
+				      bool *replayed)
+{
+	struct register_io io = {.row = row, .out = out};
+	struct svc_write w = {"person.create", "person",        idem,
+			      apply_register,  answer_register, &io};
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
+
+	*merged = ss == STORE_OK && io.merged;
+	return ss;
+}
+
+/* ---- merging ---- */
+
+struct merge_io {
+	const char *keep, *other;
+	struct person *out;
+};
+
+static enum store_status apply_merge(struct svc_ctx *x)
+{
+	const struct merge_io *io = x->arg;
+	struct person keep, other;
+	int64_t now = time_now();
+	enum store_status ss;
+
+	if ((ss = store_tx_person_read(x->tx, io->keep, x->a, &keep)) != STORE_OK ||
+	    (ss = store_tx_person_read(x->tx, io->other, x->a, &other)) != STORE_OK)
+		return ss;
+	/* both files must be the caller's, read in the transaction that merges them */
+	if (!svc_in_scope(x, keep.area) || !svc_in_scope(x, other.area))
+		return STORE_NOT_FOUND;
+	if (keep.merged_into || other.merged_into || !strcmp(keep.id, other.id))
+		return STORE_CONFLICT;
+	struct person_event_new ev = {
+		.person_id = io->keep,
+		.kind = "merged",
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = keep.area,
+		.now = now,
+	};
+	/* a clash of valid ID numbers is STORE_CONFLICT: 409 */
+	if ((ss = store_tx_person_retire(x->tx, io->other, io->keep, now)) != STORE_OK ||
+	    (ss = store_tx_person_take_number(x->tx, io->keep, io->other, other.id_valid, now)) !=
+		    STORE_OK ||
+	    (ss = store_tx_person_take_gaps(x->tx, io->keep, io->other)) != STORE_OK ||
+	    (ss = store_tx_person_move_travel(x->tx, io->keep, io->other)) != STORE_OK ||
+	    (ss = store_tx_person_move_events(x->tx, io->keep, io->other)) != STORE_OK ||
+	    (ss = store_tx_person_move_tasks(x->tx, io->keep, io->other)) != STORE_OK ||
+	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK ||
+	    (ss = store_tx_person_read(x->tx, io->keep, x->a, io->out)) != STORE_OK)
+		return ss;
+	x->object_id = io->keep;
+	x->audit.object_type = "person";
+	x->audit.area = keep.area;
+	x->audit.before = svc_json(x, json_pack("{s:s}", "merged_from", io->other));
+	return STORE_OK;
+}
+
+enum store_status svc_person_merge(struct store *s, const struct principal *who, const char *keep,
+				   const char *other, struct arena *a, struct person *out)
+{
+	struct merge_io io = {keep, other, out};
+	struct svc_write w = {"person.merge", NULL, NULL, apply_merge, NULL, &io};
+
+	return svc_run(s, who, &w, a, NULL);
+}

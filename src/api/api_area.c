@@ -157,7 +157,7 @@ void api_area_create(struct req *r)
 	char hash[65];
 	struct area out;
 	bool replayed;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -175,8 +175,7 @@ void api_area_create(struct req *r)
 	if (!name_field(r, true, &in.name) ||
 	    !person_fields(r, &in.responsible_name, &in.responsible_phone, &in.duty_phone))
 		return;
-	e = api_audit(r, "area.create");
-	st = store_area_create(r->srv->store, &idem, &in, &e, r->a, &out, &replayed);
+	st = svc_area_create(r->srv->store, &who, &idem, &in, r->a, &out, &replayed);
 	switch (st) {
 	case STORE_OK:
 		reply_json(r, replayed ? 200 : 201, api_area_json(r, &out));
@@ -202,14 +201,13 @@ void api_area_update(struct req *r)
 	const char *code = scoped_code_param(r);
 	struct area_patch p = {0};
 	struct area out;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!code || api_unknown_fields(r, allowed) || !name_field(r, false, &p.name) ||
 	    !person_fields(r, &p.responsible_name, &p.responsible_phone, &p.duty_phone))
 		return;
-	e = api_audit(r, "area.update");
-	st = store_area_update(r->srv->store, code, &p, &e, r->a, &out);
+	st = svc_area_update(r->srv->store, &who, code, &p, r->a, &out);
 	switch (st) {
 	case STORE_OK:
 		reply_json(r, 200, api_area_json(r, &out));

@@ -109,4 +109,18 @@ enum store_status svc_person_merge(struct store *s, const struct principal *who,
 				   const char *keep, const char *other, struct arena *a,
 				   struct person *out);
 
+/* ---- areas (svc_area.c) ---- */
+
+/* Creates a grid under a village or a group under a grid (the parent in scope), coded
+ * parent + next 3 digits, idempotent by idem. STORE_CONFLICT when a sibling has the name;
+ * STORE_NOT_FOUND for a parent missing or out of scope; STORE_INVALID for a parent of
+ * another level (or one with 999 children). */
+enum store_status svc_area_create(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const struct area_new *in,
+				  struct arena *a, struct area *out, bool *replayed);
+/* Changes an area in scope (NULL fields keep). STORE_INVALID: a new name for an official
+ * area; STORE_CONFLICT: a sibling has the name; STORE_NOT_FOUND: missing or out of scope. */
+enum store_status svc_area_update(struct store *s, const struct principal *who, const char *code,
+				  const struct area_patch *p, struct arena *a, struct area *out);
+
 #endif

@@ -163,17 +163,32 @@ enum store_status store_area_detail(struct store *s, const char *code, const cha
 struct area_new {
 	const char *parent, *name, *responsible_name, *responsible_phone, *duty_phone;
 };
-/* Creates a grid under a village or a group under a grid, coded parent + next 3 digits.
- * STORE_CONFLICT when a sibling has the name; STORE_NOT_FOUND for a missing parent. */
-enum store_status store_area_create(struct store *s, const struct store_idem *idem,
-				    const struct area_new *in, const struct audit_entry *e,
-				    struct arena *a, struct area *out, bool *replayed);
 
 struct area_patch {
 	const char *name, *responsible_name, *responsible_phone, *duty_phone; /* NULL = keep */
 };
-enum store_status store_area_update(struct store *s, const char *code, const struct area_patch *p,
-				    const struct audit_entry *e, struct arena *a, struct area *out);
+
+/* Operations of a write transaction on areas (see store_run); the use cases are
+ * svc_area.c. */
+enum store_status store_tx_area_read(struct store_tx *tx, const char *code, struct arena *a,
+				     struct area *out);
+/* An area's level and name only (no child count). */
+enum store_status store_tx_area_parent(struct store_tx *tx, const char *code, struct arena *a,
+				       enum area_level *level, const char **name);
+/* STORE_CONFLICT when a child of parent other than `except` (NULL: none) has the name. */
+enum store_status store_tx_area_sibling_taken(struct store_tx *tx, const char *parent,
+					      const char *name, const char *except);
+/* The highest code among parent's children, "" when it has none. */
+enum store_status store_tx_area_last_child(struct store_tx *tx, const char *parent, char *code,
+					   size_t sz);
+/* A local (not official) area; its level follows from its code. */
+enum store_status store_tx_area_insert(struct store_tx *tx, const char *code,
+				       const struct area_new *in, int64_t now);
+/* Sets every field of p (none NULL). STORE_NOT_FOUND: no such area. */
+enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
+				    const struct area_patch *p, int64_t now);
+/* Called after a write to areas committed: caches of area data built before it miss. */
+void store_area_changed(struct store *s);
 
 /* ---- users ---- */
 

@@ -500,6 +500,69 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb.id, f->a, &out), STORE_CONFLICT);
 }
 
+/* ---- areas ---- */
+
+static void test_area_create_replay_conflict_and_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct area_new in = {.parent = VILLAGE_B, .name = "一网格", .responsible_name = "张三"};
+	struct store_idem k = {"f0000000-0000-4000-8000-000000000001", "h", town_b.user_id};
+	struct area first, again;
+	bool replayed = true;
+
+	assert_int_equal(svc_area_create(f->s, &town_b, &k, &in, f->a, &first, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(first.code, VILLAGE_B "001");
+	assert_int_equal(svc_area_create(f->s, &town_b, &k, &in, f->a, &again, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(again.code, first.code);
+	assert_string_equal(again.responsible_name, "张三");
+	/* another body under the same key: 409 */
+	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
+	assert_int_equal(svc_area_create(f->s, &town_b, &k2, &in, f->a, &again, &replayed),
+			 STORE_CONFLICT_IDEM);
+	assert_int_equal(audit_rows(f, "area.create"), 1);
+	/* a grid under another township's village: refused as a missing parent, nothing made */
+	struct area_new away = {.parent = VILLAGE_A, .name = "越界网格"};
+	struct store_idem k3 = {"f0000000-0000-4000-8000-000000000003", "h", town_b.user_id};
+	struct area *kids;
+	size_t n;
+	assert_int_equal(svc_area_create(f->s, &town_b, &k3, &away, f->a, &again, &replayed),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_area_children(f->s, VILLAGE_A, f->a, &kids, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(audit_rows(f, "area.create"), 1);
+	/* the county may */
+	assert_int_equal(svc_area_create(f->s, &county, &k3, &away, f->a, &again, &replayed),
+			 STORE_OK);
+	assert_string_equal(again.code, VILLAGE_A "001");
+}
+
+static void test_area_update_out_of_scope_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct area_patch p = {.responsible_name = "李四"};
+	struct area out, a;
+	uint64_t gen = store_area_generation(f->s);
+
+	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_A, &p, f->a, &out),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_area_get(f->s, VILLAGE_A, f->a, &a), STORE_OK);
+	assert_string_equal(a.responsible_name, "");
+	assert_int_equal(audit_rows(f, "area.update"), 0);
+	assert_int_equal(store_area_generation(f->s), gen);
+	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_B, &p, f->a, &out), STORE_OK);
+	assert_string_equal(out.responsible_name, "李四");
+	assert_true(store_area_generation(f->s) > gen); /* caches of areas miss */
+	/* official names stay */
+	struct area_patch rename = {.name = "改名村"};
+	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_B, &rename, f->a, &out),
+			 STORE_INVALID);
+	assert_int_equal(audit_rows(f, "area.update"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +584,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_person_merge_refuses_a_file_out_of_scope,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_area_create_replay_conflict_and_scope, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_area_update_out_of_scope_is_refused, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "service/service.h"
 #include "store/store.h"
+
+/* Areas are written through their use cases (svc_area.c), as the county's commander. */
+static const struct principal county_who = {.user_id = "u",
+					    .username = "county",
+					    .role = ROLE_COMMANDER,
+					    .area = "320481",
+					    .ip = "127.0.0.1",
+					    .request_id = "t"};
 
 struct fixture {
 	char dir[64], path[128];
@@ -105,33 +114,35 @@ static void test_create_idempotent(void **state)
 	struct store_idem k1 = idem("00000000-0000-4000-8000-000000000001", "h1");
 	struct store_idem k1b = idem("00000000-0000-4000-8000-000000000001", "h2");
 	struct store_idem k2 = idem("00000000-0000-4000-8000-000000000002", "h3");
-	struct audit_entry e = {.action = "area.create", .result = "ok"};
 	struct area out, again;
 	bool replayed;
 
-	assert_int_equal(store_area_create(f->s, &k1, &in, &e, f->a, &out, &replayed), STORE_OK);
+	assert_int_equal(svc_area_create(f->s, &county_who, &k1, &in, f->a, &out, &replayed),
+			 STORE_OK);
 	assert_false(replayed);
 	assert_string_equal(out.code, "320481116200001");
 	assert_int_equal(out.level, AREA_LEVEL_GRID);
-	assert_int_equal(store_area_create(f->s, &k1, &in, &e, f->a, &again, &replayed), STORE_OK);
+	assert_int_equal(svc_area_create(f->s, &county_who, &k1, &in, f->a, &again, &replayed),
+			 STORE_OK);
 	assert_true(replayed);
 	assert_string_equal(again.code, out.code);
-	assert_int_equal(store_area_create(f->s, &k1b, &in, &e, f->a, &again, &replayed),
+	assert_int_equal(svc_area_create(f->s, &county_who, &k1b, &in, f->a, &again, &replayed),
 			 STORE_CONFLICT_IDEM);
 	/* same name under the same parent: taken */
-	assert_int_equal(store_area_create(f->s, &k2, &in, &e, f->a, &again, &replayed),
+	assert_int_equal(svc_area_create(f->s, &county_who, &k2, &in, f->a, &again, &replayed),
 			 STORE_CONFLICT);
 	in.name = "二网格";
-	assert_int_equal(store_area_create(f->s, &k2, &in, &e, f->a, &again, &replayed), STORE_OK);
+	assert_int_equal(svc_area_create(f->s, &county_who, &k2, &in, f->a, &again, &replayed),
+			 STORE_OK);
 	assert_string_equal(again.code, "320481116200002");
 	/* grids go under villages only */
 	struct store_idem k3 = idem("00000000-0000-4000-8000-000000000003", "h4");
 	in.parent = "320481116";
 	in.name = "三网格";
-	assert_int_equal(store_area_create(f->s, &k3, &in, &e, f->a, &again, &replayed),
+	assert_int_equal(svc_area_create(f->s, &county_who, &k3, &in, f->a, &again, &replayed),
 			 STORE_INVALID);
 	in.parent = "320481116299";
-	assert_int_equal(store_area_create(f->s, &k3, &in, &e, f->a, &again, &replayed),
+	assert_int_equal(svc_area_create(f->s, &county_who, &k3, &in, f->a, &again, &replayed),
 			 STORE_NOT_FOUND);
 }
 
@@ -139,18 +150,19 @@ static void test_update(void **state)
 {
 	struct fixture *f = *state;
 	struct area_patch p = {.responsible_name = "李四", .responsible_phone = "13800138000"};
-	struct audit_entry e = {.action = "area.update", .result = "ok"};
 	struct area out;
 	struct audit_row *rows;
 	size_t n;
 	struct audit_filter af = {.scope = "320481116", .action = "area.update", .limit = 10};
 
-	assert_int_equal(store_area_update(f->s, "320481116", &p, &e, f->a, &out), STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out),
+			 STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_string_equal(out.name, "社渚镇");
 	p.name = "改名镇";
-	assert_int_equal(store_area_update(f->s, "320481116", &p, &e, f->a, &out), STORE_INVALID);
-	assert_int_equal(store_area_update(f->s, "320481116999", &p, &e, f->a, &out),
+	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out),
+			 STORE_INVALID);
+	assert_int_equal(svc_area_update(f->s, &county_who, "320481116999", &p, f->a, &out),
 			 STORE_NOT_FOUND);
 	assert_int_equal(store_audit_list(f->s, &af, f->a, &rows, &n), STORE_OK);
 	assert_int_equal(n, 1);
@@ -294,8 +306,7 @@ static void *writer(void *p)
 		snprintf(name, sizeof name, "g%d-%d", w->id, i);
 		struct store_idem k = {.uuid = uuid, .body_hash = name, .user_id = "u"};
 		struct area_new in = {.parent = "320481111200", .name = name};
-		struct audit_entry e = {.action = "area.create", .result = "ok"};
-		enum store_status st = store_area_create(w->s, &k, &in, &e, a, &out, &replayed);
+		enum store_status st = svc_area_create(w->s, &county_who, &k, &in, a, &out, &replayed);
 		if (st != STORE_OK)
 			fprintf(stderr, "create %s: %s\n", name, store_status_name(st));
 		w->ok += st == STORE_OK;

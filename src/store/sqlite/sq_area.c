@@ -1,9 +1,6 @@
 /* sq_area — the area tree. Official areas come from the national division list; grids and
  * groups are created locally with codes that extend their parent's code, so "this area and
  * below" is always a prefix range (code >= scope AND code < scope":"). */
-#include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sq.h"
@@ -49,19 +46,6 @@ enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena
 	}
 	sqlite3_reset(st);
 	return ss;
-}
-
-const char *sq_area_json(struct arena *a, const struct area *ar)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", ar->code, "parent",
-			      ar->parent, "name", ar->name, "responsible_name", ar->responsible_name,
-			      "responsible_phone", ar->responsible_phone, "duty_phone", ar->duty_phone);
-	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *r = arena_strdup(a, txt);
-
-	free(txt);
-	json_decref(o);
-	return r;
 }
 
 enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
@@ -236,85 +220,21 @@ enum store_status store_area_load(struct store *s, const struct area_seed *seeds
 	return bump(s, sq_write(s, load_job, &ctx));
 }
 
-static enum store_status sibling_taken(struct sq_conn *c, const char *parent, const char *name,
-				       const char *except)
-{
-	static const char sql[] =
-		"SELECT 1 FROM area WHERE parent = ?1 AND name = ?2 AND code <> ?3";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+void store_area_changed(struct store *s) { bump(s, STORE_OK); }
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, parent);
-	sq_bind_text(st, 2, name);
-	sq_bind_text(st, 3, except ? except : "");
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_CONFLICT;
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+/* ---- operations of a write transaction (store_run): one query each ---- */
+
+enum store_status store_tx_area_read(struct store_tx *tx, const char *code, struct arena *a,
+				     struct area *out)
+{
+	return sq_area_read(sq_conn_of(tx), code, a, out);
 }
 
-static enum store_status next_child_code(struct sq_conn *c, const char *parent, char *out,
-					 size_t outsz)
-{
-	static const char sql[] = "SELECT max(code) FROM area WHERE parent = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	unsigned seq = 1;
-	int rc;
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, parent);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		const char *max = (const char *)sqlite3_column_text(st, 0);
-		size_t len = strlen(max);
-		seq = (unsigned)strtoul(max + (len >= 3 ? len - 3 : 0), NULL, 10) + 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_rc(c, rc);
-	return area_code_child(parent, seq, out, outsz) ? STORE_OK : STORE_INVALID;
-}
-
-struct create_ctx {
-	const struct store_idem *idem;
-	const struct area_new *in;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct area *out;
-	bool replayed;
-};
-
-static enum store_status insert_area(struct sq_conn *c, const char *code, enum area_level level,
-				     const struct area_new *in)
-{
-	static const char sql[] =
-		"INSERT INTO area(code, parent, level, name, responsible_name, responsible_phone,"
-		" duty_phone, official, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	sq_bind_text(st, 2, in->parent);
-	sqlite3_bind_int(st, 3, level);
-	sq_bind_text(st, 4, in->name);
-	sq_bind_text(st, 5, in->responsible_name ? in->responsible_name : "");
-	sq_bind_text(st, 6, in->responsible_phone ? in->responsible_phone : "");
-	sq_bind_text(st, 7, in->duty_phone ? in->duty_phone : "");
-	sqlite3_bind_int64(st, 8, time_now());
-	return sq_step_done(c, st);
-}
-
-/* The parent's level and name: all a create needs of it (no child count). */
-static enum store_status parent_of(struct sq_conn *c, const char *code, struct arena *a,
-				   enum area_level *level, const char **name)
+enum store_status store_tx_area_parent(struct store_tx *tx, const char *code, struct arena *a,
+				       enum area_level *level, const char **name)
 {
 	static const char sql[] = "SELECT level, name FROM area WHERE code = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	int rc;
 
@@ -330,118 +250,90 @@ static enum store_status parent_of(struct sq_conn *c, const char *code, struct a
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
 }
 
-/* The new area as inserted, without reading it back. */
-static void fill_new(struct area *out, const char *code, const struct area_new *in,
-		     const char *parent_name)
+enum store_status store_tx_area_sibling_taken(struct store_tx *tx, const char *parent,
+					      const char *name, const char *except)
 {
-	memset(out, 0, sizeof *out);
-	snprintf(out->code, sizeof out->code, "%s", code);
-	snprintf(out->parent, sizeof out->parent, "%s", in->parent);
-	out->level = area_code_level(code);
-	out->name = in->name;
-	out->parent_name = parent_name;
-	out->responsible_name = in->responsible_name ? in->responsible_name : "";
-	out->responsible_phone = in->responsible_phone ? in->responsible_phone : "";
-	out->duty_phone = in->duty_phone ? in->duty_phone : "";
-	out->updated_at = time_now();
+	static const char sql[] =
+		"SELECT 1 FROM area WHERE parent = ?1 AND name = ?2 AND code <> ?3";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, parent);
+	sq_bind_text(st, 2, name);
+	sq_bind_text(st, 3, except ? except : "");
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return STORE_CONFLICT;
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-static enum store_status create_job(struct sq_conn *c, void *p)
+enum store_status store_tx_area_last_child(struct store_tx *tx, const char *parent, char *code,
+					   size_t sz)
 {
-	struct create_ctx *x = p;
-	char code[AREA_CODE_MAX + 1];
-	enum area_level plevel = AREA_LEVEL_INVALID;
-	const char *pname = "";
-	struct audit_entry e = *x->e;
-	enum store_status ss;
+	static const char sql[] = "SELECT max(code) FROM area WHERE parent = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
 
-	ss = sq_idem_check(c, x->idem, "area", code, sizeof code);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return sq_area_read(c, code, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND)
-		return ss;
-	if ((ss = parent_of(c, x->in->parent, x->a, &plevel, &pname)) != STORE_OK)
-		return ss;
-	if (plevel != AREA_LEVEL_VILLAGE && plevel != AREA_LEVEL_GRID)
-		return STORE_INVALID;
-	if ((ss = sibling_taken(c, x->in->parent, x->in->name, NULL)) != STORE_OK ||
-	    (ss = next_child_code(c, x->in->parent, code, sizeof code)) != STORE_OK ||
-	    (ss = insert_area(c, code, area_code_level(code), x->in)) != STORE_OK)
-		return ss;
-	fill_new(x->out, code, x->in, pname);
-	e.object_type = "area";
-	e.object_id = code;
-	e.area = code;
-	e.after = sq_area_json(x->a, x->out);
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, "area", code);
+	code[0] = '\0';
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, parent);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		sq_text_to(st, 0, code, sz);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-enum store_status store_area_create(struct store *s, const struct store_idem *idem,
-				    const struct area_new *in, const struct audit_entry *e,
-				    struct arena *a, struct area *out, bool *replayed)
+enum store_status store_tx_area_insert(struct store_tx *tx, const char *code,
+				       const struct area_new *in, int64_t now)
 {
-	struct create_ctx x = {idem, in, e, a, out, false};
-	enum store_status ss = bump(s, sq_write(s, create_job, &x));
+	static const char sql[] =
+		"INSERT INTO area(code, parent, level, name, responsible_name, responsible_phone,"
+		" duty_phone, official, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	*replayed = x.replayed;
-	return ss;
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, in->parent);
+	sqlite3_bind_int(st, 3, area_code_level(code));
+	sq_bind_text(st, 4, in->name);
+	sq_bind_text(st, 5, in->responsible_name ? in->responsible_name : "");
+	sq_bind_text(st, 6, in->responsible_phone ? in->responsible_phone : "");
+	sq_bind_text(st, 7, in->duty_phone ? in->duty_phone : "");
+	sqlite3_bind_int64(st, 8, now);
+	return sq_step_done(c, st);
 }
 
-struct update_ctx {
-	const char *code;
-	const struct area_patch *p;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct area *out;
-};
-
-static enum store_status update_job(struct sq_conn *c, void *p)
+enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
+				    const struct area_patch *p, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE area SET name = ?2, responsible_name = ?3, responsible_phone = ?4,"
 		" duty_phone = ?5, updated_at = ?6 WHERE code = ?1";
-	struct update_ctx *x = p;
-	struct area before, *after = x->out;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
 
-	if ((ss = sq_area_read(c, x->code, x->a, &before)) != STORE_OK)
-		return ss;
-	if (x->p->name && strcmp(x->p->name, before.name)) {
-		if (before.official)
-			return STORE_INVALID;
-		if ((ss = sibling_taken(c, before.parent, x->p->name, before.code)) != STORE_OK)
-			return ss;
-	}
-	if (!(st = sq_stmt(c, sql)))
+	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->code);
-	sq_bind_text(st, 2, x->p->name ? x->p->name : before.name);
-	sq_bind_text(st, 3, x->p->responsible_name ? x->p->responsible_name : before.responsible_name);
-	sq_bind_text(st, 4,
-		     x->p->responsible_phone ? x->p->responsible_phone : before.responsible_phone);
-	sq_bind_text(st, 5, x->p->duty_phone ? x->p->duty_phone : before.duty_phone);
-	sqlite3_bind_int64(st, 6, time_now());
-	if ((ss = sq_step_done(c, st)) != STORE_OK || (ss = sq_area_read(c, x->code, x->a, after)))
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, p->name);
+	sq_bind_text(st, 3, p->responsible_name);
+	sq_bind_text(st, 4, p->responsible_phone);
+	sq_bind_text(st, 5, p->duty_phone);
+	sqlite3_bind_int64(st, 6, now);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss;
-	e.object_type = "area";
-	e.object_id = x->code;
-	e.area = x->code;
-	e.before = sq_area_json(x->a, &before);
-	e.after = sq_area_json(x->a, after);
-	return sq_audit_insert(c, &e);
-}
-
-enum store_status store_area_update(struct store *s, const char *code, const struct area_patch *p,
-				    const struct audit_entry *e, struct arena *a, struct area *out)
-{
-	struct update_ctx x = {code, p, e, a, out};
-	return bump(s, sq_write(s, update_job, &x));
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
 enum store_status store_area_detail(struct store *s, const char *code, const char *scope,

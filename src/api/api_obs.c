@@ -429,13 +429,11 @@ void api_obs_create(struct req *r)
 					      "social_worker", "household", NULL};
 	struct store_idem idem;
 	struct obs_new in = {0};
-	struct observation out, *hh;
-	size_t nhh;
+	struct obs_placed out;
+	struct principal who = api_principal(r);
 	char hash[65], token[TOKEN_LEN + 1], thash[TOKEN_HASH_LEN + 1], tbox[TOKEN_BOX_LEN + 1];
-	const char *bad = NULL;
 	int64_t now = time_now();
 	int today = today_of(now), def_end;
-	struct audit_entry e;
 	enum store_status st;
 	bool replayed;
 
@@ -479,13 +477,9 @@ void api_obs_create(struct req *r)
 	in.id = idem.uuid;
 	in.token_hash = thash;
 	in.token_box = tbox;
-	in.scope = r->sess.area;
-	in.user_id = r->sess.user_id;
-	in.username = r->sess.username;
 	in.now = now;
-	e = api_audit(r, "observation.create");
-	st = store_obs_create(r->srv->store, &idem, policy(r), &in, &e, r->a, &out, &hh, &nhh, &bad,
-			      &replayed);
+	st = svc_obs_place(r->srv->store, &who, &idem, policy(r), &in, r->a, &out, &replayed);
+	const char *bad = out.bad_field;
 	switch (st) {
 	case STORE_OK:
 		break;
@@ -503,12 +497,12 @@ void api_obs_create(struct req *r)
 		return;
 	}
 	json_t *arr = json_array();
-	for (size_t i = 0; i < nhh; i++)
-		json_array_append_new(arr, api_obs_json(&hh[i], today));
-	if (replayed && !token_open(r->srv->key, out.token_box, token))
+	for (size_t i = 0; i < out.nhousehold; i++)
+		json_array_append_new(arr, api_obs_json(&out.household[i], today));
+	if (replayed && !token_open(r->srv->key, out.obs.token_box, token))
 		token[0] = '\0';
 	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "observation", api_obs_json(&out, today),
+		   json_pack("{s:o, s:o, s:o}", "observation", api_obs_json(&out.obs, today),
 			     "household", arr, "token", json_str_or_null(*token ? token : NULL)));
 }
 
@@ -691,20 +685,23 @@ void api_obs_get(struct req *r)
 static void add_visit(struct req *r, const struct store_idem *idem, struct visit *v,
 		      const struct observation *o, int64_t now, bool self)
 {
-	struct visit out;
-	struct alert al;
-	struct observation after;
-	bool has_alert, replayed;
+	struct visit_done out;
+	bool replayed;
 	char alert_id[UUID_LEN + 1];
-	struct audit_entry e = api_audit(r, self ? "selfreport.visit" : "visit.create");
+	/* a self-report link: no account, the one observation its token named */
+	struct principal who = self ? (struct principal){.area = o->area,
+							 .ip = r->ip,
+							 .request_id = r->id,
+							 .observation_id = o->id}
+				    : api_principal(r);
 	enum store_status st;
 
 	uuid_v4(v->id);
 	uuid_v4(alert_id);
 	memcpy(v->observation_id, o->id, sizeof v->observation_id);
-	st = store_visit_add(r->srv->store, idem, policy(r), v, alert_id,
-			     self ? NULL : r->sess.user_id, now, &e, r->a, &out, &al, &has_alert,
-			     &after, &replayed);
+	st = svc_visit_add(r->srv->store, &who, idem, policy(r),
+			   self ? "selfreport.visit" : "visit.create", v, alert_id, now, r->a, &out,
+			   &replayed);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, self ? ERR_SELFREPORT_NOT_FOUND : ERR_OBS_ENDED, NULL);
 		return;
@@ -715,13 +712,13 @@ static void add_visit(struct req *r, const struct store_idem *idem, struct visit
 	}
 	if (self) {
 		reply_json(r, replayed ? 200 : 201,
-			   json_pack("{s:b, s:b}", "ok", 1, "fever", out.fever));
+			   json_pack("{s:b, s:b}", "ok", 1, "fever", out.visit.fever));
 		return;
 	}
 	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out), "alert",
-			     has_alert ? alert_json(&al) : json_null(), "observation",
-			     api_obs_json(&after, today_of(now))));
+		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out.visit), "alert",
+			     out.has_alert ? alert_json(&out.alert) : json_null(), "observation",
+			     api_obs_json(&out.obs, today_of(now))));
 }
 
 void api_obs_visit(struct req *r)
@@ -780,7 +777,7 @@ void api_obs_period(struct req *r)
 	const char *reason;
 	int64_t now = time_now();
 	int today = today_of(now), end;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	bool replayed;
 
 	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
@@ -797,10 +794,9 @@ void api_obs_period(struct req *r)
 		reply_error(r, ERR_OBS_END_INVALID, "end_date");
 		return;
 	}
-	e = api_audit(r, "observation.period");
 	reply_change(r,
-		     store_obs_period(r->srv->store, &idem, policy(r), o.id, end, reason, now, &e,
-				      r->a, &out, &replayed),
+		     svc_obs_period(r->srv->store, &who, &idem, policy(r), o.id, end, reason, now,
+				    r->a, &out, &replayed),
 		     &out, today);
 }
 
@@ -813,16 +809,15 @@ void api_obs_release(struct req *r)
 	const char *note = NULL;
 	int64_t now = time_now();
 	int today = today_of(now);
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
 
 	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
 	    !api_idem(r, &idem, hash) || !text_field(r, "note", REASON_MAX, false, &note))
 		return;
-	e = api_audit(r, "observation.release");
-	st = store_obs_release(r->srv->store, &idem, policy(r), o.id, note, now, &e, r->a, &out,
-			       &replayed);
+	st = svc_obs_release(r->srv->store, &who, &idem, policy(r), o.id, note, now, r->a, &out,
+			     &replayed);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, strcmp(o.status, "active") ? ERR_OBS_ENDED
 			       : o.alert_open		   ? ERR_OBS_ALERT_OPEN
@@ -841,8 +836,9 @@ void api_obs_staff(struct req *r)
 	struct observation o, out;
 	const char *g, *d, *w, *bad = NULL;
 	char hash[65];
-	int today = today_of(time_now());
-	struct audit_entry e;
+	int64_t now = time_now();
+	int today = today_of(now);
+	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
 
@@ -864,8 +860,7 @@ void api_obs_staff(struct req *r)
 			reply_error(r, ERR_OBS_STAFF_INVALID, f[i]);
 			return;
 		}
-	e = api_audit(r, "observation.staff");
-	st = store_obs_staff(r->srv->store, &idem, o.id, g, d, w, &e, r->a, &out, &bad, &replayed);
+	st = svc_obs_staff(r->srv->store, &who, &idem, o.id, v, now, r->a, &out, &bad, &replayed);
 	if (st == STORE_INVALID)
 		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
 	else

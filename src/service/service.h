@@ -32,6 +32,9 @@ struct principal {
 	enum role role;
 	const char *area; /* the account's scope: its area and everything below */
 	const char *ip, *request_id;
+	/* A self-report link (svc_self.c): no account; the one observation the link names,
+	 * whose area is `area`. NULL for an account. */
+	const char *observation_id;
 };
 
 struct svc_ctx {
@@ -122,5 +125,74 @@ enum store_status svc_area_create(struct store *s, const struct principal *who,
  * area; STORE_CONFLICT: a sibling has the name; STORE_NOT_FOUND: missing or out of scope. */
 enum store_status svc_area_update(struct store *s, const struct principal *who, const char *code,
 				  const struct area_patch *p, struct arena *a, struct area *out);
+
+/* ---- home observation (svc_obs.c, svc_visit.c) ---- */
+
+struct obs_new {
+	const char *id, *person_id, *kind, *place, *reason;
+	const char *grid_worker, *doctor, *social_worker; /* account ids or NULL = default */
+	int start_date, end_date;
+	const char *token_hash, *token_box;
+	/* household members placed with the person: ids and tokens made by the caller */
+	size_t nhousehold;
+	const char *const *household, *const *household_ids, *const *household_hash,
+		*const *household_box;
+	int64_t now;
+};
+struct obs_placed {
+	struct observation obs;
+	struct observation *household; /* the members placed with it */
+	size_t nhousehold;
+	const char *bad_field; /* the field a refusal names */
+};
+/* Places a person (and household members) under observation: each person in scope, not
+ * merged, not under observation already; staff given (an enabled account of the role
+ * whose area covers the person's) or the nearest. STORE_NOT_FOUND: a person missing or
+ * outside scope; STORE_CONFLICT: already under observation; STORE_INVALID: a staff id
+ * (out->bad_field names the field). */
+enum store_status svc_obs_place(struct store *s, const struct principal *who,
+				const struct store_idem *idem, const struct obs_policy *pol,
+				const struct obs_new *in, struct arena *a, struct obs_placed *out,
+				bool *replayed);
+/* A new planned end of an observation in scope. STORE_CONFLICT: not active. */
+enum store_status svc_obs_period(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const struct obs_policy *pol,
+				 const char *id, int end_date, const char *reason, int64_t now,
+				 struct arena *a, struct observation *out, bool *replayed);
+/* Releases an active observation in scope on or after its end date with no open alert
+ * (STORE_CONFLICT otherwise); revokes its token, the person is released. */
+enum store_status svc_obs_release(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const struct obs_policy *pol,
+				  const char *id, const char *note, int64_t now, struct arena *a,
+				  struct observation *out, bool *replayed);
+/* Changes who is responsible: staff[i] NULL keeps, "" clears, else an enabled account of
+ * that role whose area covers the observation's (STORE_INVALID, *bad_field names it).
+ * STORE_CONFLICT: not active. */
+enum store_status svc_obs_staff(struct store *s, const struct principal *who,
+				const struct store_idem *idem, const char *id,
+				const char *const staff[3], int64_t now, struct arena *a,
+				struct observation *out, const char **bad_field, bool *replayed);
+/* Ends an active observation (released, transferred) inside a use case's transaction:
+ * its counts, per-day counts and token. STORE_CONFLICT: not active. */
+enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
+			      const struct observation *o, const char *status, const char *reason,
+			      int64_t now);
+
+struct visit_done {
+	struct visit visit;
+	struct alert alert; /* raised or fed by a fever visit */
+	bool has_alert;
+	struct observation obs; /* after the visit */
+};
+/* Records a visit (in: id made by the caller; observation_id, at, mode, checks, temp,
+ * symptoms, note, by, self_report) to an active observation in scope: its slot, lateness
+ * and fever, the day's filled slots and the board's counts; a fever raises an alert
+ * (alert_id) or feeds the open one. action: "visit.create" or "selfreport.visit" (one key
+ * space). STORE_CONFLICT: the observation is not active. */
+enum store_status svc_visit_add(struct store *s, const struct principal *who,
+				const struct store_idem *idem, const struct obs_policy *pol,
+				const char *action, const struct visit *in, const char *alert_id,
+				int64_t now, struct arena *a, struct visit_done *out,
+				bool *replayed);
 
 #endif

@@ -501,8 +501,9 @@ enum store_status store_divisions(struct store *s, struct arena *a, struct area_
 /* ---- home observation (居家观察) ----
  *
  * The rules (which slots are due, what is complete or overdue) are domain/observation.h;
- * the store applies them inside each write so that the counts behind the commander's
- * board (obs_count: per area and date) stay exact without scanning. */
+ * the use cases (src/service/svc_obs.c, svc_visit.c) apply them inside each write so that
+ * the counts behind the commander's board (obs_count: per area and date) stay exact
+ * without scanning. */
 
 struct staff {
 	char id[USER_ID_LEN + 1]; /* "" = none */
@@ -524,27 +525,6 @@ struct observation {
 	const char *token_box; /* sealed self-report token (cards only), "" when none */
 };
 
-struct obs_new {
-	const char *id, *person_id, *kind, *place, *reason;
-	const char *grid_worker, *doctor, *social_worker; /* account ids or NULL = default */
-	int start_date, end_date;
-	const char *token_hash, *token_box;
-	/* household members placed with the person: ids and tokens made by the caller */
-	size_t nhousehold;
-	const char *const *household, *const *household_ids, *const *household_hash,
-		*const *household_box;
-	const char *scope, *user_id, *username;
-	int64_t now;
-};
-
-/* STORE_NOT_FOUND: a person missing or outside scope (*bad_field says which);
- * STORE_CONFLICT: a person already under active observation (*bad_field);
- * STORE_INVALID: a staff id that is not an enabled account of that role above the area. */
-enum store_status store_obs_create(struct store *s, const struct store_idem *idem,
-				   const struct obs_policy *pol, const struct obs_new *in,
-				   const struct audit_entry *e, struct arena *a,
-				   struct observation *out, struct observation **household,
-				   size_t *nhousehold, const char **bad_field, bool *replayed);
 /* One observation; filled = that date's slots. */
 enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
 				struct observation *out);
@@ -614,34 +594,76 @@ enum store_status store_obs_detail(struct store *s, const char *id, struct arena
 				   size_t *nalerts, struct service **services, size_t *nservices,
 				   struct obs_day_row **days, size_t *ndays);
 
-/* in: the visit (id made by the caller; observation_id, at, mode, checks, temp, symptoms,
- * note, by, self_report). Fills slot/late/fever, raises or feeds an alert (alert_id made by
- * the caller is used when one is raised). STORE_CONFLICT: the observation is not active. */
-enum store_status store_visit_add(struct store *s, const struct store_idem *idem,
-				  const struct obs_policy *pol, const struct visit *in,
-				  const char *alert_id, const char *user_id, int64_t now,
-				  const struct audit_entry *e, struct arena *a, struct visit *out,
-				  struct alert *alert, bool *has_alert, struct observation *obs,
-				  bool *replayed);
+/* Operations of a write transaction on observations, their visits and days, and the
+ * board's counts (see store_run): one query each. */
+struct obs_row {
+	const char *id, *person_id, *area, *kind, *place, *household_of;
+	const char *staff[3]; /* grid worker, doctor, social worker: account ids or NULL */
+	const char *token_hash, *token_box, *created_by;
+	int start_date, end_date;
+	int64_t now;
+};
+enum store_status store_tx_obs_read(struct store_tx *tx, const char *id, int date,
+				    struct arena *a, struct observation *out);
+enum store_status store_tx_obs_insert(struct store_tx *tx, const struct obs_row *o);
+/* Whether the person has an active observation. */
+enum store_status store_tx_obs_active_of(struct store_tx *tx, const char *person_id,
+					 bool *active);
+/* The ids of the observations placed with id (household_of), in id order, at most cap. */
+enum store_status store_tx_obs_household(struct store_tx *tx, const char *id, size_t cap,
+					 struct arena *a, char (**ids)[USER_ID_LEN + 1], size_t *n);
+enum store_status store_tx_obs_set_end_date(struct store_tx *tx, const char *id, int end_date,
+					    int64_t now);
+/* Ends an active observation (status released or transferred) and revokes its token;
+ * STORE_CONFLICT when it is not active. */
+enum store_status store_tx_obs_end(struct store_tx *tx, const char *id, const char *status,
+				   const char *reason, int64_t now);
+enum store_status store_tx_obs_set_staff(struct store_tx *tx, const char *id,
+					 const char *const staff[3], int64_t now);
+/* After a visit: the latest temperature and visit time. */
+enum store_status store_tx_obs_touch(struct store_tx *tx, const struct visit *v, int64_t now);
+enum store_status store_tx_obs_alert_flag(struct store_tx *tx, const char *id, bool open,
+					  int64_t now);
+/* Adds delta to the count (metric, date, area); a count of "ending…" that drops to 0 goes. */
+enum store_status store_tx_obs_count_add(struct store_tx *tx, const char *metric, int date,
+					 const char *area, int64_t delta);
+/* One day of an observation: filled slots and whether a fever was seen (0, false: none). */
+enum store_status store_tx_obs_day_read(struct store_tx *tx, const char *obs_id, int date,
+					unsigned *filled, bool *fever);
+enum store_status store_tx_obs_day_write(struct store_tx *tx, const char *obs_id, int date,
+					 unsigned filled, bool fever);
+/* The person to be placed (any scope: the use case checks). */
+enum store_status store_tx_obs_person(struct store_tx *tx, const char *id, struct arena *a,
+				      struct person *out);
+/* Adds categories to a person's file. */
+enum store_status store_tx_obs_person_flag(struct store_tx *tx, const char *person_id,
+					   unsigned categories, int64_t now);
+/* The account named for a staff field (any role, area, state: the use case checks). */
+enum store_status store_tx_obs_staff_user(struct store_tx *tx, const char *id, struct arena *a,
+					  struct user *out);
+/* The enabled account of role nearest above area (area itself first, then up to the
+ * county); id "" when none. */
+enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *area,
+					     enum role role, struct arena *a, struct staff *out);
+/* visits (sq_visit.c) */
+enum store_status store_tx_visit_insert(struct store_tx *tx, const struct visit *v,
+					const char *user_id);
+enum store_status store_tx_visit_read(struct store_tx *tx, const char *id, struct arena *a,
+				      struct visit *out);
+/* The observation's alert that is not closed; id "" when none. */
+enum store_status store_tx_obs_open_alert(struct store_tx *tx, const char *obs_id, char *id,
+					  size_t sz);
+/* Feeds an alert with another fever visit. */
+enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert_id, int temp,
+					  unsigned symptoms, int64_t now);
+enum store_status store_tx_obs_alert_insert(struct store_tx *tx, const char *alert_id,
+					    const struct observation *o, const struct visit *v,
+					    int64_t now);
+/* The alert visit_id raised, else the observation's latest. */
+enum store_status store_tx_obs_alert_of_visit(struct store_tx *tx, const char *visit_id,
+					      const char *obs_id, struct arena *a,
+					      struct alert *out);
 
-/* A new planned end (STORE_CONFLICT: not active). */
-enum store_status store_obs_period(struct store *s, const struct store_idem *idem,
-				   const struct obs_policy *pol, const char *id, int end_date,
-				   const char *reason, int64_t now, const struct audit_entry *e,
-				   struct arena *a, struct observation *out, bool *replayed);
-/* Releases an active observation on or after its end date with no open alert
- * (STORE_CONFLICT otherwise); revokes its token. */
-enum store_status store_obs_release(struct store *s, const struct store_idem *idem,
-				    const struct obs_policy *pol, const char *id, const char *note,
-				    int64_t now, const struct audit_entry *e, struct arena *a,
-				    struct observation *out, bool *replayed);
-/* Changes who is responsible (NULL keep, "" none, else an account of that role covering the
- * area: STORE_INVALID naming *bad_field). STORE_CONFLICT: not active. */
-enum store_status store_obs_staff(struct store *s, const struct store_idem *idem, const char *id,
-				  const char *grid_worker, const char *doctor,
-				  const char *social_worker, const struct audit_entry *e,
-				  struct arena *a, struct observation *out, const char **bad_field,
-				  bool *replayed);
 /* Replaces the self-report token of an active observation (a card printed on a server
  * that cannot open the sealed copy). */
 enum store_status store_obs_set_token(struct store *s, const char *id, const char *hash,

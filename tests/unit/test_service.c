@@ -43,13 +43,15 @@ static const struct principal county = {"00000000-0000-4000-8000-000000000001",
 					ROLE_COMMANDER,
 					COUNTY,
 					"127.0.0.1",
-					"r1"};
+					"r1",
+					NULL};
 static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
 					"town_b",
 					ROLE_COMMANDER,
 					TOWN_B,
 					"127.0.0.1",
-					"r2"};
+					"r2",
+					NULL};
 
 static int setup(void **state)
 {
@@ -563,6 +565,276 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 	assert_int_equal(audit_rows(f, "area.update"), 1);
 }
 
+/* ---- home observation ---- */
+
+static const struct principal town_a = {"00000000-0000-4000-8000-000000000003",
+					"town_a",
+					ROLE_COMMANDER,
+					TOWN_A,
+					"127.0.0.1",
+					"r3",
+					NULL};
+
+/* A person's file in area, made by the county. */
+static const char *obs_person(struct fixture *f, const char *area)
+{
+	struct import_row row = {0};
+	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
+	struct person out;
+	bool merged, replayed;
+
+	uuid_v4((char *)k.uuid);
+	uuid_v4(row.p.id);
+	row.p.doc_type = "resident";
+	row.p.id_number = "";
+	row.p.name = "观察人";
+	row.p.phone = "";
+	row.p.address = "某路1号";
+	row.p.defects = "";
+	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
+	snprintf(row.p.area, sizeof row.p.area, "%s", area);
+	assert_int_equal(
+		svc_person_register(f->s, &county, &k, &row, f->a, &out, &merged, &replayed),
+		STORE_OK);
+	return arena_strdup(f->a, out.id);
+}
+
+/* Places person (and household members) as who, under key uuid. */
+static enum store_status obs_place(struct fixture *f, const struct principal *who,
+				   const char *uuid, const char *person,
+				   const char *const *household, size_t nhousehold,
+				   struct obs_placed *out)
+{
+	struct obs_policy pol;
+	struct store_idem k = {uuid, "h", who->user_id};
+	const char **ids = arena_alloc(f->a, (nhousehold + 1) * sizeof *ids);
+	const char **none = arena_alloc(f->a, (nhousehold + 1) * sizeof *none);
+	int64_t now = time_now();
+	bool replayed;
+
+	obs_policy_default(&pol);
+	for (size_t i = 0; i < nhousehold; i++) {
+		char *id = arena_alloc(f->a, UUID_LEN + 1);
+		uuid_v4(id);
+		ids[i] = id;
+		none[i] = NULL;
+	}
+	struct obs_new in = {
+		.id = uuid,
+		.person_id = person,
+		.kind = "home_observation",
+		.start_date = obs_local_date(now),
+		.end_date = obs_date_add(obs_local_date(now), pol.days),
+		.nhousehold = nhousehold,
+		.household = household,
+		.household_ids = ids,
+		.household_hash = none,
+		.household_box = none,
+		.now = now,
+	};
+	return svc_obs_place(f->s, who, &k, &pol, &in, f->a, out, &replayed);
+}
+
+static void assert_counts_agree(struct fixture *f)
+{
+	struct obs_policy pol;
+	int64_t checked, mismatched;
+	char first[160];
+
+	obs_policy_default(&pol);
+	assert_int_equal(store_obs_recount(f->s, &pol, &checked, &mismatched, first, sizeof first),
+			 STORE_OK);
+	if (mismatched)
+		fail_msg("board counts: %s", first);
+	assert_true(checked > 0);
+}
+
+static void test_obs_place_refuses_a_person_out_of_scope(void **state)
+{
+	struct fixture *f = *state;
+	const char *theirs = obs_person(f, VILLAGE_A), *mine = obs_person(f, VILLAGE_B);
+	const char *hh[1] = {theirs};
+	struct observation o;
+	struct obs_placed out;
+
+	/* 竹箦镇 places 社渚镇's person: refused in the transaction as a missing one */
+	assert_int_equal(obs_place(f, &town_b, "12121212-1212-4212-8212-121212121212", theirs,
+				   NULL, 0, &out),
+			 STORE_NOT_FOUND);
+	assert_string_equal(out.bad_field, "person_id");
+	/* its own person with the other's as a household member: nothing placed at all */
+	assert_int_equal(obs_place(f, &town_b, "13131313-1313-4313-8313-131313131313", mine, hh,
+				   1, &out),
+			 STORE_NOT_FOUND);
+	assert_string_equal(out.bad_field, "household");
+	assert_int_equal(store_obs_get(f->s, "13131313-1313-4313-8313-131313131313", 0, f->a, &o),
+			 STORE_NOT_FOUND);
+	assert_int_equal(audit_rows(f, "observation.create"), 0);
+	/* the county places both: one audit row for each placing, the counts agree */
+	assert_int_equal(obs_place(f, &county, "14141414-1414-4414-8414-141414141414", mine, hh, 1,
+				   &out),
+			 STORE_OK);
+	assert_int_equal(out.nhousehold, 1);
+	assert_string_equal(out.household[0].person_id, theirs);
+	assert_string_equal(out.household[0].household_of, out.obs.id);
+	assert_int_equal(audit_rows(f, "observation.create"), 2);
+	/* under observation already: 409 naming the person */
+	assert_int_equal(obs_place(f, &county, "15151515-1515-4515-8515-151515151515", theirs, NULL,
+				   0, &out),
+			 STORE_CONFLICT);
+	assert_string_equal(out.bad_field, "person_id");
+	assert_counts_agree(f);
+}
+
+/* A visit to obs by who under key uuid: temp in tenths of a degree (0: none). */
+static enum store_status obs_visit(struct fixture *f, const struct principal *who,
+				   const char *uuid, const char *obs, int temp,
+				   struct visit_done *out, bool *replayed)
+{
+	struct obs_policy pol;
+	struct store_idem k = {uuid, "h", who->user_id};
+	struct visit v = {.mode = "in_person", .note = "", .by = who->username, .temp = temp,
+			  .saw_person = true};
+	char alert_id[UUID_LEN + 1];
+	int64_t now = time_now();
+
+	obs_policy_default(&pol);
+	uuid_v4(v.id);
+	uuid_v4(alert_id);
+	snprintf(v.observation_id, sizeof v.observation_id, "%s", obs);
+	v.at = now;
+	return svc_visit_add(f->s, who, &k, &pol, "visit.create", &v, alert_id, now, f->a, out,
+			     replayed);
+}
+
+static void test_visit_replay_answers_the_first_visit(void **state)
+{
+	struct fixture *f = *state;
+	const char *p = obs_person(f, VILLAGE_B);
+	struct obs_placed placed;
+	struct visit_done first, again;
+	bool replayed = true;
+
+	assert_int_equal(obs_place(f, &town_b, "16161616-1616-4616-8616-161616161616", p, NULL, 0,
+				   &placed),
+			 STORE_OK);
+	const char *k = "17171717-1717-4717-8717-171717171717";
+	assert_int_equal(obs_visit(f, &town_b, k, placed.obs.id, 366, &first, &replayed), STORE_OK);
+	assert_false(replayed);
+	assert_false(first.visit.fever);
+	assert_false(first.has_alert);
+	assert_int_equal(first.obs.last_temp, 366);
+	assert_int_equal(obs_visit(f, &town_b, k, placed.obs.id, 366, &again, &replayed), STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(again.visit.id, first.visit.id);
+	assert_int_equal(audit_rows(f, "visit.create"), 1);
+	/* another observation's caller: refused inside the transaction, nothing written */
+	struct visit_done out;
+	assert_int_equal(obs_visit(f, &town_a, "18181818-1818-4818-8818-181818181818",
+				   placed.obs.id, 366, &out, &replayed),
+			 STORE_NOT_FOUND);
+	assert_int_equal(audit_rows(f, "visit.create"), 1);
+	assert_counts_agree(f);
+}
+
+static void test_fever_visit_raises_one_alert(void **state)
+{
+	struct fixture *f = *state;
+	const char *p = obs_person(f, VILLAGE_B);
+	struct obs_placed placed;
+	struct visit_done v1, v2;
+	struct alert_query q = {.scope = COUNTY, .limit = 10};
+	struct alert *alerts;
+	size_t n;
+	int64_t total;
+	bool replayed;
+
+	assert_int_equal(obs_place(f, &town_b, "19191919-1919-4919-8919-191919191919", p, NULL, 0,
+				   &placed),
+			 STORE_OK);
+	assert_int_equal(obs_visit(f, &town_b, "20202020-2020-4020-8020-202020202020",
+				   placed.obs.id, 385, &v1, &replayed),
+			 STORE_OK);
+	assert_true(v1.visit.fever);
+	assert_true(v1.has_alert);
+	assert_true(v1.obs.alert_open);
+	assert_string_equal(v1.alert.visit_id, v1.visit.id);
+	/* a second fever visit feeds the open alert: still one */
+	assert_int_equal(obs_visit(f, &town_b, "21212121-2121-4121-8121-212121212121",
+				   placed.obs.id, 390, &v2, &replayed),
+			 STORE_OK);
+	assert_true(v2.has_alert);
+	assert_string_equal(v2.alert.id, v1.alert.id);
+	assert_int_equal(v2.alert.visits, 2);
+	assert_int_equal(store_alert_list(f->s, &q, f->a, &alerts, &n, &total), STORE_OK);
+	assert_int_equal(n, 1);
+	struct person file;
+	assert_int_equal(store_person_get(f->s, p, f->a, &file), STORE_OK);
+	assert_true(file.categories & CAT_FEVER);
+	/* the open alert blocks the release (and the date is not due) */
+	struct obs_policy pol;
+	struct observation o;
+	struct store_idem k = {"22222222-2222-4222-8222-222222222222", "h", town_b.user_id};
+	obs_policy_default(&pol);
+	assert_int_equal(svc_obs_release(f->s, &town_b, &k, &pol, placed.obs.id, NULL, time_now(),
+					 f->a, &o, &replayed),
+			 STORE_CONFLICT);
+	assert_counts_agree(f);
+}
+
+static void test_obs_period_staff_and_release(void **state)
+{
+	struct fixture *f = *state;
+	const char *p = obs_person(f, VILLAGE_B);
+	struct obs_placed placed;
+	struct obs_policy pol;
+	struct observation o;
+	const char *bad;
+	bool replayed;
+	int64_t now = time_now();
+	int today = obs_local_date(now);
+
+	obs_policy_default(&pol);
+	assert_int_equal(obs_place(f, &town_b, "23232323-2323-4323-8323-232323232323", p, NULL, 0,
+				   &placed),
+			 STORE_OK);
+	const char *id = placed.obs.id;
+	struct store_idem k1 = {"24242424-2424-4424-8424-242424242424", "h", town_b.user_id};
+	/* another township: refused in the transaction */
+	assert_int_equal(svc_obs_period(f->s, &town_a, &k1, &pol, id, today, "x", now, f->a, &o,
+					&replayed),
+			 STORE_NOT_FOUND);
+	/* the end moved to today: due for release now */
+	assert_int_equal(svc_obs_period(f->s, &town_b, &k1, &pol, id, today, "提前", now, f->a, &o,
+					&replayed),
+			 STORE_OK);
+	assert_int_equal(o.end_date, today);
+	assert_counts_agree(f);
+	const char *clear[3] = {"", NULL, NULL};
+	struct store_idem k2 = {"25252525-2525-4525-8525-252525252525", "h", town_b.user_id};
+	assert_int_equal(svc_obs_staff(f->s, &town_b, &k2, id, clear, now, f->a, &o, &bad,
+				       &replayed),
+			 STORE_OK);
+	assert_string_equal(o.grid_worker.id, "");
+	const char *unknown[3] = {NULL, "26262626-2626-4626-8626-262626262626", NULL};
+	struct store_idem k3 = {"27272727-2727-4727-8727-272727272727", "h", town_b.user_id};
+	assert_int_equal(svc_obs_staff(f->s, &town_b, &k3, id, unknown, now, f->a, &o, &bad,
+				       &replayed),
+			 STORE_INVALID);
+	assert_string_equal(bad, "doctor");
+	struct store_idem k4 = {"28282828-2828-4828-8828-282828282828", "h", town_b.user_id};
+	assert_int_equal(svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o,
+					 &replayed),
+			 STORE_OK);
+	assert_string_equal(o.status, "released");
+	assert_int_equal(svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o,
+					 &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_int_equal(audit_rows(f, "observation.release"), 1);
+	assert_counts_agree(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +860,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_area_update_out_of_scope_is_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_obs_place_refuses_a_person_out_of_scope, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_visit_replay_answers_the_first_visit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fever_visit_raises_one_alert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_obs_period_staff_and_release, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,385 @@
+/* sq_obs_board — the counts behind the commander's board (obs_count: metric, local date
+ * or 0, area): adding to them inside a write, reading the board from them, and recounting
+ * them from the records (`fangkong check`). Which counts a write changes is the use
+ * case's (src/service/svc_obs.c); the metric names are shared with it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+
+enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, const char *area,
+			       int64_t delta)
+{
+	static const char sql[] = "INSERT INTO obs_count(metric, date, area_code, n)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (metric, date, area_code)"
+				  " DO UPDATE SET n = n + excluded.n";
+	/* rows of past end dates would pile up under the due-release range scan */
+	static const char sql_zero[] = "DELETE FROM obs_count WHERE metric = ?1 AND date = ?2"
+				       " AND area_code = ?3 AND n = 0";
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	if (!delta)
+		return STORE_OK;
+	if (!(st = sq_stmt(c, sql)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, metric);
+	sqlite3_bind_int(st, 2, date);
+	sq_bind_text(st, 3, area);
+	sqlite3_bind_int64(st, 4, delta);
+	if ((ss = sq_step_done(c, st)) != STORE_OK || delta > 0 || strncmp(metric, "ending", 6))
+		return ss;
+	if (!(st = sq_stmt(c, sql_zero)))
+		return STORE_ERROR;
+	sq_bind_text(st, 1, metric);
+	sqlite3_bind_int(st, 2, date);
+	sq_bind_text(st, 3, area);
+	return sq_step_done(c, st);
+}
+
+enum store_status store_tx_obs_count_add(struct store_tx *tx, const char *metric, int date,
+					 const char *area, int64_t delta)
+{
+	return sq_count_add(sq_conn_of(tx), metric, date, area, delta);
+}
+
+static const char *const slot_req[OBS_SLOTS_MAX] = {"req0", "req1", "req2", "req3"};
+static const char *const slot_fill[OBS_SLOTS_MAX] = {"fill0", "fill1", "fill2", "fill3"};
+/* ---- the board ---- */
+
+static struct obs_board_row *board_row(struct obs_board_row **v, size_t *n, size_t *cap,
+				       struct arena *a, const char *k)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].area, k))
+			return &(*v)[i];
+	*v = sq_grow(a, *v, *n, cap, sizeof **v);
+	struct obs_board_row *r = &(*v)[(*n)++];
+	memset(r, 0, sizeof *r);
+	memcpy(r->area, k, strlen(k) + 1);
+	return r;
+}
+
+/* Adds sign × the sum of metric over dates [lo, hi] under scope into the rows. */
+static enum store_status board_metric(struct sq_conn *c, const char *scope, const char *metric,
+				      int lo, int hi, enum obs_metric m, int sign, struct arena *a,
+				      struct obs_board_row *total, struct obs_board_row **rows,
+				      size_t *n, size_t *cap)
+{
+	static const char sql[] = "SELECT substr(area_code, 1, ?6), sum(n) FROM obs_count"
+				  " WHERE metric = ?1 AND date >= ?2 AND date <= ?3"
+				  " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	char end[AREA_CODE_MAX + 2];
+	size_t len = strlen(scope);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_prefix_end(scope, end, sizeof end);
+	sq_bind_text(st, 1, metric);
+	sqlite3_bind_int(st, 2, lo);
+	sqlite3_bind_int(st, 3, hi);
+	sq_bind_text(st, 4, scope);
+	sq_bind_text(st, 5, end);
+	sqlite3_bind_int(st, 6, (int)len + 3);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char k[AREA_CODE_MAX + 1];
+		int64_t v = sign * sqlite3_column_int64(st, 1);
+		sq_text_to(st, 0, k, sizeof k);
+		total->n[m] += v;
+		if (strlen(k) > len)
+			board_row(rows, n, cap, a, k)->n[m] += v;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_obs_board(struct store *s, const char *scope, const struct obs_policy *pol,
+				  int today, int64_t now, struct arena *a,
+				  struct obs_board_row *out, struct obs_board_row **children,
+				  size_t *nchildren)
+{
+	static const struct {
+		const char *metric;
+		enum obs_metric m;
+		int when; /* 0: date 0, 1: today, 2: up to today */
+		int sign;
+	} plan[] = {
+		{"active", OBM_ACTIVE, 0, 1},           {"started", OBM_STARTED, 1, 1},
+		{"released", OBM_RELEASED, 1, 1},       {"fevers", OBM_FEVERS, 1, 1},
+		{"alerts_open", OBM_ALERTS_OPEN, 0, 1}, {"due", OBM_DUE, 1, 1},
+		{"complete", OBM_COMPLETE, 1, 1},       {"services_open", OBM_SERVICES_OPEN, 0, 1},
+		{"ending", OBM_DUE_RELEASE, 2, 1},      {"ending_alert", OBM_DUE_RELEASE, 2, -1},
+	};
+	struct sq_conn *c = sq_reader_get(s);
+	size_t cap = 16;
+	enum store_status ss = STORE_OK;
+
+	if (!c)
+		return STORE_BUSY;
+
+	memset(out, 0, sizeof *out);
+	memcpy(out->area, scope, strlen(scope) + 1);
+	*nchildren = 0;
+	*children = arena_alloc(a, cap * sizeof **children);
+	for (size_t i = 0; i < sizeof plan / sizeof plan[0] && ss == STORE_OK; i++) {
+		int lo = plan[i].when == 0 ? 0 : plan[i].when == 1 ? today : 1;
+		int hi = plan[i].when == 0 ? 0 : today;
+		ss = board_metric(c, scope, plan[i].metric, lo, hi, plan[i].m, plan[i].sign, a, out,
+				  children, nchildren, &cap);
+	}
+	/* overdue: required minus filled, for the slots whose deadline has passed */
+	for (int k = 0; k < pol->nslots && ss == STORE_OK; k++) {
+		if (obs_slot_deadline(pol, today, k) > now)
+			continue;
+		ss = board_metric(c, scope, slot_req[k], today, today, OBM_OVERDUE, 1, a, out,
+				  children, nchildren, &cap);
+		if (ss == STORE_OK)
+			ss = board_metric(c, scope, slot_fill[k], today, today, OBM_OVERDUE, -1, a,
+					  out, children, nchildren, &cap);
+	}
+	for (size_t i = 0; ss == STORE_OK && i < *nchildren; i++) {
+		struct area ar;
+		(*children)[i].name =
+			sq_area_read(c, (*children)[i].area, a, &ar) == STORE_OK ? ar.name : "";
+	}
+	{
+		struct area ar;
+		out->name =
+			ss == STORE_OK && sq_area_read(c, scope, a, &ar) == STORE_OK ? ar.name : "";
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- recount: the board's counts from the records themselves ---- */
+
+struct rc_key {
+	char metric[12];
+	int date;
+	char area[AREA_CODE_MAX + 1];
+};
+
+struct rc_slot {
+	struct rc_key k;
+	int64_t n;
+	bool used, seen;
+};
+
+struct rc_map {
+	struct rc_slot *v;
+	size_t cap, len;
+};
+
+static uint64_t rc_hash(const struct rc_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	const unsigned char *p = (const unsigned char *)k;
+
+	for (size_t i = 0; i < sizeof *k; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct rc_slot *rc_find(struct rc_map *m, const char *metric, int date, const char *area)
+{
+	struct rc_key k;
+
+	memset(&k, 0, sizeof k);
+	snprintf(k.metric, sizeof k.metric, "%s", metric);
+	k.date = date;
+	snprintf(k.area, sizeof k.area, "%s", area);
+	if (2 * (m->len + 1) > m->cap) {
+		struct rc_map bigger = {calloc(m->cap ? 2 * m->cap : 1024, sizeof *m->v),
+					m->cap ? 2 * m->cap : 1024, 0};
+		if (!bigger.v)
+			abort();
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->v[i].used)
+				continue;
+			size_t j = rc_hash(&m->v[i].k) & (bigger.cap - 1);
+			while (bigger.v[j].used)
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.v[j] = m->v[i];
+			bigger.len++;
+		}
+		free(m->v);
+		*m = bigger;
+	}
+	size_t j = rc_hash(&k) & (m->cap - 1);
+	while (m->v[j].used && memcmp(&m->v[j].k, &k, sizeof k))
+		j = (j + 1) & (m->cap - 1);
+	if (!m->v[j].used) {
+		m->v[j].used = true;
+		m->v[j].k = k;
+		m->len++;
+	}
+	return &m->v[j];
+}
+
+static void rc_add(struct rc_map *m, const char *metric, int date, const char *area, int64_t n)
+{
+	if (n)
+		rc_find(m, metric, date, area)->n += n;
+}
+
+/* Every observation and its filled days, walked together in id order. */
+static enum store_status recount_observations(struct sq_conn *c, const struct obs_policy *pol,
+					      struct rc_map *m)
+{
+	static const char sql_o[] = "SELECT id, area_code, status, start_date, end_date, began_at,"
+				    " ended_at, alert_open FROM observation ORDER BY id";
+	static const char sql_d[] = "SELECT observation_id, date, filled, fever FROM obs_day"
+				    " ORDER BY observation_id, date";
+	sqlite3_stmt *so = sq_stmt(c, sql_o), *sd;
+	int rco, rcd;
+
+	if (!so)
+		return STORE_ERROR;
+	/* both cached statements are stepped together: prepare the second after the first */
+	if (!(sd = sq_stmt(c, sql_d)))
+		return STORE_ERROR;
+	rcd = sqlite3_step(sd);
+	while ((rco = sqlite3_step(so)) == SQLITE_ROW) {
+		char id[USER_ID_LEN + 1], area[AREA_CODE_MAX + 1];
+		const char *status = (const char *)sqlite3_column_text(so, 2);
+		struct obs_period per;
+		bool active = status && !strcmp(status, "active");
+		sq_text_to(so, 0, id, sizeof id);
+		sq_text_to(so, 1, area, sizeof area);
+		per.start_date = sqlite3_column_int(so, 3);
+		per.end_date = sqlite3_column_int(so, 4);
+		per.began_at = sqlite3_column_int64(so, 5);
+		per.ended_at = sqlite3_column_int64(so, 6);
+		if (active) {
+			rc_add(m, "active", 0, area, 1);
+			rc_add(m, "ending", per.end_date, area, 1);
+			if (sqlite3_column_int(so, 7))
+				rc_add(m, "ending_alert", per.end_date, area, 1);
+		}
+		rc_add(m, "started", obs_local_date(per.began_at), area, 1);
+		if (status && !strcmp(status, "released"))
+			rc_add(m, "released", obs_local_date(per.ended_at), area, 1);
+		/* skip day rows of observations that no longer exist (none should) */
+		while (rcd == SQLITE_ROW &&
+		       strcmp((const char *)sqlite3_column_text(sd, 0), id) < 0)
+			rcd = sqlite3_step(sd);
+		for (int d = per.start_date; d && d < per.end_date; d = obs_date_add(d, 1)) {
+			unsigned filled = 0;
+			struct obs_day_counts k;
+			while (rcd == SQLITE_ROW &&
+			       !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
+			       sqlite3_column_int(sd, 1) < d) {
+				if (sqlite3_column_int(sd, 3))
+					rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
+				rcd = sqlite3_step(sd);
+			}
+			if (rcd == SQLITE_ROW &&
+			    !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
+			    sqlite3_column_int(sd, 1) == d)
+				filled = (unsigned)sqlite3_column_int(sd, 2);
+			obs_day_contrib(pol, obs_required(pol, &per, d), filled, &k);
+			rc_add(m, "due", d, area, k.due);
+			rc_add(m, "complete", d, area, k.complete);
+			for (int s = 0; s < pol->nslots; s++) {
+				rc_add(m, slot_req[s], d, area, k.req[s]);
+				rc_add(m, slot_fill[s], d, area, k.fill[s]);
+			}
+		}
+		/* fevers on days after the period (a visit dated past the end) */
+		while (rcd == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(sd, 0), id)) {
+			if (sqlite3_column_int(sd, 3))
+				rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
+			rcd = sqlite3_step(sd);
+		}
+	}
+	sqlite3_reset(so);
+	sqlite3_reset(sd);
+	return rco == SQLITE_DONE && (rcd == SQLITE_DONE || rcd == SQLITE_ROW) ? STORE_OK
+									       : sq_rc(c, rco);
+}
+
+static enum store_status recount_grouped(struct sq_conn *c, const char *sql, const char *metric,
+					 struct rc_map *m)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char area[AREA_CODE_MAX + 1];
+		sq_text_to(st, 0, area, sizeof area);
+		rc_add(m, metric, 0, area, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol, int64_t *checked,
+				    int64_t *mismatched, char *first, size_t firstsz)
+{
+	static const char sql_alerts[] = "SELECT area_code, count(*) FROM alert"
+					 " WHERE status <> 'closed' GROUP BY area_code";
+	static const char sql_services[] =
+		"SELECT area_code, count(*) FROM service"
+		" WHERE status IN ('new', 'accepted') GROUP BY area_code";
+	static const char sql_counts[] = "SELECT metric, date, area_code, n FROM obs_count";
+	struct sq_conn *c = sq_reader_get(s);
+	struct rc_map m = {0};
+	enum store_status ss;
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
+
+	*checked = *mismatched = 0;
+	if (first && firstsz)
+		*first = '\0';
+	/* one snapshot for all the reads below */
+	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
+		goto out;
+	if ((ss = recount_observations(c, pol, &m)) != STORE_OK ||
+	    (ss = recount_grouped(c, sql_alerts, "alerts_open", &m)) != STORE_OK ||
+	    (ss = recount_grouped(c, sql_services, "services_open", &m)) != STORE_OK)
+		goto end;
+	if (!(st = sq_stmt(c, sql_counts))) {
+		ss = STORE_ERROR;
+		goto end;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char metric[12], area[AREA_CODE_MAX + 1];
+		int date = sqlite3_column_int(st, 1);
+		int64_t n = sqlite3_column_int64(st, 3);
+		sq_text_to(st, 0, metric, sizeof metric);
+		sq_text_to(st, 2, area, sizeof area);
+		struct rc_slot *e = rc_find(&m, metric, date, area);
+		e->seen = true;
+		(*checked)++;
+		if (e->n != n) {
+			if (!*mismatched && first)
+				snprintf(first, firstsz, "%s %d %s: kept %lld, recounted %lld",
+					 metric, date, area, (long long)n, (long long)e->n);
+			(*mismatched)++;
+		}
+	}
+	sqlite3_reset(st);
+	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	for (size_t i = 0; ss == STORE_OK && i < m.cap; i++) {
+		const struct rc_slot *e = &m.v[i];
+		if (!e->used || e->seen || !e->n)
+			continue;
+		if (!*mismatched && first)
+			snprintf(first, firstsz, "%s %d %s: kept 0, recounted %lld", e->k.metric,
+				 e->k.date, e->k.area, (long long)e->n);
+		(*mismatched)++;
+	}
+end:
+	sq_exec(c, "COMMIT");
+out:
+	free(m.v);
+	sq_reader_put(s, c);
+	return ss;
+}

@@ -1,0 +1,255 @@
+/* sq_visit — the visits of an observation and its days (filled slots, fever), the alert a
+ * fever visit raises or feeds, and one observation's record (visits, alerts, services,
+ * days) read in one snapshot. Queries only: what a visit does is
+ * src/service/svc_visit.c's. */
+#include <string.h>
+
+#include "store/sqlite/sq.h"
+
+#define VISIT_COLS                                                                                 \
+	"id, observation_id, at, recorded_at, mode, saw_person, saw_home, saw_state, temp,"        \
+	" symptoms, note, coalesce(by_username, ''), self_report, slot, late, fever"
+
+static void read_visit(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct visit *v = out;
+
+	memset(v, 0, sizeof *v);
+	sq_text_to(st, 0, v->id, sizeof v->id);
+	sq_text_to(st, 1, v->observation_id, sizeof v->observation_id);
+	v->at = sqlite3_column_int64(st, 2);
+	v->recorded_at = sqlite3_column_int64(st, 3);
+	v->mode = sq_text(a, st, 4);
+	v->saw_person = sqlite3_column_int(st, 5) != 0;
+	v->saw_home = sqlite3_column_int(st, 6) != 0;
+	v->saw_state = sqlite3_column_int(st, 7) != 0;
+	v->temp = sqlite3_column_int(st, 8);
+	v->symptoms = (unsigned)sqlite3_column_int(st, 9);
+	v->note = sq_text(a, st, 10);
+	v->by = sq_text(a, st, 11);
+	v->self_report = sqlite3_column_int(st, 12) != 0;
+	v->slot = sqlite3_column_int(st, 13);
+	v->late = sqlite3_column_int(st, 14) != 0;
+	v->fever = sqlite3_column_int(st, 15) != 0;
+}
+
+static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
+				       struct visit *out)
+{
+	static const char sql[] = "SELECT " VISIT_COLS " FROM visit WHERE id = ?1";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (st)
+		sq_bind_text(st, 1, id);
+	return sq_row(c, st, a, out, read_visit);
+}
+
+enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
+				   struct visit **visits, size_t *nvisits, struct alert **alerts,
+				   size_t *nalerts, struct service **services, size_t *nservices,
+				   struct obs_day_row **days, size_t *ndays)
+{
+	static const char sql_v[] = "SELECT " VISIT_COLS " FROM visit WHERE observation_id = ?1"
+				    " ORDER BY at DESC, id DESC LIMIT 500";
+	static const char sql_d[] = "SELECT date, filled, fever FROM obs_day"
+				    " WHERE observation_id = ?1 ORDER BY date";
+	struct sq_conn *c = sq_reader_get(s);
+	size_t cv = 32, cd = 16;
+	sqlite3_stmt *st;
+	enum store_status ss = STORE_ERROR;
+	int rc = SQLITE_DONE;
+
+	if (!c)
+		return STORE_BUSY;
+
+	*nvisits = *ndays = 0;
+	*visits = arena_alloc(a, cv * sizeof **visits);
+	*days = arena_alloc(a, cd * sizeof **days);
+	if (!(st = sq_stmt(c, sql_v)))
+		goto out;
+	sq_bind_text(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*visits = sq_grow(a, *visits, *nvisits, &cv, sizeof **visits);
+		read_visit(st, a, &(*visits)[(*nvisits)++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || !(st = sq_stmt(c, sql_d)))
+		goto out;
+	sq_bind_text(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*days = sq_grow(a, *days, *ndays, &cd, sizeof **days);
+		struct obs_day_row *d = &(*days)[(*ndays)++];
+		d->date = sqlite3_column_int(st, 0);
+		d->filled = (unsigned)sqlite3_column_int(st, 1);
+		d->fever = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto out;
+	if ((ss = sq_alerts_of(c, id, a, alerts, nalerts)) == STORE_OK)
+		ss = sq_services_of(c, id, a, services, nservices);
+out:
+	if (rc != SQLITE_DONE && ss == STORE_ERROR)
+		ss = sq_rc(c, rc);
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* ---- operations of a write transaction ---- */
+
+enum store_status store_tx_visit_read(struct store_tx *tx, const char *id, struct arena *a,
+				      struct visit *out)
+{
+	return sq_visit_read(sq_conn_of(tx), id, a, out);
+}
+
+enum store_status store_tx_visit_insert(struct store_tx *tx, const struct visit *v,
+					const char *user_id)
+{
+	static const char sql[] =
+		"INSERT INTO visit(id, observation_id, at, recorded_at, mode, saw_person, saw_home,"
+		" saw_state, temp, symptoms, note, by_user, by_username, self_report, slot, late, "
+		"fever)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+		"?17)";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, v->id);
+	sq_bind_text(st, 2, v->observation_id);
+	sqlite3_bind_int64(st, 3, v->at);
+	sqlite3_bind_int64(st, 4, v->recorded_at);
+	sq_bind_text(st, 5, v->mode);
+	sqlite3_bind_int(st, 6, v->saw_person);
+	sqlite3_bind_int(st, 7, v->saw_home);
+	sqlite3_bind_int(st, 8, v->saw_state);
+	sqlite3_bind_int(st, 9, v->temp);
+	sqlite3_bind_int(st, 10, (int)v->symptoms);
+	sq_bind_text(st, 11, v->note ? v->note : "");
+	sq_bind_text(st, 12, v->self_report ? NULL : user_id);
+	sq_bind_text(st, 13, v->self_report ? NULL : v->by);
+	sqlite3_bind_int(st, 14, v->self_report);
+	sqlite3_bind_int(st, 15, v->slot);
+	sqlite3_bind_int(st, 16, v->late);
+	sqlite3_bind_int(st, 17, v->fever);
+	return sq_step_done(c, st);
+}
+
+static enum store_status day_read(struct sq_conn *c, const char *obs_id, int date, unsigned *filled,
+				  bool *fever)
+{
+	static const char sql[] = "SELECT filled, fever FROM obs_day WHERE observation_id = ?1"
+				  " AND date = ?2";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	*filled = 0;
+	*fever = false;
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	sqlite3_bind_int(st, 2, date);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*filled = (unsigned)sqlite3_column_int(st, 0);
+		*fever = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_tx_obs_day_read(struct store_tx *tx, const char *obs_id, int date,
+					unsigned *filled, bool *fever)
+{
+	return day_read(sq_conn_of(tx), obs_id, date, filled, fever);
+}
+
+enum store_status store_tx_obs_day_write(struct store_tx *tx, const char *obs_id, int date,
+					 unsigned filled, bool fever)
+{
+	static const char sql[] = "INSERT INTO obs_day(observation_id, date, filled, fever)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (observation_id, date)"
+				  " DO UPDATE SET filled = excluded.filled, fever = excluded.fever";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	sqlite3_bind_int(st, 2, date);
+	sqlite3_bind_int(st, 3, (int)filled);
+	sqlite3_bind_int(st, 4, fever);
+	return sq_step_done(c, st);
+}
+
+/* ---- the alert of a fever visit ---- */
+
+enum store_status store_tx_obs_open_alert(struct store_tx *tx, const char *obs_id, char *id,
+					  size_t sz)
+{
+	static const char sql[] = "SELECT id FROM alert WHERE observation_id = ?1"
+				  " AND status <> 'closed' ORDER BY raised_at DESC LIMIT 1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	*id = '\0';
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, obs_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sq_text_to(st, 0, id, sz);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert_id, int temp,
+					  unsigned symptoms, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE alert SET temp = CASE WHEN ?2 > 0 THEN ?2 ELSE temp END,"
+		" symptoms = symptoms | ?3, visits = visits + 1, updated_at = ?4 WHERE id = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, alert_id);
+	sqlite3_bind_int(st, 2, temp);
+	sqlite3_bind_int(st, 3, (int)symptoms);
+	sqlite3_bind_int64(st, 4, now);
+	return sq_step_done(c, st);
+}
+
+enum store_status store_tx_obs_alert_insert(struct store_tx *tx, const char *alert_id,
+					    const struct observation *o, const struct visit *v,
+					    int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO alert(id, observation_id, person_id, area_code, visit_id, raised_at,"
+		" temp, symptoms, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, alert_id);
+	sq_bind_text(st, 2, o->id);
+	sq_bind_text(st, 3, o->person_id);
+	sq_bind_text(st, 4, o->area);
+	sq_bind_text(st, 5, v->id);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int(st, 7, v->temp);
+	sqlite3_bind_int(st, 8, (int)v->symptoms);
+	return sq_step_done(c, st);
+}
+
+enum store_status store_tx_obs_alert_of_visit(struct store_tx *tx, const char *visit_id,
+					      const char *obs_id, struct arena *a,
+					      struct alert *out)
+{
+	return sq_alert_of_visit(sq_conn_of(tx), visit_id, obs_id, a, out);
+}

@@ -125,7 +125,7 @@ void api_user_create(struct req *r)
 	char hash[65], pwh[PWHASH_LEN], initial[INITIAL_PASSWORD_LEN + 1];
 	const char *area, *pw;
 	bool replayed;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 	json_t *o;
 
@@ -149,8 +149,7 @@ void api_user_create(struct req *r)
 		fk_oom();
 	in.password_hash = pwh;
 	in.must_change = true;
-	e = api_audit(r, "user.create");
-	st = store_user_create(r->srv->store, &idem, &in, &e, r->a, &out, &replayed);
+	st = svc_user_create(r->srv->store, &who, &idem, &in, r->a, &out, &replayed);
 	switch (st) {
 	case STORE_OK:
 		o = json_pack("{s:o}", "user", api_user_json(&out));
@@ -207,11 +206,11 @@ void api_user_update(struct req *r)
 {
 	static const char *const allowed[] = {"display_name", "phone", "role", "area", "disabled",
 					      NULL};
-	struct user u, out;
+	struct user u, before, out;
 	struct user_patch p = {.disabled = -1};
 	bool disabled, self;
 	enum json_field jf;
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!load_target(r, true, &u) || api_unknown_fields(r, allowed) ||
@@ -231,8 +230,7 @@ void api_user_update(struct req *r)
 		api_deny(r, ERR_USER_SELF, "user", u.id);
 		return;
 	}
-	e = api_audit(r, "user.update");
-	st = store_user_update(r->srv->store, u.id, &p, &e, r->a, &out);
+	st = svc_user_update(r->srv->store, &who, u.id, &p, r->a, &before, &out);
 	if (st == STORE_INVALID) {
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");
 		return;
@@ -241,16 +239,17 @@ void api_user_update(struct req *r)
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return;
 	}
-	if (out.role != u.role || strcmp(out.area, u.area) || out.disabled != u.disabled)
+	if (out.role != before.role || strcmp(out.area, before.area) ||
+	    out.disabled != before.disabled)
 		sessions_drop_user(r->srv->sessions, u.id);
 	reply_json(r, 200, api_user_json(&out));
 }
 
 void api_user_reset(struct req *r)
 {
-	struct user u;
+	struct user u, out;
 	char initial[INITIAL_PASSWORD_LEN + 1], pwh[PWHASH_LEN];
-	struct audit_entry e;
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!load_target(r, true, &u))
@@ -262,15 +261,11 @@ void api_user_reset(struct req *r)
 	pwhash_initial(initial);
 	if (!pwhash_make(initial, pwh))
 		fk_oom();
-	e = api_audit(r, "user.reset_password");
-	e.object_type = "user";
-	e.object_id = u.id;
-	e.area = u.area;
-	if ((st = store_user_set_password(r->srv->store, u.id, pwh, true, &e)) != STORE_OK) {
+	if ((st = svc_user_reset(r->srv->store, &who, u.id, pwh, r->a, &out)) != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return;
 	}
 	sessions_drop_user(r->srv->sessions, u.id);
-	ratelimit_lock_forget(r->srv->login_rl, u.username); /* unlocked for every address */
+	ratelimit_lock_forget(r->srv->login_rl, out.username); /* unlocked for every address */
 	reply_json(r, 200, json_pack("{s:s}", "initial_password", initial));
 }

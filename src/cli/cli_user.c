@@ -128,8 +128,9 @@ static int user_add(struct user_opts *o)
 		goto out;
 	in.password_hash = hash;
 	a = arena_new();
-	struct audit_entry e = {.username = "(cli)", .action = "user.create", .result = "ok"};
-	switch (store_user_create(s, NULL, &in, &e, a, &out, &replayed)) {
+	/* the operator at the console, over the account's area */
+	struct principal who = {.username = "(cli)", .role = ROLE_ADMIN, .area = in.area};
+	switch (svc_user_create(s, &who, NULL, &in, a, &out, &replayed)) {
 	case STORE_OK:
 		printf("created account %s (%s, %s)\n", out.username, role_name(out.role), out.area);
 		if (o->generate)

@@ -126,6 +126,25 @@ enum store_status svc_area_create(struct store *s, const struct principal *who,
 enum store_status svc_area_update(struct store *s, const struct principal *who, const char *code,
 				  const struct area_patch *p, struct arena *a, struct area *out);
 
+/* ---- accounts (svc_user.c) ---- */
+
+/* Creates an account in an area in scope (STORE_INVALID otherwise, or for an area that
+ * does not exist); in->id is the client UUID, in->password_hash is required; idempotent by
+ * idem when given. STORE_CONFLICT when the username is taken. */
+enum store_status svc_user_create(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const struct user *in,
+				  struct arena *a, struct user *out, bool *replayed);
+/* Changes an account the caller manages: in scope, and the caller's own or of a role the
+ * caller may grant (else STORE_NOT_FOUND, as for a missing one); a new area must lie in
+ * scope (STORE_INVALID). out: the account as written; before (may be NULL) as it was. */
+enum store_status svc_user_update(struct store *s, const struct principal *who, const char *id,
+				  const struct user_patch *p, struct arena *a, struct user *before,
+				  struct user *out);
+/* Sets a new initial password (hash) on an account the caller manages (as for an update),
+ * to be changed at the next login; clears the lock. out: the account. */
+enum store_status svc_user_reset(struct store *s, const struct principal *who, const char *id,
+				 const char *hash, struct arena *a, struct user *out);
+
 /* ---- home observation (svc_obs.c, svc_visit.c) ---- */
 
 struct obs_new {

@@ -222,20 +222,30 @@ enum store_status store_user_list(struct store *s, const struct user_filter *f, 
 				  struct user **out, size_t *n, int64_t *total);
 size_t store_user_count(struct store *s);
 
-/* in->id is the client UUID (idem->uuid); in->password_hash is required.
- * STORE_CONFLICT when the username is taken. */
-enum store_status store_user_create(struct store *s, const struct store_idem *idem,
-				    const struct user *in, const struct audit_entry *e,
-				    struct arena *a, struct user *out, bool *replayed);
-
 struct user_patch {
 	const char *display_name, *phone, *area; /* NULL = keep */
 	enum role role;                          /* ROLE_NONE = keep */
 	int disabled;                            /* -1 = keep */
 };
-enum store_status store_user_update(struct store *s, const char *id, const struct user_patch *p,
-				    const struct audit_entry *e, struct arena *a, struct user *out);
-/* Sets a new password hash, clears the lock; must_change as given. */
+
+/* Operations of a write transaction on accounts (see store_run); the use cases are
+ * svc_user.c. */
+enum store_status store_tx_user_read(struct store_tx *tx, const char *id, struct arena *a,
+				     struct user *out);
+/* STORE_CONFLICT when an account has the username. */
+enum store_status store_tx_user_name_taken(struct store_tx *tx, const char *username);
+/* in->password_hash is required. STORE_INVALID: the area does not exist. */
+enum store_status store_tx_user_insert(struct store_tx *tx, const struct user *in, int64_t now);
+/* Sets u's display name, phone, role, area and disabled. STORE_INVALID: the area does not
+ * exist; STORE_NOT_FOUND: no such account. */
+enum store_status store_tx_user_set(struct store_tx *tx, const struct user *u, int64_t now);
+/* A new password hash, the lock cleared; must_change as given. STORE_NOT_FOUND: no such
+ * account. */
+enum store_status store_tx_user_password(struct store_tx *tx, const char *id, const char *hash,
+					 bool must_change, int64_t now);
+
+/* Sets a new password hash, clears the lock; must_change as given (a password changed by
+ * its owner, or on the command line; an administrator's reset is svc_user_reset). */
 enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
 					  bool must_change, const struct audit_entry *e);
 

@@ -835,6 +835,87 @@ static void test_obs_period_staff_and_release(void **state)
 	assert_counts_agree(f);
 }
 
+/* ---- accounts ---- */
+
+static void test_user_create_replay_conflict_and_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct user in = {.username = "zhang", .display_name = "张", .phone = "",
+			  .role = ROLE_GRID_WORKER, .password_hash = "x", .must_change = true};
+	struct store_idem k = {"f1000000-0000-4000-8000-000000000001", "h", town_b.user_id};
+	struct user first, again;
+	bool replayed = true;
+
+	memcpy(in.id, k.uuid, sizeof in.id);
+	snprintf(in.area, sizeof in.area, "%s", VILLAGE_B);
+	assert_int_equal(svc_user_create(f->s, &town_b, &k, &in, f->a, &first, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(first.area, VILLAGE_B);
+	assert_int_equal(svc_user_create(f->s, &town_b, &k, &in, f->a, &again, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(again.id, first.id);
+	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
+	assert_int_equal(svc_user_create(f->s, &town_b, &k2, &in, f->a, &again, &replayed),
+			 STORE_CONFLICT_IDEM);
+	assert_int_equal(audit_rows(f, "user.create"), 1);
+	/* an account in another township: refused in the transaction */
+	struct store_idem k3 = {"f1000000-0000-4000-8000-000000000003", "h", town_b.user_id};
+	memcpy(in.id, k3.uuid, sizeof in.id);
+	in.username = "li";
+	snprintf(in.area, sizeof in.area, "%s", VILLAGE_A);
+	assert_int_equal(svc_user_create(f->s, &town_b, &k3, &in, f->a, &again, &replayed),
+			 STORE_INVALID);
+	assert_int_equal(store_user_get(f->s, k3.uuid, f->a, &again), STORE_NOT_FOUND);
+	assert_int_equal(audit_rows(f, "user.create"), 1);
+}
+
+static void test_user_of_another_township_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct user in = {.username = "wang", .display_name = "王", .phone = "",
+			  .role = ROLE_GRID_WORKER, .password_hash = "h1"};
+	struct user_patch p = {.display_name = "改", .disabled = -1};
+	struct user out, u;
+	bool replayed;
+
+	snprintf(in.id, sizeof in.id, "f1000000-0000-4000-8000-0000000000a1");
+	snprintf(in.area, sizeof in.area, "%s", VILLAGE_A);
+	assert_int_equal(svc_user_create(f->s, &county, NULL, &in, f->a, &out, &replayed),
+			 STORE_OK);
+	/* 竹箦镇 may neither change it nor reset its password: as if it did not exist */
+	assert_int_equal(svc_user_update(f->s, &town_b, in.id, &p, f->a, NULL, &out),
+			 STORE_NOT_FOUND);
+	assert_int_equal(svc_user_reset(f->s, &town_b, in.id, "h2", f->a, &out), STORE_NOT_FOUND);
+	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
+	assert_string_equal(u.display_name, "王");
+	assert_string_equal(u.password_hash, "h1");
+	/* nor move an account of its own into another township */
+	struct user_patch away = {.area = VILLAGE_A, .disabled = -1};
+	snprintf(in.id, sizeof in.id, "f1000000-0000-4000-8000-0000000000a2");
+	snprintf(in.area, sizeof in.area, "%s", VILLAGE_B);
+	in.username = "zhao";
+	assert_int_equal(svc_user_create(f->s, &town_b, NULL, &in, f->a, &out, &replayed),
+			 STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &town_b, in.id, &away, f->a, NULL, &out),
+			 STORE_INVALID);
+	assert_int_equal(audit_rows(f, "user.update"), 0);
+	/* the county may; a reset sets a password to change at the next login */
+	struct user before;
+	assert_int_equal(svc_user_update(f->s, &county, "f1000000-0000-4000-8000-0000000000a1", &p,
+					 f->a, &before, &out),
+			 STORE_OK);
+	assert_string_equal(before.display_name, "王");
+	assert_string_equal(out.display_name, "改");
+	assert_int_equal(svc_user_reset(f->s, &county, out.id, "h2", f->a, &out), STORE_OK);
+	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
+	assert_string_equal(u.password_hash, "h2");
+	assert_true(u.must_change);
+	assert_int_equal(audit_rows(f, "user.update"), 1);
+	assert_int_equal(audit_rows(f, "user.reset_password"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +940,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_area_create_replay_conflict_and_scope, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_area_update_out_of_scope_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_user_create_replay_conflict_and_scope, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_user_of_another_township_is_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_obs_place_refuses_a_person_out_of_scope, setup,
 						teardown),

@@ -16,13 +16,20 @@
 #include "service/service.h"
 #include "store/store.h"
 
-/* Areas are written through their use cases (svc_area.c), as the county's commander. */
+/* Areas and accounts are written through their use cases (svc_area.c, svc_user.c), as the
+ * county's commander or administrator. */
 static const struct principal county_who = {.user_id = "u",
 					    .username = "county",
 					    .role = ROLE_COMMANDER,
 					    .area = "320481",
 					    .ip = "127.0.0.1",
 					    .request_id = "t"};
+static const struct principal county_admin = {.user_id = "a",
+					      .username = "admin",
+					      .role = ROLE_ADMIN,
+					      .area = "320481",
+					      .ip = "127.0.0.1",
+					      .request_id = "t"};
 
 struct fixture {
 	char dir[64], path[128];
@@ -185,14 +192,15 @@ static void test_users_and_lockout(void **state)
 
 	snprintf(in.id, sizeof in.id, "00000000-0000-4000-8000-0000000000aa");
 	snprintf(in.area, sizeof in.area, "320481116200");
-	assert_int_equal(store_user_create(f->s, NULL, &in, &e, f->a, &out, &replayed), STORE_OK);
+	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &out, &replayed),
+			 STORE_OK);
 	assert_string_equal(out.area_name, "社渚村村委会");
 	snprintf(in.id, sizeof in.id, "00000000-0000-4000-8000-0000000000ab");
-	assert_int_equal(store_user_create(f->s, NULL, &in, &e, f->a, &out, &replayed),
+	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &out, &replayed),
 			 STORE_CONFLICT);
 	in.username = "li";
 	snprintf(in.area, sizeof in.area, "320481116201"); /* no such area */
-	assert_int_equal(store_user_create(f->s, NULL, &in, &e, f->a, &out, &replayed),
+	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &out, &replayed),
 			 STORE_INVALID);
 	/* the account-wide lock (queued): a later waited-for write follows it in the queue */
 	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1604, &e);
@@ -230,10 +238,12 @@ static void test_login_rechecks(void **state)
 
 	snprintf(in.id, sizeof in.id, "00000000-0000-4000-8000-0000000000b1");
 	snprintf(in.area, sizeof in.area, "320481116200");
-	assert_int_equal(store_user_create(f->s, NULL, &in, &e, f->a, &w, &replayed), STORE_OK);
+	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &w, &replayed),
+			 STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 
-	assert_int_equal(store_user_update(f->s, u.id, &p, &e, f->a, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
+			 STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 3000, &e, f->a, &w),
 			 STORE_OK);
 	assert_int_equal(w.role, ROLE_CADRE);
@@ -243,13 +253,15 @@ static void test_login_rechecks(void **state)
 	assert_null(w.password_hash);
 
 	p = (struct user_patch){.role = ROLE_NONE, .disabled = 1};
-	assert_int_equal(store_user_update(f->s, u.id, &p, &e, f->a, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
+			 STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 4000, &e, f->a, &w),
 			 STORE_CONFLICT);
 	assert_true(w.disabled);
 	assert_int_equal(w.last_login_at, 3000); /* nothing written */
 	p.disabled = 0;
-	assert_int_equal(store_user_update(f->s, u.id, &p, &e, f->a, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
+			 STORE_OK);
 
 	store_user_lock(f->s, u.id, 5000, &e);
 	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK); /* after the lock */

@@ -162,6 +162,5 @@ const char *sq_json_text(struct arena *a, json_t *o);
 void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 /* JSON text of a row for audit before/after, allocated in the arena. */
-const char *sq_user_json(struct arena *a, const struct user *u);
 
 #endif

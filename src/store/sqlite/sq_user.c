@@ -1,6 +1,5 @@
 /* sq_user — accounts. Password hashes leave the store only through store_user_by_name
  * (for login); every other reader gets the account without it. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,20 +58,6 @@ enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *
 		return STORE_ERROR;
 	sq_bind_text(st, 1, id);
 	return read_one(c, st, a, out);
-}
-
-const char *sq_user_json(struct arena *a, const struct user *u)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", u->id, "username",
-			      u->username, "display_name", u->display_name, "phone", u->phone,
-			      "role", role_name(u->role), "area", u->area, "disabled", u->disabled,
-			      "must_change_password", u->must_change);
-	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *r = arena_strdup(a, txt);
-
-	free(txt);
-	json_decref(o);
-	return r;
 }
 
 enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
@@ -194,18 +179,18 @@ out:
 
 /* ---- writes ---- */
 
-struct create_ctx {
-	const struct store_idem *idem;
-	const struct user *in;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct user *out;
-	bool replayed;
-};
+/* ---- operations of a write transaction (store_run): one query each ---- */
 
-static enum store_status username_taken(struct sq_conn *c, const char *username)
+enum store_status store_tx_user_read(struct store_tx *tx, const char *id, struct arena *a,
+				     struct user *out)
+{
+	return sq_user_read(sq_conn_of(tx), id, a, out);
+}
+
+enum store_status store_tx_user_name_taken(struct store_tx *tx, const char *username)
 {
 	static const char sql[] = "SELECT 1 FROM app_user WHERE username = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
 	int rc;
 
@@ -219,13 +204,15 @@ static enum store_status username_taken(struct sq_conn *c, const char *username)
 	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-static enum store_status insert_user(struct sq_conn *c, const struct user *in)
+enum store_status store_tx_user_insert(struct store_tx *tx, const struct user *in, int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO app_user(id, username, display_name, phone, role, area_code,"
 		" password_hash, must_change, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss;
 
 	if (!st)
 		return STORE_ERROR;
@@ -237,101 +224,57 @@ static enum store_status insert_user(struct sq_conn *c, const struct user *in)
 	sq_bind_text(st, 6, in->area);
 	sq_bind_text(st, 7, in->password_hash);
 	sqlite3_bind_int(st, 8, in->must_change);
-	sqlite3_bind_int64(st, 9, time_now());
-	return sq_step_done(c, st);
+	sqlite3_bind_int64(st, 9, now);
+	ss = sq_step_done(c, st);
+	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* e.g. area missing */
 }
 
-static enum store_status create_job(struct sq_conn *c, void *p)
-{
-	struct create_ctx *x = p;
-	char id[USER_ID_LEN + 1];
-	struct audit_entry e = *x->e;
-	enum store_status ss;
-
-	if (x->idem) {
-		ss = sq_idem_check(c, x->idem, "user", id, sizeof id);
-		if (ss == STORE_OK) {
-			x->replayed = true;
-			return sq_user_read(c, id, x->a, x->out);
-		}
-		if (ss != STORE_NOT_FOUND)
-			return ss;
-	}
-	if ((ss = username_taken(c, x->in->username)) != STORE_OK)
-		return ss;
-	if ((ss = insert_user(c, x->in)) != STORE_OK)
-		return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* e.g. area missing */
-	if ((ss = sq_user_read(c, x->in->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "user";
-	e.object_id = x->out->id;
-	e.area = x->out->area;
-	e.after = sq_user_json(x->a, x->out);
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return x->idem ? sq_idem_save(c, x->idem, "user", x->out->id) : STORE_OK;
-}
-
-enum store_status store_user_create(struct store *s, const struct store_idem *idem,
-				    const struct user *in, const struct audit_entry *e,
-				    struct arena *a, struct user *out, bool *replayed)
-{
-	struct create_ctx x = {idem, in, e, a, out, false};
-	enum store_status ss = sq_write(s, create_job, &x);
-
-	*replayed = x.replayed;
-	return ss;
-}
-
-struct update_ctx {
-	const char *id;
-	const struct user_patch *p;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct user *out;
-};
-
-static enum store_status update_job(struct sq_conn *c, void *p)
+enum store_status store_tx_user_set(struct store_tx *tx, const struct user *u, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE app_user SET display_name = ?2, phone = ?3, role = ?4, area_code = ?5,"
 		" disabled = ?6, updated_at = ?7 WHERE id = ?1";
-	struct update_ctx *x = p;
-	struct user before;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 	enum store_status ss;
 
-	if ((ss = sq_user_read(c, x->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (!(st = sq_stmt(c, sql)))
+	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->p->display_name ? x->p->display_name : before.display_name);
-	sq_bind_text(st, 3, x->p->phone ? x->p->phone : before.phone);
-	sq_bind_text(st, 4, role_name(x->p->role != ROLE_NONE ? x->p->role : before.role));
-	sq_bind_text(st, 5, x->p->area ? x->p->area : before.area);
-	sqlite3_bind_int(st, 6, x->p->disabled >= 0 ? x->p->disabled : before.disabled);
-	sqlite3_bind_int64(st, 7, time_now());
+	sq_bind_text(st, 1, u->id);
+	sq_bind_text(st, 2, u->display_name);
+	sq_bind_text(st, 3, u->phone);
+	sq_bind_text(st, 4, role_name(u->role));
+	sq_bind_text(st, 5, u->area);
+	sqlite3_bind_int(st, 6, u->disabled);
+	sqlite3_bind_int64(st, 7, now);
 	if ((ss = sq_step_done(c, st)) != STORE_OK)
 		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
-	if ((ss = sq_user_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "user";
-	e.object_id = x->id;
-	e.area = x->out->area;
-	e.before = sq_user_json(x->a, &before);
-	e.after = sq_user_json(x->a, x->out);
-	return sq_audit_insert(c, &e);
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_status store_user_update(struct store *s, const char *id, const struct user_patch *p,
-				    const struct audit_entry *e, struct arena *a, struct user *out)
+static const char sql_password[] =
+	"UPDATE app_user SET password_hash = ?2, must_change = ?3, failed_logins = 0,"
+	" locked_until = 0, updated_at = ?4 WHERE id = ?1";
+
+enum store_status store_tx_user_password(struct store_tx *tx, const char *id, const char *hash,
+					 bool must_change, int64_t now)
 {
-	struct update_ctx x = {id, p, e, a, out};
-	return sq_write(s, update_job, &x);
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql_password);
+	enum store_status ss;
+
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, hash);
+	sqlite3_bind_int(st, 3, must_change);
+	sqlite3_bind_int64(st, 4, now);
+	if ((ss = sq_step_done(c, st)) != STORE_OK)
+		return ss;
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
+/* A password set by its owner (api_auth.c) or the command line, with its audit row. */
 struct passwd_ctx {
 	const char *id, *hash;
 	bool must_change;
@@ -340,24 +283,11 @@ struct passwd_ctx {
 
 static enum store_status passwd_job(struct sq_conn *c, void *p)
 {
-	static const char sql[] =
-		"UPDATE app_user SET password_hash = ?2, must_change = ?3, failed_logins = 0,"
-		" locked_until = 0, updated_at = ?4 WHERE id = ?1";
 	struct passwd_ctx *x = p;
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
+	enum store_status ss =
+		store_tx_user_password(sq_tx(c), x->id, x->hash, x->must_change, time_now());
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->hash);
-	sqlite3_bind_int(st, 3, x->must_change);
-	sqlite3_bind_int64(st, 4, time_now());
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	if (sqlite3_changes(c->db) == 0)
-		return STORE_NOT_FOUND;
-	return sq_audit_insert(c, x->e);
+	return ss != STORE_OK ? ss : sq_audit_insert(c, x->e);
 }
 
 enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,

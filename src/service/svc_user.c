@@ -1,0 +1,144 @@
+/* svc_user — accounts: created, changed and given a new initial password by the
+ * administrators and commanders above them. An account is the caller's to manage when it
+ * lies in the caller's scope and is the caller's own or of a role the caller may grant
+ * (role_may_grant), read in the writing transaction; a new area must lie in scope too.
+ * Signing in (and the locks of failed logins) is api_auth.c's, not a use case here. */
+#include <jansson.h>
+#include <string.h>
+
+#include "service/service.h"
+#include "util/timeutil.h"
+
+struct user_io {
+	const char *id, *hash;
+	const struct user *in;
+	const struct user_patch *p;
+	struct user *before, *out;
+};
+
+/* The audit text of an account: no hash, keys sorted. */
+static const char *user_json(struct svc_ctx *x, const struct user *u)
+{
+	return svc_json(x,
+			json_pack("{s:s, s:b, s:s, s:s, s:b, s:s, s:s, s:s}", "area", u->area,
+				  "disabled", u->disabled, "display_name", u->display_name, "id",
+				  u->id, "must_change_password", u->must_change, "phone", u->phone,
+				  "role", role_name(u->role), "username", u->username));
+}
+
+/* The account id, managed by the caller; else STORE_NOT_FOUND, as for a missing one. */
+static enum store_status managed(struct svc_ctx *x, const char *id, struct user *u)
+{
+	enum store_status ss = store_tx_user_read(x->tx, id, x->a, u);
+
+	if (ss != STORE_OK)
+		return ss;
+	if (!svc_in_scope(x, u->area))
+		return STORE_NOT_FOUND;
+	if (strcmp(u->id, x->who->user_id ? x->who->user_id : "") &&
+	    !role_may_grant(x->who->role, u->role))
+		return STORE_NOT_FOUND;
+	return STORE_OK;
+}
+
+static enum store_status apply_create(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+	enum store_status ss;
+
+	if (!svc_in_scope(x, io->in->area))
+		return STORE_INVALID;
+	if ((ss = store_tx_user_name_taken(x->tx, io->in->username)) != STORE_OK ||
+	    (ss = store_tx_user_insert(x->tx, io->in, time_now())) != STORE_OK ||
+	    (ss = store_tx_user_read(x->tx, io->in->id, x->a, io->out)) != STORE_OK)
+		return ss;
+	x->object_id = io->out->id;
+	x->audit.object_type = "user";
+	x->audit.area = io->out->area;
+	x->audit.after = user_json(x, io->out);
+	return STORE_OK;
+}
+
+static enum store_status answer_create(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+
+	return x->replayed ? store_tx_user_read(x->tx, x->object_id, x->a, io->out) : STORE_OK;
+}
+
+enum store_status svc_user_create(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const struct user *in,
+				  struct arena *a, struct user *out, bool *replayed)
+{
+	struct user_io io = {.in = in, .out = out};
+	struct svc_write w = {"user.create", "user", idem, apply_create, answer_create, &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+static enum store_status apply_update(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+	const struct user_patch *p = io->p;
+	struct user *before = io->before, u;
+	enum store_status ss;
+
+	if ((ss = managed(x, io->id, before)) != STORE_OK)
+		return ss;
+	if (p->area && !svc_in_scope(x, p->area))
+		return STORE_INVALID;
+	u = *before;
+	if (p->display_name)
+		u.display_name = p->display_name;
+	if (p->phone)
+		u.phone = p->phone;
+	if (p->role != ROLE_NONE)
+		u.role = p->role;
+	if (p->area)
+		memcpy(u.area, p->area, strlen(p->area) + 1);
+	if (p->disabled >= 0)
+		u.disabled = p->disabled;
+	if ((ss = store_tx_user_set(x->tx, &u, time_now())) != STORE_OK ||
+	    (ss = store_tx_user_read(x->tx, io->id, x->a, io->out)) != STORE_OK)
+		return ss;
+	x->object_id = io->id;
+	x->audit.object_type = "user";
+	x->audit.area = io->out->area;
+	x->audit.before = user_json(x, before);
+	x->audit.after = user_json(x, io->out);
+	return STORE_OK;
+}
+
+enum store_status svc_user_update(struct store *s, const struct principal *who, const char *id,
+				  const struct user_patch *p, struct arena *a, struct user *before,
+				  struct user *out)
+{
+	struct user b;
+	struct user_io io = {.id = id, .p = p, .before = before ? before : &b, .out = out};
+	struct svc_write w = {"user.update", NULL, NULL, apply_update, NULL, &io};
+
+	return svc_run(s, who, &w, a, NULL);
+}
+
+static enum store_status apply_reset(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+	enum store_status ss;
+
+	if ((ss = managed(x, io->id, io->out)) != STORE_OK ||
+	    (ss = store_tx_user_password(x->tx, io->id, io->hash, true, time_now())) != STORE_OK)
+		return ss;
+	x->object_id = io->id;
+	x->audit.object_type = "user";
+	x->audit.area = io->out->area;
+	return STORE_OK;
+}
+
+enum store_status svc_user_reset(struct store *s, const struct principal *who, const char *id,
+				 const char *hash, struct arena *a, struct user *out)
+{
+	struct user_io io = {.id = id, .hash = hash, .out = out};
+	struct svc_write w = {"user.reset_password", NULL, NULL, apply_reset, NULL, &io};
+
+	return svc_run(s, who, &w, a, NULL);
+}

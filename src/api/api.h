@@ -57,6 +57,9 @@ json_t *api_task_json(const struct task *t, int64_t now);
 json_t *api_csv_list(const char *csv);
 json_t *api_obs_json(const struct observation *o, int today);
 json_t *api_obs_of_person(struct req *r, const char *person_id);
+/* temperature, symptoms and note of a visit or a self-report; replies and returns false on
+ * error. */
+bool api_obs_reading(struct req *r, bool temp_required, struct visit *v);
 bool api_load_person(struct req *r, const char *id, struct person *p);
 json_t *api_user_json(const struct user *u);
 

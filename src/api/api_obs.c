@@ -247,8 +247,8 @@ static bool text_field(struct req *r, const char *field, size_t max, bool requir
 	return !api_bad_field(r, json_get_str(r->json, field, max, required, out), field);
 }
 
-/* temperature, symptoms and note of a visit or a self-report. */
-static bool reading_fields(struct req *r, bool temp_required, struct visit *v)
+/* temperature, symptoms and note of a visit or a self-report (api_self.c). */
+bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 {
 	json_t *t = json_object_get(r->json, "temperature");
 	json_t *sy = json_object_get(r->json, "symptoms");
@@ -741,7 +741,7 @@ void api_obs_visit(struct req *r)
 	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
 			  "saw_state") ||
-	    !reading_fields(r, false, &v) ||
+	    !api_obs_reading(r, false, &v) ||
 	    !time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
 		return;
 	if (!at_given)
@@ -1041,10 +1041,9 @@ static void alert_change(struct req *r, bool referral)
 	struct store_idem idem;
 	struct alert al, out;
 	struct alert_update u = {0};
+	struct principal who = api_principal(r);
 	char hash[65];
-	struct audit_entry e;
 	enum store_status st;
-	bool replayed;
 
 	u.now = time_now();
 	if (!load_alert(r, &al) || api_unknown_fields(r, referral ? allowed_ref : allowed_res) ||
@@ -1062,11 +1061,7 @@ static void alert_change(struct req *r, bool referral)
 		reply_error(r, ERR_FIELD_VALUE, "at");
 		return;
 	}
-	u.user_id = r->sess.user_id;
-	u.username = r->sess.username;
-	e = api_audit(r, referral ? "alert.referral" : "alert.result");
-	st = store_alert_update(r->srv->store, &idem, policy(r), al.id, &u, &e, r->a, &out,
-				&replayed);
+	st = svc_alert_update(r->srv->store, &who, &idem, policy(r), al.id, &u, r->a, &out, NULL);
 	if (st == STORE_OK)
 		reply_json(r, 200, alert_json(&out));
 	else if (st == STORE_CONFLICT)
@@ -1111,24 +1106,23 @@ void api_service_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-/* Stores a service request for o and replies. */
+/* Stores a worker's service request for o and replies. */
 static void add_service(struct req *r, const struct store_idem *idem, struct service *in,
-			const struct observation *o, int64_t now, bool self)
+			const struct observation *o, int64_t now)
 {
+	struct principal who = api_principal(r);
 	struct service out;
-	struct audit_entry e = api_audit(r, self ? "selfreport.service" : "service.create");
 	enum store_status st;
 	bool replayed;
 
 	uuid_v4(in->id);
 	memcpy(in->observation_id, o->id, sizeof in->observation_id);
-	st = store_service_create(r->srv->store, idem, in, now, &e, r->a, &out, &replayed);
+	st = svc_service_create(r->srv->store, &who, idem, "service.create", in, now, r->a, &out,
+				&replayed);
 	if (st == STORE_CONFLICT)
-		reply_error(r, self ? ERR_SELFREPORT_NOT_FOUND : ERR_OBS_ENDED, NULL);
+		reply_error(r, ERR_OBS_ENDED, NULL);
 	else if (st != STORE_OK)
 		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-	else if (self)
-		reply_json(r, replayed ? 200 : 201, json_pack("{s:b}", "ok", 1));
 	else
 		reply_json(r, replayed ? 200 : 201, service_json(&out, now));
 }
@@ -1158,7 +1152,7 @@ void api_service_create(struct req *r)
 		in.due_at = now + SERVICE_DUE_HOURS * 3600;
 	in.requested_by = "worker";
 	in.requester = r->sess.username;
-	add_service(r, &idem, &in, &o, now, false);
+	add_service(r, &idem, &in, &o, now);
 }
 
 void api_service_status(struct req *r)
@@ -1168,11 +1162,10 @@ void api_service_status(struct req *r)
 	const char *id = r->match.params[0], *status, *assignee = NULL, *note = NULL;
 	struct store_idem idem;
 	struct service sv, out;
+	struct principal who = api_principal(r);
 	char hash[65];
 	int64_t now = time_now();
-	struct audit_entry e;
 	enum store_status st;
-	bool replayed;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_SERVICE_NOT_FOUND, NULL);
@@ -1192,9 +1185,8 @@ void api_service_status(struct req *r)
 	    !text_field(r, "assignee", TEXT_MAX, false, &assignee) ||
 	    !text_field(r, "note", REASON_MAX, !strcmp(status, "cancelled"), &note))
 		return;
-	e = api_audit(r, "service.status");
-	st = store_service_move(r->srv->store, &idem, id, status, assignee, note, now, &e, r->a,
-				&out, &replayed);
+	st = svc_service_move(r->srv->store, &who, &idem, id, status, assignee, note, now, r->a,
+			      &out, NULL);
 	if (st == STORE_OK)
 		reply_json(r, 200, service_json(&out, now));
 	else if (st == STORE_CONFLICT)
@@ -1266,110 +1258,4 @@ json_t *api_obs_of_person(struct req *r, const char *person_id)
 	for (size_t i = n; i-- > 0;)
 		json_array_append_new(arr, api_obs_json(&v[i], q.today));
 	return arr;
-}
-
-/* ---- the self-report link (no account) ---- */
-
-/* The observation behind the {token} of the path; replies 404/429 and returns false. */
-static bool load_token(struct req *r, int today, struct observation *o)
-{
-	const char *token = r->match.params[0];
-	char hash[TOKEN_HASH_LEN + 1];
-	enum store_status st;
-
-	if (!token_hash(token, hash)) {
-		reply_error(r, ERR_SELFREPORT_NOT_FOUND, NULL);
-		return false;
-	}
-	if (!ratelimit_allow(r->srv->self_rl, arena_printf(r->a, "ip:%s", r->ip), time_now()) ||
-	    !ratelimit_allow(r->srv->self_rl, arena_printf(r->a, "t:%s", hash), time_now())) {
-		reply_error(r, ERR_RATE_LIMITED, NULL);
-		return false;
-	}
-	st = store_obs_by_token(r->srv->store, hash, today, r->a, o);
-	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_SELFREPORT_NOT_FOUND);
-		return false;
-	}
-	return true;
-}
-
-/* The given name only: the name without its first character (the family name). */
-static const char *given_name(struct req *r, const char *name)
-{
-	const unsigned char *p = (const unsigned char *)name;
-	size_t first = 1;
-
-	if (!*p)
-		return "";
-	while (p[first] && (p[first] & 0xC0) == 0x80)
-		first++;
-	return p[first] ? arena_strdup(r->a, name + first) : arena_strdup(r->a, name);
-}
-
-void api_self_get(struct req *r)
-{
-	struct observation o;
-	int today = today_of(time_now());
-	struct obs_period per;
-
-	if (!load_token(r, today, &o))
-		return;
-	per = period_of(&o);
-	int day = obs_day_number(&per, today);
-	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:o, s:o}", "name",
-			     given_name(r, o.person_name), "kind", o.kind, "start_date",
-			     date_json(o.start_date), "end_date", date_json(o.end_date), "day",
-			     day ? json_integer(day) : json_null(), "fever_threshold",
-			     policy(r)->fever_dc / 10.0, "symptoms", symptoms_json((1u << OBS_NSYMPTOMS) - 1),
-			     "services", list_json(obs_service_kinds)));
-}
-
-/* The idempotency key of a self-report: no account behind it. */
-static bool self_idem(struct req *r, struct store_idem *idem, char hash[65])
-{
-	if (!api_idem(r, idem, hash))
-		return false;
-	idem->user_id = NULL;
-	return true;
-}
-
-void api_self_report(struct req *r)
-{
-	static const char *const allowed[] = {"uuid", "temperature", "symptoms", "note", NULL};
-	struct store_idem idem;
-	struct observation o;
-	struct visit v = {0};
-	char hash[65];
-	int64_t now = time_now();
-
-	if (!load_token(r, today_of(now), &o) || api_unknown_fields(r, allowed) ||
-	    !self_idem(r, &idem, hash) || !reading_fields(r, true, &v))
-		return;
-	v.mode = "self";
-	v.self_report = true;
-	v.at = now;
-	v.by = "";
-	add_visit(r, &idem, &v, &o, now, true);
-}
-
-void api_self_service(struct req *r)
-{
-	static const char *const allowed[] = {"uuid", "kind", "items", NULL};
-	struct store_idem idem;
-	struct observation o;
-	struct service in = {0};
-	char hash[65];
-	int64_t now = time_now();
-
-	if (!load_token(r, today_of(now), &o) || api_unknown_fields(r, allowed) ||
-	    !self_idem(r, &idem, hash) ||
-	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
-	    !text_field(r, "items", NOTE_MAX, true, &in.items))
-		return;
-	in.due_at = now + SERVICE_DUE_HOURS * 3600;
-	in.requested_by = "self";
-	in.requester = "";
-	add_service(r, &idem, &in, &o, now, true);
 }

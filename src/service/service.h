@@ -214,4 +214,48 @@ enum store_status svc_visit_add(struct store *s, const struct principal *who,
 				int64_t now, struct arena *a, struct visit_done *out,
 				bool *replayed);
 
+/* ---- fever alerts (svc_alert.c) ---- */
+
+/* Refers an alert (u->destination) and/or records its result (u->result): the alert, its
+ * observation and its person's file must lie in scope. A result closes the alert and its
+ * counts; anything but "excluded" ends an active observation as transferred and marks the
+ * person (hospital, suspected, confirmed). STORE_CONFLICT: the alert is closed. */
+enum store_status svc_alert_update(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const struct obs_policy *pol,
+				   const char *id, const struct alert_update *u, struct arena *a,
+				   struct alert *out, bool *replayed);
+
+/* ---- service requests (svc_service.c) ---- */
+
+/* A request (in: id made by the caller, kind, items, requested_by, requester, assignee,
+ * due_at) for the active observation in->observation_id, in scope. action:
+ * "service.create" or "selfreport.service" (one key space). STORE_CONFLICT: the
+ * observation is not active. */
+enum store_status svc_service_create(struct store *s, const struct principal *who,
+				     const struct store_idem *idem, const char *action,
+				     const struct service *in, int64_t now, struct arena *a,
+				     struct service *out, bool *replayed);
+/* Moves a request in scope (with its observation and person's file) to status, with
+ * assignee and note (NULL keeps). STORE_CONFLICT: a move obs_service_move_ok refuses. */
+enum store_status svc_service_move(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const char *id, const char *status,
+				   const char *assignee, const char *note, int64_t now,
+				   struct arena *a, struct service *out, bool *replayed);
+
+/* ---- the self-report link (svc_self.c) ---- */
+
+/* The principal of a self-report link: no account, the one observation o the link named
+ * (its scope; checked again inside each write), the request's address and id. */
+struct principal svc_self_principal(const struct observation *o, const char *ip,
+				    const char *request_id);
+/* A temperature reported through the link (a visit: mode "self", self_report). */
+enum store_status svc_self_report(struct store *s, const struct principal *link,
+				  const struct store_idem *idem, const struct obs_policy *pol,
+				  struct visit *in, const char *alert_id, int64_t now,
+				  struct arena *a, struct visit_done *out, bool *replayed);
+/* A service request made through the link (requested_by "self"). */
+enum store_status svc_self_service(struct store *s, const struct principal *link,
+				   const struct store_idem *idem, struct service *in, int64_t now,
+				   struct arena *a, struct service *out, bool *replayed);
+
 #endif

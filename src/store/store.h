@@ -688,18 +688,24 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
 				  struct alert *out);
 
+/* What a referral or a result says (svc_alert_update). */
 struct alert_update {
 	const char *destination, *facility, *transport; /* referral, or destination NULL */
 	int64_t referred_at;
 	const char *result, *note; /* result or NULL */
-	const char *user_id, *username;
 	int64_t now;
 };
-/* STORE_CONFLICT: the alert is closed. */
-enum store_status store_alert_update(struct store *s, const struct store_idem *idem,
-				     const struct obs_policy *pol, const char *id,
-				     const struct alert_update *u, const struct audit_entry *e,
-				     struct arena *a, struct alert *out, bool *replayed);
+/* Operations of a write transaction on alerts (see store_run); the use cases are
+ * svc_alert.c. */
+enum store_status store_tx_alert_read(struct store_tx *tx, const char *id, struct arena *a,
+				      struct alert *out);
+/* The alert referred (u: destination, facility, transport, referred_at, note, now) by
+ * username `by`. */
+enum store_status store_tx_alert_refer(struct store_tx *tx, const char *id,
+				       const struct alert_update *u, const char *by);
+/* The alert closed with a result; a note "" keeps the one it has. */
+enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, const char *result,
+				       const char *note, int64_t now);
 
 struct service_query {
 	const char *scope, *area, *status; /* open, new, accepted, delivered, cancelled, overdue,
@@ -712,17 +718,17 @@ enum store_status store_service_list(struct store *s, const struct service_query
 				     int64_t *total);
 enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
 				    struct service *out);
-/* in: id (made by the caller), observation_id, kind, items, requested_by, requester,
- * assignee, due_at. STORE_CONFLICT: the observation is not active. */
-enum store_status store_service_create(struct store *s, const struct store_idem *idem,
-				       const struct service *in, int64_t now,
-				       const struct audit_entry *e, struct arena *a,
-				       struct service *out, bool *replayed);
-/* STORE_CONFLICT: a move obs_service_move_ok refuses. */
-enum store_status store_service_move(struct store *s, const struct store_idem *idem,
-				     const char *id, const char *status, const char *assignee,
-				     const char *note, int64_t now, const struct audit_entry *e,
-				     struct arena *a, struct service *out, bool *replayed);
+/* Operations of a write transaction on service requests (see store_run); the use cases
+ * are svc_service.c. */
+enum store_status store_tx_service_read(struct store_tx *tx, const char *id, struct arena *a,
+					struct service *out);
+/* in: id, observation_id, person_id, area, kind, items, requested_by, requester, assignee,
+ * due_at. */
+enum store_status store_tx_service_insert(struct store_tx *tx, const struct service *in,
+					  int64_t now);
+/* Sets status (stamping accepted_at or delivered_at), assignee and note (NULL keeps). */
+enum store_status store_tx_service_move(struct store_tx *tx, const char *id, const char *status,
+					const char *assignee, const char *note, int64_t now);
 
 enum obs_metric {
 	OBM_ACTIVE, OBM_STARTED, OBM_RELEASED, OBM_FEVERS, OBM_ALERTS_OPEN, OBM_DUE,

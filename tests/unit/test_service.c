@@ -916,6 +916,194 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_int_equal(audit_rows(f, "user.reset_password"), 1);
 }
 
+/* ---- alerts, service requests, the self-report link ---- */
+
+/* A person of area placed under observation by the county; returns the observation. */
+static struct observation placed(struct fixture *f, const char *area)
+{
+	struct import_row row = person_row(f, area, NULL);
+	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
+	struct obs_policy pol;
+	struct obs_new in = {0};
+	struct obs_placed out;
+	struct person p;
+	bool merged;
+	char *id = arena_alloc(f->a, UUID_LEN + 1);
+
+	obs_policy_default(&pol);
+	uuid_v4((char *)k.uuid);
+	assert_int_equal(svc_person_register(f->s, &county, &k, &row, f->a, &p, &merged, NULL),
+			 STORE_OK);
+	uuid_v4(id);
+	in.id = id;
+	in.person_id = arena_strdup(f->a, p.id);
+	in.kind = "home_observation";
+	in.place = "家中";
+	in.reason = "";
+	in.start_date = obs_local_date(time_now());
+	in.end_date = obs_date_add(in.start_date, pol.days - 1);
+	in.now = time_now();
+	assert_int_equal(svc_obs_place(f->s, &county, NULL, &pol, &in, f->a, &out, NULL),
+			 STORE_OK);
+	return out.obs;
+}
+
+/* A fever reported for o through its link: the alert it raised. */
+static struct alert fever(struct fixture *f, const struct observation *o)
+{
+	struct principal link = svc_self_principal(o, "127.0.0.1", "r9");
+	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", NULL};
+	struct obs_policy pol;
+	struct visit v = {.temp = 391};
+	struct visit_done out;
+	char alert_id[UUID_LEN + 1];
+
+	obs_policy_default(&pol);
+	uuid_v4((char *)k.uuid);
+	uuid_v4(v.id);
+	uuid_v4(alert_id);
+	v.note = "";
+	assert_int_equal(svc_self_report(f->s, &link, &k, &pol, &v, alert_id, time_now(), f->a,
+					 &out, NULL),
+			 STORE_OK);
+	assert_true(out.has_alert);
+	return out.alert;
+}
+
+static enum store_status move_file(struct store_tx *tx, void *p)
+{
+	const char *person_id = p;
+	return store_tx_person_set(tx, person_id, VILLAGE_B, NULL, time_now());
+}
+
+static void test_alert_referral_out_of_scope_is_refused_in_the_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct observation o = placed(f, VILLAGE_A);
+	struct alert al = fever(f, &o), out;
+	struct obs_policy pol;
+	struct alert_update u = {.destination = "fever_clinic", .now = time_now()};
+	struct store_idem k = {"66666666-6666-4666-8666-666666666666", "h", town_b.user_id};
+
+	obs_policy_default(&pol);
+	u.referred_at = u.now;
+	/* another township: as if the alert did not exist */
+	assert_int_equal(svc_alert_update(f->s, &town_b, &k, &pol, al.id, &u, f->a, &out, NULL),
+			 STORE_NOT_FOUND);
+	/* the alert's own township, once the person's file has moved away: refused too, by the
+	 * check inside the transaction (the alert and observation still lie in 社渚镇) */
+	assert_int_equal(store_run(f->s, move_file, o.person_id), STORE_OK);
+	k.user_id = town_a.user_id;
+	assert_int_equal(svc_alert_update(f->s, &town_a, &k, &pol, al.id, &u, f->a, &out, NULL),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_alert_get(f->s, al.id, f->a, &out), STORE_OK);
+	assert_string_equal(out.status, "open");
+	assert_int_equal(audit_rows(f, "alert.referral"), 0);
+	/* the county sees all three */
+	k.user_id = county.user_id;
+	assert_int_equal(svc_alert_update(f->s, &county, &k, &pol, al.id, &u, f->a, &out, NULL),
+			 STORE_OK);
+	assert_string_equal(out.status, "referred");
+	assert_string_equal(out.referred_by, "county");
+	assert_int_equal(audit_rows(f, "alert.referral"), 1);
+}
+
+static void test_service_status_replay(void **state)
+{
+	struct fixture *f = *state;
+	struct observation o = placed(f, VILLAGE_B);
+	struct service in = {.kind = "groceries", .items = "米、面", .requested_by = "worker",
+			     .requester = "town_b", .assignee = ""};
+	struct service sv, first, again;
+	struct store_idem k = {"77777777-7777-4777-8777-777777777777", "h", town_b.user_id};
+	bool replayed;
+
+	uuid_v4(in.id);
+	memcpy(in.observation_id, o.id, sizeof in.observation_id);
+	in.due_at = time_now() + 3600;
+	assert_int_equal(svc_service_create(f->s, &town_b, NULL, "service.create", &in, time_now(),
+					    f->a, &sv, NULL),
+			 STORE_OK);
+	assert_int_equal(svc_service_move(f->s, &town_b, &k, sv.id, "accepted", "王师傅", NULL,
+					  time_now(), f->a, &first, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(first.status, "accepted");
+	/* delivered meanwhile; the accept's retry answers what the accept answered... */
+	struct store_idem k2 = {"88888888-8888-4888-8888-888888888888", "h", town_b.user_id};
+	assert_int_equal(svc_service_move(f->s, &town_b, &k2, sv.id, "delivered", NULL, NULL,
+					  time_now(), f->a, &again, NULL),
+			 STORE_OK);
+	assert_int_equal(svc_service_move(f->s, &town_b, &k, sv.id, "accepted", "王师傅", NULL,
+					  time_now(), f->a, &again, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(again.id, sv.id);
+	assert_int_equal(audit_rows(f, "service.status"), 2);
+	/* ...another body under its key is refused, and so is a move the states forbid */
+	k.body_hash = "h2";
+	assert_int_equal(svc_service_move(f->s, &town_b, &k, sv.id, "cancelled", NULL, "x",
+					  time_now(), f->a, &again, NULL),
+			 STORE_CONFLICT_IDEM);
+	assert_int_equal(svc_service_move(f->s, &town_b, NULL, sv.id, "cancelled", NULL, "x",
+					  time_now(), f->a, &again, NULL),
+			 STORE_CONFLICT);
+	/* and a township that does not hold it does not see it */
+	assert_int_equal(svc_service_move(f->s, &town_a, NULL, sv.id, "cancelled", NULL, "x",
+					  time_now(), f->a, &again, NULL),
+			 STORE_NOT_FOUND);
+}
+
+static void test_self_report_through_an_ended_observation_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct observation o = placed(f, VILLAGE_A), other = placed(f, VILLAGE_A);
+	struct principal link = svc_self_principal(&o, "127.0.0.1", "r9");
+	struct store_idem k = {"99999999-9999-4999-8999-999999999999", "h", NULL};
+	struct service in = {.kind = "groceries", .items = "米"}, out;
+	struct obs_policy pol;
+	bool replayed;
+
+	obs_policy_default(&pol);
+	uuid_v4(in.id);
+	assert_int_equal(svc_self_service(f->s, &link, &k, &in, time_now(), f->a, &out, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(out.requested_by, "self");
+	assert_int_equal(audit_rows(f, "selfreport.service"), 1);
+	/* the link writes to its own observation only */
+	struct service elsewhere = in;
+	uuid_v4(elsewhere.id);
+	memcpy(elsewhere.observation_id, other.id, sizeof elsewhere.observation_id);
+	assert_int_equal(svc_service_create(f->s, &link, NULL, "selfreport.service", &elsewhere,
+					    time_now(), f->a, &out, NULL),
+			 STORE_NOT_FOUND);
+	/* a confirmed case ends the observation; the link, read before, takes nothing more */
+	struct alert al = fever(f, &o);
+	struct alert_update u = {.result = "confirmed", .note = "", .now = time_now()};
+	struct alert closed;
+	assert_int_equal(
+		svc_alert_update(f->s, &county, NULL, &pol, al.id, &u, f->a, &closed, NULL),
+		STORE_OK);
+	struct store_idem k2 = {"aaaaaaaa-9999-4999-8999-999999999999", "h", NULL};
+	uuid_v4(in.id);
+	assert_int_equal(svc_self_service(f->s, &link, &k2, &in, time_now(), f->a, &out, NULL),
+			 STORE_CONFLICT);
+	struct visit v = {.temp = 365, .note = ""};
+	struct visit_done done;
+	char alert_id[UUID_LEN + 1];
+	uuid_v4(v.id);
+	uuid_v4(alert_id);
+	assert_int_equal(svc_self_report(f->s, &link, &k2, &pol, &v, alert_id, time_now(), f->a,
+					 &done, NULL),
+			 STORE_CONFLICT);
+	assert_int_equal(audit_rows(f, "selfreport.service"), 1);
+	/* the first request's retry still gets its first answer */
+	assert_int_equal(svc_self_service(f->s, &link, &k, &in, time_now(), f->a, &out, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -951,6 +1139,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fever_visit_raises_one_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_obs_period_staff_and_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_alert_referral_out_of_scope_is_refused_in_the_transaction, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_service_status_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_self_report_through_an_ended_observation_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,11 +144,6 @@ enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct a
 /* The alert a fever visit raised or fed. */
 enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
 				    struct arena *a, struct alert *out);
-/* Raises an alert for a fever visit, or feeds the observation's open one. */
-enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
-				 const struct visit *v, const char *alert_id, const char *user_id,
-				 const char *username, int64_t now, struct arena *a,
-				 struct alert *out);
 
 /* Reads the one row of a bound statement (NULL: a prepare error) into out with read;
  * STORE_NOT_FOUND when there is none. */

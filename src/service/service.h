@@ -51,7 +51,8 @@ struct svc_write {
 	const char *action;            /* audit action */
 	const char *kind;              /* idempotency kind; NULL: the action */
 	const struct store_idem *idem; /* NULL: no client key (the write is not repeatable) */
-	/* the change: reads, checks, writes; sets x->object_id and x->audit */
+	/* the change: reads, checks, writes; sets x->object_id and x->audit, whose strings
+	 * must outlive it (x->a or the caller's: never a local of the use case) */
 	enum store_status (*apply)(struct svc_ctx *x);
 	/* the answer, read in the same transaction: after apply, or for a replay of
 	 * x->object_id; NULL when the write answers nothing */

@@ -193,7 +193,7 @@ static enum store_status apply_merge(struct svc_ctx *x)
 		return ss;
 	x->object_id = io->keep;
 	x->audit.object_type = "person";
-	x->audit.area = keep.area;
+	x->audit.area = arena_strdup(x->a, keep.area);
 	x->audit.before = svc_json(x, json_pack("{s:s}", "merged_from", io->other));
 	return STORE_OK;
 }

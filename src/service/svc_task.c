@@ -110,7 +110,7 @@ static enum store_status apply_close(struct svc_ctx *x)
 		return ss;
 	x->object_id = io->id;
 	x->audit.object_type = "task";
-	x->audit.area = before.area;
+	x->audit.area = arena_strdup(x->a, before.area);
 	x->audit.before = svc_json(x, json_pack("{s:s}", "status", "open"));
 	x->audit.after = svc_json(
 		x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code, "note",
@@ -173,7 +173,7 @@ static enum store_status apply_change(struct svc_ctx *x)
 	};
 	x->object_id = io->id;
 	x->audit.object_type = "task";
-	x->audit.area = after.area;
+	x->audit.area = arena_strdup(x->a, after.area);
 	x->audit.before =
 		svc_json(x, json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee",
 				      before.assignee, "due_at", (json_int_t)before.due_at));

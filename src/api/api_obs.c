@@ -681,46 +681,6 @@ void api_obs_get(struct req *r)
 
 /* ---- visits ---- */
 
-/* Stores a visit (from a worker or a self-report) and replies. */
-static void add_visit(struct req *r, const struct store_idem *idem, struct visit *v,
-		      const struct observation *o, int64_t now, bool self)
-{
-	struct visit_done out;
-	bool replayed;
-	char alert_id[UUID_LEN + 1];
-	/* a self-report link: no account, the one observation its token named */
-	struct principal who = self ? (struct principal){.area = o->area,
-							 .ip = r->ip,
-							 .request_id = r->id,
-							 .observation_id = o->id}
-				    : api_principal(r);
-	enum store_status st;
-
-	uuid_v4(v->id);
-	uuid_v4(alert_id);
-	memcpy(v->observation_id, o->id, sizeof v->observation_id);
-	st = svc_visit_add(r->srv->store, &who, idem, policy(r),
-			   self ? "selfreport.visit" : "visit.create", v, alert_id, now, r->a, &out,
-			   &replayed);
-	if (st == STORE_CONFLICT) {
-		reply_error(r, self ? ERR_SELFREPORT_NOT_FOUND : ERR_OBS_ENDED, NULL);
-		return;
-	}
-	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-		return;
-	}
-	if (self) {
-		reply_json(r, replayed ? 200 : 201,
-			   json_pack("{s:b, s:b}", "ok", 1, "fever", out.visit.fever));
-		return;
-	}
-	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out.visit), "alert",
-			     out.has_alert ? alert_json(&out.alert) : json_null(), "observation",
-			     api_obs_json(&out.obs, today_of(now))));
-}
-
 void api_obs_visit(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "mode", "saw_person", "saw_home",
@@ -729,9 +689,12 @@ void api_obs_visit(struct req *r)
 	struct store_idem idem;
 	struct observation o;
 	struct visit v = {0};
-	char hash[65];
+	struct visit_done out;
+	struct principal who = api_principal(r);
+	char hash[65], alert_id[UUID_LEN + 1];
 	int64_t now = time_now();
-	bool at_given;
+	enum store_status st;
+	bool at_given, replayed;
 
 	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
 	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -752,7 +715,23 @@ void api_obs_visit(struct req *r)
 		return;
 	}
 	v.by = r->sess.username;
-	add_visit(r, &idem, &v, &o, now, false);
+	uuid_v4(v.id);
+	uuid_v4(alert_id);
+	memcpy(v.observation_id, o.id, sizeof v.observation_id);
+	st = svc_visit_add(r->srv->store, &who, &idem, policy(r), "visit.create", &v, alert_id, now,
+			   r->a, &out, &replayed);
+	if (st == STORE_CONFLICT) {
+		reply_error(r, ERR_OBS_ENDED, NULL);
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		return;
+	}
+	reply_json(r, replayed ? 200 : 201,
+		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out.visit), "alert",
+			     out.has_alert ? alert_json(&out.alert) : json_null(), "observation",
+			     api_obs_json(&out.obs, today_of(now))));
 }
 
 /* ---- the period and release ---- */

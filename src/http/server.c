@@ -265,6 +265,8 @@ static bool signed_in(struct req *r)
 	return r->authed;
 }
 
+enum { EARLY_BODY_MIN = 8 << 20 }; /* bytes: a declared body up to this is read */
+
 /* At the first call: what can be answered without the body. Only a request that has a
  * body needs an answer this early; without one, the last call answers as usual. */
 static enum req_early early_answer(struct req *r)
@@ -276,6 +278,11 @@ static enum req_early early_answer(struct req *r)
 	if (req_header(r, "Transfer-Encoding"))
 		return EARLY_CHUNKED;
 	if (!has_body(r))
+		return EARLY_NONE;
+	/* A small body is read (and dropped when refused), then answered: an answer before it
+	 * closes a connection the client is still writing to, and the kernel's reset can
+	 * destroy the answer before the client reads it. Only a large body is cut short. */
+	if (content_length(r, &n) && n <= EARLY_BODY_MIN)
 		return EARLY_NONE;
 	if (!r->matched)
 		return EARLY_UNROUTED;

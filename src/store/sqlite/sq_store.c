@@ -1,0 +1,126 @@
+/* sq_store — opening and closing the SQLite store (the writer connection with its
+ * migrations and writer thread, the pool of readers), a consistent backup while serving,
+ * and the integrity check. */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/sqlite/sq.h"
+#include "util/log.h"
+
+struct store *store_open(const char *path, const struct store_opts *opts, const char **err)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int nreaders = opts->readers < 1 ? 1 : opts->readers > 64 ? 64 : opts->readers;
+
+	s->path = xstrdup(path);
+	pthread_mutex_init(&s->rmu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->rcond, &ca);
+	pthread_condattr_destroy(&ca);
+	s->reader_wait_ms = opts->reader_wait_ms > 0 ? opts->reader_wait_ms : STORE_READER_WAIT_MS;
+	if (sq_conn_open(path, opts->create, false, &s->wconn, err) != STORE_OK)
+		goto fail;
+	if (sq_migrate(s->wconn, err) != STORE_OK)
+		goto fail;
+	s->readers = xcalloc((size_t)nreaders, sizeof *s->readers);
+	s->reader_busy = xcalloc((size_t)nreaders, sizeof *s->reader_busy);
+	for (int i = 0; i < nreaders; i++) {
+		struct sq_conn *c;
+		if (sq_conn_open(path, false, true, &c, err) != STORE_OK)
+			goto fail;
+		s->readers[i] = *c; /* the pool holds connections by value */
+		free(c);
+		s->nreaders++;
+	}
+	s->writer = sq_writer_start(s->wconn, opts->batch_max);
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sq_writer_stop(s->writer);
+	for (int i = 0; i < s->nreaders; i++) {
+		for (int k = 0; k < s->readers[i].nstmt; k++)
+			sqlite3_finalize(s->readers[i].stmt[k].st);
+		sqlite3_close(s->readers[i].db);
+	}
+	free(s->readers);
+	free(s->reader_busy);
+	sq_conn_close(s->wconn);
+	pthread_mutex_destroy(&s->rmu);
+	pthread_cond_destroy(&s->rcond);
+	free(s->path);
+	free(s);
+}
+
+enum store_status store_backup(struct store *s, const char *out_path)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *st = NULL;
+	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
+
+	/* VACUUM INTO reads one consistent snapshot; it cannot run on a query_only handle. */
+	sq_exec(c, "PRAGMA query_only=0");
+	if (sqlite3_prepare_v2(c->db, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK) {
+		ss = sq_rc(c, sqlite3_errcode(c->db));
+	} else {
+		sqlite3_bind_text(st, 1, out_path, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+		sqlite3_finalize(st);
+	}
+	sq_exec(c, "PRAGMA query_only=1");
+	sq_reader_put(s, c);
+	return ss;
+}
+
+int store_schema_version(struct store *s)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int v = -1;
+
+	if (!c)
+		return -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	sq_reader_put(s, c);
+	return v;
+}
+
+enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	static const char sql[] = "PRAGMA integrity_check";
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	enum store_status ss = STORE_ERROR;
+
+	if (!c)
+		return STORE_BUSY;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		sq_text_to(st, 0, msg, msgsz);
+		ss = strcmp(msg, "ok") ? STORE_INVALID : STORE_OK;
+	}
+	if (st)
+		sqlite3_reset(st);
+	sq_reader_put(s, c);
+	return ss;
+}

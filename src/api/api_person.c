@@ -551,19 +551,24 @@ void api_key_areas(struct req *r)
  * a province, 4 a city, 6 a county) with the dates it counts from and to. */
 void api_key_area_put(struct req *r)
 {
-	static const char *const allowed[] = {"code", "name", "start_date", "end_date", NULL};
+	static const char *const allowed[] = {"uuid", "code", "name", "start_date", "end_date",
+					      NULL};
 	struct key_area k = {.end_date = 99991231};
-	struct audit_entry e;
+	struct principal who = api_principal(r);
+	const struct store_idem *idem;
+	struct store_idem buf;
+	char hash[65];
 	size_t len;
 	enum store_status st;
 
-	/* one list for the whole county: a township changing it would silently stop every
-	 * other township's imports from flagging a key area */
+	/* one list for the whole county (svc_key_area_put checks it again in the write): a
+	 * township changing it would silently stop every other township's imports from
+	 * flagging a key area */
 	if (area_code_level(r->sess.area) != AREA_LEVEL_COUNTY) {
 		api_deny(r, ERR_FORBIDDEN, "key_area", NULL);
 		return;
 	}
-	if (api_unknown_fields(r, allowed) ||
+	if (api_unknown_fields(r, allowed) || !api_idem_opt(r, &buf, hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "code", 6, true, &k.code), "code") ||
 	    api_bad_field(r, json_get_str(r->json, "name", 40, true, &k.name), "name") ||
 	    !date_field(r, "start_date", true, &k.start_date) ||
@@ -578,16 +583,12 @@ void api_key_area_put(struct req *r)
 		reply_error(r, ERR_FIELD_TYPE, "end_date");
 		return;
 	}
-	e = api_audit(r, "key_area.put");
-	e.object_type = "key_area";
-	e.object_id = k.code;
-	json_t *after = json_pack("{s:s, s:s, s:i, s:i}", "code", k.code, "name", k.name,
-				  "start_date", k.start_date, "end_date", k.end_date);
-	char *txt = json_dumps(after, JSON_COMPACT);
-	e.after = arena_strdup(r->a, txt ? txt : "{}");
-	free(txt);
-	json_decref(after);
-	if ((st = store_key_area_put(r->srv->store, &k, &e)) != STORE_OK) {
+	st = svc_key_area_put(r->srv->store, &who, idem, &k, r->a);
+	if (st == STORE_INVALID) {
+		api_deny(r, ERR_FORBIDDEN, "key_area", NULL);
+		return;
+	}
+	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_NOT_FOUND);
 		return;
 	}

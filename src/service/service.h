@@ -259,4 +259,12 @@ enum store_status svc_self_service(struct store *s, const struct principal *link
 				   const struct store_idem *idem, struct service *in, int64_t now,
 				   struct arena *a, struct service *out, bool *replayed);
 
+/* ---- key epidemic areas (svc_reference.c) ---- */
+
+/* Adds or changes an entry of the key-area list, which every township's imports use: only
+ * an account whose area is a county may (else STORE_INVALID, checked in the transaction). */
+enum store_status svc_key_area_put(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const struct key_area *k,
+				   struct arena *a);
+
 #endif

@@ -501,8 +501,9 @@ struct key_area {
 };
 enum store_status store_key_areas(struct store *s, struct arena *a, struct key_area **out,
 				  size_t *n);
-enum store_status store_key_area_put(struct store *s, const struct key_area *k,
-				     const struct audit_entry *e);
+/* Adds the entry, or changes the name and end date of the one with the same code and start
+ * date (a write transaction's operation: svc_key_area_put). */
+enum store_status store_tx_key_area_put(struct store_tx *tx, const struct key_area *k);
 /* National divisions (provinces, cities, counties) for resolving origins. */
 enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n);
 enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,

@@ -1104,9 +1104,32 @@ static void test_self_report_through_an_ended_observation_is_refused(void **stat
 	assert_true(replayed);
 }
 
+/* The key-area list is the county's: a township cannot change it, even past the handler. */
+static void test_key_area_put_is_the_countys(void **state)
+{
+	struct fixture *f = *state;
+	struct key_area k = {.code = "4201", .name = "武汉市", .start_date = 20200101,
+			     .end_date = 99991231};
+	struct store_idem idem = {"66666666-6666-4666-8666-666666666666", "kh", county.user_id};
+	struct key_area *list;
+	size_t n;
+
+	assert_int_equal(svc_key_area_put(f->s, &town_b, NULL, &k, f->a), STORE_INVALID);
+	assert_int_equal(store_key_areas(f->s, f->a, &list, &n), STORE_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(list[i].code, "4201");
+	assert_int_equal(audit_rows(f, "key_area.put"), 0);
+	assert_int_equal(svc_key_area_put(f->s, &county, &idem, &k, f->a), STORE_OK);
+	assert_int_equal(svc_key_area_put(f->s, &county, &idem, &k, f->a), STORE_OK); /* replay */
+	assert_int_equal(audit_rows(f, "key_area.put"), 1);
+	struct store_idem other = {idem.uuid, "other", county.user_id};
+	assert_int_equal(svc_key_area_put(f->s, &county, &other, &k, f->a), STORE_CONFLICT_IDEM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_key_area_put_is_the_countys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_answers_without_running_again, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_row_says_who, setup, teardown),

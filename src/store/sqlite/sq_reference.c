@@ -34,36 +34,21 @@ enum store_status store_key_areas(struct store *s, struct arena *a, struct key_a
 	return ss;
 }
 
-struct key_ctx {
-	const struct key_area *k;
-	const struct audit_entry *e;
-};
-
-static enum store_status key_job(struct sq_conn *c, void *p)
+enum store_status store_tx_key_area_put(struct store_tx *tx, const struct key_area *k)
 {
 	static const char sql[] = "INSERT INTO key_area(code, name, start_date, end_date)"
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(code, start_date)"
 				  " DO UPDATE SET name = excluded.name, end_date = excluded.end_date";
-	struct key_ctx *x = p;
+	struct sq_conn *c = sq_conn_of(tx);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
 
 	if (!st)
 		return STORE_ERROR;
-	sq_bind_text(st, 1, x->k->code);
-	sq_bind_text(st, 2, x->k->name);
-	sqlite3_bind_int(st, 3, x->k->start_date);
-	sqlite3_bind_int(st, 4, x->k->end_date);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sq_audit_insert(c, x->e);
-}
-
-enum store_status store_key_area_put(struct store *s, const struct key_area *k,
-				     const struct audit_entry *e)
-{
-	struct key_ctx x = {k, e};
-	return sq_write(s, key_job, &x);
+	sq_bind_text(st, 1, k->code);
+	sq_bind_text(st, 2, k->name);
+	sqlite3_bind_int(st, 3, k->start_date);
+	sqlite3_bind_int(st, 4, k->end_date);
+	return sq_step_done(c, st);
 }
 
 struct div_ctx {

@@ -101,7 +101,7 @@ enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
 
 /* The observation, read in the transaction (filled: date's), the caller's: in scope with
  * its person's file, or for a self-report link the one it names; else STORE_NOT_FOUND,
- * as for a missing one (the same rule as svc_scoped_obs). */
+ * as for a missing one. Visits, services and alerts read their observation through it. */
 enum store_status svc_obs_in_scope(struct svc_ctx *x, const char *id, int date,
 				   struct observation *o)
 {

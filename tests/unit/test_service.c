@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_fixture.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -23,12 +24,6 @@
 #define TOWN_B "320481111"
 #define VILLAGE_A "320481116200"
 #define VILLAGE_B "320481111200"
-
-struct fixture {
-	char dir[64], path[128];
-	struct store *s;
-	struct arena *a;
-};
 
 static const struct area_seed seeds[] = {
 	{COUNTY, "", "溧阳市"},
@@ -55,35 +50,13 @@ static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct store_opts o = {.readers = 2, .batch_max = 64, .create = true};
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
-	const char *err;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-service-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	f->s = store_open(f->path, &o, &err);
-	f->a = arena_new();
-	if (!f->s || store_area_load(f->s, seeds, 5, &e) != STORE_OK)
-		return -1;
-	*state = f;
-	return 0;
+	return fixture_open(state, "service", (struct store_opts){.readers = 2, .batch_max = 64},
+			    seeds, sizeof seeds / sizeof seeds[0]);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	arena_free(f->a);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(state);
 }
 
 static size_t audit_rows(struct fixture *f, const char *action)
@@ -600,10 +573,9 @@ static const char *obs_person(struct fixture *f, const char *area)
 }
 
 /* Places person (and household members) as who, under key uuid. */
-static enum store_status obs_place(struct fixture *f, const struct principal *who,
-				   const char *uuid, const char *person,
-				   const char *const *household, size_t nhousehold,
-				   struct obs_placed *out)
+static enum store_status obs_place(struct fixture *f, const struct principal *who, const char *uuid,
+				   const char *person, const char *const *household,
+				   size_t nhousehold, struct obs_placed *out)
 {
 	struct obs_policy pol;
 	struct store_idem k = {uuid, "h", who->user_id};
@@ -658,22 +630,22 @@ static void test_obs_place_refuses_a_person_out_of_scope(void **state)
 	struct obs_placed out;
 
 	/* 竹箦镇 places 社渚镇's person: refused in the transaction as a missing one */
-	assert_int_equal(obs_place(f, &town_b, "12121212-1212-4212-8212-121212121212", theirs,
-				   NULL, 0, &out),
+	assert_int_equal(obs_place(f, &town_b, "12121212-1212-4212-8212-121212121212", theirs, NULL,
+				   0, &out),
 			 STORE_NOT_FOUND);
 	assert_string_equal(out.bad_field, "person_id");
 	/* its own person with the other's as a household member: nothing placed at all */
-	assert_int_equal(obs_place(f, &town_b, "13131313-1313-4313-8313-131313131313", mine, hh,
-				   1, &out),
-			 STORE_NOT_FOUND);
+	assert_int_equal(
+		obs_place(f, &town_b, "13131313-1313-4313-8313-131313131313", mine, hh, 1, &out),
+		STORE_NOT_FOUND);
 	assert_string_equal(out.bad_field, "household");
 	assert_int_equal(store_obs_get(f->s, "13131313-1313-4313-8313-131313131313", 0, f->a, &o),
 			 STORE_NOT_FOUND);
 	assert_int_equal(audit_rows(f, "observation.create"), 0);
 	/* the county places both: one audit row for each placing, the counts agree */
-	assert_int_equal(obs_place(f, &county, "14141414-1414-4414-8414-141414141414", mine, hh, 1,
-				   &out),
-			 STORE_OK);
+	assert_int_equal(
+		obs_place(f, &county, "14141414-1414-4414-8414-141414141414", mine, hh, 1, &out),
+		STORE_OK);
 	assert_int_equal(out.nhousehold, 1);
 	assert_string_equal(out.household[0].person_id, theirs);
 	assert_string_equal(out.household[0].household_of, out.obs.id);
@@ -687,13 +659,16 @@ static void test_obs_place_refuses_a_person_out_of_scope(void **state)
 }
 
 /* A visit to obs by who under key uuid: temp in tenths of a degree (0: none). */
-static enum store_status obs_visit(struct fixture *f, const struct principal *who,
-				   const char *uuid, const char *obs, int temp,
-				   struct visit_done *out, bool *replayed)
+static enum store_status obs_visit(struct fixture *f, const struct principal *who, const char *uuid,
+				   const char *obs, int temp, struct visit_done *out,
+				   bool *replayed)
 {
 	struct obs_policy pol;
 	struct store_idem k = {uuid, "h", who->user_id};
-	struct visit v = {.mode = "in_person", .note = "", .by = who->username, .temp = temp,
+	struct visit v = {.mode = "in_person",
+			  .note = "",
+			  .by = who->username,
+			  .temp = temp,
 			  .saw_person = true};
 	char alert_id[UUID_LEN + 1];
 	int64_t now = time_now();
@@ -715,9 +690,9 @@ static void test_visit_replay_answers_the_first_visit(void **state)
 	struct visit_done first, again;
 	bool replayed = true;
 
-	assert_int_equal(obs_place(f, &town_b, "16161616-1616-4616-8616-161616161616", p, NULL, 0,
-				   &placed),
-			 STORE_OK);
+	assert_int_equal(
+		obs_place(f, &town_b, "16161616-1616-4616-8616-161616161616", p, NULL, 0, &placed),
+		STORE_OK);
 	const char *k = "17171717-1717-4717-8717-171717171717";
 	assert_int_equal(obs_visit(f, &town_b, k, placed.obs.id, 366, &first, &replayed), STORE_OK);
 	assert_false(replayed);
@@ -749,9 +724,9 @@ static void test_fever_visit_raises_one_alert(void **state)
 	int64_t total;
 	bool replayed;
 
-	assert_int_equal(obs_place(f, &town_b, "19191919-1919-4919-8919-191919191919", p, NULL, 0,
-				   &placed),
-			 STORE_OK);
+	assert_int_equal(
+		obs_place(f, &town_b, "19191919-1919-4919-8919-191919191919", p, NULL, 0, &placed),
+		STORE_OK);
 	assert_int_equal(obs_visit(f, &town_b, "20202020-2020-4020-8020-202020202020",
 				   placed.obs.id, 385, &v1, &replayed),
 			 STORE_OK);
@@ -795,15 +770,15 @@ static void test_obs_period_staff_and_release(void **state)
 	int today = obs_local_date(now);
 
 	obs_policy_default(&pol);
-	assert_int_equal(obs_place(f, &town_b, "23232323-2323-4323-8323-232323232323", p, NULL, 0,
-				   &placed),
-			 STORE_OK);
+	assert_int_equal(
+		obs_place(f, &town_b, "23232323-2323-4323-8323-232323232323", p, NULL, 0, &placed),
+		STORE_OK);
 	const char *id = placed.obs.id;
 	struct store_idem k1 = {"24242424-2424-4424-8424-242424242424", "h", town_b.user_id};
 	/* another township: refused in the transaction */
-	assert_int_equal(svc_obs_period(f->s, &town_a, &k1, &pol, id, today, "x", now, f->a, &o,
-					&replayed),
-			 STORE_NOT_FOUND);
+	assert_int_equal(
+		svc_obs_period(f->s, &town_a, &k1, &pol, id, today, "x", now, f->a, &o, &replayed),
+		STORE_NOT_FOUND);
 	/* the end moved to today: due for release now */
 	assert_int_equal(svc_obs_period(f->s, &town_b, &k1, &pol, id, today, "提前", now, f->a, &o,
 					&replayed),
@@ -812,24 +787,24 @@ static void test_obs_period_staff_and_release(void **state)
 	assert_counts_agree(f);
 	const char *clear[3] = {"", NULL, NULL};
 	struct store_idem k2 = {"25252525-2525-4525-8525-252525252525", "h", town_b.user_id};
-	assert_int_equal(svc_obs_staff(f->s, &town_b, &k2, id, clear, now, f->a, &o, &bad,
-				       &replayed),
-			 STORE_OK);
+	assert_int_equal(
+		svc_obs_staff(f->s, &town_b, &k2, id, clear, now, f->a, &o, &bad, &replayed),
+		STORE_OK);
 	assert_string_equal(o.grid_worker.id, "");
 	const char *unknown[3] = {NULL, "26262626-2626-4626-8626-262626262626", NULL};
 	struct store_idem k3 = {"27272727-2727-4727-8727-272727272727", "h", town_b.user_id};
-	assert_int_equal(svc_obs_staff(f->s, &town_b, &k3, id, unknown, now, f->a, &o, &bad,
-				       &replayed),
-			 STORE_INVALID);
+	assert_int_equal(
+		svc_obs_staff(f->s, &town_b, &k3, id, unknown, now, f->a, &o, &bad, &replayed),
+		STORE_INVALID);
 	assert_string_equal(bad, "doctor");
 	struct store_idem k4 = {"28282828-2828-4828-8828-282828282828", "h", town_b.user_id};
-	assert_int_equal(svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o,
-					 &replayed),
-			 STORE_OK);
+	assert_int_equal(
+		svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o, &replayed),
+		STORE_OK);
 	assert_string_equal(o.status, "released");
-	assert_int_equal(svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o,
-					 &replayed),
-			 STORE_OK);
+	assert_int_equal(
+		svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o, &replayed),
+		STORE_OK);
 	assert_true(replayed);
 	assert_int_equal(audit_rows(f, "observation.release"), 1);
 	assert_counts_agree(f);
@@ -840,8 +815,12 @@ static void test_obs_period_staff_and_release(void **state)
 static void test_user_create_replay_conflict_and_scope(void **state)
 {
 	struct fixture *f = *state;
-	struct user in = {.username = "zhang", .display_name = "张", .phone = "",
-			  .role = ROLE_GRID_WORKER, .password_hash = "x", .must_change = true};
+	struct user in = {.username = "zhang",
+			  .display_name = "张",
+			  .phone = "",
+			  .role = ROLE_GRID_WORKER,
+			  .password_hash = "x",
+			  .must_change = true};
 	struct store_idem k = {"f1000000-0000-4000-8000-000000000001", "h", town_b.user_id};
 	struct user first, again;
 	bool replayed = true;
@@ -874,8 +853,11 @@ static void test_user_create_replay_conflict_and_scope(void **state)
 static void test_user_of_another_township_is_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct user in = {.username = "wang", .display_name = "王", .phone = "",
-			  .role = ROLE_GRID_WORKER, .password_hash = "h1"};
+	struct user in = {.username = "wang",
+			  .display_name = "王",
+			  .phone = "",
+			  .role = ROLE_GRID_WORKER,
+			  .password_hash = "h1"};
 	struct user_patch p = {.display_name = "改", .disabled = -1};
 	struct user out, u;
 	bool replayed;
@@ -943,8 +925,7 @@ static struct observation placed(struct fixture *f, const char *area)
 	in.start_date = obs_local_date(time_now());
 	in.end_date = obs_date_add(in.start_date, pol.days - 1);
 	in.now = time_now();
-	assert_int_equal(svc_obs_place(f->s, &county, NULL, &pol, &in, f->a, &out, NULL),
-			 STORE_OK);
+	assert_int_equal(svc_obs_place(f->s, &county, NULL, &pol, &in, f->a, &out, NULL), STORE_OK);
 	return out.obs;
 }
 
@@ -963,9 +944,9 @@ static struct alert fever(struct fixture *f, const struct observation *o)
 	uuid_v4(v.id);
 	uuid_v4(alert_id);
 	v.note = "";
-	assert_int_equal(svc_self_report(f->s, &link, &k, &pol, &v, alert_id, time_now(), f->a,
-					 &out, NULL),
-			 STORE_OK);
+	assert_int_equal(
+		svc_self_report(f->s, &link, &k, &pol, &v, alert_id, time_now(), f->a, &out, NULL),
+		STORE_OK);
 	assert_true(out.has_alert);
 	return out.alert;
 }
@@ -1012,8 +993,11 @@ static void test_service_status_replay(void **state)
 {
 	struct fixture *f = *state;
 	struct observation o = placed(f, VILLAGE_B);
-	struct service in = {.kind = "groceries", .items = "米、面", .requested_by = "worker",
-			     .requester = "town_b", .assignee = ""};
+	struct service in = {.kind = "groceries",
+			     .items = "米、面",
+			     .requested_by = "worker",
+			     .requester = "town_b",
+			     .assignee = ""};
 	struct service sv, first, again;
 	struct store_idem k = {"77777777-7777-4777-8777-777777777777", "h", town_b.user_id};
 	bool replayed;
@@ -1108,8 +1092,8 @@ static void test_self_report_through_an_ended_observation_is_refused(void **stat
 static void test_key_area_put_is_the_countys(void **state)
 {
 	struct fixture *f = *state;
-	struct key_area k = {.code = "4201", .name = "武汉市", .start_date = 20200101,
-			     .end_date = 99991231};
+	struct key_area k = {
+		.code = "4201", .name = "武汉市", .start_date = 20200101, .end_date = 99991231};
 	struct store_idem idem = {"66666666-6666-4666-8666-666666666666", "kh", county.user_id};
 	struct key_area *list;
 	size_t n;

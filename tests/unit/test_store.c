@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_fixture.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -31,12 +32,6 @@ static const struct principal county_admin = {.user_id = "a",
 					      .ip = "127.0.0.1",
 					      .request_id = "t"};
 
-struct fixture {
-	char dir[64], path[128];
-	struct store *s;
-	struct arena *a;
-};
-
 static const struct area_seed seeds[] = {
 	{"320481", "", "溧阳市"},
 	{"320481116", "320481", "社渚镇"},
@@ -47,35 +42,13 @@ static const struct area_seed seeds[] = {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct store_opts o = {.readers = 2, .batch_max = 64, .create = true};
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
-	const char *err;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-store-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	f->s = store_open(f->path, &o, &err);
-	f->a = arena_new();
-	if (!f->s || store_area_load(f->s, seeds, 5, &e) != STORE_OK)
-		return -1;
-	*state = f;
-	return 0;
+	return fixture_open(state, "store", (struct store_opts){.readers = 2, .batch_max = 64},
+			    seeds, sizeof seeds / sizeof seeds[0]);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	arena_free(f->a);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(state);
 }
 
 static struct store_idem idem(const char *uuid, const char *hash)
@@ -117,7 +90,8 @@ static void test_load_and_read(void **state)
 static void test_create_idempotent(void **state)
 {
 	struct fixture *f = *state;
-	struct area_new in = {.parent = "320481116200", .name = "一网格", .responsible_name = "张三"};
+	struct area_new in = {
+		.parent = "320481116200", .name = "一网格", .responsible_name = "张三"};
 	struct store_idem k1 = idem("00000000-0000-4000-8000-000000000001", "h1");
 	struct store_idem k1b = idem("00000000-0000-4000-8000-000000000001", "h2");
 	struct store_idem k2 = idem("00000000-0000-4000-8000-000000000002", "h3");
@@ -162,8 +136,7 @@ static void test_update(void **state)
 	size_t n;
 	struct audit_filter af = {.scope = "320481116", .action = "area.update", .limit = 10};
 
-	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out),
-			 STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out), STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_string_equal(out.name, "社渚镇");
 	p.name = "改名镇";
@@ -184,8 +157,12 @@ static void test_update(void **state)
 static void test_users_and_lockout(void **state)
 {
 	struct fixture *f = *state;
-	struct user in = {.username = "zhang", .display_name = "张", .phone = "",
-			  .role = ROLE_GRID_WORKER, .password_hash = "x", .must_change = true};
+	struct user in = {.username = "zhang",
+			  .display_name = "张",
+			  .phone = "",
+			  .role = ROLE_GRID_WORKER,
+			  .password_hash = "x",
+			  .must_change = true};
 	struct audit_entry e = {.action = "user.create", .result = "ok"};
 	struct user out, u;
 	bool replayed;
@@ -204,7 +181,8 @@ static void test_users_and_lockout(void **state)
 			 STORE_INVALID);
 	/* the account-wide lock (queued): a later waited-for write follows it in the queue */
 	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1604, &e);
-	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1500, &e); /* never shortens */
+	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1500,
+			&e); /* never shortens */
 	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "zhang", f->a, &u), STORE_OK);
 	assert_int_equal(u.locked_until, 1604);
@@ -242,8 +220,7 @@ static void test_login_rechecks(void **state)
 			 STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
-			 STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 3000, &e, f->a, &w),
 			 STORE_OK);
 	assert_int_equal(w.role, ROLE_CADRE);
@@ -253,15 +230,13 @@ static void test_login_rechecks(void **state)
 	assert_null(w.password_hash);
 
 	p = (struct user_patch){.role = ROLE_NONE, .disabled = 1};
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
-			 STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 4000, &e, f->a, &w),
 			 STORE_CONFLICT);
 	assert_true(w.disabled);
 	assert_int_equal(w.last_login_at, 3000); /* nothing written */
 	p.disabled = 0;
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w),
-			 STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
 
 	store_user_lock(f->s, u.id, 5000, &e);
 	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK); /* after the lock */
@@ -318,7 +293,8 @@ static void *writer(void *p)
 		snprintf(name, sizeof name, "g%d-%d", w->id, i);
 		struct store_idem k = {.uuid = uuid, .body_hash = name, .user_id = "u"};
 		struct area_new in = {.parent = "320481111200", .name = name};
-		enum store_status st = svc_area_create(w->s, &county_who, &k, &in, a, &out, &replayed);
+		enum store_status st =
+			svc_area_create(w->s, &county_who, &k, &in, a, &out, &replayed);
 		if (st != STORE_OK)
 			fprintf(stderr, "create %s: %s\n", name, store_status_name(st));
 		w->ok += st == STORE_OK;
@@ -375,10 +351,13 @@ static void test_backup_and_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_and_read),      cmocka_unit_test(test_create_idempotent),
-		cmocka_unit_test(test_update),             cmocka_unit_test(test_users_and_lockout),
+		cmocka_unit_test(test_load_and_read),
+		cmocka_unit_test(test_create_idempotent),
+		cmocka_unit_test(test_update),
+		cmocka_unit_test(test_users_and_lockout),
 		cmocka_unit_test(test_login_rechecks),
-		cmocka_unit_test(test_audit_append_only),  cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_audit_append_only),
+		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_backup_and_check),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,42 +12,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_fixture.h"
 #include "store/sqlite/sq.h"
-
-struct fixture {
-	char dir[64], path[128];
-	struct store *s;
-	struct arena *a;
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct store_opts o = {.readers = 1, .batch_max = 8, .create = true};
-	const char *err;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-writer-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	f->s = store_open(f->path, &o, &err);
-	f->a = arena_new();
-	*state = f;
-	return f->s ? 0 : -1;
+	return fixture_open(state, "writer", (struct store_opts){.readers = 1, .batch_max = 8},
+			    NULL, 0);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	arena_free(f->a);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
+	return fixture_close(state);
 }
 
 static size_t rows(struct fixture *f, const char *action)

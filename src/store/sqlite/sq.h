@@ -151,6 +151,57 @@ typedef void (*sq_read_fn)(sqlite3_stmt *st, struct arena *a, void *out);
 enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
 			 sq_read_fn read);
 
+/* ---- a query with its parameters as data (after Taler's sq/: bindings as arrays) ----
+ *
+ * The i-th parameter of an array is bound to ?i+1; a NULL text binds NULL, and so does a
+ * parameter left out (a shorter array). Text is bound without a copy: it must live until
+ * the call returns. Every function below takes a NULL connection (no reader came free,
+ * sq_reader_get) and answers STORE_BUSY. */
+struct sq_param {
+	enum { SQ_P_NULL, SQ_P_TEXT, SQ_P_INT } type;
+	int len; /* of a text, in bytes; -1: up to its NUL */
+	const char *s;
+	int64_t i;
+};
+#define SQ_TEXT(x) ((struct sq_param){SQ_P_TEXT, -1, (x), 0})
+#define SQ_TEXT_NN(x) SQ_TEXT((x) ? (x) : "") /* NULL binds "" (a NOT NULL column) */
+#define SQ_TEXT_N(x, n) ((struct sq_param){SQ_P_TEXT, (int)(n), (x), 0})
+#define SQ_INT(x) ((struct sq_param){SQ_P_INT, 0, NULL, (int64_t)(x)})
+#define SQ_NULL ((struct sq_param){SQ_P_NULL, 0, NULL, 0})
+/* The parameters of one call, as the last two arguments: the array and its length. */
+#define SQ_PARAMS(...)                                                                             \
+	(const struct sq_param[]){__VA_ARGS__},                                                    \
+		(int)(sizeof((const struct sq_param[]){__VA_ARGS__}) / sizeof(struct sq_param))
+
+/* A write: STORE_CONFLICT when a constraint refused it. */
+enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np);
+/* A write of one row: none when it changed no row (the row is gone or in another state). */
+enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status none,
+			  const struct sq_param *p, int np);
+/* The first row read into out with read (NULL: only whether there is one);
+ * STORE_NOT_FOUND when there is none. */
+enum store_status sq_one(struct sq_conn *c, const char *sql, sq_read_fn read, struct arena *a,
+			 void *out, const struct sq_param *p, int np);
+/* The first column of the first row as text in buf; "" (and STORE_OK) when there is none. */
+enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
+			      const struct sq_param *p, int np);
+
+/* What a list is made of: a row read by read into an element of size bytes. */
+struct sq_rowtype {
+	sq_read_fn read;
+	size_t size;
+};
+/* The rows of sql, at most max of them (the rest left unread), as an array in the arena
+ * (never NULL), *n of them; *ss the status. */
+void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
+	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np);
+/* A page of a list on a reader, in one snapshot: *total the count sql_count gives, then
+ * the rows of sql as sq_rows reads them. Both statements are bound with p (a parameter
+ * that one of them does not use, such as the page's LIMIT in the count, is ignored). */
+void *sq_page(struct store *s, const char *sql_count, const char *sql, const struct sq_rowtype *t,
+	      size_t max, struct arena *a, size_t *n, int64_t *total, enum store_status *ss,
+	      const struct sq_param *p, int np);
+
 /* The compact, key-sorted text of o in the arena; takes o's reference. */
 const char *sq_json_text(struct arena *a, json_t *o);
 /* v (an arena array of *cap elements of size, n used) with room for one more. */

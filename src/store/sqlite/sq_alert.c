@@ -47,23 +47,13 @@ static void read_alert(sqlite3_stmt *st, struct arena *a, void *out)
 	r->symptoms = (unsigned)sqlite3_column_int(st, 20);
 }
 
-static enum store_status alert_one(struct sq_conn *c, const char *sql, const char *p1,
-				   const char *p2, struct arena *a, struct alert *out)
-{
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st) {
-		sq_bind_text(st, 1, p1);
-		sq_bind_text(st, 2, p2);
-	}
-	return sq_row(c, st, a, out, read_alert);
-}
+static const struct sq_rowtype alert_rows = {read_alert, sizeof(struct alert)};
 
 static enum store_status alert_read(struct sq_conn *c, const char *id, struct arena *a,
 				    struct alert *out)
 {
-	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1 AND ?2 IS NULL";
-	return alert_one(c, sql, id, NULL, a, out);
+	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1";
+	return sq_one(c, sql, read_alert, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
@@ -71,7 +61,7 @@ enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, con
 {
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?2"
 				  " ORDER BY al.visit_id = ?1 DESC, al.raised_at DESC LIMIT 1";
-	return alert_one(c, sql, visit_id, obs_id, a, out);
+	return sq_one(c, sql, read_alert, a, out, SQ_PARAMS(SQ_TEXT(visit_id), SQ_TEXT(obs_id)));
 }
 
 enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
@@ -79,9 +69,6 @@ enum store_status store_alert_get(struct store *s, const char *id, struct arena 
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = alert_read(c, id, a, out);
-
-	if (!c)
-		return STORE_BUSY;
 
 	sq_reader_put(s, c);
 	return ss;
@@ -92,74 +79,30 @@ enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct are
 {
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?1"
 				  " ORDER BY al.raised_at DESC LIMIT 100";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	size_t cap = 4;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = sq_grow(a, *out, *n, &cap, sizeof **out);
-		read_alert(st, a, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*out = sq_rows(c, sql, &alert_rows, 100, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
+	return ss;
 }
 
 /* A list of an area's rows, newest or most urgent first as sql orders them: the count and
- * the first cap rows, in one snapshot. Both statements bind ?1/?2 the scope's range, ?3/?4
- * the area's (optional), ?5 the status filter, ?6 now, ?7 the limit. */
-static enum store_status area_list(struct store *s, const char *sql_count, const char *sql,
-				   const char *scope, const char *area, const char *status,
-				   int64_t now, size_t cap, struct arena *a, void *rows, size_t size,
-				   void (*read)(sqlite3_stmt *, struct arena *, void *), size_t *n,
-				   int64_t *total)
+ * the first rows up to the limit, in one snapshot (sq_page). Both statements bind ?1/?2 the
+ * scope's range, ?3/?4 the area's (optional), ?5 the status filter, ?6 now, ?7 the limit. */
+static void *area_list(struct store *s, const char *sql_count, const char *sql,
+		       const struct sq_rowtype *t, const char *scope, const char *area,
+		       const char *status, int64_t now, int limit, struct arena *a, size_t *n,
+		       int64_t *total, enum store_status *ss)
 {
-	struct sq_conn *c = sq_reader_get(s);
 	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
-	enum store_status ss = sq_exec(c, "BEGIN");
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
+	size_t cap = (size_t)(limit > 0 ? limit : 1);
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	*total = 0;
 	sq_prefix_end(scope, end, sizeof end);
 	if (area)
 		sq_prefix_end(area, aend, sizeof aend);
-	for (int pass = 0; pass < 2 && ss == STORE_OK; pass++) {
-		if (!(st = sq_stmt(c, pass ? sql : sql_count))) {
-			ss = STORE_ERROR;
-			break;
-		}
-		sq_bind_text(st, 1, scope);
-		sq_bind_text(st, 2, end);
-		if (area) {
-			sq_bind_text(st, 3, area);
-			sq_bind_text(st, 4, aend);
-		}
-		sq_bind_text(st, 5, status);
-		sqlite3_bind_int64(st, 6, now);
-		if (!pass) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				*total = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-			continue;
-		}
-		sqlite3_bind_int(st, 7, (int)cap);
-		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			read(st, a, (char *)rows + (*n)++ * size);
-		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-	sq_exec(c, "COMMIT");
-	sq_reader_put(s, c);
-	return ss;
+	return sq_page(s, sql_count, sql, t, cap, a, n, total, ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_TEXT(area),
+				 SQ_TEXT(area ? aend : NULL), SQ_TEXT(status), SQ_INT(now),
+				 SQ_INT(cap)));
 }
 
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
@@ -172,11 +115,11 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 	static const char sql_count[] = "SELECT count(*) FROM alert al" ALERT_WHERE;
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM ALERT_WHERE
 				  " ORDER BY al.raised_at DESC, al.id LIMIT ?7";
-	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
+	enum store_status ss;
 
-	*out = arena_alloc(a, cap * sizeof **out);
-	return area_list(s, sql_count, sql, q->scope, q->area, q->status, 0, cap, a, *out,
-			 sizeof **out, read_alert, n, total);
+	*out = area_list(s, sql_count, sql, &alert_rows, q->scope, q->area, q->status, 0, q->limit,
+			 a, n, total, &ss);
+	return ss;
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */
@@ -194,20 +137,11 @@ enum store_status store_tx_alert_refer(struct store_tx *tx, const char *id,
 		"UPDATE alert SET status = 'referred', destination = ?2, facility = ?3,"
 		" transport = ?4, referred_at = ?5, referred_by = ?6, note = ?7, updated_at = ?8"
 		" WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, u->destination);
-	sq_bind_text(st, 3, u->facility ? u->facility : "");
-	sq_bind_text(st, 4, u->transport ? u->transport : "");
-	sqlite3_bind_int64(st, 5, u->referred_at);
-	sq_bind_text(st, 6, by);
-	sq_bind_text(st, 7, u->note ? u->note : "");
-	sqlite3_bind_int64(st, 8, u->now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(u->destination), SQ_TEXT_NN(u->facility),
+				SQ_TEXT_NN(u->transport), SQ_INT(u->referred_at), SQ_TEXT(by),
+				SQ_TEXT_NN(u->note), SQ_INT(u->now)));
 }
 
 enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, const char *result,
@@ -216,16 +150,9 @@ enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, cons
 	static const char sql[] =
 		"UPDATE alert SET status = 'closed', result = ?2, result_at = ?3,"
 		" note = CASE WHEN ?4 <> '' THEN ?4 ELSE note END, updated_at = ?3 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, result);
-	sqlite3_bind_int64(st, 3, now);
-	sq_bind_text(st, 4, note ? note : "");
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(result), SQ_INT(now), SQ_TEXT_NN(note)));
 }
 
 /* ---- services ---- */
@@ -268,11 +195,7 @@ static enum store_status service_read(struct sq_conn *c, const char *id, struct 
 				      struct service *out)
 {
 	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st)
-		sq_bind_text(st, 1, id);
-	return sq_row(c, st, a, out, read_service);
+	return sq_one(c, sql, read_service, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
@@ -281,33 +204,21 @@ enum store_status store_service_get(struct store *s, const char *id, struct aren
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = service_read(c, id, a, out);
 
-	if (!c)
-		return STORE_BUSY;
-
 	sq_reader_put(s, c);
 	return ss;
 }
+
+static const struct sq_rowtype service_rows = {read_service, sizeof(struct service)};
 
 enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,
 				 struct service **out, size_t *n)
 {
 	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM
 				  " WHERE sv.observation_id = ?1 ORDER BY sv.created_at DESC LIMIT 200";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	size_t cap = 4;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = sq_grow(a, *out, *n, &cap, sizeof **out);
-		read_service(st, a, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*out = sq_rows(c, sql, &service_rows, 200, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
+	return ss;
 }
 
 #define SERVICE_WHERE                                                                          \
@@ -327,11 +238,11 @@ enum store_status store_service_list(struct store *s, const struct service_query
 				  " ORDER BY sv.status IN ('new', 'accepted') DESC,"
 				  " CASE WHEN sv.status IN ('new', 'accepted') THEN sv.due_at"
 				  " ELSE -sv.updated_at END, sv.id LIMIT ?7";
-	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
+	enum store_status ss;
 
-	*out = arena_alloc(a, cap * sizeof **out);
-	return area_list(s, sql_count, sql, q->scope, q->area, q->status, q->now, cap, a, *out,
-			 sizeof **out, read_service, n, total);
+	*out = area_list(s, sql_count, sql, &service_rows, q->scope, q->area, q->status, q->now,
+			 q->limit, a, n, total, &ss);
+	return ss;
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */
@@ -349,23 +260,13 @@ enum store_status store_tx_service_insert(struct store_tx *tx, const struct serv
 		"INSERT INTO service(id, observation_id, person_id, area_code, kind, items,"
 		" requested_by, requester, assignee, due_at, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, in->id);
-	sq_bind_text(st, 2, in->observation_id);
-	sq_bind_text(st, 3, in->person_id);
-	sq_bind_text(st, 4, in->area);
-	sq_bind_text(st, 5, in->kind);
-	sq_bind_text(st, 6, in->items);
-	sq_bind_text(st, 7, in->requested_by);
-	sq_bind_text(st, 8, in->requester ? in->requester : "");
-	sq_bind_text(st, 9, in->assignee ? in->assignee : "");
-	sqlite3_bind_int64(st, 10, in->due_at);
-	sqlite3_bind_int64(st, 11, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(in->id), SQ_TEXT(in->observation_id),
+				SQ_TEXT(in->person_id), SQ_TEXT(in->area), SQ_TEXT(in->kind),
+				SQ_TEXT(in->items), SQ_TEXT(in->requested_by),
+				SQ_TEXT_NN(in->requester), SQ_TEXT_NN(in->assignee),
+				SQ_INT(in->due_at), SQ_INT(now)));
 }
 
 enum store_status store_tx_service_move(struct store_tx *tx, const char *id, const char *status,
@@ -377,15 +278,8 @@ enum store_status store_tx_service_move(struct store_tx *tx, const char *id, con
 		" accepted_at = CASE WHEN ?2 = 'accepted' THEN ?5 ELSE accepted_at END,"
 		" delivered_at = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_at END,"
 		" updated_at = ?5 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, status);
-	sq_bind_text(st, 3, assignee);
-	sq_bind_text(st, 4, note);
-	sqlite3_bind_int64(st, 5, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(status), SQ_TEXT(assignee), SQ_TEXT(note),
+				SQ_INT(now)));
 }

@@ -280,16 +280,120 @@ void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 	return bigger;
 }
 
+/* Why a statement could not be had: no reader, or a prepare error (logged). */
+static enum store_status unprepared(struct sq_conn *c)
+{
+	return c ? STORE_ERROR : STORE_BUSY;
+}
+
 enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
 			 sq_read_fn read)
 {
 	int rc;
 
 	if (!st)
-		return STORE_ERROR;
+		return unprepared(c);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW && read)
 		read(st, a, out);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+}
+
+/* The cached statement for sql with p bound (a NULL is left unbound: sq_stmt cleared the
+ * bindings). */
+static sqlite3_stmt *prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
+{
+	sqlite3_stmt *st = sq_stmt(c, sql);
+
+	for (int i = 0; st && i < np; i++) {
+		if (p[i].type == SQ_P_INT)
+			sqlite3_bind_int64(st, i + 1, p[i].i);
+		else if (p[i].type == SQ_P_TEXT && p[i].s)
+			sqlite3_bind_text(st, i + 1, p[i].s, p[i].len, SQLITE_STATIC);
+	}
+	return st;
+}
+
+enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
+{
+	sqlite3_stmt *st = prepare(c, sql, p, np);
+
+	return st ? sq_step_done(c, st) : unprepared(c);
+}
+
+enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status none,
+			  const struct sq_param *p, int np)
+{
+	enum store_status ss = sq_run(c, sql, p, np);
+
+	if (ss != STORE_OK)
+		return ss;
+	return sqlite3_changes(c->db) == 1 ? STORE_OK : none;
+}
+
+enum store_status sq_one(struct sq_conn *c, const char *sql, sq_read_fn read, struct arena *a,
+			 void *out, const struct sq_param *p, int np)
+{
+	return sq_row(c, prepare(c, sql, p, np), a, out, read);
+}
+
+enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
+			      const struct sq_param *p, int np)
+{
+	sqlite3_stmt *st = prepare(c, sql, p, np);
+	int rc;
+
+	*buf = '\0';
+	if (!st)
+		return unprepared(c);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sq_text_to(st, 0, buf, sz);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
+	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np)
+{
+	sqlite3_stmt *st = prepare(c, sql, p, np);
+	size_t cap = max < 16 ? (max ? max : 1) : 16;
+	char *v = arena_alloc(a, cap * t->size);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (!st) {
+		*ss = unprepared(c);
+		return v;
+	}
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = sq_grow(a, v, *n, &cap, t->size);
+		t->read(st, a, v + (*n)++ * t->size);
+	}
+	sqlite3_reset(st);
+	*ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return v;
+}
+
+void *sq_page(struct store *s, const char *sql_count, const char *sql, const struct sq_rowtype *t,
+	      size_t max, struct arena *a, size_t *n, int64_t *total, enum store_status *ss,
+	      const struct sq_param *p, int np)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status begun = sq_exec(c, "BEGIN"); /* STORE_BUSY without a reader */
+	sqlite3_stmt *st = begun == STORE_OK ? prepare(c, sql_count, p, np) : NULL;
+	void *v;
+
+	*total = 0;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	v = sq_rows(st ? c : NULL, sql, t, max, a, n, ss, p, np);
+	if (!st)
+		*ss = begun == STORE_OK ? STORE_ERROR : begun;
+	if (begun == STORE_OK)
+		sq_exec(c, "COMMIT");
+	sq_reader_put(s, c);
+	return v;
 }

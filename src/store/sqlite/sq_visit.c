@@ -37,11 +37,7 @@ static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct
 				       struct visit *out)
 {
 	static const char sql[] = "SELECT " VISIT_COLS " FROM visit WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st)
-		sq_bind_text(st, 1, id);
-	return sq_row(c, st, a, out, read_visit);
+	return sq_one(c, sql, read_visit, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
@@ -112,58 +108,37 @@ enum store_status store_tx_visit_insert(struct store_tx *tx, const struct visit 
 		"fever)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
 		"?17)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, v->id);
-	sq_bind_text(st, 2, v->observation_id);
-	sqlite3_bind_int64(st, 3, v->at);
-	sqlite3_bind_int64(st, 4, v->recorded_at);
-	sq_bind_text(st, 5, v->mode);
-	sqlite3_bind_int(st, 6, v->saw_person);
-	sqlite3_bind_int(st, 7, v->saw_home);
-	sqlite3_bind_int(st, 8, v->saw_state);
-	sqlite3_bind_int(st, 9, v->temp);
-	sqlite3_bind_int(st, 10, (int)v->symptoms);
-	sq_bind_text(st, 11, v->note ? v->note : "");
-	sq_bind_text(st, 12, v->self_report ? NULL : user_id);
-	sq_bind_text(st, 13, v->self_report ? NULL : v->by);
-	sqlite3_bind_int(st, 14, v->self_report);
-	sqlite3_bind_int(st, 15, v->slot);
-	sqlite3_bind_int(st, 16, v->late);
-	sqlite3_bind_int(st, 17, v->fever);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(v->id), SQ_TEXT(v->observation_id), SQ_INT(v->at),
+				SQ_INT(v->recorded_at), SQ_TEXT(v->mode), SQ_INT(v->saw_person),
+				SQ_INT(v->saw_home), SQ_INT(v->saw_state), SQ_INT(v->temp),
+				SQ_INT(v->symptoms), SQ_TEXT_NN(v->note),
+				SQ_TEXT(v->self_report ? NULL : user_id),
+				SQ_TEXT(v->self_report ? NULL : v->by), SQ_INT(v->self_report),
+				SQ_INT(v->slot), SQ_INT(v->late), SQ_INT(v->fever)));
 }
 
-static enum store_status day_read(struct sq_conn *c, const char *obs_id, int date, unsigned *filled,
-				  bool *fever)
+static void read_day(sqlite3_stmt *st, struct arena *a, void *out)
 {
-	static const char sql[] = "SELECT filled, fever FROM obs_day WHERE observation_id = ?1"
-				  " AND date = ?2";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	struct obs_day_row *d = out;
 
-	*filled = 0;
-	*fever = false;
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	sqlite3_bind_int(st, 2, date);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*filled = (unsigned)sqlite3_column_int(st, 0);
-		*fever = sqlite3_column_int(st, 1) != 0;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	d->filled = (unsigned)sqlite3_column_int(st, 0);
+	d->fever = sqlite3_column_int(st, 1) != 0;
 }
 
 enum store_status store_tx_obs_day_read(struct store_tx *tx, const char *obs_id, int date,
 					unsigned *filled, bool *fever)
 {
-	return day_read(sq_conn_of(tx), obs_id, date, filled, fever);
+	static const char sql[] = "SELECT filled, fever FROM obs_day WHERE observation_id = ?1"
+				  " AND date = ?2";
+	struct obs_day_row d = {0};
+	enum store_status ss = sq_one(sq_conn_of(tx), sql, read_day, NULL, &d,
+				      SQ_PARAMS(SQ_TEXT(obs_id), SQ_INT(date)));
+
+	*filled = d.filled;
+	*fever = d.fever;
+	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
 enum store_status store_tx_obs_day_write(struct store_tx *tx, const char *obs_id, int date,
@@ -172,16 +147,9 @@ enum store_status store_tx_obs_day_write(struct store_tx *tx, const char *obs_id
 	static const char sql[] = "INSERT INTO obs_day(observation_id, date, filled, fever)"
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (observation_id, date)"
 				  " DO UPDATE SET filled = excluded.filled, fever = excluded.fever";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	sqlite3_bind_int(st, 2, date);
-	sqlite3_bind_int(st, 3, (int)filled);
-	sqlite3_bind_int(st, 4, fever);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(obs_id), SQ_INT(date), SQ_INT(filled), SQ_INT(fever)));
 }
 
 /* ---- the alert of a fever visit ---- */
@@ -191,19 +159,7 @@ enum store_status store_tx_obs_open_alert(struct store_tx *tx, const char *obs_i
 {
 	static const char sql[] = "SELECT id FROM alert WHERE observation_id = ?1"
 				  " AND status <> 'closed' ORDER BY raised_at DESC LIMIT 1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
-
-	*id = '\0';
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, obs_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		sq_text_to(st, 0, id, sz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_one_text(sq_conn_of(tx), sql, id, sz, SQ_PARAMS(SQ_TEXT(obs_id)));
 }
 
 enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert_id, int temp,
@@ -212,16 +168,9 @@ enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert
 	static const char sql[] =
 		"UPDATE alert SET temp = CASE WHEN ?2 > 0 THEN ?2 ELSE temp END,"
 		" symptoms = symptoms | ?3, visits = visits + 1, updated_at = ?4 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, alert_id);
-	sqlite3_bind_int(st, 2, temp);
-	sqlite3_bind_int(st, 3, (int)symptoms);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(alert_id), SQ_INT(temp), SQ_INT(symptoms), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_alert_insert(struct store_tx *tx, const char *alert_id,
@@ -231,20 +180,11 @@ enum store_status store_tx_obs_alert_insert(struct store_tx *tx, const char *ale
 	static const char sql[] =
 		"INSERT INTO alert(id, observation_id, person_id, area_code, visit_id, raised_at,"
 		" temp, symptoms, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, alert_id);
-	sq_bind_text(st, 2, o->id);
-	sq_bind_text(st, 3, o->person_id);
-	sq_bind_text(st, 4, o->area);
-	sq_bind_text(st, 5, v->id);
-	sqlite3_bind_int64(st, 6, now);
-	sqlite3_bind_int(st, 7, v->temp);
-	sqlite3_bind_int(st, 8, (int)v->symptoms);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(alert_id), SQ_TEXT(o->id), SQ_TEXT(o->person_id),
+				SQ_TEXT(o->area), SQ_TEXT(v->id), SQ_INT(now), SQ_INT(v->temp),
+				SQ_INT(v->symptoms)));
 }
 
 enum store_status store_tx_obs_alert_of_visit(struct store_tx *tx, const char *visit_id,

@@ -12,23 +12,14 @@ enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e
 		"INSERT INTO audit(at, user_id, username, ip, action, object_type, object_id,"
 		" area_code, result, before_json, after_json, request_id)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, time_now());
-	sq_bind_text(st, 2, e->user_id);
-	sq_bind_text(st, 3, e->username);
-	sq_bind_text(st, 4, e->ip);
-	sq_bind_text(st, 5, e->action);
-	sq_bind_text(st, 6, e->object_type);
-	sq_bind_text(st, 7, e->object_id);
-	sq_bind_text(st, 8, e->area && *e->area ? e->area : NULL);
-	sq_bind_text(st, 9, e->result ? e->result : "ok");
-	sq_bind_text(st, 10, e->before);
-	sq_bind_text(st, 11, e->after);
-	sq_bind_text(st, 12, e->request_id);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_INT(time_now()), SQ_TEXT(e->user_id), SQ_TEXT(e->username),
+				SQ_TEXT(e->ip), SQ_TEXT(e->action), SQ_TEXT(e->object_type),
+				SQ_TEXT(e->object_id),
+				SQ_TEXT(e->area && *e->area ? e->area : NULL),
+				SQ_TEXT(e->result ? e->result : "ok"), SQ_TEXT(e->before),
+				SQ_TEXT(e->after), SQ_TEXT(e->request_id)));
 }
 
 /* An audit entry copied for the async queue: the request's memory is gone by then. */

@@ -67,28 +67,24 @@ static void read_obs_row(sqlite3_stmt *st, struct arena *a, void *out)
 	read_obs(st, a, out, true);
 }
 
+static void read_staff_row(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	read_staff(st, 0, a, out);
+}
+
 enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struct arena *a,
 			      struct observation *out)
 {
 	static const char sql[] = "SELECT " OBS_COLS OBS_FROM " WHERE o.id = ?2";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st) {
-		sqlite3_bind_int(st, 1, date);
-		sq_bind_text(st, 2, id);
-	}
-	return sq_row(c, st, a, out, read_obs_row);
+	return sq_one(c, sql, read_obs_row, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
 }
 
 enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
 				struct observation *out)
 {
 	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss;
+	enum store_status ss = sq_obs_read(c, id, date, a, out);
 
-	if (!c)
-		return STORE_BUSY;
-	ss = sq_obs_read(c, id, date, a, out);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -99,18 +95,9 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 	static const char sql[] =
 		"SELECT " OBS_COLS OBS_FROM " WHERE o.token_hash = ?2 AND o.status = 'active'";
 	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st;
-	enum store_status ss;
+	enum store_status ss =
+		sq_one(c, sql, read_obs_row, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(token_hash)));
 
-	if (!c)
-		return STORE_BUSY;
-	st = sq_stmt(c, sql);
-
-	if (st) {
-		sqlite3_bind_int(st, 1, date);
-		sq_bind_text(st, 2, token_hash);
-	}
-	ss = sq_row(c, st, a, out, read_obs_row);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -354,63 +341,41 @@ enum store_status store_tx_obs_insert(struct store_tx *tx, const struct obs_row 
 		" token_box, created_by, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?7, "
 		"?7)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, o->id);
-	sq_bind_text(st, 2, o->person_id);
-	sq_bind_text(st, 3, o->area);
-	sq_bind_text(st, 4, o->kind);
-	sqlite3_bind_int(st, 5, o->start_date);
-	sqlite3_bind_int(st, 6, o->end_date);
-	sqlite3_bind_int64(st, 7, o->now);
-	sq_bind_text(st, 8, o->place);
-	sq_bind_text(st, 9, o->household_of);
-	for (int i = 0; i < 3; i++)
-		sq_bind_text(st, 10 + i, o->staff[i]);
-	sq_bind_text(st, 13, o->token_hash);
-	sq_bind_text(st, 14, o->token_box ? o->token_box : "");
-	sq_bind_text(st, 15, o->created_by);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(o->id), SQ_TEXT(o->person_id), SQ_TEXT(o->area),
+				SQ_TEXT(o->kind), SQ_INT(o->start_date), SQ_INT(o->end_date),
+				SQ_INT(o->now), SQ_TEXT(o->place), SQ_TEXT(o->household_of),
+				SQ_TEXT(o->staff[0]), SQ_TEXT(o->staff[1]), SQ_TEXT(o->staff[2]),
+				SQ_TEXT(o->token_hash), SQ_TEXT_NN(o->token_box),
+				SQ_TEXT(o->created_by)));
 }
 
 enum store_status store_tx_obs_active_of(struct store_tx *tx, const char *person_id, bool *active)
 {
 	static const char sql[] = "SELECT 1 FROM observation WHERE person_id = ?1"
 				  " AND status = 'active'";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	enum store_status ss =
+		sq_one(sq_conn_of(tx), sql, NULL, NULL, NULL, SQ_PARAMS(SQ_TEXT(person_id)));
 
-	*active = false;
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	rc = sqlite3_step(st);
-	*active = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*active = ss == STORE_OK;
+	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
+}
+
+static void read_id(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	sq_text_to(st, 0, out, USER_ID_LEN + 1);
 }
 
 enum store_status store_tx_obs_household(struct store_tx *tx, const char *id, size_t cap,
 					 struct arena *a, char (**ids)[USER_ID_LEN + 1], size_t *n)
 {
 	static const char sql[] = "SELECT id FROM observation WHERE household_of = ?1 ORDER BY id";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc = SQLITE_DONE;
+	static const struct sq_rowtype rows = {read_id, sizeof **ids};
+	enum store_status ss;
 
-	*n = 0;
-	*ids = arena_alloc(a, (cap ? cap : 1) * sizeof **ids);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, (*ids)[(*n)++], sizeof **ids);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*ids = sq_rows(sq_conn_of(tx), sql, &rows, cap, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	return ss;
 }
 
 enum store_status store_tx_obs_set_end_date(struct store_tx *tx, const char *id, int end_date,
@@ -418,15 +383,7 @@ enum store_status store_tx_obs_set_end_date(struct store_tx *tx, const char *id,
 {
 	static const char sql[] = "UPDATE observation SET end_date = ?2, updated_at = ?3"
 				  " WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sqlite3_bind_int(st, 2, end_date);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(end_date), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_end(struct store_tx *tx, const char *id, const char *status,
@@ -436,19 +393,8 @@ enum store_status store_tx_obs_end(struct store_tx *tx, const char *id, const ch
 				  " end_reason = ?4, alert_open = 0, token_hash = NULL,"
 				  " token_box = '', updated_at = ?3 WHERE id = ?1"
 				  " AND status = 'active'";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, status);
-	sqlite3_bind_int64(st, 3, now);
-	sq_bind_text(st, 4, reason ? reason : "");
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return sq_run1(sq_conn_of(tx), sql, STORE_CONFLICT,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(status), SQ_INT(now), SQ_TEXT_NN(reason)));
 }
 
 /* Until the transfer of sq_alert.c is a use case: the same end, through the service. */
@@ -464,16 +410,9 @@ enum store_status store_tx_obs_set_staff(struct store_tx *tx, const char *id,
 {
 	static const char sql[] = "UPDATE observation SET grid_worker = ?2, doctor = ?3,"
 				  " social_worker = ?4, updated_at = ?5 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	for (int i = 0; i < 3; i++)
-		sq_bind_text(st, 2 + i, staff[i]);
-	sqlite3_bind_int64(st, 5, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(staff[0]), SQ_TEXT(staff[1]),
+				SQ_TEXT(staff[2]), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_touch(struct store_tx *tx, const struct visit *v, int64_t now)
@@ -482,16 +421,9 @@ enum store_status store_tx_obs_touch(struct store_tx *tx, const struct visit *v,
 		"UPDATE observation SET last_temp = CASE WHEN ?2 > 0 AND ?3 >= last_visit_at"
 		" THEN ?2 ELSE last_temp END, last_visit_at = max(last_visit_at, ?3),"
 		" updated_at = ?4 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, v->observation_id);
-	sqlite3_bind_int(st, 2, v->temp);
-	sqlite3_bind_int64(st, 3, v->at);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(c, st);
+	return sq_run(
+		sq_conn_of(tx), sql,
+		SQ_PARAMS(SQ_TEXT(v->observation_id), SQ_INT(v->temp), SQ_INT(v->at), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_alert_flag(struct store_tx *tx, const char *id, bool open,
@@ -499,15 +431,7 @@ enum store_status store_tx_obs_alert_flag(struct store_tx *tx, const char *id, b
 {
 	static const char sql[] = "UPDATE observation SET alert_open = ?2, updated_at = ?3"
 				  " WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sqlite3_bind_int(st, 2, open);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(open), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_person(struct store_tx *tx, const char *id, struct arena *a,
@@ -521,15 +445,8 @@ enum store_status store_tx_obs_person_flag(struct store_tx *tx, const char *pers
 {
 	static const char sql[] = "UPDATE person SET categories = categories | ?2, updated_at = ?3"
 				  " WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sqlite3_bind_int(st, 2, (int)categories);
-	sqlite3_bind_int64(st, 3, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(person_id), SQ_INT(categories), SQ_INT(now)));
 }
 
 /* ---- staff ---- */
@@ -548,23 +465,18 @@ enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *ar
 		" FROM app_user WHERE role = ?1 AND disabled = 0"
 		" AND area_code IN (?2, ?3, ?4, ?5, ?6)"
 		" ORDER BY length(area_code) DESC, created_at, id LIMIT 1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	/* the area and its ancestors from the county down (?2..?6), codes 3 digits apart */
+	struct sq_param p[6] = {SQ_TEXT(role_name(role))};
 	size_t len = strlen(area);
-	int rc, i = 2;
+	int np = 1;
+	enum store_status ss;
 
+	for (size_t l = 6; l <= len && np < 6; l += 3)
+		p[np++] = SQ_TEXT_N(area, l);
 	memset(out, 0, sizeof *out);
 	out->name = out->phone = "";
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, role_name(role));
-	for (size_t l = 6; l <= len && i <= 6; l += 3, i++)
-		sqlite3_bind_text(st, i, area, (int)l, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_staff(st, 0, a, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	ss = sq_one(sq_conn_of(tx), sql, read_staff_row, a, out, p, np);
+	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
 /* ---- the self-report token ---- */

@@ -16,25 +16,14 @@ enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, 
 	/* rows of past end dates would pile up under the due-release range scan */
 	static const char sql_zero[] = "DELETE FROM obs_count WHERE metric = ?1 AND date = ?2"
 				       " AND area_code = ?3 AND n = 0";
-	sqlite3_stmt *st;
 	enum store_status ss;
 
 	if (!delta)
 		return STORE_OK;
-	if (!(st = sq_stmt(c, sql)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, metric);
-	sqlite3_bind_int(st, 2, date);
-	sq_bind_text(st, 3, area);
-	sqlite3_bind_int64(st, 4, delta);
-	if ((ss = sq_step_done(c, st)) != STORE_OK || delta > 0 || strncmp(metric, "ending", 6))
+	ss = sq_run(c, sql, SQ_PARAMS(SQ_TEXT(metric), SQ_INT(date), SQ_TEXT(area), SQ_INT(delta)));
+	if (ss != STORE_OK || delta > 0 || strncmp(metric, "ending", 6))
 		return ss;
-	if (!(st = sq_stmt(c, sql_zero)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, metric);
-	sqlite3_bind_int(st, 2, date);
-	sq_bind_text(st, 3, area);
-	return sq_step_done(c, st);
+	return sq_run(c, sql_zero, SQ_PARAMS(SQ_TEXT(metric), SQ_INT(date), SQ_TEXT(area)));
 }
 
 enum store_status store_tx_obs_count_add(struct store_tx *tx, const char *metric, int date,

@@ -46,17 +46,13 @@ static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
 {
 	static const char sql[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st)
-		sq_bind_text(st, 1, id);
-	return sq_row(c, st, a, out, read_row);
+	return sq_one(c, sql, read_row, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a, struct task *out)
 {
 	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = c ? sq_task_read(c, id, a, out) : STORE_BUSY;
+	enum store_status ss = sq_task_read(c, id, a, out);
 
 	sq_reader_put(s, c);
 	return ss;
@@ -132,28 +128,27 @@ enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct
 	return sq_task_read(sq_conn_of(tx), id, a, out);
 }
 
+#define OUTCOME_SELECT "SELECT code, zh, en, status_after, needs_target FROM outcome"
+
+static void read_outcome(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct outcome *o = out;
+
+	o->code = sq_text(a, st, 0);
+	o->zh = sq_text(a, st, 1);
+	o->en = sq_text(a, st, 2);
+	o->status_after = sq_text(a, st, 3);
+	o->needs_target = sqlite3_column_int(st, 4) != 0;
+}
+
 enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
 				   struct outcome *o)
 {
-	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
-				  " WHERE code = ?1 AND active = 1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	static const char sql[] = OUTCOME_SELECT " WHERE code = ?1 AND active = 1";
+	enum store_status ss =
+		sq_one(sq_conn_of(tx), sql, read_outcome, a, o, SQ_PARAMS(SQ_TEXT(code)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		o->code = sq_text(a, st, 0);
-		o->zh = sq_text(a, st, 1);
-		o->en = sq_text(a, st, 2);
-		o->status_after = sq_text(a, st, 3);
-		o->needs_target = sqlite3_column_int(st, 4) != 0;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_INVALID : sq_rc(c, rc);
+	return ss == STORE_NOT_FOUND ? STORE_INVALID : ss;
 }
 
 enum store_status store_tx_task_close(struct store_tx *tx, const char *id, const char *outcome,
@@ -163,21 +158,10 @@ enum store_status store_tx_task_close(struct store_tx *tx, const char *id, const
 	static const char sql[] =
 		"UPDATE task SET status = 'closed', outcome = ?2, note = ?3, closed_at = ?4,"
 		" closed_by = ?5, forward_target = ?6 WHERE id = ?1 AND status = 'open'";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, outcome);
-	sq_bind_text(st, 3, note ? note : "");
-	sqlite3_bind_int64(st, 4, now);
-	sq_bind_text(st, 5, closed_by);
-	sq_bind_text(st, 6, forward_target);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return sq_run1(sq_conn_of(tx), sql, STORE_CONFLICT,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(outcome), SQ_TEXT_NN(note), SQ_INT(now),
+				 SQ_TEXT(closed_by), SQ_TEXT(forward_target)));
 }
 
 enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const char *area,
@@ -186,16 +170,12 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 	static const char sql[] = "UPDATE task SET area_code = ?2, assignee = ?3, due_at = ?4"
 				  " WHERE id = ?1 AND status = 'open'";
 	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
+	enum store_status ss =
+		sq_run(c, sql,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(area),
+				 SQ_TEXT(assignee && *assignee ? assignee : NULL), SQ_INT(due_at)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, area);
-	sq_bind_text(st, 3, assignee && *assignee ? assignee : NULL);
-	sqlite3_bind_int64(st, 4, due_at);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
+	if (ss != STORE_OK)
 		return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
@@ -208,20 +188,11 @@ enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *
 	static const char sql[] =
 		"INSERT INTO task(id, person_id, import_id, area_code, due_at, created_at, defects,"
 		" forwarded_from, forward_target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, person_id);
-	sq_bind_text(st, 3, import_id);
-	sq_bind_text(st, 4, area);
-	sqlite3_bind_int64(st, 5, due_at);
-	sqlite3_bind_int64(st, 6, now);
-	sq_bind_text(st, 7, defects ? defects : "");
-	sq_bind_text(st, 8, forwarded_from);
-	sq_bind_text(st, 9, forward_target);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(person_id), SQ_TEXT(import_id), SQ_TEXT(area),
+				SQ_INT(due_at), SQ_INT(now), SQ_TEXT_NN(defects),
+				SQ_TEXT(forwarded_from), SQ_TEXT(forward_target)));
 }
 
 enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t)
@@ -238,17 +209,10 @@ enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id
 	/* NULL keeps a column */
 	static const char sql[] = "UPDATE person SET area_code = coalesce(?2, area_code),"
 				  " status = coalesce(?3, status), updated_at = ?4 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
+	enum store_status ss =
+		sq_run(sq_conn_of(tx), sql,
+		       SQ_PARAMS(SQ_TEXT(person_id), SQ_TEXT(area), SQ_TEXT(status), SQ_INT(now)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, area);
-	sq_bind_text(st, 3, status);
-	sqlite3_bind_int64(st, 4, now);
-	ss = sq_step_done(c, st);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss;
 }
 
@@ -262,29 +226,12 @@ enum store_status store_tx_person_event(struct store_tx *tx, const struct person
 
 enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out, size_t *n)
 {
-	static const char sql[] = "SELECT code, zh, en, status_after, needs_target FROM outcome"
-				  " WHERE active = 1 ORDER BY sort LIMIT 16";
+	static const char sql[] = OUTCOME_SELECT " WHERE active = 1 ORDER BY sort LIMIT 16";
+	static const struct sq_rowtype rows = {read_outcome, sizeof(struct outcome)};
 	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	*n = 0;
-	*out = arena_alloc(a, 16 * sizeof **out);
-	if (!c)
-		return STORE_BUSY;
-	if (st) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct outcome *o = &(*out)[(*n)++];
-			o->code = sq_text(a, st, 0);
-			o->zh = sq_text(a, st, 1);
-			o->en = sq_text(a, st, 2);
-			o->status_after = sq_text(a, st, 3);
-			o->needs_target = sqlite3_column_int(st, 4) != 0;
-		}
-		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
+	*out = sq_rows(c, sql, &rows, 16, a, n, &ss, NULL, 0);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -295,12 +242,7 @@ static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *ca
 {
 	if (*n && !strcmp((*v)[*n - 1].area, k))
 		return &(*v)[*n - 1];
-	if (*n == *cap) {
-		struct task_stats *bigger = arena_alloc(a, 2 * *cap * sizeof *bigger);
-		memcpy(bigger, *v, *cap * sizeof *bigger);
-		*v = bigger;
-		*cap *= 2;
-	}
+	*v = sq_grow(a, *v, *n, cap, sizeof **v);
 	struct task_stats *r = &(*v)[(*n)++];
 	memset(r, 0, sizeof *r);
 	memcpy(r->area, k, strlen(k) + 1);

@@ -113,11 +113,7 @@ enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena
 				 struct person *out)
 {
 	static const char sql[] = "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (st)
-		sq_bind_text(st, 1, id);
-	return sq_row(c, st, a, out, read_row);
+	return sq_one(c, sql, read_row, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_person_get(struct store *s, const char *id, struct arena *a,
@@ -126,11 +122,33 @@ enum store_status store_person_get(struct store *s, const char *id, struct arena
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss = sq_person_read(c, id, a, out);
 
-	if (!c)
-		return STORE_BUSY;
-
 	sq_reader_put(s, c);
 	return ss;
+}
+
+static void read_travel_row(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct travel *t = out;
+
+	t->origin = sq_text(a, st, 0);
+	t->origin_code = sq_text(a, st, 1);
+	t->arrival = sqlite3_column_int(st, 2);
+	t->transport = sq_text(a, st, 3);
+	t->transport_no = sq_text(a, st, 4);
+	t->import_id = sq_text(a, st, 5);
+	t->created_at = sqlite3_column_int64(st, 6);
+}
+
+static void read_event_row(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct person_event *e = out;
+
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	e->kind = sq_text(a, st, 2);
+	e->username = sq_text(a, st, 3);
+	e->area = sq_text(a, st, 4);
+	e->detail = sq_text(a, st, 5);
 }
 
 static enum store_status read_travel(struct sq_conn *c, const char *id, struct arena *a,
@@ -140,26 +158,11 @@ static enum store_status read_travel(struct sq_conn *c, const char *id, struct a
 		"SELECT origin, origin_code, arrival, transport, transport_no,"
 		" coalesce(import_id, ''), created_at FROM travel WHERE person_id = ?1"
 		" ORDER BY arrival DESC, id DESC LIMIT 100";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc = SQLITE_DONE;
+	static const struct sq_rowtype rows = {read_travel_row, sizeof **out};
+	enum store_status ss;
 
-	*n = 0;
-	*out = arena_alloc(a, 100 * sizeof **out);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct travel *t = &(*out)[(*n)++];
-		t->origin = sq_text(a, st, 0);
-		t->origin_code = sq_text(a, st, 1);
-		t->arrival = sqlite3_column_int(st, 2);
-		t->transport = sq_text(a, st, 3);
-		t->transport_no = sq_text(a, st, 4);
-		t->import_id = sq_text(a, st, 5);
-		t->created_at = sqlite3_column_int64(st, 6);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*out = sq_rows(c, sql, &rows, 100, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	return ss;
 }
 
 static enum store_status read_events(struct sq_conn *c, const char *id, struct arena *a,
@@ -169,32 +172,11 @@ static enum store_status read_events(struct sq_conn *c, const char *id, struct a
 		"SELECT id, at, kind, coalesce(username, ''), coalesce(area_code, ''),"
 		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id LIMIT "
 		"1000";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	size_t cap = 64;
-	int rc = SQLITE_DONE;
+	static const struct sq_rowtype rows = {read_event_row, sizeof **out};
+	enum store_status ss;
 
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct person_event *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-			memcpy(bigger, *out, cap * sizeof *bigger);
-			*out = bigger;
-			cap *= 2;
-		}
-		struct person_event *e = &(*out)[(*n)++];
-		e->id = sqlite3_column_int64(st, 0);
-		e->at = sqlite3_column_int64(st, 1);
-		e->kind = sq_text(a, st, 2);
-		e->username = sq_text(a, st, 3);
-		e->area = sq_text(a, st, 4);
-		e->detail = sq_text(a, st, 5);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	*out = sq_rows(c, sql, &rows, 1000, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	return ss;
 }
 
 static enum store_status read_tasks(struct sq_conn *c, const char *id, struct arena *a,
@@ -251,18 +233,10 @@ enum store_status sq_person_event(struct sq_conn *c, const char *person_id, cons
 	static const char sql[] = "INSERT INTO person_event(person_id, at, kind, user_id, "
 				  "username, area_code, detail)"
 				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sqlite3_bind_int64(st, 2, now);
-	sq_bind_text(st, 3, kind);
-	sq_bind_text(st, 4, user_id);
-	sq_bind_text(st, 5, username);
-	sq_bind_text(st, 6, area);
-	sq_bind_text(st, 7, detail);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(person_id), SQ_INT(now), SQ_TEXT(kind), SQ_TEXT(user_id),
+				SQ_TEXT(username), SQ_TEXT(area), SQ_TEXT(detail)));
 }
 
 enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, int64_t now)
@@ -271,24 +245,13 @@ enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, in
 		"INSERT INTO person(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
 		" address, area_code, categories, status, defects, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?13)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, p->id);
-	sq_bind_text(st, 2, p->doc_type);
-	sq_bind_text(st, 3, p->id_number);
-	sqlite3_bind_int(st, 4, p->id_valid);
-	sq_bind_text(st, 5, p->name);
-	sq_bind_text(st, 6, p->sex ? p->sex : "");
-	sqlite3_bind_int(st, 7, p->birth);
-	sq_bind_text(st, 8, p->phone);
-	sq_bind_text(st, 9, p->address);
-	sq_bind_text(st, 10, p->area);
-	sqlite3_bind_int(st, 11, (int)p->categories);
-	sq_bind_text(st, 12, p->defects ? p->defects : "");
-	sqlite3_bind_int64(st, 13, now);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(p->id), SQ_TEXT(p->doc_type), SQ_TEXT(p->id_number),
+				SQ_INT(p->id_valid), SQ_TEXT(p->name), SQ_TEXT_NN(p->sex),
+				SQ_INT(p->birth), SQ_TEXT(p->phone), SQ_TEXT(p->address),
+				SQ_TEXT(p->area), SQ_INT(p->categories), SQ_TEXT_NN(p->defects),
+				SQ_INT(now)));
 }
 
 enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct person *p,
@@ -300,18 +263,11 @@ enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct
 				  " sex = CASE WHEN sex = '' THEN ?4 ELSE sex END,"
 				  " birth = CASE WHEN birth = 0 THEN ?5 ELSE birth END,"
 				  " categories = categories | ?6, updated_at = ?7 WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, p->phone);
-	sq_bind_text(st, 3, p->address);
-	sq_bind_text(st, 4, p->sex ? p->sex : "");
-	sqlite3_bind_int(st, 5, p->birth);
-	sqlite3_bind_int(st, 6, (int)p->categories);
-	sqlite3_bind_int64(st, 7, now);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(p->phone), SQ_TEXT(p->address),
+				SQ_TEXT_NN(p->sex), SQ_INT(p->birth), SQ_INT(p->categories),
+				SQ_INT(now)));
 }
 
 enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const struct travel *t,
@@ -324,21 +280,25 @@ enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const 
 		" import_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
 		" WHERE NOT EXISTS (SELECT 1 FROM travel WHERE person_id = ?1 AND origin = ?2"
 		" AND arrival = ?4 AND transport = ?5 AND transport_no = ?6)";
-	sqlite3_stmt *st;
 
 	if (!*t->origin && !t->arrival && !*t->transport && !*t->transport_no)
 		return STORE_OK;
-	if (!(st = sq_stmt(c, sql)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	sq_bind_text(st, 2, t->origin);
-	sq_bind_text(st, 3, t->origin_code ? t->origin_code : "");
-	sqlite3_bind_int(st, 4, t->arrival);
-	sq_bind_text(st, 5, t->transport);
-	sq_bind_text(st, 6, t->transport_no);
-	sq_bind_text(st, 7, import_id);
-	sqlite3_bind_int64(st, 8, now);
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(person_id), SQ_TEXT(t->origin), SQ_TEXT_NN(t->origin_code),
+				SQ_INT(t->arrival), SQ_TEXT(t->transport), SQ_TEXT(t->transport_no),
+				SQ_TEXT(import_id), SQ_INT(now)));
+}
+
+struct holder {
+	char id[USER_ID_LEN + 1], area[AREA_CODE_MAX + 1];
+};
+
+static void read_holder(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct holder *h = out;
+
+	sq_text_to(st, 0, h->id, sizeof h->id);
+	sq_text_to(st, 1, h->area, sizeof h->area);
 }
 
 enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id, size_t idsz,
@@ -346,22 +306,17 @@ enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, ch
 {
 	static const char sql[] = "SELECT id, area_code FROM person WHERE doc_type = ?1"
 				  " AND id_number = ?2 AND id_valid = 1";
-	sqlite3_stmt *st;
-	int rc;
+	struct holder h = {0};
+	enum store_status ss;
 
 	id[0] = area[0] = '\0';
 	if (!p->id_valid || !*p->id_number)
 		return STORE_OK;
-	if (!(st = sq_stmt(c, sql)))
-		return STORE_ERROR;
-	sq_bind_text(st, 1, p->doc_type);
-	sq_bind_text(st, 2, p->id_number);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sq_text_to(st, 0, id, idsz);
-		sq_text_to(st, 1, area, areasz);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	ss = sq_one(c, sql, read_holder, NULL, &h,
+		    SQ_PARAMS(SQ_TEXT(p->doc_type), SQ_TEXT(p->id_number)));
+	snprintf(id, idsz, "%s", h.id);
+	snprintf(area, areasz, "%s", h.area);
+	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
 enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const char *scope,
@@ -470,20 +425,8 @@ enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id
 static enum store_status merge_step(struct store_tx *tx, const char *sql, const char *keep,
 				    const char *other, int64_t now, int valid)
 {
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int np;
-
-	if (!st)
-		return STORE_ERROR;
-	np = sqlite3_bind_parameter_count(st);
-	sq_bind_text(st, 1, keep);
-	sq_bind_text(st, 2, other);
-	if (np >= 3)
-		sqlite3_bind_int64(st, 3, now);
-	if (np >= 4)
-		sqlite3_bind_int(st, 4, valid);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(keep), SQ_TEXT(other), SQ_INT(now), SQ_INT(valid)));
 }
 
 enum store_status store_tx_person_retire(struct store_tx *tx, const char *other, const char *keep,

@@ -31,33 +31,26 @@ static void read_row(sqlite3_stmt *st, struct arena *a, struct user *out)
 	out->last_login_at = sqlite3_column_int64(st, 12);
 }
 
+/* A row of USER_COLS, and the password hash when the query selects it after them. */
+static void read_user(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct user *u = out;
+
+	read_row(st, a, u);
+	if (sqlite3_column_count(st) > 13)
+		u->password_hash = sq_text(a, st, 13);
+}
+
 static enum store_status read_one(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
 				  struct user *out)
 {
-	int rc = sqlite3_step(st);
-	enum store_status ss;
-
-	if (rc == SQLITE_ROW) {
-		read_row(st, a, out);
-		if (sqlite3_column_count(st) > 13)
-			out->password_hash = sq_text(a, st, 13);
-		ss = STORE_OK;
-	} else {
-		ss = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
-	}
-	sqlite3_reset(st);
-	return ss;
+	return sq_row(c, st, a, out, read_user);
 }
 
 enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out)
 {
 	static const char sql[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	return read_one(c, st, a, out);
+	return sq_one(c, sql, read_user, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
@@ -67,12 +60,11 @@ enum store_status store_user_by_name(struct store *s, const char *username, stru
 		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.username = ?1";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
+	enum store_status ss;
 
-	if (st) {
+	if (st)
 		sq_bind_text(st, 1, username);
-		ss = read_one(c, st, a, out);
-	}
+	ss = read_one(c, st, a, out);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -190,18 +182,10 @@ enum store_status store_tx_user_read(struct store_tx *tx, const char *id, struct
 enum store_status store_tx_user_name_taken(struct store_tx *tx, const char *username)
 {
 	static const char sql[] = "SELECT 1 FROM app_user WHERE username = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	enum store_status ss =
+		sq_one(sq_conn_of(tx), sql, NULL, NULL, NULL, SQ_PARAMS(SQ_TEXT(username)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, username);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_CONFLICT;
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return ss == STORE_OK ? STORE_CONFLICT : ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
 enum store_status store_tx_user_insert(struct store_tx *tx, const struct user *in, int64_t now)
@@ -210,22 +194,12 @@ enum store_status store_tx_user_insert(struct store_tx *tx, const struct user *i
 		"INSERT INTO app_user(id, username, display_name, phone, role, area_code,"
 		" password_hash, must_change, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
+	enum store_status ss = sq_run(
+		sq_conn_of(tx), sql,
+		SQ_PARAMS(SQ_TEXT(in->id), SQ_TEXT(in->username), SQ_TEXT_NN(in->display_name),
+			  SQ_TEXT_NN(in->phone), SQ_TEXT(role_name(in->role)), SQ_TEXT(in->area),
+			  SQ_TEXT(in->password_hash), SQ_INT(in->must_change), SQ_INT(now)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, in->id);
-	sq_bind_text(st, 2, in->username);
-	sq_bind_text(st, 3, in->display_name ? in->display_name : "");
-	sq_bind_text(st, 4, in->phone ? in->phone : "");
-	sq_bind_text(st, 5, role_name(in->role));
-	sq_bind_text(st, 6, in->area);
-	sq_bind_text(st, 7, in->password_hash);
-	sqlite3_bind_int(st, 8, in->must_change);
-	sqlite3_bind_int64(st, 9, now);
-	ss = sq_step_done(c, st);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* e.g. area missing */
 }
 
@@ -234,22 +208,13 @@ enum store_status store_tx_user_set(struct store_tx *tx, const struct user *u, i
 	static const char sql[] =
 		"UPDATE app_user SET display_name = ?2, phone = ?3, role = ?4, area_code = ?5,"
 		" disabled = ?6, updated_at = ?7 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
+	enum store_status ss =
+		sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+			SQ_PARAMS(SQ_TEXT(u->id), SQ_TEXT(u->display_name), SQ_TEXT(u->phone),
+				  SQ_TEXT(role_name(u->role)), SQ_TEXT(u->area),
+				  SQ_INT(u->disabled), SQ_INT(now)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, u->id);
-	sq_bind_text(st, 2, u->display_name);
-	sq_bind_text(st, 3, u->phone);
-	sq_bind_text(st, 4, role_name(u->role));
-	sq_bind_text(st, 5, u->area);
-	sqlite3_bind_int(st, 6, u->disabled);
-	sqlite3_bind_int64(st, 7, now);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss == STORE_CONFLICT ? STORE_INVALID : ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+	return ss == STORE_CONFLICT ? STORE_INVALID : ss;
 }
 
 static const char sql_password[] =

@@ -58,10 +58,12 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/observations/{id}", api_obs_get, 0, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/observations/{id}/visits", api_obs_visit, ROUTE_JSON, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/observations/{id}/period", api_obs_period, ROUTE_JSON, P(OBS_MANAGE)},
-	{HTTP_POST, "/api/v1/observations/{id}/release", api_obs_release, ROUTE_JSON, P(OBS_MANAGE)},
+	{HTTP_POST, "/api/v1/observations/{id}/release", api_obs_release, ROUTE_JSON,
+	 P(OBS_MANAGE)},
 	{HTTP_POST, "/api/v1/observations/{id}/staff", api_obs_staff, ROUTE_JSON, P(OBS_MANAGE)},
 	{HTTP_GET, "/api/v1/observations/{id}/card", api_obs_card, ROUTE_SLOW, P(OBS_WORK)},
-	{HTTP_POST, "/api/v1/observations/{id}/services", api_service_create, ROUTE_JSON, P(OBS_WORK)},
+	{HTTP_POST, "/api/v1/observations/{id}/services", api_service_create, ROUTE_JSON,
+	 P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/cards", api_cards, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/alerts", api_alert_list, 0, P(OBS_WORK)},
 	{HTTP_POST, "/api/v1/alerts/{id}/referral", api_alert_referral, ROUTE_JSON, P(OBS_MEDICAL)},
@@ -111,7 +113,9 @@ void api_deny_field(struct req *r, enum err e, const char *field, const char *ob
 	struct audit_entry ae = api_audit(r, "denied");
 
 	ae.result = err_info(e)->code;
-	ae.object_type = object_type ? object_type : r->match.route ? r->match.route->pattern : r->path;
+	ae.object_type = object_type      ? object_type
+			 : r->match.route ? r->match.route->pattern
+					  : r->path;
 	ae.object_id = object_id;
 	store_audit_append(r->srv->store, &ae, false);
 	reply_error(r, e, field);
@@ -121,18 +125,11 @@ bool api_bad_field(struct req *r, enum json_field jf, const char *field)
 {
 	switch (jf) {
 	case JSON_FIELD_OK:
-	case JSON_FIELD_ABSENT:
-		return false;
-	case JSON_FIELD_MISSING:
-		reply_error(r, ERR_FIELD_REQUIRED, field);
-		return true;
-	case JSON_FIELD_TOO_LONG:
-		reply_error(r, ERR_FIELD_TOO_LONG, field);
-		return true;
+	case JSON_FIELD_ABSENT: return false;
+	case JSON_FIELD_MISSING: reply_error(r, ERR_FIELD_REQUIRED, field); return true;
+	case JSON_FIELD_TOO_LONG: reply_error(r, ERR_FIELD_TOO_LONG, field); return true;
 	case JSON_FIELD_TYPE:
-	default:
-		reply_error(r, ERR_FIELD_TYPE, field);
-		return true;
+	default: reply_error(r, ERR_FIELD_TYPE, field); return true;
 	}
 }
 
@@ -148,15 +145,14 @@ bool api_unknown_fields(struct req *r, const char *const *allowed)
 void api_store_error(struct req *r, enum store_status st, enum err not_found)
 {
 	switch (st) {
-	case STORE_NOT_FOUND:
-		reply_error(r, not_found, NULL);
+	case STORE_NOT_FOUND: reply_error(r, not_found, NULL); break;
+	case STORE_DENIED: /* the one place where a refusal out of scope is answered */
+		api_deny_field(r, not_found, r->denial ? r->denial->field : NULL,
+			       r->denial ? r->denial->object_type : NULL,
+			       r->denial ? r->denial->object_id : NULL);
 		break;
-	case STORE_CONFLICT_IDEM:
-		reply_error(r, ERR_IDEMPOTENCY_CONFLICT, "uuid");
-		break;
-	case STORE_BUSY:
-		reply_error(r, ERR_UNAVAILABLE, NULL);
-		break;
+	case STORE_CONFLICT_IDEM: reply_error(r, ERR_IDEMPOTENCY_CONFLICT, "uuid"); break;
+	case STORE_BUSY: reply_error(r, ERR_UNAVAILABLE, NULL); break;
 	default:
 		log_error("store: %s for request %s", store_status_name(st), r->id);
 		reply_error(r, ERR_INTERNAL, NULL);
@@ -165,6 +161,9 @@ void api_store_error(struct req *r, enum store_status st, enum err not_found)
 
 struct principal api_principal(struct req *r)
 {
+	if (!r->denial)
+		r->denial = arena_alloc(r->a, sizeof *r->denial);
+	*r->denial = (struct svc_denial){0};
 	return (struct principal){
 		.user_id = r->sess.user_id,
 		.username = r->sess.username,
@@ -172,6 +171,7 @@ struct principal api_principal(struct req *r)
 		.area = r->sess.area,
 		.ip = r->ip,
 		.request_id = r->id,
+		.denial = r->denial,
 	};
 }
 

@@ -32,13 +32,15 @@ static json_t *area_list_json(struct req *r, const struct area *v, size_t n)
 static const char *scoped_code_param(struct req *r)
 {
 	const char *code = r->match.params[0];
+	struct principal who = api_principal(r);
+	enum store_status st;
 
 	if (area_code_level(code) == AREA_LEVEL_INVALID) {
 		reply_error(r, ERR_AREA_CODE_INVALID, "code");
 		return NULL;
 	}
-	if (!api_in_scope(r, code)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", code);
+	if ((st = svc_scope_check(&who, code, NULL)) != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return NULL;
 	}
 	return code;
@@ -51,6 +53,7 @@ static const char *scoped_code_param(struct req *r)
 void api_area_get(struct req *r)
 {
 	const char *code = scoped_code_param(r);
+	struct principal who = api_principal(r);
 	struct area a, *children, *path;
 	size_t nchildren, npath, len;
 	enum store_status st;
@@ -60,14 +63,14 @@ void api_area_get(struct req *r)
 
 	if (!code)
 		return;
-	gen = store_area_generation(r->srv->store);
+	gen = svc_ref_area_generation(r->srv->store);
 	key = arena_printf(r->a, "%s|%s", r->sess.area, code);
 	if (rcache_get(r->srv->area_cache, key, gen, &txt, &len)) {
 		reply_json_text(r, 200, txt, len);
 		return;
 	}
-	st = store_area_detail(r->srv->store, code, r->sess.area, r->a, &a, &children, &nchildren,
-			       &path, &npath);
+	st = svc_area_detail(r->srv->store, &who, code, r->a, &a, &children, &nchildren, &path,
+			     &npath);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
@@ -87,6 +90,7 @@ void api_area_get(struct req *r)
 void api_area_list(struct req *r)
 {
 	const char *q = req_query(r, "q"), *root = req_query(r, "root");
+	struct principal who = api_principal(r);
 	struct area *v;
 	size_t n = 0;
 	int limit;
@@ -96,14 +100,14 @@ void api_area_list(struct req *r)
 		return;
 	if (root && !strcmp(root, "1")) {
 		v = arena_alloc(r->a, sizeof *v);
-		st = store_area_get(r->srv->store, r->sess.area, r->a, v);
+		st = svc_area_root(r->srv->store, &who, r->a, v);
 		n = st == STORE_OK;
 	} else {
 		if (!q || !*q || utf8_chars(q) > 40) {
 			reply_error(r, ERR_QUERY_INVALID, "q");
 			return;
 		}
-		st = store_area_search(r->srv->store, r->sess.area, q, limit, r->a, &v, &n);
+		st = svc_area_search(r->srv->store, &who, q, limit, r->a, &v, &n);
 	}
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
@@ -168,8 +172,8 @@ void api_area_create(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "parent");
 		return;
 	}
-	if (!api_in_scope(r, in.parent)) {
-		api_deny_field(r, ERR_AREA_NOT_FOUND, "parent", "area", in.parent);
+	if ((st = svc_scope_check(&who, in.parent, "parent")) != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
 	}
 	if (!name_field(r, true, &in.name) ||

@@ -41,7 +41,8 @@ static bool time_param(struct req *r, const char *name, int64_t *out)
 
 void api_audit_list(struct req *r)
 {
-	struct audit_filter f = {.scope = r->sess.area, .scope_global = r->sess.role == ROLE_ADMIN};
+	struct audit_filter f = {0};
+	struct principal who = api_principal(r);
 	const char *before = req_query(r, "before");
 	struct audit_row *rows;
 	size_t n;
@@ -61,10 +62,6 @@ void api_audit_list(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (f.area && !api_in_scope(r, f.area)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", f.area);
-		return;
-	}
 	if (before && *before) {
 		char *end;
 		f.before_id = strtoll(before, &end, 10);
@@ -76,8 +73,8 @@ void api_audit_list(struct req *r)
 	if (!time_param(r, "from", &f.from) || !time_param(r, "to", &f.to) ||
 	    !api_query_int(r, "limit", 1, 200, 50, &f.limit))
 		return;
-	if ((st = store_audit_list(r->srv->store, &f, r->a, &rows, &n)) != STORE_OK) {
-		api_store_error(r, st, ERR_NOT_FOUND);
+	if ((st = svc_audit_list(r->srv->store, &who, &f, r->a, &rows, &n)) != STORE_OK) {
+		api_store_error(r, st, st == STORE_DENIED ? ERR_AREA_NOT_FOUND : ERR_NOT_FOUND);
 		return;
 	}
 	arr = json_array();

@@ -24,9 +24,15 @@ enum {
 	SERVICE_DUE_HOURS = 12,
 };
 
-static const struct obs_policy *policy(struct req *r) { return &r->srv->obs; }
+static const struct obs_policy *policy(struct req *r)
+{
+	return &r->srv->obs;
+}
 
-static int today_of(int64_t now) { return obs_local_date(now); }
+static int today_of(int64_t now)
+{
+	return obs_local_date(now);
+}
 
 /* ---- JSON ---- */
 
@@ -50,7 +56,10 @@ static json_t *time_json(int64_t t)
 	return json_string(s);
 }
 
-static json_t *temp_json(int dc) { return dc ? json_real(dc / 10.0) : json_null(); }
+static json_t *temp_json(int dc)
+{
+	return dc ? json_real(dc / 10.0) : json_null();
+}
 
 static json_t *staff_json(const struct staff *s)
 {
@@ -93,7 +102,8 @@ json_t *api_obs_json(const struct observation *o, int today)
 	json_object_set_new(j, "day", day ? json_integer(day) : json_null());
 	json_object_set_new(j, "days", json_integer(obs_date_diff(o->start_date, o->end_date)));
 	json_object_set_new(j, "place", json_string(o->place));
-	json_object_set_new(j, "household_of", json_str_or_null(*o->household_of ? o->household_of : NULL));
+	json_object_set_new(j, "household_of",
+			    json_str_or_null(*o->household_of ? o->household_of : NULL));
 	json_object_set_new(j, "grid_worker", staff_json(&o->grid_worker));
 	json_object_set_new(j, "doctor", staff_json(&o->doctor));
 	json_object_set_new(j, "social_worker", staff_json(&o->social_worker));
@@ -169,17 +179,16 @@ static json_t *service_json(const struct service *s, int64_t now)
 {
 	bool open = !strcmp(s->status, "new") || !strcmp(s->status, "accepted");
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b,"
-			 " s:s, s:o, s:o, s:o, s:o}",
-			 "id", s->id, "observation_id", s->observation_id, "person_id",
-			 s->person_id, "person_name", s->person_name, "area", s->area, "area_name",
-			 s->area_name, "kind", s->kind, "items", s->items, "requested_by",
-			 s->requested_by, "requester", s->requester, "assignee", s->assignee,
-			 "status", s->status, "due_at", time_json(s->due_at), "overdue",
-			 open && s->due_at < now, "note", s->note, "created_at",
-			 time_json(s->created_at), "accepted_at", time_json(s->accepted_at),
-			 "delivered_at", time_json(s->delivered_at), "updated_at",
-			 time_json(s->updated_at));
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b,"
+		" s:s, s:o, s:o, s:o, s:o}",
+		"id", s->id, "observation_id", s->observation_id, "person_id", s->person_id,
+		"person_name", s->person_name, "area", s->area, "area_name", s->area_name, "kind",
+		s->kind, "items", s->items, "requested_by", s->requested_by, "requester",
+		s->requester, "assignee", s->assignee, "status", s->status, "due_at",
+		time_json(s->due_at), "overdue", open && s->due_at < now, "note", s->note,
+		"created_at", time_json(s->created_at), "accepted_at", time_json(s->accepted_at),
+		"delivered_at", time_json(s->delivered_at), "updated_at", time_json(s->updated_at));
 }
 
 /* ---- input ---- */
@@ -275,8 +284,10 @@ bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 			reply_error(r, ERR_FIELD_TYPE, "symptoms");
 			return false;
 		}
-		json_array_foreach(sy, i, x) {
-			unsigned bit = json_is_string(x) ? obs_symptom_parse(json_string_value(x)) : 0;
+		json_array_foreach(sy, i, x)
+		{
+			unsigned bit =
+				json_is_string(x) ? obs_symptom_parse(json_string_value(x)) : 0;
 			if (!bit) {
 				reply_error(r, ERR_VISIT_SYMPTOM, "symptoms");
 				return false;
@@ -291,25 +302,21 @@ bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 
 static bool load_obs(struct req *r, const char *id, int today, struct observation *o)
 {
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_OBS_NOT_FOUND, NULL);
 		return false;
 	}
-	st = store_obs_get(r->srv->store, id, today, r->a, o);
-	if (st == STORE_OK && !api_in_scope(r, o->area)) {
-		api_deny(r, ERR_OBS_NOT_FOUND, "observation", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_obs_get(r->srv->store, &who, id, today, r->a, o)) != STORE_OK) {
 		api_store_error(r, st, ERR_OBS_NOT_FOUND);
 		return false;
 	}
 	return true;
 }
 
-/* The optional ?area= of a list: valid and in scope (NULL when absent). */
+/* The optional ?area= of a list: valid (NULL when absent); the service checks its scope. */
 static bool area_query(struct req *r, const char **area)
 {
 	*area = req_query(r, "area");
@@ -319,11 +326,13 @@ static bool area_query(struct req *r, const char **area)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return false;
 	}
-	if (*area && !api_in_scope(r, *area)) {
-		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", *area);
-		return false;
-	}
 	return true;
+}
+
+/* A list's failure: an area out of scope answers as an unknown area. */
+static void list_error(struct req *r, enum store_status st, enum err not_found)
+{
+	api_store_error(r, st, st == STORE_DENIED ? ERR_AREA_NOT_FOUND : not_found);
 }
 
 /* ---- policy ---- */
@@ -356,11 +365,11 @@ void api_obs_policy(struct req *r)
 	reply_json(r, 200,
 		   json_pack("{s:i, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "days",
 			     p->days, "fever_threshold", p->fever_dc / 10.0, "temperature_min",
-			     p->temp_min_dc / 10.0, "temperature_max", p->temp_max_dc / 10.0, "slots",
-			     slots, "symptoms", sym, "kinds", list_json(obs_kinds), "modes",
-			     list_json(obs_modes), "destinations", list_json(obs_destinations),
-			     "results", list_json(obs_results), "service_kinds",
-			     list_json(obs_service_kinds)));
+			     p->temp_min_dc / 10.0, "temperature_max", p->temp_max_dc / 10.0,
+			     "slots", slots, "symptoms", sym, "kinds", list_json(obs_kinds),
+			     "modes", list_json(obs_modes), "destinations",
+			     list_json(obs_destinations), "results", list_json(obs_results),
+			     "service_kinds", list_json(obs_service_kinds)));
 }
 
 /* ---- placing ---- */
@@ -394,7 +403,8 @@ static bool household_field(struct req *r, struct obs_new *in)
 	const char **mine = arena_alloc(r->a, (n + 1) * sizeof *mine);
 	const char **hash = arena_alloc(r->a, (n + 1) * sizeof *hash);
 	const char **box = arena_alloc(r->a, (n + 1) * sizeof *box);
-	json_array_foreach(h, i, x) {
+	json_array_foreach(h, i, x)
+	{
 		const char *s = json_is_string(x) ? json_string_value(x) : NULL;
 		if (!s || !uuid_valid(s)) {
 			reply_error(r, ERR_PERSON_NOT_FOUND, "household");
@@ -405,8 +415,10 @@ static bool household_field(struct req *r, struct obs_new *in)
 				reply_error(r, ERR_FIELD_VALUE, "household");
 				return false;
 			}
-		char *oid = arena_alloc(r->a, UUID_LEN + 1), *tok = arena_alloc(r->a, TOKEN_LEN + 1);
-		char *hh = arena_alloc(r->a, TOKEN_HASH_LEN + 1), *bx = arena_alloc(r->a, TOKEN_BOX_LEN + 1);
+		char *oid = arena_alloc(r->a, UUID_LEN + 1),
+		     *tok = arena_alloc(r->a, TOKEN_LEN + 1);
+		char *hh = arena_alloc(r->a, TOKEN_HASH_LEN + 1),
+		     *bx = arena_alloc(r->a, TOKEN_BOX_LEN + 1);
 		uuid_v4(oid);
 		token_new(r->srv->key, tok, hh, bx);
 		ids[i] = s;
@@ -424,9 +436,9 @@ static bool household_field(struct req *r, struct obs_new *in)
 
 void api_obs_create(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "person_id", "kind", "start_date", "end_date",
-					      "reason", "place", "grid_worker", "doctor",
-					      "social_worker", "household", NULL};
+	static const char *const allowed[] = {
+		"uuid",  "person_id",   "kind",   "start_date",    "end_date",  "reason",
+		"place", "grid_worker", "doctor", "social_worker", "household", NULL};
 	struct store_idem idem;
 	struct obs_new in = {0};
 	struct obs_placed out;
@@ -481,20 +493,13 @@ void api_obs_create(struct req *r)
 	st = svc_obs_place(r->srv->store, &who, &idem, policy(r), &in, r->a, &out, &replayed);
 	const char *bad = out.bad_field;
 	switch (st) {
-	case STORE_OK:
-		break;
+	case STORE_OK: break;
 	case STORE_NOT_FOUND:
 		api_deny_field(r, ERR_PERSON_NOT_FOUND, bad ? bad : "person_id", "person", NULL);
 		return;
-	case STORE_CONFLICT:
-		reply_error(r, ERR_OBS_ACTIVE, bad ? bad : "person_id");
-		return;
-	case STORE_INVALID:
-		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
-		return;
-	default:
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-		return;
+	case STORE_CONFLICT: reply_error(r, ERR_OBS_ACTIVE, bad ? bad : "person_id"); return;
+	case STORE_INVALID: reply_error(r, ERR_OBS_STAFF_INVALID, bad); return;
+	default: api_store_error(r, st, ERR_OBS_NOT_FOUND); return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < out.nhousehold; i++)
@@ -509,13 +514,14 @@ void api_obs_create(struct req *r)
 /* ---- lists ---- */
 
 static const char *const statuses[] = {"active", "released", "transferred", "ended", "all", NULL};
-static const char *const filters[] = {"started_today", "released_today", "fever_today",
-				      "alert_open", "due_today", "complete_today",
-				      "incomplete_today", "overdue", "due_release", NULL};
+static const char *const filters[] = {
+	"started_today",  "released_today",   "fever_today", "alert_open",  "due_today",
+	"complete_today", "incomplete_today", "overdue",     "due_release", NULL};
 
 void api_obs_list(struct req *r)
 {
-	struct obs_query q = {.scope = r->sess.area, .now = time_now()};
+	struct obs_query q = {.now = time_now()};
+	struct principal who = api_principal(r);
 	const char *status = req_query(r, "status"), *filter = req_query(r, "filter");
 	const char *name = req_query(r, "q");
 	struct observation *v;
@@ -544,9 +550,9 @@ void api_obs_list(struct req *r)
 	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
 	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
 		return;
-	st = store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total);
+	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
 	json_t *arr = json_array();
@@ -567,8 +573,9 @@ static int ranked_cmp(const void *a, const void *b)
 
 void api_obs_today(struct req *r)
 {
-	struct obs_query q = {.scope = r->sess.area, .now = time_now(), .status = "active",
-			      .filter = "today", .limit = 5000};
+	struct obs_query q = {
+		.now = time_now(), .status = "active", .filter = "today", .limit = 5000};
+	struct principal who = api_principal(r);
 	const struct obs_policy *p = policy(r);
 	const char *mine = req_query(r, "mine");
 	struct observation *v;
@@ -582,13 +589,13 @@ void api_obs_today(struct req *r)
 	if (mine && !strcmp(mine, "1"))
 		q.worker = r->sess.user_id;
 	/* a visit list is a village's or a grid's (or one worker's); above, the board counts */
-	if (!q.worker && strlen(q.area ? q.area : q.scope) < 12) {
+	if (!q.worker && strlen(q.area ? q.area : who.area) < 12) {
 		reply_error(r, ERR_OBS_TODAY_AREA, "area");
 		return;
 	}
-	st = store_obs_list(r->srv->store, &q, p, r->a, &v, &n, &total);
+	st = svc_obs_list(r->srv->store, &who, &q, p, r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
 	struct ranked *rk = arena_alloc(r->a, (n ? n : 1) * sizeof *rk);
@@ -596,9 +603,9 @@ void api_obs_today(struct req *r)
 		struct obs_period per = period_of(&v[i]);
 		unsigned late = obs_overdue(p, &per, q.today, v[i].filled, q.now);
 		rk[i].o = &v[i];
-		rk[i].u = (struct obs_urgency){v[i].alert_open, __builtin_popcount(late),
-					       obs_next_deadline(p, &per, q.today, v[i].filled, q.now),
-					       v[i].person_name};
+		rk[i].u = (struct obs_urgency){
+			v[i].alert_open, __builtin_popcount(late),
+			obs_next_deadline(p, &per, q.today, v[i].filled, q.now), v[i].person_name};
 		overdue += rk[i].u.overdue;
 		complete += (obs_required(p, &per, q.today) & ~v[i].filled) == 0;
 	}
@@ -619,35 +626,33 @@ void api_obs_today(struct req *r)
 	}
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "date", date_json(q.today), "items",
-			     arr, "counts", "due", (json_int_t)total, "complete", (json_int_t)complete,
-			     "overdue", (json_int_t)overdue));
+			     arr, "counts", "due", (json_int_t)total, "complete",
+			     (json_int_t)complete, "overdue", (json_int_t)overdue));
 }
 
 void api_obs_get(struct req *r)
 {
-	struct observation o;
-	struct visit *v;
-	struct alert *al;
-	struct service *sv;
-	struct obs_day_row *d;
-	size_t nv, na, ns, nd;
+	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
+	struct obs_detail x;
 	int64_t now = time_now();
 	int today = today_of(now);
-	struct audit_entry e;
 	enum store_status st;
 
-	if (!load_obs(r, r->match.params[0], today, &o))
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_OBS_NOT_FOUND, NULL);
 		return;
-	st = store_obs_detail(r->srv->store, o.id, r->a, &v, &nv, &al, &na, &sv, &ns, &d, &nd);
-	if (st != STORE_OK) {
+	}
+	if ((st = svc_obs_detail(r->srv->store, &who, id, today, r->a, &x)) != STORE_OK) {
 		api_store_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
-	e = api_audit(r, "observation.read");
-	e.object_type = "observation";
-	e.object_id = o.id;
-	e.area = o.area;
-	store_audit_append(r->srv->store, &e, false);
+	const struct observation o = x.obs;
+	const struct visit *v = x.visits;
+	const struct alert *al = x.alerts;
+	const struct service *sv = x.services;
+	const struct obs_day_row *d = x.days;
+	size_t nv = x.nvisits, na = x.nalerts, ns = x.nservices, nd = x.ndays;
 	json_t *j = api_obs_json(&o, today), *arr = json_array(), *days = json_array();
 	for (size_t i = 0; i < nv; i++)
 		json_array_append_new(arr, visit_json(r, &v[i]));
@@ -671,9 +676,10 @@ void api_obs_get(struct req *r)
 			k++;
 		if (k < nd && d[k].date == day)
 			filled = d[k].filled;
-		json_array_append_new(days, json_pack("{s:o, s:o, s:b}", "date", date_json(day),
-						      "slots", slots_json(r, &per, day, filled, now),
-						      "fever", k < nd && d[k].date == day && d[k].fever));
+		json_array_append_new(days,
+				      json_pack("{s:o, s:o, s:b}", "date", date_json(day), "slots",
+						slots_json(r, &per, day, filled, now), "fever",
+						k < nd && d[k].date == day && d[k].fever));
 	}
 	json_object_set_new(j, "days", days);
 	reply_json(r, 200, j);
@@ -683,9 +689,9 @@ void api_obs_get(struct req *r)
 
 void api_obs_visit(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "mode", "saw_person", "saw_home",
-					      "saw_state", "temperature", "symptoms", "note",
-					      "at", NULL};
+	static const char *const allowed[] = {"uuid",      "mode",        "saw_person", "saw_home",
+					      "saw_state", "temperature", "symptoms",   "note",
+					      "at",        NULL};
 	struct store_idem idem;
 	struct observation o;
 	struct visit v = {0};
@@ -696,16 +702,14 @@ void api_obs_visit(struct req *r)
 	enum store_status st;
 	bool at_given, replayed;
 
-	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
-	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    !enum_field(r, "mode", obs_modes, true, &v.mode) ||
+	if (!load_obs(r, r->match.params[0], today_of(now), &o) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) || !enum_field(r, "mode", obs_modes, true, &v.mode) ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_person", false, &v.saw_person),
 			  "saw_person") ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
 			  "saw_state") ||
-	    !api_obs_reading(r, false, &v) ||
-	    !time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
+	    !api_obs_reading(r, false, &v) || !time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
 		return;
 	if (!at_given)
 		v.at = now;
@@ -760,8 +764,7 @@ void api_obs_period(struct req *r)
 	bool replayed;
 
 	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) ||
-	    !date_field(r, "end_date", ERR_OBS_END_INVALID, &end))
+	    !api_idem(r, &idem, hash) || !date_field(r, "end_date", ERR_OBS_END_INVALID, &end))
 		return;
 	if (!end) {
 		reply_error(r, ERR_FIELD_REQUIRED, "end_date");
@@ -798,9 +801,10 @@ void api_obs_release(struct req *r)
 	st = svc_obs_release(r->srv->store, &who, &idem, policy(r), o.id, note, now, r->a, &out,
 			     &replayed);
 	if (st == STORE_CONFLICT) {
-		reply_error(r, strcmp(o.status, "active") ? ERR_OBS_ENDED
-			       : o.alert_open		   ? ERR_OBS_ALERT_OPEN
-							   : ERR_OBS_NOT_DUE,
+		reply_error(r,
+			    strcmp(o.status, "active") ? ERR_OBS_ENDED
+			    : o.alert_open             ? ERR_OBS_ALERT_OPEN
+						       : ERR_OBS_NOT_DUE,
 			    NULL);
 		return;
 	}
@@ -827,7 +831,8 @@ void api_obs_staff(struct req *r)
 	/* "" clears a field: read the raw strings before staff_field turns "" into NULL */
 	if (api_bad_field(r, json_get_str(r->json, "grid_worker", 36, false, &g), "grid_worker") ||
 	    api_bad_field(r, json_get_str(r->json, "doctor", 36, false, &d), "doctor") ||
-	    api_bad_field(r, json_get_str(r->json, "social_worker", 36, false, &w), "social_worker"))
+	    api_bad_field(r, json_get_str(r->json, "social_worker", 36, false, &w),
+			  "social_worker"))
 		return;
 	if (!g && !d && !w) {
 		reply_error(r, ERR_FIELD_REQUIRED, "grid_worker");
@@ -875,7 +880,7 @@ struct hotline {
 static void hotline(struct req *r, const char *area, struct hotline *h)
 {
 	static const size_t lens[2] = {9, 6};
-	struct area ar;
+	const char *phone, *name;
 
 	if (*h->township && !strncmp(h->township, area, strlen(h->township)))
 		return;
@@ -885,16 +890,16 @@ static void hotline(struct req *r, const char *area, struct hotline *h)
 		if (strlen(area) < lens[i])
 			continue;
 		char *code = arena_strndup(r->a, area, lens[i]);
-		if (store_area_get(r->srv->store, code, r->a, &ar) == STORE_OK && *ar.duty_phone) {
-			h->phone = ar.duty_phone;
-			h->name = ar.name;
+		if (svc_ref_duty_phone(r->srv->store, code, r->a, &phone, &name) == STORE_OK &&
+		    *phone) {
+			h->phone = phone;
+			h->name = name;
 			return;
 		}
 	}
 }
 
-static json_t *card_json(struct req *r, const struct observation *o, int today,
-			 struct hotline *h)
+static json_t *card_json(struct req *r, const struct observation *o, int today, struct hotline *h)
 {
 	const char *url = self_url(r, o);
 
@@ -906,12 +911,10 @@ static json_t *card_json(struct req *r, const struct observation *o, int today,
 
 static void audit_cards(struct req *r, const char *object_id, const char *area)
 {
-	struct audit_entry e = api_audit(r, "observation.card");
+	struct principal who = api_principal(r);
 
-	e.object_type = object_id ? "observation" : "area";
-	e.object_id = object_id ? object_id : area;
-	e.area = area;
-	store_audit_append(r->srv->store, &e, false);
+	svc_read_audit(r->srv->store, &who, "observation.card", object_id ? "observation" : "area",
+		       object_id ? object_id : area, area, NULL, false);
 }
 
 void api_obs_card(struct req *r)
@@ -934,8 +937,9 @@ void api_obs_card(struct req *r)
 
 void api_cards(struct req *r)
 {
-	struct obs_query q = {.now = time_now(), .status = "active", .limit = CARDS_MAX,
-			      .with_token = true};
+	struct obs_query q = {
+		.now = time_now(), .status = "active", .limit = CARDS_MAX, .with_token = true};
+	struct principal who = api_principal(r);
 	struct observation *v;
 	size_t n;
 	int64_t total;
@@ -944,14 +948,12 @@ void api_cards(struct req *r)
 	q.today = today_of(q.now);
 	if (!area_query(r, &q.area))
 		return;
-	q.scope = q.area ? q.area : r->sess.area;
-	q.area = NULL;
-	st = store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total);
+	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
+		list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
-	audit_cards(r, NULL, q.scope);
+	audit_cards(r, NULL, q.area ? q.area : who.area);
 	json_t *arr = json_array();
 	struct hotline h = {0};
 	for (size_t i = 0; i < n; i++)
@@ -965,7 +967,8 @@ static const char *const alert_statuses[] = {"open", "referred", "closed", "acti
 
 void api_alert_list(struct req *r)
 {
-	struct alert_query q = {.scope = r->sess.area};
+	struct alert_query q = {0};
+	struct principal who = api_principal(r);
 	const char *status = req_query(r, "status");
 	struct alert *v;
 	size_t n;
@@ -981,8 +984,8 @@ void api_alert_list(struct req *r)
 	q.status = status && *status ? status : "active";
 	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
 		return;
-	if ((st = store_alert_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
-		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
+	if ((st = svc_alert_list(r->srv->store, &who, &q, r->a, &v, &n, &total)) != STORE_OK) {
+		list_error(r, st, ERR_ALERT_NOT_FOUND);
 		return;
 	}
 	json_t *arr = json_array();
@@ -994,18 +997,14 @@ void api_alert_list(struct req *r)
 static bool load_alert(struct req *r, struct alert *al)
 {
 	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_ALERT_NOT_FOUND, NULL);
 		return false;
 	}
-	st = store_alert_get(r->srv->store, id, r->a, al);
-	if (st == STORE_OK && !api_in_scope(r, al->area)) {
-		api_deny(r, ERR_ALERT_NOT_FOUND, "alert", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_alert_get(r->srv->store, &who, id, r->a, al)) != STORE_OK) {
 		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
 		return false;
 	}
@@ -1015,7 +1014,7 @@ static bool load_alert(struct req *r, struct alert *al)
 static void alert_change(struct req *r, bool referral)
 {
 	static const char *const allowed_ref[] = {"uuid", "destination", "facility", "transport",
-						  "at", "result", "note", NULL};
+						  "at",   "result",      "note",     NULL};
 	static const char *const allowed_res[] = {"uuid", "result", "note", NULL};
 	struct store_idem idem;
 	struct alert al, out;
@@ -1049,17 +1048,24 @@ static void alert_change(struct req *r, bool referral)
 		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
 }
 
-void api_alert_referral(struct req *r) { alert_change(r, true); }
-void api_alert_result(struct req *r) { alert_change(r, false); }
+void api_alert_referral(struct req *r)
+{
+	alert_change(r, true);
+}
+void api_alert_result(struct req *r)
+{
+	alert_change(r, false);
+}
 
 /* ---- services ---- */
 
-static const char *const service_statuses[] = {"open", "new", "accepted", "delivered",
-					       "cancelled", "overdue", "all", NULL};
+static const char *const service_statuses[] = {"open",      "new",     "accepted", "delivered",
+					       "cancelled", "overdue", "all",      NULL};
 
 void api_service_list(struct req *r)
 {
-	struct service_query q = {.scope = r->sess.area, .now = time_now()};
+	struct service_query q = {.now = time_now()};
+	struct principal who = api_principal(r);
 	const char *status = req_query(r, "status");
 	struct service *v;
 	size_t n;
@@ -1075,8 +1081,8 @@ void api_service_list(struct req *r)
 	q.status = !status || !*status ? "open" : !strcmp(status, "all") ? NULL : status;
 	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
 		return;
-	if ((st = store_service_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
-		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
+	if ((st = svc_service_list(r->srv->store, &who, &q, r->a, &v, &n, &total)) != STORE_OK) {
+		list_error(r, st, ERR_SERVICE_NOT_FOUND);
 		return;
 	}
 	json_t *arr = json_array();
@@ -1116,8 +1122,8 @@ void api_service_create(struct req *r)
 	int64_t now = time_now();
 	bool due_given;
 
-	if (!load_obs(r, r->match.params[0], today_of(now), &o) ||
-	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	if (!load_obs(r, r->match.params[0], today_of(now), &o) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) ||
 	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
 	    !text_field(r, "items", NOTE_MAX, true, &in.items) ||
 	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at, &due_given) ||
@@ -1150,12 +1156,7 @@ void api_service_status(struct req *r)
 		reply_error(r, ERR_SERVICE_NOT_FOUND, NULL);
 		return;
 	}
-	st = store_service_get(r->srv->store, id, r->a, &sv);
-	if (st == STORE_OK && !api_in_scope(r, sv.area)) {
-		api_deny(r, ERR_SERVICE_NOT_FOUND, "service", id);
-		return;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_service_get(r->srv->store, &who, id, r->a, &sv)) != STORE_OK) {
 		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
 		return;
 	}
@@ -1179,11 +1180,16 @@ void api_service_status(struct req *r)
 static json_t *counts_json(const int64_t *n)
 {
 	static const char *const names[OBM__COUNT] = {
-		[OBM_ACTIVE] = "active",           [OBM_STARTED] = "started_today",
-		[OBM_RELEASED] = "released_today", [OBM_FEVERS] = "fevers_today",
-		[OBM_ALERTS_OPEN] = "alerts_open", [OBM_DUE] = "due_today",
-		[OBM_COMPLETE] = "complete_today", [OBM_OVERDUE] = "overdue_visits",
-		[OBM_SERVICES_OPEN] = "services_open", [OBM_DUE_RELEASE] = "due_release",
+		[OBM_ACTIVE] = "active",
+		[OBM_STARTED] = "started_today",
+		[OBM_RELEASED] = "released_today",
+		[OBM_FEVERS] = "fevers_today",
+		[OBM_ALERTS_OPEN] = "alerts_open",
+		[OBM_DUE] = "due_today",
+		[OBM_COMPLETE] = "complete_today",
+		[OBM_OVERDUE] = "overdue_visits",
+		[OBM_SERVICES_OPEN] = "services_open",
+		[OBM_DUE_RELEASE] = "due_release",
 	};
 	json_t *o = json_object();
 
@@ -1194,6 +1200,7 @@ static json_t *counts_json(const int64_t *n)
 
 void api_obs_board(struct req *r)
 {
+	struct principal who = api_principal(r);
 	const char *area;
 	struct obs_board_row total, *rows;
 	size_t n;
@@ -1204,17 +1211,18 @@ void api_obs_board(struct req *r)
 	if (!area_query(r, &area))
 		return;
 	if (!area)
-		area = r->sess.area;
-	st = store_obs_board(r->srv->store, area, policy(r), today, now, r->a, &total, &rows, &n);
+		area = who.area;
+	st = svc_obs_board(r->srv->store, &who, area, policy(r), today, now, r->a, &total, &rows,
+			   &n);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "area", rows[i].area, "name",
-						     rows[i].name, "counts",
-						     counts_json(rows[i].n)));
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:o}", "area", rows[i].area, "name",
+						rows[i].name, "counts", counts_json(rows[i].n)));
 	reply_json(r, 200,
 		   json_pack("{s:s, s:s, s:o, s:o, s:o}", "area", area, "area_name", total.name,
 			     "date", date_json(today), "counts", counts_json(total.n), "children",
@@ -1224,15 +1232,15 @@ void api_obs_board(struct req *r)
 /* The person's observations in the caller's scope, newest first (for the person file). */
 json_t *api_obs_of_person(struct req *r, const char *person_id)
 {
-	struct obs_query q = {.scope = r->sess.area, .person_id = person_id, .now = time_now(),
-			      .limit = 50};
+	struct obs_query q = {.person_id = person_id, .now = time_now(), .limit = 50};
+	struct principal who = api_principal(r);
 	struct observation *v;
 	size_t n;
 	int64_t total;
 	json_t *arr = json_array();
 
 	q.today = today_of(q.now);
-	if (store_obs_list(r->srv->store, &q, policy(r), r->a, &v, &n, &total) != STORE_OK)
+	if (svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total) != STORE_OK)
 		return arr;
 	for (size_t i = n; i-- > 0;)
 		json_array_append_new(arr, api_obs_json(&v[i], q.today));

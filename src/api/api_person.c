@@ -22,7 +22,7 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } categories[] = {
-	{CAT_KEY_AREA, "key_area"}, {CAT_CLOSE_CONTACT, "close_contact"}, {CAT_FEVER, "fever"},
+	{CAT_KEY_AREA, "key_area"},   {CAT_CLOSE_CONTACT, "close_contact"}, {CAT_FEVER, "fever"},
 	{CAT_SUSPECTED, "suspected"}, {CAT_CONFIRMED, "confirmed"},
 };
 
@@ -86,8 +86,9 @@ json_t *api_person_json(struct req *r, const struct person *p)
 	const char *all = p->defects ? p->defects : "";
 	const char *others = without_code(r->a, all, PERSON_ELSEWHERE);
 	bool elsewhere = others != all;
+	struct principal who = api_principal(r);
 	bool sees_both = elsewhere && p->duplicate_of && *p->duplicate_of &&
-			 api_in_scope(r, p->duplicate_area);
+			 svc_sees(&who, p->duplicate_area);
 	const char *defects = sees_both ? all : others;
 
 	if (*p->id_number)
@@ -100,10 +101,10 @@ json_t *api_person_json(struct req *r, const struct person *p)
 			 p->id_valid || elsewhere, "id_number", idm, "phone", phm, "sex", p->sex,
 			 "address", p->address, "area", p->area, "area_name",
 			 p->area_name ? p->area_name : "", "birth_year",
-			 year ? json_integer(year) : json_null(), "status", p->status,
-			 "categories", categories_json(p->categories), "defects",
-			 api_csv_list(defects), "merged_into", json_str_or_null(p->merged_into),
-			 "duplicate_of", json_str_or_null(sees_both ? p->duplicate_of : NULL));
+			 year ? json_integer(year) : json_null(), "status", p->status, "categories",
+			 categories_json(p->categories), "defects", api_csv_list(defects),
+			 "merged_into", json_str_or_null(p->merged_into), "duplicate_of",
+			 json_str_or_null(sees_both ? p->duplicate_of : NULL));
 }
 
 /* What a search is looking for: an ID number, a phone, or the start of a name. */
@@ -164,8 +165,8 @@ static bool number_search_allowed(struct req *r)
  * searched for. */
 static void search(struct req *r, const char *q, int limit)
 {
-	struct person_query pq = {.scope = r->sess.area, .limit = limit};
-	struct audit_entry e;
+	struct person_query pq = {.limit = limit};
+	struct principal who = api_principal(r);
 	struct person *v;
 	const char *kind;
 	size_t n;
@@ -178,14 +179,10 @@ static void search(struct req *r, const char *q, int limit)
 		reply_error(r, ERR_RATE_LIMITED, "q");
 		return;
 	}
-	if ((st = store_person_find(r->srv->store, &pq, r->a, &v, &n)) != STORE_OK) {
+	if ((st = svc_person_search(r->srv->store, &who, &pq, kind, r->a, &v, &n)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	e = api_audit(r, "person.search");
-	e.object_type = "person";
-	e.after = arena_printf(r->a, "{\"kind\":\"%s\",\"found\":%zu}", kind, n);
-	store_audit_append(r->srv->store, &e, false);
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, api_person_json(r, &v[i]));
@@ -249,18 +246,14 @@ void api_person_search_post(struct req *r)
 /* The {id} person, in the caller's scope; else replies 404 (and audits the denial). */
 bool api_load_person(struct req *r, const char *id, struct person *p)
 {
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
 		return false;
 	}
-	st = store_person_get(r->srv->store, id, r->a, p);
-	if (st == STORE_OK && !api_in_scope(r, p->area)) {
-		api_deny(r, ERR_PERSON_NOT_FOUND, "person", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_person_get(r->srv->store, &who, id, r->a, p)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return false;
 	}
@@ -276,8 +269,8 @@ static json_t *travel_json(const struct travel *t, size_t n)
 			arr, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "origin", t[i].origin,
 				       "origin_code", t[i].origin_code, "arrival",
 				       t[i].arrival ? json_integer(t[i].arrival) : json_null(),
-				       "transport", t[i].transport, "transport_no", t[i].transport_no,
-				       "import_id", t[i].import_id));
+				       "transport", t[i].transport, "transport_no",
+				       t[i].transport_no, "import_id", t[i].import_id));
 	return arr;
 }
 
@@ -286,11 +279,9 @@ static json_t *travel_json(const struct travel *t, size_t n)
 static void hide_foreign_file(struct req *r, json_t *detail)
 {
 	const char *other = json_string_value(json_object_get(detail, "possible_duplicate_of"));
-	struct person p;
+	struct principal who = api_principal(r);
 
-	if (other && (!uuid_valid(other) ||
-		      store_person_get(r->srv->store, other, r->a, &p) != STORE_OK ||
-		      !api_in_scope(r, p.area)))
+	if (other && (!uuid_valid(other) || !svc_person_sees(r->srv->store, &who, other)))
 		json_object_del(detail, "possible_duplicate_of");
 }
 
@@ -314,58 +305,49 @@ static json_t *events_json(struct req *r, const struct person_event *e, size_t n
 
 void api_person_get(struct req *r)
 {
-	struct person p;
-	struct travel *t;
-	struct person_event *ev;
-	struct task *tasks;
-	size_t nt, ne, ntasks;
-	struct audit_entry e;
+	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
+	struct person_file f;
 	enum store_status st;
 	json_t *o, *arr;
 
-	if (!api_load_person(r, r->match.params[0], &p))
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
 		return;
-	st = store_person_file(r->srv->store, p.id, r->a, &t, &nt, &ev, &ne, &tasks, &ntasks);
-	if (st != STORE_OK) {
+	}
+	if ((st = svc_person_file(r->srv->store, &who, id, r->a, &f)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	e = api_audit(r, "person.read");
-	e.object_type = "person";
-	e.object_id = p.id;
-	e.area = p.area;
-	store_audit_append(r->srv->store, &e, false);
-	o = api_person_json(r, &p);
+	o = api_person_json(r, &f.p);
 	arr = json_array();
-	for (size_t i = 0; i < ntasks; i++)
-		if (api_in_scope(r, tasks[i].area))
-			json_array_append_new(arr, api_task_json(&tasks[i], time_now()));
-	json_object_set_new(o, "travel", travel_json(t, nt));
-	json_object_set_new(o, "timeline", events_json(r, ev, ne));
+	for (size_t i = 0; i < f.ntasks; i++)
+		json_array_append_new(arr, api_task_json(&f.tasks[i], time_now()));
+	json_object_set_new(o, "travel", travel_json(f.travel, f.ntravel));
+	json_object_set_new(o, "timeline", events_json(r, f.events, f.nevents));
 	json_object_set_new(o, "tasks", arr);
-	json_object_set_new(o, "observations", api_obs_of_person(r, p.id));
+	json_object_set_new(o, "observations", api_obs_of_person(r, f.p.id));
 	reply_json(r, 200, o);
 }
 
 void api_person_reveal(struct req *r)
 {
+	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
 	struct person p;
-	struct audit_entry e;
 	enum store_status st;
 
-	if (!api_load_person(r, r->match.params[0], &p))
+	if (!uuid_valid(id)) {
+		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
 		return;
-	e = api_audit(r, "person.reveal");
-	e.object_type = "person";
-	e.object_id = p.id;
-	e.area = p.area;
-	if ((st = store_audit_append(r->srv->store, &e, true)) != STORE_OK) {
+	}
+	if ((st = svc_person_reveal(r->srv->store, &who, id, r->a, &p)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:o}", "id", p.id, "id_number", p.id_number,
-				     "phone", p.phone, "birth",
-				     p.birth ? json_integer(p.birth) : json_null()));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:s, s:o}", "id", p.id, "id_number", p.id_number, "phone",
+			     p.phone, "birth", p.birth ? json_integer(p.birth) : json_null()));
 }
 
 /* The reference lists a form needs to flag a key-area returnee. */
@@ -377,15 +359,16 @@ static bool reference_ctx(struct req *r, struct returnee_ctx *ctx)
 	struct returnee_key_area *rk;
 	size_t nd, nk;
 
-	if (store_divisions(r->srv->store, r->a, &divs, &nd) != STORE_OK ||
-	    store_key_areas(r->srv->store, r->a, &keys, &nk) != STORE_OK)
+	if (svc_ref_divisions(r->srv->store, r->a, &divs, &nd) != STORE_OK ||
+	    svc_ref_key_areas(r->srv->store, r->a, &keys, &nk) != STORE_OK)
 		return false;
 	rd = arena_alloc(r->a, (nd ? nd : 1) * sizeof *rd);
 	for (size_t i = 0; i < nd; i++)
 		rd[i] = (struct returnee_division){divs[i].code, divs[i].name};
 	rk = arena_alloc(r->a, (nk ? nk : 1) * sizeof *rk);
 	for (size_t i = 0; i < nk; i++)
-		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date, keys[i].end_date};
+		rk[i] = (struct returnee_key_area){keys[i].code, keys[i].start_date,
+						   keys[i].end_date};
 	ctx->divisions = rd;
 	ctx->ndivisions = nd;
 	ctx->keys = rk;
@@ -397,18 +380,22 @@ static bool reference_ctx(struct req *r, struct returnee_ctx *ctx)
  * (domain/returnee.h), with the area named by the form. */
 void api_person_create(struct req *r)
 {
-	static const char *const allowed[] = {"uuid",   "name",         "doc_type",     "id_number",
-					      "phone",  "address",      "area",         "origin",
-					      "arrival_date", "transport", "transport_no", NULL};
+	static const char *const allowed[] = {
+		"uuid", "name",   "doc_type",     "id_number", "phone",        "address",
+		"area", "origin", "arrival_date", "transport", "transport_no", NULL};
 	static const struct {
 		const char *key;
 		enum table_field f;
 		size_t max;
 	} fields[] = {
-		{"name", TF_NAME, 40},           {"doc_type", TF_ID_TYPE, 24},
-		{"id_number", TF_ID_NUMBER, 40}, {"phone", TF_PHONE, 32},
-		{"address", TF_ADDRESS, 200},    {"origin", TF_ORIGIN, 60},
-		{"arrival_date", TF_ARRIVAL_DATE, 30}, {"transport", TF_TRANSPORT, 30},
+		{"name", TF_NAME, 40},
+		{"doc_type", TF_ID_TYPE, 24},
+		{"id_number", TF_ID_NUMBER, 40},
+		{"phone", TF_PHONE, 32},
+		{"address", TF_ADDRESS, 200},
+		{"origin", TF_ORIGIN, 60},
+		{"arrival_date", TF_ARRIVAL_DATE, 30},
+		{"transport", TF_TRANSPORT, 30},
 		{"transport_no", TF_TRANSPORT_NO, 30},
 	};
 	enum { NF = sizeof fields / sizeof fields[0] };
@@ -429,15 +416,16 @@ void api_person_create(struct req *r)
 	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, true, &area), "area"))
 		return;
 	for (size_t i = 0; i < NF; i++) {
-		if (api_bad_field(r, json_get_str(r->json, fields[i].key, fields[i].max,
-						  i == 0, &cells[i]),
-				  fields[i].key))
+		if (api_bad_field(
+			    r,
+			    json_get_str(r->json, fields[i].key, fields[i].max, i == 0, &cells[i]),
+			    fields[i].key))
 			return;
 		cells[i] = cells[i] ? cells[i] : "";
 		map[i] = fields[i].f;
 	}
-	if (area_code_level(area) == AREA_LEVEL_INVALID || !api_in_scope(r, area) ||
-	    !store_area_exists(r->srv->store, area)) {
+	if (area_code_level(area) == AREA_LEVEL_INVALID || !svc_sees(&who, area) ||
+	    !svc_ref_area_exists(r->srv->store, area)) {
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");
 		return;
 	}
@@ -450,14 +438,15 @@ void api_person_create(struct req *r)
 	ctx.home_is_exact = true;
 	returnee_from_row(&ctx, cells, NULL, NF, map, rt);
 	for (size_t i = 0; i < rt->nissues; i++)
-		if (!strcmp(rt->issues[i].code, "phone.invalid")) { /* a form can be corrected now */
+		if (!strcmp(rt->issues[i].code,
+			    "phone.invalid")) { /* a form can be corrected now */
 			reply_error(r, ERR_PHONE_INVALID, "phone");
 			return;
 		}
 	if (rt->rejected) {
-		reply_error(r, rt->issues[0].field == TF_NAME ? ERR_FIELD_REQUIRED
-							       : ERR_PERSON_NOTHING,
-			    rt->issues[0].field == TF_NAME ? "name" : NULL);
+		reply_error(
+			r, rt->issues[0].field == TF_NAME ? ERR_FIELD_REQUIRED : ERR_PERSON_NOTHING,
+			rt->issues[0].field == TF_NAME ? "name" : NULL);
 		return;
 	}
 	uuid_v4(row.p.id);
@@ -472,8 +461,10 @@ void api_person_create(struct req *r)
 	memcpy(row.p.area, rt->area, sizeof row.p.area);
 	row.p.categories = rt->key_area ? CAT_KEY_AREA : 0;
 	row.p.defects = rt->defects;
-	row.t = (struct travel){.origin = rt->origin, .origin_code = rt->origin_code,
-				.arrival = rt->arrival, .transport = rt->transport,
+	row.t = (struct travel){.origin = rt->origin,
+				.origin_code = rt->origin_code,
+				.arrival = rt->arrival,
+				.transport = rt->transport,
 				.transport_no = rt->transport_no};
 	st = svc_person_register(r->srv->store, &who, &idem, &row, r->a, &out, &merged, &replayed);
 	if (st == STORE_INVALID) {
@@ -532,7 +523,7 @@ void api_key_areas(struct req *r)
 {
 	struct key_area *v;
 	size_t n;
-	enum store_status st = store_key_areas(r->srv->store, r->a, &v, &n);
+	enum store_status st = svc_ref_key_areas(r->srv->store, r->a, &v, &n);
 	json_t *arr;
 
 	if (st != STORE_OK) {
@@ -551,8 +542,8 @@ void api_key_areas(struct req *r)
  * a province, 4 a city, 6 a county) with the dates it counts from and to. */
 void api_key_area_put(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "code", "name", "start_date", "end_date",
-					      NULL};
+	static const char *const allowed[] = {"uuid",       "code",     "name",
+					      "start_date", "end_date", NULL};
 	struct key_area k = {.end_date = 99991231};
 	struct principal who = api_principal(r);
 	const struct store_idem *idem;
@@ -592,6 +583,7 @@ void api_key_area_put(struct req *r)
 		api_store_error(r, st, ERR_NOT_FOUND);
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:s, s:s, s:i, s:i}", "code", k.code, "name", k.name,
-				     "start_date", k.start_date, "end_date", k.end_date));
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:i, s:i}", "code", k.code, "name", k.name, "start_date",
+			     k.start_date, "end_date", k.end_date));
 }

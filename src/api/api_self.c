@@ -59,7 +59,7 @@ static bool load_token(struct req *r, int today, struct observation *o)
 		reply_error(r, ERR_RATE_LIMITED, NULL);
 		return false;
 	}
-	st = store_obs_by_token(r->srv->store, hash, today, r->a, o);
+	st = svc_self_open(r->srv->store, hash, today, r->a, o);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_SELFREPORT_NOT_FOUND);
 		return false;

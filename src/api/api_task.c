@@ -35,7 +35,8 @@ json_t *api_task_json(const struct task *t, int64_t now)
 
 void api_task_list(struct req *r)
 {
-	struct task_query q = {.scope = r->sess.area, .now = time_now()};
+	struct task_query q = {.now = time_now()};
+	struct principal who = api_principal(r);
 	const char *status = req_query(r, "status");
 	struct task *v;
 	size_t n;
@@ -50,10 +51,6 @@ void api_task_list(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (q.area && !api_in_scope(r, q.area)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", q.area);
-		return;
-	}
 	if (status && *status) {
 		if (strcmp(status, "open") && strcmp(status, "overdue") &&
 		    strcmp(status, "closed")) {
@@ -65,17 +62,15 @@ void api_task_list(struct req *r)
 	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
 	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
 		return;
-	if ((st = store_task_list(r->srv->store, &q, r->a, &v, &n, &total)) != STORE_OK) {
-		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	st = svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
+	if (st != STORE_OK) {
+		api_store_error(r, st,
+				st == STORE_DENIED ? ERR_AREA_NOT_FOUND : ERR_TASK_NOT_FOUND);
 		return;
 	}
 	arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		/* a file kept elsewhere: its name is not ours to show */
-		if (!api_in_scope(r, v[i].person_area))
-			v[i].person_name = "";
+	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, api_task_json(&v[i], q.now));
-	}
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
@@ -86,19 +81,14 @@ void api_task_list(struct req *r)
 static bool load_task_as(struct req *r, struct task *t, bool file_too)
 {
 	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_TASK_NOT_FOUND, NULL);
 		return false;
 	}
-	st = store_task_get(r->srv->store, id, r->a, t);
-	if (st == STORE_OK &&
-	    (!api_in_scope(r, t->area) || (file_too && !api_in_scope(r, t->person_area)))) {
-		api_deny(r, ERR_TASK_NOT_FOUND, "task", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_task_get(r->srv->store, &who, id, file_too, r->a, t)) != STORE_OK) {
 		api_store_error(r, st, ERR_TASK_NOT_FOUND);
 		return false;
 	}
@@ -123,8 +113,9 @@ void api_task_get(struct req *r)
 static const char *forward_area(struct req *r, const char *from, const char *target)
 {
 	char *common = arena_alloc(r->a, AREA_CODE_MAX + 1);
+	struct principal who = api_principal(r);
 
-	if (api_in_scope(r, target))
+	if (svc_sees(&who, target))
 		return target;
 	/* another county is not in this system's reach */
 	return area_code_common(from, target, common, AREA_CODE_MAX + 1) ? common : NULL;
@@ -136,7 +127,7 @@ static bool outcome_forwards(struct req *r, const char *code)
 	struct outcome *outs;
 	size_t n;
 
-	if (store_outcomes(r->srv->store, r->a, &outs, &n) != STORE_OK)
+	if (svc_ref_outcomes(r->srv->store, r->a, &outs, &n) != STORE_OK)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(outs[i].code, code))
@@ -173,7 +164,7 @@ void api_task_close(struct req *r)
 			reply_error(r, ERR_AREA_CODE_INVALID, "forward_to");
 			return;
 		}
-		if (!store_area_exists(r->srv->store, fwd) ||
+		if (!svc_ref_area_exists(r->srv->store, fwd) ||
 		    !(cl.forward_area = forward_area(r, t.area, fwd))) {
 			reply_error(r, ERR_AREA_NOT_FOUND, "forward_to");
 			return;
@@ -239,9 +230,13 @@ void api_task_reassign(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (ch.area && !api_in_scope(r, ch.area)) {
-		api_deny_field(r, ERR_AREA_NOT_FOUND, "area", "area", ch.area);
-		return;
+	if (ch.area) {
+		struct principal who = api_principal(r);
+		enum store_status st = svc_scope_check(&who, ch.area, "area");
+		if (st != STORE_OK) {
+			api_store_error(r, st, ERR_AREA_NOT_FOUND);
+			return;
+		}
 	}
 	change(r, &t, idem, &ch);
 }
@@ -277,6 +272,7 @@ void api_task_extend(struct req *r)
 void api_task_stats(struct req *r)
 {
 	const char *area = req_query(r, "area");
+	struct principal who = api_principal(r);
 	struct task_stats *v;
 	struct outcome *outs;
 	size_t n, nouts;
@@ -289,12 +285,9 @@ void api_task_stats(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (!api_in_scope(r, area)) {
-		api_deny(r, ERR_AREA_NOT_FOUND, "area", area);
-		return;
-	}
-	if ((st = store_outcomes(r->srv->store, r->a, &outs, &nouts)) != STORE_OK ||
-	    (st = store_task_stats(r->srv->store, area, time_now(), r->a, &v, &n)) != STORE_OK) {
+	if ((st = svc_ref_outcomes(r->srv->store, r->a, &outs, &nouts)) != STORE_OK ||
+	    (st = svc_task_stats(r->srv->store, &who, area, time_now(), r->a, &v, &n)) !=
+		    STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
 	}
@@ -324,7 +317,7 @@ void api_outcomes(struct req *r)
 {
 	struct outcome *outs;
 	size_t n;
-	enum store_status st = store_outcomes(r->srv->store, r->a, &outs, &n);
+	enum store_status st = svc_ref_outcomes(r->srv->store, r->a, &outs, &n);
 	json_t *arr;
 
 	if (st != STORE_OK) {

@@ -29,12 +29,15 @@ json_t *api_user_json(const struct user *u)
 /* An area field or parameter: well-formed and in scope, else replies. */
 static bool scoped_area(struct req *r, const char *code, const char *field)
 {
+	struct principal who = api_principal(r);
+	enum store_status st;
+
 	if (area_code_level(code) == AREA_LEVEL_INVALID) {
 		reply_error(r, ERR_AREA_CODE_INVALID, field);
 		return false;
 	}
-	if (!api_in_scope(r, code)) {
-		api_deny_field(r, ERR_AREA_NOT_FOUND, field, "area", code);
+	if ((st = svc_scope_check(&who, code, field)) != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return false;
 	}
 	return true;
@@ -42,7 +45,8 @@ static bool scoped_area(struct req *r, const char *code, const char *field)
 
 void api_user_list(struct req *r)
 {
-	struct user_filter f = {.scope = r->sess.area};
+	struct user_filter f = {0};
+	struct principal who = api_principal(r);
 	const char *role = req_query(r, "role");
 	struct user *v;
 	size_t n;
@@ -67,7 +71,7 @@ void api_user_list(struct req *r)
 	if (!api_query_int(r, "limit", 1, 200, 50, &f.limit) ||
 	    !api_query_int(r, "offset", 0, 10000000, 0, &f.offset))
 		return;
-	if ((st = store_user_list(r->srv->store, &f, r->a, &v, &n, &total)) != STORE_OK) {
+	if ((st = svc_user_list(r->srv->store, &who, &f, r->a, &v, &n, &total)) != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return;
 	}
@@ -172,18 +176,14 @@ void api_user_create(struct req *r)
 static bool load_target(struct req *r, bool manage, struct user *u)
 {
 	const char *id = r->match.params[0];
+	struct principal who = api_principal(r);
 	enum store_status st;
 
 	if (!uuid_valid(id)) {
 		reply_error(r, ERR_USER_NOT_FOUND, NULL);
 		return false;
 	}
-	st = store_user_get(r->srv->store, id, r->a, u);
-	if (st == STORE_OK && !api_in_scope(r, u->area)) {
-		api_deny(r, ERR_USER_NOT_FOUND, "user", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_user_get(r->srv->store, &who, id, r->a, u)) != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return false;
 	}

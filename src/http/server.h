@@ -124,6 +124,7 @@ struct req {
 	struct session_info sess;
 	const char *token;          /* session cookie value */
 	const char *set_cookie;     /* Set-Cookie header for the reply */
+	struct svc_denial *denial;  /* what the service refused as out of scope (api.c) */
 };
 
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err);

@@ -35,6 +35,9 @@ struct principal {
 	/* A self-report link (svc_self.c): no account; the one observation the link names,
 	 * whose area is `area`. NULL for an account. */
 	const char *observation_id;
+	/* Where a read or write notes what it refused as out of scope (STORE_DENIED), for the
+	 * denial's audit row; NULL: nowhere. */
+	struct svc_denial *denial;
 };
 
 struct svc_ctx {
@@ -258,6 +261,182 @@ enum store_status svc_self_report(struct store *s, const struct principal *link,
 enum store_status svc_self_service(struct store *s, const struct principal *link,
 				   const struct store_idem *idem, struct service *in, int64_t now,
 				   struct arena *a, struct service *out, bool *replayed);
+
+/* ---- reads: one path (svc_read.c; per entity svc_task_read.c, svc_person_read.c,
+ * svc_obs_read.c) ----
+ *
+ * Every read a handler makes is one of these functions, and each takes the principal and
+ * scopes itself: a list reads under who->area (a narrower area the client names must lie
+ * in it); a getter loads the object and checks every area it names. Out of scope is
+ * STORE_DENIED, with who->denial filled: the caller answers it exactly like not found and
+ * audits the denial (api_store_error). A read of one object in several queries runs in
+ * one snapshot (store_view). The few reads that no scope can apply to say so in their name
+ * (svc_ref_*: reference data; svc_self_open: the token is the credential). */
+
+struct svc_denial {
+	const char *object_type, *object_id;
+	const char *field; /* the request field that named it, or NULL */
+};
+
+/* Notes what was refused in who->denial; returns STORE_DENIED. */
+enum store_status svc_deny(const struct principal *who, const char *object_type,
+			   const char *object_id, const char *field);
+/* Whether area (not NULL, not "") lies in who's scope. */
+bool svc_sees(const struct principal *who, const char *area);
+/* STORE_OK when the area a request names in field lies in scope, else STORE_DENIED. */
+enum store_status svc_scope_check(const struct principal *who, const char *area,
+				  const char *field);
+/* An audit row of a read (who did it and from where is who's), queued or waited for. */
+enum store_status svc_read_audit(struct store *s, const struct principal *who, const char *action,
+				 const char *object_type, const char *object_id, const char *area,
+				 const char *after, bool wait);
+
+/* Reference data — unscoped: not personal, the same for every reader. */
+enum store_status svc_ref_outcomes(struct store *s, struct arena *a, struct outcome **out,
+				   size_t *n);
+enum store_status svc_ref_divisions(struct store *s, struct arena *a, struct area_seed **out,
+				    size_t *n);
+enum store_status svc_ref_key_areas(struct store *s, struct arena *a, struct key_area **out,
+				    size_t *n);
+/* The area generation counter (for caches of area data). */
+uint64_t svc_ref_area_generation(struct store *s);
+/* Whether code names an area, anywhere in the county (a task forwarded out of scope). */
+bool svc_ref_area_exists(struct store *s, const char *code);
+/* The duty phone and name of area (printed on every card of the area); "" when none. */
+enum store_status svc_ref_duty_phone(struct store *s, const char *area, struct arena *a,
+				     const char **phone, const char **name);
+/* Unscoped: the self-report token is the credential. The active observation whose token
+ * hashes to token_hash. */
+enum store_status svc_self_open(struct store *s, const char *token_hash, int date,
+				struct arena *a, struct observation *out);
+
+/* areas: the caller's own area; one area in scope with its children and its path from the
+ * scope down; a search under scope */
+enum store_status svc_area_root(struct store *s, const struct principal *who, struct arena *a,
+				struct area *out);
+enum store_status svc_area_detail(struct store *s, const struct principal *who, const char *code,
+				  struct arena *a, struct area *out, struct area **children,
+				  size_t *nchildren, struct area **path, size_t *npath);
+enum store_status svc_area_search(struct store *s, const struct principal *who, const char *q,
+				  int limit, struct arena *a, struct area **out, size_t *n);
+/* accounts: f->scope is who's; f->area, when given, must lie in it */
+enum store_status svc_user_list(struct store *s, const struct principal *who,
+				struct user_filter *f, struct arena *a, struct user **out,
+				size_t *n, int64_t *total);
+enum store_status svc_user_get(struct store *s, const struct principal *who, const char *id,
+			       struct arena *a, struct user *out);
+/* the audit trail: f->scope (and, for an administrator, the rows with no area) is who's;
+ * f->area, when given, must lie in it */
+enum store_status svc_audit_list(struct store *s, const struct principal *who,
+				 struct audit_filter *f, struct arena *a, struct audit_row **rows,
+				 size_t *n);
+
+/* tasks (svc_task_read.c): a task is in scope when its area and its person's file are;
+ * file_too false only for closing, whose use case checks the file in its transaction after
+ * the idempotency check */
+enum store_status svc_task_get(struct store *s, const struct principal *who, const char *id,
+			       bool file_too, struct arena *a, struct task *out);
+/* q->scope is who's; q->area, when given, must lie in it; the name of a person whose file
+ * lies outside scope is blanked */
+enum store_status svc_task_list(struct store *s, const struct principal *who,
+				struct task_query *q, struct arena *a, struct task **out,
+				size_t *n, int64_t *total);
+/* Counts per area under area (NULL: who's area), which must lie in scope. */
+enum store_status svc_task_stats(struct store *s, const struct principal *who, const char *area,
+				 int64_t now, struct arena *a, struct task_stats **out, size_t *n);
+
+/* key-person files (svc_person_read.c) */
+struct person_file {
+	struct person p;
+	struct travel *travel;
+	struct person_event *events;
+	struct task *tasks; /* only those in scope */
+	size_t ntravel, nevents, ntasks;
+};
+/* A file in scope (not audited: for checks and for the reveal's own row). */
+enum store_status svc_person_get(struct store *s, const struct principal *who, const char *id,
+				 struct arena *a, struct person *out);
+/* Whether the file id exists and lies in scope (no denial noted). */
+bool svc_person_sees(struct store *s, const struct principal *who, const char *id);
+/* The whole file in one snapshot, and its audit row "person.read". */
+enum store_status svc_person_file(struct store *s, const struct principal *who, const char *id,
+				  struct arena *a, struct person_file *out);
+/* The file, after its audit row "person.reveal" is written (waited for). */
+enum store_status svc_person_reveal(struct store *s, const struct principal *who,
+				    const char *id, struct arena *a, struct person *out);
+/* Files in scope by q's number, phone or name prefix (q->scope is who's), and an audit row
+ * "person.search" naming the kind and the count, never the text. */
+enum store_status svc_person_search(struct store *s, const struct principal *who,
+				    struct person_query *q, const char *kind, struct arena *a,
+				    struct person **out, size_t *n);
+
+/* observations, alerts, services, the board (svc_obs_read.c) */
+struct obs_detail {
+	struct observation obs;
+	struct visit *visits;
+	struct alert *alerts;
+	struct service *services;
+	struct obs_day_row *days;
+	size_t nvisits, nalerts, nservices, ndays;
+};
+enum store_status svc_obs_get(struct store *s, const struct principal *who, const char *id,
+			      int date, struct arena *a, struct observation *out);
+/* The observation with its visits, alerts, services and days in one snapshot, and its
+ * audit row "observation.read". */
+enum store_status svc_obs_detail(struct store *s, const struct principal *who, const char *id,
+				 int date, struct arena *a, struct obs_detail *out);
+/* q->scope is who's; q->area, when given, must lie in it */
+enum store_status svc_obs_list(struct store *s, const struct principal *who,
+			       struct obs_query *q, const struct obs_policy *pol, struct arena *a,
+			       struct observation **out, size_t *n, int64_t *total);
+/* The board of area (NULL: who's), which must lie in scope. */
+enum store_status svc_obs_board(struct store *s, const struct principal *who, const char *area,
+				const struct obs_policy *pol, int today, int64_t now,
+				struct arena *a, struct obs_board_row *out,
+				struct obs_board_row **children, size_t *nchildren);
+/* An alert or a service request and the observation it belongs to, both in scope. */
+enum store_status svc_alert_get(struct store *s, const struct principal *who, const char *id,
+				struct arena *a, struct alert *out);
+enum store_status svc_alert_list(struct store *s, const struct principal *who,
+				 struct alert_query *q, struct arena *a, struct alert **out,
+				 size_t *n, int64_t *total);
+enum store_status svc_service_get(struct store *s, const struct principal *who, const char *id,
+				  struct arena *a, struct service *out);
+enum store_status svc_service_list(struct store *s, const struct principal *who,
+				   struct service_query *q, struct arena *a,
+				   struct service **out, size_t *n, int64_t *total);
+
+/* ---- imported lists (svc_import.c) ---- */
+
+/* Records an uploaded list as a queued job of the caller, in the caller's area (in: id,
+ * filename, sha256, path, kind, deadline_hours, mapping, bytes_total), idempotent by idem
+ * (a replay answers the job as it is now). STORE_CONFLICT: the same file (SHA-256) was
+ * taken in that area by a job that did not fail: existing (UUID_LEN + 1) names it. */
+enum store_status svc_import_create(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const struct import_job *in,
+				    struct arena *a, struct import_job *out, char *existing,
+				    bool *replayed);
+/* The worker's writes to a job j below run as the account that uploaded it, in j's area.
+ * Running: the header row (JSON array) found and the rows to expect counted. */
+enum store_status svc_import_start(struct store *s, const struct import_job *j,
+				   const char *header, int64_t total);
+/* Ends the job: status "done" or "failed" (with an error code). */
+enum store_status svc_import_status(struct store *s, const struct import_job *j,
+				    const char *status, const char *error);
+/* Stores one batch of j in one transaction: each row goes to its file by the rule of
+ * svc_person_place (events "pushed"/"listed" naming the list, file and line, and a
+ * possible duplicate by name and phone for a row without a number) and gets a task in its
+ * area due in j->deadline_hours, unless its person has an open one (a file made beside a
+ * holder elsewhere gets only that rule's task); then the issues, the job's counters
+ * (delta's rejected, last_line and bytes_done; imported, merged and flagged are counted
+ * here) and one audit row "import.batch". A batch at or before the stored last line is
+ * refused whole (STORE_CONFLICT): a resumed import never counts a row twice. a: the
+ * batch's memory. */
+enum store_status svc_import_batch(struct store *s, const struct import_job *j,
+				   const struct import_row *rows, size_t nrows,
+				   const struct import_issue *issues, size_t nissues,
+				   const struct import_progress *delta, int64_t now,
+				   struct arena *a);
 
 /* ---- key epidemic areas (svc_reference.c) ---- */
 

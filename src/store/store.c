@@ -6,6 +6,6 @@
 const char *store_status_name(enum store_status st)
 {
 	static const char *const names[] = {"ok", "not_found", "conflict", "conflict_idem",
-					    "invalid", "busy", "error"};
+					    "invalid", "busy", "error", "denied"};
 	return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
 }

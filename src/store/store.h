@@ -33,6 +33,8 @@ enum store_status {
 	STORE_INVALID,       /* the data breaks a rule checked inside the transaction */
 	STORE_BUSY,
 	STORE_ERROR,
+	STORE_DENIED, /* out of the caller's scope: answered as not found, the denial audited
+			 (a service read or write says so; the backend never does) */
 };
 
 const char *store_status_name(enum store_status st);
@@ -110,6 +112,12 @@ struct store_idem {
 struct store_tx;
 typedef enum store_status (*store_tx_fn)(struct store_tx *tx, void *ctx);
 enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx);
+/* Runs fn in one read snapshot: a reader connection (waited for as long as any read
+ * waits, then STORE_BUSY) inside one read transaction. The store_tx_* reads work through
+ * its handle and see nothing committed after the first of them; a write through it fails
+ * (STORE_ERROR), nothing is kept. For reads of one object in several queries
+ * (src/service/svc_*_read.c). The handle lives only during fn. */
+enum store_status store_view(struct store *s, store_tx_fn fn, void *ctx);
 
 /* STORE_NOT_FOUND: a new key. STORE_OK: a replay of the same request, object_id filled
  * (sz bytes). STORE_CONFLICT_IDEM: the key was used for another request or kind. */
@@ -393,6 +401,13 @@ enum store_status store_person_file(struct store *s, const char *id, struct aren
  * svc_person.c. */
 enum store_status store_tx_person_read(struct store_tx *tx, const char *id, struct arena *a,
 				       struct person *out);
+/* A file's journeys, timeline and tasks (all of them: the reader filters), through a
+ * transaction or a view (store_view); store_person_file reads the same in a snapshot of
+ * its own. */
+enum store_status store_tx_person_file(struct store_tx *tx, const char *id, struct arena *a,
+				       struct travel **travel, size_t *ntravel,
+				       struct person_event **events, size_t *nevents,
+				       struct task **tasks, size_t *ntasks);
 /* The file holding p's valid number anywhere, and its area ("" when none or p's number is
  * not valid). */
 enum store_status store_tx_person_holder(struct store_tx *tx, const struct person *p, char *id,
@@ -600,10 +615,13 @@ struct obs_day_row {
 	bool fever;
 };
 
-enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
-				   struct visit **visits, size_t *nvisits, struct alert **alerts,
-				   size_t *nalerts, struct service **services, size_t *nservices,
-				   struct obs_day_row **days, size_t *ndays);
+/* An observation's visits, alerts, services and days, through a view (store_view) that
+ * read the observation too. */
+enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
+				      struct visit **visits, size_t *nvisits,
+				      struct alert **alerts, size_t *nalerts,
+				      struct service **services, size_t *nservices,
+				      struct obs_day_row **days, size_t *ndays);
 
 /* Operations of a write transaction on observations, their visits and days, and the
  * board's counts (see store_run): one query each. */

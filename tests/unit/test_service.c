@@ -39,6 +39,7 @@ static const struct principal county = {"00000000-0000-4000-8000-000000000001",
 					COUNTY,
 					"127.0.0.1",
 					"r1",
+					NULL,
 					NULL};
 static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
 					"town_b",
@@ -46,6 +47,7 @@ static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
 					TOWN_B,
 					"127.0.0.1",
 					"r2",
+					NULL,
 					NULL};
 
 static int setup(void **state)
@@ -546,6 +548,7 @@ static const struct principal town_a = {"00000000-0000-4000-8000-000000000003",
 					TOWN_A,
 					"127.0.0.1",
 					"r3",
+					NULL,
 					NULL};
 
 /* A person's file in area, made by the county. */

@@ -203,25 +203,46 @@ static enum store_status read_tasks(struct sq_conn *c, const char *id, struct ar
 	return ss;
 }
 
+enum store_status store_tx_person_file(struct store_tx *tx, const char *id, struct arena *a,
+				       struct travel **travel, size_t *ntravel,
+				       struct person_event **events, size_t *nevents,
+				       struct task **tasks, size_t *ntasks)
+{
+	struct sq_conn *c = sq_conn_of(tx);
+	enum store_status ss;
+
+	if ((ss = read_travel(c, id, a, travel, ntravel)) == STORE_OK &&
+	    (ss = read_events(c, id, a, events, nevents)) == STORE_OK)
+		ss = read_tasks(c, id, a, tasks, ntasks);
+	return ss;
+}
+
+struct file_read {
+	const char *id;
+	struct arena *a;
+	struct travel **travel;
+	size_t *ntravel;
+	struct person_event **events;
+	size_t *nevents;
+	struct task **tasks;
+	size_t *ntasks;
+};
+
+static enum store_status file_in(struct store_tx *tx, void *p)
+{
+	struct file_read *x = p;
+	return store_tx_person_file(tx, x->id, x->a, x->travel, x->ntravel, x->events, x->nevents,
+				    x->tasks, x->ntasks);
+}
+
 enum store_status store_person_file(struct store *s, const char *id, struct arena *a,
 				    struct travel **travel, size_t *ntravel,
 				    struct person_event **events, size_t *nevents,
 				    struct task **tasks, size_t *ntasks)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss;
+	struct file_read x = {id, a, travel, ntravel, events, nevents, tasks, ntasks};
 
-	if (!c)
-		return STORE_BUSY;
-
-	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
-		if ((ss = read_travel(c, id, a, travel, ntravel)) == STORE_OK &&
-		    (ss = read_events(c, id, a, events, nevents)) == STORE_OK)
-			ss = read_tasks(c, id, a, tasks, ntasks);
-		sq_exec(c, "COMMIT");
-	}
-	sq_reader_put(s, c);
-	return ss;
+	return store_view(s, file_in, &x);
 }
 
 /* ---- registration at the door ---- */

@@ -1,6 +1,8 @@
-/* sq_tx — write transactions for the service layer: store_run() hands a use case the
- * writer's connection inside the job's savepoint of a group commit (sq_writer.c), as an
- * opaque struct store_tx. The store_tx_* operations of every entity take that handle. */
+/* sq_tx — transactions for the service layer: store_run() hands a use case the writer's
+ * connection inside the job's savepoint of a group commit (sq_writer.c), as an opaque
+ * struct store_tx; store_view() hands a read a reader connection inside one read
+ * transaction (one snapshot; readers are PRAGMA query_only, so a write through it fails).
+ * The store_tx_* operations of every entity take either handle. */
 #include "store/sqlite/sq.h"
 
 struct run_ctx {
@@ -18,6 +20,23 @@ enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx)
 {
 	struct run_ctx x = {fn, ctx};
 	return sq_write(s, run_job, &x);
+}
+
+enum store_status store_view(struct store *s, store_tx_fn fn, void *ctx)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
+	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
+		ss = fn(sq_tx(c), ctx);
+		/* nothing was written: either end only lets the snapshot go */
+		if (sq_exec(c, ss == STORE_OK ? "COMMIT" : "ROLLBACK") != STORE_OK && ss == STORE_OK)
+			ss = STORE_ERROR;
+	}
+	sq_reader_put(s, c);
+	return ss;
 }
 
 enum store_status store_tx_idem_check(struct store_tx *tx, const struct store_idem *idem,

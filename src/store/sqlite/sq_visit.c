@@ -1,7 +1,7 @@
 /* sq_visit — the visits of an observation and its days (filled slots, fever), the alert a
  * fever visit raises or feeds, and one observation's record (visits, alerts, services,
- * days) read in one snapshot. Queries only: what a visit does is
- * src/service/svc_visit.c's. */
+ * days), read through a view (store_view) with the observation. Queries only: what a
+ * visit does is src/service/svc_visit.c's. */
 #include <string.h>
 
 #include "store/sqlite/sq.h"
@@ -40,23 +40,21 @@ static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct
 	return sq_one(c, sql, read_visit, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
-enum store_status store_obs_detail(struct store *s, const char *id, struct arena *a,
-				   struct visit **visits, size_t *nvisits, struct alert **alerts,
-				   size_t *nalerts, struct service **services, size_t *nservices,
-				   struct obs_day_row **days, size_t *ndays)
+enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
+				      struct visit **visits, size_t *nvisits,
+				      struct alert **alerts, size_t *nalerts,
+				      struct service **services, size_t *nservices,
+				      struct obs_day_row **days, size_t *ndays)
 {
 	static const char sql_v[] = "SELECT " VISIT_COLS " FROM visit WHERE observation_id = ?1"
 				    " ORDER BY at DESC, id DESC LIMIT 500";
 	static const char sql_d[] = "SELECT date, filled, fever FROM obs_day"
 				    " WHERE observation_id = ?1 ORDER BY date";
-	struct sq_conn *c = sq_reader_get(s);
+	struct sq_conn *c = sq_conn_of(tx);
 	size_t cv = 32, cd = 16;
 	sqlite3_stmt *st;
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
-
-	if (!c)
-		return STORE_BUSY;
 
 	*nvisits = *ndays = 0;
 	*visits = arena_alloc(a, cv * sizeof **visits);
@@ -87,7 +85,6 @@ enum store_status store_obs_detail(struct store *s, const char *id, struct arena
 out:
 	if (rc != SQLITE_DONE && ss == STORE_ERROR)
 		ss = sq_rc(c, rc);
-	sq_reader_put(s, c);
 	return ss;
 }
 

@@ -1,0 +1,43 @@
+/* svc_task_read — reading verification tasks through the one read path (service.h): a
+ * task is the caller's when its area is in scope and, but for closing, its person's file
+ * is too; lists and counts stay under the caller's area. */
+#include "service/service.h"
+
+enum store_status svc_task_get(struct store *s, const struct principal *who, const char *id,
+			       bool file_too, struct arena *a, struct task *out)
+{
+	enum store_status st = store_task_get(s, id, a, out);
+
+	if (st == STORE_OK &&
+	    (!svc_sees(who, out->area) || (file_too && !svc_sees(who, out->person_area))))
+		return svc_deny(who, "task", id, NULL);
+	return st;
+}
+
+enum store_status svc_task_list(struct store *s, const struct principal *who, struct task_query *q,
+				struct arena *a, struct task **out, size_t *n, int64_t *total)
+{
+	enum store_status st;
+
+	q->scope = who->area;
+	if (q->area && (st = svc_scope_check(who, q->area, NULL)) != STORE_OK)
+		return st;
+	if ((st = store_task_list(s, q, a, out, n, total)) != STORE_OK)
+		return st;
+	for (size_t i = 0; i < *n; i++)
+		if (!svc_sees(who, (*out)[i].person_area)) /* a file kept elsewhere: not ours */
+			(*out)[i].person_name = "";
+	return STORE_OK;
+}
+
+enum store_status svc_task_stats(struct store *s, const struct principal *who, const char *area,
+				 int64_t now, struct arena *a, struct task_stats **out, size_t *n)
+{
+	enum store_status st;
+
+	if (!area)
+		area = who->area;
+	if ((st = svc_scope_check(who, area, NULL)) != STORE_OK)
+		return st;
+	return store_task_stats(s, area, now, a, out, n);
+}

@@ -76,6 +76,24 @@ static void busy_after_the_bound(void **state)
 	assert_null(sq_reader_get(f->s)); /* the only reader is held: none within the bound */
 	assert_int_equal(store_area_get(f->s, "320481", f->a, &ar), STORE_BUSY);
 	assert_int_equal(store_schema_version(f->s), -1);
+	{
+		/* every read shape of the backend (sq_one, sq_rows, sq_page) answers busy alike */
+		struct user u;
+		struct task t;
+		struct outcome *outs;
+		struct alert *alerts;
+		struct alert_query aq = {.scope = "320481", .limit = 10};
+		size_t n;
+		int64_t total;
+
+		assert_int_equal(store_user_get(f->s, "u1", f->a, &u), STORE_BUSY);
+		assert_int_equal(store_user_by_name(f->s, "admin", f->a, &u), STORE_BUSY);
+		assert_int_equal(store_task_get(f->s, "t1", f->a, &t), STORE_BUSY);
+		assert_int_equal(store_outcomes(f->s, f->a, &outs, &n), STORE_BUSY);
+		assert_int_equal(n, 0);
+		assert_int_equal(store_alert_list(f->s, &aq, f->a, &alerts, &n, &total), STORE_BUSY);
+		assert_int_equal(n, 0);
+	}
 	sq_reader_put(f->s, held);
 	/* free again: reads go on */
 	assert_int_equal(store_area_get(f->s, "320481", f->a, &ar), STORE_OK);

@@ -14,6 +14,11 @@
  * looks valid and sits inside everyone's scope. No real township or village has
  * sequence 000, and area_code_child never makes one.
  *
+ * A store selects "scope and below" as the range [scope, area_code_scope_end(scope)):
+ * the end is the next prefix in digit order, not scope + ':' (the byte after '9'),
+ * which is the next prefix only in byte order and falls among or before the digits
+ * under a linguistic collation (glibc's en_US.UTF-8 ignores ':' at the first level).
+ *
  * Nothing here allocates; scans are bounded by AREA_CODE_MAX + 1 so a hostile,
  * very long string costs at most 19 byte reads.
  */
@@ -129,6 +134,32 @@ bool area_code_common(const char *a, const char *b, char *out, size_t outsz)
 		return false;
 	memcpy(out, a, len);
 	out[len] = '\0';
+	return true;
+}
+
+bool area_code_scope_end(const char *scope, char *out, size_t outsz)
+{
+	size_t n = 0, last;
+
+	if (out == NULL || outsz == 0)
+		return false;
+	out[0] = '\0';
+	if (scope == NULL || outsz < AREA_CODE_END_SIZE)
+		return false;
+	while (n <= AREA_CODE_MAX && is_digit(scope[n]))
+		n++;
+	if (n > AREA_CODE_MAX || scope[n] != '\0')
+		return false;
+	for (last = n; last > 0 && scope[last - 1] == '9'; last--)
+		;
+	if (last == 0) { /* only 9s, or empty: above every code of at most AREA_CODE_MAX digits */
+		memset(out, '9', AREA_CODE_MAX + 1);
+		out[AREA_CODE_MAX + 1] = '\0';
+		return true;
+	}
+	memcpy(out, scope, last);
+	out[last - 1]++;
+	out[last] = '\0';
 	return true;
 }
 

@@ -9,7 +9,8 @@
  *
  * Ownership: every function here is pure. Nothing is allocated; strings passed
  * in are borrowed for the duration of the call; results are written only into
- * buffers the caller owns, and only when the call returns true.
+ * buffers the caller owns, and only when the call returns true (except
+ * area_code_scope_end, which writes an empty range's end on failure).
  */
 #ifndef FANGKONG_DOMAIN_AREA_CODE_H
 #define FANGKONG_DOMAIN_AREA_CODE_H
@@ -50,6 +51,22 @@ bool area_code_in_scope(const char *scope, const char *code);
  * other) into out: the level of the commander who sees both. False when either code is
  * invalid, they lie in different counties, or out is NULL or too small. */
 bool area_code_common(const char *a, const char *b, char *out, size_t outsz);
+
+/* Size of a buffer for area_code_scope_end's result: AREA_CODE_MAX + 1 digits and NUL. */
+#define AREA_CODE_END_SIZE (AREA_CODE_MAX + 2)
+
+/* The end of scope's range: every code that equals scope or starts with it, and no other
+ * code, lies in [scope, end). end is the next prefix in digit order — scope with its last
+ * digit that is not a 9 incremented and the 9s after it dropped ("3204" -> "3205",
+ * "320489" -> "32049", "329" -> "33"). A scope of only 9s, and the empty scope
+ * ("everything"), has no next prefix: end is then AREA_CODE_MAX + 1 nines, above every
+ * code, which is at most AREA_CODE_MAX digits long. Both bounds and every code are ASCII
+ * digits, which every collation orders digit by digit as bytes do, so the range needs no
+ * byte-order collation. scope is any run of 0..AREA_CODE_MAX ASCII digits (a prefix, not
+ * necessarily a valid code). False for NULL, a non-digit, a longer scope, or outsz below
+ * AREA_CODE_END_SIZE; out (when outsz > 0) is then "", so that the range [scope, "") is
+ * empty and a caller that does not check fails closed. */
+bool area_code_scope_end(const char *scope, char *out, size_t outsz);
 
 /* Writes parent + seq as three digits ("%03u") into out. Only village and grid
  * parents have locally numbered children; seq must be 1..999. False otherwise,

@@ -299,6 +299,116 @@ static void common_of_two(void **state)
 	assert_false(area_code_common(SHEZHU, SHEZHU, NULL, 0));
 }
 
+/* area_code_scope_end(scope) as a string (the test's own buffer). */
+static const char *end_of(const char *scope)
+{
+	static char out[AREA_CODE_END_SIZE];
+
+	assert_true(area_code_scope_end(scope, out, sizeof out));
+	return out;
+}
+
+#define NINES_19 "9999999999999999999" /* AREA_CODE_MAX + 1 nines */
+
+static void scope_end_next_prefix(void **state)
+{
+	(void)state;
+	assert_string_equal(end_of("3204"), "3205");
+	assert_string_equal(end_of(LIYANG), "320482");
+	assert_string_equal(end_of(SHEZHU), "320481117");
+	/* trailing 9s carry */
+	assert_string_equal(end_of("320489"), "32049");
+	assert_string_equal(end_of("329"), "33");
+	assert_string_equal(end_of("320481119"), "32048112");
+	assert_string_equal(end_of("320481116009"), "32048111601");
+	assert_string_equal(end_of("320481116099"), "3204811161");
+	assert_string_equal(end_of("320481116999"), "320481117");
+	assert_string_equal(end_of("3999999"), "4");
+	/* one digit */
+	assert_string_equal(end_of("0"), "1");
+	assert_string_equal(end_of("5"), "6");
+	/* the longest code */
+	assert_string_equal(end_of(SHEZHU_GROUP), "320481116201001002");
+	assert_string_equal(end_of("320481116201001999"), "320481116201002");
+}
+
+static void scope_end_without_next_prefix(void **state)
+{
+	(void)state;
+	/* only 9s, or everything: a bound above every code of at most 18 digits */
+	assert_int_equal(strlen(NINES_19), AREA_CODE_MAX + 1);
+	assert_string_equal(end_of(""), NINES_19);
+	assert_string_equal(end_of("9"), NINES_19);
+	assert_string_equal(end_of("999999"), NINES_19);
+	assert_string_equal(end_of("999999999999999999"), NINES_19);
+	assert_true(strcmp("999999999999999999", end_of("999999")) < 0);
+}
+
+static void scope_end_refusals_fail_closed(void **state)
+{
+	char out[AREA_CODE_END_SIZE] = "x";
+
+	(void)state;
+	assert_false(area_code_scope_end(NULL, out, sizeof out));
+	assert_string_equal(out, "");
+	strcpy(out, "x");
+	assert_false(area_code_scope_end("32048a", out, sizeof out));
+	assert_string_equal(out, ""); /* [scope, "") is empty */
+	assert_false(area_code_scope_end("320481:", out, sizeof out));
+	assert_false(area_code_scope_end("320481 ", out, sizeof out));
+	assert_false(area_code_scope_end("\xef\xbc\x93", out, sizeof out)); /* full-width 3 */
+	assert_false(area_code_scope_end("3204811162010010011", out, sizeof out)); /* 19 digits */
+	assert_false(area_code_scope_end("320481116201001001001001001001001001", out, sizeof out));
+	/* the longest end needs AREA_CODE_END_SIZE bytes, whatever the scope */
+	strcpy(out, "x");
+	assert_false(area_code_scope_end("3204", out, AREA_CODE_END_SIZE - 1));
+	assert_string_equal(out, "");
+	assert_false(area_code_scope_end("3204", NULL, sizeof out));
+	assert_false(area_code_scope_end("3204", out, 0));
+}
+
+/* Writes the n-th digit string of length len (0 <= n < 10^len) into out. */
+static void nth_code(unsigned n, size_t len, char *out)
+{
+	out[len] = '\0';
+	for (size_t i = len; i > 0; i--, n /= 10)
+		out[i - 1] = (char)('0' + n % 10);
+}
+
+/* The range is exactly the prefix: for every scope of 0..2 digits and every code of 0..4
+ * digits (and the longest codes around a 9-ending scope), scope <= code < end (byte
+ * comparison, which for digit strings is every collation's) iff code starts with scope. */
+static void scope_end_range_is_prefix(void **state)
+{
+	static const unsigned count[] = {1, 10, 100, 1000, 10000}; /* strings of each length */
+	char scope[3], code[5], end[AREA_CODE_END_SIZE];
+	static const char *const longest[] = {"320481116009999999", "320481116010000000",
+					      "320481116008999999", "999999999999999999",
+					      "320481116009"};
+
+	(void)state;
+	for (size_t sl = 0; sl <= 2; sl++)
+		for (unsigned si = 0; si < count[sl]; si++) {
+			nth_code(si, sl, scope);
+			assert_true(area_code_scope_end(scope, end, sizeof end));
+			for (size_t cl = 0; cl <= 4; cl++)
+				for (unsigned ci = 0; ci < count[cl]; ci++) {
+					nth_code(ci, cl, code);
+					bool in = strcmp(code, scope) >= 0 && strcmp(code, end) < 0;
+					assert_int_equal(in, strncmp(code, scope, sl) == 0);
+				}
+		}
+	for (size_t i = 0; i < sizeof longest / sizeof *longest; i++) {
+		static const char *const scopes[] = {"320481116009", "32048111600", "99", ""};
+		for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++) {
+			const char *c = longest[i], *sc = scopes[k];
+			assert_true(area_code_scope_end(sc, end, sizeof end));
+			bool in = strcmp(c, sc) >= 0 && strcmp(c, end) < 0;
+			assert_int_equal(in, strncmp(c, sc, strlen(sc)) == 0);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +430,10 @@ int main(void)
 		cmocka_unit_test(township_kind_needs_township),
 		cmocka_unit_test(village_kind_boundaries),
 		cmocka_unit_test(village_kind_needs_village),
+		cmocka_unit_test(scope_end_next_prefix),
+		cmocka_unit_test(scope_end_without_next_prefix),
+		cmocka_unit_test(scope_end_refusals_fail_closed),
+		cmocka_unit_test(scope_end_range_is_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

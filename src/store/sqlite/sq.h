@@ -74,9 +74,6 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
 enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st); /* for writes */
 enum store_status sq_rc(struct sq_conn *c, int rc);
 
-/* Upper bound for a prefix range scan: code >= scope AND code < scope":" */
-void sq_prefix_end(const char *scope, char *out, size_t outsz);
-
 enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e);
 /* A copy of e whose strings outlive the request, for queued writes (sq_write_async). */
 struct audit_entry *sq_audit_copy(const struct audit_entry *e);
@@ -201,6 +198,15 @@ void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, si
 void *sq_page(struct store *s, const char *sql_count, const char *sql, const struct sq_rowtype *t,
 	      size_t max, struct arena *a, size_t *n, int64_t *total, enum store_status *ss,
 	      const struct sq_param *p, int np);
+
+/* The end of a name-prefix range in this backend's text order (BINARY: UTF-8 bytes, i.e.
+ * code points): every text that starts with prefix, and no other, lies in
+ * [prefix, end) — the next prefix in code-point order, prefix with its last code point
+ * below U+10FFFF incremented and what follows dropped ("张" -> "弡"). "" or a prefix of
+ * only U+10FFFF gets "\xf5", above every UTF-8 text; invalid UTF-8 gets "" (an empty
+ * range). In the arena. Queries compare with COLLATE BINARY, so that the range holds
+ * whatever the column's collation; PostgreSQL's twin is COLLATE "C" on a UTF-8 database. */
+const char *sq_text_prefix_end(struct arena *a, const char *prefix);
 
 /* The compact, key-sorted text of o in the arena; takes o's reference. */
 const char *sq_json_text(struct arena *a, json_t *o);

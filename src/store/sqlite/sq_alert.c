@@ -93,12 +93,12 @@ static void *area_list(struct store *s, const char *sql_count, const char *sql,
 		       const char *status, int64_t now, int limit, struct arena *a, size_t *n,
 		       int64_t *total, enum store_status *ss)
 {
-	char end[AREA_CODE_MAX + 2], aend[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE], aend[AREA_CODE_MAX + 2];
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
 
-	sq_prefix_end(scope, end, sizeof end);
+	area_code_scope_end(scope, end, sizeof end);
 	if (area)
-		sq_prefix_end(area, aend, sizeof aend);
+		area_code_scope_end(area, aend, sizeof aend);
 	return sq_page(s, sql_count, sql, t, cap, a, n, total, ss,
 		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_TEXT(area),
 				 SQ_TEXT(area ? aend : NULL), SQ_TEXT(status), SQ_INT(now),

@@ -147,7 +147,7 @@ enum store_status store_area_search(struct store *s, const char *scope, const ch
 		" ORDER BY length(a.code), a.code LIMIT ?4";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	enum store_status ss = STORE_ERROR;
 
 	if (!c)
@@ -155,7 +155,7 @@ enum store_status store_area_search(struct store *s, const char *scope, const ch
 
 	*n = 0;
 	if (st) {
-		sq_prefix_end(scope, end, sizeof end);
+		area_code_scope_end(scope, end, sizeof end);
 		sq_bind_text(st, 1, scope);
 		sq_bind_text(st, 2, end);
 		sq_bind_text(st, 3, like_escape(a, q));
@@ -385,7 +385,7 @@ enum store_status store_area_under(struct store *s, const char *scope, struct ar
 				  " WHERE code >= ?1 AND code < ?2 ORDER BY code";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	size_t cap = 256;
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
@@ -396,7 +396,7 @@ enum store_status store_area_under(struct store *s, const char *scope, struct ar
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
 	if (st) {
-		sq_prefix_end(scope, end, sizeof end);
+		area_code_scope_end(scope, end, sizeof end);
 		sq_bind_text(st, 1, scope);
 		sq_bind_text(st, 2, end);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -100,7 +100,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 		" ORDER BY id DESC LIMIT ?11";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
 	enum store_status ss = STORE_OK;
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	int rc;
@@ -115,7 +115,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 		goto out;
 	}
 	if (f->scope) {
-		sq_prefix_end(f->scope, scope_end, sizeof scope_end);
+		area_code_scope_end(f->scope, scope_end, sizeof scope_end);
 		sq_bind_text(st, 1, f->scope);
 		sq_bind_text(st, 2, scope_end);
 	}
@@ -123,7 +123,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 	sq_bind_text(st, 4, f->username);
 	sq_bind_text(st, 5, f->action);
 	if (f->area) {
-		sq_prefix_end(f->area, area_end, sizeof area_end);
+		area_code_scope_end(f->area, area_end, sizeof area_end);
 		sq_bind_text(st, 6, f->area);
 		sq_bind_text(st, 7, area_end);
 	}

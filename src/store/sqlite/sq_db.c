@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/sqlite/sq.h"
+#include "util/json.h"
 #include "util/log.h"
 
 enum store_status sq_rc(struct sq_conn *c, int rc)
@@ -249,15 +250,56 @@ enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st)
 	return ss;
 }
 
-void sq_prefix_end(const char *scope, char *out, size_t outsz)
+/* UTF-8 of code point cp (valid, not a surrogate) at out; its length. */
+static size_t utf8_put(unsigned cp, char *out)
 {
-	size_t n = strlen(scope);
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
 
-	if (n + 2 > outsz)
-		n = outsz - 2;
-	memcpy(out, scope, n);
-	out[n] = ':'; /* the byte after '9' */
-	out[n + 1] = '\0';
+const char *sq_text_prefix_end(struct arena *a, const char *prefix)
+{
+	size_t at = 0, keep = 0, len = strlen(prefix);
+	unsigned cp, last = 0;
+	char *out = arena_alloc(a, len + 2);
+	int n;
+
+	/* the last code point that has a successor, and where it starts */
+	for (; prefix[at]; at += (size_t)n) {
+		if (!(n = utf8_next(prefix + at, &cp))) {
+			out[0] = '\0'; /* not text: no name starts so, [prefix, "") is empty */
+			return out;
+		}
+		if (cp < 0x10FFFF)
+			keep = at, last = cp + 1;
+	}
+	if (!last) { /* "" or only U+10FFFF: above every text, as 0xF5 starts no UTF-8 */
+		memcpy(out, "\xf5", 2);
+		return out;
+	}
+	if (last == 0xD800) /* past the surrogates */
+		last = 0xE000;
+	memcpy(out, prefix, keep);
+	out[keep + utf8_put(last, out + keep)] = '\0';
+	return out;
 }
 
 const char *sq_json_text(struct arena *a, json_t *o)

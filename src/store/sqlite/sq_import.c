@@ -161,7 +161,7 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 				  " ORDER BY created_at DESC LIMIT ?3";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	enum store_status ss = STORE_ERROR;
 
 	if (!c)
@@ -169,7 +169,7 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 
 	*n = 0;
 	if (st) {
-		sq_prefix_end(scope, end, sizeof end);
+		area_code_scope_end(scope, end, sizeof end);
 		sq_bind_text(st, 1, scope);
 		sq_bind_text(st, 2, end);
 		sqlite3_bind_int(st, 3, limit);
@@ -272,7 +272,7 @@ static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
 		"SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
 		" AND merged_into IS NULL AND +area_code >= ?3 AND +area_code < ?4"
 		" LIMIT 1"; /* +: look up by phone */
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -281,7 +281,7 @@ static enum store_status find_lookalike(struct sq_conn *c, const char *scope,
 		return STORE_OK;
 	if (!(st = sq_stmt(c, sql)))
 		return STORE_ERROR;
-	sq_prefix_end(scope, end, sizeof end);
+	area_code_scope_end(scope, end, sizeof end);
 	sq_bind_text(st, 1, p->phone);
 	sq_bind_text(st, 2, p->name);
 	sq_bind_text(st, 3, scope);

@@ -109,7 +109,7 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 	"   AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"                          \
 	"   AND (?6 IS NULL OR o.status = ?6)"                                                     \
 	"   AND (?7 IS NULL OR o.grid_worker = ?7)"                                                \
-	"   AND (?8 IS NULL OR (p.name >= ?8 AND p.name < ?9))"                                    \
+	"   AND (?8 IS NULL OR (p.name COLLATE BINARY >= ?8 AND p.name COLLATE BINARY < ?9))"      \
 	"   AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"                             \
 	"   AND (?11 = 0 OR (o.began_at >= ?12 AND o.began_at < ?13))"                             \
 	"   AND (?14 = 0 OR (o.ended_at >= ?12 AND o.ended_at < ?13))"                             \
@@ -133,29 +133,25 @@ static bool rowwise(const char *filter)
 static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *status,
 		      struct arena *a)
 {
-	char *end = arena_alloc(a, AREA_CODE_MAX + 2), *aend = arena_alloc(a, AREA_CODE_MAX + 2);
+	char *end = arena_alloc(a, AREA_CODE_END_SIZE), *aend = arena_alloc(a, AREA_CODE_END_SIZE);
 	int64_t mid = obs_midnight(q->today);
 
 	/* the index range is the narrower of scope and area (both are checked) */
 	const char *range = q->area && area_code_in_scope(q->scope, q->area) ? q->area : q->scope;
 	sqlite3_bind_int(st, 1, q->today);
-	sq_prefix_end(range, end, AREA_CODE_MAX + 2);
+	area_code_scope_end(range, end, AREA_CODE_END_SIZE);
 	sq_bind_text(st, 2, range);
 	sq_bind_text(st, 3, end);
 	if (q->area) {
-		sq_prefix_end(q->area, aend, AREA_CODE_MAX + 2);
+		area_code_scope_end(q->area, aend, AREA_CODE_END_SIZE);
 		sq_bind_text(st, 4, q->area);
 		sq_bind_text(st, 5, aend);
 	}
 	sq_bind_text(st, 6, status);
 	sq_bind_text(st, 7, q->worker);
 	if (q->name_prefix) {
-		size_t len = strlen(q->name_prefix);
-		char *ne = arena_alloc(a, len + 5);
-		memcpy(ne, q->name_prefix, len);
-		memcpy(ne + len, "\xf4\x8f\xbf\xbf", 5);
 		sq_bind_text(st, 8, q->name_prefix);
-		sq_bind_text(st, 9, ne);
+		sq_bind_text(st, 9, sq_text_prefix_end(a, q->name_prefix));
 	}
 	sqlite3_bind_int(st, 10, rowwise(q->filter));
 	sqlite3_bind_int(st, 11, is(q->filter, "started_today"));
@@ -207,7 +203,7 @@ static bool passes(const struct obs_query *q, const struct obs_policy *pol,
 	" WHERE o.grid_worker = ?7 AND o.status = 'active'"                                        \
 	" AND o.area_code >= ?2 AND o.area_code < ?3"                                              \
 	" AND (?4 IS NULL OR (o.area_code >= ?4 AND o.area_code < ?5))"                            \
-	" AND (?8 IS NULL OR (p.name >= ?8 AND p.name < ?9))"                                      \
+	" AND (?8 IS NULL OR (p.name COLLATE BINARY >= ?8 AND p.name COLLATE BINARY < ?9))"        \
 	" AND (?10 = 0 OR (o.start_date <= ?1 AND o.end_date > ?1))"                               \
 	" AND ?6 = 'active' AND ?20 IS NULL"
 #define OBS_ORDER " ORDER BY o.end_date, o.id"
@@ -238,16 +234,18 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 	bool worker = q->worker && is(status, "active") && !q->person_id &&
 		      (!q->filter || rowwise(q->filter));
 	bool whole = cap >= 1000;
-	/* the drill-downs to open alerts and to those due for release, from their own indexes */
+	/* the drill-downs to open alerts and to those due for release, from their own indexes;
+	 * area_code || '' (plain SQL, also PostgreSQL's) keeps the area index out of the
+	 * second, so that it reads observation_ending: the few active rows ending by today */
 	static const char sql_alert[] =
 		OBS_LIGHT_COLS ", 0 FROM observation o"
 			       " WHERE o.alert_open = 1 AND o.status = 'active'"
 			       " AND o.area_code >= ?2 AND o.area_code < ?3" OBS_ORDER;
 	static const char sql_ending[] = OBS_LIGHT_COLS
 		", 0 FROM observation o"
-		" INDEXED BY observation_ending WHERE o.status = 'active' AND o.end_date <= ?1"
+		" WHERE o.status = 'active' AND o.end_date <= ?1"
 		" AND o.alert_open = 0"
-		" AND o.area_code >= ?2 AND o.area_code < ?3" OBS_ORDER;
+		" AND o.area_code || '' >= ?2 AND o.area_code || '' < ?3" OBS_ORDER;
 	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
 	/* a township or the county (a village reads its few rows by area faster) */
 	bool bare = !q->name_prefix && !q->worker && !q->person_id &&

@@ -59,13 +59,13 @@ static enum store_status board_metric(struct sq_conn *c, const char *scope, cons
 				  " WHERE metric = ?1 AND date >= ?2 AND date <= ?3"
 				  " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	size_t len = strlen(scope);
 	int rc;
 
 	if (!st)
 		return STORE_ERROR;
-	sq_prefix_end(scope, end, sizeof end);
+	area_code_scope_end(scope, end, sizeof end);
 	sq_bind_text(st, 1, metric);
 	sqlite3_bind_int(st, 2, lo);
 	sqlite3_bind_int(st, 3, hi);

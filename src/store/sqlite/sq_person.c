@@ -57,7 +57,8 @@ static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
 enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
 				    struct person **out, size_t *n)
 {
-	/* ?1/?2 scope range; one of ?3 id number, ?4 phone, ?5/?6 name prefix range */
+	/* ?1/?2 scope range; one of ?3 id number, ?4 phone, ?5/?6 name prefix range (in
+	 * code-point order, declared: sq_text_prefix_end) */
 	static const char sql_id[] =
 		"SELECT " PERSON_COLS PERSON_FROM
 		" WHERE p.id_number = ?3 AND p.merged_into IS NULL AND p.area_code >= ?1"
@@ -68,13 +69,14 @@ enum store_status store_person_find(struct store *s, const struct person_query *
 		" AND p.area_code < ?2 LIMIT ?7";
 	static const char sql_name[] =
 		"SELECT " PERSON_COLS PERSON_FROM
-		" WHERE p.name >= ?5 AND p.name < ?6 AND p.merged_into IS NULL"
+		" WHERE p.name COLLATE BINARY >= ?5 AND p.name COLLATE BINARY < ?6"
+		" AND p.merged_into IS NULL"
 		" AND p.area_code >= ?1"
 		" AND p.area_code < ?2 ORDER BY p.name LIMIT ?7";
 	const char *sql = q->id_number ? sql_id : q->phone ? sql_phone : sql_name;
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char end[AREA_CODE_MAX + 2], *name_end = NULL;
+	char end[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
@@ -86,18 +88,14 @@ enum store_status store_person_find(struct store *s, const struct person_query *
 	*out = arena_alloc(a, cap * sizeof **out);
 	if (!st)
 		goto out;
-	sq_prefix_end(q->scope, end, sizeof end);
+	area_code_scope_end(q->scope, end, sizeof end);
 	sq_bind_text(st, 1, q->scope);
 	sq_bind_text(st, 2, end);
 	sq_bind_text(st, 3, q->id_number);
 	sq_bind_text(st, 4, q->phone);
 	if (q->name_prefix) {
-		size_t len = strlen(q->name_prefix);
-		name_end = arena_alloc(a, len + 5);
-		memcpy(name_end, q->name_prefix, len);
-		memcpy(name_end + len, "\xf4\x8f\xbf\xbf", 4); /* U+10FFFF: after every name */
 		sq_bind_text(st, 5, q->name_prefix);
-		sq_bind_text(st, 6, name_end);
+		sq_bind_text(st, 6, sq_text_prefix_end(a, q->name_prefix));
 	}
 	sqlite3_bind_int(st, 7, (int)cap);
 	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -354,7 +352,7 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
 		" AND +name = ?5 AND merged_into IS NULL AND area_code >= ?3 AND area_code < ?4"
 		" LIMIT 1";
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -363,7 +361,7 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 		return STORE_OK;
 	if (!(st = sq_stmt(c, p->id_valid ? sql_valid : sql_defective)))
 		return STORE_ERROR;
-	sq_prefix_end(scope, end, sizeof end);
+	area_code_scope_end(scope, end, sizeof end);
 	sq_bind_text(st, 1, p->doc_type);
 	sq_bind_text(st, 2, p->id_number);
 	sq_bind_text(st, 3, scope);

@@ -68,11 +68,11 @@ enum store_status store_task_get(struct store *s, const char *id, struct arena *
 static void bind_query(sqlite3_stmt *st, const struct task_query *q, char *scope_end,
 		       char *area_end)
 {
-	sq_prefix_end(q->scope, scope_end, AREA_CODE_MAX + 2);
+	area_code_scope_end(q->scope, scope_end, AREA_CODE_END_SIZE);
 	sq_bind_text(st, 1, q->scope);
 	sq_bind_text(st, 2, scope_end);
 	if (q->area) {
-		sq_prefix_end(q->area, area_end, AREA_CODE_MAX + 2);
+		area_code_scope_end(q->area, area_end, AREA_CODE_END_SIZE);
 		sq_bind_text(st, 3, q->area);
 		sq_bind_text(st, 4, area_end);
 	}
@@ -89,7 +89,7 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 				  " ORDER BY t.status = 'closed', CASE WHEN t.status = 'open'"
 				  " THEN t.due_at ELSE -t.closed_at END, t.id LIMIT ?7 OFFSET ?8";
 	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	enum store_status ss = STORE_ERROR;
 	sqlite3_stmt *st;
@@ -260,7 +260,7 @@ enum store_status store_task_stats(struct store *s, const char *scope, int64_t n
 	sqlite3_stmt *st;
 	struct outcome *outs = NULL;
 	size_t nouts = 0, cap = 32;
-	char end[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE];
 	enum store_status ss = STORE_ERROR;
 	int rc = SQLITE_DONE;
 
@@ -272,7 +272,7 @@ enum store_status store_task_stats(struct store *s, const char *scope, int64_t n
 		return STORE_BUSY;
 	if (!(st = sq_stmt(c, sql)))
 		goto out;
-	sq_prefix_end(scope, end, sizeof end);
+	area_code_scope_end(scope, end, sizeof end);
 	sq_bind_text(st, 1, scope);
 	sq_bind_text(st, 2, end);
 	sqlite3_bind_int(st, 3, (int)strlen(scope) + 3);

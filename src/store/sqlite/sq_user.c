@@ -96,11 +96,11 @@ size_t store_user_count(struct store *s)
 static void bind_filter(sqlite3_stmt *st, const struct user_filter *f, char *scope_end,
 			char *area_end, const char *like)
 {
-	sq_prefix_end(f->scope, scope_end, AREA_CODE_MAX + 2);
+	area_code_scope_end(f->scope, scope_end, AREA_CODE_END_SIZE);
 	sq_bind_text(st, 1, f->scope);
 	sq_bind_text(st, 2, scope_end);
 	if (f->area) {
-		sq_prefix_end(f->area, area_end, AREA_CODE_MAX + 2);
+		area_code_scope_end(f->area, area_end, AREA_CODE_END_SIZE);
 		sq_bind_text(st, 3, f->area);
 		sq_bind_text(st, 4, area_end);
 	}
@@ -139,7 +139,7 @@ enum store_status store_user_list(struct store *s, const struct user_filter *f, 
 	static const char sql[] = "SELECT " USER_COLS USER_FROM USER_WHERE
 				  " ORDER BY u.area_code, u.username LIMIT ?7 OFFSET ?8";
 	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_MAX + 2], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
 	const char *like = like_pattern(a, f->q);
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss = STORE_ERROR;

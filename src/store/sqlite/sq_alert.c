@@ -93,7 +93,7 @@ static void *area_list(struct store *s, const char *sql_count, const char *sql,
 		       const char *status, int64_t now, int limit, struct arena *a, size_t *n,
 		       int64_t *total, enum store_status *ss)
 {
-	char end[AREA_CODE_END_SIZE], aend[AREA_CODE_MAX + 2];
+	char end[AREA_CODE_END_SIZE], aend[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
 
 	area_code_scope_end(scope, end, sizeof end);

@@ -100,7 +100,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 		" ORDER BY id DESC LIMIT ?11";
 	struct sq_conn *c = sq_reader_get(s);
 	sqlite3_stmt *st = sq_stmt(c, sql);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
 	enum store_status ss = STORE_OK;
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	int rc;

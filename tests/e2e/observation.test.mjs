@@ -249,14 +249,14 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   await byTest(gw, 'visit-submit').click();
   await byTest(gw, 'visit-queued').waitFor();
   await gw.goto(`${env.base}/today`);
-  await assertText(byTest(gw, 'obs-unsent-title'), '未发送 1 条');
-  const stored = await gw.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('fk.obsbox.')).map(([, v]) => JSON.parse(v)));
+  await assertText(byTest(gw, 'unsent-title'), '未发送 1 条');
+  const stored = await gw.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('fk.unsent.')).map(([, v]) => JSON.parse(v)));
   assert.equal(stored.length, 1);
   assert.equal(stored[0][0].body.uuid, posts[0].uuid);
   await shot(gw, 'o05-unsent-phone');
   online = true;
-  await byTest(gw, 'obs-unsent-resend').click();
-  await byTest(gw, 'obs-unsent-title').waitFor({ state: 'detached' });
+  await byTest(gw, 'unsent-resend').click();
+  await byTest(gw, 'unsent-title').waitFor({ state: 'detached' });
   await gw.unroute(visitUrl);
   assert.ok(posts.length >= 2);
   for (const p of posts) assert.deepEqual(p, posts[0], 'every attempt re-sends the same visit');

@@ -292,12 +292,12 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   await shot(mob, 's09-my-task-phone');
   await byTest(mob, 'close-submit').click();
   await mob.waitForURL('**/my-tasks');
-  const unsent = mob.locator(sel('unsent-item', { task: taskId }));
+  const unsent = mob.locator(sel('unsent-item', { kind: 'close', ref: taskId }));
   await unsent.waitFor();
   await assertText(unsent, '未发送');
-  const stored = await mob.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('fk.outbox.')).map(([, v]) => JSON.parse(v)));
+  const stored = await mob.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('fk.unsent.')).map(([, v]) => JSON.parse(v)));
   assert.equal(stored.length, 1);
-  assert.equal(stored[0][0].task, taskId);
+  assert.equal(stored[0][0].ref, taskId);
   assert.equal(stored[0][0].body.uuid, posts[0].uuid);
   await noOverflow(mob, 'unsent');
   await shot(mob, 's10-unsent-phone');
@@ -313,7 +313,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   assert.equal(posts[0].outcome, 'observation');
   await mob.waitForFunction(() => document.querySelectorAll('[data-test="my-task"]').length === 7);
   assert.equal(await mob.locator(sel('my-task', { person: CALLEE.name })).count(), 0);
-  const left = await mob.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fk.outbox.')).length);
+  const left = await mob.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fk.unsent.')).length);
   assert.equal(left, 0, 'the outbox is empty once acknowledged');
   await shot(mob, 's11-my-tasks-after-phone');
 

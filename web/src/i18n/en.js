@@ -166,9 +166,7 @@ export default {
   },
   mine: {
     title: 'My tasks', count: '{n} to verify', overdue: 'Overdue', dueIn: '{h} h left', dueAt: 'Due {time}',
-    empty: 'Nothing to verify', unsent: 'Unsent', unsentTitle: 'Unsent results ({n})',
-    unsentHint: 'Kept on this phone; sent again automatically when the network is back', resend: 'Send now', sent: 'Sent',
-    sendFailed: 'Not accepted: {msg}', discard: 'Discard', discardConfirm: 'Discard this unsent result?',
+    empty: 'Nothing to verify', unsent: 'Unsent', resend: 'Send now', sent: 'Sent',
     call: 'Call', noPhone: 'No phone on file', idNumber: 'ID', address: 'Address', area: 'Area',
     due: 'Due', defects: 'To check', travel: 'Travel', outcome: 'Outcome', outcomeRequired: 'Choose an outcome',
     forwardTo: 'Moved to (optional)', forwardSearch: 'Search a village, or type an area code', forwardCode: 'Forward to code {code}',
@@ -194,10 +192,6 @@ export default {
     alertStatuses: { open: 'Open', referred: 'Referred', closed: 'Closed' },
     destinations: { fever_clinic: 'Fever clinic', designated_hospital: 'Designated hospital' },
     results: { excluded: 'Excluded', suspected: 'Suspected', confirmed: 'Confirmed', hospitalised: 'Hospitalised' },
-    unsent: {
-      title: '{n} unsent', sent: '{n} sent', still: 'Still no network; will retry automatically',
-      discardConfirm: 'Discard this unsent record?', kinds: { visit: 'Visit', service: 'Service request', report: 'Self-report' },
-    },
     today: {
       title: "Today's follow-ups", due: 'Due', complete: 'Complete', overdue: 'Overdue', mine: 'Only mine',
       empty: 'No one to follow up today', missing: 'Missing: {what}', overdueN: '{n} overdue', done: 'Done for today',
@@ -298,8 +292,16 @@ export default {
     feverText: 'Your temperature is high or you feel unwell: the community doctor will contact you soon. Please stay at home.',
     again: 'Report again', serviceTitle: 'Ask for shopping, meals and more', submitService: 'Send request',
     serviceSent: 'Request sent; someone will contact you soon', unsent: '{n} not sent yet; will be sent when the network is back',
+    refused: '{n} not accepted: {msg}',
     goneTitle: 'This link is no longer valid', goneText: 'The link has expired or the observation has ended. Contact your grid worker or community doctor if you need help.',
     busy: 'Please try again later', privacy: 'What you enter is used for epidemic control only.',
+  },
+  unsent: {
+    title: '{n} unsent', resend: 'Send now', sent: '{n} sent', still: 'Still no network; will retry automatically',
+    hint: 'Kept on this phone; sent automatically when the network is back', failed: 'Not accepted: {msg}', discard: 'Discard',
+    discardConfirm: 'Discard this unsent record?', needsLogin: 'Signed out: these will be sent after the next login',
+    kinds: { close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report' },
+    states: { waiting: 'Unsent', failed: 'Not accepted' },
   },
   error: {
     network: 'Cannot reach the server. Check the network and try again.',

@@ -162,9 +162,7 @@ export default {
   },
   mine: {
     title: '我的任务', count: '{n} 项待核查', overdue: '已超期', dueIn: '剩 {h} 小时', dueAt: '截止 {time}',
-    empty: '暂无待核查任务', unsent: '未发送', unsentTitle: '未发送的核查结果（{n}）',
-    unsentHint: '已保存在本机，网络恢复后自动重发', resend: '立即重发', sent: '已提交',
-    sendFailed: '未能提交：{msg}', discard: '放弃', discardConfirm: '放弃这条未发送的核查结果吗？',
+    empty: '暂无待核查任务', unsent: '未发送', resend: '立即重发', sent: '已提交',
     call: '拨打电话', noPhone: '没有登记电话', idNumber: '证件号', address: '地址', area: '区划',
     due: '截止时间', defects: '需核实', travel: '行程', outcome: '核查结果', outcomeRequired: '请选择核查结果',
     forwardTo: '迁往何处（可选）', forwardSearch: '搜索村（社区），或输入区划代码', forwardCode: '按代码转交：{code}',
@@ -190,10 +188,6 @@ export default {
     alertStatuses: { open: '待处置', referred: '已转诊', closed: '已结案' },
     destinations: { fever_clinic: '发热门诊', designated_hospital: '定点医院' },
     results: { excluded: '排除', suspected: '疑似', confirmed: '确诊', hospitalised: '住院' },
-    unsent: {
-      title: '未发送 {n} 条', sent: '已补发 {n} 条', still: '网络仍不通，稍后自动重发',
-      discardConfirm: '放弃这条未发送的记录吗？', kinds: { visit: '随访记录', service: '服务申请', report: '自报体温' },
-    },
     today: {
       title: '今日随访', due: '应随访', complete: '已完成', overdue: '已超时', mine: '只看我负责的',
       empty: '今天没有需要随访的人员', missing: '待测：{what}', overdueN: '超时 {n} 项', done: '今日已完成',
@@ -292,9 +286,16 @@ export default {
     reported: '已提交，谢谢！', queued: '网络不通，已保存在手机上，将自动重发',
     feverText: '您的体温偏高或有不适，社区医生会尽快与您联系，请留在家中，不要自行外出就医。',
     again: '再报一次', serviceTitle: '申请代购、送餐等服务', submitService: '提交申请', serviceSent: '申请已提交，工作人员会尽快联系您',
-    unsent: '还有 {n} 条未发送，网络恢复后自动重发', goneTitle: '链接已失效',
+    unsent: '还有 {n} 条未发送，网络恢复后自动重发', refused: '有 {n} 条未被接受：{msg}', goneTitle: '链接已失效',
     goneText: '此链接已过期或观察已结束。如有需要，请联系您的网格员或社区医生。', busy: '请稍后再试',
     privacy: '您填写的信息仅用于疫情防控。',
+  },
+  unsent: {
+    title: '未发送 {n} 条', resend: '立即重发', sent: '已补发 {n} 条', still: '网络仍不通，稍后自动重发',
+    hint: '已保存在本机，网络恢复后自动重发', failed: '服务器未接受：{msg}', discard: '放弃',
+    discardConfirm: '放弃这条未发送的记录吗？', needsLogin: '登录已失效：重新登录后将自动发送',
+    kinds: { close: '核查结果', visit: '随访记录', service: '服务申请', report: '自报体温' },
+    states: { waiting: '未发送', failed: '发送失败' },
   },
   error: {
     network: '无法连接服务器，请检查网络后重试', unknown: '操作失败（{status}）',

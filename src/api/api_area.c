@@ -200,18 +200,22 @@ void api_area_create(struct req *r)
 
 void api_area_update(struct req *r)
 {
-	static const char *const allowed[] = {"name", "responsible_name", "responsible_phone",
-					      "duty_phone", NULL};
+	static const char *const allowed[] = {"uuid", "name", "responsible_name",
+					      "responsible_phone", "duty_phone", NULL};
 	const char *code = scoped_code_param(r);
 	struct area_patch p = {0};
 	struct area out;
 	struct principal who = api_principal(r);
+	struct store_idem buf;
+	const struct store_idem *idem;
+	char hash[65];
 	enum store_status st;
 
-	if (!code || api_unknown_fields(r, allowed) || !name_field(r, false, &p.name) ||
+	if (!code || api_unknown_fields(r, allowed) || !api_idem_opt(r, &buf, hash, &idem) ||
+	    !name_field(r, false, &p.name) ||
 	    !person_fields(r, &p.responsible_name, &p.responsible_phone, &p.duty_phone))
 		return;
-	st = svc_area_update(r->srv->store, &who, code, &p, r->a, &out);
+	st = svc_area_update(r->srv->store, &who, idem, code, &p, r->a, &out, NULL);
 	switch (st) {
 	case STORE_OK:
 		reply_json(r, 200, api_area_json(r, &out));

@@ -482,17 +482,22 @@ void api_person_create(struct req *r)
 
 void api_person_merge(struct req *r)
 {
-	static const char *const allowed[] = {"other", NULL};
+	static const char *const allowed[] = {"uuid", "other", NULL};
 	const char *other_id;
 	struct person keep, other, out;
 	struct principal who = api_principal(r);
+	struct store_idem idem;
+	char hash[65];
 	enum store_status st;
 
+	/* a replay finds `other` merged (still readable): the runner answers it before the
+	 * merge would refuse it */
 	if (!api_load_person(r, r->match.params[0], &keep) || api_unknown_fields(r, allowed) ||
+	    !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "other", 36, true, &other_id), "other") ||
 	    !api_load_person(r, other_id, &other))
 		return;
-	st = svc_person_merge(r->srv->store, &who, keep.id, other.id, r->a, &out);
+	st = svc_person_merge(r->srv->store, &who, &idem, keep.id, other.id, r->a, &out, NULL);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PERSON_MERGED, "other");
 		return;

@@ -204,16 +204,20 @@ void api_user_get(struct req *r)
 
 void api_user_update(struct req *r)
 {
-	static const char *const allowed[] = {"display_name", "phone", "role", "area", "disabled",
-					      NULL};
+	static const char *const allowed[] = {"uuid", "display_name", "phone", "role",
+					      "area", "disabled", NULL};
 	struct user u, before, out;
 	struct user_patch p = {.disabled = -1};
 	bool disabled, self;
 	enum json_field jf;
 	struct principal who = api_principal(r);
+	struct store_idem buf;
+	const struct store_idem *idem;
+	char hash[65];
 	enum store_status st;
 
 	if (!load_target(r, true, &u) || api_unknown_fields(r, allowed) ||
+	    !api_idem_opt(r, &buf, hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "display_name", DISPLAY_MAX_CHARS, false,
 					  &p.display_name),
 			  "display_name") ||
@@ -230,7 +234,7 @@ void api_user_update(struct req *r)
 		api_deny(r, ERR_USER_SELF, "user", u.id);
 		return;
 	}
-	st = svc_user_update(r->srv->store, &who, u.id, &p, r->a, &before, &out);
+	st = svc_user_update(r->srv->store, &who, idem, u.id, &p, r->a, &before, &out, NULL);
 	if (st == STORE_INVALID) {
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");
 		return;

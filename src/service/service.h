@@ -110,11 +110,13 @@ enum store_status svc_person_register(struct store *s, const struct principal *w
 				      struct arena *a, struct person *out, bool *merged,
 				      bool *replayed);
 /* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
- * merged_into and no longer found. STORE_CONFLICT when one of them is already merged (or
- * both are one); STORE_NOT_FOUND when either lies outside scope. */
+ * merged_into and no longer found. Idempotent by idem (a replay answers `keep` as it is).
+ * STORE_CONFLICT when one of them is already merged (or both are one); STORE_NOT_FOUND
+ * when either lies outside scope. */
 enum store_status svc_person_merge(struct store *s, const struct principal *who,
-				   const char *keep, const char *other, struct arena *a,
-				   struct person *out);
+				   const struct store_idem *idem, const char *keep,
+				   const char *other, struct arena *a, struct person *out,
+				   bool *replayed);
 
 /* ---- areas (svc_area.c) ---- */
 
@@ -125,10 +127,13 @@ enum store_status svc_person_merge(struct store *s, const struct principal *who,
 enum store_status svc_area_create(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const struct area_new *in,
 				  struct arena *a, struct area *out, bool *replayed);
-/* Changes an area in scope (NULL fields keep). STORE_INVALID: a new name for an official
- * area; STORE_CONFLICT: a sibling has the name; STORE_NOT_FOUND: missing or out of scope. */
-enum store_status svc_area_update(struct store *s, const struct principal *who, const char *code,
-				  const struct area_patch *p, struct arena *a, struct area *out);
+/* Changes an area in scope (NULL fields keep), idempotent by idem when given (a replay
+ * answers the area as it is). STORE_INVALID: a new name for an official area;
+ * STORE_CONFLICT: a sibling has the name; STORE_NOT_FOUND: missing or out of scope. */
+enum store_status svc_area_update(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *code,
+				  const struct area_patch *p, struct arena *a, struct area *out,
+				  bool *replayed);
 
 /* ---- accounts (svc_user.c) ---- */
 
@@ -140,10 +145,13 @@ enum store_status svc_user_create(struct store *s, const struct principal *who,
 				  struct arena *a, struct user *out, bool *replayed);
 /* Changes an account the caller manages: in scope, and the caller's own or of a role the
  * caller may grant (else STORE_NOT_FOUND, as for a missing one); a new area must lie in
- * scope (STORE_INVALID). out: the account as written; before (may be NULL) as it was. */
-enum store_status svc_user_update(struct store *s, const struct principal *who, const char *id,
+ * scope (STORE_INVALID). Idempotent by idem when given. out: the account as written;
+ * before (may be NULL) as it was — on a replay both are the account as it is, so that
+ * nothing looks changed. */
+enum store_status svc_user_update(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *id,
 				  const struct user_patch *p, struct arena *a, struct user *before,
-				  struct user *out);
+				  struct user *out, bool *replayed);
 /* Sets a new initial password (hash) on an account the caller manages (as for an update),
  * to be changed at the next login; clears the lock. out: the account. */
 enum store_status svc_user_reset(struct store *s, const struct principal *who, const char *id,

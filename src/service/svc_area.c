@@ -81,7 +81,8 @@ static enum store_status apply_create(struct svc_ctx *x)
 	return STORE_OK;
 }
 
-static enum store_status answer_create(struct svc_ctx *x)
+/* A replay answers the area as it is (a first run read it in apply). */
+static enum store_status answer_area(struct svc_ctx *x)
 {
 	struct area_io *io = x->arg;
 
@@ -93,7 +94,7 @@ enum store_status svc_area_create(struct store *s, const struct principal *who,
 				  struct arena *a, struct area *out, bool *replayed)
 {
 	struct area_io io = {.in = in, .out = out};
-	struct svc_write w = {"area.create", "area", idem, apply_create, answer_create, &io};
+	struct svc_write w = {"area.create", "area", idem, apply_create, answer_area, &io};
 	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
 	if (ss == STORE_OK)
@@ -139,12 +140,14 @@ static enum store_status apply_update(struct svc_ctx *x)
 	return STORE_OK;
 }
 
-enum store_status svc_area_update(struct store *s, const struct principal *who, const char *code,
-				  const struct area_patch *p, struct arena *a, struct area *out)
+enum store_status svc_area_update(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *code,
+				  const struct area_patch *p, struct arena *a, struct area *out,
+				  bool *replayed)
 {
 	struct area_io io = {.code = code, .p = p, .out = out};
-	struct svc_write w = {"area.update", NULL, NULL, apply_update, NULL, &io};
-	enum store_status ss = svc_run(s, who, &w, a, NULL);
+	struct svc_write w = {"area.update", NULL, idem, apply_update, answer_area, &io};
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
 	if (ss == STORE_OK)
 		store_area_changed(s);

@@ -198,11 +198,21 @@ static enum store_status apply_merge(struct svc_ctx *x)
 	return STORE_OK;
 }
 
-enum store_status svc_person_merge(struct store *s, const struct principal *who, const char *keep,
-				   const char *other, struct arena *a, struct person *out)
+/* A replay answers the kept file as it is (a first run read it in apply). */
+static enum store_status answer_merge(struct svc_ctx *x)
+{
+	const struct merge_io *io = x->arg;
+
+	return x->replayed ? store_tx_person_read(x->tx, x->object_id, x->a, io->out) : STORE_OK;
+}
+
+enum store_status svc_person_merge(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const char *keep,
+				   const char *other, struct arena *a, struct person *out,
+				   bool *replayed)
 {
 	struct merge_io io = {keep, other, out};
-	struct svc_write w = {"person.merge", NULL, NULL, apply_merge, NULL, &io};
+	struct svc_write w = {"person.merge", NULL, idem, apply_merge, answer_merge, &io};
 
-	return svc_run(s, who, &w, a, NULL);
+	return svc_run(s, who, &w, a, replayed);
 }

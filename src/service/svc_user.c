@@ -109,15 +109,29 @@ static enum store_status apply_update(struct svc_ctx *x)
 	return STORE_OK;
 }
 
-enum store_status svc_user_update(struct store *s, const struct principal *who, const char *id,
+/* A replay answers the account as it is, before and after alike (nothing changed now). */
+static enum store_status answer_update(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+	enum store_status ss;
+
+	if (!x->replayed)
+		return STORE_OK; /* read by apply */
+	if ((ss = store_tx_user_read(x->tx, x->object_id, x->a, io->out)) == STORE_OK)
+		*io->before = *io->out;
+	return ss;
+}
+
+enum store_status svc_user_update(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *id,
 				  const struct user_patch *p, struct arena *a, struct user *before,
-				  struct user *out)
+				  struct user *out, bool *replayed)
 {
 	struct user b;
 	struct user_io io = {.id = id, .p = p, .before = before ? before : &b, .out = out};
-	struct svc_write w = {"user.update", NULL, NULL, apply_update, NULL, &io};
+	struct svc_write w = {"user.update", NULL, idem, apply_update, answer_update, &io};
 
-	return svc_run(s, who, &w, a, NULL);
+	return svc_run(s, who, &w, a, replayed);
 }
 
 static enum store_status apply_reset(struct svc_ctx *x)

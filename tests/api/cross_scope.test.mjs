@@ -148,15 +148,15 @@ describe('a row whose ID number is on file in another township', () => {
 		}
 		// nor merge the two files: each is the other's
 		for (const [c, keep, other] of [[cmdB.client, t.person_id, fileA], [cmdA.client, fileA, t.person_id]]) {
-			const probe = await c.post(`/api/v1/persons/${keep}/merge`, { other });
-			const missing = await c.post(`/api/v1/persons/${keep}/merge`, { other: uuid() });
+			const probe = await c.post(`/api/v1/persons/${keep}/merge`, { uuid: uuid(), other });
+			const missing = await c.post(`/api/v1/persons/${keep}/merge`, { uuid: uuid(), other: uuid() });
 			assert.equal(probe.status, 404, probe.text);
 			assert.deepEqual(probe.body, missing.body);
 		}
 		// the county sees both files and decides: one file, where the new list put the person
 		const file = await county.client.get(`/api/v1/persons/${t.person_id}`);
 		assert.ok(file.body.defects.includes('duplicate.elsewhere'), JSON.stringify(file.body));
-		const merged = await county.client.post(`/api/v1/persons/${t.person_id}/merge`, { other: fileA });
+		const merged = await county.client.post(`/api/v1/persons/${t.person_id}/merge`, { uuid: uuid(), other: fileA });
 		assert.equal(merged.status, 200, merged.text);
 		const nowB = await cmdB.client.get(`/api/v1/persons/${t.person_id}`);
 		assert.equal(nowB.status, 200, nowB.text);

@@ -318,7 +318,7 @@ describe('registering a person on file in another township', () => {
 		assert.equal(audit.area, COUNTY);
 		assert.deepEqual(audit.after, { duplicate_of: file.twin, duplicate_area: VILLAGE_A });
 
-		const m = await c.post(`/api/v1/persons/${file.twin}/merge`, { other: file.twinB });
+		const m = await c.post(`/api/v1/persons/${file.twin}/merge`, { uuid: uuid(), other: file.twinB });
 		assert.equal(m.status, 200, m.text);
 		const after = await c.post('/api/v1/persons/search', { q: P.twin.id });
 		assert.deepEqual(after.body.items.map((x) => x.id), [file.twin]);

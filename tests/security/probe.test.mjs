@@ -263,7 +263,7 @@ function knownBody(schemaName) {
 	return {
 		AreaPatch: { responsible_name: '探针' },
 		UserPatch: { display_name: '探针' },
-		PersonMerge: { other: bPerson },
+		PersonMerge: { uuid: u, other: bPerson },
 		TaskClose: { uuid: u, outcome: 'observation', note: '探针' },
 		TaskReassign: { area: VILLAGE_B, reason: '探针' },
 		TaskExtend: { hours: 24, reason: '探针' },

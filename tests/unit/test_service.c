@@ -456,15 +456,15 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 		svc_person_register(f->s, &county, &kb2, &b2, f->a, &pb2, &merged, &replayed),
 		STORE_OK);
 	/* 竹箦镇 may not take 社渚镇's file into its own: refused as a missing one */
-	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pa.id, f->a, &out),
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pa.id, f->a, &out, NULL),
 			 STORE_NOT_FOUND);
-	assert_int_equal(svc_person_merge(f->s, &town_b, pa.id, pb.id, f->a, &out),
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pa.id, pb.id, f->a, &out, NULL),
 			 STORE_NOT_FOUND);
 	assert_int_equal(store_person_get(f->s, pa.id, f->a, &out), STORE_OK);
 	assert_null(out.merged_into);
 	assert_int_equal(audit_rows(f, "person.merge"), 0);
 	/* its own two files: the kept one takes the other's number */
-	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb2.id, f->a, &out), STORE_OK);
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL), STORE_OK);
 	assert_string_equal(out.id, pb.id);
 	assert_string_equal(out.id_number, "320481198001010033");
 	assert_true(out.id_valid);
@@ -472,9 +472,9 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 	assert_string_equal(out.merged_into, pb.id);
 	assert_int_equal(audit_rows(f, "person.merge"), 1);
 	/* merged already: 409 */
-	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb2.id, f->a, &out),
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL),
 			 STORE_CONFLICT);
-	assert_int_equal(svc_person_merge(f->s, &town_b, pb.id, pb.id, f->a, &out), STORE_CONFLICT);
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb.id, f->a, &out, NULL), STORE_CONFLICT);
 }
 
 /* ---- areas ---- */
@@ -524,20 +524,95 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 	struct area out, a;
 	uint64_t gen = store_area_generation(f->s);
 
-	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_A, &p, f->a, &out),
+	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_A, &p, f->a, &out, NULL),
 			 STORE_NOT_FOUND);
 	assert_int_equal(store_area_get(f->s, VILLAGE_A, f->a, &a), STORE_OK);
 	assert_string_equal(a.responsible_name, "");
 	assert_int_equal(audit_rows(f, "area.update"), 0);
 	assert_int_equal(store_area_generation(f->s), gen);
-	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_B, &p, f->a, &out), STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &p, f->a, &out, NULL), STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_true(store_area_generation(f->s) > gen); /* caches of areas miss */
 	/* official names stay */
 	struct area_patch rename = {.name = "改名村"};
-	assert_int_equal(svc_area_update(f->s, &town_b, VILLAGE_B, &rename, f->a, &out),
+	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &rename, f->a, &out, NULL),
 			 STORE_INVALID);
 	assert_int_equal(audit_rows(f, "area.update"), 1);
+}
+
+/* Changes and merges carry a key as creates do: a replay answers the object as it is and
+ * writes nothing; another request under the key is STORE_CONFLICT_IDEM. */
+static void test_update_and_merge_replay(void **state)
+{
+	struct fixture *f = *state;
+	struct store_idem k = key("12121212-1212-4212-8212-121212121212", "h");
+	struct store_idem k_other = key(k.uuid, "h-other");
+	bool replayed = false;
+
+	/* an area: a replay after another change answers it as it is now, changing nothing */
+	struct area_patch p = {.responsible_name = "张三"}, p2 = {.responsible_name = "李四"};
+	struct area ar;
+	assert_int_equal(svc_area_update(f->s, &county, &k, VILLAGE_B, &p, f->a, &ar, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_int_equal(svc_area_update(f->s, &county, NULL, VILLAGE_B, &p2, f->a, &ar, NULL),
+			 STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &county, &k, VILLAGE_B, &p, f->a, &ar, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(ar.responsible_name, "李四");
+	assert_int_equal(audit_rows(f, "area.update"), 2);
+	assert_int_equal(svc_area_update(f->s, &county, &k_other, VILLAGE_B, &p, f->a, &ar, NULL),
+			 STORE_CONFLICT_IDEM);
+
+	/* an account: on a replay before and after are alike (no session to end again) */
+	struct store_idem ku = key("13131313-1313-4313-8313-131313131313", "h");
+	struct user in = {.username = "sun",
+			  .display_name = "孙",
+			  .phone = "",
+			  .role = ROLE_VIEWER,
+			  .password_hash = "h1"};
+	struct user_patch up = {.disabled = 1};
+	struct user u, before;
+	snprintf(in.id, sizeof in.id, "f1000000-0000-4000-8000-0000000000b1");
+	snprintf(in.area, sizeof in.area, "%s", VILLAGE_B);
+	assert_int_equal(svc_user_create(f->s, &county, NULL, &in, f->a, &u, &replayed), STORE_OK);
+	assert_int_equal(
+		svc_user_update(f->s, &county, &ku, in.id, &up, f->a, &before, &u, &replayed),
+		STORE_OK);
+	assert_false(replayed);
+	assert_false(before.disabled);
+	assert_true(u.disabled);
+	assert_int_equal(
+		svc_user_update(f->s, &county, &ku, in.id, &up, f->a, &before, &u, &replayed),
+		STORE_OK);
+	assert_true(replayed);
+	assert_true(before.disabled);
+	assert_true(u.disabled);
+	assert_int_equal(audit_rows(f, "user.update"), 1);
+
+	/* a merge: the replay finds `other` merged and answers the kept file */
+	struct store_idem km = key("14141414-1414-4414-8414-141414141414", "h");
+	struct import_row a = person_row(f, VILLAGE_B, NULL), b = person_row(f, VILLAGE_B, NULL);
+	struct store_idem ka = key("15151515-1515-4515-8515-151515151515", "h");
+	struct store_idem kb = key("16161616-1616-4616-8616-161616161616", "h");
+	struct person pa, pb, out;
+	bool merged;
+	assert_int_equal(svc_person_register(f->s, &county, &ka, &a, f->a, &pa, &merged, &replayed),
+			 STORE_OK);
+	assert_int_equal(svc_person_register(f->s, &county, &kb, &b, f->a, &pb, &merged, &replayed),
+			 STORE_OK);
+	assert_int_equal(svc_person_merge(f->s, &county, &km, pa.id, pb.id, f->a, &out, &replayed),
+			 STORE_OK);
+	assert_false(replayed);
+	assert_int_equal(svc_person_merge(f->s, &county, &km, pa.id, pb.id, f->a, &out, &replayed),
+			 STORE_OK);
+	assert_true(replayed);
+	assert_string_equal(out.id, pa.id);
+	assert_int_equal(audit_rows(f, "person.merge"), 1);
+	struct store_idem km_other = key(km.uuid, "h-other");
+	assert_int_equal(svc_person_merge(f->s, &county, &km_other, pa.id, pb.id, f->a, &out, NULL),
+			 STORE_CONFLICT_IDEM);
 }
 
 /* ---- home observation ---- */
@@ -870,7 +945,7 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_int_equal(svc_user_create(f->s, &county, NULL, &in, f->a, &out, &replayed),
 			 STORE_OK);
 	/* 竹箦镇 may neither change it nor reset its password: as if it did not exist */
-	assert_int_equal(svc_user_update(f->s, &town_b, in.id, &p, f->a, NULL, &out),
+	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &p, f->a, NULL, &out, NULL),
 			 STORE_NOT_FOUND);
 	assert_int_equal(svc_user_reset(f->s, &town_b, in.id, "h2", f->a, &out), STORE_NOT_FOUND);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
@@ -883,13 +958,13 @@ static void test_user_of_another_township_is_refused(void **state)
 	in.username = "zhao";
 	assert_int_equal(svc_user_create(f->s, &town_b, NULL, &in, f->a, &out, &replayed),
 			 STORE_OK);
-	assert_int_equal(svc_user_update(f->s, &town_b, in.id, &away, f->a, NULL, &out),
+	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &away, f->a, NULL, &out, NULL),
 			 STORE_INVALID);
 	assert_int_equal(audit_rows(f, "user.update"), 0);
 	/* the county may; a reset sets a password to change at the next login */
 	struct user before;
-	assert_int_equal(svc_user_update(f->s, &county, "f1000000-0000-4000-8000-0000000000a1", &p,
-					 f->a, &before, &out),
+	assert_int_equal(svc_user_update(f->s, &county, NULL, "f1000000-0000-4000-8000-0000000000a1",
+					 &p, f->a, &before, &out, NULL),
 			 STORE_OK);
 	assert_string_equal(before.display_name, "王");
 	assert_string_equal(out.display_name, "改");
@@ -1139,6 +1214,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_area_update_out_of_scope_is_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_update_and_merge_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_create_replay_conflict_and_scope, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_user_of_another_township_is_refused, setup,

@@ -136,13 +136,13 @@ static void test_update(void **state)
 	size_t n;
 	struct audit_filter af = {.scope = "320481116", .action = "area.update", .limit = 10};
 
-	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out), STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL), STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_string_equal(out.name, "社渚镇");
 	p.name = "改名镇";
-	assert_int_equal(svc_area_update(f->s, &county_who, "320481116", &p, f->a, &out),
+	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL),
 			 STORE_INVALID);
-	assert_int_equal(svc_area_update(f->s, &county_who, "320481116999", &p, f->a, &out),
+	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116999", &p, f->a, &out, NULL),
 			 STORE_NOT_FOUND);
 	assert_int_equal(store_audit_list(f->s, &af, f->a, &rows, &n), STORE_OK);
 	assert_int_equal(n, 1);
@@ -220,7 +220,7 @@ static void test_login_rechecks(void **state)
 			 STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 3000, &e, f->a, &w),
 			 STORE_OK);
 	assert_int_equal(w.role, ROLE_CADRE);
@@ -230,13 +230,13 @@ static void test_login_rechecks(void **state)
 	assert_null(w.password_hash);
 
 	p = (struct user_patch){.role = ROLE_NONE, .disabled = 1};
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
 	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 4000, &e, f->a, &w),
 			 STORE_CONFLICT);
 	assert_true(w.disabled);
 	assert_int_equal(w.last_login_at, 3000); /* nothing written */
 	p.disabled = 0;
-	assert_int_equal(svc_user_update(f->s, &county_admin, u.id, &p, f->a, NULL, &w), STORE_OK);
+	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
 
 	store_user_lock(f->s, u.id, 5000, &e);
 	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK); /* after the lock */

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sodium.h>
 #include <xlsxwriter.h>
 
 #include "api/api.h"
@@ -139,13 +140,54 @@ static const char *keep_file(struct req *r, const char *id, const char *kind)
 	return dst;
 }
 
+/* The optional "uuid" field makes the upload idempotent: the request is the file (its
+ * SHA-256) with its deadline and mapping, so a retry of the same upload answers the same
+ * job and another file under the same uuid is 409. False when it replied; *idem NULL when
+ * there is no uuid. */
+static bool upload_idem(struct req *r, const struct import_job *j, struct store_idem *buf,
+			const struct store_idem **idem)
+{
+	const char *uuid = upload_field(&r->upload, "uuid");
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *hash = arena_alloc(r->a, 2 * sizeof h + 1), *key;
+	char deadline[16];
+	crypto_hash_sha256_state hs;
+
+	*idem = NULL;
+	if (!uuid || !*uuid)
+		return true;
+	if (!uuid_valid(uuid)) {
+		reply_error(r, ERR_UUID_INVALID, "uuid");
+		return false;
+	}
+	snprintf(deadline, sizeof deadline, "%d", j->deadline_hours);
+	crypto_hash_sha256_init(&hs);
+	crypto_hash_sha256_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_hash_sha256_update(&hs, (const unsigned char *)j->sha256, strlen(j->sha256) + 1);
+	crypto_hash_sha256_update(&hs, (const unsigned char *)deadline, strlen(deadline) + 1);
+	if (j->mapping)
+		crypto_hash_sha256_update(&hs, (const unsigned char *)j->mapping,
+					  strlen(j->mapping));
+	crypto_hash_sha256_final(&hs, h);
+	sodium_bin2hex(hash, 2 * sizeof h + 1, h, sizeof h);
+	key = arena_strdup(r->a, uuid);
+	for (char *c = key; *c; c++)
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	*buf = (struct store_idem){key, hash, r->sess.user_id};
+	*idem = buf;
+	return true;
+}
+
 void api_import_create(struct req *r)
 {
-	struct import_job j = {0};
-	struct audit_entry e;
-	struct import_job existing;
+	struct import_job j = {0}, out;
+	struct principal who = api_principal(r);
+	struct store_idem kbuf;
+	const struct store_idem *idem;
 	char existing_id[UUID_LEN + 1] = "";
 	const char *kind;
+	bool replayed = false;
 	enum store_status st;
 
 	if (!r->upload.path[0] || !r->upload.size) {
@@ -158,32 +200,33 @@ void api_import_create(struct req *r)
 	}
 	if (!deadline_field(r, &j.deadline_hours) || !mapping_field(r, &j.mapping))
 		return;
-	uuid_v4(j.id);
-	j.user_id = r->sess.user_id;
-	j.username = r->sess.username;
-	memcpy(j.area, r->sess.area, sizeof j.area);
-	j.filename = r->upload.filename[0] ? r->upload.filename : "upload";
 	j.sha256 = r->upload.sha256;
+	if (!upload_idem(r, &j, &kbuf, &idem))
+		return;
+	uuid_v4(j.id);
+	j.filename = r->upload.filename[0] ? r->upload.filename : "upload";
 	j.kind = kind;
 	if (!(j.path = keep_file(r, j.id, kind))) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}
-	e = api_audit(r, "import.create");
-	e.object_type = "import";
-	e.object_id = j.id;
-	st = store_import_create(r->srv->store, &j, &e, existing_id, sizeof existing_id);
+	st = svc_import_create(r->srv->store, &who, idem, &j, r->a, &out, existing_id, &replayed);
+	if (st != STORE_OK || replayed)
+		r->upload.keep = false;   /* no new job: the file is not needed */
+	if (st == STORE_OK && replayed) { /* the same upload again: the job it made */
+		reply_json(r, 200, job_json(&out));
+		return;
+	}
 	if (st == STORE_CONFLICT) { /* the same file again: nothing is imported twice */
-		r->upload.keep = false;
-		if (store_import_get(r->srv->store, existing_id, r->a, &existing) == STORE_OK) {
-			json_t *o = job_json(&existing);
+		struct import_job first;
+		if (store_import_get(r->srv->store, existing_id, r->a, &first) == STORE_OK) {
+			json_t *o = job_json(&first);
 			json_object_set_new(o, "duplicate", json_true());
 			reply_json(r, 200, o);
 			return;
 		}
 	}
 	if (st != STORE_OK) {
-		r->upload.keep = false;
 		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "domain/returnee.h"
 #include "io/sheet.h"
 #include "io/table.h"
+#include "service/service.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -122,8 +123,8 @@ static bool flush(struct run *x)
 	if (x->nrows == 0 && x->nissues == 0 && x->d.rejected == 0)
 		return true;
 	x->d.bytes_done = x->done;
-	x->st = store_import_batch(x->s, &x->job, x->rows, x->nrows, x->issues, x->nissues, &x->d,
-				   time_now());
+	x->st = svc_import_batch(x->s, &x->job, x->rows, x->nrows, x->issues, x->nissues, &x->d,
+				 time_now(), x->ba);
 	if (x->st == STORE_OK && x->on_batch)
 		x->on_batch(x->on_batch_arg, x->d.last_line);
 	x->nrows = x->nissues = 0;
@@ -261,7 +262,7 @@ static enum store_status fail(struct run *x, const char *code)
 {
 	log_warn("import %s failed: %s", x->job.id, code);
 	x->error = code;
-	return store_import_set_status(x->s, x->job.id, "failed", code);
+	return svc_import_status(x->s, &x->job, "failed", code);
 }
 
 static enum store_status run_job(struct run *x)
@@ -283,7 +284,7 @@ static enum store_status run_job(struct run *x)
 		x->header = json_array();
 	apply_mapping(x);
 	hdr = json_dumps(x->header, JSON_COMPACT);
-	x->st = store_import_start(x->s, x->job.id, hdr, x->total);
+	x->st = svc_import_start(x->s, &x->job, hdr, x->total);
 	free(hdr);
 	if (x->st != STORE_OK)
 		return x->st;
@@ -298,7 +299,7 @@ static enum store_status run_job(struct run *x)
 	x->done = x->total;
 	if (!flush(x))
 		return x->st;
-	return store_import_set_status(x->s, x->job.id, "done", NULL);
+	return svc_import_status(x->s, &x->job, "done", NULL);
 }
 
 /* The uploaded list (full ID numbers and phones) is kept only while its import runs or can
@@ -359,6 +360,19 @@ struct importer {
 	atomic_bool stop; /* read by import_run between batches, outside mu */
 };
 
+/* Marks a job that broke as failed, for good. */
+static enum store_status give_up(struct store *s, const char *job_id)
+{
+	struct arena *a = arena_new();
+	struct import_job j;
+	enum store_status st = store_import_get(s, job_id, a, &j);
+
+	if (st == STORE_OK)
+		st = svc_import_status(s, &j, "failed", "import.internal");
+	arena_free(a);
+	return st;
+}
+
 static void *worker(void *p)
 {
 	struct importer *im = p;
@@ -380,8 +394,7 @@ static void *worker(void *p)
 		enum store_status st = import_run(im->s, job->id, &im->stop);
 		if (st != STORE_OK && !im->stop) {
 			log_error("import %s: %s", job->id, store_status_name(st));
-			if (store_import_set_status(im->s, job->id, "failed", "import.internal") ==
-			    STORE_OK)
+			if (give_up(im->s, job->id) == STORE_OK)
 				import_run(im->s, job->id, NULL); /* failed now: removes the file */
 		}
 		free(job);

@@ -4,7 +4,7 @@
  * One thread takes jobs in order. A job reads its file twice, streaming both times: a
  * first pass counts rows (for the progress bar) and finds the header row under any title
  * rows; the second validates each row (domain/returnee.h) and stores batches of rows
- * through the store's writer (store_import_batch). Each batch commits with the job's
+ * through the service layer (svc_import_batch). Each batch commits with the job's
  * counters and last line, so a job interrupted by a restart resumes where it stopped:
  * importer_start() picks up every job that was queued or running. Batches are small, so
  * an import never holds the writer for long and other users' writes keep flowing. Memory

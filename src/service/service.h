@@ -117,6 +117,27 @@ enum store_status svc_person_merge(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *keep,
 				   const char *other, struct arena *a, struct person *out,
 				   bool *replayed);
+/* The one rule of where a person goes, for every use case that writes a person met or
+ * listed (svc_person_register, svc_import_batch), inside x's transaction and touching only
+ * files in x's scope: the file holding p's valid number when it lies in scope; else the
+ * caller's own file of that number (made earlier beside a holder elsewhere, or with the
+ * same defective number and name); else a new file p->id. A new file whose valid number a
+ * file outside scope holds is made as for an unknown person, with id_valid 0 and defect
+ * PERSON_ELSEWHERE (*elsewhere), and a task with that defect and an audit row
+ * "person.duplicate" naming the other file go to the lowest area over both. The file gets
+ * the journey t and a timeline event kind_new or kind_known with detail. */
+struct person_place {
+	const struct person *p;
+	const struct travel *t;
+	const char *import_id; /* the list p came in, or NULL */
+	const char *kind_new, *kind_known, *detail;
+	int64_t now;
+	/* out */
+	const char *id; /* the file written (in x->a) */
+	bool merged;    /* an existing file was updated */
+	bool elsewhere; /* a new file beside a holder out of scope */
+};
+enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl);
 
 /* ---- areas (svc_area.c) ---- */
 
@@ -413,6 +434,38 @@ enum store_status svc_service_get(struct store *s, const struct principal *who, 
 enum store_status svc_service_list(struct store *s, const struct principal *who,
 				   struct service_query *q, struct arena *a,
 				   struct service **out, size_t *n, int64_t *total);
+
+/* ---- imported lists (svc_import.c) ---- */
+
+/* Records an uploaded list as a queued job of the caller, in the caller's area (in: id,
+ * filename, sha256, path, kind, deadline_hours, mapping, bytes_total), idempotent by idem
+ * (a replay answers the job as it is now). STORE_CONFLICT: the same file (SHA-256) was
+ * taken in that area by a job that did not fail: existing (UUID_LEN + 1) names it. */
+enum store_status svc_import_create(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const struct import_job *in,
+				    struct arena *a, struct import_job *out, char *existing,
+				    bool *replayed);
+/* The worker's writes to a job j below run as the account that uploaded it, in j's area.
+ * Running: the header row (JSON array) found and the rows to expect counted. */
+enum store_status svc_import_start(struct store *s, const struct import_job *j,
+				   const char *header, int64_t total);
+/* Ends the job: status "done" or "failed" (with an error code). */
+enum store_status svc_import_status(struct store *s, const struct import_job *j,
+				    const char *status, const char *error);
+/* Stores one batch of j in one transaction: each row goes to its file by the rule of
+ * svc_person_place (events "pushed"/"listed" naming the list, file and line, and a
+ * possible duplicate by name and phone for a row without a number) and gets a task in its
+ * area due in j->deadline_hours, unless its person has an open one (a file made beside a
+ * holder elsewhere gets only that rule's task); then the issues, the job's counters
+ * (delta's rejected, last_line and bytes_done; imported, merged and flagged are counted
+ * here) and one audit row "import.batch". A batch at or before the stored last line is
+ * refused whole (STORE_CONFLICT): a resumed import never counts a row twice. a: the
+ * batch's memory. */
+enum store_status svc_import_batch(struct store *s, const struct import_job *j,
+				   const struct import_row *rows, size_t nrows,
+				   const struct import_issue *issues, size_t nissues,
+				   const struct import_progress *delta, int64_t now,
+				   struct arena *a);
 
 /* ---- imported lists (svc_import.c) ---- */
 

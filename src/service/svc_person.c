@@ -9,7 +9,8 @@
  * person (the caller must neither learn of the other nor touch it), stored with id_valid =
  * 0 and the defect PERSON_ELSEWHERE; a task with that defect and an audit row
  * "person.duplicate" naming the other file go to the lowest area over both, for that
- * commander to merge them. A person met at the door gets no task. */
+ * commander to merge them. A person met at the door gets no task. That rule is
+ * svc_person_place, which an import's rows go through too (svc_import.c). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,8 @@ struct register_io {
  * county when none is lower), and an audit row there naming the holder. */
 static enum store_status report_duplicate(struct svc_ctx *x, const char *person_id,
 					  const char *area, const char *holder,
-					  const char *holder_area, int64_t now)
+					  const char *holder_area, const char *import_id,
+					  int64_t now)
 {
 	char *common = arena_alloc(x->a, AREA_CODE_MAX + 1);
 	char *task_id = arena_alloc(x->a, UUID_LEN + 1);
@@ -43,6 +45,7 @@ static enum store_status report_duplicate(struct svc_ctx *x, const char *person_
 	struct task_new t = {
 		.id = task_id,
 		.person_id = person_id,
+		.import_id = import_id,
 		.area = common,
 		.defects = PERSON_ELSEWHERE,
 		.forward_target = area,
@@ -67,32 +70,41 @@ static enum store_status report_duplicate(struct svc_ctx *x, const char *person_
 	return store_tx_audit(x->tx, &e);
 }
 
-static enum store_status apply_register(struct svc_ctx *x)
+/* The file pl->p goes to, by the rule of one file per person, touching only files in
+ * scope: see the top of this file and service.h. */
+static enum store_status find_file(struct svc_ctx *x, const struct person *p, char *id,
+				   char holder[USER_ID_LEN + 1],
+				   char holder_area[AREA_CODE_MAX + 1])
 {
-	struct register_io *io = x->arg;
-	const struct person *in = &io->row->p;
-	struct person fresh = *in;
-	char *id = arena_alloc(x->a, USER_ID_LEN + 1);
-	char holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
-	int64_t now = time_now();
-	enum store_status ss;
+	enum store_status ss = store_tx_person_holder(x->tx, p, holder, USER_ID_LEN + 1,
+						      holder_area, AREA_CODE_MAX + 1);
 
-	if (!svc_in_scope(x, in->area))
-		return STORE_INVALID;
-	if ((ss = store_tx_person_holder(x->tx, in, holder, sizeof holder, holder_area,
-					 sizeof holder_area)) != STORE_OK)
+	id[0] = '\0';
+	if (ss != STORE_OK)
 		return ss;
 	if (*holder && svc_in_scope(x, holder_area)) {
 		memcpy(id, holder, USER_ID_LEN + 1);
 		*holder = '\0'; /* ours: no duplicate */
-	} else if ((ss = store_tx_person_own(x->tx, in, x->who->area, id, USER_ID_LEN + 1)) !=
-		   STORE_OK) {
-		return ss;
+		return STORE_OK;
 	}
-	io->merged = *id != '\0';
-	if (!io->merged) {
+	return store_tx_person_own(x->tx, p, x->who->area, id, USER_ID_LEN + 1);
+}
+
+enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl)
+{
+	const struct person *in = pl->p;
+	struct person fresh = *in;
+	char *id = arena_alloc(x->a, USER_ID_LEN + 1);
+	char holder[USER_ID_LEN + 1], holder_area[AREA_CODE_MAX + 1];
+	enum store_status ss;
+
+	if ((ss = find_file(x, in, id, holder, holder_area)) != STORE_OK)
+		return ss;
+	pl->merged = *id != '\0';
+	pl->elsewhere = !pl->merged && *holder;
+	if (!pl->merged) {
 		memcpy(id, in->id, USER_ID_LEN + 1);
-		if (*holder) {
+		if (pl->elsewhere) {
 			fresh.id_valid = false;
 			fresh.defects =
 				in->defects && *in->defects
@@ -100,28 +112,51 @@ static enum store_status apply_register(struct svc_ctx *x)
 					: PERSON_ELSEWHERE;
 		}
 	}
+	pl->id = id;
 	struct person_event_new ev = {
 		.person_id = id,
-		.kind = io->merged ? "updated" : "created",
+		.kind = pl->merged ? pl->kind_known : pl->kind_new,
 		.user_id = x->who->user_id,
 		.username = x->who->username,
 		.area = in->area,
-		.now = now,
+		.detail = pl->detail,
+		.now = pl->now,
 	};
-	ss = io->merged ? store_tx_person_fill(x->tx, id, in, now)
-			: store_tx_person_insert(x->tx, &fresh, now);
+	ss = pl->merged ? store_tx_person_fill(x->tx, id, in, pl->now)
+			: store_tx_person_insert(x->tx, &fresh, pl->now);
 	if (ss != STORE_OK ||
-	    (ss = store_tx_travel_add(x->tx, id, &io->row->t, NULL, now)) != STORE_OK ||
-	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK ||
-	    (ss = store_tx_person_read(x->tx, id, x->a, io->out)) != STORE_OK)
+	    (ss = store_tx_travel_add(x->tx, id, pl->t, pl->import_id, pl->now)) != STORE_OK ||
+	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK)
+		return ss;
+	if (pl->elsewhere)
+		return report_duplicate(x, id, in->area, holder, holder_area, pl->import_id,
+					pl->now);
+	return STORE_OK;
+}
+
+static enum store_status apply_register(struct svc_ctx *x)
+{
+	struct register_io *io = x->arg;
+	struct person_place pl = {
+		.p = &io->row->p,
+		.t = &io->row->t,
+		.kind_new = "created",
+		.kind_known = "updated",
+		.now = time_now(),
+	};
+	enum store_status ss;
+
+	if (!svc_in_scope(x, pl.p->area))
+		return STORE_INVALID;
+	if ((ss = svc_person_place(x, &pl)) != STORE_OK ||
+	    (ss = store_tx_person_read(x->tx, pl.id, x->a, io->out)) != STORE_OK)
 		return ss;
 	if (!svc_in_scope(x, io->out->area))
 		return STORE_NOT_FOUND;
-	x->object_id = id;
+	io->merged = pl.merged;
+	x->object_id = pl.id;
 	x->audit.object_type = "person";
 	x->audit.area = io->out->area;
-	if (!io->merged && *holder)
-		return report_duplicate(x, id, io->out->area, holder, holder_area, now);
 	return STORE_OK;
 }
 

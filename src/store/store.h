@@ -355,11 +355,6 @@ struct import_progress {
 	int64_t rows, imported, merged, flagged, rejected, last_line, bytes_done;
 };
 
-/* Creates the job (status queued). STORE_CONFLICT when the same file (same SHA-256)
- * was already imported in the same area and did not fail: *existing_id gets that job. */
-enum store_status store_import_create(struct store *s, const struct import_job *in,
-				      const struct audit_entry *e, char *existing_id,
-				      size_t existing_sz);
 enum store_status store_import_get(struct store *s, const char *id, struct arena *a,
 				   struct import_job *out);
 enum store_status store_import_list(struct store *s, const char *scope, int limit,
@@ -367,19 +362,29 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 /* Jobs that were queued or running when the server stopped, to resume. */
 enum store_status store_import_pending(struct store *s, struct arena *a, struct import_job **out,
 				       size_t *n);
-enum store_status store_import_set_status(struct store *s, const char *id, const char *status,
-					  const char *error);
-/* Records the header row (JSON array) and the number of rows to expect. */
-enum store_status store_import_start(struct store *s, const char *id, const char *header,
-				     int64_t total);
-/* Stores one batch in one transaction: persons created or merged (one file per ID),
- * travel, timeline events, one open verification task per person (a person with an open
- * task gets an event instead), the issues, and the job's counters and last line. A
- * restart resumes after last_line with exact counters. */
-enum store_status store_import_batch(struct store *s, const struct import_job *job,
-				     const struct import_row *rows, size_t nrows,
-				     const struct import_issue *issues, size_t nissues,
-				     const struct import_progress *delta, int64_t now);
+/* Operations of a write transaction on imports (see store_run); the use cases are
+ * svc_import.c. */
+enum store_status store_tx_import_read(struct store_tx *tx, const char *id, struct arena *a,
+				       struct import_job *out);
+/* The job in area that took the file with this SHA-256 and did not fail; "" when none. */
+enum store_status store_tx_import_same_file(struct store_tx *tx, const char *area,
+					    const char *sha256, char *id, size_t sz);
+/* A new job, status queued (in: every field but the counters, status and header). */
+enum store_status store_tx_import_insert(struct store_tx *tx, const struct import_job *in,
+					 int64_t now);
+/* Status running, the header row (JSON array) and the number of rows to expect. */
+enum store_status store_tx_import_start(struct store_tx *tx, const char *id, const char *header,
+					int64_t total);
+/* Sets status and error (NULL: none); "done" and "failed" stamp finished_at. */
+enum store_status store_tx_import_set_status(struct store_tx *tx, const char *id,
+					     const char *status, const char *error, int64_t now);
+enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
+					    const struct import_issue *is);
+/* Adds d's counters (rows = imported + merged + rejected), sets last_line and bytes_done:
+ * only when d->last_line is after the stored one, else STORE_CONFLICT (a batch already
+ * committed). */
+enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
+					   const struct import_progress *d);
 enum store_status store_import_issues(struct store *s, const char *id, int64_t after_line,
 				      int limit, struct arena *a, struct import_issue **out,
 				      size_t *n);
@@ -417,6 +422,10 @@ enum store_status store_tx_person_holder(struct store_tx *tx, const struct perso
  * number with the same name; "" when none. */
 enum store_status store_tx_person_own(struct store_tx *tx, const struct person *p,
 				      const char *scope, char *id, size_t idsz);
+/* Another file under scope with p's name and phone (not merged): a possible duplicate of a
+ * row without an ID number; "" when none. */
+enum store_status store_tx_person_lookalike(struct store_tx *tx, const struct person *p,
+					    const char *scope, char *id, size_t idsz);
 /* A new file (status pending); the gaps of a known one filled and categories added (its
  * area stays); a journey, kept once. */
 enum store_status store_tx_person_insert(struct store_tx *tx, const struct person *p, int64_t now);
@@ -493,6 +502,9 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 				    const char *assignee, int64_t due_at);
 /* STORE_INVALID for an area that does not exist. */
 enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t);
+/* The person's open task; "" when none. */
+enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_id, char *id,
+					size_t sz);
 /* Moves a file (area) and/or sets its status; NULL keeps either. */
 enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id,
 				      const char *area, const char *status, int64_t now);

@@ -315,6 +315,32 @@ describe('imports', () => {
 		assert.equal((await tasks(c)).total, 8);
 	});
 
+	it('an upload with a uuid: a retry answers the same job, another file under it is 409', async () => {
+		const c = cmdA.client;
+		const key = uuid();
+		// one nameless row: rejected, so that nothing else in this file changes
+		const bytes = Buffer.from(`${HEADER.join(',')}\n,${makeId('19700101', 130)},,,,社渚村1组\n`, 'utf8');
+		const first = await upload(c, bytes, 'retry.csv', { uuid: key, deadline_hours: 24 });
+		assert.equal(first.status, 202, first.text);
+		const again = await upload(c, bytes, 'retry.csv', { uuid: key.toUpperCase(), deadline_hours: 24 });
+		assert.equal(again.status, 200, again.text);
+		assert.equal(again.body.id, first.body.id);
+		assert.equal(again.body.duplicate, undefined);
+		const job = await finished(c, first.body.id);
+		assert.deepEqual([job.rows, job.imported, job.rejected], [1, 0, 1]);
+		const late = await upload(c, bytes, 'retry.csv', { uuid: key, deadline_hours: 24 });
+		assert.equal(late.status, 200, late.text);
+		assert.equal(late.body.id, first.body.id);
+		assert.equal(late.body.status, 'done');
+		// another file, or the same file asked for differently, under the same uuid
+		expectError(assert, await upload(c, FILE_B, 'other.csv', { uuid: key }), 409, 'idempotency.conflict', 'uuid');
+		expectError(assert, await upload(c, bytes, 'retry.csv', { uuid: key, deadline_hours: 48 }), 409, 'idempotency.conflict', 'uuid');
+		expectError(assert, await upload(c, bytes, 'retry.csv', { uuid: 'not-a-uuid' }), 400, 'uuid.invalid', 'uuid');
+		const list = await c.get('/api/v1/imports');
+		assert.equal(list.body.items.filter((j) => j.filename === 'retry.csv').length, 1);
+		assert.equal((await tasks(c)).total, 8);
+	});
+
 	it('imports of another township are out of scope', async () => {
 		const missing = await cmdB.client.get(`/api/v1/imports/${uuid()}`);
 		expectError(assert, missing, 404, 'import.not_found');

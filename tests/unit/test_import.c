@@ -22,6 +22,7 @@
 #include <xlsxwriter.h>
 
 #include "io/import.h"
+#include "service/service.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/uuid.h"
@@ -139,21 +140,21 @@ static char *new_job(struct fixture *f, const char *path, const char *kind, cons
 		     const char *area, enum store_status want)
 {
 	char *id = arena_alloc(f->a, UUID_LEN + 1), existing[UUID_LEN + 1] = "";
-	struct import_job j = {0};
-	struct audit_entry e = {.action = "import.create", .object_type = "import", .result = "ok"};
+	struct import_job j = {0}, out;
+	struct principal who = {.user_id = "00000000-0000-4000-8000-0000000000aa",
+				.username = "tester",
+				.role = ROLE_COMMANDER,
+				.area = area ? area : COUNTY};
 
 	uuid_v4(id);
 	memcpy(j.id, id, UUID_LEN + 1);
-	j.user_id = "00000000-0000-4000-8000-0000000000aa";
-	j.username = "tester";
-	snprintf(j.area, sizeof j.area, "%s", area ? area : COUNTY);
 	j.filename = strrchr(path, '/') + 1;
 	j.sha256 = sha;
 	j.path = path;
 	j.kind = kind;
 	j.deadline_hours = 24;
-	e.object_id = id;
-	assert_int_equal(store_import_create(f->s, &j, &e, existing, sizeof existing), want);
+	assert_int_equal(svc_import_create(f->s, &who, NULL, &j, f->a, &out, existing, NULL),
+			 want);
 	if (want == STORE_CONFLICT)
 		return arena_strdup(f->a, existing);
 	return id;
@@ -662,8 +663,9 @@ static void test_batch_at_old_line_refused(void **state)
 	row.t.origin = row.t.origin_code = row.t.transport = row.t.transport_no = "";
 	for (int64_t last = 3; last >= 2; last--) {
 		d.last_line = last;
-		assert_int_equal(store_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL)),
-				 STORE_CONFLICT);
+		assert_int_equal(
+			svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), f->a),
+			STORE_CONFLICT);
 	}
 	find_by_id(f, fresh, &n);
 	assert_int_equal(n, 0);
@@ -674,7 +676,8 @@ static void test_batch_at_old_line_refused(void **state)
 
 	/* a batch after the stored line is taken */
 	d.last_line = 4;
-	assert_int_equal(store_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL)), STORE_OK);
+	assert_int_equal(svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), f->a),
+			 STORE_OK);
 	find_one(f, fresh);
 	j = job(f, id);
 	assert_int_equal(j.imported, 3);
@@ -866,7 +869,8 @@ static void test_sweep_keeps_pending_lists_only(void **state)
 	write_file(done_path, "d", 1);
 	new_job(f, pending, "csv", "sha-pending", NULL, STORE_OK);
 	char *done = new_job(f, done_path, "csv", "sha-done", NULL, STORE_OK);
-	assert_int_equal(store_import_set_status(f->s, done, "done", NULL), STORE_OK);
+	struct import_job dj = job(f, done);
+	assert_int_equal(svc_import_status(f->s, &dj, "done", NULL), STORE_OK);
 	assert_int_equal(import_sweep(f->s, dir), 3);
 	assert_int_equal(access(pending, F_OK), 0);
 	assert_int_not_equal(access(stray, F_OK), 0);

@@ -113,15 +113,6 @@ enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, ch
  * number with the same name; "" when none. */
 enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const char *scope,
 				char *id, size_t idsz);
-/* A new file person_id in area whose valid number a file elsewhere (holder, in
- * holder_area) holds: a task flagged PERSON_ELSEWHERE, due in 24 hours, at the lowest area
- * over both (forward_target = area), and an audit row "person.duplicate" filed there,
- * naming the holder. Neither the holder nor its area is touched. */
-enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct audit_entry *e,
-					     struct arena *a, const char *person_id,
-					     const char *area, const char *holder,
-					     const char *holder_area, const char *import_id,
-					     int64_t now);
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a,
 			       struct task *out);
 

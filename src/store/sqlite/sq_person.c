@@ -374,35 +374,6 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
 }
 
-enum { DUPLICATE_TASK_HOURS = 24 }; /* for the commander over both files to merge them */
-
-enum store_status sq_person_report_duplicate(struct sq_conn *c, const struct audit_entry *e0,
-					     struct arena *a, const char *person_id,
-					     const char *area, const char *holder,
-					     const char *holder_area, const char *import_id,
-					     int64_t now)
-{
-	struct audit_entry e = *e0;
-	char *common = arena_alloc(a, AREA_CODE_MAX + 1), task_id[USER_ID_LEN + 1];
-	enum store_status ss;
-
-	if (!area_code_common(area, holder_area, common, AREA_CODE_MAX + 1))
-		snprintf(common, AREA_CODE_MAX + 1, "%.6s", area); /* the county */
-	uuid_v4(task_id);
-	if ((ss = sq_task_insert(c, task_id, person_id, import_id, common,
-				 now + DUPLICATE_TASK_HOURS * 3600, PERSON_ELSEWHERE, NULL, area,
-				 now)) != STORE_OK)
-		return ss;
-	e.action = "person.duplicate";
-	e.object_type = "person";
-	e.object_id = person_id;
-	e.area = common;
-	e.before = NULL;
-	e.after = arena_printf(a, "{\"duplicate_of\":\"%s\",\"duplicate_area\":\"%s\"}", holder,
-			       holder_area);
-	return sq_audit_insert(c, &e);
-}
-
 /* ---- operations of a write transaction (store_run): one query each ---- */
 
 enum store_status store_tx_person_read(struct store_tx *tx, const char *id, struct arena *a,

@@ -203,6 +203,25 @@ enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_ne
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
 }
 
+enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_id, char *id,
+					size_t sz)
+{
+	static const char sql[] =
+		"SELECT id FROM task WHERE person_id = ?1 AND status = 'open' LIMIT 1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
+	int rc;
+
+	id[0] = '\0';
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, person_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sq_text_to(st, 0, id, sz);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
 enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id, const char *area,
 				      const char *status, int64_t now)
 {

@@ -1,0 +1,284 @@
+/* svc_import — imported lists (名单下发): the upload's job, the worker's status changes and
+ * its batches of rows.
+ *
+ * The worker (io/import.c) reads an uploaded list and hands batches of rows here; each
+ * batch is one transaction of the runner, as the account that uploaded the list, in its
+ * area. A row goes to its file by the same rule as a form (svc_person_place): an import
+ * touches no file outside the importer's area, and a number held there makes a file of the
+ * importer's own, flagged for the commander over both. What the import adds: every row's
+ * person gets a verification task unless one is open, a row without an ID number names a
+ * file with its name and phone as a possible duplicate, and the batch commits with the
+ * job's counters and last line, checked first: after a crash the import resumes after that
+ * line with exact counts, and a row is never stored twice. One audit row per batch (not
+ * per row) keeps an import of a million rows at the speed of its queries. */
+#include <jansson.h>
+#include <string.h>
+
+#include "service/service.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+/* The account that uploaded j, in j's area: the worker's writes are that account's. */
+static struct principal worker_of(const struct import_job *j)
+{
+	return (struct principal){.user_id = j->user_id, .username = j->username, .area = j->area};
+}
+
+/* The job, read in the transaction: it must exist and lie in scope. */
+static enum store_status job_in_tx(struct svc_ctx *x, const char *id, struct import_job *out)
+{
+	enum store_status ss = store_tx_import_read(x->tx, id, x->a, out);
+
+	if (ss == STORE_OK && !svc_in_scope(x, out->area))
+		return STORE_NOT_FOUND;
+	return ss;
+}
+
+/* ---- the upload ---- */
+
+struct create_io {
+	const struct import_job *in;
+	struct import_job *out;
+	char *existing;
+};
+
+static enum store_status apply_create(struct svc_ctx *x)
+{
+	struct create_io *io = x->arg;
+	struct import_job j = *io->in;
+	enum store_status ss;
+
+	j.user_id = x->who->user_id;
+	j.username = x->who->username;
+	snprintf(j.area, sizeof j.area, "%s", x->who->area);
+	/* the same file again in the area: nothing is imported twice */
+	if ((ss = store_tx_import_same_file(x->tx, j.area, j.sha256, io->existing, UUID_LEN + 1)) !=
+	    STORE_OK)
+		return ss;
+	if (*io->existing)
+		return STORE_CONFLICT;
+	if ((ss = store_tx_import_insert(x->tx, &j, time_now())) != STORE_OK)
+		return ss;
+	x->object_id = io->in->id;
+	x->audit.object_type = "import";
+	x->audit.area = x->who->area;
+	return STORE_OK;
+}
+
+static enum store_status answer_create(struct svc_ctx *x)
+{
+	struct create_io *io = x->arg;
+
+	return job_in_tx(x, x->object_id, io->out);
+}
+
+enum store_status svc_import_create(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const struct import_job *in,
+				    struct arena *a, struct import_job *out, char *existing,
+				    bool *replayed)
+{
+	struct create_io io = {in, out, existing};
+	struct svc_write w = {"import.create", "import", idem, apply_create, answer_create, &io};
+
+	existing[0] = '\0';
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- the worker's status changes ---- */
+
+struct status_io {
+	const struct import_job *j;
+	const char *status, *error, *header;
+	int64_t total;
+};
+
+static enum store_status apply_start(struct svc_ctx *x)
+{
+	struct status_io *io = x->arg;
+	struct import_job j;
+	enum store_status ss;
+
+	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK ||
+	    (ss = store_tx_import_start(x->tx, j.id, io->header, io->total)) != STORE_OK)
+		return ss;
+	x->object_id = io->j->id;
+	x->audit.object_type = "import";
+	x->audit.area = io->j->area;
+	x->audit.after = svc_json(x, json_pack("{s:I}", "rows", (json_int_t)io->total));
+	return STORE_OK;
+}
+
+static enum store_status apply_status(struct svc_ctx *x)
+{
+	struct status_io *io = x->arg;
+	struct import_job j;
+	enum store_status ss;
+
+	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK ||
+	    (ss = store_tx_import_set_status(x->tx, j.id, io->status, io->error, time_now())) !=
+		    STORE_OK)
+		return ss;
+	x->object_id = io->j->id;
+	x->audit.object_type = "import";
+	x->audit.area = io->j->area;
+	x->audit.before = svc_json(x, json_pack("{s:s}", "status", j.status));
+	x->audit.after =
+		svc_json(x, json_pack("{s:s, s:s?}", "status", io->status, "error", io->error));
+	return STORE_OK;
+}
+
+enum store_status svc_import_start(struct store *s, const struct import_job *j, const char *header,
+				   int64_t total)
+{
+	struct principal who = worker_of(j);
+	struct arena *a = arena_new();
+	struct status_io io = {.j = j, .header = header, .total = total};
+	struct svc_write w = {"import.start", NULL, NULL, apply_start, NULL, &io};
+	enum store_status ss = svc_run(s, &who, &w, a, NULL);
+
+	arena_free(a);
+	return ss;
+}
+
+enum store_status svc_import_status(struct store *s, const struct import_job *j, const char *status,
+				    const char *error)
+{
+	struct principal who = worker_of(j);
+	struct arena *a = arena_new();
+	struct status_io io = {.j = j, .status = status, .error = error};
+	struct svc_write w = {"import.status", NULL, NULL, apply_status, NULL, &io};
+	enum store_status ss = svc_run(s, &who, &w, a, NULL);
+
+	arena_free(a);
+	return ss;
+}
+
+/* ---- one batch ---- */
+
+struct batch_io {
+	const struct import_job *j;
+	const struct import_row *rows;
+	size_t nrows;
+	const struct import_issue *issues;
+	size_t nissues;
+	struct import_progress d; /* the worker's delta, completed here */
+	int64_t now;
+};
+
+/* The timeline event's detail: which list, file and line; a possible duplicate. */
+static const char *event_detail(struct svc_ctx *x, const struct import_job *j, size_t line,
+				const char *other)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I}", "import", j->id, "file", j->filename, "line",
+			      (json_int_t)line);
+
+	if (other)
+		json_object_set_new(o, "possible_duplicate_of", json_string(other));
+	return svc_json(x, o);
+}
+
+/* A row without an ID number names, as a possible duplicate, a file under scope with its
+ * name and phone (never one elsewhere: that would name it to the importer); it never
+ * merges by itself. */
+static enum store_status lookalike(struct svc_ctx *x, const struct person *p, char *id, size_t sz)
+{
+	id[0] = '\0';
+	if (*p->id_number || !*p->phone)
+		return STORE_OK;
+	return store_tx_person_lookalike(x->tx, p, x->who->area, id, sz);
+}
+
+/* The person's task: a new one in the row's area unless one is open (the event of the
+ * row records the new list). */
+static enum store_status row_task(struct svc_ctx *x, struct batch_io *io,
+				  const struct import_row *row, const char *person_id)
+{
+	char task_id[USER_ID_LEN + 1];
+	enum store_status ss = store_tx_task_open_of(x->tx, person_id, task_id, sizeof task_id);
+
+	if (ss != STORE_OK || *task_id)
+		return ss;
+	uuid_v4(task_id);
+	struct task_new t = {
+		.id = task_id,
+		.person_id = person_id,
+		.import_id = io->j->id,
+		.area = row->p.area,
+		.defects = row->p.defects,
+		.due_at = io->now + (int64_t)io->j->deadline_hours * 3600,
+		.now = io->now,
+	};
+	return store_tx_task_insert(x->tx, &t);
+}
+
+static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,
+				    const struct import_row *row)
+{
+	char other[USER_ID_LEN + 1];
+	enum store_status ss;
+
+	if ((ss = lookalike(x, &row->p, other, sizeof other)) != STORE_OK)
+		return ss;
+	struct person_place pl = {
+		.p = &row->p,
+		.t = &row->t,
+		.import_id = io->j->id,
+		.kind_new = "pushed",
+		.kind_known = "listed",
+		.detail = event_detail(x, io->j, row->line, *other ? other : NULL),
+		.now = io->now,
+	};
+	if ((ss = svc_person_place(x, &pl)) != STORE_OK)
+		return ss;
+	if (row->p.defects && *row->p.defects)
+		io->d.flagged++;
+	if (pl.merged)
+		io->d.merged++;
+	else
+		io->d.imported++; /* beside a holder elsewhere too, as for an unknown person */
+	if (pl.elsewhere)
+		return STORE_OK; /* its task is the commander's over both, not the importer's */
+	return row_task(x, io, row, pl.id);
+}
+
+static enum store_status apply_batch(struct svc_ctx *x)
+{
+	struct batch_io *io = x->arg;
+	struct import_job j;
+	enum store_status ss;
+
+	/* a run after STORE_BUSY counts again from nothing */
+	io->d.imported = io->d.merged = io->d.flagged = 0;
+	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
+		return ss;
+	if (io->d.last_line <= j.last_line)
+		return STORE_CONFLICT; /* already committed: refused whole */
+	for (size_t i = 0; i < io->nrows && ss == STORE_OK; i++)
+		ss = import_row(x, io, &io->rows[i]);
+	for (size_t i = 0; i < io->nissues && ss == STORE_OK; i++)
+		ss = store_tx_import_issue_add(x->tx, j.id, &io->issues[i]);
+	if (ss != STORE_OK || (ss = store_tx_import_progress(x->tx, j.id, &io->d)) != STORE_OK)
+		return ss;
+	x->object_id = io->j->id;
+	x->audit.object_type = "import";
+	x->audit.area = io->j->area;
+	x->audit.after = svc_json(
+		x, json_pack("{s:I, s:I, s:I, s:I, s:I}", "imported", (json_int_t)io->d.imported,
+			     "merged", (json_int_t)io->d.merged, "flagged",
+			     (json_int_t)io->d.flagged, "rejected", (json_int_t)io->d.rejected,
+			     "last_line", (json_int_t)io->d.last_line));
+	return STORE_OK;
+}
+
+enum store_status svc_import_batch(struct store *s, const struct import_job *j,
+				   const struct import_row *rows, size_t nrows,
+				   const struct import_issue *issues, size_t nissues,
+				   const struct import_progress *delta, int64_t now,
+				   struct arena *a)
+{
+	struct principal who = worker_of(j);
+	struct batch_io io = {j, rows, nrows, issues, nissues, *delta, now};
+	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
+
+	return svc_run(s, &who, &w, a, NULL);
+}

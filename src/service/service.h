@@ -467,38 +467,6 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_progress *delta, int64_t now,
 				   struct arena *a);
 
-/* ---- imported lists (svc_import.c) ---- */
-
-/* Records an uploaded list as a queued job of the caller, in the caller's area (in: id,
- * filename, sha256, path, kind, deadline_hours, mapping, bytes_total), idempotent by idem
- * (a replay answers the job as it is now). STORE_CONFLICT: the same file (SHA-256) was
- * taken in that area by a job that did not fail: existing (UUID_LEN + 1) names it. */
-enum store_status svc_import_create(struct store *s, const struct principal *who,
-				    const struct store_idem *idem, const struct import_job *in,
-				    struct arena *a, struct import_job *out, char *existing,
-				    bool *replayed);
-/* The worker's writes to a job j below run as the account that uploaded it, in j's area.
- * Running: the header row (JSON array) found and the rows to expect counted. */
-enum store_status svc_import_start(struct store *s, const struct import_job *j,
-				   const char *header, int64_t total);
-/* Ends the job: status "done" or "failed" (with an error code). */
-enum store_status svc_import_status(struct store *s, const struct import_job *j,
-				    const char *status, const char *error);
-/* Stores one batch of j in one transaction: each row goes to its file by the rule of
- * svc_person_place (events "pushed"/"listed" naming the list, file and line, and a
- * possible duplicate by name and phone for a row without a number) and gets a task in its
- * area due in j->deadline_hours, unless its person has an open one (a file made beside a
- * holder elsewhere gets only that rule's task); then the issues, the job's counters
- * (delta's rejected, last_line and bytes_done; imported, merged and flagged are counted
- * here) and one audit row "import.batch". A batch at or before the stored last line is
- * refused whole (STORE_CONFLICT): a resumed import never counts a row twice. a: the
- * batch's memory. */
-enum store_status svc_import_batch(struct store *s, const struct import_job *j,
-				   const struct import_row *rows, size_t nrows,
-				   const struct import_issue *issues, size_t nissues,
-				   const struct import_progress *delta, int64_t now,
-				   struct arena *a);
-
 /* ---- key epidemic areas (svc_reference.c) ---- */
 
 /* Adds or changes an entry of the key-area list, which every township's imports use: only

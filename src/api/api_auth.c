@@ -9,7 +9,9 @@
  * The net that locks an account for every address after failures from many addresses is
  * also written to the account (app_user.locked_until), so it outlives a restart.
  * A name that is no account is never stored: the audit row says "(unknown)". */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -115,16 +117,8 @@ static bool attempt_failed(struct req *r, const struct user *u, const char *name
 	enum lock_state ls = ratelimit_lock_fail(r->srv->login_rl, name, addr, now, &rule, &net);
 
 	if (net && u) {
-		struct audit_entry e = api_audit(r, "login.lock");
-		char until[ISO_TIME_LEN + 1];
-
-		time_iso(now + rule.seconds, until);
-		e.username = u->username;
-		e.user_id = e.object_id = u->id;
-		e.area = u->area;
-		e.object_type = "user";
-		e.after = arena_printf(r->a, "{\"locked_until\":\"%s\"}", until);
-		store_user_lock(r->srv->store, u->id, now + rule.seconds, &e);
+		struct principal who = svc_login_principal(u, r->ip, r->id);
+		svc_auth_lock(r->srv->store, &who, now + rule.seconds);
 	}
 	return ls == LOCK_ADDRESS;
 }
@@ -159,22 +153,18 @@ static void login_failed(struct req *r, const struct user *u, const char *name, 
 	reply_error(r, locked ? ERR_AUTH_LOCKED : ERR_AUTH_FAILED, NULL);
 }
 
-/* The password of u checked out; the write re-checks the account (store_user_login_ok) and
+/* The password of u checked out; the write re-checks the account (svc_auth_login) and
  * the session is built from the row it wrote. A refused re-check answers as a wrong
  * password does. */
 static void login_ok(struct req *r, const struct user *u, const char *addr, int64_t now)
 {
 	struct session_info si = {0};
 	char token[SESSION_TOKEN_LEN + 1];
-	struct audit_entry e = api_audit(r, "login");
+	struct principal who = svc_login_principal(u, r->ip, r->id);
 	struct user w;
 	enum store_status st;
 
-	e.user_id = e.object_id = u->id;
-	e.username = u->username;
-	e.area = u->area;
-	e.object_type = "user";
-	st = store_user_login_ok(r->srv->store, u->id, u->password_hash, now, &e, r->a, &w);
+	st = svc_auth_login(r->srv->store, &who, u->password_hash, now, r->a, &w);
 	if (st == STORE_CONFLICT || st == STORE_NOT_FOUND) {
 		login_failed(r, st == STORE_CONFLICT ? &w : u, u->username, addr, now,
 			     changed_verdict(st, &w, now));
@@ -286,9 +276,57 @@ enum err api_password_verdict(int v)
 	}
 }
 
+/* The optional key of a password change: api_idem's, but the body's hash is keyed with
+ * the server's key, since the body holds both passwords and a plain SHA-256 of it kept in
+ * the database would be a fast way to guess them. */
+static bool password_idem(struct req *r, struct store_idem *buf, char hash[65],
+			  const struct store_idem **idem)
+{
+	unsigned char h[crypto_generichash_BYTES];
+	crypto_generichash_state hs;
+	char *canon;
+
+	if (!api_idem_opt(r, buf, hash, idem))
+		return false;
+	if (!*idem)
+		return true;
+	if (!(canon = json_dumps(r->json, JSON_COMPACT | JSON_SORT_KEYS)))
+		fk_oom();
+	crypto_generichash_init(&hs, r->srv->key, SECRET_KEY_LEN, sizeof h);
+	crypto_generichash_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
+	crypto_generichash_update(&hs, (const unsigned char *)canon, strlen(canon));
+	crypto_generichash_final(&hs, h, sizeof h);
+	free(canon);
+	sodium_bin2hex(hash, 65, h, sizeof h);
+	return true;
+}
+
+/* An old password that does not check out may be the retry of a change that went through
+ * (the password is the new one now): true when idem says so, and the first answer (or the
+ * 409 of another request under the key) was sent. */
+static bool replay_answered(struct req *r, const struct user *u, const struct store_idem *idem)
+{
+	struct principal who = api_principal(r);
+	bool replayed = false;
+	enum store_status st;
+
+	if (!idem)
+		return false;
+	st = svc_auth_password(r->srv->store, &who, idem, u->id, NULL, NULL, false, r->a,
+			       &replayed);
+	if (st == STORE_NOT_FOUND)
+		return false;
+	if (st == STORE_OK && replayed)
+		reply_empty(r, 204);
+	else
+		api_store_error(r, st, ERR_AUTH_REQUIRED);
+	return true;
+}
+
 /* Checks the old password the way a login is checked: per-address rate limit, lock per
  * name and address; false (and the reply sent) when the change must stop. */
-static bool old_password_ok(struct req *r, const struct user *u, const char *old_pw, int64_t now)
+static bool old_password_ok(struct req *r, const struct user *u, const char *old_pw,
+			    const struct store_idem *idem, int64_t now)
 {
 	char addr[RATELIMIT_ADDR_LEN];
 
@@ -304,6 +342,8 @@ static bool old_password_ok(struct req *r, const struct user *u, const char *old
 		ratelimit_lock_ok(r->srv->login_rl, u->username, addr);
 		return true;
 	}
+	if (replay_answered(r, u, idem))
+		return false;
 	attempt_audit(r, "password.change", u, "wrong_password");
 	if (attempt_failed(r, u, u->username, addr, now))
 		reply_error(r, ERR_RATE_LIMITED, NULL);
@@ -312,17 +352,29 @@ static bool old_password_ok(struct req *r, const struct user *u, const char *old
 	return false;
 }
 
+/* A password changed: whoever else holds a session (or guessed the old password) is out;
+ * the new password starts with no counts against it. */
+static void password_changed(struct req *r, const struct user *u)
+{
+	sessions_drop_user_except(r->srv->sessions, u->id, r->token);
+	ratelimit_lock_forget(r->srv->login_rl, u->username);
+	sessions_set_must_change(r->srv->sessions, r->token, false);
+}
+
 void api_password(struct req *r)
 {
-	static const char *const allowed[] = {"old_password", "new_password", NULL};
+	static const char *const allowed[] = {"uuid", "old_password", "new_password", NULL};
 	const char *old_pw, *new_pw;
-	char hash[PWHASH_LEN];
+	char hash[PWHASH_LEN], body_hash[65];
+	struct store_idem ibuf;
+	const struct store_idem *idem;
+	struct principal who = api_principal(r);
 	struct user u;
 	enum store_status st;
 	enum err e;
-	struct audit_entry ae;
+	bool replayed = false;
 
-	if (api_unknown_fields(r, allowed) ||
+	if (api_unknown_fields(r, allowed) || !password_idem(r, &ibuf, body_hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "old_password", PASSWORD_INPUT_MAX, true, &old_pw),
 			  "old_password") ||
 	    api_bad_field(r, json_get_str(r->json, "new_password", PASSWORD_INPUT_MAX, true, &new_pw),
@@ -332,7 +384,7 @@ void api_password(struct req *r)
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
 		return;
 	}
-	if (!old_password_ok(r, &u, old_pw, time_now()))
+	if (!old_password_ok(r, &u, old_pw, idem, time_now()))
 		return;
 	if ((e = api_password_verdict(password_check(new_pw, u.username))) != ERR__COUNT) {
 		reply_error(r, e, "new_password");
@@ -344,17 +396,17 @@ void api_password(struct req *r)
 	}
 	if (!pwhash_make(new_pw, hash))
 		fk_oom();
-	ae = api_audit(r, "password.change");
-	ae.object_type = "user";
-	ae.object_id = u.id;
-	if ((st = store_user_set_password(r->srv->store, u.id, hash, false, &ae)) != STORE_OK) {
+	st = svc_auth_password(r->srv->store, &who, idem, u.id, hash, u.password_hash, false, r->a,
+			       &replayed);
+	if (st == STORE_CONFLICT) { /* the password changed while the old one was checked */
+		reply_error(r, ERR_PASSWORD_WRONG, "old_password");
+		return;
+	}
+	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
 		return;
 	}
-	/* whoever else holds a session (or guessed the old password) is out; the new password
-	 * starts with no counts against it */
-	sessions_drop_user_except(r->srv->sessions, u.id, r->token);
-	ratelimit_lock_forget(r->srv->login_rl, u.username);
-	sessions_set_must_change(r->srv->sessions, r->token, false);
+	if (!replayed)
+		password_changed(r, &u);
 	reply_empty(r, 204);
 }

@@ -853,17 +853,18 @@ void api_obs_staff(struct req *r)
 
 /* ---- contact cards ---- */
 
-/* The self-report link of an active observation, reissued when this server cannot open
- * the sealed copy (a database moved without its key file). The reissue waits for its
- * commit: the card routes are ROUTE_SLOW so that it waits on a worker, never on an HTTP
- * thread (the token itself is made when the observation is placed). */
+/* The self-report link of an active observation, reissued (svc_card_token) when this
+ * server cannot open the sealed copy (a database moved without its key file). The reissue
+ * waits for its commit: the card routes are ROUTE_SLOW so that it waits on a worker, never
+ * on an HTTP thread (the token itself is made when the observation is placed). */
 static const char *self_url(struct req *r, const struct observation *o)
 {
-	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], box[TOKEN_BOX_LEN + 1];
+	char token[TOKEN_LEN + 1];
 
 	if (!token_open(r->srv->key, o->token_box, token)) {
-		token_new(r->srv->key, token, hash, box);
-		if (store_obs_set_token(r->srv->store, o->id, hash, box) != STORE_OK)
+		struct principal who = api_principal(r);
+		if (svc_card_token(r->srv->store, &who, r->srv->key, o->id, r->a, token) !=
+		    STORE_OK)
 			return NULL;
 	}
 	/* never this request's Host as it came: see server_link_base */

@@ -249,14 +249,21 @@ void api_user_update(struct req *r)
 	reply_json(r, 200, api_user_json(&out));
 }
 
+/* A replay of a reset (the same uuid) resets nothing and cannot tell the initial password
+ * again (it is never stored): it answers that the reset was done, without one. */
 void api_user_reset(struct req *r)
 {
+	static const char *const allowed[] = {"uuid", NULL};
 	struct user u, out;
-	char initial[INITIAL_PASSWORD_LEN + 1], pwh[PWHASH_LEN];
+	char initial[INITIAL_PASSWORD_LEN + 1], pwh[PWHASH_LEN], body_hash[65];
+	struct store_idem ibuf;
+	const struct store_idem *idem;
 	struct principal who = api_principal(r);
 	enum store_status st;
+	bool replayed = false;
 
-	if (!load_target(r, true, &u))
+	if (!load_target(r, true, &u) || (r->json && api_unknown_fields(r, allowed)) ||
+	    !api_idem_opt(r, &ibuf, body_hash, &idem))
 		return;
 	if (!strcmp(u.id, r->sess.user_id)) {
 		api_deny(r, ERR_USER_SELF, "user", u.id);
@@ -265,8 +272,13 @@ void api_user_reset(struct req *r)
 	pwhash_initial(initial);
 	if (!pwhash_make(initial, pwh))
 		fk_oom();
-	if ((st = svc_user_reset(r->srv->store, &who, u.id, pwh, r->a, &out)) != STORE_OK) {
+	st = svc_user_reset(r->srv->store, &who, idem, u.id, pwh, r->a, &out, &replayed);
+	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
+		return;
+	}
+	if (replayed) {
+		reply_json(r, 200, json_pack("{s:b}", "replayed", true));
 		return;
 	}
 	sessions_drop_user(r->srv->sessions, u.id);

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "io/division.h"
+#include "service/service.h"
 #include "util/log.h"
 
 void cli_err(const char *fmt, ...)
@@ -106,9 +107,8 @@ int cli_init(int argc, char **argv)
 	}
 	if (!(s = cli_open_store(db, true, 1)))
 		goto out;
-	struct audit_entry e = {.username = "(cli)", .action = "areas.load", .object_type = "area",
-				.object_id = county, .area = county, .result = "ok"};
-	if (store_area_load(s, seeds, n, &e) != STORE_OK) {
+	struct principal who = svc_system_principal(county);
+	if (svc_area_load(s, &who, seeds, n, a) != STORE_OK) {
 		cli_err("loading the areas failed / 导入区划失败");
 		goto out;
 	}
@@ -116,7 +116,7 @@ int cli_init(int argc, char **argv)
 		struct area_seed *nat;
 		size_t nn;
 		if (division_load_national(dir, a, &nat, &nn) != DIVISION_OK ||
-		    store_division_load(s, nat, nn) != STORE_OK) {
+		    svc_division_load(s, &who, nat, nn, a) != STORE_OK) {
 			cli_err("loading the national division list failed / 导入全国区划失败");
 			goto out;
 		}

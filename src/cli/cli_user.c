@@ -129,7 +129,7 @@ static int user_add(struct user_opts *o)
 	in.password_hash = hash;
 	a = arena_new();
 	/* the operator at the console, over the account's area */
-	struct principal who = {.username = "(cli)", .role = ROLE_ADMIN, .area = in.area};
+	struct principal who = svc_system_principal(in.area);
 	switch (svc_user_create(s, &who, NULL, &in, a, &out, &replayed)) {
 	case STORE_OK:
 		printf("created account %s (%s, %s)\n", out.username, role_name(out.role), out.area);
@@ -171,10 +171,9 @@ static int user_passwd(struct user_opts *o)
 	}
 	if (!new_password(o, pw, sizeof pw) || !pwhash_make(pw, hash))
 		goto out;
-	struct audit_entry e = {.username = "(cli)", .action = "user.reset_password",
-				.object_type = "user", .object_id = u.id, .area = u.area,
-				.result = "ok"};
-	if (store_user_set_password(s, u.id, hash, o->must_change || o->generate, &e) != STORE_OK) {
+	struct principal who = svc_system_principal(u.area);
+	if (svc_auth_password(s, &who, NULL, u.id, hash, NULL, o->must_change || o->generate, a,
+			      NULL) != STORE_OK) {
 		cli_err("setting the password failed / 修改密码失败");
 		goto out;
 	}

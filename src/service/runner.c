@@ -83,6 +83,64 @@ enum store_status svc_run(struct store *s, const struct principal *who, const st
 	return ss;
 }
 
+/* A queued run owns copies of what it needs: the request is gone when it runs. */
+struct queued {
+	struct arena *a;
+	struct principal who;
+	struct svc_write w;
+	struct run r;
+};
+
+static enum store_status queued_tx(struct store_tx *tx, void *p)
+{
+	struct queued *q = p;
+	enum store_status ss = in_tx(tx, &q->r);
+
+	if (ss != STORE_OK)
+		log_warn("%s (queued): %s", q->w.action, store_status_name(ss));
+	return ss;
+}
+
+static void queued_free(void *p)
+{
+	struct queued *q = p;
+
+	arena_free(q->a);
+	free(q);
+}
+
+void svc_run_queued(struct store *s, const struct principal *who, const struct svc_write *w,
+		    size_t argsz)
+{
+	struct queued *q = xcalloc(1, sizeof *q);
+	struct arena *a = q->a = arena_new();
+
+	q->who = (struct principal){
+		.user_id = arena_strdup(a, who->user_id),
+		.username = arena_strdup(a, who->username),
+		.role = who->role,
+		.area = arena_strdup(a, who->area),
+		.ip = arena_strdup(a, who->ip),
+		.request_id = arena_strdup(a, who->request_id),
+		.observation_id = arena_strdup(a, who->observation_id),
+	};
+	q->w = (struct svc_write){.action = w->action, .kind = w->kind, .apply = w->apply};
+	if (argsz)
+		q->w.arg = memcpy(arena_alloc(a, argsz), w->arg, argsz);
+	q->r = (struct run){.who = &q->who, .w = &q->w, .a = a};
+	store_run_queued(s, queued_tx, q, queued_free);
+}
+
+struct principal svc_system_principal(const char *area)
+{
+	return (struct principal){.username = "(cli)", .role = ROLE_ADMIN, .area = area};
+}
+
+bool svc_is_system(const struct principal *who)
+{
+	return !who->user_id && !who->observation_id;
+}
+
 bool svc_in_scope(const struct svc_ctx *x, const char *area)
 {
 	return area && area_code_in_scope(x->who->area, area);

@@ -68,6 +68,22 @@ enum { SVC_BUSY_RETRIES = 3 };
 
 enum store_status svc_run(struct store *s, const struct principal *who, const struct svc_write *w,
 			  struct arena *a, bool *replayed);
+/* Runs w as svc_run does (apply, audit row), but queued: returns at once, before the
+ * commit, for a write the client must not wait for (an account lock after failed logins,
+ * svc_auth_lock). No idempotency key and no answer (w->idem, w->answer NULL); w->action
+ * and w->kind are static strings. who's strings are copied; w->arg is copied as argsz
+ * bytes, so it must hold no pointers. A transaction that could not commit is not run
+ * again (store_run_queued); a refused one is logged. */
+void svc_run_queued(struct store *s, const struct principal *who, const struct svc_write *w,
+		    size_t argsz);
+
+/* The system itself: the command line (fangkong init, fangkong user), run by whoever may
+ * open the database file. No account (user_id NULL, username "(cli)"), role admin, with
+ * the scope of what the command names: `area` (the county it loads, the account's area).
+ * Only the system loads the area tree and the national divisions and sets a password
+ * without knowing the old one. */
+struct principal svc_system_principal(const char *area);
+bool svc_is_system(const struct principal *who);
 
 /* Whether area lies in the caller's scope. */
 bool svc_in_scope(const struct svc_ctx *x, const char *area);
@@ -174,9 +190,12 @@ enum store_status svc_user_update(struct store *s, const struct principal *who,
 				  const struct user_patch *p, struct arena *a, struct user *before,
 				  struct user *out, bool *replayed);
 /* Sets a new initial password (hash) on an account the caller manages (as for an update),
- * to be changed at the next login; clears the lock. out: the account. */
-enum store_status svc_user_reset(struct store *s, const struct principal *who, const char *id,
-				 const char *hash, struct arena *a, struct user *out);
+ * to be changed at the next login; clears the lock. out: the account. Idempotent by idem
+ * when given: a replay sets nothing and answers the account with *replayed (the initial
+ * password is never stored, so a replay cannot tell it again). */
+enum store_status svc_user_reset(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *id, const char *hash,
+				 struct arena *a, struct user *out, bool *replayed);
 
 /* ---- home observation (svc_obs.c, svc_visit.c) ---- */
 
@@ -474,5 +493,59 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 enum store_status svc_key_area_put(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const struct key_area *k,
 				   struct arena *a);
+
+/* ---- signing in, account locks, one's own password (svc_auth.c) ---- */
+
+/* The principal of a login attempt on account u (read before the password check): the
+ * account it names, from the request's address. Its audit rows are the account's. */
+struct principal svc_login_principal(const struct user *u, const char *ip, const char *request_id);
+/* The success write of a login whose password was checked against `hash` (who: its
+ * svc_login_principal): re-checks in the writing transaction that the account is still
+ * enabled, not locked at `now` and still has `hash` (a reset or change meanwhile wins),
+ * stamps last_login_at, clears the account-wide lock, audits "login". out: the row as
+ * written (no hash), which the session is built from. STORE_CONFLICT: refused, out the
+ * account as it is now; STORE_NOT_FOUND: the account is gone. */
+enum store_status svc_auth_login(struct store *s, const struct principal *who, const char *hash,
+				 int64_t now, struct arena *a, struct user *out);
+/* Locks who's account for every address until `until` (never earlier than a lock it has)
+ * and counts the lock in failed_logins, audited "login.lock": queued (svc_run_queued), so
+ * that a lock costs the client no time that would tell. */
+void svc_auth_lock(struct store *s, const struct principal *who, int64_t until);
+/* Sets the password hash of account id, clears the lock, must_change as given. Only the
+ * account itself (audited "password.change") or the system (svc_system_principal, the
+ * account in its scope; audited "user.reset_password") may: else STORE_NOT_FOUND.
+ * verified: the hash the old password was checked against, re-checked in the transaction
+ * (STORE_CONFLICT when the password changed meanwhile), or NULL. Idempotent by idem when
+ * given: a replay sets nothing (*replayed). hash NULL only looks idem up: STORE_OK with
+ * *replayed for a replay, STORE_CONFLICT_IDEM for another request under it, else
+ * STORE_NOT_FOUND, nothing written. */
+enum store_status svc_auth_password(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *id,
+				    const char *hash, const char *verified, bool must_change,
+				    struct arena *a, bool *replayed);
+
+/* ---- the official area tree and the national divisions (svc_load.c) ---- */
+
+/* Loads official areas in one transaction (the system only, every area in its scope:
+ * else STORE_INVALID); existing codes keep their local fields (responsible person,
+ * phones) and get the official name. Audited "areas.load". */
+enum store_status svc_area_load(struct store *s, const struct principal *who,
+				const struct area_seed *seeds, size_t n, struct arena *a);
+/* Loads the national divisions (provinces, cities, counties) for resolving origins, in one
+ * transaction (the system only: else STORE_INVALID). Audited "divisions.load". */
+enum store_status svc_division_load(struct store *s, const struct principal *who,
+				    const struct area_seed *seeds, size_t n, struct arena *a);
+
+/* ---- contact cards (svc_card.c) ---- */
+
+/* The self-report token of observation id (active, in scope) for its card, when this
+ * server cannot open the sealed copy it has (a database moved without its key file): a
+ * new token sealed with key is stored, audited "observation.token" (never the token). A
+ * copy that opens in the transaction (another request reissued it meanwhile) is kept, so
+ * two cards printed at once show one link. token: TOKEN_LEN + 1 bytes. STORE_CONFLICT:
+ * not active; STORE_NOT_FOUND: missing or out of scope. */
+enum store_status svc_card_token(struct store *s, const struct principal *who,
+				 const unsigned char *key, const char *id, struct arena *a,
+				 char *token);
 
 #endif

@@ -2,7 +2,7 @@
  * administrators and commanders above them. An account is the caller's to manage when it
  * lies in the caller's scope and is the caller's own or of a role the caller may grant
  * (role_may_grant), read in the writing transaction; a new area must lie in scope too.
- * Signing in (and the locks of failed logins) is api_auth.c's, not a use case here. */
+ * Signing in, the locks of failed logins and one's own password are svc_auth.c's. */
 #include <jansson.h>
 #include <string.h>
 
@@ -148,11 +148,20 @@ static enum store_status apply_reset(struct svc_ctx *x)
 	return STORE_OK;
 }
 
-enum store_status svc_user_reset(struct store *s, const struct principal *who, const char *id,
-				 const char *hash, struct arena *a, struct user *out)
+/* A replay sets nothing: the account as it is now (the initial password is not stored). */
+static enum store_status answer_reset(struct svc_ctx *x)
+{
+	struct user_io *io = x->arg;
+
+	return x->replayed ? managed(x, x->object_id, io->out) : STORE_OK;
+}
+
+enum store_status svc_user_reset(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *id, const char *hash,
+				 struct arena *a, struct user *out, bool *replayed)
 {
 	struct user_io io = {.id = id, .hash = hash, .out = out};
-	struct svc_write w = {"user.reset_password", NULL, NULL, apply_reset, NULL, &io};
+	struct svc_write w = {"user.reset_password", NULL, idem, apply_reset, answer_reset, &io};
 
-	return svc_run(s, who, &w, a, NULL);
+	return svc_run(s, who, &w, a, replayed);
 }

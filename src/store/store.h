@@ -112,6 +112,11 @@ struct store_idem {
 struct store_tx;
 typedef enum store_status (*store_tx_fn)(struct store_tx *tx, void *ctx);
 enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx);
+/* Queues fn to run as store_run would, and returns at once: the caller does not wait for
+ * the commit (a write the client must not wait for: an account lock after failed logins).
+ * free_ctx(ctx) runs after fn, committed or not; a transaction that could not commit is
+ * lost (not run again). fn runs on another thread: ctx must own what it points to. */
+void store_run_queued(struct store *s, store_tx_fn fn, void *ctx, void (*free_ctx)(void *));
 /* Runs fn in one read snapshot: a reader connection (waited for as long as any read
  * waits, then STORE_BUSY) inside one read transaction. The store_tx_* reads work through
  * its handle and see nothing committed after the first of them; a write through it fails
@@ -139,15 +144,11 @@ struct area {
 	bool official; /* from the national division list, not created locally */
 };
 
-/* Input of store_area_load: one official area. */
+/* One official area (svc_area_load), or one national division (svc_division_load). */
 struct area_seed {
 	const char *code, *parent, *name;
 };
 
-/* Loads official areas in one transaction; existing codes keep their local fields
- * (responsible person, phones) and get the official name. */
-enum store_status store_area_load(struct store *s, const struct area_seed *seeds, size_t n,
-				  const struct audit_entry *e);
 enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
 				 struct area *out);
 enum store_status store_area_children(struct store *s, const char *code, struct arena *a,
@@ -195,6 +196,11 @@ enum store_status store_tx_area_insert(struct store_tx *tx, const char *code,
 /* Sets every field of p (none NULL). STORE_NOT_FOUND: no such area. */
 enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
 				    const struct area_patch *p, int64_t now);
+/* An official area (a write transaction's operation: svc_area_load): added, or an
+ * existing code gets the official name and keeps its local fields (responsible person,
+ * phones). */
+enum store_status store_tx_area_official(struct store_tx *tx, const struct area_seed *sd,
+					 int64_t now);
 /* Called after a write to areas committed: caches of area data built before it miss. */
 void store_area_changed(struct store *s);
 
@@ -251,23 +257,16 @@ enum store_status store_tx_user_set(struct store_tx *tx, const struct user *u, i
  * account. */
 enum store_status store_tx_user_password(struct store_tx *tx, const char *id, const char *hash,
 					 bool must_change, int64_t now);
-
-/* Sets a new password hash, clears the lock; must_change as given (a password changed by
- * its owner, or on the command line; an administrator's reset is svc_user_reset). */
-enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
-					  bool must_change, const struct audit_entry *e);
-
-/* A successful login of the account whose password hash `hash` was verified: stamps
- * last_login_at, clears the account-wide lock and returns the row as written (role, area
- * as they are now; no hash); waits. Written only if the account is still enabled, not
- * locked at `now` and still has that hash: else STORE_CONFLICT, with *out the account as it
- * is now. STORE_NOT_FOUND when it is gone. */
-enum store_status store_user_login_ok(struct store *s, const char *id, const char *hash,
-				      int64_t now, const struct audit_entry *e, struct arena *a,
-				      struct user *out);
-/* Locks the account for every address until `until` (the net against guessing from many
- * addresses, http/ratelimit.h) and counts it in failed_logins; queued, not waited for. */
-void store_user_lock(struct store *s, const char *id, int64_t until, const struct audit_entry *e);
+/* The account with its password hash (for what a login or a password change re-checks:
+ * svc_auth.c). */
+enum store_status store_tx_user_auth(struct store_tx *tx, const char *id, struct arena *a,
+				     struct user *out);
+/* A successful login: last_login_at = now, the account-wide lock cleared. STORE_NOT_FOUND:
+ * no such account. */
+enum store_status store_tx_user_login(struct store_tx *tx, const char *id, int64_t now);
+/* Sets the account-wide lock (locked_until) and the count of such locks (failed_logins). */
+enum store_status store_tx_user_lock(struct store_tx *tx, const char *id, int64_t until,
+				     int failed_logins);
 
 /* ---- key persons (一人一档) ---- */
 
@@ -531,8 +530,9 @@ enum store_status store_key_areas(struct store *s, struct arena *a, struct key_a
 /* Adds the entry, or changes the name and end date of the one with the same code and start
  * date (a write transaction's operation: svc_key_area_put). */
 enum store_status store_tx_key_area_put(struct store_tx *tx, const struct key_area *k);
-/* National divisions (provinces, cities, counties) for resolving origins. */
-enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n);
+/* One national division (province, city, county) for resolving origins, added or renamed
+ * (a write transaction's operation: svc_division_load). */
+enum store_status store_tx_division_put(struct store_tx *tx, const struct area_seed *sd);
 enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,
 				  size_t *n);
 
@@ -706,9 +706,10 @@ enum store_status store_tx_obs_alert_of_visit(struct store_tx *tx, const char *v
 					      struct alert *out);
 
 /* Replaces the self-report token of an active observation (a card printed on a server
- * that cannot open the sealed copy). */
-enum store_status store_obs_set_token(struct store *s, const char *id, const char *hash,
-				      const char *box);
+ * that cannot open the sealed copy: svc_card_token); STORE_CONFLICT when it is not
+ * active. */
+enum store_status store_tx_obs_set_token(struct store_tx *tx, const char *id, const char *hash,
+					 const char *box);
 
 struct alert_query {
 	const char *scope, *area, *status; /* open, referred, closed, active (open+referred) */

@@ -162,3 +162,57 @@ describe('must change password', () => {
 		expectError(assert, await c3.get(`/api/v1/areas/${VILLAGE_A}`), 403, 'password.must_change');
 	});
 });
+
+describe('password changes and resets under a uuid', () => {
+	const auditRows = async (action, objectId) =>
+		(await admin.get(`/api/v1/audit?action=${action}&limit=200`)).body.items.filter((x) => x.object_id === objectId);
+
+	it('POST /me/password: a replay answers 204 and sets nothing; another body under the uuid is 409', async () => {
+		const pw0 = newPassword('Init');
+		const u = await admin.createUser({ username: uniqueName('idm'), role: 'cadre', area: VILLAGE_A, password: pw0 });
+		const c = new Client(srv.url);
+		assert.equal((await c.login(u.username, pw0)).status, 200);
+		const key = uuid();
+		const pw1 = newPassword('One');
+		const body = { uuid: key, old_password: pw0, new_password: pw1 };
+		const first = await c.post('/api/v1/me/password', body);
+		assert.equal(first.status, 204, first.text);
+		// A session that begins after the change is not ended by the replay.
+		const other = new Client(srv.url);
+		assert.equal((await other.login(u.username, pw1)).status, 200);
+		const again = await c.post('/api/v1/me/password', body);
+		assert.equal(again.status, 204, again.text);
+		assert.equal((await other.get('/api/v1/me')).status, 200, 'the replay changed the password again');
+		// Another body under the key, with the old password wrong or right: 409, nothing set.
+		const pw2 = newPassword('Two');
+		expectError(assert, await c.post('/api/v1/me/password', { uuid: key, old_password: pw0, new_password: pw2 }), 409, 'idempotency.conflict', 'uuid');
+		expectError(assert, await c.post('/api/v1/me/password', { uuid: key, old_password: pw1, new_password: pw2 }), 409, 'idempotency.conflict', 'uuid');
+		assert.equal((await new Client(srv.url).login(u.username, pw1)).status, 200);
+		expectError(assert, await new Client(srv.url).login(u.username, pw2), 401, 'auth.failed');
+		// One change, one audit row; a bad uuid is refused before anything.
+		assert.equal((await auditRows('password.change', u.id)).filter((x) => x.result === 'ok').length, 1);
+		expectError(assert, await c.post('/api/v1/me/password', { uuid: 'nope', old_password: pw1, new_password: pw2 }), 400, 'uuid.invalid', 'uuid');
+	});
+
+	it('POST /users/{id}/reset-password: a replay resets nothing and tells no password', async () => {
+		const u = await admin.createUser({ username: uniqueName('rst'), role: 'cadre', area: VILLAGE_A, password: newPassword('Init') });
+		const key = uuid();
+		const first = await admin.post(`/api/v1/users/${u.id}/reset-password`, { uuid: key });
+		assert.equal(first.status, 200, first.text);
+		assert.equal(typeof first.body.initial_password, 'string');
+		const c = new Client(srv.url);
+		assert.equal((await c.login(u.username, first.body.initial_password)).status, 200);
+		const again = await admin.post(`/api/v1/users/${u.id}/reset-password`, { uuid: key });
+		assert.equal(again.status, 200, again.text);
+		assert.deepEqual(again.body, { replayed: true });
+		// Not reset again: the session made with the first initial password lives, and it
+		// still logs in.
+		assert.equal((await c.get('/api/v1/me')).status, 200, 'the replay ended the sessions');
+		assert.equal((await new Client(srv.url).login(u.username, first.body.initial_password)).status, 200);
+		assert.equal((await auditRows('user.reset_password', u.id)).length, 1);
+		// The same uuid on another account is another request.
+		const v = await admin.createUser({ username: uniqueName('rst'), role: 'cadre', area: VILLAGE_A, password: newPassword('Init') });
+		expectError(assert, await admin.post(`/api/v1/users/${v.id}/reset-password`, { uuid: key }), 409, 'idempotency.conflict', 'uuid');
+		expectError(assert, await admin.post(`/api/v1/users/${v.id}/reset-password`, { x: 1 }), 400, 'field.unknown', 'x');
+	});
+});

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "service/service.h"
 #include "store/store.h"
 
 struct fixture {
@@ -20,7 +21,6 @@ static inline int fixture_open(void **state, const char *tag, struct store_opts 
 			       const struct area_seed *seeds, size_t n)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
 	const char *err;
 
 	*state = f;
@@ -31,7 +31,9 @@ static inline int fixture_open(void **state, const char *tag, struct store_opts 
 	opts.create = true;
 	f->s = store_open(f->path, &opts, &err);
 	f->a = arena_new();
-	if (!f->s || (n && store_area_load(f->s, seeds, n, &e) != STORE_OK))
+	/* the system loads the tree, over its first area (the root) */
+	struct principal sys = svc_system_principal(n ? seeds[0].code : "");
+	if (!f->s || (n && svc_area_load(f->s, &sys, seeds, n, f->a) != STORE_OK))
 		return -1;
 	return 0;
 }

@@ -57,7 +57,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	struct store_opts o = {.readers = 2, .batch_max = 64, .create = true};
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
+	struct principal sys = svc_system_principal(COUNTY);
 	const char *err;
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/fk-import-XXXXXX");
@@ -66,8 +66,10 @@ static int setup(void **state)
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	f->s = store_open(f->path, &o, &err);
 	f->a = arena_new();
-	if (!f->s || store_area_load(f->s, seeds, sizeof seeds / sizeof seeds[0], &e) != STORE_OK ||
-	    store_division_load(f->s, divisions, sizeof divisions / sizeof divisions[0]) != STORE_OK)
+	if (!f->s ||
+	    svc_area_load(f->s, &sys, seeds, sizeof seeds / sizeof seeds[0], f->a) != STORE_OK ||
+	    svc_division_load(f->s, &sys, divisions, sizeof divisions / sizeof divisions[0], f->a) !=
+		    STORE_OK)
 		return -1;
 	*state = f;
 	return 0;

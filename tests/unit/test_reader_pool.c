@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "service/service.h"
 #include "store/sqlite/sq.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -30,7 +31,7 @@ static int open_with(void **state, int wait_ms)
 	struct store_opts o = {
 		.readers = 1, .batch_max = 8, .create = true, .reader_wait_ms = wait_ms};
 	struct area_seed seed = {"320481", "", "溧阳市"};
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
+	struct principal sys = svc_system_principal("320481");
 	const char *err;
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/fk-readers-XXXXXX");
@@ -39,7 +40,7 @@ static int open_with(void **state, int wait_ms)
 	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
 	f->s = store_open(f->path, &o, &err);
 	f->a = arena_new();
-	if (!f->s || store_area_load(f->s, &seed, 1, &e) != STORE_OK)
+	if (!f->s || svc_area_load(f->s, &sys, &seed, 1, f->a) != STORE_OK)
 		return -1;
 	*state = f;
 	return 0;

@@ -7,7 +7,7 @@
  * The GET handlers below can wait for a commit — found by reading them (store calls that
  * reach sq_write, audit appended with wait) — and must therefore be ROUTE_SLOW:
  *   api_obs_card, api_cards: a card reissues the self-report token when the sealed copy
- *     cannot be opened (store_obs_set_token waits for its commit).
+ *     cannot be opened (svc_card_token waits for its commit).
  * A GET handler that starts to wait for a commit belongs in this list.
  */
 #include <setjmp.h>

@@ -464,7 +464,8 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 	assert_null(out.merged_into);
 	assert_int_equal(audit_rows(f, "person.merge"), 0);
 	/* its own two files: the kept one takes the other's number */
-	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL), STORE_OK);
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL),
+			 STORE_OK);
 	assert_string_equal(out.id, pb.id);
 	assert_string_equal(out.id_number, "320481198001010033");
 	assert_true(out.id_valid);
@@ -474,7 +475,8 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 	/* merged already: 409 */
 	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL),
 			 STORE_CONFLICT);
-	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb.id, f->a, &out, NULL), STORE_CONFLICT);
+	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb.id, f->a, &out, NULL),
+			 STORE_CONFLICT);
 }
 
 /* ---- areas ---- */
@@ -530,7 +532,8 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 	assert_string_equal(a.responsible_name, "");
 	assert_int_equal(audit_rows(f, "area.update"), 0);
 	assert_int_equal(store_area_generation(f->s), gen);
-	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &p, f->a, &out, NULL), STORE_OK);
+	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &p, f->a, &out, NULL),
+			 STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_true(store_area_generation(f->s) > gen); /* caches of areas miss */
 	/* official names stay */
@@ -947,7 +950,8 @@ static void test_user_of_another_township_is_refused(void **state)
 	/* 竹箦镇 may neither change it nor reset its password: as if it did not exist */
 	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &p, f->a, NULL, &out, NULL),
 			 STORE_NOT_FOUND);
-	assert_int_equal(svc_user_reset(f->s, &town_b, in.id, "h2", f->a, &out), STORE_NOT_FOUND);
+	assert_int_equal(svc_user_reset(f->s, &town_b, NULL, in.id, "h2", f->a, &out, NULL),
+			 STORE_NOT_FOUND);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 	assert_string_equal(u.display_name, "王");
 	assert_string_equal(u.password_hash, "h1");
@@ -963,12 +967,14 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_int_equal(audit_rows(f, "user.update"), 0);
 	/* the county may; a reset sets a password to change at the next login */
 	struct user before;
-	assert_int_equal(svc_user_update(f->s, &county, NULL, "f1000000-0000-4000-8000-0000000000a1",
-					 &p, f->a, &before, &out, NULL),
+	assert_int_equal(svc_user_update(f->s, &county, NULL,
+					 "f1000000-0000-4000-8000-0000000000a1", &p, f->a, &before,
+					 &out, NULL),
 			 STORE_OK);
 	assert_string_equal(before.display_name, "王");
 	assert_string_equal(out.display_name, "改");
-	assert_int_equal(svc_user_reset(f->s, &county, out.id, "h2", f->a, &out), STORE_OK);
+	assert_int_equal(svc_user_reset(f->s, &county, NULL, out.id, "h2", f->a, &out, NULL),
+			 STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 	assert_string_equal(u.password_hash, "h2");
 	assert_true(u.must_change);

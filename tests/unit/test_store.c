@@ -1,5 +1,5 @@
 /* The store against a real SQLite file: loading areas, idempotent creates, conflicts,
- * lockout counting, the append-only audit, concurrent writers through group commit, and
+ * the append-only audit, concurrent writers through group commit, and
  * backup. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,7 +61,7 @@ static void test_load_and_read(void **state)
 	struct fixture *f = *state;
 	struct area a, *v;
 	size_t n;
-	struct audit_entry e = {.action = "areas.load", .result = "ok"};
+	struct principal sys = svc_system_principal("320481");
 
 	assert_int_equal(store_area_get(f->s, "320481116", f->a, &a), STORE_OK);
 	assert_string_equal(a.name, "社渚镇");
@@ -74,7 +74,7 @@ static void test_load_and_read(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].code, "320481111"); /* ordered by code */
 	/* loading again changes nothing and duplicates nothing */
-	assert_int_equal(store_area_load(f->s, seeds, 5, &e), STORE_OK);
+	assert_int_equal(svc_area_load(f->s, &sys, seeds, 5, f->a), STORE_OK);
 	assert_int_equal(store_area_children(f->s, "320481", f->a, &v, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	/* search stays inside the scope */
@@ -136,14 +136,18 @@ static void test_update(void **state)
 	size_t n;
 	struct audit_filter af = {.scope = "320481116", .action = "area.update", .limit = 10};
 
-	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL), STORE_OK);
+	assert_int_equal(
+		svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL),
+		STORE_OK);
 	assert_string_equal(out.responsible_name, "李四");
 	assert_string_equal(out.name, "社渚镇");
 	p.name = "改名镇";
-	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL),
-			 STORE_INVALID);
-	assert_int_equal(svc_area_update(f->s, &county_who, NULL, "320481116999", &p, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+	assert_int_equal(
+		svc_area_update(f->s, &county_who, NULL, "320481116", &p, f->a, &out, NULL),
+		STORE_INVALID);
+	assert_int_equal(
+		svc_area_update(f->s, &county_who, NULL, "320481116999", &p, f->a, &out, NULL),
+		STORE_NOT_FOUND);
 	assert_int_equal(store_audit_list(f->s, &af, f->a, &rows, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(rows[0].after, "李四"));
@@ -154,7 +158,7 @@ static void test_update(void **state)
 	assert_int_equal(n, 0);
 }
 
-static void test_users_and_lockout(void **state)
+static void test_users(void **state)
 {
 	struct fixture *f = *state;
 	struct user in = {.username = "zhang",
@@ -163,7 +167,6 @@ static void test_users_and_lockout(void **state)
 			  .role = ROLE_GRID_WORKER,
 			  .password_hash = "x",
 			  .must_change = true};
-	struct audit_entry e = {.action = "user.create", .result = "ok"};
 	struct user out, u;
 	bool replayed;
 
@@ -179,82 +182,10 @@ static void test_users_and_lockout(void **state)
 	snprintf(in.area, sizeof in.area, "320481116201"); /* no such area */
 	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &out, &replayed),
 			 STORE_INVALID);
-	/* the account-wide lock (queued): a later waited-for write follows it in the queue */
-	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1604, &e);
-	store_user_lock(f->s, "00000000-0000-4000-8000-0000000000aa", 1500,
-			&e); /* never shortens */
-	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK);
 	assert_int_equal(store_user_by_name(f->s, "zhang", f->a, &u), STORE_OK);
-	assert_int_equal(u.locked_until, 1604);
-	assert_int_equal(u.failed_logins, 2);
 	assert_string_equal(u.password_hash, "x");
 	assert_int_equal(store_user_get(f->s, u.id, f->a, &u), STORE_OK);
 	assert_null(u.password_hash); /* only by_name hands out the hash */
-	assert_int_equal(store_user_login_ok(f->s, u.id, "x", 2000, &e, f->a, &out), STORE_OK);
-	assert_int_equal(store_user_get(f->s, u.id, f->a, &u), STORE_OK);
-	assert_int_equal(u.failed_logins, 0);
-	assert_int_equal(u.locked_until, 0);
-	assert_int_equal(u.last_login_at, 2000);
-}
-
-/* What a login's success write re-checks (issue 9): the account was read and its hash
- * verified, then, while argon2id ran, an admin changed it. A role or area changed meanwhile
- * is what the write returns (the session is built from it); an account disabled, locked for
- * every address or given a new password is refused, with the row as it is now. */
-static void test_login_rechecks(void **state)
-{
-	struct fixture *f = *state;
-	struct user in = {.username = "wang",
-			  .display_name = "王",
-			  .phone = "",
-			  .role = ROLE_GRID_WORKER,
-			  .password_hash = "h1"};
-	struct audit_entry e = {.action = "login", .result = "ok"};
-	struct user_patch p = {.role = ROLE_CADRE, .area = "320481111200", .disabled = -1};
-	struct user u, w;
-	bool replayed;
-
-	snprintf(in.id, sizeof in.id, "00000000-0000-4000-8000-0000000000b1");
-	snprintf(in.area, sizeof in.area, "320481116200");
-	assert_int_equal(svc_user_create(f->s, &county_admin, NULL, &in, f->a, &w, &replayed),
-			 STORE_OK);
-	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
-
-	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
-	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 3000, &e, f->a, &w),
-			 STORE_OK);
-	assert_int_equal(w.role, ROLE_CADRE);
-	assert_string_equal(w.area, "320481111200");
-	assert_string_equal(w.area_name, "某村村委会");
-	assert_int_equal(w.last_login_at, 3000);
-	assert_null(w.password_hash);
-
-	p = (struct user_patch){.role = ROLE_NONE, .disabled = 1};
-	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
-	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 4000, &e, f->a, &w),
-			 STORE_CONFLICT);
-	assert_true(w.disabled);
-	assert_int_equal(w.last_login_at, 3000); /* nothing written */
-	p.disabled = 0;
-	assert_int_equal(svc_user_update(f->s, &county_admin, NULL, u.id, &p, f->a, NULL, &w, NULL), STORE_OK);
-
-	store_user_lock(f->s, u.id, 5000, &e);
-	assert_int_equal(store_audit_append(f->s, &e, true), STORE_OK); /* after the lock */
-	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 4999, &e, f->a, &w),
-			 STORE_CONFLICT);
-	assert_int_equal(w.locked_until, 5000);
-	assert_int_equal(store_user_login_ok(f->s, u.id, u.password_hash, 5000, &e, f->a, &w),
-			 STORE_OK); /* the lock has ended */
-
-	assert_int_equal(store_user_set_password(f->s, u.id, "h2", false, &e), STORE_OK);
-	assert_int_equal(store_user_login_ok(f->s, u.id, "h1", 6000, &e, f->a, &w), STORE_CONFLICT);
-	assert_false(w.disabled);
-	assert_int_equal(w.last_login_at, 5000);
-	assert_int_equal(store_user_login_ok(f->s, u.id, "h2", 6000, &e, f->a, &w), STORE_OK);
-
-	assert_int_equal(store_user_login_ok(f->s, "00000000-0000-4000-8000-0000000000ff", "h2",
-					     6000, &e, f->a, &w),
-			 STORE_NOT_FOUND);
 }
 
 static void test_audit_append_only(void **state)
@@ -354,8 +285,7 @@ int main(void)
 		cmocka_unit_test(test_load_and_read),
 		cmocka_unit_test(test_create_idempotent),
 		cmocka_unit_test(test_update),
-		cmocka_unit_test(test_users_and_lockout),
-		cmocka_unit_test(test_login_rechecks),
+		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_backup_and_check),

@@ -43,8 +43,14 @@ struct store {
 typedef enum store_status (*sq_job_fn)(struct sq_conn *c, void *ctx);
 
 /* A write transaction is the writer's connection while a job runs (sq_tx.c). */
-static inline struct store_tx *sq_tx(struct sq_conn *c) { return (struct store_tx *)c; }
-static inline struct sq_conn *sq_conn_of(struct store_tx *tx) { return (struct sq_conn *)tx; }
+static inline struct store_tx *sq_tx(struct sq_conn *c)
+{
+	return (struct store_tx *)c;
+}
+static inline struct sq_conn *sq_conn_of(struct store_tx *tx)
+{
+	return (struct sq_conn *)tx;
+}
 
 enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
 			       const char **err);
@@ -70,7 +76,7 @@ enum store_status sq_migrate(struct sq_conn *c, const char **err);
 const char *sq_text(struct arena *a, sqlite3_stmt *st, int col);
 const char *sq_text_or_null(struct arena *a, sqlite3_stmt *st, int col);
 void sq_text_to(sqlite3_stmt *st, int col, char *out, size_t outsz);
-int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s);            /* NULL binds NULL */
 enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st); /* for writes */
 enum store_status sq_rc(struct sq_conn *c, int rc);
 
@@ -85,8 +91,10 @@ enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem,
 			       const char *object_id);
 
 /* Row readers usable on any connection (reader or writer). */
-enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a, struct area *out);
-enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out);
+enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a,
+			       struct area *out);
+enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a,
+			       struct user *out);
 enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
 				  const char *user_id, const char *username, const char *area,
 				  const char *detail, int64_t now);
@@ -106,8 +114,8 @@ enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const 
 				const char *import_id, int64_t now);
 /* The file holding p's valid number anywhere, and its area ("" when none or p's number is
  * not valid). */
-enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id,
-				   size_t idsz, char *area, size_t areasz);
+enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id, size_t idsz,
+				   char *area, size_t areasz);
 /* The file in scope that p updates when the holder is outside scope: the one made with
  * defect PERSON_ELSEWHERE for the same valid number, or for a defective number the same
  * number with the same name; "" when none. */

@@ -179,48 +179,25 @@ static enum store_status bump(struct store *s, enum store_status st)
 	return st;
 }
 
-struct load_ctx {
-	const struct area_seed *seeds;
-	size_t n;
-	const struct audit_entry *e;
-};
-
-static enum store_status load_job(struct sq_conn *c, void *p)
+enum store_status store_tx_area_official(struct store_tx *tx, const struct area_seed *sd,
+					 int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO area(code, parent, level, name, official, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)"
 		" ON CONFLICT(code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at"
 		" WHERE area.name <> excluded.name";
-	struct load_ctx *ctx = p;
-	int64_t now = time_now();
+	const char *parent = sd->parent && *sd->parent ? sd->parent : NULL;
 
-	for (size_t i = 0; i < ctx->n; i++) {
-		const struct area_seed *sd = &ctx->seeds[i];
-		sqlite3_stmt *st = sq_stmt(c, sql);
-		enum store_status ss;
-
-		if (!st)
-			return STORE_ERROR;
-		sq_bind_text(st, 1, sd->code);
-		sq_bind_text(st, 2, sd->parent && *sd->parent ? sd->parent : NULL);
-		sqlite3_bind_int(st, 3, area_code_level(sd->code));
-		sq_bind_text(st, 4, sd->name);
-		sqlite3_bind_int64(st, 5, now);
-		if ((ss = sq_step_done(c, st)) != STORE_OK)
-			return ss;
-	}
-	return sq_audit_insert(c, ctx->e);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(sd->code), SQ_TEXT(parent),
+				SQ_INT(area_code_level(sd->code)), SQ_TEXT(sd->name), SQ_INT(now)));
 }
 
-enum store_status store_area_load(struct store *s, const struct area_seed *seeds, size_t n,
-				  const struct audit_entry *e)
+void store_area_changed(struct store *s)
 {
-	struct load_ctx ctx = {seeds, n, e};
-	return bump(s, sq_write(s, load_job, &ctx));
+	bump(s, STORE_OK);
 }
-
-void store_area_changed(struct store *s) { bump(s, STORE_OK); }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */
 

@@ -241,11 +241,11 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 		OBS_LIGHT_COLS ", 0 FROM observation o"
 			       " WHERE o.alert_open = 1 AND o.status = 'active'"
 			       " AND o.area_code >= ?2 AND o.area_code < ?3" OBS_ORDER;
-	static const char sql_ending[] = OBS_LIGHT_COLS
-		", 0 FROM observation o"
-		" WHERE o.status = 'active' AND o.end_date <= ?1"
-		" AND o.alert_open = 0"
-		" AND o.area_code || '' >= ?2 AND o.area_code || '' < ?3" OBS_ORDER;
+	static const char sql_ending[] =
+		OBS_LIGHT_COLS ", 0 FROM observation o"
+			       " WHERE o.status = 'active' AND o.end_date <= ?1"
+			       " AND o.alert_open = 0"
+			       " AND o.area_code || '' >= ?2 AND o.area_code || '' < ?3" OBS_ORDER;
 	bool plain = !q->name_prefix && !is(q->filter, "fever_today") && !rowwise(q->filter);
 	/* a township or the county (a village reads its few rows by area faster) */
 	bool bare = !q->name_prefix && !q->worker && !q->person_id &&
@@ -479,31 +479,12 @@ enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *ar
 
 /* ---- the self-report token ---- */
 
-struct token_ctx {
-	const char *id, *hash, *box;
-};
-
-static enum store_status token_job(struct sq_conn *c, void *p)
+enum store_status store_tx_obs_set_token(struct store_tx *tx, const char *id, const char *hash,
+					 const char *box)
 {
 	static const char sql[] = "UPDATE observation SET token_hash = ?2, token_box = ?3"
 				  " WHERE id = ?1 AND status = 'active'";
-	struct token_ctx *x = p;
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sq_bind_text(st, 2, x->hash);
-	sq_bind_text(st, 3, x->box);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
-}
-
-enum store_status store_obs_set_token(struct store *s, const char *id, const char *hash,
-				      const char *box)
-{
-	struct token_ctx x = {id, hash, box};
-	return sq_write(s, token_job, &x);
+	return sq_run1(sq_conn_of(tx), sql, STORE_CONFLICT,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(hash), SQ_TEXT(box)));
 }

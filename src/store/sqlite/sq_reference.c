@@ -51,35 +51,13 @@ enum store_status store_tx_key_area_put(struct store_tx *tx, const struct key_ar
 	return sq_step_done(c, st);
 }
 
-struct div_ctx {
-	const struct area_seed *seeds;
-	size_t n;
-};
-
-static enum store_status div_job(struct sq_conn *c, void *p)
+enum store_status store_tx_division_put(struct store_tx *tx, const struct area_seed *sd)
 {
 	static const char sql[] = "INSERT INTO division(code, name, parent) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT(code) DO UPDATE SET name = excluded.name";
-	struct div_ctx *x = p;
 
-	for (size_t i = 0; i < x->n; i++) {
-		sqlite3_stmt *st = sq_stmt(c, sql);
-		enum store_status ss;
-		if (!st)
-			return STORE_ERROR;
-		sq_bind_text(st, 1, x->seeds[i].code);
-		sq_bind_text(st, 2, x->seeds[i].name);
-		sq_bind_text(st, 3, x->seeds[i].parent ? x->seeds[i].parent : "");
-		if ((ss = sq_step_done(c, st)) != STORE_OK)
-			return ss;
-	}
-	return STORE_OK;
-}
-
-enum store_status store_division_load(struct store *s, const struct area_seed *seeds, size_t n)
-{
-	struct div_ctx x = {seeds, n};
-	return sq_write(s, div_job, &x);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(sd->code), SQ_TEXT(sd->name), SQ_TEXT_NN(sd->parent)));
 }
 
 enum store_status store_divisions(struct store *s, struct arena *a, struct area_seed **out,

@@ -89,7 +89,7 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 				  " ORDER BY t.status = 'closed', CASE WHEN t.status = 'open'"
 				  " THEN t.due_at ELSE -t.closed_at END, t.id LIMIT ?7 OFFSET ?8";
 	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	enum store_status ss = STORE_ERROR;
 	sqlite3_stmt *st;

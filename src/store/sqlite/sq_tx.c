@@ -3,6 +3,8 @@
  * struct store_tx; store_view() hands a read a reader connection inside one read
  * transaction (one snapshot; readers are PRAGMA query_only, so a write through it fails).
  * The store_tx_* operations of every entity take either handle. */
+#include <stdlib.h>
+
 #include "store/sqlite/sq.h"
 
 struct run_ctx {
@@ -20,6 +22,36 @@ enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx)
 {
 	struct run_ctx x = {fn, ctx};
 	return sq_write(s, run_job, &x);
+}
+
+/* A queued run owns its copy of fn and ctx until the writer is done with it. */
+struct queued_run {
+	store_tx_fn fn;
+	void *ctx;
+	void (*free_ctx)(void *);
+};
+
+static enum store_status queued_job(struct sq_conn *c, void *p)
+{
+	struct queued_run *x = p;
+	return x->fn(sq_tx(c), x->ctx);
+}
+
+static void queued_free(void *p)
+{
+	struct queued_run *x = p;
+
+	if (x->free_ctx)
+		x->free_ctx(x->ctx);
+	free(x);
+}
+
+void store_run_queued(struct store *s, store_tx_fn fn, void *ctx, void (*free_ctx)(void *))
+{
+	struct queued_run *x = xmalloc(sizeof *x);
+
+	*x = (struct queued_run){fn, ctx, free_ctx};
+	sq_write_async(s, queued_job, x, queued_free);
 }
 
 enum store_status store_view(struct store *s, store_tx_fn fn, void *ctx)

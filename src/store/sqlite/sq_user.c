@@ -1,5 +1,6 @@
 /* sq_user — accounts. Password hashes leave the store only through store_user_by_name
- * (for login); every other reader gets the account without it. */
+ * (for login) and store_tx_user_auth (what a login or password change re-checks); every
+ * other reader gets the account without it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,7 @@ enum store_status store_user_list(struct store *s, const struct user_filter *f, 
 	static const char sql[] = "SELECT " USER_COLS USER_FROM USER_WHERE
 				  " ORDER BY u.area_code, u.username LIMIT ?7 OFFSET ?8";
 	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_MAX + 2];
+	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
 	const char *like = like_pattern(a, f->q);
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss = STORE_ERROR;
@@ -239,114 +240,34 @@ enum store_status store_tx_user_password(struct store_tx *tx, const char *id, co
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-/* A password set by its owner (api_auth.c) or the command line, with its audit row. */
-struct passwd_ctx {
-	const char *id, *hash;
-	bool must_change;
-	const struct audit_entry *e;
-};
-
-static enum store_status passwd_job(struct sq_conn *c, void *p)
+enum store_status store_tx_user_auth(struct store_tx *tx, const char *id, struct arena *a,
+				     struct user *out)
 {
-	struct passwd_ctx *x = p;
-	enum store_status ss =
-		store_tx_user_password(sq_tx(c), x->id, x->hash, x->must_change, time_now());
+	static const char sql[] =
+		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.id = ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	return ss != STORE_OK ? ss : sq_audit_insert(c, x->e);
+	if (!st)
+		return STORE_ERROR;
+	sq_bind_text(st, 1, id);
+	return read_one(c, st, a, out);
 }
 
-enum store_status store_user_set_password(struct store *s, const char *id, const char *hash,
-					  bool must_change, const struct audit_entry *e)
-{
-	struct passwd_ctx x = {id, hash, must_change, e};
-	return sq_write(s, passwd_job, &x);
-}
-
-/* The success write of a login re-checks, in its transaction, what the password check
- * relied on: the account may have been disabled, locked for every address, or given a new
- * password (a reset must win) while argon2id ran. The session is built from the row it
- * wrote, so a role or area changed meanwhile is the one the session gets. */
-struct login_ctx {
-	const char *id, *hash;
-	int64_t now;
-	const struct audit_entry *e;
-	struct arena *a;
-	struct user *out;
-};
-
-static enum store_status login_job(struct sq_conn *c, void *p)
+enum store_status store_tx_user_login(struct store_tx *tx, const char *id, int64_t now)
 {
 	static const char sql[] = "UPDATE app_user SET failed_logins = 0, locked_until = 0,"
-				  " last_login_at = ?2 WHERE id = ?1 AND disabled = 0"
-				  " AND locked_until <= ?2 AND password_hash = ?3";
-	struct login_ctx *x = p;
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	struct audit_entry e = *x->e;
-	enum store_status ss;
-	bool written;
+				  " last_login_at = ?2 WHERE id = ?1";
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sqlite3_bind_int64(st, 2, x->now);
-	sq_bind_text(st, 3, x->hash);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	written = sqlite3_changes(c->db) > 0;
-	if ((ss = sq_user_read(c, x->id, x->a, x->out)) != STORE_OK)
-		return ss;
-	if (!written)
-		return STORE_CONFLICT; /* out: the account as it is now */
-	e.area = x->out->area;
-	return sq_audit_insert(c, &e);
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND, SQ_PARAMS(SQ_TEXT(id), SQ_INT(now)));
 }
 
-enum store_status store_user_login_ok(struct store *s, const char *id, const char *hash,
-				      int64_t now, const struct audit_entry *e, struct arena *a,
-				      struct user *out)
+enum store_status store_tx_user_lock(struct store_tx *tx, const char *id, int64_t until,
+				     int failed_logins)
 {
-	struct login_ctx x = {id, hash, now, e, a, out};
-	return sq_write(s, login_job, &x);
-}
+	static const char sql[] =
+		"UPDATE app_user SET locked_until = ?2, failed_logins = ?3 WHERE id = ?1";
 
-/* Queued: the request does not wait, so a lock costs the client no time that would tell. */
-struct lock_ctx {
-	char id[USER_ID_LEN + 1];
-	int64_t until;
-	struct audit_entry *e;
-};
-
-static enum store_status lock_job(struct sq_conn *c, void *p)
-{
-	static const char sql[] = "UPDATE app_user SET locked_until = max(locked_until, ?2),"
-				  " failed_logins = failed_logins + 1 WHERE id = ?1";
-	struct lock_ctx *x = p;
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, x->id);
-	sqlite3_bind_int64(st, 2, x->until);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sq_audit_insert(c, x->e);
-}
-
-static void lock_ctx_free(void *p)
-{
-	struct lock_ctx *x = p;
-
-	sq_audit_copy_free(x->e);
-	free(x);
-}
-
-void store_user_lock(struct store *s, const char *id, int64_t until, const struct audit_entry *e)
-{
-	struct lock_ctx *x = xcalloc(1, sizeof *x);
-
-	snprintf(x->id, sizeof x->id, "%s", id);
-	x->until = until;
-	x->e = sq_audit_copy(e);
-	sq_write_async(s, lock_job, x, lock_ctx_free);
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_INT(until), SQ_INT(failed_logins)));
 }

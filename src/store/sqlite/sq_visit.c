@@ -41,9 +41,8 @@ static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct
 }
 
 enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
-				      struct visit **visits, size_t *nvisits,
-				      struct alert **alerts, size_t *nalerts,
-				      struct service **services, size_t *nservices,
+				      struct visit **visits, size_t *nvisits, struct alert **alerts,
+				      size_t *nalerts, struct service **services, size_t *nservices,
 				      struct obs_day_row **days, size_t *ndays)
 {
 	static const char sql_v[] = "SELECT " VISIT_COLS " FROM visit WHERE observation_id = ?1"

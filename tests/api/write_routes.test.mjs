@@ -1,0 +1,590 @@
+// Every state-changing route goes through the one door (issue 9): the runner that checks
+// scope, writes the audit row and honours the client's idempotency key.
+//
+// The route table comes from the server itself (GET /api/v1/openapi.json, which a unit test
+// keeps equal to src/api/api.c), as in tests/security/probe.test.mjs. Every POST, PUT, PATCH
+// and DELETE needs an entry below — how to make a valid request in this fresh server and the
+// audit action(s) it must write — or an exemption with its reason. A route in the table
+// without either fails: a new write cannot skip the checks by being forgotten here.
+//
+// For each entry (one server for the whole file):
+//   (a) the request succeeds and exactly the expected audit rows carry its request id;
+//   (b) the same body under the same uuid again answers the same object (2xx, same id)
+//       and changes nothing: no audit row of the replay, the action's rows unchanged, the
+//       entry's observed state unchanged;
+//   (c) another body under the same uuid answers 409 idempotency.conflict and writes no row.
+//
+// Run alone: FANGKONG_BIN=build/fangkong node --test tests/api/write_routes.test.mjs
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+	Client,
+	SLOW,
+	VILLAGE_A,
+	adminClient,
+	expectError,
+	makeId,
+	newPassword,
+	startServer,
+	uniqueName,
+	uuid,
+	waitFor,
+} from './lib.mjs';
+
+/** Today + n days on the server's clock (Asia/Shanghai), YYYY-MM-DD. */
+const dateIn = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+
+let srv;
+let admin; // the county admin: every permission, the whole county in scope
+let spec;
+let tasks = []; // open tasks of the import made in before(), taken one per entry
+
+// ---- the world ----
+
+let nperson = 0;
+/** A new file in village A (no ID number: two such files can be merged). */
+async function person(name = `门写${++nperson}`) {
+	const r = await admin.post('/api/v1/persons', { uuid: uuid(), name, area: VILLAGE_A, address: `${name}家`, phone: '13800000000' });
+	assert.ok(r.status === 201 || r.status === 200, `POST /persons: ${r.status} ${r.text}`);
+	return r.body.id;
+}
+
+/** A new observation of a new person; {id, token}. extra: more body fields. */
+async function observation(extra = {}) {
+	const r = await admin.post('/api/v1/observations', { uuid: uuid(), person_id: await person(), ...extra });
+	assert.equal(r.status, 201, `POST /observations: ${r.text}`);
+	return { id: r.body.observation.id, token: r.body.token };
+}
+
+/** An open fever alert (of a new observation). */
+async function alert() {
+	const o = await observation();
+	const v = await admin.post(`/api/v1/observations/${o.id}/visits`, { uuid: uuid(), mode: 'in_person', saw_person: true, temperature: 38.4 });
+	assert.equal(v.status, 201, v.text);
+	assert.ok(v.body.alert?.id, 'a fever raises an alert');
+	return v.body.alert.id;
+}
+
+async function service() {
+	const o = await observation();
+	const s = await admin.post(`/api/v1/observations/${o.id}/services`, { uuid: uuid(), kind: 'shopping', items: '米' });
+	assert.equal(s.status, 201, s.text);
+	return s.body.id;
+}
+
+function task() {
+	assert.ok(tasks.length, 'the import in before() opened too few tasks for the task entries');
+	return tasks.shift();
+}
+
+/** An account made by the admin, signed in with its own password (no forced change). */
+async function account(role = 'viewer') {
+	const username = uniqueName('door');
+	const password = newPassword('Door');
+	const user = await admin.createUser({ username, role, area: VILLAGE_A, password });
+	const client = new Client(srv.url);
+	await client.mustLogin(username, password);
+	return { user, client, username, password };
+}
+
+let nfile = 0;
+/** A CSV list of n returnees of village A (different people every call). */
+function csv(n) {
+	let out = '姓名,身份证号码,联系电话,现住址\r\n';
+	for (let i = 0; i < n; i++) {
+		const seq = 100 + nfile * 10 + i;
+		out += `门导${nfile}${i},${makeId('19800101', seq)},138123${String(seq).padStart(5, '0')},社渚镇社渚村${i + 1}组\r\n`;
+	}
+	nfile++;
+	return Buffer.from(out, 'utf8');
+}
+function upload(bytes, filename, fields = {}) {
+	const fd = new FormData();
+	for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
+	fd.append('file', new Blob([bytes]), filename);
+	return fd;
+}
+async function importDone(id) {
+	return waitFor(
+		async () => {
+			const r = await admin.get(`/api/v1/imports/${id}`);
+			assert.equal(r.status, 200, r.text);
+			return ['done', 'failed'].includes(r.body.status) ? r.body : null;
+		},
+		{ timeoutMs: 30000 * SLOW, what: `import ${id}` },
+	);
+}
+
+// ---- the entries: every write route of the table ----
+//
+// setup() makes what the request needs and returns {path, body, other} (other: another
+// body under the same uuid, for the 409; otherPath: sent there instead) and optionally
+// client (default the admin), state() (something the replay must leave unchanged) and
+// after(first) (more checks once replayed). An entry's id(body) names the object answered.
+
+const ENTRIES = {
+	'POST /api/v1/me/password': {
+		actions: ['password.change'],
+		async setup() {
+			const a = await account();
+			const u = uuid();
+			const body = { uuid: u, old_password: a.password, new_password: newPassword('New') };
+			return { client: a.client, path: '/api/v1/me/password', body, other: { ...body, new_password: newPassword('Other') } };
+		},
+	},
+	'POST /api/v1/areas': {
+		actions: ['area.create'],
+		async setup() {
+			const u = uuid();
+			return {
+				path: '/api/v1/areas',
+				body: { uuid: u, parent: VILLAGE_A, name: '一门网格' },
+				other: { uuid: u, parent: VILLAGE_A, name: '二门网格' },
+				state: async () => (await admin.get(`/api/v1/areas/${VILLAGE_A}`)).body.child_count,
+			};
+		},
+	},
+	'PATCH /api/v1/areas/{code}': {
+		actions: ['area.update'],
+		async setup() {
+			const grid = await admin.createArea(VILLAGE_A, '三门网格');
+			const u = uuid();
+			return {
+				path: `/api/v1/areas/${grid.code}`,
+				body: { uuid: u, responsible_name: '门甲' },
+				other: { uuid: u, responsible_name: '门乙' },
+				state: async () => (await admin.get(`/api/v1/areas/${grid.code}`)).body.responsible_name,
+			};
+		},
+	},
+	'POST /api/v1/users': {
+		actions: ['user.create'],
+		async setup() {
+			const u = uuid();
+			const body = { uuid: u, username: uniqueName('door'), role: 'viewer', area: VILLAGE_A, password: newPassword() };
+			return { path: '/api/v1/users', body, other: { ...body, username: uniqueName('door') } };
+		},
+	},
+	'PATCH /api/v1/users/{id}': {
+		actions: ['user.update'],
+		async setup() {
+			const { user } = await account();
+			const u = uuid();
+			return {
+				path: `/api/v1/users/${user.id}`,
+				body: { uuid: u, display_name: '门一' },
+				other: { uuid: u, display_name: '门二' },
+				state: async () => (await admin.get(`/api/v1/users/${user.id}`)).body.display_name,
+			};
+		},
+	},
+	'POST /api/v1/users/{id}/reset-password': {
+		// a replay cannot show the temporary password again (it is never stored)
+		actions: ['user.reset_password'],
+		sameBody: false,
+		async setup() {
+			const [a, b] = [await account(), await account()];
+			const u = uuid();
+			return {
+				path: `/api/v1/users/${a.user.id}/reset-password`,
+				body: { uuid: u },
+				// the body is the key alone: another request under it is one for another account
+				otherPath: `/api/v1/users/${b.user.id}/reset-password`,
+				other: { uuid: u },
+				// the first reset ended the account's session; a second reset would too, and
+				// would make the first temporary password useless: it must still sign in
+				state: async () => (await admin.get(`/api/v1/users/${a.user.id}`)).body.must_change_password,
+				async after(first) {
+					const c = new Client(srv.url);
+					const r = await c.login(a.username, first.body.initial_password);
+					assert.equal(r.status, 200, `the first temporary password no longer signs in after a replay: ${r.text}`);
+				},
+			};
+		},
+	},
+	'POST /api/v1/imports': {
+		actions: ['import.create'],
+		async setup() {
+			const u = uuid();
+			const bytes = csv(1);
+			const other = csv(1);
+			const count = async () => (await admin.get('/api/v1/imports?limit=200')).body.items.length;
+			return {
+				// multipart: the uuid is a form field before the file
+				path: '/api/v1/imports',
+				body: () => upload(bytes, 'door.csv', { uuid: u }),
+				other: () => upload(other, 'door.csv', { uuid: u }),
+				state: count,
+			};
+		},
+	},
+	'POST /api/v1/persons': {
+		actions: ['person.create'],
+		async setup() {
+			const u = uuid();
+			const body = { uuid: u, name: '门登记', area: VILLAGE_A, address: '门登记家', phone: '13800000001' };
+			return { path: '/api/v1/persons', body, other: { ...body, phone: '13800000002' } };
+		},
+	},
+	'POST /api/v1/persons/{id}/merge': {
+		actions: ['person.merge'],
+		async setup() {
+			const [keep, other, third] = [await person(), await person(), await person()];
+			const u = uuid();
+			return {
+				path: `/api/v1/persons/${keep}/merge`,
+				body: { uuid: u, other },
+				other: { uuid: u, other: third },
+				state: async () => (await admin.get(`/api/v1/persons/${keep}`)).body.timeline.filter((e) => e.kind === 'merged').length,
+			};
+		},
+	},
+	'POST /api/v1/key-areas': {
+		actions: ['key_area.put'],
+		id: (b) => `${b.code}/${b.start_date}`,
+		async setup() {
+			const u = uuid();
+			const body = { uuid: u, code: '4201', name: '武汉市', start_date: 20200101 };
+			return { path: '/api/v1/key-areas', body, other: { ...body, name: '武汉' } };
+		},
+	},
+	'POST /api/v1/tasks/{id}/close': {
+		actions: ['task.close'],
+		async setup() {
+			const t = task();
+			const u = uuid();
+			return {
+				path: `/api/v1/tasks/${t.id}/close`,
+				body: { uuid: u, outcome: 'other', note: '门核实' },
+				other: { uuid: u, outcome: 'duplicate', note: '门核实' },
+			};
+		},
+	},
+	'POST /api/v1/tasks/{id}/reassign': {
+		actions: ['task.reassign'],
+		async setup() {
+			const t = task();
+			const u = uuid();
+			return {
+				path: `/api/v1/tasks/${t.id}/reassign`,
+				body: { uuid: u, assignee: '门甲', reason: '门' },
+				other: { uuid: u, assignee: '门乙', reason: '门' },
+				state: async () => (await admin.get(`/api/v1/tasks/${t.id}`)).body.assignee,
+			};
+		},
+	},
+	'POST /api/v1/tasks/{id}/extend': {
+		actions: ['task.extend'],
+		async setup() {
+			const t = task();
+			const u = uuid();
+			return {
+				path: `/api/v1/tasks/${t.id}/extend`,
+				body: { uuid: u, hours: 24, reason: '门' },
+				other: { uuid: u, hours: 48, reason: '门' },
+				state: async () => (await admin.get(`/api/v1/tasks/${t.id}`)).body.due_at,
+			};
+		},
+	},
+	'POST /api/v1/observations': {
+		// the person and a household member: one row each
+		actions: ['observation.create', 'observation.create'],
+		id: (b) => b.observation?.id,
+		async setup() {
+			const [p, member, third] = [await person(), await person(), await person()];
+			const u = uuid();
+			return {
+				path: '/api/v1/observations',
+				body: { uuid: u, person_id: p, household: [member], place: '门居家' },
+				other: { uuid: u, person_id: third, place: '门居家' },
+			};
+		},
+	},
+	'POST /api/v1/observations/{id}/visits': {
+		actions: ['visit.create'],
+		id: (b) => b.visit?.id,
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				path: `/api/v1/observations/${o.id}/visits`,
+				body: { uuid: u, mode: 'in_person', saw_person: true, temperature: 36.5 },
+				other: { uuid: u, mode: 'in_person', saw_person: true, temperature: 36.6 },
+				state: async () => (await admin.get(`/api/v1/observations/${o.id}`)).body.visits.length,
+			};
+		},
+	},
+	'POST /api/v1/observations/{id}/period': {
+		actions: ['observation.period'],
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				path: `/api/v1/observations/${o.id}/period`,
+				body: { uuid: u, end_date: dateIn(20), reason: '门延长' },
+				other: { uuid: u, end_date: dateIn(21), reason: '门延长' },
+			};
+		},
+	},
+	'POST /api/v1/observations/{id}/release': {
+		actions: ['observation.release'],
+		async setup() {
+			// began two days ago and ends today: due for release
+			const o = await observation({ start_date: dateIn(-2), end_date: dateIn(0), reason: '门短期' });
+			const u = uuid();
+			return {
+				path: `/api/v1/observations/${o.id}/release`,
+				body: { uuid: u, note: '门解除' },
+				other: { uuid: u, note: '门另解除' },
+			};
+		},
+	},
+	'POST /api/v1/observations/{id}/staff': {
+		actions: ['observation.staff'],
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				path: `/api/v1/observations/${o.id}/staff`,
+				body: { uuid: u, grid_worker: '' },
+				other: { uuid: u, doctor: '' },
+			};
+		},
+	},
+	'POST /api/v1/observations/{id}/services': {
+		actions: ['service.create'],
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				path: `/api/v1/observations/${o.id}/services`,
+				body: { uuid: u, kind: 'shopping', items: '米' },
+				other: { uuid: u, kind: 'shopping', items: '面' },
+				state: async () => (await admin.get(`/api/v1/observations/${o.id}`)).body.services.length,
+			};
+		},
+	},
+	'POST /api/v1/alerts/{id}/referral': {
+		actions: ['alert.referral'],
+		async setup() {
+			const id = await alert();
+			const u = uuid();
+			return {
+				path: `/api/v1/alerts/${id}/referral`,
+				body: { uuid: u, destination: 'fever_clinic' },
+				other: { uuid: u, destination: 'fever_clinic', note: '门' },
+			};
+		},
+	},
+	'POST /api/v1/alerts/{id}/result': {
+		actions: ['alert.result'],
+		async setup() {
+			const id = await alert();
+			const u = uuid();
+			return {
+				path: `/api/v1/alerts/${id}/result`,
+				body: { uuid: u, result: 'excluded' },
+				other: { uuid: u, result: 'excluded', note: '门' },
+			};
+		},
+	},
+	'POST /api/v1/services/{id}/status': {
+		actions: ['service.status'],
+		async setup() {
+			const id = await service();
+			const u = uuid();
+			return {
+				path: `/api/v1/services/${id}/status`,
+				body: { uuid: u, status: 'accepted', assignee: '门甲' },
+				other: { uuid: u, status: 'delivered' },
+			};
+		},
+	},
+	'POST /api/v1/self/{token}/reports': {
+		actions: ['selfreport.visit'],
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				client: new Client(srv.url), // the link needs no account
+				path: `/api/v1/self/${o.token}/reports`,
+				body: { uuid: u, temperature: 36.5 },
+				other: { uuid: u, temperature: 36.6 },
+				state: async () => (await admin.get(`/api/v1/observations/${o.id}`)).body.visits.length,
+			};
+		},
+	},
+	'POST /api/v1/self/{token}/services': {
+		actions: ['selfreport.service'],
+		async setup() {
+			const o = await observation();
+			const u = uuid();
+			return {
+				client: new Client(srv.url),
+				path: `/api/v1/self/${o.token}/services`,
+				body: { uuid: u, kind: 'shopping', items: '米' },
+				other: { uuid: u, kind: 'shopping', items: '面' },
+				state: async () => (await admin.get(`/api/v1/observations/${o.id}`)).body.services.length,
+			};
+		},
+	},
+};
+
+// Write routes without a client key, each with its reason (also in docs/api.md). Their
+// audit rows are still checked, by check().
+const EXEMPT = {
+	'POST /api/v1/login': {
+		why: 'not a write of user data (a session is made), no uuid: it must stay constant-time and a retry simply signs in again',
+		async check() {
+			const a = await account();
+			const c = new Client(srv.url);
+			const r = await c.login(a.username, a.password);
+			assert.equal(r.status, 200, r.text);
+			await expectRows(r, ['login']);
+		},
+	},
+	'POST /api/v1/logout': {
+		why: 'naturally idempotent: a second logout finds no session and changes nothing',
+		async check() {
+			const a = await account();
+			const cookie = a.client.cookie;
+			const first = await a.client.logout();
+			assert.equal(first.status, 204, first.text);
+			await expectRows(first, ['logout']);
+			const rows = await auditOf('logout');
+			a.client.cookie = cookie; // the same request again, with the session it ended
+			const second = await a.client.logout();
+			assert.ok(second.status === 204 || second.status === 401, `a second logout: ${second.status} ${second.text}`);
+			assert.deepEqual(await rowsOf(second), [], 'a second logout writes a row');
+			assert.equal((await auditOf('logout')).length, rows.length, 'a second logout writes a logout row');
+		},
+	},
+	'POST /api/v1/persons/search': {
+		why: 'a read by POST, so that ID numbers never go in a URL; audited as person.search',
+		async check() {
+			const r = await admin.post('/api/v1/persons/search', { q: '门登' });
+			assert.equal(r.status, 200, r.text);
+			await expectRows(r, ['person.search']);
+		},
+	},
+	'POST /api/v1/persons/{id}/reveal': {
+		why: 'an audited read: each reveal is a new row by design (person.reveal), nothing changes',
+		async check() {
+			const id = await person();
+			const r = await admin.post(`/api/v1/persons/${id}/reveal`, undefined);
+			assert.equal(r.status, 200, r.text);
+			const [row] = await expectRows(r, ['person.reveal']);
+			assert.equal(row.object_id, id);
+		},
+	},
+};
+
+// ---- audit rows ----
+
+const rid = (r) => r.headers.get('x-request-id');
+
+/** The newest audit rows (of an action). */
+async function auditOf(action) {
+	const r = await admin.get(`/api/v1/audit?limit=200${action ? `&action=${encodeURIComponent(action)}` : ''}`);
+	assert.equal(r.status, 200, r.text);
+	return r.body.items;
+}
+
+/** The rows that carry the request id of reply r. */
+async function rowsOf(r) {
+	const id = rid(r);
+	assert.ok(id, 'every reply carries X-Request-Id');
+	return (await auditOf()).filter((x) => x.request_id === id);
+}
+
+/** Waits until the reply's request has as many rows as actions (reads append theirs after
+ * replying), then asserts exactly those actions, each "ok". */
+async function expectRows(r, actions) {
+	let rows = [];
+	await waitFor(async () => (rows = await rowsOf(r)).length >= actions.length, {
+		what: `${actions.join(', ')} rows of request ${rid(r)}`,
+	}).catch(() => {});
+	assert.deepEqual(rows.map((x) => x.action).sort(), [...actions].sort(), `the audit rows of request ${rid(r)}: ${JSON.stringify(rows)}`);
+	for (const row of rows) assert.equal(row.result, 'ok', JSON.stringify(row));
+	return rows;
+}
+
+// ---- the checks ----
+
+const idOf = (b) => b?.id ?? b?.code ?? b?.user?.id ?? b?.observation?.id ?? b?.visit?.id ?? null;
+
+before(async () => {
+	srv = await startServer();
+	admin = await adminClient(srv);
+	spec = (await admin.get('/api/v1/openapi.json')).body;
+	assert.ok(spec?.paths, 'GET /api/v1/openapi.json answers the route table');
+	// tasks come from an import (no uuid: this upload is set-up, not under test)
+	const up = await admin.post('/api/v1/imports', upload(csv(3), 'door-tasks.csv'));
+	assert.equal(up.status, 202, up.text);
+	const job = await importDone(up.body.id);
+	assert.equal(job.status, 'done', JSON.stringify(job));
+	const r = await admin.get('/api/v1/tasks?status=open&limit=500');
+	assert.equal(r.status, 200, r.text);
+	tasks = r.body.items.filter((t) => t.import_id === up.body.id);
+	assert.equal(tasks.length, 3, `the import opened its tasks: ${r.text.slice(0, 300)}`);
+});
+
+after(async () => {
+	await srv?.stop();
+});
+
+describe('the route table', () => {
+	it('every state-changing route has a one-door check or a stated exemption', () => {
+		const writes = [];
+		for (const [path, item] of Object.entries(spec.paths))
+			for (const m of Object.keys(item))
+				if (['post', 'put', 'patch', 'delete'].includes(m)) writes.push(`${m.toUpperCase()} ${path}`);
+		assert.ok(writes.length > 20, `the route table lists the writes: ${writes.join(', ')}`);
+		const missing = writes.filter((k) => !ENTRIES[k] && !EXEMPT[k]);
+		assert.deepEqual(missing, [], `new write route without a one-door check: ${missing.join(', ')} — add an entry to ENTRIES in tests/api/write_routes.test.mjs`);
+		const stale = [...Object.keys(ENTRIES), ...Object.keys(EXEMPT)].filter((k) => !writes.includes(k));
+		assert.deepEqual(stale, [], 'entries for routes the table no longer has');
+	});
+});
+
+describe('exempt writes still write their audit rows', () => {
+	for (const [key, ex] of Object.entries(EXEMPT)) it(`${key} (${ex.why})`, () => ex.check());
+});
+
+describe('each write: one audit row, a replay answers the first answer, another body 409', () => {
+	for (const [key, entry] of Object.entries(ENTRIES)) {
+		it(key, async () => {
+			const method = key.split(' ')[0];
+			const s = await entry.setup();
+			const client = s.client || admin;
+			const req = (body, path = s.path) => client.req(method, path, { body: typeof body === 'function' ? body() : body });
+			const actions = entry.actions;
+			const id = entry.id || idOf;
+
+			// (a) one request, exactly its audit rows
+			const first = await req(s.body);
+			assert.ok(first.status >= 200 && first.status < 300, `${key}: ${first.status} ${first.text}`);
+			await expectRows(first, actions);
+			const count = async () => Object.fromEntries(await Promise.all([...new Set(actions)].map(async (a) => [a, (await auditOf(a)).length])));
+			const rowsBefore = await count();
+			const stateBefore = s.state ? await s.state() : undefined;
+
+			// (b) the same body again: the same answer, nothing written
+			const again = await req(s.body);
+			assert.ok(again.status >= 200 && again.status < 300, `${key}: a replay answers ${again.status} ${again.text}`);
+			if (id(first.body) !== null && id(first.body) !== undefined) assert.equal(id(again.body), id(first.body), `${key}: a replay answers another object`);
+			else if (entry.sameBody !== false) assert.deepEqual(again.body, first.body, `${key}: a replay answers otherwise`);
+			assert.deepEqual(await rowsOf(again), [], `${key}: a replay writes audit rows`);
+			assert.deepEqual(await count(), rowsBefore, `${key}: a replay writes again`);
+			if (s.state) assert.deepEqual(await s.state(), stateBefore, `${key}: a replay changed the object`);
+			if (s.after) await s.after(first);
+
+			// (c) another body under the same uuid
+			const other = await req(s.other, s.otherPath);
+			expectError(assert, other, 409, 'idempotency.conflict', 'uuid');
+			assert.deepEqual((await rowsOf(other)).filter((x) => actions.includes(x.action)), [], `${key}: a conflict writes a row`);
+			assert.deepEqual(await count(), rowsBefore, `${key}: a conflict writes`);
+		});
+	}
+});

@@ -305,16 +305,22 @@ say "search by ID number: $SEARCHES random known ID numbers, one after another (
 cat "${ID_FILES[@]}" | awk -F, 'NF == 8 && length($2) == 18 { print $2 }' |
   shuf -n "$SEARCHES" --random-source=<(yes) >"$WORK/ids.txt"
 N_IDS=$(wc -l <"$WORK/ids.txt")
+# one request per entry of 8 lines (split below cuts between entries): `next` ends an entry,
+# so each has its own body (curl joins the data of all URLs of one entry with '&': every
+# search was one invalid JSON body, 400) and names its own headers and write-out
 {
   while read -r id; do
     printf 'url = "%s/api/v1/persons/search"\ndata = "{\\"q\\":\\"%s\\"}"\noutput = "%s/s/%s.json"\n' \
       "$BASE" "$id" "$WORK" "$id"
+    printf 'header = "Cookie: %s"\nheader = "X-CSRF-Token: %s"\nheader = "Content-Type: application/json"\n' \
+      "$COOKIE" "$CSRF"
+    printf 'write-out = "%%{http_code} %%{time_total}\\n"\nnext\n'
   done <"$WORK/ids.txt"
 } >"$WORK/search.cfg"
 mkdir -p "$WORK/s"
 LOG_FROM=$(($(stat -c %s "$WORK/serve.log") + 1))
-# in chunks of 50, until all are done or SEARCH_BUDGET seconds have passed
-split -l 100 "$WORK/search.cfg" "$WORK/search-part."
+# in chunks of 100 requests, until all are done or SEARCH_BUDGET seconds have passed
+split -l 800 "$WORK/search.cfg" "$WORK/search-part."
 : >"$WORK/search-curl.txt"
 T=$(now)
 for part in "$WORK"/search-part.*; do
@@ -322,9 +328,8 @@ for part in "$WORK"/search-part.*; do
     echo "   stopped after $SEARCH_BUDGET s (SEARCH_BUDGET): $(wc -l <"$WORK/search-curl.txt") of $N_IDS searched"
     break
   fi
-  curl -sS -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
-    -K "$part" -w '%{http_code} %{time_total}\n' \
-    >>"$WORK/search-curl.txt" || { broke+=("search: curl failed"); break; }
+  sed -i '${/^next$/d}' "$part" # a `next` with no entry after it is an error
+  curl -sS -K "$part" >>"$WORK/search-curl.txt" || { broke+=("search: curl failed"); break; }
 done
 N_DONE=$(wc -l <"$WORK/search-curl.txt")
 tail -c +"$LOG_FROM" "$WORK/serve.log" |

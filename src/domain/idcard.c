@@ -155,15 +155,6 @@ static bool real_date(int y, int m, int d)
 	return d <= mdays[m - 1] + (m == 2 && is_leap(y));
 }
 
-/* True when s has at most max bytes before its NUL; reads at most max + 1. */
-static bool fits(const char *s, size_t max)
-{
-	for (size_t i = 0; i <= max; i++)
-		if (s[i] == '\0')
-			return true;
-	return false;
-}
-
 /* Normalises in into buf (ID_INPUT_MAX + 1 bytes): text_normalize, then
  * spaces removed, letters upper-cased, one leading apostrophe dropped.
  * Returns the length. */
@@ -331,7 +322,7 @@ void idcard_parse(const char *input, enum id_doc doc_hint, int today, struct id_
 		out->defect = ID_EMPTY;
 		return;
 	}
-	if (!fits(input, ID_INPUT_MAX)) {
+	if (!text_fits(input, ID_INPUT_MAX)) {
 		out->defect = ID_BAD_LENGTH;
 		return;
 	}
@@ -475,7 +466,7 @@ uint64_t idcard_mask_candidates(const struct idcard_view *v)
 	size_t n;
 	int from, to;
 
-	if (v == NULL || v->pattern == NULL || !fits(v->pattern, ID_NUMBER_MAX))
+	if (v == NULL || v->pattern == NULL || !text_fits(v->pattern, ID_NUMBER_MAX))
 		return 0;
 	n = strlen(v->pattern);
 	if (n != ID_LEN && n != ID_LEGACY_LEN) {
@@ -547,7 +538,7 @@ static bool equal_fold(const char *a, const char *b)
 enum id_doc id_doc_parse(const char *s)
 {
 	char buf[64];
-	if (s == NULL || !fits(s, sizeof buf - 1))
+	if (s == NULL || !text_fits(s, sizeof buf - 1))
 		return ID_DOC_NONE;
 	text_normalize(s, buf, sizeof buf);
 	for (int d = ID_DOC_RESIDENT; d <= ID_DOC_OTHER; d++)

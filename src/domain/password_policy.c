@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/text.h"
+
 #define REPEAT_UNIT_MAX 4 /* "abcdabcdab" is still a pattern; 5 is a judgement call */
 #define USERNAME_MIN_CHARS 3
 
@@ -447,15 +449,6 @@ static uint32_t fold(uint32_t cp)
 	return cp;
 }
 
-/* True when s has at most max bytes before its NUL; reads at most max + 1. */
-static bool fits(const char *s, size_t max)
-{
-	for (size_t i = 0; i <= max; i++)
-		if (s[i] == '\0')
-			return true;
-	return false;
-}
-
 static int compare_entry(const void *key, const void *entry)
 {
 	return strcmp(key, *(const char *const *)entry);
@@ -530,7 +523,8 @@ static bool is_sequence(const struct text *t)
 static bool contains_username(const struct text *t, const char *username)
 {
 	struct text name;
-	if (username == NULL || !fits(username, PASSWORD_MAX_BYTES) || !decode(username, &name))
+	if (username == NULL || !text_fits(username, PASSWORD_MAX_BYTES) ||
+	    !decode(username, &name))
 		return false;
 	if (name.len < USERNAME_MIN_CHARS || name.len > t->len)
 		return false;
@@ -547,7 +541,7 @@ enum password_verdict password_check(const char *password, const char *username)
 	struct text t;
 	if (password == NULL)
 		return PASSWORD_TOO_SHORT;
-	if (!fits(password, PASSWORD_MAX_BYTES))
+	if (!text_fits(password, PASSWORD_MAX_BYTES))
 		return PASSWORD_TOO_LONG;
 	if (!decode(password, &t))
 		return PASSWORD_BAD_ENCODING;

@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "domain/text.h"
+
 /* Bytes of the UTF-8 full-width forms we fold (U+FFxx = EF BC xx for FF00–FF3F). */
 #define FW_LEAD0 0xEF
 #define FW_LEAD1 0xBC
@@ -96,22 +98,13 @@ static bool is_mobile(const char *p)
 	return true;
 }
 
-/* True when s has at most max bytes before its NUL; reads at most max + 1. */
-static bool fits(const char *s, size_t max)
-{
-	for (size_t i = 0; i <= max; i++)
-		if (s[i] == '\0')
-			return true;
-	return false;
-}
-
 bool phone_normalize(const char *in, char out[PHONE_LEN + 1])
 {
 	char buf[PHONE_INPUT_MAX + 1];
 	if (out == NULL)
 		return false;
 	out[0] = '\0';
-	if (in == NULL || !fits(in, PHONE_INPUT_MAX))
+	if (in == NULL || !text_fits(in, PHONE_INPUT_MAX))
 		return false;
 	int n = fold(in, buf);
 	int at = n < 0 ? -1 : prefix_len(buf, n);

@@ -30,20 +30,23 @@ static const struct {
 	{"date.invalid", "日期无法识别", "Unreadable date"},
 };
 
-const char *returnee_issue_zh(const char *code)
+/* The message of a code in one language; the code itself when it has none. */
+static const char *issue_message(const char *code, bool en)
 {
 	for (size_t i = 0; i < sizeof issue_text / sizeof issue_text[0]; i++)
 		if (!strcmp(issue_text[i].code, code))
-			return issue_text[i].zh;
+			return en ? issue_text[i].en : issue_text[i].zh;
 	return code;
+}
+
+const char *returnee_issue_zh(const char *code)
+{
+	return issue_message(code, false);
 }
 
 const char *returnee_issue_en(const char *code)
 {
-	for (size_t i = 0; i < sizeof issue_text / sizeof issue_text[0]; i++)
-		if (!strcmp(issue_text[i].code, code))
-			return issue_text[i].en;
-	return code;
+	return issue_message(code, true);
 }
 
 static void add_issue(struct returnee *r, enum table_field f, const char *code, bool reject)

@@ -147,3 +147,11 @@ bool text_valid_utf8(const char *s, size_t len)
 	}
 	return true;
 }
+
+bool text_fits(const char *s, size_t max)
+{
+	for (size_t i = 0; i <= max; i++)
+		if (s[i] == '\0')
+			return true;
+	return false;
+}

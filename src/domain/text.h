@@ -35,4 +35,8 @@ size_t text_normalize(const char *in, char *out, size_t outsz);
  * characters. False for NULL s unless len is 0. */
 bool text_valid_utf8(const char *s, size_t len);
 
+/* True when s has at most max bytes before its NUL. Reads at most max + 1 bytes, so a
+ * client's string is measured against its cap without running past it. */
+bool text_fits(const char *s, size_t max);
+
 #endif

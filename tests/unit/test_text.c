@@ -169,6 +169,19 @@ static void valid_utf8(void **state)
 	assert_true(text_valid_utf8("\xef\xbf\xbf", 3));     /* U+FFFF */
 }
 
+static void fits_cap(void **state)
+{
+	(void)state;
+	char cut[4] = {'a', 'b', 'c', 'd'}; /* no NUL: text_fits must not read past max + 1 */
+	assert_true(text_fits("", 0));
+	assert_false(text_fits("a", 0));
+	assert_true(text_fits("abc", 3));
+	assert_false(text_fits("abcd", 3));
+	assert_true(text_fits("社", 3)); /* bytes, not characters */
+	assert_false(text_fits("社", 2));
+	assert_false(text_fits(cut, 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +193,7 @@ int main(void)
 		cmocka_unit_test(truncation_at_boundary),
 		cmocka_unit_test(hostile_long),
 		cmocka_unit_test(valid_utf8),
+		cmocka_unit_test(fits_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,6 +157,23 @@ static void test_ratelimit_refusals(void **state)
 	assert_int_equal(ratelimit_closed(rl, 780, c, 4), 1);
 	assert_int_equal(c[0].refused, 3);
 	assert_int_equal(c[0].from, 660);
+	assert_string_equal(c[0].key, "10.0.0.1");
+	/* a key of the longest length is handed out whole, a longer one cut to it */
+	char longest[RATELIMIT_KEY_MAX + 1], longer[RATELIMIT_KEY_MAX + 8];
+	memset(longest, 'k', RATELIMIT_KEY_MAX);
+	longest[RATELIMIT_KEY_MAX] = '\0';
+	memset(longer, 'm', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	for (int i = 0; i < 4; i++)
+		ratelimit_hit(rl, longest, 900);
+	assert_int_equal(ratelimit_closed(rl, 960, c, 4), 1);
+	assert_string_equal(c[0].key, longest);
+	assert_int_equal(c[0].refused, 2);
+	for (int i = 0; i < 4; i++)
+		ratelimit_hit(rl, longer, 1000);
+	assert_int_equal(ratelimit_closed(rl, 1060, c, 4), 1);
+	longer[RATELIMIT_KEY_MAX] = '\0';
+	assert_string_equal(c[0].key, longer);
 	ratelimit_free(rl);
 }
 

@@ -17,10 +17,11 @@
 #include "api/api.h"
 #include "http/cache.h"
 #include "http/ratelimit.h"
-#include "http/workers.h"
 #include "io/import.h"
 #include "util/log.h"
+#include "util/threads.h"
 #include "util/timeutil.h"
+#include "util/workers.h"
 
 static int hexval(char c)
 {
@@ -68,10 +69,7 @@ struct watch {
 };
 
 struct watchdog {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	bool stop;
+	struct threads t; /* one thread; t.mu guards the list, t.cv only ends a wait early */
 	int64_t limit_ms;
 	struct watch head; /* circular list */
 };
@@ -93,8 +91,8 @@ static void *watchdog_run(void *p)
 {
 	struct watchdog *wd = p;
 
-	pthread_mutex_lock(&wd->mu);
-	while (!wd->stop) {
+	pthread_mutex_lock(&wd->t.mu);
+	while (!wd->t.stop) {
 		struct timespec ts;
 		int64_t now = time_mono_ms();
 
@@ -111,9 +109,9 @@ static void *watchdog_run(void *p)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&wd->cv, &wd->mu, &ts);
+		pthread_cond_timedwait(&wd->t.cv, &wd->t.mu, &ts);
 	}
-	pthread_mutex_unlock(&wd->mu);
+	pthread_mutex_unlock(&wd->t.mu);
 	return NULL;
 }
 
@@ -121,12 +119,9 @@ static struct watchdog *watchdog_start(int limit_seconds)
 {
 	struct watchdog *wd = xcalloc(1, sizeof *wd);
 
-	pthread_mutex_init(&wd->mu, NULL);
-	pthread_cond_init(&wd->cv, NULL);
 	wd->limit_ms = (int64_t)limit_seconds * 1000;
 	wd->head.next = wd->head.prev = &wd->head;
-	if (pthread_create(&wd->thread, NULL, watchdog_run, wd) != 0)
-		fk_oom();
+	threads_start(&wd->t, 1, watchdog_run, wd, "header watchdog");
 	return wd;
 }
 
@@ -135,13 +130,7 @@ static void watchdog_stop(struct watchdog *wd)
 {
 	if (!wd)
 		return;
-	pthread_mutex_lock(&wd->mu);
-	wd->stop = true;
-	pthread_cond_signal(&wd->cv);
-	pthread_mutex_unlock(&wd->mu);
-	pthread_join(wd->thread, NULL);
-	pthread_mutex_destroy(&wd->mu);
-	pthread_cond_destroy(&wd->cv);
+	threads_stop(&wd->t);
 	free(wd);
 }
 
@@ -166,18 +155,18 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			memcpy(&w->peer, ca->client_addr, sizeof(struct sockaddr_in6));
 		w->waiting = true;
 		w->since_ms = time_mono_ms();
-		pthread_mutex_lock(&wd->mu);
+		pthread_mutex_lock(&wd->t.mu);
 		w->next = wd->head.next;
 		w->prev = &wd->head;
 		w->next->prev = w;
 		wd->head.next = w;
-		pthread_mutex_unlock(&wd->mu);
+		pthread_mutex_unlock(&wd->t.mu);
 		*socket_context = w;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && w) {
-		pthread_mutex_lock(&wd->mu);
+		pthread_mutex_lock(&wd->t.mu);
 		w->prev->next = w->next;
 		w->next->prev = w->prev;
-		pthread_mutex_unlock(&wd->mu);
+		pthread_mutex_unlock(&wd->t.mu);
 		free(w);
 		*socket_context = NULL;
 	}
@@ -192,10 +181,10 @@ static void watch_header(struct server *srv, struct MHD_Connection *conn, bool w
 
 	if (!w)
 		return;
-	pthread_mutex_lock(&srv->watchdog->mu);
+	pthread_mutex_lock(&srv->watchdog->t.mu);
 	w->waiting = waiting;
 	w->since_ms = time_mono_ms();
-	pthread_mutex_unlock(&srv->watchdog->mu);
+	pthread_mutex_unlock(&srv->watchdog->t.mu);
 }
 
 /* ---- requests ---- */

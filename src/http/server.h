@@ -4,7 +4,7 @@
  * A request's life: the first call of the access handler creates struct req and matches
  * the route; later calls append the body (capped); the last call runs the common checks
  * (api/api.c) and the handler, which queues exactly one reply. Requests that block
- * (writes, logins) are suspended and run on a worker thread (http/workers.h); their reply
+ * (writes, logins) are suspended and run on a worker thread (util/workers.h); their reply
  * is queued when libmicrohttpd calls back after the resume. Everything a handler allocates
  * lives in r->a until the request completes.
  *

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
+#include "util/workers.h"
 
 enum { BATCH_ROWS = 500, HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
 
@@ -346,18 +346,16 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 
 /* ---- the worker thread ---- */
 
-struct pending {
-	char id[UUID_LEN + 1];
-	struct pending *next;
-};
-
+/* A pool of one thread (util/workers.h): jobs run one at a time, in order. */
 struct importer {
 	struct store *s;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct pending *head, *tail;
-	atomic_bool stop; /* read by import_run between batches, outside mu */
+	struct workers *pool;
+	atomic_bool stop; /* read by import_run between batches */
+};
+
+struct pending {
+	struct importer *im;
+	char id[UUID_LEN + 1];
 };
 
 /* Marks a job that broke as failed, for good. */
@@ -373,47 +371,32 @@ static enum store_status give_up(struct store *s, const char *job_id)
 	return st;
 }
 
-static void *worker(void *p)
+/* Runs one job; once the importer stops, the jobs still queued are left for the next
+ * start (they are queued in the database). */
+static void run_pending(void *item)
 {
-	struct importer *im = p;
+	struct pending *job = item;
+	struct importer *im = job->im;
 
-	for (;;) {
-		struct pending *job;
-		pthread_mutex_lock(&im->mu);
-		while (!im->head && !im->stop)
-			pthread_cond_wait(&im->cv, &im->mu);
-		if (im->stop) {
-			pthread_mutex_unlock(&im->mu);
-			return NULL;
-		}
-		job = im->head;
-		im->head = job->next;
-		if (!im->head)
-			im->tail = NULL;
-		pthread_mutex_unlock(&im->mu);
+	if (!atomic_load(&im->stop)) {
 		enum store_status st = import_run(im->s, job->id, &im->stop);
-		if (st != STORE_OK && !im->stop) {
+		if (st != STORE_OK && !atomic_load(&im->stop)) {
 			log_error("import %s: %s", job->id, store_status_name(st));
 			if (give_up(im->s, job->id) == STORE_OK)
 				import_run(im->s, job->id, NULL); /* failed now: removes the file */
 		}
-		free(job);
 	}
+	free(job);
 }
 
 void importer_submit(struct importer *im, const char *job_id)
 {
 	struct pending *p = xcalloc(1, sizeof *p);
 
+	p->im = im;
 	snprintf(p->id, sizeof p->id, "%s", job_id);
-	pthread_mutex_lock(&im->mu);
-	if (im->tail)
-		im->tail->next = p;
-	else
-		im->head = p;
-	im->tail = p;
-	pthread_cond_signal(&im->cv);
-	pthread_mutex_unlock(&im->mu);
+	if (!workers_submit(im->pool, p))
+		free(p); /* stopping: the job is taken up at the next start */
 }
 
 /* Whether name (a file in the upload folder) is the file of one of the jobs. */
@@ -466,8 +449,7 @@ struct importer *importer_start(struct store *s)
 	size_t n = 0;
 
 	im->s = s;
-	pthread_mutex_init(&im->mu, NULL);
-	pthread_cond_init(&im->cv, NULL);
+	im->pool = workers_start(1, SIZE_MAX, run_pending);
 	if (store_import_pending(s, a, &jobs, &n) == STORE_OK)
 		for (size_t i = 0; i < n; i++) {
 			log_info("resuming import %s after line %lld", jobs[i].id,
@@ -475,29 +457,14 @@ struct importer *importer_start(struct store *s)
 			importer_submit(im, jobs[i].id);
 		}
 	arena_free(a);
-	if (pthread_create(&im->thread, NULL, worker, im) != 0) {
-		log_error("cannot start the import thread");
-		abort();
-	}
 	return im;
 }
 
 void importer_stop(struct importer *im)
 {
-	struct pending *p, *next;
-
 	if (!im)
 		return;
-	pthread_mutex_lock(&im->mu);
-	im->stop = true;
-	pthread_cond_signal(&im->cv);
-	pthread_mutex_unlock(&im->mu);
-	pthread_join(im->thread, NULL);
-	for (p = im->head; p; p = next) {
-		next = p->next;
-		free(p);
-	}
-	pthread_mutex_destroy(&im->mu);
-	pthread_cond_destroy(&im->cv);
+	atomic_store(&im->stop, true); /* the batch in progress ends, queued jobs are skipped */
+	workers_stop(im->pool);
 	free(im);
 }

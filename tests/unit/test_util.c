@@ -10,6 +10,9 @@
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/timeutil.h"
+#include "util/workers.h"
+
+#include <pthread.h>
 
 static void test_json_get_str(void **state)
 {
@@ -139,12 +142,59 @@ static void test_arena(void **state)
 	arena_free(NULL);
 }
 
+/* A pool whose items wait at a gate the test opens: items run in order of arrival on one
+ * thread, a full queue refuses, and stopping runs what is queued, then refuses. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool open;
+	int started, ran[8], nran;
+} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, {0}, 0};
+
+static void gated(void *item)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.started++;
+	pthread_cond_broadcast(&gate.cv);
+	while (!gate.open)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	gate.ran[gate.nran++] = *(int *)item;
+	pthread_mutex_unlock(&gate.mu);
+}
+
+static void test_workers(void **state)
+{
+	static int items[5] = {1, 2, 3, 4, 5};
+	struct workers *w = workers_start(1, 3, gated);
+	(void)state;
+
+	assert_true(workers_submit(w, &items[0]));
+	pthread_mutex_lock(&gate.mu); /* the first item is taken: the queue is empty again */
+	while (gate.started < 1)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+	assert_true(workers_submit(w, &items[1]));
+	assert_true(workers_submit(w, &items[2]));
+	assert_true(workers_submit(w, &items[3]));
+	assert_false(workers_submit(w, &items[4])); /* three queued: full */
+	pthread_mutex_lock(&gate.mu);
+	gate.open = true;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	workers_stop(w); /* runs what is queued */
+	assert_int_equal(gate.nran, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(gate.ran[i], i + 1);
+	workers_stop(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_get_str), cmocka_unit_test(test_json_bool_and_keys),
 		cmocka_unit_test(test_utf8_chars),   cmocka_unit_test(test_time),
 		cmocka_unit_test(test_buf_cap),      cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_workers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

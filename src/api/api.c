@@ -142,12 +142,21 @@ bool api_unknown_fields(struct req *r, const char *const *allowed)
 	return k != NULL;
 }
 
+/* A refused area answers as an unknown area, whatever the request was about (a list's
+ * ?area=, a new parent, a task's new area); anything else as the caller's not_found. */
+static enum err denied_as(struct req *r, enum err not_found)
+{
+	const char *type = r->denial ? r->denial->object_type : NULL;
+
+	return type && !strcmp(type, "area") ? ERR_AREA_NOT_FOUND : not_found;
+}
+
 void api_store_error(struct req *r, enum store_status st, enum err not_found)
 {
 	switch (st) {
 	case STORE_NOT_FOUND: reply_error(r, not_found, NULL); break;
 	case STORE_DENIED: /* the one place where a refusal out of scope is answered */
-		api_deny_field(r, not_found, r->denial ? r->denial->field : NULL,
+		api_deny_field(r, denied_as(r, not_found), r->denial ? r->denial->field : NULL,
 			       r->denial ? r->denial->object_type : NULL,
 			       r->denial ? r->denial->object_id : NULL);
 		break;
@@ -187,9 +196,15 @@ bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65],
 	return true;
 }
 
-bool api_in_scope(struct req *r, const char *code)
+const char *api_id_param(struct req *r, enum err not_found)
 {
-	return r->authed && area_code_in_scope(r->sess.area, code);
+	const char *id = r->match.params[0];
+
+	if (!uuid_valid(id)) {
+		reply_error(r, not_found, NULL);
+		return NULL;
+	}
+	return id;
 }
 
 bool api_idem(struct req *r, struct store_idem *idem, char hash[65])

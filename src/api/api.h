@@ -30,7 +30,8 @@ struct audit_entry api_audit(struct req *r, const char *action);
 struct principal api_principal(struct req *r);
 /* Like api_idem, for writes whose "uuid" is optional: false when a reply was sent; *idem
  * NULL when the body has no uuid. */
-bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65], const struct store_idem **idem);
+bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65],
+		  const struct store_idem **idem);
 /* Records a denial (async) and replies with e (naming field, for the _field form). */
 void api_deny_field(struct req *r, enum err e, const char *field, const char *object_type,
 		    const char *object_id);
@@ -39,10 +40,12 @@ void api_deny(struct req *r, enum err e, const char *object_type, const char *ob
 bool api_bad_field(struct req *r, enum json_field jf, const char *field);
 /* Replies 400 field.unknown when the body has a key outside allowed. */
 bool api_unknown_fields(struct req *r, const char *const *allowed);
-/* Replies for a store status that is not OK; not_found is the 404 to use. */
+/* Replies for a store status that is not OK; not_found is the 404 to use (a refused area:
+ * area.not_found). */
 void api_store_error(struct req *r, enum store_status st, enum err not_found);
-/* code lies in the caller's area (or below). */
-bool api_in_scope(struct req *r, const char *code);
+/* The {id} path parameter, a well-formed UUID; else replies not_found and returns NULL.
+ * Whether the object is the caller's is the service's to say. */
+const char *api_id_param(struct req *r, enum err not_found);
 /* The uuid field of a create body, validated; and the body's canonical hash. Replies and
  * returns false on error. */
 bool api_idem(struct req *r, struct store_idem *idem, char hash[65]);
@@ -56,7 +59,10 @@ json_t *api_person_json(struct req *r, const struct person *p);
 json_t *api_task_json(const struct task *t, int64_t now);
 json_t *api_csv_list(const char *csv);
 json_t *api_obs_json(const struct observation *o, int today);
-json_t *api_obs_of_person(struct req *r, const char *person_id);
+/* A local date (YYYYMMDD) as "YYYY-MM-DD"; null for 0. */
+json_t *api_date_json(int date);
+/* A list of observations, as the reads answer them. */
+json_t *api_obs_list_json(const struct observation *v, size_t n);
 /* temperature, symptoms and note of a visit or a self-report; replies and returns false on
  * error. */
 bool api_obs_reading(struct req *r, bool temp_required, struct visit *v);

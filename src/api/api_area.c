@@ -28,18 +28,27 @@ static json_t *area_list_json(struct req *r, const struct area *v, size_t n)
 	return arr;
 }
 
-/* The {code} parameter, checked for form and scope; replies and returns NULL otherwise. */
-static const char *scoped_code_param(struct req *r)
+/* The {code} parameter, well formed; replies and returns NULL otherwise. Its scope is the
+ * service's to check. */
+static const char *code_param(struct req *r)
 {
 	const char *code = r->match.params[0];
-	struct principal who = api_principal(r);
-	enum store_status st;
 
 	if (area_code_level(code) == AREA_LEVEL_INVALID) {
 		reply_error(r, ERR_AREA_CODE_INVALID, "code");
 		return NULL;
 	}
-	if ((st = svc_scope_check(&who, code, NULL)) != STORE_OK) {
+	return code;
+}
+
+/* The {code} parameter, well formed and in scope; replies and returns NULL otherwise. */
+static const char *scoped_code_param(struct req *r)
+{
+	const char *code = code_param(r);
+	struct principal who = api_principal(r);
+	enum store_status st;
+
+	if (code && (st = svc_scope_check(&who, code, NULL)) != STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return NULL;
 	}
@@ -146,16 +155,18 @@ static bool name_field(struct req *r, bool required, const char **out)
 
 static bool person_fields(struct req *r, const char **name, const char **phone, const char **duty)
 {
-	return !api_bad_field(r, json_get_str(r->json, "responsible_name", PERSON_MAX_CHARS, false,
-					      name),
-			      "responsible_name") &&
-	       api_phone_field(r, "responsible_phone", phone) && api_phone_field(r, "duty_phone", duty);
+	return !api_bad_field(
+		       r, json_get_str(r->json, "responsible_name", PERSON_MAX_CHARS, false, name),
+		       "responsible_name") &&
+	       api_phone_field(r, "responsible_phone", phone) &&
+	       api_phone_field(r, "duty_phone", duty);
 }
 
 void api_area_create(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "parent", "name", "responsible_name",
-					      "responsible_phone", "duty_phone", NULL};
+	static const char *const allowed[] = {
+		"uuid",       "parent", "name", "responsible_name", "responsible_phone",
+		"duty_phone", NULL};
 	struct area_new in = {0};
 	struct store_idem idem;
 	char hash[65];
@@ -172,37 +183,24 @@ void api_area_create(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "parent");
 		return;
 	}
-	if ((st = svc_scope_check(&who, in.parent, "parent")) != STORE_OK) {
-		api_store_error(r, st, ERR_AREA_NOT_FOUND);
-		return;
-	}
 	if (!name_field(r, true, &in.name) ||
 	    !person_fields(r, &in.responsible_name, &in.responsible_phone, &in.duty_phone))
 		return;
 	st = svc_area_create(r->srv->store, &who, &idem, &in, r->a, &out, &replayed);
 	switch (st) {
-	case STORE_OK:
-		reply_json(r, replayed ? 200 : 201, api_area_json(r, &out));
-		break;
-	case STORE_INVALID:
-		reply_error(r, ERR_AREA_PARENT_LEVEL, "parent");
-		break;
-	case STORE_CONFLICT:
-		reply_error(r, ERR_AREA_NAME_TAKEN, "name");
-		break;
-	case STORE_NOT_FOUND:
-		reply_error(r, ERR_AREA_NOT_FOUND, "parent");
-		break;
-	default:
-		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+	case STORE_OK: reply_json(r, replayed ? 200 : 201, api_area_json(r, &out)); break;
+	case STORE_INVALID: reply_error(r, ERR_AREA_PARENT_LEVEL, "parent"); break;
+	case STORE_CONFLICT: reply_error(r, ERR_AREA_NAME_TAKEN, "name"); break;
+	case STORE_NOT_FOUND: reply_error(r, ERR_AREA_NOT_FOUND, "parent"); break;
+	default: api_store_error(r, st, ERR_AREA_NOT_FOUND);
 	}
 }
 
 void api_area_update(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "name", "responsible_name",
-					      "responsible_phone", "duty_phone", NULL};
-	const char *code = scoped_code_param(r);
+	static const char *const allowed[] = {
+		"uuid", "name", "responsible_name", "responsible_phone", "duty_phone", NULL};
+	const char *code = code_param(r);
 	struct area_patch p = {0};
 	struct area out;
 	struct principal who = api_principal(r);
@@ -217,16 +215,9 @@ void api_area_update(struct req *r)
 		return;
 	st = svc_area_update(r->srv->store, &who, idem, code, &p, r->a, &out, NULL);
 	switch (st) {
-	case STORE_OK:
-		reply_json(r, 200, api_area_json(r, &out));
-		break;
-	case STORE_INVALID:
-		reply_error(r, ERR_AREA_NAME_OFFICIAL, "name");
-		break;
-	case STORE_CONFLICT:
-		reply_error(r, ERR_AREA_NAME_TAKEN, "name");
-		break;
-	default:
-		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+	case STORE_OK: reply_json(r, 200, api_area_json(r, &out)); break;
+	case STORE_INVALID: reply_error(r, ERR_AREA_NAME_OFFICIAL, "name"); break;
+	case STORE_CONFLICT: reply_error(r, ERR_AREA_NAME_TAKEN, "name"); break;
+	default: api_store_error(r, st, ERR_AREA_NOT_FOUND);
 	}
 }

@@ -28,8 +28,9 @@ enum { PASSWORD_INPUT_MAX = 256, CLOSED_MAX = 16 };
 
 static void set_session_cookie(struct req *r, const char *token, int max_age)
 {
-	r->set_cookie = arena_printf(r->a, "fk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-				     token, max_age, r->srv->cfg.secure_cookies ? "; Secure" : "");
+	r->set_cookie =
+		arena_printf(r->a, "fk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+			     token, max_age, r->srv->cfg.secure_cookies ? "; Secure" : "");
 }
 
 static json_t *perms_json(enum role role)
@@ -66,7 +67,7 @@ static void attempt_audit(struct req *r, const char *action, const struct user *
 	e.result = why;
 	e.object_type = "user";
 	e.object_id = e.user_id;
-	store_audit_append(r->srv->store, &e, false);
+	svc_auth_audit(r->srv->store, &e, false);
 }
 
 /* Writes one row per ended window of refused attempts (ratelimit_closed). */
@@ -84,7 +85,7 @@ static void audit_closed(struct req *r, int64_t now)
 		time_iso(c[i].to, to);
 		e.after = arena_printf(r->a, "{\"refused\":%d,\"from\":\"%s\",\"to\":\"%s\"}",
 				       c[i].refused, from, to);
-		store_audit_append(r->srv->store, &e, false);
+		svc_auth_audit(r->srv->store, &e, false);
 	}
 }
 
@@ -101,7 +102,7 @@ static bool attempt_allowed(struct req *r, const char *addr, const char *action,
 	if (v == RL_REFUSE_FIRST) {
 		struct audit_entry e = api_audit(r, action);
 		e.result = "rate_limited";
-		store_audit_append(r->srv->store, &e, false);
+		svc_auth_audit(r->srv->store, &e, false);
 	}
 	reply_error(r, ERR_RATE_LIMITED, NULL);
 	return false;
@@ -205,7 +206,7 @@ void api_login(struct req *r)
 	ratelimit_addr(r->ip, addr);
 	if (!attempt_allowed(r, addr, "login.failed", now))
 		return;
-	st = store_user_by_name(r->srv->store, username, r->a, &u);
+	st = svc_auth_account(r->srv->store, username, r->a, &u);
 	if (st != STORE_OK && st != STORE_NOT_FOUND) {
 		pwhash_dummy_verify(password);
 		api_store_error(r, st, ERR_AUTH_FAILED);
@@ -237,14 +238,15 @@ void api_logout(struct req *r)
 	e.object_id = r->sess.user_id;
 	sessions_drop(r->srv->sessions, r->token);
 	set_session_cookie(r, "", 0);
-	store_audit_append(r->srv->store, &e, true);
+	svc_auth_audit(r->srv->store, &e, true);
 	reply_empty(r, 204);
 }
 
 void api_me(struct req *r)
 {
+	struct principal who = api_principal(r);
 	struct user u;
-	enum store_status st = store_user_get(r->srv->store, r->sess.user_id, r->a, &u);
+	enum store_status st = svc_user_get(r->srv->store, &who, r->sess.user_id, r->a, &u);
 
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
@@ -261,18 +263,12 @@ void api_me(struct req *r)
 enum err api_password_verdict(int v)
 {
 	switch (v) {
-	case PASSWORD_OK:
-		return ERR__COUNT;
-	case PASSWORD_TOO_SHORT:
-		return ERR_PASSWORD_TOO_SHORT;
-	case PASSWORD_TOO_LONG:
-		return ERR_PASSWORD_TOO_LONG;
-	case PASSWORD_COMMON:
-		return ERR_PASSWORD_COMMON;
-	case PASSWORD_LIKE_USERNAME:
-		return ERR_PASSWORD_LIKE_USERNAME;
-	default:
-		return ERR_PASSWORD_ENCODING;
+	case PASSWORD_OK: return ERR__COUNT;
+	case PASSWORD_TOO_SHORT: return ERR_PASSWORD_TOO_SHORT;
+	case PASSWORD_TOO_LONG: return ERR_PASSWORD_TOO_LONG;
+	case PASSWORD_COMMON: return ERR_PASSWORD_COMMON;
+	case PASSWORD_LIKE_USERNAME: return ERR_PASSWORD_LIKE_USERNAME;
+	default: return ERR_PASSWORD_ENCODING;
 	}
 }
 
@@ -375,12 +371,14 @@ void api_password(struct req *r)
 	bool replayed = false;
 
 	if (api_unknown_fields(r, allowed) || !password_idem(r, &ibuf, body_hash, &idem) ||
-	    api_bad_field(r, json_get_str(r->json, "old_password", PASSWORD_INPUT_MAX, true, &old_pw),
+	    api_bad_field(r,
+			  json_get_str(r->json, "old_password", PASSWORD_INPUT_MAX, true, &old_pw),
 			  "old_password") ||
-	    api_bad_field(r, json_get_str(r->json, "new_password", PASSWORD_INPUT_MAX, true, &new_pw),
+	    api_bad_field(r,
+			  json_get_str(r->json, "new_password", PASSWORD_INPUT_MAX, true, &new_pw),
 			  "new_password"))
 		return;
-	if ((st = store_user_by_name(r->srv->store, r->sess.username, r->a, &u)) != STORE_OK) {
+	if ((st = svc_auth_account(r->srv->store, r->sess.username, r->a, &u)) != STORE_OK) {
 		api_store_error(r, st, ERR_AUTH_REQUIRED);
 		return;
 	}

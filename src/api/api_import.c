@@ -30,8 +30,8 @@ static json_t *job_json(const struct import_job *j)
 {
 	char created[ISO_TIME_LEN + 1], finished[ISO_TIME_LEN + 1];
 	double progress = !strcmp(j->status, "done") ? 1.0
-			  : j->bytes_total > 0      ? (double)j->bytes_done / (double)j->bytes_total
-						    : 0.0;
+			  : j->bytes_total > 0 ? (double)j->bytes_done / (double)j->bytes_total
+					       : 0.0;
 
 	time_iso(j->created_at, created);
 	time_iso(j->finished_at, finished);
@@ -68,12 +68,9 @@ static const char *file_kind(const struct upload *u)
 	if (ends_with(u->filename, ".xls"))
 		return NULL; /* the old binary format: ask for .xlsx */
 	switch (sheet_sniff(head, n, u->filename)) {
-	case SHEET_KIND_XLSX:
-		return "xlsx";
-	case SHEET_KIND_CSV:
-		return ends_with(u->filename, ".xlsx") ? NULL : "csv";
-	default:
-		return NULL;
+	case SHEET_KIND_XLSX: return "xlsx";
+	case SHEET_KIND_CSV: return ends_with(u->filename, ".xlsx") ? NULL : "csv";
+	default: return NULL;
 	}
 }
 
@@ -219,7 +216,7 @@ void api_import_create(struct req *r)
 	}
 	if (st == STORE_CONFLICT) { /* the same file again: nothing is imported twice */
 		struct import_job first;
-		if (store_import_get(r->srv->store, existing_id, r->a, &first) == STORE_OK) {
+		if (svc_import_get(r->srv->store, &who, existing_id, r->a, &first) == STORE_OK) {
 			json_t *o = job_json(&first);
 			json_object_set_new(o, "duplicate", json_true());
 			reply_json(r, 200, o);
@@ -237,19 +234,13 @@ void api_import_create(struct req *r)
 /* The {id} job, in scope; else replies 404. */
 static bool load_job(struct req *r, struct import_job *j)
 {
-	const char *id = r->match.params[0];
+	const char *id = api_id_param(r, ERR_IMPORT_NOT_FOUND);
+	struct principal who = api_principal(r);
 	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_IMPORT_NOT_FOUND, NULL);
+	if (!id)
 		return false;
-	}
-	st = store_import_get(r->srv->store, id, r->a, j);
-	if (st == STORE_OK && !api_in_scope(r, j->area)) {
-		api_deny(r, ERR_IMPORT_NOT_FOUND, "import", id);
-		return false;
-	}
-	if (st != STORE_OK) {
+	if ((st = svc_import_get(r->srv->store, &who, id, r->a, j)) != STORE_OK) {
 		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
 		return false;
 	}
@@ -266,6 +257,7 @@ void api_import_get(struct req *r)
 
 void api_import_list(struct req *r)
 {
+	struct principal who = api_principal(r);
 	struct import_job *v;
 	size_t n;
 	int limit;
@@ -274,7 +266,7 @@ void api_import_list(struct req *r)
 
 	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
 		return;
-	if ((st = store_import_list(r->srv->store, r->sess.area, limit, r->a, &v, &n)) != STORE_OK) {
+	if ((st = svc_import_list(r->srv->store, &who, limit, r->a, &v, &n)) != STORE_OK) {
 		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
 		return;
 	}
@@ -309,8 +301,7 @@ static void csv_field(struct buf *b, const char *s, bool last)
 
 /* The rows to fix, as a UTF-8 CSV that Excel opens: the original columns plus the line
  * number and what is wrong, one row per line of the upload. */
-static void issues_csv(struct req *r, const struct import_job *j, struct import_issue *v,
-		       size_t n)
+static void issues_csv(struct req *r, const struct import_job *j, struct import_issue *v, size_t n)
 {
 	struct buf b;
 	json_t *hdr = json_loads(j->header, 0, NULL);
@@ -330,7 +321,8 @@ static void issues_csv(struct req *r, const struct import_job *j, struct import_
 
 		buf_init(&problem, 4096);
 		for (; k < n && v[k].line == v[i].line; k++) {
-			const char *msg = r->en ? returnee_issue_en(v[k].code) : returnee_issue_zh(v[k].code);
+			const char *msg =
+				r->en ? returnee_issue_en(v[k].code) : returnee_issue_zh(v[k].code);
 			if (problem.len)
 				buf_append(&problem, "; ", 2);
 			buf_append(&problem, msg, strlen(msg));
@@ -355,10 +347,11 @@ enum { ISSUE_PAGE = 5000 };
 
 /* Issues after `after_line`, whole lines only: a page that ends inside a line stops before
  * that line (unless the line alone fills the page). *next is the last line returned. */
-static enum store_status issue_page(struct req *r, const char *id, int64_t after, int limit,
-				    struct import_issue **v, size_t *n, int64_t *next)
+static enum store_status issue_page(struct req *r, const struct import_job *j, int64_t after,
+				    int limit, struct import_issue **v, size_t *n, int64_t *next)
 {
-	enum store_status st = store_import_issues(r->srv->store, id, after, limit, r->a, v, n);
+	struct principal who = api_principal(r);
+	enum store_status st = svc_import_issues(r->srv->store, &who, j, after, limit, r->a, v, n);
 
 	*next = 0;
 	if (st != STORE_OK || *n == 0)
@@ -385,7 +378,7 @@ void api_import_issues(struct req *r)
 	bool csv = format && !strcmp(format, "csv");
 	enum store_status st;
 	json_t *arr;
-	struct audit_entry e;
+	struct principal who;
 
 	if (format && *format && !csv && strcmp(format, "json")) {
 		reply_error(r, ERR_QUERY_INVALID, "format");
@@ -394,15 +387,13 @@ void api_import_issues(struct req *r)
 	if (!load_job(r, &j) || !api_query_int(r, "limit", 1, 1000, 200, &limit) ||
 	    !api_query_int(r, "after_line", 0, 100000000, 0, &after))
 		return;
-	e = api_audit(r, "import.issues.read");
-	e.object_type = "import";
-	e.object_id = j.id;
-	e.area = j.area;
-	store_audit_append(r->srv->store, &e, false);
+	who = api_principal(r);
+	svc_read_audit(r->srv->store, &who, "import.issues.read", "import", j.id, j.area, NULL,
+		       false);
 	if (csv) { /* every issue, page by page into one array (a few per defective row) */
 		all = NULL;
 		for (int64_t at = 0;;) {
-			if ((st = issue_page(r, j.id, at, ISSUE_PAGE, &v, &n, &next)) != STORE_OK) {
+			if ((st = issue_page(r, &j, at, ISSUE_PAGE, &v, &n, &next)) != STORE_OK) {
 				api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
 				return;
 			}
@@ -424,7 +415,7 @@ void api_import_issues(struct req *r)
 		issues_csv(r, &j, all, nall);
 		return;
 	}
-	if ((st = issue_page(r, j.id, after, limit, &v, &n, &next)) != STORE_OK) {
+	if ((st = issue_page(r, &j, after, limit, &v, &n, &next)) != STORE_OK) {
 		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
 		return;
 	}
@@ -444,9 +435,9 @@ void api_import_issues(struct req *r)
 				     : json_null()));
 }
 
-static const char *const template_cols[] = {"姓名",     "证件类型", "身份证号", "手机号码",
-					    "来源地",   "返乡日期", "交通方式", "车次/航班/车牌",
-					    "现住址",   "备注"};
+static const char *const template_cols[] = {"姓名",   "证件类型", "身份证号", "手机号码",
+					    "来源地", "返乡日期", "交通方式", "车次/航班/车牌",
+					    "现住址", "备注"};
 enum { NCOLS = sizeof template_cols / sizeof template_cols[0] };
 
 static void template_csv(struct req *r)

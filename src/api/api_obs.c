@@ -36,7 +36,7 @@ static int today_of(int64_t now)
 
 /* ---- JSON ---- */
 
-static json_t *date_json(int date)
+json_t *api_date_json(int date)
 {
 	char s[16];
 
@@ -97,8 +97,8 @@ json_t *api_obs_json(const struct observation *o, int today)
 	json_object_set_new(j, "area_name", json_string(o->area_name));
 	json_object_set_new(j, "kind", json_string(o->kind));
 	json_object_set_new(j, "status", json_string(o->status));
-	json_object_set_new(j, "start_date", date_json(o->start_date));
-	json_object_set_new(j, "end_date", date_json(o->end_date));
+	json_object_set_new(j, "start_date", api_date_json(o->start_date));
+	json_object_set_new(j, "end_date", api_date_json(o->end_date));
 	json_object_set_new(j, "day", day ? json_integer(day) : json_null());
 	json_object_set_new(j, "days", json_integer(obs_date_diff(o->start_date, o->end_date)));
 	json_object_set_new(j, "place", json_string(o->place));
@@ -497,6 +497,7 @@ void api_obs_create(struct req *r)
 	case STORE_NOT_FOUND:
 		api_deny_field(r, ERR_PERSON_NOT_FOUND, bad ? bad : "person_id", "person", NULL);
 		return;
+	case STORE_DENIED: api_store_error(r, st, ERR_PERSON_NOT_FOUND); return;
 	case STORE_CONFLICT: reply_error(r, ERR_OBS_ACTIVE, bad ? bad : "person_id"); return;
 	case STORE_INVALID: reply_error(r, ERR_OBS_STAFF_INVALID, bad); return;
 	default: api_store_error(r, st, ERR_OBS_NOT_FOUND); return;
@@ -625,8 +626,8 @@ void api_obs_today(struct req *r)
 		json_array_append_new(arr, j);
 	}
 	reply_json(r, 200,
-		   json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "date", date_json(q.today), "items",
-			     arr, "counts", "due", (json_int_t)total, "complete",
+		   json_pack("{s:o, s:o, s:{s:I, s:I, s:I}}", "date", api_date_json(q.today),
+			     "items", arr, "counts", "due", (json_int_t)total, "complete",
 			     (json_int_t)complete, "overdue", (json_int_t)overdue));
 }
 
@@ -677,9 +678,9 @@ void api_obs_get(struct req *r)
 		if (k < nd && d[k].date == day)
 			filled = d[k].filled;
 		json_array_append_new(days,
-				      json_pack("{s:o, s:o, s:b}", "date", date_json(day), "slots",
-						slots_json(r, &per, day, filled, now), "fever",
-						k < nd && d[k].date == day && d[k].fever));
+				      json_pack("{s:o, s:o, s:b}", "date", api_date_json(day),
+						"slots", slots_json(r, &per, day, filled, now),
+						"fever", k < nd && d[k].date == day && d[k].fever));
 	}
 	json_object_set_new(j, "days", days);
 	reply_json(r, 200, j);
@@ -693,17 +694,17 @@ void api_obs_visit(struct req *r)
 					      "saw_state", "temperature", "symptoms",   "note",
 					      "at",        NULL};
 	struct store_idem idem;
-	struct observation o;
 	struct visit v = {0};
 	struct visit_done out;
 	struct principal who = api_principal(r);
 	char hash[65], alert_id[UUID_LEN + 1];
+	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND);
 	int64_t now = time_now();
 	enum store_status st;
 	bool at_given, replayed;
 
-	if (!load_obs(r, r->match.params[0], today_of(now), &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) || !enum_field(r, "mode", obs_modes, true, &v.mode) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !enum_field(r, "mode", obs_modes, true, &v.mode) ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_person", false, &v.saw_person),
 			  "saw_person") ||
 	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
@@ -713,17 +714,16 @@ void api_obs_visit(struct req *r)
 		return;
 	if (!at_given)
 		v.at = now;
-	struct obs_period per = period_of(&o);
-	if (!obs_visit_time_valid(&per, v.at, now)) {
-		reply_error(r, ERR_VISIT_AT, "at");
-		return;
-	}
 	v.by = r->sess.username;
 	uuid_v4(v.id);
 	uuid_v4(alert_id);
-	memcpy(v.observation_id, o.id, sizeof v.observation_id);
+	snprintf(v.observation_id, sizeof v.observation_id, "%s", id);
 	st = svc_visit_add(r->srv->store, &who, &idem, policy(r), "visit.create", &v, alert_id, now,
 			   r->a, &out, &replayed);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_VISIT_AT, "at");
+		return;
+	}
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_OBS_ENDED, NULL);
 		return;
@@ -755,16 +755,17 @@ void api_obs_period(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "end_date", "reason", NULL};
 	struct store_idem idem;
-	struct observation o, out;
+	struct observation out;
 	char hash[65];
-	const char *reason;
+	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *reason;
 	int64_t now = time_now();
 	int today = today_of(now), end;
 	struct principal who = api_principal(r);
+	enum store_status st;
 	bool replayed;
 
-	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) || !date_field(r, "end_date", ERR_OBS_END_INVALID, &end))
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !date_field(r, "end_date", ERR_OBS_END_INVALID, &end))
 		return;
 	if (!end) {
 		reply_error(r, ERR_FIELD_REQUIRED, "end_date");
@@ -772,39 +773,37 @@ void api_obs_period(struct req *r)
 	}
 	if (!text_field(r, "reason", REASON_MAX, true, &reason))
 		return;
-	if (!obs_end_valid(o.start_date, end, today)) {
+	st = svc_obs_period(r->srv->store, &who, &idem, policy(r), id, end, reason, now, r->a, &out,
+			    &replayed);
+	if (st == STORE_INVALID)
 		reply_error(r, ERR_OBS_END_INVALID, "end_date");
-		return;
-	}
-	reply_change(r,
-		     svc_obs_period(r->srv->store, &who, &idem, policy(r), o.id, end, reason, now,
-				    r->a, &out, &replayed),
-		     &out, today);
+	else
+		reply_change(r, st, &out, today);
 }
 
 void api_obs_release(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "note", NULL};
 	struct store_idem idem;
-	struct observation o, out;
+	struct observation out;
 	char hash[65];
-	const char *note = NULL;
+	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *note = NULL;
 	int64_t now = time_now();
 	int today = today_of(now);
 	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
 
-	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) || !text_field(r, "note", REASON_MAX, false, &note))
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !text_field(r, "note", REASON_MAX, false, &note))
 		return;
-	st = svc_obs_release(r->srv->store, &who, &idem, policy(r), o.id, note, now, r->a, &out,
+	st = svc_obs_release(r->srv->store, &who, &idem, policy(r), id, note, now, r->a, &out,
 			     &replayed);
-	if (st == STORE_CONFLICT) {
+	if (st == STORE_CONFLICT) { /* out: the observation as the refusal read it */
 		reply_error(r,
-			    strcmp(o.status, "active") ? ERR_OBS_ENDED
-			    : o.alert_open             ? ERR_OBS_ALERT_OPEN
-						       : ERR_OBS_NOT_DUE,
+			    strcmp(out.status, "active") ? ERR_OBS_ENDED
+			    : out.alert_open             ? ERR_OBS_ALERT_OPEN
+							 : ERR_OBS_NOT_DUE,
 			    NULL);
 		return;
 	}
@@ -816,8 +815,8 @@ void api_obs_staff(struct req *r)
 	static const char *const allowed[] = {"uuid", "grid_worker", "doctor", "social_worker",
 					      NULL};
 	struct store_idem idem;
-	struct observation o, out;
-	const char *g, *d, *w, *bad = NULL;
+	struct observation out;
+	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *g, *d, *w, *bad = NULL;
 	char hash[65];
 	int64_t now = time_now();
 	int today = today_of(now);
@@ -825,8 +824,7 @@ void api_obs_staff(struct req *r)
 	enum store_status st;
 	bool replayed;
 
-	if (!load_obs(r, r->match.params[0], today, &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash))
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash))
 		return;
 	/* "" clears a field: read the raw strings before staff_field turns "" into NULL */
 	if (api_bad_field(r, json_get_str(r->json, "grid_worker", 36, false, &g), "grid_worker") ||
@@ -844,7 +842,7 @@ void api_obs_staff(struct req *r)
 			reply_error(r, ERR_OBS_STAFF_INVALID, f[i]);
 			return;
 		}
-	st = svc_obs_staff(r->srv->store, &who, &idem, o.id, v, now, r->a, &out, &bad, &replayed);
+	st = svc_obs_staff(r->srv->store, &who, &idem, id, v, now, r->a, &out, &bad, &replayed);
 	if (st == STORE_INVALID)
 		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
 	else
@@ -995,37 +993,21 @@ void api_alert_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-static bool load_alert(struct req *r, struct alert *al)
-{
-	const char *id = r->match.params[0];
-	struct principal who = api_principal(r);
-	enum store_status st;
-
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_ALERT_NOT_FOUND, NULL);
-		return false;
-	}
-	if ((st = svc_alert_get(r->srv->store, &who, id, r->a, al)) != STORE_OK) {
-		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
-		return false;
-	}
-	return true;
-}
-
 static void alert_change(struct req *r, bool referral)
 {
 	static const char *const allowed_ref[] = {"uuid", "destination", "facility", "transport",
 						  "at",   "result",      "note",     NULL};
 	static const char *const allowed_res[] = {"uuid", "result", "note", NULL};
 	struct store_idem idem;
-	struct alert al, out;
+	struct alert out;
 	struct alert_update u = {0};
 	struct principal who = api_principal(r);
+	const char *id = api_id_param(r, ERR_ALERT_NOT_FOUND);
 	char hash[65];
 	enum store_status st;
 
 	u.now = time_now();
-	if (!load_alert(r, &al) || api_unknown_fields(r, referral ? allowed_ref : allowed_res) ||
+	if (!id || api_unknown_fields(r, referral ? allowed_ref : allowed_res) ||
 	    !api_idem(r, &idem, hash) ||
 	    (referral && (!enum_field(r, "destination", obs_destinations, true, &u.destination) ||
 			  !text_field(r, "facility", TEXT_MAX, false, &u.facility) ||
@@ -1040,7 +1022,7 @@ static void alert_change(struct req *r, bool referral)
 		reply_error(r, ERR_FIELD_VALUE, "at");
 		return;
 	}
-	st = svc_alert_update(r->srv->store, &who, &idem, policy(r), al.id, &u, r->a, &out, NULL);
+	st = svc_alert_update(r->srv->store, &who, &idem, policy(r), id, &u, r->a, &out, NULL);
 	if (st == STORE_OK)
 		reply_json(r, 200, alert_json(&out));
 	else if (st == STORE_CONFLICT)
@@ -1094,7 +1076,7 @@ void api_service_list(struct req *r)
 
 /* Stores a worker's service request for o and replies. */
 static void add_service(struct req *r, const struct store_idem *idem, struct service *in,
-			const struct observation *o, int64_t now)
+			const char *obs_id, int64_t now)
 {
 	struct principal who = api_principal(r);
 	struct service out;
@@ -1102,7 +1084,7 @@ static void add_service(struct req *r, const struct store_idem *idem, struct ser
 	bool replayed;
 
 	uuid_v4(in->id);
-	memcpy(in->observation_id, o->id, sizeof in->observation_id);
+	snprintf(in->observation_id, sizeof in->observation_id, "%s", obs_id);
 	st = svc_service_create(r->srv->store, &who, idem, "service.create", in, now, r->a, &out,
 				&replayed);
 	if (st == STORE_CONFLICT)
@@ -1117,14 +1099,13 @@ void api_service_create(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "kind", "items", "due_at", "assignee", NULL};
 	struct store_idem idem;
-	struct observation o;
 	struct service in = {0};
 	char hash[65];
+	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND);
 	int64_t now = time_now();
 	bool due_given;
 
-	if (!load_obs(r, r->match.params[0], today_of(now), &o) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
 	    !text_field(r, "items", NOTE_MAX, true, &in.items) ||
 	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at, &due_given) ||
@@ -1138,30 +1119,23 @@ void api_service_create(struct req *r)
 		in.due_at = now + SERVICE_DUE_HOURS * 3600;
 	in.requested_by = "worker";
 	in.requester = r->sess.username;
-	add_service(r, &idem, &in, &o, now);
+	add_service(r, &idem, &in, id, now);
 }
 
 void api_service_status(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "status", "assignee", "note", NULL};
 	static const char *const moves[] = {"accepted", "delivered", "cancelled", NULL};
-	const char *id = r->match.params[0], *status, *assignee = NULL, *note = NULL;
+	const char *id = api_id_param(r, ERR_SERVICE_NOT_FOUND), *status, *assignee = NULL,
+		   *note = NULL;
 	struct store_idem idem;
-	struct service sv, out;
+	struct service out;
 	struct principal who = api_principal(r);
 	char hash[65];
 	int64_t now = time_now();
 	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_SERVICE_NOT_FOUND, NULL);
-		return;
-	}
-	if ((st = svc_service_get(r->srv->store, &who, id, r->a, &sv)) != STORE_OK) {
-		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
-		return;
-	}
-	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !enum_field(r, "status", moves, true, &status) ||
 	    !text_field(r, "assignee", TEXT_MAX, false, &assignee) ||
 	    !text_field(r, "note", REASON_MAX, !strcmp(status, "cancelled"), &note))
@@ -1226,24 +1200,16 @@ void api_obs_board(struct req *r)
 						rows[i].name, "counts", counts_json(rows[i].n)));
 	reply_json(r, 200,
 		   json_pack("{s:s, s:s, s:o, s:o, s:o}", "area", area, "area_name", total.name,
-			     "date", date_json(today), "counts", counts_json(total.n), "children",
-			     arr));
+			     "date", api_date_json(today), "counts", counts_json(total.n),
+			     "children", arr));
 }
 
-/* The person's observations in the caller's scope, newest first (for the person file). */
-json_t *api_obs_of_person(struct req *r, const char *person_id)
+json_t *api_obs_list_json(const struct observation *v, size_t n)
 {
-	struct obs_query q = {.person_id = person_id, .now = time_now(), .limit = 50};
-	struct principal who = api_principal(r);
-	struct observation *v;
-	size_t n;
-	int64_t total;
+	int today = today_of(time_now());
 	json_t *arr = json_array();
 
-	q.today = today_of(q.now);
-	if (svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total) != STORE_OK)
-		return arr;
-	for (size_t i = n; i-- > 0;)
-		json_array_append_new(arr, api_obs_json(&v[i], q.today));
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_obs_json(&v[i], today));
 	return arr;
 }

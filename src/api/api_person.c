@@ -274,17 +274,8 @@ static json_t *travel_json(const struct travel *t, size_t n)
 	return arr;
 }
 
-/* An import's "possible_duplicate_of" may name a file outside the reader's area: then the
- * reader must not learn of it, and the key goes. */
-static void hide_foreign_file(struct req *r, json_t *detail)
-{
-	const char *other = json_string_value(json_object_get(detail, "possible_duplicate_of"));
-	struct principal who = api_principal(r);
-
-	if (other && (!uuid_valid(other) || !svc_person_sees(r->srv->store, &who, other)))
-		json_object_del(detail, "possible_duplicate_of");
-}
-
+/* The timeline; a file named in a detail is there only when it lies in scope (the service
+ * read it so, in the file's snapshot). */
 static json_t *events_json(struct req *r, const struct person_event *e, size_t n)
 {
 	json_t *arr = json_array();
@@ -292,8 +283,6 @@ static json_t *events_json(struct req *r, const struct person_event *e, size_t n
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *d = json_loads(e[i].detail, 0, NULL);
-		if (json_is_object(d))
-			hide_foreign_file(r, d);
 		time_iso(e[i].at, at);
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
 						     (json_int_t)e[i].id, "at", at, "kind",
@@ -315,7 +304,7 @@ void api_person_get(struct req *r)
 		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
 		return;
 	}
-	if ((st = svc_person_file(r->srv->store, &who, id, r->a, &f)) != STORE_OK) {
+	if ((st = svc_person_file(r->srv->store, &who, id, &r->srv->obs, r->a, &f)) != STORE_OK) {
 		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
 		return;
 	}
@@ -326,7 +315,7 @@ void api_person_get(struct req *r)
 	json_object_set_new(o, "travel", travel_json(f.travel, f.ntravel));
 	json_object_set_new(o, "timeline", events_json(r, f.events, f.nevents));
 	json_object_set_new(o, "tasks", arr);
-	json_object_set_new(o, "observations", api_obs_of_person(r, f.p.id));
+	json_object_set_new(o, "observations", api_obs_list_json(f.observations, f.nobservations));
 	reply_json(r, 200, o);
 }
 
@@ -483,21 +472,23 @@ void api_person_create(struct req *r)
 void api_person_merge(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "other", NULL};
-	const char *other_id;
-	struct person keep, other, out;
+	const char *keep = api_id_param(r, ERR_PERSON_NOT_FOUND), *other;
+	struct person out;
 	struct principal who = api_principal(r);
 	struct store_idem idem;
 	char hash[65];
 	enum store_status st;
 
-	/* a replay finds `other` merged (still readable): the runner answers it before the
-	 * merge would refuse it */
-	if (!api_load_person(r, r->match.params[0], &keep) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) ||
-	    api_bad_field(r, json_get_str(r->json, "other", 36, true, &other_id), "other") ||
-	    !api_load_person(r, other_id, &other))
+	/* both files are read and checked in the merge's transaction; a replay finds `other`
+	 * merged: the runner answers it before the merge would refuse it */
+	if (!keep || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "other", 36, true, &other), "other"))
 		return;
-	st = svc_person_merge(r->srv->store, &who, &idem, keep.id, other.id, r->a, &out, NULL);
+	if (!uuid_valid(other)) {
+		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
+		return;
+	}
+	st = svc_person_merge(r->srv->store, &who, &idem, keep, other, r->a, &out, NULL);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PERSON_MERGED, "other");
 		return;

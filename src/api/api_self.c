@@ -20,16 +20,6 @@ static const struct obs_policy *policy(struct req *r)
 	return &r->srv->obs;
 }
 
-static json_t *date_json(int date)
-{
-	char s[16];
-
-	if (!date)
-		return json_null();
-	snprintf(s, sizeof s, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
-	return json_string(s);
-}
-
 /* Every symptom a report may name, and every kind of service it may ask for. */
 static json_t *choices_json(json_t **kinds)
 {
@@ -95,8 +85,8 @@ void api_self_get(struct req *r)
 	reply_json(r, 200,
 		   json_pack("{s:s, s:s, s:o, s:o, s:o, s:f, s:o, s:o}", "name",
 			     given_name(r, o.person_name), "kind", o.kind, "start_date",
-			     date_json(o.start_date), "end_date", date_json(o.end_date), "day",
-			     day ? json_integer(day) : json_null(), "fever_threshold",
+			     api_date_json(o.start_date), "end_date", api_date_json(o.end_date),
+			     "day", day ? json_integer(day) : json_null(), "fever_threshold",
 			     policy(r)->fever_dc / 10.0, "symptoms", symptoms, "services", kinds));
 }
 

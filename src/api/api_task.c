@@ -74,51 +74,28 @@ void api_task_list(struct req *r)
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
 }
 
-/* The {id} task, in scope; else replies 404. A task is in scope when it and its person's
- * file are (file_too); closing checks the file in its transaction instead, after the
- * idempotency check, so that the retry of a close that forwarded the file away still
- * gets its first answer. */
-static bool load_task_as(struct req *r, struct task *t, bool file_too)
-{
-	const char *id = r->match.params[0];
-	struct principal who = api_principal(r);
-	enum store_status st;
-
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_TASK_NOT_FOUND, NULL);
-		return false;
-	}
-	if ((st = svc_task_get(r->srv->store, &who, id, file_too, r->a, t)) != STORE_OK) {
-		api_store_error(r, st, ERR_TASK_NOT_FOUND);
-		return false;
-	}
-	return true;
-}
-
-static bool load_task(struct req *r, struct task *t)
-{
-	return load_task_as(r, t, true);
-}
-
 void api_task_get(struct req *r)
 {
+	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND);
+	struct principal who = api_principal(r);
 	struct task t;
+	enum store_status st;
 
-	if (load_task(r, &t))
+	if (!id)
+		return;
+	if ((st = svc_task_get(r->srv->store, &who, id, r->a, &t)) != STORE_OK)
+		api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	else
 		reply_json(r, 200, api_task_json(&t, time_now()));
 }
 
-/* Where a task for `target` forwarded from `from` lands: the target itself when the caller
- * may act there, else the lowest area above both (the commander level that sees both). */
-static const char *forward_area(struct req *r, const char *from, const char *target)
+/* Whether a task may be forwarded to target: an area in this county (another county is not
+ * in this system's reach; every task of the caller lies in the caller's county). */
+static bool forward_reachable(struct req *r, const char *target)
 {
-	char *common = arena_alloc(r->a, AREA_CODE_MAX + 1);
-	struct principal who = api_principal(r);
+	char common[AREA_CODE_MAX + 1];
 
-	if (svc_sees(&who, target))
-		return target;
-	/* another county is not in this system's reach */
-	return area_code_common(from, target, common, AREA_CODE_MAX + 1) ? common : NULL;
+	return area_code_common(r->sess.area, target, common, sizeof common);
 }
 
 /* Whether the dictionary lets this outcome forward a task (needs_target). */
@@ -139,16 +116,15 @@ void api_task_close(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "outcome", "note", "forward_to", NULL};
 	struct store_idem idem;
-	struct task t, out;
+	struct task out;
 	struct task_close cl = {0};
 	struct principal who = api_principal(r);
 	char hash[65], *new_id;
-	const char *fwd = NULL;
+	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND), *fwd = NULL;
 	enum store_status st;
 	bool replayed;
 
-	if (!load_task_as(r, &t, false) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "outcome", 32, true, &cl.outcome), "outcome") ||
 	    api_bad_field(r, json_get_str(r->json, "note", NOTE_MAX_CHARS, false, &cl.note),
 			  "note") ||
@@ -164,8 +140,7 @@ void api_task_close(struct req *r)
 			reply_error(r, ERR_AREA_CODE_INVALID, "forward_to");
 			return;
 		}
-		if (!svc_ref_area_exists(r->srv->store, fwd) ||
-		    !(cl.forward_area = forward_area(r, t.area, fwd))) {
+		if (!svc_ref_area_exists(r->srv->store, fwd) || !forward_reachable(r, fwd)) {
 			reply_error(r, ERR_AREA_NOT_FOUND, "forward_to");
 			return;
 		}
@@ -176,7 +151,7 @@ void api_task_close(struct req *r)
 	}
 	cl.now = time_now();
 	cl.deadline_hours = DEADLINE_HOURS_DEFAULT;
-	st = svc_task_close(r->srv->store, &who, &idem, t.id, &cl, r->a, &out, &replayed);
+	st = svc_task_close(r->srv->store, &who, &idem, id, &cl, r->a, &out, &replayed);
 	switch (st) {
 	case STORE_OK: reply_json(r, 200, api_task_json(&out, cl.now)); break;
 	case STORE_INVALID: reply_error(r, ERR_OUTCOME_INVALID, "outcome"); break;
@@ -187,7 +162,7 @@ void api_task_close(struct req *r)
 
 /* Reassigning and extending: one use case (svc_task_change), idempotent when a uuid is
  * sent. */
-static void change(struct req *r, const struct task *t, const struct store_idem *idem,
+static void change(struct req *r, const char *id, const struct store_idem *idem,
 		   struct task_change *ch)
 {
 	struct principal who = api_principal(r);
@@ -195,7 +170,7 @@ static void change(struct req *r, const struct task *t, const struct store_idem 
 	enum store_status st;
 
 	ch->now = time_now();
-	st = svc_task_change(r->srv->store, &who, idem, t->id, ch, r->a, &out, NULL);
+	st = svc_task_change(r->srv->store, &who, idem, id, ch, r->a, &out, NULL);
 	switch (st) {
 	case STORE_OK: reply_json(r, 200, api_task_json(&out, time_now())); break;
 	case STORE_CONFLICT: reply_error(r, ERR_TASK_CLOSED, NULL); break;
@@ -211,10 +186,9 @@ void api_task_reassign(struct req *r)
 	const struct store_idem *idem;
 	struct store_idem buf;
 	char hash[65];
-	struct task t;
+	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND);
 
-	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
-	    !api_idem_opt(r, &buf, hash, &idem) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem_opt(r, &buf, hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &ch.area),
 			  "area") ||
 	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &ch.assignee),
@@ -230,15 +204,7 @@ void api_task_reassign(struct req *r)
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
 		return;
 	}
-	if (ch.area) {
-		struct principal who = api_principal(r);
-		enum store_status st = svc_scope_check(&who, ch.area, "area");
-		if (st != STORE_OK) {
-			api_store_error(r, st, ERR_AREA_NOT_FOUND);
-			return;
-		}
-	}
-	change(r, &t, idem, &ch);
+	change(r, id, idem, &ch);
 }
 
 void api_task_extend(struct req *r)
@@ -249,11 +215,10 @@ void api_task_extend(struct req *r)
 	const struct store_idem *idem;
 	struct store_idem buf;
 	char hash[65];
-	struct task t;
+	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND);
 	json_int_t h;
 
-	if (!load_task(r, &t) || api_unknown_fields(r, allowed) ||
-	    !api_idem_opt(r, &buf, hash, &idem) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem_opt(r, &buf, hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, true, &ch.reason),
 			  "reason"))
 		return;
@@ -266,7 +231,7 @@ void api_task_extend(struct req *r)
 		return;
 	}
 	ch.extend = (int64_t)h * 3600;
-	change(r, &t, idem, &ch);
+	change(r, id, idem, &ch);
 }
 
 void api_task_stats(struct req *r)

@@ -146,6 +146,39 @@ bool svc_in_scope(const struct svc_ctx *x, const char *area)
 	return area && area_code_in_scope(x->who->area, area);
 }
 
+enum store_status svc_event(struct svc_ctx *x, const char *person_id, const char *kind,
+			    const char *area, const char *detail, int64_t now)
+{
+	struct person_event_new ev = {
+		.person_id = person_id,
+		.kind = kind,
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.area = area,
+		.detail = detail,
+		.now = now,
+	};
+	return store_tx_person_event(x->tx, &ev);
+}
+
+enum store_status svc_audit_more(struct svc_ctx *x, const char *action, const char *object_type,
+				 const char *object_id, const char *area, const char *after)
+{
+	struct audit_entry e = {
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.ip = x->who->ip,
+		.request_id = x->who->request_id,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.area = area,
+		.after = after,
+		.result = "ok",
+	};
+	return store_tx_audit(x->tx, &e);
+}
+
 const char *svc_json(struct svc_ctx *x, void *o)
 {
 	char *txt;

@@ -8,7 +8,9 @@
  *   2. runs the use case with the caller's principal: the use case reads every object it
  *      reads or changes through the transaction and checks it against the caller's scope
  *      there (svc_in_scope), so nothing can move between the check and the write; an
- *      object out of scope is STORE_NOT_FOUND, exactly like a missing one;
+ *      object out of scope is STORE_DENIED with the principal's denial slot filled
+ *      (svc_deny), answered exactly like a missing one and audited as a denial, as a
+ *      read's is (api_store_error);
  *   3. writes the audit row the use case filled in (who, from where, which request are
  *      the runner's to set);
  *   4. stores the idempotency key with the object it names;
@@ -89,20 +91,30 @@ bool svc_is_system(const struct principal *who);
 bool svc_in_scope(const struct svc_ctx *x, const char *area);
 /* JSON text of o (taken) in x's arena, for audit before/after; NULL for NULL. */
 const char *svc_json(struct svc_ctx *x, void *o);
+/* An event on the timeline of file person_id, by the caller, in x's transaction (detail:
+ * JSON text or NULL). */
+enum store_status svc_event(struct svc_ctx *x, const char *person_id, const char *kind,
+			    const char *area, const char *detail, int64_t now);
+/* An audit row beyond the one the runner writes (a household member placed, a duplicate
+ * reported), by the caller, in x's transaction. */
+enum store_status svc_audit_more(struct svc_ctx *x, const char *action, const char *object_type,
+				 const char *object_id, const char *area, const char *after);
 
 /* ---- verification tasks (svc_task.c) ---- */
 
-/* Closes the task with an outcome; with cl->forward_area a new task opens there for the
- * same person, whose file moves with it. The task and its person's file must lie in scope.
- * STORE_CONFLICT: already closed; STORE_INVALID: unknown outcome or forward area. */
+/* Closes the task with an outcome; with cl->forward_target a new task opens for the same
+ * person, whose file moves with it: at the target when it lies in scope, else at the
+ * lowest area over the task's and the target. The task and its person's file must lie in
+ * scope (else STORE_DENIED, the denial noted). STORE_CONFLICT: already closed;
+ * STORE_INVALID: unknown outcome, or a target in another county. */
 enum store_status svc_task_close(struct store *s, const struct principal *who,
 				 const struct store_idem *idem, const char *id,
 				 const struct task_close *cl, struct arena *a, struct task *out,
 				 bool *replayed);
-/* Moves an open task to area (in scope; the file follows) and/or sets its assignee ("":
- * none), or with extend > 0 moves its deadline that many seconds later (from the deadline
- * read in the transaction). The task and its file must lie in scope. STORE_CONFLICT:
- * closed; STORE_INVALID: area outside scope or missing. */
+/* Moves an open task to area (the file follows) and/or sets its assignee ("": none), or
+ * with extend > 0 moves its deadline that many seconds later (from the deadline read in
+ * the transaction). The task, its file and a new area must lie in scope (else
+ * STORE_DENIED, the denial noted). STORE_CONFLICT: closed; STORE_INVALID: area missing. */
 struct task_change {
 	const char *area, *assignee, *reason;
 	int64_t extend;
@@ -116,7 +128,7 @@ enum store_status svc_task_change(struct store *s, const struct principal *who,
 /* ---- key-person files (svc_person.c) ---- */
 
 /* Registers a person met at the door (POST /persons) in row->p.area (in scope;
- * STORE_INVALID otherwise), idempotent by idem, touching only files in scope: the file
+ * STORE_DENIED otherwise), idempotent by idem, touching only files in scope: the file
  * with the same ID number in scope is updated (*merged). When the only file with that
  * valid number lies outside scope, a new file is made in scope as for an unknown person,
  * with defect PERSON_ELSEWHERE; a task with that defect and an audit row
@@ -127,7 +139,7 @@ enum store_status svc_person_register(struct store *s, const struct principal *w
 				      bool *replayed);
 /* Merges file `other` into `keep`: travel, timeline and tasks move over, `other` is marked
  * merged_into and no longer found. Idempotent by idem (a replay answers `keep` as it is).
- * STORE_CONFLICT when one of them is already merged (or both are one); STORE_NOT_FOUND
+ * STORE_CONFLICT when one of them is already merged (or both are one); STORE_DENIED
  * when either lies outside scope. */
 enum store_status svc_person_merge(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *keep,
@@ -159,14 +171,14 @@ enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl);
 
 /* Creates a grid under a village or a group under a grid (the parent in scope), coded
  * parent + next 3 digits, idempotent by idem. STORE_CONFLICT when a sibling has the name;
- * STORE_NOT_FOUND for a parent missing or out of scope; STORE_INVALID for a parent of
+ * STORE_NOT_FOUND for a parent missing, STORE_DENIED out of scope; STORE_INVALID for a parent of
  * another level (or one with 999 children). */
 enum store_status svc_area_create(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const struct area_new *in,
 				  struct arena *a, struct area *out, bool *replayed);
 /* Changes an area in scope (NULL fields keep), idempotent by idem when given (a replay
  * answers the area as it is). STORE_INVALID: a new name for an official area;
- * STORE_CONFLICT: a sibling has the name; STORE_NOT_FOUND: missing or out of scope. */
+ * STORE_CONFLICT: a sibling has the name; STORE_DENIED: out of scope. */
 enum store_status svc_area_update(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const char *code,
 				  const struct area_patch *p, struct arena *a, struct area *out,
@@ -180,9 +192,10 @@ enum store_status svc_area_update(struct store *s, const struct principal *who,
 enum store_status svc_user_create(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const struct user *in,
 				  struct arena *a, struct user *out, bool *replayed);
-/* Changes an account the caller manages: in scope, and the caller's own or of a role the
- * caller may grant (else STORE_NOT_FOUND, as for a missing one); a new area must lie in
- * scope (STORE_INVALID). Idempotent by idem when given. out: the account as written;
+/* Changes an account the caller manages: in scope (else STORE_DENIED), and the caller's
+ * own or of a role the caller may grant (else STORE_NOT_FOUND, as for a missing one); a
+ * new area must lie in scope (STORE_DENIED). Idempotent by idem when given. out: the
+ * account as written;
  * before (may be NULL) as it was — on a replay both are the account as it is, so that
  * nothing looks changed. */
 enum store_status svc_user_update(struct store *s, const struct principal *who,
@@ -207,7 +220,7 @@ struct obs_new {
 	/* household members placed with the person: ids and tokens made by the caller */
 	size_t nhousehold;
 	const char *const *household, *const *household_ids, *const *household_hash,
-		*const *household_box;
+								     *const *household_box;
 	int64_t now;
 };
 struct obs_placed {
@@ -218,20 +231,22 @@ struct obs_placed {
 };
 /* Places a person (and household members) under observation: each person in scope, not
  * merged, not under observation already; staff given (an enabled account of the role
- * whose area covers the person's) or the nearest. STORE_NOT_FOUND: a person missing or
- * outside scope; STORE_CONFLICT: already under observation; STORE_INVALID: a staff id
- * (out->bad_field names the field). */
+ * whose area covers the person's) or the nearest. STORE_NOT_FOUND: a person missing;
+ * STORE_DENIED: outside scope; STORE_CONFLICT: already under observation; STORE_INVALID:
+ * a staff id (out->bad_field names the field). */
 enum store_status svc_obs_place(struct store *s, const struct principal *who,
 				const struct store_idem *idem, const struct obs_policy *pol,
 				const struct obs_new *in, struct arena *a, struct obs_placed *out,
 				bool *replayed);
-/* A new planned end of an observation in scope. STORE_CONFLICT: not active. */
+/* A new planned end of an observation in scope (else STORE_DENIED). STORE_INVALID: an end
+ * obs_end_valid refuses; STORE_CONFLICT: not active. */
 enum store_status svc_obs_period(struct store *s, const struct principal *who,
 				 const struct store_idem *idem, const struct obs_policy *pol,
 				 const char *id, int end_date, const char *reason, int64_t now,
 				 struct arena *a, struct observation *out, bool *replayed);
 /* Releases an active observation in scope on or after its end date with no open alert
- * (STORE_CONFLICT otherwise); revokes its token, the person is released. */
+ * (STORE_CONFLICT otherwise, out the observation as read, which tells why); revokes its
+ * token, the person is released. */
 enum store_status svc_obs_release(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const struct obs_policy *pol,
 				  const char *id, const char *note, int64_t now, struct arena *a,
@@ -259,7 +274,8 @@ struct visit_done {
  * symptoms, note, by, self_report) to an active observation in scope: its slot, lateness
  * and fever, the day's filled slots and the board's counts; a fever raises an alert
  * (alert_id) or feeds the open one. action: "visit.create" or "selfreport.visit" (one key
- * space). STORE_CONFLICT: the observation is not active. */
+ * space). STORE_INVALID: a time obs_visit_time_valid refuses (not for a self-report, which
+ * is now); STORE_CONFLICT: the observation is not active. */
 enum store_status svc_visit_add(struct store *s, const struct principal *who,
 				const struct store_idem *idem, const struct obs_policy *pol,
 				const char *action, const struct visit *in, const char *alert_id,
@@ -290,9 +306,10 @@ enum store_status svc_service_create(struct store *s, const struct principal *wh
 /* Moves a request in scope (with its observation and person's file) to status, with
  * assignee and note (NULL keeps). STORE_CONFLICT: a move obs_service_move_ok refuses. */
 enum store_status svc_service_move(struct store *s, const struct principal *who,
-				   const struct store_idem *idem, const char *id, const char *status,
-				   const char *assignee, const char *note, int64_t now,
-				   struct arena *a, struct service *out, bool *replayed);
+				   const struct store_idem *idem, const char *id,
+				   const char *status, const char *assignee, const char *note,
+				   int64_t now, struct arena *a, struct service *out,
+				   bool *replayed);
 
 /* ---- the self-report link (svc_self.c) ---- */
 
@@ -331,9 +348,12 @@ enum store_status svc_deny(const struct principal *who, const char *object_type,
 			   const char *object_id, const char *field);
 /* Whether area (not NULL, not "") lies in who's scope. */
 bool svc_sees(const struct principal *who, const char *area);
+/* A getter's check: st, or STORE_DENIED (the denial of object_type object_id noted) when
+ * st is STORE_OK and area, the object's, lies outside who's scope. */
+enum store_status svc_seen(const struct principal *who, enum store_status st, const char *area,
+			   const char *object_type, const char *object_id);
 /* STORE_OK when the area a request names in field lies in scope, else STORE_DENIED. */
-enum store_status svc_scope_check(const struct principal *who, const char *area,
-				  const char *field);
+enum store_status svc_scope_check(const struct principal *who, const char *area, const char *field);
 /* An audit row of a read (who did it and from where is who's), queued or waited for. */
 enum store_status svc_read_audit(struct store *s, const struct principal *who, const char *action,
 				 const char *object_type, const char *object_id, const char *area,
@@ -355,8 +375,8 @@ enum store_status svc_ref_duty_phone(struct store *s, const char *area, struct a
 				     const char **phone, const char **name);
 /* Unscoped: the self-report token is the credential. The active observation whose token
  * hashes to token_hash. */
-enum store_status svc_self_open(struct store *s, const char *token_hash, int date,
-				struct arena *a, struct observation *out);
+enum store_status svc_self_open(struct store *s, const char *token_hash, int date, struct arena *a,
+				struct observation *out);
 
 /* areas: the caller's own area; one area in scope with its children and its path from the
  * scope down; a search under scope */
@@ -368,9 +388,8 @@ enum store_status svc_area_detail(struct store *s, const struct principal *who, 
 enum store_status svc_area_search(struct store *s, const struct principal *who, const char *q,
 				  int limit, struct arena *a, struct area **out, size_t *n);
 /* accounts: f->scope is who's; f->area, when given, must lie in it */
-enum store_status svc_user_list(struct store *s, const struct principal *who,
-				struct user_filter *f, struct arena *a, struct user **out,
-				size_t *n, int64_t *total);
+enum store_status svc_user_list(struct store *s, const struct principal *who, struct user_filter *f,
+				struct arena *a, struct user **out, size_t *n, int64_t *total);
 enum store_status svc_user_get(struct store *s, const struct principal *who, const char *id,
 			       struct arena *a, struct user *out);
 /* the audit trail: f->scope (and, for an administrator, the rows with no area) is who's;
@@ -379,16 +398,13 @@ enum store_status svc_audit_list(struct store *s, const struct principal *who,
 				 struct audit_filter *f, struct arena *a, struct audit_row **rows,
 				 size_t *n);
 
-/* tasks (svc_task_read.c): a task is in scope when its area and its person's file are;
- * file_too false only for closing, whose use case checks the file in its transaction after
- * the idempotency check */
+/* tasks (svc_task_read.c): a task is in scope when its area and its person's file are */
 enum store_status svc_task_get(struct store *s, const struct principal *who, const char *id,
-			       bool file_too, struct arena *a, struct task *out);
+			       struct arena *a, struct task *out);
 /* q->scope is who's; q->area, when given, must lie in it; the name of a person whose file
  * lies outside scope is blanked */
-enum store_status svc_task_list(struct store *s, const struct principal *who,
-				struct task_query *q, struct arena *a, struct task **out,
-				size_t *n, int64_t *total);
+enum store_status svc_task_list(struct store *s, const struct principal *who, struct task_query *q,
+				struct arena *a, struct task **out, size_t *n, int64_t *total);
 /* Counts per area under area (NULL: who's area), which must lie in scope. */
 enum store_status svc_task_stats(struct store *s, const struct principal *who, const char *area,
 				 int64_t now, struct arena *a, struct task_stats **out, size_t *n);
@@ -397,21 +413,21 @@ enum store_status svc_task_stats(struct store *s, const struct principal *who, c
 struct person_file {
 	struct person p;
 	struct travel *travel;
-	struct person_event *events;
-	struct task *tasks; /* only those in scope */
-	size_t ntravel, nevents, ntasks;
+	struct person_event *events;      /* a file named in a detail only when it lies in scope */
+	struct task *tasks;               /* only those in scope */
+	struct observation *observations; /* in scope, newest first (at most 50) */
+	size_t ntravel, nevents, ntasks, nobservations;
 };
 /* A file in scope (not audited: for checks and for the reveal's own row). */
 enum store_status svc_person_get(struct store *s, const struct principal *who, const char *id,
 				 struct arena *a, struct person *out);
-/* Whether the file id exists and lies in scope (no denial noted). */
-bool svc_person_sees(struct store *s, const struct principal *who, const char *id);
 /* The whole file in one snapshot, and its audit row "person.read". */
 enum store_status svc_person_file(struct store *s, const struct principal *who, const char *id,
-				  struct arena *a, struct person_file *out);
+				  const struct obs_policy *pol, struct arena *a,
+				  struct person_file *out);
 /* The file, after its audit row "person.reveal" is written (waited for). */
-enum store_status svc_person_reveal(struct store *s, const struct principal *who,
-				    const char *id, struct arena *a, struct person *out);
+enum store_status svc_person_reveal(struct store *s, const struct principal *who, const char *id,
+				    struct arena *a, struct person *out);
 /* Files in scope by q's number, phone or name prefix (q->scope is who's), and an audit row
  * "person.search" naming the kind and the count, never the text. */
 enum store_status svc_person_search(struct store *s, const struct principal *who,
@@ -434,8 +450,8 @@ enum store_status svc_obs_get(struct store *s, const struct principal *who, cons
 enum store_status svc_obs_detail(struct store *s, const struct principal *who, const char *id,
 				 int date, struct arena *a, struct obs_detail *out);
 /* q->scope is who's; q->area, when given, must lie in it */
-enum store_status svc_obs_list(struct store *s, const struct principal *who,
-			       struct obs_query *q, const struct obs_policy *pol, struct arena *a,
+enum store_status svc_obs_list(struct store *s, const struct principal *who, struct obs_query *q,
+			       const struct obs_policy *pol, struct arena *a,
 			       struct observation **out, size_t *n, int64_t *total);
 /* The board of area (NULL: who's), which must lie in scope. */
 enum store_status svc_obs_board(struct store *s, const struct principal *who, const char *area,
@@ -451,8 +467,8 @@ enum store_status svc_alert_list(struct store *s, const struct principal *who,
 enum store_status svc_service_get(struct store *s, const struct principal *who, const char *id,
 				  struct arena *a, struct service *out);
 enum store_status svc_service_list(struct store *s, const struct principal *who,
-				   struct service_query *q, struct arena *a,
-				   struct service **out, size_t *n, int64_t *total);
+				   struct service_query *q, struct arena *a, struct service **out,
+				   size_t *n, int64_t *total);
 
 /* ---- imported lists (svc_import.c) ---- */
 
@@ -466,11 +482,11 @@ enum store_status svc_import_create(struct store *s, const struct principal *who
 				    bool *replayed);
 /* The worker's writes to a job j below run as the account that uploaded it, in j's area.
  * Running: the header row (JSON array) found and the rows to expect counted. */
-enum store_status svc_import_start(struct store *s, const struct import_job *j,
-				   const char *header, int64_t total);
+enum store_status svc_import_start(struct store *s, const struct import_job *j, const char *header,
+				   int64_t total);
 /* Ends the job: status "done" or "failed" (with an error code). */
-enum store_status svc_import_status(struct store *s, const struct import_job *j,
-				    const char *status, const char *error);
+enum store_status svc_import_status(struct store *s, const struct import_job *j, const char *status,
+				    const char *error);
 /* Stores one batch of j in one transaction: each row goes to its file by the rule of
  * svc_person_place (events "pushed"/"listed" naming the list, file and line, and a
  * possible duplicate by name and phone for a row without a number) and gets a task in its
@@ -485,6 +501,16 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_issue *issues, size_t nissues,
 				   const struct import_progress *delta, int64_t now,
 				   struct arena *a);
+
+/* Reads: a job in scope (else STORE_DENIED); the jobs of the caller's area, newest first;
+ * the issues of a job j read through svc_import_get, after after_line. */
+enum store_status svc_import_get(struct store *s, const struct principal *who, const char *id,
+				 struct arena *a, struct import_job *out);
+enum store_status svc_import_list(struct store *s, const struct principal *who, int limit,
+				  struct arena *a, struct import_job **out, size_t *n);
+enum store_status svc_import_issues(struct store *s, const struct principal *who,
+				    const struct import_job *j, int64_t after_line, int limit,
+				    struct arena *a, struct import_issue **out, size_t *n);
 
 /* ---- key epidemic areas (svc_reference.c) ---- */
 
@@ -520,9 +546,17 @@ void svc_auth_lock(struct store *s, const struct principal *who, int64_t until);
  * *replayed for a replay, STORE_CONFLICT_IDEM for another request under it, else
  * STORE_NOT_FOUND, nothing written. */
 enum store_status svc_auth_password(struct store *s, const struct principal *who,
-				    const struct store_idem *idem, const char *id,
-				    const char *hash, const char *verified, bool must_change,
-				    struct arena *a, bool *replayed);
+				    const struct store_idem *idem, const char *id, const char *hash,
+				    const char *verified, bool must_change, struct arena *a,
+				    bool *replayed);
+
+/* Unscoped, as signing in has no scope yet: the account named username, with its password
+ * hash, for the password check of a login or of one's own password change. */
+enum store_status svc_auth_account(struct store *s, const char *username, struct arena *a,
+				   struct user *out);
+/* The audit row of a sign-in event that changes no data (a refused or rate-limited
+ * attempt, a logout): e says who, queued or waited for. */
+enum store_status svc_auth_audit(struct store *s, const struct audit_entry *e, bool wait);
 
 /* ---- the official area tree and the national divisions (svc_load.c) ---- */
 

@@ -29,21 +29,17 @@ static enum store_status refer(struct svc_ctx *x, const struct alert *before)
 {
 	const struct alert_io *io = x->arg;
 	const struct alert_update *u = io->u;
-	struct person_event_new ev = {
-		.person_id = before->person_id,
-		.kind = "referral",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = before->area,
-		.detail = svc_json(x, json_pack("{s:s, s:s, s:s, s:s}", "alert", io->id,
-						"destination", u->destination, "facility",
-						u->facility ? u->facility : "", "transport",
-						u->transport ? u->transport : "")),
-		.now = u->now,
-	};
 	enum store_status ss = store_tx_alert_refer(x->tx, io->id, u, x->who->username);
 
-	return ss != STORE_OK ? ss : store_tx_person_event(x->tx, &ev);
+	return ss != STORE_OK
+		       ? ss
+		       : svc_event(
+				 x, before->person_id, "referral", before->area,
+				 svc_json(x, json_pack("{s:s, s:s, s:s, s:s}", "alert", io->id,
+						       "destination", u->destination, "facility",
+						       u->facility ? u->facility : "", "transport",
+						       u->transport ? u->transport : "")),
+				 u->now);
 }
 
 /* The person's status and categories after a result other than "excluded". */
@@ -91,17 +87,10 @@ static enum store_status result(struct svc_ctx *x, const struct alert *before,
 							   u->now)) != STORE_OK))
 			return ss;
 	}
-	struct person_event_new ev = {
-		.person_id = before->person_id,
-		.kind = "referral_result",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = before->area,
-		.detail = svc_json(x, json_pack("{s:s, s:s, s:s}", "alert", io->id, "result",
-						u->result, "note", u->note ? u->note : "")),
-		.now = u->now,
-	};
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(x, before->person_id, "referral_result", before->area,
+			 svc_json(x, json_pack("{s:s, s:s, s:s}", "alert", io->id, "result",
+					       u->result, "note", u->note ? u->note : "")),
+			 u->now);
 }
 
 static enum store_status apply_update(struct svc_ctx *x)
@@ -111,11 +100,9 @@ static enum store_status apply_update(struct svc_ctx *x)
 	struct observation o;
 	enum store_status ss;
 
-	if ((ss = store_tx_alert_read(x->tx, io->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (!svc_in_scope(x, before.area))
-		return STORE_NOT_FOUND;
-	if ((ss = svc_obs_in_scope(x, before.observation_id, 0, &o)) != STORE_OK)
+	if ((ss = store_tx_alert_read(x->tx, io->id, x->a, &before)) != STORE_OK ||
+	    (ss = svc_obs_owner(x, "alert", io->id, before.area, before.observation_id, &o)) !=
+		    STORE_OK)
 		return ss;
 	if (!strcmp(before.status, "closed"))
 		return STORE_CONFLICT;

@@ -52,10 +52,10 @@ static enum store_status apply_create(struct svc_ctx *x)
 	int64_t now = time_now();
 	enum store_status ss;
 
+	if (!svc_in_scope(x, in->parent))
+		return svc_deny(x->who, "area", in->parent, "parent");
 	if ((ss = store_tx_area_parent(x->tx, in->parent, x->a, &plevel, &pname)) != STORE_OK)
 		return ss;
-	if (!svc_in_scope(x, in->parent))
-		return STORE_NOT_FOUND;
 	if (plevel != AREA_LEVEL_VILLAGE && plevel != AREA_LEVEL_GRID)
 		return STORE_INVALID;
 	if ((ss = store_tx_area_sibling_taken(x->tx, in->parent, in->name, NULL)) != STORE_OK ||
@@ -110,10 +110,10 @@ static enum store_status apply_update(struct svc_ctx *x)
 	int64_t now = time_now();
 	enum store_status ss;
 
+	if (!svc_in_scope(x, io->code))
+		return svc_deny(x->who, "area", io->code, NULL);
 	if ((ss = store_tx_area_read(x->tx, io->code, x->a, &before)) != STORE_OK)
 		return ss;
-	if (!svc_in_scope(x, before.code))
-		return STORE_NOT_FOUND;
 	if (p->name && strcmp(p->name, before.name)) {
 		if (before.official)
 			return STORE_INVALID;

@@ -26,7 +26,7 @@ static enum store_status apply_token(struct svc_ctx *x)
 	if ((ss = store_tx_obs_read(x->tx, io->id, 0, x->a, &o)) != STORE_OK)
 		return ss;
 	if (!svc_in_scope(x, o.area))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, "observation", io->id, NULL);
 	if (strcmp(o.status, "active"))
 		return STORE_CONFLICT;
 	/* another request may have reissued it since the caller's read: keep that one */

@@ -30,7 +30,7 @@ static enum store_status job_in_tx(struct svc_ctx *x, const char *id, struct imp
 	enum store_status ss = store_tx_import_read(x->tx, id, x->a, out);
 
 	if (ss == STORE_OK && !svc_in_scope(x, out->area))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, "import", id, NULL);
 	return ss;
 }
 
@@ -92,65 +92,56 @@ struct status_io {
 	int64_t total;
 };
 
-static enum store_status apply_start(struct svc_ctx *x)
+/* Starts the job (io->header, io->total) or sets its status (io->status, io->error). */
+static enum store_status apply_job(struct svc_ctx *x)
 {
 	struct status_io *io = x->arg;
 	struct import_job j;
 	enum store_status ss;
 
-	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK ||
-	    (ss = store_tx_import_start(x->tx, j.id, io->header, io->total)) != STORE_OK)
+	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
 		return ss;
+	if (io->status) {
+		ss = store_tx_import_set_status(x->tx, j.id, io->status, io->error, time_now());
+		x->audit.before = svc_json(x, json_pack("{s:s}", "status", j.status));
+		x->audit.after = svc_json(
+			x, json_pack("{s:s, s:s?}", "status", io->status, "error", io->error));
+	} else {
+		ss = store_tx_import_start(x->tx, j.id, io->header, io->total);
+		x->audit.after = svc_json(x, json_pack("{s:I}", "rows", (json_int_t)io->total));
+	}
 	x->object_id = io->j->id;
 	x->audit.object_type = "import";
 	x->audit.area = io->j->area;
-	x->audit.after = svc_json(x, json_pack("{s:I}", "rows", (json_int_t)io->total));
-	return STORE_OK;
+	return ss;
 }
 
-static enum store_status apply_status(struct svc_ctx *x)
+/* One of the worker's writes to io->j, as the account that uploaded it. */
+static enum store_status run_job(struct store *s, const char *action, struct status_io *io)
 {
-	struct status_io *io = x->arg;
-	struct import_job j;
-	enum store_status ss;
+	struct principal who = worker_of(io->j);
+	struct arena *a = arena_new();
+	struct svc_write w = {action, NULL, NULL, apply_job, NULL, io};
+	enum store_status ss = svc_run(s, &who, &w, a, NULL);
 
-	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK ||
-	    (ss = store_tx_import_set_status(x->tx, j.id, io->status, io->error, time_now())) !=
-		    STORE_OK)
-		return ss;
-	x->object_id = io->j->id;
-	x->audit.object_type = "import";
-	x->audit.area = io->j->area;
-	x->audit.before = svc_json(x, json_pack("{s:s}", "status", j.status));
-	x->audit.after =
-		svc_json(x, json_pack("{s:s, s:s?}", "status", io->status, "error", io->error));
-	return STORE_OK;
+	arena_free(a);
+	return ss;
 }
 
 enum store_status svc_import_start(struct store *s, const struct import_job *j, const char *header,
 				   int64_t total)
 {
-	struct principal who = worker_of(j);
-	struct arena *a = arena_new();
 	struct status_io io = {.j = j, .header = header, .total = total};
-	struct svc_write w = {"import.start", NULL, NULL, apply_start, NULL, &io};
-	enum store_status ss = svc_run(s, &who, &w, a, NULL);
 
-	arena_free(a);
-	return ss;
+	return run_job(s, "import.start", &io);
 }
 
 enum store_status svc_import_status(struct store *s, const struct import_job *j, const char *status,
 				    const char *error)
 {
-	struct principal who = worker_of(j);
-	struct arena *a = arena_new();
 	struct status_io io = {.j = j, .status = status, .error = error};
-	struct svc_write w = {"import.status", NULL, NULL, apply_status, NULL, &io};
-	enum store_status ss = svc_run(s, &who, &w, a, NULL);
 
-	arena_free(a);
-	return ss;
+	return run_job(s, "import.status", &io);
 }
 
 /* ---- one batch ---- */
@@ -281,4 +272,27 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
 
 	return svc_run(s, &who, &w, a, NULL);
+}
+
+/* ---- reads: a job in scope, the caller's jobs, a job's issues ---- */
+
+enum store_status svc_import_get(struct store *s, const struct principal *who, const char *id,
+				 struct arena *a, struct import_job *out)
+{
+	return svc_seen(who, store_import_get(s, id, a, out), out->area, "import", id);
+}
+
+enum store_status svc_import_list(struct store *s, const struct principal *who, int limit,
+				  struct arena *a, struct import_job **out, size_t *n)
+{
+	return store_import_list(s, who->area, limit, a, out, n);
+}
+
+enum store_status svc_import_issues(struct store *s, const struct principal *who,
+				    const struct import_job *j, int64_t after_line, int limit,
+				    struct arena *a, struct import_issue **out, size_t *n)
+{
+	if (!svc_sees(who, j->area))
+		return svc_deny(who, "import", j->id, NULL);
+	return store_import_issues(s, j->id, after_line, limit, a, out, n);
 }

@@ -10,33 +10,37 @@
 struct load_in {
 	const struct area_seed *seeds;
 	size_t n;
+	bool areas; /* the official area tree; else the national divisions */
 };
 
-static enum store_status apply_areas(struct svc_ctx *x)
+static enum store_status apply_load(struct svc_ctx *x)
 {
 	const struct load_in *in = x->arg;
 	int64_t now = time_now();
-	enum store_status ss;
+	enum store_status ss = STORE_OK;
 
 	if (!svc_is_system(x->who))
 		return STORE_INVALID;
-	for (size_t i = 0; i < in->n; i++) {
-		if (!svc_in_scope(x, in->seeds[i].code))
-			return STORE_INVALID;
-		if ((ss = store_tx_area_official(x->tx, &in->seeds[i], now)) != STORE_OK)
-			return ss;
+	for (size_t i = 0; i < in->n && ss == STORE_OK; i++) {
+		if (!in->areas)
+			ss = store_tx_division_put(x->tx, &in->seeds[i]);
+		else if (!svc_in_scope(x, in->seeds[i].code))
+			ss = STORE_INVALID;
+		else
+			ss = store_tx_area_official(x->tx, &in->seeds[i], now);
 	}
-	x->object_id = x->who->area;
-	x->audit.object_type = "area";
-	x->audit.after = svc_json(x, json_pack("{s:I}", "areas", (json_int_t)in->n));
-	return STORE_OK;
+	x->object_id = in->areas ? x->who->area : NULL;
+	x->audit.object_type = in->areas ? "area" : "division";
+	x->audit.after = svc_json(
+		x, json_pack("{s:I}", in->areas ? "areas" : "divisions", (json_int_t)in->n));
+	return ss;
 }
 
 enum store_status svc_area_load(struct store *s, const struct principal *who,
 				const struct area_seed *seeds, size_t n, struct arena *a)
 {
-	struct load_in in = {seeds, n};
-	struct svc_write w = {"areas.load", NULL, NULL, apply_areas, NULL, &in};
+	struct load_in in = {seeds, n, true};
+	struct svc_write w = {"areas.load", NULL, NULL, apply_load, NULL, &in};
 	enum store_status ss = svc_run(s, who, &w, a, NULL);
 
 	if (ss == STORE_OK)
@@ -44,26 +48,11 @@ enum store_status svc_area_load(struct store *s, const struct principal *who,
 	return ss;
 }
 
-static enum store_status apply_divisions(struct svc_ctx *x)
-{
-	const struct load_in *in = x->arg;
-	enum store_status ss;
-
-	if (!svc_is_system(x->who))
-		return STORE_INVALID;
-	for (size_t i = 0; i < in->n; i++)
-		if ((ss = store_tx_division_put(x->tx, &in->seeds[i])) != STORE_OK)
-			return ss;
-	x->audit.object_type = "division";
-	x->audit.after = svc_json(x, json_pack("{s:I}", "divisions", (json_int_t)in->n));
-	return STORE_OK;
-}
-
 enum store_status svc_division_load(struct store *s, const struct principal *who,
 				    const struct area_seed *seeds, size_t n, struct arena *a)
 {
-	struct load_in in = {seeds, n};
-	struct svc_write w = {"divisions.load", NULL, NULL, apply_divisions, NULL, &in};
+	struct load_in in = {seeds, n, false};
+	struct svc_write w = {"divisions.load", NULL, NULL, apply_load, NULL, &in};
 
 	return svc_run(s, who, &w, a, NULL);
 }

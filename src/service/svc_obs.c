@@ -99,24 +99,42 @@ enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
 	return svc_obs_days(tx, pol, o->id, o->area, &before, &after);
 }
 
-/* The observation, read in the transaction (filled: date's), the caller's: in scope with
- * its person's file, or for a self-report link the one it names; else STORE_NOT_FOUND,
- * as for a missing one. Visits, services and alerts read their observation through it. */
-enum store_status svc_obs_in_scope(struct svc_ctx *x, const char *id, int date,
-				   struct observation *o)
+/* Whether the observation o (read in the transaction) is the caller's: in scope with its
+ * person's file, or for a self-report link the one it names (else STORE_NOT_FOUND: a link
+ * names no other). Out of scope: STORE_DENIED naming type and id, what the request named. */
+static enum store_status obs_owned(struct svc_ctx *x, const struct observation *o, const char *type,
+				   const char *id)
 {
 	struct person p;
-	enum store_status ss = store_tx_obs_read(x->tx, id, date, x->a, o);
+	enum store_status ss;
 
-	if (ss != STORE_OK)
-		return ss;
 	if (x->who->observation_id) /* a self-report link: its one observation */
 		return strcmp(o->id, x->who->observation_id) ? STORE_NOT_FOUND : STORE_OK;
 	if (!svc_in_scope(x, o->area))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, type, id, NULL);
 	if ((ss = store_tx_obs_person(x->tx, o->person_id, x->a, &p)) != STORE_OK)
 		return ss;
-	return svc_in_scope(x, p.area) ? STORE_OK : STORE_NOT_FOUND;
+	return svc_in_scope(x, p.area) ? STORE_OK : svc_deny(x->who, type, id, NULL);
+}
+
+enum store_status svc_obs_in_scope(struct svc_ctx *x, const char *id, int date,
+				   struct observation *o)
+{
+	enum store_status ss = store_tx_obs_read(x->tx, id, date, x->a, o);
+
+	return ss != STORE_OK ? ss : obs_owned(x, o, "observation", id);
+}
+
+enum store_status svc_obs_owner(struct svc_ctx *x, const char *type, const char *id,
+				const char *area, const char *obs_id, struct observation *o)
+{
+	enum store_status ss;
+
+	if (!x->who->observation_id && !svc_in_scope(x, area))
+		return svc_deny(x->who, type, id, NULL);
+	if ((ss = store_tx_obs_read(x->tx, obs_id, 0, x->a, o)) != STORE_OK)
+		return ss;
+	return obs_owned(x, o, type, id);
 }
 
 /* ---- staff ---- */
@@ -175,16 +193,7 @@ static enum store_status place_one(struct svc_ctx *x, const struct obs_row *row,
 				      row->id, "kind", in->kind, "start_date", in->start_date,
 				      "end_date", in->end_date, "place", row->place, "household_of",
 				      row->household_of, "reason", in->reason ? in->reason : ""));
-	struct person_event_new ev = {
-		.person_id = p->id,
-		.kind = "observation_started",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = p->area,
-		.detail = d,
-		.now = in->now,
-	};
-	if ((ss = store_tx_person_event(x->tx, &ev)) != STORE_OK)
+	if ((ss = svc_event(x, p->id, "observation_started", p->area, d, in->now)) != STORE_OK)
 		return ss;
 	/* every member's placing is audited, the first by the runner */
 	if (!x->object_id) {
@@ -194,19 +203,7 @@ static enum store_status place_one(struct svc_ctx *x, const struct obs_row *row,
 		x->audit.after = d;
 		return STORE_OK;
 	}
-	struct audit_entry e = {
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.ip = x->who->ip,
-		.request_id = x->who->request_id,
-		.action = "observation.create",
-		.object_type = "observation",
-		.object_id = row->id,
-		.area = p->area,
-		.after = d,
-		.result = "ok",
-	};
-	return store_tx_audit(x->tx, &e);
+	return svc_audit_more(x, "observation.create", "observation", row->id, p->area, d);
 }
 
 /* The person for a placing: in scope, not merged, not under observation already. */
@@ -217,12 +214,14 @@ static enum store_status placeable(struct svc_ctx *x, const char *id, const char
 	enum store_status ss = store_tx_obs_person(x->tx, id, x->a, p);
 	bool active;
 
-	if (ss == STORE_OK && (p->merged_into || !svc_in_scope(x, p->area)))
+	if (ss == STORE_OK && p->merged_into)
 		ss = STORE_NOT_FOUND;
+	if (ss == STORE_OK && !svc_in_scope(x, p->area))
+		ss = svc_deny(x->who, "person", id, field);
 	if (ss == STORE_OK && (ss = store_tx_obs_active_of(x->tx, id, &active)) == STORE_OK &&
 	    active)
 		ss = STORE_CONFLICT;
-	if (ss == STORE_NOT_FOUND || ss == STORE_CONFLICT)
+	if (ss == STORE_NOT_FOUND || ss == STORE_CONFLICT || ss == STORE_DENIED)
 		io->out->bad_field = field;
 	return ss;
 }
@@ -334,12 +333,15 @@ static enum store_status answer_obs(struct svc_ctx *x)
 	return store_tx_obs_read(x->tx, x->object_id, obs_local_date(io->now), x->a, io->out);
 }
 
-/* The active observation in scope that a change changes. */
+/* The active observation in scope that a change changes; the caller's out holds it as
+ * read, so that a refusal can tell why. */
 static enum store_status changeable(struct svc_ctx *x, struct observation *o)
 {
 	struct change_io *io = x->arg;
 	enum store_status ss = svc_obs_in_scope(x, io->id, obs_local_date(io->now), o);
 
+	if (ss == STORE_OK)
+		*io->out = *o;
 	if (ss == STORE_OK && strcmp(o->status, "active"))
 		return STORE_CONFLICT;
 	if (ss == STORE_OK) {
@@ -358,6 +360,8 @@ static enum store_status apply_period(struct svc_ctx *x)
 
 	if ((ss = changeable(x, &o)) != STORE_OK)
 		return ss;
+	if (!obs_end_valid(o.start_date, io->end_date, obs_local_date(io->now)))
+		return STORE_INVALID;
 	struct obs_period before = svc_obs_period_of(&o), after = before;
 	after.end_date = io->end_date;
 	if ((ss = store_tx_obs_set_end_date(x->tx, o.id, io->end_date, io->now)) != STORE_OK ||
@@ -403,19 +407,11 @@ enum store_status svc_obs_changed(struct svc_ctx *x, const struct observation *o
 	json_t *d = json_pack("{s:s, s:s, s:i, s:i, s:s}", "observation", o->id, "status",
 			      after.status, "end_date", after.end_date, "previous_end_date",
 			      o->end_date, text_key, text ? text : "");
-	struct person_event_new ev = {
-		.person_id = o->person_id,
-		.kind = event,
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = o->area,
-		.detail = svc_json(x, json_incref(d)),
-		.now = now,
-	};
+	const char *detail = svc_json(x, json_incref(d));
 	x->audit.before =
 		svc_json(x, json_pack("{s:s, s:i}", "status", o->status, "end_date", o->end_date));
 	x->audit.after = svc_json(x, d);
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(x, o->person_id, event, o->area, detail, now);
 }
 
 enum store_status svc_obs_period(struct store *s, const struct principal *who,
@@ -473,20 +469,12 @@ static enum store_status apply_staff(struct svc_ctx *x)
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "grid_worker",
 			      after->grid_worker.name, "doctor", after->doctor.name,
 			      "social_worker", after->social_worker.name);
-	struct person_event_new ev = {
-		.person_id = o.person_id,
-		.kind = "observation_staff",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = o.area,
-		.detail = svc_json(x, json_incref(d)),
-		.now = io->now,
-	};
+	const char *detail = svc_json(x, json_incref(d));
 	x->audit.before = svc_json(x, json_pack("{s:s, s:s, s:s}", "grid_worker",
 						o.grid_worker.name, "doctor", o.doctor.name,
 						"social_worker", o.social_worker.name));
 	x->audit.after = svc_json(x, d);
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(x, o.person_id, "observation_staff", o.area, detail, io->now);
 }
 
 enum store_status svc_obs_staff(struct store *s, const struct principal *who,

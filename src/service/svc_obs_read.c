@@ -7,11 +7,7 @@
 enum store_status svc_obs_get(struct store *s, const struct principal *who, const char *id,
 			      int date, struct arena *a, struct observation *out)
 {
-	enum store_status st = store_obs_get(s, id, date, a, out);
-
-	if (st == STORE_OK && !svc_sees(who, out->area))
-		return svc_deny(who, "observation", id, NULL);
-	return st;
+	return svc_seen(who, store_obs_get(s, id, date, a, out), out->area, "observation", id);
 }
 
 struct detail_view {

@@ -52,22 +52,11 @@ static enum store_status report_duplicate(struct svc_ctx *x, const char *person_
 		.due_at = now + DUPLICATE_TASK_HOURS * 3600,
 		.now = now,
 	};
-	struct audit_entry e = {
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.ip = x->who->ip,
-		.request_id = x->who->request_id,
-		.action = "person.duplicate",
-		.object_type = "person",
-		.object_id = person_id,
-		.area = common,
-		.result = "ok",
-		.after = svc_json(x, json_pack("{s:s, s:s}", "duplicate_of", holder,
-					       "duplicate_area", holder_area)),
-	};
 	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK)
 		return ss;
-	return store_tx_audit(x->tx, &e);
+	return svc_audit_more(x, "person.duplicate", "person", person_id, common,
+			      svc_json(x, json_pack("{s:s, s:s}", "duplicate_of", holder,
+						    "duplicate_area", holder_area)));
 }
 
 /* The file pl->p goes to, by the rule of one file per person, touching only files in
@@ -113,20 +102,12 @@ enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl)
 		}
 	}
 	pl->id = id;
-	struct person_event_new ev = {
-		.person_id = id,
-		.kind = pl->merged ? pl->kind_known : pl->kind_new,
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = in->area,
-		.detail = pl->detail,
-		.now = pl->now,
-	};
 	ss = pl->merged ? store_tx_person_fill(x->tx, id, in, pl->now)
 			: store_tx_person_insert(x->tx, &fresh, pl->now);
 	if (ss != STORE_OK ||
 	    (ss = store_tx_travel_add(x->tx, id, pl->t, pl->import_id, pl->now)) != STORE_OK ||
-	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK)
+	    (ss = svc_event(x, id, pl->merged ? pl->kind_known : pl->kind_new, in->area, pl->detail,
+			    pl->now)) != STORE_OK)
 		return ss;
 	if (pl->elsewhere)
 		return report_duplicate(x, id, in->area, holder, holder_area, pl->import_id,
@@ -147,12 +128,12 @@ static enum store_status apply_register(struct svc_ctx *x)
 	enum store_status ss;
 
 	if (!svc_in_scope(x, pl.p->area))
-		return STORE_INVALID;
+		return svc_deny(x->who, "area", pl.p->area, "area");
 	if ((ss = svc_person_place(x, &pl)) != STORE_OK ||
 	    (ss = store_tx_person_read(x->tx, pl.id, x->a, io->out)) != STORE_OK)
 		return ss;
 	if (!svc_in_scope(x, io->out->area))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, "person", pl.id, NULL);
 	io->merged = pl.merged;
 	x->object_id = pl.id;
 	x->audit.object_type = "person";
@@ -192,6 +173,16 @@ struct merge_io {
 	struct person *out;
 };
 
+/* The file id, read in the transaction, in scope; else STORE_DENIED. */
+static enum store_status file_in_scope(struct svc_ctx *x, const char *id, struct person *p)
+{
+	enum store_status ss = store_tx_person_read(x->tx, id, x->a, p);
+
+	if (ss == STORE_OK && !svc_in_scope(x, p->area))
+		return svc_deny(x->who, "person", id, NULL);
+	return ss;
+}
+
 static enum store_status apply_merge(struct svc_ctx *x)
 {
 	const struct merge_io *io = x->arg;
@@ -199,22 +190,12 @@ static enum store_status apply_merge(struct svc_ctx *x)
 	int64_t now = time_now();
 	enum store_status ss;
 
-	if ((ss = store_tx_person_read(x->tx, io->keep, x->a, &keep)) != STORE_OK ||
-	    (ss = store_tx_person_read(x->tx, io->other, x->a, &other)) != STORE_OK)
-		return ss;
 	/* both files must be the caller's, read in the transaction that merges them */
-	if (!svc_in_scope(x, keep.area) || !svc_in_scope(x, other.area))
-		return STORE_NOT_FOUND;
+	if ((ss = file_in_scope(x, io->keep, &keep)) != STORE_OK ||
+	    (ss = file_in_scope(x, io->other, &other)) != STORE_OK)
+		return ss;
 	if (keep.merged_into || other.merged_into || !strcmp(keep.id, other.id))
 		return STORE_CONFLICT;
-	struct person_event_new ev = {
-		.person_id = io->keep,
-		.kind = "merged",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = keep.area,
-		.now = now,
-	};
 	/* a clash of valid ID numbers is STORE_CONFLICT: 409 */
 	if ((ss = store_tx_person_retire(x->tx, io->other, io->keep, now)) != STORE_OK ||
 	    (ss = store_tx_person_take_number(x->tx, io->keep, io->other, other.id_valid, now)) !=
@@ -223,7 +204,7 @@ static enum store_status apply_merge(struct svc_ctx *x)
 	    (ss = store_tx_person_move_travel(x->tx, io->keep, io->other)) != STORE_OK ||
 	    (ss = store_tx_person_move_events(x->tx, io->keep, io->other)) != STORE_OK ||
 	    (ss = store_tx_person_move_tasks(x->tx, io->keep, io->other)) != STORE_OK ||
-	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK ||
+	    (ss = svc_event(x, io->keep, "merged", keep.area, NULL, now)) != STORE_OK ||
 	    (ss = store_tx_person_read(x->tx, io->keep, x->a, io->out)) != STORE_OK)
 		return ss;
 	x->object_id = io->keep;

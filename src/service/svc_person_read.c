@@ -1,35 +1,79 @@
 /* svc_person_read — reading key-person files through the one read path (service.h). A
- * file is read whole in one snapshot (the person, journeys, timeline, tasks), and every
- * read of a file, reveal or search writes its audit row here, so that no handler can
- * forget it. */
+ * file is read whole in one snapshot (the person, journeys, timeline, tasks, observations,
+ * and whether a file its timeline names lies in scope), and every read of a file, reveal
+ * or search writes its audit row here, so that no handler can forget it. */
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "service/service.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
 
 enum store_status svc_person_get(struct store *s, const struct principal *who, const char *id,
 				 struct arena *a, struct person *out)
 {
-	enum store_status st = store_person_get(s, id, a, out);
-
-	if (st == STORE_OK && !svc_sees(who, out->area))
-		return svc_deny(who, "person", id, NULL);
-	return st;
-}
-
-bool svc_person_sees(struct store *s, const struct principal *who, const char *id)
-{
-	struct arena *a = arena_new();
-	struct person p;
-	bool sees = store_person_get(s, id, a, &p) == STORE_OK && svc_sees(who, p.area);
-
-	arena_free(a);
-	return sees;
+	return svc_seen(who, store_person_get(s, id, a, out), out->area, "person", id);
 }
 
 struct file_view {
 	const struct principal *who;
 	const char *id;
+	const struct obs_policy *pol;
 	struct arena *a;
 	struct person_file *out;
 };
+
+/* An import's "possible_duplicate_of" may name a file outside the reader's area: then the
+ * reader must not learn of it, and the key goes from the event's detail. */
+static enum store_status hide_foreign_file(struct store_tx *tx, struct file_view *x,
+					   struct person_event *e)
+{
+	json_t *d = json_loads(e->detail ? e->detail : "", 0, NULL);
+	const char *other = json_string_value(json_object_get(d, "possible_duplicate_of"));
+	struct person p;
+	enum store_status st = STORE_OK;
+	char *txt;
+
+	if (!other)
+		goto out;
+	if (uuid_valid(other) &&
+	    (st = store_tx_person_read(tx, other, x->a, &p)) != STORE_NOT_FOUND) {
+		if (st != STORE_OK || svc_sees(x->who, p.area))
+			goto out;
+	}
+	st = STORE_OK;
+	json_object_del(d, "possible_duplicate_of");
+	if (!(txt = json_dumps(d, JSON_COMPACT)))
+		fk_oom();
+	e->detail = arena_strdup(x->a, txt);
+	free(txt);
+out:
+	json_decref(d);
+	return st;
+}
+
+/* The person's observations in scope, newest first. */
+static enum store_status observations_in(struct store_tx *tx, struct file_view *x)
+{
+	struct person_file *f = x->out;
+	struct obs_query q = {.scope = x->who->area, .person_id = x->id, .limit = 50};
+	struct observation *v;
+	int64_t total;
+	enum store_status st;
+
+	q.now = time_now();
+	q.today = obs_local_date(q.now);
+	if ((st = store_tx_obs_list(tx, &q, x->pol, x->a, &v, &f->nobservations, &total)) !=
+	    STORE_OK)
+		return st;
+	f->observations = v;
+	for (size_t i = 0, k = f->nobservations; i < k / 2; i++) {
+		struct observation t = v[i];
+		v[i] = v[k - 1 - i];
+		v[k - 1 - i] = t;
+	}
+	return STORE_OK;
+}
 
 static enum store_status file_in(struct store_tx *tx, void *p)
 {
@@ -49,13 +93,16 @@ static enum store_status file_in(struct store_tx *tx, void *p)
 		if (svc_sees(x->who, f->tasks[i].area))
 			f->tasks[k++] = f->tasks[i];
 	f->ntasks = k;
-	return STORE_OK;
+	for (size_t i = 0; i < f->nevents && st == STORE_OK; i++)
+		st = hide_foreign_file(tx, x, &f->events[i]);
+	return st == STORE_OK ? observations_in(tx, x) : st;
 }
 
 enum store_status svc_person_file(struct store *s, const struct principal *who, const char *id,
-				  struct arena *a, struct person_file *out)
+				  const struct obs_policy *pol, struct arena *a,
+				  struct person_file *out)
 {
-	struct file_view x = {who, id, a, out};
+	struct file_view x = {who, id, pol, a, out};
 	enum store_status st = store_view(s, file_in, &x);
 
 	if (st == STORE_OK)

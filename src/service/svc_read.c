@@ -18,6 +18,14 @@ bool svc_sees(const struct principal *who, const char *area)
 	return area && *area && area_code_in_scope(who->area, area);
 }
 
+enum store_status svc_seen(const struct principal *who, enum store_status st, const char *area,
+			   const char *object_type, const char *object_id)
+{
+	if (st == STORE_OK && !svc_sees(who, area))
+		return svc_deny(who, object_type, object_id, NULL);
+	return st;
+}
+
 enum store_status svc_scope_check(const struct principal *who, const char *area, const char *field)
 {
 	return svc_sees(who, area) ? STORE_OK : svc_deny(who, "area", area, field);
@@ -131,11 +139,7 @@ enum store_status svc_user_list(struct store *s, const struct principal *who, st
 enum store_status svc_user_get(struct store *s, const struct principal *who, const char *id,
 			       struct arena *a, struct user *out)
 {
-	enum store_status st = store_user_get(s, id, a, out);
-
-	if (st == STORE_OK && !svc_sees(who, out->area))
-		return svc_deny(who, "user", id, NULL);
-	return st;
+	return svc_seen(who, store_user_get(s, id, a, out), out->area, "user", id);
 }
 
 /* ---- the audit trail ---- */

@@ -72,11 +72,9 @@ static enum store_status apply_move(struct svc_ctx *x)
 	struct observation o;
 	enum store_status ss;
 
-	if ((ss = store_tx_service_read(x->tx, io->id, x->a, &before)) != STORE_OK)
-		return ss;
-	if (!svc_in_scope(x, before.area))
-		return STORE_NOT_FOUND;
-	if ((ss = svc_obs_in_scope(x, before.observation_id, 0, &o)) != STORE_OK)
+	if ((ss = store_tx_service_read(x->tx, io->id, x->a, &before)) != STORE_OK ||
+	    (ss = svc_obs_owner(x, "service", io->id, before.area, before.observation_id, &o)) !=
+		    STORE_OK)
 		return ss;
 	if (!obs_service_move_ok(before.status, io->status))
 		return STORE_CONFLICT;

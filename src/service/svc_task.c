@@ -18,16 +18,29 @@ struct task_io {
 	const struct task_close *cl;
 	const struct task_change *ch;
 	struct task *out;
+	const char *forward_area; /* closing: where the forwarded task goes */
 };
 
-/* The task, in scope with its file; else STORE_NOT_FOUND, as for a missing one. */
+/* The task, in scope with its file; else STORE_DENIED (answered as a missing one). */
 static enum store_status task_in_scope(struct svc_ctx *x, const char *id, struct task *t)
 {
 	enum store_status ss = store_tx_task_read(x->tx, id, x->a, t);
 
 	if (ss == STORE_OK && (!svc_in_scope(x, t->area) || !svc_in_scope(x, t->person_area)))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, "task", id, NULL);
 	return ss;
+}
+
+/* Where a task for `target` forwarded from `from` lands: the target itself when the caller
+ * may act there, else the lowest area above both (the commander level that sees both);
+ * NULL for another county, which is not in this system's reach. */
+static const char *forward_area(struct svc_ctx *x, const char *from, const char *target)
+{
+	char *common = arena_alloc(x->a, AREA_CODE_MAX + 1);
+
+	if (svc_in_scope(x, target))
+		return target;
+	return area_code_common(from, target, common, AREA_CODE_MAX + 1) ? common : NULL;
 }
 
 static enum store_status answer_task(struct svc_ctx *x)
@@ -43,41 +56,33 @@ static enum store_status forward(struct svc_ctx *x, const struct task *before)
 {
 	const struct task_io *io = x->arg;
 	const struct task_close *cl = io->cl;
+	const char *area = io->forward_area;
 	struct task_new t = {
 		.id = cl->new_task_id,
 		.person_id = before->person_id,
 		.import_id = *before->import_id ? before->import_id : NULL,
-		.area = cl->forward_area,
+		.area = area,
 		.defects = before->defects,
 		.forwarded_from = io->id,
 		.forward_target = cl->forward_target,
 		.due_at = cl->now + (int64_t)cl->deadline_hours * 3600,
 		.now = cl->now,
 	};
-	struct person_event_new ev = {
-		.person_id = before->person_id,
-		.kind = "forwarded",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = cl->forward_area,
-		.detail = svc_json(
-			x, json_pack("{s:s, s:s, s:s}", "from_task", io->id, "to_area",
-				     cl->forward_area, "target",
-				     cl->forward_target ? cl->forward_target : cl->forward_area)),
-		.now = cl->now,
-	};
 	enum store_status ss;
 
 	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
-	    (ss = store_tx_person_set(x->tx, before->person_id, cl->forward_area, NULL, cl->now)) !=
-		    STORE_OK)
+	    (ss = store_tx_person_set(x->tx, before->person_id, area, NULL, cl->now)) != STORE_OK)
 		return ss;
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(
+		x, before->person_id, "forwarded", area,
+		svc_json(x, json_pack("{s:s, s:s, s:s}", "from_task", io->id, "to_area", area,
+				      "target", cl->forward_target ? cl->forward_target : area)),
+		cl->now);
 }
 
 static enum store_status apply_close(struct svc_ctx *x)
 {
-	const struct task_io *io = x->arg;
+	struct task_io *io = x->arg;
 	const struct task_close *cl = io->cl;
 	struct task before;
 	struct outcome o = {0};
@@ -87,26 +92,22 @@ static enum store_status apply_close(struct svc_ctx *x)
 		return ss;
 	if (strcmp(before.status, "open"))
 		return STORE_CONFLICT;
+	if (cl->forward_target &&
+	    !(io->forward_area = forward_area(x, before.area, cl->forward_target)))
+		return STORE_INVALID;
 	if ((ss = store_tx_outcome(x->tx, cl->outcome, x->a, &o)) != STORE_OK)
 		return ss;
-	struct person_event_new ev = {
-		.person_id = before.person_id,
-		.kind = "verified",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = before.area,
-		.detail = svc_json(x, json_pack("{s:s, s:s, s:s}", "task", io->id, "outcome",
-						o.code, "note", cl->note ? cl->note : "")),
-		.now = cl->now,
-	};
 	if ((ss = store_tx_task_close(x->tx, io->id, o.code, cl->note, x->who->username,
 				      cl->forward_target, cl->now)) != STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, before.person_id, NULL,
 				      strcmp(o.status_after, "unchanged") ? o.status_after : NULL,
 				      cl->now)) != STORE_OK ||
-	    (ss = store_tx_person_event(x->tx, &ev)) != STORE_OK)
+	    (ss = svc_event(x, before.person_id, "verified", before.area,
+			    svc_json(x, json_pack("{s:s, s:s, s:s}", "task", io->id, "outcome",
+						  o.code, "note", cl->note ? cl->note : "")),
+			    cl->now)) != STORE_OK)
 		return ss;
-	if (cl->forward_area && (ss = forward(x, &before)) != STORE_OK)
+	if (io->forward_area && (ss = forward(x, &before)) != STORE_OK)
 		return ss;
 	x->object_id = io->id;
 	x->audit.object_type = "task";
@@ -115,7 +116,7 @@ static enum store_status apply_close(struct svc_ctx *x)
 	x->audit.after = svc_json(
 		x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code, "note",
 			     cl->note ? cl->note : "", "forward_area",
-			     cl->forward_area ? json_string(cl->forward_area) : json_null()));
+			     io->forward_area ? json_string(io->forward_area) : json_null()));
 	return STORE_OK;
 }
 
@@ -126,7 +127,7 @@ enum store_status svc_task_close(struct store *s, const struct principal *who,
 {
 	struct task_io io = {.id = id, .cl = cl, .out = out};
 	/* a close and a forward share one key space ("task.close"), as they always did */
-	struct svc_write w = {cl->forward_area ? "task.forward" : "task.close",
+	struct svc_write w = {cl->forward_target ? "task.forward" : "task.close",
 			      "task.close",
 			      idem,
 			      apply_close,
@@ -150,7 +151,7 @@ static enum store_status apply_change(struct svc_ctx *x)
 	if (strcmp(before.status, "open"))
 		return STORE_CONFLICT;
 	if (ch->area && !svc_in_scope(x, ch->area))
-		return STORE_INVALID;
+		return svc_deny(x->who, "area", ch->area, "area");
 	const char *area = ch->area ? ch->area : before.area;
 	const char *assignee = ch->assignee ? ch->assignee : before.assignee;
 	int64_t due = before.due_at + ch->extend;
@@ -162,15 +163,7 @@ static enum store_status apply_change(struct svc_ctx *x)
 	json_t *af = json_pack("{s:s, s:s, s:I, s:s}", "area", after.area, "assignee",
 			       after.assignee, "due_at", (json_int_t)after.due_at, "reason",
 			       ch->reason ? ch->reason : "");
-	struct person_event_new ev = {
-		.person_id = before.person_id,
-		.kind = ch->extend ? "deadline_extended" : "reassigned",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = after.area,
-		.detail = svc_json(x, json_incref(af)),
-		.now = ch->now,
-	};
+	const char *detail = svc_json(x, json_incref(af));
 	x->object_id = io->id;
 	x->audit.object_type = "task";
 	x->audit.area = arena_strdup(x->a, after.area);
@@ -178,7 +171,8 @@ static enum store_status apply_change(struct svc_ctx *x)
 		svc_json(x, json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee",
 				      before.assignee, "due_at", (json_int_t)before.due_at));
 	x->audit.after = svc_json(x, af);
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(x, before.person_id, ch->extend ? "deadline_extended" : "reassigned",
+			 after.area, detail, ch->now);
 }
 
 enum store_status svc_task_change(struct store *s, const struct principal *who,

@@ -1,15 +1,14 @@
 /* svc_task_read — reading verification tasks through the one read path (service.h): a
- * task is the caller's when its area is in scope and, but for closing, its person's file
- * is too; lists and counts stay under the caller's area. */
+ * task is the caller's when its area and its person's file are in scope; lists and counts
+ * stay under the caller's area. */
 #include "service/service.h"
 
 enum store_status svc_task_get(struct store *s, const struct principal *who, const char *id,
-			       bool file_too, struct arena *a, struct task *out)
+			       struct arena *a, struct task *out)
 {
 	enum store_status st = store_task_get(s, id, a, out);
 
-	if (st == STORE_OK &&
-	    (!svc_sees(who, out->area) || (file_too && !svc_sees(who, out->person_area))))
+	if (st == STORE_OK && (!svc_sees(who, out->area) || !svc_sees(who, out->person_area)))
 		return svc_deny(who, "task", id, NULL);
 	return st;
 }

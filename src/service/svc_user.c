@@ -26,7 +26,8 @@ static const char *user_json(struct svc_ctx *x, const struct user *u)
 				  "role", role_name(u->role), "username", u->username));
 }
 
-/* The account id, managed by the caller; else STORE_NOT_FOUND, as for a missing one. */
+/* The account id, managed by the caller: out of scope STORE_DENIED; of a role the caller
+ * may not grant STORE_NOT_FOUND, as for a missing one. */
 static enum store_status managed(struct svc_ctx *x, const char *id, struct user *u)
 {
 	enum store_status ss = store_tx_user_read(x->tx, id, x->a, u);
@@ -34,7 +35,7 @@ static enum store_status managed(struct svc_ctx *x, const char *id, struct user 
 	if (ss != STORE_OK)
 		return ss;
 	if (!svc_in_scope(x, u->area))
-		return STORE_NOT_FOUND;
+		return svc_deny(x->who, "user", id, NULL);
 	if (strcmp(u->id, x->who->user_id ? x->who->user_id : "") &&
 	    !role_may_grant(x->who->role, u->role))
 		return STORE_NOT_FOUND;
@@ -47,7 +48,7 @@ static enum store_status apply_create(struct svc_ctx *x)
 	enum store_status ss;
 
 	if (!svc_in_scope(x, io->in->area))
-		return STORE_INVALID;
+		return svc_deny(x->who, "area", io->in->area, "area");
 	if ((ss = store_tx_user_name_taken(x->tx, io->in->username)) != STORE_OK ||
 	    (ss = store_tx_user_insert(x->tx, io->in, time_now())) != STORE_OK ||
 	    (ss = store_tx_user_read(x->tx, io->in->id, x->a, io->out)) != STORE_OK)
@@ -86,7 +87,7 @@ static enum store_status apply_update(struct svc_ctx *x)
 	if ((ss = managed(x, io->id, before)) != STORE_OK)
 		return ss;
 	if (p->area && !svc_in_scope(x, p->area))
-		return STORE_INVALID;
+		return svc_deny(x->who, "area", p->area, "area");
 	u = *before;
 	if (p->display_name)
 		u.display_name = p->display_name;

@@ -29,17 +29,6 @@ static enum store_status raise_alert(struct svc_ctx *x, const struct observation
 		return ss;
 	if (*open_id)
 		return store_tx_obs_alert_feed(x->tx, open_id, v->temp, v->symptoms, io->now);
-	struct person_event_new ev = {
-		.person_id = o->person_id,
-		.kind = "fever_alert",
-		.user_id = x->who->user_id,
-		.username = x->who->username,
-		.area = o->area,
-		.detail = svc_json(x, json_pack("{s:s, s:s, s:i, s:i}", "alert", io->alert_id,
-						"visit", v->id, "temperature_dc", v->temp,
-						"symptoms", (int)v->symptoms)),
-		.now = io->now,
-	};
 	if ((ss = store_tx_obs_alert_insert(x->tx, io->alert_id, o, v, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "alerts_open", 0, o->area, 1)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "ending_alert", o->end_date, o->area, 1)) !=
@@ -47,7 +36,11 @@ static enum store_status raise_alert(struct svc_ctx *x, const struct observation
 	    (ss = store_tx_obs_alert_flag(x->tx, o->id, true, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_person_flag(x->tx, o->person_id, CAT_FEVER, io->now)) != STORE_OK)
 		return ss;
-	return store_tx_person_event(x->tx, &ev);
+	return svc_event(
+		x, o->person_id, "fever_alert", o->area,
+		svc_json(x, json_pack("{s:s, s:s, s:i, s:i}", "alert", io->alert_id, "visit", v->id,
+				      "temperature_dc", v->temp, "symptoms", (int)v->symptoms)),
+		io->now);
 }
 
 /* The day's filled slots and fever, and the board's counts for them. */
@@ -87,6 +80,9 @@ static enum store_status apply_visit(struct svc_ctx *x)
 
 	if ((ss = svc_obs_in_scope(x, v.observation_id, 0, &o)) != STORE_OK)
 		return ss;
+	struct obs_period per = svc_obs_period_of(&o);
+	if (!v.self_report && !obs_visit_time_valid(&per, v.at, io->now))
+		return STORE_INVALID;
 	if (strcmp(o.status, "active"))
 		return STORE_CONFLICT;
 	v.recorded_at = io->now;

@@ -469,8 +469,8 @@ struct outcome {
 /* What closing a task says (svc_task_close). */
 struct task_close {
 	const char *outcome, *note;
-	const char *forward_area; /* with outcome "moved": the area that gets the new task */
-	const char *forward_target; /* the area the worker named (may be outside scope) */
+	const char *forward_target; /* with outcome "moved": the area the worker named (may be
+				       outside scope; the use case places the new task) */
 	const char *new_task_id;    /* UUID for the forwarded task */
 	int64_t now;
 	int deadline_hours;
@@ -586,6 +586,10 @@ struct obs_query {
 enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 				 const struct obs_policy *pol, struct arena *a,
 				 struct observation **out, size_t *n, int64_t *total);
+/* The same list through a transaction or a view (store_view), in its snapshot. */
+enum store_status store_tx_obs_list(struct store_tx *tx, const struct obs_query *q,
+				    const struct obs_policy *pol, struct arena *a,
+				    struct observation **out, size_t *n, int64_t *total);
 
 struct visit {
 	char id[USER_ID_LEN + 1];

@@ -248,11 +248,18 @@ static void test_task_of_a_file_elsewhere_is_refused_in_the_transaction(void **s
 	struct store_idem k = key("33333333-3333-4333-8333-333333333333", "h");
 	struct task out, t;
 
-	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &ch, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+	struct svc_denial refused = {0};
+	struct principal town_b_noted = town_b;
+
+	/* refused as out of scope (answered as missing), the denial noted for its audit row */
+	town_b_noted.denial = &refused;
+	assert_int_equal(svc_task_change(f->s, &town_b_noted, NULL, id, &ch, f->a, &out, NULL),
+			 STORE_DENIED);
+	assert_string_equal(refused.object_type, "task");
+	assert_string_equal(refused.object_id, id);
 	k.user_id = town_b.user_id;
 	assert_int_equal(svc_task_close(f->s, &town_b, &k, id, &cl, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_task_get(f->s, id, f->a, &t), STORE_OK);
 	assert_string_equal(t.status, "open");
 	assert_string_equal(t.person_area, VILLAGE_A); /* the file stayed */
@@ -309,7 +316,7 @@ static void test_extend_counts_from_the_deadline_in_the_transaction(void **state
 	/* a move outside the caller's scope is refused inside too */
 	struct task_change away = {.area = VILLAGE_A, .now = time_now()};
 	assert_int_equal(svc_task_change(f->s, &town_b, NULL, id, &away, f->a, &out, NULL),
-			 STORE_INVALID);
+			 STORE_DENIED);
 }
 
 /* ---- key-person files ---- */
@@ -376,7 +383,7 @@ static void test_person_register_replay_and_conflict(void **state)
 	struct import_row row4 = person_row(f, VILLAGE_A, NULL);
 	assert_int_equal(
 		svc_person_register(f->s, &town_b, &k4, &row4, f->a, &again, &merged, &replayed),
-		STORE_INVALID);
+		STORE_DENIED);
 	assert_int_equal(store_person_get(f->s, row4.p.id, f->a, &again), STORE_NOT_FOUND);
 	assert_int_equal(audit_rows(f, "person.create"), 2);
 }
@@ -457,9 +464,9 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 		STORE_OK);
 	/* 竹箦镇 may not take 社渚镇's file into its own: refused as a missing one */
 	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pa.id, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pa.id, pb.id, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_person_get(f->s, pa.id, f->a, &out), STORE_OK);
 	assert_null(out.merged_into);
 	assert_int_equal(audit_rows(f, "person.merge"), 0);
@@ -509,7 +516,7 @@ static void test_area_create_replay_conflict_and_scope(void **state)
 	struct area *kids;
 	size_t n;
 	assert_int_equal(svc_area_create(f->s, &town_b, &k3, &away, f->a, &again, &replayed),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_area_children(f->s, VILLAGE_A, f->a, &kids, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(audit_rows(f, "area.create"), 1);
@@ -527,7 +534,7 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 	uint64_t gen = store_area_generation(f->s);
 
 	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_A, &p, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_area_get(f->s, VILLAGE_A, f->a, &a), STORE_OK);
 	assert_string_equal(a.responsible_name, "");
 	assert_int_equal(audit_rows(f, "area.update"), 0);
@@ -653,10 +660,12 @@ static const char *obs_person(struct fixture *f, const char *area)
 	return arena_strdup(f->a, out.id);
 }
 
-/* Places person (and household members) as who, under key uuid. */
-static enum store_status obs_place(struct fixture *f, const struct principal *who, const char *uuid,
-				   const char *person, const char *const *household,
-				   size_t nhousehold, struct obs_placed *out)
+/* Places person (and household members) as who, under key uuid, from `days_ago` days
+ * before today for the policy's days. */
+static enum store_status obs_place_from(struct fixture *f, const struct principal *who,
+					const char *uuid, const char *person,
+					const char *const *household, size_t nhousehold,
+					int days_ago, struct obs_placed *out)
 {
 	struct obs_policy pol;
 	struct store_idem k = {uuid, "h", who->user_id};
@@ -676,8 +685,8 @@ static enum store_status obs_place(struct fixture *f, const struct principal *wh
 		.id = uuid,
 		.person_id = person,
 		.kind = "home_observation",
-		.start_date = obs_local_date(now),
-		.end_date = obs_date_add(obs_local_date(now), pol.days),
+		.start_date = obs_date_add(obs_local_date(now), -days_ago),
+		.end_date = obs_date_add(obs_local_date(now), pol.days - days_ago),
 		.nhousehold = nhousehold,
 		.household = household,
 		.household_ids = ids,
@@ -686,6 +695,13 @@ static enum store_status obs_place(struct fixture *f, const struct principal *wh
 		.now = now,
 	};
 	return svc_obs_place(f->s, who, &k, &pol, &in, f->a, out, &replayed);
+}
+
+static enum store_status obs_place(struct fixture *f, const struct principal *who, const char *uuid,
+				   const char *person, const char *const *household,
+				   size_t nhousehold, struct obs_placed *out)
+{
+	return obs_place_from(f, who, uuid, person, household, nhousehold, 0, out);
 }
 
 static void assert_counts_agree(struct fixture *f)
@@ -713,12 +729,12 @@ static void test_obs_place_refuses_a_person_out_of_scope(void **state)
 	/* 竹箦镇 places 社渚镇's person: refused in the transaction as a missing one */
 	assert_int_equal(obs_place(f, &town_b, "12121212-1212-4212-8212-121212121212", theirs, NULL,
 				   0, &out),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_string_equal(out.bad_field, "person_id");
 	/* its own person with the other's as a household member: nothing placed at all */
 	assert_int_equal(
 		obs_place(f, &town_b, "13131313-1313-4313-8313-131313131313", mine, hh, 1, &out),
-		STORE_NOT_FOUND);
+		STORE_DENIED);
 	assert_string_equal(out.bad_field, "household");
 	assert_int_equal(store_obs_get(f->s, "13131313-1313-4313-8313-131313131313", 0, f->a, &o),
 			 STORE_NOT_FOUND);
@@ -788,7 +804,7 @@ static void test_visit_replay_answers_the_first_visit(void **state)
 	struct visit_done out;
 	assert_int_equal(obs_visit(f, &town_a, "18181818-1818-4818-8818-181818181818",
 				   placed.obs.id, 366, &out, &replayed),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(audit_rows(f, "visit.create"), 1);
 	assert_counts_agree(f);
 }
@@ -851,15 +867,20 @@ static void test_obs_period_staff_and_release(void **state)
 	int today = obs_local_date(now);
 
 	obs_policy_default(&pol);
-	assert_int_equal(
-		obs_place(f, &town_b, "23232323-2323-4323-8323-232323232323", p, NULL, 0, &placed),
-		STORE_OK);
+	/* placed yesterday, so that an end today is after its start */
+	assert_int_equal(obs_place_from(f, &town_b, "23232323-2323-4323-8323-232323232323", p,
+					NULL, 0, 1, &placed),
+			 STORE_OK);
 	const char *id = placed.obs.id;
 	struct store_idem k1 = {"24242424-2424-4424-8424-242424242424", "h", town_b.user_id};
 	/* another township: refused in the transaction */
 	assert_int_equal(
 		svc_obs_period(f->s, &town_a, &k1, &pol, id, today, "x", now, f->a, &o, &replayed),
-		STORE_NOT_FOUND);
+		STORE_DENIED);
+	/* an end on its start day is no period: refused by the rule, in the transaction */
+	assert_int_equal(svc_obs_period(f->s, &town_b, NULL, &pol, id, placed.obs.start_date, "x",
+					now, f->a, &o, &replayed),
+			 STORE_INVALID);
 	/* the end moved to today: due for release now */
 	assert_int_equal(svc_obs_period(f->s, &town_b, &k1, &pol, id, today, "提前", now, f->a, &o,
 					&replayed),
@@ -926,7 +947,7 @@ static void test_user_create_replay_conflict_and_scope(void **state)
 	in.username = "li";
 	snprintf(in.area, sizeof in.area, "%s", VILLAGE_A);
 	assert_int_equal(svc_user_create(f->s, &town_b, &k3, &in, f->a, &again, &replayed),
-			 STORE_INVALID);
+			 STORE_DENIED);
 	assert_int_equal(store_user_get(f->s, k3.uuid, f->a, &again), STORE_NOT_FOUND);
 	assert_int_equal(audit_rows(f, "user.create"), 1);
 }
@@ -949,9 +970,9 @@ static void test_user_of_another_township_is_refused(void **state)
 			 STORE_OK);
 	/* 竹箦镇 may neither change it nor reset its password: as if it did not exist */
 	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &p, f->a, NULL, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(svc_user_reset(f->s, &town_b, NULL, in.id, "h2", f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 	assert_string_equal(u.display_name, "王");
 	assert_string_equal(u.password_hash, "h1");
@@ -963,7 +984,7 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_int_equal(svc_user_create(f->s, &town_b, NULL, &in, f->a, &out, &replayed),
 			 STORE_OK);
 	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &away, f->a, NULL, &out, NULL),
-			 STORE_INVALID);
+			 STORE_DENIED);
 	assert_int_equal(audit_rows(f, "user.update"), 0);
 	/* the county may; a reset sets a password to change at the next login */
 	struct user before;
@@ -1054,13 +1075,13 @@ static void test_alert_referral_out_of_scope_is_refused_in_the_transaction(void 
 	u.referred_at = u.now;
 	/* another township: as if the alert did not exist */
 	assert_int_equal(svc_alert_update(f->s, &town_b, &k, &pol, al.id, &u, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	/* the alert's own township, once the person's file has moved away: refused too, by the
 	 * check inside the transaction (the alert and observation still lie in 社渚镇) */
 	assert_int_equal(store_run(f->s, move_file, o.person_id), STORE_OK);
 	k.user_id = town_a.user_id;
 	assert_int_equal(svc_alert_update(f->s, &town_a, &k, &pol, al.id, &u, f->a, &out, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 	assert_int_equal(store_alert_get(f->s, al.id, f->a, &out), STORE_OK);
 	assert_string_equal(out.status, "open");
 	assert_int_equal(audit_rows(f, "alert.referral"), 0);
@@ -1119,7 +1140,7 @@ static void test_service_status_replay(void **state)
 	/* and a township that does not hold it does not see it */
 	assert_int_equal(svc_service_move(f->s, &town_a, NULL, sv.id, "cancelled", NULL, "x",
 					  time_now(), f->a, &again, NULL),
-			 STORE_NOT_FOUND);
+			 STORE_DENIED);
 }
 
 static void test_self_report_through_an_ended_observation_is_refused(void **state)

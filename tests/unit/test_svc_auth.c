@@ -393,7 +393,7 @@ static void test_card_token_reissued_once_in_scope(void **state)
 	size_t n;
 
 	/* out of scope: as if missing, nothing written */
-	assert_int_equal(svc_card_token(f->s, &town_b, here, o.id, f->a, token), STORE_NOT_FOUND);
+	assert_int_equal(svc_card_token(f->s, &town_b, here, o.id, f->a, token), STORE_DENIED);
 	last_row(f, "observation.token", &n);
 	assert_int_equal(n, 0);
 	/* the sealed copy does not open here: a new token, sealed with this server's key */

@@ -155,7 +155,7 @@ static void test_view_sees_one_snapshot(void **state)
 	assert_int_equal(x.closed, STORE_OK);
 	assert_string_equal(x.before, "open");
 	assert_string_equal(x.after, "open"); /* the commit came after the snapshot */
-	assert_int_equal(svc_task_get(f->s, &county, x.task_id, true, f->a, &t), STORE_OK);
+	assert_int_equal(svc_task_get(f->s, &county, x.task_id, f->a, &t), STORE_OK);
 	assert_string_equal(t.status, "closed"); /* a new read sees it */
 }
 
@@ -175,7 +175,7 @@ static void test_view_refuses_writes(void **state)
 
 	assert_int_not_equal(store_view(f->s, write_through, &x), STORE_OK);
 	assert_int_not_equal(x.write, STORE_OK);
-	assert_int_equal(svc_task_get(f->s, &county, x.task_id, true, f->a, &t), STORE_OK);
+	assert_int_equal(svc_task_get(f->s, &county, x.task_id, f->a, &t), STORE_OK);
 	assert_string_equal(t.area, VILLAGE_A); /* nothing was written */
 	assert_string_equal(t.assignee, "");
 }
@@ -192,16 +192,16 @@ static void test_getters_deny_out_of_scope(void **state)
 	struct person_file pf;
 	struct area ar, *children, *path;
 	size_t nchildren, npath;
+	struct obs_policy pol;
 
-	assert_int_equal(svc_task_get(f->s, &worker_b, task, true, f->a, &t), STORE_DENIED);
+	obs_policy_default(&pol);
+	assert_int_equal(svc_task_get(f->s, &worker_b, task, f->a, &t), STORE_DENIED);
 	assert_string_equal(refused.object_type, "task");
 	assert_string_equal(refused.object_id, task);
-	assert_int_equal(svc_task_get(f->s, &worker_b, task, false, f->a, &t), STORE_DENIED);
 	assert_int_equal(svc_person_get(f->s, &worker_b, person, f->a, &p), STORE_DENIED);
 	assert_string_equal(refused.object_type, "person");
-	assert_int_equal(svc_person_file(f->s, &worker_b, person, f->a, &pf), STORE_DENIED);
+	assert_int_equal(svc_person_file(f->s, &worker_b, person, &pol, f->a, &pf), STORE_DENIED);
 	assert_int_equal(svc_person_reveal(f->s, &worker_b, person, f->a, &p), STORE_DENIED);
-	assert_false(svc_person_sees(f->s, &worker_b, person));
 	assert_int_equal(svc_area_detail(f->s, &worker_b, VILLAGE_A, f->a, &ar, &children,
 					 &nchildren, &path, &npath),
 			 STORE_DENIED);
@@ -211,10 +211,9 @@ static void test_getters_deny_out_of_scope(void **state)
 	assert_int_equal(audit_rows(f, "person.reveal"), 0);
 
 	/* the commander above both reads them; the file's read is audited once */
-	assert_int_equal(svc_task_get(f->s, &county, task, true, f->a, &t), STORE_OK);
+	assert_int_equal(svc_task_get(f->s, &county, task, f->a, &t), STORE_OK);
 	assert_int_equal(svc_person_get(f->s, &county, person, f->a, &p), STORE_OK);
-	assert_true(svc_person_sees(f->s, &county, person));
-	assert_int_equal(svc_person_file(f->s, &county, person, f->a, &pf), STORE_OK);
+	assert_int_equal(svc_person_file(f->s, &county, person, &pol, f->a, &pf), STORE_OK);
 	assert_string_equal(pf.p.id, person);
 	assert_int_equal(pf.ntasks, 1);
 	assert_string_equal(pf.tasks[0].id, task);
@@ -227,7 +226,7 @@ static void test_getters_deny_out_of_scope(void **state)
 
 	/* a missing object stays missing, for anyone */
 	assert_int_equal(
-		svc_task_get(f->s, &county, "00000000-0000-4000-8000-0000000000ff", true, f->a, &t),
+		svc_task_get(f->s, &county, "00000000-0000-4000-8000-0000000000ff", f->a, &t),
 		STORE_NOT_FOUND);
 }
 

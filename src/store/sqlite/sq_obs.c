@@ -297,30 +297,44 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 	return ss;
 }
 
-enum store_status store_obs_list(struct store *s, const struct obs_query *q,
-				 const struct obs_policy *pol, struct arena *a,
-				 struct observation **out, size_t *n, int64_t *total)
+static enum store_status list_in(struct sq_conn *c, const struct obs_query *q,
+				  const struct obs_policy *pol, struct arena *a,
+				  struct observation **out, size_t *n, int64_t *total)
 {
 	const char *status = q->status;
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss;
-
-	if (!c)
-		return STORE_BUSY;
 
 	if (q->filter && !is(q->filter, "started_today"))
 		status = is(q->filter, "released_today") ? "released" : "active";
 	*n = 0;
 	*total = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
+	return list_ids(c, q, status, pol, a, *out, cap, n, total);
+}
+
+enum store_status store_obs_list(struct store *s, const struct obs_query *q,
+				 const struct obs_policy *pol, struct arena *a,
+				 struct observation **out, size_t *n, int64_t *total)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
 	/* one snapshot for the pass and the page */
 	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
-		ss = list_ids(c, q, status, pol, a, *out, cap, n, total);
+		ss = list_in(c, q, pol, a, out, n, total);
 		sq_exec(c, "COMMIT");
 	}
 	sq_reader_put(s, c);
 	return ss;
+}
+
+enum store_status store_tx_obs_list(struct store_tx *tx, const struct obs_query *q,
+				    const struct obs_policy *pol, struct arena *a,
+				    struct observation **out, size_t *n, int64_t *total)
+{
+	return list_in(sq_conn_of(tx), q, pol, a, out, n, total);
 }
 
 /* ---- operations of a write transaction ---- */

@@ -18,4 +18,20 @@ struct store *cli_open_store(const char *db, bool create, int readers);
 /* Prints "fangkong: " + message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One option of a command: an option with a value stores it in *value (the last one
+ * given wins), an option without one sets *flag. Exactly one of value and flag is set; a
+ * table ends with {0}; at most 16 options. */
+struct cli_opt {
+	const char *name; /* long name without "--" */
+	const char **value;
+	bool *flag;
+	bool required; /* with value: the command cannot run without it */
+};
+
+/* Reads argv (argv[0] is the command) against opts and --help. True when the command
+ * goes on. False with *rc set when it is done: EXIT_OK after --help (help on stdout);
+ * EXIT_USAGE after an unknown option, a missing value, a missing required option or an
+ * argument that is not an option (help on stderr). */
+bool cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *help, int *rc);
+
 #endif

@@ -1,8 +1,6 @@
-/* cli_db — `fangkong init` and `fangkong backup`. */
+/* cli_db — `fangkong init`, `fangkong backup` and `fangkong check`. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,32 +9,6 @@
 #include "io/division.h"
 #include "service/service.h"
 #include "util/log.h"
-
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fangkong: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-struct store *cli_open_store(const char *db, bool create, int readers)
-{
-	struct store_opts o = {.readers = readers, .batch_max = 256, .create = create};
-	const char *err = "?";
-	struct store *s;
-
-	if (!create && access(db, F_OK) != 0) {
-		cli_err("no database at %s (run fangkong init first) / 数据库不存在，请先运行 init", db);
-		return NULL;
-	}
-	if (!(s = store_open(db, &o, &err)))
-		cli_err("%s: %s", db, err);
-	return s;
-}
 
 static const char init_help[] =
 	"usage: fangkong init --db FILE --county CODE [--divisions DIR]\n"
@@ -61,34 +33,22 @@ static int count_level(const struct area_seed *s, size_t n, size_t len)
 
 int cli_init(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					      {"county", required_argument, 0, 'c'},
-					      {"divisions", required_argument, 0, 'v'},
-					      {"help", no_argument, 0, 'h'},
-					      {0, 0, 0, 0}};
 	const char *db = NULL, *county = NULL, *dir = division_default_dir();
+	const struct cli_opt opts[] = {{.name = "db", .value = &db, .required = true},
+				       {.name = "county", .value = &county, .required = true},
+				       {.name = "divisions", .value = &dir},
+				       {0}};
 	struct arena *a = NULL;
 	struct store *s = NULL;
 	struct area_seed *seeds;
-	size_t n;
-	int c, rc = EXIT_RUNTIME;
+	size_t n, refused, nat_refused = 0;
+	int rc = EXIT_RUNTIME;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'c': county = optarg; break;
-		case 'v': dir = optarg; break;
-		case 'h': fputs(init_help, stdout); return EXIT_OK;
-		default: fputs(init_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (!db || !county || optind != argc) {
-		fputs(init_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (!cli_parse(argc, argv, opts, init_help, &rc))
+		return rc;
+	rc = EXIT_RUNTIME;
 	a = arena_new();
-	switch (division_load(dir, county, a, &seeds, &n)) {
+	switch (division_load(dir, county, a, &seeds, &n, &refused)) {
 	case DIVISION_OK:
 		break;
 	case DIVISION_BAD_CODE:
@@ -115,7 +75,7 @@ int cli_init(int argc, char **argv)
 	{
 		struct area_seed *nat;
 		size_t nn;
-		if (division_load_national(dir, a, &nat, &nn) != DIVISION_OK ||
+		if (division_load_national(dir, a, &nat, &nn, &nat_refused) != DIVISION_OK ||
 		    svc_division_load(s, &who, nat, nn, a) != STORE_OK) {
 			cli_err("loading the national division list failed / 导入全国区划失败");
 			goto out;
@@ -124,6 +84,10 @@ int cli_init(int argc, char **argv)
 	printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
 	       county, seeds[0].name, count_level(seeds, n, 9), count_level(seeds, n, 12),
 	       count_level(seeds, n, 9), count_level(seeds, n, 12));
+	if (refused + nat_refused)
+		cli_err("%zu row(s) of the division list refused: a code not of its level or not"
+			" under its parent (see the warnings above) / 区划表中 %zu 行代码无效，已跳过",
+			refused + nat_refused, refused + nat_refused);
 	rc = EXIT_OK;
 out:
 	store_close(s);
@@ -164,27 +128,16 @@ static bool copy_key(const char *db, const char *out)
 
 int cli_backup(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					      {"out", required_argument, 0, 'o'},
-					      {"help", no_argument, 0, 'h'},
-					      {0, 0, 0, 0}};
 	const char *db = NULL, *out = NULL;
+	const struct cli_opt opts[] = {{.name = "db", .value = &db, .required = true},
+				       {.name = "out", .value = &out, .required = true},
+				       {0}};
 	struct store *s;
-	int c, fd, rc = EXIT_OK;
+	int fd, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h': fputs(backup_help, stdout); return EXIT_OK;
-		default: fputs(backup_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (!db || !out || optind != argc) {
-		fputs(backup_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (!cli_parse(argc, argv, opts, backup_help, &rc))
+		return rc;
+	rc = EXIT_OK;
 	/* An empty file made 0600 first (VACUUM INTO fills an empty file and would create a new
 	 * one 0644): the copy holds the same ID numbers and password hashes as the database. */
 	if ((fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
@@ -222,26 +175,15 @@ static const char check_help[] =
 
 int cli_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					      {"help", no_argument, 0, 'h'},
-					      {0, 0, 0, 0}};
 	const char *db = NULL;
+	const struct cli_opt opts[] = {{.name = "db", .value = &db, .required = true}, {0}};
 	char msg[256];
 	struct store *s;
-	int c, rc = EXIT_RUNTIME;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': fputs(check_help, stdout); return EXIT_OK;
-		default: fputs(check_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (!db || optind != argc) {
-		fputs(check_help, stderr);
-		return EXIT_USAGE;
-	}
+	if (!cli_parse(argc, argv, opts, check_help, &rc))
+		return rc;
+	rc = EXIT_RUNTIME;
 	if (!(s = cli_open_store(db, false, 1)))
 		return EXIT_RUNTIME;
 	if (store_integrity_check(s, msg, sizeof msg) == STORE_OK) {

@@ -1,6 +1,5 @@
 /* cli_user — `fangkong user add|passwd|list`. Passwords come from standard input (one
  * line), never from the command line where `ps` would show them. */
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,39 +28,8 @@ static const char user_help[] =
 struct user_opts {
 	const char *db, *username, *role, *area, *name, *phone;
 	bool must_change, generate;
+	char phone_norm[PHONE_LEN + 1]; /* --phone normalised, "" when none */
 };
-
-static int parse(int argc, char **argv, struct user_opts *o)
-{
-	static const struct option opts[] = {
-		{"db", required_argument, 0, 'd'},      {"username", required_argument, 0, 'u'},
-		{"role", required_argument, 0, 'r'},    {"area", required_argument, 0, 'a'},
-		{"name", required_argument, 0, 'n'},    {"phone", required_argument, 0, 'p'},
-		{"must-change", no_argument, 0, 'm'},   {"generate-password", no_argument, 0, 'g'},
-		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'u': o->username = optarg; break;
-		case 'r': o->role = optarg; break;
-		case 'a': o->area = optarg; break;
-		case 'n': o->name = optarg; break;
-		case 'p': o->phone = optarg; break;
-		case 'm': o->must_change = true; break;
-		case 'g': o->generate = true; break;
-		case 'h': fputs(user_help, stdout); return -1;
-		default: fputs(user_help, stderr); return EXIT_USAGE;
-		}
-	}
-	if (!o->db || optind != argc) {
-		fputs(user_help, stderr);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
 
 /* Reads one line from stdin into pw; false on EOF. */
 static bool read_password(char *pw, size_t sz)
@@ -92,57 +60,24 @@ static bool new_password(const struct user_opts *o, char *pw, size_t sz)
 	return true;
 }
 
-static int user_add(struct user_opts *o)
+/* What add and passwd share: gets the new password (stdin or generated), opens the store,
+ * lets `store_hash` store its hash (and say what it did), shows a generated password once
+ * it is stored, and wipes the password whatever happened. */
+static int with_password(const struct user_opts *o,
+			 int (*store_hash)(const struct user_opts *o, struct store *s,
+					   struct arena *a, const char *hash))
 {
-	struct user in = {0}, out;
-	char pw[512], hash[PWHASH_LEN], phone[PHONE_LEN + 1] = "";
-	struct arena *a = NULL;
+	char pw[512], hash[PWHASH_LEN];
+	struct arena *a = arena_new();
 	struct store *s = NULL;
-	bool replayed;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_RUNTIME;
 
-	if (!o->username || !o->role || !o->area) {
-		fputs(user_help, stderr);
-		return EXIT_USAGE;
-	}
-	if (!username_valid(o->username) || (in.role = role_parse(o->role)) == ROLE_NONE ||
-	    area_code_level(o->area) == AREA_LEVEL_INVALID ||
-	    (o->phone && !phone_normalize(o->phone, phone))) {
-		cli_err("invalid --username, --role, --area or --phone / 参数无效");
-		return EXIT_USAGE;
-	}
-	rc = EXIT_RUNTIME;
-	if (!new_password(o, pw, sizeof pw) || !(s = cli_open_store(o->db, false, 1)))
+	if (!new_password(o, pw, sizeof pw) || !(s = cli_open_store(o->db, false, 1)) ||
+	    !pwhash_make(pw, hash))
 		goto out;
-	if (!store_area_exists(s, o->area)) {
-		cli_err("no area %s in this database / 数据库中没有该区域", o->area);
-		goto out;
-	}
-	uuid_v4(in.id);
-	in.username = o->username;
-	in.display_name = o->name;
-	in.phone = phone;
-	memcpy(in.area, o->area, strlen(o->area) + 1);
-	in.must_change = o->must_change || o->generate;
-	if (!pwhash_make(pw, hash))
-		goto out;
-	in.password_hash = hash;
-	a = arena_new();
-	/* the operator at the console, over the account's area */
-	struct principal who = svc_system_principal(in.area);
-	switch (svc_user_create(s, &who, NULL, &in, a, &out, &replayed)) {
-	case STORE_OK:
-		printf("created account %s (%s, %s)\n", out.username, role_name(out.role), out.area);
-		if (o->generate)
-			printf("initial password / 初始密码: %s\n", pw);
-		rc = EXIT_OK;
-		break;
-	case STORE_CONFLICT:
-		cli_err("the username %s is taken / 用户名已被使用", o->username);
-		break;
-	default:
-		cli_err("creating the account failed / 创建账号失败");
-	}
+	rc = store_hash(o, s, a, hash);
+	if (rc == EXIT_OK && o->generate)
+		printf("initial password / 初始密码: %s\n", pw);
 out:
 	sodium_memzero(pw, sizeof pw);
 	arena_free(a);
@@ -150,42 +85,79 @@ out:
 	return rc;
 }
 
-static int user_passwd(struct user_opts *o)
+static int create_account(const struct user_opts *o, struct store *s, struct arena *a,
+			  const char *hash)
 {
-	char pw[512], hash[PWHASH_LEN];
-	struct arena *a = arena_new();
-	struct store *s = NULL;
-	struct user u;
-	int rc = EXIT_RUNTIME;
+	struct user in = {0}, out;
+	bool replayed;
 
-	if (!o->username) {
-		fputs(user_help, stderr);
-		rc = EXIT_USAGE;
-		goto out;
+	if (!store_area_exists(s, o->area)) {
+		cli_err("no area %s in this database / 数据库中没有该区域", o->area);
+		return EXIT_RUNTIME;
 	}
-	if (!(s = cli_open_store(o->db, false, 1)))
-		goto out;
+	uuid_v4(in.id);
+	in.username = o->username;
+	in.display_name = o->name;
+	in.phone = o->phone_norm;
+	in.role = role_parse(o->role);
+	memcpy(in.area, o->area, strlen(o->area) + 1);
+	in.must_change = o->must_change || o->generate;
+	in.password_hash = hash;
+	/* the operator at the console, over the account's area */
+	struct principal who = svc_system_principal(in.area);
+	switch (svc_user_create(s, &who, NULL, &in, a, &out, &replayed)) {
+	case STORE_OK:
+		printf("created account %s (%s, %s)\n", out.username, role_name(out.role),
+		       out.area);
+		return EXIT_OK;
+	case STORE_CONFLICT:
+		cli_err("the username %s is taken / 用户名已被使用", o->username);
+		return EXIT_RUNTIME;
+	default: cli_err("creating the account failed / 创建账号失败"); return EXIT_RUNTIME;
+	}
+}
+
+static int user_add(struct user_opts *o)
+{
+	if (!o->username || !o->role || !o->area) {
+		fputs(user_help, stderr);
+		return EXIT_USAGE;
+	}
+	if (!username_valid(o->username) || role_parse(o->role) == ROLE_NONE ||
+	    area_code_level(o->area) == AREA_LEVEL_INVALID ||
+	    (o->phone && !phone_normalize(o->phone, o->phone_norm))) {
+		cli_err("invalid --username, --role, --area or --phone / 参数无效");
+		return EXIT_USAGE;
+	}
+	return with_password(o, create_account);
+}
+
+static int set_password(const struct user_opts *o, struct store *s, struct arena *a,
+			const char *hash)
+{
+	struct user u;
+
 	if (store_user_by_name(s, o->username, a, &u) != STORE_OK) {
 		cli_err("no account %s / 账号不存在", o->username);
-		goto out;
+		return EXIT_RUNTIME;
 	}
-	if (!new_password(o, pw, sizeof pw) || !pwhash_make(pw, hash))
-		goto out;
 	struct principal who = svc_system_principal(u.area);
 	if (svc_auth_password(s, &who, NULL, u.id, hash, NULL, o->must_change || o->generate, a,
 			      NULL) != STORE_OK) {
 		cli_err("setting the password failed / 修改密码失败");
-		goto out;
+		return EXIT_RUNTIME;
 	}
 	printf("password set for %s\n", u.username);
-	if (o->generate)
-		printf("initial password / 初始密码: %s\n", pw);
-	rc = EXIT_OK;
-out:
-	sodium_memzero(pw, sizeof pw);
-	arena_free(a);
-	store_close(s);
-	return rc;
+	return EXIT_OK;
+}
+
+static int user_passwd(struct user_opts *o)
+{
+	if (!o->username) {
+		fputs(user_help, stderr);
+		return EXIT_USAGE;
+	}
+	return with_password(o, set_password);
 }
 
 static int user_list(struct user_opts *o)
@@ -221,8 +193,17 @@ int cli_user(int argc, char **argv)
 		fputs(user_help, sub ? stdout : stderr);
 		return sub ? EXIT_OK : EXIT_USAGE;
 	}
-	if ((rc = parse(argc - 1, argv + 1, &o)) != EXIT_OK)
-		return rc < 0 ? EXIT_OK : rc;
+	const struct cli_opt opts[] = {{.name = "db", .value = &o.db, .required = true},
+				       {.name = "username", .value = &o.username},
+				       {.name = "role", .value = &o.role},
+				       {.name = "area", .value = &o.area},
+				       {.name = "name", .value = &o.name},
+				       {.name = "phone", .value = &o.phone},
+				       {.name = "must-change", .flag = &o.must_change},
+				       {.name = "generate-password", .flag = &o.generate},
+				       {0}};
+	if (!cli_parse(argc - 1, argv + 1, opts, user_help, &rc))
+		return rc;
 	if (!strcmp(sub, "add"))
 		return user_add(&o);
 	if (!strcmp(sub, "passwd"))

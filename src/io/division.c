@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include "domain/area_code.h"
+#include "util/log.h"
 
-/* Collects rows whose column `match_col` starts with `prefix` (exact when want_len). */
+/* Collects rows whose column `match_col` equals `prefix` (every row when all). The package
+ * data is not trusted: a row it would keep whose code is not of the wanted level is
+ * refused, counted and named in the log, never stored. */
 struct reader {
+	const char *file;
 	const char *prefix;
 	int match_col;
 	size_t want_len; /* code length to keep (2, 4, 6, 9 or 12) */
@@ -17,7 +21,9 @@ struct reader {
 	struct arena *a;
 	struct area_seed *rows;
 	size_t n, cap;
+	size_t refused, first_refused; /* rows refused, and the line of the first */
 	/* the row being parsed */
+	size_t line;
 	int col;
 	char code[32], name[256], parent[32], match[32];
 };
@@ -45,14 +51,39 @@ static void on_field(void *s, size_t len, void *data)
 	r->col++;
 }
 
-static void on_row(int c, void *data)
+/* Whether the row's code is all digits of the wanted length, from a county down a valid
+ * area code (area_code_level: no "000" township or village), and lies under its parent
+ * column (and, below a county, under the county loaded). */
+static bool code_ok(const struct reader *r)
 {
-	struct reader *r = data;
+	char parent[AREA_CODE_MAX + 1];
+	size_t len = strlen(r->code);
 
-	(void)c;
-	r->col = 0;
-	if ((!r->all && strcmp(r->match, r->prefix)) || strlen(r->code) != r->want_len)
+	if (len != r->want_len || strspn(r->code, "0123456789") != len)
+		return false;
+	if (len >= 6 && area_code_level(r->code) == AREA_LEVEL_INVALID)
+		return false;
+	if (r->all) /* a province has no parent; a city's is its province, a county's its city */
+		return len == 2 ||
+		       (strlen(r->parent) == len - 2 && !strncmp(r->code, r->parent, len - 2));
+	if (len == 6)
+		return true; /* the county itself, matched by its code */
+	return area_code_parent(r->code, parent, sizeof parent) && !strcmp(parent, r->parent) &&
+	       area_code_in_scope(r->prefix, r->code);
+}
+
+/* Keeps the row just parsed when it is wanted and sound. */
+static void take(struct reader *r)
+{
+	if (++r->line == 1 && !strcmp(r->code, "code"))
+		return; /* the header */
+	if (!r->all && strcmp(r->match, r->prefix))
 		return;
+	if (!code_ok(r)) {
+		if (!r->refused++)
+			r->first_refused = r->line;
+		return;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct area_seed *bigger = arena_alloc(r->a, cap * sizeof *bigger);
@@ -67,6 +98,17 @@ static void on_row(int c, void *data)
 	r->n++;
 }
 
+static void on_row(int c, void *data)
+{
+	struct reader *r = data;
+
+	(void)c;
+	take(r);
+	/* a short row must not inherit the columns of the one before */
+	r->col = 0;
+	r->code[0] = r->name[0] = r->parent[0] = r->match[0] = '\0';
+}
+
 static bool read_csv(const char *dir, const char *file, struct reader *r)
 {
 	char path[4096], buf[65536];
@@ -76,6 +118,7 @@ static bool read_csv(const char *dir, const char *file, struct reader *r)
 	bool ok = true;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
+	r->file = file;
 	if (!(f = fopen(path, "rb")))
 		return false;
 	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
@@ -91,6 +134,10 @@ static bool read_csv(const char *dir, const char *file, struct reader *r)
 		csv_fini(&p, on_field, on_row, r);
 	csv_free(&p);
 	fclose(f);
+	if (r->refused)
+		log_warn("division list %s: %zu row(s) refused, their code is not a %zu-digit "
+			 "division code under its parent (first at line %zu)",
+			 file, r->refused, r->want_len, r->first_refused);
 	return ok;
 }
 
@@ -119,7 +166,7 @@ const char *division_default_dir(void)
 }
 
 enum division_status division_load(const char *dir, const char *county, struct arena *a,
-				   struct area_seed **seeds, size_t *n)
+				   struct area_seed **seeds, size_t *n, size_t *refused)
 {
 	/* areas.csv: code,name,cityCode,provinceCode — match the code itself (column 0) */
 	struct reader counties = {.prefix = county, .match_col = 0, .want_len = 6, .a = a};
@@ -128,7 +175,7 @@ enum division_status division_load(const char *dir, const char *county, struct a
 	struct reader villages = {.prefix = county, .match_col = 5, .want_len = 12, .a = a};
 
 	*seeds = NULL;
-	*n = 0;
+	*n = *refused = 0;
 	if (area_code_level(county) != AREA_LEVEL_COUNTY)
 		return DIVISION_BAD_CODE;
 	if (!read_csv(dir, "areas.csv", &counties))
@@ -137,6 +184,7 @@ enum division_status division_load(const char *dir, const char *county, struct a
 		return DIVISION_UNKNOWN_COUNTY;
 	if (!read_csv(dir, "streets.csv", &towns) || !read_csv(dir, "villages.csv", &villages))
 		return DIVISION_NO_DATA;
+	*refused = counties.refused + towns.refused + villages.refused;
 	*n = counties.n + towns.n + villages.n;
 	*seeds = arena_alloc(a, *n * sizeof **seeds);
 	memcpy(*seeds, counties.rows, counties.n * sizeof **seeds);
@@ -148,7 +196,7 @@ enum division_status division_load(const char *dir, const char *county, struct a
 }
 
 enum division_status division_load_national(const char *dir, struct arena *a,
-					    struct area_seed **seeds, size_t *n)
+					    struct area_seed **seeds, size_t *n, size_t *refused)
 {
 	/* provinces.csv: code,name; cities.csv: code,name,provinceCode;
 	 * areas.csv: code,name,cityCode,provinceCode */
@@ -159,12 +207,13 @@ enum division_status division_load_national(const char *dir, struct arena *a,
 	size_t k = 0;
 
 	*seeds = NULL;
-	*n = 0;
+	*n = *refused = 0;
 	for (int i = 0; i < 3; i++) {
 		lv[i].prefix = "";
 		if (!read_csv(dir, files[i], &lv[i]))
 			return DIVISION_NO_DATA;
 		*n += lv[i].n;
+		*refused += lv[i].refused;
 	}
 	*seeds = arena_alloc(a, (*n ? *n : 1) * sizeof **seeds);
 	for (int i = 0; i < 3; i++) {

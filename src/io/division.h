@@ -22,13 +22,16 @@ enum division_status {
 const char *division_default_dir(void);
 
 /* Seeds for the county, its townships and villages, parents first; strings and the
- * array live in the arena. */
+ * array live in the arena. A row of the county whose code is not a valid area code of its
+ * level (domain/area_code.h) under its parent is refused: counted in *refused, logged
+ * with its file and first line, and left out. */
 enum division_status division_load(const char *dir, const char *county, struct arena *a,
-				   struct area_seed **seeds, size_t *n);
+				   struct area_seed **seeds, size_t *n, size_t *refused);
 
 /* Every province, city and county of the country (about 3,400), for resolving where a
- * traveller came from. */
+ * traveller came from. A row whose code is not 2, 4 or 6 digits as its file wants (a
+ * county's a valid area code) is refused the same way. */
 enum division_status division_load_national(const char *dir, struct arena *a,
-					    struct area_seed **seeds, size_t *n);
+					    struct area_seed **seeds, size_t *n, size_t *refused);
 
 #endif

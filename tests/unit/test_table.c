@@ -35,7 +35,7 @@ static void expect(const char *header, enum table_field want)
 {
 	enum table_field got = table_header_match(header);
 	if (got != want)
-		fail_msg("\"%s\" → %s, want %s", header, table_field_name(got),
+		fail_msg("\"%s\" → %s, want %s", header ? header : "(null)", table_field_name(got),
 			 table_field_name(want));
 }
 

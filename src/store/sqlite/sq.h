@@ -7,6 +7,8 @@
 #define FK_SQ_H
 
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <sqlite3.h>
 
@@ -55,6 +57,9 @@ static inline struct sq_conn *sq_conn_of(struct store_tx *tx)
 enum store_status sq_conn_open(const char *path, bool create, bool readonly, struct sq_conn **out,
 			       const char **err);
 void sq_conn_close(struct sq_conn *c);
+/* Finalizes c's statements and closes its database, without freeing c (a reader held by
+ * value in the pool). */
+void sq_conn_end(struct sq_conn *c);
 /* The cached statement for sql, reset and unbound; NULL on a prepare error (logged). */
 sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql);
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
@@ -89,6 +94,14 @@ enum store_status sq_idem_check(struct sq_conn *c, const struct store_idem *idem
 				char *object_id, size_t sz);
 enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem, const char *kind,
 			       const char *object_id);
+
+/* A row of one id into a struct sq_id (sq_db.c). */
+struct sq_id {
+	char id[USER_ID_LEN + 1];
+};
+extern const struct sq_rowtype sq_id_rows;
+/* A row of code, name and parent into a struct area_seed (sq_area.c). */
+extern const struct sq_rowtype sq_area_seed_rows;
 
 /* Row readers usable on any connection (reader or writer). */
 enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a,
@@ -141,12 +154,6 @@ enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct a
 enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
 				    struct arena *a, struct alert *out);
 
-/* Reads the one row of a bound statement (NULL: a prepare error) into out with read;
- * STORE_NOT_FOUND when there is none. */
-typedef void (*sq_read_fn)(sqlite3_stmt *st, struct arena *a, void *out);
-enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
-			 sq_read_fn read);
-
 /* ---- a query with its parameters as data (after Taler's sq/: bindings as arrays) ----
  *
  * The i-th parameter of an array is bound to ?i+1; a NULL text binds NULL, and so does a
@@ -169,27 +176,68 @@ struct sq_param {
 	(const struct sq_param[]){__VA_ARGS__},                                                    \
 		(int)(sizeof((const struct sq_param[]){__VA_ARGS__}) / sizeof(struct sq_param))
 
+/* ---- a row's columns as data (after Taler's result specs: results as arrays) ----
+ *
+ * The i-th entry of a table is read from column i into the field of the row struct at its
+ * offset: a text copied into the arena ("" for NULL, or NULL for SQ_COL_TEXT_OR_NULL), a
+ * text into a char array (cut to fit), a number into an int64_t, an int, an unsigned or an
+ * enum (by the field's width), or into a bool (true when not 0). */
+struct sq_col {
+	enum { SQ_C_TEXT, SQ_C_TEXT_OR_NULL, SQ_C_BUF, SQ_C_NUM } type;
+	size_t off;
+	size_t size; /* of the field */
+};
+#define SQ_COL_(k, T, f)                                                                           \
+	{                                                                                          \
+		(k), offsetof(T, f), sizeof(((T *)0)->f)                                           \
+	}
+#define SQ_COL_TEXT(T, f) SQ_COL_(SQ_C_TEXT, T, f)
+#define SQ_COL_TEXT_OR_NULL(T, f) SQ_COL_(SQ_C_TEXT_OR_NULL, T, f)
+#define SQ_COL_BUF(T, f) SQ_COL_(SQ_C_BUF, T, f)
+#define SQ_COL_NUM(T, f) SQ_COL_(SQ_C_NUM, T, f)
+
+typedef void (*sq_read_fn)(sqlite3_stmt *st, struct arena *a, void *out);
+/* What a row is read into: an element of size bytes, zeroed, its columns read by the
+ * table, then by read when it is not NULL (what a table cannot say: a parsed role, a
+ * column left out). */
+struct sq_rowtype {
+	size_t size;
+	const struct sq_col *cols;
+	int ncols;
+	sq_read_fn read;
+};
+#define SQ_ROWTYPE(T, cols, read)                                                                  \
+	{                                                                                          \
+		sizeof(T), (cols), (int)(sizeof(cols) / sizeof((cols)[0])), (read)                 \
+	}
+/* The current row of st into out. */
+void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t);
+
+/* The cached statement for sql with p bound, for a caller that steps it itself (and
+ * resets it); NULL without a reader or on a prepare error. */
+sqlite3_stmt *sq_prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np);
 /* A write: STORE_CONFLICT when a constraint refused it. */
 enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np);
 /* A write of one row: none when it changed no row (the row is gone or in another state). */
 enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status none,
 			  const struct sq_param *p, int np);
-/* The first row read into out with read (NULL: only whether there is one);
+/* The first row read into out as t says (NULL: only whether there is one);
  * STORE_NOT_FOUND when there is none. */
-enum store_status sq_one(struct sq_conn *c, const char *sql, sq_read_fn read, struct arena *a,
-			 void *out, const struct sq_param *p, int np);
+enum store_status sq_one(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
+			 struct arena *a, void *out, const struct sq_param *p, int np);
 /* The first column of the first row as text in buf; "" (and STORE_OK) when there is none. */
 enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
 			      const struct sq_param *p, int np);
 
-/* What a list is made of: a row read by read into an element of size bytes. */
-struct sq_rowtype {
-	sq_read_fn read;
-	size_t size;
-};
-/* The rows of sql, at most max of them (the rest left unread), as an array in the arena
- * (never NULL), *n of them; *ss the status. */
+/* The rows of sql, at most max of them (the rest left unread; SQ_ALL: every one), as an
+ * array in the arena (never NULL), *n of them; *ss the status. */
+#define SQ_ALL SIZE_MAX
 void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
+	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np);
+/* sq_one and sq_rows on a reader of s, taken for the call (STORE_BUSY when none came free). */
+enum store_status sq_get(struct store *s, const char *sql, const struct sq_rowtype *t,
+			 struct arena *a, void *out, const struct sq_param *p, int np);
+void *sq_list(struct store *s, const char *sql, const struct sq_rowtype *t, size_t max,
 	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np);
 /* A page of a list on a reader, in one snapshot: *total the count sql_count gives, then
  * the rows of sql as sq_rows reads them. Both statements are bound with p (a parameter
@@ -197,6 +245,10 @@ void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, si
 void *sq_page(struct store *s, const char *sql_count, const char *sql, const struct sq_rowtype *t,
 	      size_t max, struct arena *a, size_t *n, int64_t *total, enum store_status *ss,
 	      const struct sq_param *p, int np);
+
+/* The end of scope's range of area codes (area_code_scope_end) in the arena; NULL for a
+ * NULL scope (a filter left out, bound as NULL). */
+const char *sq_scope_end(struct arena *a, const char *scope);
 
 /* The end of a name-prefix range in this backend's text order (BINARY: UTF-8 bytes, i.e.
  * code points): every text that starts with prefix, and no other, lies in

@@ -9,69 +9,45 @@
 
 /* ---- alerts ---- */
 
-#define ALERT_COLS                                                                             \
-	"al.id, al.observation_id, al.person_id, coalesce(p.name, ''), al.area_code,"          \
-	" coalesce(a.name, ''), coalesce(al.visit_id, ''), al.status,"                         \
-	" coalesce(al.destination, ''), al.facility, al.transport, coalesce(al.referred_by, ''),"\
-	" coalesce(al.result, ''), al.note, al.raised_at, al.referred_at, al.result_at,"       \
+#define ALERT_COLS                                                                                 \
+	"al.id, al.observation_id, al.person_id, coalesce(p.name, ''), al.area_code,"              \
+	" coalesce(a.name, ''), coalesce(al.visit_id, ''), al.status,"                             \
+	" coalesce(al.destination, ''), al.facility, al.transport, coalesce(al.referred_by, ''),"  \
+	" coalesce(al.result, ''), al.note, al.raised_at, al.referred_at, al.result_at,"           \
 	" al.updated_at, al.temp, al.visits, al.symptoms"
-#define ALERT_FROM                                                                             \
-	" FROM alert al LEFT JOIN person p ON p.id = al.person_id"                              \
+#define ALERT_FROM                                                                                 \
+	" FROM alert al LEFT JOIN person p ON p.id = al.person_id"                                 \
 	" LEFT JOIN area a ON a.code = al.area_code"
 
-static void read_alert(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct alert *r = out;
+static const struct sq_col alert_cols[] = {
+	SQ_COL_BUF(struct alert, id),           SQ_COL_BUF(struct alert, observation_id),
+	SQ_COL_BUF(struct alert, person_id),    SQ_COL_TEXT(struct alert, person_name),
+	SQ_COL_BUF(struct alert, area),         SQ_COL_TEXT(struct alert, area_name),
+	SQ_COL_TEXT(struct alert, visit_id),    SQ_COL_TEXT(struct alert, status),
+	SQ_COL_TEXT(struct alert, destination), SQ_COL_TEXT(struct alert, facility),
+	SQ_COL_TEXT(struct alert, transport),   SQ_COL_TEXT(struct alert, referred_by),
+	SQ_COL_TEXT(struct alert, result),      SQ_COL_TEXT(struct alert, note),
+	SQ_COL_NUM(struct alert, raised_at),    SQ_COL_NUM(struct alert, referred_at),
+	SQ_COL_NUM(struct alert, result_at),    SQ_COL_NUM(struct alert, updated_at),
+	SQ_COL_NUM(struct alert, temp),         SQ_COL_NUM(struct alert, visits),
+	SQ_COL_NUM(struct alert, symptoms),
+};
+static const struct sq_rowtype alert_rows = SQ_ROWTYPE(struct alert, alert_cols, NULL);
 
-	memset(r, 0, sizeof *r);
-	sq_text_to(st, 0, r->id, sizeof r->id);
-	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
-	sq_text_to(st, 2, r->person_id, sizeof r->person_id);
-	r->person_name = sq_text(a, st, 3);
-	sq_text_to(st, 4, r->area, sizeof r->area);
-	r->area_name = sq_text(a, st, 5);
-	r->visit_id = sq_text(a, st, 6);
-	r->status = sq_text(a, st, 7);
-	r->destination = sq_text(a, st, 8);
-	r->facility = sq_text(a, st, 9);
-	r->transport = sq_text(a, st, 10);
-	r->referred_by = sq_text(a, st, 11);
-	r->result = sq_text(a, st, 12);
-	r->note = sq_text(a, st, 13);
-	r->raised_at = sqlite3_column_int64(st, 14);
-	r->referred_at = sqlite3_column_int64(st, 15);
-	r->result_at = sqlite3_column_int64(st, 16);
-	r->updated_at = sqlite3_column_int64(st, 17);
-	r->temp = sqlite3_column_int(st, 18);
-	r->visits = sqlite3_column_int(st, 19);
-	r->symptoms = (unsigned)sqlite3_column_int(st, 20);
-}
-
-static const struct sq_rowtype alert_rows = {read_alert, sizeof(struct alert)};
-
-static enum store_status alert_read(struct sq_conn *c, const char *id, struct arena *a,
-				    struct alert *out)
-{
-	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1";
-	return sq_one(c, sql, read_alert, a, out, SQ_PARAMS(SQ_TEXT(id)));
-}
+static const char sql_alert[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1";
 
 enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, const char *obs_id,
 				    struct arena *a, struct alert *out)
 {
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?2"
 				  " ORDER BY al.visit_id = ?1 DESC, al.raised_at DESC LIMIT 1";
-	return sq_one(c, sql, read_alert, a, out, SQ_PARAMS(SQ_TEXT(visit_id), SQ_TEXT(obs_id)));
+	return sq_one(c, sql, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(visit_id), SQ_TEXT(obs_id)));
 }
 
 enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
 				  struct alert *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = alert_read(c, id, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_alert, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct arena *a,
@@ -93,24 +69,20 @@ static void *area_list(struct store *s, const char *sql_count, const char *sql,
 		       const char *status, int64_t now, int limit, struct arena *a, size_t *n,
 		       int64_t *total, enum store_status *ss)
 {
-	char end[AREA_CODE_END_SIZE], aend[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
 
-	area_code_scope_end(scope, end, sizeof end);
-	if (area)
-		area_code_scope_end(area, aend, sizeof aend);
 	return sq_page(s, sql_count, sql, t, cap, a, n, total, ss,
-		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_TEXT(area),
-				 SQ_TEXT(area ? aend : NULL), SQ_TEXT(status), SQ_INT(now),
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_TEXT(area),
+				 SQ_TEXT(sq_scope_end(a, area)), SQ_TEXT(status), SQ_INT(now),
 				 SQ_INT(cap)));
 }
 
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
 				   struct alert **out, size_t *n, int64_t *total)
 {
-#define ALERT_WHERE                                                                            \
-	" WHERE al.area_code >= ?1 AND al.area_code < ?2"                                      \
-	"   AND (?3 IS NULL OR (al.area_code >= ?3 AND al.area_code < ?4))"                    \
+#define ALERT_WHERE                                                                                \
+	" WHERE al.area_code >= ?1 AND al.area_code < ?2"                                          \
+	"   AND (?3 IS NULL OR (al.area_code >= ?3 AND al.area_code < ?4))"                        \
 	"   AND (?5 IS NULL OR (?5 = 'active' AND al.status <> 'closed') OR al.status = ?5)"
 	static const char sql_count[] = "SELECT count(*) FROM alert al" ALERT_WHERE;
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM ALERT_WHERE
@@ -127,7 +99,7 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 enum store_status store_tx_alert_read(struct store_tx *tx, const char *id, struct arena *a,
 				      struct alert *out)
 {
-	return alert_read(sq_conn_of(tx), id, a, out);
+	return sq_one(sq_conn_of(tx), sql_alert, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_alert_refer(struct store_tx *tx, const char *id,
@@ -157,75 +129,62 @@ enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, cons
 
 /* ---- services ---- */
 
-#define SERVICE_COLS                                                                           \
-	"sv.id, sv.observation_id, sv.person_id, coalesce(p.name, ''), sv.area_code,"          \
-	" coalesce(a.name, ''), sv.kind, sv.items, sv.requested_by, sv.requester, sv.assignee,"\
-	" sv.status, sv.note, sv.due_at, sv.created_at, sv.accepted_at, sv.delivered_at,"      \
+#define SERVICE_COLS                                                                               \
+	"sv.id, sv.observation_id, sv.person_id, coalesce(p.name, ''), sv.area_code,"              \
+	" coalesce(a.name, ''), sv.kind, sv.items, sv.requested_by, sv.requester, sv.assignee,"    \
+	" sv.status, sv.note, sv.due_at, sv.created_at, sv.accepted_at, sv.delivered_at,"          \
 	" sv.updated_at"
-#define SERVICE_FROM                                                                           \
-	" FROM service sv LEFT JOIN person p ON p.id = sv.person_id"                            \
+#define SERVICE_FROM                                                                               \
+	" FROM service sv LEFT JOIN person p ON p.id = sv.person_id"                               \
 	" LEFT JOIN area a ON a.code = sv.area_code"
 
-static void read_service(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct service *r = out;
+static const struct sq_col service_cols[] = {
+	SQ_COL_BUF(struct service, id),
+	SQ_COL_BUF(struct service, observation_id),
+	SQ_COL_BUF(struct service, person_id),
+	SQ_COL_TEXT(struct service, person_name),
+	SQ_COL_BUF(struct service, area),
+	SQ_COL_TEXT(struct service, area_name),
+	SQ_COL_TEXT(struct service, kind),
+	SQ_COL_TEXT(struct service, items),
+	SQ_COL_TEXT(struct service, requested_by),
+	SQ_COL_TEXT(struct service, requester),
+	SQ_COL_TEXT(struct service, assignee),
+	SQ_COL_TEXT(struct service, status),
+	SQ_COL_TEXT(struct service, note),
+	SQ_COL_NUM(struct service, due_at),
+	SQ_COL_NUM(struct service, created_at),
+	SQ_COL_NUM(struct service, accepted_at),
+	SQ_COL_NUM(struct service, delivered_at),
+	SQ_COL_NUM(struct service, updated_at),
+};
+static const struct sq_rowtype service_rows = SQ_ROWTYPE(struct service, service_cols, NULL);
 
-	memset(r, 0, sizeof *r);
-	sq_text_to(st, 0, r->id, sizeof r->id);
-	sq_text_to(st, 1, r->observation_id, sizeof r->observation_id);
-	sq_text_to(st, 2, r->person_id, sizeof r->person_id);
-	r->person_name = sq_text(a, st, 3);
-	sq_text_to(st, 4, r->area, sizeof r->area);
-	r->area_name = sq_text(a, st, 5);
-	r->kind = sq_text(a, st, 6);
-	r->items = sq_text(a, st, 7);
-	r->requested_by = sq_text(a, st, 8);
-	r->requester = sq_text(a, st, 9);
-	r->assignee = sq_text(a, st, 10);
-	r->status = sq_text(a, st, 11);
-	r->note = sq_text(a, st, 12);
-	r->due_at = sqlite3_column_int64(st, 13);
-	r->created_at = sqlite3_column_int64(st, 14);
-	r->accepted_at = sqlite3_column_int64(st, 15);
-	r->delivered_at = sqlite3_column_int64(st, 16);
-	r->updated_at = sqlite3_column_int64(st, 17);
-}
-
-static enum store_status service_read(struct sq_conn *c, const char *id, struct arena *a,
-				      struct service *out)
-{
-	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
-	return sq_one(c, sql, read_service, a, out, SQ_PARAMS(SQ_TEXT(id)));
-}
+static const char sql_service[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
 
 enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
 				    struct service *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = service_read(c, id, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_service, &service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
-
-static const struct sq_rowtype service_rows = {read_service, sizeof(struct service)};
 
 enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,
 				 struct service **out, size_t *n)
 {
-	static const char sql[] = "SELECT " SERVICE_COLS SERVICE_FROM
-				  " WHERE sv.observation_id = ?1 ORDER BY sv.created_at DESC LIMIT 200";
+	static const char sql[] =
+		"SELECT " SERVICE_COLS SERVICE_FROM
+		" WHERE sv.observation_id = ?1 ORDER BY sv.created_at DESC LIMIT 200";
 	enum store_status ss;
 
 	*out = sq_rows(c, sql, &service_rows, 200, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
 	return ss;
 }
 
-#define SERVICE_WHERE                                                                          \
-	" WHERE sv.area_code >= ?1 AND sv.area_code < ?2"                                      \
-	"   AND (?3 IS NULL OR (sv.area_code >= ?3 AND sv.area_code < ?4))"                    \
-	"   AND (?5 IS NULL OR sv.status = ?5"                                                 \
-	"        OR (?5 IN ('open', 'overdue') AND sv.status IN ('new', 'accepted')"           \
+#define SERVICE_WHERE                                                                              \
+	" WHERE sv.area_code >= ?1 AND sv.area_code < ?2"                                          \
+	"   AND (?3 IS NULL OR (sv.area_code >= ?3 AND sv.area_code < ?4))"                        \
+	"   AND (?5 IS NULL OR sv.status = ?5"                                                     \
+	"        OR (?5 IN ('open', 'overdue') AND sv.status IN ('new', 'accepted')"               \
 	"            AND (?5 = 'open' OR sv.due_at < ?6)))"
 
 enum store_status store_service_list(struct store *s, const struct service_query *q,
@@ -250,7 +209,7 @@ enum store_status store_service_list(struct store *s, const struct service_query
 enum store_status store_tx_service_read(struct store_tx *tx, const char *id, struct arena *a,
 					struct service *out)
 {
-	return service_read(sq_conn_of(tx), id, a, out);
+	return sq_one(sq_conn_of(tx), sql_service, &service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_service_insert(struct store_tx *tx, const struct service *in,

@@ -1,125 +1,69 @@
 /* sq_area — the area tree. Official areas come from the national division list; grids and
  * groups are created locally with codes that extend their parent's code, so "this area and
- * below" is always a prefix range (code >= scope AND code < scope":"). */
+ * below" is always a prefix range (code >= scope AND code < the next prefix,
+ * area_code_scope_end). */
 #include <string.h>
 
 #include "store/sqlite/sq.h"
 #include "util/timeutil.h"
 
-#define AREA_COLS                                                                              \
-	"a.code, coalesce(a.parent, ''), a.level, a.name, a.responsible_name,"                 \
-	" a.responsible_phone, a.duty_phone, a.official, a.updated_at,"                        \
-	" (SELECT count(*) FROM area k WHERE k.parent = a.code),"                   \
+#define AREA_COLS                                                                                  \
+	"a.code, coalesce(a.parent, ''), a.level, a.name, a.responsible_name,"                     \
+	" a.responsible_phone, a.duty_phone, a.official, a.updated_at,"                            \
+	" (SELECT count(*) FROM area k WHERE k.parent = a.code),"                                  \
 	" coalesce((SELECT p.name FROM area p WHERE p.code = a.parent), '')"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct area *out)
-{
-	sq_text_to(st, 0, out->code, sizeof out->code);
-	sq_text_to(st, 1, out->parent, sizeof out->parent);
-	out->level = (enum area_level)sqlite3_column_int(st, 2);
-	out->name = sq_text(a, st, 3);
-	out->responsible_name = sq_text(a, st, 4);
-	out->responsible_phone = sq_text(a, st, 5);
-	out->duty_phone = sq_text(a, st, 6);
-	out->official = sqlite3_column_int(st, 7) != 0;
-	out->updated_at = sqlite3_column_int64(st, 8);
-	out->child_count = sqlite3_column_int64(st, 9);
-	out->parent_name = sq_text(a, st, 10);
-}
+static const struct sq_col area_cols[] = {
+	SQ_COL_BUF(struct area, code),
+	SQ_COL_BUF(struct area, parent),
+	SQ_COL_NUM(struct area, level),
+	SQ_COL_TEXT(struct area, name),
+	SQ_COL_TEXT(struct area, responsible_name),
+	SQ_COL_TEXT(struct area, responsible_phone),
+	SQ_COL_TEXT(struct area, duty_phone),
+	SQ_COL_NUM(struct area, official),
+	SQ_COL_NUM(struct area, updated_at),
+	SQ_COL_NUM(struct area, child_count),
+	SQ_COL_TEXT(struct area, parent_name),
+};
+static const struct sq_rowtype area_rows = SQ_ROWTYPE(struct area, area_cols, NULL);
 
-enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a, struct area *out)
-{
-	static const char sql[] = "SELECT " AREA_COLS " FROM area a WHERE a.code = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
-	int rc;
+static const struct sq_col seed_cols[] = {
+	SQ_COL_TEXT(struct area_seed, code),
+	SQ_COL_TEXT(struct area_seed, name),
+	SQ_COL_TEXT(struct area_seed, parent),
+};
+const struct sq_rowtype sq_area_seed_rows = SQ_ROWTYPE(struct area_seed, seed_cols, NULL);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_row(st, a, out);
-		ss = STORE_OK;
-	} else {
-		ss = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
-	}
-	sqlite3_reset(st);
-	return ss;
+static const char sql_area[] = "SELECT " AREA_COLS " FROM area a WHERE a.code = ?1";
+
+enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a,
+			       struct area *out)
+{
+	return sq_one(c, sql_area, &area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
 }
 
 enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
 				 struct area *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_area_read(c, code, a, out);
-
-	if (!c)
-		return STORE_BUSY;
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_area, &area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
 }
 
 bool store_area_exists(struct store *s, const char *code)
 {
 	static const char sql[] = "SELECT 1 FROM area WHERE code = ?1";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	bool found = false;
-
-	if (!c)
-		return false;
-
-	if (st) {
-		sq_bind_text(st, 1, code);
-		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-	}
-	sq_reader_put(s, c);
-	return found;
+	return sq_get(s, sql, NULL, NULL, NULL, SQ_PARAMS(SQ_TEXT(code))) == STORE_OK;
 }
 
-/* Runs a list query whose rows are AREA_COLS; grows the output array in the arena. */
-static enum store_status read_list(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
-				   struct area **out, size_t *n)
-{
-	size_t cap = 16;
-	int rc;
-
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct area *bigger = arena_alloc(a, 2 * cap * sizeof **out);
-			memcpy(bigger, *out, cap * sizeof **out);
-			*out = bigger;
-			cap *= 2;
-		}
-		read_row(st, a, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-}
+static const char sql_children[] =
+	"SELECT " AREA_COLS " FROM area a WHERE a.parent = ?1 ORDER BY a.code";
 
 enum store_status store_area_children(struct store *s, const char *code, struct arena *a,
 				      struct area **out, size_t *n)
 {
-	static const char sql[] =
-		"SELECT " AREA_COLS " FROM area a WHERE a.parent = ?1 ORDER BY a.code";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	if (st) {
-		sq_bind_text(st, 1, code);
-		ss = read_list(c, st, a, out, n);
-	}
-	sq_reader_put(s, c);
+	*out = sq_list(s, sql_children, &area_rows, SQ_ALL, a, n, &ss, SQ_PARAMS(SQ_TEXT(code)));
 	return ss;
 }
 
@@ -140,35 +84,27 @@ static char *like_escape(struct arena *a, const char *q)
 enum store_status store_area_search(struct store *s, const char *scope, const char *q, int limit,
 				    struct arena *a, struct area **out, size_t *n)
 {
-	static const char sql[] =
-		"SELECT " AREA_COLS " FROM area a"
-		" WHERE a.code >= ?1 AND a.code < ?2"
-		"   AND (a.name LIKE '%' || ?3 || '%' ESCAPE '\\' OR a.code LIKE ?3 || '%' ESCAPE '\\')"
-		" ORDER BY length(a.code), a.code LIMIT ?4";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	static const char sql[] = "SELECT " AREA_COLS " FROM area a"
+				  " WHERE a.code >= ?1 AND a.code < ?2"
+				  "   AND (a.name LIKE '%' || ?3 || '%' ESCAPE '\\' OR a.code LIKE "
+				  "?3 || '%' ESCAPE '\\')"
+				  " ORDER BY length(a.code), a.code LIMIT ?4";
 	char end[AREA_CODE_END_SIZE];
-	enum store_status ss = STORE_ERROR;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	if (st) {
-		area_code_scope_end(scope, end, sizeof end);
-		sq_bind_text(st, 1, scope);
-		sq_bind_text(st, 2, end);
-		sq_bind_text(st, 3, like_escape(a, q));
-		sqlite3_bind_int(st, 4, limit);
-		ss = read_list(c, st, a, out, n);
-	}
-	sq_reader_put(s, c);
+	area_code_scope_end(scope, end, sizeof end);
+	*out = sq_list(
+		s, sql, &area_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
+		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_TEXT(like_escape(a, q)), SQ_INT(limit)));
 	return ss;
 }
 
 /* ---- writes ---- */
 
-uint64_t store_area_generation(struct store *s) { return s->area_gen; }
+uint64_t store_area_generation(struct store *s)
+{
+	return s->area_gen;
+}
 
 /* Called after a write returned, i.e. after its commit: caches built before see a newer
  * generation and miss. */
@@ -185,7 +121,8 @@ enum store_status store_tx_area_official(struct store_tx *tx, const struct area_
 	static const char sql[] =
 		"INSERT INTO area(code, parent, level, name, official, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)"
-		" ON CONFLICT(code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at"
+		" ON CONFLICT(code) DO UPDATE SET name = excluded.name, updated_at = "
+		"excluded.updated_at"
 		" WHERE area.name <> excluded.name";
 	const char *parent = sd->parent && *sd->parent ? sd->parent : NULL;
 
@@ -207,24 +144,29 @@ enum store_status store_tx_area_read(struct store_tx *tx, const char *code, stru
 	return sq_area_read(sq_conn_of(tx), code, a, out);
 }
 
+struct parent_row {
+	int level;
+	const char *name;
+};
+
+static const struct sq_col parent_cols[] = {
+	SQ_COL_NUM(struct parent_row, level),
+	SQ_COL_TEXT(struct parent_row, name),
+};
+
 enum store_status store_tx_area_parent(struct store_tx *tx, const char *code, struct arena *a,
 				       enum area_level *level, const char **name)
 {
 	static const char sql[] = "SELECT level, name FROM area WHERE code = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct parent_row, parent_cols, NULL);
+	struct parent_row r;
+	enum store_status ss = sq_one(sq_conn_of(tx), sql, &rows, a, &r, SQ_PARAMS(SQ_TEXT(code)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*level = (enum area_level)sqlite3_column_int(st, 0);
-		*name = sq_text(a, st, 1);
+	if (ss == STORE_OK) {
+		*level = (enum area_level)r.level;
+		*name = r.name;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
+	return ss;
 }
 
 enum store_status store_tx_area_sibling_taken(struct store_tx *tx, const char *parent,
@@ -232,39 +174,18 @@ enum store_status store_tx_area_sibling_taken(struct store_tx *tx, const char *p
 {
 	static const char sql[] =
 		"SELECT 1 FROM area WHERE parent = ?1 AND name = ?2 AND code <> ?3";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	enum store_status ss =
+		sq_one(sq_conn_of(tx), sql, NULL, NULL, NULL,
+		       SQ_PARAMS(SQ_TEXT(parent), SQ_TEXT(name), SQ_TEXT_NN(except)));
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, parent);
-	sq_bind_text(st, 2, name);
-	sq_bind_text(st, 3, except ? except : "");
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return STORE_CONFLICT;
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return ss == STORE_OK ? STORE_CONFLICT : ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
 enum store_status store_tx_area_last_child(struct store_tx *tx, const char *parent, char *code,
 					   size_t sz)
 {
-	static const char sql[] = "SELECT max(code) FROM area WHERE parent = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
-
-	code[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, parent);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		sq_text_to(st, 0, code, sz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	static const char sql[] = "SELECT max(code) FROM area WHERE parent = ?1"; /* NULL: none */
+	return sq_one_text(sq_conn_of(tx), sql, code, sz, SQ_PARAMS(SQ_TEXT(parent)));
 }
 
 enum store_status store_tx_area_insert(struct store_tx *tx, const char *code,
@@ -274,20 +195,12 @@ enum store_status store_tx_area_insert(struct store_tx *tx, const char *code,
 		"INSERT INTO area(code, parent, level, name, responsible_name, responsible_phone,"
 		" duty_phone, official, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?8)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	sq_bind_text(st, 2, in->parent);
-	sqlite3_bind_int(st, 3, area_code_level(code));
-	sq_bind_text(st, 4, in->name);
-	sq_bind_text(st, 5, in->responsible_name ? in->responsible_name : "");
-	sq_bind_text(st, 6, in->responsible_phone ? in->responsible_phone : "");
-	sq_bind_text(st, 7, in->duty_phone ? in->duty_phone : "");
-	sqlite3_bind_int64(st, 8, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(code), SQ_TEXT(in->parent), SQ_INT(area_code_level(code)),
+				SQ_TEXT(in->name), SQ_TEXT_NN(in->responsible_name),
+				SQ_TEXT_NN(in->responsible_phone), SQ_TEXT_NN(in->duty_phone),
+				SQ_INT(now)));
 }
 
 enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
@@ -296,59 +209,39 @@ enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
 	static const char sql[] =
 		"UPDATE area SET name = ?2, responsible_name = ?3, responsible_phone = ?4,"
 		" duty_phone = ?5, updated_at = ?6 WHERE code = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, code);
-	sq_bind_text(st, 2, p->name);
-	sq_bind_text(st, 3, p->responsible_name);
-	sq_bind_text(st, 4, p->responsible_phone);
-	sq_bind_text(st, 5, p->duty_phone);
-	sqlite3_bind_int64(st, 6, now);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		       SQ_PARAMS(SQ_TEXT(code), SQ_TEXT(p->name), SQ_TEXT(p->responsible_name),
+				 SQ_TEXT(p->responsible_phone), SQ_TEXT(p->duty_phone),
+				 SQ_INT(now)));
 }
 
+/* An area, its children and its ancestors from scope down, in one snapshot. */
 enum store_status store_area_detail(struct store *s, const char *code, const char *scope,
 				    struct arena *a, struct area *out, struct area **children,
 				    size_t *nchildren, struct area **path, size_t *npath)
 {
-	static const char sql_children[] =
-		"SELECT " AREA_COLS " FROM area a WHERE a.parent = ?1 ORDER BY a.code";
 	static const char sql_path[] =
 		"SELECT " AREA_COLS " FROM area a WHERE a.code IN (?1, ?2, ?3, ?4, ?5)"
 		" ORDER BY length(a.code)";
 	struct sq_conn *c = sq_reader_get(s);
-	size_t scope_len = strlen(scope), code_len = strlen(code), k = 1;
-	sqlite3_stmt *st;
+	size_t code_len = strlen(code);
+	struct sq_param p[5];
+	int np = 0;
 	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
+	/* ancestors from scope down: every code length from scope's to code's, 3 apart */
+	for (size_t len = strlen(scope); len < code_len && np < 5; len += 3)
+		p[np++] = SQ_TEXT_N(code, len);
 	*nchildren = *npath = 0;
-	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
+	*children = *path = NULL;
+	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK) /* STORE_BUSY without a reader */
 		goto out;
-	if ((ss = sq_area_read(c, code, a, out)) != STORE_OK)
-		goto done;
-	ss = STORE_ERROR;
-	if (!(st = sq_stmt(c, sql_children)))
-		goto done;
-	sq_bind_text(st, 1, code);
-	if ((ss = read_list(c, st, a, children, nchildren)) != STORE_OK)
-		goto done;
-	ss = STORE_ERROR;
-	if (!(st = sq_stmt(c, sql_path)))
-		goto done;
-	/* Ancestors from scope down: every code length from scope's to code's, 3 apart. */
-	for (size_t len = scope_len; len < code_len && k <= 5; len += 3)
-		sqlite3_bind_text(st, (int)k++, code, (int)len, SQLITE_STATIC);
-	ss = read_list(c, st, a, path, npath);
-done:
+	if ((ss = sq_area_read(c, code, a, out)) == STORE_OK)
+		*children = sq_rows(c, sql_children, &area_rows, SQ_ALL, a, nchildren, &ss,
+				    SQ_PARAMS(SQ_TEXT(code)));
+	if (ss == STORE_OK)
+		*path = sq_rows(c, sql_path, &area_rows, SQ_ALL, a, npath, &ss, p, np);
 	sq_exec(c, "COMMIT");
 out:
 	sq_reader_put(s, c);
@@ -360,37 +253,11 @@ enum store_status store_area_under(struct store *s, const char *scope, struct ar
 {
 	static const char sql[] = "SELECT code, name, coalesce(parent, '') FROM area"
 				  " WHERE code >= ?1 AND code < ?2 ORDER BY code";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 	char end[AREA_CODE_END_SIZE];
-	size_t cap = 256;
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (st) {
-		area_code_scope_end(scope, end, sizeof end);
-		sq_bind_text(st, 1, scope);
-		sq_bind_text(st, 2, end);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (*n == cap) {
-				struct area_seed *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-				memcpy(bigger, *out, cap * sizeof *bigger);
-				*out = bigger;
-				cap *= 2;
-			}
-			struct area_seed *d = &(*out)[(*n)++];
-			d->code = sq_text(a, st, 0);
-			d->name = sq_text(a, st, 1);
-			d->parent = sq_text(a, st, 2);
-		}
-		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-	sq_reader_put(s, c);
+	area_code_scope_end(scope, end, sizeof end);
+	*out = sq_list(s, sql, &sq_area_seed_rows, SQ_ALL, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end)));
 	return ss;
 }

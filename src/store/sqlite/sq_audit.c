@@ -82,6 +82,22 @@ enum store_status store_audit_append(struct store *s, const struct audit_entry *
 	return STORE_OK;
 }
 
+static const struct sq_col audit_cols[] = {
+	SQ_COL_NUM(struct audit_row, id),
+	SQ_COL_NUM(struct audit_row, at),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, user_id),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, username),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, ip),
+	SQ_COL_TEXT(struct audit_row, action),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, object_type),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, object_id),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, area),
+	SQ_COL_TEXT(struct audit_row, result),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, before),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, after),
+	SQ_COL_TEXT_OR_NULL(struct audit_row, request_id),
+};
+
 enum store_status store_audit_list(struct store *s, const struct audit_filter *f, struct arena *a,
 				   struct audit_row **rows, size_t *n)
 {
@@ -98,59 +114,15 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 		"   AND (?8 = 0 OR at >= ?8) AND (?9 = 0 OR at < ?9)"
 		"   AND (?10 = 0 OR id < ?10)"
 		" ORDER BY id DESC LIMIT ?11";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
-	enum store_status ss = STORE_OK;
+	static const struct sq_rowtype t = SQ_ROWTYPE(struct audit_row, audit_cols, NULL);
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
-	int rc;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*rows = arena_alloc(a, cap * sizeof **rows);
-	*n = 0;
-	if (!st) {
-		ss = STORE_ERROR;
-		goto out;
-	}
-	if (f->scope) {
-		area_code_scope_end(f->scope, scope_end, sizeof scope_end);
-		sq_bind_text(st, 1, f->scope);
-		sq_bind_text(st, 2, scope_end);
-	}
-	sqlite3_bind_int(st, 3, f->scope_global);
-	sq_bind_text(st, 4, f->username);
-	sq_bind_text(st, 5, f->action);
-	if (f->area) {
-		area_code_scope_end(f->area, area_end, sizeof area_end);
-		sq_bind_text(st, 6, f->area);
-		sq_bind_text(st, 7, area_end);
-	}
-	sqlite3_bind_int64(st, 8, f->from);
-	sqlite3_bind_int64(st, 9, f->to);
-	sqlite3_bind_int64(st, 10, f->before_id);
-	sqlite3_bind_int(st, 11, (int)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
-		struct audit_row *r = &(*rows)[(*n)++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->at = sqlite3_column_int64(st, 1);
-		r->user_id = sq_text_or_null(a, st, 2);
-		r->username = sq_text_or_null(a, st, 3);
-		r->ip = sq_text_or_null(a, st, 4);
-		r->action = sq_text(a, st, 5);
-		r->object_type = sq_text_or_null(a, st, 6);
-		r->object_id = sq_text_or_null(a, st, 7);
-		r->area = sq_text_or_null(a, st, 8);
-		r->result = sq_text(a, st, 9);
-		r->before = sq_text_or_null(a, st, 10);
-		r->after = sq_text_or_null(a, st, 11);
-		r->request_id = sq_text_or_null(a, st, 12);
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ss = sq_rc(c, rc);
-	sqlite3_reset(st);
-out:
-	sq_reader_put(s, c);
+	*rows = sq_list(s, sql, &t, cap, a, n, &ss,
+			SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)),
+				  SQ_INT(f->scope_global), SQ_TEXT(f->username), SQ_TEXT(f->action),
+				  SQ_TEXT(f->area), SQ_TEXT(sq_scope_end(a, f->area)),
+				  SQ_INT(f->from), SQ_INT(f->to), SQ_INT(f->before_id),
+				  SQ_INT(cap)));
 	return ss;
 }

@@ -27,13 +27,10 @@ enum store_status sq_rc(struct sq_conn *c, int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return STORE_OK;
-	case SQLITE_CONSTRAINT:
-		return STORE_CONFLICT;
+	case SQLITE_ROW: return STORE_OK;
+	case SQLITE_CONSTRAINT: return STORE_CONFLICT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return STORE_BUSY;
+	case SQLITE_LOCKED: return STORE_BUSY;
 	default:
 		log_error("sqlite: %s (%d)", c ? sqlite3_errmsg(c->db) : "", rc);
 		return STORE_ERROR;
@@ -127,13 +124,20 @@ fail:
 	return STORE_ERROR;
 }
 
+void sq_conn_end(struct sq_conn *c)
+{
+	for (int i = 0; i < c->nstmt; i++)
+		sqlite3_finalize(c->stmt[i].st);
+	c->nstmt = 0;
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
 void sq_conn_close(struct sq_conn *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->nstmt; i++)
-		sqlite3_finalize(c->stmt[i].st);
-	sqlite3_close(c->db);
+	sq_conn_end(c);
 	free(c);
 }
 
@@ -302,6 +306,17 @@ const char *sq_text_prefix_end(struct arena *a, const char *prefix)
 	return out;
 }
 
+const char *sq_scope_end(struct arena *a, const char *scope)
+{
+	char *end;
+
+	if (!scope)
+		return NULL;
+	end = arena_alloc(a, AREA_CODE_END_SIZE);
+	area_code_scope_end(scope, end, AREA_CODE_END_SIZE);
+	return end;
+}
+
 const char *sq_json_text(struct arena *a, json_t *o)
 {
 	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
@@ -328,23 +343,58 @@ static enum store_status unprepared(struct sq_conn *c)
 	return c ? STORE_ERROR : STORE_BUSY;
 }
 
-enum store_status sq_row(struct sq_conn *c, sqlite3_stmt *st, struct arena *a, void *out,
-			 sq_read_fn read)
+void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t)
+{
+	char *row = out;
+
+	memset(row, 0, t->size);
+	for (int i = 0; i < t->ncols; i++) {
+		const struct sq_col *k = &t->cols[i];
+		char *f = row + k->off;
+		int64_t v;
+
+		switch (k->type) {
+		case SQ_C_TEXT: *(const char **)f = sq_text(a, st, i); break;
+		case SQ_C_TEXT_OR_NULL: *(const char **)f = sq_text_or_null(a, st, i); break;
+		case SQ_C_BUF: sq_text_to(st, i, f, k->size); break;
+		case SQ_C_NUM:
+			v = sqlite3_column_int64(st, i);
+			if (k->size == sizeof(bool))
+				*(bool *)f = v != 0;
+			else if (k->size == sizeof(int))
+				*(int *)f = (int)v; /* int, unsigned or an enum: the same bits */
+			else if (k->size == sizeof(int64_t))
+				*(int64_t *)f = v;
+			else
+				abort(); /* a programming error: a number field of another width */
+			break;
+		}
+	}
+	if (t->read)
+		t->read(st, a, out);
+}
+
+static const struct sq_col id_cols[] = {SQ_COL_BUF(struct sq_id, id)};
+const struct sq_rowtype sq_id_rows = SQ_ROWTYPE(struct sq_id, id_cols, NULL);
+
+/* The one row of a bound statement (NULL: a prepare error) into out as t says (NULL: only
+ * whether there is one); STORE_NOT_FOUND when there is none. */
+static enum store_status one_row(struct sq_conn *c, sqlite3_stmt *st, const struct sq_rowtype *t,
+				 struct arena *a, void *out)
 {
 	int rc;
 
 	if (!st)
 		return unprepared(c);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && read)
-		read(st, a, out);
+	if (rc == SQLITE_ROW && t)
+		sq_read_row(st, a, out, t);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
 }
 
-/* The cached statement for sql with p bound (a NULL is left unbound: sq_stmt cleared the
- * bindings). */
-static sqlite3_stmt *prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
+/* A NULL is left unbound: sq_stmt cleared the bindings. */
+sqlite3_stmt *sq_prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
 {
 	sqlite3_stmt *st = sq_stmt(c, sql);
 
@@ -359,7 +409,7 @@ static sqlite3_stmt *prepare(struct sq_conn *c, const char *sql, const struct sq
 
 enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = prepare(c, sql, p, np);
+	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
 
 	return st ? sq_step_done(c, st) : unprepared(c);
 }
@@ -374,16 +424,16 @@ enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status 
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : none;
 }
 
-enum store_status sq_one(struct sq_conn *c, const char *sql, sq_read_fn read, struct arena *a,
-			 void *out, const struct sq_param *p, int np)
+enum store_status sq_one(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
+			 struct arena *a, void *out, const struct sq_param *p, int np)
 {
-	return sq_row(c, prepare(c, sql, p, np), a, out, read);
+	return one_row(c, sq_prepare(c, sql, p, np), t, a, out);
 }
 
 enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
 			      const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = prepare(c, sql, p, np);
+	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
 	int rc;
 
 	*buf = '\0';
@@ -398,7 +448,7 @@ enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, siz
 void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
 	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = prepare(c, sql, p, np);
+	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
 	size_t cap = max < 16 ? (max ? max : 1) : 16;
 	char *v = arena_alloc(a, cap * t->size);
 	int rc = SQLITE_DONE;
@@ -410,10 +460,30 @@ void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, si
 	}
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = sq_grow(a, v, *n, &cap, t->size);
-		t->read(st, a, v + (*n)++ * t->size);
+		sq_read_row(st, a, v + (*n)++ * t->size, t);
 	}
 	sqlite3_reset(st);
 	*ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return v;
+}
+
+enum store_status sq_get(struct store *s, const char *sql, const struct sq_rowtype *t,
+			 struct arena *a, void *out, const struct sq_param *p, int np)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = sq_one(c, sql, t, a, out, p, np);
+
+	sq_reader_put(s, c);
+	return ss;
+}
+
+void *sq_list(struct store *s, const char *sql, const struct sq_rowtype *t, size_t max,
+	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	void *v = sq_rows(c, sql, t, max, a, n, ss, p, np);
+
+	sq_reader_put(s, c);
 	return v;
 }
 
@@ -423,7 +493,7 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status begun = sq_exec(c, "BEGIN"); /* STORE_BUSY without a reader */
-	sqlite3_stmt *st = begun == STORE_OK ? prepare(c, sql_count, p, np) : NULL;
+	sqlite3_stmt *st = begun == STORE_OK ? sq_prepare(c, sql_count, p, np) : NULL;
 	void *v;
 
 	*total = 0;

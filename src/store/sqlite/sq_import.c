@@ -14,75 +14,27 @@
 	" last_line, bytes_total, bytes_done, coalesce(error, ''), created_at,"                    \
 	" coalesce(finished_at, 0), coalesce(header, '')"
 
-static void read_job(sqlite3_stmt *st, struct arena *a, struct import_job *j)
-{
-	memset(j, 0, sizeof *j);
-	sq_text_to(st, 0, j->id, sizeof j->id);
-	j->user_id = sq_text(a, st, 1);
-	j->username = sq_text(a, st, 2);
-	sq_text_to(st, 3, j->area, sizeof j->area);
-	j->filename = sq_text(a, st, 4);
-	j->sha256 = sq_text(a, st, 5);
-	j->path = sq_text(a, st, 6);
-	j->kind = sq_text(a, st, 7);
-	j->status = sq_text(a, st, 8);
-	j->deadline_hours = sqlite3_column_int(st, 9);
-	j->mapping = sq_text(a, st, 10);
-	j->rows = sqlite3_column_int64(st, 11);
-	j->imported = sqlite3_column_int64(st, 12);
-	j->merged = sqlite3_column_int64(st, 13);
-	j->flagged = sqlite3_column_int64(st, 14);
-	j->rejected = sqlite3_column_int64(st, 15);
-	j->last_line = sqlite3_column_int64(st, 16);
-	j->bytes_total = sqlite3_column_int64(st, 17);
-	j->bytes_done = sqlite3_column_int64(st, 18);
-	j->error = sq_text(a, st, 19);
-	j->created_at = sqlite3_column_int64(st, 20);
-	j->finished_at = sqlite3_column_int64(st, 21);
-	j->header = sq_text(a, st, 22);
-}
-
-static enum store_status read_jobs(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
-				   struct import_job **out, size_t *n, size_t cap)
-{
-	int rc;
-
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_job(st, a, &(*out)[(*n)++]);
-	if (*n < cap && rc != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sq_rc(c, rc);
-	}
-	sqlite3_reset(st);
-	return STORE_OK;
-}
+static const struct sq_col job_cols[] = {
+	SQ_COL_BUF(struct import_job, id),         SQ_COL_TEXT(struct import_job, user_id),
+	SQ_COL_TEXT(struct import_job, username),  SQ_COL_BUF(struct import_job, area),
+	SQ_COL_TEXT(struct import_job, filename),  SQ_COL_TEXT(struct import_job, sha256),
+	SQ_COL_TEXT(struct import_job, path),      SQ_COL_TEXT(struct import_job, kind),
+	SQ_COL_TEXT(struct import_job, status),    SQ_COL_NUM(struct import_job, deadline_hours),
+	SQ_COL_TEXT(struct import_job, mapping),   SQ_COL_NUM(struct import_job, rows),
+	SQ_COL_NUM(struct import_job, imported),   SQ_COL_NUM(struct import_job, merged),
+	SQ_COL_NUM(struct import_job, flagged),    SQ_COL_NUM(struct import_job, rejected),
+	SQ_COL_NUM(struct import_job, last_line),  SQ_COL_NUM(struct import_job, bytes_total),
+	SQ_COL_NUM(struct import_job, bytes_done), SQ_COL_TEXT(struct import_job, error),
+	SQ_COL_NUM(struct import_job, created_at), SQ_COL_NUM(struct import_job, finished_at),
+	SQ_COL_TEXT(struct import_job, header),
+};
+static const struct sq_rowtype job_rows = SQ_ROWTYPE(struct import_job, job_cols, NULL);
+static const char sql_job[] = "SELECT " JOB_COLS " FROM import_job WHERE id = ?1";
 
 enum store_status store_import_get(struct store *s, const char *id, struct arena *a,
 				   struct import_job *out)
 {
-	static const char sql[] = "SELECT " JOB_COLS " FROM import_job WHERE id = ?1";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
-	int rc;
-
-	if (!c)
-		return STORE_BUSY;
-
-	if (st) {
-		sq_bind_text(st, 1, id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			read_job(st, a, out);
-		ss = rc == SQLITE_ROW    ? STORE_OK
-		     : rc == SQLITE_DONE ? STORE_NOT_FOUND
-					 : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_job, &job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_import_list(struct store *s, const char *scope, int limit, struct arena *a,
@@ -91,23 +43,12 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 	static const char sql[] = "SELECT " JOB_COLS " FROM import_job"
 				  " WHERE area_code >= ?1 AND area_code < ?2"
 				  " ORDER BY created_at DESC LIMIT ?3";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 	char end[AREA_CODE_END_SIZE];
-	enum store_status ss = STORE_ERROR;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	if (st) {
-		area_code_scope_end(scope, end, sizeof end);
-		sq_bind_text(st, 1, scope);
-		sq_bind_text(st, 2, end);
-		sqlite3_bind_int(st, 3, limit);
-		ss = read_jobs(c, st, a, out, n, (size_t)limit);
-	}
-	sq_reader_put(s, c);
+	area_code_scope_end(scope, end, sizeof end);
+	*out = sq_list(s, sql, &job_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(limit)));
 	return ss;
 }
 
@@ -116,35 +57,18 @@ enum store_status store_import_pending(struct store *s, struct arena *a, struct 
 {
 	static const char sql[] = "SELECT " JOB_COLS " FROM import_job"
 				  " WHERE status IN ('queued', 'running') ORDER BY created_at";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = st ? read_jobs(c, st, a, out, n, 1024) : STORE_ERROR;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	sq_reader_put(s, c);
+	*out = sq_list(s, sql, &job_rows, 1024, a, n, &ss, NULL, 0);
 	return ss;
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */
 
-static void read_job_into(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	read_job(st, a, out);
-}
-
 enum store_status store_tx_import_read(struct store_tx *tx, const char *id, struct arena *a,
 				       struct import_job *out)
 {
-	static const char sql[] = "SELECT " JOB_COLS " FROM import_job WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	return sq_row(c, st, a, out, read_job_into);
+	return sq_one(sq_conn_of(tx), sql_job, &job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_import_same_file(struct store_tx *tx, const char *area,
@@ -153,19 +77,8 @@ enum store_status store_tx_import_same_file(struct store_tx *tx, const char *are
 	static const char sql[] =
 		"SELECT id FROM import_job WHERE area_code = ?1 AND sha256 = ?2"
 		" AND status <> 'failed'"; /* a failed file may come again, e.g. with a mapping */
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
 
-	id[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, area);
-	sq_bind_text(st, 2, sha256);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, id, sz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_one_text(sq_conn_of(tx), sql, id, sz, SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(sha256)));
 }
 
 enum store_status store_tx_import_insert(struct store_tx *tx, const struct import_job *j,
@@ -175,24 +88,13 @@ enum store_status store_tx_import_insert(struct store_tx *tx, const struct impor
 		"INSERT INTO import_job(id, user_id, username, area_code, filename, sha256, path,"
 		" kind, deadline_hours, mapping, bytes_total, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, j->id);
-	sq_bind_text(st, 2, j->user_id);
-	sq_bind_text(st, 3, j->username);
-	sq_bind_text(st, 4, j->area);
-	sq_bind_text(st, 5, j->filename);
-	sq_bind_text(st, 6, j->sha256);
-	sq_bind_text(st, 7, j->path);
-	sq_bind_text(st, 8, j->kind);
-	sqlite3_bind_int(st, 9, j->deadline_hours);
-	sq_bind_text(st, 10, j->mapping && *j->mapping ? j->mapping : NULL);
-	sqlite3_bind_int64(st, 11, j->bytes_total);
-	sqlite3_bind_int64(st, 12, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(j->id), SQ_TEXT(j->user_id), SQ_TEXT(j->username),
+				SQ_TEXT(j->area), SQ_TEXT(j->filename), SQ_TEXT(j->sha256),
+				SQ_TEXT(j->path), SQ_TEXT(j->kind), SQ_INT(j->deadline_hours),
+				SQ_TEXT(j->mapping && *j->mapping ? j->mapping : NULL),
+				SQ_INT(j->bytes_total), SQ_INT(now)));
 }
 
 enum store_status store_tx_import_start(struct store_tx *tx, const char *id, const char *header,
@@ -200,15 +102,8 @@ enum store_status store_tx_import_start(struct store_tx *tx, const char *id, con
 {
 	static const char sql[] = "UPDATE import_job SET status = 'running', header = ?2,"
 				  " bytes_total = ?3 WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, header);
-	sqlite3_bind_int64(st, 3, total);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(header), SQ_INT(total)));
 }
 
 enum store_status store_tx_import_set_status(struct store_tx *tx, const char *id,
@@ -218,16 +113,9 @@ enum store_status store_tx_import_set_status(struct store_tx *tx, const char *id
 		"UPDATE import_job SET status = ?2, error = ?3,"
 		" finished_at = CASE WHEN ?2 IN ('done', 'failed') THEN ?4 ELSE finished_at END"
 		" WHERE id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, status);
-	sq_bind_text(st, 3, error);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(status), SQ_TEXT(error), SQ_INT(now)));
 }
 
 enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
@@ -236,19 +124,11 @@ enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
 	static const char sql[] =
 		"INSERT INTO import_issue(import_id, line, col, code, severity, value, cells)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, is->line);
-	sq_bind_text(st, 3, is->col ? is->col : "");
-	sq_bind_text(st, 4, is->code);
-	sq_bind_text(st, 5, is->severity);
-	sq_bind_text(st, 6, is->value ? is->value : "");
-	sq_bind_text(st, 7, is->cells ? is->cells : "");
-	return sq_step_done(c, st);
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(id), SQ_INT(is->line), SQ_TEXT_NN(is->col),
+				SQ_TEXT(is->code), SQ_TEXT(is->severity), SQ_TEXT_NN(is->value),
+				SQ_TEXT_NN(is->cells)));
 }
 
 enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
@@ -259,50 +139,35 @@ enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
 		" imported = imported + ?3, merged = merged + ?4, flagged = flagged + ?5,"
 		" rejected = rejected + ?6, last_line = ?7, bytes_done = ?8"
 		" WHERE id = ?1 AND last_line < ?7";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, d->imported + d->merged + d->rejected);
-	sqlite3_bind_int64(st, 3, d->imported);
-	sqlite3_bind_int64(st, 4, d->merged);
-	sqlite3_bind_int64(st, 5, d->flagged);
-	sqlite3_bind_int64(st, 6, d->rejected);
-	sqlite3_bind_int64(st, 7, d->last_line);
-	sqlite3_bind_int64(st, 8, d->bytes_done);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return sq_run1(sq_conn_of(tx), sql, STORE_CONFLICT,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_INT(d->imported + d->merged + d->rejected),
+				 SQ_INT(d->imported), SQ_INT(d->merged), SQ_INT(d->flagged),
+				 SQ_INT(d->rejected), SQ_INT(d->last_line), SQ_INT(d->bytes_done)));
 }
 
 enum store_status store_tx_person_lookalike(struct store_tx *tx, const struct person *p,
 					    const char *scope, char *id, size_t idsz)
 {
+	/* name || '' and area_code || '' (plain SQL, also PostgreSQL's): look up by phone,
+	 * not by name or area */
 	static const char sql[] =
-		"SELECT id FROM person WHERE phone = ?1 AND +name = ?2"
-		" AND merged_into IS NULL AND +area_code >= ?3 AND +area_code < ?4"
-		" LIMIT 1"; /* +: look up by phone */
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
+		"SELECT id FROM person WHERE phone = ?1 AND name || '' = ?2"
+		" AND merged_into IS NULL AND area_code || '' >= ?3 AND area_code || '' < ?4"
+		" LIMIT 1";
 	char end[AREA_CODE_END_SIZE];
-	int rc;
 
-	id[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
 	area_code_scope_end(scope, end, sizeof end);
-	sq_bind_text(st, 1, p->phone);
-	sq_bind_text(st, 2, p->name);
-	sq_bind_text(st, 3, scope);
-	sq_bind_text(st, 4, end);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, id, idsz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_one_text(
+		sq_conn_of(tx), sql, id, idsz,
+		SQ_PARAMS(SQ_TEXT(p->phone), SQ_TEXT(p->name), SQ_TEXT(scope), SQ_TEXT(end)));
 }
+
+static const struct sq_col issue_cols[] = {
+	SQ_COL_NUM(struct import_issue, line),   SQ_COL_TEXT(struct import_issue, col),
+	SQ_COL_TEXT(struct import_issue, code),  SQ_COL_TEXT(struct import_issue, severity),
+	SQ_COL_TEXT(struct import_issue, value), SQ_COL_TEXT(struct import_issue, cells),
+};
 
 enum store_status store_import_issues(struct store *s, const char *id, int64_t after_line,
 				      int limit, struct arena *a, struct import_issue **out,
@@ -310,33 +175,11 @@ enum store_status store_import_issues(struct store *s, const char *id, int64_t a
 {
 	static const char sql[] = "SELECT line, col, code, severity, value, cells FROM import_issue"
 				  " WHERE import_id = ?1 AND line > ?2 ORDER BY line, id LIMIT ?3";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct import_issue, issue_cols, NULL);
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (st) {
-		sq_bind_text(st, 1, id);
-		sqlite3_bind_int64(st, 2, after_line);
-		sqlite3_bind_int(st, 3, (int)cap);
-		while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct import_issue *is = &(*out)[(*n)++];
-			is->line = sqlite3_column_int64(st, 0);
-			is->col = sq_text(a, st, 1);
-			is->code = sq_text(a, st, 2);
-			is->severity = sq_text(a, st, 3);
-			is->value = sq_text(a, st, 4);
-			is->cells = sq_text(a, st, 5);
-		}
-		ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
-	sq_reader_put(s, c);
+	*out = sq_list(s, sql, &rows, cap, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_INT(after_line), SQ_INT(cap)));
 	return ss;
 }

@@ -26,67 +26,56 @@
 	" LEFT JOIN app_user w ON w.id = o.social_worker"                                          \
 	" LEFT JOIN obs_day dy ON dy.observation_id = o.id AND dy.date = ?1"
 
-static void read_staff(sqlite3_stmt *st, int col, struct arena *a, struct staff *s)
-{
-	sq_text_to(st, col, s->id, sizeof s->id);
-	s->name = sq_text(a, st, col + 1);
-	s->phone = sq_text(a, st, col + 2);
-}
+#define STAFF_COLS(f)                                                                              \
+	SQ_COL_BUF(struct observation, f.id), SQ_COL_TEXT(struct observation, f.name),             \
+		SQ_COL_TEXT(struct observation, f.phone)
 
-static void read_obs(sqlite3_stmt *st, struct arena *a, struct observation *o, bool token)
-{
-	memset(o, 0, sizeof *o);
-	sq_text_to(st, 0, o->id, sizeof o->id);
-	sq_text_to(st, 1, o->person_id, sizeof o->person_id);
-	o->person_name = sq_text(a, st, 2);
-	sq_text_to(st, 3, o->area, sizeof o->area);
-	o->area_name = sq_text(a, st, 4);
-	o->kind = sq_text(a, st, 5);
-	o->status = sq_text(a, st, 6);
-	o->start_date = sqlite3_column_int(st, 7);
-	o->end_date = sqlite3_column_int(st, 8);
-	o->began_at = sqlite3_column_int64(st, 9);
-	o->ended_at = sqlite3_column_int64(st, 10);
-	o->place = sq_text(a, st, 11);
-	o->household_of = sq_text(a, st, 12);
-	o->alert_open = sqlite3_column_int(st, 13) != 0;
-	o->last_temp = sqlite3_column_int(st, 14);
-	o->last_visit_at = sqlite3_column_int64(st, 15);
-	o->end_reason = sq_text(a, st, 16);
-	o->created_at = sqlite3_column_int64(st, 17);
-	o->updated_at = sqlite3_column_int64(st, 18);
-	read_staff(st, 19, a, &o->grid_worker);
-	read_staff(st, 22, a, &o->doctor);
-	read_staff(st, 25, a, &o->social_worker);
-	o->filled = (unsigned)sqlite3_column_int(st, 28);
-	o->token_box = token ? sq_text(a, st, 29) : "";
-}
+static const struct sq_col obs_cols[] = {
+	SQ_COL_BUF(struct observation, id),
+	SQ_COL_BUF(struct observation, person_id),
+	SQ_COL_TEXT(struct observation, person_name),
+	SQ_COL_BUF(struct observation, area),
+	SQ_COL_TEXT(struct observation, area_name),
+	SQ_COL_TEXT(struct observation, kind),
+	SQ_COL_TEXT(struct observation, status),
+	SQ_COL_NUM(struct observation, start_date),
+	SQ_COL_NUM(struct observation, end_date),
+	SQ_COL_NUM(struct observation, began_at),
+	SQ_COL_NUM(struct observation, ended_at),
+	SQ_COL_TEXT(struct observation, place),
+	SQ_COL_TEXT(struct observation, household_of),
+	SQ_COL_NUM(struct observation, alert_open),
+	SQ_COL_NUM(struct observation, last_temp),
+	SQ_COL_NUM(struct observation, last_visit_at),
+	SQ_COL_TEXT(struct observation, end_reason),
+	SQ_COL_NUM(struct observation, created_at),
+	SQ_COL_NUM(struct observation, updated_at),
+	STAFF_COLS(grid_worker),
+	STAFF_COLS(doctor),
+	STAFF_COLS(social_worker),
+	SQ_COL_NUM(struct observation, filled),
+	SQ_COL_TEXT(struct observation, token_box),
+};
+static const struct sq_rowtype obs_rows = SQ_ROWTYPE(struct observation, obs_cols, NULL);
 
-static void read_obs_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	read_obs(st, a, out, true);
-}
+static const struct sq_col staff_cols[] = {
+	SQ_COL_BUF(struct staff, id),
+	SQ_COL_TEXT(struct staff, name),
+	SQ_COL_TEXT(struct staff, phone),
+};
 
-static void read_staff_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	read_staff(st, 0, a, out);
-}
+static const char sql_obs[] = "SELECT " OBS_COLS OBS_FROM " WHERE o.id = ?2";
 
 enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struct arena *a,
 			      struct observation *out)
 {
-	static const char sql[] = "SELECT " OBS_COLS OBS_FROM " WHERE o.id = ?2";
-	return sq_one(c, sql, read_obs_row, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
+	return sq_one(c, sql_obs, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
 }
 
 enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
 				struct observation *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_obs_read(c, id, date, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_obs, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
 }
 
 enum store_status store_obs_by_token(struct store *s, const char *token_hash, int date,
@@ -94,12 +83,7 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 {
 	static const char sql[] =
 		"SELECT " OBS_COLS OBS_FROM " WHERE o.token_hash = ?2 AND o.status = 'active'";
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss =
-		sq_one(c, sql, read_obs_row, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(token_hash)));
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(token_hash)));
 }
 
 /* ---- lists ---- */
@@ -130,38 +114,34 @@ static bool rowwise(const char *filter)
 	       is(filter, "incomplete_today") || is(filter, "overdue");
 }
 
-static void bind_list(sqlite3_stmt *st, const struct obs_query *q, const char *status,
-		      struct arena *a)
+/* The parameters of a list (OBS_WHERE) into p[20]; the area ends in the arena. */
+static void list_params(struct sq_param *p, const struct obs_query *q, const char *status,
+			struct arena *a)
 {
-	char *end = arena_alloc(a, AREA_CODE_END_SIZE), *aend = arena_alloc(a, AREA_CODE_END_SIZE);
+	const char *prefix = q->name_prefix;
 	int64_t mid = obs_midnight(q->today);
-
 	/* the index range is the narrower of scope and area (both are checked) */
 	const char *range = q->area && area_code_in_scope(q->scope, q->area) ? q->area : q->scope;
-	sqlite3_bind_int(st, 1, q->today);
-	area_code_scope_end(range, end, AREA_CODE_END_SIZE);
-	sq_bind_text(st, 2, range);
-	sq_bind_text(st, 3, end);
-	if (q->area) {
-		area_code_scope_end(q->area, aend, AREA_CODE_END_SIZE);
-		sq_bind_text(st, 4, q->area);
-		sq_bind_text(st, 5, aend);
-	}
-	sq_bind_text(st, 6, status);
-	sq_bind_text(st, 7, q->worker);
-	if (q->name_prefix) {
-		sq_bind_text(st, 8, q->name_prefix);
-		sq_bind_text(st, 9, sq_text_prefix_end(a, q->name_prefix));
-	}
-	sqlite3_bind_int(st, 10, rowwise(q->filter));
-	sqlite3_bind_int(st, 11, is(q->filter, "started_today"));
-	sqlite3_bind_int64(st, 12, mid);
-	sqlite3_bind_int64(st, 13, mid + 86400);
-	sqlite3_bind_int(st, 14, is(q->filter, "released_today"));
-	sqlite3_bind_int(st, 15, is(q->filter, "fever_today"));
-	sqlite3_bind_int(st, 16, is(q->filter, "alert_open"));
-	sqlite3_bind_int(st, 17, is(q->filter, "due_release"));
-	sq_bind_text(st, 20, q->person_id);
+
+	p[0] = SQ_INT(q->today);
+	p[1] = SQ_TEXT(range);
+	p[2] = SQ_TEXT(sq_scope_end(a, range));
+	p[3] = SQ_TEXT(q->area);
+	p[4] = SQ_TEXT(sq_scope_end(a, q->area));
+	p[5] = SQ_TEXT(status);
+	p[6] = SQ_TEXT(q->worker);
+	p[7] = SQ_TEXT(prefix);
+	p[8] = SQ_TEXT(prefix ? sq_text_prefix_end(a, prefix) : NULL);
+	p[9] = SQ_INT(rowwise(q->filter));
+	p[10] = SQ_INT(is(q->filter, "started_today"));
+	p[11] = SQ_INT(mid);
+	p[12] = SQ_INT(mid + 86400);
+	p[13] = SQ_INT(is(q->filter, "released_today"));
+	p[14] = SQ_INT(is(q->filter, "fever_today"));
+	p[15] = SQ_INT(is(q->filter, "alert_open"));
+	p[16] = SQ_INT(is(q->filter, "due_release"));
+	p[17] = p[18] = SQ_NULL;
+	p[19] = SQ_TEXT(q->person_id);
 }
 
 /* Whether a row passes such a filter. */
@@ -259,15 +239,16 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 								 : sql_light;
 	int filled_col = whole ? WHOLE_FILLED : LIGHT_FILLED;
 	int end_col = whole ? 8 : 2, start_col = whole ? 7 : 1, began_col = whole ? 9 : 3;
-	sqlite3_stmt *st = sq_stmt(c, sql);
 	char(*ids)[USER_ID_LEN + 1] = whole ? NULL : arena_alloc(a, cap * sizeof *ids);
+	struct sq_param p[20];
+	sqlite3_stmt *st;
 	size_t nid = 0;
 	enum store_status ss = STORE_OK;
 	int rc;
 
-	if (!st)
+	list_params(p, q, status, a);
+	if (!(st = sq_prepare(c, sql, p, 20)))
 		return STORE_ERROR;
-	bind_list(st, q, status, a);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct obs_period per = {sqlite3_column_int(st, start_col),
 					 sqlite3_column_int(st, end_col),
@@ -277,7 +258,7 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 			continue;
 		if (*total >= q->offset && (whole ? *n : nid) < cap) {
 			if (whole)
-				read_obs(st, a, &out[(*n)++], q->with_token);
+				sq_read_row(st, a, &out[(*n)++], &obs_rows);
 			else
 				sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
 		}
@@ -286,20 +267,17 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sq_rc(c, rc);
-	for (size_t i = 0; i < nid && ss == STORE_OK; i++) {
-		ss = sq_obs_read(c, ids[i], q->today, a, &out[*n]);
-		if (ss == STORE_OK) {
-			if (!q->with_token)
-				out[*n].token_box = "";
+	for (size_t i = 0; i < nid && ss == STORE_OK; i++)
+		if ((ss = sq_obs_read(c, ids[i], q->today, a, &out[*n])) == STORE_OK)
 			(*n)++;
-		}
-	}
+	for (size_t i = 0; i < *n && !q->with_token; i++)
+		out[i].token_box = "";
 	return ss;
 }
 
 static enum store_status list_in(struct sq_conn *c, const struct obs_query *q,
-				  const struct obs_policy *pol, struct arena *a,
-				  struct observation **out, size_t *n, int64_t *total)
+				 const struct obs_policy *pol, struct arena *a,
+				 struct observation **out, size_t *n, int64_t *total)
 {
 	const char *status = q->status;
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
@@ -374,20 +352,22 @@ enum store_status store_tx_obs_active_of(struct store_tx *tx, const char *person
 	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 
-static void read_id(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	sq_text_to(st, 0, out, USER_ID_LEN + 1);
-}
-
 enum store_status store_tx_obs_household(struct store_tx *tx, const char *id, size_t cap,
 					 struct arena *a, char (**ids)[USER_ID_LEN + 1], size_t *n)
 {
 	static const char sql[] = "SELECT id FROM observation WHERE household_of = ?1 ORDER BY id";
-	static const struct sq_rowtype rows = {read_id, sizeof **ids};
 	enum store_status ss;
 
-	*ids = sq_rows(sq_conn_of(tx), sql, &rows, cap, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	/* struct sq_id is its char array */
+	*ids = sq_rows(sq_conn_of(tx), sql, &sq_id_rows, cap, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
 	return ss;
+}
+
+/* One column of an observation with its updated_at, bound ?1 id, ?2 value, ?3 now. */
+static enum store_status obs_set(struct store_tx *tx, const char *sql, const char *id,
+				 int64_t value, int64_t now)
+{
+	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(value), SQ_INT(now)));
 }
 
 enum store_status store_tx_obs_set_end_date(struct store_tx *tx, const char *id, int end_date,
@@ -395,7 +375,7 @@ enum store_status store_tx_obs_set_end_date(struct store_tx *tx, const char *id,
 {
 	static const char sql[] = "UPDATE observation SET end_date = ?2, updated_at = ?3"
 				  " WHERE id = ?1";
-	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(end_date), SQ_INT(now)));
+	return obs_set(tx, sql, id, end_date, now);
 }
 
 enum store_status store_tx_obs_end(struct store_tx *tx, const char *id, const char *status,
@@ -443,7 +423,7 @@ enum store_status store_tx_obs_alert_flag(struct store_tx *tx, const char *id, b
 {
 	static const char sql[] = "UPDATE observation SET alert_open = ?2, updated_at = ?3"
 				  " WHERE id = ?1";
-	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(open), SQ_INT(now)));
+	return obs_set(tx, sql, id, open, now);
 }
 
 enum store_status store_tx_obs_person(struct store_tx *tx, const char *id, struct arena *a,
@@ -487,7 +467,8 @@ enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *ar
 		p[np++] = SQ_TEXT_N(area, l);
 	memset(out, 0, sizeof *out);
 	out->name = out->phone = "";
-	ss = sq_one(sq_conn_of(tx), sql, read_staff_row, a, out, p, np);
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct staff, staff_cols, NULL);
+	ss = sq_one(sq_conn_of(tx), sql, &rows, a, out, p, np);
 	return ss == STORE_NOT_FOUND ? STORE_OK : ss;
 }
 

@@ -28,31 +28,28 @@
 	" AND instr(',' || p.defects || ',', '," PERSON_ELSEWHERE ",') > 0"                        \
 	" AND h.doc_type = p.doc_type AND h.id_number = p.id_number AND h.id_valid = 1"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct person *p = out;
-
-	memset(p, 0, sizeof *p);
-	sq_text_to(st, 0, p->id, sizeof p->id);
-	p->doc_type = sq_text(a, st, 1);
-	p->id_number = sq_text(a, st, 2);
-	p->id_valid = sqlite3_column_int(st, 3) != 0;
-	p->name = sq_text(a, st, 4);
-	p->sex = sq_text(a, st, 5);
-	p->phone = sq_text(a, st, 6);
-	p->address = sq_text(a, st, 7);
-	p->birth = sqlite3_column_int(st, 8);
-	sq_text_to(st, 9, p->area, sizeof p->area);
-	p->area_name = sq_text(a, st, 10);
-	p->categories = (unsigned)sqlite3_column_int(st, 11);
-	p->status = sq_text(a, st, 12);
-	p->defects = sq_text(a, st, 13);
-	p->merged_into = sq_text_or_null(a, st, 14);
-	p->created_at = sqlite3_column_int64(st, 15);
-	p->updated_at = sqlite3_column_int64(st, 16);
-	p->duplicate_of = sq_text(a, st, 17);
-	p->duplicate_area = sq_text(a, st, 18);
-}
+static const struct sq_col person_cols[] = {
+	SQ_COL_BUF(struct person, id),
+	SQ_COL_TEXT(struct person, doc_type),
+	SQ_COL_TEXT(struct person, id_number),
+	SQ_COL_NUM(struct person, id_valid),
+	SQ_COL_TEXT(struct person, name),
+	SQ_COL_TEXT(struct person, sex),
+	SQ_COL_TEXT(struct person, phone),
+	SQ_COL_TEXT(struct person, address),
+	SQ_COL_NUM(struct person, birth),
+	SQ_COL_BUF(struct person, area),
+	SQ_COL_TEXT(struct person, area_name),
+	SQ_COL_NUM(struct person, categories),
+	SQ_COL_TEXT(struct person, status),
+	SQ_COL_TEXT(struct person, defects),
+	SQ_COL_TEXT_OR_NULL(struct person, merged_into),
+	SQ_COL_NUM(struct person, created_at),
+	SQ_COL_NUM(struct person, updated_at),
+	SQ_COL_TEXT(struct person, duplicate_of),
+	SQ_COL_TEXT(struct person, duplicate_area),
+};
+static const struct sq_rowtype person_rows = SQ_ROWTYPE(struct person, person_cols, NULL);
 
 enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
 				    struct person **out, size_t *n)
@@ -74,130 +71,60 @@ enum store_status store_person_find(struct store *s, const struct person_query *
 		" AND p.area_code >= ?1"
 		" AND p.area_code < ?2 ORDER BY p.name LIMIT ?7";
 	const char *sql = q->id_number ? sql_id : q->phone ? sql_phone : sql_name;
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	const char *prefix = q->name_prefix;
 	char end[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	if (!c)
-		return STORE_BUSY;
-
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!st)
-		goto out;
 	area_code_scope_end(q->scope, end, sizeof end);
-	sq_bind_text(st, 1, q->scope);
-	sq_bind_text(st, 2, end);
-	sq_bind_text(st, 3, q->id_number);
-	sq_bind_text(st, 4, q->phone);
-	if (q->name_prefix) {
-		sq_bind_text(st, 5, q->name_prefix);
-		sq_bind_text(st, 6, sq_text_prefix_end(a, q->name_prefix));
-	}
-	sqlite3_bind_int(st, 7, (int)cap);
-	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_row(st, a, &(*out)[(*n)++]);
-	ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-	sqlite3_reset(st);
-out:
-	sq_reader_put(s, c);
+	*out = sq_list(s, sql, &person_rows, cap, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(end), SQ_TEXT(q->id_number),
+				 SQ_TEXT(q->phone), SQ_TEXT(prefix),
+				 SQ_TEXT(prefix ? sq_text_prefix_end(a, prefix) : NULL),
+				 SQ_INT(cap)));
 	return ss;
 }
+
+static const char sql_person[] = "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = ?1";
 
 enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena *a,
 				 struct person *out)
 {
-	static const char sql[] = "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = ?1";
-	return sq_one(c, sql, read_row, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_person, &person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_person_get(struct store *s, const char *id, struct arena *a,
 				   struct person *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_person_read(c, id, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_person, &person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
-static void read_travel_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct travel *t = out;
+static const struct sq_col travel_cols[] = {
+	SQ_COL_TEXT(struct travel, origin),       SQ_COL_TEXT(struct travel, origin_code),
+	SQ_COL_NUM(struct travel, arrival),       SQ_COL_TEXT(struct travel, transport),
+	SQ_COL_TEXT(struct travel, transport_no), SQ_COL_TEXT(struct travel, import_id),
+	SQ_COL_NUM(struct travel, created_at),
+};
 
-	t->origin = sq_text(a, st, 0);
-	t->origin_code = sq_text(a, st, 1);
-	t->arrival = sqlite3_column_int(st, 2);
-	t->transport = sq_text(a, st, 3);
-	t->transport_no = sq_text(a, st, 4);
-	t->import_id = sq_text(a, st, 5);
-	t->created_at = sqlite3_column_int64(st, 6);
-}
-
-static void read_event_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct person_event *e = out;
-
-	e->id = sqlite3_column_int64(st, 0);
-	e->at = sqlite3_column_int64(st, 1);
-	e->kind = sq_text(a, st, 2);
-	e->username = sq_text(a, st, 3);
-	e->area = sq_text(a, st, 4);
-	e->detail = sq_text(a, st, 5);
-}
-
-static enum store_status read_travel(struct sq_conn *c, const char *id, struct arena *a,
-				     struct travel **out, size_t *n)
-{
-	static const char sql[] =
-		"SELECT origin, origin_code, arrival, transport, transport_no,"
-		" coalesce(import_id, ''), created_at FROM travel WHERE person_id = ?1"
-		" ORDER BY arrival DESC, id DESC LIMIT 100";
-	static const struct sq_rowtype rows = {read_travel_row, sizeof **out};
-	enum store_status ss;
-
-	*out = sq_rows(c, sql, &rows, 100, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
-	return ss;
-}
-
-static enum store_status read_events(struct sq_conn *c, const char *id, struct arena *a,
-				     struct person_event **out, size_t *n)
-{
-	static const char sql[] =
-		"SELECT id, at, kind, coalesce(username, ''), coalesce(area_code, ''),"
-		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id LIMIT "
-		"1000";
-	static const struct sq_rowtype rows = {read_event_row, sizeof **out};
-	enum store_status ss;
-
-	*out = sq_rows(c, sql, &rows, 1000, a, n, &ss, SQ_PARAMS(SQ_TEXT(id)));
-	return ss;
-}
+static const struct sq_col event_cols[] = {
+	SQ_COL_NUM(struct person_event, id),    SQ_COL_NUM(struct person_event, at),
+	SQ_COL_TEXT(struct person_event, kind), SQ_COL_TEXT(struct person_event, username),
+	SQ_COL_TEXT(struct person_event, area), SQ_COL_TEXT(struct person_event, detail),
+};
 
 static enum store_status read_tasks(struct sq_conn *c, const char *id, struct arena *a,
 				    struct task **out, size_t *n)
 {
 	static const char sql[] = "SELECT id FROM task WHERE person_id = ?1 ORDER BY created_at"
 				  " LIMIT 100";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	char ids[100][USER_ID_LEN + 1];
-	size_t k = 0;
-	int rc = SQLITE_DONE;
-	enum store_status ss = STORE_OK;
+	enum store_status ss;
+	size_t k;
+	struct sq_id *ids = sq_rows(c, sql, &sq_id_rows, 100, a, &k, &ss, SQ_PARAMS(SQ_TEXT(id)));
 
 	*n = 0;
 	*out = arena_alloc(a, 100 * sizeof **out);
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	while (k < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, ids[k++], sizeof ids[0]);
-	sqlite3_reset(st);
 	for (size_t i = 0; i < k && ss == STORE_OK; i++)
-		ss = sq_task_read(c, ids[i], a, &(*out)[(*n)++]);
+		ss = sq_task_read(c, ids[i].id, a, &(*out)[(*n)++]);
 	return ss;
 }
 
@@ -206,11 +133,29 @@ enum store_status store_tx_person_file(struct store_tx *tx, const char *id, stru
 				       struct person_event **events, size_t *nevents,
 				       struct task **tasks, size_t *ntasks)
 {
+	static const char sql_travel[] =
+		"SELECT origin, origin_code, arrival, transport, transport_no,"
+		" coalesce(import_id, ''), created_at FROM travel WHERE person_id = ?1"
+		" ORDER BY arrival DESC, id DESC LIMIT 100";
+	static const char sql_events[] =
+		"SELECT id, at, kind, coalesce(username, ''), coalesce(area_code, ''),"
+		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id"
+		" LIMIT 1000";
+	static const struct sq_rowtype travel_rows = SQ_ROWTYPE(struct travel, travel_cols, NULL);
+	static const struct sq_rowtype event_rows =
+		SQ_ROWTYPE(struct person_event, event_cols, NULL);
 	struct sq_conn *c = sq_conn_of(tx);
 	enum store_status ss;
 
-	if ((ss = read_travel(c, id, a, travel, ntravel)) == STORE_OK &&
-	    (ss = read_events(c, id, a, events, nevents)) == STORE_OK)
+	*ntasks = *nevents = 0;
+	*events = NULL;
+	*tasks = NULL;
+	*travel =
+		sq_rows(c, sql_travel, &travel_rows, 100, a, ntravel, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	if (ss == STORE_OK)
+		*events = sq_rows(c, sql_events, &event_rows, 1000, a, nevents, &ss,
+				  SQ_PARAMS(SQ_TEXT(id)));
+	if (ss == STORE_OK)
 		ss = read_tasks(c, id, a, tasks, ntasks);
 	return ss;
 }
@@ -312,13 +257,10 @@ struct holder {
 	char id[USER_ID_LEN + 1], area[AREA_CODE_MAX + 1];
 };
 
-static void read_holder(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct holder *h = out;
-
-	sq_text_to(st, 0, h->id, sizeof h->id);
-	sq_text_to(st, 1, h->area, sizeof h->area);
-}
+static const struct sq_col holder_cols[] = {
+	SQ_COL_BUF(struct holder, id),
+	SQ_COL_BUF(struct holder, area),
+};
 
 enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, char *id, size_t idsz,
 				   char *area, size_t areasz)
@@ -331,7 +273,8 @@ enum store_status sq_person_holder(struct sq_conn *c, const struct person *p, ch
 	id[0] = area[0] = '\0';
 	if (!p->id_valid || !*p->id_number)
 		return STORE_OK;
-	ss = sq_one(c, sql, read_holder, NULL, &h,
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct holder, holder_cols, NULL);
+	ss = sq_one(c, sql, &rows, NULL, &h,
 		    SQ_PARAMS(SQ_TEXT(p->doc_type), SQ_TEXT(p->id_number)));
 	snprintf(id, idsz, "%s", h.id);
 	snprintf(area, areasz, "%s", h.area);
@@ -342,7 +285,7 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 				char *id, size_t idsz)
 {
 	/* ?3/?4 scope range. A valid number: the file made while another area held it. A
-	 * defective one: the same number with the same name (+: look up by number). */
+	 * defective one: the same number with the same name (name || '': look up by number) */
 	static const char sql_valid[] =
 		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
 		" AND merged_into IS NULL"
@@ -350,28 +293,17 @@ enum store_status sq_person_own(struct sq_conn *c, const struct person *p, const
 		" AND area_code >= ?3 AND area_code < ?4 LIMIT 1";
 	static const char sql_defective[] =
 		"SELECT id FROM person WHERE id_number = ?2 AND doc_type = ?1 AND id_valid = 0"
-		" AND +name = ?5 AND merged_into IS NULL AND area_code >= ?3 AND area_code < ?4"
-		" LIMIT 1";
+		" AND name || '' = ?5 AND merged_into IS NULL AND area_code >= ?3"
+		" AND area_code < ?4 LIMIT 1";
 	char end[AREA_CODE_END_SIZE];
-	sqlite3_stmt *st;
-	int rc;
 
 	id[0] = '\0';
 	if (!*p->id_number)
 		return STORE_OK;
-	if (!(st = sq_stmt(c, p->id_valid ? sql_valid : sql_defective)))
-		return STORE_ERROR;
 	area_code_scope_end(scope, end, sizeof end);
-	sq_bind_text(st, 1, p->doc_type);
-	sq_bind_text(st, 2, p->id_number);
-	sq_bind_text(st, 3, scope);
-	sq_bind_text(st, 4, end);
-	if (!p->id_valid)
-		sq_bind_text(st, 5, p->name);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, id, idsz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_one_text(c, p->id_valid ? sql_valid : sql_defective, id, idsz,
+			   SQ_PARAMS(SQ_TEXT(p->doc_type), SQ_TEXT(p->id_number), SQ_TEXT(scope),
+				     SQ_TEXT(end), SQ_TEXT(p->id_valid ? NULL : p->name)));
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */

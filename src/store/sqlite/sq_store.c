@@ -49,11 +49,8 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	sq_writer_stop(s->writer);
-	for (int i = 0; i < s->nreaders; i++) {
-		for (int k = 0; k < s->readers[i].nstmt; k++)
-			sqlite3_finalize(s->readers[i].stmt[k].st);
-		sqlite3_close(s->readers[i].db);
-	}
+	for (int i = 0; i < s->nreaders; i++)
+		sq_conn_end(&s->readers[i]); /* held by value: closed, not freed */
 	free(s->readers);
 	free(s->reader_busy);
 	sq_conn_close(s->wconn);

@@ -18,44 +18,38 @@
 	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                    \
 	" LEFT JOIN area a ON a.code = t.area_code"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct task *t = out;
+static const struct sq_col task_cols[] = {
+	SQ_COL_BUF(struct task, id),
+	SQ_COL_BUF(struct task, person_id),
+	SQ_COL_TEXT(struct task, person_name),
+	SQ_COL_TEXT(struct task, import_id),
+	SQ_COL_BUF(struct task, area),
+	SQ_COL_TEXT(struct task, area_name),
+	SQ_COL_TEXT(struct task, assignee),
+	SQ_COL_TEXT(struct task, status),
+	SQ_COL_TEXT(struct task, outcome),
+	SQ_COL_TEXT(struct task, note),
+	SQ_COL_TEXT(struct task, defects),
+	SQ_COL_TEXT(struct task, forwarded_from),
+	SQ_COL_TEXT(struct task, forward_target),
+	SQ_COL_TEXT(struct task, closed_by),
+	SQ_COL_NUM(struct task, due_at),
+	SQ_COL_NUM(struct task, created_at),
+	SQ_COL_NUM(struct task, closed_at),
+	SQ_COL_BUF(struct task, person_area),
+};
+static const struct sq_rowtype task_rows = SQ_ROWTYPE(struct task, task_cols, NULL);
 
-	memset(t, 0, sizeof *t);
-	sq_text_to(st, 0, t->id, sizeof t->id);
-	sq_text_to(st, 1, t->person_id, sizeof t->person_id);
-	t->person_name = sq_text(a, st, 2);
-	t->import_id = sq_text(a, st, 3);
-	sq_text_to(st, 4, t->area, sizeof t->area);
-	t->area_name = sq_text(a, st, 5);
-	t->assignee = sq_text(a, st, 6);
-	t->status = sq_text(a, st, 7);
-	t->outcome = sq_text(a, st, 8);
-	t->note = sq_text(a, st, 9);
-	t->defects = sq_text(a, st, 10);
-	t->forwarded_from = sq_text(a, st, 11);
-	t->forward_target = sq_text(a, st, 12);
-	t->closed_by = sq_text(a, st, 13);
-	t->due_at = sqlite3_column_int64(st, 14);
-	t->created_at = sqlite3_column_int64(st, 15);
-	t->closed_at = sqlite3_column_int64(st, 16);
-	sq_text_to(st, 17, t->person_area, sizeof t->person_area);
-}
+static const char sql_task[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
 
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
 {
-	static const char sql[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
-	return sq_one(c, sql, read_row, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_task, &task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a, struct task *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_task_read(c, id, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_task, &task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 #define TASK_WHERE                                                                                 \
@@ -65,21 +59,6 @@ enum store_status store_task_get(struct store *s, const char *id, struct arena *
 	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                      \
 	"        OR (?5 = 'closed' AND t.status = 'closed'))"
 
-static void bind_query(sqlite3_stmt *st, const struct task_query *q, char *scope_end,
-		       char *area_end)
-{
-	area_code_scope_end(q->scope, scope_end, AREA_CODE_END_SIZE);
-	sq_bind_text(st, 1, q->scope);
-	sq_bind_text(st, 2, scope_end);
-	if (q->area) {
-		area_code_scope_end(q->area, area_end, AREA_CODE_END_SIZE);
-		sq_bind_text(st, 3, q->area);
-		sq_bind_text(st, 4, area_end);
-	}
-	sq_bind_text(st, 5, q->status);
-	sqlite3_bind_int64(st, 6, q->now);
-}
-
 enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
 				  struct task **out, size_t *n, int64_t *total)
 {
@@ -88,35 +67,14 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 	static const char sql[] = "SELECT " TASK_COLS TASK_FROM TASK_WHERE
 				  " ORDER BY t.status = 'closed', CASE WHEN t.status = 'open'"
 				  " THEN t.due_at ELSE -t.closed_at END, t.id LIMIT ?7 OFFSET ?8";
-	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
-	enum store_status ss = STORE_ERROR;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	*n = 0;
-	*total = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!c)
-		return STORE_BUSY; /* no reader came free in time */
-	if (!(st = sq_stmt(c, sql_count)))
-		goto out;
-	bind_query(st, q, scope_end, area_end);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (!(st = sq_stmt(c, sql)))
-		goto out;
-	bind_query(st, q, scope_end, area_end);
-	sqlite3_bind_int(st, 7, (int)cap);
-	sqlite3_bind_int(st, 8, q->offset);
-	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_row(st, a, &(*out)[(*n)++]);
-	ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-	sqlite3_reset(st);
-out:
-	sq_reader_put(s, c);
+	*out = sq_page(s, sql_count, sql, &task_rows, cap, a, n, total, &ss,
+		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(sq_scope_end(a, q->scope)),
+				 SQ_TEXT(q->area), SQ_TEXT(sq_scope_end(a, q->area)),
+				 SQ_TEXT(q->status), SQ_INT(q->now), SQ_INT(cap),
+				 SQ_INT(q->offset)));
 	return ss;
 }
 
@@ -130,23 +88,19 @@ enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct
 
 #define OUTCOME_SELECT "SELECT code, zh, en, status_after, needs_target FROM outcome"
 
-static void read_outcome(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct outcome *o = out;
-
-	o->code = sq_text(a, st, 0);
-	o->zh = sq_text(a, st, 1);
-	o->en = sq_text(a, st, 2);
-	o->status_after = sq_text(a, st, 3);
-	o->needs_target = sqlite3_column_int(st, 4) != 0;
-}
+static const struct sq_col outcome_cols[] = {
+	SQ_COL_TEXT(struct outcome, code),        SQ_COL_TEXT(struct outcome, zh),
+	SQ_COL_TEXT(struct outcome, en),          SQ_COL_TEXT(struct outcome, status_after),
+	SQ_COL_NUM(struct outcome, needs_target),
+};
+static const struct sq_rowtype outcome_rows = SQ_ROWTYPE(struct outcome, outcome_cols, NULL);
 
 enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
 				   struct outcome *o)
 {
 	static const char sql[] = OUTCOME_SELECT " WHERE code = ?1 AND active = 1";
 	enum store_status ss =
-		sq_one(sq_conn_of(tx), sql, read_outcome, a, o, SQ_PARAMS(SQ_TEXT(code)));
+		sq_one(sq_conn_of(tx), sql, &outcome_rows, a, o, SQ_PARAMS(SQ_TEXT(code)));
 
 	return ss == STORE_NOT_FOUND ? STORE_INVALID : ss;
 }
@@ -208,18 +162,7 @@ enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_
 {
 	static const char sql[] =
 		"SELECT id FROM task WHERE person_id = ?1 AND status = 'open' LIMIT 1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
-
-	id[0] = '\0';
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, person_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, id, sz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_one_text(sq_conn_of(tx), sql, id, sz, SQ_PARAMS(SQ_TEXT(person_id)));
 }
 
 enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id, const char *area,
@@ -246,14 +189,25 @@ enum store_status store_tx_person_event(struct store_tx *tx, const struct person
 enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out, size_t *n)
 {
 	static const char sql[] = OUTCOME_SELECT " WHERE active = 1 ORDER BY sort LIMIT 16";
-	static const struct sq_rowtype rows = {read_outcome, sizeof(struct outcome)};
-	struct sq_conn *c = sq_reader_get(s);
 	enum store_status ss;
 
-	*out = sq_rows(c, sql, &rows, 16, a, n, &ss, NULL, 0);
-	sq_reader_put(s, c);
+	*out = sq_list(s, sql, &outcome_rows, 16, a, n, &ss, NULL, 0);
 	return ss;
 }
+
+/* A row of the counts: a child area, a status and outcome, whether overdue, how many. */
+struct stats_count {
+	char area[AREA_CODE_MAX + 1];
+	const char *status, *outcome;
+	bool overdue;
+	int64_t n;
+};
+
+static const struct sq_col stats_cols[] = {
+	SQ_COL_BUF(struct stats_count, area),     SQ_COL_TEXT(struct stats_count, status),
+	SQ_COL_TEXT(struct stats_count, outcome), SQ_COL_NUM(struct stats_count, overdue),
+	SQ_COL_NUM(struct stats_count, n),
+};
 
 /* The row for child code k, appended when new (children arrive grouped). */
 static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *cap, struct arena *a,
@@ -268,6 +222,23 @@ static struct task_stats *stats_row(struct task_stats **v, size_t *n, size_t *ca
 	return r;
 }
 
+/* Adds a row of counts to its child's stats; by_outcome in the order of outs. */
+static void stats_add(struct task_stats *r, const struct stats_count *k, const struct outcome *outs,
+		      size_t nouts)
+{
+	r->pushed += k->n;
+	if (!strcmp(k->status, "open")) {
+		r->open += k->n;
+		if (k->overdue)
+			r->overdue += k->n;
+		return;
+	}
+	r->closed += k->n;
+	for (size_t i = 0; i < nouts && i < 16; i++)
+		if (!strcmp(outs[i].code, k->outcome))
+			r->by_outcome[i] += k->n;
+}
+
 enum store_status store_task_stats(struct store *s, const char *scope, int64_t now, struct arena *a,
 				   struct task_stats **out, size_t *n)
 {
@@ -275,53 +246,29 @@ enum store_status store_task_stats(struct store *s, const char *scope, int64_t n
 		"SELECT substr(area_code, 1, ?3), status, coalesce(outcome, ''),"
 		" status = 'open' AND due_at < ?4, count(*) FROM task"
 		" WHERE area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2, 3, 4 ORDER BY 1";
-	struct sq_conn *c;
-	sqlite3_stmt *st;
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct stats_count, stats_cols, NULL);
 	struct outcome *outs = NULL;
-	size_t nouts = 0, cap = 32;
+	struct stats_count *counts;
+	size_t nouts = 0, ncounts, cap = 32;
 	char end[AREA_CODE_END_SIZE];
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	struct sq_conn *c;
+	enum store_status ss;
 
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
 	if (store_outcomes(s, a, &outs, &nouts) != STORE_OK)
 		return STORE_ERROR;
-	if (!(c = sq_reader_get(s)))
-		return STORE_BUSY;
-	if (!(st = sq_stmt(c, sql)))
-		goto out;
 	area_code_scope_end(scope, end, sizeof end);
-	sq_bind_text(st, 1, scope);
-	sq_bind_text(st, 2, end);
-	sqlite3_bind_int(st, 3, (int)strlen(scope) + 3);
-	sqlite3_bind_int64(st, 4, now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char k[AREA_CODE_MAX + 1];
-		const char *status = (const char *)sqlite3_column_text(st, 1);
-		const char *outcome = (const char *)sqlite3_column_text(st, 2);
-		int64_t cnt = sqlite3_column_int64(st, 4);
-		sq_text_to(st, 0, k, sizeof k);
-		struct task_stats *r = stats_row(out, n, &cap, a, k);
-		r->pushed += cnt;
-		if (!strcmp(status, "open")) {
-			r->open += cnt;
-			if (sqlite3_column_int(st, 3))
-				r->overdue += cnt;
-		} else {
-			r->closed += cnt;
-			for (size_t i = 0; i < nouts && i < 16; i++)
-				if (!strcmp(outs[i].code, outcome))
-					r->by_outcome[i] += cnt;
-		}
-	}
-	sqlite3_reset(st);
-	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	c = sq_reader_get(s);
+	counts = sq_rows(
+		c, sql, &rows, SQ_ALL, a, &ncounts, &ss,
+		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(strlen(scope) + 3), SQ_INT(now)));
+	for (size_t i = 0; ss == STORE_OK && i < ncounts; i++)
+		stats_add(stats_row(out, n, &cap, a, counts[i].area), &counts[i], outs, nouts);
 	for (size_t i = 0; ss == STORE_OK && i < *n; i++) {
 		struct area ar;
 		(*out)[i].name = sq_area_read(c, (*out)[i].area, a, &ar) == STORE_OK ? ar.name : "";
 	}
-out:
 	sq_reader_put(s, c);
 	return ss;
 }

@@ -8,50 +8,47 @@
 #include "store/sqlite/sq.h"
 #include "util/timeutil.h"
 
-#define USER_COLS                                                                              \
-	"u.id, u.username, u.display_name, u.phone, u.role, u.area_code,"                      \
-	" coalesce(a.name, ''), u.disabled, u.must_change, u.failed_logins, u.locked_until,"   \
-	" u.created_at, u.last_login_at"
+/* the role last: parsed by read_user, as the password hash after it */
+#define USER_COLS                                                                                  \
+	"u.id, u.username, u.display_name, u.phone, u.area_code, coalesce(a.name, ''),"            \
+	" u.disabled, u.must_change, u.failed_logins, u.locked_until, u.created_at,"               \
+	" u.last_login_at, u.role"
 #define USER_FROM " FROM app_user u LEFT JOIN area a ON a.code = u.area_code"
 
-static void read_row(sqlite3_stmt *st, struct arena *a, struct user *out)
-{
-	memset(out, 0, sizeof *out);
-	sq_text_to(st, 0, out->id, sizeof out->id);
-	out->username = sq_text(a, st, 1);
-	out->display_name = sq_text(a, st, 2);
-	out->phone = sq_text(a, st, 3);
-	out->role = role_parse((const char *)sqlite3_column_text(st, 4));
-	sq_text_to(st, 5, out->area, sizeof out->area);
-	out->area_name = sq_text(a, st, 6);
-	out->disabled = sqlite3_column_int(st, 7) != 0;
-	out->must_change = sqlite3_column_int(st, 8) != 0;
-	out->failed_logins = sqlite3_column_int(st, 9);
-	out->locked_until = sqlite3_column_int64(st, 10);
-	out->created_at = sqlite3_column_int64(st, 11);
-	out->last_login_at = sqlite3_column_int64(st, 12);
-}
+static const struct sq_col user_cols[] = {
+	SQ_COL_BUF(struct user, id),
+	SQ_COL_TEXT(struct user, username),
+	SQ_COL_TEXT(struct user, display_name),
+	SQ_COL_TEXT(struct user, phone),
+	SQ_COL_BUF(struct user, area),
+	SQ_COL_TEXT(struct user, area_name),
+	SQ_COL_NUM(struct user, disabled),
+	SQ_COL_NUM(struct user, must_change),
+	SQ_COL_NUM(struct user, failed_logins),
+	SQ_COL_NUM(struct user, locked_until),
+	SQ_COL_NUM(struct user, created_at),
+	SQ_COL_NUM(struct user, last_login_at),
+};
+enum { ROLE_COL = sizeof user_cols / sizeof user_cols[0] };
 
-/* A row of USER_COLS, and the password hash when the query selects it after them. */
+/* The role after the table's columns, and the password hash when the query selects it
+ * after the role. */
 static void read_user(sqlite3_stmt *st, struct arena *a, void *out)
 {
 	struct user *u = out;
 
-	read_row(st, a, u);
-	if (sqlite3_column_count(st) > 13)
-		u->password_hash = sq_text(a, st, 13);
+	u->role = role_parse((const char *)sqlite3_column_text(st, ROLE_COL));
+	if (sqlite3_column_count(st) > ROLE_COL + 1)
+		u->password_hash = sq_text(a, st, ROLE_COL + 1);
 }
 
-static enum store_status read_one(struct sq_conn *c, sqlite3_stmt *st, struct arena *a,
-				  struct user *out)
-{
-	return sq_row(c, st, a, out, read_user);
-}
+static const struct sq_rowtype user_rows = SQ_ROWTYPE(struct user, user_cols, read_user);
+
+static const char sql_user[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1";
 
 enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out)
 {
-	static const char sql[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1";
-	return sq_one(c, sql, read_user, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_user, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
@@ -59,60 +56,35 @@ enum store_status store_user_by_name(struct store *s, const char *username, stru
 {
 	static const char sql[] =
 		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.username = ?1";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss;
-
-	if (st)
-		sq_bind_text(st, 1, username);
-	ss = read_one(c, st, a, out);
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(username)));
 }
 
 enum store_status store_user_get(struct store *s, const char *id, struct arena *a, struct user *out)
 {
-	struct sq_conn *c = sq_reader_get(s);
-	enum store_status ss = sq_user_read(c, id, a, out);
-
-	sq_reader_put(s, c);
-	return ss;
+	return sq_get(s, sql_user, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
+
+struct count_row {
+	int64_t n;
+};
+
+static const struct sq_col count_cols[] = {SQ_COL_NUM(struct count_row, n)};
 
 size_t store_user_count(struct store *s)
 {
 	static const char sql[] = "SELECT count(*) FROM app_user";
-	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	size_t n = 0;
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct count_row, count_cols, NULL);
+	struct count_row r = {0};
 
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		n = (size_t)sqlite3_column_int64(st, 0);
-	if (st)
-		sqlite3_reset(st);
-	sq_reader_put(s, c);
-	return n;
+	sq_get(s, sql, &rows, NULL, &r, NULL, 0);
+	return (size_t)r.n;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct user_filter *f, char *scope_end,
-			char *area_end, const char *like)
-{
-	area_code_scope_end(f->scope, scope_end, AREA_CODE_END_SIZE);
-	sq_bind_text(st, 1, f->scope);
-	sq_bind_text(st, 2, scope_end);
-	if (f->area) {
-		area_code_scope_end(f->area, area_end, AREA_CODE_END_SIZE);
-		sq_bind_text(st, 3, f->area);
-		sq_bind_text(st, 4, area_end);
-	}
-	sq_bind_text(st, 5, like);
-	sq_bind_text(st, 6, f->role != ROLE_NONE ? role_name(f->role) : NULL);
-}
-
-#define USER_WHERE                                                                             \
-	" WHERE u.area_code >= ?1 AND u.area_code < ?2"                                        \
-	"   AND (?3 IS NULL OR (u.area_code >= ?3 AND u.area_code < ?4))"                      \
-	"   AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE '\\')" \
+#define USER_WHERE                                                                                 \
+	" WHERE u.area_code >= ?1 AND u.area_code < ?2"                                            \
+	"   AND (?3 IS NULL OR (u.area_code >= ?3 AND u.area_code < ?4))"                          \
+	"   AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE "   \
+	"'\\')"                                                                                    \
 	"   AND (?6 IS NULL OR u.role = ?6)"
 
 static char *like_pattern(struct arena *a, const char *q)
@@ -139,34 +111,15 @@ enum store_status store_user_list(struct store *s, const struct user_filter *f, 
 	static const char sql_count[] = "SELECT count(*) FROM app_user u" USER_WHERE;
 	static const char sql[] = "SELECT " USER_COLS USER_FROM USER_WHERE
 				  " ORDER BY u.area_code, u.username LIMIT ?7 OFFSET ?8";
-	struct sq_conn *c = sq_reader_get(s);
-	char scope_end[AREA_CODE_END_SIZE], area_end[AREA_CODE_END_SIZE];
-	const char *like = like_pattern(a, f->q);
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
-	enum store_status ss = STORE_ERROR;
-	sqlite3_stmt *st;
-	int rc;
+	enum store_status ss;
 
-	*n = 0;
-	*total = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
-	if (!(st = sq_stmt(c, sql_count)))
-		goto out;
-	bind_filter(st, f, scope_end, area_end, like);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (!(st = sq_stmt(c, sql)))
-		goto out;
-	bind_filter(st, f, scope_end, area_end, like);
-	sqlite3_bind_int(st, 7, (int)cap);
-	sqlite3_bind_int(st, 8, f->offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		read_row(st, a, &(*out)[(*n)++]);
-	sqlite3_reset(st);
-	ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-out:
-	sq_reader_put(s, c);
+	*out = sq_page(s, sql_count, sql, &user_rows, cap, a, n, total, &ss,
+		       SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)),
+				 SQ_TEXT(f->area), SQ_TEXT(sq_scope_end(a, f->area)),
+				 SQ_TEXT(like_pattern(a, f->q)),
+				 SQ_TEXT(f->role != ROLE_NONE ? role_name(f->role) : NULL),
+				 SQ_INT(cap), SQ_INT(f->offset)));
 	return ss;
 }
 
@@ -218,26 +171,15 @@ enum store_status store_tx_user_set(struct store_tx *tx, const struct user *u, i
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss;
 }
 
-static const char sql_password[] =
-	"UPDATE app_user SET password_hash = ?2, must_change = ?3, failed_logins = 0,"
-	" locked_until = 0, updated_at = ?4 WHERE id = ?1";
-
 enum store_status store_tx_user_password(struct store_tx *tx, const char *id, const char *hash,
 					 bool must_change, int64_t now)
 {
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql_password);
-	enum store_status ss;
+	static const char sql[] =
+		"UPDATE app_user SET password_hash = ?2, must_change = ?3, failed_logins = 0,"
+		" locked_until = 0, updated_at = ?4 WHERE id = ?1";
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	sq_bind_text(st, 2, hash);
-	sqlite3_bind_int(st, 3, must_change);
-	sqlite3_bind_int64(st, 4, now);
-	if ((ss = sq_step_done(c, st)) != STORE_OK)
-		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(hash), SQ_INT(must_change), SQ_INT(now)));
 }
 
 enum store_status store_tx_user_auth(struct store_tx *tx, const char *id, struct arena *a,
@@ -245,13 +187,7 @@ enum store_status store_tx_user_auth(struct store_tx *tx, const char *id, struct
 {
 	static const char sql[] =
 		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.id = ?1";
-	struct sq_conn *c = sq_conn_of(tx);
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, id);
-	return read_one(c, st, a, out);
+	return sq_one(sq_conn_of(tx), sql, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_user_login(struct store_tx *tx, const char *id, int64_t now)

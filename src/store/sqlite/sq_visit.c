@@ -10,34 +10,31 @@
 	"id, observation_id, at, recorded_at, mode, saw_person, saw_home, saw_state, temp,"        \
 	" symptoms, note, coalesce(by_username, ''), self_report, slot, late, fever"
 
-static void read_visit(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct visit *v = out;
+static const struct sq_col visit_cols[] = {
+	SQ_COL_BUF(struct visit, id),          SQ_COL_BUF(struct visit, observation_id),
+	SQ_COL_NUM(struct visit, at),          SQ_COL_NUM(struct visit, recorded_at),
+	SQ_COL_TEXT(struct visit, mode),       SQ_COL_NUM(struct visit, saw_person),
+	SQ_COL_NUM(struct visit, saw_home),    SQ_COL_NUM(struct visit, saw_state),
+	SQ_COL_NUM(struct visit, temp),        SQ_COL_NUM(struct visit, symptoms),
+	SQ_COL_TEXT(struct visit, note),       SQ_COL_TEXT(struct visit, by),
+	SQ_COL_NUM(struct visit, self_report), SQ_COL_NUM(struct visit, slot),
+	SQ_COL_NUM(struct visit, late),        SQ_COL_NUM(struct visit, fever),
+};
+static const struct sq_rowtype visit_rows = SQ_ROWTYPE(struct visit, visit_cols, NULL);
 
-	memset(v, 0, sizeof *v);
-	sq_text_to(st, 0, v->id, sizeof v->id);
-	sq_text_to(st, 1, v->observation_id, sizeof v->observation_id);
-	v->at = sqlite3_column_int64(st, 2);
-	v->recorded_at = sqlite3_column_int64(st, 3);
-	v->mode = sq_text(a, st, 4);
-	v->saw_person = sqlite3_column_int(st, 5) != 0;
-	v->saw_home = sqlite3_column_int(st, 6) != 0;
-	v->saw_state = sqlite3_column_int(st, 7) != 0;
-	v->temp = sqlite3_column_int(st, 8);
-	v->symptoms = (unsigned)sqlite3_column_int(st, 9);
-	v->note = sq_text(a, st, 10);
-	v->by = sq_text(a, st, 11);
-	v->self_report = sqlite3_column_int(st, 12) != 0;
-	v->slot = sqlite3_column_int(st, 13);
-	v->late = sqlite3_column_int(st, 14) != 0;
-	v->fever = sqlite3_column_int(st, 15) != 0;
-}
+/* a day's row: its date, then what store_tx_obs_day_read reads */
+static const struct sq_col day_cols[] = {
+	SQ_COL_NUM(struct obs_day_row, date),
+	SQ_COL_NUM(struct obs_day_row, filled),
+	SQ_COL_NUM(struct obs_day_row, fever),
+};
+static const struct sq_rowtype day_rows = SQ_ROWTYPE(struct obs_day_row, day_cols, NULL);
 
 static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct arena *a,
 				       struct visit *out)
 {
 	static const char sql[] = "SELECT " VISIT_COLS " FROM visit WHERE id = ?1";
-	return sq_one(c, sql, read_visit, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql, &visit_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
@@ -50,40 +47,17 @@ enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struc
 	static const char sql_d[] = "SELECT date, filled, fever FROM obs_day"
 				    " WHERE observation_id = ?1 ORDER BY date";
 	struct sq_conn *c = sq_conn_of(tx);
-	size_t cv = 32, cd = 16;
-	sqlite3_stmt *st;
-	enum store_status ss = STORE_ERROR;
-	int rc = SQLITE_DONE;
+	enum store_status ss;
 
-	*nvisits = *ndays = 0;
-	*visits = arena_alloc(a, cv * sizeof **visits);
-	*days = arena_alloc(a, cd * sizeof **days);
-	if (!(st = sq_stmt(c, sql_v)))
-		goto out;
-	sq_bind_text(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*visits = sq_grow(a, *visits, *nvisits, &cv, sizeof **visits);
-		read_visit(st, a, &(*visits)[(*nvisits)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE || !(st = sq_stmt(c, sql_d)))
-		goto out;
-	sq_bind_text(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*days = sq_grow(a, *days, *ndays, &cd, sizeof **days);
-		struct obs_day_row *d = &(*days)[(*ndays)++];
-		d->date = sqlite3_column_int(st, 0);
-		d->filled = (unsigned)sqlite3_column_int(st, 1);
-		d->fever = sqlite3_column_int(st, 2) != 0;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto out;
-	if ((ss = sq_alerts_of(c, id, a, alerts, nalerts)) == STORE_OK)
+	*ndays = 0;
+	*days = NULL;
+	*visits = sq_rows(c, sql_v, &visit_rows, 500, a, nvisits, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	if (ss == STORE_OK)
+		*days = sq_rows(c, sql_d, &day_rows, SQ_ALL, a, ndays, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	if (ss == STORE_OK)
+		ss = sq_alerts_of(c, id, a, alerts, nalerts);
+	if (ss == STORE_OK)
 		ss = sq_services_of(c, id, a, services, nservices);
-out:
-	if (rc != SQLITE_DONE && ss == STORE_ERROR)
-		ss = sq_rc(c, rc);
 	return ss;
 }
 
@@ -115,21 +89,13 @@ enum store_status store_tx_visit_insert(struct store_tx *tx, const struct visit 
 				SQ_INT(v->slot), SQ_INT(v->late), SQ_INT(v->fever)));
 }
 
-static void read_day(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct obs_day_row *d = out;
-
-	d->filled = (unsigned)sqlite3_column_int(st, 0);
-	d->fever = sqlite3_column_int(st, 1) != 0;
-}
-
 enum store_status store_tx_obs_day_read(struct store_tx *tx, const char *obs_id, int date,
 					unsigned *filled, bool *fever)
 {
-	static const char sql[] = "SELECT filled, fever FROM obs_day WHERE observation_id = ?1"
-				  " AND date = ?2";
+	static const char sql[] = "SELECT date, filled, fever FROM obs_day"
+				  " WHERE observation_id = ?1 AND date = ?2";
 	struct obs_day_row d = {0};
-	enum store_status ss = sq_one(sq_conn_of(tx), sql, read_day, NULL, &d,
+	enum store_status ss = sq_one(sq_conn_of(tx), sql, &day_rows, NULL, &d,
 				      SQ_PARAMS(SQ_TEXT(obs_id), SQ_INT(date)));
 
 	*filled = d.filled;

@@ -106,6 +106,8 @@ extern const struct sq_rowtype sq_area_seed_rows;
 /* Row readers usable on any connection (reader or writer). */
 enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a,
 			       struct area *out);
+/* The area's name in the arena, "" when it cannot be read. */
+const char *sq_area_name(struct sq_conn *c, const char *code, struct arena *a);
 enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a,
 			       struct user *out);
 enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,

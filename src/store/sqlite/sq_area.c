@@ -43,6 +43,13 @@ enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena
 	return sq_one(c, sql_area, &area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
 }
 
+const char *sq_area_name(struct sq_conn *c, const char *code, struct arena *a)
+{
+	struct area ar;
+
+	return sq_area_read(c, code, a, &ar) == STORE_OK ? ar.name : "";
+}
+
 enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
 				 struct area *out)
 {

@@ -49,6 +49,17 @@ static struct obs_board_row *board_row(struct obs_board_row **v, size_t *n, size
 	return r;
 }
 
+/* A sum of a metric for one child area (or the scope itself). */
+struct metric_sum {
+	char area[AREA_CODE_MAX + 1];
+	int64_t n;
+};
+
+static const struct sq_col sum_cols[] = {
+	SQ_COL_BUF(struct metric_sum, area),
+	SQ_COL_NUM(struct metric_sum, n),
+};
+
 /* Adds sign × the sum of metric over dates [lo, hi] under scope into the rows. */
 static enum store_status board_metric(struct sq_conn *c, const char *scope, const char *metric,
 				      int lo, int hi, enum obs_metric m, int sign, struct arena *a,
@@ -58,30 +69,22 @@ static enum store_status board_metric(struct sq_conn *c, const char *scope, cons
 	static const char sql[] = "SELECT substr(area_code, 1, ?6), sum(n) FROM obs_count"
 				  " WHERE metric = ?1 AND date >= ?2 AND date <= ?3"
 				  " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	static const struct sq_rowtype sums = SQ_ROWTYPE(struct metric_sum, sum_cols, NULL);
 	char end[AREA_CODE_END_SIZE];
-	size_t len = strlen(scope);
-	int rc;
+	size_t len = strlen(scope), nsum;
+	enum store_status ss;
+	struct metric_sum *v;
 
-	if (!st)
-		return STORE_ERROR;
 	area_code_scope_end(scope, end, sizeof end);
-	sq_bind_text(st, 1, metric);
-	sqlite3_bind_int(st, 2, lo);
-	sqlite3_bind_int(st, 3, hi);
-	sq_bind_text(st, 4, scope);
-	sq_bind_text(st, 5, end);
-	sqlite3_bind_int(st, 6, (int)len + 3);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char k[AREA_CODE_MAX + 1];
-		int64_t v = sign * sqlite3_column_int64(st, 1);
-		sq_text_to(st, 0, k, sizeof k);
-		total->n[m] += v;
-		if (strlen(k) > len)
-			board_row(rows, n, cap, a, k)->n[m] += v;
+	v = sq_rows(c, sql, &sums, SQ_ALL, a, &nsum, &ss,
+		    SQ_PARAMS(SQ_TEXT(metric), SQ_INT(lo), SQ_INT(hi), SQ_TEXT(scope), SQ_TEXT(end),
+			      SQ_INT(len + 3)));
+	for (size_t i = 0; ss == STORE_OK && i < nsum; i++) {
+		total->n[m] += sign * v[i].n;
+		if (strlen(v[i].area) > len)
+			board_row(rows, n, cap, a, v[i].area)->n[m] += sign * v[i].n;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return ss;
 }
 
 enum store_status store_obs_board(struct store *s, const char *scope, const struct obs_policy *pol,
@@ -128,16 +131,9 @@ enum store_status store_obs_board(struct store *s, const char *scope, const stru
 			ss = board_metric(c, scope, slot_fill[k], today, today, OBM_OVERDUE, -1, a,
 					  out, children, nchildren, &cap);
 	}
-	for (size_t i = 0; ss == STORE_OK && i < *nchildren; i++) {
-		struct area ar;
-		(*children)[i].name =
-			sq_area_read(c, (*children)[i].area, a, &ar) == STORE_OK ? ar.name : "";
-	}
-	{
-		struct area ar;
-		out->name =
-			ss == STORE_OK && sq_area_read(c, scope, a, &ar) == STORE_OK ? ar.name : "";
-	}
+	for (size_t i = 0; ss == STORE_OK && i < *nchildren; i++)
+		(*children)[i].name = sq_area_name(c, (*children)[i].area, a);
+	out->name = ss == STORE_OK ? sq_area_name(c, scope, a) : "";
 	sq_reader_put(s, c);
 	return ss;
 }

@@ -265,10 +265,8 @@ enum store_status store_task_stats(struct store *s, const char *scope, int64_t n
 		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(strlen(scope) + 3), SQ_INT(now)));
 	for (size_t i = 0; ss == STORE_OK && i < ncounts; i++)
 		stats_add(stats_row(out, n, &cap, a, counts[i].area), &counts[i], outs, nouts);
-	for (size_t i = 0; ss == STORE_OK && i < *n; i++) {
-		struct area ar;
-		(*out)[i].name = sq_area_read(c, (*out)[i].area, a, &ar) == STORE_OK ? ar.name : "";
-	}
+	for (size_t i = 0; ss == STORE_OK && i < *n; i++)
+		(*out)[i].name = sq_area_name(c, (*out)[i].area, a);
 	sq_reader_put(s, c);
 	return ss;
 }

@@ -196,15 +196,18 @@ bool api_idem_opt(struct req *r, struct store_idem *buf, char hash[65],
 	return true;
 }
 
+bool api_uuid_ok(struct req *r, const char *id, enum err not_found)
+{
+	if (!uuid_valid(id))
+		reply_error(r, not_found, NULL);
+	return uuid_valid(id);
+}
+
 const char *api_id_param(struct req *r, enum err not_found)
 {
 	const char *id = r->match.params[0];
 
-	if (!uuid_valid(id)) {
-		reply_error(r, not_found, NULL);
-		return NULL;
-	}
-	return id;
+	return api_uuid_ok(r, id, not_found) ? id : NULL;
 }
 
 bool api_idem(struct req *r, struct store_idem *idem, char hash[65])
@@ -255,6 +258,61 @@ bool api_query_int(struct req *r, const char *name, int min, int max, int def, i
 	}
 	*out = (int)n;
 	return true;
+}
+
+bool api_area_query(struct req *r, const char **area)
+{
+	*area = req_query(r, "area");
+	if (*area && !**area)
+		*area = NULL;
+	if (*area && area_code_level(*area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return false;
+	}
+	return true;
+}
+
+static bool listed(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
+bool api_list_query(struct req *r, const struct api_list_spec *spec, struct api_list *l)
+{
+	const char *status = spec->statuses ? req_query(r, "status") : NULL;
+
+	*l = (struct api_list){.status = spec->status_def};
+	if (!api_area_query(r, &l->area))
+		return false;
+	if (status && *status) {
+		if (!listed(spec->statuses, status)) {
+			reply_error(r, ERR_QUERY_INVALID, "status");
+			return false;
+		}
+		l->status = strcmp(status, "all") ? status : NULL;
+	}
+	return api_query_int(r, "limit", 1, spec->limit_max, spec->limit_def, &l->limit) &&
+	       (!spec->offset || api_query_int(r, "offset", 0, 10000000, 0, &l->offset));
+}
+
+void api_list_error(struct req *r, enum store_status st, enum err not_found)
+{
+	api_store_error(r, st, st == STORE_DENIED ? ERR_AREA_NOT_FOUND : not_found);
+}
+
+void api_reply_list(struct req *r, json_t *items, int64_t total)
+{
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
+}
+
+bool api_stored(struct req *r, enum store_status st, enum err not_found)
+{
+	if (st != STORE_OK)
+		api_store_error(r, st, not_found);
+	return st == STORE_OK;
 }
 
 bool api_phone_field(struct req *r, const char *field, const char **out)

@@ -46,11 +46,36 @@ void api_store_error(struct req *r, enum store_status st, enum err not_found);
 /* The {id} path parameter, a well-formed UUID; else replies not_found and returns NULL.
  * Whether the object is the caller's is the service's to say. */
 const char *api_id_param(struct req *r, enum err not_found);
+/* Whether id is a well-formed UUID; else replies not_found. */
+bool api_uuid_ok(struct req *r, const char *id, enum err not_found);
 /* The uuid field of a create body, validated; and the body's canonical hash. Replies and
  * returns false on error. */
 bool api_idem(struct req *r, struct store_idem *idem, char hash[65]);
 /* A query parameter as an int in [min,max] (def when absent); replies on error. */
 bool api_query_int(struct req *r, const char *name, int min, int max, int def, int *out);
+/* The query of a list: ?area= (well-formed, NULL when absent; its scope is the
+ * service's to check), ?status= one of spec->statuses ("all", when listed, answers NULL:
+ * every status; absent: spec->status_def), ?limit= in [1, limit_max] (limit_def when
+ * absent) and, with spec->offset, ?offset=. Replies and returns false on error. */
+struct api_list_spec {
+	const char *const *statuses; /* NULL: no ?status= */
+	const char *status_def;
+	int limit_def, limit_max;
+	bool offset;
+};
+struct api_list {
+	const char *area, *status;
+	int limit, offset;
+};
+bool api_list_query(struct req *r, const struct api_list_spec *spec, struct api_list *l);
+/* ?area= alone, as api_list_query reads it. */
+bool api_area_query(struct req *r, const char **area);
+/* A list's failure: an area out of scope answers as an unknown area. */
+void api_list_error(struct req *r, enum store_status st, enum err not_found);
+/* 200 {"items": items (taken), "total": total}. */
+void api_reply_list(struct req *r, json_t *items, int64_t total);
+/* Whether st is STORE_OK; else replies as api_store_error does. */
+bool api_stored(struct req *r, enum store_status st, enum err not_found);
 /* An optional phone field, normalised into out ("" allowed to clear); replies on error. */
 bool api_phone_field(struct req *r, const char *field, const char **out);
 

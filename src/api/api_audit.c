@@ -51,17 +51,12 @@ void api_audit_list(struct req *r)
 
 	f.username = req_query(r, "user");
 	f.action = req_query(r, "action");
-	f.area = req_query(r, "area");
 	if (f.username && !*f.username)
 		f.username = NULL;
 	if (f.action && !*f.action)
 		f.action = NULL;
-	if (f.area && !*f.area)
-		f.area = NULL;
-	if (f.area && area_code_level(f.area) == AREA_LEVEL_INVALID) {
-		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+	if (!api_area_query(r, &f.area))
 		return;
-	}
 	if (before && *before) {
 		char *end;
 		f.before_id = strtoll(before, &end, 10);
@@ -74,7 +69,7 @@ void api_audit_list(struct req *r)
 	    !api_query_int(r, "limit", 1, 200, 50, &f.limit))
 		return;
 	if ((st = svc_audit_list(r->srv->store, &who, &f, r->a, &rows, &n)) != STORE_OK) {
-		api_store_error(r, st, st == STORE_DENIED ? ERR_AREA_NOT_FOUND : ERR_NOT_FOUND);
+		api_list_error(r, st, ERR_NOT_FOUND);
 		return;
 	}
 	arr = json_array();

@@ -236,15 +236,9 @@ static bool load_job(struct req *r, struct import_job *j)
 {
 	const char *id = api_id_param(r, ERR_IMPORT_NOT_FOUND);
 	struct principal who = api_principal(r);
-	enum store_status st;
 
-	if (!id)
-		return false;
-	if ((st = svc_import_get(r->srv->store, &who, id, r->a, j)) != STORE_OK) {
-		api_store_error(r, st, ERR_IMPORT_NOT_FOUND);
-		return false;
-	}
-	return true;
+	return id && api_stored(r, svc_import_get(r->srv->store, &who, id, r->a, j),
+				ERR_IMPORT_NOT_FOUND);
 }
 
 void api_import_get(struct req *r)

@@ -303,36 +303,10 @@ bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 static bool load_obs(struct req *r, const char *id, int today, struct observation *o)
 {
 	struct principal who = api_principal(r);
-	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_OBS_NOT_FOUND, NULL);
-		return false;
-	}
-	if ((st = svc_obs_get(r->srv->store, &who, id, today, r->a, o)) != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-		return false;
-	}
-	return true;
-}
-
-/* The optional ?area= of a list: valid (NULL when absent); the service checks its scope. */
-static bool area_query(struct req *r, const char **area)
-{
-	*area = req_query(r, "area");
-	if (*area && !**area)
-		*area = NULL;
-	if (*area && area_code_level(*area) == AREA_LEVEL_INVALID) {
-		reply_error(r, ERR_AREA_CODE_INVALID, "area");
-		return false;
-	}
-	return true;
-}
-
-/* A list's failure: an area out of scope answers as an unknown area. */
-static void list_error(struct req *r, enum store_status st, enum err not_found)
-{
-	api_store_error(r, st, st == STORE_DENIED ? ERR_AREA_NOT_FOUND : not_found);
+	return api_uuid_ok(r, id, ERR_OBS_NOT_FOUND) &&
+	       api_stored(r, svc_obs_get(r->srv->store, &who, id, today, r->a, o),
+			  ERR_OBS_NOT_FOUND);
 }
 
 /* ---- policy ---- */
@@ -514,6 +488,8 @@ void api_obs_create(struct req *r)
 
 /* ---- lists ---- */
 
+static json_t *obs_items(const struct observation *v, size_t n, int today);
+
 static const char *const statuses[] = {"active", "released", "transferred", "ended", "all", NULL};
 static const char *const filters[] = {
 	"started_today",  "released_today",   "fever_today", "alert_open",  "due_today",
@@ -521,22 +497,19 @@ static const char *const filters[] = {
 
 void api_obs_list(struct req *r)
 {
+	static const struct api_list_spec spec = {statuses, "active", 50, 500, true};
 	struct obs_query q = {.now = time_now()};
+	struct api_list l;
 	struct principal who = api_principal(r);
-	const char *status = req_query(r, "status"), *filter = req_query(r, "filter");
-	const char *name = req_query(r, "q");
+	const char *filter = req_query(r, "filter"), *name = req_query(r, "q");
 	struct observation *v;
 	size_t n;
 	int64_t total;
 	enum store_status st;
 
 	q.today = today_of(q.now);
-	if (!area_query(r, &q.area))
+	if (!api_list_query(r, &spec, &l))
 		return;
-	if (status && *status && !obs_in(statuses, status)) {
-		reply_error(r, ERR_QUERY_INVALID, "status");
-		return;
-	}
 	if (filter && *filter && !obs_in(filters, filter)) {
 		reply_error(r, ERR_QUERY_INVALID, "filter");
 		return;
@@ -545,21 +518,18 @@ void api_obs_list(struct req *r)
 		reply_error(r, ERR_QUERY_INVALID, "q");
 		return;
 	}
-	q.status = !status || !*status ? "active" : !strcmp(status, "all") ? NULL : status;
+	q.area = l.area;
+	q.status = l.status;
+	q.limit = l.limit;
+	q.offset = l.offset;
 	q.filter = filter && *filter ? filter : NULL;
 	q.name_prefix = name && *name ? name : NULL;
-	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
-	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
-		return;
 	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		list_error(r, st, ERR_OBS_NOT_FOUND);
+		api_list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, api_obs_json(&v[i], q.today));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+	api_reply_list(r, obs_items(v, n, q.today), total);
 }
 
 struct ranked {
@@ -585,7 +555,7 @@ void api_obs_today(struct req *r)
 	enum store_status st;
 
 	q.today = today_of(q.now);
-	if (!area_query(r, &q.area))
+	if (!api_area_query(r, &q.area))
 		return;
 	if (mine && !strcmp(mine, "1"))
 		q.worker = r->sess.user_id;
@@ -596,7 +566,7 @@ void api_obs_today(struct req *r)
 	}
 	st = svc_obs_list(r->srv->store, &who, &q, p, r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		list_error(r, st, ERR_OBS_NOT_FOUND);
+		api_list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
 	struct ranked *rk = arena_alloc(r->a, (n ? n : 1) * sizeof *rk);
@@ -638,16 +608,11 @@ void api_obs_get(struct req *r)
 	struct obs_detail x;
 	int64_t now = time_now();
 	int today = today_of(now);
-	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_OBS_NOT_FOUND, NULL);
+	if (!api_uuid_ok(r, id, ERR_OBS_NOT_FOUND) ||
+	    !api_stored(r, svc_obs_detail(r->srv->store, &who, id, today, r->a, &x),
+			ERR_OBS_NOT_FOUND))
 		return;
-	}
-	if ((st = svc_obs_detail(r->srv->store, &who, id, today, r->a, &x)) != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-		return;
-	}
 	const struct observation o = x.obs;
 	const struct visit *v = x.visits;
 	const struct alert *al = x.alerts;
@@ -945,11 +910,11 @@ void api_cards(struct req *r)
 	enum store_status st;
 
 	q.today = today_of(q.now);
-	if (!area_query(r, &q.area))
+	if (!api_area_query(r, &q.area))
 		return;
 	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		list_error(r, st, ERR_OBS_NOT_FOUND);
+		api_list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
 	}
 	audit_cards(r, NULL, q.area ? q.area : who.area);
@@ -957,40 +922,55 @@ void api_cards(struct req *r)
 	struct hotline h = {0};
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, card_json(r, &v[i], q.today, &h));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+	api_reply_list(r, arr, total);
 }
 
 /* ---- alerts ---- */
 
 static const char *const alert_statuses[] = {"open", "referred", "closed", "active", NULL};
+static const char *const service_statuses[] = {"open",      "new",     "accepted", "delivered",
+					       "cancelled", "overdue", "all",      NULL};
 
-void api_alert_list(struct req *r)
+/* The lists of alerts and of service requests: one query, one answer. */
+static void owned_list(struct req *r, bool alerts)
 {
-	struct alert_query q = {0};
+	static const struct api_list_spec alert_spec = {alert_statuses, "active", 100, 500, false},
+					  service_spec = {service_statuses, "open", 100, 500,
+							  false};
 	struct principal who = api_principal(r);
-	const char *status = req_query(r, "status");
-	struct alert *v;
+	struct api_list l;
+	struct alert *al;
+	struct service *sv;
 	size_t n;
-	int64_t total;
+	int64_t total, now = time_now();
 	enum store_status st;
 
-	if (!area_query(r, &q.area))
+	if (!api_list_query(r, alerts ? &alert_spec : &service_spec, &l))
 		return;
-	if (status && *status && !obs_in(alert_statuses, status)) {
-		reply_error(r, ERR_QUERY_INVALID, "status");
-		return;
-	}
-	q.status = status && *status ? status : "active";
-	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
-		return;
-	if ((st = svc_alert_list(r->srv->store, &who, &q, r->a, &v, &n, &total)) != STORE_OK) {
-		list_error(r, st, ERR_ALERT_NOT_FOUND);
+	if (alerts)
+		st = svc_alert_list(
+			r->srv->store, &who,
+			&(struct alert_query){.area = l.area, .status = l.status, .limit = l.limit},
+			r->a, &al, &n, &total);
+	else
+		st = svc_service_list(
+			r->srv->store, &who,
+			&(struct service_query){
+				.area = l.area, .status = l.status, .limit = l.limit, .now = now},
+			r->a, &sv, &n, &total);
+	if (st != STORE_OK) {
+		api_list_error(r, st, alerts ? ERR_ALERT_NOT_FOUND : ERR_SERVICE_NOT_FOUND);
 		return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, alert_json(&v[i]));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+		json_array_append_new(arr, alerts ? alert_json(&al[i]) : service_json(&sv[i], now));
+	api_reply_list(r, arr, total);
+}
+
+void api_alert_list(struct req *r)
+{
+	owned_list(r, true);
 }
 
 static void alert_change(struct req *r, bool referral)
@@ -1042,36 +1022,9 @@ void api_alert_result(struct req *r)
 
 /* ---- services ---- */
 
-static const char *const service_statuses[] = {"open",      "new",     "accepted", "delivered",
-					       "cancelled", "overdue", "all",      NULL};
-
 void api_service_list(struct req *r)
 {
-	struct service_query q = {.now = time_now()};
-	struct principal who = api_principal(r);
-	const char *status = req_query(r, "status");
-	struct service *v;
-	size_t n;
-	int64_t total;
-	enum store_status st;
-
-	if (!area_query(r, &q.area))
-		return;
-	if (status && *status && !obs_in(service_statuses, status)) {
-		reply_error(r, ERR_QUERY_INVALID, "status");
-		return;
-	}
-	q.status = !status || !*status ? "open" : !strcmp(status, "all") ? NULL : status;
-	if (!api_query_int(r, "limit", 1, 500, 100, &q.limit))
-		return;
-	if ((st = svc_service_list(r->srv->store, &who, &q, r->a, &v, &n, &total)) != STORE_OK) {
-		list_error(r, st, ERR_SERVICE_NOT_FOUND);
-		return;
-	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, service_json(&v[i], q.now));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+	owned_list(r, false);
 }
 
 /* Stores a worker's service request for o and replies. */
@@ -1183,7 +1136,7 @@ void api_obs_board(struct req *r)
 	int today = today_of(now);
 	enum store_status st;
 
-	if (!area_query(r, &area))
+	if (!api_area_query(r, &area))
 		return;
 	if (!area)
 		area = who.area;
@@ -1204,12 +1157,16 @@ void api_obs_board(struct req *r)
 			     "children", arr));
 }
 
-json_t *api_obs_list_json(const struct observation *v, size_t n)
+static json_t *obs_items(const struct observation *v, size_t n, int today)
 {
-	int today = today_of(time_now());
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, api_obs_json(&v[i], today));
 	return arr;
+}
+
+json_t *api_obs_list_json(const struct observation *v, size_t n)
+{
+	return obs_items(v, n, today_of(time_now()));
 }

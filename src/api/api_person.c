@@ -247,17 +247,10 @@ void api_person_search_post(struct req *r)
 bool api_load_person(struct req *r, const char *id, struct person *p)
 {
 	struct principal who = api_principal(r);
-	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
-		return false;
-	}
-	if ((st = svc_person_get(r->srv->store, &who, id, r->a, p)) != STORE_OK) {
-		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
-		return false;
-	}
-	return true;
+	return api_uuid_ok(r, id, ERR_PERSON_NOT_FOUND) &&
+	       api_stored(r, svc_person_get(r->srv->store, &who, id, r->a, p),
+			  ERR_PERSON_NOT_FOUND);
 }
 
 static json_t *travel_json(const struct travel *t, size_t n)
@@ -297,17 +290,12 @@ void api_person_get(struct req *r)
 	const char *id = r->match.params[0];
 	struct principal who = api_principal(r);
 	struct person_file f;
-	enum store_status st;
 	json_t *o, *arr;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
+	if (!api_uuid_ok(r, id, ERR_PERSON_NOT_FOUND) ||
+	    !api_stored(r, svc_person_file(r->srv->store, &who, id, &r->srv->obs, r->a, &f),
+			ERR_PERSON_NOT_FOUND))
 		return;
-	}
-	if ((st = svc_person_file(r->srv->store, &who, id, &r->srv->obs, r->a, &f)) != STORE_OK) {
-		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
-		return;
-	}
 	o = api_person_json(r, &f.p);
 	arr = json_array();
 	for (size_t i = 0; i < f.ntasks; i++)
@@ -324,16 +312,11 @@ void api_person_reveal(struct req *r)
 	const char *id = r->match.params[0];
 	struct principal who = api_principal(r);
 	struct person p;
-	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_PERSON_NOT_FOUND, NULL);
+	if (!api_uuid_ok(r, id, ERR_PERSON_NOT_FOUND) ||
+	    !api_stored(r, svc_person_reveal(r->srv->store, &who, id, r->a, &p),
+			ERR_PERSON_NOT_FOUND))
 		return;
-	}
-	if ((st = svc_person_reveal(r->srv->store, &who, id, r->a, &p)) != STORE_OK) {
-		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
-		return;
-	}
 	reply_json(r, 200,
 		   json_pack("{s:s, s:s, s:s, s:o}", "id", p.id, "id_number", p.id_number, "phone",
 			     p.phone, "birth", p.birth ? json_integer(p.birth) : json_null()));

@@ -35,43 +35,31 @@ json_t *api_task_json(const struct task *t, int64_t now)
 
 void api_task_list(struct req *r)
 {
-	struct task_query q = {.now = time_now()};
+	static const char *const statuses[] = {"open", "overdue", "closed", NULL};
+	static const struct api_list_spec spec = {statuses, NULL, 50, 500, true};
+	struct api_list l;
 	struct principal who = api_principal(r);
-	const char *status = req_query(r, "status");
 	struct task *v;
 	size_t n;
-	int64_t total;
-	enum store_status st;
+	int64_t total, now = time_now();
 	json_t *arr;
 
-	q.area = req_query(r, "area");
-	if (q.area && !*q.area)
-		q.area = NULL;
-	if (q.area && area_code_level(q.area) == AREA_LEVEL_INVALID) {
-		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+	if (!api_list_query(r, &spec, &l))
 		return;
-	}
-	if (status && *status) {
-		if (strcmp(status, "open") && strcmp(status, "overdue") &&
-		    strcmp(status, "closed")) {
-			reply_error(r, ERR_QUERY_INVALID, "status");
-			return;
-		}
-		q.status = status;
-	}
-	if (!api_query_int(r, "limit", 1, 500, 50, &q.limit) ||
-	    !api_query_int(r, "offset", 0, 10000000, 0, &q.offset))
-		return;
-	st = svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
+	struct task_query q = {.area = l.area,
+			       .status = l.status,
+			       .now = now,
+			       .limit = l.limit,
+			       .offset = l.offset};
+	enum store_status st = svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
 	if (st != STORE_OK) {
-		api_store_error(r, st,
-				st == STORE_DENIED ? ERR_AREA_NOT_FOUND : ERR_TASK_NOT_FOUND);
+		api_list_error(r, st, ERR_TASK_NOT_FOUND);
 		return;
 	}
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, api_task_json(&v[i], q.now));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+		json_array_append_new(arr, api_task_json(&v[i], now));
+	api_reply_list(r, arr, total);
 }
 
 void api_task_get(struct req *r)

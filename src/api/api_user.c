@@ -45,7 +45,9 @@ static bool scoped_area(struct req *r, const char *code, const char *field)
 
 void api_user_list(struct req *r)
 {
+	static const struct api_list_spec spec = {NULL, NULL, 50, 200, true};
 	struct user_filter f = {0};
+	struct api_list l;
 	struct principal who = api_principal(r);
 	const char *role = req_query(r, "role");
 	struct user *v;
@@ -54,12 +56,12 @@ void api_user_list(struct req *r)
 	enum store_status st;
 	json_t *arr;
 
-	f.area = req_query(r, "area");
 	f.q = req_query(r, "q");
-	if (f.area && !*f.area)
-		f.area = NULL;
-	if (f.area && !scoped_area(r, f.area, "area"))
+	if (!api_list_query(r, &spec, &l) || (l.area && !scoped_area(r, l.area, "area")))
 		return;
+	f.area = l.area;
+	f.limit = l.limit;
+	f.offset = l.offset;
 	if (f.q && utf8_chars(f.q) > 40) {
 		reply_error(r, ERR_QUERY_INVALID, "q");
 		return;
@@ -68,9 +70,6 @@ void api_user_list(struct req *r)
 		reply_error(r, ERR_ROLE_INVALID, "role");
 		return;
 	}
-	if (!api_query_int(r, "limit", 1, 200, 50, &f.limit) ||
-	    !api_query_int(r, "offset", 0, 10000000, 0, &f.offset))
-		return;
 	if ((st = svc_user_list(r->srv->store, &who, &f, r->a, &v, &n, &total)) != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return;
@@ -78,7 +77,7 @@ void api_user_list(struct req *r)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, api_user_json(&v[i]));
-	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)total));
+	api_reply_list(r, arr, total);
 }
 
 static bool role_field(struct req *r, bool required, enum role *out)
@@ -177,16 +176,10 @@ static bool load_target(struct req *r, bool manage, struct user *u)
 {
 	const char *id = r->match.params[0];
 	struct principal who = api_principal(r);
-	enum store_status st;
 
-	if (!uuid_valid(id)) {
-		reply_error(r, ERR_USER_NOT_FOUND, NULL);
+	if (!api_uuid_ok(r, id, ERR_USER_NOT_FOUND) ||
+	    !api_stored(r, svc_user_get(r->srv->store, &who, id, r->a, u), ERR_USER_NOT_FOUND))
 		return false;
-	}
-	if ((st = svc_user_get(r->srv->store, &who, id, r->a, u)) != STORE_OK) {
-		api_store_error(r, st, ERR_USER_NOT_FOUND);
-		return false;
-	}
 	if (manage && strcmp(u->id, r->sess.user_id) && !role_may_grant(r->sess.role, u->role)) {
 		api_deny(r, ERR_ROLE_NOT_GRANTABLE, "user", id);
 		return false;

@@ -179,6 +179,17 @@ enum store_status svc_audit_more(struct svc_ctx *x, const char *action, const ch
 	return store_tx_audit(x->tx, &e);
 }
 
+enum store_status svc_changed(struct svc_ctx *x, const char *type, const char *id, const char *area,
+			      const char *before, const char *after)
+{
+	x->object_id = id;
+	x->audit.object_type = type;
+	x->audit.area = arena_strdup(x->a, area);
+	x->audit.before = before;
+	x->audit.after = after;
+	return STORE_OK;
+}
+
 const char *svc_json(struct svc_ctx *x, void *o)
 {
 	char *txt;

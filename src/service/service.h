@@ -89,6 +89,11 @@ bool svc_is_system(const struct principal *who);
 
 /* Whether area lies in the caller's scope. */
 bool svc_in_scope(const struct svc_ctx *x, const char *area);
+/* What the write changed, for its key and its audit row: x->object_id = id (which must
+ * outlive x), the audit row's object type, area (copied; NULL: the caller's), before and
+ * after (svc_json texts or NULL). Returns STORE_OK. */
+enum store_status svc_changed(struct svc_ctx *x, const char *type, const char *id, const char *area,
+			      const char *before, const char *after);
 /* JSON text of o (taken) in x's arena, for audit before/after; NULL for NULL. */
 const char *svc_json(struct svc_ctx *x, void *o);
 /* An event on the timeline of file person_id, by the caller, in x's transaction (detail:

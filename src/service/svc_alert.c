@@ -110,14 +110,11 @@ static enum store_status apply_update(struct svc_ctx *x)
 	    (io->u->result && (ss = result(x, &before, &o)) != STORE_OK) ||
 	    (ss = store_tx_alert_read(x->tx, io->id, x->a, &after)) != STORE_OK)
 		return ss;
-	x->object_id = io->id;
-	x->audit.object_type = "alert";
-	x->audit.area = arena_strdup(x->a, before.area);
-	x->audit.before = svc_json(x, json_pack("{s:s}", "status", before.status));
-	x->audit.after =
+	return svc_changed(
+		x, "alert", io->id, before.area,
+		svc_json(x, json_pack("{s:s}", "status", before.status)),
 		svc_json(x, json_pack("{s:s, s:s, s:s}", "status", after.status, "destination",
-				      after.destination, "result", after.result));
-	return STORE_OK;
+				      after.destination, "result", after.result)));
 }
 
 enum store_status svc_alert_update(struct store *s, const struct principal *who,

@@ -74,11 +74,7 @@ static enum store_status apply_create(struct svc_ctx *x)
 	out->responsible_phone = in->responsible_phone ? in->responsible_phone : "";
 	out->duty_phone = in->duty_phone ? in->duty_phone : "";
 	out->updated_at = now;
-	x->object_id = code;
-	x->audit.object_type = "area";
-	x->audit.area = code;
-	x->audit.after = area_json(x, out);
-	return STORE_OK;
+	return svc_changed(x, "area", code, code, NULL, area_json(x, out));
 }
 
 /* A replay answers the area as it is (a first run read it in apply). */
@@ -132,12 +128,8 @@ static enum store_status apply_update(struct svc_ctx *x)
 	if ((ss = store_tx_area_set(x->tx, io->code, &all, now)) != STORE_OK ||
 	    (ss = store_tx_area_read(x->tx, io->code, x->a, io->out)) != STORE_OK)
 		return ss;
-	x->object_id = io->code;
-	x->audit.object_type = "area";
-	x->audit.area = io->code;
-	x->audit.before = area_json(x, &before);
-	x->audit.after = area_json(x, io->out);
-	return STORE_OK;
+	return svc_changed(x, "area", io->code, io->code, area_json(x, &before),
+			   area_json(x, io->out));
 }
 
 enum store_status svc_area_update(struct store *s, const struct principal *who,

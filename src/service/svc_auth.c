@@ -55,10 +55,7 @@ static enum store_status apply_login(struct svc_ctx *x)
 	u->failed_logins = 0;
 	u->locked_until = 0;
 	u->last_login_at = io->now;
-	x->object_id = u->id;
-	x->audit.object_type = "user";
-	x->audit.area = u->area;
-	return STORE_OK;
+	return svc_changed(x, "user", u->id, u->area, NULL, NULL);
 }
 
 enum store_status svc_auth_login(struct store *s, const struct principal *who, const char *hash,
@@ -90,11 +87,8 @@ static enum store_status apply_lock(struct svc_ctx *x)
 	if ((ss = store_tx_user_lock(x->tx, u.id, until, u.failed_logins + 1)) != STORE_OK)
 		return ss;
 	time_iso(in->until, iso);
-	x->object_id = arena_strdup(x->a, u.id);
-	x->audit.object_type = "user";
-	x->audit.area = arena_strdup(x->a, u.area);
-	x->audit.after = svc_json(x, json_pack("{s:s}", "locked_until", iso));
-	return STORE_OK;
+	return svc_changed(x, "user", arena_strdup(x->a, u.id), u.area, NULL,
+			   svc_json(x, json_pack("{s:s}", "locked_until", iso)));
 }
 
 void svc_auth_lock(struct store *s, const struct principal *who, int64_t until)
@@ -137,10 +131,7 @@ static enum store_status apply_password(struct svc_ctx *x)
 	if ((ss = store_tx_user_password(x->tx, u.id, io->hash, io->must_change, time_now())) !=
 	    STORE_OK)
 		return ss;
-	x->object_id = arena_strdup(x->a, u.id);
-	x->audit.object_type = "user";
-	x->audit.area = arena_strdup(x->a, u.area);
-	return STORE_OK;
+	return svc_changed(x, "user", arena_strdup(x->a, u.id), u.area, NULL, NULL);
 }
 
 enum store_status svc_auth_password(struct store *s, const struct principal *who,

@@ -36,11 +36,8 @@ static enum store_status apply_token(struct svc_ctx *x)
 		if ((ss = store_tx_obs_set_token(x->tx, o.id, hash, box)) != STORE_OK)
 			return ss;
 	}
-	x->object_id = io->id;
-	x->audit.object_type = "observation";
-	x->audit.area = arena_strdup(x->a, o.area);
-	x->audit.after = svc_json(x, json_pack("{s:b}", "reissued", reissue));
-	return STORE_OK;
+	return svc_changed(x, "observation", io->id, o.area, NULL,
+			   svc_json(x, json_pack("{s:b}", "reissued", reissue)));
 }
 
 enum store_status svc_card_token(struct store *s, const struct principal *who,

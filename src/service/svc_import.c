@@ -59,10 +59,7 @@ static enum store_status apply_create(struct svc_ctx *x)
 		return STORE_CONFLICT;
 	if ((ss = store_tx_import_insert(x->tx, &j, time_now())) != STORE_OK)
 		return ss;
-	x->object_id = io->in->id;
-	x->audit.object_type = "import";
-	x->audit.area = x->who->area;
-	return STORE_OK;
+	return svc_changed(x, "import", io->in->id, x->who->area, NULL, NULL);
 }
 
 static enum store_status answer_create(struct svc_ctx *x)
@@ -101,18 +98,17 @@ static enum store_status apply_job(struct svc_ctx *x)
 
 	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
 		return ss;
+	const char *before = NULL, *after;
 	if (io->status) {
 		ss = store_tx_import_set_status(x->tx, j.id, io->status, io->error, time_now());
-		x->audit.before = svc_json(x, json_pack("{s:s}", "status", j.status));
-		x->audit.after = svc_json(
+		before = svc_json(x, json_pack("{s:s}", "status", j.status));
+		after = svc_json(
 			x, json_pack("{s:s, s:s?}", "status", io->status, "error", io->error));
 	} else {
 		ss = store_tx_import_start(x->tx, j.id, io->header, io->total);
-		x->audit.after = svc_json(x, json_pack("{s:I}", "rows", (json_int_t)io->total));
+		after = svc_json(x, json_pack("{s:I}", "rows", (json_int_t)io->total));
 	}
-	x->object_id = io->j->id;
-	x->audit.object_type = "import";
-	x->audit.area = io->j->area;
+	svc_changed(x, "import", io->j->id, io->j->area, before, after);
 	return ss;
 }
 
@@ -250,15 +246,13 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		ss = store_tx_import_issue_add(x->tx, j.id, &io->issues[i]);
 	if (ss != STORE_OK || (ss = store_tx_import_progress(x->tx, j.id, &io->d)) != STORE_OK)
 		return ss;
-	x->object_id = io->j->id;
-	x->audit.object_type = "import";
-	x->audit.area = io->j->area;
-	x->audit.after = svc_json(
-		x, json_pack("{s:I, s:I, s:I, s:I, s:I}", "imported", (json_int_t)io->d.imported,
-			     "merged", (json_int_t)io->d.merged, "flagged",
-			     (json_int_t)io->d.flagged, "rejected", (json_int_t)io->d.rejected,
-			     "last_line", (json_int_t)io->d.last_line));
-	return STORE_OK;
+	return svc_changed(x, "import", io->j->id, io->j->area, NULL,
+			   svc_json(x, json_pack("{s:I, s:I, s:I, s:I, s:I}", "imported",
+						 (json_int_t)io->d.imported, "merged",
+						 (json_int_t)io->d.merged, "flagged",
+						 (json_int_t)io->d.flagged, "rejected",
+						 (json_int_t)io->d.rejected, "last_line",
+						 (json_int_t)io->d.last_line)));
 }
 
 enum store_status svc_import_batch(struct store *s, const struct import_job *j,

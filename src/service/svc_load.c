@@ -29,10 +29,9 @@ static enum store_status apply_load(struct svc_ctx *x)
 		else
 			ss = store_tx_area_official(x->tx, &in->seeds[i], now);
 	}
-	x->object_id = in->areas ? x->who->area : NULL;
-	x->audit.object_type = in->areas ? "area" : "division";
-	x->audit.after = svc_json(
-		x, json_pack("{s:I}", in->areas ? "areas" : "divisions", (json_int_t)in->n));
+	svc_changed(x, in->areas ? "area" : "division", in->areas ? x->who->area : NULL, NULL, NULL,
+		    svc_json(x, json_pack("{s:I}", in->areas ? "areas" : "divisions",
+					  (json_int_t)in->n)));
 	return ss;
 }
 

@@ -197,11 +197,7 @@ static enum store_status place_one(struct svc_ctx *x, const struct obs_row *row,
 		return ss;
 	/* every member's placing is audited, the first by the runner */
 	if (!x->object_id) {
-		x->object_id = row->id;
-		x->audit.object_type = "observation";
-		x->audit.area = arena_strdup(x->a, p->area);
-		x->audit.after = d;
-		return STORE_OK;
+		return svc_changed(x, "observation", row->id, p->area, NULL, d);
 	}
 	return svc_audit_more(x, "observation.create", "observation", row->id, p->area, d);
 }
@@ -344,11 +340,8 @@ static enum store_status changeable(struct svc_ctx *x, struct observation *o)
 		*io->out = *o;
 	if (ss == STORE_OK && strcmp(o->status, "active"))
 		return STORE_CONFLICT;
-	if (ss == STORE_OK) {
-		x->object_id = arena_strdup(x->a, o->id);
-		x->audit.object_type = "observation";
-		x->audit.area = arena_strdup(x->a, o->area);
-	}
+	if (ss == STORE_OK) /* the change's before and after are its own */
+		svc_changed(x, "observation", arena_strdup(x->a, o->id), o->area, NULL, NULL);
 	return ss;
 }
 

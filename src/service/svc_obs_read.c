@@ -2,7 +2,17 @@
  * board through the one read path (service.h). An alert or a request is the caller's when
  * it and its observation lie in scope; an observation's record (visits, alerts, services,
  * days) is read with it in one snapshot, and the read is audited here. */
+#include <string.h>
+
 #include "service/service.h"
+
+/* A list's scope: the caller's, narrowed to area when given (which must lie in it). */
+static enum store_status list_scope(const struct principal *who, const char *area,
+				    const char **scope)
+{
+	*scope = who->area;
+	return area ? svc_scope_check(who, area, "area") : STORE_OK;
+}
 
 enum store_status svc_obs_get(struct store *s, const struct principal *who, const char *id,
 			      int date, struct arena *a, struct observation *out)
@@ -49,12 +59,9 @@ enum store_status svc_obs_list(struct store *s, const struct principal *who, str
 			       const struct obs_policy *pol, struct arena *a,
 			       struct observation **out, size_t *n, int64_t *total)
 {
-	enum store_status st;
+	enum store_status st = list_scope(who, q->area, &q->scope);
 
-	q->scope = who->area;
-	if (q->area && (st = svc_scope_check(who, q->area, "area")) != STORE_OK)
-		return st;
-	return store_obs_list(s, q, pol, a, out, n, total);
+	return st != STORE_OK ? st : store_obs_list(s, q, pol, a, out, n, total);
 }
 
 enum store_status svc_obs_board(struct store *s, const struct principal *who, const char *area,
@@ -77,82 +84,59 @@ struct owned_view {
 	const struct principal *who;
 	const char *type, *id;
 	struct arena *a;
-	void *out;
-	const char *area, *obs_id; /* of the alert or request read */
+	void *out; /* struct alert or struct service, as type says */
 };
 
-static enum store_status owner_in_scope(struct store_tx *tx, struct owned_view *x)
+/* The alert or request x->id, read into x->out, then checked: it and its observation must
+ * lie in the caller's scope. */
+static enum store_status owned_in(struct store_tx *tx, void *p)
 {
+	struct owned_view *x = p;
+	bool alert = !strcmp(x->type, "alert");
+	struct alert *al = x->out;
+	struct service *sv = x->out;
 	struct observation o;
-	enum store_status st;
+	enum store_status st = alert ? store_tx_alert_read(tx, x->id, x->a, al)
+				     : store_tx_service_read(tx, x->id, x->a, sv);
 
-	if (!svc_sees(x->who, x->area))
+	if (st != STORE_OK)
+		return st;
+	if (!svc_sees(x->who, alert ? al->area : sv->area))
 		return svc_deny(x->who, x->type, x->id, NULL);
-	if ((st = store_tx_obs_read(tx, x->obs_id, 0, x->a, &o)) != STORE_OK)
+	st = store_tx_obs_read(tx, alert ? al->observation_id : sv->observation_id, 0, x->a, &o);
+	if (st != STORE_OK)
 		return st;
 	return svc_sees(x->who, o.area) ? STORE_OK : svc_deny(x->who, x->type, x->id, NULL);
-}
-
-static enum store_status alert_in(struct store_tx *tx, void *p)
-{
-	struct owned_view *x = p;
-	struct alert *al = x->out;
-	enum store_status st;
-
-	if ((st = store_tx_alert_read(tx, x->id, x->a, al)) != STORE_OK)
-		return st;
-	x->area = al->area;
-	x->obs_id = al->observation_id;
-	return owner_in_scope(tx, x);
-}
-
-static enum store_status service_in(struct store_tx *tx, void *p)
-{
-	struct owned_view *x = p;
-	struct service *sv = x->out;
-	enum store_status st;
-
-	if ((st = store_tx_service_read(tx, x->id, x->a, sv)) != STORE_OK)
-		return st;
-	x->area = sv->area;
-	x->obs_id = sv->observation_id;
-	return owner_in_scope(tx, x);
 }
 
 enum store_status svc_alert_get(struct store *s, const struct principal *who, const char *id,
 				struct arena *a, struct alert *out)
 {
 	struct owned_view x = {.who = who, .type = "alert", .id = id, .a = a, .out = out};
-	return store_view(s, alert_in, &x);
+	return store_view(s, owned_in, &x);
 }
 
 enum store_status svc_service_get(struct store *s, const struct principal *who, const char *id,
 				  struct arena *a, struct service *out)
 {
 	struct owned_view x = {.who = who, .type = "service", .id = id, .a = a, .out = out};
-	return store_view(s, service_in, &x);
+	return store_view(s, owned_in, &x);
 }
 
 enum store_status svc_alert_list(struct store *s, const struct principal *who,
 				 struct alert_query *q, struct arena *a, struct alert **out,
 				 size_t *n, int64_t *total)
 {
-	enum store_status st;
+	enum store_status st = list_scope(who, q->area, &q->scope);
 
-	q->scope = who->area;
-	if (q->area && (st = svc_scope_check(who, q->area, "area")) != STORE_OK)
-		return st;
-	return store_alert_list(s, q, a, out, n, total);
+	return st != STORE_OK ? st : store_alert_list(s, q, a, out, n, total);
 }
 
 enum store_status svc_service_list(struct store *s, const struct principal *who,
 				   struct service_query *q, struct arena *a, struct service **out,
 				   size_t *n, int64_t *total)
 {
-	enum store_status st;
+	enum store_status st = list_scope(who, q->area, &q->scope);
 
-	q->scope = who->area;
-	if (q->area && (st = svc_scope_check(who, q->area, "area")) != STORE_OK)
-		return st;
-	return store_service_list(s, q, a, out, n, total);
+	return st != STORE_OK ? st : store_service_list(s, q, a, out, n, total);
 }

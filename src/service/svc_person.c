@@ -135,10 +135,7 @@ static enum store_status apply_register(struct svc_ctx *x)
 	if (!svc_in_scope(x, io->out->area))
 		return svc_deny(x->who, "person", pl.id, NULL);
 	io->merged = pl.merged;
-	x->object_id = pl.id;
-	x->audit.object_type = "person";
-	x->audit.area = io->out->area;
-	return STORE_OK;
+	return svc_changed(x, "person", pl.id, io->out->area, NULL, NULL);
 }
 
 /* A replay answers the file the first request registered (merged: false, as before). */
@@ -207,11 +204,8 @@ static enum store_status apply_merge(struct svc_ctx *x)
 	    (ss = svc_event(x, io->keep, "merged", keep.area, NULL, now)) != STORE_OK ||
 	    (ss = store_tx_person_read(x->tx, io->keep, x->a, io->out)) != STORE_OK)
 		return ss;
-	x->object_id = io->keep;
-	x->audit.object_type = "person";
-	x->audit.area = arena_strdup(x->a, keep.area);
-	x->audit.before = svc_json(x, json_pack("{s:s}", "merged_from", io->other));
-	return STORE_OK;
+	return svc_changed(x, "person", io->keep, keep.area,
+			   svc_json(x, json_pack("{s:s}", "merged_from", io->other)), NULL);
 }
 
 /* A replay answers the kept file as it is (a first run read it in apply). */

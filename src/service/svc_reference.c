@@ -14,13 +14,10 @@ static enum store_status apply_key_area(struct svc_ctx *x)
 		return STORE_INVALID;
 	if ((ss = store_tx_key_area_put(x->tx, k)) != STORE_OK)
 		return ss;
-	x->object_id = k->code;
-	x->audit.object_type = "key_area";
-	x->audit.area = x->who->area;
-	x->audit.after =
+	return svc_changed(
+		x, "key_area", k->code, x->who->area, NULL,
 		svc_json(x, json_pack("{s:s, s:s, s:i, s:i}", "code", k->code, "name", k->name,
-				      "start_date", k->start_date, "end_date", k->end_date));
-	return STORE_OK;
+				      "start_date", k->start_date, "end_date", k->end_date)));
 }
 
 enum store_status svc_key_area_put(struct store *s, const struct principal *who,

@@ -42,13 +42,10 @@ static enum store_status apply_create(struct svc_ctx *x)
 	if ((ss = store_tx_service_insert(x->tx, &row, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "services_open", 0, o.area, 1)) != STORE_OK)
 		return ss;
-	x->object_id = io->in->id;
-	x->audit.object_type = "service";
-	x->audit.area = arena_strdup(x->a, o.area);
-	x->audit.after =
+	return svc_changed(
+		x, "service", io->in->id, o.area, NULL,
 		svc_json(x, json_pack("{s:s, s:s, s:s, s:s}", "observation", o.id, "kind", row.kind,
-				      "items", row.items, "requested_by", row.requested_by));
-	return STORE_OK;
+				      "items", row.items, "requested_by", row.requested_by)));
 }
 
 enum store_status svc_service_create(struct store *s, const struct principal *who,
@@ -87,14 +84,11 @@ static enum store_status apply_move(struct svc_ctx *x)
 		return ss;
 	if ((ss = store_tx_service_read(x->tx, io->id, x->a, &after)) != STORE_OK)
 		return ss;
-	x->object_id = io->id;
-	x->audit.object_type = "service";
-	x->audit.area = arena_strdup(x->a, before.area);
-	x->audit.before = svc_json(
-		x, json_pack("{s:s, s:s}", "status", before.status, "assignee", before.assignee));
-	x->audit.after = svc_json(x, json_pack("{s:s, s:s, s:s}", "status", after.status,
-					       "assignee", after.assignee, "note", after.note));
-	return STORE_OK;
+	return svc_changed(x, "service", io->id, before.area,
+			   svc_json(x, json_pack("{s:s, s:s}", "status", before.status, "assignee",
+						 before.assignee)),
+			   svc_json(x, json_pack("{s:s, s:s, s:s}", "status", after.status,
+						 "assignee", after.assignee, "note", after.note)));
 }
 
 enum store_status svc_service_move(struct store *s, const struct principal *who,

@@ -109,15 +109,12 @@ static enum store_status apply_close(struct svc_ctx *x)
 		return ss;
 	if (io->forward_area && (ss = forward(x, &before)) != STORE_OK)
 		return ss;
-	x->object_id = io->id;
-	x->audit.object_type = "task";
-	x->audit.area = arena_strdup(x->a, before.area);
-	x->audit.before = svc_json(x, json_pack("{s:s}", "status", "open"));
-	x->audit.after = svc_json(
-		x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code, "note",
-			     cl->note ? cl->note : "", "forward_area",
-			     io->forward_area ? json_string(io->forward_area) : json_null()));
-	return STORE_OK;
+	return svc_changed(
+		x, "task", io->id, before.area, svc_json(x, json_pack("{s:s}", "status", "open")),
+		svc_json(x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code,
+				      "note", cl->note ? cl->note : "", "forward_area",
+				      io->forward_area ? json_string(io->forward_area)
+						       : json_null())));
 }
 
 enum store_status svc_task_close(struct store *s, const struct principal *who,
@@ -164,13 +161,10 @@ static enum store_status apply_change(struct svc_ctx *x)
 			       after.assignee, "due_at", (json_int_t)after.due_at, "reason",
 			       ch->reason ? ch->reason : "");
 	const char *detail = svc_json(x, json_incref(af));
-	x->object_id = io->id;
-	x->audit.object_type = "task";
-	x->audit.area = arena_strdup(x->a, after.area);
-	x->audit.before =
-		svc_json(x, json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee",
-				      before.assignee, "due_at", (json_int_t)before.due_at));
-	x->audit.after = svc_json(x, af);
+	svc_changed(x, "task", io->id, after.area,
+		    svc_json(x, json_pack("{s:s, s:s, s:I}", "area", before.area, "assignee",
+					  before.assignee, "due_at", (json_int_t)before.due_at)),
+		    svc_json(x, af));
 	return svc_event(x, before.person_id, ch->extend ? "deadline_extended" : "reassigned",
 			 after.area, detail, ch->now);
 }

@@ -53,11 +53,7 @@ static enum store_status apply_create(struct svc_ctx *x)
 	    (ss = store_tx_user_insert(x->tx, io->in, time_now())) != STORE_OK ||
 	    (ss = store_tx_user_read(x->tx, io->in->id, x->a, io->out)) != STORE_OK)
 		return ss;
-	x->object_id = io->out->id;
-	x->audit.object_type = "user";
-	x->audit.area = io->out->area;
-	x->audit.after = user_json(x, io->out);
-	return STORE_OK;
+	return svc_changed(x, "user", io->out->id, io->out->area, NULL, user_json(x, io->out));
 }
 
 static enum store_status answer_create(struct svc_ctx *x)
@@ -102,12 +98,8 @@ static enum store_status apply_update(struct svc_ctx *x)
 	if ((ss = store_tx_user_set(x->tx, &u, time_now())) != STORE_OK ||
 	    (ss = store_tx_user_read(x->tx, io->id, x->a, io->out)) != STORE_OK)
 		return ss;
-	x->object_id = io->id;
-	x->audit.object_type = "user";
-	x->audit.area = io->out->area;
-	x->audit.before = user_json(x, before);
-	x->audit.after = user_json(x, io->out);
-	return STORE_OK;
+	return svc_changed(x, "user", io->id, io->out->area, user_json(x, before),
+			   user_json(x, io->out));
 }
 
 /* A replay answers the account as it is, before and after alike (nothing changed now). */
@@ -143,10 +135,7 @@ static enum store_status apply_reset(struct svc_ctx *x)
 	if ((ss = managed(x, io->id, io->out)) != STORE_OK ||
 	    (ss = store_tx_user_password(x->tx, io->id, io->hash, true, time_now())) != STORE_OK)
 		return ss;
-	x->object_id = io->id;
-	x->audit.object_type = "user";
-	x->audit.area = io->out->area;
-	return STORE_OK;
+	return svc_changed(x, "user", io->id, io->out->area, NULL, NULL);
 }
 
 /* A replay sets nothing: the account as it is now (the initial password is not stored). */

@@ -94,13 +94,10 @@ static enum store_status apply_visit(struct svc_ctx *x)
 	    (ss = store_tx_obs_touch(x->tx, &v, io->now)) != STORE_OK ||
 	    (v.fever && (ss = raise_alert(x, &o, &v)) != STORE_OK))
 		return ss;
-	x->object_id = arena_strdup(x->a, v.id);
-	x->audit.object_type = "visit";
-	x->audit.area = arena_strdup(x->a, o.area);
-	x->audit.after = svc_json(x, json_pack("{s:s, s:s, s:i, s:b, s:b}", "observation",
-					       v.observation_id, "mode", v.mode, "slot", v.slot,
-					       "fever", v.fever, "self_report", v.self_report));
-	return STORE_OK;
+	return svc_changed(x, "visit", arena_strdup(x->a, v.id), o.area, NULL,
+			   svc_json(x, json_pack("{s:s, s:s, s:i, s:b, s:b}", "observation",
+						 v.observation_id, "mode", v.mode, "slot", v.slot,
+						 "fever", v.fever, "self_report", v.self_report)));
 }
 
 static enum store_status answer_visit(struct svc_ctx *x)

@@ -4,7 +4,9 @@
  * the arena ("" or NULL for a NULL column), a text into a char array (cut to fit), a
  * number into a bool, an int, an unsigned or an int64_t by the field's width; then the
  * row type's own reader, for what a table cannot say. sq_one, sq_rows (with a limit and
- * with SQ_ALL), sq_one_text and sq_scope_end are checked on an in-memory database.
+ * with SQ_ALL), sq_one_text and sq_scope_end are checked on an in-memory database. Every
+ * row type of the backend (sq_rows.h) is prepared against the migrated schema: its SELECT
+ * list compiles and has exactly as many columns as its table reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +16,7 @@
 
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/arena.h"
 
 struct row {
@@ -169,6 +171,48 @@ static void scope_ends(void **state)
 	assert_string_equal(sq_scope_end(f->a, ""), "9999999999999999999");
 }
 
+/* Each row type of sq_rows.h, its SELECT list prepared against the schema the migrations
+ * make: every expression names a real column, and the list has one column per entry of the
+ * table that reads it (the account's role after them, read by its own reader). */
+static void every_row_type_prepares_against_the_schema(void **state)
+{
+	static const struct {
+		const char *sql;
+		const struct sq_rowtype *t;
+		int extra;
+	} types[] = {
+		{"SELECT " ALERT_COLS ALERT_FROM, &sq_alert_rows, 0},
+		{"SELECT " SERVICE_COLS SERVICE_FROM, &sq_service_rows, 0},
+		{"SELECT " AREA_COLS " FROM area a", &sq_area_rows, 0},
+		{"SELECT " JOB_COLS " FROM import_job", &sq_job_rows, 0},
+		{"SELECT " PERSON_COLS PERSON_FROM, &sq_person_rows, 0},
+		{"SELECT " TASK_COLS TASK_FROM, &sq_task_rows, 0},
+		{"SELECT " USER_COLS USER_FROM, &sq_user_rows, 1},
+		{"SELECT " VISIT_COLS " FROM visit", &sq_visit_rows, 0},
+		{"SELECT " OBS_COLS OBS_FROM, &sq_obs_rows, 0},
+		{"SELECT " AUDIT_COLS " FROM audit", &sq_audit_rows, 0},
+		{"SELECT " ISSUE_COLS " FROM import_issue", &sq_issue_rows, 0},
+		{"SELECT " TRAVEL_COLS " FROM travel", &sq_travel_rows, 0},
+		{"SELECT " EVENT_COLS " FROM person_event", &sq_event_rows, 0},
+		{"SELECT " OUTCOME_COLS " FROM outcome", &sq_outcome_rows, 0},
+		{"SELECT " KEY_AREA_COLS " FROM key_area", &sq_key_area_rows, 0},
+	};
+	struct sq_conn *c;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(sq_conn_open(":memory:", true, false, &c, &err), STORE_OK);
+	assert_int_equal(sq_migrate(c, &err), STORE_OK);
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		sqlite3_stmt *st = sq_stmt(c, types[i].sql);
+
+		if (!st)
+			fail_msg("does not prepare: %s", types[i].sql);
+		assert_int_equal(sqlite3_column_count(st), types[i].t->ncols + types[i].extra);
+	}
+	sq_conn_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +221,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(one_row_missing_and_presence, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_with_a_limit_and_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(scope_ends, setup, teardown),
+		cmocka_unit_test(every_row_type_prepares_against_the_schema),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,34 +5,11 @@
  * svc_service.c. */
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 
 /* ---- alerts ---- */
 
-#define ALERT_COLS                                                                                 \
-	"al.id, al.observation_id, al.person_id, coalesce(p.name, ''), al.area_code,"              \
-	" coalesce(a.name, ''), coalesce(al.visit_id, ''), al.status,"                             \
-	" coalesce(al.destination, ''), al.facility, al.transport, coalesce(al.referred_by, ''),"  \
-	" coalesce(al.result, ''), al.note, al.raised_at, al.referred_at, al.result_at,"           \
-	" al.updated_at, al.temp, al.visits, al.symptoms"
-#define ALERT_FROM                                                                                 \
-	" FROM alert al LEFT JOIN person p ON p.id = al.person_id"                                 \
-	" LEFT JOIN area a ON a.code = al.area_code"
 
-static const struct sq_col alert_cols[] = {
-	SQ_COL_BUF(struct alert, id),           SQ_COL_BUF(struct alert, observation_id),
-	SQ_COL_BUF(struct alert, person_id),    SQ_COL_TEXT(struct alert, person_name),
-	SQ_COL_BUF(struct alert, area),         SQ_COL_TEXT(struct alert, area_name),
-	SQ_COL_TEXT(struct alert, visit_id),    SQ_COL_TEXT(struct alert, status),
-	SQ_COL_TEXT(struct alert, destination), SQ_COL_TEXT(struct alert, facility),
-	SQ_COL_TEXT(struct alert, transport),   SQ_COL_TEXT(struct alert, referred_by),
-	SQ_COL_TEXT(struct alert, result),      SQ_COL_TEXT(struct alert, note),
-	SQ_COL_NUM(struct alert, raised_at),    SQ_COL_NUM(struct alert, referred_at),
-	SQ_COL_NUM(struct alert, result_at),    SQ_COL_NUM(struct alert, updated_at),
-	SQ_COL_NUM(struct alert, temp),         SQ_COL_NUM(struct alert, visits),
-	SQ_COL_NUM(struct alert, symptoms),
-};
-static const struct sq_rowtype alert_rows = SQ_ROWTYPE(struct alert, alert_cols, NULL);
 
 static const char sql_alert[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.id = ?1";
 
@@ -41,13 +18,13 @@ enum store_status sq_alert_of_visit(struct sq_conn *c, const char *visit_id, con
 {
 	static const char sql[] = "SELECT " ALERT_COLS ALERT_FROM " WHERE al.observation_id = ?2"
 				  " ORDER BY al.visit_id = ?1 DESC, al.raised_at DESC LIMIT 1";
-	return sq_one(c, sql, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(visit_id), SQ_TEXT(obs_id)));
+	return sq_one(c, sql, &sq_alert_rows, a, out, SQ_PARAMS(SQ_TEXT(visit_id), SQ_TEXT(obs_id)));
 }
 
 enum store_status store_alert_get(struct store *s, const char *id, struct arena *a,
 				  struct alert *out)
 {
-	return sq_get(s, sql_alert, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_alert, &sq_alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct arena *a,
@@ -57,7 +34,7 @@ enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct are
 				  " ORDER BY al.raised_at DESC LIMIT 100";
 	enum store_status ss;
 
-	*out = sq_rows(c, sql, &alert_rows, 100, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
+	*out = sq_rows(c, sql, &sq_alert_rows, 100, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
 	return ss;
 }
 
@@ -89,7 +66,7 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 				  " ORDER BY al.raised_at DESC, al.id LIMIT ?7";
 	enum store_status ss;
 
-	*out = area_list(s, sql_count, sql, &alert_rows, q->scope, q->area, q->status, 0, q->limit,
+	*out = area_list(s, sql_count, sql, &sq_alert_rows, q->scope, q->area, q->status, 0, q->limit,
 			 a, n, total, &ss);
 	return ss;
 }
@@ -99,7 +76,7 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 enum store_status store_tx_alert_read(struct store_tx *tx, const char *id, struct arena *a,
 				      struct alert *out)
 {
-	return sq_one(sq_conn_of(tx), sql_alert, &alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(sq_conn_of(tx), sql_alert, &sq_alert_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_alert_refer(struct store_tx *tx, const char *id,
@@ -129,43 +106,14 @@ enum store_status store_tx_alert_close(struct store_tx *tx, const char *id, cons
 
 /* ---- services ---- */
 
-#define SERVICE_COLS                                                                               \
-	"sv.id, sv.observation_id, sv.person_id, coalesce(p.name, ''), sv.area_code,"              \
-	" coalesce(a.name, ''), sv.kind, sv.items, sv.requested_by, sv.requester, sv.assignee,"    \
-	" sv.status, sv.note, sv.due_at, sv.created_at, sv.accepted_at, sv.delivered_at,"          \
-	" sv.updated_at"
-#define SERVICE_FROM                                                                               \
-	" FROM service sv LEFT JOIN person p ON p.id = sv.person_id"                               \
-	" LEFT JOIN area a ON a.code = sv.area_code"
 
-static const struct sq_col service_cols[] = {
-	SQ_COL_BUF(struct service, id),
-	SQ_COL_BUF(struct service, observation_id),
-	SQ_COL_BUF(struct service, person_id),
-	SQ_COL_TEXT(struct service, person_name),
-	SQ_COL_BUF(struct service, area),
-	SQ_COL_TEXT(struct service, area_name),
-	SQ_COL_TEXT(struct service, kind),
-	SQ_COL_TEXT(struct service, items),
-	SQ_COL_TEXT(struct service, requested_by),
-	SQ_COL_TEXT(struct service, requester),
-	SQ_COL_TEXT(struct service, assignee),
-	SQ_COL_TEXT(struct service, status),
-	SQ_COL_TEXT(struct service, note),
-	SQ_COL_NUM(struct service, due_at),
-	SQ_COL_NUM(struct service, created_at),
-	SQ_COL_NUM(struct service, accepted_at),
-	SQ_COL_NUM(struct service, delivered_at),
-	SQ_COL_NUM(struct service, updated_at),
-};
-static const struct sq_rowtype service_rows = SQ_ROWTYPE(struct service, service_cols, NULL);
 
 static const char sql_service[] = "SELECT " SERVICE_COLS SERVICE_FROM " WHERE sv.id = ?1";
 
 enum store_status store_service_get(struct store *s, const char *id, struct arena *a,
 				    struct service *out)
 {
-	return sq_get(s, sql_service, &service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_service, &sq_service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,
@@ -176,7 +124,7 @@ enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct a
 		" WHERE sv.observation_id = ?1 ORDER BY sv.created_at DESC LIMIT 200";
 	enum store_status ss;
 
-	*out = sq_rows(c, sql, &service_rows, 200, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
+	*out = sq_rows(c, sql, &sq_service_rows, 200, a, n, &ss, SQ_PARAMS(SQ_TEXT(obs_id)));
 	return ss;
 }
 
@@ -199,7 +147,7 @@ enum store_status store_service_list(struct store *s, const struct service_query
 				  " ELSE -sv.updated_at END, sv.id LIMIT ?7";
 	enum store_status ss;
 
-	*out = area_list(s, sql_count, sql, &service_rows, q->scope, q->area, q->status, q->now,
+	*out = area_list(s, sql_count, sql, &sq_service_rows, q->scope, q->area, q->status, q->now,
 			 q->limit, a, n, total, &ss);
 	return ss;
 }
@@ -209,7 +157,7 @@ enum store_status store_service_list(struct store *s, const struct service_query
 enum store_status store_tx_service_read(struct store_tx *tx, const char *id, struct arena *a,
 					struct service *out)
 {
-	return sq_one(sq_conn_of(tx), sql_service, &service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(sq_conn_of(tx), sql_service, &sq_service_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_service_insert(struct store_tx *tx, const struct service *in,

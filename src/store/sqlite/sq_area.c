@@ -4,29 +4,10 @@
  * area_code_scope_end). */
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
-#define AREA_COLS                                                                                  \
-	"a.code, coalesce(a.parent, ''), a.level, a.name, a.responsible_name,"                     \
-	" a.responsible_phone, a.duty_phone, a.official, a.updated_at,"                            \
-	" (SELECT count(*) FROM area k WHERE k.parent = a.code),"                                  \
-	" coalesce((SELECT p.name FROM area p WHERE p.code = a.parent), '')"
 
-static const struct sq_col area_cols[] = {
-	SQ_COL_BUF(struct area, code),
-	SQ_COL_BUF(struct area, parent),
-	SQ_COL_NUM(struct area, level),
-	SQ_COL_TEXT(struct area, name),
-	SQ_COL_TEXT(struct area, responsible_name),
-	SQ_COL_TEXT(struct area, responsible_phone),
-	SQ_COL_TEXT(struct area, duty_phone),
-	SQ_COL_NUM(struct area, official),
-	SQ_COL_NUM(struct area, updated_at),
-	SQ_COL_NUM(struct area, child_count),
-	SQ_COL_TEXT(struct area, parent_name),
-};
-static const struct sq_rowtype area_rows = SQ_ROWTYPE(struct area, area_cols, NULL);
 
 static const struct sq_col seed_cols[] = {
 	SQ_COL_TEXT(struct area_seed, code),
@@ -40,7 +21,7 @@ static const char sql_area[] = "SELECT " AREA_COLS " FROM area a WHERE a.code = 
 enum store_status sq_area_read(struct sq_conn *c, const char *code, struct arena *a,
 			       struct area *out)
 {
-	return sq_one(c, sql_area, &area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
+	return sq_one(c, sql_area, &sq_area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
 }
 
 const char *sq_area_name(struct sq_conn *c, const char *code, struct arena *a)
@@ -53,7 +34,7 @@ const char *sq_area_name(struct sq_conn *c, const char *code, struct arena *a)
 enum store_status store_area_get(struct store *s, const char *code, struct arena *a,
 				 struct area *out)
 {
-	return sq_get(s, sql_area, &area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
+	return sq_get(s, sql_area, &sq_area_rows, a, out, SQ_PARAMS(SQ_TEXT(code)));
 }
 
 bool store_area_exists(struct store *s, const char *code)
@@ -70,7 +51,7 @@ enum store_status store_area_children(struct store *s, const char *code, struct 
 {
 	enum store_status ss;
 
-	*out = sq_list(s, sql_children, &area_rows, SQ_ALL, a, n, &ss, SQ_PARAMS(SQ_TEXT(code)));
+	*out = sq_list(s, sql_children, &sq_area_rows, SQ_ALL, a, n, &ss, SQ_PARAMS(SQ_TEXT(code)));
 	return ss;
 }
 
@@ -101,7 +82,7 @@ enum store_status store_area_search(struct store *s, const char *scope, const ch
 
 	area_code_scope_end(scope, end, sizeof end);
 	*out = sq_list(
-		s, sql, &area_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
+		s, sql, &sq_area_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
 		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_TEXT(like_escape(a, q)), SQ_INT(limit)));
 	return ss;
 }
@@ -245,10 +226,10 @@ enum store_status store_area_detail(struct store *s, const char *code, const cha
 	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK) /* STORE_BUSY without a reader */
 		goto out;
 	if ((ss = sq_area_read(c, code, a, out)) == STORE_OK)
-		*children = sq_rows(c, sql_children, &area_rows, SQ_ALL, a, nchildren, &ss,
+		*children = sq_rows(c, sql_children, &sq_area_rows, SQ_ALL, a, nchildren, &ss,
 				    SQ_PARAMS(SQ_TEXT(code)));
 	if (ss == STORE_OK)
-		*path = sq_rows(c, sql_path, &area_rows, SQ_ALL, a, npath, &ss, p, np);
+		*path = sq_rows(c, sql_path, &sq_area_rows, SQ_ALL, a, npath, &ss, p, np);
 	sq_exec(c, "COMMIT");
 out:
 	sq_reader_put(s, c);

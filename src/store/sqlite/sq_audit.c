@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
 enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e)
@@ -82,21 +82,6 @@ enum store_status store_audit_append(struct store *s, const struct audit_entry *
 	return STORE_OK;
 }
 
-static const struct sq_col audit_cols[] = {
-	SQ_COL_NUM(struct audit_row, id),
-	SQ_COL_NUM(struct audit_row, at),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, user_id),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, username),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, ip),
-	SQ_COL_TEXT(struct audit_row, action),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, object_type),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, object_id),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, area),
-	SQ_COL_TEXT(struct audit_row, result),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, before),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, after),
-	SQ_COL_TEXT_OR_NULL(struct audit_row, request_id),
-};
 
 enum store_status store_audit_list(struct store *s, const struct audit_filter *f, struct arena *a,
 				   struct audit_row **rows, size_t *n)
@@ -104,8 +89,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 	/* ?1/?2 scope range (NULL = all), ?3 include rows without area, ?4 user, ?5 action,
 	 * ?6/?7 area range, ?8 from, ?9 to, ?10 before id, ?11 limit */
 	static const char sql[] =
-		"SELECT id, at, user_id, username, ip, action, object_type, object_id, area_code,"
-		" result, before_json, after_json, request_id FROM audit"
+		"SELECT " AUDIT_COLS " FROM audit"
 		" WHERE (?1 IS NULL OR (area_code >= ?1 AND area_code < ?2)"
 		"        OR (?3 AND area_code IS NULL))"
 		"   AND (?4 IS NULL OR username = ?4)"
@@ -114,11 +98,10 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 		"   AND (?8 = 0 OR at >= ?8) AND (?9 = 0 OR at < ?9)"
 		"   AND (?10 = 0 OR id < ?10)"
 		" ORDER BY id DESC LIMIT ?11";
-	static const struct sq_rowtype t = SQ_ROWTYPE(struct audit_row, audit_cols, NULL);
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss;
 
-	*rows = sq_list(s, sql, &t, cap, a, n, &ss,
+	*rows = sq_list(s, sql, &sq_audit_rows, cap, a, n, &ss,
 			SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)),
 				  SQ_INT(f->scope_global), SQ_TEXT(f->username), SQ_TEXT(f->action),
 				  SQ_TEXT(f->area), SQ_TEXT(sq_scope_end(a, f->area)),

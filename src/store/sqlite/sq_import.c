@@ -6,35 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 
-#define JOB_COLS                                                                                   \
-	"id, user_id, username, area_code, filename, sha256, path, kind, status,"                  \
-	" deadline_hours, coalesce(mapping, ''), rows, imported, merged, flagged, rejected,"       \
-	" last_line, bytes_total, bytes_done, coalesce(error, ''), created_at,"                    \
-	" coalesce(finished_at, 0), coalesce(header, '')"
 
-static const struct sq_col job_cols[] = {
-	SQ_COL_BUF(struct import_job, id),         SQ_COL_TEXT(struct import_job, user_id),
-	SQ_COL_TEXT(struct import_job, username),  SQ_COL_BUF(struct import_job, area),
-	SQ_COL_TEXT(struct import_job, filename),  SQ_COL_TEXT(struct import_job, sha256),
-	SQ_COL_TEXT(struct import_job, path),      SQ_COL_TEXT(struct import_job, kind),
-	SQ_COL_TEXT(struct import_job, status),    SQ_COL_NUM(struct import_job, deadline_hours),
-	SQ_COL_TEXT(struct import_job, mapping),   SQ_COL_NUM(struct import_job, rows),
-	SQ_COL_NUM(struct import_job, imported),   SQ_COL_NUM(struct import_job, merged),
-	SQ_COL_NUM(struct import_job, flagged),    SQ_COL_NUM(struct import_job, rejected),
-	SQ_COL_NUM(struct import_job, last_line),  SQ_COL_NUM(struct import_job, bytes_total),
-	SQ_COL_NUM(struct import_job, bytes_done), SQ_COL_TEXT(struct import_job, error),
-	SQ_COL_NUM(struct import_job, created_at), SQ_COL_NUM(struct import_job, finished_at),
-	SQ_COL_TEXT(struct import_job, header),
-};
-static const struct sq_rowtype job_rows = SQ_ROWTYPE(struct import_job, job_cols, NULL);
 static const char sql_job[] = "SELECT " JOB_COLS " FROM import_job WHERE id = ?1";
 
 enum store_status store_import_get(struct store *s, const char *id, struct arena *a,
 				   struct import_job *out)
 {
-	return sq_get(s, sql_job, &job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_job, &sq_job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_import_list(struct store *s, const char *scope, int limit, struct arena *a,
@@ -47,7 +27,7 @@ enum store_status store_import_list(struct store *s, const char *scope, int limi
 	enum store_status ss;
 
 	area_code_scope_end(scope, end, sizeof end);
-	*out = sq_list(s, sql, &job_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
+	*out = sq_list(s, sql, &sq_job_rows, (size_t)(limit > 0 ? limit : 0), a, n, &ss,
 		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(limit)));
 	return ss;
 }
@@ -59,7 +39,7 @@ enum store_status store_import_pending(struct store *s, struct arena *a, struct 
 				  " WHERE status IN ('queued', 'running') ORDER BY created_at";
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &job_rows, 1024, a, n, &ss, NULL, 0);
+	*out = sq_list(s, sql, &sq_job_rows, 1024, a, n, &ss, NULL, 0);
 	return ss;
 }
 
@@ -68,7 +48,7 @@ enum store_status store_import_pending(struct store *s, struct arena *a, struct 
 enum store_status store_tx_import_read(struct store_tx *tx, const char *id, struct arena *a,
 				       struct import_job *out)
 {
-	return sq_one(sq_conn_of(tx), sql_job, &job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(sq_conn_of(tx), sql_job, &sq_job_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_import_same_file(struct store_tx *tx, const char *area,
@@ -163,23 +143,17 @@ enum store_status store_tx_person_lookalike(struct store_tx *tx, const struct pe
 		SQ_PARAMS(SQ_TEXT(p->phone), SQ_TEXT(p->name), SQ_TEXT(scope), SQ_TEXT(end)));
 }
 
-static const struct sq_col issue_cols[] = {
-	SQ_COL_NUM(struct import_issue, line),   SQ_COL_TEXT(struct import_issue, col),
-	SQ_COL_TEXT(struct import_issue, code),  SQ_COL_TEXT(struct import_issue, severity),
-	SQ_COL_TEXT(struct import_issue, value), SQ_COL_TEXT(struct import_issue, cells),
-};
 
 enum store_status store_import_issues(struct store *s, const char *id, int64_t after_line,
 				      int limit, struct arena *a, struct import_issue **out,
 				      size_t *n)
 {
-	static const char sql[] = "SELECT line, col, code, severity, value, cells FROM import_issue"
+	static const char sql[] = "SELECT " ISSUE_COLS " FROM import_issue"
 				  " WHERE import_id = ?1 AND line > ?2 ORDER BY line, id LIMIT ?3";
-	static const struct sq_rowtype rows = SQ_ROWTYPE(struct import_issue, issue_cols, NULL);
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &rows, cap, a, n, &ss,
+	*out = sq_list(s, sql, &sq_issue_rows, cap, a, n, &ss,
 		       SQ_PARAMS(SQ_TEXT(id), SQ_INT(after_line), SQ_INT(cap)));
 	return ss;
 }

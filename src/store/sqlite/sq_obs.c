@@ -5,58 +5,11 @@
 #include <string.h>
 
 #include "service/service.h"
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
-#define STAFF_NAME(t)                                                                              \
-	"coalesce(" t ".id, ''), coalesce(CASE WHEN " t ".display_name <> '' THEN " t              \
-	".display_name ELSE " t ".username END, ''), coalesce(" t ".phone, '')"
-#define OBS_COLS                                                                                   \
-	"o.id, o.person_id, coalesce(p.name, ''), o.area_code, coalesce(a.name, ''), o.kind,"      \
-	" o.status, o.start_date, o.end_date, o.began_at, o.ended_at, o.place,"                    \
-	" coalesce(o.household_of, ''), o.alert_open, o.last_temp, o.last_visit_at,"               \
-	" o.end_reason, o.created_at, o.updated_at, " STAFF_NAME("g") ", " STAFF_NAME(             \
-		"d") ", " STAFF_NAME("w") ", coalesce(dy.filled, 0), o.token_box"
-/* ?1 is always the date whose filled slots are read */
-#define OBS_FROM                                                                                   \
-	" FROM observation o LEFT JOIN person p ON p.id = o.person_id"                             \
-	" LEFT JOIN area a ON a.code = o.area_code"                                                \
-	" LEFT JOIN app_user g ON g.id = o.grid_worker"                                            \
-	" LEFT JOIN app_user d ON d.id = o.doctor"                                                 \
-	" LEFT JOIN app_user w ON w.id = o.social_worker"                                          \
-	" LEFT JOIN obs_day dy ON dy.observation_id = o.id AND dy.date = ?1"
 
-#define STAFF_COLS(f)                                                                              \
-	SQ_COL_BUF(struct observation, f.id), SQ_COL_TEXT(struct observation, f.name),             \
-		SQ_COL_TEXT(struct observation, f.phone)
 
-static const struct sq_col obs_cols[] = {
-	SQ_COL_BUF(struct observation, id),
-	SQ_COL_BUF(struct observation, person_id),
-	SQ_COL_TEXT(struct observation, person_name),
-	SQ_COL_BUF(struct observation, area),
-	SQ_COL_TEXT(struct observation, area_name),
-	SQ_COL_TEXT(struct observation, kind),
-	SQ_COL_TEXT(struct observation, status),
-	SQ_COL_NUM(struct observation, start_date),
-	SQ_COL_NUM(struct observation, end_date),
-	SQ_COL_NUM(struct observation, began_at),
-	SQ_COL_NUM(struct observation, ended_at),
-	SQ_COL_TEXT(struct observation, place),
-	SQ_COL_TEXT(struct observation, household_of),
-	SQ_COL_NUM(struct observation, alert_open),
-	SQ_COL_NUM(struct observation, last_temp),
-	SQ_COL_NUM(struct observation, last_visit_at),
-	SQ_COL_TEXT(struct observation, end_reason),
-	SQ_COL_NUM(struct observation, created_at),
-	SQ_COL_NUM(struct observation, updated_at),
-	STAFF_COLS(grid_worker),
-	STAFF_COLS(doctor),
-	STAFF_COLS(social_worker),
-	SQ_COL_NUM(struct observation, filled),
-	SQ_COL_TEXT(struct observation, token_box),
-};
-static const struct sq_rowtype obs_rows = SQ_ROWTYPE(struct observation, obs_cols, NULL);
 
 static const struct sq_col staff_cols[] = {
 	SQ_COL_BUF(struct staff, id),
@@ -69,13 +22,13 @@ static const char sql_obs[] = "SELECT " OBS_COLS OBS_FROM " WHERE o.id = ?2";
 enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struct arena *a,
 			      struct observation *out)
 {
-	return sq_one(c, sql_obs, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
+	return sq_one(c, sql_obs, &sq_obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
 }
 
 enum store_status store_obs_get(struct store *s, const char *id, int date, struct arena *a,
 				struct observation *out)
 {
-	return sq_get(s, sql_obs, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
+	return sq_get(s, sql_obs, &sq_obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(id)));
 }
 
 enum store_status store_obs_by_token(struct store *s, const char *token_hash, int date,
@@ -83,7 +36,7 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 {
 	static const char sql[] =
 		"SELECT " OBS_COLS OBS_FROM " WHERE o.token_hash = ?2 AND o.status = 'active'";
-	return sq_get(s, sql, &obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(token_hash)));
+	return sq_get(s, sql, &sq_obs_rows, a, out, SQ_PARAMS(SQ_INT(date), SQ_TEXT(token_hash)));
 }
 
 /* ---- lists ---- */
@@ -258,7 +211,7 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 			continue;
 		if (*total >= q->offset && (whole ? *n : nid) < cap) {
 			if (whole)
-				sq_read_row(st, a, &out[(*n)++], &obs_rows);
+				sq_read_row(st, a, &out[(*n)++], &sq_obs_rows);
 			else
 				sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
 		}

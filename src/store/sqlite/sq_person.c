@@ -13,43 +13,10 @@
 #include <string.h>
 
 #include "domain/area_code.h"
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/uuid.h"
 
-#define PERSON_COLS                                                                                \
-	"p.id, p.doc_type, p.id_number, p.id_valid, p.name, p.sex, p.phone, p.address,"            \
-	" p.birth, p.area_code, coalesce(a.name, ''), p.categories, p.status, p.defects,"          \
-	" p.merged_into, p.created_at, p.updated_at, coalesce(h.id, ''),"                          \
-	" coalesce(h.area_code, '')"
-/* h: the holder of the number of a PERSON_ELSEWHERE file (at most one: person_doc) */
-#define PERSON_FROM                                                                                \
-	" FROM person p LEFT JOIN area a ON a.code = p.area_code"                                  \
-	" LEFT JOIN person h ON p.id_valid = 0 AND p.merged_into IS NULL"                          \
-	" AND instr(',' || p.defects || ',', '," PERSON_ELSEWHERE ",') > 0"                        \
-	" AND h.doc_type = p.doc_type AND h.id_number = p.id_number AND h.id_valid = 1"
 
-static const struct sq_col person_cols[] = {
-	SQ_COL_BUF(struct person, id),
-	SQ_COL_TEXT(struct person, doc_type),
-	SQ_COL_TEXT(struct person, id_number),
-	SQ_COL_NUM(struct person, id_valid),
-	SQ_COL_TEXT(struct person, name),
-	SQ_COL_TEXT(struct person, sex),
-	SQ_COL_TEXT(struct person, phone),
-	SQ_COL_TEXT(struct person, address),
-	SQ_COL_NUM(struct person, birth),
-	SQ_COL_BUF(struct person, area),
-	SQ_COL_TEXT(struct person, area_name),
-	SQ_COL_NUM(struct person, categories),
-	SQ_COL_TEXT(struct person, status),
-	SQ_COL_TEXT(struct person, defects),
-	SQ_COL_TEXT_OR_NULL(struct person, merged_into),
-	SQ_COL_NUM(struct person, created_at),
-	SQ_COL_NUM(struct person, updated_at),
-	SQ_COL_TEXT(struct person, duplicate_of),
-	SQ_COL_TEXT(struct person, duplicate_area),
-};
-static const struct sq_rowtype person_rows = SQ_ROWTYPE(struct person, person_cols, NULL);
 
 enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
 				    struct person **out, size_t *n)
@@ -77,7 +44,7 @@ enum store_status store_person_find(struct store *s, const struct person_query *
 	enum store_status ss;
 
 	area_code_scope_end(q->scope, end, sizeof end);
-	*out = sq_list(s, sql, &person_rows, cap, a, n, &ss,
+	*out = sq_list(s, sql, &sq_person_rows, cap, a, n, &ss,
 		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(end), SQ_TEXT(q->id_number),
 				 SQ_TEXT(q->phone), SQ_TEXT(prefix),
 				 SQ_TEXT(prefix ? sq_text_prefix_end(a, prefix) : NULL),
@@ -90,27 +57,16 @@ static const char sql_person[] = "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id 
 enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena *a,
 				 struct person *out)
 {
-	return sq_one(c, sql_person, &person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_person, &sq_person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_person_get(struct store *s, const char *id, struct arena *a,
 				   struct person *out)
 {
-	return sq_get(s, sql_person, &person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_person, &sq_person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
-static const struct sq_col travel_cols[] = {
-	SQ_COL_TEXT(struct travel, origin),       SQ_COL_TEXT(struct travel, origin_code),
-	SQ_COL_NUM(struct travel, arrival),       SQ_COL_TEXT(struct travel, transport),
-	SQ_COL_TEXT(struct travel, transport_no), SQ_COL_TEXT(struct travel, import_id),
-	SQ_COL_NUM(struct travel, created_at),
-};
 
-static const struct sq_col event_cols[] = {
-	SQ_COL_NUM(struct person_event, id),    SQ_COL_NUM(struct person_event, at),
-	SQ_COL_TEXT(struct person_event, kind), SQ_COL_TEXT(struct person_event, username),
-	SQ_COL_TEXT(struct person_event, area), SQ_COL_TEXT(struct person_event, detail),
-};
 
 static enum store_status read_tasks(struct sq_conn *c, const char *id, struct arena *a,
 				    struct task **out, size_t *n)
@@ -134,16 +90,11 @@ enum store_status store_tx_person_file(struct store_tx *tx, const char *id, stru
 				       struct task **tasks, size_t *ntasks)
 {
 	static const char sql_travel[] =
-		"SELECT origin, origin_code, arrival, transport, transport_no,"
-		" coalesce(import_id, ''), created_at FROM travel WHERE person_id = ?1"
+		"SELECT " TRAVEL_COLS " FROM travel WHERE person_id = ?1"
 		" ORDER BY arrival DESC, id DESC LIMIT 100";
 	static const char sql_events[] =
-		"SELECT id, at, kind, coalesce(username, ''), coalesce(area_code, ''),"
-		" coalesce(detail, '') FROM person_event WHERE person_id = ?1 ORDER BY id"
+		"SELECT " EVENT_COLS " FROM person_event WHERE person_id = ?1 ORDER BY id"
 		" LIMIT 1000";
-	static const struct sq_rowtype travel_rows = SQ_ROWTYPE(struct travel, travel_cols, NULL);
-	static const struct sq_rowtype event_rows =
-		SQ_ROWTYPE(struct person_event, event_cols, NULL);
 	struct sq_conn *c = sq_conn_of(tx);
 	enum store_status ss;
 
@@ -151,9 +102,9 @@ enum store_status store_tx_person_file(struct store_tx *tx, const char *id, stru
 	*events = NULL;
 	*tasks = NULL;
 	*travel =
-		sq_rows(c, sql_travel, &travel_rows, 100, a, ntravel, &ss, SQ_PARAMS(SQ_TEXT(id)));
+		sq_rows(c, sql_travel, &sq_travel_rows, 100, a, ntravel, &ss, SQ_PARAMS(SQ_TEXT(id)));
 	if (ss == STORE_OK)
-		*events = sq_rows(c, sql_events, &event_rows, 1000, a, nevents, &ss,
+		*events = sq_rows(c, sql_events, &sq_event_rows, 1000, a, nevents, &ss,
 				  SQ_PARAMS(SQ_TEXT(id)));
 	if (ss == STORE_OK)
 		ss = read_tasks(c, id, a, tasks, ntasks);

@@ -2,24 +2,17 @@
  * national divisions down to counties, used to resolve where a traveller came from. */
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 
-static const struct sq_col key_area_cols[] = {
-	SQ_COL_TEXT(struct key_area, code),
-	SQ_COL_TEXT(struct key_area, name),
-	SQ_COL_NUM(struct key_area, start_date),
-	SQ_COL_NUM(struct key_area, end_date),
-};
 
 enum store_status store_key_areas(struct store *s, struct arena *a, struct key_area **out,
 				  size_t *n)
 {
-	static const char sql[] = "SELECT code, name, start_date, end_date FROM key_area"
+	static const char sql[] = "SELECT " KEY_AREA_COLS " FROM key_area"
 				  " ORDER BY code, start_date LIMIT 1000";
-	static const struct sq_rowtype rows = SQ_ROWTYPE(struct key_area, key_area_cols, NULL);
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &rows, 1000, a, n, &ss, NULL, 0);
+	*out = sq_list(s, sql, &sq_key_area_rows, 1000, a, n, &ss, NULL, 0);
 	return ss;
 }
 

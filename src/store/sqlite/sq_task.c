@@ -5,51 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
-#define TASK_COLS                                                                                  \
-	"t.id, t.person_id, coalesce(p.name, ''), coalesce(t.import_id, ''), t.area_code,"         \
-	" coalesce(a.name, ''), coalesce(t.assignee, ''), t.status, coalesce(t.outcome, ''),"      \
-	" t.note, t.defects, coalesce(t.forwarded_from, ''), coalesce(t.forward_target, ''),"      \
-	" coalesce(t.closed_by, ''), t.due_at, t.created_at, coalesce(t.closed_at, 0),"            \
-	" coalesce(p.area_code, '')"
-#define TASK_FROM                                                                                  \
-	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                    \
-	" LEFT JOIN area a ON a.code = t.area_code"
 
-static const struct sq_col task_cols[] = {
-	SQ_COL_BUF(struct task, id),
-	SQ_COL_BUF(struct task, person_id),
-	SQ_COL_TEXT(struct task, person_name),
-	SQ_COL_TEXT(struct task, import_id),
-	SQ_COL_BUF(struct task, area),
-	SQ_COL_TEXT(struct task, area_name),
-	SQ_COL_TEXT(struct task, assignee),
-	SQ_COL_TEXT(struct task, status),
-	SQ_COL_TEXT(struct task, outcome),
-	SQ_COL_TEXT(struct task, note),
-	SQ_COL_TEXT(struct task, defects),
-	SQ_COL_TEXT(struct task, forwarded_from),
-	SQ_COL_TEXT(struct task, forward_target),
-	SQ_COL_TEXT(struct task, closed_by),
-	SQ_COL_NUM(struct task, due_at),
-	SQ_COL_NUM(struct task, created_at),
-	SQ_COL_NUM(struct task, closed_at),
-	SQ_COL_BUF(struct task, person_area),
-};
-static const struct sq_rowtype task_rows = SQ_ROWTYPE(struct task, task_cols, NULL);
 
 static const char sql_task[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
 
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
 {
-	return sq_one(c, sql_task, &task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_task, &sq_task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_task_get(struct store *s, const char *id, struct arena *a, struct task *out)
 {
-	return sq_get(s, sql_task, &task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_task, &sq_task_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 #define TASK_WHERE                                                                                 \
@@ -70,7 +40,7 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	enum store_status ss;
 
-	*out = sq_page(s, sql_count, sql, &task_rows, cap, a, n, total, &ss,
+	*out = sq_page(s, sql_count, sql, &sq_task_rows, cap, a, n, total, &ss,
 		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(sq_scope_end(a, q->scope)),
 				 SQ_TEXT(q->area), SQ_TEXT(sq_scope_end(a, q->area)),
 				 SQ_TEXT(q->status), SQ_INT(q->now), SQ_INT(cap),
@@ -86,21 +56,15 @@ enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct
 	return sq_task_read(sq_conn_of(tx), id, a, out);
 }
 
-#define OUTCOME_SELECT "SELECT code, zh, en, status_after, needs_target FROM outcome"
+#define OUTCOME_SELECT "SELECT " OUTCOME_COLS " FROM outcome"
 
-static const struct sq_col outcome_cols[] = {
-	SQ_COL_TEXT(struct outcome, code),        SQ_COL_TEXT(struct outcome, zh),
-	SQ_COL_TEXT(struct outcome, en),          SQ_COL_TEXT(struct outcome, status_after),
-	SQ_COL_NUM(struct outcome, needs_target),
-};
-static const struct sq_rowtype outcome_rows = SQ_ROWTYPE(struct outcome, outcome_cols, NULL);
 
 enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
 				   struct outcome *o)
 {
 	static const char sql[] = OUTCOME_SELECT " WHERE code = ?1 AND active = 1";
 	enum store_status ss =
-		sq_one(sq_conn_of(tx), sql, &outcome_rows, a, o, SQ_PARAMS(SQ_TEXT(code)));
+		sq_one(sq_conn_of(tx), sql, &sq_outcome_rows, a, o, SQ_PARAMS(SQ_TEXT(code)));
 
 	return ss == STORE_NOT_FOUND ? STORE_INVALID : ss;
 }
@@ -191,7 +155,7 @@ enum store_status store_outcomes(struct store *s, struct arena *a, struct outcom
 	static const char sql[] = OUTCOME_SELECT " WHERE active = 1 ORDER BY sort LIMIT 16";
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &outcome_rows, 16, a, n, &ss, NULL, 0);
+	*out = sq_list(s, sql, &sq_outcome_rows, 16, a, n, &ss, NULL, 0);
 	return ss;
 }
 

@@ -5,50 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
-/* the role last: parsed by read_user, as the password hash after it */
-#define USER_COLS                                                                                  \
-	"u.id, u.username, u.display_name, u.phone, u.area_code, coalesce(a.name, ''),"            \
-	" u.disabled, u.must_change, u.failed_logins, u.locked_until, u.created_at,"               \
-	" u.last_login_at, u.role"
-#define USER_FROM " FROM app_user u LEFT JOIN area a ON a.code = u.area_code"
 
-static const struct sq_col user_cols[] = {
-	SQ_COL_BUF(struct user, id),
-	SQ_COL_TEXT(struct user, username),
-	SQ_COL_TEXT(struct user, display_name),
-	SQ_COL_TEXT(struct user, phone),
-	SQ_COL_BUF(struct user, area),
-	SQ_COL_TEXT(struct user, area_name),
-	SQ_COL_NUM(struct user, disabled),
-	SQ_COL_NUM(struct user, must_change),
-	SQ_COL_NUM(struct user, failed_logins),
-	SQ_COL_NUM(struct user, locked_until),
-	SQ_COL_NUM(struct user, created_at),
-	SQ_COL_NUM(struct user, last_login_at),
-};
-enum { ROLE_COL = sizeof user_cols / sizeof user_cols[0] };
 
-/* The role after the table's columns, and the password hash when the query selects it
- * after the role. */
-static void read_user(sqlite3_stmt *st, struct arena *a, void *out)
-{
-	struct user *u = out;
 
-	u->role = role_parse((const char *)sqlite3_column_text(st, ROLE_COL));
-	if (sqlite3_column_count(st) > ROLE_COL + 1)
-		u->password_hash = sq_text(a, st, ROLE_COL + 1);
-}
-
-static const struct sq_rowtype user_rows = SQ_ROWTYPE(struct user, user_cols, read_user);
 
 static const char sql_user[] = "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1";
 
 enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *a, struct user *out)
 {
-	return sq_one(c, sql_user, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql_user, &sq_user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
@@ -56,12 +24,12 @@ enum store_status store_user_by_name(struct store *s, const char *username, stru
 {
 	static const char sql[] =
 		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.username = ?1";
-	return sq_get(s, sql, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(username)));
+	return sq_get(s, sql, &sq_user_rows, a, out, SQ_PARAMS(SQ_TEXT(username)));
 }
 
 enum store_status store_user_get(struct store *s, const char *id, struct arena *a, struct user *out)
 {
-	return sq_get(s, sql_user, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_get(s, sql_user, &sq_user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 struct count_row {
@@ -114,7 +82,7 @@ enum store_status store_user_list(struct store *s, const struct user_filter *f, 
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss;
 
-	*out = sq_page(s, sql_count, sql, &user_rows, cap, a, n, total, &ss,
+	*out = sq_page(s, sql_count, sql, &sq_user_rows, cap, a, n, total, &ss,
 		       SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)),
 				 SQ_TEXT(f->area), SQ_TEXT(sq_scope_end(a, f->area)),
 				 SQ_TEXT(like_pattern(a, f->q)),
@@ -187,7 +155,7 @@ enum store_status store_tx_user_auth(struct store_tx *tx, const char *id, struct
 {
 	static const char sql[] =
 		"SELECT " USER_COLS ", u.password_hash" USER_FROM " WHERE u.id = ?1";
-	return sq_one(sq_conn_of(tx), sql, &user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(sq_conn_of(tx), sql, &sq_user_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_user_login(struct store_tx *tx, const char *id, int64_t now)

@@ -4,23 +4,9 @@
  * visit does is src/service/svc_visit.c's. */
 #include <string.h>
 
-#include "store/sqlite/sq.h"
+#include "store/sqlite/sq_rows.h"
 
-#define VISIT_COLS                                                                                 \
-	"id, observation_id, at, recorded_at, mode, saw_person, saw_home, saw_state, temp,"        \
-	" symptoms, note, coalesce(by_username, ''), self_report, slot, late, fever"
 
-static const struct sq_col visit_cols[] = {
-	SQ_COL_BUF(struct visit, id),          SQ_COL_BUF(struct visit, observation_id),
-	SQ_COL_NUM(struct visit, at),          SQ_COL_NUM(struct visit, recorded_at),
-	SQ_COL_TEXT(struct visit, mode),       SQ_COL_NUM(struct visit, saw_person),
-	SQ_COL_NUM(struct visit, saw_home),    SQ_COL_NUM(struct visit, saw_state),
-	SQ_COL_NUM(struct visit, temp),        SQ_COL_NUM(struct visit, symptoms),
-	SQ_COL_TEXT(struct visit, note),       SQ_COL_TEXT(struct visit, by),
-	SQ_COL_NUM(struct visit, self_report), SQ_COL_NUM(struct visit, slot),
-	SQ_COL_NUM(struct visit, late),        SQ_COL_NUM(struct visit, fever),
-};
-static const struct sq_rowtype visit_rows = SQ_ROWTYPE(struct visit, visit_cols, NULL);
 
 /* a day's row: its date, then what store_tx_obs_day_read reads */
 static const struct sq_col day_cols[] = {
@@ -34,7 +20,7 @@ static enum store_status sq_visit_read(struct sq_conn *c, const char *id, struct
 				       struct visit *out)
 {
 	static const char sql[] = "SELECT " VISIT_COLS " FROM visit WHERE id = ?1";
-	return sq_one(c, sql, &visit_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
+	return sq_one(c, sql, &sq_visit_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
 enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
@@ -51,7 +37,7 @@ enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struc
 
 	*ndays = 0;
 	*days = NULL;
-	*visits = sq_rows(c, sql_v, &visit_rows, 500, a, nvisits, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	*visits = sq_rows(c, sql_v, &sq_visit_rows, 500, a, nvisits, &ss, SQ_PARAMS(SQ_TEXT(id)));
 	if (ss == STORE_OK)
 		*days = sq_rows(c, sql_d, &day_rows, SQ_ALL, a, ndays, &ss, SQ_PARAMS(SQ_TEXT(id)));
 	if (ss == STORE_OK)

@@ -148,6 +148,10 @@ static enum err denied_as(struct req *r, enum err not_found)
 {
 	const char *type = r->denial ? r->denial->object_type : NULL;
 
+	if (r->denial && r->denial->why == SVC_ROLE_NOT_GRANTABLE)
+		return ERR_ROLE_NOT_GRANTABLE;
+	if (r->denial && r->denial->why == SVC_SELF)
+		return ERR_USER_SELF;
 	return type && !strcmp(type, "area") ? ERR_AREA_NOT_FOUND : not_found;
 }
 
@@ -155,7 +159,7 @@ void api_store_error(struct req *r, enum store_status st, enum err not_found)
 {
 	switch (st) {
 	case STORE_NOT_FOUND: reply_error(r, not_found, NULL); break;
-	case STORE_DENIED: /* the one place where a refusal out of scope is answered */
+	case STORE_DENIED: /* the one place where a refusal (scope, or a rule) is answered */
 		api_deny_field(r, denied_as(r, not_found), r->denial ? r->denial->field : NULL,
 			       r->denial ? r->denial->object_type : NULL,
 			       r->denial ? r->denial->object_id : NULL);

@@ -171,27 +171,14 @@ void api_user_create(struct req *r)
 	}
 }
 
-/* The {id} account, in scope and manageable by the caller (for writes); else replies 404. */
-static bool load_target(struct req *r, bool manage, struct user *u)
+void api_user_get(struct req *r)
 {
 	const char *id = r->match.params[0];
 	struct principal who = api_principal(r);
-
-	if (!api_uuid_ok(r, id, ERR_USER_NOT_FOUND) ||
-	    !api_stored(r, svc_user_get(r->srv->store, &who, id, r->a, u), ERR_USER_NOT_FOUND))
-		return false;
-	if (manage && strcmp(u->id, r->sess.user_id) && !role_may_grant(r->sess.role, u->role)) {
-		api_deny(r, ERR_ROLE_NOT_GRANTABLE, "user", id);
-		return false;
-	}
-	return true;
-}
-
-void api_user_get(struct req *r)
-{
 	struct user u;
 
-	if (load_target(r, false, &u))
+	if (api_uuid_ok(r, id, ERR_USER_NOT_FOUND) &&
+	    api_stored(r, svc_user_get(r->srv->store, &who, id, r->a, &u), ERR_USER_NOT_FOUND))
 		reply_json(r, 200, api_user_json(&u));
 }
 
@@ -199,9 +186,10 @@ void api_user_update(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "display_name", "phone", "role",
 					      "area", "disabled", NULL};
-	struct user u, before, out;
+	const char *id = r->match.params[0];
+	struct user before, out;
 	struct user_patch p = {.disabled = -1};
-	bool disabled, self;
+	bool disabled;
 	enum json_field jf;
 	struct principal who = api_principal(r);
 	struct store_idem buf;
@@ -209,7 +197,7 @@ void api_user_update(struct req *r)
 	char hash[65];
 	enum store_status st;
 
-	if (!load_target(r, true, &u) || api_unknown_fields(r, allowed) ||
+	if (!api_uuid_ok(r, id, ERR_USER_NOT_FOUND) || api_unknown_fields(r, allowed) ||
 	    !api_idem_opt(r, &buf, hash, &idem) ||
 	    api_bad_field(r, json_get_str(r->json, "display_name", DISPLAY_MAX_CHARS, false,
 					  &p.display_name),
@@ -221,13 +209,9 @@ void api_user_update(struct req *r)
 		return;
 	if (jf == JSON_FIELD_OK)
 		p.disabled = disabled;
-	self = !strcmp(u.id, r->sess.user_id);
-	if (self && ((p.role != ROLE_NONE && p.role != u.role) || p.disabled == 1 ||
-		     (p.area && strcmp(p.area, u.area)))) {
-		api_deny(r, ERR_USER_SELF, "user", u.id);
-		return;
-	}
-	st = svc_user_update(r->srv->store, &who, idem, u.id, &p, r->a, &before, &out, NULL);
+	/* the account is read, and its rules (scope, grantable role, one's own) checked, in
+	 * the transaction that changes it */
+	st = svc_user_update(r->srv->store, &who, idem, id, &p, r->a, &before, &out, NULL);
 	if (st == STORE_INVALID) {
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");
 		return;
@@ -238,7 +222,7 @@ void api_user_update(struct req *r)
 	}
 	if (out.role != before.role || strcmp(out.area, before.area) ||
 	    out.disabled != before.disabled)
-		sessions_drop_user(r->srv->sessions, u.id);
+		sessions_drop_user(r->srv->sessions, id);
 	reply_json(r, 200, api_user_json(&out));
 }
 
@@ -247,7 +231,8 @@ void api_user_update(struct req *r)
 void api_user_reset(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", NULL};
-	struct user u, out;
+	const char *id = r->match.params[0];
+	struct user out;
 	char initial[INITIAL_PASSWORD_LEN + 1], pwh[PWHASH_LEN], body_hash[65];
 	struct store_idem ibuf;
 	const struct store_idem *idem;
@@ -255,17 +240,15 @@ void api_user_reset(struct req *r)
 	enum store_status st;
 	bool replayed = false;
 
-	if (!load_target(r, true, &u) || (r->json && api_unknown_fields(r, allowed)) ||
+	if (!api_uuid_ok(r, id, ERR_USER_NOT_FOUND) || (r->json && api_unknown_fields(r, allowed)) ||
 	    !api_idem_opt(r, &ibuf, body_hash, &idem))
 		return;
-	if (!strcmp(u.id, r->sess.user_id)) {
-		api_deny(r, ERR_USER_SELF, "user", u.id);
-		return;
-	}
+	/* the account's rules (scope, grantable role, not one's own) are checked in the
+	 * transaction that sets the password */
 	pwhash_initial(initial);
 	if (!pwhash_make(initial, pwh))
 		fk_oom();
-	st = svc_user_reset(r->srv->store, &who, idem, u.id, pwh, r->a, &out, &replayed);
+	st = svc_user_reset(r->srv->store, &who, idem, id, pwh, r->a, &out, &replayed);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_USER_NOT_FOUND);
 		return;
@@ -274,7 +257,7 @@ void api_user_reset(struct req *r)
 		reply_json(r, 200, json_pack("{s:b}", "replayed", true));
 		return;
 	}
-	sessions_drop_user(r->srv->sessions, u.id);
+	sessions_drop_user(r->srv->sessions, id);
 	ratelimit_lock_forget(r->srv->login_rl, out.username); /* unlocked for every address */
 	reply_json(r, 200, json_pack("{s:s}", "initial_password", initial));
 }

@@ -346,11 +346,17 @@ enum store_status svc_self_service(struct store *s, const struct principal *link
 struct svc_denial {
 	const char *object_type, *object_id;
 	const char *field; /* the request field that named it, or NULL */
+	/* why: out of scope (answered as not found), or a rule of the accounts checked in the
+	 * writing transaction (answered 403: role.not_grantable, user.self) */
+	enum svc_refusal { SVC_OUT_OF_SCOPE = 0, SVC_ROLE_NOT_GRANTABLE, SVC_SELF } why;
 };
 
 /* Notes what was refused in who->denial; returns STORE_DENIED. */
 enum store_status svc_deny(const struct principal *who, const char *object_type,
 			   const char *object_id, const char *field);
+/* The same for a refusal by a rule (why), not by scope. */
+enum store_status svc_refuse(const struct principal *who, enum svc_refusal why,
+			     const char *object_type, const char *object_id);
 /* Whether area (not NULL, not "") lies in who's scope. */
 bool svc_sees(const struct principal *who, const char *area);
 /* A getter's check: st, or STORE_DENIED (the denial of object_type object_id noted) when

@@ -9,7 +9,15 @@ enum store_status svc_deny(const struct principal *who, const char *object_type,
 			   const char *object_id, const char *field)
 {
 	if (who->denial)
-		*who->denial = (struct svc_denial){object_type, object_id, field};
+		*who->denial = (struct svc_denial){object_type, object_id, field, SVC_OUT_OF_SCOPE};
+	return STORE_DENIED;
+}
+
+enum store_status svc_refuse(const struct principal *who, enum svc_refusal why,
+			     const char *object_type, const char *object_id)
+{
+	if (who->denial)
+		*who->denial = (struct svc_denial){object_type, object_id, NULL, why};
 	return STORE_DENIED;
 }
 

@@ -26,8 +26,14 @@ static const char *user_json(struct svc_ctx *x, const struct user *u)
 				  "role", role_name(u->role), "username", u->username));
 }
 
-/* The account id, managed by the caller: out of scope STORE_DENIED; of a role the caller
- * may not grant STORE_NOT_FOUND, as for a missing one. */
+static bool is_self(const struct svc_ctx *x, const struct user *u)
+{
+	return !strcmp(u->id, x->who->user_id ? x->who->user_id : "");
+}
+
+/* The account id, managed by the caller, read in the writing transaction: out of scope
+ * STORE_DENIED as not found; another's account of a role the caller may not grant
+ * STORE_DENIED by SVC_ROLE_NOT_GRANTABLE. */
 static enum store_status managed(struct svc_ctx *x, const char *id, struct user *u)
 {
 	enum store_status ss = store_tx_user_read(x->tx, id, x->a, u);
@@ -36,9 +42,8 @@ static enum store_status managed(struct svc_ctx *x, const char *id, struct user 
 		return ss;
 	if (!svc_in_scope(x, u->area))
 		return svc_deny(x->who, "user", id, NULL);
-	if (strcmp(u->id, x->who->user_id ? x->who->user_id : "") &&
-	    !role_may_grant(x->who->role, u->role))
-		return STORE_NOT_FOUND;
+	if (!is_self(x, u) && !role_may_grant(x->who->role, u->role))
+		return svc_refuse(x->who, SVC_ROLE_NOT_GRANTABLE, "user", id);
 	return STORE_OK;
 }
 
@@ -82,6 +87,10 @@ static enum store_status apply_update(struct svc_ctx *x)
 
 	if ((ss = managed(x, io->id, before)) != STORE_OK)
 		return ss;
+	/* one's own account keeps its role, area and access: another must change them */
+	if (is_self(x, before) && ((p->role != ROLE_NONE && p->role != before->role) ||
+				   p->disabled == 1 || (p->area && strcmp(p->area, before->area))))
+		return svc_refuse(x->who, SVC_SELF, "user", io->id);
 	if (p->area && !svc_in_scope(x, p->area))
 		return svc_deny(x->who, "area", p->area, "area");
 	u = *before;
@@ -132,8 +141,11 @@ static enum store_status apply_reset(struct svc_ctx *x)
 	struct user_io *io = x->arg;
 	enum store_status ss;
 
-	if ((ss = managed(x, io->id, io->out)) != STORE_OK ||
-	    (ss = store_tx_user_password(x->tx, io->id, io->hash, true, time_now())) != STORE_OK)
+	if ((ss = managed(x, io->id, io->out)) != STORE_OK)
+		return ss;
+	if (is_self(x, io->out)) /* one's own password is changed with the old one */
+		return svc_refuse(x->who, SVC_SELF, "user", io->id);
+	if ((ss = store_tx_user_password(x->tx, io->id, io->hash, true, time_now())) != STORE_OK)
 		return ss;
 	return svc_changed(x, "user", io->id, io->out->area, NULL, NULL);
 }

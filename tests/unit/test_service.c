@@ -868,8 +868,8 @@ static void test_obs_period_staff_and_release(void **state)
 
 	obs_policy_default(&pol);
 	/* placed yesterday, so that an end today is after its start */
-	assert_int_equal(obs_place_from(f, &town_b, "23232323-2323-4323-8323-232323232323", p,
-					NULL, 0, 1, &placed),
+	assert_int_equal(obs_place_from(f, &town_b, "23232323-2323-4323-8323-232323232323", p, NULL,
+					0, 1, &placed),
 			 STORE_OK);
 	const char *id = placed.obs.id;
 	struct store_idem k1 = {"24242424-2424-4424-8424-242424242424", "h", town_b.user_id};
@@ -1001,6 +1001,60 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_true(u.must_change);
 	assert_int_equal(audit_rows(f, "user.update"), 1);
 	assert_int_equal(audit_rows(f, "user.reset_password"), 1);
+}
+
+/* The account rules are the use case's, checked on the row read in the writing transaction:
+ * one's own role, area and access stay (SVC_SELF), one's own password is not reset, and an
+ * account of a role the caller may not grant is refused (SVC_ROLE_NOT_GRANTABLE); each is
+ * STORE_DENIED with the rule noted for the answer (403), and nothing is written. */
+static void test_account_rules_in_the_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct svc_denial d = {0};
+	struct principal me = county, cadre = county;
+	struct user in = {.username = "self",
+			  .display_name = "自",
+			  .phone = "",
+			  .role = ROLE_COMMANDER,
+			  .password_hash = "h1"};
+	struct user out;
+	struct user_patch demote = {.role = ROLE_GRID_WORKER, .disabled = -1};
+	struct user_patch off = {.disabled = 1};
+	struct user_patch rename = {.display_name = "新名", .disabled = -1};
+
+	snprintf(in.id, sizeof in.id, "%s", county.user_id);
+	snprintf(in.area, sizeof in.area, "%s", COUNTY);
+	assert_int_equal(svc_user_create(f->s, &county, NULL, &in, f->a, &out, NULL), STORE_OK);
+	me.denial = &d;
+	assert_int_equal(svc_user_update(f->s, &me, NULL, in.id, &demote, f->a, NULL, &out, NULL),
+			 STORE_DENIED);
+	assert_int_equal(d.why, SVC_SELF);
+	d = (struct svc_denial){0};
+	assert_int_equal(svc_user_update(f->s, &me, NULL, in.id, &off, f->a, NULL, &out, NULL),
+			 STORE_DENIED);
+	assert_int_equal(d.why, SVC_SELF);
+	d = (struct svc_denial){0};
+	assert_int_equal(svc_user_reset(f->s, &me, NULL, in.id, "h2", f->a, &out, NULL),
+			 STORE_DENIED);
+	assert_int_equal(d.why, SVC_SELF);
+	/* one's own name may change */
+	assert_int_equal(svc_user_update(f->s, &me, NULL, in.id, &rename, f->a, NULL, &out, NULL),
+			 STORE_OK);
+	/* a cadre may not touch a commander's account */
+	cadre.user_id = "00000000-0000-4000-8000-0000000000c1";
+	cadre.role = ROLE_CADRE;
+	cadre.denial = &d;
+	d = (struct svc_denial){0};
+	assert_int_equal(
+		svc_user_update(f->s, &cadre, NULL, in.id, &rename, f->a, NULL, &out, NULL),
+		STORE_DENIED);
+	assert_int_equal(d.why, SVC_ROLE_NOT_GRANTABLE);
+	d = (struct svc_denial){0};
+	assert_int_equal(svc_user_reset(f->s, &cadre, NULL, in.id, "h3", f->a, &out, NULL),
+			 STORE_DENIED);
+	assert_int_equal(d.why, SVC_ROLE_NOT_GRANTABLE);
+	assert_int_equal(audit_rows(f, "user.update"), 1);
+	assert_int_equal(audit_rows(f, "user.reset_password"), 0);
 }
 
 /* ---- alerts, service requests, the self-report link ---- */
@@ -1243,6 +1297,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_update_and_merge_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_create_replay_conflict_and_scope, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_account_rules_in_the_transaction, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_user_of_another_township_is_refused, setup,
 						teardown),

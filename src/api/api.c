@@ -162,7 +162,7 @@ void api_store_error(struct req *r, enum store_status st, enum err not_found)
 	case STORE_DENIED: /* the one place where a refusal (scope, or a rule) is answered */
 		api_deny_field(r, denied_as(r, not_found), r->denial ? r->denial->field : NULL,
 			       r->denial ? r->denial->object_type : NULL,
-			       r->denial ? r->denial->object_id : NULL);
+			       r->denial && *r->denial->object_id ? r->denial->object_id : NULL);
 		break;
 	case STORE_CONFLICT_IDEM: reply_error(r, ERR_IDEMPOTENCY_CONFLICT, "uuid"); break;
 	case STORE_BUSY: reply_error(r, ERR_UNAVAILABLE, NULL); break;

@@ -344,8 +344,11 @@ enum store_status svc_self_service(struct store *s, const struct principal *link
  * (svc_ref_*: reference data; svc_self_open: the token is the credential). */
 
 struct svc_denial {
-	const char *object_type, *object_id;
-	const char *field; /* the request field that named it, or NULL */
+	const char *object_type; /* a string literal */
+	/* a copy: the id a use case refused often lies in its own frame, gone when the caller
+	 * answers (an id or an area code; longer ones are cut) */
+	char object_id[64];
+	const char *field; /* the request field that named it (a literal), or NULL */
 	/* why: out of scope (answered as not found), or a rule of the accounts checked in the
 	 * writing transaction (answered 403: role.not_grantable, user.self) */
 	enum svc_refusal { SVC_OUT_OF_SCOPE = 0, SVC_ROLE_NOT_GRANTABLE, SVC_SELF } why;

@@ -3,13 +3,22 @@
  * accounts and the audit trail. A read takes the principal and scopes itself, so that a
  * handler cannot forget to; what no scope can apply to is named so (svc_ref_*,
  * svc_self_open). */
+#include <stdio.h>
+
 #include "service/service.h"
+
+static void note(struct svc_denial *d, const char *object_type, const char *object_id,
+		 const char *field, enum svc_refusal why)
+{
+	*d = (struct svc_denial){.object_type = object_type, .field = field, .why = why};
+	snprintf(d->object_id, sizeof d->object_id, "%s", object_id ? object_id : "");
+}
 
 enum store_status svc_deny(const struct principal *who, const char *object_type,
 			   const char *object_id, const char *field)
 {
 	if (who->denial)
-		*who->denial = (struct svc_denial){object_type, object_id, field, SVC_OUT_OF_SCOPE};
+		note(who->denial, object_type, object_id, field, SVC_OUT_OF_SCOPE);
 	return STORE_DENIED;
 }
 
@@ -17,7 +26,7 @@ enum store_status svc_refuse(const struct principal *who, enum svc_refusal why,
 			     const char *object_type, const char *object_id)
 {
 	if (who->denial)
-		*who->denial = (struct svc_denial){object_type, object_id, NULL, why};
+		note(who->denial, object_type, object_id, NULL, why);
 	return STORE_DENIED;
 }
 

@@ -779,6 +779,30 @@ static enum store_status obs_visit(struct fixture *f, const struct principal *wh
 			     replayed);
 }
 
+/* A write refused out of scope notes what it refused in the principal's denial as a copy:
+ * the visit's observation id lies in the use case's own frame, which is gone when the
+ * caller answers the refusal (ASan's detect_stack_use_after_return caught a pointer to it). */
+static void test_denial_outlives_the_use_case(void **state)
+{
+	struct fixture *f = *state;
+	const char *p = obs_person(f, VILLAGE_B);
+	struct obs_placed placed;
+	struct visit_done done;
+	struct svc_denial d = {0};
+	struct principal other = county;
+
+	assert_int_equal(
+		obs_place(f, &town_b, "18181818-1818-4818-8818-181818181818", p, NULL, 0, &placed),
+		STORE_OK);
+	other.area = TOWN_A;
+	other.denial = &d;
+	assert_int_equal(obs_visit(f, &other, "19191919-1919-4919-8919-191919191919", placed.obs.id,
+				   366, &done, NULL),
+			 STORE_DENIED);
+	assert_string_equal(d.object_type, "observation");
+	assert_string_equal(d.object_id, placed.obs.id);
+}
+
 static void test_visit_replay_answers_the_first_visit(void **state)
 {
 	struct fixture *f = *state;
@@ -1298,6 +1322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update_and_merge_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_create_replay_conflict_and_scope, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_denial_outlives_the_use_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_account_rules_in_the_transaction, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_user_of_another_township_is_refused, setup,

@@ -1,35 +1,23 @@
-/* api_obs — home observation (居家观察): placing, the grid worker's "today", visits with
- * 见人·见居·见状态 and temperatures, fever alerts and referrals, the period and release,
- * services for isolated households, contact cards with a self-report link, and the
- * commander's board. The rules are domain/observation.h; the counts are kept by the store.
- * Every write is idempotent by the client's UUID; anything outside the caller's area
- * answers 404. */
+/* api_obs — home observation (居家观察): the policy, placing, the grid worker's "today",
+ * the lists and one observation's record, the period and release, who is responsible, and
+ * the commander's board; the JSON and the field readers the observation handlers share
+ * (api_obs.h). Visits are api_visit.c's, alerts and service requests api_alert.c's,
+ * contact cards api_card.c's, the self-report link's routes api_self.c's. The rules are
+ * domain/observation.h; the counts are kept by the store. Every write is idempotent by the client's
+ * UUID; anything outside the caller's area answers 404. */
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
-#include "http/ratelimit.h"
-#include "util/qr.h"
-#include "util/secret.h"
+#include "api/api_obs.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-enum {
-	NOTE_MAX = 500,
-	REASON_MAX = 200,
-	PLACE_MAX = 200,
-	TEXT_MAX = 100,
-	HOUSEHOLD_MAX = 20,
-	CARDS_MAX = 2000,
-	SERVICE_DUE_HOURS = 12,
-};
-
-static const struct obs_policy *policy(struct req *r)
+const struct obs_policy *api_obs_policy_of(struct req *r)
 {
 	return &r->srv->obs;
 }
 
-static int today_of(int64_t now)
+int api_obs_today_of(int64_t now)
 {
 	return obs_local_date(now);
 }
@@ -125,7 +113,7 @@ json_t *api_obs_json(const struct observation *o, int today)
 static json_t *slots_json(struct req *r, const struct obs_period *per, int date, unsigned filled,
 			  int64_t now)
 {
-	const struct obs_policy *p = policy(r);
+	const struct obs_policy *p = api_obs_policy_of(r);
 	unsigned req = obs_required(p, per, date), late = obs_overdue(p, per, date, filled, now);
 	json_t *arr = json_array();
 
@@ -138,9 +126,9 @@ static json_t *slots_json(struct req *r, const struct obs_period *per, int date,
 	return arr;
 }
 
-static json_t *visit_json(struct req *r, const struct visit *v)
+json_t *api_visit_json(struct req *r, const struct visit *v)
 {
-	const struct obs_policy *p = policy(r);
+	const struct obs_policy *p = api_obs_policy_of(r);
 
 	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:o, s:s, s:o, s:b, s:o,"
 			 " s:b, s:b}",
@@ -155,7 +143,7 @@ static json_t *visit_json(struct req *r, const struct visit *v)
 			 "late", v->late, "fever", v->fever);
 }
 
-static json_t *alert_json(const struct alert *al)
+json_t *api_alert_json(const struct alert *al)
 {
 	json_t *ref = json_null();
 
@@ -175,7 +163,7 @@ static json_t *alert_json(const struct alert *al)
 			 time_json(al->result_at), "note", al->note, "visits", al->visits);
 }
 
-static json_t *service_json(const struct service *s, int64_t now)
+json_t *api_service_json(const struct service *s, int64_t now)
 {
 	bool open = !strcmp(s->status, "new") || !strcmp(s->status, "accepted");
 
@@ -221,7 +209,7 @@ static bool date_field(struct req *r, const char *field, enum err bad, int *out)
 
 /* An optional ISO instant, 0 when absent; *given (when not NULL) tells whether it came,
  * since the epoch is a time like any other. Replies and returns false on error. */
-static bool time_field(struct req *r, const char *field, enum err bad, int64_t *out, bool *given)
+bool api_obs_time_field(struct req *r, const char *field, enum err bad, int64_t *out, bool *given)
 {
 	const char *s;
 
@@ -238,8 +226,8 @@ static bool time_field(struct req *r, const char *field, enum err bad, int64_t *
 }
 
 /* A string field that must be one of list (required or not). */
-static bool enum_field(struct req *r, const char *field, const char *const *list, bool required,
-		       const char **out)
+bool api_obs_enum_field(struct req *r, const char *field, const char *const *list, bool required,
+			const char **out)
 {
 	if (api_bad_field(r, json_get_str(r->json, field, 40, required, out), field))
 		return false;
@@ -250,8 +238,8 @@ static bool enum_field(struct req *r, const char *field, const char *const *list
 	return true;
 }
 
-static bool text_field(struct req *r, const char *field, size_t max, bool required,
-		       const char **out)
+bool api_obs_text_field(struct req *r, const char *field, size_t max, bool required,
+			const char **out)
 {
 	return !api_bad_field(r, json_get_str(r->json, field, max, required, out), field);
 }
@@ -274,7 +262,7 @@ bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 		return false;
 	} else {
 		v->temp = obs_temp_from_celsius(json_number_value(t));
-		if (!obs_temp_valid(policy(r), v->temp)) {
+		if (!obs_temp_valid(api_obs_policy_of(r), v->temp)) {
 			reply_error(r, ERR_VISIT_TEMP_RANGE, "temperature");
 			return false;
 		}
@@ -295,12 +283,12 @@ bool api_obs_reading(struct req *r, bool temp_required, struct visit *v)
 			v->symptoms |= bit;
 		}
 	}
-	return text_field(r, "note", NOTE_MAX, false, &v->note);
+	return api_obs_text_field(r, "note", NOTE_MAX, false, &v->note);
 }
 
 /* ---- loading in scope ---- */
 
-static bool load_obs(struct req *r, const char *id, int today, struct observation *o)
+bool api_obs_load(struct req *r, const char *id, int today, struct observation *o)
 {
 	struct principal who = api_principal(r);
 
@@ -322,7 +310,7 @@ static json_t *list_json(const char *const *list)
 
 void api_obs_policy(struct req *r)
 {
-	const struct obs_policy *p = policy(r);
+	const struct obs_policy *p = api_obs_policy_of(r);
 	json_t *slots = json_array(), *sym = json_array();
 	char from[32], dl[32];
 
@@ -419,7 +407,7 @@ void api_obs_create(struct req *r)
 	struct principal who = api_principal(r);
 	char hash[65], token[TOKEN_LEN + 1], thash[TOKEN_HASH_LEN + 1], tbox[TOKEN_BOX_LEN + 1];
 	int64_t now = time_now();
-	int today = today_of(now), def_end;
+	int today = api_obs_today_of(now), def_end;
 	enum store_status st;
 	bool replayed;
 
@@ -427,11 +415,11 @@ void api_obs_create(struct req *r)
 	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "person_id", 36, true, &in.person_id),
 			  "person_id") ||
-	    !enum_field(r, "kind", obs_kinds, false, &in.kind) ||
+	    !api_obs_enum_field(r, "kind", obs_kinds, false, &in.kind) ||
 	    !date_field(r, "start_date", ERR_OBS_START_INVALID, &in.start_date) ||
 	    !date_field(r, "end_date", ERR_OBS_END_INVALID, &in.end_date) ||
-	    !text_field(r, "reason", REASON_MAX, false, &in.reason) ||
-	    !text_field(r, "place", PLACE_MAX, false, &in.place) ||
+	    !api_obs_text_field(r, "reason", REASON_MAX, false, &in.reason) ||
+	    !api_obs_text_field(r, "place", PLACE_MAX, false, &in.place) ||
 	    !staff_field(r, "grid_worker", &in.grid_worker) ||
 	    !staff_field(r, "doctor", &in.doctor) ||
 	    !staff_field(r, "social_worker", &in.social_worker) || !household_field(r, &in))
@@ -444,11 +432,11 @@ void api_obs_create(struct req *r)
 	}
 	if (!in.start_date)
 		in.start_date = today;
-	if (!obs_start_valid(policy(r), in.start_date, today)) {
+	if (!obs_start_valid(api_obs_policy_of(r), in.start_date, today)) {
 		reply_error(r, ERR_OBS_START_INVALID, "start_date");
 		return;
 	}
-	def_end = obs_date_add(in.start_date, policy(r)->days);
+	def_end = obs_date_add(in.start_date, api_obs_policy_of(r)->days);
 	if (!in.end_date)
 		in.end_date = def_end;
 	if (!obs_end_valid(in.start_date, in.end_date, today)) {
@@ -464,7 +452,8 @@ void api_obs_create(struct req *r)
 	in.token_hash = thash;
 	in.token_box = tbox;
 	in.now = now;
-	st = svc_obs_place(r->srv->store, &who, &idem, policy(r), &in, r->a, &out, &replayed);
+	st = svc_obs_place(r->srv->store, &who, &idem, api_obs_policy_of(r), &in, r->a, &out,
+			   &replayed);
 	const char *bad = out.bad_field;
 	switch (st) {
 	case STORE_OK: break;
@@ -507,7 +496,7 @@ void api_obs_list(struct req *r)
 	int64_t total;
 	enum store_status st;
 
-	q.today = today_of(q.now);
+	q.today = api_obs_today_of(q.now);
 	if (!api_list_query(r, &spec, &l))
 		return;
 	if (filter && *filter && !obs_in(filters, filter)) {
@@ -524,7 +513,7 @@ void api_obs_list(struct req *r)
 	q.offset = l.offset;
 	q.filter = filter && *filter ? filter : NULL;
 	q.name_prefix = name && *name ? name : NULL;
-	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
+	st = svc_obs_list(r->srv->store, &who, &q, api_obs_policy_of(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
 		api_list_error(r, st, ERR_OBS_NOT_FOUND);
 		return;
@@ -547,14 +536,14 @@ void api_obs_today(struct req *r)
 	struct obs_query q = {
 		.now = time_now(), .status = "active", .filter = "today", .limit = 5000};
 	struct principal who = api_principal(r);
-	const struct obs_policy *p = policy(r);
+	const struct obs_policy *p = api_obs_policy_of(r);
 	const char *mine = req_query(r, "mine");
 	struct observation *v;
 	size_t n;
 	int64_t total, complete = 0, overdue = 0;
 	enum store_status st;
 
-	q.today = today_of(q.now);
+	q.today = api_obs_today_of(q.now);
 	if (!api_area_query(r, &q.area))
 		return;
 	if (mine && !strcmp(mine, "1"))
@@ -607,7 +596,7 @@ void api_obs_get(struct req *r)
 	struct principal who = api_principal(r);
 	struct obs_detail x;
 	int64_t now = time_now();
-	int today = today_of(now);
+	int today = api_obs_today_of(now);
 
 	if (!api_uuid_ok(r, id, ERR_OBS_NOT_FOUND) ||
 	    !api_stored(r, svc_obs_detail(r->srv->store, &who, id, today, r->a, &x),
@@ -621,19 +610,19 @@ void api_obs_get(struct req *r)
 	size_t nv = x.nvisits, na = x.nalerts, ns = x.nservices, nd = x.ndays;
 	json_t *j = api_obs_json(&o, today), *arr = json_array(), *days = json_array();
 	for (size_t i = 0; i < nv; i++)
-		json_array_append_new(arr, visit_json(r, &v[i]));
+		json_array_append_new(arr, api_visit_json(r, &v[i]));
 	json_object_set_new(j, "visits", arr);
 	arr = json_array();
 	for (size_t i = 0; i < na; i++)
-		json_array_append_new(arr, alert_json(&al[i]));
+		json_array_append_new(arr, api_alert_json(&al[i]));
 	json_object_set_new(j, "alerts", arr);
 	arr = json_array();
 	for (size_t i = 0; i < ns; i++)
-		json_array_append_new(arr, service_json(&sv[i], now));
+		json_array_append_new(arr, api_service_json(&sv[i], now));
 	json_object_set_new(j, "services", arr);
 	/* every day of the period up to today (or its end), with its slots */
 	struct obs_period per = period_of(&o);
-	int last = o.ended_at ? today_of(o.ended_at) : today;
+	int last = o.ended_at ? api_obs_today_of(o.ended_at) : today;
 	size_t k = 0;
 	for (int day = o.start_date; day && day < o.end_date && day <= last;
 	     day = obs_date_add(day, 1)) {
@@ -649,58 +638,6 @@ void api_obs_get(struct req *r)
 	}
 	json_object_set_new(j, "days", days);
 	reply_json(r, 200, j);
-}
-
-/* ---- visits ---- */
-
-void api_obs_visit(struct req *r)
-{
-	static const char *const allowed[] = {"uuid",      "mode",        "saw_person", "saw_home",
-					      "saw_state", "temperature", "symptoms",   "note",
-					      "at",        NULL};
-	struct store_idem idem;
-	struct visit v = {0};
-	struct visit_done out;
-	struct principal who = api_principal(r);
-	char hash[65], alert_id[UUID_LEN + 1];
-	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND);
-	int64_t now = time_now();
-	enum store_status st;
-	bool at_given, replayed;
-
-	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    !enum_field(r, "mode", obs_modes, true, &v.mode) ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_person", false, &v.saw_person),
-			  "saw_person") ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
-			  "saw_state") ||
-	    !api_obs_reading(r, false, &v) || !time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
-		return;
-	if (!at_given)
-		v.at = now;
-	v.by = r->sess.username;
-	uuid_v4(v.id);
-	uuid_v4(alert_id);
-	snprintf(v.observation_id, sizeof v.observation_id, "%s", id);
-	st = svc_visit_add(r->srv->store, &who, &idem, policy(r), "visit.create", &v, alert_id, now,
-			   r->a, &out, &replayed);
-	if (st == STORE_INVALID) {
-		reply_error(r, ERR_VISIT_AT, "at");
-		return;
-	}
-	if (st == STORE_CONFLICT) {
-		reply_error(r, ERR_OBS_ENDED, NULL);
-		return;
-	}
-	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-		return;
-	}
-	reply_json(r, replayed ? 200 : 201,
-		   json_pack("{s:o, s:o, s:o}", "visit", visit_json(r, &out.visit), "alert",
-			     out.has_alert ? alert_json(&out.alert) : json_null(), "observation",
-			     api_obs_json(&out.obs, today_of(now))));
 }
 
 /* ---- the period and release ---- */
@@ -724,7 +661,7 @@ void api_obs_period(struct req *r)
 	char hash[65];
 	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *reason;
 	int64_t now = time_now();
-	int today = today_of(now), end;
+	int today = api_obs_today_of(now), end;
 	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
@@ -736,10 +673,10 @@ void api_obs_period(struct req *r)
 		reply_error(r, ERR_FIELD_REQUIRED, "end_date");
 		return;
 	}
-	if (!text_field(r, "reason", REASON_MAX, true, &reason))
+	if (!api_obs_text_field(r, "reason", REASON_MAX, true, &reason))
 		return;
-	st = svc_obs_period(r->srv->store, &who, &idem, policy(r), id, end, reason, now, r->a, &out,
-			    &replayed);
+	st = svc_obs_period(r->srv->store, &who, &idem, api_obs_policy_of(r), id, end, reason, now,
+			    r->a, &out, &replayed);
 	if (st == STORE_INVALID)
 		reply_error(r, ERR_OBS_END_INVALID, "end_date");
 	else
@@ -754,16 +691,16 @@ void api_obs_release(struct req *r)
 	char hash[65];
 	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *note = NULL;
 	int64_t now = time_now();
-	int today = today_of(now);
+	int today = api_obs_today_of(now);
 	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    !text_field(r, "note", REASON_MAX, false, &note))
+	    !api_obs_text_field(r, "note", REASON_MAX, false, &note))
 		return;
-	st = svc_obs_release(r->srv->store, &who, &idem, policy(r), id, note, now, r->a, &out,
-			     &replayed);
+	st = svc_obs_release(r->srv->store, &who, &idem, api_obs_policy_of(r), id, note, now, r->a,
+			     &out, &replayed);
 	if (st == STORE_CONFLICT) { /* out: the observation as the refusal read it */
 		reply_error(r,
 			    strcmp(out.status, "active") ? ERR_OBS_ENDED
@@ -784,7 +721,7 @@ void api_obs_staff(struct req *r)
 	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND), *g, *d, *w, *bad = NULL;
 	char hash[65];
 	int64_t now = time_now();
-	int today = today_of(now);
+	int today = api_obs_today_of(now);
 	struct principal who = api_principal(r);
 	enum store_status st;
 	bool replayed;
@@ -812,295 +749,6 @@ void api_obs_staff(struct req *r)
 		reply_error(r, ERR_OBS_STAFF_INVALID, bad);
 	else
 		reply_change(r, st, &out, today);
-}
-
-/* ---- contact cards ---- */
-
-/* The self-report link of an active observation, reissued (svc_card_token) when this
- * server cannot open the sealed copy (a database moved without its key file). The reissue
- * waits for its commit: the card routes are ROUTE_SLOW so that it waits on a worker, never
- * on an HTTP thread (the token itself is made when the observation is placed). */
-static const char *self_url(struct req *r, const struct observation *o)
-{
-	char token[TOKEN_LEN + 1];
-
-	if (!token_open(r->srv->key, o->token_box, token)) {
-		struct principal who = api_principal(r);
-		if (svc_card_token(r->srv->store, &who, r->srv->key, o->id, r->a, token) !=
-		    STORE_OK)
-			return NULL;
-	}
-	/* never this request's Host as it came: see server_link_base */
-	return arena_printf(r->a, "%s/r/%s", server_link_base(r), token);
-}
-
-/* The township's duty phone (else the county's). Cards of one township share it: the last
- * answer is kept for the next card. */
-struct hotline {
-	char township[AREA_CODE_MAX + 1];
-	const char *phone, *name;
-};
-
-static void hotline(struct req *r, const char *area, struct hotline *h)
-{
-	static const size_t lens[2] = {9, 6};
-	const char *phone, *name;
-
-	if (*h->township && !strncmp(h->township, area, strlen(h->township)))
-		return;
-	snprintf(h->township, sizeof h->township, "%.9s", area);
-	h->phone = h->name = "";
-	for (int i = 0; i < 2; i++) {
-		if (strlen(area) < lens[i])
-			continue;
-		char *code = arena_strndup(r->a, area, lens[i]);
-		if (svc_ref_duty_phone(r->srv->store, code, r->a, &phone, &name) == STORE_OK &&
-		    *phone) {
-			h->phone = phone;
-			h->name = name;
-			return;
-		}
-	}
-}
-
-static json_t *card_json(struct req *r, const struct observation *o, int today, struct hotline *h)
-{
-	const char *url = self_url(r, o);
-
-	hotline(r, o->area, h);
-	return json_pack("{s:o, s:s, s:s, s:o, s:o}", "observation", api_obs_json(o, today),
-			 "hotline", h->phone, "hotline_area", h->name, "url", json_str_or_null(url),
-			 "qr_svg", json_str_or_null(url ? qr_svg(url, r->a) : NULL));
-}
-
-static void audit_cards(struct req *r, const char *object_id, const char *area)
-{
-	struct principal who = api_principal(r);
-
-	svc_read_audit(r->srv->store, &who, "observation.card", object_id ? "observation" : "area",
-		       object_id ? object_id : area, area, NULL, false);
-}
-
-void api_obs_card(struct req *r)
-{
-	struct observation o;
-	int today = today_of(time_now());
-
-	if (!load_obs(r, r->match.params[0], today, &o))
-		return;
-	if (strcmp(o.status, "active")) {
-		reply_error(r, ERR_OBS_ENDED, NULL);
-		return;
-	}
-	audit_cards(r, o.id, o.area);
-	json_t *arr = json_array();
-	struct hotline h = {0};
-	json_array_append_new(arr, card_json(r, &o, today, &h));
-	reply_json(r, 200, json_pack("{s:o}", "items", arr));
-}
-
-void api_cards(struct req *r)
-{
-	struct obs_query q = {
-		.now = time_now(), .status = "active", .limit = CARDS_MAX, .with_token = true};
-	struct principal who = api_principal(r);
-	struct observation *v;
-	size_t n;
-	int64_t total;
-	enum store_status st;
-
-	q.today = today_of(q.now);
-	if (!api_area_query(r, &q.area))
-		return;
-	st = svc_obs_list(r->srv->store, &who, &q, policy(r), r->a, &v, &n, &total);
-	if (st != STORE_OK) {
-		api_list_error(r, st, ERR_OBS_NOT_FOUND);
-		return;
-	}
-	audit_cards(r, NULL, q.area ? q.area : who.area);
-	json_t *arr = json_array();
-	struct hotline h = {0};
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, card_json(r, &v[i], q.today, &h));
-	api_reply_list(r, arr, total);
-}
-
-/* ---- alerts ---- */
-
-static const char *const alert_statuses[] = {"open", "referred", "closed", "active", NULL};
-static const char *const service_statuses[] = {"open",      "new",     "accepted", "delivered",
-					       "cancelled", "overdue", "all",      NULL};
-
-/* The lists of alerts and of service requests: one query, one answer. */
-static void owned_list(struct req *r, bool alerts)
-{
-	static const struct api_list_spec alert_spec = {alert_statuses, "active", 100, 500, false},
-					  service_spec = {service_statuses, "open", 100, 500,
-							  false};
-	struct principal who = api_principal(r);
-	struct api_list l;
-	struct alert *al;
-	struct service *sv;
-	size_t n;
-	int64_t total, now = time_now();
-	enum store_status st;
-
-	if (!api_list_query(r, alerts ? &alert_spec : &service_spec, &l))
-		return;
-	if (alerts)
-		st = svc_alert_list(
-			r->srv->store, &who,
-			&(struct alert_query){.area = l.area, .status = l.status, .limit = l.limit},
-			r->a, &al, &n, &total);
-	else
-		st = svc_service_list(
-			r->srv->store, &who,
-			&(struct service_query){
-				.area = l.area, .status = l.status, .limit = l.limit, .now = now},
-			r->a, &sv, &n, &total);
-	if (st != STORE_OK) {
-		api_list_error(r, st, alerts ? ERR_ALERT_NOT_FOUND : ERR_SERVICE_NOT_FOUND);
-		return;
-	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, alerts ? alert_json(&al[i]) : service_json(&sv[i], now));
-	api_reply_list(r, arr, total);
-}
-
-void api_alert_list(struct req *r)
-{
-	owned_list(r, true);
-}
-
-static void alert_change(struct req *r, bool referral)
-{
-	static const char *const allowed_ref[] = {"uuid", "destination", "facility", "transport",
-						  "at",   "result",      "note",     NULL};
-	static const char *const allowed_res[] = {"uuid", "result", "note", NULL};
-	struct store_idem idem;
-	struct alert out;
-	struct alert_update u = {0};
-	struct principal who = api_principal(r);
-	const char *id = api_id_param(r, ERR_ALERT_NOT_FOUND);
-	char hash[65];
-	enum store_status st;
-
-	u.now = time_now();
-	if (!id || api_unknown_fields(r, referral ? allowed_ref : allowed_res) ||
-	    !api_idem(r, &idem, hash) ||
-	    (referral && (!enum_field(r, "destination", obs_destinations, true, &u.destination) ||
-			  !text_field(r, "facility", TEXT_MAX, false, &u.facility) ||
-			  !text_field(r, "transport", TEXT_MAX, false, &u.transport) ||
-			  !time_field(r, "at", ERR_FIELD_VALUE, &u.referred_at, NULL))) ||
-	    !enum_field(r, "result", obs_results, !referral, &u.result) ||
-	    !text_field(r, "note", NOTE_MAX, false, &u.note))
-		return;
-	if (referral && !u.referred_at)
-		u.referred_at = u.now;
-	if (referral && u.referred_at > u.now + 300) {
-		reply_error(r, ERR_FIELD_VALUE, "at");
-		return;
-	}
-	st = svc_alert_update(r->srv->store, &who, &idem, policy(r), id, &u, r->a, &out, NULL);
-	if (st == STORE_OK)
-		reply_json(r, 200, alert_json(&out));
-	else if (st == STORE_CONFLICT)
-		reply_error(r, ERR_ALERT_CLOSED, NULL);
-	else
-		api_store_error(r, st, ERR_ALERT_NOT_FOUND);
-}
-
-void api_alert_referral(struct req *r)
-{
-	alert_change(r, true);
-}
-void api_alert_result(struct req *r)
-{
-	alert_change(r, false);
-}
-
-/* ---- services ---- */
-
-void api_service_list(struct req *r)
-{
-	owned_list(r, false);
-}
-
-/* Stores a worker's service request for o and replies. */
-static void add_service(struct req *r, const struct store_idem *idem, struct service *in,
-			const char *obs_id, int64_t now)
-{
-	struct principal who = api_principal(r);
-	struct service out;
-	enum store_status st;
-	bool replayed;
-
-	uuid_v4(in->id);
-	snprintf(in->observation_id, sizeof in->observation_id, "%s", obs_id);
-	st = svc_service_create(r->srv->store, &who, idem, "service.create", in, now, r->a, &out,
-				&replayed);
-	if (st == STORE_CONFLICT)
-		reply_error(r, ERR_OBS_ENDED, NULL);
-	else if (st != STORE_OK)
-		api_store_error(r, st, ERR_OBS_NOT_FOUND);
-	else
-		reply_json(r, replayed ? 200 : 201, service_json(&out, now));
-}
-
-void api_service_create(struct req *r)
-{
-	static const char *const allowed[] = {"uuid", "kind", "items", "due_at", "assignee", NULL};
-	struct store_idem idem;
-	struct service in = {0};
-	char hash[65];
-	const char *id = api_id_param(r, ERR_OBS_NOT_FOUND);
-	int64_t now = time_now();
-	bool due_given;
-
-	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    !enum_field(r, "kind", obs_service_kinds, true, &in.kind) ||
-	    !text_field(r, "items", NOTE_MAX, true, &in.items) ||
-	    !time_field(r, "due_at", ERR_FIELD_VALUE, &in.due_at, &due_given) ||
-	    !text_field(r, "assignee", TEXT_MAX, false, &in.assignee))
-		return;
-	if (due_given && in.due_at <= now) {
-		reply_error(r, ERR_FIELD_VALUE, "due_at");
-		return;
-	}
-	if (!due_given)
-		in.due_at = now + SERVICE_DUE_HOURS * 3600;
-	in.requested_by = "worker";
-	in.requester = r->sess.username;
-	add_service(r, &idem, &in, id, now);
-}
-
-void api_service_status(struct req *r)
-{
-	static const char *const allowed[] = {"uuid", "status", "assignee", "note", NULL};
-	static const char *const moves[] = {"accepted", "delivered", "cancelled", NULL};
-	const char *id = api_id_param(r, ERR_SERVICE_NOT_FOUND), *status, *assignee = NULL,
-		   *note = NULL;
-	struct store_idem idem;
-	struct service out;
-	struct principal who = api_principal(r);
-	char hash[65];
-	int64_t now = time_now();
-	enum store_status st;
-
-	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    !enum_field(r, "status", moves, true, &status) ||
-	    !text_field(r, "assignee", TEXT_MAX, false, &assignee) ||
-	    !text_field(r, "note", REASON_MAX, !strcmp(status, "cancelled"), &note))
-		return;
-	st = svc_service_move(r->srv->store, &who, &idem, id, status, assignee, note, now, r->a,
-			      &out, NULL);
-	if (st == STORE_OK)
-		reply_json(r, 200, service_json(&out, now));
-	else if (st == STORE_CONFLICT)
-		reply_error(r, ERR_SERVICE_STATUS, "status");
-	else
-		api_store_error(r, st, ERR_SERVICE_NOT_FOUND);
 }
 
 /* ---- the board ---- */
@@ -1133,15 +781,15 @@ void api_obs_board(struct req *r)
 	struct obs_board_row total, *rows;
 	size_t n;
 	int64_t now = time_now();
-	int today = today_of(now);
+	int today = api_obs_today_of(now);
 	enum store_status st;
 
 	if (!api_area_query(r, &area))
 		return;
 	if (!area)
 		area = who.area;
-	st = svc_obs_board(r->srv->store, &who, area, policy(r), today, now, r->a, &total, &rows,
-			   &n);
+	st = svc_obs_board(r->srv->store, &who, area, api_obs_policy_of(r), today, now, r->a,
+			   &total, &rows, &n);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
@@ -1168,5 +816,5 @@ static json_t *obs_items(const struct observation *v, size_t n, int today)
 
 json_t *api_obs_list_json(const struct observation *v, size_t n)
 {
-	return obs_items(v, n, today_of(time_now()));
+	return obs_items(v, n, api_obs_today_of(time_now()));
 }

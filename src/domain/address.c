@@ -43,6 +43,8 @@
  */
 #include "domain/address.h"
 
+#include "domain/grid_rule.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,6 +85,8 @@ struct addr_index {
 	char *pool;
 	size_t pool_len, pool_cap;
 	const struct area **by_code; /* sorted by code */
+	struct grid_rule *rules;     /* texts owned (copied) */
+	size_t n_rules;
 };
 
 static const char *const res_suffixes[] = {"社区居民委员会", "社区居委会", "居民委员会", "居委会",
@@ -259,6 +263,30 @@ static int code_cmp(const void *pa, const void *pb)
 	return strcmp((*a)->code, (*b)->code);
 }
 
+static char *copy_text(const char *s)
+{
+	size_t len = strlen(s ? s : "");
+	char *c = must_realloc(NULL, len + 1, 1);
+
+	memcpy(c, s ? s : "", len + 1);
+	return c;
+}
+
+struct addr_index *addr_index_new_ruled(const struct addr_area *areas, size_t n,
+					const struct grid_rule *rules, size_t nrules)
+{
+	struct addr_index *ix = addr_index_new(areas, n);
+
+	ix->rules = must_realloc(NULL, nrules ? nrules : 1, sizeof *ix->rules);
+	for (size_t i = 0; rules != NULL && i < nrules; i++) {
+		ix->rules[i] = rules[i];
+		ix->rules[i].grid = copy_text(rules[i].grid);
+		ix->rules[i].name = copy_text(rules[i].name);
+	}
+	ix->n_rules = rules != NULL ? nrules : 0;
+	return ix;
+}
+
 struct addr_index *addr_index_new(const struct addr_area *areas, size_t n)
 {
 	struct addr_index *ix = must_realloc(NULL, 1, sizeof *ix);
@@ -286,6 +314,11 @@ void addr_index_free(struct addr_index *ix)
 	free(ix->aliases);
 	free(ix->pool);
 	free(ix->by_code);
+	for (size_t i = 0; i < ix->n_rules; i++) {
+		free((char *)ix->rules[i].grid);
+		free((char *)ix->rules[i].name);
+	}
+	free(ix->rules);
 	free(ix);
 }
 
@@ -571,6 +604,22 @@ static enum addr_match decide(const struct scan *sc, char *code_out)
 	return ADDR_NONE;
 }
 
+/* Rule 7: a village's grid rules take it down to one of its grids of the index. */
+static enum addr_match down_to_grid(const struct addr_index *ix, const char *address,
+				    enum addr_match m, char *code_out)
+{
+	char village[ADDR_CODE_LEN_MAX + 1], grid[16];
+	long area;
+
+	if (m != ADDR_VILLAGE || ix->n_rules == 0)
+		return m;
+	memcpy(village, code_out, sizeof village);
+	if (grid_rule_match(ix->rules, ix->n_rules, village, address, grid) != GRID_RULE_MATCH ||
+	    (area = find_code(ix, grid, strlen(grid))) < 0)
+		return m;
+	return answer(ix, area, code_out);
+}
+
 enum addr_match addr_resolve(const struct addr_index *ix, const char *address,
 			     char code_out[ADDR_CODE_LEN_MAX + 1])
 {
@@ -587,7 +636,9 @@ enum addr_match addr_resolve(const struct addr_index *ix, const char *address,
 	sc.ix = ix;
 	sc.n = 0;
 	find_occurrences(&sc, buf, drop_spaces(buf, len));
-	return decide(&sc, code_out);
+	char local[ADDR_CODE_LEN_MAX + 1]; /* the village's code finds its rules */
+	char *out = code_out != NULL ? code_out : local;
+	return down_to_grid(ix, address, decide(&sc, out), out);
 }
 
 const char *addr_match_name(enum addr_match m)

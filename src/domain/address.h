@@ -40,6 +40,14 @@ struct addr_index;
 /* Builds an index over n areas (areas may be NULL when n is 0). Never NULL. */
 struct addr_index *addr_index_new(const struct addr_area *areas, size_t n);
 
+/* The same, with a village's grid rules (domain/grid_rule.h): an address that resolves to
+ * a village and fits one of its rules resolves to the rule's grid (rule 7 of
+ * addr_resolve). The rules and their texts are copied; rules naming a grid that is not
+ * among areas are kept but never answer. */
+struct grid_rule;
+struct addr_index *addr_index_new_ruled(const struct addr_area *areas, size_t n,
+					const struct grid_rule *rules, size_t nrules);
+
 /* Frees ix; NULL is allowed. */
 void addr_index_free(struct addr_index *ix);
 
@@ -75,6 +83,9 @@ enum addr_match {
  *     of the county when neither was found).
  *  6. Result: a unique grid, else a unique village, else the township, else
  *     ADDR_AMBIGUOUS when a name fitted several areas, else ADDR_NONE.
+ *  7. A village resolved by 6 is taken down to a grid by the village's rules
+ *     (grid_rule_match: the most specific fitting rule; none or a tie keeps the
+ *     village).
  * Only the first ADDR_INPUT_MAX bytes of the normalised address are read. */
 enum addr_match addr_resolve(const struct addr_index *ix, const char *address,
 			     char code_out[ADDR_CODE_LEN_MAX + 1]);

@@ -353,6 +353,29 @@ static bool authenticate(struct req *r)
 
 static bool csrf_ok(struct req *r)
 {
+bool api_office_phone_field(struct req *r, const char *field, const char **out)
+{
+	const char *v;
+	char *norm;
+
+	*out = NULL;
+	if (api_bad_field(r, json_get_str(r->json, field, 64, false, &v), field))
+		return false;
+	if (!v)
+		return true;
+	if (!*v) {
+		*out = "";
+		return true;
+	}
+	norm = arena_alloc(r->a, PHONE_OFFICE_MAX + 1);
+	if (!phone_office_normalize(v, norm)) {
+		reply_error(r, ERR_PHONE_OFFICE_INVALID, field);
+		return false;
+	}
+	*out = norm;
+	return true;
+}
+
 	const char *t = req_header(r, "X-CSRF-Token");
 	return t && strlen(t) == SESSION_TOKEN_LEN &&
 	       sodium_memcmp(t, r->sess.csrf, SESSION_TOKEN_LEN) == 0;

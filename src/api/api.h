@@ -78,6 +78,9 @@ void api_reply_list(struct req *r, json_t *items, int64_t total);
 bool api_stored(struct req *r, enum store_status st, enum err not_found);
 /* An optional phone field, normalised into out ("" allowed to clear); replies on error. */
 bool api_phone_field(struct req *r, const char *field, const char **out);
+/* The same for the phone of an office or a duty post: a mobile or a fixed line with its
+ * area code and an optional extension (phone_office_normalize). */
+bool api_office_phone_field(struct req *r, const char *field, const char **out);
 
 json_t *api_area_json(struct req *r, const struct area *a);
 json_t *api_person_json(struct req *r, const struct person *p);

@@ -158,8 +158,8 @@ static bool person_fields(struct req *r, const char **name, const char **phone, 
 	return !api_bad_field(
 		       r, json_get_str(r->json, "responsible_name", PERSON_MAX_CHARS, false, name),
 		       "responsible_name") &&
-	       api_phone_field(r, "responsible_phone", phone) &&
-	       api_phone_field(r, "duty_phone", duty);
+	       api_office_phone_field(r, "responsible_phone", phone) &&
+	       api_office_phone_field(r, "duty_phone", duty);
 }
 
 void api_area_create(struct req *r)

@@ -28,4 +28,18 @@ bool phone_normalize(const char *in, char out[PHONE_LEN + 1]);
  * (also for NULL). Used wherever a role does not need the full number. */
 void phone_mask(const char *phone, char out[PHONE_LEN + 1]);
 
+/* Longest stored office phone: "0519-87654321-123456". */
+#define PHONE_OFFICE_MAX 20
+
+/* The phone of an office or a duty post: a mobile (stored as phone_normalize
+ * stores it) or a fixed line — an area code (010, 02x: three digits; else four,
+ * starting 0), a local number of 7 or 8 digits not starting 0 or 1, and an
+ * optional extension of 1–6 digits after '-', '转', '分机', '#' or "ext". Accepts
+ * "0519-87654321", "0519 8765 4321", "(0519)87654321", "051987654321",
+ * "0519-87654321-802", "0519-87654321转802" (and their full-width forms), all
+ * stored as "0519-87654321" or "0519-87654321-802". A mobile with an extension,
+ * letters, a stray parenthesis and short numbers are refused. On false, out is
+ * the empty string (when out is not NULL). */
+bool phone_office_normalize(const char *in, char out[PHONE_OFFICE_MAX + 1]);
+
 #endif

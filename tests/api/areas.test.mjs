@@ -154,12 +154,35 @@ describe('creating grids and groups', () => {
 		assert.equal(clear.body.duty_phone, '13700002222');
 	});
 
-	it('bad phones are 400 phone.invalid with the field', async () => {
-		for (const bad of ['12345', '1380013800', '138001380001', '12800138000', '+1 415 555 0100', '138-0013-800a', '138 0013 8000 (home)', '010-12345678', '+86+13800138000', '１３８'])
-			expectError(assert, await create(VILLAGE_A, '坏电话网格', { responsible_phone: bad }), 400, 'phone.invalid', 'responsible_phone');
-		expectError(assert, await create(VILLAGE_A, '坏电话网格', { duty_phone: '999' }), 400, 'phone.invalid', 'duty_phone');
+	it('duty and responsible phones may be fixed lines, stored in one form (issue 10, item 4)', async () => {
+		const forms = [
+			['0519-87654321', '0519-87654321'],
+			['0519 8765 4321', '0519-87654321'],
+			['(0519)87654321', '0519-87654321'],
+			['051987654321', '0519-87654321'],
+			['0519-87654321-802', '0519-87654321-802'],
+			['0519-87654321转802', '0519-87654321-802'],
+		];
+		for (const [i, [typed, stored]] of forms.entries()) {
+			const r = await create(VILLAGE_A, `座机网格${i}`, { responsible_phone: typed, duty_phone: typed });
+			assert.equal(r.status, 201, `${typed}: ${r.text}`);
+			assert.equal(r.body.responsible_phone, stored, typed);
+			assert.equal(r.body.duty_phone, stored, typed);
+		}
+		const t = await admin.patch(`/api/v1/areas/${TOWN_A}`, { uuid: uuid(), duty_phone: '0519-87654321' });
+		assert.equal(t.status, 200, t.text);
+		assert.equal(t.body.duty_phone, '0519-87654321');
+		assert.equal((await admin.get(`/api/v1/areas/${TOWN_A}`)).body.duty_phone, '0519-87654321');
+		const m = await admin.patch(`/api/v1/areas/${TOWN_A}`, { duty_phone: '138 0013 8009' });
+		assert.equal(m.body.duty_phone, '13800138009', 'a mobile is stored as today');
+	});
+
+	it('bad phones are 400 phone.office_invalid with the field', async () => {
+		for (const bad of ['12345', '1380013800', '138001380001', '12800138000', '+1 415 555 0100', '138-0013-800a', '138 0013 8000 (home)', '010-12345678', '+86+13800138000', '１３８', '0519-8765', '0519-8765432a', '13800138000-802', '13800138000转802', '0519-87654321转'])
+			expectError(assert, await create(VILLAGE_A, '坏电话网格', { responsible_phone: bad }), 400, 'phone.office_invalid', 'responsible_phone');
+		expectError(assert, await create(VILLAGE_A, '坏电话网格', { duty_phone: '999' }), 400, 'phone.office_invalid', 'duty_phone');
 		expectError(assert, await create(VILLAGE_A, '坏电话网格', { duty_phone: 13800138000 }), 400, 'field.type', 'duty_phone');
-		expectError(assert, await admin.patch(`/api/v1/areas/${VILLAGE_A}`, { duty_phone: '110' }), 400, 'phone.invalid', 'duty_phone');
+		expectError(assert, await admin.patch(`/api/v1/areas/${VILLAGE_A}`, { duty_phone: '110' }), 400, 'phone.office_invalid', 'duty_phone');
 		assert.ok(!(await admin.get(`/api/v1/areas/${VILLAGE_A}`)).body.children.some((x) => x.name === '坏电话网格'));
 	});
 });

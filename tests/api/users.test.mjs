@@ -69,6 +69,8 @@ describe('creating accounts', () => {
 		expectError(assert, await admin.post('/api/v1/users', body({ role: undefined })), 400, 'field.required', 'role');
 		expectError(assert, await admin.post('/api/v1/users', body({ username: undefined })), 400, 'field.required', 'username');
 		expectError(assert, await admin.post('/api/v1/users', body({ phone: '12345' })), 400, 'phone.invalid', 'phone');
+		// an account is a person: its phone stays a mobile (fixed lines are for offices and duty posts)
+		expectError(assert, await admin.post('/api/v1/users', body({ phone: '0519-87654321' })), 400, 'phone.invalid', 'phone');
 		expectError(assert, await admin.post('/api/v1/users', body({ display_name: '名'.repeat(33) })), 400, 'field.too_long', 'display_name');
 		expectError(assert, await admin.post('/api/v1/users', body({ area: `${VILLAGE_A}999` })), 404, 'area.not_found');
 	});

@@ -182,6 +182,86 @@ static void mask(void **state)
 	assert_string_equal(out, "****");
 }
 
+static void office_ok(const char *in, const char *want)
+{
+	char out[PHONE_OFFICE_MAX + 1];
+	if (!phone_office_normalize(in, out))
+		fail_msg("office phone rejected: \"%s\"", in);
+	assert_string_equal(out, want);
+}
+
+static void office_bad(const char *in)
+{
+	char out[PHONE_OFFICE_MAX + 1] = "dirty";
+	if (phone_office_normalize(in, out))
+		fail_msg("office phone accepted: \"%s\" as %s", in ? in : "(null)", out);
+	assert_string_equal(out, "");
+}
+
+/* The forms a township office writes its duty line in (issue 10, item 4). */
+static void office_fixed_lines(void **state)
+{
+	(void)state;
+	office_ok("0519-87654321", "0519-87654321");
+	office_ok("0519 8765 4321", "0519-87654321");
+	office_ok("(0519)87654321", "0519-87654321");
+	office_ok("（0519）8765-4321", "0519-87654321");
+	office_ok("051987654321", "0519-87654321");
+	office_ok("0519-87654321-802", "0519-87654321-802");
+	office_ok("0519-87654321转802", "0519-87654321-802");
+	office_ok("0519-87654321 转 802", "0519-87654321-802");
+	office_ok("0519-87654321分机802", "0519-87654321-802");
+	office_ok("0519-87654321 ext. 802", "0519-87654321-802");
+	office_ok("０５１９－８７６５４３２１", "0519-87654321");
+	office_ok("010-62345678", "010-62345678");
+	office_ok("02584567890", "025-84567890");
+	office_ok("0917-2345678", "0917-2345678"); /* a seven-digit local number */
+	office_ok(" 0519-87654321 ", "0519-87654321");
+}
+
+static void office_mobiles_as_today(void **state)
+{
+	(void)state;
+	office_ok("13812345678", "13812345678");
+	office_ok("+86 138 1234 5678", "13812345678");
+	office_ok("138-1234-5678", "13812345678");
+}
+
+static void office_wrong(void **state)
+{
+	(void)state;
+	office_bad(NULL);
+	office_bad("");
+	office_bad("0519-8765");             /* too short */
+	office_bad("0519-876543");           /* too short */
+	office_bad("87654321");              /* no area code */
+	office_bad("0519-876543210");        /* nine digits */
+	office_bad("0519-87654321-1234567"); /* extension too long */
+	office_bad("0519-8765432a");         /* letters */
+	office_bad("0519-abcdefgh");
+	office_bad("tel 0519-87654321");
+	office_bad("13812345678-802"); /* a mobile with an extension */
+	office_bad("13812345678转802");
+	office_bad("0519-07654321"); /* a local number starts 2-9 */
+	office_bad("0519-17654321");
+	office_bad("00519-87654321");
+	office_bad("(0519-87654321");  /* unclosed */
+	office_bad("0519)87654321");   /* not opened */
+	office_bad("(05)1987654321");  /* parentheses not around the area code */
+	office_bad("05 19 87654321");  /* the area code cut in two */
+	office_bad("0519-87654321转"); /* an extension mark without digits */
+	office_bad("0519-8765转4321");
+	office_bad("0519 87654321 802"); /* an extension needs its mark */
+	office_bad("+86 0519-87654321");
+	char out[PHONE_OFFICE_MAX + 1];
+	assert_false(phone_office_normalize("0519-87654321", NULL));
+	char big[PHONE_INPUT_MAX + 2];
+	memset(big, '1', sizeof big - 1);
+	big[0] = '0';
+	big[sizeof big - 1] = '\0';
+	assert_false(phone_office_normalize(big, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +276,9 @@ int main(void)
 		cmocka_unit_test(hostile_long),
 		cmocka_unit_test(null_out_is_refused),
 		cmocka_unit_test(mask),
+		cmocka_unit_test(office_fixed_lines),
+		cmocka_unit_test(office_mobiles_as_today),
+		cmocka_unit_test(office_wrong),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

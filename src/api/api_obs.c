@@ -98,6 +98,10 @@ json_t *api_obs_json(const struct observation *o, int today)
 	json_object_set_new(j, "alert_open", json_boolean(o->alert_open));
 	json_object_set_new(j, "last_temperature", temp_json(o->last_temp));
 	json_object_set_new(j, "last_visit_at", time_json(o->last_visit_at));
+	/* the reading that raised the latest alert (a drill-down to fevers shows it, not a
+	 * later normal reading) */
+	json_object_set_new(j, "alert_temperature", temp_json(o->alert_temp));
+	json_object_set_new(j, "alert_raised_at", time_json(o->alert_at));
 	json_object_set_new(j, "due_release",
 			    json_boolean(active && obs_release_due(&per, today, o->alert_open)));
 	json_object_set_new(j, "end_reason", json_string(o->end_reason));

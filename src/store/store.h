@@ -590,6 +590,8 @@ enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 enum store_status store_tx_obs_list(struct store_tx *tx, const struct obs_query *q,
 				    const struct obs_policy *pol, struct arena *a,
 				    struct observation **out, size_t *n, int64_t *total);
+	int alert_temp;	  /* the latest alert's reading (its highest), tenths of °C; 0 = none */
+	int64_t alert_at; /* when that alert was raised, 0 = none */
 
 struct visit {
 	char id[USER_ID_LEN + 1];
@@ -698,7 +700,8 @@ enum store_status store_tx_visit_read(struct store_tx *tx, const char *id, struc
 /* The observation's alert that is not closed; id "" when none. */
 enum store_status store_tx_obs_open_alert(struct store_tx *tx, const char *obs_id, char *id,
 					  size_t sz);
-/* Feeds an alert with another fever visit. */
+/* Feeds an alert with another fever visit; its reading only rises (a later lower reading
+ * leaves the one that raised it). */
 enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert_id, int temp,
 					  unsigned symptoms, int64_t now);
 enum store_status store_tx_obs_alert_insert(struct store_tx *tx, const char *alert_id,

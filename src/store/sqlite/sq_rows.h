@@ -228,6 +228,12 @@ extern const struct sq_rowtype sq_visit_rows;
 	C(NUM, alert_open, "o.alert_open")                                                         \
 	C(NUM, last_temp, "o.last_temp")                                                           \
 	C(NUM, last_visit_at, "o.last_visit_at")                                                   \
+	C(NUM, alert_temp,                                                                         \
+	  "coalesce((SELECT al.temp FROM alert al WHERE al.observation_id = o.id"                   \
+	  " ORDER BY al.raised_at DESC LIMIT 1), 0)")                                              \
+	C(NUM, alert_at,                                                                           \
+	  "coalesce((SELECT al.raised_at FROM alert al WHERE al.observation_id = o.id"              \
+	  " ORDER BY al.raised_at DESC LIMIT 1), 0)")                                              \
 	C(TEXT, end_reason, "o.end_reason")                                                        \
 	C(NUM, created_at, "o.created_at")                                                         \
 	C(NUM, updated_at, "o.updated_at")                                                         \

@@ -6,8 +6,6 @@
 
 #include "store/sqlite/sq_rows.h"
 
-
-
 /* a day's row: its date, then what store_tx_obs_day_read reads */
 static const struct sq_col day_cols[] = {
 	SQ_COL_NUM(struct obs_day_row, date),
@@ -114,7 +112,7 @@ enum store_status store_tx_obs_alert_feed(struct store_tx *tx, const char *alert
 					  unsigned symptoms, int64_t now)
 {
 	static const char sql[] =
-		"UPDATE alert SET temp = CASE WHEN ?2 > 0 THEN ?2 ELSE temp END,"
+		"UPDATE alert SET temp = CASE WHEN ?2 > temp THEN ?2 ELSE temp END,"
 		" symptoms = symptoms | ?3, visits = visits + 1, updated_at = ?4 WHERE id = ?1";
 
 	return sq_run(sq_conn_of(tx), sql,

@@ -284,3 +284,153 @@ void api_outcomes(struct req *r)
 						     "needs_target", outs[k].needs_target));
 	reply_json(r, 200, json_pack("{s:o}", "items", arr));
 }
+
+/* 本村待认领: a grid worker's village pool, beside their own list. on_grid says whether the
+ * account is on a grid at all (else the phone tells the worker to ask the commander). */
+void api_task_pool(struct req *r)
+{
+	static const struct api_list_spec spec = {NULL, NULL, 50, 500, true};
+	struct api_list l;
+	struct principal who = api_principal(r);
+	struct task *v;
+	size_t n;
+	int64_t total, now = time_now();
+	json_t *arr;
+
+	if (!api_list_query(r, &spec, &l))
+		return;
+	struct task_query q = {.now = now, .limit = l.limit, .offset = l.offset};
+	const char *village = svc_task_village(&who, r->a);
+	enum store_status st = svc_task_pool(r->srv->store, &who, &q, r->a, &v, &n, &total);
+	if (st != STORE_OK) {
+		api_list_error(r, st, ERR_TASK_NOT_FOUND);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, api_task_json(&v[i], now));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:I, s:o, s:b}", "items", arr, "total", (json_int_t)total,
+			     "village", json_str_or_null(village), "on_grid", village != NULL));
+}
+
+void api_task_take(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", NULL};
+	struct store_idem idem;
+	struct principal who = api_principal(r);
+	struct task out;
+	char hash[65];
+	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND);
+	bool taken = false, replayed;
+	int64_t now = time_now();
+
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash))
+		return;
+	enum store_status st =
+		svc_task_take(r->srv->store, &who, &idem, id, now, r->a, &out, &taken, &replayed);
+	switch (st) {
+	case STORE_OK: reply_json(r, 200, api_task_json(&out, now)); break;
+	case STORE_CONFLICT: reply_error(r, taken ? ERR_TASK_TAKEN : ERR_TASK_CLOSED, NULL); break;
+	default: api_store_error(r, st, ERR_TASK_NOT_FOUND);
+	}
+}
+
+/* The ids of a batch: an array of at most TASK_BULK_MAX task UUIDs; replies on error. */
+static bool bulk_ids(struct req *r, json_t *ids, struct task_bulk *in)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(ids) || !json_array_size(ids)) {
+		reply_error(r, ERR_FIELD_TYPE, "ids");
+		return false;
+	}
+	if (json_array_size(ids) > TASK_BULK_MAX) {
+		reply_error(r, ERR_FIELD_TOO_LONG, "ids");
+		return false;
+	}
+	in->ids = arena_alloc(r->a, json_array_size(ids) * sizeof *in->ids);
+	json_array_foreach(ids, i, e)
+	{
+		if (!json_is_string(e) || !uuid_valid(json_string_value(e))) {
+			reply_error(r, ERR_FIELD_TYPE, "ids");
+			return false;
+		}
+		in->ids[i] = json_string_value(e);
+	}
+	in->nids = json_array_size(ids);
+	return true;
+}
+
+void api_task_reassign_batch(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "ids",      "village", "unassigned",
+					      "area", "assignee", "reason",  NULL};
+	struct store_idem idem;
+	struct principal who = api_principal(r);
+	struct task_bulk in = {0};
+	char hash[65];
+	json_t *ids = json_object_get(r->json, "ids"),
+	       *unassigned = json_object_get(r->json, "unassigned");
+	bool replayed;
+
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "village", AREA_CODE_MAX, false, &in.village),
+			  "village") ||
+	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &in.area),
+			  "area") ||
+	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &in.assignee),
+			  "assignee") ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &in.reason),
+			  "reason"))
+		return;
+	if (!in.area && !in.assignee) {
+		reply_error(r, ERR_FIELD_REQUIRED, "area");
+		return;
+	}
+	if (in.area && area_code_level(in.area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return;
+	}
+	if (ids && in.village) { /* one or the other */
+		reply_error(r, ERR_FIELD_UNKNOWN, "village");
+		return;
+	}
+	if (in.village) {
+		if (area_code_level(in.village) != AREA_LEVEL_VILLAGE) {
+			reply_error(r, ERR_AREA_CODE_INVALID, "village");
+			return;
+		}
+		if (!json_is_true(unassigned)) { /* the only batch of a village there is */
+			reply_error(r, ERR_FIELD_REQUIRED, "unassigned");
+			return;
+		}
+	} else if (!ids) {
+		reply_error(r, ERR_FIELD_REQUIRED, "ids");
+		return;
+	} else if (!bulk_ids(r, ids, &in))
+		return;
+	in.batch_id = idem.uuid;
+	in.now = time_now();
+	enum store_status st = svc_task_bulk(r->srv->store, &who, &idem, &in, r->a, &replayed);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_AREA_NOT_FOUND, "area");
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	json_t *res = json_array();
+	size_t nok = 0;
+	for (size_t i = 0; !replayed && i < in.nids; i++) {
+		nok += in.results[i] == TASK_BULK_OK;
+		json_array_append_new(res, json_pack("{s:s, s:s}", "id", in.ids[i], "result",
+						     svc_task_bulk_result_name(in.results[i])));
+	}
+	reply_json(r, 200,
+		   json_pack("{s:s, s:b, s:I, s:I, s:o}", "id", in.batch_id, "replayed", replayed,
+			     "moved", (json_int_t)nok, "refused",
+			     (json_int_t)(replayed ? 0 : in.nids - nok), "results", res));
+}

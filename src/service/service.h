@@ -130,6 +130,42 @@ enum store_status svc_task_change(struct store *s, const struct principal *who,
 				  const struct task_change *ch, struct arena *a, struct task *out,
 				  bool *replayed);
 
+/* The village of a grid account (the parent of its grid), in a; NULL for an account that
+ * is not on a grid. */
+const char *svc_task_village(const struct principal *who, struct arena *a);
+/* A grid worker takes a task of their village (本村待认领): an open task at exactly the
+ * village, with no assignee, whose file is kept at the village, moves with its file to the
+ * worker's grid and names the worker (username) as assignee; audited "task.take",
+ * idempotent by idem. The rule of scope is its own, checked in the transaction: the task
+ * and its file must lie in the village that contains the worker's grid (else STORE_DENIED,
+ * the denial noted, as for a missing one). STORE_CONFLICT: closed, or (*taken) taken
+ * meanwhile — moved off the village or assigned to someone. */
+enum store_status svc_task_take(struct store *s, const struct principal *who,
+				const struct store_idem *idem, const char *id, int64_t now,
+				struct arena *a, struct task *out, bool *taken, bool *replayed);
+/* Reassigning many tasks at once (a commander): ids, or every open unassigned task at
+ * exactly `village` (at most TASK_BULK_MAX, read in the transaction), to area and/or
+ * assignee, in one transaction. Each task is checked in scope (its area and its file);
+ * one out of scope or missing is not_found and one closed is closed, and neither stops
+ * the others. A new area and the village must lie in scope (else STORE_DENIED). One audit
+ * row "task.reassign_batch" for the batch (object: batch_id, the request's uuid) naming
+ * the tasks moved and refused; a timeline event "reassigned" per file. */
+enum { TASK_BULK_MAX = 500 };
+enum task_bulk_result { TASK_BULK_OK, TASK_BULK_NOT_FOUND, TASK_BULK_CLOSED };
+struct task_bulk {
+	const char *batch_id;
+	const char **ids; /* in; with village: out, the tasks found */
+	size_t nids;
+	const char *village;
+	const char *area, *assignee, *reason;
+	int64_t now;
+	enum task_bulk_result *results; /* out: one per id */
+};
+enum store_status svc_task_bulk(struct store *s, const struct principal *who,
+				const struct store_idem *idem, struct task_bulk *in,
+				struct arena *a, bool *replayed);
+const char *svc_task_bulk_result_name(enum task_bulk_result r);
+
 /* ---- key-person files (svc_person.c) ---- */
 
 /* Registers a person met at the door (POST /persons) in row->p.area (in scope;
@@ -418,6 +454,13 @@ enum store_status svc_task_get(struct store *s, const struct principal *who, con
 /* q->scope is who's; q->area, when given, must lie in it; the name of a person whose file
  * lies outside scope is blanked */
 enum store_status svc_task_list(struct store *s, const struct principal *who, struct task_query *q,
+				struct arena *a, struct task **out, size_t *n, int64_t *total);
+/* The one widening of a grid worker's reads, and only this: the open tasks left at
+ * exactly the village that contains the worker's grid, with no assignee and with their
+ * files kept at the village (本村待认领, to be taken with svc_task_take). Files of other
+ * grids and tasks anywhere else stay out of sight. For an account not on a grid: none
+ * (*n = 0, *total = 0). q->limit and q->offset are the caller's; the rest is set here. */
+enum store_status svc_task_pool(struct store *s, const struct principal *who, struct task_query *q,
 				struct arena *a, struct task **out, size_t *n, int64_t *total);
 /* Counts per area under area (NULL: who's area), which must lie in scope. */
 enum store_status svc_task_stats(struct store *s, const struct principal *who, const char *area,

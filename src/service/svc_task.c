@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "service/service.h"
+#include "util/json.h"
 
 struct task_io {
 	const char *id;
@@ -181,6 +182,187 @@ enum store_status svc_task_change(struct store *s, const struct principal *who,
 			      apply_change,
 			      answer_task,
 			      &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- taking a task of one's village (本村待认领) ---- */
+
+/* The village of a grid account (the parent of its grid), in buf; NULL when the account is
+ * not on a grid. */
+static const char *village_of(const struct principal *who, char *buf, size_t sz)
+{
+	if (!who->area || area_code_level(who->area) != AREA_LEVEL_GRID ||
+	    !area_code_parent(who->area, buf, sz))
+		return NULL;
+	return buf;
+}
+
+const char *svc_task_village(const struct principal *who, struct arena *a)
+{
+	char buf[AREA_CODE_MAX + 1];
+	const char *v = village_of(who, buf, sizeof buf);
+
+	return v ? arena_strdup(a, v) : NULL;
+}
+
+struct take_io {
+	const char *id;
+	int64_t now;
+	struct task *out;
+	bool *taken;
+};
+
+static enum store_status apply_take(struct svc_ctx *x)
+{
+	const struct take_io *io = x->arg;
+	char vbuf[AREA_CODE_MAX + 1];
+	const char *village = village_of(x->who, vbuf, sizeof vbuf);
+	struct task before;
+	enum store_status ss;
+
+	if (!village)
+		return svc_deny(x->who, "task", io->id, NULL);
+	if ((ss = store_tx_task_read(x->tx, io->id, x->a, &before)) != STORE_OK)
+		return ss;
+	/* the rule: a task of the worker's village — at the village or on one of its grids —
+	 * whose file is kept in the village; any other is not the worker's to see */
+	if (!area_code_in_scope(village, before.area) ||
+	    !area_code_in_scope(village, before.person_area))
+		return svc_deny(x->who, "task", io->id, NULL);
+	*io->taken = false;
+	if (strcmp(before.status, "open"))
+		return STORE_CONFLICT;
+	/* taken meanwhile: no longer at the village, or someone holds it */
+	if (strcmp(before.area, village) || *before.assignee ||
+	    strcmp(before.person_area, village)) {
+		*io->taken = true;
+		return STORE_CONFLICT;
+	}
+	if ((ss = store_tx_task_set(x->tx, io->id, x->who->area, x->who->username,
+				    before.due_at)) != STORE_OK ||
+	    (ss = store_tx_person_set(x->tx, before.person_id, x->who->area, NULL, io->now)) !=
+		    STORE_OK)
+		return ss;
+	const char *after = svc_json(
+		x, json_pack("{s:s, s:s}", "area", x->who->area, "assignee", x->who->username));
+	if ((ss = svc_event(x, before.person_id, "taken", x->who->area, after, io->now)) !=
+	    STORE_OK)
+		return ss;
+	return svc_changed(x, "task", io->id, x->who->area,
+			   svc_json(x, json_pack("{s:s, s:s}", "area", before.area, "assignee",
+						 before.assignee)),
+			   after);
+}
+
+static enum store_status answer_take(struct svc_ctx *x)
+{
+	const struct take_io *io = x->arg;
+	return store_tx_task_read(x->tx, x->object_id, x->a, io->out);
+}
+
+enum store_status svc_task_take(struct store *s, const struct principal *who,
+				const struct store_idem *idem, const char *id, int64_t now,
+				struct arena *a, struct task *out, bool *taken, bool *replayed)
+{
+	struct take_io io = {.id = id, .now = now, .out = out, .taken = taken};
+	struct svc_write w = {"task.take", NULL, idem, apply_take, answer_take, &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- reassigning many tasks at once ---- */
+
+static const char *const bulk_result_name[] = {
+	[TASK_BULK_OK] = "ok",
+	[TASK_BULK_NOT_FOUND] = "not_found",
+	[TASK_BULK_CLOSED] = "closed",
+};
+
+const char *svc_task_bulk_result_name(enum task_bulk_result r)
+{
+	return bulk_result_name[r];
+}
+
+/* One task of the batch: moved and/or assigned, or why not. */
+static enum store_status bulk_one(struct svc_ctx *x, const struct task_bulk *in, const char *id,
+				  enum task_bulk_result *res)
+{
+	struct task before;
+	enum store_status ss = store_tx_task_read(x->tx, id, x->a, &before);
+
+	if (ss == STORE_NOT_FOUND || (ss == STORE_OK && (!svc_in_scope(x, before.area) ||
+							 !svc_in_scope(x, before.person_area)))) {
+		*res = TASK_BULK_NOT_FOUND;
+		return STORE_OK;
+	}
+	if (ss != STORE_OK)
+		return ss;
+	if (strcmp(before.status, "open")) {
+		*res = TASK_BULK_CLOSED;
+		return STORE_OK;
+	}
+	const char *area = in->area ? in->area : before.area;
+	const char *assignee = in->assignee ? in->assignee : before.assignee;
+	if ((ss = store_tx_task_set(x->tx, id, area, assignee, before.due_at)) != STORE_OK ||
+	    (in->area && (ss = store_tx_person_set(x->tx, before.person_id, in->area, NULL,
+						   in->now)) != STORE_OK) ||
+	    (ss = svc_event(
+		     x, before.person_id, "reassigned", area,
+		     svc_json(x, json_pack("{s:s, s:s, s:s}", "area", area, "assignee", assignee,
+					   "reason", in->reason ? in->reason : "")),
+		     in->now)) != STORE_OK)
+		return ss;
+	*res = TASK_BULK_OK;
+	return STORE_OK;
+}
+
+static enum store_status apply_bulk(struct svc_ctx *x)
+{
+	struct task_bulk *in = x->arg;
+	enum store_status ss;
+
+	if (in->area && !svc_in_scope(x, in->area))
+		return svc_deny(x->who, "area", in->area, "area");
+	if (in->village) {
+		struct task *v;
+		size_t n;
+		if (!svc_in_scope(x, in->village))
+			return svc_deny(x->who, "area", in->village, "village");
+		if ((ss = store_tx_task_unassigned(x->tx, in->village, TASK_BULK_MAX, x->a, &v,
+						   &n)) != STORE_OK)
+			return ss;
+		const char **ids = arena_alloc(x->a, (n ? n : 1) * sizeof *ids);
+		for (size_t i = 0; i < n; i++)
+			ids[i] = v[i].id;
+		in->ids = ids;
+		in->nids = n;
+	}
+	in->results = arena_alloc(x->a, (in->nids ? in->nids : 1) * sizeof *in->results);
+	json_t *done = json_array(), *refused = json_array();
+	for (size_t i = 0; i < in->nids; i++) {
+		if ((ss = bulk_one(x, in, in->ids[i], &in->results[i])) != STORE_OK) {
+			json_decref(done);
+			json_decref(refused);
+			return ss;
+		}
+		json_array_append_new(in->results[i] == TASK_BULK_OK ? done : refused,
+				      json_string(in->ids[i]));
+	}
+	/* one audit row for the batch, naming every task it moved and every one it refused */
+	return svc_changed(
+		x, "task_batch", in->batch_id, in->area, NULL,
+		svc_json(x, json_pack("{s:o, s:o, s:o, s:o, s:s}", "tasks", done, "refused",
+				      refused, "area", json_str_or_null(in->area), "assignee",
+				      json_str_or_null(in->assignee), "reason",
+				      in->reason ? in->reason : "")));
+}
+
+enum store_status svc_task_bulk(struct store *s, const struct principal *who,
+				const struct store_idem *idem, struct task_bulk *in,
+				struct arena *a, bool *replayed)
+{
+	struct svc_write w = {"task.reassign_batch", NULL, idem, apply_bulk, NULL, in};
 
 	return svc_run(s, who, &w, a, replayed);
 }

@@ -19,6 +19,7 @@ enum store_status svc_task_list(struct store *s, const struct principal *who, st
 	enum store_status st;
 
 	q->scope = who->area;
+	q->unassigned_at = NULL; /* the pool is svc_task_pool's, by its own rule */
 	if (q->area && (st = svc_scope_check(who, q->area, NULL)) != STORE_OK)
 		return st;
 	if ((st = store_task_list(s, q, a, out, n, total)) != STORE_OK)
@@ -27,6 +28,25 @@ enum store_status svc_task_list(struct store *s, const struct principal *who, st
 		if (!svc_sees(who, (*out)[i].person_area)) /* a file kept elsewhere: not ours */
 			(*out)[i].person_name = "";
 	return STORE_OK;
+}
+
+enum store_status svc_task_pool(struct store *s, const struct principal *who, struct task_query *q,
+				struct arena *a, struct task **out, size_t *n, int64_t *total)
+{
+	const char *village = svc_task_village(who, a);
+
+	*n = 0;
+	*total = 0;
+	*out = NULL;
+	if (!village)
+		return STORE_OK;
+	/* the pool's own rule, not the caller's scope: exactly the village, unassigned, the
+	 * file kept there (the SQL's unassigned_at) */
+	q->scope = village;
+	q->area = NULL;
+	q->status = "open";
+	q->unassigned_at = village;
+	return store_task_list(s, q, a, out, n, total);
 }
 
 enum store_status svc_task_stats(struct store *s, const struct principal *who, const char *area,

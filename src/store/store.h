@@ -455,6 +455,9 @@ struct task_query {
 	const char *status; /* "open", "overdue", "closed" or NULL for all */
 	int64_t now;        /* for overdue */
 	int limit, offset;
+	/* A village's pool (本村待认领), optional: only tasks at exactly this area, with no
+	 * assignee, whose file is kept there too. */
+	const char *unassigned_at;
 };
 enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
 				  struct task **out, size_t *n, int64_t *total);
@@ -501,6 +504,9 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 				    const char *assignee, int64_t due_at);
 /* STORE_INVALID for an area that does not exist. */
 enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t);
+/* The open tasks at exactly area with no assignee, nearest deadline first, at most max. */
+enum store_status store_tx_task_unassigned(struct store_tx *tx, const char *area, size_t max,
+					   struct arena *a, struct task **out, size_t *n);
 /* The person's open task; "" when none. */
 enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_id, char *id,
 					size_t sz);

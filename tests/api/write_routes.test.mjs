@@ -26,6 +26,7 @@ import {
 	expectError,
 	makeId,
 	newPassword,
+	newUser,
 	startServer,
 	uniqueName,
 	uuid,
@@ -270,6 +271,37 @@ const ENTRIES = {
 				path: `/api/v1/tasks/${t.id}/reassign`,
 				body: { uuid: u, assignee: '门甲', reason: '门' },
 				other: { uuid: u, assignee: '门乙', reason: '门' },
+				state: async () => (await admin.get(`/api/v1/tasks/${t.id}`)).body.assignee,
+			};
+		},
+	},
+	'POST /api/v1/tasks/{id}/take': {
+		actions: ['task.take'],
+		async setup() {
+			// a grid worker of village A takes a task the import left at the village
+			const [t, t2] = [task(), task()];
+			const grid = await admin.createArea(VILLAGE_A, uniqueName('门网格'));
+			const { client } = await newUser(srv, admin, { role: 'grid_worker', area: grid.code });
+			const u = uuid();
+			return {
+				client,
+				path: `/api/v1/tasks/${t.id}/take`,
+				body: { uuid: u },
+				other: { uuid: u },
+				otherPath: `/api/v1/tasks/${t2.id}/take`,
+				state: async () => (await admin.get(`/api/v1/tasks/${t.id}`)).body.assignee,
+			};
+		},
+	},
+	'POST /api/v1/tasks/reassign': {
+		actions: ['task.reassign_batch'],
+		async setup() {
+			const t = task();
+			const u = uuid();
+			return {
+				path: '/api/v1/tasks/reassign',
+				body: { uuid: u, ids: [t.id], assignee: '门甲' },
+				other: { uuid: u, ids: [t.id], assignee: '门乙' },
 				state: async () => (await admin.get(`/api/v1/tasks/${t.id}`)).body.assignee,
 			};
 		},
@@ -520,14 +552,14 @@ before(async () => {
 	spec = (await admin.get('/api/v1/openapi.json')).body;
 	assert.ok(spec?.paths, 'GET /api/v1/openapi.json answers the route table');
 	// tasks come from an import (no uuid: this upload is set-up, not under test)
-	const up = await admin.post('/api/v1/imports', upload(csv(3), 'door-tasks.csv'));
+	const up = await admin.post('/api/v1/imports', upload(csv(6), 'door-tasks.csv'));
 	assert.equal(up.status, 202, up.text);
 	const job = await importDone(up.body.id);
 	assert.equal(job.status, 'done', JSON.stringify(job));
 	const r = await admin.get('/api/v1/tasks?status=open&limit=500');
 	assert.equal(r.status, 200, r.text);
 	tasks = r.body.items.filter((t) => t.import_id === up.body.id);
-	assert.equal(tasks.length, 3, `the import opened its tasks: ${r.text.slice(0, 300)}`);
+	assert.equal(tasks.length, 6, `the import opened its tasks: ${r.text.slice(0, 300)}`);
 });
 
 after(async () => {

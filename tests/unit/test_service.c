@@ -1272,6 +1272,155 @@ static void test_self_report_through_an_ended_observation_is_refused(void **stat
 }
 
 /* The key-area list is the county's: a township cannot change it, even past the handler. */
+/* A grid under village made by the county; its code in f->a. */
+static const char *grid_of(struct fixture *f, const char *village, const char *name)
+{
+	struct area_new in = {.parent = village, .name = name};
+	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
+	struct area out;
+
+	uuid_v4((char *)k.uuid);
+	assert_int_equal(svc_area_create(f->s, &county, &k, &in, f->a, &out, NULL), STORE_OK);
+	return arena_strdup(f->a, out.code);
+}
+
+static struct principal worker_on(const char *area, const char *username)
+{
+	return (struct principal){"00000000-0000-4000-8000-0000000000a1",
+				  username,
+				  ROLE_GRID_WORKER,
+				  area,
+				  "127.0.0.1",
+				  "rw",
+				  NULL,
+				  NULL};
+}
+
+static size_t pool_size(struct fixture *f, const struct principal *who)
+{
+	struct task_query q = {.limit = 100, .now = time_now()};
+	struct task *v;
+	size_t n;
+	int64_t total;
+
+	assert_int_equal(svc_task_pool(f->s, who, &q, f->a, &v, &n, &total), STORE_OK);
+	assert_int_equal((int64_t)n, total);
+	return n;
+}
+
+/* 本村待认领: a grid worker reads the unassigned tasks of their village — and only those —
+ * and takes one in a transaction that checks the same rule; taken meanwhile: conflict. */
+static void test_task_pool_and_take(void **state)
+{
+	struct fixture *f = *state;
+	const char *g1 = grid_of(f, VILLAGE_A, "一网格"), *g2 = grid_of(f, VILLAGE_A, "二网格");
+	const char *gb = grid_of(f, VILLAGE_B, "某网格");
+	struct principal w1 = worker_on(g1, "w1"), w2 = worker_on(g2, "w2"),
+			 wb = worker_on(gb, "wb"), wv = worker_on(VILLAGE_A, "wv");
+	char *t1 = file_with_task(f, VILLAGE_A, VILLAGE_A);
+	char *t2 = file_with_task(f, VILLAGE_A, VILLAGE_A);
+	(void)file_with_task(f, g2, g2);               /* another grid's: never in the pool */
+	(void)file_with_task(f, VILLAGE_B, VILLAGE_B); /* another village's */
+	struct store_idem k = {"66666666-6666-4666-8666-666666666666", "h", w1.user_id};
+	struct task out, t;
+	bool taken, replayed;
+
+	assert_int_equal(pool_size(f, &w1), 2);
+	assert_int_equal(pool_size(f, &w2), 2);
+	assert_int_equal(pool_size(f, &wb), 1);
+	assert_int_equal(pool_size(f, &wv), 0); /* not on a grid: no pool */
+	assert_null(svc_task_village(&wv, f->a));
+	assert_string_equal(svc_task_village(&w1, f->a), VILLAGE_A);
+
+	assert_int_equal(
+		svc_task_take(f->s, &w1, &k, t1, time_now(), f->a, &out, &taken, &replayed),
+		STORE_OK);
+	assert_false(replayed);
+	assert_string_equal(out.area, g1);
+	assert_string_equal(out.person_area, g1);
+	assert_string_equal(out.assignee, "w1");
+	assert_int_equal(
+		svc_task_take(f->s, &w1, &k, t1, time_now(), f->a, &out, &taken, &replayed),
+		STORE_OK);
+	assert_true(replayed);
+	assert_int_equal(audit_rows(f, "task.take"), 1);
+	assert_int_equal(pool_size(f, &w1), 1);
+
+	/* taken meanwhile: w2 hears of it as a conflict, not as a missing task */
+	struct store_idem k2 = {"77777777-7777-4777-8777-777777777777", "h", w2.user_id};
+	assert_int_equal(svc_task_take(f->s, &w2, &k2, t1, time_now(), f->a, &out, &taken, NULL),
+			 STORE_CONFLICT);
+	assert_true(taken);
+	/* another village's worker and an account with no grid: as for a missing task */
+	struct svc_denial refused = {0};
+	wb.denial = &refused;
+	assert_int_equal(svc_task_take(f->s, &wb, NULL, t2, time_now(), f->a, &out, &taken, NULL),
+			 STORE_DENIED);
+	assert_string_equal(refused.object_id, t2);
+	assert_int_equal(svc_task_take(f->s, &wv, NULL, t2, time_now(), f->a, &out, &taken, NULL),
+			 STORE_DENIED);
+	assert_int_equal(store_task_get(f->s, t2, f->a, &t), STORE_OK);
+	assert_string_equal(t.area, VILLAGE_A);
+	/* the ordinary list is not widened: w2 sees only its grid's task */
+	struct task_query q = {.limit = 100, .now = time_now(), .unassigned_at = VILLAGE_A};
+	struct task *v;
+	size_t n;
+	int64_t total;
+	assert_int_equal(svc_task_list(f->s, &w2, &q, f->a, &v, &n, &total), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].area, g2);
+	assert_int_equal(audit_rows(f, "task.take"), 1);
+}
+
+/* A batch: each task checked in scope, one audit row naming them; a village's unassigned. */
+static void test_task_bulk_reassign(void **state)
+{
+	struct fixture *f = *state;
+	const char *g = grid_of(f, VILLAGE_B, "批量网格");
+	const char *ids[] = {file_with_task(f, VILLAGE_B, VILLAGE_B),
+			     file_with_task(f, VILLAGE_A, VILLAGE_A), /* out of town_b's scope */
+			     "99999999-9999-4999-8999-999999999999"};
+	(void)file_with_task(f, VILLAGE_B, VILLAGE_B);
+	struct task_bulk in = {.batch_id = "88888888-8888-4888-8888-888888888888",
+			       .ids = ids,
+			       .nids = 3,
+			       .area = g,
+			       .now = time_now()};
+	struct store_idem k = {in.batch_id, "h", town_b.user_id};
+	struct task t;
+	bool replayed;
+
+	assert_int_equal(svc_task_bulk(f->s, &town_b, &k, &in, f->a, &replayed), STORE_OK);
+	assert_false(replayed);
+	assert_int_equal(in.results[0], TASK_BULK_OK);
+	assert_int_equal(in.results[1], TASK_BULK_NOT_FOUND);
+	assert_int_equal(in.results[2], TASK_BULK_NOT_FOUND);
+	assert_int_equal(store_task_get(f->s, ids[0], f->a, &t), STORE_OK);
+	assert_string_equal(t.area, g);
+	assert_string_equal(t.person_area, g);
+	assert_int_equal(store_task_get(f->s, ids[1], f->a, &t), STORE_OK);
+	assert_string_equal(t.area, VILLAGE_A);
+	assert_int_equal(audit_rows(f, "task.reassign_batch"), 1);
+	assert_int_equal(svc_task_bulk(f->s, &town_b, &k, &in, f->a, &replayed), STORE_OK);
+	assert_true(replayed);
+	assert_int_equal(audit_rows(f, "task.reassign_batch"), 1);
+
+	/* every unassigned of a village: the one left at VILLAGE_B */
+	struct task_bulk all = {.batch_id = "88888888-8888-4888-8888-888888888889",
+				.village = VILLAGE_B,
+				.area = g,
+				.now = time_now()};
+	assert_int_equal(svc_task_bulk(f->s, &town_b, NULL, &all, f->a, NULL), STORE_OK);
+	assert_int_equal(all.nids, 1);
+	assert_int_equal(all.results[0], TASK_BULK_OK);
+	/* a village out of scope */
+	struct task_bulk other = {.batch_id = "88888888-8888-4888-8888-88888888888a",
+				  .village = VILLAGE_A,
+				  .area = g,
+				  .now = time_now()};
+	assert_int_equal(svc_task_bulk(f->s, &town_b, NULL, &other, f->a, NULL), STORE_DENIED);
+}
+
 static void test_key_area_put_is_the_countys(void **state)
 {
 	struct fixture *f = *state;
@@ -1297,6 +1446,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_key_area_put_is_the_countys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_pool_and_take, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_bulk_reassign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_answers_without_running_again, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_row_says_who, setup, teardown),

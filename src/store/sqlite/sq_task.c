@@ -27,7 +27,9 @@ enum store_status store_task_get(struct store *s, const char *id, struct arena *
 	"   AND (?3 IS NULL OR (t.area_code >= ?3 AND t.area_code < ?4))"                          \
 	"   AND (?5 IS NULL OR (?5 = 'open' AND t.status = 'open')"                                \
 	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                      \
-	"        OR (?5 = 'closed' AND t.status = 'closed'))"
+	"        OR (?5 = 'closed' AND t.status = 'closed'))"                                      \
+	"   AND (?9 IS NULL OR (t.area_code = ?9 AND t.assignee IS NULL"                           \
+	"        AND (SELECT area_code FROM person WHERE id = t.person_id) = ?9))"
 
 enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
 				  struct task **out, size_t *n, int64_t *total)
@@ -43,8 +45,8 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 	*out = sq_page(s, sql_count, sql, &sq_task_rows, cap, a, n, total, &ss,
 		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(sq_scope_end(a, q->scope)),
 				 SQ_TEXT(q->area), SQ_TEXT(sq_scope_end(a, q->area)),
-				 SQ_TEXT(q->status), SQ_INT(q->now), SQ_INT(cap),
-				 SQ_INT(q->offset)));
+				 SQ_TEXT(q->status), SQ_INT(q->now), SQ_INT(cap), SQ_INT(q->offset),
+				 SQ_TEXT(q->unassigned_at)));
 	return ss;
 }
 
@@ -119,6 +121,20 @@ enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_ne
 		sq_task_insert(sq_conn_of(tx), t->id, t->person_id, t->import_id, t->area,
 			       t->due_at, t->defects, t->forwarded_from, t->forward_target, t->now);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
+}
+
+enum store_status store_tx_task_unassigned(struct store_tx *tx, const char *area, size_t max,
+					   struct arena *a, struct task **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " TASK_COLS TASK_FROM
+		" WHERE t.area_code = ?1 AND t.status = 'open' AND t.assignee IS NULL"
+		" ORDER BY t.due_at, t.id LIMIT ?2";
+	enum store_status ss;
+
+	*out = sq_rows(sq_conn_of(tx), sql, &sq_task_rows, max, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(area), SQ_INT(max)));
+	return ss;
 }
 
 enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_id, char *id,

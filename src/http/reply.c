@@ -76,6 +76,11 @@ void reply_json_text(struct req *r, unsigned status, char *txt, size_t len)
 
 void reply_empty(struct req *r, unsigned status) { reply_json(r, status, NULL); }
 
+void reply_stream(struct req *r, unsigned status, struct MHD_Response *resp)
+{
+	queue(r, status, resp);
+}
+
 void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
 		 char *data, size_t len)
 {

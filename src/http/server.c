@@ -16,6 +16,7 @@
 
 #include "api/api.h"
 #include "http/cache.h"
+#include "http/events.h"
 #include "http/ratelimit.h"
 #include "io/import.h"
 #include "util/log.h"
@@ -614,6 +615,13 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->area_cache = rcache_new(4096);
 	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
 	srv->importer = importer_start(store);
+	/* at most half the connections stream, 4 per account (a phone and a few tabs); the
+	 * heartbeat comes well inside the connection timeout */
+	srv->events = events_new(store, srv->sessions,
+				 cfg->max_connections / 2 > 4 ? cfg->max_connections / 2 : 4, 4,
+				 cfg->connection_timeout * 2 / 3 < 25 && cfg->connection_timeout > 1
+					 ? cfg->connection_timeout * 2 / 3
+					 : 25);
 	srv->id_prefix = randombytes_random();
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
@@ -642,9 +650,11 @@ void server_stop(struct server *srv)
 	if (!srv)
 		return;
 	/* Finish the suspended requests first: libmicrohttpd stops only with none left. */
+	events_close(srv->events);
 	workers_stop(srv->workers);
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	events_free(srv->events);
 	watchdog_stop(srv->watchdog);
 	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);

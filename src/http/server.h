@@ -82,6 +82,7 @@ struct server {
 	struct watchdog *watchdog;   /* closes connections whose request header is late */
 	pthread_mutex_t base_mu;     /* guards link_base */
 	char link_base[320];         /* pinned origin of contact-card links, "" until known */
+	struct events *events;       /* the notification streams (events.h) */
 };
 
 /* Why a request is answered before its body is read (see the top of this file). */
@@ -151,6 +152,10 @@ void reply_empty(struct req *r, unsigned status);
 /* A download: takes ownership of data (malloc'd). */
 void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
 		 char *data, size_t len);
+/* A response made by the caller (an event stream, http/events.c): takes it, adds the common
+ * headers and queues it. */
+struct MHD_Response;
+void reply_stream(struct req *r, unsigned status, struct MHD_Response *resp);
 /* Bytes that outlive the request (embedded assets); headers NULL-terminated name/value pairs. */
 void reply_static(struct req *r, unsigned status, const void *data, size_t len,
 		  const char *const *headers);

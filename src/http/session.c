@@ -161,6 +161,21 @@ bool sessions_get(struct sessions *s, const char *token, int64_t now, struct ses
 	return ok;
 }
 
+bool sessions_alive(struct sessions *s, const char *token, int64_t now)
+{
+	unsigned char key[KEYLEN];
+	struct entry **pp;
+	bool ok;
+
+	if (!token || strlen(token) != SESSION_TOKEN_LEN)
+		return false;
+	token_key(token, key);
+	pthread_mutex_lock(&s->mu);
+	ok = (pp = find(s, key)) && !expired(s, *pp, now);
+	pthread_mutex_unlock(&s->mu);
+	return ok;
+}
+
 void sessions_drop(struct sessions *s, const char *token)
 {
 	unsigned char key[KEYLEN];

@@ -35,6 +35,9 @@ void sessions_create(struct sessions *s, struct session_info *info, int64_t now,
 		     char token_out[SESSION_TOKEN_LEN + 1]);
 /* Looks a token up and marks it used; false when unknown or expired. */
 bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out);
+/* Whether a token's session is still alive at now, without marking it used (an event
+ * stream asks every second: that is no activity of the user). */
+bool sessions_alive(struct sessions *s, const char *token, int64_t now);
 void sessions_drop(struct sessions *s, const char *token);
 /* Ends every session of a user (disabled, role or area changed, password reset). */
 void sessions_drop_user(struct sessions *s, const char *user_id);

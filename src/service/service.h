@@ -639,4 +639,28 @@ enum store_status svc_card_token(struct store *s, const struct principal *who,
 				 const unsigned char *key, const char *id, struct arena *a,
 				 char *token);
 
+/* ---- in-app notifications (svc_notify.c) ---- */
+
+/* Who hears of a new task in area (the grid workers whose area covers it or, for a task at
+ * a village or below, lies under it) and of a fever alert of observation o (its doctor and
+ * the commanders whose area covers it): one row each, in x's transaction, never to the
+ * caller. detail: JSON text or NULL, never an ID number or a phone. */
+enum store_status svc_notify_task(struct svc_ctx *x, const char *task_id, const char *area,
+				  int64_t now);
+enum store_status svc_notify_fever(struct svc_ctx *x, const char *alert_id, const char *area,
+				   const char *doctor, int temp_dc, int64_t now);
+/* The caller's own notifications (an account only: else STORE_DENIED), as
+ * store_notification_list reads them. */
+enum store_status svc_notification_list(struct store *s, const struct principal *who,
+					int64_t after, bool unread_only, int limit, struct arena *a,
+					struct notification **out, size_t *n, int64_t *unread);
+/* Marks the caller's notifications read (ids, n of them; all when n is 0), idempotent by
+ * idem, audited "notification.read"; *unread: how many are left unread. */
+enum store_status svc_notification_read(struct store *s, const struct principal *who,
+					const struct store_idem *idem, const int64_t *ids,
+					size_t n, int64_t now, struct arena *a, int64_t *unread,
+					bool *replayed);
+/* Not personal: the highest notification id of all, for the event streams. */
+enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
+
 #endif

@@ -52,7 +52,8 @@ static enum store_status report_duplicate(struct svc_ctx *x, const char *person_
 		.due_at = now + DUPLICATE_TASK_HOURS * 3600,
 		.now = now,
 	};
-	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK)
+	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
+	    (ss = svc_notify_task(x, t.id, common, now)) != STORE_OK)
 		return ss;
 	return svc_audit_more(x, "person.duplicate", "person", person_id, common,
 			      svc_json(x, json_pack("{s:s, s:s}", "duplicate_of", holder,

@@ -72,6 +72,7 @@ static enum store_status forward(struct svc_ctx *x, const struct task *before)
 	enum store_status ss;
 
 	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
+	    (ss = svc_notify_task(x, t.id, area, cl->now)) != STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, before->person_id, area, NULL, cl->now)) != STORE_OK)
 		return ss;
 	return svc_event(

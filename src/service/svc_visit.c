@@ -34,7 +34,9 @@ static enum store_status raise_alert(struct svc_ctx *x, const struct observation
 	    (ss = store_tx_obs_count_add(x->tx, "ending_alert", o->end_date, o->area, 1)) !=
 		    STORE_OK ||
 	    (ss = store_tx_obs_alert_flag(x->tx, o->id, true, io->now)) != STORE_OK ||
-	    (ss = store_tx_obs_person_flag(x->tx, o->person_id, CAT_FEVER, io->now)) != STORE_OK)
+	    (ss = store_tx_obs_person_flag(x->tx, o->person_id, CAT_FEVER, io->now)) != STORE_OK ||
+	    (ss = svc_notify_fever(x, io->alert_id, o->area, o->doctor.id, v->temp, io->now)) !=
+		    STORE_OK)
 		return ss;
 	return svc_event(
 		x, o->person_id, "fever_alert", o->area,

@@ -796,4 +796,37 @@ enum store_status store_obs_recount(struct store *s, const struct obs_policy *po
 				    int64_t *checked, int64_t *mismatched, char *first,
 				    size_t firstsz);
 
+/* ---- in-app notifications (sq_notify.c) ---- */
+
+/* A notification to every enabled account (but actor) of role whose area covers area, or
+ * lies under it too when below; and to the account user (any role), when not NULL. detail:
+ * JSON text or NULL, never an ID number or a phone. */
+struct notify_new {
+	const char *kind, *area, *object_type, *object_id, *detail;
+	const char *role; /* role name, or NULL: only user */
+	bool below;
+	const char *user, *actor;
+	int64_t now;
+};
+enum store_status store_tx_notify(struct store_tx *tx, const struct notify_new *n);
+struct notification {
+	int64_t id;
+	char kind[16];
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *object_type, *object_id, *detail;
+	int64_t created_at, read_at;
+};
+/* user's notifications with id > after, newest first, at most limit (only unread ones when
+ * unread_only); *unread: how many of user's are unread. */
+enum store_status store_notification_list(struct store *s, const char *user, int64_t after,
+					  bool unread_only, int limit, struct arena *a,
+					  struct notification **out, size_t *n, int64_t *unread);
+/* The highest notification id of all (0: none), for streams to tell when to look. */
+enum store_status store_notification_latest(struct store *s, int64_t *id);
+/* Marks user's notifications read: ids (n of them), or every one when n is 0. *changed:
+ * how many were unread. */
+enum store_status store_tx_notification_read(struct store_tx *tx, const char *user,
+					     const int64_t *ids, size_t n, int64_t now,
+					     int64_t *changed);
+
 #endif

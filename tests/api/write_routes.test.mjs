@@ -241,6 +241,13 @@ const ENTRIES = {
 			};
 		},
 	},
+	'POST /api/v1/notifications/read': {
+		actions: ['notification.read'],
+		async setup() {
+			const u = uuid();
+			return { path: '/api/v1/notifications/read', body: { uuid: u, all: true }, other: { uuid: u, ids: [1] } };
+		},
+	},
 	'POST /api/v1/key-areas': {
 		actions: ['key_area.put'],
 		id: (b) => `${b.code}/${b.start_date}`,

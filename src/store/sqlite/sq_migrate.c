@@ -306,6 +306,21 @@ static const char *const migrations[] = {
 	"CREATE INDEX observation_alert ON observation(area_code) WHERE alert_open = 1;"
 	"CREATE INDEX observation_ending ON observation(end_date, area_code)"
 	"  WHERE status = 'active';",
+
+	/* 6: in-app notifications (a new task in one's area, a fever alert), one row per
+	 * recipient, written in the transaction of the event; never an ID number or a phone */
+	"CREATE TABLE notification ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  user_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  area_code TEXT NOT NULL,"
+	"  object_type TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  read_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX notification_user ON notification(user_id, id);"
+	"CREATE INDEX notification_unread ON notification(user_id) WHERE read_at = 0;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

@@ -1,0 +1,104 @@
+/* api_notify — the notification centre: the caller's own notifications (GET), marking them
+ * read (POST, idempotent by uuid, audited) and the event stream that pushes new ones
+ * (GET /api/v1/events, http/events.c). A notification names a kind, an area and an object,
+ * never an ID number or a phone. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "http/events.h"
+#include "util/timeutil.h"
+
+enum { READ_IDS_MAX = 100 };
+
+void api_notification_list(struct req *r)
+{
+	struct principal who = api_principal(r);
+	struct notification *rows;
+	size_t n;
+	int64_t unread;
+	int limit, after, unread_only;
+
+	if (!api_query_int(r, "limit", 1, 200, 50, &limit) ||
+	    !api_query_int(r, "after", 0, 2000000000, 0, &after) ||
+	    !api_query_int(r, "unread", 0, 1, 0, &unread_only))
+		return;
+	if (!api_stored(r,
+			svc_notification_list(r->srv->store, &who, after, unread_only, limit, r->a,
+					      &rows, &n, &unread),
+			ERR_BAD_REQUEST))
+		return;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, events_notification_json(&rows[i]));
+	reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "unread", (json_int_t)unread));
+}
+
+/* ids: a list of positive notification ids (at most READ_IDS_MAX); replies on error. */
+static bool read_ids(struct req *r, int64_t *ids, size_t *n, bool *all)
+{
+	json_t *v = json_object_get(r->json, "ids"), *a = json_object_get(r->json, "all");
+	size_t i;
+	json_t *e;
+
+	*n = 0;
+	*all = a && json_is_true(a);
+	if (a && !json_is_boolean(a)) {
+		reply_error(r, ERR_FIELD_TYPE, "all");
+		return false;
+	}
+	if (!v && *all)
+		return true;
+	if (!v || !json_is_array(v) || json_array_size(v) > READ_IDS_MAX || *all ||
+	    !json_array_size(v)) {
+		reply_error(r, v && !json_is_array(v) ? ERR_FIELD_TYPE : ERR_FIELD_VALUE, "ids");
+		return false;
+	}
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_integer(e) || json_integer_value(e) <= 0) {
+			reply_error(r, ERR_FIELD_TYPE, "ids");
+			return false;
+		}
+		ids[(*n)++] = json_integer_value(e);
+	}
+	return true;
+}
+
+void api_notification_read(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "ids", "all", NULL};
+	struct principal who = api_principal(r);
+	struct store_idem idem;
+	int64_t ids[READ_IDS_MAX], unread = 0;
+	size_t n;
+	bool all;
+	char hash[65];
+
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    !read_ids(r, ids, &n, &all))
+		return;
+	if (!api_stored(r,
+			svc_notification_read(r->srv->store, &who, &idem, ids, n, time_now(), r->a,
+					      &unread, NULL),
+			ERR_BAD_REQUEST))
+		return;
+	/* a replay answers as the first answer did: what is left unread */
+	reply_json(r, 200, json_pack("{s:I}", "unread", (json_int_t)unread));
+}
+
+void api_events(struct req *r)
+{
+	const char *h = req_header(r, "Last-Event-ID");
+	int64_t last = 0;
+
+	if (h && *h) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(h, &end, 10);
+		if (!errno && !*end && v > 0)
+			last = v;
+	}
+	events_open(r->srv->events, r, last);
+}

@@ -49,7 +49,7 @@ function visitBody(date, evening) {
   const t = fever ? 37.3 + Math.floor(Math.random() * 15) / 10 : 36.0 + Math.floor(Math.random() * 12) / 10;
   return {
     uuid: randomUUID(), mode: modes[Math.floor(Math.random() * modes.length)],
-    saw_person: true, saw_home: true, saw_state: true, temperature: Number(t.toFixed(1)),
+    saw_person: true, saw_home: true, saw_state: !fever, temperature: Number(t.toFixed(1)),
     at: evening ? visitAt(date, 17, 3.5) : visitAt(date, 7, 3),
   };
 }

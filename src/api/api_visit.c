@@ -1,6 +1,9 @@
 /* api_visit — a visit to a person under observation (见人·见居·见状态, the temperature,
  * symptoms): read from the request and recorded by the service (svc_visit.c), idempotent by
- * the client's UUID; a fever answers with the alert it raised or fed. */
+ * the client's UUID; a fever answers with the alert it raised or fed. The three checks are
+ * answered yes or no, each (a missing one is 400 field.required: an unanswered check is not
+ * a "no"), and "状态正常: 是" beside a fever or a symptom is refused (obs_state_contradicts).
+ * Self-reports (api_self.c) are no visit by a worker and carry no checks. */
 #include <stdio.h>
 #include <string.h>
 
@@ -27,14 +30,18 @@ void api_obs_visit(struct req *r)
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !api_obs_enum_field(r, "mode", obs_modes, true, &v.mode) ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_person", false, &v.saw_person),
+	    api_bad_field(r, json_get_bool(r->json, "saw_person", true, &v.saw_person),
 			  "saw_person") ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_home", false, &v.saw_home), "saw_home") ||
-	    api_bad_field(r, json_get_bool(r->json, "saw_state", false, &v.saw_state),
+	    api_bad_field(r, json_get_bool(r->json, "saw_home", true, &v.saw_home), "saw_home") ||
+	    api_bad_field(r, json_get_bool(r->json, "saw_state", true, &v.saw_state),
 			  "saw_state") ||
 	    !api_obs_reading(r, false, &v) ||
 	    !api_obs_time_field(r, "at", ERR_VISIT_AT, &v.at, &at_given))
 		return;
+	if (obs_state_contradicts(api_obs_policy_of(r), v.saw_state, v.temp, v.symptoms)) {
+		reply_error(r, ERR_VISIT_STATE_CONTRADICTS, "saw_state");
+		return;
+	}
 	if (!at_given)
 		v.at = now;
 	v.by = r->sess.username;

@@ -205,6 +205,12 @@ bool obs_is_fever(const struct obs_policy *p, int temp_dc, unsigned symptoms)
 	return (temp_dc && temp_dc >= p->fever_dc) || symptoms != 0;
 }
 
+bool obs_state_contradicts(const struct obs_policy *p, bool saw_state, int temp_dc,
+			   unsigned symptoms)
+{
+	return saw_state && obs_is_fever(p, temp_dc, symptoms);
+}
+
 /* ---- vocabularies ---- */
 
 static const char *const symptoms[OBS_NSYMPTOMS] = {

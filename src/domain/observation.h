@@ -109,6 +109,10 @@ bool obs_temp_valid(const struct obs_policy *p, int dc);
 int obs_temp_from_celsius(double c);
 /* A reading at or above the threshold, or any symptom. temp_dc 0 = no reading. */
 bool obs_is_fever(const struct obs_policy *p, int temp_dc, unsigned symptoms);
+/* Whether a visit's answer "状态正常: 是" (saw_state) contradicts its reading: a fever or any
+ * symptom is not a normal state. A visit that says so is refused, not stored half true. */
+bool obs_state_contradicts(const struct obs_policy *p, bool saw_state, int temp_dc,
+			   unsigned symptoms);
 
 /* ---- vocabularies ---- */
 

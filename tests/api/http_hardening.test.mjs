@@ -299,7 +299,7 @@ describe('a visit at the epoch (finding 15)', () => {
 	});
 
 	it('is refused as before the observation began, not stored as now', async () => {
-		const visit = (body) => admin.post(`/api/v1/observations/${obsId}/visits`, { uuid: uuid(), mode: 'in_person', temperature: 36.5, ...body });
+		const visit = (body) => admin.post(`/api/v1/observations/${obsId}/visits`, { uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.5, ...body });
 		for (const at of ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z', '1970-01-01', '1970-01-01T08:00:00+08:00'])
 			expectError(assert, await visit({ at }), 400, 'visit.at.invalid', 'at');
 		expectError(assert, await visit({ at: '2026-02-30T10:00:00Z' }), 400, 'visit.at.invalid', 'at');

@@ -59,7 +59,9 @@ async function person(c, name, area) {
 }
 
 const place = (c, body) => c.post('/api/v1/observations', { uuid: uuid(), ...body });
-const visit = (c, id, body) => c.post(`/api/v1/observations/${id}/visits`, { uuid: uuid(), mode: 'in_person', ...body });
+// The three checks are answered (each yes or no); 状态正常 is "no" beside a fever or a symptom.
+const checks = (b) => ({ saw_person: true, saw_home: true, saw_state: !((b.temperature ?? 0) >= 37.3 || b.symptoms?.length) });
+const visit = (c, id, body) => c.post(`/api/v1/observations/${id}/visits`, { uuid: uuid(), mode: 'in_person', ...checks(body), ...body });
 
 describe('home observation', () => {
 	before(async () => {
@@ -172,11 +174,22 @@ describe('home observation', () => {
 		expectError(assert, await visit(c, obs1.id, { symptoms: { cough: true } }), 400, 'field.type', 'symptoms');
 		expectError(assert, await visit(c, obs1.id, { symptoms: Array(17).fill('cough') }), 400, 'field.type', 'symptoms');
 		expectError(assert, await visit(c, obs1.id, { saw_person: 'yes' }), 400, 'field.type', 'saw_person');
+		// the three checks are answered, each; an unanswered one is no "no"
+		for (const f of ['saw_person', 'saw_home', 'saw_state']) {
+			const b = { uuid: uuid(), mode: 'in_person', ...checks({}), temperature: 36.5 };
+			delete b[f];
+			expectError(assert, await c.post(`/api/v1/observations/${obs1.id}/visits`, b), 400, 'field.required', f);
+			expectError(assert, await c.post(`/api/v1/observations/${obs1.id}/visits`, { ...b, [f]: null }), 400, 'field.required', f);
+		}
+		// 状态正常: 是 beside a fever (at the threshold too) or a symptom is refused, nothing stored
+		for (const b of [{ temperature: 38.0 }, { temperature: 37.3 }, { temperature: 36.5, symptoms: ['cough'] }, { symptoms: ['fatigue'] }])
+			expectError(assert, await visit(c, obs1.id, { ...b, saw_state: true }), 400, 'visit.state.contradicts', 'saw_state');
+		assert.equal((await c.get(`/api/v1/observations/${obs1.id}`)).body.visits.length, 0, 'no refused visit stored');
 		expectError(assert, await visit(c, obs1.id, { note: '备'.repeat(501) }), 400, 'field.too_long', 'note');
 		expectError(assert, await visit(c, obs1.id, { at: 'yesterday' }), 400, 'visit.at.invalid', 'at');
 		expectError(assert, await visit(c, obs1.id, { mode: 'telepathy' }), 400, 'field.value', 'mode');
-		expectError(assert, await c.post(`/api/v1/observations/${uuid()}/visits`, { uuid: uuid(), mode: 'phone' }), 404, 'observation.not_found');
-		expectError(assert, await c.post('/api/v1/observations/not-a-uuid/visits', { uuid: uuid(), mode: 'phone' }), 404, 'observation.not_found');
+		expectError(assert, await c.post(`/api/v1/observations/${uuid()}/visits`, { uuid: uuid(), mode: 'phone', ...checks({}) }), 404, 'observation.not_found');
+		expectError(assert, await c.post('/api/v1/observations/not-a-uuid/visits', { uuid: uuid(), mode: 'phone', ...checks({}) }), 404, 'observation.not_found');
 
 		const body = { uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.5 };
 		const r = await c.post(`/api/v1/observations/${obs1.id}/visits`, body);
@@ -189,7 +202,7 @@ describe('home observation', () => {
 		assert.equal(again.status, 200);
 		assert.equal(again.body.visit.id, r.body.visit.id);
 
-		const fever = await visit(c, obs1.id, { mode: 'video', saw_person: true, temperature: 38.2 });
+		const fever = await visit(c, obs1.id, { mode: 'video', saw_person: true, saw_home: false, saw_state: false, temperature: 38.2 });
 		assert.equal(fever.status, 201);
 		assert.equal(fever.body.visit.fever, true);
 		assert.equal(fever.body.alert.status, 'open');

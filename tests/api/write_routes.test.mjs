@@ -61,7 +61,7 @@ async function observation(extra = {}) {
 /** An open fever alert (of a new observation). */
 async function alert() {
 	const o = await observation();
-	const v = await admin.post(`/api/v1/observations/${o.id}/visits`, { uuid: uuid(), mode: 'in_person', saw_person: true, temperature: 38.4 });
+	const v = await admin.post(`/api/v1/observations/${o.id}/visits`, { uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: false, temperature: 38.4 });
 	assert.equal(v.status, 201, v.text);
 	assert.ok(v.body.alert?.id, 'a fever raises an alert');
 	return v.body.alert.id;
@@ -348,8 +348,8 @@ const ENTRIES = {
 			const u = uuid();
 			return {
 				path: `/api/v1/observations/${o.id}/visits`,
-				body: { uuid: u, mode: 'in_person', saw_person: true, temperature: 36.5 },
-				other: { uuid: u, mode: 'in_person', saw_person: true, temperature: 36.6 },
+				body: { uuid: u, mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.5 },
+				other: { uuid: u, mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.6 },
 				state: async () => (await admin.get(`/api/v1/observations/${o.id}`)).body.visits.length,
 			};
 		},

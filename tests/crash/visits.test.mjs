@@ -65,6 +65,7 @@ function randomWrite(obsIds) {
   const body = { uuid, mode: MODES[randomInt(MODES.length)], saw_person: true, saw_home: randomInt(2) === 1,
     saw_state: true, temperature: (358 + randomInt(33)) / 10 };
   if (randomInt(8) === 0) body.symptoms = [SYMPTOMS[randomInt(SYMPTOMS.length)]];
+  if (body.temperature >= 37.3 || body.symptoms) body.saw_state = false; // a fever is no normal state
   return { uuid, kind: 'visit', path: `/api/v1/observations/${obs}/visits`, body: JSON.stringify(body) };
 }
 

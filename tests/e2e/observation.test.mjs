@@ -39,6 +39,11 @@ const PASSWORD = 'Follow-Up-Daily-Pass-2026';
 const PERSON = { name: '刘晓洋', phone: '13912345688', address: '社渚镇社渚村3组18号' };
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
+// The visit form's three checks, answered (none is answered beforehand).
+async function answerChecks(page, a) {
+  for (const [f, v] of Object.entries(a)) await page.locator(sel('visit-answer', { field: f, value: v })).click();
+}
+
 // An account made by the admin, its first password already changed (through the API).
 async function makeAccount(adminApi, a) {
   const r = await adminApi('POST', '/api/v1/users', {
@@ -209,6 +214,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   // 38.2 °C: recorded, and the page says an alert was raised.
   await field(gw, 'visit-temperature').fill('38.2');
   await byTest(gw, 'visit-fever-hint').waitFor();
+  await answerChecks(gw, { saw_person: 'yes', saw_home: 'yes', saw_state: 'no' });
   await gw.locator('[data-test="visit-note"] textarea').fill('上门测温，本人自述头痛');
   await shot(gw, 'o02-visit-form-phone');
   const [visitRes] = await Promise.all([
@@ -238,6 +244,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   // with the same uuid once the network is back.
   await byTest(gw, 'visit-another').click();
   await field(gw, 'visit-temperature').fill('36.8');
+  await answerChecks(gw, { saw_person: 'yes', saw_home: 'yes', saw_state: 'yes' });
   const posts = [];
   let online = false;
   const visitUrl = `**/api/v1/observations/${obs.id}/visits`;

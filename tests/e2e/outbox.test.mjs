@@ -153,6 +153,7 @@ test('one outbox: closures and visits queued, migrated, sent once; a refused one
   await pa.goto(`${env.base}/observations/${obs.id}/visit`);
   await assertText(byTest(pa, 'visit-name'), OBSERVED.name);
   await field(pa, 'visit-temperature').fill('36.5');
+  for (const f of ['saw_person', 'saw_home', 'saw_state']) await pa.locator(sel('visit-answer', { field: f, value: 'yes' })).click();
   await byTest(pa, 'visit-submit').click();
   await byTest(pa, 'visit-queued').waitFor();
 
@@ -267,6 +268,7 @@ test('one outbox: closures and visits queued, migrated, sent once; a refused one
   netC.up = false;
   await pc.goto(`${env.base}/observations/${obs.id}/visit`);
   await field(pc, 'visit-temperature').fill('36.7');
+  for (const f of ['saw_person', 'saw_home', 'saw_state']) await pc.locator(sel('visit-answer', { field: f, value: 'yes' })).click();
   await byTest(pc, 'visit-submit').click();
   await byTest(pc, 'visit-queued').waitFor();
   netC.up = true;
@@ -294,6 +296,7 @@ test('one outbox: closures and visits queued, migrated, sent once; a refused one
   netC.up = false;
   await pc.goto(`${env.base}/observations/${obs.id}/visit`);
   await field(pc, 'visit-temperature').fill('36.4');
+  for (const f of ['saw_person', 'saw_home', 'saw_state']) await pc.locator(sel('visit-answer', { field: f, value: 'yes' })).click();
   await byTest(pc, 'visit-submit').click();
   await byTest(pc, 'visit-queued').waitFor();
   netC.up = true;

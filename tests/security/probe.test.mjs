@@ -208,7 +208,7 @@ before(async () => {
 	assert.equal(o.status, 201, o.text);
 	aToken = o.body.token;
 	const v = await gwA.post(`/api/v1/observations/${o.body.observation.id}/visits`, {
-		uuid: uuid(), mode: 'in_person', saw_person: true, temperature: 38.2,
+		uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: false, temperature: 38.2,
 	});
 	assert.equal(v.status, 201, v.text);
 	assert.ok(v.body.alert?.id, 'a fever raises an alert');
@@ -267,7 +267,7 @@ function knownBody(schemaName) {
 		TaskClose: { uuid: u, outcome: 'observation', note: '探针' },
 		TaskReassign: { area: VILLAGE_B, reason: '探针' },
 		TaskExtend: { hours: 24, reason: '探针' },
-		VisitCreate: { uuid: u, mode: 'in_person', saw_person: true, temperature: 36.5 },
+		VisitCreate: { uuid: u, mode: 'in_person', saw_person: true, saw_home: true, saw_state: true, temperature: 36.5 },
 		ObservationPeriod: { uuid: u, end_date: dateIn(5), reason: '探针' },
 		ObservationRelease: { uuid: u, note: '探针' },
 		ObservationStaff: { uuid: u, grid_worker: '' },

@@ -313,6 +313,16 @@ static void test_temperatures(void **state)
 	assert_true(obs_is_fever(&pol, 0, SYM_COUGH));
 	assert_true(obs_is_fever(&pol, 365, SYM_SHORT_BREATH));
 	assert_false(obs_is_fever(&pol, 0, 0));
+
+	/* 状态正常: 是 beside a fever or a symptom is a contradiction; 否, or no fever, is not */
+	assert_true(obs_state_contradicts(&pol, true, 380, 0));
+	assert_true(obs_state_contradicts(&pol, true, 373, 0));
+	assert_true(obs_state_contradicts(&pol, true, 365, SYM_COUGH));
+	assert_true(obs_state_contradicts(&pol, true, 0, SYM_COUGH));
+	assert_false(obs_state_contradicts(&pol, true, 372, 0));
+	assert_false(obs_state_contradicts(&pol, true, 0, 0));
+	assert_false(obs_state_contradicts(&pol, false, 380, SYM_COUGH));
+	assert_false(obs_state_contradicts(&pol, false, 0, 0));
 }
 
 /* ---- vocabularies ---- */

@@ -200,6 +200,8 @@ export default {
       record: 'Record visit', mode: 'How', checks: 'Saw the person, the home, the condition', sawPerson: 'Saw the person',
       sawHome: 'At the residence', sawState: 'Condition normal', sawPersonShort: 'person', sawHomeShort: 'home',
       sawStateShort: 'condition', noChecks: 'not checked',
+      checkRequired: 'Answer yes or no', checksRequired: 'Answer all three checks (person, residence, condition) with yes or no',
+      stateContradicts: 'At {n} °C or above, or with a symptom, the condition is not normal: answer No, or check the temperature and symptoms',
       temperature: 'Temperature', tempPlaceholder: 'e.g. 36.5', tempInvalid: 'Enter a temperature such as 36.5',
       tempRange: 'The temperature must be between {min} and {max} °C', symptoms: 'Symptoms (any)', noteAndTime: 'Note and time',
       notePlaceholder: 'What you found (optional)', at: 'Time', atHint: 'Now by default; for a late entry set the real time of the visit.',

@@ -195,6 +195,8 @@ export default {
     visit: {
       record: '记录随访', mode: '随访方式', checks: '见人、见居、见状态', sawPerson: '见到本人', sawHome: '在居住地',
       sawState: '状态正常', sawPersonShort: '见人', sawHomeShort: '见居', sawStateShort: '见状态', noChecks: '未核实',
+      checkRequired: '请选择“是”或“否”', checksRequired: '见到本人、在居住地、状态正常三项都要选择“是”或“否”',
+      stateContradicts: '体温 ≥ {n} °C 或有症状，“状态正常”不能选“是”：请选“否”，或核对体温和症状',
       temperature: '体温', tempPlaceholder: '如 36.5', tempInvalid: '请输入体温数字，如 36.5',
       tempRange: '体温应在 {min}–{max} °C 之间', symptoms: '症状（可多选）', noteAndTime: '备注和时间',
       notePlaceholder: '情况说明（可选）', at: '时间', atHint: '默认为当前时间；补录时请改为实际随访时间。',

@@ -121,6 +121,9 @@ export default {
     reasonOptional: 'Reason (optional)', extend: 'Extend', extendTitle: 'Extend the deadline for {name}', hours: 'Extra hours',
     reasonRequired: 'Give a reason', areaRequired: 'Choose an area', reassigned: 'Reassigned', extended: 'Deadline extended',
     forwarded: 'Forwarded from another area', total: '{n} tasks', newDue: 'New deadline: {time}',
+    selected: '{n} selected', bulkReassign: 'Reassign selected', bulkTitle: 'Reassign {n} tasks', bulkVillageTitle: 'Reassign every unassigned task of {village}',
+    villageUnassigned: 'All unassigned of this village → a grid', bulkDone: '{moved} reassigned, {refused} not', bulkTo: 'To (a grid or an area)',
+    bulkHint: 'Each task is checked against your scope; tasks outside it or closed are left as they are.',
     statuses: { open: 'Open', overdue: 'Overdue', closed: 'Verified', all: 'All' },
   },
   person: {
@@ -174,6 +177,10 @@ export default {
     closed: 'Verified', pending: 'This result is kept on this phone and has not reached the server yet; it is sent again automatically.',
     queued: 'No network: saved, will be sent automatically', closedElsewhere: 'Someone else already closed this task',
     loadMore: 'Load more', back: 'My tasks', person: 'Person', calling: 'Calling {phone}', revealFailed: 'Cannot get the phone: {msg}',
+
+    pool: 'Unassigned in my village', poolCount: '{n} tasks of {village} wait for someone to take them', take: 'Take it', taken: 'Taken: now in My tasks',
+    takenElsewhere: 'Someone else took this task or it was assigned', emptyNoGrid: 'Your account is not on a grid, so tasks stay at the village: ask your commander to put you on a grid.',
+    emptyPool: 'No tasks in your grid. {n} tasks of your village are unassigned: take them below.', emptyNone: 'No tasks in your grid or your village.',
   },
   obs: {
     back: 'Back', area: 'Area', kind: 'Kind', status: 'Status', placeLabel: 'Place', noStaff: 'Not assigned',

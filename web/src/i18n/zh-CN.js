@@ -117,6 +117,9 @@ export default {
     reasonOptional: '原因（可选）', extend: '延期', extendTitle: '延长核查时限：{name}', hours: '延长小时数',
     reasonRequired: '请填写原因', areaRequired: '请选择区划', reassigned: '已转派', extended: '已延期',
     forwarded: '由其他区划转来', total: '共 {n} 条', newDue: '新的截止时间：{time}',
+    selected: '已选 {n} 条', bulkReassign: '批量转派', bulkTitle: '批量转派 {n} 条任务', bulkVillageTitle: '{village}全部未认领任务转派',
+    villageUnassigned: '本村全部未认领 → 网格', bulkDone: '已转派 {moved} 条，{refused} 条未转派', bulkTo: '转派到（网格或区划）',
+    bulkHint: '每条任务都会核对是否在你的管辖范围内；不在范围内或已关闭的任务不会转派。',
     statuses: { open: '待核查', overdue: '已超期', closed: '已核查', all: '全部' },
   },
   person: {
@@ -170,6 +173,10 @@ export default {
     closed: '已核查', pending: '这条核查结果已保存在本机，尚未送达服务器，将自动重发。',
     queued: '网络不通，已保存，稍后自动重发', closedElsewhere: '该任务已被其他人核查关闭',
     loadMore: '加载更多', back: '我的任务', person: '人员', calling: '正在拨打 {phone}', revealFailed: '无法获取电话：{msg}',
+
+    pool: '本村待认领', poolCount: '{village}有 {n} 项任务还没有人认领', take: '认领', taken: '已认领，已移到我的任务',
+    takenElsewhere: '该任务已被他人认领或已分派', emptyNoGrid: '你的账号还没有分到网格，任务都在村里：请联系指挥部为你分配网格。',
+    emptyPool: '你的网格暂无待核查任务。本村有 {n} 项待认领，请在下方认领。', emptyNone: '你的网格和本村都没有待核查任务。',
   },
   obs: {
     back: '返回', area: '所属区划', kind: '类型', status: '状态', placeLabel: '观察地点', noStaff: '未指定',

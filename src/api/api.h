@@ -123,6 +123,7 @@ void api_person_get(struct req *r);
 void api_person_reveal(struct req *r);
 void api_person_create(struct req *r);
 void api_person_merge(struct req *r);
+void api_person_fix(struct req *r);
 void api_key_areas(struct req *r);
 void api_key_area_put(struct req *r);
 void api_task_list(struct req *r);

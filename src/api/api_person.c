@@ -452,6 +452,103 @@ void api_person_create(struct req *r)
 	reply_json(r, replayed ? 200 : merged ? 200 : 201, o);
 }
 
+/* The index of the caller's county, to resolve an address as an import does; NULL when
+ * the areas cannot be read. Freed by the caller (addr_index_free). */
+static struct addr_index *county_index(struct req *r)
+{
+	struct area_seed *areas;
+	struct addr_area *aa;
+	size_t n;
+
+	if (svc_ref_county_areas(r->srv->store, r->sess.area, r->a, &areas, &n) != STORE_OK)
+		return NULL;
+	aa = arena_alloc(r->a, (n ? n : 1) * sizeof *aa);
+	for (size_t i = 0; i < n; i++)
+		aa[i] = (struct addr_area){areas[i].code, areas[i].name};
+	return addr_index_new(aa, n);
+}
+
+/* POST /persons/{id}/fix {uuid, id_number?, phone?, address?}: a defect corrected at the
+ * door. The values are read as an imported row's (domain/returnee.h): a malformed phone
+ * is refused (the form can be corrected now), an ID number still wrong is kept flagged,
+ * an address is resolved in the county as an import's and may move the file and its
+ * open task (svc_person_fix checks the area in its transaction). */
+void api_person_fix(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "id_number", "phone", "address", NULL};
+	static const struct {
+		const char *key;
+		enum table_field f;
+		unsigned bit;
+		size_t max;
+	} fields[] = {
+		{"id_number", TF_ID_NUMBER, RETURNEE_FIX_ID, 40},
+		{"phone", TF_PHONE, RETURNEE_FIX_PHONE, 32},
+		{"address", TF_ADDRESS, RETURNEE_FIX_ADDRESS, 200},
+	};
+	enum { NF = sizeof fields / sizeof fields[0] + 1 };
+	const char *id = api_id_param(r, ERR_PERSON_NOT_FOUND), *cells[NF] = {"-"};
+	enum table_field map[NF] = {TF_NAME};
+	struct returnee_ctx ctx = {0};
+	struct returnee *rt = arena_alloc(r->a, sizeof *rt);
+	struct person_fix f = {.id = id, .r = rt};
+	struct principal who = api_principal(r);
+	struct store_idem idem;
+	struct person out;
+	char hash[65], county[7];
+	enum store_status st;
+
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash))
+		return;
+	for (size_t i = 0; i < NF - 1; i++) {
+		const char *v = NULL;
+		char norm[256];
+		if (api_bad_field(r, json_get_str(r->json, fields[i].key, fields[i].max, false, &v),
+				  fields[i].key))
+			return;
+		if (v && !text_normalize(v, norm, sizeof norm)) {
+			reply_error(r, ERR_FIELD_REQUIRED, fields[i].key);
+			return;
+		}
+		cells[i + 1] = v ? v : "";
+		map[i + 1] = fields[i].f;
+		f.fields |= v ? fields[i].bit : 0;
+	}
+	if (!f.fields) {
+		reply_error(r, ERR_PERSON_NOTHING, NULL);
+		return;
+	}
+	ctx.today = time_local_date(time_now());
+	snprintf(county, sizeof county, "%.6s", r->sess.area);
+	ctx.home_area = county;
+	if ((f.fields & RETURNEE_FIX_ADDRESS) && !(ctx.addr = county_index(r))) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	returnee_from_row(&ctx, cells, NULL, NF, map, rt);
+	addr_index_free((struct addr_index *)ctx.addr);
+	if ((f.fields & RETURNEE_FIX_PHONE) && !*rt->phone) {
+		reply_error(r, ERR_PHONE_INVALID, "phone");
+		return;
+	}
+	if ((f.fields & RETURNEE_FIX_ADDRESS) && strlen(rt->area) > 6)
+		f.area = rt->area;
+	st = svc_person_fix(r->srv->store, &who, &idem, &f, r->a, &out, NULL);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_PERSON_NUMBER_HELD, "id_number");
+		return;
+	}
+	if (st == STORE_CONFLICT) {
+		reply_error(r, ERR_PERSON_MERGED, NULL);
+		return;
+	}
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_PERSON_NOT_FOUND);
+		return;
+	}
+	reply_json(r, 200, api_person_json(r, &out));
+}
+
 void api_person_merge(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "other", NULL};

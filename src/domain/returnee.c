@@ -16,16 +16,22 @@ static const struct {
 	const char *code, *zh, *en;
 } issue_text[] = {
 	{"name.missing", "缺少姓名", "No name"},
-	{"row.empty", "没有身份证号、电话和地址，无法核查", "No ID number, phone or address: nothing to verify"},
+	{"row.empty", "没有身份证号、电话和地址，无法核查",
+	 "No ID number, phone or address: nothing to verify"},
 	{"id.missing", "缺少身份证号", "No ID number"},
 	{"id.length", "身份证号位数不对", "The ID number has the wrong length"},
 	{"id.chars", "身份证号含有无效字符", "The ID number has invalid characters"},
 	{"id.check", "身份证号校验位错误", "Wrong ID check character"},
-	{"id.birth_date", "身份证号中的出生日期不存在", "The birth date in the ID number does not exist"},
-	{"id.future_birth", "身份证号中的出生日期在未来", "The birth date in the ID number is in the future"},
-	{"id.mangled", "身份证号被 Excel 存成了数字，末几位已丢失", "Excel stored the ID number as a number and lost its last digits"},
+	{"id.birth_date", "身份证号中的出生日期不存在",
+	 "The birth date in the ID number does not exist"},
+	{"id.future_birth", "身份证号中的出生日期在未来",
+	 "The birth date in the ID number is in the future"},
+	{"id.mangled", "身份证号被 Excel 存成了数字，末几位已丢失",
+	 "Excel stored the ID number as a number and lost its last digits"},
 	{"phone.invalid", "手机号码格式不正确", "Malformed mobile number"},
-	{"address.unresolved", "地址无法对应到村（社区），已放入上级待分配队列", "The address does not resolve to a village: queued above for manual assignment"},
+	{"phone.missing", "缺少联系电话", "No phone number"},
+	{"address.unresolved", "地址无法对应到村（社区），已放入上级待分配队列",
+	 "The address does not resolve to a village: queued above for manual assignment"},
 	{"address.outside", "地址不在导入人的辖区内", "The address is outside the importer's area"},
 	{"date.invalid", "日期无法识别", "Unreadable date"},
 };
@@ -193,9 +199,10 @@ static void read_area(const struct returnee_ctx *ctx, const char *addr, const ch
 /* Short forms of a division name: 湖北省 → 湖北, 武汉市 → 武汉, 恩施土家族苗族自治州 → 恩施. */
 static size_t short_name(const char *name, char *out, size_t outsz)
 {
-	static const char *const suffixes[] = {"壮族自治区", "回族自治区", "维吾尔自治区",
-					       "特别行政区", "自治区", "自治州", "地区", "省",
-					       "市", "盟", "县", "区", "旗"};
+	static const char *const suffixes[] = {
+		"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州",
+		"地区",       "省",         "市",           "盟",         "县",     "区",
+		"旗"};
 	size_t len = strlen(name);
 
 	copy(out, outsz, name);
@@ -225,7 +232,8 @@ static const char *find_division(const struct returnee_ctx *ctx, const char *tex
 {
 	for (size_t i = 0; i < ctx->ndivisions; i++) {
 		const struct returnee_division *d = &ctx->divisions[i];
-		if (strlen(d->code) == len && (!*prefix || !strncmp(d->code, prefix, strlen(prefix))) &&
+		if (strlen(d->code) == len &&
+		    (!*prefix || !strncmp(d->code, prefix, strlen(prefix))) &&
 		    names_in(text, d->name))
 			return d->code;
 	}
@@ -299,9 +307,58 @@ void returnee_from_row(const struct returnee_ctx *ctx, const char *const *cells,
 		return;
 	if (!*id)
 		add_issue(r, TF_ID_NUMBER, "id.missing", false);
+	if (!*ph) /* flagged, not silently accepted: the number is asked for at the door */
+		add_issue(r, TF_PHONE, "phone.missing", false);
 	cell(cells, ncells, map, TF_TOWNSHIP, flags, &fl, town, sizeof town);
 	cell(cells, ncells, map, TF_VILLAGE, flags, &fl, village, sizeof village);
 	read_area(ctx, r->address, town, village, r);
 	returnee_origin(ctx, r->origin, r->origin_code);
 	r->key_area = in_key_area(ctx, r);
+}
+
+/* The field a defect code belongs to: by its prefix ("id.", "phone.", "address."); the
+ * file registered beside a holder elsewhere belongs to its ID number. */
+static unsigned code_field(const char *code, size_t len)
+{
+	static const struct {
+		const char *prefix;
+		unsigned field;
+	} by_prefix[] = {
+		{"id.", RETURNEE_FIX_ID},
+		{"duplicate.", RETURNEE_FIX_ID},
+		{"phone.", RETURNEE_FIX_PHONE},
+		{"address.", RETURNEE_FIX_ADDRESS},
+	};
+
+	for (size_t i = 0; i < sizeof by_prefix / sizeof by_prefix[0]; i++) {
+		size_t pl = strlen(by_prefix[i].prefix);
+		if (len > pl && !strncmp(code, by_prefix[i].prefix, pl))
+			return by_prefix[i].field;
+	}
+	return 0;
+}
+
+static void append_code(char *out, size_t outsz, const char *code, size_t len)
+{
+	size_t used = strlen(out);
+
+	if (used + len + 2 <= outsz)
+		snprintf(out + used, outsz - used, "%s%.*s", used ? "," : "", (int)len, code);
+}
+
+void returnee_fix_defects(const char *old, unsigned fields, const struct returnee *r, char *out,
+			  size_t outsz)
+{
+	out[0] = '\0';
+	for (const char *p = old ? old : ""; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len && !(code_field(p, len) & fields))
+			append_code(out, outsz, p, len);
+		p += len + (p[len] == ',');
+	}
+	for (size_t i = 0; i < r->nissues; i++) {
+		const char *code = r->issues[i].code;
+		if (!r->issues[i].reject && (code_field(code, strlen(code)) & fields))
+			append_code(out, outsz, code, strlen(code));
+	}
 }

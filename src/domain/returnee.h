@@ -2,7 +2,7 @@
  *
  * The rule of the closed loop: a returnee must not vanish because of a typo. A defect a
  * person at the door can resolve (wrong ID check character, impossible birth date, an ID
- * that Excel stored as a number, a malformed phone, an address that does not resolve, an
+ * that Excel stored as a number, a malformed or missing phone, an address that does not resolve, an
  * unreadable date) keeps the row, flagged, so that its verification task carries the
  * defect. Only rows with nothing to act on are rejected: no name, or no ID number, no
  * phone and no address at all.
@@ -23,7 +23,7 @@ struct returnee_division {
 };
 
 struct returnee_key_area {
-	const char *code; /* a division code prefix: "42" is all of 湖北省 */
+	const char *code;         /* a division code prefix: "42" is all of 湖北省 */
 	int start_date, end_date; /* YYYYMMDD, inclusive */
 };
 
@@ -37,10 +37,10 @@ struct returnee_origin_cache {
 };
 
 struct returnee_ctx {
-	int today;                       /* YYYYMMDD in Asia/Shanghai */
-	const struct addr_index *addr;   /* the county's townships, villages and grids */
-	const char *home_area;           /* the importer's area: where unresolved rows go */
-	bool home_is_exact;              /* a form named the area: no address resolution */
+	int today;                     /* YYYYMMDD in Asia/Shanghai */
+	const struct addr_index *addr; /* the county's townships, villages and grids */
+	const char *home_area;         /* the importer's area: where unresolved rows go */
+	bool home_is_exact;            /* a form named the area: no address resolution */
 	const struct returnee_division *divisions; /* sorted by code; may be empty */
 	size_t ndivisions;
 	const struct returnee_key_area *keys;
@@ -64,7 +64,7 @@ struct returnee {
 	int birth, arrival; /* YYYYMMDD or 0 */
 	bool key_area;      /* came from a key epidemic area (within its dates) */
 	bool rejected;
-	char defects[160];  /* comma-separated codes of the flagged defects */
+	char defects[160]; /* comma-separated codes of the flagged defects */
 	struct returnee_issue issues[RETURNEE_MAX_ISSUES];
 	size_t nissues;
 };
@@ -73,6 +73,18 @@ struct returnee {
 void returnee_from_row(const struct returnee_ctx *ctx, const char *const *cells,
 		       const unsigned char *flags, size_t ncells, const enum table_field *map,
 		       struct returnee *out);
+
+/* A file's defects after a correction at the door (POST /persons/{id}/fix): the codes of
+ * old that belong to no field in fields are kept, those of the corrected fields are
+ * replaced by r's issues of those fields (r: the corrected values read by
+ * returnee_from_row). out always ends with NUL. */
+enum {
+	RETURNEE_FIX_ID = 1u << 0,
+	RETURNEE_FIX_PHONE = 1u << 1,
+	RETURNEE_FIX_ADDRESS = 1u << 2,
+};
+void returnee_fix_defects(const char *old, unsigned fields, const struct returnee *r, char *out,
+			  size_t outsz);
 
 /* zh-CN and English text of an issue code (for the issues file and the UI). */
 const char *returnee_issue_zh(const char *code);

@@ -168,6 +168,27 @@ const char *svc_task_bulk_result_name(enum task_bulk_result r);
 
 /* ---- key-person files (svc_person.c) ---- */
 
+/* A correction at the door (POST /persons/{id}/fix): the ID number, phone and/or address
+ * of file id (in scope, not merged; else STORE_DENIED or STORE_CONFLICT) become r's
+ * (struct returnee, read by returnee_from_row), the defects of those fields are replaced
+ * by r's (returnee_fix_defects), the rest kept. An address resolving to area (NULL: it
+ * resolved to nothing, the file stays) moves the file and its open task there, if area
+ * lies in scope (else STORE_DENIED) and is not above the file's area. A valid number
+ * another file holds follows the rule of a registration: held in scope is
+ * STORE_INVALID (the two are merged instead); held elsewhere, the file keeps it defective
+ * with PERSON_ELSEWHERE and a task for the commander over both. Audited "person.fix" with
+ * old and new values masked as the file shows them; a timeline event "corrected". */
+struct returnee;
+struct person_fix {
+	const char *id;
+	unsigned fields; /* RETURNEE_FIX_* (domain/returnee.h) */
+	const struct returnee *r;
+	const char *area;
+};
+enum store_status svc_person_fix(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const struct person_fix *f,
+				 struct arena *a, struct person *out, bool *replayed);
+
 /* Registers a person met at the door (POST /persons) in row->p.area (in scope;
  * STORE_DENIED otherwise), idempotent by idem, touching only files in scope: the file
  * with the same ID number in scope is updated (*merged). When the only file with that
@@ -414,6 +435,9 @@ enum store_status svc_ref_outcomes(struct store *s, struct arena *a, struct outc
 				   size_t *n);
 enum store_status svc_ref_divisions(struct store *s, struct arena *a, struct area_seed **out,
 				    size_t *n);
+/* Every area of area's county (code and name), to resolve an address as an import does. */
+enum store_status svc_ref_county_areas(struct store *s, const char *area, struct arena *a,
+				      struct area_seed **out, size_t *n);
 enum store_status svc_ref_key_areas(struct store *s, struct arena *a, struct key_area **out,
 				    size_t *n);
 /* The area generation counter (for caches of area data). */

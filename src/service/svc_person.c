@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/idcard.h"
+#include "domain/phone.h"
+#include "domain/returnee.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -224,6 +227,122 @@ enum store_status svc_person_merge(struct store *s, const struct principal *who,
 {
 	struct merge_io io = {keep, other, out};
 	struct svc_write w = {"person.merge", NULL, idem, apply_merge, answer_merge, &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- corrections at the door ---- */
+
+struct fix_io {
+	const struct person_fix *f;
+	struct person *out;
+};
+
+/* What the audit row and the timeline show of a file: masked as the file shows it. */
+static const char *fix_view(struct svc_ctx *x, const struct person *p)
+{
+	char idm[ID_NUMBER_MAX + 1] = "", phm[PHONE_LEN + 1] = "";
+
+	if (*p->id_number)
+		idcard_mask(p->id_number, idm, sizeof idm);
+	if (*p->phone)
+		phone_mask(p->phone, phm);
+	return svc_json(x, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id_number", idm, "phone", phm,
+				     "address", p->address, "area", p->area, "defects",
+				     p->defects ? p->defects : ""));
+}
+
+/* Moves the file and its open task to area (in scope, checked here). */
+static enum store_status fix_move(struct svc_ctx *x, const char *id, const char *area, int64_t now)
+{
+	char *task_id = arena_alloc(x->a, USER_ID_LEN + 1);
+	struct task t;
+	enum store_status ss;
+
+	if (!svc_in_scope(x, area))
+		return svc_deny(x->who, "area", area, "address");
+	if ((ss = store_tx_person_set(x->tx, id, area, NULL, now)) != STORE_OK ||
+	    (ss = store_tx_task_open_of(x->tx, id, task_id, USER_ID_LEN + 1)) != STORE_OK ||
+	    !*task_id || (ss = store_tx_task_read(x->tx, task_id, x->a, &t)) != STORE_OK)
+		return ss;
+	return store_tx_task_set(x->tx, task_id, area, NULL, t.due_at);
+}
+
+static enum store_status apply_fix(struct svc_ctx *x)
+{
+	const struct fix_io *io = x->arg;
+	const struct person_fix *f = io->f;
+	const struct returnee *r = f->r;
+	struct person old, fresh;
+	char *defects = arena_alloc(x->a, 512);
+	char holder[USER_ID_LEN + 1] = "", holder_area[AREA_CODE_MAX + 1] = "";
+	bool elsewhere = false, moved;
+	int64_t now = time_now();
+	enum store_status ss;
+
+	if ((ss = file_in_scope(x, f->id, &old)) != STORE_OK)
+		return ss;
+	if (old.merged_into)
+		return STORE_CONFLICT;
+	fresh = old;
+	returnee_fix_defects(old.defects, f->fields, r, defects, 512);
+	if (f->fields & RETURNEE_FIX_ID) {
+		fresh.doc_type = r->doc_type;
+		fresh.id_number = r->id_number;
+		fresh.id_valid = r->id_valid;
+		if (r->id_valid) {
+			fresh.birth = r->birth;
+			fresh.sex = r->sex;
+		}
+		if ((ss = store_tx_person_holder(x->tx, &fresh, holder, sizeof holder, holder_area,
+						 sizeof holder_area)) != STORE_OK)
+			return ss;
+		if (*holder && strcmp(holder, old.id)) {
+			if (svc_in_scope(x, holder_area))
+				return STORE_INVALID; /* the same person twice here: merge them */
+			elsewhere = true;
+			fresh.id_valid = false;
+			snprintf(defects + strlen(defects), 512 - strlen(defects), "%s%s",
+				 *defects ? "," : "", PERSON_ELSEWHERE);
+		}
+	}
+	if (f->fields & RETURNEE_FIX_PHONE)
+		fresh.phone = r->phone;
+	if (f->fields & RETURNEE_FIX_ADDRESS)
+		fresh.address = r->address;
+	fresh.defects = defects;
+	/* an address naming only a township above the file's village keeps the village */
+	moved = f->area && strncmp(old.area, f->area, strlen(f->area)) != 0;
+	if (moved && (ss = fix_move(x, old.id, f->area, now)) != STORE_OK)
+		return ss;
+	if (moved)
+		memcpy(fresh.area, f->area, strlen(f->area) + 1);
+	if ((ss = store_tx_person_correct(x->tx, &fresh, now)) != STORE_OK ||
+	    (ss = svc_event(x, old.id, "corrected", fresh.area, fix_view(x, &fresh), now)) !=
+		    STORE_OK)
+		return ss;
+	if (elsewhere && (ss = report_duplicate(x, old.id, fresh.area, holder, holder_area, NULL,
+						now)) != STORE_OK)
+		return ss;
+	if ((ss = store_tx_person_read(x->tx, old.id, x->a, io->out)) != STORE_OK)
+		return ss;
+	return svc_changed(x, "person", f->id, fresh.area, fix_view(x, &old), fix_view(x, &fresh));
+}
+
+/* A replay answers the file as it is. */
+static enum store_status answer_fix(struct svc_ctx *x)
+{
+	const struct fix_io *io = x->arg;
+
+	return x->replayed ? store_tx_person_read(x->tx, x->object_id, x->a, io->out) : STORE_OK;
+}
+
+enum store_status svc_person_fix(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const struct person_fix *f,
+				 struct arena *a, struct person *out, bool *replayed)
+{
+	struct fix_io io = {f, out};
+	struct svc_write w = {"person.fix", NULL, idem, apply_fix, answer_fix, &io};
 
 	return svc_run(s, who, &w, a, replayed);
 }

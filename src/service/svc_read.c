@@ -81,6 +81,15 @@ enum store_status svc_ref_divisions(struct store *s, struct arena *a, struct are
 	return store_divisions(s, a, out, n); /* unscoped: reference data */
 }
 
+enum store_status svc_ref_county_areas(struct store *s, const char *area, struct arena *a,
+				       struct area_seed **out, size_t *n)
+{
+	char county[7];
+
+	snprintf(county, sizeof county, "%.6s", area);
+	return store_area_under(s, county, a, out, n); /* unscoped: the names of areas */
+}
+
 enum store_status svc_ref_key_areas(struct store *s, struct arena *a, struct key_area **out,
 				    size_t *n)
 {

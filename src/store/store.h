@@ -432,6 +432,11 @@ enum store_status store_tx_person_fill(struct store_tx *tx, const char *id,
 				       const struct person *p, int64_t now);
 enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id,
 				      const struct travel *t, const char *import_id, int64_t now);
+/* A correction at the door (svc_person_fix): the file's doc_type, id_number, id_valid,
+ * birth, sex, phone, address and defects become p's (its name and area stay), and so do
+ * the defects of its open tasks; STORE_CONFLICT when another file holds p's valid number. */
+enum store_status store_tx_person_correct(struct store_tx *tx, const struct person *p,
+					  int64_t now);
 /* Merging `other` into `keep`: other is marked merged_into keep and gives up its number;
  * keep takes other's number (with id_valid = valid) when it has none, and other's phone,
  * address where its own are empty, and its categories; other's travel, timeline and tasks

@@ -248,6 +248,18 @@ const ENTRIES = {
 			return { path: '/api/v1/notifications/read', body: { uuid: u, all: true }, other: { uuid: u, ids: [1] } };
 		},
 	},
+	'POST /api/v1/persons/{id}/fix': {
+		actions: ['person.fix'],
+		async setup() {
+			const id = await person();
+			const u = uuid();
+			return {
+				path: `/api/v1/persons/${id}/fix`,
+				body: { uuid: u, phone: '13900000001' },
+				other: { uuid: u, phone: '13900000002' },
+				state: async () => (await admin.get(`/api/v1/persons/${id}`)).body.timeline.filter((e) => e.kind === 'corrected').length,
+			};
+		},
 	'POST /api/v1/key-areas': {
 		actions: ['key_area.put'],
 		id: (b) => `${b.code}/${b.start_date}`,

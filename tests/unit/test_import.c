@@ -293,23 +293,25 @@ static void test_gb18030_csv(void **state)
 	assert_string_equal(p->name, "王五");
 	assert_false(p->id_valid);
 	assert_string_equal(p->area, TOWN_B);
-	assert_string_equal(p->defects, "id.check,address.unresolved");
+	assert_string_equal(p->defects, "id.check,phone.missing,address.unresolved");
 	file_of(f, p->id, &t, &nt, &ev, &ne, &tk, &ntk);
 	assert_int_equal(ntk, 1);
-	assert_string_equal(tk[0].defects, "id.check,address.unresolved");
+	assert_string_equal(tk[0].defects, "id.check,phone.missing,address.unresolved");
 	assert_string_equal(tk[0].area, TOWN_B);
 
 	is = issues(f, id, &n);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_int_equal(is[0].line, 4);
 	assert_string_equal(is[0].code, "id.check");
 	assert_string_equal(is[0].severity, "flagged");
 	assert_string_equal(is[0].col, "身份证号码");
 	assert_string_equal(is[0].value, c);
 	assert_int_equal(is[1].line, 4);
-	assert_string_equal(is[1].code, "address.unresolved");
-	assert_string_equal(is[1].col, "现住址");
-	assert_non_null(strstr(is[1].cells, "王五")); /* the original row, decoded */
+	assert_string_equal(is[1].code, "phone.missing"); /* flagged, not silently accepted */
+	assert_int_equal(is[2].line, 4);
+	assert_string_equal(is[2].code, "address.unresolved");
+	assert_string_equal(is[2].col, "现住址");
+	assert_non_null(strstr(is[2].cells, "王五")); /* the original row, decoded */
 
 	assert_int_equal(task_total(f, COUNTY, "open"), 3);
 	assert_int_equal(task_total(f, TOWN_A, NULL), 2);
@@ -431,7 +433,7 @@ static void test_xlsx(void **state)
 	assert_int_equal(import_run(f->s, id, NULL), STORE_OK);
 	j = job(f, id);
 	assert_null(j.error && *j.error ? j.error : NULL);
-	expect_counts(j, 3, 3, 0, 1, 0);
+	expect_counts(j, 3, 3, 0, 2, 0); /* one more: a row without a phone is flagged */
 	assert_int_equal(j.last_line, 5);
 	assert_non_null(strstr(j.header, "\"姓名\""));
 	assert_null(strstr(j.header, "登记表")); /* the title row is not the header */
@@ -452,7 +454,9 @@ static void test_xlsx(void **state)
 	assert_int_equal(t[0].arrival, 20200120);
 
 	is = issues(f, id, &n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(is[1].line, 5); /* 王五 gave no phone: flagged */
+	assert_string_equal(is[1].code, "phone.missing");
 	assert_int_equal(is[0].line, 4); /* as the user sees it in Excel */
 	assert_string_equal(is[0].code, "id.mangled");
 	assert_string_equal(is[0].severity, "flagged");
@@ -639,7 +643,7 @@ static void test_batch_at_old_line_refused(void **state)
 
 	make_id(a, 1981, 1, 1, 41);
 	make_id(b, 1982, 2, 2, 42);
-	snprintf(text, sizeof text, "姓名,身份证号,现住址\n甲,%s,社渚村1组\n乙,%s,社渚村2组\n", a, b);
+	snprintf(text, sizeof text, "姓名,身份证号,现住址,手机号\n甲,%s,社渚村1组,13900000001\n乙,%s,社渚村2组,13900000002\n", a, b);
 	snprintf(path, sizeof path, "%s/small.csv", f->dir);
 	write_file(path, text, strlen(text));
 	char *id = new_job(f, path, "csv", "sha-small", NULL, STORE_OK);
@@ -732,7 +736,7 @@ static void test_resume_after_stop(void **state)
 	}
 	assert_int_equal(import_run(f->s, id, NULL), STORE_OK);
 	j = job(f, id);
-	expect_counts(j, RESUME_ROWS, RESUME_ROWS, 0, 0, 0);
+	expect_counts(j, RESUME_ROWS, RESUME_ROWS, 0, RESUME_ROWS, 0); /* no phones */
 	assert_int_equal(j.last_line, RESUME_ROWS + 1);
 	assert_int_equal(task_total(f, COUNTY, NULL), RESUME_ROWS);
 	make_id(first, 1950, 1, 2, 1);
@@ -761,9 +765,9 @@ static void test_address_outside_importer_area(void **state)
 	make_id(a, 1971, 1, 1, 51);
 	make_id(b, 1972, 2, 2, 52);
 	snprintf(text, sizeof text,
-		 "姓名,身份证号,现住址\n"
-		 "甲,%s,社渚镇社渚村1组\n"
-		 "乙,%s,竹箦镇竹箦村3组\n", /* 竹箦镇: the county's, not 社渚镇's */
+		 "姓名,身份证号,现住址,手机号\n"
+		 "甲,%s,社渚镇社渚村1组,13900000001\n"
+		 "乙,%s,竹箦镇竹箦村3组,13900000002\n", /* 竹箦镇: the county's, not 社渚镇's */
 		 a, b);
 	snprintf(path, sizeof path, "%s/town.csv", f->dir);
 	write_file(path, text, strlen(text));

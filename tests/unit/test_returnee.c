@@ -430,6 +430,7 @@ static void test_one_of_id_phone_address_is_enough(void **state)
 	char id[19];
 	struct row r = valid_row(id);
 	struct returnee out;
+	const struct returnee_issue *is;
 
 	(void)state;
 	r.cells[C_ID] = "";
@@ -445,8 +446,41 @@ static void test_one_of_id_phone_address_is_enough(void **state)
 	r.cells[C_ADDR] = "";
 	convert(&ctx, &r, &out); /* an ID number only */
 	assert_false(out.rejected);
-	assert_int_equal(out.nissues, 0);
+	assert_int_equal(out.nissues, 1); /* a missing phone is flagged, not silently accepted */
+	assert_non_null(is = issue(&out, "phone.missing"));
+	assert_int_equal(is->field, TF_PHONE);
+	assert_false(is->reject);
+	assert_string_equal(out.defects, "phone.missing");
 	assert_string_equal(out.area, "320481");
+}
+
+/* A correction at the door replaces the defects of the corrected fields only. */
+static void test_fix_defects(void **state)
+{
+	struct returnee_ctx ctx = ctx_home("320481");
+	char id[19], out[160];
+	struct row r = valid_row(id);
+	struct returnee fixed;
+
+	(void)state;
+	convert(&ctx, &r, &fixed); /* valid ID number and phone: no issues */
+	returnee_fix_defects("id.check,phone.invalid,address.unresolved",
+			     RETURNEE_FIX_ID | RETURNEE_FIX_PHONE, &fixed, out, sizeof out);
+	assert_string_equal(out, "address.unresolved");
+	returnee_fix_defects("id.check,duplicate.elsewhere,phone.missing", RETURNEE_FIX_PHONE,
+			     &fixed, out, sizeof out);
+	assert_string_equal(out, "id.check,duplicate.elsewhere");
+	returnee_fix_defects("", RETURNEE_FIX_ID, &fixed, out, sizeof out);
+	assert_string_equal(out, "");
+	returnee_fix_defects(NULL, 0, &fixed, out, sizeof out);
+	assert_string_equal(out, "");
+
+	/* a number still wrong keeps its flag (the new one) */
+	id[17] = id[17] == '0' ? '1' : '0';
+	r.cells[C_ID] = id;
+	convert(&ctx, &r, &fixed);
+	returnee_fix_defects("id.length,phone.invalid", RETURNEE_FIX_ID, &fixed, out, sizeof out);
+	assert_string_equal(out, "phone.invalid,id.check");
 }
 
 /* ---- dates ---- */
@@ -720,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_reject_no_name),
 		cmocka_unit_test(test_reject_nothing_to_verify),
 		cmocka_unit_test(test_one_of_id_phone_address_is_enough),
+		cmocka_unit_test(test_fix_defects),
 		cmocka_unit_test(test_dates_text),
 		cmocka_unit_test(test_dates_excel_serial),
 		cmocka_unit_test(test_key_area),

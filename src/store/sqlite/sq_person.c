@@ -16,8 +16,6 @@
 #include "store/sqlite/sq_rows.h"
 #include "util/uuid.h"
 
-
-
 enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
 				    struct person **out, size_t *n)
 {
@@ -66,8 +64,6 @@ enum store_status store_person_get(struct store *s, const char *id, struct arena
 	return sq_get(s, sql_person, &sq_person_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
-
-
 static enum store_status read_tasks(struct sq_conn *c, const char *id, struct arena *a,
 				    struct task **out, size_t *n)
 {
@@ -89,9 +85,8 @@ enum store_status store_tx_person_file(struct store_tx *tx, const char *id, stru
 				       struct person_event **events, size_t *nevents,
 				       struct task **tasks, size_t *ntasks)
 {
-	static const char sql_travel[] =
-		"SELECT " TRAVEL_COLS " FROM travel WHERE person_id = ?1"
-		" ORDER BY arrival DESC, id DESC LIMIT 100";
+	static const char sql_travel[] = "SELECT " TRAVEL_COLS " FROM travel WHERE person_id = ?1"
+					 " ORDER BY arrival DESC, id DESC LIMIT 100";
 	static const char sql_events[] =
 		"SELECT " EVENT_COLS " FROM person_event WHERE person_id = ?1 ORDER BY id"
 		" LIMIT 1000";
@@ -101,8 +96,8 @@ enum store_status store_tx_person_file(struct store_tx *tx, const char *id, stru
 	*ntasks = *nevents = 0;
 	*events = NULL;
 	*tasks = NULL;
-	*travel =
-		sq_rows(c, sql_travel, &sq_travel_rows, 100, a, ntravel, &ss, SQ_PARAMS(SQ_TEXT(id)));
+	*travel = sq_rows(c, sql_travel, &sq_travel_rows, 100, a, ntravel, &ss,
+			  SQ_PARAMS(SQ_TEXT(id)));
 	if (ss == STORE_OK)
 		*events = sq_rows(c, sql_events, &sq_event_rows, 1000, a, nevents, &ss,
 				  SQ_PARAMS(SQ_TEXT(id)));
@@ -292,6 +287,26 @@ enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id
 				      const struct travel *t, const char *import_id, int64_t now)
 {
 	return sq_travel_add(sq_conn_of(tx), person_id, t, import_id, now);
+}
+
+enum store_status store_tx_person_correct(struct store_tx *tx, const struct person *p, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE person SET doc_type = ?2, id_number = ?3, id_valid = ?4, birth = ?5,"
+		" sex = ?6, phone = ?7, address = ?8, defects = ?9, updated_at = ?10 WHERE id = ?1";
+	static const char sql_tasks[] =
+		"UPDATE task SET defects = ?2 WHERE person_id = ?1 AND status = 'open'";
+	struct sq_conn *c = sq_conn_of(tx);
+	enum store_status ss =
+		sq_run1(c, sql, STORE_NOT_FOUND,
+			SQ_PARAMS(SQ_TEXT(p->id), SQ_TEXT(p->doc_type), SQ_TEXT(p->id_number),
+				  SQ_INT(p->id_valid), SQ_INT(p->birth), SQ_TEXT_NN(p->sex),
+				  SQ_TEXT(p->phone), SQ_TEXT(p->address), SQ_TEXT_NN(p->defects),
+				  SQ_INT(now)));
+
+	if (ss != STORE_OK)
+		return ss;
+	return sq_run(c, sql_tasks, SQ_PARAMS(SQ_TEXT(p->id), SQ_TEXT_NN(p->defects)));
 }
 
 /* One statement of a merge, bound ?1 keep, ?2 other (and ?3 now, ?4 when it has them). */

@@ -213,26 +213,20 @@ static bool take_row(const struct sheet_row *row, void *p)
 
 static enum store_status load_context(struct run *x)
 {
-	struct area_seed *areas, *divs;
+	struct area_seed *divs;
 	struct key_area *keys;
-	struct addr_area *aa;
 	struct returnee_division *rd;
 	struct returnee_key_area *rk;
-	size_t na, nd, nk;
+	size_t nd, nk;
 	enum store_status st;
 
-	/* the whole county: an address elsewhere in it is told apart from one that resolves
-	 * nowhere (returnee.h: address.outside vs address.unresolved) */
-	char county[7];
-	snprintf(county, sizeof county, "%.6s", x->job.area);
-	if ((st = store_area_under(x->s, county, x->a, &areas, &na)) != STORE_OK ||
+	/* the whole county, with its villages' grid rules: an address elsewhere in it is told
+	 * apart from one that resolves nowhere (returnee.h: address.outside vs
+	 * address.unresolved); one in a village goes down to its grid (svc_county_index) */
+	if ((st = svc_county_index(x->s, x->job.area, x->a, &x->addr, NULL, NULL)) != STORE_OK ||
 	    (st = store_divisions(x->s, x->a, &divs, &nd)) != STORE_OK ||
 	    (st = store_key_areas(x->s, x->a, &keys, &nk)) != STORE_OK)
 		return st;
-	aa = arena_alloc(x->a, (na ? na : 1) * sizeof *aa);
-	for (size_t i = 0; i < na; i++)
-		aa[i] = (struct addr_area){areas[i].code, areas[i].name};
-	x->addr = addr_index_new(aa, na);
 	rd = arena_alloc(x->a, (nd ? nd : 1) * sizeof *rd);
 	for (size_t i = 0; i < nd; i++)
 		rd[i] = (struct returnee_division){divs[i].code, divs[i].name};

@@ -204,6 +204,28 @@ enum store_status store_tx_area_official(struct store_tx *tx, const struct area_
 /* Called after a write to areas committed: caches of area data built before it miss. */
 void store_area_changed(struct store *s);
 
+/* A village's rule of which grid covers which addresses (domain/grid_rule.h); kind
+ * "group" (from = to = the group's number), "road" or "compound" (name; house numbers
+ * from-to, 0-0 for all) and parity "all", "odd" or "even". */
+struct grid_rule_row {
+	char village[AREA_CODE_MAX + 1];
+	char grid[AREA_CODE_MAX + 1];
+	const char *kind, *name, *parity;
+	int from, to;
+};
+/* The rules of the villages under scope (a village, a township, the county), by village
+ * and in the order they were given; at most max rows. */
+enum store_status store_grid_rules(struct store *s, const char *scope, size_t max,
+				   struct arena *a, struct grid_rule_row **out, size_t *n);
+/* The same in a write transaction (a use case's before). */
+enum store_status store_tx_grid_rules(struct store_tx *tx, const char *village, struct arena *a,
+				      struct grid_rule_row **out, size_t *n);
+/* Removes every rule of village (svc_grid_rules_put replaces the list). */
+enum store_status store_tx_grid_rules_clear(struct store_tx *tx, const char *village);
+/* Adds r as the village's rule number position. */
+enum store_status store_tx_grid_rule_add(struct store_tx *tx, int position,
+					 const struct grid_rule_row *r);
+
 /* ---- users ---- */
 
 #define USER_ID_LEN 36

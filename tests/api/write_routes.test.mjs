@@ -159,6 +159,20 @@ const ENTRIES = {
 			};
 		},
 	},
+	'PUT /api/v1/areas/{code}/grid-rules': {
+		actions: ['grid_rules.put'],
+		async setup() {
+			const grid = await admin.createArea(VILLAGE_A, '规则门网格');
+			const u = uuid();
+			const rules = (name) => [{ grid: grid.code, kind: 'road', name }];
+			return {
+				path: `/api/v1/areas/${VILLAGE_A}/grid-rules`,
+				body: { uuid: u, rules: rules('门甲路') },
+				other: { uuid: u, rules: rules('门乙路') },
+				state: async () => (await admin.get(`/api/v1/areas/${VILLAGE_A}/grid-rules`)).body.items,
+			};
+		},
+	},
 	'POST /api/v1/users': {
 		actions: ['user.create'],
 		async setup() {

@@ -196,6 +196,7 @@ static void every_row_type_prepares_against_the_schema(void **state)
 		{"SELECT " EVENT_COLS " FROM person_event", &sq_event_rows, 0},
 		{"SELECT " OUTCOME_COLS " FROM outcome", &sq_outcome_rows, 0},
 		{"SELECT " KEY_AREA_COLS " FROM key_area", &sq_key_area_rows, 0},
+		{"SELECT " GRID_RULE_COLS " FROM grid_rule", &sq_grid_rule_rows, 0},
 	};
 	struct sq_conn *c;
 	const char *err;

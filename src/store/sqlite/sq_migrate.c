@@ -321,6 +321,19 @@ static const char *const migrations[] = {
 	"  read_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX notification_user ON notification(user_id, id);"
 	"CREATE INDEX notification_unread ON notification(user_id) WHERE read_at = 0;",
+
+	/* 7: a village's grid rules (domain/grid_rule.h): which grid covers which groups,
+	 * roads, compounds and house numbers; the list of a village is replaced whole */
+	"CREATE TABLE grid_rule ("
+	"  village_code TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  grid_code TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  num_from INTEGER NOT NULL DEFAULT 0,"
+	"  num_to INTEGER NOT NULL DEFAULT 0,"
+	"  parity TEXT NOT NULL DEFAULT 'all',"
+	"  PRIMARY KEY (village_code, position)) WITHOUT ROWID;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

@@ -95,3 +95,8 @@ const struct sq_rowtype sq_outcome_rows = SQ_ROWTYPE(struct outcome, outcome_col
 static const struct sq_col key_area_cols[] = SQ_TABLE(SQ_KEY_AREA_ROW);
 #undef ROW_T
 const struct sq_rowtype sq_key_area_rows = SQ_ROWTYPE(struct key_area, key_area_cols, NULL);
+
+#define ROW_T struct grid_rule_row
+static const struct sq_col grid_rule_cols[] = SQ_TABLE(SQ_GRID_RULE_ROW);
+#undef ROW_T
+const struct sq_rowtype sq_grid_rule_rows = SQ_ROWTYPE(struct grid_rule_row, grid_rule_cols, NULL);

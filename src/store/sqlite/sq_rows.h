@@ -334,3 +334,15 @@ extern const struct sq_rowtype sq_outcome_rows;
 extern const struct sq_rowtype sq_key_area_rows;
 
 #endif
+/* struct grid_rule_row */
+#define SQ_GRID_RULE_ROW(F, C)                                                                     \
+	F(BUF, village, "village_code")                                                            \
+	C(BUF, grid, "grid_code")                                                                  \
+	C(TEXT, kind, "kind")                                                                      \
+	C(TEXT, name, "name")                                                                      \
+	C(TEXT, parity, "parity")                                                                  \
+	C(NUM, from, "num_from")                                                                   \
+	C(NUM, to, "num_to")
+#define GRID_RULE_COLS SQ_SELECT_LIST(SQ_GRID_RULE_ROW)
+extern const struct sq_rowtype sq_grid_rule_rows;
+

@@ -47,6 +47,17 @@ export default {
     tree: 'Area tree', detail: 'Area details', unset: 'not set', open: 'Open',
     notFound: 'The area does not exist or is outside your scope', nameRequired: 'Enter a name',
   },
+  gridRules: {
+    title: 'Grid rules', open: 'Grid rules', add: 'Add', number: '',
+    hint: 'Say which villager groups, roads, compounds and house numbers each grid covers. Imported and registered addresses that fit a rule land at the grid; others stay at the village. The most specific rule wins (house-number range > compound > road > group).',
+    kind: { group: 'Group', road: 'Road', compound: 'Compound' },
+    parity: { all: 'All numbers', odd: 'Odd', even: 'Even' },
+    namePlaceholder: { group: 'e.g. 5组, 五组, 第五村民小组', road: 'e.g. 金陵路', compound: 'e.g. 阳光花园' },
+    from: 'From', to: 'To', none: 'No rules yet', noGrids: 'This village has no grids yet: create them under Areas first',
+    test: 'Test an address', testPlaceholder: 'An address, e.g. 社渚村五组12号', resolvesTo: 'Resolves to',
+    unsaved: 'Rules not saved yet: the test uses the saved ones',
+    match: { none: 'Address not recognised: stays with the importer\'s area', ambiguous: 'The address fits several areas', outside: 'The address is outside your area' },
+  },
   user: {
     title: 'Accounts', create: 'New account', username: 'Username', displayName: 'Name',
     phone: 'Mobile', role: 'Role', area: 'Area', status: 'Status', disabled: 'Disabled',

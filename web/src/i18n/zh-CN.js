@@ -44,6 +44,17 @@ export default {
     tree: '区划树', detail: '区划详情', unset: '未设置', open: '进入',
     notFound: '区划不存在或不在您的权限范围内', nameRequired: '请输入名称',
   },
+  gridRules: {
+    title: '网格划分规则', open: '网格划分规则', add: '添加', number: '号',
+    hint: '说明每个网格负责哪些村民小组、道路、小区和门牌号。导入名单、上门登记时，能对上规则的地址直接落到网格；对不上的留在村（社区）。越具体的规则优先（门牌号段 > 小区 > 道路 > 村民小组）。',
+    kind: { group: '村民小组', road: '道路', compound: '小区' },
+    parity: { all: '全部门牌', odd: '单号', even: '双号' },
+    namePlaceholder: { group: '如 5组、五组、第五村民小组', road: '如 金陵路', compound: '如 阳光花园' },
+    from: '起号', to: '止号', none: '尚无规则', noGrids: '本村（社区）还没有网格，请先在区划管理中新建网格',
+    test: '测试地址', testPlaceholder: '输入一个地址，如 社渚村五组12号', resolvesTo: '落到',
+    unsaved: '规则尚未保存，测试按已保存的规则',
+    match: { none: '无法识别的地址，留在导入人的区划', ambiguous: '地址对应多个区划，无法确定', outside: '地址在您的权限范围之外' },
+  },
   user: {
     title: '账号管理', create: '新建账号', username: '用户名', displayName: '姓名',
     phone: '手机号', role: '角色', area: '所属区划', status: '状态', disabled: '停用',

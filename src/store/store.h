@@ -590,6 +590,8 @@ struct observation {
 	int start_date, end_date;
 	int64_t began_at, ended_at, last_visit_at, created_at, updated_at;
 	int last_temp; /* tenths of °C, 0 = none */
+	int alert_temp;	  /* the latest alert's reading (its highest), tenths of °C; 0 = none */
+	int64_t alert_at; /* when that alert was raised, 0 = none */
 	bool alert_open;
 	struct staff grid_worker, doctor, social_worker;
 	unsigned filled; /* slots filled on the date the read asked about */
@@ -623,8 +625,6 @@ enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 enum store_status store_tx_obs_list(struct store_tx *tx, const struct obs_query *q,
 				    const struct obs_policy *pol, struct arena *a,
 				    struct observation **out, size_t *n, int64_t *total);
-	int alert_temp;	  /* the latest alert's reading (its highest), tenths of °C; 0 = none */
-	int64_t alert_at; /* when that alert was raised, 0 = none */
 
 struct visit {
 	char id[USER_ID_LEN + 1];

@@ -372,6 +372,7 @@ void api_person_create(struct req *r)
 	};
 	enum { NF = sizeof fields / sizeof fields[0] };
 	const char *cells[NF], *area;
+	char grid[16];
 	enum table_field map[NF];
 	struct returnee_ctx ctx = {0};
 	struct returnee *rt = arena_alloc(r->a, sizeof *rt);
@@ -401,6 +402,14 @@ void api_person_create(struct req *r)
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");
 		return;
 	}
+	/* a village's grid rules take the address down to its grid, as an import's row */
+	if (svc_grid_of_address(r->srv->store, area, cells[4] /* address */, r->a, grid) !=
+	    STORE_OK) {
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (*grid)
+		area = grid;
 	if (!reference_ctx(r, &ctx)) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return;

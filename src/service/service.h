@@ -246,6 +246,38 @@ enum store_status svc_area_update(struct store *s, const struct principal *who,
 				  const struct area_patch *p, struct arena *a, struct area *out,
 				  bool *replayed);
 
+/* ---- a village's grid rules (svc_grid.c) ---- */
+
+/* Replaces the grid rules of village (domain/grid_rule.h) with rules[0..n) (their village
+ * fields are ignored) and answers the list as stored. STORE_DENIED: the village is out of
+ * scope or unknown; STORE_INVALID: it is not a village, or a rule names an area that is
+ * not one of its grids. */
+enum store_status svc_grid_rules_put(struct store *s, const struct principal *who,
+				     const struct store_idem *idem, const char *village,
+				     const struct grid_rule_row *rules, size_t n, struct arena *a,
+				     struct grid_rule_row **out, size_t *nout, bool *replayed);
+/* The grid rules of the villages under area (in the caller's scope). */
+enum store_status svc_grid_rules(struct store *s, const struct principal *who, const char *area,
+				 struct arena *a, struct grid_rule_row **out, size_t *n);
+/* The rules as domain/grid_rule.h reads them (rows of an unknown kind or parity skipped);
+ * the texts are the rows'. */
+struct grid_rule;
+struct grid_rule *svc_grid_rules_domain(const struct grid_rule_row *rows, size_t n,
+					struct arena *a, size_t *nout);
+/* The address index of area's county with its villages' grid rules: the one resolution
+ * of an address (imports, registration at the door, fixes, handovers), down to a grid
+ * where a village's rules say so. *out is freed by the caller (addr_index_free); the
+ * county's areas (code, name) are answered in areas_out when it is not NULL. */
+struct addr_index;
+enum store_status svc_county_index(struct store *s, const char *area, struct arena *a,
+				   struct addr_index **out, struct area_seed **areas_out,
+				   size_t *nareas);
+/* The grid of village whose rules the address fits (grid_rule_match), "" when none or when
+ * village is not a village: a person registered at the door of a village goes to the grid
+ * its rules name, as an imported row does. The village's scope is the caller's to check. */
+enum store_status svc_grid_of_address(struct store *s, const char *village, const char *address,
+				      struct arena *a, char grid[16]);
+
 /* ---- accounts (svc_user.c) ---- */
 
 /* Creates an account in an area in scope (STORE_INVALID otherwise, or for an area that

@@ -158,3 +158,21 @@ enum store_status svc_county_index(struct store *s, const char *area, struct are
 	}
 	return STORE_OK;
 }
+
+enum store_status svc_grid_of_address(struct store *s, const char *village, const char *address,
+				      struct arena *a, char grid[16])
+{
+	struct grid_rule_row *rows;
+	struct grid_rule *rules;
+	size_t n;
+	enum store_status ss;
+
+	grid[0] = '\0';
+	if (area_code_level(village) != AREA_LEVEL_VILLAGE || !address || !*address)
+		return STORE_OK;
+	if ((ss = store_grid_rules(s, village, GRID_RULES_MAX, a, &rows, &n)) != STORE_OK)
+		return ss; /* unscoped: the caller has checked the village */
+	rules = svc_grid_rules_domain(rows, n, a, &n);
+	grid_rule_match(rules, n, village, address, grid);
+	return STORE_OK;
+}

@@ -140,4 +140,15 @@ describe('grid rules', () => {
 		assert.equal(mine.status, 200, mine.text);
 		assert.ok(mine.body.items.some((x) => x.import_id === up.body.id && x.area === g1.code), mine.text.slice(0, 400));
 	});
+
+	it('a person registered at the door of the village lands at the grid its rules name', async () => {
+		const reg = async (address) => {
+			const r = await cmdTown.client.post('/api/v1/persons', { uuid: uuid(), name: `门规${address.length}`, phone: '13811119999', area: VILLAGE_A, address });
+			assert.ok(r.status === 201 || r.status === 200, r.text);
+			return r.body.area;
+		};
+		assert.equal(await reg('社渚村第五村民小组8号'), g1.code);
+		assert.equal(await reg('社渚村金陵路21号'), g3.code);
+		assert.equal(await reg('社渚村十二组'), VILLAGE_A);
+	});
 });

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/pinyin.h"
 #include "http/cache.h"
 
 enum { NAME_MAX_CHARS = 40, PERSON_MAX_CHARS = 32 };
@@ -96,9 +97,81 @@ void api_area_get(struct req *r)
 	reply_json_text(r, 200, txt, len);
 }
 
+/* ---- where a task goes when the person moved (issue 10, item 3) ---- */
+
+struct hit {
+	const struct area_seed *a;
+	int rank;
+};
+
+static int hit_cmp(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+	size_t la = strlen(a->a->code), lb = strlen(b->a->code);
+
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (la != lb) /* a township before its villages, a village before its grids */
+		return la < lb ? -1 : 1;
+	return strcmp(a->a->code, b->a->code);
+}
+
+static int seed_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct area_seed *)elem)->code);
+}
+
+/* The names above an area, the county first (the seeds are sorted by code). */
+static json_t *seed_path(const struct area_seed *all, size_t n, const struct area_seed *a)
+{
+	json_t *names = json_array();
+	const struct area_seed *p = a;
+
+	while (p && *p->parent && (p = bsearch(p->parent, all, n, sizeof *all, seed_cmp)))
+		json_array_insert_new(names, 0, json_string(p->name));
+	return names;
+}
+
+/* GET /areas?for=forward&q=: the areas of the caller's whole county (not only its scope)
+ * whose name holds q or whose pinyin initials hold q ("tmh": 天目湖镇), best first: a name
+ * that starts with q, one that holds it, then the initials. Only code, name, level and
+ * the names above: where a task may go, nothing of the people there. */
+static void forward_search(struct req *r, const char *q, int limit)
+{
+	struct principal who = api_principal(r);
+	struct area_seed *all;
+	struct hit *hits;
+	size_t n = 0, nhit = 0;
+	enum store_status st = svc_ref_county_areas(r->srv->store, who.area, r->a, &all, &n);
+	json_t *items;
+
+	if (st != STORE_OK) {
+		api_store_error(r, st, ERR_AREA_NOT_FOUND);
+		return;
+	}
+	hits = arena_alloc(r->a, (n ? n : 1) * sizeof *hits);
+	for (size_t i = 0; i < n; i++) {
+		enum area_level lv = area_code_level(all[i].code);
+		int rank = pinyin_name_match(all[i].name, q);
+		if (rank && lv != AREA_LEVEL_INVALID && strlen(all[i].code) > 6)
+			hits[nhit++] = (struct hit){&all[i], rank};
+	}
+	qsort(hits, nhit, sizeof *hits, hit_cmp);
+	items = json_array();
+	for (size_t i = 0; i < nhit && i < (size_t)limit; i++) {
+		const struct area_seed *a = hits[i].a;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "code", a->code,
+						       "name", a->name, "level",
+						       area_level_name(area_code_level(a->code)),
+						       "path", seed_path(all, n, a)));
+	}
+	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 void api_area_list(struct req *r)
 {
 	const char *q = req_query(r, "q"), *root = req_query(r, "root");
+	const char *purpose = req_query(r, "for");
 	struct principal who = api_principal(r);
 	struct area *v;
 	size_t n = 0;
@@ -107,6 +180,17 @@ void api_area_list(struct req *r)
 
 	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
 		return;
+	if (purpose && strcmp(purpose, "forward")) {
+		reply_error(r, ERR_QUERY_INVALID, "for");
+		return;
+	}
+	if (purpose) {
+		if (!q || !*q || utf8_chars(q) > 40)
+			reply_error(r, ERR_QUERY_INVALID, "q");
+		else
+			forward_search(r, q, limit);
+		return;
+	}
 	if (root && !strcmp(root, "1")) {
 		v = arena_alloc(r->a, sizeof *v);
 		st = svc_area_root(r->srv->store, &who, r->a, v);

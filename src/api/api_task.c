@@ -14,23 +14,40 @@ json_t *api_task_json(const struct task *t, int64_t now)
 {
 	char due[ISO_TIME_LEN + 1], created[ISO_TIME_LEN + 1], closed[ISO_TIME_LEN + 1];
 	bool open = !strcmp(t->status, "open");
+	json_t *j;
 
 	time_iso(t->due_at, due);
 	time_iso(t->created_at, created);
 	time_iso(t->closed_at, closed);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
-			 " s:o, s:o, s:o}",
-			 "id", t->id, "person_id", t->person_id, "person_name", t->person_name,
-			 "area", t->area, "area_name", t->area_name, "status", t->status, "overdue",
-			 open && t->due_at < now, "due_at", due, "created_at", created, "closed_at",
-			 t->closed_at ? json_string(closed) : json_null(), "outcome",
-			 *t->outcome ? json_string(t->outcome) : json_null(), "note", t->note,
-			 "defects", api_csv_list(t->defects), "forwarded_from",
-			 json_str_or_null(*t->forwarded_from ? t->forwarded_from : NULL),
-			 "forward_target",
-			 json_str_or_null(*t->forward_target ? t->forward_target : NULL),
-			 "assignee", json_str_or_null(*t->assignee ? t->assignee : NULL),
-			 "import_id", json_str_or_null(*t->import_id ? t->import_id : NULL));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
+		      " s:o, s:o, s:o}",
+		      "id", t->id, "person_id", t->person_id, "person_name", t->person_name, "area",
+		      t->area, "area_name", t->area_name, "status", t->status, "overdue",
+		      open && t->due_at < now, "due_at", due, "created_at", created, "closed_at",
+		      t->closed_at ? json_string(closed) : json_null(), "outcome",
+		      *t->outcome ? json_string(t->outcome) : json_null(), "note", t->note,
+		      "defects", api_csv_list(t->defects), "forwarded_from",
+		      json_str_or_null(*t->forwarded_from ? t->forwarded_from : NULL),
+		      "forward_target",
+		      json_str_or_null(*t->forward_target ? t->forward_target : NULL), "assignee",
+		      json_str_or_null(*t->assignee ? t->assignee : NULL), "import_id",
+		      json_str_or_null(*t->import_id ? t->import_id : NULL));
+	/* where a forwarded task went and who has it now (issue 10, item 3): the area named,
+	 * and the task it became — its area and assignee, or unassigned there */
+	json_object_set_new(j, "forward_target_name",
+			    json_str_or_null(*t->forward_target && t->forward_target_name
+						     ? t->forward_target_name
+						     : NULL));
+	json_object_set_new(
+		j, "forwarded_to",
+		t->next_area && *t->next_area
+			? json_pack("{s:s, s:s, s:o}", "area", t->next_area, "area_name",
+				    t->next_area_name, "assignee_name",
+				    json_str_or_null(t->next_assignee_name && *t->next_assignee_name
+							     ? t->next_assignee_name
+							     : NULL))
+			: json_null());
+	return j;
 }
 
 void api_task_list(struct req *r)

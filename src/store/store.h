@@ -344,6 +344,10 @@ struct task {
 		*forward_target, *closed_by;
 	int64_t due_at, created_at, closed_at;
 	char person_area[AREA_CODE_MAX + 1]; /* where the person's file is */
+	/* a forwarded task: the name of the area the worker named, and the task it became —
+	 * its area, that area's name and its assignee (an account's display name, else
+	 * the assignee as written; "" when unassigned) */
+	const char *forward_target_name, *next_area, *next_area_name, *next_assignee_name;
 };
 
 /* One row of an imported list, validated (domain/returnee.h), ready to store. */

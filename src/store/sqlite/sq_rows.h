@@ -143,6 +143,10 @@ extern const struct sq_rowtype sq_job_rows;
 	" AND h.doc_type = p.doc_type AND h.id_number = p.id_number AND h.id_valid = 1"
 extern const struct sq_rowtype sq_person_rows;
 
+/* The task forwarded from t (one per forwarded task, found through the person's tasks). */
+#define TASK_NEXT(what, join)                                                                      \
+	"(SELECT " what " FROM task n " join                                                       \
+	" WHERE n.person_id = t.person_id AND n.forwarded_from = t.id LIMIT 1)"
 /* struct task */
 #define SQ_TASK_ROW(F, C)                                                                          \
 	F(BUF, id, "t.id")                                                                         \
@@ -162,7 +166,20 @@ extern const struct sq_rowtype sq_person_rows;
 	C(NUM, due_at, "t.due_at")                                                                 \
 	C(NUM, created_at, "t.created_at")                                                         \
 	C(NUM, closed_at, "coalesce(t.closed_at, 0)")                                              \
-	C(BUF, person_area, "coalesce(p.area_code, '')")
+	C(BUF, person_area, "coalesce(p.area_code, '')")                                           \
+	C(TEXT, forward_target_name,                                                               \
+	  "CASE WHEN t.forward_target IS NULL THEN '' ELSE coalesce((SELECT fa.name FROM area fa"  \
+	  " WHERE fa.code = t.forward_target), '') END")                                           \
+	C(TEXT, next_area, "CASE WHEN t.forward_target IS NULL THEN '' ELSE coalesce(" TASK_NEXT(  \
+				   "n.area_code", "") ", '') END")                                 \
+	C(TEXT, next_area_name,                                                                    \
+	  "CASE WHEN t.forward_target IS NULL THEN '' ELSE coalesce(" TASK_NEXT(                   \
+		  "na.name", "JOIN area na ON na.code = n.area_code") ", '') END")                 \
+	C(TEXT, next_assignee_name,                                                                \
+	  "CASE WHEN t.forward_target IS NULL THEN '' ELSE coalesce(" TASK_NEXT(                   \
+		  "coalesce((SELECT CASE WHEN nu.display_name <> '' THEN nu.display_name"          \
+		  " ELSE nu.username END FROM app_user nu WHERE nu.username = n.assignee),"        \
+		  " n.assignee)", "") ", '') END")
 #define TASK_COLS SQ_SELECT_LIST(SQ_TASK_ROW)
 #define TASK_FROM                                                                                  \
 	" FROM task t LEFT JOIN person p ON p.id = t.person_id"                                    \

@@ -353,17 +353,6 @@ bool api_phone_field(struct req *r, const char *field, const char **out)
 	return true;
 }
 
-/* ---- the common checks ---- */
-
-static bool authenticate(struct req *r)
-{
-	r->token = req_cookie(r, "fk_session");
-	r->authed = r->token && sessions_get(r->srv->sessions, r->token, time_now(), &r->sess);
-	return r->authed;
-}
-
-static bool csrf_ok(struct req *r)
-{
 bool api_office_phone_field(struct req *r, const char *field, const char **out)
 {
 	const char *v;
@@ -387,6 +376,17 @@ bool api_office_phone_field(struct req *r, const char *field, const char **out)
 	return true;
 }
 
+/* ---- the common checks ---- */
+
+static bool authenticate(struct req *r)
+{
+	r->token = req_cookie(r, "fk_session");
+	r->authed = r->token && sessions_get(r->srv->sessions, r->token, time_now(), &r->sess);
+	return r->authed;
+}
+
+static bool csrf_ok(struct req *r)
+{
 	const char *t = req_header(r, "X-CSRF-Token");
 	return t && strlen(t) == SESSION_TOKEN_LEN &&
 	       sodium_memcmp(t, r->sess.csrf, SESSION_TOKEN_LEN) == 0;

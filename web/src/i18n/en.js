@@ -10,6 +10,10 @@ export default {
     phoneInvalid: 'Enter a valid mobile number', required: 'Required',
   },
   lang: { label: 'Language', 'zh-CN': '中文', en: 'English' },
+  bell: {
+    title: 'Notifications ({n} unread)', heading: 'Notifications', readAll: 'Mark all read', empty: 'No notifications',
+    fever: 'Fever alert {temp} °C', task: 'New task to verify',
+  },
   nav: {
     obsToday: "Today's follow-ups", services: 'Services', alerts: 'Fever alerts', obsBoard: 'Observation board',
     areas: 'Areas & grids', accounts: 'Accounts', audit: 'Audit log', password: 'Change password',

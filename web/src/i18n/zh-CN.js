@@ -9,6 +9,10 @@ export default {
     created: '已创建', details: '详情', phoneInvalid: '请输入正确的手机号', required: '必填',
   },
   lang: { label: '语言', 'zh-CN': '中文', en: 'English' },
+  bell: {
+    title: '通知（{n} 条未读）', heading: '通知', readAll: '全部已读', empty: '暂无通知',
+    fever: '发热预警 {temp} °C', task: '新的待核查任务',
+  },
   nav: {
     obsToday: '今日随访', services: '服务', alerts: '发热预警', obsBoard: '观察看板',
     areas: '区划网格', accounts: '账号管理', audit: '审计日志', password: '修改密码',

@@ -18,6 +18,35 @@ export function phoneOk(v) {
   return PHONE_RE.test(String(v).replace(/[\s-]/g, ''));
 }
 
+// The phone of an office or a duty post (值班电话, 责任人电话): a mobile as above, or a fixed
+// line with its area code and an optional extension — "0519-87654321", "0519 8765 4321",
+// "(0519)87654321", "051987654321", "0519-87654321-802", "0519-87654321转802". The server
+// (domain/phone.c, phone_office_normalize) decides and stores one form; this only spares
+// a round trip.
+export const OFFICE_PHONE_RE = /^(?:\(0(?:[12]\d|[3-9]\d{2})\)|0(?:[12]\d|[3-9]\d{2}))-?[2-9]\d{2,3}-?\d{3,4}(?:(?:-|转|分机|#|ext\.?)\d{1,6})?$/i;
+
+export function officePhoneOk(v) {
+  if (!v) return true;
+  if (phoneOk(v)) return true;
+  const s = String(v).replace(/\s/g, '').replace(/（/g, '(').replace(/）/g, ')');
+  return OFFICE_PHONE_RE.test(s) && s.replace(/\D/g, '').length <= 18;
+}
+
+// A forwarded task: where the worker said the person went, and who holds the task it became
+// (issue 10, item 3) — "天目湖镇 · 现由 溧阳市（尚未分派）". '' for a task not forwarded.
+export function forwardHolder(t, task) {
+  const f = task && task.forwarded_to;
+  if (!f) return '';
+  return f.assignee_name ? t('mine.heldByWorker', { name: f.assignee_name, area: f.area_name }) : t('mine.unassignedAt', { area: f.area_name });
+}
+
+export function forwardText(t, task) {
+  if (!task || !task.forward_target || task.forwarded_from) return '';
+  const where = `${t('mine.forwardedTo')} ${task.forward_target_name || task.forward_target}`;
+  const who = forwardHolder(t, task);
+  return who ? `${where} · ${t('mine.heldBy')} ${who}` : where;
+}
+
 export function normalisePhone(v) {
   return (v || '').replace(/[\s-]/g, '');
 }

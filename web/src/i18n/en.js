@@ -7,7 +7,7 @@ export default {
     copy: 'Copy', copied: 'Copied', copyFailed: 'Copy failed; select the text and copy it by hand',
     loadMore: 'Load more', noMore: 'No more entries', empty: 'No data', actions: 'Actions',
     retry: 'Retry', saved: 'Saved', created: 'Created', details: 'Details',
-    phoneInvalid: 'Enter a valid mobile number', required: 'Required',
+    phoneInvalid: 'Enter a valid mobile number', officePhoneInvalid: 'Enter a mobile or a fixed line with its area code, e.g. 0519-87654321 or 0519-87654321-802', required: 'Required',
   },
   lang: { label: 'Language', 'zh-CN': '中文', en: 'English' },
   bell: {
@@ -187,7 +187,7 @@ export default {
     empty: 'Nothing to verify', unsent: 'Unsent', resend: 'Send now', sent: 'Sent',
     call: 'Call', noPhone: 'No phone on file', idNumber: 'ID', address: 'Address', area: 'Area',
     due: 'Due', defects: 'To check', travel: 'Travel', outcome: 'Outcome', outcomeRequired: 'Choose an outcome',
-    forwardTo: 'Moved to (optional)', forwardSearch: 'Search a village, or type an area code', forwardCode: 'Forward to code {code}',
+    forwardTo: 'Moved to (optional)', forwardSearch: 'Search the county by name or pinyin initials (e.g. tmh), or type an area code', forwardNoMatch: 'No match', forwardedTo: 'Moved to', heldBy: 'Now held by', heldByWorker: '{name} ({area})', unassignedAt: 'unassigned at {area}', forwardCode: 'Forward to code {code}',
     forwardNone: 'Do not forward', note: 'Note', notePlaceholder: 'What you found (optional)', submit: 'Submit the result',
     closed: 'Verified', pending: 'This result is kept on this phone and has not reached the server yet; it is sent again automatically.',
     queued: 'No network: saved, will be sent automatically', closedElsewhere: 'Someone else already closed this task',
@@ -287,7 +287,7 @@ export default {
       },
     },
     list: {
-      title: 'People under observation', noFilter: 'All active', q: 'Search by name', lastTemp: 'Last temperature', dueRelease: 'Due for release',
+      title: 'People under observation', noFilter: 'All active', q: 'Search by name', lastTemp: 'Last temperature', feverTemp: 'Fever reading', dueRelease: 'Due for release',
       filters: {
         started_today: 'Started today', released_today: 'Released today', fever_today: 'Fever today', alert_open: 'Open alert',
         incomplete_today: 'Incomplete today', overdue: 'Overdue checks', due_release: 'Due for release',

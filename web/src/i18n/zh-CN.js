@@ -6,7 +6,7 @@ export default {
     search: '搜索', reset: '重置', loading: '加载中…', none: '无', all: '全部', yes: '是', no: '否',
     copy: '复制', copied: '已复制', copyFailed: '复制失败，请手动选择复制', loadMore: '加载更多',
     noMore: '没有更多了', empty: '暂无数据', actions: '操作', retry: '重试', saved: '已保存',
-    created: '已创建', details: '详情', phoneInvalid: '请输入正确的手机号', required: '必填',
+    created: '已创建', details: '详情', phoneInvalid: '请输入正确的手机号', officePhoneInvalid: '请输入手机号或带区号的固定电话，如 0519-87654321、0519-87654321-802', required: '必填',
   },
   lang: { label: '语言', 'zh-CN': '中文', en: 'English' },
   bell: {
@@ -183,7 +183,7 @@ export default {
     empty: '暂无待核查任务', unsent: '未发送', resend: '立即重发', sent: '已提交',
     call: '拨打电话', noPhone: '没有登记电话', idNumber: '证件号', address: '地址', area: '区划',
     due: '截止时间', defects: '需核实', travel: '行程', outcome: '核查结果', outcomeRequired: '请选择核查结果',
-    forwardTo: '迁往何处（可选）', forwardSearch: '搜索村（社区），或输入区划代码', forwardCode: '按代码转交：{code}',
+    forwardTo: '迁往何处（可选）', forwardSearch: '搜索全市的乡镇、村（社区）名称或拼音首字母（如 tmh），或输入区划代码', forwardNoMatch: '无结果', forwardedTo: '已迁往', heldBy: '现由', heldByWorker: '{name}（{area}）', unassignedAt: '{area}（尚未分派）', forwardCode: '按代码转交：{code}',
     forwardNone: '不转交', note: '备注', notePlaceholder: '核查情况（可选）', submit: '提交核查结果',
     closed: '已核查', pending: '这条核查结果已保存在本机，尚未送达服务器，将自动重发。',
     queued: '网络不通，已保存，稍后自动重发', closedElsewhere: '该任务已被其他人核查关闭',
@@ -282,7 +282,7 @@ export default {
       },
     },
     list: {
-      title: '观察人员', noFilter: '全部在观察', q: '按姓名查找', lastTemp: '最近体温', dueRelease: '待解除',
+      title: '观察人员', noFilter: '全部在观察', q: '按姓名查找', lastTemp: '最近体温', feverTemp: '发热读数', dueRelease: '待解除',
       filters: {
         started_today: '今日新增', released_today: '今日解除', fever_today: '今日发热', alert_open: '有未结预警',
         incomplete_today: '今日未完成', overdue: '超时未测', due_release: '到期待解除',

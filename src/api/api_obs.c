@@ -770,6 +770,7 @@ static json_t *counts_json(const int64_t *n)
 		[OBM_OVERDUE] = "overdue_visits",
 		[OBM_SERVICES_OPEN] = "services_open",
 		[OBM_DUE_RELEASE] = "due_release",
+		[OBM_TO_PLACE] = "to_place",
 	};
 	json_t *o = json_object();
 

@@ -52,7 +52,8 @@ json_t *api_task_json(const struct task *t, int64_t now)
 
 void api_task_list(struct req *r)
 {
-	static const char *const statuses[] = {"open", "overdue", "closed", NULL};
+	/* to_place: closed as verified for observation, the person not placed yet */
+	static const char *const statuses[] = {"open", "overdue", "closed", "to_place", NULL};
 	static const struct api_list_spec spec = {statuses, NULL, 50, 500, true};
 	struct api_list l;
 	struct principal who = api_principal(r);

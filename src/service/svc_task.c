@@ -82,6 +82,21 @@ static enum store_status forward(struct svc_ctx *x, const struct task *before)
 		cl->now);
 }
 
+/* The person's status an outcome leaves: "to_place" (verified for observation) is the
+ * truth only until someone places the observation, so a person already under an active
+ * observation keeps "observation" (o->status_after becomes "unchanged"). */
+static enum store_status status_after(struct svc_ctx *x, const struct task *t, struct outcome *o)
+{
+	enum store_status ss;
+	bool active = false;
+
+	if (strcmp(o->status_after, "to_place"))
+		return STORE_OK;
+	if ((ss = store_tx_obs_active_of(x->tx, t->person_id, &active)) == STORE_OK && active)
+		o->status_after = "unchanged";
+	return ss;
+}
+
 static enum store_status apply_close(struct svc_ctx *x)
 {
 	struct task_io *io = x->arg;
@@ -98,6 +113,8 @@ static enum store_status apply_close(struct svc_ctx *x)
 	    !(io->forward_area = forward_area(x, before.area, cl->forward_target)))
 		return STORE_INVALID;
 	if ((ss = store_tx_outcome(x->tx, cl->outcome, x->a, &o)) != STORE_OK)
+		return ss;
+	if ((ss = status_after(x, &before, &o)) != STORE_OK)
 		return ss;
 	if ((ss = store_tx_task_close(x->tx, io->id, o.code, cl->note, x->who->username,
 				      cl->forward_target, cl->now)) != STORE_OK ||

@@ -806,9 +806,11 @@ enum store_status store_tx_service_insert(struct store_tx *tx, const struct serv
 enum store_status store_tx_service_move(struct store_tx *tx, const char *id, const char *status,
 					const char *assignee, const char *note, int64_t now);
 
+/* OBM_TO_PLACE: persons verified for observation (status to_place) not placed yet, counted
+ * from their rows (the partial index person_to_place), not from obs_count */
 enum obs_metric {
 	OBM_ACTIVE, OBM_STARTED, OBM_RELEASED, OBM_FEVERS, OBM_ALERTS_OPEN, OBM_DUE,
-	OBM_COMPLETE, OBM_OVERDUE, OBM_SERVICES_OPEN, OBM_DUE_RELEASE, OBM__COUNT
+	OBM_COMPLETE, OBM_OVERDUE, OBM_SERVICES_OPEN, OBM_DUE_RELEASE, OBM_TO_PLACE, OBM__COUNT
 };
 struct obs_board_row {
 	char area[AREA_CODE_MAX + 1];

@@ -306,7 +306,7 @@ describe('home observation', () => {
 		assert.equal(b.body.date, '2026-12-01');
 		assert.deepEqual(b.body.counts, {
 			active: 2, started_today: 2, released_today: 0, fevers_today: 1, alerts_open: 1,
-			due_today: 2, complete_today: 0, overdue_visits: 0, services_open: 1, due_release: 0,
+			due_today: 2, complete_today: 0, overdue_visits: 0, services_open: 1, due_release: 0, to_place: 0,
 		});
 		assert.equal(b.body.children.length, 1);
 		assert.equal(b.body.children[0].area, VILLAGE_A);

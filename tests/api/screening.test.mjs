@@ -487,7 +487,7 @@ describe('tasks', () => {
 		const now = await c.get(`/api/v1/tasks/${task.zheng}`);
 		assert.equal(now.body.outcome, 'observation');
 		const file = await c.get(`/api/v1/persons/${person.zheng}`);
-		assert.equal(file.body.status, 'observation');
+		assert.equal(file.body.status, 'to_place', 'verified; under observation only once placed');
 		assert.ok(file.body.timeline.some((e) => e.kind === 'verified'));
 
 		const f1 = await c.post(`/api/v1/tasks/${task.feng}/close`, { uuid: uuid(), outcome: 'not_found' });

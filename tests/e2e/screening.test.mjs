@@ -32,7 +32,7 @@ useFangkong('screening');
 
 const WORKER = { username: 'gw_shezhucun', name: '社渚网格员', phone: '13700137001', password: 'First-Login-Pass-2026' };
 const WORKER_NEW_PASSWORD = 'Door-To-Door-Pass-2026';
-const OBSERVATION = '核实，已落实居家观察';
+const OBSERVATION = '核实，需落实居家观察';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 // ---- the list: ten rows under a title row and a header ----
@@ -345,7 +345,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   await page.goto(personUrl);
   await page.locator(sel('person-event', { kind: 'verified' })).waitFor();
   await assertText(page.locator(sel('person-event', { kind: 'verified' })), OBSERVATION);
-  await assertText(byTest(page, 'person-status'), '居家观察');
+  await assertText(byTest(page, 'person-status'), '待落实居家观察');
 
   // ---- The desktop pages on a phone and on a wide screen ----
   const small = await env.browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });

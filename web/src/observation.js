@@ -12,7 +12,7 @@ export const DESTINATIONS = ['fever_clinic', 'designated_hospital'];
 export const RESULTS = ['excluded', 'suspected', 'confirmed', 'hospitalised'];
 export const BOARD_COUNTS = [
   'active', 'started_today', 'released_today', 'fevers_today', 'alerts_open', 'due_today',
-  'complete_today', 'overdue_visits', 'services_open', 'due_release',
+  'complete_today', 'overdue_visits', 'services_open', 'due_release', 'to_place',
 ];
 
 export const POLICY = { days: 14, fever_threshold: 37.3, temperature_min: 34.0, temperature_max: 42.5 };

@@ -23,5 +23,5 @@ export function labelOr(i18n, prefix, code) {
 
 // Element Plus tag type of a person status.
 export function statusType(status) {
-  return { pending: 'warning', observation: 'danger', hospital: 'danger', cleared: 'success', moved: 'info', not_found: 'info', wrong_info: 'info' }[status] || 'info';
+  return { pending: 'warning', to_place: 'warning', observation: 'danger', hospital: 'danger', cleared: 'success', moved: 'info', not_found: 'info', wrong_info: 'info' }[status] || 'info';
 }

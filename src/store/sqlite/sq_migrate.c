@@ -334,6 +334,17 @@ static const char *const migrations[] = {
 	"  num_to INTEGER NOT NULL DEFAULT 0,"
 	"  parity TEXT NOT NULL DEFAULT 'all',"
 	"  PRIMARY KEY (village_code, position)) WITHOUT ROWID;",
+
+	/* 8: a verification is no placing (issue 10): the outcome "observation" leaves the person
+	 * to be placed (to_place) until an observation is placed, and a file marked under
+	 * observation with no active observation is to be placed; the board's count and the list
+	 * of those read only their rows */
+	"UPDATE outcome SET zh = '核实，需落实居家观察', en = 'Verified, to be placed under observation',"
+	"  status_after = 'to_place' WHERE code = 'observation';"
+	"UPDATE person SET status = 'to_place' WHERE status = 'observation' AND NOT EXISTS ("
+	"  SELECT 1 FROM observation o WHERE o.person_id = person.id AND o.status = 'active');"
+	"CREATE INDEX person_to_place ON person(area_code)"
+	"  WHERE status = 'to_place' AND merged_into IS NULL;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

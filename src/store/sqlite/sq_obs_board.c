@@ -87,6 +87,33 @@ static enum store_status board_metric(struct sq_conn *c, const char *scope, cons
 	return ss;
 }
 
+/* The persons verified for observation and not placed (person status to_place), per child
+ * area: read from their own rows through the partial index person_to_place, so only the
+ * rows counted are read. */
+static enum store_status board_to_place(struct sq_conn *c, const char *scope, struct arena *a,
+					struct obs_board_row *total, struct obs_board_row **rows,
+					size_t *n, size_t *cap)
+{
+	static const char sql[] = "SELECT substr(area_code, 1, ?3), count(*) FROM person"
+				  " WHERE status = 'to_place' AND merged_into IS NULL"
+				  " AND area_code >= ?1 AND area_code < ?2 GROUP BY 1";
+	static const struct sq_rowtype sums = SQ_ROWTYPE(struct metric_sum, sum_cols, NULL);
+	char end[AREA_CODE_END_SIZE];
+	size_t len = strlen(scope), nsum;
+	enum store_status ss;
+	struct metric_sum *v;
+
+	area_code_scope_end(scope, end, sizeof end);
+	v = sq_rows(c, sql, &sums, SQ_ALL, a, &nsum, &ss,
+		    SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(len + 3)));
+	for (size_t i = 0; ss == STORE_OK && i < nsum; i++) {
+		total->n[OBM_TO_PLACE] += v[i].n;
+		if (strlen(v[i].area) > len)
+			board_row(rows, n, cap, a, v[i].area)->n[OBM_TO_PLACE] += v[i].n;
+	}
+	return ss;
+}
+
 enum store_status store_obs_board(struct store *s, const char *scope, const struct obs_policy *pol,
 				  int today, int64_t now, struct arena *a,
 				  struct obs_board_row *out, struct obs_board_row **children,
@@ -121,6 +148,8 @@ enum store_status store_obs_board(struct store *s, const char *scope, const stru
 		ss = board_metric(c, scope, plan[i].metric, lo, hi, plan[i].m, plan[i].sign, a, out,
 				  children, nchildren, &cap);
 	}
+	if (ss == STORE_OK)
+		ss = board_to_place(c, scope, a, out, children, nchildren, &cap);
 	/* overdue: required minus filled, for the slots whose deadline has passed */
 	for (int k = 0; k < pol->nslots && ss == STORE_OK; k++) {
 		if (obs_slot_deadline(pol, today, k) > now)

@@ -27,7 +27,10 @@ enum store_status store_task_get(struct store *s, const char *id, struct arena *
 	"   AND (?3 IS NULL OR (t.area_code >= ?3 AND t.area_code < ?4))"                          \
 	"   AND (?5 IS NULL OR (?5 = 'open' AND t.status = 'open')"                                \
 	"        OR (?5 = 'overdue' AND t.status = 'open' AND t.due_at < ?6)"                      \
-	"        OR (?5 = 'closed' AND t.status = 'closed'))"                                      \
+	"        OR (?5 = 'closed' AND t.status = 'closed')"                                       \
+	"        OR (?5 = 'to_place' AND t.status = 'closed' AND t.outcome = 'observation'"        \
+	"            AND t.person_id IN (SELECT id FROM person"                                    \
+	"                WHERE status = 'to_place' AND merged_into IS NULL)))"                     \
 	"   AND (?9 IS NULL OR (t.area_code = ?9 AND t.assignee IS NULL"                           \
 	"        AND (SELECT area_code FROM person WHERE id = t.person_id) = ?9))"
 

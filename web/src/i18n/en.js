@@ -139,7 +139,8 @@ export default {
     selected: '{n} selected', bulkReassign: 'Reassign selected', bulkTitle: 'Reassign {n} tasks', bulkVillageTitle: 'Reassign every unassigned task of {village}',
     villageUnassigned: 'All unassigned of this village → a grid', bulkDone: '{moved} reassigned, {refused} not', bulkTo: 'To (a grid or an area)',
     bulkHint: 'Each task is checked against your scope; tasks outside it or closed are left as they are.',
-    statuses: { open: 'Open', overdue: 'Overdue', closed: 'Verified', all: 'All' },
+    statuses: { open: 'Open', overdue: 'Overdue', closed: 'Verified', to_place: 'To be placed', all: 'All' },
+    place: 'Place under observation', toPlaceHint: 'Verified for home observation and not placed yet: "Place under observation" sets the period and the staff.',
   },
   person: {
     title: 'Person files', searchPlaceholder: 'ID number, mobile or name', search: 'Find',
@@ -154,7 +155,7 @@ export default {
     sexes: { M: 'Male', F: 'Female' },
     statuses: {
       released: 'Released from observation', suspected: 'Suspected', confirmed: 'Confirmed',
-      pending: 'To verify', observation: 'Home observation', wrong_info: 'Wrong information', moved: 'Moved away', not_found: 'Not found',
+      pending: 'To verify', to_place: 'To be placed under observation', observation: 'Home observation', wrong_info: 'Wrong information', moved: 'Moved away', not_found: 'Not found',
       cleared: 'Cleared', hospital: 'Hospital or central isolation',
     },
     cats: { key_area: 'Returnee from a key area', close_contact: 'Close contact', fever: 'Fever', suspected: 'Suspected', confirmed: 'Confirmed' },
@@ -265,7 +266,7 @@ export default {
       done: 'Released', dueNotice: 'The period is over and no alert is open: the person can be released.', notice: 'Release notice',
     },
     place: {
-      action: 'Place under observation', title: 'Place under home observation', already: 'This person is already under observation.',
+      action: 'Place under observation', title: 'Place under home observation', already: 'This person is already under observation.', toPlace: 'Verified for home observation, not placed yet: confirm the period and the staff, then submit.',
       period: 'Period', start: 'Start date', periodHint: '{n} days by default, released on {end}; another end date needs a reason.',
       reasonPlaceholder: 'Why not the default {n} days', staff: 'Responsible staff', staffAuto: 'Automatic (nearest)',
       staffAutoHint: 'The grid worker, doctor and social worker nearest the person\'s area are assigned.', household: 'Household members (observed together)',
@@ -279,11 +280,11 @@ export default {
       counts: {
         active: 'Under observation', started_today: 'Started today', released_today: 'Released today', fevers_today: 'Fevers today',
         alerts_open: 'Open alerts', due_today: 'Due today', complete_today: 'Complete today', overdue_visits: 'Overdue checks',
-        services_open: 'Open services', due_release: 'Due for release',
+        services_open: 'Open services', due_release: 'Due for release', to_place: 'To be placed',
       },
       short: {
         active: 'Active', started_today: 'New', released_today: 'Released', fevers_today: 'Fever', alerts_open: 'Alerts',
-        due_today: 'Due', complete_today: 'Done', overdue_visits: 'Overdue', services_open: 'Services', due_release: 'To release',
+        due_today: 'Due', complete_today: 'Done', overdue_visits: 'Overdue', services_open: 'Services', due_release: 'To release', to_place: 'To place',
       },
     },
     list: {

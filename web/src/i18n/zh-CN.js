@@ -135,7 +135,8 @@ export default {
     selected: '已选 {n} 条', bulkReassign: '批量转派', bulkTitle: '批量转派 {n} 条任务', bulkVillageTitle: '{village}全部未认领任务转派',
     villageUnassigned: '本村全部未认领 → 网格', bulkDone: '已转派 {moved} 条，{refused} 条未转派', bulkTo: '转派到（网格或区划）',
     bulkHint: '每条任务都会核对是否在你的管辖范围内；不在范围内或已关闭的任务不会转派。',
-    statuses: { open: '待核查', overdue: '已超期', closed: '已核查', all: '全部' },
+    statuses: { open: '待核查', overdue: '已超期', closed: '已核查', to_place: '待落实观察', all: '全部' },
+    place: '落实居家观察', toPlaceHint: '已核实需居家观察、还没有落实的人员：点“落实居家观察”填写观察期和责任人。',
   },
   person: {
     title: '一人一档', searchPlaceholder: '身份证号、手机号或姓名', search: '查找',
@@ -150,7 +151,7 @@ export default {
     sexes: { M: '男', F: '女' },
     statuses: {
       released: '已解除观察', suspected: '疑似', confirmed: '确诊',
-      pending: '待核查', observation: '居家观察', wrong_info: '信息有误', moved: '已迁出', not_found: '查无此人',
+      pending: '待核查', to_place: '待落实居家观察', observation: '居家观察', wrong_info: '信息有误', moved: '已迁出', not_found: '查无此人',
       cleared: '已排除', hospital: '住院或集中隔离',
     },
     cats: { key_area: '重点疫区返乡', close_contact: '密接', fever: '发热', suspected: '疑似', confirmed: '确诊' },
@@ -260,7 +261,7 @@ export default {
       done: '已解除观察', dueNotice: '观察期已满且无未处置预警，可以解除观察。', notice: '解除告知书',
     },
     place: {
-      action: '落实居家观察', title: '落实居家观察', already: '此人已在居家观察中。', period: '观察期',
+      action: '落实居家观察', title: '落实居家观察', already: '此人已在居家观察中。', toPlace: '已核实需居家观察，尚未落实：请确认观察期和责任人后提交。', period: '观察期',
       start: '开始日期', periodHint: '默认观察 {n} 天，至 {end} 解除；改动结束日期须说明原因。',
       reasonPlaceholder: '与默认 {n} 天不同的原因', staff: '责任人', staffAuto: '自动指定（就近）',
       staffAutoHint: '网格员、社区医生、社工由系统按所在区划就近指定。', household: '同住人员（一并观察）',
@@ -274,11 +275,11 @@ export default {
       counts: {
         active: '在观察', started_today: '今日新增', released_today: '今日解除', fevers_today: '今日发热',
         alerts_open: '未结预警', due_today: '今日应随访', complete_today: '今日已完成', overdue_visits: '超时未测',
-        services_open: '待办服务', due_release: '到期待解除',
+        services_open: '待办服务', due_release: '到期待解除', to_place: '待落实观察',
       },
       short: {
         active: '在观察', started_today: '新增', released_today: '解除', fevers_today: '发热', alerts_open: '预警',
-        due_today: '应访', complete_today: '已访', overdue_visits: '超时', services_open: '服务', due_release: '待解除',
+        due_today: '应访', complete_today: '已访', overdue_visits: '超时', services_open: '服务', due_release: '待解除', to_place: '待落实',
       },
     },
     list: {

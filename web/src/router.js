@@ -30,6 +30,7 @@ const routes = [
       { path: 'persons/:id', name: 'person', component: () => import('./views/PersonView.vue'), meta: { perm: 'person.read', nav: 'persons' } },
       // The grid worker's phone pages (Vant).
       { path: 'my-tasks', name: 'my-tasks', component: () => import('./mobile/MyTasksView.vue'), meta: { perm: 'task.work' } },
+      { path: 'my-tasks/register', name: 'my-register', component: () => import('./mobile/RegisterPersonView.vue'), meta: { perm: 'task.work', nav: 'my-tasks' } },
       { path: 'my-tasks/:id', name: 'my-task', component: () => import('./mobile/MyTaskView.vue'), meta: { perm: 'task.work', nav: 'my-tasks' } },
       // Home observation (居家观察): phone pages (Vant) and the commander's board.
       { path: 'today', name: 'obs-today', component: () => import('./obs/ObsTodayView.vue'), meta: { perm: 'obs.work' } },

@@ -179,9 +179,19 @@ export default {
     name_missing: 'No name', row_empty: 'No ID number, phone or address: nothing to verify', id_missing: 'No ID number',
     id_length: 'The ID number has the wrong length', id_chars: 'The ID number has invalid characters', id_check: 'Wrong ID check character',
     id_birth_date: 'The birth date in the ID number does not exist', id_future_birth: 'The birth date in the ID number is in the future',
-    id_mangled: 'Excel stored the ID number as a number and lost its last digits', phone_invalid: 'Malformed mobile number',
+    id_mangled: 'Excel stored the ID number as a number and lost its last digits', phone_invalid: 'Malformed mobile number', phone_missing: 'No phone number',
     address_unresolved: 'The address does not resolve to a village', address_outside: "The address is outside the importer's area", duplicate_elsewhere: 'On file in another township: check, then assign',
     date_invalid: 'Unreadable date',
+  },
+  fix: {
+    title: 'Correct the record', submit: 'Save the correction', id_number: 'ID number', phone: 'Phone', address: 'Address',
+    id_numberPlaceholder: 'Type the number from the ID card', phonePlaceholder: 'The phone checked in person', addressPlaceholder: 'e.g. group 5, No. 12',
+    nothing: 'Fill in at least one correction', done: 'Corrected: the problem is gone', still: 'Saved: something is still to be checked',
+  },
+  reg: {
+    title: 'Register a person', open: 'Register a person', hint: 'Someone met at the door who is not on the list: registered in {area}', name: 'Name', idNumber: 'ID number',
+    phone: 'Phone', address: 'Address', addressPlaceholder: 'e.g. group 5, No. 12', origin: 'Coming from', arrival: 'Arrival date',
+    submit: 'Register', nameRequired: 'Enter the name', done: 'Registered', merged: 'Already on file: details added', another: 'Register another',
   },
   mine: {
     title: 'My tasks', count: '{n} to verify', overdue: 'Overdue', dueIn: '{h} h left', dueAt: 'Due {time}',

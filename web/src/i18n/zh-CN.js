@@ -175,9 +175,19 @@ export default {
     name_missing: '缺少姓名', row_empty: '没有身份证号、电话和地址，无法核查', id_missing: '缺少身份证号',
     id_length: '身份证号位数不对', id_chars: '身份证号含有无效字符', id_check: '身份证号校验位错误',
     id_birth_date: '身份证号中的出生日期不存在', id_future_birth: '身份证号中的出生日期在未来',
-    id_mangled: '身份证号被 Excel 存成了数字，末几位已丢失', phone_invalid: '手机号码格式不正确',
+    id_mangled: '身份证号被 Excel 存成了数字，末几位已丢失', phone_invalid: '手机号码格式不正确', phone_missing: '缺少联系电话',
     address_unresolved: '地址无法对应到村（社区）', address_outside: '地址不在导入人的辖区内', duplicate_elsewhere: '另一乡镇（街道）已有此人档案：请核对后指派',
     date_invalid: '日期无法识别',
+  },
+  fix: {
+    title: '核实更正', submit: '提交更正', id_number: '身份证号', phone: '手机号', address: '现住址',
+    id_numberPlaceholder: '按证件重新输入身份证号', phonePlaceholder: '当面核实的手机号', addressPlaceholder: '如 社渚村5组12号',
+    nothing: '请至少填写一项更正', done: '已更正，问题已消除', still: '已保存，仍有问题待核实',
+  },
+  reg: {
+    title: '登记新人员', open: '登记新人员', hint: '上门遇到名单外的人员，在此登记到 {area}', name: '姓名', idNumber: '身份证号',
+    phone: '手机号', address: '现住址', addressPlaceholder: '如 社渚村5组12号', origin: '来自何地', arrival: '返回日期',
+    submit: '登记', nameRequired: '请填写姓名', done: '已登记', merged: '已有此人档案，已补充信息', another: '再登记一人',
   },
   mine: {
     title: '我的任务', count: '{n} 项待核查', overdue: '已超期', dueIn: '剩 {h} 小时', dueAt: '截止 {time}',

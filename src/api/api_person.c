@@ -461,20 +461,16 @@ void api_person_create(struct req *r)
 	reply_json(r, replayed ? 200 : merged ? 200 : 201, o);
 }
 
-/* The index of the caller's county, to resolve an address as an import does; NULL when
- * the areas cannot be read. Freed by the caller (addr_index_free). */
+/* The index of the caller's county with its villages' grid rules, to resolve an address
+ * as an import does (svc_county_index); NULL when it cannot be read. Freed by the caller
+ * (addr_index_free). */
 static struct addr_index *county_index(struct req *r)
 {
-	struct area_seed *areas;
-	struct addr_area *aa;
-	size_t n;
+	struct addr_index *ix = NULL;
 
-	if (svc_ref_county_areas(r->srv->store, r->sess.area, r->a, &areas, &n) != STORE_OK)
-		return NULL;
-	aa = arena_alloc(r->a, (n ? n : 1) * sizeof *aa);
-	for (size_t i = 0; i < n; i++)
-		aa[i] = (struct addr_area){areas[i].code, areas[i].name};
-	return addr_index_new(aa, n);
+	return svc_county_index(r->srv->store, r->sess.area, r->a, &ix, NULL, NULL) == STORE_OK
+		       ? ix
+		       : NULL;
 }
 
 /* POST /persons/{id}/fix {uuid, id_number?, phone?, address?}: a defect corrected at the

@@ -156,3 +156,57 @@ test('issue 10 item 2: a flagged file is fixed from the task view; a person is r
     await ctx.close();
   }
 });
+
+test('issue 10 item 2: the console\'s person file corrects a flagged record (1366 px)', { timeout: 120_000 }, async () => {
+  const admin = await apiSession('admin', ADMIN_PASSWORD);
+  const good = citizenId('32048119750607321');
+  const bad = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+  const made = await admin('POST', '/api/v1/persons', { uuid: randomUUID(), name: '郑更正', area: VILLAGE, id_number: bad, address: '社渚村2组' });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.deepEqual([...made.body.defects].sort(), ['id.check', 'phone.missing']);
+
+  const ctx = await env.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await page.goto(`${env.base}/persons/${made.body.id}`);
+    await assertText(byTest(page, 'person-name'), '郑更正');
+    await byTest(page, 'person-fix-form').waitFor();
+    await page.locator(sel('person-fix-defect', { code: 'id.check' })).waitFor();
+    await page.locator(sel('person-fix-defect', { code: 'phone.missing' })).waitFor();
+    await noOverflow(page, 'person file with the fix-it form');
+    await shot(page, 'x05-person-fix-desktop');
+
+    // the number still wrong: kept flagged, the phone's defect clears
+    await field(page, 'person-fix-id_number').fill(bad);
+    await field(page, 'person-fix-phone').fill('13912340021');
+    const [r1] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/persons/${made.body.id}/fix`)),
+      byTest(page, 'person-fix-submit').click(),
+    ]);
+    assert.equal(r1.status(), 200, await r1.text());
+    await page.waitForFunction(() => !document.querySelector('[data-test="person-defect"][data-code="phone.missing"]'));
+    await page.locator(sel('person-defect', { code: 'id.check' })).waitFor();
+
+    // the right number: no defect left, the form goes
+    await field(page, 'person-fix-id_number').fill(good);
+    const [r2] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/persons/${made.body.id}/fix`)),
+      byTest(page, 'person-fix-submit').click(),
+    ]);
+    assert.equal(r2.status(), 200, await r2.text());
+    await byTest(page, 'person-fix-form').waitFor({ state: 'detached' });
+    assert.equal(await byTest(page, 'person-defect').count(), 0);
+    await shot(page, 'x06-person-fixed-desktop');
+    const audit = await admin('GET', '/api/v1/audit?action=person.fix&limit=10');
+    const rows = audit.body.items.filter((a) => a.object_id === made.body.id);
+    assert.equal(rows.length, 2);
+    assert.ok(!JSON.stringify(rows).includes(good) && !JSON.stringify(rows).includes('13912340021'), 'masked in the audit');
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # benchmarks (bench/run.sh) also want wrk and nginx-light, installed there.
 pkgs=(build-essential pkg-config meson ninja-build
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libcsv-dev
-      libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev
+      libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev
       libcmocka-dev nodejs chromium fonts-wqy-microhei curl)
 [ "${1:-}" = "--bench" ] && pkgs+=(wrk nginx-light)
 

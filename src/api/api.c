@@ -22,6 +22,8 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/events", api_events, 0, 0},
 	{HTTP_GET, "/api/v1/notifications", api_notification_list, 0, 0},
 	{HTTP_POST, "/api/v1/notifications/read", api_notification_read, ROUTE_JSON, 0},
+	{HTTP_GET, "/api/v1/areas/{code}/outbound", api_outbound_get, 0, P(AREA_WRITE)},
+	{HTTP_PUT, "/api/v1/areas/{code}/outbound", api_outbound_put, ROUTE_JSON, P(AREA_WRITE)},
 	{HTTP_POST, "/api/v1/me/password", api_password, ROUTE_JSON | ROUTE_PW_STATE, 0},
 	{HTTP_GET, "/api/v1/areas", api_area_list, 0, P(AREA_READ)},
 	{HTTP_POST, "/api/v1/areas", api_area_create, ROUTE_JSON, P(AREA_WRITE)},

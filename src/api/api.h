@@ -160,6 +160,8 @@ void api_alert_list(struct req *r);
 void api_notification_list(struct req *r);
 void api_notification_read(struct req *r);
 void api_events(struct req *r);
+void api_outbound_get(struct req *r);
+void api_outbound_put(struct req *r);
 void api_alert_referral(struct req *r);
 void api_alert_result(struct req *r);
 void api_service_list(struct req *r);

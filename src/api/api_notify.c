@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/outbound.h"
 #include "http/events.h"
 #include "util/timeutil.h"
 
@@ -101,4 +102,68 @@ void api_events(struct req *r)
 			last = v;
 	}
 	events_open(r->srv->events, r, last);
+}
+
+/* ---- an area's group-robot webhook (企业微信/钉钉) ---- */
+
+static const char *outbound_area(struct req *r)
+{
+	const char *code = r->match.params[0];
+
+	if (area_code_level(code) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "code");
+		return NULL;
+	}
+	return code;
+}
+
+void api_outbound_get(struct req *r)
+{
+	struct principal who = api_principal(r);
+	const char *area = outbound_area(r);
+	struct outbound_config c = {0};
+	enum store_status st;
+
+	if (!area)
+		return;
+	st = svc_outbound_config_get(r->srv->store, &who, area, r->a, &c);
+	if (st == STORE_NOT_FOUND) {
+		reply_json(r, 200,
+			   json_pack("{s:s, s:s, s:s}", "area", area, "kind", "", "url", ""));
+		return;
+	}
+	if (!api_stored(r, st, ERR_AREA_NOT_FOUND))
+		return;
+	reply_json(r, 200,
+		   json_pack("{s:s, s:s, s:s}", "area", area, "kind", c.kind, "url", c.url));
+}
+
+void api_outbound_put(struct req *r)
+{
+	static const char *const allowed[] = {"uuid", "kind", "url", NULL};
+	struct principal who = api_principal(r);
+	struct store_idem idem;
+	const char *area = outbound_area(r), *kind = NULL, *url = NULL;
+	char hash[65];
+
+	if (!area || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "url", OUTBOUND_URL_MAX, true, &url), "url") ||
+	    api_bad_field(r, json_get_str(r->json, "kind", 16, false, &kind), "kind"))
+		return;
+	if (*url && !outbound_url_ok(url)) {
+		reply_error(r, ERR_OUTBOUND_URL_INVALID, "url");
+		return;
+	}
+	if (*url && !outbound_kind_ok(kind)) {
+		reply_error(r, ERR_FIELD_VALUE, "kind");
+		return;
+	}
+	if (!api_stored(r,
+			svc_outbound_config_put(r->srv->store, &who, &idem, area, *url ? kind : "",
+						url, time_now(), r->a),
+			ERR_AREA_NOT_FOUND))
+		return;
+	reply_json(
+		r, 200,
+		json_pack("{s:s, s:s, s:s}", "area", area, "kind", *url ? kind : "", "url", url));
 }

@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "http/cache.h"
 #include "http/events.h"
+#include "io/outbound_send.h"
 #include "http/ratelimit.h"
 #include "io/import.h"
 #include "util/log.h"
@@ -617,6 +618,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->importer = importer_start(store);
 	/* at most half the connections stream, 4 per account (a phone and a few tabs); the
 	 * heartbeat comes well inside the connection timeout */
+	srv->outbound = outbound_sender_start(store, 20);
 	srv->events = events_new(store, srv->sessions,
 				 cfg->max_connections / 2 > 4 ? cfg->max_connections / 2 : 4, 4,
 				 cfg->connection_timeout * 2 / 3 < 25 && cfg->connection_timeout > 1
@@ -655,6 +657,7 @@ void server_stop(struct server *srv)
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
 	events_free(srv->events);
+	outbound_sender_stop(srv->outbound);
 	watchdog_stop(srv->watchdog);
 	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);

@@ -83,6 +83,7 @@ struct server {
 	pthread_mutex_t base_mu;     /* guards link_base */
 	char link_base[320];         /* pinned origin of contact-card links, "" until known */
 	struct events *events;       /* the notification streams (events.h) */
+	struct outbound_sender *outbound; /* sends queued webhook messages (io/outbound_send.h) */
 };
 
 /* Why a request is answered before its body is read (see the top of this file). */

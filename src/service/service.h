@@ -719,4 +719,28 @@ enum store_status svc_notification_read(struct store *s, const struct principal 
 /* Not personal: the highest notification id of all, for the event streams. */
 enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
 
+/* ---- outbound messages (svc_outbound.c) ---- */
+
+/* Sets (url "" removes) the group-robot webhook of area (in scope, else STORE_DENIED),
+ * kind "wecom" or "dingtalk", the URL checked by the caller (outbound_url_ok); idempotent
+ * by idem, audited "area.outbound" (whether a URL is set, never the URL: it lets anyone
+ * post to the group). */
+enum store_status svc_outbound_config_put(struct store *s, const struct principal *who,
+					  const struct store_idem *idem, const char *area,
+					  const char *kind, const char *url, int64_t now,
+					  struct arena *a);
+enum store_status svc_outbound_config_get(struct store *s, const struct principal *who,
+					  const char *area, struct arena *a,
+					  struct outbound_config *out);
+/* Queues, in x's transaction, the fever message of area for its webhook and those of the
+ * areas over it: the area's name and the temperature, masked (outbound_mask). */
+enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
+				     int temp_dc, int64_t now);
+/* The sender's steps, as the system: the messages due; a try's result (sent, or again
+ * after outbound_backoff, or failed after OUTBOUND_TRIES), audited "outbound.send". */
+enum store_status svc_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
+				   struct outbound_msg **out, size_t *n);
+enum store_status svc_outbound_result(struct store *s, const struct outbound_msg *m, bool ok,
+				      const char *error, int64_t now, struct arena *a);
+
 #endif

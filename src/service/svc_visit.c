@@ -36,7 +36,8 @@ static enum store_status raise_alert(struct svc_ctx *x, const struct observation
 	    (ss = store_tx_obs_alert_flag(x->tx, o->id, true, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_person_flag(x->tx, o->person_id, CAT_FEVER, io->now)) != STORE_OK ||
 	    (ss = svc_notify_fever(x, io->alert_id, o->area, o->doctor.id, v->temp, io->now)) !=
-		    STORE_OK)
+		    STORE_OK ||
+	    (ss = svc_outbound_fever(x, o->area, o->area_name, v->temp, io->now)) != STORE_OK)
 		return ss;
 	return svc_event(
 		x, o->person_id, "fever_alert", o->area,

@@ -862,4 +862,33 @@ enum store_status store_tx_notification_read(struct store_tx *tx, const char *us
 					     const int64_t *ids, size_t n, int64_t now,
 					     int64_t *changed);
 
+/* ---- outbound messages (sq_outbound.c) ---- */
+
+struct outbound_config {
+	char area[AREA_CODE_MAX + 1];
+	const char *kind, *url; /* "" when none */
+	int64_t updated_at;
+};
+/* Sets (url "": removes) the webhook of area. */
+enum store_status store_tx_outbound_config_put(struct store_tx *tx, const char *area,
+					       const char *kind, const char *url, int64_t now);
+/* STORE_NOT_FOUND when area has none. */
+enum store_status store_outbound_config_get(struct store *s, const char *area, struct arena *a,
+					    struct outbound_config *out);
+/* Queues text for the webhook of area and of every area over it that has one. */
+enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area,
+					    const char *text, int64_t now);
+struct outbound_msg {
+	int64_t id;
+	const char *kind, *url, *body;
+	int tries;
+};
+/* Pending messages due at now, oldest first, at most limit. */
+enum store_status store_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
+				     struct outbound_msg **out, size_t *n);
+/* A try's result: status "sent", "pending" (again at next_at) or "failed". */
+enum store_status store_tx_outbound_result(struct store_tx *tx, int64_t id, const char *status,
+					   int tries, int64_t next_at, const char *error,
+					   int64_t now);
+
 #endif

@@ -274,6 +274,19 @@ const ENTRIES = {
 				state: async () => (await admin.get(`/api/v1/persons/${id}`)).body.timeline.filter((e) => e.kind === 'corrected').length,
 			};
 		},
+	'PUT /api/v1/areas/{code}/outbound': {
+		actions: ['area.outbound'],
+		id: (b) => b.area,
+		async setup() {
+			const u = uuid();
+			return {
+				path: `/api/v1/areas/${VILLAGE_A}/outbound`,
+				body: { uuid: u, kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a' },
+				other: { uuid: u, kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=b' },
+				state: async () => (await admin.get(`/api/v1/areas/${VILLAGE_A}/outbound`)).body.url,
+			};
+		},
+	},
 	'POST /api/v1/key-areas': {
 		actions: ['key_area.put'],
 		id: (b) => `${b.code}/${b.start_date}`,

@@ -345,6 +345,27 @@ static const char *const migrations[] = {
 	"  SELECT 1 FROM observation o WHERE o.person_id = person.id AND o.status = 'active');"
 	"CREATE INDEX person_to_place ON person(area_code)"
 	"  WHERE status = 'to_place' AND merged_into IS NULL;",
+
+	/* 9: outbound messages: an area's group-robot webhook (企业微信/钉钉), and the messages
+	 * queued for it in the transaction of their event, sent and retried by a thread */
+	"CREATE TABLE outbound_config ("
+	"  area_code TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE outbound ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  area_code TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending',"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbound_due ON outbound(next_at) WHERE status = 'pending';",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

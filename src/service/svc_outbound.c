@@ -1,0 +1,106 @@
+/* svc_outbound — messages sent out to an area's group robot (企业微信/钉钉 webhook): the
+ * commander's setting (a use case on the runner, audited), the messages a fever queues in
+ * its own transaction (masked: never an ID number or a full phone), and the sender thread's
+ * two steps — what is due, and each try's result with its backoff — run as the system. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/outbound.h"
+#include "service/service.h"
+
+struct config_io {
+	const char *area, *kind, *url;
+	int64_t now;
+};
+
+static enum store_status apply_config(struct svc_ctx *x)
+{
+	const struct config_io *io = x->arg;
+	enum store_status ss;
+
+	if (!svc_in_scope(x, io->area))
+		return svc_deny(x->who, "area", io->area, NULL);
+	if ((ss = store_tx_outbound_config_put(x->tx, io->area, io->kind, io->url, io->now)) !=
+	    STORE_OK)
+		return ss;
+	/* the URL is a credential of the group: the audit row says whether one is set */
+	return svc_changed(x, "area", io->area, io->area, NULL,
+			   svc_json(x, json_pack("{s:s, s:b}", "kind", io->kind ? io->kind : "",
+						 "webhook", io->url && *io->url)));
+}
+
+enum store_status svc_outbound_config_put(struct store *s, const struct principal *who,
+					  const struct store_idem *idem, const char *area,
+					  const char *kind, const char *url, int64_t now,
+					  struct arena *a)
+{
+	struct config_io io = {area, kind, url, now};
+	struct svc_write w = {"area.outbound", NULL, idem, apply_config, NULL, &io};
+
+	return svc_run(s, who, &w, a, NULL);
+}
+
+enum store_status svc_outbound_config_get(struct store *s, const struct principal *who,
+					  const char *area, struct arena *a,
+					  struct outbound_config *out)
+{
+	enum store_status st = svc_scope_check(who, area, NULL);
+
+	return st == STORE_OK ? store_outbound_config_get(s, area, a, out) : st;
+}
+
+enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
+				     int temp_dc, int64_t now)
+{
+	char text[512];
+
+	snprintf(text, sizeof text,
+		 "【发热预警】%s：体温 %d.%d °C，请医生尽快处置（详情请登录系统查看）。",
+		 area_name && *area_name ? area_name : area, temp_dc / 10, temp_dc % 10);
+	outbound_mask(text);
+	return store_tx_outbound_enqueue(x->tx, area, text, now);
+}
+
+enum store_status svc_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
+				   struct outbound_msg **out, size_t *n)
+{
+	return store_outbound_due(s, now, limit, a, out, n);
+}
+
+struct result_io {
+	const struct outbound_msg *m;
+	bool ok;
+	const char *error;
+	int64_t now;
+};
+
+static enum store_status apply_result(struct svc_ctx *x)
+{
+	const struct result_io *io = x->arg;
+	int tries = io->m->tries + 1;
+	int64_t wait = io->ok ? 0 : outbound_backoff(tries);
+	const char *status = io->ok ? "sent" : wait < 0 ? "failed" : "pending";
+	char id[24];
+	enum store_status ss;
+
+	ss = store_tx_outbound_result(x->tx, io->m->id, status, tries,
+				      io->now + (wait > 0 ? wait : 0), io->error, io->now);
+	if (ss != STORE_OK)
+		return ss;
+	snprintf(id, sizeof id, "%lld", (long long)io->m->id);
+	return svc_changed(x, "outbound", arena_strdup(x->a, id), NULL, NULL,
+			   svc_json(x, json_pack("{s:s, s:i, s:s}", "status", status, "tries",
+						 tries, "error", io->error ? io->error : "")));
+}
+
+enum store_status svc_outbound_result(struct store *s, const struct outbound_msg *m, bool ok,
+				      const char *error, int64_t now, struct arena *a)
+{
+	struct principal sys = svc_system_principal(NULL);
+	struct result_io io = {m, ok, error, now};
+	struct svc_write w = {"outbound.send", NULL, NULL, apply_result, NULL, &io};
+
+	sys.username = "(sender)";
+	return svc_run(s, &sys, &w, a, NULL);
+}

@@ -10,6 +10,11 @@ export default {
     phoneInvalid: 'Enter a valid mobile number', officePhoneInvalid: 'Enter a mobile or a fixed line with its area code, e.g. 0519-87654321 or 0519-87654321-802', required: 'Required',
   },
   lang: { label: 'Language', 'zh-CN': '中文', en: 'English' },
+  outbound: {
+    open: 'Group robot', title: 'Group robot of {area}', kind: 'Kind', wecom: 'WeCom', dingtalk: 'DingTalk', url: 'Webhook address',
+    help: 'When a fever alert is raised in this area or below, the area and the temperature are sent to this group (never an ID number or a full phone); failed sends are retried. Copy the address from the group settings → group robot; it starts with https://.',
+    remove: 'Turn off', removed: 'Turned off',
+  },
   bell: {
     title: 'Notifications ({n} unread)', heading: 'Notifications', readAll: 'Mark all read', empty: 'No notifications',
     fever: 'Fever alert {temp} °C', task: 'New task to verify',

@@ -9,6 +9,11 @@ export default {
     created: '已创建', details: '详情', phoneInvalid: '请输入正确的手机号', officePhoneInvalid: '请输入手机号或带区号的固定电话，如 0519-87654321、0519-87654321-802', required: '必填',
   },
   lang: { label: '语言', 'zh-CN': '中文', en: 'English' },
+  outbound: {
+    open: '群机器人', title: '{area} 的群机器人', kind: '类型', wecom: '企业微信', dingtalk: '钉钉', url: 'Webhook 地址',
+    help: '本区域及以下出现发热预警时，系统把“区域＋体温”发到此群（不含身份证号和完整手机号），失败会自动重试。地址在群设置 → 群机器人中复制，须以 https:// 开头。',
+    remove: '停用', removed: '已停用',
+  },
   bell: {
     title: '通知（{n} 条未读）', heading: '通知', readAll: '全部已读', empty: '暂无通知',
     fever: '发热预警 {temp} °C', task: '新的待核查任务',

@@ -75,8 +75,10 @@ test('the doctor\'s bell shows 1 when a worker records 38.5 °C on another phone
     ]);
     assert.equal(res.status(), 201, await res.text());
 
-    // Back on the doctor's phone, untouched: the bell counts 1.
+    // Back on the doctor's phone, untouched: the bell counts 1, and the alert list shows
+    // the person without waiting for its next poll.
     await assertText(byTest(doc, 'bell-count'), '1');
+    await doc.locator('body').filter({ hasText: '孙铃' }).waitFor({ timeout: 8000 }); // the poll is 15 s
     await shot(doc, 'n02-bell-one-phone');
     await bell.click();
     const item = byTest(doc, 'bell-item-fever');

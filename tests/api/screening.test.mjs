@@ -163,7 +163,7 @@ after(async () => {
 describe('imports', () => {
 	it('a GB18030 CSV: exact counts, files and tasks where the addresses are', async () => {
 		jobA = await importOk(cmdA.client, FILE_A, '社渚镇返乡人员.csv', { deadline_hours: 24 });
-		// 9 rows: 8 files (王五 flagged: wrong check character), the nameless row rejected
+		// 9 rows: 8 files (王五 flagged: wrong check character, no phone), the nameless row rejected
 		assert.equal(jobA.rows, 9);
 		assert.equal(jobA.imported, 8);
 		assert.equal(jobA.merged, 0);
@@ -190,7 +190,7 @@ describe('imports', () => {
 		assert.equal(byName['张三'].area, VILLAGE_A);
 		assert.equal(byName['李四'].area, HEKOU);
 		assert.equal(byName['王五'].area, TOWN_A); // only the township resolved: its queue
-		assert.deepEqual(byName['王五'].defects.sort(), ['address.unresolved', 'id.check']);
+		assert.deepEqual(byName['王五'].defects.sort(), ['address.unresolved', 'id.check', 'phone.missing']);
 		assert.deepEqual(byName['张三'].defects, []);
 
 		jobB = await importOk(cmdB.client, FILE_B, 'zhuze.csv');
@@ -218,7 +218,8 @@ describe('imports', () => {
 	it('the same people in another file merge into their files', async () => {
 		const bytes = Buffer.from(`姓名,身份证号,手机号码\n张三,${P.zhang.id.toLowerCase()},\n张三,${P.zhang.id},13812345678\n`, 'utf8');
 		const j = await importOk(cmdA.client, bytes, 'resent.csv');
-		assert.deepEqual([j.rows, j.imported, j.merged, j.flagged, j.rejected], [2, 0, 2, 0, 0]);
+		// the first row gives no phone: flagged (the file keeps the phone it has)
+		assert.deepEqual([j.rows, j.imported, j.merged, j.flagged, j.rejected], [2, 0, 2, 1, 0]);
 		assert.equal((await tasks(cmdA.client)).total, 8);
 		const found = await searchOne(cmdA.client, P.zhang.id);
 		assert.equal(found.length, 1);
@@ -247,6 +248,7 @@ describe('imports', () => {
 		assert.ok(wang, r.text);
 		assert.match(wang, /身份证号校验位错误/);
 		assert.match(wang, /地址无法对应到村/);
+		assert.match(wang, /缺少联系电话/); // flagged, not silently accepted
 		assert.ok(wang.endsWith(`,${csvLine(P.wang)}`), wang);
 		const noname = lines.find((l) => l.startsWith('5,'));
 		assert.ok(noname, r.text);
@@ -260,7 +262,7 @@ describe('imports', () => {
 		const js = await cmdA.client.get(`/api/v1/imports/${jobA.id}/issues`);
 		assert.equal(js.status, 200, js.text);
 		const codes = js.body.items.map((x) => `${x.line}:${x.code}:${x.severity}`).sort();
-		assert.deepEqual(codes, ['4:address.unresolved:flagged', '4:id.check:flagged', '5:name.missing:rejected']);
+		assert.deepEqual(codes, ['4:address.unresolved:flagged', '4:id.check:flagged', '4:phone.missing:flagged', '5:name.missing:rejected']);
 	});
 
 	it('template downloads, and the .xlsx template reads back', async () => {
@@ -618,11 +620,11 @@ describe('deadlines under a shifted clock', () => {
 describe('an import killed mid-way resumes after the restart', () => {
 	const N = 20000;
 	function bigList() {
-		const rows = ['姓名,身份证号,现住址'];
+		const rows = ['姓名,身份证号,手机号码,现住址'];
 		for (let i = 1; i <= N; i++) {
 			// beyond 1,000 the birth year keeps the numbers apart
 			const birth = `${1930 + Math.floor(i / 1000)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-			rows.push(`人员${i},${makeId(birth, i)},社渚镇社渚村${1 + (i % 9)}组`);
+			rows.push(`人员${i},${makeId(birth, i)},139${String(i).padStart(8, '0')},社渚镇社渚村${1 + (i % 9)}组`);
 		}
 		return { bytes: Buffer.from(rows.join('\n') + '\n'), first: rows[1].split(',')[1], last: rows[N].split(',')[1] };
 	}

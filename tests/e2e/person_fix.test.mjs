@@ -200,6 +200,11 @@ test('issue 10 item 2: the console\'s person file corrects a flagged record (136
     assert.equal(r2.status(), 200, await r2.text());
     await byTest(page, 'person-fix-form').waitFor({ state: 'detached' });
     assert.equal(await byTest(page, 'person-defect').count(), 0);
+    // the timeline says what was corrected, masked
+    await page.locator(sel('person-event', { kind: 'corrected' })).first().waitFor();
+    await assertText(page.locator(sel('person-event', { kind: 'corrected' })), '核实更正');
+    await assertText(page.locator(sel('person-event', { kind: 'corrected' })), '139****0021');
+    assert.ok(!(await byTest(page, 'person-timeline').textContent()).includes(good), 'no full number on the timeline');
     await shot(page, 'x06-person-fixed-desktop');
     const audit = await admin('GET', '/api/v1/audit?action=person.fix&limit=10');
     const rows = audit.body.items.filter((a) => a.object_id === made.body.id);

@@ -172,12 +172,12 @@ export default {
     events: {
       observation_started: 'Placed under observation', fever_alert: 'Fever alert', observation_extended: 'Observation extended', observation_shortened: 'Observation shortened', observation_released: 'Released from observation', referral_result: 'Referral result',
       pushed: 'Pushed in a list', listed: 'Listed again', listed_elsewhere: 'Listed by another township', verified: 'Verified', forwarded: 'Forwarded to another area',
-      reassigned: 'Task reassigned', deadline_extended: 'Deadline extended',
+      reassigned: 'Task reassigned', deadline_extended: 'Deadline extended', corrected: 'Record corrected',
     },
     ev: {
       file: '{file}, line {line}', possibleDup: 'May be the same person as another file', outcome: 'Outcome: {outcome}',
       note: 'Note: {note}', toArea: 'Forwarded to {area}', area: 'Area: {area}', due: 'New deadline: {time}',
-      reason: 'Reason: {reason}',
+      reason: 'Reason: {reason}', corrected: 'ID {id} · phone {phone} · {address}',
     },
   },
   defect: {

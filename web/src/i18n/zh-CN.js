@@ -168,12 +168,12 @@ export default {
     events: {
       observation_started: '落实居家观察', fever_alert: '发热预警', observation_extended: '延长观察期', observation_shortened: '缩短观察期', observation_released: '解除居家观察', referral_result: '转诊结果',
       pushed: '名单下发', listed: '再次出现在名单中', listed_elsewhere: '其他乡镇（街道）的名单中也有此人', verified: '核查完成', forwarded: '转交其他区划',
-      reassigned: '任务转派', deadline_extended: '延长核查时限',
+      reassigned: '任务转派', deadline_extended: '延长核查时限', corrected: '核实更正',
     },
     ev: {
       file: '{file} 第 {line} 行', possibleDup: '可能与另一份档案是同一人', outcome: '结果：{outcome}',
       note: '备注：{note}', toArea: '转交到 {area}', area: '区划：{area}', due: '新截止时间：{time}',
-      reason: '原因：{reason}',
+      reason: '原因：{reason}', corrected: '证件号 {id} · 电话 {phone} · {address}',
     },
   },
   defect: {

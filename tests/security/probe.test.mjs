@@ -280,6 +280,7 @@ function knownBody(schemaName) {
 		AreaPatch: { responsible_name: '探针' },
 		UserPatch: { display_name: '探针' },
 		PersonMerge: { uuid: u, other: bPerson },
+		PersonFix: { uuid: u, phone: '13912340099' },
 		TaskClose: { uuid: u, outcome: 'observation', note: '探针' },
 		TaskReassign: { area: VILLAGE_B, reason: '探针' },
 		TaskExtend: { hours: 24, reason: '探针' },

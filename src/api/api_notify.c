@@ -127,11 +127,6 @@ void api_outbound_get(struct req *r)
 	if (!area)
 		return;
 	st = svc_outbound_config_get(r->srv->store, &who, area, r->a, &c);
-	if (st == STORE_NOT_FOUND) {
-		reply_json(r, 200,
-			   json_pack("{s:s, s:s, s:s}", "area", area, "kind", "", "url", ""));
-		return;
-	}
 	if (!api_stored(r, st, ERR_AREA_NOT_FOUND))
 		return;
 	reply_json(r, 200,

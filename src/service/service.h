@@ -729,6 +729,8 @@ enum store_status svc_outbound_config_put(struct store *s, const struct principa
 					  const struct store_idem *idem, const char *area,
 					  const char *kind, const char *url, int64_t now,
 					  struct arena *a);
+/* The webhook of area (in scope); kind and url "" when it has none; STORE_NOT_FOUND when
+ * the area does not exist. */
 enum store_status svc_outbound_config_get(struct store *s, const struct principal *who,
 					  const char *area, struct arena *a,
 					  struct outbound_config *out);

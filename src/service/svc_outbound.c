@@ -19,8 +19,12 @@ static enum store_status apply_config(struct svc_ctx *x)
 	const struct config_io *io = x->arg;
 	enum store_status ss;
 
+	struct area ar;
+
 	if (!svc_in_scope(x, io->area))
 		return svc_deny(x->who, "area", io->area, NULL);
+	if ((ss = store_tx_area_read(x->tx, io->area, x->a, &ar)) != STORE_OK)
+		return ss;
 	if ((ss = store_tx_outbound_config_put(x->tx, io->area, io->kind, io->url, io->now)) !=
 	    STORE_OK)
 		return ss;
@@ -47,7 +51,15 @@ enum store_status svc_outbound_config_get(struct store *s, const struct principa
 {
 	enum store_status st = svc_scope_check(who, area, NULL);
 
-	return st == STORE_OK ? store_outbound_config_get(s, area, a, out) : st;
+	if (st != STORE_OK)
+		return st;
+	st = store_outbound_config_get(s, area, a, out);
+	if (st != STORE_NOT_FOUND)
+		return st;
+	/* no robot: an empty setting of an area that exists */
+	*out = (struct outbound_config){.kind = "", .url = ""};
+	snprintf(out->area, sizeof out->area, "%s", area);
+	return svc_ref_area_exists(s, area) ? STORE_OK : STORE_NOT_FOUND;
 }
 
 enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,

@@ -278,6 +278,7 @@ function knownBody(schemaName) {
 	const u = uuid();
 	return {
 		AreaPatch: { responsible_name: '探针' },
+		AreaOutboundSet: { uuid: u, kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=probe' },
 		UserPatch: { display_name: '探针' },
 		PersonMerge: { uuid: u, other: bPerson },
 		PersonFix: { uuid: u, phone: '13912340099' },

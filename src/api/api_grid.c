@@ -166,8 +166,13 @@ void api_area_resolve(struct req *r)
 			    "address");
 		return;
 	}
-	if (!api_stored(r, svc_scope_check(&who, code, NULL), ERR_AREA_NOT_FOUND) ||
-	    !api_stored(r, svc_county_index(r->srv->store, code, r->a, &ix, &areas, &na),
+	if (!api_stored(r, svc_scope_check(&who, code, NULL), ERR_AREA_NOT_FOUND))
+		return;
+	if (!svc_ref_area_exists(r->srv->store, code)) { /* answered as any missing area */
+		reply_error(r, ERR_AREA_NOT_FOUND, NULL);
+		return;
+	}
+	if (!api_stored(r, svc_county_index(r->srv->store, code, r->a, &ix, &areas, &na),
 			ERR_AREA_NOT_FOUND))
 		return;
 	m = addr_resolve(ix, address, out);

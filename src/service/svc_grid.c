@@ -108,6 +108,8 @@ enum store_status svc_grid_rules(struct store *s, const struct principal *who, c
 
 	if (ss != STORE_OK)
 		return ss;
+	if (!store_area_exists(s, area)) /* no rules of an area that is not there */
+		return STORE_NOT_FOUND;
 	return store_grid_rules(s, area, GRID_RULES_MAX * 50, a, out, n);
 }
 

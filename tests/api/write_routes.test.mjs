@@ -255,13 +255,6 @@ const ENTRIES = {
 			};
 		},
 	},
-	'POST /api/v1/notifications/read': {
-		actions: ['notification.read'],
-		async setup() {
-			const u = uuid();
-			return { path: '/api/v1/notifications/read', body: { uuid: u, all: true }, other: { uuid: u, ids: [1] } };
-		},
-	},
 	'POST /api/v1/persons/{id}/fix': {
 		actions: ['person.fix'],
 		async setup() {
@@ -274,6 +267,14 @@ const ENTRIES = {
 				state: async () => (await admin.get(`/api/v1/persons/${id}`)).body.timeline.filter((e) => e.kind === 'corrected').length,
 			};
 		},
+	},
+	'POST /api/v1/notifications/read': {
+		actions: ['notification.read'],
+		async setup() {
+			const u = uuid();
+			return { path: '/api/v1/notifications/read', body: { uuid: u, all: true }, other: { uuid: u, ids: [1] } };
+		},
+	},
 	'PUT /api/v1/areas/{code}/outbound': {
 		actions: ['area.outbound'],
 		id: (b) => b.area,

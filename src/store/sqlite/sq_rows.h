@@ -350,7 +350,6 @@ extern const struct sq_rowtype sq_outcome_rows;
 #define KEY_AREA_COLS SQ_SELECT_LIST(SQ_KEY_AREA_ROW)
 extern const struct sq_rowtype sq_key_area_rows;
 
-#endif
 /* struct grid_rule_row */
 #define SQ_GRID_RULE_ROW(F, C)                                                                     \
 	F(BUF, village, "village_code")                                                            \
@@ -363,3 +362,4 @@ extern const struct sq_rowtype sq_key_area_rows;
 #define GRID_RULE_COLS SQ_SELECT_LIST(SQ_GRID_RULE_ROW)
 extern const struct sq_rowtype sq_grid_rule_rows;
 
+#endif

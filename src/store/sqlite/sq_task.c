@@ -8,8 +8,6 @@
 #include "store/sqlite/sq_rows.h"
 #include "util/timeutil.h"
 
-
-
 static const char sql_task[] = "SELECT " TASK_COLS TASK_FROM " WHERE t.id = ?1";
 
 enum store_status sq_task_read(struct sq_conn *c, const char *id, struct arena *a, struct task *out)
@@ -62,7 +60,6 @@ enum store_status store_tx_task_read(struct store_tx *tx, const char *id, struct
 }
 
 #define OUTCOME_SELECT "SELECT " OUTCOME_COLS " FROM outcome"
-
 
 enum store_status store_tx_outcome(struct store_tx *tx, const char *code, struct arena *a,
 				   struct outcome *o)

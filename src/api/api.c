@@ -332,7 +332,10 @@ bool api_stored(struct req *r, enum store_status st, enum err not_found)
 	return st == STORE_OK;
 }
 
-bool api_phone_field(struct req *r, const char *field, const char **out)
+/* A phone field: absent (NULL), cleared ("") or normalised by norm_fn into the arena;
+ * otherwise answered with err on the field. */
+static bool phone_field(struct req *r, const char *field, const char **out,
+			bool (*norm_fn)(const char *, char *), size_t cap, enum err err)
 {
 	const char *v;
 	char *norm;
@@ -346,36 +349,24 @@ bool api_phone_field(struct req *r, const char *field, const char **out)
 		*out = "";
 		return true;
 	}
-	norm = arena_alloc(r->a, PHONE_LEN + 1);
-	if (!phone_normalize(v, norm)) {
-		reply_error(r, ERR_PHONE_INVALID, field);
+	norm = arena_alloc(r->a, cap);
+	if (!norm_fn(v, norm)) {
+		reply_error(r, err, field);
 		return false;
 	}
 	*out = norm;
 	return true;
 }
 
+bool api_phone_field(struct req *r, const char *field, const char **out)
+{
+	return phone_field(r, field, out, phone_normalize, PHONE_LEN + 1, ERR_PHONE_INVALID);
+}
+
 bool api_office_phone_field(struct req *r, const char *field, const char **out)
 {
-	const char *v;
-	char *norm;
-
-	*out = NULL;
-	if (api_bad_field(r, json_get_str(r->json, field, 64, false, &v), field))
-		return false;
-	if (!v)
-		return true;
-	if (!*v) {
-		*out = "";
-		return true;
-	}
-	norm = arena_alloc(r->a, PHONE_OFFICE_MAX + 1);
-	if (!phone_office_normalize(v, norm)) {
-		reply_error(r, ERR_PHONE_OFFICE_INVALID, field);
-		return false;
-	}
-	*out = norm;
-	return true;
+	return phone_field(r, field, out, phone_office_normalize, PHONE_OFFICE_MAX + 1,
+			   ERR_PHONE_OFFICE_INVALID);
 }
 
 /* ---- the common checks ---- */

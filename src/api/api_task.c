@@ -185,6 +185,27 @@ static void change(struct req *r, const char *id, const struct store_idem *idem,
 	}
 }
 
+/* Where a reassignment sends a task: an area, an assignee or both, and an optional
+ * reason; answers the request and returns false when the body does not say. */
+static bool reassign_target(struct req *r, const char **area, const char **assignee,
+			    const char **reason)
+{
+	if (api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, area), "area") ||
+	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, assignee), "assignee") ||
+	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, reason),
+			  "reason"))
+		return false;
+	if (!*area && !*assignee) {
+		reply_error(r, ERR_FIELD_REQUIRED, "area");
+		return false;
+	}
+	if (*area && area_code_level(*area) == AREA_LEVEL_INVALID) {
+		reply_error(r, ERR_AREA_CODE_INVALID, "area");
+		return false;
+	}
+	return true;
+}
+
 void api_task_reassign(struct req *r)
 {
 	static const char *const allowed[] = {"uuid", "area", "assignee", "reason", NULL};
@@ -195,21 +216,8 @@ void api_task_reassign(struct req *r)
 	const char *id = api_id_param(r, ERR_TASK_NOT_FOUND);
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem_opt(r, &buf, hash, &idem) ||
-	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &ch.area),
-			  "area") ||
-	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &ch.assignee),
-			  "assignee") ||
-	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &ch.reason),
-			  "reason"))
+	    !reassign_target(r, &ch.area, &ch.assignee, &ch.reason))
 		return;
-	if (!ch.area && !ch.assignee) {
-		reply_error(r, ERR_FIELD_REQUIRED, "area");
-		return;
-	}
-	if (ch.area && area_code_level(ch.area) == AREA_LEVEL_INVALID) {
-		reply_error(r, ERR_AREA_CODE_INVALID, "area");
-		return;
-	}
 	change(r, id, idem, &ch);
 }
 
@@ -396,21 +404,8 @@ void api_task_reassign_batch(struct req *r)
 	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "village", AREA_CODE_MAX, false, &in.village),
 			  "village") ||
-	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, false, &in.area),
-			  "area") ||
-	    api_bad_field(r, json_get_str(r->json, "assignee", 32, false, &in.assignee),
-			  "assignee") ||
-	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX_CHARS, false, &in.reason),
-			  "reason"))
+	    !reassign_target(r, &in.area, &in.assignee, &in.reason))
 		return;
-	if (!in.area && !in.assignee) {
-		reply_error(r, ERR_FIELD_REQUIRED, "area");
-		return;
-	}
-	if (in.area && area_code_level(in.area) == AREA_LEVEL_INVALID) {
-		reply_error(r, ERR_AREA_CODE_INVALID, "area");
-		return;
-	}
 	if (ids && in.village) { /* one or the other */
 		reply_error(r, ERR_FIELD_UNKNOWN, "village");
 		return;

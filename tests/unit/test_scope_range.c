@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_fixture.h"
+#include "county_fixture.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -59,25 +59,10 @@ static const struct principal county = {.user_id = "00000000-0000-4000-8000-0000
 					.ip = "127.0.0.1",
 					.request_id = "r1"};
 
-/* A file in area named name, with an open task there; its id in out. */
+/* A file in area named name; its id in out. */
 static void file_in(struct fixture *f, const char *area, const char *name, struct person *out)
 {
-	struct import_row row = {0};
-	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
-	bool merged;
-
-	uuid_v4((char *)k.uuid);
-	uuid_v4(row.p.id);
-	row.p.doc_type = "resident";
-	row.p.id_number = "";
-	row.p.name = name;
-	row.p.phone = "";
-	row.p.address = "";
-	row.p.defects = "";
-	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
-	snprintf(row.p.area, sizeof row.p.area, "%s", area);
-	assert_int_equal(svc_person_register(f->s, &county, &k, &row, f->a, out, &merged, NULL),
-			 STORE_OK);
+	fixture_file(f, &county, area, name, out);
 }
 
 static enum store_status insert_task(struct store_tx *tx, void *p)

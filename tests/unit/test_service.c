@@ -14,61 +14,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store_fixture.h"
+#include "county_fixture.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-#define COUNTY "320481"
-#define TOWN_A "320481116"
-#define TOWN_B "320481111"
-#define VILLAGE_A "320481116200"
-#define VILLAGE_B "320481111200"
-
-static const struct area_seed seeds[] = {
-	{COUNTY, "", "溧阳市"},
-	{TOWN_A, COUNTY, "社渚镇"},
-	{TOWN_B, COUNTY, "竹箦镇"},
-	{VILLAGE_A, TOWN_A, "社渚村村委会"},
-	{VILLAGE_B, TOWN_B, "某村村委会"},
-};
-
-static const struct principal county = {"00000000-0000-4000-8000-000000000001",
-					"county",
-					ROLE_COMMANDER,
-					COUNTY,
-					"127.0.0.1",
-					"r1",
-					NULL,
-					NULL};
-static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
-					"town_b",
-					ROLE_COMMANDER,
-					TOWN_B,
-					"127.0.0.1",
-					"r2",
-					NULL,
-					NULL};
+static const struct principal county = FX_PRINCIPAL("1", "county", ROLE_COMMANDER, COUNTY);
+static const struct principal town_b = FX_PRINCIPAL("2", "town_b", ROLE_COMMANDER, TOWN_B);
 
 static int setup(void **state)
 {
-	return fixture_open(state, "service", (struct store_opts){.readers = 2, .batch_max = 64},
-			    seeds, sizeof seeds / sizeof seeds[0]);
+	return county_open(state, "service");
 }
 
 static int teardown(void **state)
 {
 	return fixture_close(state);
-}
-
-static size_t audit_rows(struct fixture *f, const char *action)
-{
-	struct audit_filter q = {.action = action, .limit = 500};
-	struct audit_row *rows;
-	size_t n = 0;
-
-	assert_int_equal(store_audit_list(f->s, &q, f->a, &rows, &n), STORE_OK);
-	return n;
 }
 
 /* ---- a use case of the test's own ---- */
@@ -126,7 +87,7 @@ static void test_replay_answers_without_running_again(void **state)
 	assert_true(replayed);
 	assert_int_equal(p.applied, 1);
 	assert_int_equal(p.answered, 2);
-	assert_int_equal(audit_rows(f, "probe.write"), 1); /* one change, one row */
+	assert_int_equal(fixture_audit_rows(f, "probe.write"), 1); /* one change, one row */
 
 	/* another request under the same key: 409, nothing run */
 	struct store_idem other = key(k.uuid, "h2");
@@ -167,13 +128,13 @@ static void test_failure_leaves_nothing(void **state)
 	struct svc_write w = {"probe.fail", NULL, &k, probe_apply, probe_answer, &p};
 
 	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_INVALID);
-	assert_int_equal(audit_rows(f, "probe.side"), 0);
-	assert_int_equal(audit_rows(f, "probe.fail"), 0);
+	assert_int_equal(fixture_audit_rows(f, "probe.side"), 0);
+	assert_int_equal(fixture_audit_rows(f, "probe.fail"), 0);
 	/* nor its key: the client may send the same request again, and now it works */
 	p.result = STORE_OK;
 	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_OK);
 	assert_int_equal(p.applied, 2);
-	assert_int_equal(audit_rows(f, "probe.side"), 1);
+	assert_int_equal(fixture_audit_rows(f, "probe.side"), 1);
 }
 
 static void test_busy_runs_again(void **state)
@@ -184,58 +145,22 @@ static void test_busy_runs_again(void **state)
 
 	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_OK);
 	assert_int_equal(p.applied, SVC_BUSY_RETRIES + 1);
-	assert_int_equal(audit_rows(f, "probe.busy"), 1);
+	assert_int_equal(fixture_audit_rows(f, "probe.busy"), 1);
 	/* never committing: the caller hears STORE_BUSY after the retries, nothing kept */
 	p = (struct probe){.busy_first = 100};
 	assert_int_equal(svc_run(f->s, &county, &w, f->a, NULL), STORE_BUSY);
 	assert_int_equal(p.applied, SVC_BUSY_RETRIES + 1);
-	assert_int_equal(audit_rows(f, "probe.busy"), 1);
+	assert_int_equal(fixture_audit_rows(f, "probe.busy"), 1);
 }
 
 /* ---- tasks ---- */
 
-struct new_task {
-	const char *person_id, *task_id, *area;
-};
-
-static enum store_status insert_task(struct store_tx *tx, void *p)
-{
-	const struct new_task *t = p;
-	struct task_new tn = {.id = t->task_id,
-			      .person_id = t->person_id,
-			      .area = t->area,
-			      .defects = "",
-			      .due_at = time_now() + 3600,
-			      .now = time_now()};
-	return store_tx_task_insert(tx, &tn);
-}
-
-/* A file in area with an open task in task_area; returns the task id. */
 static char *file_with_task(struct fixture *f, const char *area, const char *task_area)
 {
-	struct import_row row = {0};
-	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
 	struct person out;
-	bool merged, replayed;
-	char *task_id = arena_alloc(f->a, UUID_LEN + 1);
 
-	uuid_v4((char *)k.uuid);
-	uuid_v4(row.p.id);
-	row.p.doc_type = "resident";
-	row.p.id_number = "";
-	row.p.name = "测试人";
-	row.p.phone = "";
-	row.p.address = "";
-	row.p.defects = "";
-	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
-	snprintf(row.p.area, sizeof row.p.area, "%s", area);
-	assert_int_equal(
-		svc_person_register(f->s, &county, &k, &row, f->a, &out, &merged, &replayed),
-		STORE_OK);
-	uuid_v4(task_id);
-	struct new_task t = {out.id, task_id, task_area};
-	assert_int_equal(store_run(f->s, insert_task, &t), STORE_OK);
-	return task_id;
+	fixture_file(f, &county, area, "测试人", &out);
+	return fixture_task(f, out.id, task_area);
 }
 
 static void test_task_of_a_file_elsewhere_is_refused_in_the_transaction(void **state)
@@ -263,11 +188,11 @@ static void test_task_of_a_file_elsewhere_is_refused_in_the_transaction(void **s
 	assert_int_equal(store_task_get(f->s, id, f->a, &t), STORE_OK);
 	assert_string_equal(t.status, "open");
 	assert_string_equal(t.person_area, VILLAGE_A); /* the file stayed */
-	assert_int_equal(audit_rows(f, "task.reassign"), 0);
+	assert_int_equal(fixture_audit_rows(f, "task.reassign"), 0);
 	/* the county sees both: it may move the task, and the file follows */
 	assert_int_equal(svc_task_change(f->s, &county, NULL, id, &ch, f->a, &out, NULL), STORE_OK);
 	assert_string_equal(out.person_area, VILLAGE_B);
-	assert_int_equal(audit_rows(f, "task.reassign"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.reassign"), 1);
 }
 
 static void test_task_close_replay_and_conflict(void **state)
@@ -298,7 +223,7 @@ static void test_task_close_replay_and_conflict(void **state)
 			 STORE_INVALID);
 	assert_int_equal(store_task_get(f->s, id2, f->a, &again), STORE_OK);
 	assert_string_equal(again.status, "open");
-	assert_int_equal(audit_rows(f, "task.close"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.close"), 1);
 }
 
 static void test_extend_counts_from_the_deadline_in_the_transaction(void **state)
@@ -362,7 +287,7 @@ static void test_person_register_replay_and_conflict(void **state)
 	assert_true(replayed);
 	assert_false(merged);
 	assert_string_equal(again.id, first.id);
-	assert_int_equal(audit_rows(f, "person.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "person.create"), 1);
 	/* another body under the same key: 409, nothing written */
 	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
 	struct import_row row2 = person_row(f, VILLAGE_B, NULL);
@@ -385,7 +310,7 @@ static void test_person_register_replay_and_conflict(void **state)
 		svc_person_register(f->s, &town_b, &k4, &row4, f->a, &again, &merged, &replayed),
 		STORE_DENIED);
 	assert_int_equal(store_person_get(f->s, row4.p.id, f->a, &again), STORE_NOT_FOUND);
-	assert_int_equal(audit_rows(f, "person.create"), 2);
+	assert_int_equal(fixture_audit_rows(f, "person.create"), 2);
 }
 
 static void test_person_register_beside_a_file_elsewhere(void **state)
@@ -441,7 +366,7 @@ static void test_person_register_beside_a_file_elsewhere(void **state)
 			 STORE_OK);
 	assert_true(merged);
 	assert_string_equal(again.id, out.id);
-	assert_int_equal(audit_rows(f, "person.duplicate"), 1);
+	assert_int_equal(fixture_audit_rows(f, "person.duplicate"), 1);
 }
 
 static void test_person_merge_refuses_a_file_out_of_scope(void **state)
@@ -469,7 +394,7 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 			 STORE_DENIED);
 	assert_int_equal(store_person_get(f->s, pa.id, f->a, &out), STORE_OK);
 	assert_null(out.merged_into);
-	assert_int_equal(audit_rows(f, "person.merge"), 0);
+	assert_int_equal(fixture_audit_rows(f, "person.merge"), 0);
 	/* its own two files: the kept one takes the other's number */
 	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL),
 			 STORE_OK);
@@ -478,7 +403,7 @@ static void test_person_merge_refuses_a_file_out_of_scope(void **state)
 	assert_true(out.id_valid);
 	assert_int_equal(store_person_get(f->s, pb2.id, f->a, &out), STORE_OK);
 	assert_string_equal(out.merged_into, pb.id);
-	assert_int_equal(audit_rows(f, "person.merge"), 1);
+	assert_int_equal(fixture_audit_rows(f, "person.merge"), 1);
 	/* merged already: 409 */
 	assert_int_equal(svc_person_merge(f->s, &town_b, NULL, pb.id, pb2.id, f->a, &out, NULL),
 			 STORE_CONFLICT);
@@ -509,7 +434,7 @@ static void test_area_create_replay_conflict_and_scope(void **state)
 	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
 	assert_int_equal(svc_area_create(f->s, &town_b, &k2, &in, f->a, &again, &replayed),
 			 STORE_CONFLICT_IDEM);
-	assert_int_equal(audit_rows(f, "area.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "area.create"), 1);
 	/* a grid under another township's village: refused as a missing parent, nothing made */
 	struct area_new away = {.parent = VILLAGE_A, .name = "越界网格"};
 	struct store_idem k3 = {"f0000000-0000-4000-8000-000000000003", "h", town_b.user_id};
@@ -519,7 +444,7 @@ static void test_area_create_replay_conflict_and_scope(void **state)
 			 STORE_DENIED);
 	assert_int_equal(store_area_children(f->s, VILLAGE_A, f->a, &kids, &n), STORE_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(audit_rows(f, "area.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "area.create"), 1);
 	/* the county may */
 	assert_int_equal(svc_area_create(f->s, &county, &k3, &away, f->a, &again, &replayed),
 			 STORE_OK);
@@ -537,7 +462,7 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 			 STORE_DENIED);
 	assert_int_equal(store_area_get(f->s, VILLAGE_A, f->a, &a), STORE_OK);
 	assert_string_equal(a.responsible_name, "");
-	assert_int_equal(audit_rows(f, "area.update"), 0);
+	assert_int_equal(fixture_audit_rows(f, "area.update"), 0);
 	assert_int_equal(store_area_generation(f->s), gen);
 	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &p, f->a, &out, NULL),
 			 STORE_OK);
@@ -547,7 +472,7 @@ static void test_area_update_out_of_scope_is_refused(void **state)
 	struct area_patch rename = {.name = "改名村"};
 	assert_int_equal(svc_area_update(f->s, &town_b, NULL, VILLAGE_B, &rename, f->a, &out, NULL),
 			 STORE_INVALID);
-	assert_int_equal(audit_rows(f, "area.update"), 1);
+	assert_int_equal(fixture_audit_rows(f, "area.update"), 1);
 }
 
 /* Changes and merges carry a key as creates do: a replay answers the object as it is and
@@ -571,7 +496,7 @@ static void test_update_and_merge_replay(void **state)
 			 STORE_OK);
 	assert_true(replayed);
 	assert_string_equal(ar.responsible_name, "李四");
-	assert_int_equal(audit_rows(f, "area.update"), 2);
+	assert_int_equal(fixture_audit_rows(f, "area.update"), 2);
 	assert_int_equal(svc_area_update(f->s, &county, &k_other, VILLAGE_B, &p, f->a, &ar, NULL),
 			 STORE_CONFLICT_IDEM);
 
@@ -599,7 +524,7 @@ static void test_update_and_merge_replay(void **state)
 	assert_true(replayed);
 	assert_true(before.disabled);
 	assert_true(u.disabled);
-	assert_int_equal(audit_rows(f, "user.update"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.update"), 1);
 
 	/* a merge: the replay finds `other` merged and answers the kept file */
 	struct store_idem km = key("14141414-1414-4414-8414-141414141414", "h");
@@ -619,7 +544,7 @@ static void test_update_and_merge_replay(void **state)
 			 STORE_OK);
 	assert_true(replayed);
 	assert_string_equal(out.id, pa.id);
-	assert_int_equal(audit_rows(f, "person.merge"), 1);
+	assert_int_equal(fixture_audit_rows(f, "person.merge"), 1);
 	struct store_idem km_other = key(km.uuid, "h-other");
 	assert_int_equal(svc_person_merge(f->s, &county, &km_other, pa.id, pb.id, f->a, &out, NULL),
 			 STORE_CONFLICT_IDEM);
@@ -627,14 +552,7 @@ static void test_update_and_merge_replay(void **state)
 
 /* ---- home observation ---- */
 
-static const struct principal town_a = {"00000000-0000-4000-8000-000000000003",
-					"town_a",
-					ROLE_COMMANDER,
-					TOWN_A,
-					"127.0.0.1",
-					"r3",
-					NULL,
-					NULL};
+static const struct principal town_a = FX_PRINCIPAL("3", "town_a", ROLE_COMMANDER, TOWN_A);
 
 /* A person's file in area, made by the county. */
 static const char *obs_person(struct fixture *f, const char *area)
@@ -738,7 +656,7 @@ static void test_obs_place_refuses_a_person_out_of_scope(void **state)
 	assert_string_equal(out.bad_field, "household");
 	assert_int_equal(store_obs_get(f->s, "13131313-1313-4313-8313-131313131313", 0, f->a, &o),
 			 STORE_NOT_FOUND);
-	assert_int_equal(audit_rows(f, "observation.create"), 0);
+	assert_int_equal(fixture_audit_rows(f, "observation.create"), 0);
 	/* the county places both: one audit row for each placing, the counts agree */
 	assert_int_equal(
 		obs_place(f, &county, "14141414-1414-4414-8414-141414141414", mine, hh, 1, &out),
@@ -746,7 +664,7 @@ static void test_obs_place_refuses_a_person_out_of_scope(void **state)
 	assert_int_equal(out.nhousehold, 1);
 	assert_string_equal(out.household[0].person_id, theirs);
 	assert_string_equal(out.household[0].household_of, out.obs.id);
-	assert_int_equal(audit_rows(f, "observation.create"), 2);
+	assert_int_equal(fixture_audit_rows(f, "observation.create"), 2);
 	/* under observation already: 409 naming the person */
 	assert_int_equal(obs_place(f, &county, "15151515-1515-4515-8515-151515151515", theirs, NULL,
 				   0, &out),
@@ -823,13 +741,13 @@ static void test_visit_replay_answers_the_first_visit(void **state)
 	assert_int_equal(obs_visit(f, &town_b, k, placed.obs.id, 366, &again, &replayed), STORE_OK);
 	assert_true(replayed);
 	assert_string_equal(again.visit.id, first.visit.id);
-	assert_int_equal(audit_rows(f, "visit.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "visit.create"), 1);
 	/* another observation's caller: refused inside the transaction, nothing written */
 	struct visit_done out;
 	assert_int_equal(obs_visit(f, &town_a, "18181818-1818-4818-8818-181818181818",
 				   placed.obs.id, 366, &out, &replayed),
 			 STORE_DENIED);
-	assert_int_equal(audit_rows(f, "visit.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "visit.create"), 1);
 	assert_counts_agree(f);
 }
 
@@ -932,7 +850,7 @@ static void test_obs_period_staff_and_release(void **state)
 		svc_obs_release(f->s, &town_b, &k4, &pol, id, "期满", now, f->a, &o, &replayed),
 		STORE_OK);
 	assert_true(replayed);
-	assert_int_equal(audit_rows(f, "observation.release"), 1);
+	assert_int_equal(fixture_audit_rows(f, "observation.release"), 1);
 	assert_counts_agree(f);
 }
 
@@ -964,7 +882,7 @@ static void test_user_create_replay_conflict_and_scope(void **state)
 	struct store_idem k2 = {k.uuid, "other", town_b.user_id};
 	assert_int_equal(svc_user_create(f->s, &town_b, &k2, &in, f->a, &again, &replayed),
 			 STORE_CONFLICT_IDEM);
-	assert_int_equal(audit_rows(f, "user.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.create"), 1);
 	/* an account in another township: refused in the transaction */
 	struct store_idem k3 = {"f1000000-0000-4000-8000-000000000003", "h", town_b.user_id};
 	memcpy(in.id, k3.uuid, sizeof in.id);
@@ -973,7 +891,7 @@ static void test_user_create_replay_conflict_and_scope(void **state)
 	assert_int_equal(svc_user_create(f->s, &town_b, &k3, &in, f->a, &again, &replayed),
 			 STORE_DENIED);
 	assert_int_equal(store_user_get(f->s, k3.uuid, f->a, &again), STORE_NOT_FOUND);
-	assert_int_equal(audit_rows(f, "user.create"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.create"), 1);
 }
 
 static void test_user_of_another_township_is_refused(void **state)
@@ -1009,7 +927,7 @@ static void test_user_of_another_township_is_refused(void **state)
 			 STORE_OK);
 	assert_int_equal(svc_user_update(f->s, &town_b, NULL, in.id, &away, f->a, NULL, &out, NULL),
 			 STORE_DENIED);
-	assert_int_equal(audit_rows(f, "user.update"), 0);
+	assert_int_equal(fixture_audit_rows(f, "user.update"), 0);
 	/* the county may; a reset sets a password to change at the next login */
 	struct user before;
 	assert_int_equal(svc_user_update(f->s, &county, NULL,
@@ -1023,8 +941,8 @@ static void test_user_of_another_township_is_refused(void **state)
 	assert_int_equal(store_user_by_name(f->s, "wang", f->a, &u), STORE_OK);
 	assert_string_equal(u.password_hash, "h2");
 	assert_true(u.must_change);
-	assert_int_equal(audit_rows(f, "user.update"), 1);
-	assert_int_equal(audit_rows(f, "user.reset_password"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.update"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.reset_password"), 1);
 }
 
 /* The account rules are the use case's, checked on the row read in the writing transaction:
@@ -1077,8 +995,8 @@ static void test_account_rules_in_the_transaction(void **state)
 	assert_int_equal(svc_user_reset(f->s, &cadre, NULL, in.id, "h3", f->a, &out, NULL),
 			 STORE_DENIED);
 	assert_int_equal(d.why, SVC_ROLE_NOT_GRANTABLE);
-	assert_int_equal(audit_rows(f, "user.update"), 1);
-	assert_int_equal(audit_rows(f, "user.reset_password"), 0);
+	assert_int_equal(fixture_audit_rows(f, "user.update"), 1);
+	assert_int_equal(fixture_audit_rows(f, "user.reset_password"), 0);
 }
 
 /* ---- alerts, service requests, the self-report link ---- */
@@ -1162,14 +1080,14 @@ static void test_alert_referral_out_of_scope_is_refused_in_the_transaction(void 
 			 STORE_DENIED);
 	assert_int_equal(store_alert_get(f->s, al.id, f->a, &out), STORE_OK);
 	assert_string_equal(out.status, "open");
-	assert_int_equal(audit_rows(f, "alert.referral"), 0);
+	assert_int_equal(fixture_audit_rows(f, "alert.referral"), 0);
 	/* the county sees all three */
 	k.user_id = county.user_id;
 	assert_int_equal(svc_alert_update(f->s, &county, &k, &pol, al.id, &u, f->a, &out, NULL),
 			 STORE_OK);
 	assert_string_equal(out.status, "referred");
 	assert_string_equal(out.referred_by, "county");
-	assert_int_equal(audit_rows(f, "alert.referral"), 1);
+	assert_int_equal(fixture_audit_rows(f, "alert.referral"), 1);
 }
 
 static void test_service_status_replay(void **state)
@@ -1206,7 +1124,7 @@ static void test_service_status_replay(void **state)
 			 STORE_OK);
 	assert_true(replayed);
 	assert_string_equal(again.id, sv.id);
-	assert_int_equal(audit_rows(f, "service.status"), 2);
+	assert_int_equal(fixture_audit_rows(f, "service.status"), 2);
 	/* ...another body under its key is refused, and so is a move the states forbid */
 	k.body_hash = "h2";
 	assert_int_equal(svc_service_move(f->s, &town_b, &k, sv.id, "cancelled", NULL, "x",
@@ -1237,7 +1155,7 @@ static void test_self_report_through_an_ended_observation_is_refused(void **stat
 			 STORE_OK);
 	assert_false(replayed);
 	assert_string_equal(out.requested_by, "self");
-	assert_int_equal(audit_rows(f, "selfreport.service"), 1);
+	assert_int_equal(fixture_audit_rows(f, "selfreport.service"), 1);
 	/* the link writes to its own observation only */
 	struct service elsewhere = in;
 	uuid_v4(elsewhere.id);
@@ -1264,7 +1182,7 @@ static void test_self_report_through_an_ended_observation_is_refused(void **stat
 	assert_int_equal(svc_self_report(f->s, &link, &k2, &pol, &v, alert_id, time_now(), f->a,
 					 &done, NULL),
 			 STORE_CONFLICT);
-	assert_int_equal(audit_rows(f, "selfreport.service"), 1);
+	assert_int_equal(fixture_audit_rows(f, "selfreport.service"), 1);
 	/* the first request's retry still gets its first answer */
 	assert_int_equal(svc_self_service(f->s, &link, &k, &in, time_now(), f->a, &out, &replayed),
 			 STORE_OK);
@@ -1343,7 +1261,7 @@ static void test_task_pool_and_take(void **state)
 		svc_task_take(f->s, &w1, &k, t1, time_now(), f->a, &out, &taken, &replayed),
 		STORE_OK);
 	assert_true(replayed);
-	assert_int_equal(audit_rows(f, "task.take"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.take"), 1);
 	assert_int_equal(pool_size(f, &w1), 1);
 
 	/* taken meanwhile: w2 hears of it as a conflict, not as a missing task */
@@ -1369,7 +1287,7 @@ static void test_task_pool_and_take(void **state)
 	assert_int_equal(svc_task_list(f->s, &w2, &q, f->a, &v, &n, &total), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].area, g2);
-	assert_int_equal(audit_rows(f, "task.take"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.take"), 1);
 }
 
 /* A batch: each task checked in scope, one audit row naming them; a village's unassigned. */
@@ -1400,10 +1318,10 @@ static void test_task_bulk_reassign(void **state)
 	assert_string_equal(t.person_area, g);
 	assert_int_equal(store_task_get(f->s, ids[1], f->a, &t), STORE_OK);
 	assert_string_equal(t.area, VILLAGE_A);
-	assert_int_equal(audit_rows(f, "task.reassign_batch"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.reassign_batch"), 1);
 	assert_int_equal(svc_task_bulk(f->s, &town_b, &k, &in, f->a, &replayed), STORE_OK);
 	assert_true(replayed);
-	assert_int_equal(audit_rows(f, "task.reassign_batch"), 1);
+	assert_int_equal(fixture_audit_rows(f, "task.reassign_batch"), 1);
 
 	/* every unassigned of a village: the one left at VILLAGE_B */
 	struct task_bulk all = {.batch_id = "88888888-8888-4888-8888-888888888889",
@@ -1434,10 +1352,10 @@ static void test_key_area_put_is_the_countys(void **state)
 	assert_int_equal(store_key_areas(f->s, f->a, &list, &n), STORE_OK);
 	for (size_t i = 0; i < n; i++)
 		assert_string_not_equal(list[i].code, "4201");
-	assert_int_equal(audit_rows(f, "key_area.put"), 0);
+	assert_int_equal(fixture_audit_rows(f, "key_area.put"), 0);
 	assert_int_equal(svc_key_area_put(f->s, &county, &idem, &k, f->a), STORE_OK);
 	assert_int_equal(svc_key_area_put(f->s, &county, &idem, &k, f->a), STORE_OK); /* replay */
-	assert_int_equal(audit_rows(f, "key_area.put"), 1);
+	assert_int_equal(fixture_audit_rows(f, "key_area.put"), 1);
 	struct store_idem other = {idem.uuid, "other", county.user_id};
 	assert_int_equal(svc_key_area_put(f->s, &county, &other, &k, f->a), STORE_CONFLICT_IDEM);
 }

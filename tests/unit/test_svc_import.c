@@ -14,42 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_fixture.h"
+#include "county_fixture.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-#define COUNTY "320481"
-#define TOWN_A "320481116"
-#define TOWN_B "320481111"
-#define VILLAGE_A "320481116200"
-#define VILLAGE_B "320481111200"
-
-static const struct area_seed seeds[] = {
-	{COUNTY, "", "溧阳市"},
-	{TOWN_A, COUNTY, "社渚镇"},
-	{TOWN_B, COUNTY, "竹箦镇"},
-	{VILLAGE_A, TOWN_A, "社渚村村委会"},
-	{VILLAGE_B, TOWN_B, "某村村委会"},
-};
-
-static const struct principal county = {.user_id = "00000000-0000-4000-8000-000000000001",
-					.username = "county",
-					.role = ROLE_COMMANDER,
-					.area = COUNTY,
-					.ip = "127.0.0.1",
-					.request_id = "r1"};
-static const struct principal town_b = {.user_id = "00000000-0000-4000-8000-000000000002",
-					.username = "town_b",
-					.role = ROLE_COMMANDER,
-					.area = TOWN_B,
-					.ip = "127.0.0.1",
-					.request_id = "r2"};
+static const struct principal county = FX_PRINCIPAL("1", "county", ROLE_COMMANDER, COUNTY);
+static const struct principal town_b = FX_PRINCIPAL("2", "town_b", ROLE_COMMANDER, TOWN_B);
 
 static int setup(void **state)
 {
-	return fixture_open(state, "svc-import", (struct store_opts){.readers = 2, .batch_max = 64},
-			    seeds, sizeof seeds / sizeof seeds[0]);
+	return county_open(state, "svc-import");
 }
 
 static int teardown(void **state)

@@ -17,55 +17,17 @@
 #include "domain/idcard.h"
 #include "domain/returnee.h"
 #include "service/service.h"
-#include "store_fixture.h"
+#include "county_fixture.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-#define COUNTY "320481"
-#define TOWN_A "320481116"
-#define TOWN_B "320481111"
-#define VILLAGE_A "320481116200"
-#define VILLAGE_A2 "320481116201"
-#define VILLAGE_B "320481111200"
-
-static const struct area_seed seeds[] = {
-	{COUNTY, "", "溧阳市"},
-	{TOWN_A, COUNTY, "社渚镇"},
-	{TOWN_B, COUNTY, "竹箦镇"},
-	{VILLAGE_A, TOWN_A, "社渚村村委会"},
-	{VILLAGE_A2, TOWN_A, "河口村村委会"},
-	{VILLAGE_B, TOWN_B, "某村村委会"},
-};
-
-static const struct principal county = {"00000000-0000-4000-8000-000000000001",
-					"county",
-					ROLE_COMMANDER,
-					COUNTY,
-					"127.0.0.1",
-					"r1",
-					NULL,
-					NULL};
-static const struct principal town_a = {"00000000-0000-4000-8000-000000000003",
-					"town_a",
-					ROLE_COMMANDER,
-					TOWN_A,
-					"127.0.0.1",
-					"r3",
-					NULL,
-					NULL};
-static const struct principal town_b = {"00000000-0000-4000-8000-000000000002",
-					"town_b",
-					ROLE_COMMANDER,
-					TOWN_B,
-					"127.0.0.1",
-					"r2",
-					NULL,
-					NULL};
+static const struct principal county = FX_PRINCIPAL("1", "county", ROLE_COMMANDER, COUNTY);
+static const struct principal town_a = FX_PRINCIPAL("3", "town_a", ROLE_COMMANDER, TOWN_A);
+static const struct principal town_b = FX_PRINCIPAL("2", "town_b", ROLE_COMMANDER, TOWN_B);
 
 static int setup(void **state)
 {
-	return fixture_open(state, "personfix", (struct store_opts){.readers = 2, .batch_max = 64},
-			    seeds, sizeof seeds / sizeof seeds[0]);
+	return county_open(state, "personfix");
 }
 
 static int teardown(void **state)
@@ -127,11 +89,11 @@ static void read_fix(const char *id_number, const char *phone, const char *addre
 	const char *cells[] = {"测试人", id_number ? id_number : "", phone ? phone : "",
 			       address ? address : ""};
 	const enum table_field map[] = {TF_NAME, TF_ID_NUMBER, TF_PHONE, TF_ADDRESS};
-	struct addr_area areas[sizeof seeds / sizeof seeds[0]];
+	struct addr_area areas[COUNTY_NSEEDS];
 	struct returnee_ctx ctx = {.today = 20260101, .home_area = COUNTY};
 
-	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
-		areas[i] = (struct addr_area){seeds[i].code, seeds[i].name};
+	for (size_t i = 0; i < COUNTY_NSEEDS; i++)
+		areas[i] = (struct addr_area){county_seeds[i].code, county_seeds[i].name};
 	ctx.addr = addr_index_new(areas, sizeof areas / sizeof areas[0]);
 	returnee_from_row(&ctx, cells, NULL, 4, map, r);
 	addr_index_free((struct addr_index *)ctx.addr);

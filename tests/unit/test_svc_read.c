@@ -12,31 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store_fixture.h"
+#include "county_fixture.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-#define COUNTY "320481"
-#define TOWN_A "320481116"
-#define TOWN_B "320481111"
-#define VILLAGE_A "320481116200"
-#define VILLAGE_B "320481111200"
-
-static const struct area_seed seeds[] = {
-	{COUNTY, "", "溧阳市"},
-	{TOWN_A, COUNTY, "社渚镇"},
-	{TOWN_B, COUNTY, "竹箦镇"},
-	{VILLAGE_A, TOWN_A, "社渚村村委会"},
-	{VILLAGE_B, TOWN_B, "某村村委会"},
-};
-
-static const struct principal county = {.user_id = "00000000-0000-4000-8000-000000000001",
-					.username = "county",
-					.role = ROLE_COMMANDER,
-					.area = COUNTY,
-					.ip = "127.0.0.1",
-					.request_id = "r1"};
+static const struct principal county = FX_PRINCIPAL("1", "county", ROLE_COMMANDER, COUNTY);
 
 /* a grid worker of village B, who notes what it was refused */
 static struct svc_denial refused;
@@ -51,8 +32,7 @@ static const struct principal worker_b = {.user_id = "00000000-0000-4000-8000-00
 static int setup(void **state)
 {
 	refused = (struct svc_denial){0};
-	return fixture_open(state, "svcread", (struct store_opts){.readers = 2, .batch_max = 64},
-			    seeds, sizeof seeds / sizeof seeds[0]);
+	return county_open(state, "svcread");
 }
 
 static int teardown(void **state)
@@ -60,60 +40,15 @@ static int teardown(void **state)
 	return fixture_close(state);
 }
 
-struct new_task {
-	const char *person_id, *task_id, *area;
-};
-
-static enum store_status insert_task(struct store_tx *tx, void *p)
-{
-	const struct new_task *t = p;
-	struct task_new tn = {.id = t->task_id,
-			      .person_id = t->person_id,
-			      .area = t->area,
-			      .defects = "",
-			      .due_at = time_now() + 3600,
-			      .now = time_now()};
-	return store_tx_task_insert(tx, &tn);
-}
-
 /* A file in area with an open task there; the task id, and the file's in *person. */
 static char *file_with_task(struct fixture *f, const char *area, char **person)
 {
-	struct import_row row = {0};
-	struct store_idem k = {arena_alloc(f->a, UUID_LEN + 1), "h", county.user_id};
 	struct person out;
-	bool merged, replayed;
-	char *task_id = arena_alloc(f->a, UUID_LEN + 1);
 
-	uuid_v4((char *)k.uuid);
-	uuid_v4(row.p.id);
-	row.p.doc_type = "resident";
-	row.p.id_number = "";
-	row.p.name = "测试人";
-	row.p.phone = "";
-	row.p.address = "";
-	row.p.defects = "";
-	row.t = (struct travel){.origin = "", .transport = "", .transport_no = ""};
-	snprintf(row.p.area, sizeof row.p.area, "%s", area);
-	assert_int_equal(
-		svc_person_register(f->s, &county, &k, &row, f->a, &out, &merged, &replayed),
-		STORE_OK);
-	uuid_v4(task_id);
-	struct new_task t = {out.id, task_id, area};
-	assert_int_equal(store_run(f->s, insert_task, &t), STORE_OK);
+	fixture_file(f, &county, area, "测试人", &out);
 	if (person)
 		*person = arena_strdup(f->a, out.id);
-	return task_id;
-}
-
-static size_t audit_rows(struct fixture *f, const char *action)
-{
-	struct audit_filter q = {.action = action, .limit = 500};
-	struct audit_row *rows;
-	size_t n = 0;
-
-	assert_int_equal(store_audit_list(f->s, &q, f->a, &rows, &n), STORE_OK);
-	return n;
+	return fixture_task(f, out.id, area);
 }
 
 /* ---- store_view ---- */
@@ -206,8 +141,8 @@ static void test_getters_deny_out_of_scope(void **state)
 			 STORE_DENIED);
 	assert_string_equal(refused.object_type, "area");
 	/* a refused read of a file is no read of it */
-	assert_int_equal(audit_rows(f, "person.read"), 0);
-	assert_int_equal(audit_rows(f, "person.reveal"), 0);
+	assert_int_equal(fixture_audit_rows(f, "person.read"), 0);
+	assert_int_equal(fixture_audit_rows(f, "person.reveal"), 0);
 
 	/* the commander above both reads them; the file's read is audited once */
 	assert_int_equal(svc_task_get(f->s, &county, task, f->a, &t), STORE_OK);
@@ -220,7 +155,7 @@ static void test_getters_deny_out_of_scope(void **state)
 					 &path, &npath),
 			 STORE_OK);
 	assert_int_equal(fixture_flush(f), 0); /* the row is queued: wait for the queue */
-	assert_int_equal(audit_rows(f, "person.read"), 1);
+	assert_int_equal(fixture_audit_rows(f, "person.read"), 1);
 
 	/* a missing object stays missing, for anyone */
 	assert_int_equal(

@@ -60,15 +60,24 @@ static const struct sq_col sum_cols[] = {
 	SQ_COL_NUM(struct metric_sum, n),
 };
 
-/* Adds sign × the sum of metric over dates [lo, hi] under scope into the rows. */
-static enum store_status board_metric(struct sq_conn *c, const char *scope, const char *metric,
-				      int lo, int hi, enum obs_metric m, int sign, struct arena *a,
-				      struct obs_board_row *total, struct obs_board_row **rows,
-				      size_t *n, size_t *cap)
+/* Counted per child area of scope: the metric's sum over dates [lo, hi] (?1-?3), or the
+ * persons verified for observation and not placed (person status to_place), read from
+ * their own rows through the partial index person_to_place, so only the rows counted are
+ * read. Both take the scope's range as ?4, ?5 and the child code's length as ?6. */
+static const char sum_metric_sql[] = "SELECT substr(area_code, 1, ?6), sum(n) FROM obs_count"
+				     " WHERE metric = ?1 AND date >= ?2 AND date <= ?3"
+				     " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
+static const char sum_to_place_sql[] = "SELECT substr(area_code, 1, ?6), count(*) FROM person"
+				       " WHERE status = 'to_place' AND merged_into IS NULL"
+				       " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
+
+/* Adds sign × the sums of sql (metric over dates [lo, hi]) under scope into slot m of the
+ * total and of each child area's row (sums of the scope itself only into the total). */
+static enum store_status board_sum(struct sq_conn *c, const char *sql, const char *scope,
+				   const char *metric, int lo, int hi, enum obs_metric m, int sign,
+				   struct arena *a, struct obs_board_row *total,
+				   struct obs_board_row **rows, size_t *n, size_t *cap)
 {
-	static const char sql[] = "SELECT substr(area_code, 1, ?6), sum(n) FROM obs_count"
-				  " WHERE metric = ?1 AND date >= ?2 AND date <= ?3"
-				  " AND area_code >= ?4 AND area_code < ?5 GROUP BY 1";
 	static const struct sq_rowtype sums = SQ_ROWTYPE(struct metric_sum, sum_cols, NULL);
 	char end[AREA_CODE_END_SIZE];
 	size_t len = strlen(scope), nsum;
@@ -83,33 +92,6 @@ static enum store_status board_metric(struct sq_conn *c, const char *scope, cons
 		total->n[m] += sign * v[i].n;
 		if (strlen(v[i].area) > len)
 			board_row(rows, n, cap, a, v[i].area)->n[m] += sign * v[i].n;
-	}
-	return ss;
-}
-
-/* The persons verified for observation and not placed (person status to_place), per child
- * area: read from their own rows through the partial index person_to_place, so only the
- * rows counted are read. */
-static enum store_status board_to_place(struct sq_conn *c, const char *scope, struct arena *a,
-					struct obs_board_row *total, struct obs_board_row **rows,
-					size_t *n, size_t *cap)
-{
-	static const char sql[] = "SELECT substr(area_code, 1, ?3), count(*) FROM person"
-				  " WHERE status = 'to_place' AND merged_into IS NULL"
-				  " AND area_code >= ?1 AND area_code < ?2 GROUP BY 1";
-	static const struct sq_rowtype sums = SQ_ROWTYPE(struct metric_sum, sum_cols, NULL);
-	char end[AREA_CODE_END_SIZE];
-	size_t len = strlen(scope), nsum;
-	enum store_status ss;
-	struct metric_sum *v;
-
-	area_code_scope_end(scope, end, sizeof end);
-	v = sq_rows(c, sql, &sums, SQ_ALL, a, &nsum, &ss,
-		    SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(len + 3)));
-	for (size_t i = 0; ss == STORE_OK && i < nsum; i++) {
-		total->n[OBM_TO_PLACE] += v[i].n;
-		if (strlen(v[i].area) > len)
-			board_row(rows, n, cap, a, v[i].area)->n[OBM_TO_PLACE] += v[i].n;
 	}
 	return ss;
 }
@@ -145,20 +127,21 @@ enum store_status store_obs_board(struct store *s, const char *scope, const stru
 	for (size_t i = 0; i < sizeof plan / sizeof plan[0] && ss == STORE_OK; i++) {
 		int lo = plan[i].when == 0 ? 0 : plan[i].when == 1 ? today : 1;
 		int hi = plan[i].when == 0 ? 0 : today;
-		ss = board_metric(c, scope, plan[i].metric, lo, hi, plan[i].m, plan[i].sign, a, out,
-				  children, nchildren, &cap);
+		ss = board_sum(c, sum_metric_sql, scope, plan[i].metric, lo, hi, plan[i].m,
+			       plan[i].sign, a, out, children, nchildren, &cap);
 	}
 	if (ss == STORE_OK)
-		ss = board_to_place(c, scope, a, out, children, nchildren, &cap);
+		ss = board_sum(c, sum_to_place_sql, scope, "", 0, 0, OBM_TO_PLACE, 1, a, out,
+			       children, nchildren, &cap);
 	/* overdue: required minus filled, for the slots whose deadline has passed */
 	for (int k = 0; k < pol->nslots && ss == STORE_OK; k++) {
 		if (obs_slot_deadline(pol, today, k) > now)
 			continue;
-		ss = board_metric(c, scope, slot_req[k], today, today, OBM_OVERDUE, 1, a, out,
-				  children, nchildren, &cap);
+		ss = board_sum(c, sum_metric_sql, scope, slot_req[k], today, today, OBM_OVERDUE, 1,
+			       a, out, children, nchildren, &cap);
 		if (ss == STORE_OK)
-			ss = board_metric(c, scope, slot_fill[k], today, today, OBM_OVERDUE, -1, a,
-					  out, children, nchildren, &cap);
+			ss = board_sum(c, sum_metric_sql, scope, slot_fill[k], today, today,
+				       OBM_OVERDUE, -1, a, out, children, nchildren, &cap);
 	}
 	for (size_t i = 0; ss == STORE_OK && i < *nchildren; i++)
 		(*children)[i].name = sq_area_name(c, (*children)[i].area, a);

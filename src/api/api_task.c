@@ -50,11 +50,10 @@ json_t *api_task_json(const struct task *t, int64_t now)
 	return j;
 }
 
-void api_task_list(struct req *r)
+/* A page of tasks: the caller's list, or (pool) their village's unassigned tasks with the
+ * village, which is absent when the account is on no grid. */
+static void task_page(struct req *r, const struct api_list_spec *spec, bool pool)
 {
-	/* to_place: closed as verified for observation, the person not placed yet */
-	static const char *const statuses[] = {"open", "overdue", "closed", "to_place", NULL};
-	static const struct api_list_spec spec = {statuses, NULL, 50, 500, true};
 	struct api_list l;
 	struct principal who = api_principal(r);
 	struct task *v;
@@ -62,14 +61,16 @@ void api_task_list(struct req *r)
 	int64_t total, now = time_now();
 	json_t *arr;
 
-	if (!api_list_query(r, &spec, &l))
+	if (!api_list_query(r, spec, &l))
 		return;
 	struct task_query q = {.area = l.area,
 			       .status = l.status,
 			       .now = now,
 			       .limit = l.limit,
 			       .offset = l.offset};
-	enum store_status st = svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
+	const char *village = pool ? svc_task_village(&who, r->a) : NULL;
+	enum store_status st = pool ? svc_task_pool(r->srv->store, &who, &q, r->a, &v, &n, &total)
+				    : svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
 	if (st != STORE_OK) {
 		api_list_error(r, st, ERR_TASK_NOT_FOUND);
 		return;
@@ -77,7 +78,22 @@ void api_task_list(struct req *r)
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, api_task_json(&v[i], now));
-	api_reply_list(r, arr, total);
+	if (!pool)
+		api_reply_list(r, arr, total);
+	else
+		reply_json(r, 200,
+			   json_pack("{s:o, s:I, s:o, s:b}", "items", arr, "total",
+				     (json_int_t)total, "village", json_str_or_null(village),
+				     "on_grid", village != NULL));
+}
+
+void api_task_list(struct req *r)
+{
+	/* to_place: closed as verified for observation, the person not placed yet */
+	static const char *const statuses[] = {"open", "overdue", "closed", "to_place", NULL};
+	static const struct api_list_spec spec = {statuses, NULL, 50, 500, true};
+
+	task_page(r, &spec, false);
 }
 
 void api_task_get(struct req *r)
@@ -316,28 +332,8 @@ void api_outcomes(struct req *r)
 void api_task_pool(struct req *r)
 {
 	static const struct api_list_spec spec = {NULL, NULL, 50, 500, true};
-	struct api_list l;
-	struct principal who = api_principal(r);
-	struct task *v;
-	size_t n;
-	int64_t total, now = time_now();
-	json_t *arr;
 
-	if (!api_list_query(r, &spec, &l))
-		return;
-	struct task_query q = {.now = now, .limit = l.limit, .offset = l.offset};
-	const char *village = svc_task_village(&who, r->a);
-	enum store_status st = svc_task_pool(r->srv->store, &who, &q, r->a, &v, &n, &total);
-	if (st != STORE_OK) {
-		api_list_error(r, st, ERR_TASK_NOT_FOUND);
-		return;
-	}
-	arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, api_task_json(&v[i], now));
-	reply_json(r, 200,
-		   json_pack("{s:o, s:I, s:o, s:b}", "items", arr, "total", (json_int_t)total,
-			     "village", json_str_or_null(village), "on_grid", village != NULL));
+	task_page(r, &spec, true);
 }
 
 void api_task_take(struct req *r)

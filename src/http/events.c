@@ -170,8 +170,9 @@ static void look(struct events *ev, struct stream *st, int64_t latest)
 	arena_free(a);
 }
 
-static void tick(struct events *ev)
+static void tick(void *p)
 {
+	struct events *ev = p;
 	int64_t latest = 0, now = time_now(), mono = time_mono_ms() / 1000;
 
 	if (svc_ref_notification_latest(ev->store, &latest) != STORE_OK)
@@ -202,19 +203,7 @@ static void *hub_main(void *p)
 {
 	struct events *ev = p;
 
-	pthread_mutex_lock(&ev->t.mu);
-	while (!ev->t.stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&ev->t.cv, &ev->t.mu, &ts);
-		if (ev->t.stop)
-			break;
-		pthread_mutex_unlock(&ev->t.mu);
-		tick(ev);
-		pthread_mutex_lock(&ev->t.mu);
-	}
-	pthread_mutex_unlock(&ev->t.mu);
+	threads_every_second(&ev->t, tick, ev);
 	return NULL;
 }
 

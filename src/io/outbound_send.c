@@ -79,8 +79,9 @@ static bool room(struct outbound_sender *o)
 	return o->sent_in_window < o->per_minute;
 }
 
-static void tick(struct outbound_sender *o)
+static void tick(void *p)
 {
+	struct outbound_sender *o = p;
 	struct arena *a = arena_new();
 	struct outbound_msg *m;
 	size_t n;
@@ -106,19 +107,7 @@ static void *sender_main(void *p)
 {
 	struct outbound_sender *o = p;
 
-	pthread_mutex_lock(&o->t.mu);
-	while (!o->t.stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&o->t.cv, &o->t.mu, &ts);
-		if (o->t.stop)
-			break;
-		pthread_mutex_unlock(&o->t.mu);
-		tick(o);
-		pthread_mutex_lock(&o->t.mu);
-	}
-	pthread_mutex_unlock(&o->t.mu);
+	threads_every_second(&o->t, tick, o);
 	return NULL;
 }
 

@@ -2,6 +2,7 @@
 #include "util/threads.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "util/arena.h"
 #include "util/log.h"
@@ -17,6 +18,23 @@ void threads_start(struct threads *t, int n, void *(*main)(void *), void *arg, c
 			log_error("cannot start %s thread %d", what, t->n);
 			abort();
 		}
+}
+
+void threads_every_second(struct threads *t, void (*tick)(void *), void *arg)
+{
+	pthread_mutex_lock(&t->mu);
+	while (!t->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&t->cv, &t->mu, &ts);
+		if (t->stop)
+			break;
+		pthread_mutex_unlock(&t->mu);
+		tick(arg);
+		pthread_mutex_lock(&t->mu);
+	}
+	pthread_mutex_unlock(&t->mu);
 }
 
 void threads_stop(struct threads *t)

@@ -24,6 +24,9 @@ struct threads {
 
 /* Starts n threads running main(arg); `what` names them in the log if one cannot start. */
 void threads_start(struct threads *t, int n, void *(*main)(void *), void *arg, const char *what);
+/* The loop of a thread that works on a clock: calls tick(arg) without mu held once a
+ * second (sooner when woken on cv), until stop is set. */
+void threads_every_second(struct threads *t, void (*tick)(void *), void *arg);
 /* Sets stop under mu, wakes every thread waiting on cv, joins them all, then destroys mu
  * and cv. Call it once, from a thread that is not one of them. */
 void threads_stop(struct threads *t);

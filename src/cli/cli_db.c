@@ -169,9 +169,10 @@ static const char check_help[] =
 	"usage: fangkong check --db FILE\n"
 	"\n"
 	"Runs SQLite's integrity check and prints the schema version, then recounts the\n"
-	"observation board's counts from the records and compares them with the kept ones.\n"
+	"observation board's and the daily report's counts from the records and compares\n"
+	"them with the kept ones.\n"
 	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
-	"检查数据库完整性，并核对居家观察看板的统计数与原始记录是否一致。\n";
+	"检查数据库完整性，并核对居家观察看板和日报的统计数与原始记录是否一致。\n";
 
 int cli_check(int argc, char **argv)
 {
@@ -206,6 +207,19 @@ int cli_check(int argc, char **argv)
 			rc = EXIT_RUNTIME;
 		} else {
 			printf("observation counts: ok, %lld agree with a recount\n", (long long)checked);
+		}
+	}
+	if (rc == EXIT_OK) {
+		if (store_report_recount(s, &checked, &mismatched, msg, sizeof msg) != STORE_OK) {
+			printf("report counts: cannot be read / 无法读取\n");
+			rc = EXIT_RUNTIME;
+		} else if (mismatched) {
+			printf("report counts: %lld of %lld differ from a recount, e.g. %s"
+			       " / 日报统计与记录不一致\n",
+			       (long long)mismatched, (long long)checked, msg);
+			rc = EXIT_RUNTIME;
+		} else {
+			printf("report counts: ok, %lld agree with a recount\n", (long long)checked);
 		}
 	}
 	store_close(s);

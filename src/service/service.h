@@ -165,6 +165,14 @@ enum store_status svc_task_bulk(struct store *s, const struct principal *who,
 				const struct store_idem *idem, struct task_bulk *in,
 				struct arena *a, bool *replayed);
 const char *svc_task_bulk_result_name(enum task_bulk_result r);
+/* Inside a use case: a new task (an import's, a form's, a duplicate's or a forward's), its
+ * area's grid workers notified, and counted for the daily report as pushed where it was
+ * first pushed (a forward is not pushed again). */
+enum store_status svc_task_new(struct svc_ctx *x, const struct task_new *t);
+/* Inside a use case: an open task set to area, assignee and due (NULL area or assignee:
+ * kept); a new area takes the task's daily-report counts with it. */
+enum store_status svc_task_move(struct svc_ctx *x, const struct task *before, const char *area,
+				const char *assignee, int64_t due);
 
 /* ---- key-person files (svc_person.c) ---- */
 
@@ -718,6 +726,13 @@ enum store_status svc_notification_read(struct store *s, const struct principal 
 					bool *replayed);
 /* Not personal: the highest notification id of all, for the event streams. */
 enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
+
+/* ---- the daily report (svc_report.c) ---- */
+
+/* Inside a use case: adds delta to metric's count of the report day (under the county's
+ * cut-offs) of instant `at`, in area. */
+enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, const char *area,
+				 int64_t at, int64_t delta);
 
 /* ---- outbound messages (svc_outbound.c) ---- */
 

@@ -31,6 +31,11 @@ static enum store_status refer(struct svc_ctx *x, const struct alert *before)
 	const struct alert_update *u = io->u;
 	enum store_status ss = store_tx_alert_refer(x->tx, io->id, u, x->who->username);
 
+	/* counted on the day of the referral's time, moved when a later write changes it */
+	if (ss == STORE_OK && before->referred_at)
+		ss = svc_report_add(x->tx, RM_REFERRED, before->area, before->referred_at, -1);
+	if (ss == STORE_OK)
+		ss = svc_report_add(x->tx, RM_REFERRED, before->area, u->referred_at, 1);
 	return ss != STORE_OK
 		       ? ss
 		       : svc_event(

@@ -194,10 +194,9 @@ static enum store_status row_task(struct svc_ctx *x, struct batch_io *io,
 		.defects = row->p.defects,
 		.due_at = io->now + (int64_t)io->j->deadline_hours * 3600,
 		.now = io->now,
+		.key_area = row->p.categories & CAT_KEY_AREA,
 	};
-	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK)
-		return ss;
-	return svc_notify_task(x, t.id, t.area, io->now);
+	return svc_task_new(x, &t);
 }
 
 static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,

@@ -93,8 +93,10 @@ enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
 	    (o->alert_open && (ss = store_tx_obs_count_add(tx, "ending_alert", o->end_date, o->area,
 							   -1)) != STORE_OK) ||
 	    (!strcmp(status, "released") &&
-	     (ss = store_tx_obs_count_add(tx, "released", obs_local_date(now), o->area, 1)) !=
-		     STORE_OK))
+	     ((ss = store_tx_obs_count_add(tx, "released", obs_local_date(now), o->area, 1)) !=
+		      STORE_OK ||
+	      (ss = svc_report_add(tx, RM_OBS_RELEASED, o->area, now, 1)) != STORE_OK)) ||
+	    (ss = svc_report_add(tx, RM_OBS_ENDED, o->area, now, 1)) != STORE_OK)
 		return ss;
 	return svc_obs_days(tx, pol, o->id, o->area, &before, &after);
 }
@@ -186,6 +188,7 @@ static enum store_status place_one(struct svc_ctx *x, const struct obs_row *row,
 	    (ss = store_tx_obs_count_add(x->tx, "started", obs_local_date(in->now), p->area, 1)) !=
 		    STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "ending", in->end_date, p->area, 1)) != STORE_OK ||
+	    (ss = svc_report_add(x->tx, RM_OBS_STARTED, p->area, in->now, 1)) != STORE_OK ||
 	    (ss = svc_obs_days(x->tx, io->pol, row->id, p->area, NULL, &per)) != STORE_OK)
 		return ss;
 	const char *d =

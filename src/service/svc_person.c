@@ -35,7 +35,7 @@ struct register_io {
  * county when none is lower), and an audit row there naming the holder. */
 static enum store_status report_duplicate(struct svc_ctx *x, const char *person_id,
 					  const char *area, const char *holder,
-					  const char *holder_area, const char *import_id,
+					  const char *holder_area, const char *import_id, bool key,
 					  int64_t now)
 {
 	char *common = arena_alloc(x->a, AREA_CODE_MAX + 1);
@@ -54,9 +54,9 @@ static enum store_status report_duplicate(struct svc_ctx *x, const char *person_
 		.forward_target = area,
 		.due_at = now + DUPLICATE_TASK_HOURS * 3600,
 		.now = now,
+		.key_area = key,
 	};
-	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
-	    (ss = svc_notify_task(x, t.id, common, now)) != STORE_OK)
+	if ((ss = svc_task_new(x, &t)) != STORE_OK)
 		return ss;
 	return svc_audit_more(x, "person.duplicate", "person", person_id, common,
 			      svc_json(x, json_pack("{s:s, s:s}", "duplicate_of", holder,
@@ -115,6 +115,7 @@ enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl)
 		return ss;
 	if (pl->elsewhere)
 		return report_duplicate(x, id, in->area, holder, holder_area, pl->import_id,
+					in->categories & CAT_KEY_AREA,
 					pl->now);
 	return STORE_OK;
 }
@@ -265,7 +266,7 @@ static enum store_status fix_move(struct svc_ctx *x, const char *id, const char 
 	    (ss = store_tx_task_open_of(x->tx, id, task_id, USER_ID_LEN + 1)) != STORE_OK ||
 	    !*task_id || (ss = store_tx_task_read(x->tx, task_id, x->a, &t)) != STORE_OK)
 		return ss;
-	return store_tx_task_set(x->tx, task_id, area, NULL, t.due_at);
+	return svc_task_move(x, &t, area, NULL, t.due_at);
 }
 
 static enum store_status apply_fix(struct svc_ctx *x)
@@ -322,6 +323,7 @@ static enum store_status apply_fix(struct svc_ctx *x)
 		    STORE_OK)
 		return ss;
 	if (elsewhere && (ss = report_duplicate(x, old.id, fresh.area, holder, holder_area, NULL,
+						     old.categories & CAT_KEY_AREA,
 						now)) != STORE_OK)
 		return ss;
 	if ((ss = store_tx_person_read(x->tx, old.id, x->a, io->out)) != STORE_OK)

@@ -50,6 +50,46 @@ static enum store_status answer_task(struct svc_ctx *x)
 	return store_tx_task_read(x->tx, x->object_id, x->a, io->out);
 }
 
+enum store_status svc_task_new(struct svc_ctx *x, const struct task_new *t)
+{
+	enum store_status ss;
+
+	if ((ss = store_tx_task_insert(x->tx, t)) != STORE_OK ||
+	    (ss = svc_notify_task(x, t->id, t->area, t->now)) != STORE_OK)
+		return ss;
+	if (t->forwarded_from) /* screened where it was first pushed */
+		return STORE_OK;
+	if ((ss = svc_report_add(x->tx, RM_PUSHED, t->area, t->now, 1)) != STORE_OK)
+		return ss;
+	return t->key_area ? svc_report_add(x->tx, RM_PUSHED_KEY, t->area, t->now, 1) : STORE_OK;
+}
+
+/* The pushed counts of a task, -1 in one area and +1 in another, on the day it came. */
+static enum store_status move_counts(struct svc_ctx *x, const struct task *t, const char *area)
+{
+	enum store_status ss = STORE_OK;
+
+	for (int k = 0; k < 2 && ss == STORE_OK; k++) {
+		enum report_metric m = k ? RM_PUSHED_KEY : RM_PUSHED;
+		if (k && !t->key_area)
+			break;
+		if ((ss = svc_report_add(x->tx, m, t->area, t->created_at, -1)) == STORE_OK)
+			ss = svc_report_add(x->tx, m, area, t->created_at, 1);
+	}
+	return ss;
+}
+
+enum store_status svc_task_move(struct svc_ctx *x, const struct task *before, const char *area,
+				const char *assignee, int64_t due)
+{
+	enum store_status ss = store_tx_task_set(x->tx, before->id, area ? area : before->area,
+						 assignee ? assignee : before->assignee, due);
+
+	if (ss != STORE_OK || !area || !strcmp(area, before->area) || *before->forwarded_from)
+		return ss;
+	return move_counts(x, before, area);
+}
+
 /* ---- closing ---- */
 
 /* The forwarded task: same person, new area, history kept through forwarded_from. */
@@ -71,8 +111,8 @@ static enum store_status forward(struct svc_ctx *x, const struct task *before)
 	};
 	enum store_status ss;
 
-	if ((ss = store_tx_task_insert(x->tx, &t)) != STORE_OK ||
-	    (ss = svc_notify_task(x, t.id, area, cl->now)) != STORE_OK ||
+	if ((ss = svc_task_new(x, &t)) != STORE_OK ||
+	    (ss = svc_report_add(x->tx, RM_FORWARDED, before->area, cl->now, 1)) != STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, before->person_id, area, NULL, cl->now)) != STORE_OK)
 		return ss;
 	return svc_event(
@@ -126,7 +166,9 @@ static enum store_status apply_close(struct svc_ctx *x)
 						  o.code, "note", cl->note ? cl->note : "")),
 			    cl->now)) != STORE_OK)
 		return ss;
-	if (io->forward_area && (ss = forward(x, &before)) != STORE_OK)
+	if (io->forward_area ? (ss = forward(x, &before)) != STORE_OK
+			     : (ss = svc_report_add(x->tx, RM_VERIFIED, before.area, cl->now, 1)) !=
+				       STORE_OK)
 		return ss;
 	return svc_changed(
 		x, "task", io->id, before.area, svc_json(x, json_pack("{s:s}", "status", "open")),
@@ -168,10 +210,8 @@ static enum store_status apply_change(struct svc_ctx *x)
 		return STORE_CONFLICT;
 	if (ch->area && !svc_in_scope(x, ch->area))
 		return svc_deny(x->who, "area", ch->area, "area");
-	const char *area = ch->area ? ch->area : before.area;
-	const char *assignee = ch->assignee ? ch->assignee : before.assignee;
-	int64_t due = before.due_at + ch->extend;
-	if ((ss = store_tx_task_set(x->tx, io->id, area, assignee, due)) != STORE_OK ||
+	if ((ss = svc_task_move(x, &before, ch->area, ch->assignee,
+				before.due_at + ch->extend)) != STORE_OK ||
 	    (ch->area && (ss = store_tx_person_set(x->tx, before.person_id, ch->area, NULL,
 						   ch->now)) != STORE_OK) ||
 	    (ss = store_tx_task_read(x->tx, io->id, x->a, &after)) != STORE_OK)
@@ -257,8 +297,8 @@ static enum store_status apply_take(struct svc_ctx *x)
 		*io->taken = true;
 		return STORE_CONFLICT;
 	}
-	if ((ss = store_tx_task_set(x->tx, io->id, x->who->area, x->who->username,
-				    before.due_at)) != STORE_OK ||
+	if ((ss = svc_task_move(x, &before, x->who->area, x->who->username, before.due_at)) !=
+		    STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, before.person_id, x->who->area, NULL, io->now)) !=
 		    STORE_OK)
 		return ss;
@@ -322,7 +362,7 @@ static enum store_status bulk_one(struct svc_ctx *x, const struct task_bulk *in,
 	}
 	const char *area = in->area ? in->area : before.area;
 	const char *assignee = in->assignee ? in->assignee : before.assignee;
-	if ((ss = store_tx_task_set(x->tx, id, area, assignee, before.due_at)) != STORE_OK ||
+	if ((ss = svc_task_move(x, &before, in->area, in->assignee, before.due_at)) != STORE_OK ||
 	    (in->area && (ss = store_tx_person_set(x->tx, before.person_id, in->area, NULL,
 						   in->now)) != STORE_OK) ||
 	    (ss = svc_event(

@@ -23,6 +23,7 @@
 #include "domain/account.h"
 #include "domain/area_code.h"
 #include "domain/observation.h"
+#include "domain/report.h"
 #include "util/arena.h"
 
 enum store_status {
@@ -343,6 +344,7 @@ struct task {
 	const char *area_name, *assignee, *status, *outcome, *note, *defects, *forwarded_from,
 		*forward_target, *closed_by;
 	int64_t due_at, created_at, closed_at;
+	bool key_area;                       /* as made: the person from a key area */
 	char person_area[AREA_CODE_MAX + 1]; /* where the person's file is */
 	/* a forwarded task: the name of the area the worker named, and the task it became —
 	 * its area, that area's name and its assignee (an account's display name, else
@@ -515,6 +517,7 @@ struct task_new {
 	const char *id, *person_id, *import_id, *area, *defects, *forwarded_from,
 		*forward_target;
 	int64_t due_at, now;
+	bool key_area; /* the person came from a key epidemic area (the report counts it) */
 };
 struct person_event_new {
 	const char *person_id, *kind, *user_id, *username, *area, *detail;
@@ -890,5 +893,78 @@ enum store_status store_outbound_due(struct store *s, int64_t now, int limit, st
 enum store_status store_tx_outbound_result(struct store_tx *tx, int64_t id, const char *status,
 					   int tries, int64_t next_at, const char *error,
 					   int64_t now);
+
+/* ---- the daily report (sq_report.c) ---- */
+
+/* Adds delta to metric's count of report day and area and to its running total (day 0). */
+enum store_status store_tx_report_count_add(struct store_tx *tx, const char *metric, int day,
+					    const char *area, int64_t delta);
+/* The county's cut-offs in increasing from_day (at most REPORT_SCHEDULE_MAX). */
+enum store_status store_tx_report_cutoffs(struct store_tx *tx, struct arena *a,
+					  struct report_cutoff **out, size_t *n);
+enum store_status store_report_cutoffs(struct store *s, struct arena *a, struct report_cutoff **out,
+				       size_t *n);
+/* Sets the cut-off from from_day on (replacing one set for that day). */
+enum store_status store_tx_report_cutoff_put(struct store_tx *tx, int from_day, int minute,
+					     const char *by, int64_t now);
+/* One child area's counts of one metric: in the day's window, and up to its end. */
+struct report_sum {
+	char area[AREA_CODE_MAX + 1];
+	char metric[16];
+	int64_t day, total;
+};
+/* Every metric's counts for day per area under scope, summed per code prefix of child_len
+ * characters (the reporting areas; the scope itself when child_len is its length). Reads
+ * the running totals and the days from day on, never the records. */
+enum store_status store_report_sums(struct store *s, const char *scope, size_t child_len, int day,
+				    struct arena *a, struct report_sum **out, size_t *n);
+/* The county's report settings: the reporting level (a code length: 9 townships, 12
+ * villages), the sentence's subject ("" for the default) and the typed figures (JSON array
+ * of {key, zh, en}). */
+struct report_setting {
+	int level;
+	const char *subject, *fields;
+	int64_t updated_at;
+};
+enum store_status store_report_setting_get(struct store *s, struct arena *a,
+					   struct report_setting *out);
+enum store_status store_tx_report_setting_get(struct store_tx *tx, struct arena *a,
+					      struct report_setting *out);
+enum store_status store_tx_report_setting_put(struct store_tx *tx, const struct report_setting *in);
+/* A submitted daily report (a version: a correction is the next one). */
+struct daily_report {
+	char area[AREA_CODE_MAX + 1];
+	int day, version;
+	const char *status;  /* "submitted" or "nil" */
+	const char *figures; /* JSON object: every figure, the records' and the typed ones */
+	const char *typed;   /* JSON object: the typed figures as entered */
+	const char *sentence, *reason, *submitted_by;
+	int64_t submitted_at;
+	bool on_time;
+};
+enum store_status store_tx_daily_report_insert(struct store_tx *tx, const struct daily_report *r);
+/* The latest version of area's report of day; STORE_NOT_FOUND when none was submitted. */
+enum store_status store_tx_daily_report_latest(struct store_tx *tx, const char *area, int day,
+					       struct arena *a, struct daily_report *out);
+/* The latest version of each report under scope with code length child_len (the reporting
+ * areas) for day. */
+enum store_status store_daily_report_children(struct store *s, const char *scope, size_t child_len,
+					      int day, struct arena *a, struct daily_report **out,
+					      size_t *n);
+/* Every version of area's report of day, the latest first (at most 50). */
+enum store_status store_daily_report_versions(struct store *s, const char *area, int day,
+					      struct arena *a, struct daily_report **out,
+					      size_t *n);
+/* Over days [from, to] under scope, reporting areas of code length child_len: how many
+ * (area, day) were submitted and how many of those first on time. */
+enum store_status store_daily_report_rates(struct store *s, const char *scope, size_t child_len,
+					   int from, int to, int64_t *submitted, int64_t *on_time);
+/* How many areas under scope have code length child_len (the reporting areas). */
+enum store_status store_report_areas(struct store *s, const char *scope, size_t child_len,
+				     int64_t *n);
+/* Recounts the daily report's counts from the records (under the cut-offs, in one
+ * snapshot) and compares them with the kept ones, as store_obs_recount does. */
+enum store_status store_report_recount(struct store *s, int64_t *checked, int64_t *mismatched,
+				       char *first, size_t firstsz);
 
 #endif

@@ -84,6 +84,7 @@ describe('home observation', () => {
 	async function checkCounts() {
 		const r = await runOk(['check', '--db', db]);
 		assert.match(r.stdout, /observation counts: ok, \d+ agree with a recount/);
+		assert.match(r.stdout, /report counts: ok, \d+ agree with a recount/);
 	}
 
 	it('places a person and the household, with defaults from the area', async () => {

@@ -52,6 +52,7 @@ function checkDb(db) {
   const out = mustRun(['check', '--db', db]);
   assert.match(out, /integrity: ok/);
   assert.match(out, /observation counts: ok, \d+ agree with a recount/, out);
+  assert.match(out, /report counts: ok, \d+ agree with a recount/, out);
 }
 
 // One random write: mostly a visit, sometimes a service request.

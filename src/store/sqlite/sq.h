@@ -113,10 +113,7 @@ enum store_status sq_user_read(struct sq_conn *c, const char *id, struct arena *
 enum store_status sq_person_event(struct sq_conn *c, const char *person_id, const char *kind,
 				  const char *user_id, const char *username, const char *area,
 				  const char *detail, int64_t now);
-enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *person_id,
-				 const char *import_id, const char *area, int64_t due_at,
-				 const char *defects, const char *forwarded_from,
-				 const char *forward_target, int64_t now);
+enum store_status sq_task_insert(struct sq_conn *c, const struct task_new *t);
 enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena *a,
 				 struct person *out);
 /* Person rows for the writers of files (registration, import): a new file; the gaps of a
@@ -267,5 +264,35 @@ const char *sq_json_text(struct arena *a, json_t *o);
 void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 /* JSON text of a row for audit before/after, allocated in the arena. */
+
+
+/* ---- recounts (sq_recount.c) ---- */
+
+struct rc_key {
+	char metric[16];
+	int date;
+	char area[AREA_CODE_MAX + 1];
+};
+
+struct rc_slot {
+	struct rc_key k;
+	int64_t n;
+	bool used, seen;
+};
+
+struct rc_map {
+	struct rc_slot *v;
+	size_t cap, len;
+};
+/* The slot of (metric, date, area), added when missing (aborts when out of memory). */
+struct rc_slot *rc_find(struct rc_map *m, const char *metric, int date, const char *area);
+/* Adds n to the slot of (metric, date, area) (nothing for 0). */
+void rc_add(struct rc_map *m, const char *metric, int date, const char *area, int64_t n);
+/* Steps sql_kept (metric, date, area, n per kept count) and compares each with the map:
+ * *checked rows, *mismatched of them or of the map's non-zero slots no row names (the
+ * first described in first). The map is the caller's to free (free(m->v)). */
+enum store_status sq_recount_compare(struct sq_conn *c, const char *sql_kept, struct rc_map *m,
+				     int64_t *checked, int64_t *mismatched, char *first,
+				     size_t firstsz);
 
 #endif

@@ -366,6 +366,77 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  sent_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX outbound_due ON outbound(next_at) WHERE status = 'pending';",
+
+	/* 10: the daily report (domain/report.h). report_count keeps each metric per report day
+	 * and area (day 0: the running total), written with the record; a county's cut-offs
+	 * from a day on; its settings (the reporting level, the sentence's subject, the typed
+	 * figures); the submitted reports, every version kept; a task says whether its person
+	 * came from a key area. The counts of the records that exist are filled. */
+	"CREATE TABLE report_count ("
+	"  day INTEGER NOT NULL,"
+	"  area_code TEXT NOT NULL,"
+	"  metric TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, area_code, metric)) WITHOUT ROWID;"
+	"CREATE TABLE report_cutoff ("
+	"  from_day INTEGER PRIMARY KEY,"
+	"  minute INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL);"
+	"CREATE TABLE report_setting ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  level INTEGER NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  fields TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"INSERT INTO report_setting VALUES (1, 9, '', '["
+	"{\"key\":\"fever_clinic\",\"zh\":\"发热门诊就诊\",\"en\":\"fever-clinic visits\"},"
+	"{\"key\":\"central_observation\",\"zh\":\"集中医学观察\",\"en\":\"under central "
+	"observation\"},"
+	"{\"key\":\"police_incidents\",\"zh\":\"涉疫警情\",\"en\":\"police incidents\"},"
+	"{\"key\":\"masks_issued\",\"zh\":\"发放口罩\",\"en\":\"masks issued\"}]', 0);"
+	"CREATE TABLE daily_report ("
+	"  area_code TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  figures TEXT NOT NULL,"
+	"  typed TEXT NOT NULL,"
+	"  sentence TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  submitted_by TEXT NOT NULL,"
+	"  submitted_at INTEGER NOT NULL,"
+	"  on_time INTEGER NOT NULL,"
+	"  PRIMARY KEY (area_code, day, version)) WITHOUT ROWID;"
+	"CREATE INDEX daily_report_day ON daily_report(day, area_code);"
+	"ALTER TABLE task ADD COLUMN key_area INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE task SET key_area = 1 WHERE person_id IN (SELECT id FROM person WHERE categories & 1);"
+	/* the records' events the counts follow, one rule for the backfill below and for
+	 * `fangkong check`'s recount: a task pushed (not a forward's: screened where first
+	 * pushed), verified at the door or forwarded, an observation begun, ended, released, a
+	 * fever alert raised and referred, a service request made and delivered */
+	"CREATE VIEW report_event(metric, at, area_code) AS"
+	"  SELECT 'pushed', created_at, area_code FROM task WHERE forwarded_from IS NULL"
+	"  UNION ALL SELECT 'pushed_key', created_at, area_code FROM task"
+	"    WHERE forwarded_from IS NULL AND key_area = 1"
+	"  UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM task n WHERE n.person_id = t.person_id"
+	"    AND n.forwarded_from = t.id) THEN 'forwarded' ELSE 'verified' END, t.closed_at,"
+	"    t.area_code FROM task t WHERE t.status = 'closed'"
+	"  UNION ALL SELECT 'obs_started', began_at, area_code FROM observation"
+	"  UNION ALL SELECT 'obs_ended', ended_at, area_code FROM observation WHERE ended_at > 0"
+	"  UNION ALL SELECT 'obs_released', ended_at, area_code FROM observation"
+	"    WHERE ended_at > 0 AND status = 'released'"
+	"  UNION ALL SELECT 'fever', raised_at, area_code FROM alert"
+	"  UNION ALL SELECT 'referred', referred_at, area_code FROM alert WHERE referred_at > 0"
+	"  UNION ALL SELECT 'service_opened', created_at, area_code FROM service"
+	"  UNION ALL SELECT 'service_done', delivered_at, area_code FROM service"
+	"    WHERE status = 'delivered';"
+	/* under the default cut-off, 24:00: the calendar day in Asia/Shanghai */
+	"INSERT INTO report_count(day, area_code, metric, n)"
+	"  SELECT CAST(strftime('%Y%m%d', at + 28800, 'unixepoch') AS INTEGER), area_code, metric,"
+	"  count(*) FROM report_event GROUP BY 1, 2, 3;"
+	"INSERT INTO report_count(day, area_code, metric, n)"
+	"  SELECT 0, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

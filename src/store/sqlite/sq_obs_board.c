@@ -152,75 +152,6 @@ enum store_status store_obs_board(struct store *s, const char *scope, const stru
 
 /* ---- recount: the board's counts from the records themselves ---- */
 
-struct rc_key {
-	char metric[12];
-	int date;
-	char area[AREA_CODE_MAX + 1];
-};
-
-struct rc_slot {
-	struct rc_key k;
-	int64_t n;
-	bool used, seen;
-};
-
-struct rc_map {
-	struct rc_slot *v;
-	size_t cap, len;
-};
-
-static uint64_t rc_hash(const struct rc_key *k)
-{
-	uint64_t h = 1469598103934665603ull;
-	const unsigned char *p = (const unsigned char *)k;
-
-	for (size_t i = 0; i < sizeof *k; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
-
-static struct rc_slot *rc_find(struct rc_map *m, const char *metric, int date, const char *area)
-{
-	struct rc_key k;
-
-	memset(&k, 0, sizeof k);
-	snprintf(k.metric, sizeof k.metric, "%s", metric);
-	k.date = date;
-	snprintf(k.area, sizeof k.area, "%s", area);
-	if (2 * (m->len + 1) > m->cap) {
-		struct rc_map bigger = {calloc(m->cap ? 2 * m->cap : 1024, sizeof *m->v),
-					m->cap ? 2 * m->cap : 1024, 0};
-		if (!bigger.v)
-			abort();
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->v[i].used)
-				continue;
-			size_t j = rc_hash(&m->v[i].k) & (bigger.cap - 1);
-			while (bigger.v[j].used)
-				j = (j + 1) & (bigger.cap - 1);
-			bigger.v[j] = m->v[i];
-			bigger.len++;
-		}
-		free(m->v);
-		*m = bigger;
-	}
-	size_t j = rc_hash(&k) & (m->cap - 1);
-	while (m->v[j].used && memcmp(&m->v[j].k, &k, sizeof k))
-		j = (j + 1) & (m->cap - 1);
-	if (!m->v[j].used) {
-		m->v[j].used = true;
-		m->v[j].k = k;
-		m->len++;
-	}
-	return &m->v[j];
-}
-
-static void rc_add(struct rc_map *m, const char *metric, int date, const char *area, int64_t n)
-{
-	if (n)
-		rc_find(m, metric, date, area)->n += n;
-}
-
 /* Every observation and its filled days, walked together in id order. */
 static enum store_status recount_observations(struct sq_conn *c, const struct obs_policy *pol,
 					      struct rc_map *m)
@@ -326,15 +257,10 @@ enum store_status store_obs_recount(struct store *s, const struct obs_policy *po
 	struct sq_conn *c = sq_reader_get(s);
 	struct rc_map m = {0};
 	enum store_status ss;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
 
 	if (!c)
 		return STORE_BUSY;
 
-	*checked = *mismatched = 0;
-	if (first && firstsz)
-		*first = '\0';
 	/* one snapshot for all the reads below */
 	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
 		goto out;
@@ -342,37 +268,7 @@ enum store_status store_obs_recount(struct store *s, const struct obs_policy *po
 	    (ss = recount_grouped(c, sql_alerts, "alerts_open", &m)) != STORE_OK ||
 	    (ss = recount_grouped(c, sql_services, "services_open", &m)) != STORE_OK)
 		goto end;
-	if (!(st = sq_stmt(c, sql_counts))) {
-		ss = STORE_ERROR;
-		goto end;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char metric[12], area[AREA_CODE_MAX + 1];
-		int date = sqlite3_column_int(st, 1);
-		int64_t n = sqlite3_column_int64(st, 3);
-		sq_text_to(st, 0, metric, sizeof metric);
-		sq_text_to(st, 2, area, sizeof area);
-		struct rc_slot *e = rc_find(&m, metric, date, area);
-		e->seen = true;
-		(*checked)++;
-		if (e->n != n) {
-			if (!*mismatched && first)
-				snprintf(first, firstsz, "%s %d %s: kept %lld, recounted %lld",
-					 metric, date, area, (long long)n, (long long)e->n);
-			(*mismatched)++;
-		}
-	}
-	sqlite3_reset(st);
-	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-	for (size_t i = 0; ss == STORE_OK && i < m.cap; i++) {
-		const struct rc_slot *e = &m.v[i];
-		if (!e->used || e->seen || !e->n)
-			continue;
-		if (!*mismatched && first)
-			snprintf(first, firstsz, "%s %d %s: kept 0, recounted %lld", e->k.metric,
-				 e->k.date, e->k.area, (long long)e->n);
-		(*mismatched)++;
-	}
+	ss = sq_recount_compare(c, sql_counts, &m, checked, mismatched, first, firstsz);
 end:
 	sq_exec(c, "COMMIT");
 out:

@@ -166,6 +166,7 @@ extern const struct sq_rowtype sq_person_rows;
 	C(NUM, due_at, "t.due_at")                                                                 \
 	C(NUM, created_at, "t.created_at")                                                         \
 	C(NUM, closed_at, "coalesce(t.closed_at, 0)")                                              \
+	C(NUM, key_area, "t.key_area")                                                             \
 	C(BUF, person_area, "coalesce(p.area_code, '')")                                           \
 	C(TEXT, forward_target_name,                                                               \
 	  "CASE WHEN t.forward_target IS NULL THEN '' ELSE coalesce((SELECT fa.name FROM area fa"  \

@@ -100,26 +100,23 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
-enum store_status sq_task_insert(struct sq_conn *c, const char *id, const char *person_id,
-				 const char *import_id, const char *area, int64_t due_at,
-				 const char *defects, const char *forwarded_from,
-				 const char *forward_target, int64_t now)
+enum store_status sq_task_insert(struct sq_conn *c, const struct task_new *t)
 {
 	static const char sql[] =
 		"INSERT INTO task(id, person_id, import_id, area_code, due_at, created_at, defects,"
-		" forwarded_from, forward_target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+		" forwarded_from, forward_target, key_area)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 	return sq_run(c, sql,
-		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(person_id), SQ_TEXT(import_id), SQ_TEXT(area),
-				SQ_INT(due_at), SQ_INT(now), SQ_TEXT_NN(defects),
-				SQ_TEXT(forwarded_from), SQ_TEXT(forward_target)));
+		      SQ_PARAMS(SQ_TEXT(t->id), SQ_TEXT(t->person_id), SQ_TEXT(t->import_id),
+				SQ_TEXT(t->area), SQ_INT(t->due_at), SQ_INT(t->now),
+				SQ_TEXT_NN(t->defects), SQ_TEXT(t->forwarded_from),
+				SQ_TEXT(t->forward_target), SQ_INT(t->key_area)));
 }
 
 enum store_status store_tx_task_insert(struct store_tx *tx, const struct task_new *t)
 {
-	enum store_status ss =
-		sq_task_insert(sq_conn_of(tx), t->id, t->person_id, t->import_id, t->area,
-			       t->due_at, t->defects, t->forwarded_from, t->forward_target, t->now);
+	enum store_status ss = sq_task_insert(sq_conn_of(tx), t);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
 }
 

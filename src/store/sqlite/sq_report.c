@@ -1,0 +1,280 @@
+/* sq_report — the daily report's queries: the kept counts (report_count, keyed by report day,
+ * area and metric, with day 0 the running total, so that a day's figures read the totals and
+ * the days from it on, a few rows per area, never the records), the county's cut-offs and
+ * settings, and the submitted reports, each version a row. */
+#include <string.h>
+
+#include "store/sqlite/sq_rows.h"
+
+enum store_status store_tx_report_count_add(struct store_tx *tx, const char *metric, int day,
+					    const char *area, int64_t delta)
+{
+	static const char sql[] =
+		"INSERT INTO report_count(day, area_code, metric, n)"
+		" VALUES (?1, ?2, ?3, ?4), (0, ?2, ?3, ?4)"
+		" ON CONFLICT (day, area_code, metric) DO UPDATE SET n = n + excluded.n";
+
+	if (!delta)
+		return STORE_OK;
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_INT(day), SQ_TEXT(area), SQ_TEXT(metric), SQ_INT(delta)));
+}
+
+/* ---- cut-offs ---- */
+
+#define T_ struct report_cutoff
+static const struct sq_col cutoff_cols[] = {SQ_COL_NUM(T_, from_day), SQ_COL_NUM(T_, minute)};
+#undef T_
+static const struct sq_rowtype cutoff_rows = SQ_ROWTYPE(struct report_cutoff, cutoff_cols, NULL);
+static const char cutoffs_sql[] = "SELECT from_day, minute FROM report_cutoff ORDER BY from_day";
+
+enum store_status store_tx_report_cutoffs(struct store_tx *tx, struct arena *a,
+					  struct report_cutoff **out, size_t *n)
+{
+	enum store_status ss;
+
+	*out = sq_rows(sq_conn_of(tx), cutoffs_sql, &cutoff_rows, REPORT_SCHEDULE_MAX, a, n, &ss,
+		       NULL, 0);
+	return ss;
+}
+
+enum store_status store_report_cutoffs(struct store *s, struct arena *a, struct report_cutoff **out,
+				       size_t *n)
+{
+	enum store_status ss;
+
+	*out = sq_list(s, cutoffs_sql, &cutoff_rows, REPORT_SCHEDULE_MAX, a, n, &ss, NULL, 0);
+	return ss;
+}
+
+enum store_status store_tx_report_cutoff_put(struct store_tx *tx, int from_day, int minute,
+					     const char *by, int64_t now)
+{
+	static const char sql[] = "INSERT INTO report_cutoff(from_day, minute, set_by, set_at)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (from_day) DO UPDATE"
+				  " SET minute = excluded.minute, set_by = excluded.set_by,"
+				  " set_at = excluded.set_at";
+
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_INT(from_day), SQ_INT(minute), SQ_TEXT(by), SQ_INT(now)));
+}
+
+/* ---- the sums of a day ---- */
+
+#define T_ struct report_sum
+static const struct sq_col sum_cols[] = {SQ_COL_BUF(T_, area), SQ_COL_BUF(T_, metric),
+					 SQ_COL_NUM(T_, day), SQ_COL_NUM(T_, total)};
+#undef T_
+static const struct sq_rowtype sum_rows = SQ_ROWTYPE(struct report_sum, sum_cols, NULL);
+
+enum store_status store_report_sums(struct store *s, const char *scope, size_t child_len, int day,
+				    struct arena *a, struct report_sum **out, size_t *n)
+{
+	/* up to the end of day: the running total less what came on later days */
+	static const char sql[] = "SELECT substr(area_code, 1, ?3), metric,"
+				  " sum(CASE WHEN day = ?4 THEN n ELSE 0 END),"
+				  " sum(CASE WHEN day = 0 THEN n WHEN day > ?4 THEN -n ELSE 0 END)"
+				  " FROM report_count WHERE (day = 0 OR day >= ?4)"
+				  " AND area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2";
+	enum store_status ss;
+
+	*out = sq_list(s, sql, &sum_rows, SQ_ALL, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(child_len),
+				 SQ_INT(day)));
+	return ss;
+}
+
+/* ---- settings ---- */
+
+#define T_ struct report_setting
+static const struct sq_col setting_cols[] = {SQ_COL_NUM(T_, level), SQ_COL_TEXT(T_, subject),
+					     SQ_COL_TEXT(T_, fields), SQ_COL_NUM(T_, updated_at)};
+#undef T_
+static const struct sq_rowtype setting_rows = SQ_ROWTYPE(struct report_setting, setting_cols, NULL);
+static const char setting_sql[] =
+	"SELECT level, subject, fields, updated_at FROM report_setting WHERE id = 1";
+
+enum store_status store_report_setting_get(struct store *s, struct arena *a,
+					   struct report_setting *out)
+{
+	return sq_get(s, setting_sql, &setting_rows, a, out, NULL, 0);
+}
+
+enum store_status store_tx_report_setting_get(struct store_tx *tx, struct arena *a,
+					      struct report_setting *out)
+{
+	return sq_one(sq_conn_of(tx), setting_sql, &setting_rows, a, out, NULL, 0);
+}
+
+enum store_status store_tx_report_setting_put(struct store_tx *tx, const struct report_setting *in)
+{
+	static const char sql[] = "UPDATE report_setting SET level = ?1, subject = ?2, fields = ?3,"
+				  " updated_at = ?4 WHERE id = 1";
+
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		       SQ_PARAMS(SQ_INT(in->level), SQ_TEXT(in->subject), SQ_TEXT(in->fields),
+				 SQ_INT(in->updated_at)));
+}
+
+/* ---- submitted reports ---- */
+
+#define T_ struct daily_report
+static const struct sq_col report_cols[] = {
+	SQ_COL_BUF(T_, area),         SQ_COL_NUM(T_, day),      SQ_COL_NUM(T_, version),
+	SQ_COL_TEXT(T_, status),      SQ_COL_TEXT(T_, figures), SQ_COL_TEXT(T_, typed),
+	SQ_COL_TEXT(T_, sentence),    SQ_COL_TEXT(T_, reason),  SQ_COL_TEXT(T_, submitted_by),
+	SQ_COL_NUM(T_, submitted_at), SQ_COL_NUM(T_, on_time)};
+#undef T_
+static const struct sq_rowtype report_rows = SQ_ROWTYPE(struct daily_report, report_cols, NULL);
+#define REPORT_COLS                                                                                \
+	"area_code, day, version, status, figures, typed, sentence, reason, submitted_by,"         \
+	" submitted_at, on_time"
+
+enum store_status store_tx_daily_report_insert(struct store_tx *tx, const struct daily_report *r)
+{
+	static const char sql[] = "INSERT INTO daily_report(" REPORT_COLS ")"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(r->area), SQ_INT(r->day), SQ_INT(r->version),
+				SQ_TEXT(r->status), SQ_TEXT(r->figures), SQ_TEXT(r->typed),
+				SQ_TEXT(r->sentence), SQ_TEXT_NN(r->reason),
+				SQ_TEXT(r->submitted_by), SQ_INT(r->submitted_at),
+				SQ_INT(r->on_time)));
+}
+
+enum store_status store_tx_daily_report_latest(struct store_tx *tx, const char *area, int day,
+					       struct arena *a, struct daily_report *out)
+{
+	static const char sql[] =
+		"SELECT " REPORT_COLS " FROM daily_report"
+		" WHERE area_code = ?1 AND day = ?2 ORDER BY version DESC LIMIT 1";
+
+	return sq_one(sq_conn_of(tx), sql, &report_rows, a, out,
+		      SQ_PARAMS(SQ_TEXT(area), SQ_INT(day)));
+}
+
+enum store_status store_daily_report_children(struct store *s, const char *scope, size_t child_len,
+					      int day, struct arena *a, struct daily_report **out,
+					      size_t *n)
+{
+	static const char sql[] =
+		"SELECT " REPORT_COLS " FROM daily_report r WHERE day = ?4"
+		" AND area_code >= ?1 AND area_code < ?2 AND length(area_code) = ?3"
+		" AND version = (SELECT max(version) FROM daily_report"
+		" WHERE area_code = r.area_code AND day = r.day) ORDER BY area_code";
+	enum store_status ss;
+
+	*out = sq_list(s, sql, &report_rows, SQ_ALL, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(child_len),
+				 SQ_INT(day)));
+	return ss;
+}
+
+enum store_status store_daily_report_versions(struct store *s, const char *area, int day,
+					      struct arena *a, struct daily_report **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " REPORT_COLS " FROM daily_report"
+		" WHERE area_code = ?1 AND day = ?2 ORDER BY version DESC LIMIT 50";
+	enum store_status ss;
+
+	*out = sq_list(s, sql, &report_rows, 50, a, n, &ss, SQ_PARAMS(SQ_TEXT(area), SQ_INT(day)));
+	return ss;
+}
+
+struct two_counts {
+	int64_t a, b;
+};
+
+enum store_status store_daily_report_rates(struct store *s, const char *scope, size_t child_len,
+					   int from, int to, int64_t *submitted, int64_t *on_time)
+{
+	/* a report's timeliness is its first version's */
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(on_time), 0) FROM daily_report"
+		" WHERE version = 1 AND day >= ?4 AND day <= ?5"
+		" AND area_code >= ?1 AND area_code < ?2 AND length(area_code) = ?3";
+	static const struct sq_col cols[] = {SQ_COL_NUM(struct two_counts, a),
+					     SQ_COL_NUM(struct two_counts, b)};
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct two_counts, cols, NULL);
+	struct arena *a = arena_new();
+	struct two_counts c = {0};
+	enum store_status ss = sq_get(s, sql, &rows, a, &c,
+				      SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)),
+						SQ_INT(child_len), SQ_INT(from), SQ_INT(to)));
+
+	arena_free(a);
+	*submitted = c.a;
+	*on_time = c.b;
+	return ss;
+}
+
+enum store_status store_report_areas(struct store *s, const char *scope, size_t child_len,
+				     int64_t *n)
+{
+	static const char sql[] = "SELECT count(*), 0 FROM area WHERE code >= ?1 AND code < ?2"
+				  " AND length(code) = ?3";
+	static const struct sq_col cols[] = {SQ_COL_NUM(struct two_counts, a),
+					     SQ_COL_NUM(struct two_counts, b)};
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct two_counts, cols, NULL);
+	struct arena *a = arena_new();
+	struct two_counts c = {0};
+	enum store_status ss = sq_get(
+		s, sql, &rows, a, &c,
+		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(child_len)));
+
+	arena_free(a);
+	*n = c.a;
+	return ss;
+}
+
+/* ---- recount ---- */
+
+enum store_status store_report_recount(struct store *s, int64_t *checked, int64_t *mismatched,
+				       char *first, size_t firstsz)
+{
+	static const char sql_events[] = "SELECT metric, at, area_code FROM report_event";
+	static const char sql_kept[] = "SELECT metric, day, area_code, n FROM report_count";
+	struct sq_conn *c = sq_reader_get(s);
+	struct arena *a = arena_new();
+	struct rc_map m = {0};
+	struct report_cutoff *cut;
+	size_t ncut;
+	sqlite3_stmt *st;
+	enum store_status ss;
+	int rc;
+
+	*checked = *mismatched = 0;
+	if (!c) {
+		arena_free(a);
+		return STORE_BUSY;
+	}
+	/* one snapshot: the cut-offs, the records and the counts */
+	if ((ss = sq_exec(c, "BEGIN")) != STORE_OK)
+		goto out;
+	cut = sq_rows(c, cutoffs_sql, &cutoff_rows, REPORT_SCHEDULE_MAX, a, &ncut, &ss, NULL, 0);
+	if (ss != STORE_OK)
+		goto end;
+	if (!(st = sq_stmt(c, sql_events))) {
+		ss = STORE_ERROR;
+		goto end;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char metric[16], area[AREA_CODE_MAX + 1];
+		sq_text_to(st, 0, metric, sizeof metric);
+		sq_text_to(st, 2, area, sizeof area);
+		rc_add(&m, metric, report_day(cut, ncut, sqlite3_column_int64(st, 1)), area, 1);
+		rc_add(&m, metric, 0, area, 1);
+	}
+	sqlite3_reset(st);
+	if ((ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc)) == STORE_OK)
+		ss = sq_recount_compare(c, sql_kept, &m, checked, mismatched, first, firstsz);
+end:
+	sq_exec(c, "COMMIT");
+out:
+	free(m.v);
+	arena_free(a);
+	sq_reader_put(s, c);
+	return ss;
+}

@@ -65,6 +65,11 @@ const struct route api_routes[] = {
 	{HTTP_POST, "/api/v1/tasks/{id}/take", api_task_take, ROUTE_JSON, P(TASK_WORK)},
 	{HTTP_GET, "/api/v1/observation-policy", api_obs_policy, 0, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observation-board", api_obs_board, 0, P(OBS_MANAGE)},
+	{HTTP_GET, "/api/v1/reports/daily", api_report_daily, 0, P(REPORT_READ)},
+	{HTTP_POST, "/api/v1/reports/daily", api_report_submit, ROUTE_JSON, P(REPORT_WRITE)},
+	{HTTP_GET, "/api/v1/reports/rates", api_report_rates, 0, P(REPORT_READ)},
+	{HTTP_GET, "/api/v1/reports/settings", api_report_settings, 0, P(REPORT_READ)},
+	{HTTP_PUT, "/api/v1/reports/settings", api_report_settings_put, ROUTE_JSON, P(REPORT_WRITE)},
 	{HTTP_POST, "/api/v1/observations", api_obs_create, ROUTE_JSON, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observations", api_obs_list, ROUTE_SLOW, P(OBS_WORK)},
 	{HTTP_GET, "/api/v1/observations/today", api_obs_today, 0, P(OBS_WORK)},
@@ -323,6 +328,24 @@ void api_list_error(struct req *r, enum store_status st, enum err not_found)
 void api_reply_list(struct req *r, json_t *items, int64_t total)
 {
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
+}
+
+int api_parse_date(const char *s)
+{
+	int y, m, d, n = 0;
+
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return 0;
+	int v = y * 10000 + m * 100 + d;
+	return obs_date_add(v, 0) == v ? v : 0;
+}
+
+json_t *api_time_json(int64_t t)
+{
+	char s[ISO_TIME_LEN + 1];
+
+	time_iso(t, s);
+	return json_string(s);
 }
 
 bool api_stored(struct req *r, enum store_status st, enum err not_found)

@@ -89,6 +89,10 @@ json_t *api_csv_list(const char *csv);
 json_t *api_obs_json(const struct observation *o, int today);
 /* A local date (YYYYMMDD) as "YYYY-MM-DD"; null for 0. */
 json_t *api_date_json(int date);
+/* "YYYY-MM-DD" → YYYYMMDD, 0 when not a real date. */
+int api_parse_date(const char *s);
+/* An instant as ISO 8601 UTC text. */
+json_t *api_time_json(int64_t t);
 /* A list of observations, as the reads answer them. */
 json_t *api_obs_list_json(const struct observation *v, size_t n);
 /* temperature, symptoms and note of a visit or a self-report; replies and returns false on
@@ -146,6 +150,11 @@ void api_import_issues(struct req *r);
 void api_import_template(struct req *r);
 void api_obs_policy(struct req *r);
 void api_obs_board(struct req *r);
+void api_report_daily(struct req *r);
+void api_report_submit(struct req *r);
+void api_report_rates(struct req *r);
+void api_report_settings(struct req *r);
+void api_report_settings_put(struct req *r);
 void api_obs_create(struct req *r);
 void api_obs_list(struct req *r);
 void api_obs_today(struct req *r);

@@ -185,16 +185,6 @@ json_t *api_service_json(const struct service *s, int64_t now)
 
 /* ---- input ---- */
 
-/* "YYYY-MM-DD" → YYYYMMDD, 0 when not a real date. */
-static int parse_date(const char *s)
-{
-	int y, m, d, n = 0;
-
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
-		return 0;
-	int v = y * 10000 + m * 100 + d;
-	return obs_date_add(v, 0) == v ? v : 0;
-}
 
 /* An optional date field; replies and returns false on error. */
 static bool date_field(struct req *r, const char *field, enum err bad, int *out)
@@ -204,7 +194,7 @@ static bool date_field(struct req *r, const char *field, enum err bad, int *out)
 	*out = 0;
 	if (api_bad_field(r, json_get_str(r->json, field, 10, false, &s), field))
 		return false;
-	if (s && *s && !(*out = parse_date(s))) {
+	if (s && *s && !(*out = api_parse_date(s))) {
 		reply_error(r, bad, field);
 		return false;
 	}

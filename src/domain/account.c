@@ -21,11 +21,11 @@
 #define PERMS_ALL                                                                          \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
-	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE)
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE)
 #define PERMS_CADRE                                                                        \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE |               \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE |          \
-	 PERM_OBS_WORK | PERM_OBS_MANAGE)
+	 PERM_OBS_WORK | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE)
 /* grid workers and doctors call people: they may reveal a phone, each time audited */
 #define PERMS_DOOR (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 #define PERMS_FIELD (PERM_AREA_READ | PERM_PERSON_READ)
@@ -43,7 +43,7 @@ static const struct role_info {
 	{ROLE_DOCTOR, "doctor", 2, PERMS_DOOR | PERM_OBS_WORK | PERM_OBS_MEDICAL},
 	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERMS_FIELD | PERM_OBS_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
-	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ},
+	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 
 static const struct perm_info {
@@ -56,7 +56,8 @@ static const struct perm_info {
 	{PERM_PERSON_REVEAL, "person.reveal"}, {PERM_TASK_WORK, "task.work"},
 	{PERM_TASK_MANAGE, "task.manage"}, {PERM_IMPORT, "import"},
 	{PERM_OBS_WORK, "obs.work"},       {PERM_OBS_MEDICAL, "obs.medical"},
-	{PERM_OBS_MANAGE, "obs.manage"},
+	{PERM_OBS_MANAGE, "obs.manage"},   {PERM_REPORT_READ, "report.read"},
+	{PERM_REPORT_WRITE, "report.write"},
 };
 
 _Static_assert(sizeof roles / sizeof roles[0] == ROLE_COUNT, "ROLE_COUNT out of date");

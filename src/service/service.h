@@ -24,6 +24,7 @@
 #ifndef FK_SERVICE_H
 #define FK_SERVICE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "store/store.h"
@@ -733,6 +734,88 @@ enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
  * cut-offs) of instant `at`, in area. */
 enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, const char *area,
 				 int64_t at, int64_t delta);
+
+enum { REPORT_SENTENCE_MAX = 1024, REPORT_BACK_DAYS = 60, REPORT_TYPED_MAX = 1000000000 };
+/* One area's report of a day as the API shows it. */
+struct report_area {
+	char area[AREA_CODE_MAX + 1];
+	const char *name;
+	/* "draft" (the area's own, not submitted), "submitted", "nil"; a child reporting area
+	 * not submitted yet: "pending"; a child that does not report: NULL */
+	const char *status;
+	int version;
+	int64_t submitted_at;
+	bool on_time, reporting;
+	int64_t fig[RF__COUNT];
+	const char *typed;    /* JSON object of the typed figures */
+	const char *sentence; /* a submission's */
+};
+struct report_daily {
+	int day, today, cutoff; /* cutoff: minute of the day's cut-off */
+	int64_t deadline;
+	struct report_setting setting;
+	struct report_area self;     /* its submission, the roll-up of its children, or live */
+	int64_t records[RF__COUNT];  /* the records' figures of the area, live */
+	struct report_area *children;
+	size_t nchildren;
+	int64_t expected, submitted, on_time; /* the day's reporting areas under it */
+	char *sentence, *sentence_en;
+	struct daily_report *versions; /* a reporting area's, the latest first */
+	size_t nversions;
+};
+/* Area's report of day (area in scope, else STORE_DENIED): see the top of svc_report.c. */
+enum store_status svc_report_daily(struct store *s, const struct principal *who,
+				   const char *area, int day, int64_t now, struct arena *a,
+				   struct report_daily *out);
+/* Completeness and timeliness over days [from, to] of the reporting areas under area. */
+struct report_rates {
+	int64_t expected, submitted, on_time;
+};
+enum store_status svc_report_rates(struct store *s, const struct principal *who,
+				   const char *area, int from, int to, struct report_rates *out);
+/* Submitting (or correcting, with a reason) a reporting area's report of a day. */
+enum report_refusal {
+	REPORT_OK,
+	REPORT_NOT_REPORTING,    /* area: not at the county's reporting level */
+	REPORT_DAY_OUT_OF_RANGE, /* date: after today's report day or too far back */
+	REPORT_TYPED_UNKNOWN,    /* field: not a typed figure of the county, or not a count */
+	REPORT_REASON_REQUIRED,  /* reason: a correction says why */
+	REPORT_NIL_CONTRADICTS,  /* nil: a fever was recorded that day */
+};
+struct report_submit {
+	const char *area;
+	int day;
+	json_t *typed; /* object: the typed figures */
+	bool nil;
+	const char *reason;
+	int64_t now;
+	enum report_refusal why; /* out, with STORE_INVALID */
+	const char *field;
+};
+enum store_status svc_report_submit(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, struct report_submit *in,
+				    struct arena *a, struct report_area *out, bool *replayed);
+/* The county's settings: what changes (0 / NULL: kept); a cut-off from from_day on, which
+ * must be after today's report day (else STORE_INVALID, *first_day the first allowed). */
+struct report_settings_in {
+	int cutoff, from_day, level;
+	const char *subject, *fields;
+	int64_t now;
+	int *first_day;
+};
+enum store_status svc_report_settings_put(struct store *s, const struct principal *who,
+					  const struct store_idem *idem,
+					  const struct report_settings_in *in, struct arena *a,
+					  bool *replayed);
+struct report_settings_view {
+	struct report_setting setting;
+	struct report_cutoff *cutoffs;
+	size_t ncutoffs;
+	int today, cutoff;
+};
+enum store_status svc_report_settings_get(struct store *s, const struct principal *who,
+					  int64_t now, struct arena *a,
+					  struct report_settings_view *out);
 
 /* ---- outbound messages (svc_outbound.c) ---- */
 

@@ -3,6 +3,13 @@
  * begun or ended; a fever alert raised or referred; a service request made or delivered),
  * each through svc_report_add in its own transaction, by the report day of the record's
  * moment under the county's cut-offs (domain/report.h). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/observation.h"
+#include "domain/report.h"
 #include "service/service.h"
 
 enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, const char *area,
@@ -21,4 +28,484 @@ enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, cons
 					       area, delta);
 	arena_free(a);
 	return ss;
+}
+
+/* ---- the figures of an area ---- */
+
+/* The counts of one area (the rows of its prefix) into c. */
+static void counts_of(const char *area, const struct report_sum *v, size_t nv,
+		      const struct report_now *w, size_t nw, struct report_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < nv; i++) {
+		int m = report_metric_of(v[i].metric);
+		if (m >= 0 && !strcmp(v[i].area, area)) {
+			c->day[m] += v[i].day;
+			c->total[m] += v[i].total;
+		}
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (!strcmp(w[i].area, area)) {
+			c->tasks_overdue += w[i].tasks_overdue;
+			c->to_place += w[i].to_place;
+			c->visits_due += w[i].visits_due;
+			c->visits_done += w[i].visits_done;
+		}
+}
+
+/* The figures of a snapshot's JSON object (keys it does not know are the typed ones). */
+static void figures_of_json(const char *text, int64_t fig[RF__COUNT])
+{
+	json_t *o = json_loads(text ? text : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+
+	memset(fig, 0, RF__COUNT * sizeof *fig);
+	json_object_foreach(o, k, v)
+	{
+		int f = report_fig_of(k);
+		if (f >= 0 && json_is_integer(v))
+			fig[f] = json_integer_value(v);
+	}
+	json_decref(o);
+}
+
+/* Adds the integers of object add into sum (the typed figures of a roll-up). */
+static void typed_add(json_t *sum, const char *add)
+{
+	json_t *o = json_loads(add ? add : "{}", 0, NULL);
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v)
+	{
+		if (!json_is_integer(v))
+			continue;
+		json_t *had = json_object_get(sum, k);
+		json_object_set_new(sum, k,
+				    json_integer((had ? json_integer_value(had) : 0) +
+						 json_integer_value(v)));
+	}
+	json_decref(o);
+}
+
+static char *dump(struct arena *a, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS), *out;
+
+	json_decref(o);
+	out = arena_strdup(a, s ? s : "{}");
+	free(s);
+	return out;
+}
+
+static const char *sentence_subject(const struct report_setting *st, const char *county_name,
+				    struct arena *a)
+{
+	char *out;
+
+	if (st->subject && *st->subject)
+		return st->subject;
+	out = arena_alloc(a, 64);
+	report_subject_default(county_name, out, 64);
+	return out;
+}
+
+/* ---- reading a day's report ---- */
+
+/* A child area's report: its latest submission when it is a reporting area, else its live
+ * figures. */
+static void child_report(struct report_area *r, const struct area *ar, bool reporting,
+			 const struct daily_report *sub, size_t nsub, const struct report_sum *v,
+			 size_t nv, const struct report_now *w, size_t nw)
+{
+	struct report_counts c;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->area, sizeof r->area, "%s", ar->code);
+	r->name = ar->name;
+	r->reporting = reporting;
+	r->status = reporting ? "pending" : NULL;
+	r->typed = "{}";
+	for (size_t i = 0; i < nsub; i++)
+		if (!strcmp(sub[i].area, ar->code)) {
+			r->status = sub[i].status;
+			r->version = sub[i].version;
+			r->submitted_at = sub[i].submitted_at;
+			r->on_time = sub[i].on_time;
+			r->typed = sub[i].typed;
+			figures_of_json(sub[i].figures, r->fig);
+			return;
+		}
+	counts_of(ar->code, v, nv, w, nw, &c);
+	report_figures(&c, r->fig);
+}
+
+enum store_status svc_report_daily(struct store *s, const struct principal *who,
+				   const char *area, int day, int64_t now, struct arena *a,
+				   struct report_daily *out)
+{
+	struct area self, *kids = NULL, *path = NULL, county;
+	size_t nkids = 0, npath = 0, nv, nw, ncut, nsub = 0;
+	struct report_sum *v;
+	struct report_now *w;
+	struct report_cutoff *cut;
+	struct daily_report *sub = NULL;
+	struct report_counts c;
+	enum store_status st;
+
+	memset(out, 0, sizeof *out);
+	if ((st = svc_area_detail(s, who, area, a, &self, &kids, &nkids, &path, &npath)) !=
+		    STORE_OK ||
+	    (st = store_report_setting_get(s, a, &out->setting)) != STORE_OK ||
+	    (st = store_report_cutoffs(s, a, &cut, &ncut)) != STORE_OK)
+		return st;
+	size_t len = strlen(area), level = (size_t)out->setting.level;
+	out->day = day;
+	out->cutoff = report_cutoff_of(cut, ncut, day);
+	out->deadline = report_deadline(cut, ncut, day);
+	out->today = report_day(cut, ncut, now);
+	/* the records' figures of the area and of each child, in two reads of kept counts */
+	if ((st = store_report_sums(s, area, len + 3, day, a, &v, &nv)) != STORE_OK ||
+	    (st = store_report_now(s, area, len + 3, now, day, a, &w, &nw)) != STORE_OK)
+		return st;
+	memset(&c, 0, sizeof c);
+	for (size_t i = 0; i < nv; i++) {
+		int m = report_metric_of(v[i].metric);
+		if (m >= 0) {
+			c.day[m] += v[i].day;
+			c.total[m] += v[i].total;
+		}
+	}
+	for (size_t i = 0; i < nw; i++) {
+		c.tasks_overdue += w[i].tasks_overdue;
+		c.to_place += w[i].to_place;
+		c.visits_due += w[i].visits_due;
+		c.visits_done += w[i].visits_done;
+	}
+	report_figures(&c, out->records);
+	/* the children: reporting areas show their submissions */
+	bool kids_report = len + 3 == level;
+	if (kids_report &&
+	    (st = store_daily_report_children(s, area, level, day, a, &sub, &nsub)) != STORE_OK)
+		return st;
+	out->children = arena_alloc(a, (nkids ? nkids : 1) * sizeof *out->children);
+	out->nchildren = nkids;
+	for (size_t i = 0; i < nkids; i++)
+		child_report(&out->children[i], &kids[i], kids_report, sub, nsub, v, nv, w, nw);
+	/* the area itself: its own submission (a reporting area), the sum of its children's
+	 * reports (above), or its records (below) */
+	struct report_area *me = &out->self;
+	snprintf(me->area, sizeof me->area, "%s", area);
+	me->name = self.name;
+	me->reporting = len == level;
+	me->status = "draft";
+	memcpy(me->fig, out->records, sizeof me->fig);
+	json_t *typed = json_object();
+	if (len < level) {
+		memset(me->fig, 0, sizeof me->fig);
+		for (size_t i = 0; i < nkids; i++) {
+			for (int f = 0; f < RF__COUNT; f++)
+				me->fig[f] += out->children[i].fig[f];
+			typed_add(typed, out->children[i].typed);
+		}
+	}
+	if (me->reporting) {
+		if ((st = store_daily_report_versions(s, area, day, a, &out->versions,
+						      &out->nversions)) != STORE_OK)
+			return st;
+		if (out->nversions) {
+			const struct daily_report *d = &out->versions[0];
+			me->status = d->status;
+			me->version = d->version;
+			me->submitted_at = d->submitted_at;
+			me->on_time = d->on_time;
+			figures_of_json(d->figures, me->fig);
+			typed_add(typed, d->typed);
+		}
+	}
+	me->typed = dump(a, typed);
+	/* completeness and timeliness of the reporting areas in it, for the day */
+	if (len <= level) {
+		if ((st = store_report_areas(s, area, level, &out->expected)) != STORE_OK ||
+		    (st = store_daily_report_rates(s, area, level, day, day, &out->submitted,
+						   &out->on_time)) != STORE_OK)
+			return st;
+	}
+	/* the sentence of the briefing, from the area's figures */
+	char county_code[7];
+	snprintf(county_code, sizeof county_code, "%.6s", area);
+	const char *county_name = "";
+	if (store_area_get(s, county_code, a, &county) == STORE_OK)
+		county_name = county.name;
+	struct report_sentence_in in = {report_area_word(self.name),
+					sentence_subject(&out->setting, county_name, a), day,
+					out->cutoff, me->fig, false};
+	out->sentence = arena_alloc(a, REPORT_SENTENCE_MAX);
+	out->sentence_en = arena_alloc(a, REPORT_SENTENCE_MAX);
+	report_sentence(&in, out->sentence, REPORT_SENTENCE_MAX);
+	in.en = true;
+	report_sentence(&in, out->sentence_en, REPORT_SENTENCE_MAX);
+	return STORE_OK;
+}
+
+enum store_status svc_report_rates(struct store *s, const struct principal *who,
+				   const char *area, int from, int to, struct report_rates *out)
+{
+	struct report_setting st;
+	struct arena *a = arena_new();
+	int64_t areas = 0;
+	enum store_status ss;
+
+	memset(out, 0, sizeof *out);
+	if ((ss = svc_scope_check(who, area, "area")) == STORE_OK &&
+	    (ss = store_report_setting_get(s, a, &st)) == STORE_OK &&
+	    (ss = store_report_areas(s, area, (size_t)st.level, &areas)) == STORE_OK)
+		ss = store_daily_report_rates(s, area, (size_t)st.level, from, to, &out->submitted,
+					      &out->on_time);
+	arena_free(a);
+	out->expected = areas * (obs_date_diff(from, to) + 1);
+	return ss;
+}
+
+/* ---- submitting ---- */
+
+struct submit_io {
+	struct report_submit *in;
+	struct report_area *out;
+};
+
+/* Whether the typed figures name only the county's fields, each a count. */
+static bool typed_ok(const struct report_setting *st, json_t *typed, const char **bad)
+{
+	json_t *fields = json_loads(st->fields, 0, NULL);
+	const char *k;
+	json_t *v;
+	bool ok = true;
+
+	json_object_foreach(typed, k, v)
+	{
+		bool known = false;
+		size_t i;
+		json_t *f;
+		json_array_foreach(fields, i, f)
+		{
+			const char *key = json_string_value(json_object_get(f, "key"));
+			if (key && !strcmp(key, k))
+				known = true;
+		}
+		if (!known || !json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > REPORT_TYPED_MAX) {
+			*bad = k;
+			ok = false;
+			break;
+		}
+	}
+	json_decref(fields);
+	return ok;
+}
+
+static enum store_status report_refuse(struct report_submit *in, enum report_refusal why,
+				       const char *field)
+{
+	in->why = why;
+	in->field = field;
+	return STORE_INVALID;
+}
+
+/* The version the write made (its object id "area:day:version"), a replay's too. */
+static enum store_status answer_submit(struct svc_ctx *x)
+{
+	const struct submit_io *io = x->arg;
+	const char *colon = strrchr(x->object_id, ':');
+	struct daily_report d;
+	enum store_status ss = store_tx_daily_report_get(x->tx, io->in->area, io->in->day,
+							 colon ? atoi(colon + 1) : 0, x->a, &d);
+
+	if (ss != STORE_OK)
+		return ss;
+	memset(io->out, 0, sizeof *io->out);
+	snprintf(io->out->area, sizeof io->out->area, "%s", d.area);
+	io->out->status = d.status;
+	io->out->version = d.version;
+	io->out->submitted_at = d.submitted_at;
+	io->out->on_time = d.on_time;
+	io->out->reporting = true;
+	io->out->typed = d.typed;
+	io->out->sentence = d.sentence;
+	figures_of_json(d.figures, io->out->fig);
+	return STORE_OK;
+}
+
+static enum store_status apply_submit(struct svc_ctx *x)
+{
+	struct submit_io *io = x->arg;
+	struct report_submit *in = io->in;
+	struct report_setting st;
+	struct report_cutoff *cut;
+	struct report_sum *v;
+	struct report_now *w;
+	struct daily_report before, d = {0};
+	struct report_counts c;
+	struct area ar;
+	size_t ncut, nv, nw;
+	int64_t fig[RF__COUNT];
+	enum store_status ss;
+
+	if (!svc_in_scope(x, in->area))
+		return svc_deny(x->who, "area", in->area, "area");
+	if ((ss = store_tx_area_read(x->tx, in->area, x->a, &ar)) != STORE_OK ||
+	    (ss = store_tx_report_setting_get(x->tx, x->a, &st)) != STORE_OK ||
+	    (ss = store_tx_report_cutoffs(x->tx, x->a, &cut, &ncut)) != STORE_OK)
+		return ss;
+	if (strlen(in->area) != (size_t)st.level)
+		return report_refuse(in, REPORT_NOT_REPORTING, "area");
+	int today = report_day(cut, ncut, in->now);
+	if (in->day > today || obs_date_diff(in->day, today) > REPORT_BACK_DAYS)
+		return report_refuse(in, REPORT_DAY_OUT_OF_RANGE, "date");
+	const char *bad = NULL;
+	if (!typed_ok(&st, in->typed, &bad))
+		return report_refuse(in, REPORT_TYPED_UNKNOWN, bad);
+	ss = store_tx_daily_report_get(x->tx, in->area, in->day, 0, x->a, &before);
+	if (ss != STORE_OK && ss != STORE_NOT_FOUND)
+		return ss;
+	bool correction = ss == STORE_OK;
+	if (correction && (!in->reason || !*in->reason))
+		return report_refuse(in, REPORT_REASON_REQUIRED, "reason");
+	/* the snapshot: the records' figures as of now, in this transaction */
+	if ((ss = store_tx_report_sums(x->tx, in->area, strlen(in->area), in->day, x->a, &v,
+				       &nv)) != STORE_OK ||
+	    (ss = store_tx_report_now(x->tx, in->area, strlen(in->area), in->now, in->day, x->a,
+				      &w, &nw)) != STORE_OK)
+		return ss;
+	counts_of(in->area, v, nv, w, nw, &c);
+	report_figures(&c, fig);
+	/* a nil report says nothing abnormal happened: not when a fever was recorded */
+	if (in->nil && fig[RF_FEVER_NEW] > 0)
+		return report_refuse(in, REPORT_NIL_CONTRADICTS, "nil");
+	json_t *figs = json_object();
+	for (int f = 0; f < RF__COUNT; f++)
+		json_object_set_new(figs, report_fig_def(f)->key, json_integer(fig[f]));
+	json_object_update(figs, in->typed);
+	char county_code[7], *sentence = arena_alloc(x->a, REPORT_SENTENCE_MAX);
+	struct area county;
+	snprintf(county_code, sizeof county_code, "%.6s", in->area);
+	const char *county_name =
+		store_tx_area_read(x->tx, county_code, x->a, &county) == STORE_OK ? county.name : "";
+	struct report_sentence_in si = {report_area_word(ar.name),
+					sentence_subject(&st, county_name, x->a), in->day,
+					report_cutoff_of(cut, ncut, in->day), fig, false};
+	report_sentence(&si, sentence, REPORT_SENTENCE_MAX);
+	snprintf(d.area, sizeof d.area, "%s", in->area);
+	d.day = in->day;
+	d.version = correction ? before.version + 1 : 1;
+	d.status = in->nil ? "nil" : "submitted";
+	d.figures = dump(x->a, figs);
+	d.typed = dump(x->a, json_deep_copy(in->typed));
+	d.sentence = sentence;
+	d.reason = correction ? in->reason : "";
+	d.submitted_by = x->who->username;
+	d.submitted_at = in->now;
+	d.on_time = report_on_time(cut, ncut, in->day, in->now);
+	if ((ss = store_tx_daily_report_insert(x->tx, &d)) != STORE_OK)
+		return ss;
+	char *id = arena_alloc(x->a, 48);
+	snprintf(id, 48, "%s:%d:%d", in->area, in->day, d.version);
+	x->object_id = id;
+	return svc_changed(
+		x, "daily_report", id, in->area,
+		correction ? svc_json(x, json_pack("{s:i, s:s}", "version", before.version,
+						   "status", before.status))
+			   : NULL,
+		svc_json(x, json_pack("{s:i, s:s, s:b, s:s}", "version", d.version, "status",
+				      d.status, "on_time", d.on_time, "reason", d.reason)));
+}
+
+enum store_status svc_report_submit(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, struct report_submit *in,
+				    struct arena *a, struct report_area *out, bool *replayed)
+{
+	struct submit_io io = {in, out};
+	struct svc_write w = {"report.submit", NULL, idem, apply_submit, answer_submit, &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+/* ---- the county's settings ---- */
+
+struct settings_io {
+	const struct report_settings_in *in;
+};
+
+static enum store_status apply_settings(struct svc_ctx *x)
+{
+	const struct settings_io *io = x->arg;
+	const struct report_settings_in *in = io->in;
+	struct report_setting before, after;
+	struct report_cutoff *cut;
+	size_t ncut;
+	enum store_status ss;
+
+	/* the county's office sets what every township reports */
+	if (strlen(x->who->area) != 6)
+		return svc_deny(x->who, "report_setting", x->who->area, NULL);
+	if ((ss = store_tx_report_setting_get(x->tx, x->a, &before)) != STORE_OK ||
+	    (ss = store_tx_report_cutoffs(x->tx, x->a, &cut, &ncut)) != STORE_OK)
+		return ss;
+	after = before;
+	if (in->level)
+		after.level = in->level;
+	if (in->subject)
+		after.subject = in->subject;
+	if (in->fields)
+		after.fields = in->fields;
+	after.updated_at = in->now;
+	if ((ss = store_tx_report_setting_put(x->tx, &after)) != STORE_OK)
+		return ss;
+	/* a cut-off changes from a day whose window has not begun: never a past report's */
+	if (in->cutoff) {
+		int first = obs_date_add(report_day(cut, ncut, in->now), 1);
+		if (in->from_day < first) {
+			*in->first_day = first;
+			return STORE_INVALID;
+		}
+		if ((ss = store_tx_report_cutoff_put(x->tx, in->from_day, in->cutoff,
+						     x->who->username, in->now)) != STORE_OK)
+			return ss;
+	}
+	x->object_id = "county";
+	return svc_changed(
+		x, "report_setting", x->object_id, x->who->area,
+		svc_json(x, json_pack("{s:i, s:s, s:s}", "level", before.level, "subject",
+				      before.subject, "fields", before.fields)),
+		svc_json(x, json_pack("{s:i, s:s, s:s, s:i, s:i}", "level", after.level, "subject",
+				      after.subject, "fields", after.fields, "cutoff", in->cutoff,
+				      "from", in->from_day)));
+}
+
+enum store_status svc_report_settings_put(struct store *s, const struct principal *who,
+					  const struct store_idem *idem,
+					  const struct report_settings_in *in, struct arena *a,
+					  bool *replayed)
+{
+	struct settings_io io = {in};
+	struct svc_write w = {"report.settings", NULL, idem, apply_settings, NULL, &io};
+
+	return svc_run(s, who, &w, a, replayed);
+}
+
+enum store_status svc_report_settings_get(struct store *s, const struct principal *who,
+					  int64_t now, struct arena *a,
+					  struct report_settings_view *out)
+{
+	enum store_status ss;
+
+	(void)who; /* the county's settings are the same for every reader */
+	memset(out, 0, sizeof *out);
+	if ((ss = store_report_setting_get(s, a, &out->setting)) != STORE_OK ||
+	    (ss = store_report_cutoffs(s, a, &out->cutoffs, &out->ncutoffs)) != STORE_OK)
+		return ss;
+	out->today = report_day(out->cutoffs, out->ncutoffs, now);
+	out->cutoff = report_cutoff_of(out->cutoffs, out->ncutoffs, out->today);
+	return STORE_OK;
 }

@@ -918,6 +918,22 @@ struct report_sum {
  * the running totals and the days from day on, never the records. */
 enum store_status store_report_sums(struct store *s, const char *scope, size_t child_len, int day,
 				    struct arena *a, struct report_sum **out, size_t *n);
+enum store_status store_tx_report_sums(struct store_tx *tx, const char *scope, size_t child_len,
+				       int day, struct arena *a, struct report_sum **out,
+				       size_t *n);
+/* What a report reads as of now, per child area (prefix of child_len): open tasks past
+ * their deadline at now, persons verified for observation and not placed, and the visit
+ * slots due and filled on calendar date (the board's counts). */
+struct report_now {
+	char area[AREA_CODE_MAX + 1];
+	int64_t tasks_overdue, to_place, visits_due, visits_done;
+};
+enum store_status store_report_now(struct store *s, const char *scope, size_t child_len,
+				   int64_t now, int date, struct arena *a, struct report_now **out,
+				   size_t *n);
+enum store_status store_tx_report_now(struct store_tx *tx, const char *scope, size_t child_len,
+				      int64_t now, int date, struct arena *a,
+				      struct report_now **out, size_t *n);
 /* The county's report settings: the reporting level (a code length: 9 townships, 12
  * villages), the sentence's subject ("" for the default) and the typed figures (JSON array
  * of {key, zh, en}). */
@@ -943,9 +959,9 @@ struct daily_report {
 	bool on_time;
 };
 enum store_status store_tx_daily_report_insert(struct store_tx *tx, const struct daily_report *r);
-/* The latest version of area's report of day; STORE_NOT_FOUND when none was submitted. */
-enum store_status store_tx_daily_report_latest(struct store_tx *tx, const char *area, int day,
-					       struct arena *a, struct daily_report *out);
+/* Version `version` of area's report of day (0: the latest); STORE_NOT_FOUND when none. */
+enum store_status store_tx_daily_report_get(struct store_tx *tx, const char *area, int day,
+					    int version, struct arena *a, struct daily_report *out);
 /* The latest version of each report under scope with code length child_len (the reporting
  * areas) for day. */
 enum store_status store_daily_report_children(struct store *s, const char *scope, size_t child_len,

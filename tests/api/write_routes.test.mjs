@@ -21,6 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import {
 	Client,
 	SLOW,
+	TOWN_A,
 	VILLAGE_A,
 	adminClient,
 	expectError,
@@ -285,6 +286,33 @@ const ENTRIES = {
 				body: { uuid: u, kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a' },
 				other: { uuid: u, kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=b' },
 				state: async () => (await admin.get(`/api/v1/areas/${VILLAGE_A}/outbound`)).body.url,
+			};
+		},
+	},
+	'POST /api/v1/reports/daily': {
+		actions: ['report.submit'],
+		id: (b) => `${b.area}:${b.date.replaceAll('-', '')}:${b.version}`,
+		async setup() {
+			const u = uuid();
+			const body = { uuid: u, area: TOWN_A, date: dateIn(0), figures: { fever_clinic: 1 } };
+			return {
+				path: '/api/v1/reports/daily',
+				body,
+				other: { ...body, figures: { fever_clinic: 2 } },
+				state: async () => (await admin.get(`/api/v1/reports/daily?area=${TOWN_A}`)).body.versions.length,
+			};
+		},
+	},
+	'PUT /api/v1/reports/settings': {
+		actions: ['report.settings'],
+		id: () => 'county',
+		async setup() {
+			const u = uuid();
+			return {
+				path: '/api/v1/reports/settings',
+				body: { uuid: u, subject: '重点人员' },
+				other: { uuid: u, subject: '重点地区来溧人员' },
+				state: async () => (await admin.get('/api/v1/reports/settings')).body.subject,
 			};
 		},
 	},

@@ -2,6 +2,8 @@
  * area and metric, with day 0 the running total, so that a day's figures read the totals and
  * the days from it on, a few rows per area, never the records), the county's cut-offs and
  * settings, and the submitted reports, each version a row. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sq_rows.h"
@@ -67,21 +69,133 @@ static const struct sq_col sum_cols[] = {SQ_COL_BUF(T_, area), SQ_COL_BUF(T_, me
 #undef T_
 static const struct sq_rowtype sum_rows = SQ_ROWTYPE(struct report_sum, sum_cols, NULL);
 
-enum store_status store_report_sums(struct store *s, const char *scope, size_t child_len, int day,
-				    struct arena *a, struct report_sum **out, size_t *n)
-{
+static const char sums_sql[] =
 	/* up to the end of day: the running total less what came on later days */
-	static const char sql[] = "SELECT substr(area_code, 1, ?3), metric,"
-				  " sum(CASE WHEN day = ?4 THEN n ELSE 0 END),"
-				  " sum(CASE WHEN day = 0 THEN n WHEN day > ?4 THEN -n ELSE 0 END)"
-				  " FROM report_count WHERE (day = 0 OR day >= ?4)"
-				  " AND area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2";
+	"SELECT substr(area_code, 1, ?3), metric,"
+	" sum(CASE WHEN day = ?4 THEN n ELSE 0 END),"
+	" sum(CASE WHEN day = 0 THEN n WHEN day > ?4 THEN -n ELSE 0 END)"
+	" FROM report_count WHERE (day = 0 OR day >= ?4)"
+	" AND area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2";
+
+static struct report_sum *sums(struct sq_conn *c, const char *scope, size_t child_len, int day,
+			       struct arena *a, size_t *n, enum store_status *ss)
+{
+	return sq_rows(c, sums_sql, &sum_rows, SQ_ALL, a, n, ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)),
+				 SQ_INT(child_len), SQ_INT(day)));
+}
+
+enum store_status store_report_sums(struct store *s, const char *scope, size_t child_len,
+				    int day, struct arena *a, struct report_sum **out, size_t *n)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = STORE_BUSY;
+
+	*n = 0;
+	if (c)
+		*out = sums(c, scope, child_len, day, a, n, &ss);
+	sq_reader_put(s, c);
+	return ss;
+}
+
+enum store_status store_tx_report_sums(struct store_tx *tx, const char *scope, size_t child_len,
+				       int day, struct arena *a, struct report_sum **out,
+				       size_t *n)
+{
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &sum_rows, SQ_ALL, a, n, &ss,
-		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(child_len),
-				 SQ_INT(day)));
+	*out = sums(sq_conn_of(tx), scope, child_len, day, a, n, &ss);
 	return ss;
+}
+
+/* ---- what is read as of now ---- */
+
+struct now_count {
+	char area[AREA_CODE_MAX + 1];
+	int64_t a, b;
+};
+static const struct sq_col now_cols[] = {SQ_COL_BUF(struct now_count, area),
+					 SQ_COL_NUM(struct now_count, a),
+					 SQ_COL_NUM(struct now_count, b)};
+static const struct sq_rowtype now_rows = SQ_ROWTYPE(struct now_count, now_cols, NULL);
+
+static struct report_now *now_row(struct report_now **v, size_t *n, size_t *cap, struct arena *a,
+				  const char *area)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].area, area))
+			return &(*v)[i];
+	*v = sq_grow(a, *v, *n, cap, sizeof **v);
+	struct report_now *r = &(*v)[(*n)++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->area, sizeof r->area, "%s", area);
+	return r;
+}
+
+static enum store_status now_counts(struct sq_conn *c, const char *scope, size_t child_len,
+				    int64_t now, int date, struct arena *a,
+				    struct report_now **out, size_t *n)
+{
+	/* open tasks past their deadline (index task_open), persons to place (the partial
+	 * index person_to_place), the day's visit slots due and done (the board's counts) */
+	static const char *const sql[] = {
+		"SELECT substr(area_code, 1, ?3), count(*), 0 FROM task WHERE status = 'open'"
+		" AND due_at < ?4 AND area_code >= ?1 AND area_code < ?2 GROUP BY 1",
+		"SELECT substr(area_code, 1, ?3), count(*), 0 FROM person WHERE status = 'to_place'"
+		" AND merged_into IS NULL AND area_code >= ?1 AND area_code < ?2 GROUP BY 1",
+		"SELECT substr(area_code, 1, ?3), sum(CASE WHEN metric = 'due' THEN n ELSE 0 END),"
+		" sum(CASE WHEN metric = 'complete' THEN n ELSE 0 END) FROM obs_count"
+		" WHERE metric IN ('due', 'complete') AND date = ?5"
+		" AND area_code >= ?1 AND area_code < ?2 GROUP BY 1",
+	};
+	const char *end = sq_scope_end(a, scope);
+	size_t cap = 8;
+	enum store_status ss = STORE_OK;
+
+	*out = arena_alloc(a, cap * sizeof **out);
+	*n = 0;
+	for (size_t q = 0; q < 3 && ss == STORE_OK; q++) {
+		size_t k;
+		struct now_count *v =
+			sq_rows(c, sql[q], &now_rows, SQ_ALL, a, &k, &ss,
+				SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end), SQ_INT(child_len),
+					  SQ_INT(now), SQ_INT(date)));
+		for (size_t i = 0; ss == STORE_OK && i < k; i++) {
+			struct report_now *r = now_row(out, n, &cap, a, v[i].area);
+			if (q == 0)
+				r->tasks_overdue = v[i].a;
+			else if (q == 1)
+				r->to_place = v[i].a;
+			else {
+				r->visits_due = v[i].a;
+				r->visits_done = v[i].b;
+			}
+		}
+	}
+	return ss;
+}
+
+enum store_status store_report_now(struct store *s, const char *scope, size_t child_len,
+				   int64_t now, int date, struct arena *a, struct report_now **out,
+				   size_t *n)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = STORE_BUSY;
+
+	*n = 0;
+	if (c && (ss = sq_exec(c, "BEGIN")) == STORE_OK) {
+		ss = now_counts(c, scope, child_len, now, date, a, out, n);
+		sq_exec(c, "COMMIT");
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+enum store_status store_tx_report_now(struct store_tx *tx, const char *scope, size_t child_len,
+				      int64_t now, int date, struct arena *a,
+				      struct report_now **out, size_t *n)
+{
+	return now_counts(sq_conn_of(tx), scope, child_len, now, date, a, out, n);
 }
 
 /* ---- settings ---- */
@@ -143,15 +257,15 @@ enum store_status store_tx_daily_report_insert(struct store_tx *tx, const struct
 				SQ_INT(r->on_time)));
 }
 
-enum store_status store_tx_daily_report_latest(struct store_tx *tx, const char *area, int day,
-					       struct arena *a, struct daily_report *out)
+enum store_status store_tx_daily_report_get(struct store_tx *tx, const char *area, int day,
+					    int version, struct arena *a, struct daily_report *out)
 {
-	static const char sql[] =
-		"SELECT " REPORT_COLS " FROM daily_report"
-		" WHERE area_code = ?1 AND day = ?2 ORDER BY version DESC LIMIT 1";
+	static const char sql[] = "SELECT " REPORT_COLS " FROM daily_report"
+				  " WHERE area_code = ?1 AND day = ?2 AND (?3 = 0 OR version = ?3)"
+				  " ORDER BY version DESC LIMIT 1";
 
 	return sq_one(sq_conn_of(tx), sql, &report_rows, a, out,
-		      SQ_PARAMS(SQ_TEXT(area), SQ_INT(day)));
+		      SQ_PARAMS(SQ_TEXT(area), SQ_INT(day), SQ_INT(version)));
 }
 
 enum store_status store_daily_report_children(struct store *s, const char *scope, size_t child_len,

@@ -1,0 +1,232 @@
+// The daily report (日报, issue 11) through the API, on clocks set with --clock-offset: a
+// small county built in the test (files registered, tasks verified, an observation placed,
+// a fever), over three days, the first under the default cut-off 24:00 and the next under
+// 16:00 set from the second day on; a report submitted, replayed, corrected with a reason,
+// a nil report (and one refused beside a fever), a late report, the roll-up at the county,
+// completeness and timeliness, the sentence, the refusals, and `fangkong check`.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+	Client,
+	COUNTY,
+	SLOW,
+	TOWN_A,
+	TOWN_B,
+	VILLAGE_A,
+	adminClient,
+	expectError,
+	makeId,
+	newUser,
+	runOk,
+	startServer,
+	uuid,
+	waitFor,
+} from './lib.mjs';
+
+
+/** --clock-offset that makes the server's clock read the local (UTC+8) time given. */
+function offsetFor(local) {
+	const t = Date.parse(`${local}+08:00`) / 1000;
+	return String(Math.round(t - Date.now() / 1000));
+}
+
+let srv, db, admin, cmdA, cmdB, gw;
+
+async function start(local) {
+	if (srv) await srv.stop({ keepDir: true });
+	srv = await startServer({ db, args: ['--clock-offset', offsetFor(local)] });
+	db = srv.db;
+	admin = await adminClient(srv);
+	for (const u of [cmdA, cmdB, gw]) {
+		if (!u) continue;
+		u.client = new Client(srv.url);
+		await u.client.mustLogin(u.username, u.password);
+	}
+}
+
+const HEADER = ['姓名', '身份证号码', '联系电话', '来源地', '返乡日期', '现住址'];
+let seq = 400;
+/** A pushed list (an import): each [name, address]; from Wuhan, a key area. */
+async function importList(rows) {
+	const fd = new FormData();
+	const lines = rows.map(([name, addr]) => [name, makeId('19800115', ++seq), '13812340001', '湖北省武汉市', '2020-01-26', addr].join(','));
+	fd.append('file', new Blob([Buffer.from(`\uFEFF${HEADER.join(',')}\r\n${lines.join('\r\n')}\r\n`, 'utf8')]), 'list.csv');
+	const r = await admin.post('/api/v1/imports', fd);
+	assert.equal(r.status, 202, r.text);
+	const job = await waitFor(async () => {
+		const j = await admin.get(`/api/v1/imports/${r.body.id}`);
+		return j.body.status === 'done' || j.body.status === 'failed' ? j.body : null;
+	}, { timeoutMs: 30000 * SLOW, what: 'import' });
+	assert.equal(job.status, 'done', JSON.stringify(job));
+}
+const put = (c, path, body) => c.req('PUT', path, { body });
+
+const report = async (c, area, date) =>
+	(await c.get(`/api/v1/reports/daily?area=${area}${date ? `&date=${date}` : ''}`)).body;
+const submit = (c, body) => c.post('/api/v1/reports/daily', { uuid: uuid(), ...body });
+const child = (rep, area) => rep.children.find((k) => k.area === area);
+
+describe('daily report', () => {
+	before(async () => {
+		await start('2026-12-01T10:00:00');
+		[cmdA, cmdB, gw] = await Promise.all([
+			newUser(srv, admin, { role: 'commander', area: TOWN_A }),
+			newUser(srv, admin, { role: 'commander', area: TOWN_B }),
+			newUser(srv, admin, { role: 'grid_worker', area: VILLAGE_A }),
+		]);
+	});
+	after(async () => {
+		if (srv) await srv.stop();
+	});
+
+	it('day 1 (cut-off 24:00): the records give the figures, at every level', async () => {
+		const empty = await report(admin, COUNTY);
+		assert.equal(empty.date, '2026-12-01');
+		assert.equal(empty.cutoff, '24:00');
+		assert.equal(empty.figures.screened_total, 0);
+		assert.match(empty.sentence, /^截至12月1日24时，全市累计排查重点地区来溧人员0人/);
+		assert.match(empty.sentence, /尚未发现发热人员。$/);
+		assert.equal(child(empty, TOWN_A).status, 'pending');
+
+		await importList([['甲一', '社渚镇社渚村1组'], ['甲二', '社渚镇社渚村2组'], ['甲三', '社渚镇社渚村3组'], ['乙一', '竹箦镇']]);
+		// one verified at the door and placed under observation
+		const t = (await admin.get('/api/v1/tasks?limit=50')).body.items.find((x) => x.person_name === '甲一');
+		let r = await admin.post(`/api/v1/tasks/${t.id}/close`, { uuid: uuid(), outcome: 'observation' });
+		assert.equal(r.status, 200, r.text);
+		r = await admin.post('/api/v1/observations', { uuid: uuid(), person_id: t.person_id });
+		assert.equal(r.status, 201, r.text);
+
+		const county = await report(admin, COUNTY);
+		const a = child(county, TOWN_A), b = child(county, TOWN_B);
+		assert.equal(a.figures.screened_new, 3);
+		assert.equal(a.figures.key_area_new, 3);
+		assert.equal(a.figures.verified_new, 1);
+		assert.equal(a.figures.observation_active, 1);
+		assert.equal(a.figures.observation_new, 1);
+		assert.equal(b.figures.screened_total, 1);
+		assert.equal(county.figures.screened_total, 4);
+		assert.equal(county.records.screened_total, 4);
+		assert.equal(county.figures.observation_active, 1);
+		assert.match(county.sentence, /累计排查重点地区来溧人员4人，今日新增4人；累计核实1人；正在居家观察1人，今日新增1人，解除观察0人/);
+		// a township sees its villages, never another township
+		const town = await report(cmdA.client, TOWN_A);
+		assert.equal(town.figures.screened_total, 3);
+		assert.equal(town.status, 'draft');
+		assert.ok(town.reporting);
+		expectError(assert, await cmdA.client.get(`/api/v1/reports/daily?area=${TOWN_B}`), 404, 'area.not_found');
+		expectError(assert, await admin.get(`/api/v1/reports/daily?area=${COUNTY}&date=2026-12-02`), 400, 'report.date_invalid', 'date');
+		expectError(assert, await admin.get(`/api/v1/reports/daily?area=${COUNTY}&date=2026-02-30`), 400, 'report.date_invalid', 'date');
+		expectError(assert, await admin.get('/api/v1/reports/daily?area=32x'), 400, 'area.code.invalid', 'area');
+	});
+
+	it('day 1: a township submits; the snapshot, a replay, the refusals', async () => {
+		const body = { uuid: uuid(), area: TOWN_A, date: '2026-12-01', figures: { fever_clinic: 2 } };
+		let r = await cmdA.client.post('/api/v1/reports/daily', body);
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.status, 'submitted');
+		assert.equal(r.body.version, 1);
+		assert.equal(r.body.on_time, true);
+		assert.equal(r.body.figures.screened_total, 3);
+		assert.equal(r.body.figures.fever_clinic, 2);
+		assert.match(r.body.sentence, /^截至12月1日24时，全镇累计排查/);
+		const again = await cmdA.client.post('/api/v1/reports/daily', body);
+		assert.equal(again.status, 200);
+		assert.equal(again.body.version, 1);
+		expectError(assert, await cmdA.client.post('/api/v1/reports/daily', { ...body, figures: { fever_clinic: 3 } }), 409, 'idempotency.conflict', 'uuid');
+
+		// a correction needs a reason; a village does not report; another township's is not found
+		expectError(assert, await submit(cmdA.client, { area: TOWN_A, date: '2026-12-01' }), 422, 'report.reason_required', 'reason');
+		expectError(assert, await submit(admin, { area: VILLAGE_A, date: '2026-12-01' }), 422, 'report.not_reporting', 'area');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_A, date: '2026-12-01' }), 404, 'area.not_found');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_B, date: '2026-12-01', figures: { nope: 1 } }), 422, 'report.figure_invalid', 'figures.nope');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_B, date: '2026-12-01', figures: { fever_clinic: -1 } }), 422, 'report.figure_invalid', 'figures.fever_clinic');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_B, date: '2026-12-02' }), 400, 'report.date_invalid', 'date');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_B, date: '2026-13-01' }), 400, 'report.date_invalid', 'date');
+		expectError(assert, await submit(cmdB.client, { area: TOWN_B, date: '2026-12-01', nil: 'yes' }), 400, 'field.value', 'nil');
+		expectError(assert, await gw.client.post('/api/v1/reports/daily', { uuid: uuid(), area: TOWN_A, date: '2026-12-01' }), 403, 'forbidden');
+
+		// the county: 社渚镇 submitted on time, the roll-up holds its snapshot and typed figure
+		const county = await report(admin, COUNTY);
+		const a = child(county, TOWN_A);
+		assert.equal(a.status, 'submitted');
+		assert.equal(a.on_time, true);
+		assert.equal(county.figures.fever_clinic, 2);
+		assert.equal(county.rates.submitted, 1);
+		assert.ok(county.rates.expected >= 2, 'every township of the county is expected');
+		assert.equal(county.completeness, Math.round(1000 / county.rates.expected) / 10);
+	});
+
+	it('day 1: the county sets 16:00 from tomorrow, never from a day already begun', async () => {
+		expectError(assert, await put(cmdA.client, '/api/v1/reports/settings', { uuid: uuid(), subject: 'x' }), 403, 'report.county_only');
+		expectError(assert, await put(admin, '/api/v1/reports/settings', { uuid: uuid(), cutoff: '17:00', from: '2026-12-02' }), 400, 'report.cutoff_invalid', 'cutoff');
+		expectError(assert, await put(admin, '/api/v1/reports/settings', { uuid: uuid(), cutoff: '16:00', from: '2026-12-01' }), 422, 'report.from_invalid', 'from');
+		expectError(assert, await put(admin, '/api/v1/reports/settings', { uuid: uuid(), fields: [{ key: 'fever_new', zh: '发热', en: 'fever' }] }), 400, 'report.fields_invalid', 'fields');
+		const r = await put(admin, '/api/v1/reports/settings', { uuid: uuid(), cutoff: '16:00', from: '2026-12-02' });
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.body.cutoff, '24:00'); // today's stays
+		assert.deepEqual(r.body.cutoffs, [{ from: '2026-12-02', cutoff: '16:00' }]);
+	});
+
+	it('day 2 (cut-off 16:00): a fever; a nil report refused beside it, accepted elsewhere', async () => {
+		await start('2026-12-02T15:00:00');
+		const obs = (await admin.get('/api/v1/observations?limit=10')).body.items[0];
+		const v = await admin.post(`/api/v1/observations/${obs.id}/visits`, {
+			uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: false, temperature: 38.5,
+		});
+		assert.equal(v.status, 201, v.text);
+		const town = await report(cmdA.client, TOWN_A);
+		assert.equal(town.date, '2026-12-02');
+		assert.equal(town.cutoff, '16:00');
+		assert.equal(town.figures.fever_new, 1);
+		assert.equal(town.figures.screened_new, 0);
+		assert.equal(town.figures.screened_total, 3);
+		expectError(assert, await submit(cmdA.client, { area: TOWN_A, date: '2026-12-02', nil: true }), 422, 'report.nil_contradicts', 'nil');
+		let r = await submit(cmdB.client, { area: TOWN_B, date: '2026-12-02', nil: true });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.status, 'nil');
+		r = await submit(cmdA.client, { area: TOWN_A, date: '2026-12-02' });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.on_time, true);
+		assert.match(r.body.sentence, /^截至12月2日16时，全镇.*今日新增发热人员1人，已转诊0人。$/);
+	});
+
+	it('day 2 after 16:00 is day 3: counts land on the next report; a correction is late, timeliness keeps the first', async () => {
+		await start('2026-12-02T17:00:00');
+		await importList([['甲四', '社渚镇社渚村4组']]);
+		const today = await report(cmdA.client, TOWN_A);
+		assert.equal(today.date, '2026-12-03');
+		assert.equal(today.figures.screened_new, 1);
+		assert.equal(today.figures.screened_total, 4);
+		const d2 = await report(cmdA.client, TOWN_A, '2026-12-02');
+		assert.equal(d2.status, 'submitted');
+		assert.equal(d2.figures.screened_total, 3, 'the snapshot');
+		assert.equal(d2.records.screened_total, 3, 'up to the cut-off: the running total less the later days');
+		const r = await submit(cmdA.client, { area: TOWN_A, date: '2026-12-02', reason: '漏报发热门诊人数', figures: { fever_clinic: 1 } });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.version, 2);
+		assert.equal(r.body.on_time, false);
+		const again = await report(cmdA.client, TOWN_A, '2026-12-02');
+		assert.deepEqual(again.versions.map((x) => [x.version, x.on_time, x.reason]), [[2, false, '漏报发热门诊人数'], [1, true, '']]);
+		assert.equal(again.figures.fever_clinic, 1);
+	});
+
+	it('day 3 late: completeness and timeliness over the three days, and the counts agree with a recount', async () => {
+		await start('2026-12-03T18:00:00');
+		const r = await submit(cmdA.client, { area: TOWN_A, date: '2026-12-03' });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.on_time, false);
+		const rates = (await admin.get(`/api/v1/reports/rates?area=${COUNTY}&from=2026-12-01&to=2026-12-03`)).body;
+		const county = await report(admin, COUNTY, '2026-12-01');
+		assert.equal(rates.expected, county.rates.expected * 3);
+		assert.equal(rates.submitted, 4); // 社渚镇 on days 1, 2 and 3; 竹箦镇's nil report on day 2
+		assert.equal(rates.on_time, 3);
+		assert.equal(rates.completeness, Math.round((4 * 1000) / rates.expected) / 10);
+		expectError(assert, await admin.get(`/api/v1/reports/rates?area=${COUNTY}&from=2026-12-03&to=2026-12-01`), 400, 'report.date_invalid', 'from');
+		expectError(assert, await admin.get(`/api/v1/reports/rates?area=${COUNTY}&from=2025-01-01&to=2026-12-03`), 400, 'report.date_invalid', 'to');
+		await srv.stop({ keepDir: true });
+		const check = await runOk(['check', '--db', db]);
+		assert.match(check.stdout, /report counts: ok, \d+ agree with a recount/);
+		srv = null;
+	});
+});

@@ -5,12 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# build and run: compiler, build system, libraries; tests: cmocka, chromium;
+# build and run: compiler, build system, libraries (libfreexl reads legacy .xls lists);
+# tests: cmocka, chromium, and LibreOffice Calc without a GUI, whose
+# `soffice --headless --convert-to xls|xlsx` writes the spreadsheets the import tests
+# upload (tests/api/import_xls.test.mjs), so they test files of a real spreadsheet program;
 # benchmarks (bench/run.sh) also want wrk and nginx-light, installed there.
 pkgs=(build-essential pkg-config meson ninja-build
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libcsv-dev
       libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev
-      libcmocka-dev nodejs chromium fonts-wqy-microhei curl)
+      libfreexl-dev
+      libcmocka-dev nodejs chromium fonts-wqy-microhei curl
+      libreoffice-calc-nogui)
 [ "${1:-}" = "--bench" ] && pkgs+=(wrk nginx-light)
 
 missing=()

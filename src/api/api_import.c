@@ -19,6 +19,7 @@
 #include "io/import.h"
 #include "io/sheet.h"
 #include "io/table.h"
+#include "io/xls_reader.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -56,22 +57,36 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
-/* "xlsx" or "csv" from the file's first bytes and name; NULL when neither. */
-static const char *file_kind(const struct upload *u)
+/* "xlsx", "xls" or "csv" from the file's first bytes (and, for CSV, its name); NULL after
+ * a reply: a workbook name on something that is not one, or an .xls that cannot be read
+ * (damaged, password-protected: xls_reader_check opens it as the import will). */
+static const char *file_kind(struct req *r)
 {
+	const struct upload *u = &r->upload;
 	unsigned char head[8] = {0};
 	FILE *f = fopen(u->path, "rb");
 	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+	bool encrypted = false;
+	char err[160];
 
 	if (f)
 		fclose(f);
-	if (ends_with(u->filename, ".xls"))
-		return NULL; /* the old binary format: ask for .xlsx */
 	switch (sheet_sniff(head, n, u->filename)) {
 	case SHEET_KIND_XLSX: return "xlsx";
-	case SHEET_KIND_CSV: return ends_with(u->filename, ".xlsx") ? NULL : "csv";
-	default: return NULL;
+	case SHEET_KIND_XLS:
+		if (xls_reader_check(u->path, &encrypted, err, sizeof err) == SHEET_OK)
+			return "xls";
+		log_info("import upload refused: %s", err); /* freexl's words, no cell values */
+		reply_error(r, encrypted ? ERR_IMPORT_ENCRYPTED : ERR_IMPORT_BAD_FILE, "file");
+		return NULL;
+	case SHEET_KIND_CSV:
+		if (!ends_with(u->filename, ".xlsx") && !ends_with(u->filename, ".xls"))
+			return "csv";
+		break;
+	default: break;
 	}
+	reply_error(r, ERR_IMPORT_BAD_FILE, "file");
+	return NULL;
 }
 
 /* mapping: {"header text or column number": "field name"}; replies on error. */
@@ -191,10 +206,8 @@ void api_import_create(struct req *r)
 		reply_error(r, ERR_IMPORT_NO_FILE, "file");
 		return;
 	}
-	if (!(kind = file_kind(&r->upload))) {
-		reply_error(r, ERR_IMPORT_BAD_FILE, "file");
+	if (!(kind = file_kind(r)))
 		return;
-	}
 	if (!deadline_field(r, &j.deadline_hours) || !mapping_field(r, &j.mapping))
 		return;
 	j.sha256 = r->upload.sha256;

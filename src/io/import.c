@@ -249,7 +249,9 @@ static enum store_status load_context(struct run *x)
 
 static enum sheet_kind kind_of(const struct import_job *j)
 {
-	return !strcmp(j->kind, "xlsx") ? SHEET_KIND_XLSX : SHEET_KIND_CSV;
+	return !strcmp(j->kind, "xlsx")  ? SHEET_KIND_XLSX
+	       : !strcmp(j->kind, "xls") ? SHEET_KIND_XLS
+					 : SHEET_KIND_CSV;
 }
 
 static enum store_status fail(struct run *x, const char *code)

@@ -1,6 +1,6 @@
-/* sheet — picks the reader for a file and holds what both readers share: the defaults of
- * the caps and the error codes. The readers themselves are csv_reader.c and xlsx_reader.c;
- * rowbuf.c assembles their rows. */
+/* sheet — picks the reader for a file and holds what the readers share: the defaults of
+ * the caps and the error codes. The readers themselves are csv_reader.c, xlsx_reader.c
+ * and xls_reader.c; rowbuf.c assembles their rows. */
 #include "io/sheet.h"
 
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "io/csv_reader.h"
+#include "io/xls_reader.h"
 #include "io/xlsx_reader.h"
 
 static const unsigned char zip_magic[4] = {'P', 'K', 3, 4};
@@ -25,9 +26,11 @@ enum sheet_kind sheet_sniff(const unsigned char *head, size_t n, const char *fil
 	if (n >= 4 && (!memcmp(head, zip_magic, 4) || !memcmp(head, empty_zip_magic, 4)))
 		return SHEET_KIND_XLSX;
 	if (n >= 8 && !memcmp(head, ole2_magic, 8))
-		return SHEET_KIND_UNKNOWN;
+		return SHEET_KIND_XLS;
 	if (n == 0 && filename && ends_with(filename, ".xlsx"))
 		return SHEET_KIND_XLSX;
+	if (n == 0 && filename && ends_with(filename, ".xls"))
+		return SHEET_KIND_XLS;
 	return SHEET_KIND_CSV;
 }
 
@@ -70,9 +73,10 @@ enum sheet_status sheet_read_file(const char *path, enum sheet_kind kind,
 	switch (kind) {
 	case SHEET_KIND_CSV: return csv_reader_read(path, lim, fn, ctx, err, errsz);
 	case SHEET_KIND_XLSX: return xlsx_reader_read(path, lim, fn, ctx, err, errsz);
+	case SHEET_KIND_XLS: return xls_reader_read(path, lim, fn, ctx, err, errsz);
 	case SHEET_KIND_UNKNOWN: break;
 	}
-	snprintf(err, errsz, "a legacy .xls or an encrypted workbook: save it as .xlsx or CSV");
+	snprintf(err, errsz, "not a spreadsheet this reader knows");
 	return SHEET_BAD_FORMAT;
 }
 

@@ -1,9 +1,12 @@
-/* sheet — one streaming interface over the spreadsheets people bring: .xlsx and CSV.
+/* sheet — one streaming interface over the spreadsheets people bring: .xlsx, the legacy
+ * .xls (Excel 97–2003, WPS) and CSV.
  *
- * Rows are handed one at a time to a callback; the readers keep one row, a fixed read
- * buffer and (for .xlsx) the shared-string table, never the file, so a 300,000-row list
- * costs no more memory than a 30-row one. Every size the file controls has a cap
- * (struct sheet_limits); a file that passes one stops the read with SHEET_TOO_BIG.
+ * Rows are handed one at a time to a callback; the .xlsx and CSV readers keep one row, a
+ * fixed read buffer and (for .xlsx) the shared-string table, never the file, so a
+ * 300,000-row list costs no more memory than a 30-row one. The .xls reader (libfreexl)
+ * holds one worksheet's cells, at most 65,536 rows (see xls_reader.c). Every size the file
+ * controls has a cap (struct sheet_limits); a file that passes one stops the read with
+ * SHEET_TOO_BIG.
  *
  * Ownership rule: a struct sheet_row and everything it points to belong to the reader and
  * are valid only during the callback; copy what you keep. Rows already handed over when a
@@ -21,8 +24,10 @@
 #include <stddef.h>
 
 enum {
-	SHEET_CELL_NUMBER = 1,   /* an .xlsx number, as the raw stored text ("43856", "3.2E+17") */
-	SHEET_CELL_DATE = 2,     /* its style is a date/time format; alone: an ISO date (t="d") */
+	SHEET_CELL_NUMBER = 1,   /* an .xlsx number, as the raw stored text ("43856", "3.2E+17");
+				  * an .xls number with 15 significant digits ("%.15G") */
+	SHEET_CELL_DATE = 2,     /* its style is a date/time format; alone: an ISO date (.xlsx
+				  * t="d", and every .xls date: "2020-01-26[ 08:30:00]") */
 	SHEET_CELL_DATE1904 = 4, /* with DATE: the workbook counts days from 1904-01-01 (old Mac
 				  * Excel), so the serial is 1462 days short of a 1900 one */
 };
@@ -38,7 +43,7 @@ enum sheet_status {
 	SHEET_OK = 0,
 	SHEET_STOPPED,    /* the callback returned false */
 	SHEET_IO,         /* the file cannot be opened or read */
-	SHEET_BAD_FORMAT, /* not a valid .xlsx (or a legacy .xls / encrypted workbook) */
+	SHEET_BAD_FORMAT, /* not a valid .xlsx or .xls (or a password-protected workbook) */
 	SHEET_TOO_BIG,    /* a cap in struct sheet_limits was hit */
 	SHEET_ENCODING,   /* bytes that do not decode */
 };
@@ -61,14 +66,16 @@ struct sheet_limits {
 #define SHEET_DEFAULT_SHARED_STRINGS_BYTES ((size_t)64 << 20)
 #define SHEET_DEFAULT_PART_BYTES ((size_t)2 << 30)
 
-enum sheet_kind { SHEET_KIND_UNKNOWN, SHEET_KIND_CSV, SHEET_KIND_XLSX };
+enum sheet_kind { SHEET_KIND_UNKNOWN, SHEET_KIND_CSV, SHEET_KIND_XLSX, SHEET_KIND_XLS };
 
-/* From the first bytes of a file: a zip (PK\3\4) is XLSX, an OLE2 compound file (legacy
- * .xls, or a password-protected .xlsx) is UNKNOWN, anything else is CSV. The filename is
- * consulted only when n == 0 (".xlsx" → XLSX). */
+/* From the first bytes of a file: a zip (PK\3\4) is XLSX, an OLE2 compound file
+ * (D0 CF 11 E0 A1 B1 1A E1: a legacy .xls, or else a password-protected .xlsx, which the
+ * .xls reader refuses) is XLS, anything else is CSV. The filename is consulted only when
+ * n == 0 (".xlsx" → XLSX, ".xls" → XLS). */
 enum sheet_kind sheet_sniff(const unsigned char *head, size_t n, const char *filename);
 
-/* Streams the first visible worksheet of an .xlsx, or a CSV, to fn. kind UNKNOWN sniffs the
+/* Streams the first visible worksheet of an .xlsx, the first worksheet of an .xls, or a
+ * CSV, to fn. kind UNKNOWN sniffs the
  * file first. On failure err (if errsz > 0) holds a one-line English detail that names the
  * line when there is one. */
 enum sheet_status sheet_read_file(const char *path, enum sheet_kind kind,

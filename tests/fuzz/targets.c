@@ -133,6 +133,7 @@ void fuzz_sheet(const uint8_t *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size) {
 		sheet_read_file(path, SHEET_KIND_CSV, &lim, sheet_row, NULL, err, sizeof err);
 		sheet_read_file(path, SHEET_KIND_XLSX, &lim, sheet_row, NULL, err, sizeof err);
+		sheet_read_file(path, SHEET_KIND_XLS, &lim, sheet_row, NULL, err, sizeof err);
 	}
 	close(fd);
 	unlink(path);

@@ -22,6 +22,7 @@
 
 #include "io/rowbuf.h"
 #include "io/sheet.h"
+#include "sheet_rep.h"
 #include "util/buf.h"
 
 static char dir[64];
@@ -47,14 +48,8 @@ static bool collect(const struct sheet_row *row, void *ctx)
 {
 	struct got *g = ctx;
 
-	if (g->rows < KEEP) {
-		char *r = g->rep[g->rows];
-		size_t o = (size_t)snprintf(r, REP, "%zu:", row->line);
-		for (size_t i = 0; i < row->ncells && o < REP; i++)
-			o += (size_t)snprintf(r + o, REP - o, "%s%s", i ? "|" : "", row->cells[i]);
-		for (size_t i = 0; i < row->ncells && i < 63; i++)
-			g->flags[g->rows][i] = (char)('0' + row->flags[i]);
-	}
+	if (g->rows < KEEP)
+		sheet_rep(row, g->rep[g->rows], REP, g->flags[g->rows], sizeof g->flags[0]);
 	for (size_t i = 0; i < row->ncells && g->rows < KEEP; i++) {
 		size_t n = strlen(row->cells[i]);
 		if (rowbuf_utf8_span((const unsigned char *)row->cells[i], n, NULL) != n)
@@ -188,7 +183,9 @@ static void test_sniff(void **state)
 	(void)state;
 	assert_int_equal(sheet_sniff(zip, 8, "a.csv"), SHEET_KIND_XLSX);
 	assert_int_equal(sheet_sniff(empty_zip, 4, NULL), SHEET_KIND_XLSX);
-	assert_int_equal(sheet_sniff(ole, 8, "a.xls"), SHEET_KIND_UNKNOWN);
+	assert_int_equal(sheet_sniff(ole, 8, "a.xls"), SHEET_KIND_XLS);
+	assert_int_equal(sheet_sniff(ole, 8, "a.xlsx"), SHEET_KIND_XLS);
+	assert_int_equal(sheet_sniff(NULL, 0, "名单.XLS"), SHEET_KIND_XLS);
 	assert_int_equal(sheet_sniff(csv, sizeof csv - 1, "a.xlsx"), SHEET_KIND_CSV);
 	assert_int_equal(sheet_sniff(zip, 3, NULL), SHEET_KIND_CSV);
 	assert_int_equal(sheet_sniff(NULL, 0, "名单.XLSX"), SHEET_KIND_XLSX);

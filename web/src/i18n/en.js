@@ -99,8 +99,8 @@ export default {
   imp: {
     title: 'Imports', template: 'Download template', templateXlsx: 'Excel template (.xlsx)', templateCsv: 'CSV template (.csv)',
     templateHint: 'Row 1 is a title, row 2 the header; the ID and phone columns are text so that Excel keeps every digit.',
-    upload: 'Upload a list', dropHint: 'Drop an .xlsx or .csv file here, or', choose: 'choose a file',
-    fileHint: 'Excel (.xlsx) or CSV (UTF-8 or GBK); a title row above the header is fine', chosen: 'Chosen: {name} ({size})',
+    upload: 'Upload a list', dropHint: 'Drop an .xlsx, .xls or .csv file here, or', choose: 'choose a file',
+    fileHint: 'Excel (.xlsx, or .xls from Excel 97–2003 / WPS) or CSV (UTF-8 or GBK); a title row above the header is fine', chosen: 'Chosen: {name} ({size})',
     noFile: 'Choose a file to import', deadline: 'Deadline (hours)',
     deadlineHint: 'Each person gets a verification task due within this time (1–720 hours)', start: 'Import',
     running: 'Importing {name}…', result: 'Result', rows: 'Rows', imported: 'New files', merged: 'Merged into existing files',
@@ -121,7 +121,7 @@ export default {
       title: 'Column mapping', open: 'Map the columns and import again',
       hint: 'The file has no recognisable header. Say what each column holds (numbered from the left), then import the same file again.',
       column: 'Column {n}', sample: 'In the file', field: 'Holds', addColumn: 'Add a column', submit: 'Import with this mapping',
-      needName: 'Map at least the name column', noPreview: '(an .xlsx file cannot be previewed in the browser; compare with the columns in Excel)',
+      needName: 'Map at least the name column', noPreview: '(an .xlsx or .xls file cannot be previewed in the browser; compare with the columns in Excel)',
     },
     fields: {
       name: 'Name', id_number: 'ID number', id_type: 'Document type', phone: 'Mobile', origin: 'Coming from',

@@ -95,8 +95,8 @@ export default {
   imp: {
     title: '名单导入', template: '下载模板', templateXlsx: 'Excel 模板 (.xlsx)', templateCsv: 'CSV 模板 (.csv)',
     templateHint: '模板首行为标题、第二行为表头；身份证号和手机号列为文本格式，防止 Excel 截掉末位。',
-    upload: '上传名单', dropHint: '把 .xlsx 或 .csv 文件拖到这里，或', choose: '点击选择文件',
-    fileHint: '支持 Excel (.xlsx) 和 CSV（UTF-8 或 GBK），可带标题行', chosen: '已选择：{name}（{size}）',
+    upload: '上传名单', dropHint: '把 .xlsx、.xls 或 .csv 文件拖到这里，或', choose: '点击选择文件',
+    fileHint: '支持 Excel (.xlsx、Excel 97–2003 / WPS 的 .xls) 和 CSV（UTF-8 或 GBK），可带标题行', chosen: '已选择：{name}（{size}）',
     noFile: '请选择要导入的文件', deadline: '核查时限（小时）',
     deadlineHint: '每人生成一条核查任务，须在此时限内完成（1–720 小时）', start: '开始导入',
     running: '正在导入 {name}…', result: '导入结果', rows: '数据行', imported: '新建档案', merged: '并入已有档案',
@@ -117,7 +117,7 @@ export default {
       title: '设置列对应关系', open: '设置列对应关系并重新导入',
       hint: '文件里没有可识别的表头。请说明每一列的内容（按从左到右的列号），再用同一文件重新导入。',
       column: '第 {n} 列', sample: '文件中的内容', field: '对应内容', addColumn: '增加一列', submit: '按此对应重新导入',
-      needName: '至少要指定“姓名”列', noPreview: '（.xlsx 文件无法在浏览器中预览，请对照 Excel 中的列）',
+      needName: '至少要指定“姓名”列', noPreview: '（.xlsx / .xls 文件无法在浏览器中预览，请对照 Excel 中的列）',
     },
     fields: {
       name: '姓名', id_number: '证件号码', id_type: '证件类型', phone: '手机号码', origin: '来源地',

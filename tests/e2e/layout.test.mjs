@@ -330,3 +330,38 @@ test('the alerts drill-down: inside the console at 1366 px, a phone page with a 
     await phone.close();
   }
 });
+
+test('360 px: lists and the board say 社渚村, where the official name is 社渚村村委会', { timeout: 180_000 }, async () => {
+  const grid = await adminApi('POST', '/api/v1/areas', { uuid: randomUUID(), parent: VILLAGE, name: '布局一网格' });
+  assert.equal(grid.status, 201, JSON.stringify(grid.body));
+  await makeAccount('lay_gw2', 'grid_worker', grid.body.code, '网格员戊');
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  try {
+    // a grid worker of a grid sees the village's tasks to take, named as people say
+    await login(page, 'lay_gw2', PASSWORD);
+    await page.waitForURL((u) => u.pathname.endsWith('/my-tasks'));
+    const pool = byTest(page, 'pool-task');
+    await pool.first().waitFor();
+    const rows = await pool.allInnerTexts();
+    assert.ok(rows.length >= 2 && rows.every((r) => r.includes('社渚村') && !r.includes('村委会')), `the task list says 社渚村: ${JSON.stringify(rows)}`);
+    await shot(page, 'l50-short-names-tasks-phone');
+    await ctx.clearCookies();
+    // the cadre's board and the doctor's alert cards
+    await login(page, 'lay_cadre', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await page.goto(`${env.base}/obs-board/${TOWNSHIP}`);
+    const row = page.locator(sel('board-row', { area: VILLAGE }));
+    await assertText(row, '社渚村');
+    assert.ok(!(await row.innerText()).includes('村委会'), 'the board row says 社渚村');
+    await page.goto(`${env.base}/alerts?area=${TOWNSHIP}`);
+    const card = byTest(page, 'alert').first();
+    await assertText(card, '社渚村 ·');
+    assert.ok(!(await card.innerText()).includes('村委会'), 'the alert card says 社渚村');
+    // the area's own page keeps the official name
+    await page.goto(`${env.base}/areas/${VILLAGE}`);
+    await assertText(byTest(page, 'area-name'), '社渚村村委会');
+  } finally {
+    await ctx.close();
+  }
+});

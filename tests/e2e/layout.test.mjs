@@ -365,3 +365,22 @@ test('360 px: lists and the board say 社渚村, where the official name is 社�
     await ctx.close();
   }
 });
+
+test('1366 px: the commander\'s role is named by the person (指挥部人员), not the office', { timeout: 120_000 }, async () => {
+  const ctx = await env.browser.newContext(DESK);
+  const page = await ctx.newPage();
+  try {
+    await login(page, 'lay_cmd', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    assert.equal((await byTest(page, 'header-role').innerText()).trim(), '指挥部人员');
+    await page.goto(`${env.base}/accounts`);
+    const row = page.locator('.el-table__row').filter({ has: page.locator(sel('user-row', { username: 'lay_cmd' })) });
+    await assertText(row, '指挥部人员');
+    await shot(page, 'l60-role-label-desk');
+    await byTest(page, 'lang-switch').click();
+    await page.locator('[data-test="lang-switch"][data-locale="en"]').waitFor();
+    assert.equal((await byTest(page, 'header-role').innerText()).trim(), 'Command post staff');
+  } finally {
+    await ctx.close();
+  }
+});

@@ -42,7 +42,7 @@ export default {
     village: 'Village', grid: 'Grid', group: 'Villager group',
   },
   role: {
-    admin: 'Administrator', commander: 'Commander', cadre: 'Village cadre', grid_worker: 'Grid worker',
+    admin: 'Administrator', commander: 'Command post staff', cadre: 'Village cadre', grid_worker: 'Grid worker',
     doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff',
     viewer: 'Viewer',
   },

@@ -40,7 +40,7 @@ export default {
     village: '村/社区', grid: '网格', group: '村民小组',
   },
   role: {
-    admin: '系统管理员', commander: '指挥部', cadre: '村组干部', grid_worker: '网格员',
+    admin: '系统管理员', commander: '指挥部人员', cadre: '村组干部', grid_worker: '网格员',
     doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', viewer: '查看者',
   },
   area: {

@@ -30,6 +30,7 @@ const obs = {}; // person name -> observation
 let tokenA = '';
 let taskId = '';
 let importId = '';
+let personD = ''; // 布丁: on file, not placed
 
 async function makeAccount(username, role, area, name) {
   const r = await adminApi('POST', '/api/v1/users', { uuid: randomUUID(), username, role, area, password: FIRST_PASSWORD, display_name: name, phone: '13912340000' });
@@ -113,7 +114,7 @@ test('setup: a worker, a doctor and a cadre of 社渚镇, a list, three alerts i
       phone: `1391234567${i}`, address: `社渚镇社渚村${i + 1}组${i + 8}号`,
     });
     assert.equal(p.status, 201, JSON.stringify(p.body));
-    if (i === 3) continue; // 布丁 stays a verification task
+    if (i === 3) { personD = p.body.id; continue; } // 布丁 is not placed
     const placed = await adminApi('POST', '/api/v1/observations', { uuid: randomUUID(), person_id: p.body.id, doctor: doctor.user.id, grid_worker: gw.user.id });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     obs[name] = placed.body.observation;
@@ -174,17 +175,44 @@ test('360 px: every tap target of the field pages is at least 44 × 44 px', { ti
     await page.waitForURL((u) => !u.pathname.endsWith('/login'));
     await check('我的任务', '/my-tasks', byTest(page, 'my-task'), 'l01-my-tasks-phone');
     await check('任务', `/my-tasks/${taskId}`, byTest(page, 'my-task-name'), 'l02-my-task-phone');
+    // 迁往何处: the picker's places, named as people say them, and the chosen one
+    await page.locator(sel('outcome-option', { code: 'moved' })).click();
+    await page.locator('[data-test="forward-search"] input').fill('河口');
+    await page.locator(sel('forward-option')).first().waitFor();
+    const places = await byTest(page, 'forward-option').allInnerTexts();
+    assert.ok(places.some((x) => x.startsWith('河口村')) && places.some((x) => x.startsWith('河口社区')), `the picker says 河口村 and 河口社区: ${JSON.stringify(places)}`);
+    assert.ok(!places.some((x) => /委员?会/.test(x)), `no committee in the picker: ${JSON.stringify(places)}`);
+    let s = await smallTargets(page);
+    if (s.length) small['迁往何处'] = s;
+    await byTest(page, 'forward-option').first().click();
+    await byTest(page, 'forward-chosen').waitFor();
+    s = await smallTargets(page);
+    if (s.length) small['迁往何处 (已选)'] = s;
+    await shot(page, 'l02b-forward-phone');
     await check('登记新人员', '/my-tasks/register', page.locator('form, [data-test^="reg-"]'), 'l03-register-phone');
     await check('今日随访', '/today', byTest(page, 'today-item'), 'l04-today-phone');
     await check('观察详情', `/observations/${obs['布甲'].id}`, byTest(page, 'obs-name'), 'l05-obs-phone');
     await check('随访', `/observations/${obs['布甲'].id}/visit`, byTest(page, 'visit-name'), 'l06-visit-phone');
     await check('服务', '/services', byTest(page, 'service'), 'l07-services-phone');
+    await check('落实居家观察', `/observations/new/${personD}`, byTest(page, 'place-name'), 'l07b-place-phone');
+    // the notification centre, open
+    await byTest(page, 'bell').click();
+    await byTest(page, 'bell-panel').waitFor();
+    s = await smallTargets(page);
+    if (s.length) small['通知'] = s;
+    await byTest(page, 'bell').click();
     await ctx.clearCookies();
 
     // the doctor
     await login(page, 'lay_doc', PASSWORD);
     await page.waitForURL((u) => u.pathname.endsWith('/alerts'));
     await check('发热预警', '/alerts', byTest(page, 'alert'), 'l08-alerts-phone');
+    // the referral sheet
+    await byTest(page, 'alert-refer').click();
+    await byTest(page, 'referral-submit').waitFor();
+    s = await smallTargets(page);
+    if (s.length) small['登记转诊'] = s;
+    await shot(page, 'l08b-referral-phone');
     await ctx.clearCookies();
 
     // a village cadre's board on the phone, and its drill-downs
@@ -346,6 +374,7 @@ test('360 px: lists and the board say 社渚村, where the official name is 社�
     const rows = await pool.allInnerTexts();
     assert.ok(rows.length >= 2 && rows.every((r) => r.includes('社渚村') && !r.includes('村委会')), `the task list says 社渚村: ${JSON.stringify(rows)}`);
     await shot(page, 'l50-short-names-tasks-phone');
+    await assertTapTargets(page, '本村待认领');
     await ctx.clearCookies();
     // the cadre's board and the doctor's alert cards
     await login(page, 'lay_cadre', PASSWORD);

@@ -281,6 +281,9 @@ test('home observation: visit with fever, alert by polling, self-report, contact
     byTest(dr, 'referral-submit').click(),
   ]);
   assert.equal(refRes.status(), 200, await refRes.text());
+  // referred, it leaves 待处置 for 已转诊 (the tabs partition the alerts: issue 10, item 9)
+  await alertCard.waitFor({ state: 'detached' });
+  await dr.locator('.van-tab.tab-referred').click();
   await dr.locator(sel('alert', { person: PERSON.name, status: 'referred' })).waitFor();
   await assertText(alertCard.locator('[data-test="alert-referral"]'), '溧阳市人民医院发热门诊');
   await alertCard.locator('[data-test="alert-result-btn"]').click();
@@ -290,7 +293,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
     byTest(dr, 'result-submit').click(),
   ]);
   assert.equal(resRes.status(), 200, await resRes.text());
-  await alertCard.waitFor({ state: 'detached' }); // no longer active
+  await alertCard.waitFor({ state: 'detached' }); // closed: no longer under 已转诊
   await shot(dr, 'o06-alerts-after-doctor-phone');
 
   // ---- c. The self-report page, without an account ----

@@ -1,5 +1,6 @@
 // Small display helpers shared by the pages.
 import { currentLocale } from './i18n/index.js';
+import { shortAreaName } from './area-name.js';
 
 export function formatTime(iso) {
   if (!iso) return '';
@@ -37,12 +38,12 @@ export function officePhoneOk(v) {
 export function forwardHolder(t, task) {
   const f = task && task.forwarded_to;
   if (!f) return '';
-  return f.assignee_name ? t('mine.heldByWorker', { name: f.assignee_name, area: f.area_name }) : t('mine.unassignedAt', { area: f.area_name });
+  return f.assignee_name ? t('mine.heldByWorker', { name: f.assignee_name, area: shortAreaName(f.area_name) }) : t('mine.unassignedAt', { area: shortAreaName(f.area_name) });
 }
 
 export function forwardText(t, task) {
   if (!task || !task.forward_target || task.forwarded_from) return '';
-  const where = `${t('mine.forwardedTo')} ${task.forward_target_name || task.forward_target}`;
+  const where = `${t('mine.forwardedTo')} ${shortAreaName(task.forward_target_name) || task.forward_target}`;
   const who = forwardHolder(t, task);
   return who ? `${where} · ${t('mine.heldBy')} ${who}` : where;
 }

@@ -42,7 +42,7 @@ export default {
     village: 'Village', grid: 'Grid', group: 'Villager group',
   },
   role: {
-    admin: 'Administrator', commander: 'Commander', cadre: 'Village cadre', grid_worker: 'Grid worker',
+    admin: 'Administrator', commander: 'Command post staff', cadre: 'Village cadre', grid_worker: 'Grid worker',
     doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff',
     viewer: 'Viewer',
   },
@@ -227,7 +227,7 @@ export default {
     slots: { morning: 'Morning temp.', evening: 'Evening temp.' },
     serviceKinds: { shopping: 'Shopping', meals: 'Meals', medicine: 'Medicine', rubbish: 'Rubbish', other: 'Other' },
     serviceStatuses: { new: 'New', accepted: 'Accepted', delivered: 'Delivered', cancelled: 'Cancelled' },
-    alertStatuses: { open: 'Open', referred: 'Referred', closed: 'Closed' },
+    alertStatuses: { open: 'To handle', referred: 'Referred', closed: 'Closed' },
     destinations: { fever_clinic: 'Fever clinic', designated_hospital: 'Designated hospital' },
     results: { excluded: 'Excluded', suspected: 'Suspected', confirmed: 'Confirmed', hospitalised: 'Hospitalised' },
     today: {
@@ -258,7 +258,12 @@ export default {
       transportPlaceholder: 'e.g. ambulance, dedicated car', at: 'Time', resultOptional: 'Result (if already known)',
       resultLater: 'Later', resultRequired: 'Choose a result', note: 'Note', referralSaved: 'Referral recorded',
       resultSaved: 'Result recorded', transferHint: 'The home observation ends and the person is transferred.',
-      tabs: { active: 'To handle', open: 'Not referred', referred: 'Referred', closed: 'Closed' },
+      tabs: { open: 'To handle', referred: 'Referred', closed: 'Closed' },
+      tabHints: {
+        open: 'Raised and not yet referred: record the referral, or the diagnosis at once.',
+        referred: 'Referred, the diagnosis still to come: record it when it is known.',
+        closed: 'A diagnosis is recorded: excluded ones stay under observation, the others have left it.',
+      },
     },
     service: {
       title: 'Services', count: '{n} in all', empty: 'No service requests', request: 'Request a service',

@@ -40,7 +40,7 @@ export default {
     village: '村/社区', grid: '网格', group: '村民小组',
   },
   role: {
-    admin: '系统管理员', commander: '指挥部', cadre: '村组干部', grid_worker: '网格员',
+    admin: '系统管理员', commander: '指挥部人员', cadre: '村组干部', grid_worker: '网格员',
     doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', viewer: '查看者',
   },
   area: {
@@ -253,7 +253,12 @@ export default {
       transportPlaceholder: '如 120 救护车、专车', at: '转诊时间', resultOptional: '诊断结果（已知时可一并登记）',
       resultLater: '稍后登记', resultRequired: '请选择结果', note: '备注', referralSaved: '转诊已登记',
       resultSaved: '结果已登记', transferHint: '登记后该人员将结束居家观察，转入相应处置。',
-      tabs: { active: '待处置', open: '未转诊', referred: '已转诊', closed: '已结案' },
+      tabs: { open: '待处置', referred: '已转诊', closed: '已结案' },
+      tabHints: {
+        open: '已触发、还没有登记转诊的预警：登记转诊，或直接登记诊断结果。',
+        referred: '已转诊、等待诊断结果的预警：结果出来后登记结果。',
+        closed: '已登记诊断结果的预警：排除者继续居家观察，其余结束观察、转入相应处置。',
+      },
     },
     service: {
       title: '生活服务', count: '共 {n} 条', empty: '暂无服务申请', request: '申请服务',

@@ -7,8 +7,8 @@
 //   (b) 360 px: on the first-login change-password page the rules are shown before anything is
 //       typed or refused, and each tick follows the typing.
 //   (c) 360 px: on the grid worker's task page every outcome says what it means and what
-//       happens next; the doctor's visit form explains its three checks and the alert tabs
-//       explain themselves.
+//       happens next; the doctor's visit form explains its three checks, the alert tabs
+//       explain themselves and each alert result says what it does.
 //   (d) 360 px: the first-use guide appears once per account, not again after 知道了 (nor after
 //       a reload or a new login), opens again from the user menu; the phone's drawer leads to
 //       the manual.
@@ -267,6 +267,12 @@ test('(c) 360 px: every outcome on the task page says what it means and what hap
   }
   await dr.page.goto(`${env.base}/alerts`);
   await byTest(dr.page, 'alerts-tab-help').filter({ hasText: t('help.alertTab.active') }).waitFor();
+  // each result of an alert says what it does to the observation
+  await byTest(dr.page, 'alert-result-btn').first().click();
+  for (const r of ['excluded', 'confirmed']) {
+    await dr.page.locator(sel('result-option', { code: r })).click();
+    await dr.page.locator(sel('result-help', { code: r })).filter({ hasText: t(`help.alertResult.${r}`) }).waitFor();
+  }
   await noOverflow(dr.page, 'alerts with tab help');
   assert.deepEqual(dr.errors, []);
   await dr.ctx.close();

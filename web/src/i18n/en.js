@@ -376,6 +376,12 @@ export default {
       referred: 'Referred, waiting for the diagnosis: tap “Record result” when it is known.',
       closed: 'Result recorded: excluded means back to home observation; suspected, confirmed or hospitalised ends it and the person moves on.',
     },
+    alertResult: {
+      excluded: 'Excluded: the alert closes; the person stays under home observation with the usual visits.',
+      suspected: 'Suspected: the alert closes; home observation ends (transferred); the file is marked suspected.',
+      confirmed: 'Confirmed: the alert closes; home observation ends (transferred); the file is marked confirmed.',
+      hospitalised: 'Hospitalised: the alert closes; home observation ends (transferred); the file is marked in hospital or central isolation.',
+    },
     importCount: {
       rows: 'Data rows read from the file.',
       imported: 'A new file was made, with one verification task each, at the grid or village the address resolves to.',

@@ -151,8 +151,13 @@ for (const lang of ['zh', 'en']) {
         const texts = await sec.locator(sel('manual-step')).evaluateAll((els) => els.map((e) => e.firstElementChild.textContent.trim()));
         assert.deepEqual(texts, s.steps.map((step) => stepText(step, t, lang)), `${s.id}: the steps as written, labels in ${lang}`);
       }
+      // links lead to the reader's own pages only: 我的任务 yes, 账号管理 (another role's) no
+      const stepOf = (id, route) => page.locator(sel('manual-section', { section: id })).locator(sel('manual-step', { index: MANUAL.find((x) => x.id === id).steps.findIndex((st) => st.route === route) }));
+      assert.equal(await stepOf('setup', '/accounts').locator(sel('manual-step-link')).count(), 0);
       await noOverflow(page, `manual ${lang}`);
       await shot(page, `help-manual-${lang}-1366`);
+      await stepOf('grid_worker', '/my-tasks').locator(sel('manual-step-link')).click();
+      await page.waitForURL('**/my-tasks');
       assert.deepEqual(errors, []);
       await ctx.close();
     }

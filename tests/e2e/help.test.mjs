@@ -20,7 +20,7 @@ import {
   VILLAGE, TOWNSHIP, ADMIN_PASSWORD, env, byTest, field, sel, shot, login, noOverflow, apiSession, useFangkong, citizenId, until, uploadList,
 } from './lib.mjs';
 import { MANUAL, stepText } from '../../web/src/manual/manual.js';
-import { guideFor } from '../../web/src/manual/guide.js';
+import { GUIDE, guideFor } from '../../web/src/manual/guide.js';
 import zhCN from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
 
@@ -285,6 +285,16 @@ test('(c) 360 px: every outcome on the task page says what it means and what hap
 
 test('(d) 360 px: the first-use guide appears once per account and opens again from the menu', { timeout: 180_000 }, async () => {
   const t = tr('zh');
+  // every label a guide names exists in both languages, and every placeholder has one
+  for (const [role, steps] of Object.entries(GUIDE)) {
+    for (const st of steps) {
+      for (const lang of ['zh', 'en']) {
+        for (const key of Object.values(st.labels)) tr(lang)(key);
+        const names = [...st[lang].matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        assert.deepEqual(names.filter((n) => !(n in st.labels)), [], `${role} (${lang}): ${st[lang]}`);
+      }
+    }
+  }
   const a = await makeAccount('gw_guide_help', 'grid_worker', fixture.grid);
   const ctx = await env.browser.newContext(PHONE);
   const page = await ctx.newPage();

@@ -242,6 +242,16 @@ void api_logout(struct req *r)
 	reply_empty(r, 204);
 }
 
+/* The rules password_check enforces, for the change-password form to show before anyone
+ * types (and to tick as they are met): the numbers come from the policy itself, so the
+ * form's text cannot drift from what the server refuses. */
+static json_t *password_policy_json(void)
+{
+	return json_pack("{s:i, s:i, s:i, s:b, s:b}", "min_chars", PASSWORD_MIN_CHARS, "max_bytes",
+			 PASSWORD_MAX_BYTES, "username_min_chars", PASSWORD_USERNAME_MIN_CHARS,
+			 "no_common", 1, "not_old", 1);
+}
+
 void api_me(struct req *r)
 {
 	struct principal who = api_principal(r);
@@ -253,10 +263,11 @@ void api_me(struct req *r)
 		return;
 	}
 	reply_json(r, 200,
-		   json_pack("{s:o, s:s, s:b, s:o, s:o}", "user", api_user_json(&u), "csrf",
+		   json_pack("{s:o, s:s, s:b, s:o, s:o, s:o}", "user", api_user_json(&u), "csrf",
 			     r->sess.csrf, "must_change_password", r->sess.must_change,
 			     "permissions", perms_json(r->sess.role), "grantable_roles",
-			     grantable_json(r->sess.role)));
+			     grantable_json(r->sess.role), "password_policy",
+			     password_policy_json()));
 }
 
 /* Maps a policy verdict to its error; ERR__COUNT when the password is acceptable. */

@@ -31,7 +31,6 @@
 #include "domain/text.h"
 
 #define REPEAT_UNIT_MAX 4 /* "abcdabcdab" is still a pattern; 5 is a judgement call */
-#define USERNAME_MIN_CHARS 3
 
 struct text {
 	uint32_t cp[PASSWORD_MAX_BYTES];
@@ -526,7 +525,7 @@ static bool contains_username(const struct text *t, const char *username)
 	if (username == NULL || !text_fits(username, PASSWORD_MAX_BYTES) ||
 	    !decode(username, &name))
 		return false;
-	if (name.len < USERNAME_MIN_CHARS || name.len > t->len)
+	if (name.len < PASSWORD_USERNAME_MIN_CHARS || name.len > t->len)
 		return false;
 	for (size_t i = 0; i < name.len; i++)
 		name.cp[i] = fold(name.cp[i]);

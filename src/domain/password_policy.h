@@ -24,6 +24,7 @@ enum password_verdict {
 
 #define PASSWORD_MIN_CHARS 10
 #define PASSWORD_MAX_BYTES 128
+#define PASSWORD_USERNAME_MIN_CHARS 3 /* shorter usernames are not looked for */
 
 /* Checks in the order: length in bytes, encoding, length in characters,
  * common, username; returns the first failure. username may be NULL or empty

@@ -6,6 +6,7 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -136,4 +137,33 @@ export async function apiSession(username, password) {
 // Waits until one of the elements shows the text.
 export async function assertText(locator, text) {
   await locator.filter({ hasText: text }).first().waitFor();
+}
+
+// Polls fn (every 100 ms) until it answers something truthy, and returns that.
+export async function until(what, fn, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Uploads a list (CSV text, sent with a BOM) through POST /api/v1/imports as the account;
+// returns the 202 answer's body.
+export async function uploadList(username, password, filename, csv) {
+  const res = await fetch(`${env.base}/api/v1/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  assert.equal(res.status, 200, `login of ${username}: ${res.status}`);
+  const { csrf } = await res.json();
+  const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+  const fd = new FormData();
+  fd.append('uuid', randomUUID());
+  fd.append('file', new Blob([`\uFEFF${csv}\r\n`]), filename);
+  const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
+  const text = await up.text();
+  assert.equal(up.status, 202, text);
+  return JSON.parse(text);
 }

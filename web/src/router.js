@@ -21,6 +21,7 @@ const routes = [
     children: [
       { path: '', name: 'home', component: Home },
       { path: 'password', name: 'password', component: () => import('./views/ChangePasswordView.vue') },
+      { path: 'manual', name: 'manual', component: () => import('./views/ManualView.vue') },
       { path: 'areas/:code/grid-rules', name: 'grid-rules', component: () => import('./views/GridRulesView.vue'), meta: { perm: 'area.write', nav: 'areas' } },
       { path: 'areas/:code?', name: 'areas', component: () => import('./views/AreasView.vue'), meta: { perm: 'area.read' } },
       { path: 'imports/:id?', name: 'imports', component: () => import('./views/ImportsView.vue'), meta: { perm: 'import' } },

@@ -9,6 +9,7 @@ export const useSession = defineStore('session', {
     csrf: '',
     permissions: [],
     grantableRoles: [],
+    passwordPolicy: null, // GET /me's password_policy: the rules the server enforces
     loaded: false,
   }),
   getters: {
@@ -24,6 +25,7 @@ export const useSession = defineStore('session', {
       this.csrf = me.csrf || this.csrf;
       this.permissions = me.permissions || [];
       this.grantableRoles = me.grantable_roles || [];
+      this.passwordPolicy = me.password_policy || null;
     },
     async load() {
       try {
@@ -54,6 +56,7 @@ export const useSession = defineStore('session', {
       this.csrf = '';
       this.permissions = [];
       this.grantableRoles = [];
+      this.passwordPolicy = null;
       this.loaded = true;
     },
   },

@@ -1,0 +1,219 @@
+// 操作手册 — the in-app manual (ManualView.vue), as data: one section per role, each step with
+// the page it happens on (`route`), the UI label it talks about (`label`, an i18n key, so the
+// manual shows what the screen shows in the language chosen), and its text in zh-CN and en,
+// where {label} stands for that label. `click` (optional) is what a user taps on the page
+// before the label appears (a data-test selector).
+//
+// The browser test tests/e2e/help.test.mjs walks every step: signed in as the section's role
+// it opens the step's route, taps `click` if any, and asserts the label is visible there. A
+// page that loses or renames the button a step names fails that test — fix the step or the
+// page, so the manual stays true. Route parameters (:village, :task, :observation) are filled
+// by the test with records it makes; the manual page links only to routes without them.
+import { fillLabels } from './guide.js';
+
+export const MANUAL = [
+  {
+    id: 'setup',
+    role: 'admin',
+    title: { zh: '县级办公室：开通与设置', en: 'County office: setting up' },
+    intro: {
+      zh: '由县（市、区）指挥部的系统管理员在开始排查前完成一次。',
+      en: 'Done once by the county command post\'s administrator before screening starts.',
+    },
+    steps: [
+      {
+        route: '/areas', label: 'nav.areas',
+        zh: '打开{label}：全县的乡镇（街道）、村（社区）在初始化（fangkong init --county 代码）时已按国家统计局区划代码导入，不用手工录入。点击名称逐级进入。',
+        en: 'Open {label}: every township and village of the county was loaded from the national division codes at setup (fangkong init --county CODE); nothing to type in. Click a name to go down a level.',
+      },
+      {
+        route: '/areas/:village', label: 'area.newGrid',
+        zh: '在一个村（社区）的页面点{label}，按网格员的片区各建一个网格（如“社渚村一网格”），填写责任人和电话（手机或带区号的固定电话）。',
+        en: 'On a village\'s page, click {label} for each grid worker\'s patch (e.g. "Shezhu grid 1"), with its responsible person and phone (mobile or a landline with area code).',
+      },
+      {
+        route: '/areas/:village', label: 'gridRules.open',
+        zh: '再点{label}，写明每个网格负责哪些村民小组（如“5组”）、道路、小区和门牌号段。导入名单、卡口移交和上门登记的地址都按这些规则落到网格；对不上的留在村里，由本村网格员认领。',
+        en: 'Then click {label} and say which villager groups ("5组"), roads, compounds and house-number ranges each grid covers. Addresses from imports, checkpoint handovers and door-to-door registration go to a grid by these rules; the rest stay at the village for its grid workers to take.',
+      },
+      {
+        route: '/areas/:village/grid-rules', label: 'gridRules.test',
+        zh: '在{label}里输入一个常见写法的地址（如“社渚村五组12号”），看它落到哪个网格，确认规则无误。',
+        en: 'Type an address the way people write it into {label} (e.g. "社渚村五组12号") and see which grid it lands on.',
+      },
+      {
+        route: '/areas/:village', label: 'outbound.open',
+        zh: '点{label}，填入企业微信或钉钉群机器人的 Webhook 地址：本区域出现发热预警时会发到该群（不含身份证号和完整手机号）。县、乡镇、村各级都可以设。',
+        en: 'Click {label} and paste a WeCom or DingTalk group-robot webhook: fever alerts in the area are posted to that group (never an ID number or a full phone). Any level can have one.',
+      },
+      {
+        route: '/accounts', label: 'user.create',
+        zh: '在账号管理中点{label}，为指挥部、网格员、社区医生、社工各开一个账号，选好角色和所属区划。初始密码只显示一次，请当面告知；首次登录必须修改密码。',
+        en: 'In Accounts click {label} for each commander, grid worker, doctor and social worker, with their role and area. The initial password is shown once — hand it over in person; it must be changed at first login.',
+      },
+      {
+        route: '/imports', label: 'imp.template',
+        zh: '在名单导入中点{label}（Excel 或 CSV），按表头填写上级下发的名单；身份证号列要是文本格式。',
+        en: 'In Import click {label} (Excel or CSV) and fill in the list from above; keep the ID number column as text.',
+      },
+      {
+        route: '/imports', label: 'imp.start',
+        zh: '选择文件，设好核查时限，点{label}。结果页说明新建、并入、待核实、未导入各是什么；有问题的行可下载，改好后重新导入。',
+        en: 'Choose the file, set the deadline and click {label}. The result explains what new, merged, flagged and not imported mean; problem rows can be downloaded, fixed and imported again.',
+      },
+    ],
+  },
+  {
+    id: 'commander',
+    role: 'commander',
+    title: { zh: '指挥部：看进度、调任务、看观察', en: 'Commander: progress, reassigning, observation' },
+    intro: {
+      zh: '乡镇（街道）或县指挥部的负责人，看本级及以下的全部数据。',
+      en: 'The person in charge at a township or county command post; sees everything in their area and below.',
+    },
+    steps: [
+      {
+        route: '/monitor', label: 'monitor.title',
+        zh: '{label}按区划列出下发、已核查、待核查、已超期和完成率；点区划名称逐级下钻，点任务数看任务列表。每天向上报告时，以这里和观察看板的数字为准。',
+        en: '{label} lists tasks pushed, verified, open and overdue and the completion rate per area; click an area to drill down, a count for the task list. Report upward from these numbers and the observation board\'s.',
+      },
+      {
+        route: '/monitor', label: 'monitor.outcomes',
+        zh: '{label}一栏按结果分类计数（需落实居家观察、查无此人、已迁往等），可以看出哪些村需要追问。',
+        en: 'The {label} column counts tasks by outcome (to be placed, not found, moved …), showing which villages need a follow-up call.',
+      },
+      {
+        route: '/tasks/:village', label: 'task.villageUnassigned',
+        zh: '村里没人认领的任务：在该村的任务列表点{label}，一次转给一个网格。',
+        en: 'Tasks nobody in a village took: in the village\'s task list click {label} to hand them all to one grid.',
+      },
+      {
+        route: '/tasks/:village', label: 'task.bulkReassign',
+        zh: '也可以勾选几条任务后点{label}，或在单条任务上转派、延期（须写原因）。',
+        en: 'Or tick some tasks and click {label}; single tasks can be reassigned or extended (with a reason).',
+      },
+      {
+        route: '/obs-board', label: 'obs.board.title',
+        zh: '{label}显示在观察、今日新增、今日发热、待落实观察、超时未测等人数和今日随访完成率；点数字看名单。',
+        en: 'The {label} shows people under observation, new today, today\'s fevers, to be placed, overdue visits and today\'s completion; click a number for the list.',
+      },
+      {
+        route: '/obs-board', label: 'obs.card.printArea',
+        zh: '点{label}，为本区划在观察人员打印联心卡（A6 或 A4 四张），卡上有社区医生、社工电话和自报二维码。',
+        en: 'Click {label} to print contact cards for everyone under observation in the area (A6, or four on A4) with the doctor\'s and social worker\'s phones and the self-report QR code.',
+      },
+      {
+        route: '/persons', label: 'person.search',
+        zh: '一人一档：按身份证号、手机号或姓名{label}，看此人的行程、任务、观察和时间线。查看完整证件号会记入审计日志。',
+        en: 'One person, one file: {label} by ID number, phone or name to see the journey, tasks, observation and timeline. Revealing a full ID number is audited.',
+      },
+    ],
+  },
+  {
+    id: 'grid_worker',
+    role: 'grid_worker',
+    title: { zh: '网格员：上门核查', en: 'Grid worker: verifying door to door' },
+    intro: {
+      zh: '在手机上使用。任务按地址落到你的网格；村里没落到网格的，由本村网格员认领。',
+      en: 'Used on a phone. Tasks reach your grid by address; those left at the village are taken by its grid workers.',
+    },
+    steps: [
+      {
+        route: '/my-tasks', label: 'mine.title',
+        zh: '{label}列出要你上门核查的人，超期的标红，按截止时间排序。列表空着时，页面会说明原因。',
+        en: '{label} lists the people you verify at the door, overdue ones in red, soonest first. When it is empty, the page says why.',
+      },
+      {
+        route: '/my-tasks', label: 'mine.pool',
+        zh: '{label}是本村还没落到网格的任务：点“认领”，任务就移到你的列表。',
+        en: '{label} holds the village\'s tasks not yet on a grid: tap "Take" and the task moves to your list.',
+      },
+      {
+        route: '/my-tasks/:task', label: 'mine.call',
+        zh: '点开一个人，看证件号（打码）、地址、行程和截止时间；点{label}直接拨号（完整号码只在拨打时显示，并记入审计）。',
+        en: 'Open a person for the masked ID number, address, journey and deadline; tap {label} to dial (the full number shows only when calling, and is audited).',
+      },
+      {
+        route: '/my-tasks/:task', label: 'fix.title',
+        zh: '名单上有错的（身份证校验位错、缺电话、地址对不上），在{label}里按证件当面改正；改正会记下新旧值，地址改到别的村时任务随之转过去。',
+        en: 'Details that are wrong in the list (check digit, missing phone, unknown address) are corrected at the door in {label}; the change is audited, and a new address in another village moves the task there.',
+      },
+      {
+        route: '/my-tasks/:task', label: 'mine.outcome',
+        zh: '选{label}：每个选项下写着它的含义和之后会发生什么。选“核实，需落实居家观察”后会直接进入落实居家观察。',
+        en: 'Choose the {label}: each option says what it means and what happens next. "Verified, to be placed under observation" leads straight into placing.',
+      },
+      {
+        route: '/my-tasks/:task', click: '[data-test="outcome-option"][data-code="moved"]', label: 'mine.forwardTo',
+        zh: '此人已迁走时选“不在本地居住／已迁往”，在{label}里按名称或拼音首字母（如 tmh）搜索全县的乡镇、村，任务转到那里，页面显示现由谁负责。',
+        en: 'When the person has moved, choose "Not living here / moved to" and search {label} by name or pinyin initials (e.g. tmh) across the county; the task goes there and the page shows who has it now.',
+      },
+      {
+        route: '/my-tasks/:task', label: 'mine.submit',
+        zh: '写好备注后点{label}。没有网络时结果先存在手机上，恢复后自动重发。',
+        en: 'Add a note and tap {label}. Without a network the result is kept on the phone and sent when the network is back.',
+      },
+      {
+        route: '/my-tasks/register', label: 'reg.title',
+        zh: '上门遇到名单外的人：在我的任务页点“登记新人员”，填写姓名、证件号、电话和地址，{label}后生成档案。',
+        en: 'Someone not on the list: on My tasks tap "Register a person", fill in name, ID number, phone and address — {label} makes the file.',
+      },
+      {
+        route: '/today', label: 'obs.today.title',
+        zh: '{label}列出今天要随访的居家观察人员和还缺的体温；点“记录随访”，见人、见居、见状态三项都要回答。',
+        en: '{label} lists today\'s people under home observation and missing readings; tap "Record visit" and answer all three checks.',
+      },
+    ],
+  },
+  {
+    id: 'doctor',
+    role: 'doctor',
+    title: { zh: '社区医生：观察、随访、发热预警', en: 'Community doctor: observation, visits, fever alerts' },
+    intro: {
+      zh: '体温 ≥ 37.3 °C（默认）或有症状即触发发热预警，推送到铃铛和群机器人。',
+      en: 'A temperature of 37.3 °C or more (by default) or a symptom raises a fever alert, pushed to the bell and the group robot.',
+    },
+    steps: [
+      {
+        route: '/alerts', label: 'obs.alert.title',
+        zh: '{label}页列出待处置的预警：姓名、体温、症状和所属区划，点姓名看观察详情；新预警会同时出现在右上角的铃铛里。',
+        en: 'The {label} page lists alerts to handle: name, temperature, symptoms and area; tap the name for the observation; new ones also ring the bell at the top right.',
+      },
+      {
+        route: '/alerts', label: 'obs.alert.refer',
+        zh: '点{label}，选发热门诊或定点医院，填写医疗机构和转运方式。',
+        en: 'Tap {label}, choose a fever clinic or designated hospital, and fill in the facility and transport.',
+      },
+      {
+        route: '/alerts', label: 'obs.alert.recordResult',
+        zh: '诊断出来后点{label}：排除的继续居家观察；疑似、确诊、住院的结束居家观察，转入相应处置。',
+        en: 'When the diagnosis is known tap {label}: excluded goes back to home observation; suspected, confirmed or hospitalised ends it.',
+      },
+      {
+        route: '/today', label: 'obs.visit.record',
+        zh: '今日随访里每人一行，点{label}开始随访。',
+        en: 'Today\'s follow-ups has a row per person; tap {label} to start a visit.',
+      },
+      {
+        route: '/observations/:observation/visit', label: 'obs.visit.checks',
+        zh: '随访表里{label}三项都要选“是”或“否”（不预先勾选），填写体温和症状；发热或有症状时“状态正常”不能选“是”。',
+        en: 'In the visit form answer all three of {label} (nothing is pre-ticked) and enter the temperature and symptoms; with a fever or symptom "condition normal" cannot be "yes".',
+      },
+      {
+        route: '/observations/:observation', label: 'obs.detail.visits',
+        zh: '观察详情里的{label}列出每次随访；观察期满且无未结预警时，可以解除观察并打印告知书。',
+        en: 'The observation\'s {label} lists every visit; once the period is over with no open alert, release it and print the notice.',
+      },
+    ],
+  },
+];
+
+// The route without parameters, or null (the manual links only to those).
+export function stepLink(step) {
+  return step.route.includes(':') ? null : step.route;
+}
+
+// A step's text in the given language, {label} replaced by the label in brackets.
+export function stepText(step, t, lang) {
+  return fillLabels(lang === 'en' ? step.en : step.zh, { label: step.label }, t, lang);
+}

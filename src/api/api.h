@@ -96,6 +96,9 @@ json_t *api_obs_list_json(const struct observation *v, size_t n);
 bool api_obs_reading(struct req *r, bool temp_required, struct visit *v);
 bool api_load_person(struct req *r, const char *id, struct person *p);
 json_t *api_user_json(const struct user *u);
+/* "xlsx" or "csv", the kind of sheet an upload is (from its first bytes and name); NULL
+ * when it is none the imports read. */
+const char *api_import_kind(const struct upload *u);
 
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
 enum err api_password_verdict(int verdict);
@@ -144,6 +147,8 @@ void api_import_list(struct req *r);
 void api_import_get(struct req *r);
 void api_import_issues(struct req *r);
 void api_import_template(struct req *r);
+void api_user_import(struct req *r);
+void api_user_import_template(struct req *r);
 void api_obs_policy(struct req *r);
 void api_obs_board(struct req *r);
 void api_obs_create(struct req *r);

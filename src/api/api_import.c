@@ -552,3 +552,5 @@ void api_import_template(struct req *r)
 	else
 		reply_error(r, ERR_QUERY_INVALID, "format");
 }
+
+const char *api_import_kind(const struct upload *u) { return file_kind(u); }

@@ -99,6 +99,11 @@ json_t *api_user_json(const struct user *u);
 /* "xlsx" or "csv", the kind of sheet an upload is (from its first bytes and name); NULL
  * when it is none the imports read. */
 const char *api_import_kind(const struct upload *u);
+/* The optional "uuid" field of an upload, validated, and the request's hash: the path, the
+ * file's SHA-256 and the extra strings (NULL-terminated list, may be NULL), so that another
+ * file under the same uuid is 409. False when it replied; *idem NULL without a uuid. */
+bool api_upload_idem(struct req *r, const char *const *extra, struct store_idem *buf,
+		     const struct store_idem **idem);
 
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
 enum err api_password_verdict(int verdict);

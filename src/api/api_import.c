@@ -139,13 +139,12 @@ static const char *keep_file(struct req *r, const char *id, const char *kind)
  * SHA-256) with its deadline and mapping, so a retry of the same upload answers the same
  * job and another file under the same uuid is 409. False when it replied; *idem NULL when
  * there is no uuid. */
-static bool upload_idem(struct req *r, const struct import_job *j, struct store_idem *buf,
-			const struct store_idem **idem)
+bool api_upload_idem(struct req *r, const char *const *extra, struct store_idem *buf,
+		     const struct store_idem **idem)
 {
 	const char *uuid = upload_field(&r->upload, "uuid");
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char *hash = arena_alloc(r->a, 2 * sizeof h + 1), *key;
-	char deadline[16];
 	crypto_hash_sha256_state hs;
 
 	*idem = NULL;
@@ -155,14 +154,12 @@ static bool upload_idem(struct req *r, const struct import_job *j, struct store_
 		reply_error(r, ERR_UUID_INVALID, "uuid");
 		return false;
 	}
-	snprintf(deadline, sizeof deadline, "%d", j->deadline_hours);
 	crypto_hash_sha256_init(&hs);
 	crypto_hash_sha256_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)j->sha256, strlen(j->sha256) + 1);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)deadline, strlen(deadline) + 1);
-	if (j->mapping)
-		crypto_hash_sha256_update(&hs, (const unsigned char *)j->mapping,
-					  strlen(j->mapping));
+	crypto_hash_sha256_update(&hs, (const unsigned char *)r->upload.sha256,
+				  strlen(r->upload.sha256) + 1);
+	for (; extra && *extra; extra++)
+		crypto_hash_sha256_update(&hs, (const unsigned char *)*extra, strlen(*extra) + 1);
 	crypto_hash_sha256_final(&hs, h);
 	sodium_bin2hex(hash, 2 * sizeof h + 1, h, sizeof h);
 	key = arena_strdup(r->a, uuid);
@@ -172,6 +169,16 @@ static bool upload_idem(struct req *r, const struct import_job *j, struct store_
 	*buf = (struct store_idem){key, hash, r->sess.user_id};
 	*idem = buf;
 	return true;
+}
+
+static bool upload_idem(struct req *r, const struct import_job *j, struct store_idem *buf,
+			const struct store_idem **idem)
+{
+	char deadline[16];
+	const char *extra[] = {deadline, j->mapping, NULL};
+
+	snprintf(deadline, sizeof deadline, "%d", j->deadline_hours);
+	return api_upload_idem(r, extra, buf, idem);
 }
 
 void api_import_create(struct req *r)

@@ -181,34 +181,17 @@ static bool read_rows(struct req *r, struct reading *rd)
 	return true;
 }
 
-/* The required uuid field; the request is the path and the file's SHA-256. */
+/* The required uuid field; the request is the path and the file (api_upload_idem). */
 static bool upload_key(struct req *r, struct store_idem *idem)
 {
 	const char *uuid = upload_field(&r->upload, "uuid");
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char *hash = arena_alloc(r->a, 2 * sizeof h + 1), *key;
-	crypto_hash_sha256_state hs;
+	const struct store_idem *got;
 
 	if (!uuid || !*uuid) {
 		reply_error(r, ERR_FIELD_REQUIRED, "uuid");
 		return false;
 	}
-	if (!uuid_valid(uuid)) {
-		reply_error(r, ERR_UUID_INVALID, "uuid");
-		return false;
-	}
-	crypto_hash_sha256_init(&hs);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)r->upload.sha256,
-				  strlen(r->upload.sha256));
-	crypto_hash_sha256_final(&hs, h);
-	sodium_bin2hex(hash, 2 * sizeof h + 1, h, sizeof h);
-	key = arena_strdup(r->a, uuid);
-	for (char *c = key; *c; c++)
-		if (*c >= 'A' && *c <= 'F')
-			*c = (char)(*c - 'A' + 'a');
-	*idem = (struct store_idem){key, hash, r->sess.user_id};
-	return true;
+	return api_upload_idem(r, NULL, idem, &got);
 }
 
 static enum err problem_err(enum user_import_problem p)

@@ -35,6 +35,8 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/areas/{code}/resolve", api_area_resolve, 0, P(AREA_READ)},
 	{HTTP_GET, "/api/v1/users", api_user_list, 0, P(USER_READ)},
 	{HTTP_POST, "/api/v1/users", api_user_create, ROUTE_JSON, P(USER_WRITE)},
+	{HTTP_POST, "/api/v1/users/import", api_user_import, ROUTE_UPLOAD, P(USER_WRITE)},
+	{HTTP_GET, "/api/v1/users/import/template", api_user_import_template, 0, P(USER_WRITE)},
 	{HTTP_GET, "/api/v1/users/{id}", api_user_get, 0, P(USER_READ)},
 	{HTTP_PATCH, "/api/v1/users/{id}", api_user_update, ROUTE_JSON, P(USER_WRITE)},
 	{HTTP_POST, "/api/v1/users/{id}/reset-password", api_user_reset, 0, P(USER_WRITE)},

@@ -100,6 +100,15 @@ json_t *api_obs_list_json(const struct observation *v, size_t n);
 bool api_obs_reading(struct req *r, bool temp_required, struct visit *v);
 bool api_load_person(struct req *r, const char *id, struct person *p);
 json_t *api_user_json(const struct user *u);
+/* "xlsx", "xls" or "csv", the kind of sheet the request's upload is (from its first bytes
+ * and name; an .xls opened as an import will open it); NULL after a reply when it is none
+ * the imports read, or a damaged or password-protected .xls. */
+const char *api_import_kind(struct req *r);
+/* The optional "uuid" field of an upload, validated, and the request's hash: the path, the
+ * file's SHA-256 and the extra strings (NULL-terminated list, may be NULL), so that another
+ * file under the same uuid is 409. False when it replied; *idem NULL without a uuid. */
+bool api_upload_idem(struct req *r, const char *const *extra, struct store_idem *buf,
+		     const struct store_idem **idem);
 
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
 enum err api_password_verdict(int verdict);
@@ -148,6 +157,8 @@ void api_import_list(struct req *r);
 void api_import_get(struct req *r);
 void api_import_issues(struct req *r);
 void api_import_template(struct req *r);
+void api_user_import(struct req *r);
+void api_user_import_template(struct req *r);
 void api_obs_policy(struct req *r);
 void api_obs_board(struct req *r);
 void api_report_daily(struct req *r);

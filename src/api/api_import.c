@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
-#include <xlsxwriter.h>
 
 #include "api/api.h"
 #include "domain/returnee.h"
@@ -20,6 +17,7 @@
 #include "io/sheet.h"
 #include "io/table.h"
 #include "io/xls_reader.h"
+#include "io/xlsx_template.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -156,13 +154,12 @@ static const char *keep_file(struct req *r, const char *id, const char *kind)
  * SHA-256) with its deadline and mapping, so a retry of the same upload answers the same
  * job and another file under the same uuid is 409. False when it replied; *idem NULL when
  * there is no uuid. */
-static bool upload_idem(struct req *r, const struct import_job *j, struct store_idem *buf,
-			const struct store_idem **idem)
+bool api_upload_idem(struct req *r, const char *const *extra, struct store_idem *buf,
+		     const struct store_idem **idem)
 {
 	const char *uuid = upload_field(&r->upload, "uuid");
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char *hash = arena_alloc(r->a, 2 * sizeof h + 1), *key;
-	char deadline[16];
 	crypto_hash_sha256_state hs;
 
 	*idem = NULL;
@@ -172,14 +169,12 @@ static bool upload_idem(struct req *r, const struct import_job *j, struct store_
 		reply_error(r, ERR_UUID_INVALID, "uuid");
 		return false;
 	}
-	snprintf(deadline, sizeof deadline, "%d", j->deadline_hours);
 	crypto_hash_sha256_init(&hs);
 	crypto_hash_sha256_update(&hs, (const unsigned char *)r->path, strlen(r->path) + 1);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)j->sha256, strlen(j->sha256) + 1);
-	crypto_hash_sha256_update(&hs, (const unsigned char *)deadline, strlen(deadline) + 1);
-	if (j->mapping)
-		crypto_hash_sha256_update(&hs, (const unsigned char *)j->mapping,
-					  strlen(j->mapping));
+	crypto_hash_sha256_update(&hs, (const unsigned char *)r->upload.sha256,
+				  strlen(r->upload.sha256) + 1);
+	for (; extra && *extra; extra++)
+		crypto_hash_sha256_update(&hs, (const unsigned char *)*extra, strlen(*extra) + 1);
 	crypto_hash_sha256_final(&hs, h);
 	sodium_bin2hex(hash, 2 * sizeof h + 1, h, sizeof h);
 	key = arena_strdup(r->a, uuid);
@@ -189,6 +184,16 @@ static bool upload_idem(struct req *r, const struct import_job *j, struct store_
 	*buf = (struct store_idem){key, hash, r->sess.user_id};
 	*idem = buf;
 	return true;
+}
+
+static bool upload_idem(struct req *r, const struct import_job *j, struct store_idem *buf,
+			const struct store_idem **idem)
+{
+	char deadline[16];
+	const char *extra[] = {deadline, j->mapping, NULL};
+
+	snprintf(deadline, sizeof deadline, "%d", j->deadline_hours);
+	return api_upload_idem(r, extra, buf, idem);
 }
 
 void api_import_create(struct req *r)
@@ -447,6 +452,25 @@ static const char *const template_cols[] = {"姓名",   "证件类型", "身份�
 					    "现住址", "备注"};
 enum { NCOLS = sizeof template_cols / sizeof template_cols[0] };
 
+static const char *const id_types[] = {"居民身份证",
+				       "护照",
+				       "港澳居民来往内地通行证",
+				       "台湾居民来往大陆通行证",
+				       "港澳居民居住证",
+				       "台湾居民居住证",
+				       "其他"};
+static const char *const transports[] = {"火车", "飞机", "汽车", "自驾", "轮船", "其他"};
+static const char *const example_row[] = {"张三",
+					  "居民身份证",
+					  "11010519491231002X",
+					  "13800138000",
+					  "湖北省武汉市",
+					  "2020-01-20",
+					  "火车",
+					  "G1234",
+					  "社渚镇社渚村5组",
+					  XLSX_EXAMPLE_MARK "行（导入时跳过，可删除）"};
+
 static void template_csv(struct req *r)
 {
 	struct buf b;
@@ -455,82 +479,68 @@ static void template_csv(struct req *r)
 	buf_append(&b, "\xEF\xBB\xBF", 3);
 	for (size_t i = 0; i < NCOLS; i++)
 		csv_field(&b, template_cols[i], i + 1 == NCOLS);
-	csv_field(&b, "张三", false);
-	csv_field(&b, "居民身份证", false);
-	csv_field(&b, "11010519491231002X", false);
-	csv_field(&b, "13800138000", false);
-	csv_field(&b, "湖北省武汉市", false);
-	csv_field(&b, "2020-01-20", false);
-	csv_field(&b, "火车", false);
-	csv_field(&b, "G1234", false);
-	csv_field(&b, "社渚镇社渚村5组", false);
-	csv_field(&b, "示例行，导入前请删除", true);
+	for (size_t i = 0; i < NCOLS; i++)
+		csv_field(&b, example_row[i], i + 1 == NCOLS);
 	reply_bytes(r, 200, "text/csv; charset=utf-8",
 		    "attachment; filename=\"fangkong-template.csv\"", b.data, b.len);
 }
 
-/* The .xlsx template: a title row above the header, text-formatted ID and phone columns
- * (so Excel keeps every digit), made with libxlsxwriter. Cells are written as strings only
- * (worksheet_write_string, worksheet_merge_range), never as formulas (io/cell.h).
+/* The .xlsx template (io/xlsx_template.h): a title row above the header, text-formatted ID
+ * and phone columns (so Excel keeps every digit), one example row (备注 starts 示例: the
+ * import skips it), a sheet of instructions, and drop-downs for 证件类型 and 交通方式.
  *
  * It never changes while the server runs: it is built once, at the first request, and its
- * bytes are served from memory. libxlsxwriter (1.1.4) writes only to a named file, so the
- * file is an anonymous one in memory (memfd), reached by its /proc/self/fd name: nothing
- * is written to /tmp or left behind. */
+ * bytes are served from memory. */
 static struct {
 	pthread_mutex_t mu;
 	char *data;
 	size_t len;
 } xlsx_template = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static bool template_write(const char *path)
-{
-	lxw_workbook *wb = workbook_new(path);
-	lxw_worksheet *ws;
-	lxw_format *text, *bold, *title;
+static const char *const template_help[] = {
+	"填写说明 / Instructions",
+	"1. 第 2 行为表头，请勿修改；从第 4 行起每行一人。第 3 "
+	"行是示例（备注以“示例”开头），导入时自动跳过。",
+	"2. "
+	"必填：姓名，身份证号（或其他证件号码）；手机号码、现住址尽量填写，缺少时该行标为待核实。",
+	"3. 身份证号、手机号码列为文本格式：请直接输入或粘贴为文本，Excel 才不会截掉末位。",
+	"4. 证件类型、交通方式可从下拉列表选择；返乡日期写成 2020-01-20。",
+	"5. 现住址写到村（社区）、组或门牌，如“社渚镇社渚村5组12号”：系统据此分到村和网格。",
+	"",
+	"1. Row 2 is the header; one person per row from row 4. Row 3 is an example (its note "
+	"starts 示例): the import skips it.",
+	"2. Required: name and ID number (or another document number); phone and address flag the "
+	"row when missing.",
+	"3. ID and phone columns are text: type or paste them as text so that Excel keeps every "
+	"digit.",
+	"4. Choose document type and transport from the drop-downs; dates as 2020-01-20.",
+	"5. Write the address down to the village and group or house number: it places the person.",
+};
 
-	if (!wb)
-		return false;
-	ws = workbook_add_worksheet(wb, "名单");
-	text = workbook_add_format(wb);
-	format_set_num_format(text, "@");
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	title = workbook_add_format(wb);
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_align(title, LXW_ALIGN_CENTER);
-	worksheet_merge_range(ws, 0, 0, 0, NCOLS - 1, "返乡人员排查登记表", title);
-	for (lxw_col_t c = 0; c < NCOLS; c++) {
-		worksheet_write_string(ws, 1, c, template_cols[c], bold);
-		worksheet_set_column(ws, c, c, c == 8 ? 30 : 16, c == 2 || c == 3 ? text : NULL);
-	}
-	return workbook_close(wb) == LXW_NO_ERROR;
-}
-
-/* Builds the template into xlsx_template (under its mutex); false when it cannot. */
 static bool template_build(void)
 {
-	int fd = memfd_create("fangkong-template", MFD_CLOEXEC);
-	char path[64];
-	struct stat st;
-	bool ok = false;
+	const struct xlsx_template_col cols[] = {
+		{template_cols[0], 12, false, NULL, 0, NULL},
+		{template_cols[1], 14, false, id_types, sizeof id_types / sizeof id_types[0],
+		 "从列表选择"},
+		{template_cols[2], 22, true, NULL, 0, "文本格式：18 位身份证号"},
+		{template_cols[3], 16, true, NULL, 0, NULL},
+		{template_cols[4], 16, false, NULL, 0, NULL},
+		{template_cols[5], 14, false, NULL, 0, "如 2020-01-20"},
+		{template_cols[6], 12, false, transports, sizeof transports / sizeof transports[0],
+		 "从列表选择"},
+		{template_cols[7], 16, false, NULL, 0, NULL},
+		{template_cols[8], 30, false, NULL, 0, "写到村（社区）、组或门牌"},
+		{template_cols[9], 24, false, NULL, 0, NULL},
+	};
+	const struct xlsx_template t = {
+		"名单",        "返乡人员排查登记表",
+		cols,          NCOLS,
+		example_row,   "填写说明",
+		template_help, sizeof template_help / sizeof template_help[0],
+		2000};
 
-	if (fd < 0)
-		return false;
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	if (!template_write(path) || fstat(fd, &st) != 0 || st.st_size <= 0)
-		goto out;
-	xlsx_template.data = xmalloc((size_t)st.st_size);
-	xlsx_template.len = (size_t)st.st_size;
-	ok = pread(fd, xlsx_template.data, xlsx_template.len, 0) == (ssize_t)st.st_size;
-	if (!ok) {
-		free(xlsx_template.data);
-		xlsx_template.data = NULL;
-	}
-out:
-	close(fd);
-	return ok;
+	return xlsx_template_build(&t, &xlsx_template.data, &xlsx_template.len);
 }
 
 static void template_xlsx(struct req *r)
@@ -564,4 +574,9 @@ void api_import_template(struct req *r)
 		template_xlsx(r);
 	else
 		reply_error(r, ERR_QUERY_INVALID, "format");
+}
+
+const char *api_import_kind(struct req *r)
+{
+	return file_kind(r);
 }

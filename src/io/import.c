@@ -12,6 +12,7 @@
 #include "domain/returnee.h"
 #include "io/sheet.h"
 #include "io/table.h"
+#include "io/xlsx_template.h"
 #include "service/service.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -193,7 +194,8 @@ static bool take_row(const struct sheet_row *row, void *p)
 	if (atomic_load(x->stop))
 		return false;
 	x->done++;
-	if (row->line <= x->header_line || (int64_t)row->line <= x->job.last_line)
+	if (row->line <= x->header_line || (int64_t)row->line <= x->job.last_line ||
+	    xlsx_template_is_example(row->cells, row->ncells)) /* the template's example row */
 		return true;
 	rt = &x->ret[x->nrows];
 	returnee_from_row(&x->ctx, row->cells, row->flags,

@@ -28,17 +28,6 @@
 
 #include "io/rowbuf.h"
 
-/* libfreexl 1.0.6 loses one buffer (3,264 bytes) on some damaged files, even after the
- * freexl_close its documentation asks for on a failed open: tests/unit/test_xls.c finds it
- * with flipped bytes. Nothing here can free it; LeakSanitizer (ASan builds, whose test
- * suites fail on any leak report) is told to leave libfreexl's leaks out, and nothing else.
- * In a build without ASan this function is never called. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfreexl.so\n";
-}
-
 struct xls {
 	const void *h;
 	unsigned int rows;

@@ -5,7 +5,10 @@
 // Accounts: admin (溧阳市) makes a commander of 社渚镇, grid workers of 社渚村 and of a
 // 竹箦镇 village, a commander of 竹箦镇 and a social worker of 社渚村.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 
@@ -280,10 +283,23 @@ describe('imports', () => {
 		assert.match(res.headers.get('content-type'), /spreadsheetml/);
 		const xlsx = Buffer.from(await res.arrayBuffer());
 		assert.equal(xlsx.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
-		// uploaded as is (title row, header, no rows): recognised, nothing created
+		// an example row, instructions and drop-downs, as the account template (issue 10, item 10)
+		const dir = mkdtempSync(join(tmpdir(), 'fk-tpl-'));
+		writeFileSync(join(dir, 't.xlsx'), xlsx);
+		const part = (p) => execFileSync('unzip', ['-p', join(dir, 't.xlsx'), p]).toString('utf8');
+		assert.match(part('xl/workbook.xml'), /name="填写说明"/);
+		assert.match(part('xl/worksheets/sheet1.xml'), /<dataValidations count="2">.*sqref="B3:B2002".*sqref="G3:G2002"/);
+		const strings = part('xl/sharedStrings.xml');
+		for (const s of ['示例行（导入时跳过', '填写说明 / Instructions', '居民身份证', '火车']) assert.ok(strings.includes(s), s);
+		rmSync(dir, { recursive: true, force: true });
+		// uploaded as is (title row, header, the example row): recognised, nothing created
 		const j = await importOk(cmdA.client, xlsx, 'template.xlsx');
 		assert.equal(j.rows, 0);
+		assert.equal(j.imported + j.merged + j.flagged + j.rejected, 0, 'the example row is skipped');
 		assert.equal(j.error, null);
+		// so is the CSV template's
+		const jc = await importOk(cmdA.client, Buffer.from(csv.text, 'utf8'), 'template.csv');
+		assert.equal(jc.imported + jc.merged + jc.flagged + jc.rejected, 0, 'the example row is skipped');
 
 		expectError(assert, await cmdA.client.get('/api/v1/imports/template?format=pdf'), 400, 'query.invalid', 'format');
 		expectError(assert, await gwA.client.get('/api/v1/imports/template?format=csv'), 403, 'forbidden');

@@ -235,6 +235,20 @@ const ENTRIES = {
 			};
 		},
 	},
+	'POST /api/v1/users/import': {
+		actions: ['user.import', 'user.create'],
+		async setup() {
+			const u = uuid();
+			const sheet = (phone) => Buffer.from(`姓名,手机号,角色,所属区域,用户名\r\n门导账号,${phone},网格员,${VILLAGE_A},door.import\r\n`, 'utf8');
+			return {
+				path: '/api/v1/users/import',
+				body: () => upload(sheet('13800000031'), 'accounts.csv', { uuid: u }),
+				other: () => upload(sheet('13800000032'), 'accounts.csv', { uuid: u }),
+				// a replay answers the same id: the accounts, without the passwords shown once
+				state: async () => (await admin.get('/api/v1/users?q=door.import')).body.total,
+			};
+		},
+	},
 	'POST /api/v1/persons': {
 		actions: ['person.create'],
 		async setup() {

@@ -67,6 +67,7 @@ export async function request(method, path, { body, form, query, quiet401 = fals
   const e = (data && data.error) || {};
   const err = new ApiError(res.status, e.code || `http.${res.status}`,
     e.message || t('error.unknown', { status: res.status }), e.field);
+  if (Array.isArray(e.rows)) err.rows = e.rows; // an import's problems, row by row
   if (res.status === 401 && !quiet401) hooks.onUnauthorized(err);
   if (res.status === 403 && err.code === 'password.must_change') hooks.onMustChangePassword(err);
   throw err;

@@ -15,6 +15,7 @@ const routes = [
   // Print pages, without the console frame.
   { path: '/print/cards', name: 'print-cards', component: () => import('./print/CardPrintView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/release/:id', name: 'print-release', component: () => import('./print/ReleaseNoticeView.vue'), meta: { perm: 'obs.work' } },
+  { path: '/print/accounts', name: 'print-accounts', component: () => import('./print/AccountSheetView.vue'), meta: { perm: 'user.write' } },
   {
     path: '/',
     component: () => import('./layouts/ConsoleLayout.vue'),

@@ -17,6 +17,9 @@
 #include "util/timeutil.h"
 
 enum { BATCH = 10, TIMEOUT_S = 10 };
+/* The reminders' sweep (svc_sweep) rides on this thread: first a minute after the start,
+ * then every ten minutes; it reminds of each object once a day whenever it runs. */
+enum { SWEEP_FIRST_S = 60, SWEEP_EVERY_S = 600 };
 
 struct outbound_sender {
 	struct threads t;
@@ -24,6 +27,7 @@ struct outbound_sender {
 	int per_minute;
 	int64_t window_start; /* monotonic seconds of this minute's first send */
 	int sent_in_window;
+	int64_t next_sweep; /* monotonic seconds */
 };
 
 static size_t discard(char *p, size_t size, size_t n, void *u)
@@ -102,6 +106,25 @@ static void tick(struct outbound_sender *o)
 	arena_free(a);
 }
 
+static void sweep(struct outbound_sender *o)
+{
+	struct arena *a;
+	struct svc_sweep_result r;
+
+	if (time_mono_ms() / 1000 < o->next_sweep)
+		return;
+	o->next_sweep = time_mono_ms() / 1000 + SWEEP_EVERY_S;
+	a = arena_new();
+	if (svc_sweep(o->store, time_now(), a, &r) != STORE_OK)
+		log_warn("the reminders' sweep failed");
+	else if (r.task_overdue || r.to_place || r.visit_missed || r.pruned)
+		log_info("sweep: %lld overdue tasks, %lld to place, %lld missed reports, %lld "
+			 "pruned",
+			 (long long)r.task_overdue, (long long)r.to_place,
+			 (long long)r.visit_missed, (long long)r.pruned);
+	arena_free(a);
+}
+
 static void *sender_main(void *p)
 {
 	struct outbound_sender *o = p;
@@ -116,6 +139,7 @@ static void *sender_main(void *p)
 			break;
 		pthread_mutex_unlock(&o->t.mu);
 		tick(o);
+		sweep(o);
 		pthread_mutex_lock(&o->t.mu);
 	}
 	pthread_mutex_unlock(&o->t.mu);
@@ -130,6 +154,7 @@ struct outbound_sender *outbound_sender_start(struct store *s, int per_minute)
 	o->store = s;
 	o->per_minute = per_minute > 0 ? per_minute : 20;
 	o->window_start = time_mono_ms() / 1000;
+	o->next_sweep = o->window_start + SWEEP_FIRST_S;
 	threads_start(&o->t, 1, sender_main, o, "outbound sender");
 	return o;
 }

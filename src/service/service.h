@@ -738,11 +738,28 @@ enum store_status svc_outbound_config_get(struct store *s, const struct principa
  * areas over it: the area's name and the temperature, masked (outbound_mask). */
 enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
 				     int temp_dc, int64_t now);
+/* Queues, in x's transaction, "【title】area name：what（…）" masked for the robots over area;
+ * once: not where the same text still waits to be sent. */
+enum store_status svc_outbound_note(struct svc_ctx *x, const char *area, const char *area_name,
+				    const char *title, const char *what, bool once, int64_t now);
 /* The sender's steps, as the system: the messages due; a try's result (sent, or again
  * after outbound_backoff, or failed after OUTBOUND_TRIES), audited "outbound.send". */
 enum store_status svc_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
 				   struct outbound_msg **out, size_t *n);
 enum store_status svc_outbound_result(struct store *s, const struct outbound_msg *m, bool ok,
 				      const char *error, int64_t now, struct arena *a);
+
+/* ---- the sweep's reminders (svc_sweep.c) ---- */
+
+/* Read notifications are kept this many days, all of them at most the other. */
+enum { SVC_NOTIFY_KEEP_READ_DAYS = 30, SVC_NOTIFY_KEEP_DAYS = 90 };
+struct svc_sweep_result {
+	int64_t task_overdue, to_place, visit_missed, pruned;
+};
+/* One run at now, as the system (audited "notification.sweep"): reminds of what is overdue,
+ * to be placed or missed, once per object, kind and local day (store_tx_sweep_mark), to
+ * svc_notify's recipients and the area's robots; prunes old notifications. Bounded. */
+enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,
+			    struct svc_sweep_result *r);
 
 #endif

@@ -62,16 +62,24 @@ enum store_status svc_outbound_config_get(struct store *s, const struct principa
 	return svc_ref_area_exists(s, area) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
-				     int temp_dc, int64_t now)
+enum store_status svc_outbound_note(struct svc_ctx *x, const char *area, const char *area_name,
+				    const char *title, const char *what, bool once, int64_t now)
 {
 	char text[512];
 
-	snprintf(text, sizeof text,
-		 "【发热预警】%s：体温 %d.%d °C，请医生尽快处置（详情请登录系统查看）。",
-		 area_name && *area_name ? area_name : area, temp_dc / 10, temp_dc % 10);
+	snprintf(text, sizeof text, "【%s】%s：%s（详情请登录系统查看）。", title,
+		 area_name && *area_name ? area_name : area, what);
 	outbound_mask(text);
-	return store_tx_outbound_enqueue(x->tx, area, text, now);
+	return store_tx_outbound_enqueue(x->tx, area, text, once, now);
+}
+
+enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
+				     int temp_dc, int64_t now)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "体温 %d.%d °C，请医生尽快处置", temp_dc / 10, temp_dc % 10);
+	return svc_outbound_note(x, area, area_name, "发热预警", what, false, now);
 }
 
 enum store_status svc_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,

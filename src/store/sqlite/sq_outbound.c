@@ -44,14 +44,18 @@ enum store_status store_outbound_config_get(struct store *s, const char *area, s
 }
 
 enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area, const char *text,
-					    int64_t now)
+					    bool once, int64_t now)
 {
+	/* due at once (next_at 0), whatever clock the event was written by (a sweep's --at) */
 	static const char sql[] =
 		"INSERT INTO outbound(area_code, kind, url, body, next_at, created_at)"
-		" SELECT area_code, kind, url, ?2, ?3, ?3 FROM outbound_config"
-		" WHERE substr(?1, 1, length(area_code)) = area_code";
+		" SELECT area_code, kind, url, ?2, 0, ?3 FROM outbound_config c"
+		" WHERE substr(?1, 1, length(area_code)) = area_code AND NOT (?4 AND EXISTS ("
+		"  SELECT 1 FROM outbound o WHERE o.status = 'pending' AND o.url = c.url"
+		"  AND o.body = ?2))";
 
-	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(text), SQ_INT(now)));
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(text), SQ_INT(now), SQ_INT(once)));
 }
 
 enum store_status store_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,

@@ -18,6 +18,7 @@ export default {
   bell: {
     title: 'Notifications ({n} unread)', heading: 'Notifications', readAll: 'Mark all read', empty: 'No notifications',
     fever: 'Fever alert {temp} °C', task: 'New task to verify',
+    taskOverdue: 'Verification task overdue', toPlace: 'Verified, still to be placed under observation', visitMissed: 'Missed reports: {n} temperature(s) not reported in time',
   },
   nav: {
     obsToday: "Today's follow-ups", services: 'Services', alerts: 'Fever alerts', obsBoard: 'Observation board',

@@ -17,6 +17,7 @@ export default {
   bell: {
     title: '通知（{n} 条未读）', heading: '通知', readAll: '全部已读', empty: '暂无通知',
     fever: '发热预警 {temp} °C', task: '新的待核查任务',
+    taskOverdue: '核查任务已逾期', toPlace: '已核实，待落实居家观察', visitMissed: '漏报：{n} 次体温未按时报告',
   },
   nav: {
     obsToday: '今日随访', services: '服务', alerts: '发热预警', obsBoard: '观察看板',

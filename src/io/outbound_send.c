@@ -4,12 +4,18 @@
 #include "io/outbound_send.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "domain/outbound.h"
 #include "service/service.h"
 #include "util/arena.h"
 #include "util/log.h"
@@ -28,7 +34,10 @@ struct outbound_sender {
 	int64_t window_start; /* monotonic seconds of this minute's first send */
 	int sent_in_window;
 	int64_t next_sweep; /* monotonic seconds */
+	const char *sms_command;
 };
+
+extern char **environ;
 
 static size_t discard(char *p, size_t size, size_t n, void *u)
 {
@@ -71,6 +80,58 @@ static bool post(const char *url, const char *text, char *err, size_t errsz)
 	return rc == CURLE_OK && code >= 200 && code <= 299;
 }
 
+/* One SMS: the operator's program run as argv {command, phone, text}, no shell, its output
+ * to /dev/null, killed after TIMEOUT_S; true when it exits 0. */
+static bool sms(const char *command, const char *phone, const char *text, char *err, size_t errsz)
+{
+	char *argv[] = {(char *)command, (char *)phone, (char *)text, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	pid_t pid;
+	int status = 0, rc;
+	int64_t deadline = time_mono_ms() + TIMEOUT_S * 1000;
+
+	if (!command) {
+		snprintf(err, errsz, "no --sms-command on this server");
+		return false;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	/* the server blocks its stop signals in every thread: the child starts with none */
+	posix_spawnattr_init(&at);
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(&pid, command, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0) {
+		snprintf(err, errsz, "the SMS command could not start (%s)", strerror(rc));
+		return false;
+	}
+	while ((rc = waitpid(pid, &status, WNOHANG)) == 0 && time_mono_ms() < deadline) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	if (rc == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		snprintf(err, errsz, "the SMS command took longer than %d s", TIMEOUT_S);
+		return false;
+	}
+	if (rc < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errsz, "the SMS command failed (status %d)",
+			 rc > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return false;
+	}
+	return true;
+}
+
 /* Whether this minute still has room (under t.mu is not needed: one thread). */
 static bool room(struct outbound_sender *o)
 {
@@ -93,12 +154,18 @@ static void tick(struct outbound_sender *o)
 	if (svc_outbound_due(o->store, now, BATCH, a, &m, &n) == STORE_OK)
 		for (size_t i = 0; i < n && room(o); i++) {
 			char err[128] = "";
-			bool ok = post(m[i].url, m[i].body, err, sizeof err);
+			bool is_sms = !strcmp(m[i].kind, "sms");
+			bool ok = is_sms ? sms(o->sms_command, m[i].url, m[i].body, err, sizeof err)
+					 : post(m[i].url, m[i].body, err, sizeof err);
 			o->sent_in_window++;
 			if (!ok)
 				log_warn("outbound message %lld (%s): %s", (long long)m[i].id,
 					 m[i].kind, err);
-			if (svc_outbound_result(o->store, &m[i], ok, err, time_now(), a) !=
+			/* without a command an SMS cannot go out later either: failed at once */
+			struct outbound_msg tried = m[i];
+			if (is_sms && !o->sms_command)
+				tried.tries = OUTBOUND_TRIES - 1;
+			if (svc_outbound_result(o->store, &tried, ok, err, time_now(), a) !=
 			    STORE_OK)
 				log_warn("outbound message %lld: its result was not stored",
 					 (long long)m[i].id);
@@ -146,10 +213,12 @@ static void *sender_main(void *p)
 	return NULL;
 }
 
-struct outbound_sender *outbound_sender_start(struct store *s, int per_minute)
+struct outbound_sender *outbound_sender_start(struct store *s, int per_minute,
+					      const char *sms_command)
 {
 	struct outbound_sender *o = xcalloc(1, sizeof *o);
 
+	o->sms_command = sms_command;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	o->store = s;
 	o->per_minute = per_minute > 0 ? per_minute : 20;

@@ -727,8 +727,11 @@ enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
  * post to the group). */
 enum store_status svc_outbound_config_put(struct store *s, const struct principal *who,
 					  const struct store_idem *idem, const char *area,
-					  const char *kind, const char *url, int64_t now,
-					  struct arena *a);
+					  const char *kind, const char *url, const char *sms_phones,
+					  int64_t now, struct arena *a);
+/* (url NULL keeps the robot.) At most this many duty mobiles per area receive its messages by SMS (sms_phones above: a
+ * JSON array of normalised mobiles checked by the caller, or NULL to keep them). */
+enum { SVC_SMS_PHONES_MAX = 5, SVC_SMS_PHONES_JSON = 128 };
 /* The webhook of area (in scope); kind and url "" when it has none; STORE_NOT_FOUND when
  * the area does not exist. */
 enum store_status svc_outbound_config_get(struct store *s, const struct principal *who,

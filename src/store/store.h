@@ -899,6 +899,7 @@ enum store_status store_tx_notification_prune(struct store_tx *tx, int64_t read_
 struct outbound_config {
 	char area[AREA_CODE_MAX + 1];
 	const char *kind, *url; /* "" when none */
+	const char *sms_phones; /* JSON array of the duty mobiles (svc_outbound_config_get) */
 	int64_t updated_at;
 };
 /* Sets (url "": removes) the webhook of area. */
@@ -907,8 +908,15 @@ enum store_status store_tx_outbound_config_put(struct store_tx *tx, const char *
 /* STORE_NOT_FOUND when area has none. */
 enum store_status store_outbound_config_get(struct store *s, const char *area, struct arena *a,
 					    struct outbound_config *out);
-/* Queues text for the webhook of area and of every area over it that has one; once: not
- * for an address that has the same text still waiting (a reminder, a new task). */
+/* The duty mobiles of area that receive its messages by SMS: phones a JSON array of
+ * normalised mobiles ("[]" or NULL removes them); read as "[]" when none. */
+enum store_status store_tx_outbound_sms_put(struct store_tx *tx, const char *area,
+					    const char *phones, int64_t now);
+enum store_status store_outbound_sms_get(struct store *s, const char *area, char *phones,
+					 size_t sz);
+/* Queues text for the webhook of area and of every area over it that has one, and as an SMS
+ * (kind "sms", the number as url) for their duty mobiles; once: not for an address that has
+ * the same text still waiting (a reminder, a new task). */
 enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area,
 					    const char *text, bool once, int64_t now);
 struct outbound_msg {

@@ -47,6 +47,9 @@ test('the county office sets 社渚镇\'s group robot and a fever reaches it', {
     await byTest(page, 'area-outbound').click();
     const dlg = byTest(page, 'outbound-dialog');
     await dlg.waitFor();
+    // this server has no SMS gateway (no --sms-command): the dialog says so
+    await assertText(byTest(page, 'outbound-sms-unavailable'), '未配置短信网关');
+    assert.equal(await byTest(page, 'outbound-sms').count(), 0);
     await field(page, 'outbound-url').fill('http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x');
     await byTest(page, 'outbound-save').click();
     await assertText(page.locator('.el-form-item__error'), 'https://');

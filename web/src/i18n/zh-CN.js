@@ -13,6 +13,7 @@ export default {
     open: '群机器人', title: '{area} 的群机器人', kind: '类型', wecom: '企业微信', dingtalk: '钉钉', url: 'Webhook 地址',
     help: '本区域及以下出现发热预警时，系统把“区域＋体温”发到此群（不含身份证号和完整手机号），失败会自动重试。地址在群设置 → 群机器人中复制，须以 https:// 开头。',
     remove: '停用', removed: '已停用',
+    sms: '短信值班手机', smsHelp: '最多 5 个手机号，用逗号分隔；发热预警、新任务、逾期和漏报提醒同时以短信发送（不含身份证号和完整手机号）。', smsUnavailable: '本服务器未配置短信网关，暂不能发送短信（由运维人员在服务器上以 --sms-command 配置）。',
   },
   bell: {
     title: '通知（{n} 条未读）', heading: '通知', readAll: '全部已读', empty: '暂无通知',

@@ -645,6 +645,7 @@ struct alert {
 	char observation_id[USER_ID_LEN + 1];
 	char person_id[USER_ID_LEN + 1];
 	const char *person_name;
+	const char *person_phone, *person_address; /* the file's: the phone leaves masked */
 	char area[AREA_CODE_MAX + 1];
 	const char *area_name, *visit_id, *status, *destination, *facility, *transport,
 		*referred_by, *result, *note;

@@ -253,6 +253,7 @@ export default {
     },
     detail: { title: 'Observation', days: 'Daily records', visits: 'Visits', alerts: 'Fever alerts', services: 'Services' },
     alert: {
+      address: 'Address', phone: 'Phone', call: 'Call',
       title: 'Fever alerts', badge: 'Alert', count: '{n}', empty: 'No alerts to handle', updated: 'Updated {time}',
       openNotice: 'An open fever alert', new: 'New', visits: '{n} abnormal records', raisedAt: 'Raised {time}',
       referredTo: 'Referred to', result: 'Result', refer: 'Record referral', recordResult: 'Record result',

@@ -248,6 +248,7 @@ export default {
     },
     detail: { title: '观察详情', days: '每日记录', visits: '随访记录', alerts: '发热预警', services: '生活服务' },
     alert: {
+      address: '住址', phone: '电话', call: '拨打',
       title: '发热预警', badge: '预警', count: '{n} 条', empty: '没有需要处置的预警', updated: '更新于 {time}',
       openNotice: '有未处置的发热预警', new: '新', visits: '累计 {n} 次异常', raisedAt: '预警时间 {time}',
       referredTo: '转诊', result: '结果', refer: '登记转诊', recordResult: '登记结果',

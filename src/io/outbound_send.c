@@ -23,9 +23,9 @@
 #include "util/timeutil.h"
 
 enum { BATCH = 10, TIMEOUT_S = 10 };
-/* The reminders' sweep (svc_sweep) rides on this thread: first a minute after the start,
- * then every ten minutes; it reminds of each object once a day whenever it runs. */
-enum { SWEEP_FIRST_S = 60, SWEEP_EVERY_S = 600 };
+/* The reminders' sweep (svc_sweep) rides on this thread, every ten minutes from the start
+ * on; it reminds of each object once a day whenever it runs. */
+enum { SWEEP_FIRST_S = 600, SWEEP_EVERY_S = 600 };
 
 struct outbound_sender {
 	struct threads t;

@@ -15,8 +15,10 @@
 #include "service/service.h"
 
 enum {
-	SWEEP_MAX = 200,   /* reminders of one kind per run */
-	SWEEP_SCAN = 2000, /* observations looked at per run */
+	SWEEP_MAX = 200, /* reminders of one kind per run */
+	/* active observations looked at per run: a county's all (a cursor kept between runs
+	 * would miss none either, but each run must see those that report well too) */
+	SWEEP_SCAN = 20000,
 	SWEEP_PAGE = 500,
 	PRUNE_MAX = 1000, /* notifications deleted per run */
 	DAY_S = 86400,
@@ -27,24 +29,54 @@ struct sweep_io {
 	struct svc_sweep_result *r;
 };
 
-/* Whether object is reminded of for the first time on day (and marks it). */
-static bool first_today(struct svc_ctx *x, const char *kind, const char *id, int day,
-			enum store_status *ss)
+/* What one kind of reminder says and to whom, beyond the grid workers of the object's area
+ * (and those under it, for a village or below) and the robots over it. */
+struct reminder {
+	const char *kind, *object_type;
+	const char *title, *what; /* of the robots' text */
+	bool commanders;          /* the commanders over the area too */
+};
+static const struct reminder task_overdue = {"task_overdue", "task", "任务逾期",
+					     "有核查任务已超过期限，请尽快处理", false};
+/* whoever places: the grid workers and the commanders */
+static const struct reminder to_place = {"to_place", "person", "待落实观察",
+					 "有已核实人员尚未落实居家观察", true};
+/* the observation's doctor (user) and the grid workers */
+static const struct reminder visit_missed = {"visit_missed", "observation", "漏报提醒",
+					     "有居家观察人员未按时报告体温", false};
+
+/* Reminds of it once on day (store_tx_sweep_mark): its recipients (r, and user when not
+ * NULL), the robots over its area; *count grows by one when it was new. */
+static enum store_status remind(struct svc_ctx *x, const struct reminder *r,
+				const struct sweep_item *it, const char *user, const char *detail,
+				int day, int64_t now, int64_t *count)
 {
+	struct notify_new nn = {
+		.kind = r->kind,
+		.area = it->area,
+		.object_type = r->object_type,
+		.object_id = it->id,
+		.detail = detail,
+		.role = "grid_worker",
+		.below = area_code_level(it->area) >= AREA_LEVEL_VILLAGE,
+		.user = user,
+		.now = now,
+	};
 	bool fresh = false;
+	enum store_status ss = store_tx_sweep_mark(x->tx, r->kind, it->id, day, &fresh);
 
-	*ss = store_tx_sweep_mark(x->tx, kind, id, day, &fresh);
-	return *ss == STORE_OK && fresh;
-}
-
-static enum store_status remind(struct svc_ctx *x, const struct sweep_item *it,
-				const struct notify_new *n, const char *title, const char *what,
-				int64_t now)
-{
-	enum store_status ss = store_tx_notify(x->tx, n);
-
-	if (ss == STORE_OK)
-		ss = svc_outbound_note(x, it->area, it->area_name, title, what, true, now);
+	if (ss != STORE_OK || !fresh || (ss = store_tx_notify(x->tx, &nn)) != STORE_OK)
+		return ss;
+	if (r->commanders) {
+		nn.role = "commander";
+		nn.below = false;
+		nn.user = NULL;
+		if ((ss = store_tx_notify(x->tx, &nn)) != STORE_OK)
+			return ss;
+	}
+	if ((ss = svc_outbound_note(x, it->area, it->area_name, r->title, r->what, true, now)) ==
+	    STORE_OK)
+		(*count)++;
 	return ss;
 }
 
@@ -54,24 +86,10 @@ static enum store_status sweep_tasks(struct svc_ctx *x, int day, int64_t now, in
 	size_t n;
 	enum store_status ss = store_tx_sweep_tasks(x->tx, day, now, SWEEP_MAX, x->a, &it, &n);
 
-	for (size_t i = 0; ss == STORE_OK && i < n; i++) {
-		struct notify_new nn = {
-			.kind = "task_overdue",
-			.area = it[i].area,
-			.object_type = "task",
-			.object_id = it[i].id,
-			.detail =
-				svc_json(x, json_pack("{s:I}", "due_at", (json_int_t)it[i].due_at)),
-			.role = "grid_worker",
-			.below = area_code_level(it[i].area) >= AREA_LEVEL_VILLAGE,
-			.now = now,
-		};
-		if (!first_today(x, nn.kind, it[i].id, day, &ss))
-			continue;
-		if ((ss = remind(x, &it[i], &nn, "任务逾期", "有核查任务已超过期限，请尽快处理",
-				 now)) == STORE_OK)
-			(*count)++;
-	}
+	for (size_t i = 0; ss == STORE_OK && i < n; i++)
+		ss = remind(x, &task_overdue, &it[i], NULL,
+			    svc_json(x, json_pack("{s:I}", "due_at", (json_int_t)it[i].due_at)),
+			    day, now, count);
 	return ss;
 }
 
@@ -81,27 +99,8 @@ static enum store_status sweep_to_place(struct svc_ctx *x, int day, int64_t now,
 	size_t n;
 	enum store_status ss = store_tx_sweep_to_place(x->tx, day, SWEEP_MAX, x->a, &it, &n);
 
-	for (size_t i = 0; ss == STORE_OK && i < n; i++) {
-		/* whoever places: the grid workers of the file's area and the commanders over it */
-		struct notify_new nn = {
-			.kind = "to_place",
-			.area = it[i].area,
-			.object_type = "person",
-			.object_id = it[i].id,
-			.role = "grid_worker",
-			.below = area_code_level(it[i].area) >= AREA_LEVEL_VILLAGE,
-			.now = now,
-		};
-		if (!first_today(x, nn.kind, it[i].id, day, &ss))
-			continue;
-		if ((ss = store_tx_notify(x->tx, &nn)) != STORE_OK)
-			break;
-		nn.role = "commander";
-		nn.below = false;
-		if ((ss = remind(x, &it[i], &nn, "待落实观察", "有已核实人员尚未落实居家观察",
-				 now)) == STORE_OK)
-			(*count)++;
-	}
+	for (size_t i = 0; ss == STORE_OK && i < n; i++)
+		ss = remind(x, &to_place, &it[i], NULL, NULL, day, now, count);
 	return ss;
 }
 
@@ -131,23 +130,11 @@ static enum store_status sweep_visits(struct svc_ctx *x, int day, int64_t now, i
 						 SWEEP_PAGE, x->a, &it, &n);
 		for (size_t i = 0; ss == STORE_OK && i < n; i++) {
 			int missed = missed_slots(&pol, &it[i], day, now);
-			/* the observation's doctor and the grid workers of its area */
-			struct notify_new nn = {
-				.kind = "visit_missed",
-				.area = it[i].area,
-				.object_type = "observation",
-				.object_id = it[i].id,
-				.detail = svc_json(x, json_pack("{s:i}", "missed", missed)),
-				.role = "grid_worker",
-				.below = area_code_level(it[i].area) >= AREA_LEVEL_VILLAGE,
-				.user = *it[i].user ? it[i].user : NULL,
-				.now = now,
-			};
-			if (!missed || !first_today(x, nn.kind, it[i].id, day, &ss))
-				continue;
-			if ((ss = remind(x, &it[i], &nn, "漏报提醒", "有居家观察人员未按时报告体温",
-					 now)) == STORE_OK)
-				(*count)++;
+			if (missed)
+				ss = remind(x, &visit_missed, &it[i],
+					    *it[i].user ? it[i].user : NULL,
+					    svc_json(x, json_pack("{s:i}", "missed", missed)), day,
+					    now, count);
 		}
 		if (n < SWEEP_PAGE)
 			break;

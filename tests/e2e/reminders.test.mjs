@@ -4,6 +4,9 @@
 //   --at`, as the clock cannot be waited for) reminds the doctor. Without a reload the bell
 //   counts it; the list says "漏报：… 次体温未按时报告" for 社渚村, and the tap leads to the
 //   observation's page. A second sweep the same day adds nothing.
+//   A grid worker of 社渚村 verified a returnee "to be placed" and nobody placed them: the
+//   next day's sweep reminds the worker (已核实，待落实居家观察), whose tap leads into the
+//   placing form for that person.
 // Never sleeps: every wait is for a condition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,6 +65,67 @@ test('the doctor\'s bell reminds of a missed daily report and leads to the obser
     await byTest(page, 'bell-count').waitFor({ state: 'detached' });
     await page.locator('body').filter({ hasText: '周漏' }).waitFor();
     await shot(page, 'rm02-observation-phone');
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+async function importReturnee(name, id) {
+  const res = await fetch(`${env.base}/api/v1/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { csrf } = await res.json();
+  const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+  const csv = ['姓名,身份证号,手机号码,现住址', [name, id, '13812345866', '社渚镇社渚村2组5号'].join(',')].join('\r\n');
+  const fd = new FormData();
+  fd.append('uuid', randomUUID());
+  fd.append('file', new Blob([`\uFEFF${csv}\r\n`]), 'returnees.csv');
+  const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
+  assert.equal(up.status, 202, await up.text());
+}
+
+test('the worker\'s bell reminds of a person verified and not placed, and leads into placing', { timeout: 180_000 }, async () => {
+  const admin = await apiSession('admin', ADMIN_PASSWORD);
+  const r = await admin('POST', '/api/v1/users', { uuid: randomUUID(), username: 'sweep_worker', role: 'grid_worker', area: VILLAGE, password: FIRST_PASSWORD });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const own = await apiSession('sweep_worker', FIRST_PASSWORD);
+  assert.equal((await own('POST', '/api/v1/me/password', { old_password: FIRST_PASSWORD, new_password: PASSWORD })).status, 204);
+  const worker = await apiSession('sweep_worker', PASSWORD);
+  await importReturnee('钱待', citizenId('32048119850101459'));
+  let task = null;
+  for (const end = Date.now() + 60_000; !task && Date.now() < end;) {
+    task = (await admin('GET', '/api/v1/tasks?limit=50')).body.items.find((t) => t.person_name === '钱待');
+    if (!task) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(task, 'the imported task');
+  const closed = await worker('POST', `/api/v1/tasks/${task.id}/close`, { uuid: randomUUID(), outcome: 'observation' });
+  assert.equal(closed.status, 200, JSON.stringify(closed.body));
+  await worker('POST', '/api/v1/notifications/read', { uuid: randomUUID(), all: true });
+
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await login(page, 'sweep_worker', PASSWORD);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+    await byTest(page, 'bell').waitFor();
+    assert.equal(await byTest(page, 'bell-count').count(), 0, 'nothing unread yet');
+    await page.waitForResponse((x) => x.url().endsWith('/api/v1/events') && x.status() === 200).catch(() => {});
+    const out = JSON.parse(run(['sweep', '--db', env.db, '--at', new Date(Date.now() + 86400000).toISOString()]));
+    assert.equal(out.to_place, 1, JSON.stringify(out));
+    await byTest(page, 'bell-count').waitFor();
+    await byTest(page, 'bell').click();
+    const item = byTest(page, 'bell-item-to_place');
+    await assertText(item, '已核实，待落实居家观察');
+    await noOverflow(page, 'the worker\'s reminders');
+    await shot(page, 'rm03-to-place-phone');
+    await item.click();
+    await page.waitForURL((u) => u.pathname.endsWith(`/observations/new/${task.person_id}`));
+    await byTest(page, 'place-page').waitFor();
+    await page.locator('body').filter({ hasText: '钱待' }).waitFor();
+    await shot(page, 'rm04-placing-phone');
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

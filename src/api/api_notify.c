@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "domain/outbound.h"
+#include "domain/phone.h"
 #include "http/events.h"
 #include "util/timeutil.h"
 
@@ -130,35 +131,84 @@ void api_outbound_get(struct req *r)
 	if (!api_stored(r, st, ERR_AREA_NOT_FOUND))
 		return;
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:s}", "area", area, "kind", c.kind, "url", c.url));
+		   json_pack("{s:s, s:s, s:s, s:b, s:o}", "area", area, "kind", c.kind, "url",
+			     c.url, "sms_available", r->srv->cfg.sms_command != NULL, "sms_phones",
+			     json_loads(c.sms_phones, 0, NULL)));
+}
+
+/* The duty mobiles of a PUT as a JSON array of normalised mobiles in *out (NULL when the
+ * body leaves them out); false after answering why not. */
+static bool sms_phones(struct req *r, const char **out)
+{
+	json_t *in = json_object_get(r->json, "sms_phones"), *norm, *v;
+	size_t i;
+
+	*out = NULL;
+	if (!in)
+		return true;
+	if (!json_is_array(in)) {
+		reply_error(r, ERR_FIELD_TYPE, "sms_phones");
+		return false;
+	}
+	if (json_array_size(in) > SVC_SMS_PHONES_MAX) {
+		reply_error(r, ERR_FIELD_VALUE, "sms_phones");
+		return false;
+	}
+	if (json_array_size(in) && !r->srv->cfg.sms_command) {
+		reply_error(r, ERR_OUTBOUND_SMS_UNAVAILABLE, "sms_phones");
+		return false;
+	}
+	norm = json_array();
+	json_array_foreach(in, i, v)
+	{
+		char p[PHONE_LEN + 1];
+		if (!json_is_string(v) || !phone_normalize(json_string_value(v), p)) {
+			json_decref(norm);
+			reply_error(r, ERR_PHONE_INVALID, "sms_phones");
+			return false;
+		}
+		json_array_append_new(norm, json_string(p));
+	}
+	char *txt = json_dumps(norm, JSON_COMPACT);
+	json_decref(norm);
+	if (!txt)
+		fk_oom();
+	*out = arena_strdup(r->a, txt);
+	free(txt);
+	return true;
 }
 
 void api_outbound_put(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "kind", "url", NULL};
+	static const char *const allowed[] = {"uuid", "kind", "url", "sms_phones", NULL};
 	struct principal who = api_principal(r);
 	struct store_idem idem;
-	const char *area = outbound_area(r), *kind = NULL, *url = NULL;
+	const char *area = outbound_area(r), *kind = NULL, *url = NULL, *sms = NULL;
 	char hash[65];
 
 	if (!area || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
-	    api_bad_field(r, json_get_str(r->json, "url", OUTBOUND_URL_MAX, true, &url), "url") ||
-	    api_bad_field(r, json_get_str(r->json, "kind", 16, false, &kind), "kind"))
+	    api_bad_field(r, json_get_str(r->json, "url", OUTBOUND_URL_MAX, false, &url), "url") ||
+	    api_bad_field(r, json_get_str(r->json, "kind", 16, false, &kind), "kind") ||
+	    !sms_phones(r, &sms))
 		return;
-	if (*url && !outbound_url_ok(url)) {
+	/* url "" removes the robot, url left out keeps it (a change of the mobiles only) */
+	if (!url && !sms) {
+		reply_error(r, ERR_FIELD_REQUIRED, "url");
+		return;
+	}
+	if (url && *url && !outbound_url_ok(url)) {
 		reply_error(r, ERR_OUTBOUND_URL_INVALID, "url");
 		return;
 	}
-	if (*url && !outbound_kind_ok(kind)) {
+	if (url && *url && !outbound_kind_ok(kind)) {
 		reply_error(r, ERR_FIELD_VALUE, "kind");
 		return;
 	}
 	if (!api_stored(r,
-			svc_outbound_config_put(r->srv->store, &who, &idem, area, *url ? kind : "",
-						url, time_now(), r->a),
+			svc_outbound_config_put(r->srv->store, &who, &idem, area,
+						url && *url ? kind : "", url, sms, time_now(),
+						r->a),
 			ERR_AREA_NOT_FOUND))
 		return;
-	reply_json(
-		r, 200,
-		json_pack("{s:s, s:s, s:s}", "area", area, "kind", *url ? kind : "", "url", url));
+	api_outbound_get(r);
 }

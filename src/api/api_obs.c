@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api_obs.h"
+#include "domain/phone.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
@@ -147,24 +148,33 @@ json_t *api_visit_json(struct req *r, const struct visit *v)
 			 "late", v->late, "fever", v->fever);
 }
 
+/* The person's phone and address ride on the alert as on the file (api_person_json): the
+ * address as it is, the phone masked — the doctor calls through the audited reveal. */
 json_t *api_alert_json(const struct alert *al)
 {
-	json_t *ref = json_null();
+	json_t *ref = json_null(), *o;
+	char phm[PHONE_LEN + 1] = "";
 
 	if (*al->destination)
 		ref = json_pack("{s:s, s:s, s:s, s:o, s:s}", "destination", al->destination,
 				"facility", al->facility, "transport", al->transport, "at",
 				time_json(al->referred_at), "by", al->referred_by);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
-			 " s:s, s:i}",
-			 "id", al->id, "observation_id", al->observation_id, "person_id",
-			 al->person_id, "person_name", al->person_name, "area", al->area,
-			 "area_name", al->area_name, "visit_id",
-			 json_str_or_null(*al->visit_id ? al->visit_id : NULL), "raised_at",
-			 time_json(al->raised_at), "temperature", temp_json(al->temp), "symptoms",
-			 symptoms_json(al->symptoms), "status", al->status, "referral", ref,
-			 "result", json_str_or_null(*al->result ? al->result : NULL), "result_at",
-			 time_json(al->result_at), "note", al->note, "visits", al->visits);
+	if (al->person_phone && *al->person_phone)
+		phone_mask(al->person_phone, phm);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o,"
+		      " s:s, s:i}",
+		      "id", al->id, "observation_id", al->observation_id, "person_id",
+		      al->person_id, "person_name", al->person_name, "area", al->area, "area_name",
+		      al->area_name, "visit_id",
+		      json_str_or_null(*al->visit_id ? al->visit_id : NULL), "raised_at",
+		      time_json(al->raised_at), "temperature", temp_json(al->temp), "symptoms",
+		      symptoms_json(al->symptoms), "status", al->status, "referral", ref, "result",
+		      json_str_or_null(*al->result ? al->result : NULL), "result_at",
+		      time_json(al->result_at), "note", al->note, "visits", al->visits);
+	json_object_set_new(o, "person_phone", json_string(phm));
+	json_object_set_new(o, "person_address",
+			    json_string(al->person_address ? al->person_address : ""));
+	return o;
 }
 
 json_t *api_service_json(const struct service *s, int64_t now)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/server.h"
@@ -83,7 +84,10 @@ static void help(FILE *f)
 	      "                          contact cards (e.g. https://fk.example.cn; default: the\n"
 	      "                          --listen address unless it is loopback or 0.0.0.0, else\n"
 	      "                          the first valid Host a signed-in console request names)\n"
-	      "  --verbose               debug logging\n",
+	      "  --verbose               debug logging\n"
+	      "  --sms-command PATH      program that sends one SMS, run as PATH PHONE TEXT (no\n"
+	      "                          shell; exit 0 = sent; killed after 10 s); enables the\n"
+	      "                          duty mobiles of an area. 短信网关程序\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -109,7 +113,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 7];
+	struct option opts[NINT + 8];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -121,6 +125,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"secure-cookies", no_argument, 0, 's'};
 	opts[i++] = (struct option){"public-url", required_argument, 0, 'u'};
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
+	opts[i++] = (struct option){"sms-command", required_argument, 0, 'm'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
@@ -153,6 +158,16 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			c->http.public_url = optarg;
 			break;
 		case 'v': c->verbose = 1; break;
+		case 'm':
+			/* the operator's program, run without a shell: never set over the web */
+			if (optarg[0] != '/' || access(optarg, X_OK) != 0) {
+				cli_err("--sms-command must be the absolute path of an executable "
+					"/ "
+					"--sms-command 须为可执行程序的绝对路径");
+				return EXIT_USAGE;
+			}
+			c->http.sms_command = optarg;
+			break;
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;
 		}

@@ -618,7 +618,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->importer = importer_start(store);
 	/* at most half the connections stream, 4 per account (a phone and a few tabs); the
 	 * heartbeat comes well inside the connection timeout */
-	srv->outbound = outbound_sender_start(store, 20);
+	srv->outbound = outbound_sender_start(store, 20, srv->cfg.sms_command);
 	srv->events = events_new(store, srv->sessions,
 				 cfg->max_connections / 2 > 4 ? cfg->max_connections / 2 : 4, 4,
 				 cfg->connection_timeout * 2 / 3 < 25 && cfg->connection_timeout > 1

@@ -62,6 +62,7 @@ struct server_config {
 	int obs_days;            /* length of home observation, days */
 	int fever_dc;            /* fever threshold, tenths of °C */
 	int self_per_minute;     /* self-report requests per address and per link */
+	const char *sms_command; /* program that sends one SMS (argv: phone, text), or NULL */
 };
 
 struct server {

@@ -825,8 +825,11 @@ enum store_status svc_report_settings_get(struct store *s, const struct principa
  * post to the group). */
 enum store_status svc_outbound_config_put(struct store *s, const struct principal *who,
 					  const struct store_idem *idem, const char *area,
-					  const char *kind, const char *url, int64_t now,
-					  struct arena *a);
+					  const char *kind, const char *url, const char *sms_phones,
+					  int64_t now, struct arena *a);
+/* (url NULL keeps the robot.) At most this many duty mobiles per area receive its messages by SMS (sms_phones above: a
+ * JSON array of normalised mobiles checked by the caller, or NULL to keep them). */
+enum { SVC_SMS_PHONES_MAX = 5, SVC_SMS_PHONES_JSON = 128 };
 /* The webhook of area (in scope); kind and url "" when it has none; STORE_NOT_FOUND when
  * the area does not exist. */
 enum store_status svc_outbound_config_get(struct store *s, const struct principal *who,
@@ -836,11 +839,28 @@ enum store_status svc_outbound_config_get(struct store *s, const struct principa
  * areas over it: the area's name and the temperature, masked (outbound_mask). */
 enum store_status svc_outbound_fever(struct svc_ctx *x, const char *area, const char *area_name,
 				     int temp_dc, int64_t now);
+/* Queues, in x's transaction, "【title】area name：what（…）" masked for the robots over area;
+ * once: not where the same text still waits to be sent. */
+enum store_status svc_outbound_note(struct svc_ctx *x, const char *area, const char *area_name,
+				    const char *title, const char *what, bool once, int64_t now);
 /* The sender's steps, as the system: the messages due; a try's result (sent, or again
  * after outbound_backoff, or failed after OUTBOUND_TRIES), audited "outbound.send". */
 enum store_status svc_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
 				   struct outbound_msg **out, size_t *n);
 enum store_status svc_outbound_result(struct store *s, const struct outbound_msg *m, bool ok,
 				      const char *error, int64_t now, struct arena *a);
+
+/* ---- the sweep's reminders (svc_sweep.c) ---- */
+
+/* Read notifications are kept this many days, all of them at most the other. */
+enum { SVC_NOTIFY_KEEP_READ_DAYS = 30, SVC_NOTIFY_KEEP_DAYS = 90 };
+struct svc_sweep_result {
+	int64_t task_overdue, to_place, visit_missed, pruned;
+};
+/* One run at now, as the system (audited "notification.sweep"): reminds of what is overdue,
+ * to be placed or missed, once per object, kind and local day (store_tx_sweep_mark), to
+ * svc_notify's recipients and the area's robots; prunes old notifications. Bounded. */
+enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,
+			    struct svc_sweep_result *r);
 
 #endif

@@ -22,7 +22,14 @@ enum store_status svc_notify_task(struct svc_ctx *x, const char *task_id, const 
 		.actor = x->who->user_id,
 		.now = now,
 	};
-	return store_tx_notify(x->tx, &n);
+	struct area ar;
+	enum store_status ss = store_tx_notify(x->tx, &n);
+
+	/* the area's robot too, one waiting message for a whole import's tasks */
+	if (ss == STORE_OK && (ss = store_tx_area_read(x->tx, area, x->a, &ar)) == STORE_OK)
+		ss = svc_outbound_note(x, area, ar.name, "新任务",
+				       "有新的待核查任务，请网格员及时核查", true, now);
+	return ss;
 }
 
 enum store_status svc_notify_fever(struct svc_ctx *x, const char *alert_id, const char *area,

@@ -648,6 +648,7 @@ struct alert {
 	char observation_id[USER_ID_LEN + 1];
 	char person_id[USER_ID_LEN + 1];
 	const char *person_name;
+	const char *person_phone, *person_address; /* the file's: the phone leaves masked */
 	char area[AREA_CODE_MAX + 1];
 	const char *area_name, *visit_id, *status, *destination, *facility, *transport,
 		*referred_by, *result, *note;
@@ -865,11 +866,44 @@ enum store_status store_tx_notification_read(struct store_tx *tx, const char *us
 					     const int64_t *ids, size_t n, int64_t now,
 					     int64_t *changed);
 
+/* ---- the sweep's reminders (sq_sweep.c) ----
+ *
+ * Candidates of one kind of reminder not yet marked on day (a local YYYYMMDD), at most max:
+ * open tasks due by now ("task_overdue", nearest deadline first), persons verified and not
+ * placed ("to_place"), active observations after id `after` in id order ("visit_missed",
+ * with the filled slots of day and yesterday and user = the doctor's account id). */
+struct sweep_item {
+	char id[USER_ID_LEN + 1];
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *user;
+	int64_t due_at;
+	int start_date, end_date;
+	int64_t began_at, ended_at;
+	int filled_today, filled_yesterday;
+};
+enum store_status store_tx_sweep_tasks(struct store_tx *tx, int day, int64_t now, size_t max,
+				       struct arena *a, struct sweep_item **out, size_t *n);
+enum store_status store_tx_sweep_to_place(struct store_tx *tx, int day, size_t max,
+					  struct arena *a, struct sweep_item **out, size_t *n);
+enum store_status store_tx_sweep_observations(struct store_tx *tx, int day, int yesterday,
+					      const char *after, size_t max, struct arena *a,
+					      struct sweep_item **out, size_t *n);
+/* Marks object reminded of (kind) on day; *fresh when it was not before. */
+enum store_status store_tx_sweep_mark(struct store_tx *tx, const char *kind, const char *object_id,
+				      int day, bool *fresh);
+/* Deletes at most limit notifications created before read_before that were read, or before
+ * all_before (all_before <= read_before), *deleted of them; and at most limit marks of days
+ * before mark_before. */
+enum store_status store_tx_notification_prune(struct store_tx *tx, int64_t read_before,
+					      int64_t all_before, int mark_before, int limit,
+					      int64_t *deleted);
+
 /* ---- outbound messages (sq_outbound.c) ---- */
 
 struct outbound_config {
 	char area[AREA_CODE_MAX + 1];
 	const char *kind, *url; /* "" when none */
+	const char *sms_phones; /* JSON array of the duty mobiles (svc_outbound_config_get) */
 	int64_t updated_at;
 };
 /* Sets (url "": removes) the webhook of area. */
@@ -878,9 +912,17 @@ enum store_status store_tx_outbound_config_put(struct store_tx *tx, const char *
 /* STORE_NOT_FOUND when area has none. */
 enum store_status store_outbound_config_get(struct store *s, const char *area, struct arena *a,
 					    struct outbound_config *out);
-/* Queues text for the webhook of area and of every area over it that has one. */
+/* The duty mobiles of area that receive its messages by SMS: phones a JSON array of
+ * normalised mobiles ("[]" or NULL removes them); read as "[]" when none. */
+enum store_status store_tx_outbound_sms_put(struct store_tx *tx, const char *area,
+					    const char *phones, int64_t now);
+enum store_status store_outbound_sms_get(struct store *s, const char *area, char *phones,
+					 size_t sz);
+/* Queues text for the webhook of area and of every area over it that has one, and as an SMS
+ * (kind "sms", the number as url) for their duty mobiles; once: not for an address that has
+ * the same text still waiting (a reminder, a new task). */
 enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area,
-					    const char *text, int64_t now);
+					    const char *text, bool once, int64_t now);
 struct outbound_msg {
 	int64_t id;
 	const char *kind, *url, *body;

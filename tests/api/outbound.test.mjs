@@ -52,7 +52,7 @@ describe('outbound webhook', () => {
 		expectError(assert, await cmd.client.req('PUT', '/api/v1/areas/320481111/outbound', { body: { uuid: uuid(), kind: 'wecom', url } }), 404, 'area.not_found');
 		expectError(assert, await cmd.client.get(`/api/v1/areas/${TOWN_A.slice(0, 6)}999/outbound`), 404, 'area.not_found');
 		expectError(assert, await admin.req('PUT', '/api/v1/areas/320481999/outbound', { body: { uuid: uuid(), kind: 'wecom', url } }), 404, 'area.not_found');
-		assert.deepEqual((await cmd.client.get(path)).body, { area: TOWN_A, kind: '', url: '' }, 'no robot yet');
+		assert.deepEqual((await cmd.client.get(path)).body, { area: TOWN_A, kind: '', url: '', sms_available: false, sms_phones: [] }, 'no robot yet, no SMS on this server');
 		const r = await cmd.client.req('PUT', path, { body: { uuid: uuid(), kind: 'wecom', url } });
 		assert.equal(r.status, 200, r.text);
 		assert.equal((await cmd.client.get(path)).body.url, url);

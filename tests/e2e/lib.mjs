@@ -49,9 +49,9 @@ export function run(args, input) {
 let server;
 
 // Starts `fangkong serve` and resolves with its base URL once it says where it listens.
-function startServer(db) {
+function startServer(db, args = []) {
   return new Promise((resolveUrl, reject) => {
-    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${env.log}`)), 60_000);
     const done = (fn, v) => { clearTimeout(deadline); fn(v); };
     createInterface({ input: server.stdout }).on('line', (line) => {
@@ -65,7 +65,8 @@ function startServer(db) {
   });
 }
 
-export function useFangkong(tag) {
+// serveArgs: more options of `fangkong serve` (e.g. --sms-command PATH).
+export function useFangkong(tag, { serveArgs = [] } = {}) {
   let tmp;
   before(async () => {
     assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
@@ -75,7 +76,7 @@ export function useFangkong(tag) {
     env.db = join(tmp, 't.db');
     run(['init', '--db', env.db, '--county', COUNTY]);
     run(['user', 'add', '--db', env.db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
-    env.base = await startServer(env.db);
+    env.base = await startServer(env.db, serveArgs);
     env.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   });
   after(async () => {

@@ -2,7 +2,8 @@
 //   The county office opens 社渚镇 under 区划网格, taps 群机器人, types a plain http address
 //   of the robot (refused on the field: https only), then a local receiver's address (a
 //   relay on this machine, started by the test), saves; reopening shows it. A worker then
-//   records 38.6 °C in 社渚村 and the receiver gets "【发热预警】… 38.6 °C", masked.
+//   records 38.6 °C in 社渚村 and the receiver gets "【发热预警】… 38.6 °C", masked; a list
+//   imported next puts a new task in 社渚村, and the receiver gets "【新任务】社渚村…".
 // Never sleeps: every wait is for a condition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,9 @@ test('the county office sets 社渚镇\'s group robot and a fever reaches it', {
     await byTest(page, 'area-outbound').click();
     const dlg = byTest(page, 'outbound-dialog');
     await dlg.waitFor();
+    // this server has no SMS gateway (no --sms-command): the dialog says so
+    await assertText(byTest(page, 'outbound-sms-unavailable'), '未配置短信网关');
+    assert.equal(await byTest(page, 'outbound-sms').count(), 0);
     await field(page, 'outbound-url').fill('http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x');
     await byTest(page, 'outbound-save').click();
     await assertText(page.locator('.el-form-item__error'), 'https://');
@@ -78,6 +82,21 @@ test('the county office sets 社渚镇\'s group robot and a fever reaches it', {
     await until('the robot message', () => got.length > 0);
     assert.match(got[0].text.content, /【发热预警】.*38\.6 °C/);
     assert.ok(!got[0].text.content.includes('13912345622'), 'no phone leaves');
+
+    // A list of returnees is imported: the new task in 社渚村 reaches the robot too, masked.
+    const signIn = await fetch(`${env.base}/api/v1/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const { csrf } = await signIn.json();
+    const cookie = /fk_session=([^;]+)/.exec(signIn.headers.get('set-cookie'))[1];
+    const fd = new FormData();
+    fd.append('uuid', randomUUID());
+    fd.append('file', new Blob([`\uFEFF姓名,身份证号,手机号码,现住址\r\n吴新任,${citizenId('32048119850101790')},13912345699,社渚镇社渚村3组9号\r\n`]), 'list.csv');
+    const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
+    assert.equal(up.status, 202, await up.text());
+    const task = await until('the new task on the robot', () => got.find((g) => g.text.content.includes('【新任务】')));
+    assert.match(task.text.content, /【新任务】社渚村/);
+    assert.ok(!task.text.content.includes('13912345699') && !task.text.content.includes('3204811985'), 'no phone or ID number leaves');
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

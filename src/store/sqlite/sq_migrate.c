@@ -437,6 +437,21 @@ static const char *const migrations[] = {
 	"  count(*) FROM report_event GROUP BY 1, 2, 3;"
 	"INSERT INTO report_count(day, area_code, metric, n)"
 	"  SELECT 0, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3;",
+
+	/* 11: the sweep's reminders (issue 10): one mark per kind, object and local day, so
+	 * that a rerun or a restart reminds no one twice; notifications pruned by age; the duty
+	 * mobiles of an area that receive its messages by SMS */
+	"CREATE TABLE notify_mark ("
+	"  kind TEXT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, object_id, day)) WITHOUT ROWID;"
+	"CREATE INDEX notify_mark_day ON notify_mark(day);"
+	"CREATE INDEX notification_created ON notification(created_at);"
+	"CREATE TABLE outbound_sms ("
+	"  area_code TEXT PRIMARY KEY,"
+	"  phones TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

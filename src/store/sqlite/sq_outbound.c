@@ -1,6 +1,7 @@
 /* sq_outbound — an area's group-robot webhook and the queue of messages for it: queued in
  * the transaction of their event (one INSERT … SELECT over the areas covering the event's),
  * read when due by the sender thread, and marked with each try's result. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/sq_rows.h"
@@ -44,14 +45,23 @@ enum store_status store_outbound_config_get(struct store *s, const char *area, s
 }
 
 enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area, const char *text,
-					    int64_t now)
+					    bool once, int64_t now)
 {
+	/* due at once (next_at 0), whatever clock the event was written by (a sweep's --at) */
 	static const char sql[] =
 		"INSERT INTO outbound(area_code, kind, url, body, next_at, created_at)"
-		" SELECT area_code, kind, url, ?2, ?3, ?3 FROM outbound_config"
-		" WHERE substr(?1, 1, length(area_code)) = area_code";
+		" SELECT area_code, kind, url, ?2, 0, ?3 FROM outbound_config c"
+		" WHERE substr(?1, 1, length(area_code)) = area_code AND NOT (?4 AND EXISTS ("
+		"  SELECT 1 FROM outbound o WHERE o.status = 'pending' AND o.url = c.url"
+		"  AND o.body = ?2))"
+		/* the duty mobiles: kind sms, the number as the address */
+		" UNION ALL SELECT s.area_code, 'sms', j.value, ?2, 0, ?3 FROM outbound_sms s,"
+		" json_each(s.phones) j WHERE substr(?1, 1, length(s.area_code)) = s.area_code"
+		" AND NOT (?4 AND EXISTS (SELECT 1 FROM outbound o WHERE o.status = 'pending'"
+		"  AND o.kind = 'sms' AND o.url = j.value AND o.body = ?2))";
 
-	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(text), SQ_INT(now)));
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(text), SQ_INT(now), SQ_INT(once)));
 }
 
 enum store_status store_outbound_due(struct store *s, int64_t now, int limit, struct arena *a,
@@ -78,4 +88,33 @@ enum store_status store_tx_outbound_result(struct store_tx *tx, int64_t id, cons
 	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
 		       SQ_PARAMS(SQ_INT(id), SQ_TEXT(status), SQ_INT(tries), SQ_INT(next_at),
 				 SQ_TEXT_NN(error), SQ_INT(now)));
+}
+
+enum store_status store_tx_outbound_sms_put(struct store_tx *tx, const char *area,
+					    const char *phones, int64_t now)
+{
+	static const char del[] = "DELETE FROM outbound_sms WHERE area_code = ?1";
+	static const char put[] =
+		"INSERT INTO outbound_sms(area_code, phones, updated_at) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(area_code) DO UPDATE SET phones = excluded.phones,"
+		" updated_at = excluded.updated_at";
+
+	if (!phones || !strcmp(phones, "[]"))
+		return sq_run(sq_conn_of(tx), del, SQ_PARAMS(SQ_TEXT(area)));
+	return sq_run(sq_conn_of(tx), put, SQ_PARAMS(SQ_TEXT(area), SQ_TEXT(phones), SQ_INT(now)));
+}
+
+enum store_status store_outbound_sms_get(struct store *s, const char *area, char *phones, size_t sz)
+{
+	static const char sql[] = "SELECT phones FROM outbound_sms WHERE area_code = ?1";
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss;
+
+	if (!c)
+		return STORE_BUSY;
+	ss = sq_one_text(c, sql, phones, sz, SQ_PARAMS(SQ_TEXT(area)));
+	sq_reader_put(s, c);
+	if (ss == STORE_OK && !*phones)
+		snprintf(phones, sz, "[]");
+	return ss;
 }

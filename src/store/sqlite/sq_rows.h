@@ -20,6 +20,8 @@
 	C(BUF, observation_id, "al.observation_id")                                                \
 	C(BUF, person_id, "al.person_id")                                                          \
 	C(TEXT, person_name, "coalesce(p.name, '')")                                               \
+	C(TEXT, person_phone, "coalesce(p.phone, '')")                                             \
+	C(TEXT, person_address, "coalesce(p.address, '')")                                         \
 	C(BUF, area, "al.area_code")                                                               \
 	C(TEXT, area_name, "coalesce(a.name, '')")                                                 \
 	C(TEXT, visit_id, "coalesce(al.visit_id, '')")                                             \

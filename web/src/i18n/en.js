@@ -14,10 +14,12 @@ export default {
     open: 'Group robot', title: 'Group robot of {area}', kind: 'Kind', wecom: 'WeCom', dingtalk: 'DingTalk', url: 'Webhook address',
     help: 'When a fever alert is raised in this area or below, the area and the temperature are sent to this group (never an ID number or a full phone); failed sends are retried. Copy the address from the group settings → group robot; it starts with https://.',
     remove: 'Turn off', removed: 'Turned off',
+    sms: 'Duty mobiles for SMS', smsHelp: 'Up to 5 mobile numbers, separated by commas; fever alerts, new tasks and reminders also go to them by SMS (never an ID number or a full phone).', smsUnavailable: 'SMS is not available on this server (the operator sets a gateway with --sms-command on the server).',
   },
   bell: {
     title: 'Notifications ({n} unread)', heading: 'Notifications', readAll: 'Mark all read', empty: 'No notifications',
     fever: 'Fever alert {temp} °C', task: 'New task to verify',
+    taskOverdue: 'Verification task overdue', toPlace: 'Verified, still to be placed under observation', visitMissed: 'Missed reports: {n} temperature(s) not reported in time',
   },
   nav: {
     obsToday: "Today's follow-ups", services: 'Services', alerts: 'Fever alerts', obsBoard: 'Observation board',
@@ -268,6 +270,7 @@ export default {
     },
     detail: { title: 'Observation', days: 'Daily records', visits: 'Visits', alerts: 'Fever alerts', services: 'Services' },
     alert: {
+      address: 'Address', phone: 'Phone', call: 'Call',
       title: 'Fever alerts', badge: 'Alert', count: '{n}', empty: 'No alerts to handle', updated: 'Updated {time}',
       openNotice: 'An open fever alert', new: 'New', visits: '{n} abnormal records', raisedAt: 'Raised {time}',
       referredTo: 'Referred to', result: 'Result', refer: 'Record referral', recordResult: 'Record result',

@@ -13,10 +13,12 @@ export default {
     open: '群机器人', title: '{area} 的群机器人', kind: '类型', wecom: '企业微信', dingtalk: '钉钉', url: 'Webhook 地址',
     help: '本区域及以下出现发热预警时，系统把“区域＋体温”发到此群（不含身份证号和完整手机号），失败会自动重试。地址在群设置 → 群机器人中复制，须以 https:// 开头。',
     remove: '停用', removed: '已停用',
+    sms: '短信值班手机', smsHelp: '最多 5 个手机号，用逗号分隔；发热预警、新任务、逾期和漏报提醒同时以短信发送（不含身份证号和完整手机号）。', smsUnavailable: '本服务器未配置短信网关，暂不能发送短信（由运维人员在服务器上以 --sms-command 配置）。',
   },
   bell: {
     title: '通知（{n} 条未读）', heading: '通知', readAll: '全部已读', empty: '暂无通知',
     fever: '发热预警 {temp} °C', task: '新的待核查任务',
+    taskOverdue: '核查任务已逾期', toPlace: '已核实，待落实居家观察', visitMissed: '漏报：{n} 次体温未按时报告',
   },
   nav: {
     obsToday: '今日随访', services: '服务', alerts: '发热预警', obsBoard: '观察看板',
@@ -263,6 +265,7 @@ export default {
     },
     detail: { title: '观察详情', days: '每日记录', visits: '随访记录', alerts: '发热预警', services: '生活服务' },
     alert: {
+      address: '住址', phone: '电话', call: '拨打',
       title: '发热预警', badge: '预警', count: '{n} 条', empty: '没有需要处置的预警', updated: '更新于 {time}',
       openNotice: '有未处置的发热预警', new: '新', visits: '累计 {n} 次异常', raisedAt: '预警时间 {time}',
       referredTo: '转诊', result: '结果', refer: '登记转诊', recordResult: '登记结果',

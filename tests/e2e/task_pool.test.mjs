@@ -39,19 +39,19 @@ async function until(what, fn, timeoutMs = 60_000) {
 let G1, G2, G3; // grids of 社渚村
 let adminApi;
 
-async function importReturnees() {
+async function importReturnees(names = NAMES, id = (i) => citizenId(`3204811980021${i}00${i}`), phone = (i) => `1381234580${i}`, openAfter = names.length) {
   const res = await fetch(`${env.base}/api/v1/login`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   const { csrf } = await res.json();
   const cookie = /fk_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
-  const csv = ['姓名,身份证号,手机号码,现住址', ...NAMES.map((n, i) => [n, citizenId(`3204811980021${i}00${i}`), `1381234580${i}`, `社渚镇社渚村${60 + i}号`].join(','))].join('\r\n');
+  const csv = ['姓名,身份证号,手机号码,现住址', ...names.map((n, i) => [n, id(i), phone(i), `社渚镇社渚村${60 + i}号`].join(','))].join('\r\n');
   const fd = new FormData();
   fd.append('uuid', randomUUID());
   fd.append('file', new Blob([`\uFEFF${csv}\r\n`]), 'pool.csv');
   const up = await fetch(`${env.base}/api/v1/imports`, { method: 'POST', headers: { Cookie: `fk_session=${cookie}`, 'X-CSRF-Token': csrf }, body: fd });
   assert.equal(up.status, 202, await up.text());
-  await until('the import', async () => (await adminApi('GET', `/api/v1/tasks?area=${VILLAGE}&status=open`)).body.total === NAMES.length);
+  await until('the import', async () => (await adminApi('GET', `/api/v1/tasks?area=${VILLAGE}&status=open`)).body.total === openAfter);
 }
 
 test('setup: grids of 社渚村 and a list left at the village', { timeout: 120_000 }, async () => {
@@ -160,5 +160,22 @@ test('1366 px: the commander reassigns selected tasks, then all unassigned of th
   await noOverflow(page, 'task list at 1366 px');
   await shot(page, 'task-bulk-1366-village');
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('360 px: a long village pool shows its first 50 and the rest on 加载更多', { timeout: 300_000 }, async () => {
+  // the village's earlier tasks all went to grids above: the pool is these 55
+  const many = Array.from({ length: 55 }, (_, i) => `池${String(i).padStart(2, '0')}`);
+  // (the village's open tasks: these and the six on its grids)
+  await importReturnees(many, (i) => citizenId(`32048119800301${String(100 + i)}`), (i) => `139${String(10000000 + i)}`, 55 + NAMES.length);
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  await login(page, 'gw_pool_one', PASSWORD);
+  await page.waitForURL('**/my-tasks');
+  await assertText(byTest(page, 'pool-title'), '55');
+  await until('the first page', async () => (await page.locator('[data-test="pool-task"]').count()) === 50);
+  await byTest(page, 'pool-more').click();
+  await until('all of the pool', async () => (await page.locator('[data-test="pool-task"]').count()) === 55);
+  assert.equal(await page.locator('[data-test="pool-more"]').count(), 0);
   await ctx.close();
 });

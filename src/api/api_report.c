@@ -8,6 +8,8 @@
 
 #include "api/api.h"
 #include "domain/report.h"
+#include "io/xlsx_report.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 
 enum { REPORT_REASON_MAX_CHARS = 200, SUBJECT_MAX_CHARS = 32, FIELDS_MAX = 20, FIELD_NAME_MAX_CHARS = 32, RATES_DAYS_MAX = 366 };
@@ -342,4 +344,109 @@ void api_report_settings_put(struct req *r)
 	}
 	if (api_stored(r, st, ERR_AREA_NOT_FOUND))
 		api_report_settings(r);
+}
+
+/* ---- the day's table (.xlsx) ---- */
+
+/* The record figures of the table, in the order county tables gave them. */
+static const enum report_fig table_figs[] = {
+	RF_SCREENED_TOTAL,     RF_SCREENED_NEW,	       RF_KEY_AREA_TOTAL,
+	RF_VERIFIED_TOTAL,     RF_TASKS_OVERDUE,       RF_OBSERVATION_ACTIVE,
+	RF_OBSERVATION_NEW,    RF_OBSERVATION_RELEASED, RF_FEVER_NEW,
+	RF_REFERRED_NEW,
+};
+enum { TABLE_FIGS = sizeof table_figs / sizeof table_figs[0] };
+
+static const char *status_zh(const struct report_area *ra)
+{
+	if (!ra->status)
+		return "";
+	if (!strcmp(ra->status, "pending"))
+		return "未报";
+	if (!strcmp(ra->status, "nil"))
+		return ra->on_time ? "零报告" : "零报告（迟报）";
+	if (!strcmp(ra->status, "submitted") && ra->version > 1)
+		return ra->on_time ? "已报（已更正）" : "迟报（已更正）";
+	if (!strcmp(ra->status, "submitted"))
+		return ra->on_time ? "已报" : "迟报";
+	return "";
+}
+
+/* One row's values: the table's record figures, then the typed ones of fields. */
+static int64_t *row_vals(struct req *r, const struct report_area *ra, json_t *fields)
+{
+	size_t nf = json_array_size(fields), i;
+	int64_t *v = arena_alloc(r->a, (TABLE_FIGS + nf + 1) * sizeof *v);
+	json_t *typed = json_loads(ra->typed ? ra->typed : "{}", 0, NULL), *f;
+
+	for (size_t k = 0; k < TABLE_FIGS; k++)
+		v[k] = ra->fig[table_figs[k]];
+	json_array_foreach(fields, i, f)
+	{
+		json_t *x = json_object_get(typed, json_string_value(json_object_get(f, "key")));
+		v[TABLE_FIGS + i] = json_is_integer(x) ? json_integer_value(x) : 0;
+	}
+	json_decref(typed);
+	return v;
+}
+
+void api_report_xlsx(struct req *r)
+{
+	struct principal who = api_principal(r);
+	struct report_daily d;
+	struct report_settings_view sv;
+	const char *area = area_query(r, &who);
+	int64_t now = time_now();
+	char *data = NULL, title[160], unit[160], date_line[96], footer[160], at[ISO_TIME_LEN + 1],
+	     object[48], name[96];
+	size_t len = 0;
+
+	if (!area || !api_stored(r, svc_report_settings_get(r->srv->store, &who, now, r->a, &sv),
+				 ERR_AREA_NOT_FOUND))
+		return;
+	int day = date_query(r, "date", sv.today);
+	if (!day)
+		return;
+	if (day > sv.today || obs_date_diff(day, sv.today) > 366) {
+		reply_error(r, ERR_REPORT_DATE_INVALID, "date");
+		return;
+	}
+	if (!api_stored(r, svc_report_daily(r->srv->store, &who, area, day, now, r->a, &d),
+			ERR_AREA_NOT_FOUND))
+		return;
+	json_t *fields = fields_json(d.setting.fields), *f;
+	size_t nf = json_array_size(fields), ncols = TABLE_FIGS + nf, i;
+	const char **headers = arena_alloc(r->a, (ncols + 1) * sizeof *headers);
+	for (size_t k = 0; k < TABLE_FIGS; k++)
+		headers[k] = report_fig_def(table_figs[k])->zh;
+	json_array_foreach(fields, i, f)
+	{
+		headers[TABLE_FIGS + i] = arena_strdup(r->a, json_string_value(json_object_get(f, "zh")));
+	}
+	struct xlsx_report_row *rows = arena_alloc(r->a, (d.nchildren + 1) * sizeof *rows);
+	for (size_t k = 0; k < d.nchildren; k++)
+		rows[k] = (struct xlsx_report_row){d.children[k].name, status_zh(&d.children[k]),
+						   row_vals(r, &d.children[k], fields)};
+	struct xlsx_report_row total = {"合计", status_zh(&d.self), row_vals(r, &d.self, fields)};
+	json_decref(fields);
+	snprintf(title, sizeof title, "%s疫情防控工作日报", d.self.name ? d.self.name : area);
+	snprintf(unit, sizeof unit, "填报单位：%s", d.self.name ? d.self.name : area);
+	snprintf(date_line, sizeof date_line, "日期：%d年%d月%d日（截至%d时）", day / 10000,
+		 day / 100 % 100, day % 100, d.cutoff / 60);
+	time_iso(now, at);
+	snprintf(footer, sizeof footer, "导出：%s，%s（UTC）", who.username, at);
+	struct xlsx_report x = {title, unit, date_line, headers, ncols, rows, d.nchildren,
+				&total, d.sentence, footer};
+	if (!xlsx_report_build(&x, &data, &len)) {
+		log_error("report table: cannot build the .xlsx");
+		reply_error(r, ERR_UNAVAILABLE, NULL);
+		return;
+	}
+	/* every download is audited: who took which table */
+	snprintf(object, sizeof object, "%s:%d", area, day);
+	svc_read_audit(r->srv->store, &who, "report.download", "daily_report", object, area, NULL,
+		       false);
+	snprintf(name, sizeof name, "attachment; filename=\"daily-%s-%d.xlsx\"", area, day);
+	reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		    arena_strdup(r->a, name), data, len);
 }

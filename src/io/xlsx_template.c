@@ -1,12 +1,10 @@
 /* xlsx_template — see xlsx_template.h. */
 #include "io/xlsx_template.h"
+#include "io/xlsx_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "util/arena.h"
@@ -88,31 +86,14 @@ static bool write_book(const char *path, const struct xlsx_template *t)
 	return workbook_close(wb) == LXW_NO_ERROR;
 }
 
+static bool write_cb(const char *path, const void *arg)
+{
+	return write_book(path, arg);
+}
+
 bool xlsx_template_build(const struct xlsx_template *t, char **data, size_t *len)
 {
-	int fd = memfd_create("fangkong-template", MFD_CLOEXEC);
-	char path[64];
-	struct stat st;
-	bool ok = false;
-
-	*data = NULL;
-	*len = 0;
-	if (fd < 0)
-		return false;
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	if (!write_book(path, t) || fstat(fd, &st) != 0 || st.st_size <= 0)
-		goto out;
-	*data = xmalloc((size_t)st.st_size);
-	*len = (size_t)st.st_size;
-	ok = pread(fd, *data, *len, 0) == (ssize_t)st.st_size;
-	if (!ok) {
-		free(*data);
-		*data = NULL;
-		*len = 0;
-	}
-out:
-	close(fd);
-	return ok;
+	return xlsx_mem_build("fangkong-template", write_cb, t, data, len);
 }
 
 bool xlsx_template_is_example(const char *const *cells, size_t ncells)

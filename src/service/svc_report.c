@@ -219,7 +219,7 @@ enum store_status svc_report_daily(struct store *s, const struct principal *who,
 			me->status = d->status;
 			me->version = d->version;
 			me->submitted_at = d->submitted_at;
-			me->on_time = d->on_time;
+			me->on_time = out->versions[out->nversions - 1].on_time; /* the first's */
 			figures_of_json(d->figures, me->fig);
 			typed_add(typed, d->typed);
 		}

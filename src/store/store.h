@@ -1005,7 +1005,8 @@ enum store_status store_tx_daily_report_insert(struct store_tx *tx, const struct
 enum store_status store_tx_daily_report_get(struct store_tx *tx, const char *area, int day,
 					    int version, struct arena *a, struct daily_report *out);
 /* The latest version of each report under scope with code length child_len (the reporting
- * areas) for day. */
+ * areas) for day; on_time is its first version's (a late correction does not make a report
+ * late). */
 enum store_status store_daily_report_children(struct store *s, const char *scope, size_t child_len,
 					      int day, struct arena *a, struct daily_report **out,
 					      size_t *n);

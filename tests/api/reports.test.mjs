@@ -5,6 +5,10 @@
 // a nil report (and one refused beside a fever), a late report, the roll-up at the county,
 // completeness and timeliness, the sentence, the refusals, and `fangkong check`.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -61,6 +65,27 @@ async function importList(rows) {
 	assert.equal(job.status, 'done', JSON.stringify(job));
 }
 const put = (c, path, body) => c.req('PUT', path, { body });
+
+/** The day's table as its cells, read by LibreOffice (a reader that is not our writer). */
+async function tableCells(c, area, date) {
+	const res = await fetch(`${srv.url}/api/v1/reports/daily.xlsx?area=${area}&date=${date}`, { headers: { Cookie: `fk_session=${c.cookie}` } });
+	assert.equal(res.status, 200, await res.clone().text());
+	assert.match(res.headers.get('content-type'), /spreadsheetml/);
+	const work = await mkdtemp(join(tmpdir(), 'fk-report-'));
+	try {
+		await writeFile(join(work, 'day.xlsx'), Buffer.from(await res.arrayBuffer()));
+		const r = spawnSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless',
+			'--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', join(work, 'out'), join(work, 'day.xlsx')],
+		{ encoding: 'utf8', timeout: 180000 * SLOW });
+		assert.equal(r.status, 0, `soffice: ${r.stderr}`);
+		const csv = await readFile(join(work, 'out', 'day.csv'), 'utf8');
+		// rows of cells (no quoted commas in this table but the sentence's, which is quoted)
+		return csv.split('\n').filter((l) => l.length).map((l) => (l.match(/("([^"]|"")*"|[^,]*)(,|$)/g) || []).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')));
+	} finally {
+		await rm(work, { recursive: true, force: true });
+	}
+}
+
 
 const report = async (c, area, date) =>
 	(await c.get(`/api/v1/reports/daily?area=${area}${date ? `&date=${date}` : ''}`)).body;
@@ -224,6 +249,32 @@ describe('daily report', () => {
 		assert.equal(rates.completeness, Math.round((4 * 1000) / rates.expected) / 10);
 		expectError(assert, await admin.get(`/api/v1/reports/rates?area=${COUNTY}&from=2026-12-03&to=2026-12-01`), 400, 'report.date_invalid', 'from');
 		expectError(assert, await admin.get(`/api/v1/reports/rates?area=${COUNTY}&from=2025-01-01&to=2026-12-03`), 400, 'report.date_invalid', 'to');
+
+		// the day's table, cell by cell as LibreOffice reads it
+		const rows = await tableCells(admin, COUNTY, '2026-12-02');
+		assert.match(rows[0][0], /^溧阳市疫情防控工作日报$/);
+		assert.equal(rows[1][0], '填报单位：溧阳市');
+		assert.ok(rows[1].includes('日期：2026年12月2日（截至16时）'), JSON.stringify(rows[1]));
+		const head = rows[2];
+		assert.deepEqual(head.slice(0, 4), ['单位', '报送', '累计排查', '今日新增排查']);
+		assert.ok(head.includes('发热门诊就诊'), 'the typed figures have their columns');
+		const col = (name) => head.indexOf(name);
+		const a = rows.find((r) => r[0] === '社渚镇'), b = rows.find((r) => r[0] === '竹箦镇'), total = rows.find((r) => r[0] === '合计');
+		assert.equal(a[1], '已报（已更正）');
+		assert.equal(a[col('累计排查')], '3');
+		assert.equal(a[col('今日新增发热')], '1');
+		assert.equal(a[col('发热门诊就诊')], '1', 'the correction');
+		assert.equal(b[1], '零报告');
+		assert.equal(b[col('累计排查')], '1');
+		assert.ok(rows.some((r) => r[1] === '未报'), 'a township that did not report says so');
+		assert.equal(total[col('累计排查')], '4');
+		assert.equal(total[col('发热门诊就诊')], '1');
+		assert.ok(rows.some((r) => /^截至12月2日16时，全市累计排查重点地区来溧人员4人/.test(r[0])), 'the sentence');
+		assert.ok(rows.some((r) => r[0] === '填报人：' && r.includes('审核人：')));
+		assert.ok(rows.some((r) => /^导出：admin，2026-12-03T\d\d:\d\d:\d\dZ（UTC）$/.test(r[0])), 'who exported it and when');
+		const audit = await admin.get('/api/v1/audit?action=report.download&limit=5');
+		assert.equal(audit.body.items[0].object_id, `${COUNTY}:20261202`);
+		expectError(assert, await cmdA.client.get(`/api/v1/reports/daily.xlsx?area=${TOWN_B}`), 404, 'area.not_found');
 		await srv.stop({ keepDir: true });
 		const check = await runOk(['check', '--db', db]);
 		assert.match(check.stdout, /report counts: ok, \d+ agree with a recount/);

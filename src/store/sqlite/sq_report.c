@@ -273,7 +273,11 @@ enum store_status store_daily_report_children(struct store *s, const char *scope
 					      size_t *n)
 {
 	static const char sql[] =
-		"SELECT " REPORT_COLS " FROM daily_report r WHERE day = ?4"
+		/* on time: as its first version was (a correction does not make it late) */
+		"SELECT area_code, day, version, status, figures, typed, sentence, reason,"
+		" submitted_by, submitted_at, (SELECT f.on_time FROM daily_report f"
+		" WHERE f.area_code = r.area_code AND f.day = r.day AND f.version = 1)"
+		" FROM daily_report r WHERE day = ?4"
 		" AND area_code >= ?1 AND area_code < ?2 AND length(area_code) = ?3"
 		" AND version = (SELECT max(version) FROM daily_report"
 		" WHERE area_code = r.area_code AND day = r.day) ORDER BY area_code";

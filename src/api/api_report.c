@@ -85,30 +85,35 @@ static json_t *fields_json(const char *fields)
 	return json_is_array(f) ? f : (json_decref(f), json_array());
 }
 
+/* The report of ?area= (the caller's own) and ?date= (today's report day under the
+ * county's cut-off), at most 366 days back; false when it replied. */
+static bool daily_query(struct req *r, const struct principal *who, int64_t now,
+			struct report_daily *d, int *day)
+{
+	struct report_settings_view sv;
+	const char *area = area_query(r, who);
+
+	if (!area || !api_stored(r, svc_report_settings_get(r->srv->store, who, now, r->a, &sv),
+				 ERR_AREA_NOT_FOUND))
+		return false;
+	if (!(*day = date_query(r, "date", sv.today)))
+		return false;
+	if (*day > sv.today || obs_date_diff(*day, sv.today) > 366) {
+		reply_error(r, ERR_REPORT_DATE_INVALID, "date");
+		return false;
+	}
+	return api_stored(r, svc_report_daily(r->srv->store, who, area, *day, now, r->a, d),
+			  ERR_AREA_NOT_FOUND);
+}
+
 void api_report_daily(struct req *r)
 {
 	struct principal who = api_principal(r);
 	struct report_daily d;
-	struct report_settings_view sv;
-	const char *area = area_query(r, &who);
-	int64_t now = time_now();
+	int day;
 	json_t *kids, *versions;
 
-	if (!area)
-		return;
-	/* today's report day under the county's cut-off, when no date is asked */
-	if (!api_stored(r, svc_report_settings_get(r->srv->store, &who, now, r->a, &sv),
-			ERR_AREA_NOT_FOUND))
-		return;
-	int day = date_query(r, "date", sv.today);
-	if (!day)
-		return;
-	if (day > sv.today || obs_date_diff(day, sv.today) > 366) {
-		reply_error(r, ERR_REPORT_DATE_INVALID, "date");
-		return;
-	}
-	if (!api_stored(r, svc_report_daily(r->srv->store, &who, area, day, now, r->a, &d),
-			ERR_AREA_NOT_FOUND))
+	if (!daily_query(r, &who, time_now(), &d, &day))
 		return;
 	kids = json_array();
 	for (size_t i = 0; i < d.nchildren; i++)
@@ -394,26 +399,15 @@ void api_report_xlsx(struct req *r)
 {
 	struct principal who = api_principal(r);
 	struct report_daily d;
-	struct report_settings_view sv;
-	const char *area = area_query(r, &who);
 	int64_t now = time_now();
+	int day;
 	char *data = NULL, title[160], unit[160], date_line[96], footer[160], at[ISO_TIME_LEN + 1],
 	     object[48], name[96];
 	size_t len = 0;
 
-	if (!area || !api_stored(r, svc_report_settings_get(r->srv->store, &who, now, r->a, &sv),
-				 ERR_AREA_NOT_FOUND))
+	if (!daily_query(r, &who, now, &d, &day))
 		return;
-	int day = date_query(r, "date", sv.today);
-	if (!day)
-		return;
-	if (day > sv.today || obs_date_diff(day, sv.today) > 366) {
-		reply_error(r, ERR_REPORT_DATE_INVALID, "date");
-		return;
-	}
-	if (!api_stored(r, svc_report_daily(r->srv->store, &who, area, day, now, r->a, &d),
-			ERR_AREA_NOT_FOUND))
-		return;
+	const char *area = d.self.area;
 	json_t *fields = fields_json(d.setting.fields), *f;
 	size_t nf = json_array_size(fields), ncols = TABLE_FIGS + nf, i;
 	const char **headers = arena_alloc(r->a, (ncols + 1) * sizeof *headers);

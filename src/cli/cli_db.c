@@ -174,6 +174,23 @@ static const char check_help[] =
 	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
 	"检查数据库完整性，并核对居家观察看板和日报的统计数与原始记录是否一致。\n";
 
+/* Prints what a recount found; EXIT_OK when the kept counts agree with it. */
+static int recount_said(const char *what, const char *zh, enum store_status st, int64_t checked,
+			int64_t mismatched, const char *first)
+{
+	if (st != STORE_OK) {
+		printf("%s: cannot be read / 无法读取\n", what);
+		return EXIT_RUNTIME;
+	}
+	if (mismatched) {
+		printf("%s: %lld of %lld differ from a recount, e.g. %s / %s统计与记录不一致\n", what,
+		       (long long)mismatched, (long long)checked, first, zh);
+		return EXIT_RUNTIME;
+	}
+	printf("%s: ok, %lld agree with a recount\n", what, (long long)checked);
+	return EXIT_OK;
+}
+
 int cli_check(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -195,32 +212,15 @@ int cli_check(int argc, char **argv)
 	}
 	struct obs_policy pol;
 	int64_t checked, mismatched;
+	enum store_status st;
 	obs_policy_default(&pol);
 	if (rc == EXIT_OK) {
-		if (store_obs_recount(s, &pol, &checked, &mismatched, msg, sizeof msg) != STORE_OK) {
-			printf("observation counts: cannot be read / 无法读取\n");
-			rc = EXIT_RUNTIME;
-		} else if (mismatched) {
-			printf("observation counts: %lld of %lld differ from a recount, e.g. %s"
-			       " / 看板统计与记录不一致\n",
-			       (long long)mismatched, (long long)checked, msg);
-			rc = EXIT_RUNTIME;
-		} else {
-			printf("observation counts: ok, %lld agree with a recount\n", (long long)checked);
-		}
+		st = store_obs_recount(s, &pol, &checked, &mismatched, msg, sizeof msg);
+		rc = recount_said("observation counts", "看板", st, checked, mismatched, msg);
 	}
 	if (rc == EXIT_OK) {
-		if (store_report_recount(s, &checked, &mismatched, msg, sizeof msg) != STORE_OK) {
-			printf("report counts: cannot be read / 无法读取\n");
-			rc = EXIT_RUNTIME;
-		} else if (mismatched) {
-			printf("report counts: %lld of %lld differ from a recount, e.g. %s"
-			       " / 日报统计与记录不一致\n",
-			       (long long)mismatched, (long long)checked, msg);
-			rc = EXIT_RUNTIME;
-		} else {
-			printf("report counts: ok, %lld agree with a recount\n", (long long)checked);
-		}
+		st = store_report_recount(s, &checked, &mismatched, msg, sizeof msg);
+		rc = recount_said("report counts", "日报", st, checked, mismatched, msg);
 	}
 	store_close(s);
 	return rc;

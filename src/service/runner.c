@@ -55,7 +55,7 @@ static enum store_status in_tx(struct store_tx *tx, void *p)
 		if (ss != STORE_NOT_FOUND)
 			return ss;
 	}
-	if ((ss = w->apply(&r->x)) != STORE_OK)
+	if ((ss = w->apply(&r->x)) != STORE_OK || (ss = svc_report_flush(&r->x)) != STORE_OK)
 		return ss;
 	struct audit_entry e = audit_of(r);
 	if ((ss = store_tx_audit(tx, &e)) != STORE_OK)

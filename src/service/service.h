@@ -51,6 +51,9 @@ struct svc_ctx {
 	const char *object_id;    /* what the write made or changed: the key's object */
 	struct audit_entry audit; /* object_type, object_id, area, before, after: the use case's */
 	bool replayed;
+	/* the daily report's counts the write adds (svc_report_add), written by the runner
+	 * after the use case, summed per metric, report day and area (svc_report_flush) */
+	struct svc_counts *counts;
 };
 
 struct svc_write {
@@ -363,7 +366,7 @@ enum store_status svc_obs_staff(struct store *s, const struct principal *who,
 				struct observation *out, const char **bad_field, bool *replayed);
 /* Ends an active observation (released, transferred) inside a use case's transaction:
  * its counts, per-day counts and token. STORE_CONFLICT: not active. */
-enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
+enum store_status svc_obs_end(struct svc_ctx *x, const struct obs_policy *pol,
 			      const struct observation *o, const char *status, const char *reason,
 			      int64_t now);
 
@@ -731,9 +734,12 @@ enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
 /* ---- the daily report (svc_report.c) ---- */
 
 /* Inside a use case: adds delta to metric's count of the report day (under the county's
- * cut-offs) of instant `at`, in area. */
-enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, const char *area,
+ * cut-offs) of instant `at`, in area, when the use case is done (svc_report_flush). */
+enum store_status svc_report_add(struct svc_ctx *x, enum report_metric m, const char *area,
 				 int64_t at, int64_t delta);
+/* The runner's step after a use case: the counts it added, under the cut-offs read once,
+ * summed, each sum one write (an import's batch of 500 rows: a few writes, not 1,000). */
+enum store_status svc_report_flush(struct svc_ctx *x);
 
 enum { REPORT_SENTENCE_MAX = 1024, REPORT_BACK_DAYS = 60, REPORT_TYPED_MAX = 1000000000 };
 /* One area's report of a day as the API shows it. */

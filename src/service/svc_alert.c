@@ -33,9 +33,9 @@ static enum store_status refer(struct svc_ctx *x, const struct alert *before)
 
 	/* counted on the day of the referral's time, moved when a later write changes it */
 	if (ss == STORE_OK && before->referred_at)
-		ss = svc_report_add(x->tx, RM_REFERRED, before->area, before->referred_at, -1);
+		ss = svc_report_add(x, RM_REFERRED, before->area, before->referred_at, -1);
 	if (ss == STORE_OK)
-		ss = svc_report_add(x->tx, RM_REFERRED, before->area, u->referred_at, 1);
+		ss = svc_report_add(x, RM_REFERRED, before->area, u->referred_at, 1);
 	return ss != STORE_OK
 		       ? ss
 		       : svc_event(
@@ -79,7 +79,7 @@ static enum store_status result(struct svc_ctx *x, const struct alert *before,
 		    (ss = store_tx_obs_alert_flag(x->tx, o->id, false, u->now)) != STORE_OK)
 			return ss;
 		o->alert_open = false;
-		if (!excluded && (ss = svc_obs_end(x->tx, io->pol, o, "transferred", u->result,
+		if (!excluded && (ss = svc_obs_end(x, io->pol, o, "transferred", u->result,
 						   u->now)) != STORE_OK)
 			return ss;
 	}

@@ -79,7 +79,7 @@ struct obs_period svc_obs_period_of(const struct observation *o)
 	return (struct obs_period){o->start_date, o->end_date, o->began_at, o->ended_at};
 }
 
-enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
+enum store_status svc_obs_end(struct svc_ctx *x, const struct obs_policy *pol,
 			      const struct observation *o, const char *status, const char *reason,
 			      int64_t now)
 {
@@ -87,18 +87,18 @@ enum store_status svc_obs_end(struct store_tx *tx, const struct obs_policy *pol,
 	enum store_status ss;
 
 	after.ended_at = now;
-	if ((ss = store_tx_obs_end(tx, o->id, status, reason, now)) != STORE_OK ||
-	    (ss = store_tx_obs_count_add(tx, "active", 0, o->area, -1)) != STORE_OK ||
-	    (ss = store_tx_obs_count_add(tx, "ending", o->end_date, o->area, -1)) != STORE_OK ||
-	    (o->alert_open && (ss = store_tx_obs_count_add(tx, "ending_alert", o->end_date, o->area,
+	if ((ss = store_tx_obs_end(x->tx, o->id, status, reason, now)) != STORE_OK ||
+	    (ss = store_tx_obs_count_add(x->tx, "active", 0, o->area, -1)) != STORE_OK ||
+	    (ss = store_tx_obs_count_add(x->tx, "ending", o->end_date, o->area, -1)) != STORE_OK ||
+	    (o->alert_open && (ss = store_tx_obs_count_add(x->tx, "ending_alert", o->end_date, o->area,
 							   -1)) != STORE_OK) ||
 	    (!strcmp(status, "released") &&
-	     ((ss = store_tx_obs_count_add(tx, "released", obs_local_date(now), o->area, 1)) !=
+	     ((ss = store_tx_obs_count_add(x->tx, "released", obs_local_date(now), o->area, 1)) !=
 		      STORE_OK ||
-	      (ss = svc_report_add(tx, RM_OBS_RELEASED, o->area, now, 1)) != STORE_OK)) ||
-	    (ss = svc_report_add(tx, RM_OBS_ENDED, o->area, now, 1)) != STORE_OK)
+	      (ss = svc_report_add(x, RM_OBS_RELEASED, o->area, now, 1)) != STORE_OK)) ||
+	    (ss = svc_report_add(x, RM_OBS_ENDED, o->area, now, 1)) != STORE_OK)
 		return ss;
-	return svc_obs_days(tx, pol, o->id, o->area, &before, &after);
+	return svc_obs_days(x->tx, pol, o->id, o->area, &before, &after);
 }
 
 /* Whether the observation o (read in the transaction) is the caller's: in scope with its
@@ -188,7 +188,7 @@ static enum store_status place_one(struct svc_ctx *x, const struct obs_row *row,
 	    (ss = store_tx_obs_count_add(x->tx, "started", obs_local_date(in->now), p->area, 1)) !=
 		    STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "ending", in->end_date, p->area, 1)) != STORE_OK ||
-	    (ss = svc_report_add(x->tx, RM_OBS_STARTED, p->area, in->now, 1)) != STORE_OK ||
+	    (ss = svc_report_add(x, RM_OBS_STARTED, p->area, in->now, 1)) != STORE_OK ||
 	    (ss = svc_obs_days(x->tx, io->pol, row->id, p->area, NULL, &per)) != STORE_OK)
 		return ss;
 	const char *d =
@@ -384,7 +384,7 @@ static enum store_status apply_release(struct svc_ctx *x)
 		return ss;
 	if (o.alert_open || obs_local_date(io->now) < o.end_date)
 		return STORE_CONFLICT;
-	if ((ss = svc_obs_end(x->tx, io->pol, &o, "released", io->text, io->now)) != STORE_OK ||
+	if ((ss = svc_obs_end(x, io->pol, &o, "released", io->text, io->now)) != STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, o.person_id, NULL, "released", io->now)) != STORE_OK)
 		return ss;
 	return svc_obs_changed(x, &o, "observation_released", "note", io->text, io->now);

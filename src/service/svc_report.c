@@ -12,21 +12,78 @@
 #include "domain/report.h"
 #include "service/service.h"
 
-enum store_status svc_report_add(struct store_tx *tx, enum report_metric m, const char *area,
+struct svc_count {
+	enum report_metric m;
+	int day; /* set by the flush */
+	char area[AREA_CODE_MAX + 1];
+	int64_t at, delta;
+};
+struct svc_counts {
+	struct svc_count *v;
+	size_t n, cap;
+};
+
+enum store_status svc_report_add(struct svc_ctx *x, enum report_metric m, const char *area,
 				 int64_t at, int64_t delta)
 {
-	struct arena *a;
-	struct report_cutoff *cut;
-	size_t n;
-	enum store_status ss;
+	struct svc_counts *c = x->counts;
 
 	if (!delta)
 		return STORE_OK;
-	a = arena_new();
-	if ((ss = store_tx_report_cutoffs(tx, a, &cut, &n)) == STORE_OK)
-		ss = store_tx_report_count_add(tx, report_metric_name(m), report_day(cut, n, at),
-					       area, delta);
-	arena_free(a);
+	if (!c)
+		c = x->counts = arena_alloc(x->a, sizeof *c), *c = (struct svc_counts){0};
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct svc_count *v = arena_alloc(x->a, cap * sizeof *v);
+		if (c->n)
+			memcpy(v, c->v, c->n * sizeof *v);
+		c->v = v;
+		c->cap = cap;
+	}
+	struct svc_count *e = &c->v[c->n++];
+	e->m = m;
+	e->day = 0;
+	snprintf(e->area, sizeof e->area, "%s", area);
+	e->at = at;
+	e->delta = delta;
+	return STORE_OK;
+}
+
+static int count_cmp(const void *pa, const void *pb)
+{
+	const struct svc_count *a = pa, *b = pb;
+
+	if (a->m != b->m)
+		return a->m < b->m ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return strcmp(a->area, b->area);
+}
+
+enum store_status svc_report_flush(struct svc_ctx *x)
+{
+	struct svc_counts *c = x->counts;
+	struct report_cutoff *cut;
+	size_t ncut;
+	enum store_status ss;
+
+	if (!c || !c->n)
+		return STORE_OK;
+	if ((ss = store_tx_report_cutoffs(x->tx, x->a, &cut, &ncut)) != STORE_OK)
+		return ss;
+	for (size_t i = 0; i < c->n; i++)
+		c->v[i].day = report_day(cut, ncut, c->v[i].at);
+	qsort(c->v, c->n, sizeof *c->v, count_cmp);
+	for (size_t i = 0; i < c->n && ss == STORE_OK;) {
+		size_t k = i;
+		int64_t sum = 0;
+		while (k < c->n && !count_cmp(&c->v[i], &c->v[k]))
+			sum += c->v[k++].delta;
+		ss = store_tx_report_count_add(x->tx, report_metric_name(c->v[i].m), c->v[i].day,
+					       c->v[i].area, sum);
+		i = k;
+	}
+	c->n = 0;
 	return ss;
 }
 

@@ -41,7 +41,7 @@ static enum store_status apply_create(struct svc_ctx *x)
 	memcpy(row.area, o.area, sizeof row.area);
 	if ((ss = store_tx_service_insert(x->tx, &row, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "services_open", 0, o.area, 1)) != STORE_OK ||
-	    (ss = svc_report_add(x->tx, RM_SERVICE_OPENED, o.area, io->now, 1)) != STORE_OK)
+	    (ss = svc_report_add(x, RM_SERVICE_OPENED, o.area, io->now, 1)) != STORE_OK)
 		return ss;
 	return svc_changed(
 		x, "service", io->in->id, o.area, NULL,
@@ -84,7 +84,7 @@ static enum store_status apply_move(struct svc_ctx *x)
 	    (ss = store_tx_obs_count_add(x->tx, "services_open", 0, before.area, -1)) != STORE_OK)
 		return ss;
 	if (!strcmp(io->status, "delivered") &&
-	    (ss = svc_report_add(x->tx, RM_SERVICE_DONE, before.area, io->now, 1)) != STORE_OK)
+	    (ss = svc_report_add(x, RM_SERVICE_DONE, before.area, io->now, 1)) != STORE_OK)
 		return ss;
 	if ((ss = store_tx_service_read(x->tx, io->id, x->a, &after)) != STORE_OK)
 		return ss;

@@ -59,9 +59,9 @@ enum store_status svc_task_new(struct svc_ctx *x, const struct task_new *t)
 		return ss;
 	if (t->forwarded_from) /* screened where it was first pushed */
 		return STORE_OK;
-	if ((ss = svc_report_add(x->tx, RM_PUSHED, t->area, t->now, 1)) != STORE_OK)
+	if ((ss = svc_report_add(x, RM_PUSHED, t->area, t->now, 1)) != STORE_OK)
 		return ss;
-	return t->key_area ? svc_report_add(x->tx, RM_PUSHED_KEY, t->area, t->now, 1) : STORE_OK;
+	return t->key_area ? svc_report_add(x, RM_PUSHED_KEY, t->area, t->now, 1) : STORE_OK;
 }
 
 /* The pushed counts of a task, -1 in one area and +1 in another, on the day it came. */
@@ -73,8 +73,8 @@ static enum store_status move_counts(struct svc_ctx *x, const struct task *t, co
 		enum report_metric m = k ? RM_PUSHED_KEY : RM_PUSHED;
 		if (k && !t->key_area)
 			break;
-		if ((ss = svc_report_add(x->tx, m, t->area, t->created_at, -1)) == STORE_OK)
-			ss = svc_report_add(x->tx, m, area, t->created_at, 1);
+		if ((ss = svc_report_add(x, m, t->area, t->created_at, -1)) == STORE_OK)
+			ss = svc_report_add(x, m, area, t->created_at, 1);
 	}
 	return ss;
 }
@@ -112,7 +112,7 @@ static enum store_status forward(struct svc_ctx *x, const struct task *before)
 	enum store_status ss;
 
 	if ((ss = svc_task_new(x, &t)) != STORE_OK ||
-	    (ss = svc_report_add(x->tx, RM_FORWARDED, before->area, cl->now, 1)) != STORE_OK ||
+	    (ss = svc_report_add(x, RM_FORWARDED, before->area, cl->now, 1)) != STORE_OK ||
 	    (ss = store_tx_person_set(x->tx, before->person_id, area, NULL, cl->now)) != STORE_OK)
 		return ss;
 	return svc_event(
@@ -167,7 +167,7 @@ static enum store_status apply_close(struct svc_ctx *x)
 			    cl->now)) != STORE_OK)
 		return ss;
 	if (io->forward_area ? (ss = forward(x, &before)) != STORE_OK
-			     : (ss = svc_report_add(x->tx, RM_VERIFIED, before.area, cl->now, 1)) !=
+			     : (ss = svc_report_add(x, RM_VERIFIED, before.area, cl->now, 1)) !=
 				       STORE_OK)
 		return ss;
 	return svc_changed(

@@ -31,7 +31,7 @@ static enum store_status raise_alert(struct svc_ctx *x, const struct observation
 		return store_tx_obs_alert_feed(x->tx, open_id, v->temp, v->symptoms, io->now);
 	if ((ss = store_tx_obs_alert_insert(x->tx, io->alert_id, o, v, io->now)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "alerts_open", 0, o->area, 1)) != STORE_OK ||
-	    (ss = svc_report_add(x->tx, RM_FEVER, o->area, io->now, 1)) != STORE_OK ||
+	    (ss = svc_report_add(x, RM_FEVER, o->area, io->now, 1)) != STORE_OK ||
 	    (ss = store_tx_obs_count_add(x->tx, "ending_alert", o->end_date, o->area, 1)) !=
 		    STORE_OK ||
 	    (ss = store_tx_obs_alert_flag(x->tx, o->id, true, io->now)) != STORE_OK ||

@@ -141,10 +141,6 @@ enum store_status sq_obs_read(struct sq_conn *c, const char *id, int date, struc
 			      struct observation *out);
 enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, const char *area,
 			       int64_t delta);
-/* Ends an active observation (released, transferred): counts, token, per-day counts. */
-enum store_status sq_obs_end(struct sq_conn *c, const struct obs_policy *pol,
-			     const struct observation *o, const char *status, const char *reason,
-			     int64_t now);
 enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct arena *a,
 			       struct alert **out, size_t *n);
 enum store_status sq_services_of(struct sq_conn *c, const char *obs_id, struct arena *a,

@@ -342,14 +342,6 @@ enum store_status store_tx_obs_end(struct store_tx *tx, const char *id, const ch
 		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(status), SQ_INT(now), SQ_TEXT_NN(reason)));
 }
 
-/* Until the transfer of sq_alert.c is a use case: the same end, through the service. */
-enum store_status sq_obs_end(struct sq_conn *c, const struct obs_policy *pol,
-			     const struct observation *o, const char *status, const char *reason,
-			     int64_t now)
-{
-	return svc_obs_end(sq_tx(c), pol, o, status, reason, now);
-}
-
 enum store_status store_tx_obs_set_staff(struct store_tx *tx, const char *id,
 					 const char *const staff[3], int64_t now)
 {

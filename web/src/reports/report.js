@@ -165,7 +165,7 @@ export function useDailyReport(route) {
       return r;
     } catch (e) {
       if (my !== seq) return null;
-      if (e.status === 404 || e.status === 400) {
+      if (e.status === 404 || (e.status === 400 && e.field === 'area')) {
         notFound.value = true;
         report.value = null;
         return null;

@@ -189,6 +189,15 @@ test('the daily report: status, roll-up, table, drill-down, settings, submission
     assert.equal(await wide.locator(sel('report-child-state', { area: TOWN_B })).innerText(), '零报告');
     assert.equal(Number(await byTest(wide, 'report-completeness').getAttribute('data-value')), pct(3));
     assert.equal(await figure(wide, 'fever_clinic'), '3');
+    // in English
+    await wide.evaluate(() => localStorage.setItem('fk.locale', 'en'));
+    await wide.reload();
+    await byTest(wide, 'report-children').waitFor();
+    assert.equal(await byTest(wide, 'report-asof').locator('b').innerText(), `As of 24:00 on ${d}/${m}`);
+    assert.equal(await wide.locator(sel('report-child-state', { area: TOWN_B })).innerText(), 'Nil report');
+    assert.match(await field(wide, 'report-sentence').inputValue(), /^As of 24:00/);
+    await noSideways(wide, 'the county report in English at 1920 px');
+    await shot(wide, 'reports-county-en-1920');
 
     // ... and on a phone: who has not reported comes first
     const phoneC = await (await env.browser.newContext(PHONE)).newPage();

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  VILLAGE, TOWNSHIP, COUNTY, ADMIN_PASSWORD, env, citizenId, byTest, shot, sel, login, noOverflow, apiSession, assertText, useFangkong,
+  VILLAGE, TOWNSHIP, COUNTY, ADMIN_PASSWORD, env, citizenId, byTest, shot, sel, login, noOverflow, apiSession, assertText, useFangkong, smallTargets,
 } from './lib.mjs';
 
 useFangkong('layout');
@@ -49,29 +49,6 @@ async function until(what, fn, timeoutMs = 60_000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-// Every visible tappable element of the page smaller than 44 × 44 px, described.
-async function smallTargets(page) {
-  return page.evaluate((min) => {
-    const SEL = 'a, button, [role="button"], [role="tab"], .van-tab, .van-cell--clickable, .clickable, .el-breadcrumb__inner.is-link, input[type="checkbox"], .van-checkbox, .van-radio, .van-switch';
-    const out = [];
-    for (const el of document.querySelectorAll(SEL)) {
-      if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height) continue;
-      if (r.width + 0.5 >= min && r.height + 0.5 >= min) continue;
-      // a radio, check mark or switch drawn inside its row or label: the whole row takes the tap
-      const row = el.matches('.van-radio, .van-checkbox, .van-switch, input[type="checkbox"]') && el.parentElement.closest('.van-cell--clickable, label');
-      if (row) {
-        const rr = row.getBoundingClientRect();
-        if (rr.width >= min && rr.height >= min) continue;
-      }
-      const dt = el.getAttribute('data-test') || (el.closest('[data-test]') && `in ${el.closest('[data-test]').getAttribute('data-test')}`) || '';
-      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')} [${dt}] "${(el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 16)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
-    }
-    return out;
-  }, MIN);
 }
 
 async function assertTapTargets(page, what) {

@@ -43,6 +43,9 @@ const routes = [
       { path: 'services', name: 'services', component: () => import('./obs/ServicesView.vue'), meta: { perm: 'obs.work' } },
       { path: 'alerts', name: 'alerts', component: () => import('./obs/AlertsView.vue'), meta: { perm: 'obs.work' } },
       { path: 'obs-board/:area?', name: 'obs-board', component: () => import('./obs/ObsBoardView.vue'), meta: { perm: 'obs.manage' } },
+      // 日报: an area's daily report (submission, roll-up, status); the county's settings.
+      { path: 'reports/settings', name: 'report-settings', component: () => import('./reports/ReportSettingsView.vue'), meta: { perm: 'report.read', nav: 'report-settings' } },
+      { path: 'reports/:area?', name: 'reports', component: () => import('./reports/ReportView.vue'), meta: { perm: 'report.read' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],

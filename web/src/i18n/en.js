@@ -1,4 +1,5 @@
 // English UI text. Keys mirror zh-CN.js.
+import report from './report-en.js';
 export default {
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
@@ -413,4 +414,5 @@ export default {
     manualTitle: 'User manual', manualIntro: 'Role by role: which page, which button. Your role: {role}.',
     manualSections: 'Contents', manualForRole: 'For: {role}', manualOpen: 'Open this page', manualMine: 'My role',
   },
+  report,
 };

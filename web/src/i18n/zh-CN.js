@@ -1,4 +1,5 @@
 // Chinese (default) UI text. Keys mirror en.js; keep both files in step.
+import report from './report-zh-CN.js';
 export default {
   app: { name: '防控', title: '基层防控信息系统', short: '防控' },
   common: {
@@ -406,4 +407,5 @@ export default {
     manualTitle: '操作手册', manualIntro: '按角色说明每一步在哪个页面、点哪个按钮。你的角色：{role}。',
     manualSections: '目录', manualForRole: '适用角色：{role}', manualOpen: '打开此页', manualMine: '我的角色',
   },
+  report,
 };

@@ -61,6 +61,11 @@ export const MANUAL = [
         zh: '选择文件，设好核查时限，点{label}。结果页说明新建、并入、待核实、未导入各是什么；有问题的行可下载，改好后重新导入。',
         en: 'Choose the file, set the deadline and click {label}. The result explains what new, merged, flagged and not imported mean; problem rows can be downloaded, fixed and imported again.',
       },
+      {
+        route: '/reports/settings', label: 'report.settings.cutoff',
+        zh: '日报设置：选定全县日报的{label}（16时、18时或24时，自明天或以后某天起生效），由哪一级上报（默认乡镇），以及乡镇需要手工填报的数字（如发热门诊就诊人数，最多 20 项）。',
+        en: 'Report settings: choose the county\'s {label} (16:00, 18:00 or 24:00, from tomorrow or a later day), which level reports (townships by default), and the figures townships type in (such as fever-clinic visits, at most 20).',
+      },
     ],
   },
   {
@@ -101,6 +106,16 @@ export const MANUAL = [
         route: '/obs-board', label: 'obs.card.printArea',
         zh: '点{label}，为本区划在观察人员打印联心卡（A6 或 A4 四张），卡上有社区医生、社工电话和自报二维码。',
         en: 'Click {label} to print contact cards for everyone under observation in the area (A6, or four on A4) with the doctor\'s and social worker\'s phones and the self-report QR code.',
+      },
+      {
+        route: '/reports', label: 'report.submit',
+        zh: '日报：每天截止时间前打开，系统记录的数字已自动算好；填上县里要求手工填报的几个数字，点{label}。没有新情况就点“零报告”。提交后要改，点“更正”并写明原因，每个版本都保留。县指挥部在同一页看各乡镇已报、迟报、零报告、未报和汇总，点乡镇看它的日报，再点“查看记录”看名单，并可下载 Excel。',
+        en: 'Daily report: open it before the cut-off each day; the figures from the records are already counted. Fill in the few figures the county asks you to type and click {label}. Nothing new: tap "Nil report". To change a report afterwards, click "Correct" and give the reason; every version is kept. The county command post sees on the same page which townships reported, late, nil or not at all, the roll-up, each township\'s report and the records behind it, and downloads the Excel table.',
+      },
+      {
+        route: '/reports', label: 'report.sentence',
+        zh: '{label}由系统按数字写好（“尚未发现”只在确实为零时出现），可在框内修改后点“复制”发到工作群；修改不会改动系统里的日报。',
+        en: 'The {label} is written from the figures ("none found" only when the figure really is zero); edit it in the box and click "Copy" to paste it into the work group; editing does not change the report in the system.',
       },
       {
         route: '/persons', label: 'person.search',

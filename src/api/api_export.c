@@ -70,7 +70,7 @@ struct ctx {
 	size_t noutcomes;
 	void *rows; /* a list read whole (persons, imports: 200 at most) */
 	size_t nrows;
-	bool reveal, over;
+	bool reveal, over, stopped;
 	int limit; /* of a list read whole */
 	int64_t max_rows, now;
 	const char *filter; /* JSON of the query, for the audit row */
@@ -552,6 +552,10 @@ static bool on_row(void *p, const void *row)
 		c->over = true;
 		return false;
 	}
+	if (atomic_load(c->run->stop)) { /* the server stops: the job fails, nothing is kept */
+		c->stopped = true;
+		return false;
+	}
 	c->l->row(c, row);
 	xlsx_stream_next(c->xs);
 	c->run->rows_done++;
@@ -604,7 +608,7 @@ static bool run(struct export_run *run, void *arg)
 				 c->who.username, c->l->sheet);
 	if (!c->xs)
 		return false;
-	ok = c->l->read(c, &each, &total) == STORE_OK;
+	ok = c->l->read(c, &each, &total) == STORE_OK && !c->stopped;
 	ok = xlsx_stream_close(c->xs) && ok;
 	if (c->over) {
 		snprintf(run->error, sizeof run->error, "%s", err_info(ERR_EXPORT_TOO_LARGE)->code);

@@ -32,6 +32,7 @@ struct job {
 
 struct exporter {
 	pthread_mutex_t mu;
+	atomic_bool stop;
 	char *dir;
 	struct workers *pool;
 	struct job jobs[EXPORTER_JOBS];
@@ -96,6 +97,7 @@ void exporter_stop(struct exporter *x)
 {
 	if (!x)
 		return;
+	atomic_store(&x->stop, true);
 	workers_stop(x->pool);
 	for (size_t i = 0; i < EXPORTER_JOBS; i++) {
 		if (x->jobs[i].t.arg)
@@ -180,7 +182,8 @@ enum exporter_status exporter_submit(struct exporter *x, const char *user_id, co
 		snprintf(j->list, sizeof j->list, "%s", t->list);
 		snprintf(j->path, sizeof j->path, "%s/export-%s.xlsx", x->dir, j->id);
 		j->t = *t;
-		j->run = (struct export_run){.path = j->path, .tmpdir = x->dir, .id = j->id};
+		j->run = (struct export_run){
+			.path = j->path, .tmpdir = x->dir, .id = j->id, .stop = &x->stop};
 		j->created_at = time_now();
 	}
 	pthread_mutex_unlock(&x->mu);

@@ -26,6 +26,7 @@ struct exporter;
 struct export_run {
 	const char *path, *tmpdir; /* the workbook to write; libxlsxwriter's temporary files */
 	const char *id;            /* the job's */
+	const atomic_bool *stop;   /* set when the exporter stops: end the run early */
 	_Atomic int64_t rows_done, rows_total;
 	char error[48]; /* an error code (errors.def) when the run failed for a reason a user
 			   can act on ("" otherwise) */
@@ -48,7 +49,7 @@ enum exporter_status {
 };
 
 struct exporter *exporter_start(const char *dir);
-/* Waits for running jobs to end, then closes and removes every file. */
+/* Tells running jobs to stop (run->stop), waits for them, then closes every file. */
 void exporter_stop(struct exporter *x);
 
 /* A job of user's under uuid (its request's hash body_hash); its id in id. On anything

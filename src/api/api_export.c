@@ -44,6 +44,7 @@ typedef enum store_status read_fn(struct ctx *c, const struct store_each *each, 
 struct list {
 	const char *name, *sheet;
 	unsigned perm;
+	bool sensitive; /* has ID numbers or phones: a reveal applies */
 	const struct col *cols;
 	int ncols;
 	/* the list's query, its texts copied into c->a; false after a reply */
@@ -528,16 +529,19 @@ static void import_row(struct ctx *c, const void *row)
 
 #define COLS(v) (v), (int)(sizeof(v) / sizeof((v)[0]))
 static const struct list lists[] = {
-	{"persons", "重点人员", PERM_PERSON_READ, COLS(person_cols), person_parse, person_read,
-	 person_row},
-	{"tasks", "核查任务", PERM_PERSON_READ, COLS(task_cols), task_parse, task_read, task_row},
-	{"observations", "居家观察", PERM_OBS_WORK, COLS(obs_cols), obs_parse, obs_read, obs_row},
-	{"alerts", "发热预警", PERM_OBS_WORK, COLS(alert_cols), alert_parse, alert_read, alert_row},
-	{"services", "服务需求", PERM_OBS_WORK, COLS(service_cols), service_parse, service_read,
-	 service_row},
-	{"imports", "导入记录", PERM_IMPORT, COLS(import_cols), import_parse, import_read,
+	{"persons", "重点人员", PERM_PERSON_READ, true, COLS(person_cols), person_parse,
+	 person_read, person_row},
+	{"tasks", "核查任务", PERM_PERSON_READ, false, COLS(task_cols), task_parse, task_read,
+	 task_row},
+	{"observations", "居家观察", PERM_OBS_WORK, false, COLS(obs_cols), obs_parse, obs_read,
+	 obs_row},
+	{"alerts", "发热预警", PERM_OBS_WORK, true, COLS(alert_cols), alert_parse, alert_read,
+	 alert_row},
+	{"services", "服务需求", PERM_OBS_WORK, false, COLS(service_cols), service_parse,
+	 service_read, service_row},
+	{"imports", "导入记录", PERM_IMPORT, false, COLS(import_cols), import_parse, import_read,
 	 import_row},
-	{"audit", "审计日志", PERM_AUDIT_READ, COLS(audit_cols), audit_parse, audit_read,
+	{"audit", "审计日志", PERM_AUDIT_READ, false, COLS(audit_cols), audit_parse, audit_read,
 	 audit_row},
 };
 #undef COLS
@@ -763,7 +767,7 @@ void api_export_create(struct req *r)
 	c->store = r->srv->store;
 	c->l = l;
 	c->who = principal_copy(r, c->a);
-	c->reveal = reveal;
+	c->reveal = reveal && l->sensitive; /* nothing to reveal elsewhere: no reveal row */
 	c->now = time_now();
 	c->max_rows =
 		r->srv->cfg.export_max_rows > 0 ? r->srv->cfg.export_max_rows : EXPORT_MAX_ROWS;

@@ -148,6 +148,29 @@ describe('exports', () => {
 		assert.ok(!JSON.stringify(reveals).includes(ROWS[0][1]), 'never a value');
 	});
 
+	it('alerts: the phone masked as the alert list masks it, unless revealed', async () => {
+		const person = (await admin.get('/api/v1/persons?q=导出甲')).body.items[0];
+		const o = await admin.post('/api/v1/observations', { uuid: uuid(), person_id: person.id, place: '社渚村1组' });
+		assert.equal(o.status, 201, o.text);
+		const v = await admin.post(`/api/v1/observations/${o.body.observation.id}/visits`, {
+			uuid: uuid(), mode: 'in_person', saw_person: true, saw_home: true, saw_state: false, temperature: 38.4,
+		});
+		assert.equal(v.status, 201, v.text);
+		const list = (await admin.get('/api/v1/alerts')).body.items;
+		assert.equal(list.length, 1);
+		let rows = await sheet(admin, (await exportDone(admin, 'alerts')).id);
+		assert.equal(rows.length, 2);
+		assert.equal(rows[1][0], '导出甲');
+		assert.equal(rows[1][1], list[0].person_phone, 'masked exactly as the list');
+		assert.notEqual(rows[1][1], ROWS[0][2]);
+		assert.equal(rows[1][6], '38.4', 'a temperature is a number');
+		rows = await sheet(admin, (await exportDone(admin, 'alerts', '', { reveal: true })).id);
+		assert.equal(rows[1][1], ROWS[0][2]);
+		// a list with nothing to reveal writes no reveal row
+		const plain = await exportDone(admin, 'tasks', '', { reveal: true });
+		assert.ok(!(await auditOf('person.reveal_export')).some((x) => x.object_id === plain.id));
+	});
+
 	it('reveal needs person.reveal; a list needs the list\'s permission', async () => {
 		const r = await social.client.post('/api/v1/exports?list=alerts', { uuid: uuid(), reveal: true });
 		expectError(assert, r, 403, 'forbidden', 'reveal');

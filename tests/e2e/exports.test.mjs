@@ -77,3 +77,33 @@ test('the task list of a village, filtered, exported with its progress and downl
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a name search of persons exported masked, and with full numbers when asked (audited)', { timeout: 120_000 }, async () => {
+  const adminApi = await apiSession('admin', ADMIN_PASSWORD);
+  const ctx = await env.browser.newContext(DESK);
+  const page = await ctx.newPage();
+  await login(page, 'admin', ADMIN_PASSWORD);
+  await page.waitForURL('**/areas/**');
+  await page.goto(`${env.base}/persons?q=${encodeURIComponent('导')}`);
+  await page.locator('[data-test="person-row"]').first().waitFor();
+  const shown = await page.locator('[data-test="person-row"]').count();
+  assert.equal(shown, 5, 'the five 导… files (the sixth is 竹外)');
+  const sheetOf = async (download) => execFileSync('unzip', ['-p', await download.path(), 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  let [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'export-excel').click()]);
+  let sheet = await sheetOf(download);
+  assert.equal(download.suggestedFilename(), 'persons.xlsx');
+  assert.equal((sheet.match(/<row /g) || []).length, 6);
+  assert.ok(sheet.includes('>320481************<'), 'ID numbers masked as on the page');
+  assert.ok(!/>3204811985\d{8}</.test(sheet));
+  await byTest(page, 'export-close').click();
+  await byTest(page, 'export-dialog').waitFor({ state: 'hidden' });
+  await byTest(page, 'export-reveal').click();
+  [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'export-excel').click()]);
+  sheet = await sheetOf(download);
+  assert.ok(sheet.includes(`>${citizenId('32048119850300000')}<`), 'the full 18 characters, as text');
+  const audit = await adminApi('GET', '/api/v1/audit?action=person.reveal_export');
+  assert.equal(audit.body.items.length, 1);
+  assert.deepEqual(audit.body.items[0].after, { list: 'persons', rows: 5 });
+  await shot(page, 'exports-03-persons-1366');
+  await ctx.close();
+});

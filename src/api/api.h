@@ -110,6 +110,15 @@ const char *api_import_kind(struct req *r);
 bool api_upload_idem(struct req *r, const char *const *extra, struct store_idem *buf,
 		     const struct store_idem **idem);
 
+/* The query of a list as its GET route reads it (the list and its export share it):
+ * false after a reply. */
+bool api_task_query(struct req *r, struct task_query *q);
+bool api_obs_query(struct req *r, struct obs_query *q);
+bool api_alert_query(struct req *r, struct alert_query *q);
+bool api_service_query(struct req *r, struct service_query *q);
+bool api_audit_query(struct req *r, struct audit_filter *f);
+bool api_person_query(struct req *r, struct person_query *q);
+
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
 enum err api_password_verdict(int verdict);
 
@@ -191,5 +200,8 @@ void api_service_status(struct req *r);
 void api_self_get(struct req *r);
 void api_self_report(struct req *r);
 void api_self_service(struct req *r);
+void api_export_create(struct req *r);
+void api_export_get(struct req *r);
+void api_export_file(struct req *r);
 
 #endif

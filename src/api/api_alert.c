@@ -15,33 +15,48 @@ static const char *const alert_statuses[] = {"open", "referred", "closed", "acti
 static const char *const service_statuses[] = {"open",      "new",     "accepted", "delivered",
 					       "cancelled", "overdue", "all",      NULL};
 
+static const struct api_list_spec alert_spec = {alert_statuses, "active", 100, 500, false},
+				  service_spec = {service_statuses, "open", 100, 500, false};
+
+bool api_alert_query(struct req *r, struct alert_query *q)
+{
+	struct api_list l;
+
+	if (!api_list_query(r, &alert_spec, &l))
+		return false;
+	*q = (struct alert_query){.area = l.area, .status = l.status, .limit = l.limit};
+	return true;
+}
+
+bool api_service_query(struct req *r, struct service_query *q)
+{
+	struct api_list l;
+
+	if (!api_list_query(r, &service_spec, &l))
+		return false;
+	*q = (struct service_query){
+		.area = l.area, .status = l.status, .limit = l.limit, .now = time_now()};
+	return true;
+}
+
 /* The lists of alerts and of service requests: one query, one answer. */
 static void owned_list(struct req *r, bool alerts)
 {
-	static const struct api_list_spec alert_spec = {alert_statuses, "active", 100, 500, false},
-					  service_spec = {service_statuses, "open", 100, 500,
-							  false};
 	struct principal who = api_principal(r);
-	struct api_list l;
+	struct alert_query aq;
+	struct service_query sq;
 	struct alert *al;
 	struct service *sv;
 	size_t n;
 	int64_t total, now = time_now();
 	enum store_status st;
 
-	if (!api_list_query(r, alerts ? &alert_spec : &service_spec, &l))
+	if (alerts ? !api_alert_query(r, &aq) : !api_service_query(r, &sq))
 		return;
 	if (alerts)
-		st = svc_alert_list(
-			r->srv->store, &who,
-			&(struct alert_query){.area = l.area, .status = l.status, .limit = l.limit},
-			r->a, &al, &n, &total);
+		st = svc_alert_list(r->srv->store, &who, &aq, r->a, &al, &n, &total);
 	else
-		st = svc_service_list(
-			r->srv->store, &who,
-			&(struct service_query){
-				.area = l.area, .status = l.status, .limit = l.limit, .now = now},
-			r->a, &sv, &n, &total);
+		st = svc_service_list(r->srv->store, &who, &sq, r->a, &sv, &n, &total);
 	if (st != STORE_OK) {
 		api_list_error(r, st, alerts ? ERR_ALERT_NOT_FOUND : ERR_SERVICE_NOT_FOUND);
 		return;

@@ -39,15 +39,10 @@ static bool time_param(struct req *r, const char *name, int64_t *out)
 	return true;
 }
 
-void api_audit_list(struct req *r)
+bool api_audit_query(struct req *r, struct audit_filter *out)
 {
 	struct audit_filter f = {0};
-	struct principal who = api_principal(r);
 	const char *before = req_query(r, "before");
-	struct audit_row *rows;
-	size_t n;
-	enum store_status st;
-	json_t *arr;
 
 	f.username = req_query(r, "user");
 	f.action = req_query(r, "action");
@@ -56,17 +51,32 @@ void api_audit_list(struct req *r)
 	if (f.action && !*f.action)
 		f.action = NULL;
 	if (!api_area_query(r, &f.area))
-		return;
+		return false;
 	if (before && *before) {
 		char *end;
 		f.before_id = strtoll(before, &end, 10);
 		if (*end || f.before_id < 1) {
 			reply_error(r, ERR_QUERY_INVALID, "before");
-			return;
+			return false;
 		}
 	}
 	if (!time_param(r, "from", &f.from) || !time_param(r, "to", &f.to) ||
 	    !api_query_int(r, "limit", 1, 200, 50, &f.limit))
+		return false;
+	*out = f;
+	return true;
+}
+
+void api_audit_list(struct req *r)
+{
+	struct audit_filter f;
+	struct principal who = api_principal(r);
+	struct audit_row *rows;
+	size_t n;
+	enum store_status st;
+	json_t *arr;
+
+	if (!api_audit_query(r, &f))
 		return;
 	if ((st = svc_audit_list(r->srv->store, &who, &f, r->a, &rows, &n)) != STORE_OK) {
 		api_list_error(r, st, ERR_NOT_FOUND);

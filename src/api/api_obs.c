@@ -488,35 +488,44 @@ static const char *const filters[] = {
 	"started_today",  "released_today",   "fever_today", "alert_open",  "due_today",
 	"complete_today", "incomplete_today", "overdue",     "due_release", NULL};
 
-void api_obs_list(struct req *r)
+bool api_obs_query(struct req *r, struct obs_query *q)
 {
 	static const struct api_list_spec spec = {statuses, "active", 50, 500, true};
-	struct obs_query q = {.now = time_now()};
 	struct api_list l;
-	struct principal who = api_principal(r);
 	const char *filter = req_query(r, "filter"), *name = req_query(r, "q");
+
+	*q = (struct obs_query){.now = time_now()};
+	q->today = api_obs_today_of(q->now);
+	if (!api_list_query(r, &spec, &l))
+		return false;
+	if (filter && *filter && !obs_in(filters, filter)) {
+		reply_error(r, ERR_QUERY_INVALID, "filter");
+		return false;
+	}
+	if (name && utf8_chars(name) > 20) {
+		reply_error(r, ERR_QUERY_INVALID, "q");
+		return false;
+	}
+	q->area = l.area;
+	q->status = l.status;
+	q->limit = l.limit;
+	q->offset = l.offset;
+	q->filter = filter && *filter ? filter : NULL;
+	q->name_prefix = name && *name ? name : NULL;
+	return true;
+}
+
+void api_obs_list(struct req *r)
+{
+	struct obs_query q;
+	struct principal who = api_principal(r);
 	struct observation *v;
 	size_t n;
 	int64_t total;
 	enum store_status st;
 
-	q.today = api_obs_today_of(q.now);
-	if (!api_list_query(r, &spec, &l))
+	if (!api_obs_query(r, &q))
 		return;
-	if (filter && *filter && !obs_in(filters, filter)) {
-		reply_error(r, ERR_QUERY_INVALID, "filter");
-		return;
-	}
-	if (name && utf8_chars(name) > 20) {
-		reply_error(r, ERR_QUERY_INVALID, "q");
-		return;
-	}
-	q.area = l.area;
-	q.status = l.status;
-	q.limit = l.limit;
-	q.offset = l.offset;
-	q.filter = filter && *filter ? filter : NULL;
-	q.name_prefix = name && *name ? name : NULL;
 	st = svc_obs_list(r->srv->store, &who, &q, api_obs_policy_of(r), r->a, &v, &n, &total);
 	if (st != STORE_OK) {
 		api_list_error(r, st, ERR_OBS_NOT_FOUND);

@@ -200,6 +200,24 @@ static bool bad_q(struct req *r, const char *q)
 
 /* GET /persons?q=: names only, so that no ID number or phone ends up in a URL (and in
  * the logs of every proxy on the way). */
+bool api_person_query(struct req *r, struct person_query *pq)
+{
+	const char *q = req_query(r, "q");
+	int limit;
+
+	if (bad_q(r, q))
+		return false;
+	if (names_a_number(q)) {
+		reply_error(r, ERR_QUERY_NUMBER, "q");
+		return false;
+	}
+	if (!api_query_int(r, "limit", 1, 200, 50, &limit))
+		return false;
+	*pq = (struct person_query){.limit = limit};
+	classify(r, q, pq); /* a name: no number gets here */
+	return true;
+}
+
 void api_person_search(struct req *r)
 {
 	const char *q = req_query(r, "q");

@@ -52,22 +52,32 @@ json_t *api_task_json(const struct task *t, int64_t now)
 
 /* A page of tasks: the caller's list, or (pool) their village's unassigned tasks with the
  * village, which is absent when the account is on no grid. */
-static void task_page(struct req *r, const struct api_list_spec *spec, bool pool)
+static bool task_query(struct req *r, const struct api_list_spec *spec, struct task_query *q)
 {
 	struct api_list l;
+
+	if (!api_list_query(r, spec, &l))
+		return false;
+	*q = (struct task_query){.area = l.area,
+				 .status = l.status,
+				 .now = time_now(),
+				 .limit = l.limit,
+				 .offset = l.offset};
+	return true;
+}
+
+static void task_page(struct req *r, const struct api_list_spec *spec, bool pool)
+{
 	struct principal who = api_principal(r);
 	struct task *v;
 	size_t n;
-	int64_t total, now = time_now();
+	int64_t total, now;
 	json_t *arr;
+	struct task_query q;
 
-	if (!api_list_query(r, spec, &l))
+	if (!task_query(r, spec, &q))
 		return;
-	struct task_query q = {.area = l.area,
-			       .status = l.status,
-			       .now = now,
-			       .limit = l.limit,
-			       .offset = l.offset};
+	now = q.now;
 	const char *village = pool ? svc_task_village(&who, r->a) : NULL;
 	enum store_status st = pool ? svc_task_pool(r->srv->store, &who, &q, r->a, &v, &n, &total)
 				    : svc_task_list(r->srv->store, &who, &q, r->a, &v, &n, &total);
@@ -87,13 +97,18 @@ static void task_page(struct req *r, const struct api_list_spec *spec, bool pool
 				     "on_grid", village != NULL));
 }
 
+/* to_place: closed as verified for observation, the person not placed yet */
+static const char *const task_statuses[] = {"open", "overdue", "closed", "to_place", NULL};
+static const struct api_list_spec task_spec = {task_statuses, NULL, 50, 500, true};
+
+bool api_task_query(struct req *r, struct task_query *q)
+{
+	return task_query(r, &task_spec, q);
+}
+
 void api_task_list(struct req *r)
 {
-	/* to_place: closed as verified for observation, the person not placed yet */
-	static const char *const statuses[] = {"open", "overdue", "closed", "to_place", NULL};
-	static const struct api_list_spec spec = {statuses, NULL, 50, 500, true};
-
-	task_page(r, &spec, false);
+	task_page(r, &task_spec, false);
 }
 
 void api_task_get(struct req *r)

@@ -96,6 +96,20 @@ void reply_bytes(struct req *r, unsigned status, const char *type, const char *d
 	queue(r, status, resp);
 }
 
+void reply_fd(struct req *r, unsigned status, const char *type, const char *disposition, int fd,
+	      uint64_t size)
+{
+	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
+
+	if (!resp)
+		fk_oom();
+	MHD_add_response_header(resp, "Content-Type", type);
+	if (disposition)
+		MHD_add_response_header(resp, "Content-Disposition", disposition);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	queue(r, status, resp);
+}
+
 void reply_error(struct req *r, enum err e, const char *field)
 {
 	const struct err_info *ei = err_info(e);

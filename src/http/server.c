@@ -19,6 +19,7 @@
 #include "http/events.h"
 #include "io/outbound_send.h"
 #include "http/ratelimit.h"
+#include "io/exporter.h"
 #include "io/import.h"
 #include "util/log.h"
 #include "util/threads.h"
@@ -616,6 +617,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->area_cache = rcache_new(4096);
 	srv->workers = workers_start(cfg->workers, 65536, run_deferred);
 	srv->importer = importer_start(store);
+	srv->exporter = exporter_start(cfg->upload_dir ? cfg->upload_dir : "/tmp");
 	/* at most half the connections stream, 4 per account (a phone and a few tabs); the
 	 * heartbeat comes well inside the connection timeout */
 	srv->outbound = outbound_sender_start(store, 20, srv->cfg.sms_command);
@@ -661,6 +663,7 @@ void server_stop(struct server *srv)
 	watchdog_stop(srv->watchdog);
 	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);
+	exporter_stop(srv->exporter);
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
 	ratelimit_free(srv->self_rl);

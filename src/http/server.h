@@ -63,6 +63,7 @@ struct server_config {
 	int fever_dc;            /* fever threshold, tenths of °C */
 	int self_per_minute;     /* self-report requests per address and per link */
 	const char *sms_command; /* program that sends one SMS (argv: phone, text), or NULL */
+	int export_max_rows;     /* rows one export may hold (0: api_export.c's default) */
 };
 
 struct server {
@@ -73,6 +74,7 @@ struct server {
 	struct ratelimit *login_rl;
 	struct workers *workers;
 	struct importer *importer;
+	struct exporter *exporter; /* list exports in the background (io/exporter.h) */
 	struct rcache *area_cache; /* GET /areas/{code} bodies by scope and code */
 	struct obs_policy obs;     /* home observation rules in force */
 	unsigned char key[SECRET_KEY_LEN];
@@ -158,6 +160,9 @@ void reply_bytes(struct req *r, unsigned status, const char *type, const char *d
  * headers and queues it. */
 struct MHD_Response;
 void reply_stream(struct req *r, unsigned status, struct MHD_Response *resp);
+/* size bytes of the open file fd (taken: closed once sent), as an attachment. */
+void reply_fd(struct req *r, unsigned status, const char *type, const char *disposition, int fd,
+	      uint64_t size);
 /* Bytes that outlive the request (embedded assets); headers NULL-terminated name/value pairs. */
 void reply_static(struct req *r, unsigned status, const void *data, size_t len,
 		  const char *const *headers);

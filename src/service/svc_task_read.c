@@ -13,16 +13,39 @@ enum store_status svc_task_get(struct store *s, const struct principal *who, con
 	return st;
 }
 
+/* A streamed list's rows pass through the same rule as a page's (svc_task_list). */
+struct task_each {
+	const struct principal *who;
+	const struct store_each *to;
+};
+
+static bool task_row(void *ctx, const void *row)
+{
+	struct task_each *x = ctx;
+	struct task t = *(const struct task *)row;
+
+	if (!svc_sees(x->who, t.person_area)) /* a file kept elsewhere: not ours */
+		t.person_name = "";
+	return x->to->row(x->to->ctx, &t);
+}
+
 enum store_status svc_task_list(struct store *s, const struct principal *who, struct task_query *q,
 				struct arena *a, struct task **out, size_t *n, int64_t *total)
 {
 	enum store_status st;
+	const struct store_each *to = q->each;
+	struct task_each x = {who, to};
+	struct store_each each = {task_row, &x};
 
 	q->scope = who->area;
 	q->unassigned_at = NULL; /* the pool is svc_task_pool's, by its own rule */
 	if (q->area && (st = svc_scope_check(who, q->area, NULL)) != STORE_OK)
 		return st;
-	if ((st = store_task_list(s, q, a, out, n, total)) != STORE_OK)
+	if (to)
+		q->each = &each;
+	st = store_task_list(s, q, a, out, n, total);
+	q->each = to;
+	if (st != STORE_OK)
 		return st;
 	for (size_t i = 0; i < *n; i++)
 		if (!svc_sees(who, (*out)[i].person_area)) /* a file kept elsewhere: not ours */

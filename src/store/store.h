@@ -80,6 +80,15 @@ struct audit_row {
 	const char *before, *after, *request_id;
 };
 
+/* A list read streamed instead of paged (an export): set in a list's query, the store
+ * steps the list's one statement to its end in one snapshot, in the list's order, and hands
+ * each row (a struct of the list's type, in a scratch arena renewed every few thousand
+ * rows) to row; false from row stops the read. The page, *n and *total are left empty. */
+struct store_each {
+	bool (*row)(void *ctx, const void *row);
+	void *ctx;
+};
+
 struct audit_filter {
 	const char *scope;    /* area prefix the caller may read; NULL = everything */
 	bool scope_global;    /* also rows with no area (unknown-user login failures) */
@@ -87,6 +96,7 @@ struct audit_filter {
 	int64_t from, to;     /* 0 = open */
 	int64_t before_id;    /* 0 = newest */
 	int limit;
+	const struct store_each *each; /* streamed (an export), or NULL */
 };
 
 /* Appends one row. wait=false queues it (denials, failed logins) without waiting. */
@@ -491,6 +501,7 @@ struct task_query {
 	/* A village's pool (本村待认领), optional: only tasks at exactly this area, with no
 	 * assignee, whose file is kept there too. */
 	const char *unassigned_at;
+	const struct store_each *each; /* streamed (an export), or NULL */
 };
 enum store_status store_task_list(struct store *s, const struct task_query *q, struct arena *a,
 				  struct task **out, size_t *n, int64_t *total);
@@ -624,6 +635,7 @@ struct obs_query {
 	int64_t now;
 	int limit, offset;
 	bool with_token; /* fill token_box (cards) */
+	const struct store_each *each; /* streamed (an export), or NULL */
 };
 enum store_status store_obs_list(struct store *s, const struct obs_query *q,
 				 const struct obs_policy *pol, struct arena *a,
@@ -762,6 +774,7 @@ enum store_status store_tx_obs_set_token(struct store_tx *tx, const char *id, co
 struct alert_query {
 	const char *scope, *area, *status; /* open, referred, closed, active (open+referred) */
 	int limit;
+	const struct store_each *each; /* streamed (an export), or NULL */
 };
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
 				   struct alert **out, size_t *n, int64_t *total);
@@ -792,6 +805,7 @@ struct service_query {
 					      NULL = all */
 	int64_t now;
 	int limit;
+	const struct store_each *each; /* streamed (an export), or NULL */
 };
 enum store_status store_service_list(struct store *s, const struct service_query *q,
 				     struct arena *a, struct service **out, size_t *n,

@@ -589,6 +589,21 @@ const EXEMPT = {
 			await expectRows(r, ['person.search']);
 		},
 	},
+	'POST /api/v1/exports': {
+		why: 'an audited read: the job lives in memory, changes no data, and is idempotent by its uuid in the exporter (exports.test.mjs); audited export.create when written',
+		async check() {
+			const id = uuid();
+			const r = await admin.post('/api/v1/exports?list=tasks&status=open', { uuid: id });
+			assert.equal(r.status, 202, r.text);
+			const [row] = await expectRows(r, ['export.create']);
+			assert.equal(row.object_id, r.body.id);
+			const again = await admin.post('/api/v1/exports?list=tasks&status=open', { uuid: id });
+			assert.equal(again.status, 200, again.text);
+			assert.equal(again.body.id, r.body.id, 'a replay answers the same job');
+			const other = await admin.post('/api/v1/exports?list=tasks&status=closed', { uuid: id });
+			assert.equal(other.status, 409, other.text);
+		},
+	},
 	'POST /api/v1/persons/{id}/reveal': {
 		why: 'an audited read: each reveal is a new row by design (person.reveal), nothing changes',
 		async check() {

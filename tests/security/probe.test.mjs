@@ -224,6 +224,11 @@ before(async () => {
 	obj.user = [A.grid_worker.user.id, A.commander.user.id];
 	obj.area = [TOWN_A, VILLAGE_A, grid.body.code];
 	obj.token = [aToken];
+	// an export of A's tasks, the county admin's own job (a job is its maker's alone)
+	const ex = await admin.post(`/api/v1/exports?list=tasks&area=${TOWN_A}`, { uuid: uuid() });
+	assert.equal(ex.status, 202, `POST /exports: ${ex.status} ${ex.text}`);
+	await waitFor(async () => (await admin.get(`/api/v1/exports/${ex.body.id}`)).body.status === 'done', { what: 'the export' });
+	obj.exports = [ex.body.id];
 	markers.push(A_NAME, '甲探针导入', GRID_NAME, grid.body.code, A_ID, A_PHONE, ...obj.person, ...obj.task,
 		...obj.import, ...obj.observation, ...obj.alert, ...obj.service, ...obj.user,
 		...ROLES.map((r) => name('a', r)), tasks.body.items[0].person_id);

@@ -241,6 +241,15 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 	      size_t max, struct arena *a, size_t *n, int64_t *total, enum store_status *ss,
 	      const struct sq_param *p, int np);
 
+/* The rows of sql streamed to each (store.h, struct store_each) on a reader, in one
+ * snapshot: each row read as t says into a scratch arena renewed every SQ_EACH_ROWS rows. */
+enum { SQ_EACH_ROWS = 1000 };
+enum store_status sq_each(struct store *s, const char *sql, const struct sq_rowtype *t,
+			  const struct store_each *each, const struct sq_param *p, int np);
+/* The same on a connection already in its snapshot (a reader's BEGIN or a transaction). */
+enum store_status sq_each_in(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
+			     const struct store_each *each, const struct sq_param *p, int np);
+
 /* The end of scope's range of area codes (area_code_scope_end) in the arena; NULL for a
  * NULL scope (a filter left out, bound as NULL). */
 const char *sq_scope_end(struct arena *a, const char *scope);

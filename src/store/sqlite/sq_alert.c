@@ -43,15 +43,22 @@ enum store_status sq_alerts_of(struct sq_conn *c, const char *obs_id, struct are
  * scope's range, ?3/?4 the area's (optional), ?5 the status filter, ?6 now, ?7 the limit. */
 static void *area_list(struct store *s, const char *sql_count, const char *sql,
 		       const struct sq_rowtype *t, const char *scope, const char *area,
-		       const char *status, int64_t now, int limit, struct arena *a, size_t *n,
-		       int64_t *total, enum store_status *ss)
+		       const char *status, int64_t now, int limit, const struct store_each *each,
+		       struct arena *a, size_t *n, int64_t *total, enum store_status *ss)
 {
 	size_t cap = (size_t)(limit > 0 ? limit : 1);
+#define AREA_PARAMS                                                                                \
+	SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_TEXT(area),                  \
+		  SQ_TEXT(sq_scope_end(a, area)), SQ_TEXT(status), SQ_INT(now), SQ_INT(cap))
 
-	return sq_page(s, sql_count, sql, t, cap, a, n, total, ss,
-		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_TEXT(area),
-				 SQ_TEXT(sq_scope_end(a, area)), SQ_TEXT(status), SQ_INT(now),
-				 SQ_INT(cap)));
+	if (each) { /* streamed: no page, no count */
+		*n = 0;
+		*total = 0;
+		*ss = sq_each(s, sql, t, each, AREA_PARAMS);
+		return NULL;
+	}
+	return sq_page(s, sql_count, sql, t, cap, a, n, total, ss, AREA_PARAMS);
+#undef AREA_PARAMS
 }
 
 enum store_status store_alert_list(struct store *s, const struct alert_query *q, struct arena *a,
@@ -66,8 +73,8 @@ enum store_status store_alert_list(struct store *s, const struct alert_query *q,
 				  " ORDER BY al.raised_at DESC, al.id LIMIT ?7";
 	enum store_status ss;
 
-	*out = area_list(s, sql_count, sql, &sq_alert_rows, q->scope, q->area, q->status, 0, q->limit,
-			 a, n, total, &ss);
+	*out = area_list(s, sql_count, sql, &sq_alert_rows, q->scope, q->area, q->status, 0,
+			 q->limit, q->each, a, n, total, &ss);
 	return ss;
 }
 
@@ -148,7 +155,7 @@ enum store_status store_service_list(struct store *s, const struct service_query
 	enum store_status ss;
 
 	*out = area_list(s, sql_count, sql, &sq_service_rows, q->scope, q->area, q->status, q->now,
-			 q->limit, a, n, total, &ss);
+			 q->limit, q->each, a, n, total, &ss);
 	return ss;
 }
 

@@ -101,11 +101,18 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss;
 
-	*rows = sq_list(s, sql, &sq_audit_rows, cap, a, n, &ss,
-			SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)),
-				  SQ_INT(f->scope_global), SQ_TEXT(f->username), SQ_TEXT(f->action),
-				  SQ_TEXT(f->area), SQ_TEXT(sq_scope_end(a, f->area)),
-				  SQ_INT(f->from), SQ_INT(f->to), SQ_INT(f->before_id),
-				  SQ_INT(cap)));
+#define AUDIT_PARAMS                                                                               \
+	SQ_PARAMS(SQ_TEXT(f->scope), SQ_TEXT(sq_scope_end(a, f->scope)), SQ_INT(f->scope_global),  \
+		  SQ_TEXT(f->username), SQ_TEXT(f->action), SQ_TEXT(f->area),                      \
+		  SQ_TEXT(sq_scope_end(a, f->area)), SQ_INT(f->from), SQ_INT(f->to),               \
+		  SQ_INT(f->before_id), SQ_INT(cap))
+
+	if (f->each) {
+		*rows = NULL;
+		*n = 0;
+		return sq_each(s, sql, &sq_audit_rows, f->each, AUDIT_PARAMS);
+	}
+	*rows = sq_list(s, sql, &sq_audit_rows, cap, a, n, &ss, AUDIT_PARAMS);
+#undef AUDIT_PARAMS
 	return ss;
 }

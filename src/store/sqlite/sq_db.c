@@ -509,3 +509,43 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 	sq_reader_put(s, c);
 	return v;
 }
+
+enum store_status sq_each_in(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
+			     const struct store_each *each, const struct sq_param *p, int np)
+{
+	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
+	struct arena *scratch = NULL;
+	void *row = NULL;
+	size_t k = 0;
+	int rc = SQLITE_DONE;
+
+	if (!st)
+		return unprepared(c);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k++ % SQ_EACH_ROWS == 0) { /* memory stays that of a batch of rows */
+			arena_free(scratch);
+			scratch = arena_new();
+			row = arena_alloc(scratch, t->size);
+		}
+		sq_read_row(st, scratch, row, t);
+		if (!each->row(each->ctx, row))
+			break;
+	}
+	sqlite3_reset(st);
+	arena_free(scratch);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+}
+
+enum store_status sq_each(struct store *s, const char *sql, const struct sq_rowtype *t,
+			  const struct store_each *each, const struct sq_param *p, int np)
+{
+	struct sq_conn *c = sq_reader_get(s);
+	enum store_status ss = sq_exec(c, "BEGIN"); /* STORE_BUSY without a reader */
+
+	if (ss == STORE_OK) {
+		ss = sq_each_in(c, sql, t, each, p, np);
+		sq_exec(c, "COMMIT");
+	}
+	sq_reader_put(s, c);
+	return ss;
+}

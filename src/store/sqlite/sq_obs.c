@@ -166,7 +166,7 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 		"SELECT " OBS_COLS OBS_FROM OBS_WORKER_WHERE OBS_ORDER;
 	bool worker = q->worker && is(status, "active") && !q->person_id &&
 		      (!q->filter || rowwise(q->filter));
-	bool whole = cap >= 1000;
+	bool whole = cap >= 1000 || q->each; /* an export reads every row whole */
 	/* the drill-downs to open alerts and to those due for release, from their own indexes;
 	 * area_code || '' (plain SQL, also PostgreSQL's) keeps the area index out of the
 	 * second, so that it reads observation_ending: the few active rows ending by today */
@@ -195,6 +195,8 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 	char(*ids)[USER_ID_LEN + 1] = whole ? NULL : arena_alloc(a, cap * sizeof *ids);
 	struct sq_param p[20];
 	sqlite3_stmt *st;
+	struct arena *scratch = NULL;
+	struct observation row;
 	size_t nid = 0;
 	enum store_status ss = STORE_OK;
 	int rc;
@@ -209,6 +211,18 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 					 sqlite3_column_int64(st, began_col + 1)};
 		if (!passes(q, pol, &per, (unsigned)sqlite3_column_int(st, filled_col)))
 			continue;
+		if (q->each) { /* streamed: a scratch arena per SQ_EACH_ROWS rows */
+			if (*total % SQ_EACH_ROWS == 0) {
+				arena_free(scratch);
+				scratch = arena_new();
+			}
+			sq_read_row(st, scratch, &row, &sq_obs_rows);
+			row.token_box = "";
+			(*total)++;
+			if (!q->each->row(q->each->ctx, &row))
+				break;
+			continue;
+		}
 		if (*total >= q->offset && (whole ? *n : nid) < cap) {
 			if (whole)
 				sq_read_row(st, a, &out[(*n)++], &sq_obs_rows);
@@ -218,8 +232,11 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 		(*total)++;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	arena_free(scratch);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return sq_rc(c, rc);
+	if (q->each)
+		*total = 0;
 	for (size_t i = 0; i < nid && ss == STORE_OK; i++)
 		if ((ss = sq_obs_read(c, ids[i], q->today, a, &out[*n])) == STORE_OK)
 			(*n)++;
@@ -239,7 +256,7 @@ static enum store_status list_in(struct sq_conn *c, const struct obs_query *q,
 		status = is(q->filter, "released_today") ? "released" : "active";
 	*n = 0;
 	*total = 0;
-	*out = arena_alloc(a, cap * sizeof **out);
+	*out = q->each ? NULL : arena_alloc(a, cap * sizeof **out);
 	return list_ids(c, q, status, pol, a, *out, cap, n, total);
 }
 

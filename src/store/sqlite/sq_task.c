@@ -42,12 +42,19 @@ enum store_status store_task_list(struct store *s, const struct task_query *q, s
 				  " THEN t.due_at ELSE -t.closed_at END, t.id LIMIT ?7 OFFSET ?8";
 	size_t cap = (size_t)(q->limit > 0 ? q->limit : 1);
 	enum store_status ss;
+#define TASK_PARAMS                                                                                \
+	SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(sq_scope_end(a, q->scope)), SQ_TEXT(q->area),         \
+		  SQ_TEXT(sq_scope_end(a, q->area)), SQ_TEXT(q->status), SQ_INT(q->now),           \
+		  SQ_INT(cap), SQ_INT(q->offset), SQ_TEXT(q->unassigned_at))
 
-	*out = sq_page(s, sql_count, sql, &sq_task_rows, cap, a, n, total, &ss,
-		       SQ_PARAMS(SQ_TEXT(q->scope), SQ_TEXT(sq_scope_end(a, q->scope)),
-				 SQ_TEXT(q->area), SQ_TEXT(sq_scope_end(a, q->area)),
-				 SQ_TEXT(q->status), SQ_INT(q->now), SQ_INT(cap), SQ_INT(q->offset),
-				 SQ_TEXT(q->unassigned_at)));
+	if (q->each) {
+		*out = NULL;
+		*n = 0;
+		*total = 0;
+		return sq_each(s, sql, &sq_task_rows, q->each, TASK_PARAMS);
+	}
+	*out = sq_page(s, sql_count, sql, &sq_task_rows, cap, a, n, total, &ss, TASK_PARAMS);
+#undef TASK_PARAMS
 	return ss;
 }
 

@@ -415,4 +415,10 @@ export default {
     manualSections: 'Contents', manualForRole: 'For: {role}', manualOpen: 'Open this page', manualMine: 'My role',
   },
   report,
+  export: {
+    button: 'Export to Excel', title: 'Export to Excel', reveal: 'With full ID numbers and phones',
+    queued: 'Queued…', progress: '{done} of {total} rows written', progressOpen: '{done} rows written',
+    done: '{n} rows exported; the download has started', saved: '{n} rows exported', saveAgain: 'Download again', close: 'Close',
+    failed: 'The export failed: try again later', tooLarge: 'Too many rows to export: narrow the filters first',
+  },
 };

@@ -408,4 +408,10 @@ export default {
     manualSections: '目录', manualForRole: '适用角色：{role}', manualOpen: '打开此页', manualMine: '我的角色',
   },
   report,
+  export: {
+    button: '导出 Excel', title: '导出 Excel', reveal: '含完整证件号和电话',
+    queued: '正在排队…', progress: '已写入 {done} / {total} 行', progressOpen: '已写入 {done} 行',
+    done: '已导出 {n} 行，文件已开始下载', saved: '已导出 {n} 行', saveAgain: '再次下载', close: '关闭',
+    failed: '导出失败，请稍后重试', tooLarge: '行数超过导出上限，请缩小筛选范围后再导出',
+  },
 };

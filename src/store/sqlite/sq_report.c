@@ -120,13 +120,15 @@ enum store_status store_report_series(struct store *s, const char *scope, int fr
 				      struct arena *a, struct report_point **out, size_t *n)
 {
 	static const char sql[] =
-		/* each day of [from, to]; then before from: the running total less the days
-		 * from it on (later than `to` too) */
-		"SELECT day, metric, sum(n) FROM report_count WHERE day >= ?3 AND day <= ?4"
-		" AND area_code >= ?1 AND area_code < ?2 GROUP BY 1, 2"
-		" UNION ALL SELECT 0, metric, sum(CASE WHEN day = 0 THEN n ELSE -n END)"
-		" FROM report_count WHERE (day = 0 OR day >= ?3)"
-		" AND area_code >= ?1 AND area_code < ?2 GROUP BY 2";
+		/* one pass over the running totals and the days from `from` on, summed per day
+		 * and metric (a few hundred rows); from them each day of [from, to], and before
+		 * from: the running total less the days from it on (later than `to` too) */
+		"WITH g AS MATERIALIZED (SELECT day, metric, sum(n) AS n FROM report_count"
+		" WHERE (day = 0 OR day >= ?3) AND area_code >= ?1 AND area_code < ?2"
+		" GROUP BY 1, 2)"
+		" SELECT day, metric, n FROM g WHERE day >= ?3 AND day <= ?4"
+		" UNION ALL SELECT 0, metric, sum(CASE WHEN day = 0 THEN n ELSE -n END) FROM g"
+		" GROUP BY 2";
 	enum store_status ss;
 
 	*out = sq_list(s, sql, &point_rows, SQ_ALL, a, n, &ss,

@@ -85,15 +85,19 @@ d_total=$(sed -n 's/.*"records":{[^}]*"screened_total":\([0-9]*\).*/\1/p' <<<"$d
 [ -n "$t_last" ] && [ "$t_last" = "$d_total" ] || die "today's screened_total: trend $t_last, report $d_total"
 echo "== today's screened_total: $t_last in the trend and in the report"
 
+# the server's CPU time per request (user + system), which a busy machine changes less than
+# the latency
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$FK_PID/stat"; }
+measure() { # LABEL CONNECTIONS URL
+  local t0 out n
+  t0=$(cpu_ticks)
+  out=$(wrk -t1 -c"$2" -d"$WRK_DURATION" -s bench/get.lua -H "Cookie: $COOKIE" "$3" | grep '^BENCH') || die "wrk failed"
+  [ "$(sed -n 's/.*non2xx=\([0-9]*\).*/\1/p' <<<"$out")" = 0 ] || die "non-2xx answers: $out"
+  n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+  echo "$1 -c$2: $out cpu_ms_per_request=$(awk -v d="$(($(cpu_ticks) - t0))" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", d / hz * 1000 / n; else print "n/a" }')"
+}
 export BENCH_DIR=$ROOT/bench
 for days in 14 30 90; do
-  for c in 1 16; do
-    out=$(wrk -t1 -c"$c" -d"$WRK_DURATION" -s bench/get.lua -H "Cookie: $COOKIE" \
-      "$BASE/api/v1/reports/trend?area=$COUNTY&days=$days" | grep '^BENCH') || die "wrk failed"
-    non2xx=$(sed -n 's/.*non2xx=\([0-9]*\).*/\1/p' <<<"$out")
-    [ "$non2xx" = 0 ] || die "non-2xx answers: $out"
-    echo "trend days=$days -c$c: $out"
-  done
+  for c in 1 16; do measure "trend days=$days" "$c" "$BASE/api/v1/reports/trend?area=$COUNTY&days=$days"; done
 done
-out=$(wrk -t1 -c1 -d"$WRK_DURATION" -s bench/get.lua -H "Cookie: $COOKIE" "$BASE/api/v1/reports/daily?area=$COUNTY" | grep '^BENCH')
-echo "daily (for comparison) -c1: $out"
+measure "daily (for comparison)" 1 "$BASE/api/v1/reports/daily?area=$COUNTY"

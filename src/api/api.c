@@ -71,6 +71,7 @@ const struct route api_routes[] = {
 	{HTTP_POST, "/api/v1/reports/daily", api_report_submit, ROUTE_JSON, P(REPORT_WRITE)},
 	{HTTP_GET, "/api/v1/reports/daily.xlsx", api_report_xlsx, 0, P(REPORT_READ)},
 	{HTTP_GET, "/api/v1/reports/rates", api_report_rates, 0, P(REPORT_READ)},
+	{HTTP_GET, "/api/v1/reports/trend", api_report_trend, 0, P(REPORT_READ)},
 	{HTTP_GET, "/api/v1/reports/settings", api_report_settings, 0, P(REPORT_READ)},
 	{HTTP_PUT, "/api/v1/reports/settings", api_report_settings_put, ROUTE_JSON, P(REPORT_WRITE)},
 	{HTTP_POST, "/api/v1/observations", api_obs_create, ROUTE_JSON, P(OBS_WORK)},

@@ -173,6 +173,7 @@ void api_obs_board(struct req *r);
 void api_report_daily(struct req *r);
 void api_report_submit(struct req *r);
 void api_report_rates(struct req *r);
+void api_report_trend(struct req *r);
 void api_report_xlsx(struct req *r);
 void api_report_settings(struct req *r);
 void api_report_settings_put(struct req *r);

@@ -170,6 +170,38 @@ void api_report_rates(struct req *r)
 	reply_json(r, 200, j);
 }
 
+/* The trend of the home page: each record figure per report day of the last ?days= (14
+ * by default), from the kept counts; not the values read as of now (tasks overdue, to
+ * place, visits), which have no past. */
+void api_report_trend(struct req *r)
+{
+	struct principal who = api_principal(r);
+	struct report_trend t;
+	const char *area = area_query(r, &who);
+	int ndays;
+
+	if (!area || !api_query_int(r, "days", 1, REPORT_TREND_DAYS_MAX, 14, &ndays) ||
+	    !api_stored(r, svc_report_trend(r->srv->store, &who, area, ndays, time_now(), r->a, &t),
+			ERR_AREA_NOT_FOUND))
+		return;
+	json_t *days = json_array(), *series = json_object();
+	for (size_t i = 0; i < t.ndays; i++)
+		json_array_append_new(days, api_date_json(t.days[i]));
+	for (int f = 0; f < RF__COUNT; f++) {
+		if (f == RF_TASKS_OVERDUE || f == RF_TO_PLACE || f == RF_VISITS_DUE ||
+		    f == RF_VISITS_DONE)
+			continue;
+		json_t *v = json_array();
+		for (size_t i = 0; i < t.ndays; i++)
+			json_array_append_new(v, json_integer(t.fig[i][f]));
+		json_object_set_new(series, report_fig_def(f)->key, v);
+	}
+	reply_json(r, 200,
+		   json_pack("{s:s, s:o, s:o, s:o, s:o}", "area", area, "from",
+			     api_date_json(t.from), "to", api_date_json(t.to), "days", days,
+			     "series", series));
+}
+
 static const char *const refusal_err_field[] = {NULL, "area", "date", NULL, "reason", "nil"};
 
 void api_report_submit(struct req *r)

@@ -127,6 +127,22 @@ void report_figures(const struct report_counts *c, int64_t out[RF__COUNT])
 	out[RF_VISITS_DONE] = c->visits_done;
 }
 
+void report_series(const int64_t before[RM__COUNT], const int64_t (*day)[RM__COUNT], size_t ndays,
+		   int64_t (*fig)[RF__COUNT])
+{
+	struct report_counts c;
+
+	memset(&c, 0, sizeof c);
+	memcpy(c.total, before, sizeof c.total);
+	for (size_t i = 0; i < ndays; i++) {
+		for (int m = 0; m < RM__COUNT; m++) {
+			c.day[m] = day[i][m];
+			c.total[m] += day[i][m];
+		}
+		report_figures(&c, fig[i]);
+	}
+}
+
 /* ---- completeness and timeliness ---- */
 
 double report_rate(int64_t part, int64_t expected)

@@ -105,6 +105,13 @@ int report_fig_of(const char *key);
 /* Every figure from the counts. */
 void report_figures(const struct report_counts *c, int64_t out[RF__COUNT]);
 
+/* The records' figures of ndays consecutive report days (a trend) from their counts:
+ * before[m] every count up to the first day's window, day[i][m] day i's. Cumulative figures
+ * (the totals, under observation) run on from before; the values read as of now
+ * (tasks_overdue, to_place, visits) are 0. */
+void report_series(const int64_t before[RM__COUNT], const int64_t (*day)[RM__COUNT], size_t ndays,
+		   int64_t (*fig)[RF__COUNT]);
+
 /* ---- completeness and timeliness (DHIS2) ---- */
 
 /* Percent of expected, one decimal (0 when nothing was expected): submitted ÷ expected is

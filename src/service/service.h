@@ -773,6 +773,21 @@ struct report_daily {
 enum store_status svc_report_daily(struct store *s, const struct principal *who,
 				   const char *area, int day, int64_t now, struct arena *a,
 				   struct report_daily *out);
+/* The trend of area's records' figures over the ndays report days that end with today's
+ * (at most REPORT_TREND_DAYS_MAX), from the kept counts (store_report_series), never the
+ * records: day i's figures are what GET /reports/daily's records show for that day, but
+ * the values read as of now (overdue tasks, to place, visits), which are 0. Area in scope,
+ * else STORE_DENIED; STORE_NOT_FOUND when it does not exist. */
+enum { REPORT_TREND_DAYS_MAX = 90 };
+struct report_trend {
+	int from, to; /* report days, YYYYMMDD */
+	size_t ndays;
+	int *days;                 /* ndays report days in order */
+	int64_t (*fig)[RF__COUNT]; /* each day's figures */
+};
+enum store_status svc_report_trend(struct store *s, const struct principal *who, const char *area,
+				   int ndays, int64_t now, struct arena *a,
+				   struct report_trend *out);
 /* Completeness and timeliness over days [from, to] of the reporting areas under area. */
 struct report_rates {
 	int64_t expected, submitted, on_time;

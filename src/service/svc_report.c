@@ -306,6 +306,51 @@ enum store_status svc_report_daily(struct store *s, const struct principal *who,
 	return STORE_OK;
 }
 
+/* ---- the trend of a period ---- */
+
+enum store_status svc_report_trend(struct store *s, const struct principal *who, const char *area,
+				   int ndays, int64_t now, struct arena *a,
+				   struct report_trend *out)
+{
+	struct report_cutoff *cut;
+	struct report_point *p;
+	size_t ncut, np;
+	int64_t before[RM__COUNT] = {0}, (*day)[RM__COUNT];
+	enum store_status ss;
+
+	memset(out, 0, sizeof *out);
+	if (ndays < 1 || ndays > REPORT_TREND_DAYS_MAX)
+		return STORE_INVALID;
+	if ((ss = svc_scope_check(who, area, "area")) != STORE_OK)
+		return ss;
+	if (!store_area_exists(s, area))
+		return STORE_NOT_FOUND;
+	if ((ss = store_report_cutoffs(s, a, &cut, &ncut)) != STORE_OK)
+		return ss;
+	out->to = report_day(cut, ncut, now);
+	out->from = obs_date_add(out->to, 1 - ndays);
+	if ((ss = store_report_series(s, area, out->from, out->to, a, &p, &np)) != STORE_OK)
+		return ss;
+	out->ndays = (size_t)ndays;
+	out->days = arena_alloc(a, out->ndays * sizeof *out->days);
+	day = arena_alloc(a, out->ndays * sizeof *day);
+	memset(day, 0, out->ndays * sizeof *day);
+	for (int i = 0; i < ndays; i++)
+		out->days[i] = obs_date_add(out->from, i);
+	for (size_t k = 0; k < np; k++) {
+		int m = report_metric_of(p[k].metric);
+		if (m < 0)
+			continue;
+		if (!p[k].day)
+			before[m] += p[k].n;
+		else if (p[k].day >= out->from && p[k].day <= out->to)
+			day[obs_date_diff(out->from, p[k].day)][m] += p[k].n;
+	}
+	out->fig = arena_alloc(a, out->ndays * sizeof *out->fig);
+	report_series(before, (const int64_t(*)[RM__COUNT])day, out->ndays, out->fig);
+	return STORE_OK;
+}
+
 enum store_status svc_report_rates(struct store *s, const struct principal *who,
 				   const char *area, int from, int to, struct report_rates *out)
 {

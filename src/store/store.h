@@ -977,6 +977,18 @@ enum store_status store_report_sums(struct store *s, const char *scope, size_t c
 enum store_status store_tx_report_sums(struct store_tx *tx, const char *scope, size_t child_len,
 				       int day, struct arena *a, struct report_sum **out,
 				       size_t *n);
+/* One metric's count under a scope on one report day of a trend; day 0: every count before
+ * the trend's first day (the running total less the days from it on). */
+struct report_point {
+	int day;
+	char metric[16];
+	int64_t n;
+};
+/* Every metric's counts under scope per report day in [from, to] (days without a count
+ * have no row), and per metric the count before from (day 0), for cumulative series. Reads
+ * the running totals and the days from `from` on, never the records. */
+enum store_status store_report_series(struct store *s, const char *scope, int from, int to,
+				      struct arena *a, struct report_point **out, size_t *n);
 /* What a report reads as of now, per child area (prefix of child_len): open tasks past
  * their deadline at now, persons verified for observation and not placed, and the visit
  * slots due and filled on calendar date (the board's counts). */

@@ -37,13 +37,16 @@ test('console: admin sets up a grid and a grid worker who then sees only their v
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
-  // A wrong password shows the server's message; the right one lands on the area tree.
+  // A wrong password shows the server's message; the right one lands on 首页, and the menu
+  // leads to the area tree.
   await login(page, 'admin', 'not-the-password');
   await byTest(page, 'login-error').waitFor();
   assert.notEqual((await byTest(page, 'login-error').innerText()).trim(), '');
   await shot(page, '01-login-error-desktop');
   await field(page, 'login-password').fill(ADMIN_PASSWORD);
   await byTest(page, 'login-submit').click();
+  await page.waitForURL('**/dashboard');
+  await byTest(page, 'nav-areas').click();
   await page.waitForURL(`**/areas/${COUNTY}`);
   const areaName = byTest(page, 'area-name');
   await assertText(areaName, '溧阳市');

@@ -28,7 +28,7 @@ test('grid rules: add 5组 to a grid, test an address, see it resolve to that gr
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/areas/**');
+  await page.waitForURL('**/dashboard');
   await page.goto(`${env.base}/areas/${VILLAGE}`);
   await byTest(page, 'area-grid-rules').click();
   await page.waitForURL(`**/areas/${VILLAGE}/grid-rules`);

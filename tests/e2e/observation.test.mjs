@@ -379,7 +379,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   openPages.push(dp);
   dp.on('pageerror', (e) => errors.push(`desktop: ${e}`));
   await login(dp, 'admin', ADMIN_PASSWORD);
-  await dp.waitForURL('**/areas/**');
+  await dp.waitForURL('**/dashboard');
   await byTest(dp, 'nav-obs-board').click();
   await dp.waitForURL('**/obs-board');
   const activeCount = dp.locator(sel('board-count', { key: 'active' }));
@@ -464,7 +464,7 @@ test('home observation: visit with fever, alert by polling, self-report, contact
   openPages.push(sp);
   sp.on('pageerror', (e) => errors.push(`admin phone: ${e}`));
   await login(sp, 'admin', ADMIN_PASSWORD);
-  await sp.waitForURL('**/areas/**');
+  await sp.waitForURL('**/dashboard');
   await sp.goto(`${env.base}/obs-board`);
   await sp.locator(sel('board-count', { key: 'active' })).waitFor();
   await noOverflow(sp, 'board');

@@ -100,7 +100,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   openPages.push(page);
   page.on('pageerror', (e) => errors.push(`desktop: ${e}`));
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL(`**/areas/${COUNTY}`);
+  await page.waitForURL('**/dashboard');
   for (const n of ['nav-imports', 'nav-monitor', 'nav-persons', 'nav-my-tasks']) await byTest(page, n).waitFor();
 
   await byTest(page, 'nav-imports').click();
@@ -353,7 +353,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   openPages.push(sp);
   sp.on('pageerror', (e) => errors.push(`admin phone: ${e}`));
   await login(sp, 'admin', ADMIN_PASSWORD);
-  await sp.waitForURL('**/areas/**');
+  await sp.waitForURL('**/dashboard');
   for (const [path, ready, name] of [
     [`/imports/${jobId}`, sel('import-job', { status: 'done' }), 's14-imports-phone'],
     [`/monitor/${TOWNSHIP}`, sel('stat-closed', { area: VILLAGE }), 's15-monitor-phone'],
@@ -369,7 +369,7 @@ test('screening: import a list, close a task on a phone, see the counts move', {
   openPages.push(wp);
   wp.on('pageerror', (e) => errors.push(`wide: ${e}`));
   await login(wp, 'admin', ADMIN_PASSWORD);
-  await wp.waitForURL('**/areas/**');
+  await wp.waitForURL('**/dashboard');
   await wp.goto(`${env.base}/monitor/${TOWNSHIP}`);
   await waitText(wp, sel('stat-closed', { area: VILLAGE }), 1);
   await shot(wp, 's17-monitor-wide');

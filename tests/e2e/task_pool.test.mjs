@@ -118,7 +118,7 @@ test('1366 px: the commander reassigns selected tasks, then all unassigned of th
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/areas/**');
+  await page.waitForURL('**/dashboard');
   await page.goto(`${env.base}/tasks/${VILLAGE}?status=open`);
   await until('the rows', async () => (await page.locator('[data-test="task-row"]').count()) === NAMES.length);
 

@@ -27,7 +27,7 @@ test('the county office imports accounts from a sheet and prints their initial p
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/areas/**');
+  await page.waitForURL('**/dashboard');
   await page.goto(`${env.base}/accounts`);
   await byTest(page, 'user-import').click();
   const dialog = byTest(page, 'user-import-dialog');

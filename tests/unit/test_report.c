@@ -139,6 +139,38 @@ static void test_figures_follow_from_counts(void **state)
 	assert_int_equal(f[RF_FEVER_NEW], 0);
 }
 
+static void test_series_runs_on_from_before(void **state)
+{
+	int64_t before[RM__COUNT] = {0}, day[3][RM__COUNT] = {{0}}, f[3][RF__COUNT];
+
+	(void)state;
+	/* 10 pushed and 5 under observation (6 started, 1 ended) before the first day */
+	before[RM_PUSHED] = 10;
+	before[RM_OBS_STARTED] = 6;
+	before[RM_OBS_ENDED] = 1;
+	day[0][RM_PUSHED] = 4;
+	day[0][RM_OBS_STARTED] = 2;
+	day[1][RM_FEVER] = 1; /* a day with no observation started: active stays */
+	day[2][RM_OBS_ENDED] = 3;
+	day[2][RM_OBS_RELEASED] = 3;
+	report_series(before, (const int64_t(*)[RM__COUNT])day, 3, f);
+	assert_int_equal(f[0][RF_SCREENED_NEW], 4);
+	assert_int_equal(f[0][RF_SCREENED_TOTAL], 14);
+	assert_int_equal(f[0][RF_OBSERVATION_ACTIVE], 7);
+	assert_int_equal(f[0][RF_OBSERVATION_NEW], 2);
+	assert_int_equal(f[1][RF_SCREENED_NEW], 0);
+	assert_int_equal(f[1][RF_SCREENED_TOTAL], 14);
+	assert_int_equal(f[1][RF_OBSERVATION_ACTIVE], 7);
+	assert_int_equal(f[1][RF_FEVER_NEW], 1);
+	assert_int_equal(f[2][RF_FEVER_NEW], 0);
+	assert_int_equal(f[2][RF_FEVER_TOTAL], 1);
+	assert_int_equal(f[2][RF_OBSERVATION_ACTIVE], 4);
+	assert_int_equal(f[2][RF_OBSERVATION_RELEASED], 3);
+	assert_int_equal(f[2][RF_TASKS_OVERDUE], 0); /* read as of now: no past */
+	/* no days: nothing written */
+	report_series(before, (const int64_t(*)[RM__COUNT])day, 0, f);
+}
+
 static void test_completeness_and_timeliness(void **state)
 {
 	const struct report_cutoff s[] = {{20200101, 960}};
@@ -257,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_changed_cutoff_keeps_windows_back_to_back),
 		cmocka_unit_test(test_metric_and_figure_names),
 		cmocka_unit_test(test_figures_follow_from_counts),
+		cmocka_unit_test(test_series_runs_on_from_before),
 		cmocka_unit_test(test_completeness_and_timeliness),
 		cmocka_unit_test(test_area_words_and_subject),
 		cmocka_unit_test(test_sentence_in_the_register_of_county_offices),

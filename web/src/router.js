@@ -22,6 +22,8 @@ const routes = [
     children: [
       { path: '', name: 'home', component: Home },
       { path: 'password', name: 'password', component: () => import('./views/ChangePasswordView.vue') },
+      // 首页: the commander's landing page (key figures, trends, progress, reporting status).
+      { path: 'dashboard', name: 'dashboard', component: () => import('./views/HomeView.vue'), meta: { perm: 'report.read' } },
       { path: 'manual', name: 'manual', component: () => import('./views/ManualView.vue') },
       { path: 'areas/:code/grid-rules', name: 'grid-rules', component: () => import('./views/GridRulesView.vue'), meta: { perm: 'area.write', nav: 'areas' } },
       { path: 'areas/:code?', name: 'areas', component: () => import('./views/AreasView.vue'), meta: { perm: 'area.read' } },
@@ -70,7 +72,8 @@ async function hasFollowUps() {
 // Where "/" leads. Doctors start on the fever alerts, social workers on the services.
 // Grid workers start on today's follow-ups when they have any, else on their verification
 // tasks (screening comes before anyone is under observation); anyone else who closes tasks
-// but does not manage them does the same on a phone. Everyone else: the area tree.
+// but does not manage them does the same on a phone. Readers of the daily report start on
+// 首页 (the home page); everyone else on the area tree.
 export async function homeRoute(s) {
   const role = s.user.role;
   if (role === 'doctor' && s.can('obs.work')) return { name: 'alerts' };
@@ -80,6 +83,8 @@ export async function homeRoute(s) {
     return { name: 'my-tasks' };
   }
   if (role === 'grid_worker' && s.can('obs.work')) return { name: 'obs-today' };
+  // Those who read the daily report (commanders, cadres, admins, viewers): 首页.
+  if (s.can('report.read')) return { name: 'dashboard' };
   return s.can('area.read') ? { name: 'areas' } : { name: 'password' };
 }
 

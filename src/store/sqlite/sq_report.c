@@ -108,6 +108,35 @@ enum store_status store_tx_report_sums(struct store_tx *tx, const char *scope, s
 	return ss;
 }
 
+/* ---- the series of a trend ---- */
+
+#define T_ struct report_point
+static const struct sq_col point_cols[] = {SQ_COL_NUM(T_, day), SQ_COL_BUF(T_, metric),
+					   SQ_COL_NUM(T_, n)};
+#undef T_
+static const struct sq_rowtype point_rows = SQ_ROWTYPE(struct report_point, point_cols, NULL);
+
+enum store_status store_report_series(struct store *s, const char *scope, int from, int to,
+				      struct arena *a, struct report_point **out, size_t *n)
+{
+	static const char sql[] =
+		/* one pass over the running totals and the days from `from` on, summed per day
+		 * and metric (a few hundred rows); from them each day of [from, to], and before
+		 * from: the running total less the days from it on (later than `to` too) */
+		"WITH g AS MATERIALIZED (SELECT day, metric, sum(n) AS n FROM report_count"
+		" WHERE (day = 0 OR day >= ?3) AND area_code >= ?1 AND area_code < ?2"
+		" GROUP BY 1, 2)"
+		" SELECT day, metric, n FROM g WHERE day >= ?3 AND day <= ?4"
+		" UNION ALL SELECT 0, metric, sum(CASE WHEN day = 0 THEN n ELSE -n END) FROM g"
+		" GROUP BY 2";
+	enum store_status ss;
+
+	*out = sq_list(s, sql, &point_rows, SQ_ALL, a, n, &ss,
+		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(from),
+				 SQ_INT(to)));
+	return ss;
+}
+
 /* ---- what is read as of now ---- */
 
 struct now_count {

@@ -27,6 +27,7 @@ export default {
     areas: 'Areas & grids', accounts: 'Accounts', audit: 'Audit log', password: 'Change password',
     imports: 'Imports', monitor: 'Verification progress', persons: 'Person files', myTasks: 'My tasks',
     logout: 'Log out', menu: 'Menu', collapse: 'Collapse menu', expand: 'Expand menu',
+    home: 'Home',
   },
   login: {
     title: 'Log in', username: 'Username', password: 'Password', submit: 'Log in',
@@ -420,5 +421,20 @@ export default {
     queued: 'Queued…', progress: '{done} of {total} rows written', progressOpen: '{done} rows written',
     done: '{n} rows exported; the download has started', saved: '{n} rows exported', saveAgain: 'Download again', close: 'Close',
     failed: 'The export failed: try again later', tooLarge: 'Too many rows to export: narrow the filters first',
+  },
+  home: {
+    title: 'Home', asOf: '{date}, as of {cutoff}', mine: 'Back to my area', trend: 'Last {n} days', days: '{n} days',
+    tiles: {
+      screened_total: 'Screened in all', verified_total: 'Verified in all', observation_active: 'Under home observation',
+      fever_new: 'New fevers today', tasks_overdue: 'Overdue verifications', to_place: 'To place under observation',
+    },
+    sub: { screened_new: '{n} new today', verified_new: '{n} verified today', observation_new: '{n} new today' },
+    series: { screened_new: 'Pushed', verified_new: 'Verified', observation_active: 'Under observation', fever_new: 'Fevers' },
+    bars: { screened_total: 'Pushed', verified_total: 'Verified', tasks_overdue: 'Overdue' },
+    progress: 'Verification progress and overdue by area', rate: 'Verified', reporting: "Today's reports", openReports: 'Open the daily report',
+    submitted: 'submitted / expected', completeness: 'Completeness', timeliness: 'Timeliness', missing: '{n} not reported:',
+    noneMissing: 'All reported', ownReport: 'Own daily report', reportStatus: 'Report', late: 'late',
+    deadline: 'due {time}', noReporting: 'No reporting areas here',
+    status: { pending: 'Not reported', submitted: 'Submitted', nil: 'Nil report' },
   },
 };

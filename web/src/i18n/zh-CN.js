@@ -26,6 +26,7 @@ export default {
     areas: '区划网格', accounts: '账号管理', audit: '审计日志', password: '修改密码',
     imports: '名单导入', monitor: '核查进度', persons: '一人一档', myTasks: '我的任务',
     logout: '退出登录', menu: '菜单', collapse: '收起菜单', expand: '展开菜单',
+    home: '首页',
   },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录',
@@ -413,5 +414,20 @@ export default {
     queued: '正在排队…', progress: '已写入 {done} / {total} 行', progressOpen: '已写入 {done} 行',
     done: '已导出 {n} 行，文件已开始下载', saved: '已导出 {n} 行', saveAgain: '再次下载', close: '关闭',
     failed: '导出失败，请稍后重试', tooLarge: '行数超过导出上限，请缩小筛选范围后再导出',
+  },
+  home: {
+    title: '首页', asOf: '{date} 截至 {cutoff}', mine: '回到本级', trend: '近 {n} 天趋势', days: '{n} 天',
+    tiles: {
+      screened_total: '累计排查', verified_total: '累计核实', observation_active: '正在居家观察',
+      fever_new: '今日新增发热', tasks_overdue: '超时未核查', to_place: '待落实居家观察',
+    },
+    sub: { screened_new: '今日新增 {n}', verified_new: '今日核实 {n}', observation_new: '今日新增 {n}' },
+    series: { screened_new: '新增推送', verified_new: '新增核实', observation_active: '居家观察', fever_new: '新增发热' },
+    bars: { screened_total: '推送', verified_total: '核实', tasks_overdue: '超时' },
+    progress: '下级核查进度与超时', rate: '核实率', reporting: '今日报送情况', openReports: '查看日报',
+    submitted: '已报 / 应报', completeness: '填报率', timeliness: '及时率', missing: '未报 {n} 个：',
+    noneMissing: '全部已报', ownReport: '本级日报', reportStatus: '日报', late: '迟报',
+    deadline: '截止 {time}', noReporting: '本级及以下没有报送单位',
+    status: { pending: '未报', submitted: '已报', nil: '零报告' },
   },
 };

@@ -78,6 +78,11 @@ export const MANUAL = [
     },
     steps: [
       {
+        route: '/dashboard', label: 'nav.home',
+        zh: '登录后先到{label}：今日累计排查、核实、在观察、发热、超时未核查、待落实观察等数字与日报一致；近 14/30 天趋势、各乡镇核查进度与超时、今日报送情况（谁还没报）；点数字、柱子或曲线看名单。',
+        en: 'After signing in you land on {label}: today\'s figures (screened, verified, under observation, fevers, overdue, to place), the same as the daily report; the trend of the last 14/30 days, progress and overdue per township, and who has not reported today; click a number, bar or line for the list.',
+      },
+      {
         route: '/monitor', label: 'monitor.title',
         zh: '{label}按区划列出下发、已核查、待核查、已超期和完成率；点区划名称逐级下钻，点任务数看任务列表。每天向上报告时，以这里和观察看板的数字为准。',
         en: '{label} lists tasks pushed, verified, open and overdue and the completion rate per area; click an area to drill down, a count for the task list. Report upward from these numbers and the observation board\'s.',

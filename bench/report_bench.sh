@@ -24,7 +24,10 @@
 #
 # Knobs (environment): PERSONS (2000000), ACTIVE (300000), RELEASED (200000), TO_PLACE (3000),
 # OPEN_TASKS (100000), FORWARDS (10000), SERVICES (30000), REQUESTS (200), COUNTY (120114),
-# FANGKONG_BIN (build/fangkong; copied into the temp dir), FANGKONG_SERVE_ARGS, TMPDIR,
+# FANGKONG_BIN (build/fangkong; copied into the temp dir), FANGKONG_BIN_BEFORE (an older
+# server, measured first on the same database, with its ceilings: `report_sql --variant
+# before`; it also runs `init` and `check`, since the newer binary migrates the database past
+# what the older opens), FANGKONG_SERVE_ARGS, TMPDIR,
 # BENCH_KEEP=1 (keep the temp dir: database, server log, raw timings), BENCH_DB=FILE (measure
 # an existing database made by an earlier run instead of generating one; it is copied).
 set -euo pipefail

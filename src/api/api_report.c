@@ -12,7 +12,13 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 
-enum { REPORT_REASON_MAX_CHARS = 200, SUBJECT_MAX_CHARS = 32, FIELDS_MAX = 20, FIELD_NAME_MAX_CHARS = 32, RATES_DAYS_MAX = 366 };
+enum {
+	REPORT_REASON_MAX_CHARS = 200,
+	SUBJECT_MAX_CHARS = 32,
+	FIELDS_MAX = 20,
+	FIELD_NAME_MAX_CHARS = 32,
+	RATES_DAYS_MAX = 366
+};
 
 static json_t *figures_json(const int64_t fig[RF__COUNT], const char *typed)
 {
@@ -73,9 +79,9 @@ static const char *area_query(struct req *r, const struct principal *who)
 
 static json_t *rates_json(int64_t expected, int64_t submitted, int64_t on_time)
 {
-	return json_pack("{s:I, s:I, s:I, s:f, s:f}", "expected", (json_int_t)expected,
-			 "submitted", (json_int_t)submitted, "on_time", (json_int_t)on_time,
-			 "completeness", report_rate(submitted, expected), "timeliness",
+	return json_pack("{s:I, s:I, s:I, s:f, s:f}", "expected", (json_int_t)expected, "submitted",
+			 (json_int_t)submitted, "on_time", (json_int_t)on_time, "completeness",
+			 report_rate(submitted, expected), "timeliness",
 			 report_rate(on_time, expected));
 }
 
@@ -121,24 +127,23 @@ void api_report_daily(struct req *r)
 	versions = json_array();
 	for (size_t i = 0; i < d.nversions; i++) {
 		const struct daily_report *v = &d.versions[i];
-		json_array_append_new(
-			versions,
-			json_pack("{s:i, s:s, s:o, s:b, s:s, s:s, s:s}", "version", v->version,
-				  "status", v->status, "submitted_at", api_time_json(v->submitted_at),
-				  "on_time", v->on_time, "submitted_by", v->submitted_by, "reason",
-				  v->reason, "sentence", v->sentence));
+		json_array_append_new(versions,
+				      json_pack("{s:i, s:s, s:o, s:b, s:s, s:s, s:s}", "version",
+						v->version, "status", v->status, "submitted_at",
+						api_time_json(v->submitted_at), "on_time",
+						v->on_time, "submitted_by", v->submitted_by,
+						"reason", v->reason, "sentence", v->sentence));
 	}
 	json_t *j = area_json(&d.self);
 	json_object_update_new(
 		j, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:i, s:o}", "date",
 			     api_date_json(day), "today", api_date_json(d.today), "cutoff",
-			     cutoff_json(d.cutoff), "deadline", api_time_json(d.deadline), "records",
-			     figures_json(d.records, "{}"), "children", kids, "versions", versions,
-			     "sentence", d.sentence, "sentence_en", d.sentence_en, "fields",
-			     fields_json(d.setting.fields), "level", d.setting.level, "rates",
-			     rates_json(d.expected, d.submitted, d.on_time)));
-	json_object_set_new(j, "completeness",
-			    json_real(report_rate(d.submitted, d.expected)));
+			     cutoff_json(d.cutoff), "deadline", api_time_json(d.deadline),
+			     "records", figures_json(d.records, "{}"), "children", kids, "versions",
+			     versions, "sentence", d.sentence, "sentence_en", d.sentence_en,
+			     "fields", fields_json(d.setting.fields), "level", d.setting.level,
+			     "rates", rates_json(d.expected, d.submitted, d.on_time)));
+	json_object_set_new(j, "completeness", json_real(report_rate(d.submitted, d.expected)));
 	json_object_set_new(j, "timeliness", json_real(report_rate(d.on_time, d.expected)));
 	reply_json(r, 200, j);
 }
@@ -206,10 +211,12 @@ static const char *const refusal_err_field[] = {NULL, "area", "date", NULL, "rea
 
 void api_report_submit(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "area", "date", "figures",
+	static const char *const allowed[] = {"uuid", "area",   "date", "figures",
 					      "nil",  "reason", NULL};
-	static const enum err refusal_err[] = {ERR_INTERNAL,	       ERR_REPORT_NOT_REPORTING,
-					       ERR_REPORT_DATE_INVALID, ERR_REPORT_FIGURE_INVALID,
+	static const enum err refusal_err[] = {ERR_INTERNAL,
+					       ERR_REPORT_NOT_REPORTING,
+					       ERR_REPORT_DATE_INVALID,
+					       ERR_REPORT_FIGURE_INVALID,
 					       ERR_REPORT_REASON_REQUIRED,
 					       ERR_REPORT_NIL_CONTRADICTS};
 	struct principal who = api_principal(r);
@@ -225,8 +232,9 @@ void api_report_submit(struct req *r)
 	    api_bad_field(r, json_get_str(r->json, "area", AREA_CODE_MAX, true, &in.area),
 			  "area") ||
 	    api_bad_field(r, json_get_str(r->json, "date", 10, true, &date), "date") ||
-	    api_bad_field(r, json_get_str(r->json, "reason", REPORT_REASON_MAX_CHARS, false, &in.reason),
-			  "reason"))
+	    api_bad_field(
+		    r, json_get_str(r->json, "reason", REPORT_REASON_MAX_CHARS, false, &in.reason),
+		    "reason"))
 		return;
 	if (area_code_level(in.area) == AREA_LEVEL_INVALID) {
 		reply_error(r, ERR_AREA_CODE_INVALID, "area");
@@ -251,7 +259,8 @@ void api_report_submit(struct req *r)
 	if (!figs)
 		json_decref(in.typed);
 	if (st == STORE_INVALID && in.why != REPORT_OK) {
-		const char *field = refusal_err_field[in.why] ? refusal_err_field[in.why] : in.field;
+		const char *field =
+			refusal_err_field[in.why] ? refusal_err_field[in.why] : in.field;
 		char *path = arena_alloc(r->a, 80);
 		if (in.why == REPORT_TYPED_UNKNOWN)
 			snprintf(path, 80, "figures.%s", field ? field : "");
@@ -280,8 +289,8 @@ void api_report_settings(struct req *r)
 						      api_date_json(sv.cutoffs[i].from_day),
 						      "cutoff", cutoff_json(sv.cutoffs[i].minute)));
 	reply_json(r, 200,
-		   json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "cutoff", cutoff_json(sv.cutoff),
-			     "today", api_date_json(sv.today), "level",
+		   json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:o}", "cutoff",
+			     cutoff_json(sv.cutoff), "today", api_date_json(sv.today), "level",
 			     sv.setting.level == 12 ? "village" : "township", "subject",
 			     sv.setting.subject, "fields", fields_json(sv.setting.fields),
 			     "cutoffs", cuts, "updated_at",
@@ -303,8 +312,8 @@ static bool fields_ok(json_t *f)
 		const char *key = json_string_value(json_object_get(e, "key"));
 		const char *zh = json_string_value(json_object_get(e, "zh"));
 		const char *en = json_string_value(json_object_get(e, "en"));
-		if (!json_is_object(e) || json_object_size(e) != 3 || !key || !zh || !en ||
-		    !*key || strlen(key) > 32 || !*zh || utf8_chars(zh) > FIELD_NAME_MAX_CHARS ||
+		if (!json_is_object(e) || json_object_size(e) != 3 || !key || !zh || !en || !*key ||
+		    strlen(key) > 32 || !*zh || utf8_chars(zh) > FIELD_NAME_MAX_CHARS ||
 		    utf8_chars(en) > FIELD_NAME_MAX_CHARS || report_fig_of(key) >= 0)
 			return false;
 		for (const char *p = key; *p; p++)
@@ -320,8 +329,8 @@ static bool fields_ok(json_t *f)
 
 void api_report_settings_put(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", "cutoff", "from", "level", "subject", "fields",
-					      NULL};
+	static const char *const allowed[] = {"uuid",    "cutoff", "from", "level",
+					      "subject", "fields", NULL};
 	struct principal who = api_principal(r);
 	struct store_idem idem;
 	struct report_settings_in in = {.now = time_now()};
@@ -336,8 +345,8 @@ void api_report_settings_put(struct req *r)
 	    api_bad_field(r, json_get_str(r->json, "cutoff", 5, false, &cutoff), "cutoff") ||
 	    api_bad_field(r, json_get_str(r->json, "from", 10, false, &from), "from") ||
 	    api_bad_field(r, json_get_str(r->json, "level", 16, false, &level), "level") ||
-	    api_bad_field(r, json_get_str(r->json, "subject", SUBJECT_MAX_CHARS, false,
-					  &in.subject),
+	    api_bad_field(r,
+			  json_get_str(r->json, "subject", SUBJECT_MAX_CHARS, false, &in.subject),
 			  "subject"))
 		return;
 	if (strlen(who.area) != 6) {
@@ -387,10 +396,9 @@ void api_report_settings_put(struct req *r)
 
 /* The record figures of the table, in the order county tables gave them. */
 static const enum report_fig table_figs[] = {
-	RF_SCREENED_TOTAL,     RF_SCREENED_NEW,	       RF_KEY_AREA_TOTAL,
-	RF_VERIFIED_TOTAL,     RF_TASKS_OVERDUE,       RF_OBSERVATION_ACTIVE,
-	RF_OBSERVATION_NEW,    RF_OBSERVATION_RELEASED, RF_FEVER_NEW,
-	RF_REFERRED_NEW,
+	RF_SCREENED_TOTAL, RF_SCREENED_NEW,       RF_KEY_AREA_TOTAL,  RF_VERIFIED_TOTAL,
+	RF_TASKS_OVERDUE,  RF_OBSERVATION_ACTIVE, RF_OBSERVATION_NEW, RF_OBSERVATION_RELEASED,
+	RF_FEVER_NEW,      RF_REFERRED_NEW,
 };
 enum { TABLE_FIGS = sizeof table_figs / sizeof table_figs[0] };
 
@@ -447,7 +455,8 @@ void api_report_xlsx(struct req *r)
 		headers[k] = report_fig_def(table_figs[k])->zh;
 	json_array_foreach(fields, i, f)
 	{
-		headers[TABLE_FIGS + i] = arena_strdup(r->a, json_string_value(json_object_get(f, "zh")));
+		headers[TABLE_FIGS + i] =
+			arena_strdup(r->a, json_string_value(json_object_get(f, "zh")));
 	}
 	struct xlsx_report_row *rows = arena_alloc(r->a, (d.nchildren + 1) * sizeof *rows);
 	for (size_t k = 0; k < d.nchildren; k++)
@@ -461,8 +470,8 @@ void api_report_xlsx(struct req *r)
 		 day / 100 % 100, day % 100, d.cutoff / 60);
 	time_iso(now, at);
 	snprintf(footer, sizeof footer, "导出：%s，%s（UTC）", who.username, at);
-	struct xlsx_report x = {title, unit, date_line, headers, ncols, rows, d.nchildren,
-				&total, d.sentence, footer};
+	struct xlsx_report x = {title, unit,        date_line, headers,    ncols,
+				rows,  d.nchildren, &total,    d.sentence, footer};
 	if (!xlsx_report_build(&x, &data, &len)) {
 		log_error("report table: cannot build the .xlsx");
 		reply_error(r, ERR_UNAVAILABLE, NULL);

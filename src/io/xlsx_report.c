@@ -50,8 +50,7 @@ static bool write_book(const char *path, const void *arg)
 	worksheet_merge_range(ws, row, 0, row, last, r->title, title);
 	worksheet_set_row(ws, row++, 30, NULL);
 	worksheet_write_string(ws, row, 0, r->unit_line, NULL);
-	worksheet_write_string(ws, row++, (lxw_col_t)(last > 4 ? last - 3 : 2), r->date_line,
-			       NULL);
+	worksheet_write_string(ws, row++, (lxw_col_t)(last > 4 ? last - 3 : 2), r->date_line, NULL);
 	worksheet_write_string(ws, row, 0, "单位", head);
 	worksheet_write_string(ws, row, 1, "报送", head);
 	for (size_t c = 0; c < r->ncols; c++)

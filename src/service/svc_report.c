@@ -139,9 +139,9 @@ static void typed_add(json_t *sum, const char *add)
 		if (!json_is_integer(v))
 			continue;
 		json_t *had = json_object_get(sum, k);
-		json_object_set_new(sum, k,
-				    json_integer((had ? json_integer_value(had) : 0) +
-						 json_integer_value(v)));
+		json_object_set_new(
+			sum, k,
+			json_integer((had ? json_integer_value(had) : 0) + json_integer_value(v)));
 	}
 	json_decref(o);
 }
@@ -198,9 +198,8 @@ static void child_report(struct report_area *r, const struct area *ar, bool repo
 	report_figures(&c, r->fig);
 }
 
-enum store_status svc_report_daily(struct store *s, const struct principal *who,
-				   const char *area, int day, int64_t now, struct arena *a,
-				   struct report_daily *out)
+enum store_status svc_report_daily(struct store *s, const struct principal *who, const char *area,
+				   int day, int64_t now, struct arena *a, struct report_daily *out)
 {
 	struct area self, *kids = NULL, *path = NULL, county;
 	size_t nkids = 0, npath = 0, nv, nw, ncut, nsub = 0;
@@ -296,8 +295,11 @@ enum store_status svc_report_daily(struct store *s, const struct principal *who,
 	if (store_area_get(s, county_code, a, &county) == STORE_OK)
 		county_name = county.name;
 	struct report_sentence_in in = {report_area_word(self.name),
-					sentence_subject(&out->setting, county_name, a), day,
-					out->cutoff, me->fig, false};
+					sentence_subject(&out->setting, county_name, a),
+					day,
+					out->cutoff,
+					me->fig,
+					false};
 	out->sentence = arena_alloc(a, REPORT_SENTENCE_MAX);
 	out->sentence_en = arena_alloc(a, REPORT_SENTENCE_MAX);
 	report_sentence(&in, out->sentence, REPORT_SENTENCE_MAX);
@@ -351,8 +353,8 @@ enum store_status svc_report_trend(struct store *s, const struct principal *who,
 	return STORE_OK;
 }
 
-enum store_status svc_report_rates(struct store *s, const struct principal *who,
-				   const char *area, int from, int to, struct report_rates *out)
+enum store_status svc_report_rates(struct store *s, const struct principal *who, const char *area,
+				   int from, int to, struct report_rates *out)
 {
 	struct report_setting st;
 	struct arena *a = arena_new();
@@ -477,8 +479,8 @@ static enum store_status apply_submit(struct svc_ctx *x)
 	/* the snapshot: the records' figures as of now, in this transaction */
 	if ((ss = store_tx_report_sums(x->tx, in->area, strlen(in->area), in->day, x->a, &v,
 				       &nv)) != STORE_OK ||
-	    (ss = store_tx_report_now(x->tx, in->area, strlen(in->area), in->now, in->day, x->a,
-				      &w, &nw)) != STORE_OK)
+	    (ss = store_tx_report_now(x->tx, in->area, strlen(in->area), in->now, in->day, x->a, &w,
+				      &nw)) != STORE_OK)
 		return ss;
 	counts_of(in->area, v, nv, w, nw, &c);
 	report_figures(&c, fig);
@@ -492,11 +494,15 @@ static enum store_status apply_submit(struct svc_ctx *x)
 	char county_code[7], *sentence = arena_alloc(x->a, REPORT_SENTENCE_MAX);
 	struct area county;
 	snprintf(county_code, sizeof county_code, "%.6s", in->area);
-	const char *county_name =
-		store_tx_area_read(x->tx, county_code, x->a, &county) == STORE_OK ? county.name : "";
+	const char *county_name = store_tx_area_read(x->tx, county_code, x->a, &county) == STORE_OK
+					  ? county.name
+					  : "";
 	struct report_sentence_in si = {report_area_word(ar.name),
-					sentence_subject(&st, county_name, x->a), in->day,
-					report_cutoff_of(cut, ncut, in->day), fig, false};
+					sentence_subject(&st, county_name, x->a),
+					in->day,
+					report_cutoff_of(cut, ncut, in->day),
+					fig,
+					false};
 	report_sentence(&si, sentence, REPORT_SENTENCE_MAX);
 	snprintf(d.area, sizeof d.area, "%s", in->area);
 	d.day = in->day;
@@ -596,9 +602,8 @@ enum store_status svc_report_settings_put(struct store *s, const struct principa
 	return svc_run(s, who, &w, a, replayed);
 }
 
-enum store_status svc_report_settings_get(struct store *s, const struct principal *who,
-					  int64_t now, struct arena *a,
-					  struct report_settings_view *out)
+enum store_status svc_report_settings_get(struct store *s, const struct principal *who, int64_t now,
+					  struct arena *a, struct report_settings_view *out)
 {
 	enum store_status ss;
 

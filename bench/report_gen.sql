@@ -188,11 +188,13 @@ FROM (SELECT row_number() OVER (ORDER BY id) AS n, id, person_id, area_code,
 
 -- report_count: migration 10's two statements (default cut-off 24:00)
 DELETE FROM report_count;
-INSERT INTO report_count(day, area_code, metric, n)
-  SELECT CAST(strftime('%Y%m%d', at + 28800, 'unixepoch') AS INTEGER), area_code, metric,
-  count(*) FROM report_event GROUP BY 1, 2, 3;
-INSERT INTO report_count(day, area_code, metric, n)
-  SELECT 0, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3;
+INSERT INTO report_count(day, level, area_code, metric, n)
+  SELECT CAST(strftime('%Y%m%d', e.at + 28800, 'unixepoch') AS INTEGER), lv.len,
+  substr(e.area_code, 1, lv.len), e.metric, count(*) FROM report_event e
+  JOIN (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15
+  UNION ALL SELECT 18) lv ON lv.len <= length(e.area_code) GROUP BY 1, 2, 3, 4;
+INSERT INTO report_count(day, level, area_code, metric, n)
+  SELECT 0, level, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3, 4;
 
 -- obs_count: store_obs_recount's rules. Required slots of a day of the period
 -- (obs_required): slot k when its deadline (12:00, 21:00 local: obs_policy_default) is after

@@ -58,10 +58,14 @@ WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < $HI
   INSERT INTO d SELECT CAST(strftime('%Y%m%d', date('${TODAY:0:4}-${TODAY:4:2}-${TODAY:6:2}', '-' || i || ' days')) AS INTEGER) FROM k;
 CREATE TEMP TABLE m(metric TEXT);
 INSERT INTO m VALUES $(for x in $METRICS; do printf "('%s')," "$x"; done | sed 's/,$//');
-INSERT INTO report_count(day, area_code, metric, n)
-  SELECT d.day, a.code, m.metric, abs(random()) % 10 FROM d, area a, m WHERE length(a.code) = 12;
-INSERT INTO report_count(day, area_code, metric, n)
-  SELECT 0, area_code, metric, sum(n) FROM report_count WHERE day > 0 GROUP BY 2, 3;
+INSERT INTO report_count(day, level, area_code, metric, n)
+  SELECT d.day, 12, a.code, m.metric, abs(random()) % 10 FROM d, area a, m WHERE length(a.code) = 12;
+-- each village's counts in its township and county too, as the server keeps them
+INSERT INTO report_count(day, level, area_code, metric, n)
+  SELECT day, lv.len, substr(area_code, 1, lv.len), metric, sum(n) FROM report_count,
+  (SELECT 6 AS len UNION ALL SELECT 9) lv WHERE level = 12 GROUP BY 1, 2, 3, 4;
+INSERT INTO report_count(day, level, area_code, metric, n)
+  SELECT 0, level, area_code, metric, sum(n) FROM report_count WHERE day > 0 GROUP BY 2, 3, 4;
 COMMIT;
 SQL
 ROWS=$(sqlite3 "$DB" 'SELECT count(*) FROM report_count')

@@ -221,16 +221,20 @@ enum store_status svc_report_daily(struct store *s, const struct principal *who,
 	out->cutoff = report_cutoff_of(cut, ncut, day);
 	out->deadline = report_deadline(cut, ncut, day);
 	out->today = report_day(cut, ncut, now);
-	/* the records' figures of the area and of each child, in two reads of kept counts */
-	if ((st = store_report_sums(s, area, len + 3, day, a, &v, &nv)) != STORE_OK ||
+	/* the records' figures of the area (its own rows, which hold its subtree) and of each
+	 * child (theirs), from kept counts; what is read as of now, per child */
+	struct report_sum *own;
+	size_t nown;
+	if ((st = store_report_sums(s, area, len, day, a, &own, &nown)) != STORE_OK ||
+	    (st = store_report_sums(s, area, len + 3, day, a, &v, &nv)) != STORE_OK ||
 	    (st = store_report_now(s, area, len + 3, now, day, a, &w, &nw)) != STORE_OK)
 		return st;
 	memset(&c, 0, sizeof c);
-	for (size_t i = 0; i < nv; i++) {
-		int m = report_metric_of(v[i].metric);
+	for (size_t i = 0; i < nown; i++) {
+		int m = report_metric_of(own[i].metric);
 		if (m >= 0) {
-			c.day[m] += v[i].day;
-			c.total[m] += v[i].total;
+			c.day[m] += own[i].day;
+			c.total[m] += own[i].total;
 		}
 	}
 	for (size_t i = 0; i < nw; i++) {

@@ -952,7 +952,9 @@ enum store_status store_tx_outbound_result(struct store_tx *tx, int64_t id, cons
 
 /* ---- the daily report (sq_report.c) ---- */
 
-/* Adds delta to metric's count of report day and area and to its running total (day 0). */
+/* Adds delta to metric's count of report day and to its running total (day 0), in area and
+ * in every area above it: each area's row holds its whole subtree, so that a county reads
+ * its townships' rows (store_report_sums), not its villages'. */
 enum store_status store_tx_report_count_add(struct store_tx *tx, const char *metric, int day,
 					    const char *area, int64_t delta);
 /* The county's cut-offs in increasing from_day (at most REPORT_SCHEDULE_MAX). */

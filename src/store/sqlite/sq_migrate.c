@@ -368,16 +368,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbound_due ON outbound(next_at) WHERE status = 'pending';",
 
 	/* 10: the daily report (domain/report.h). report_count keeps each metric per report day
-	 * and area (day 0: the running total), written with the record; a county's cut-offs
+	 * and area (day 0: the running total), written with the record in its area and every
+	 * area above it, keyed by level first, so that a county reads its townships' rows and
+	 * not its villages'; a county's cut-offs
 	 * from a day on; its settings (the reporting level, the sentence's subject, the typed
 	 * figures); the submitted reports, every version kept; a task says whether its person
 	 * came from a key area. The counts of the records that exist are filled. */
 	"CREATE TABLE report_count ("
 	"  day INTEGER NOT NULL,"
+	"  level INTEGER NOT NULL,"
 	"  area_code TEXT NOT NULL,"
 	"  metric TEXT NOT NULL,"
 	"  n INTEGER NOT NULL,"
-	"  PRIMARY KEY (day, area_code, metric)) WITHOUT ROWID;"
+	"  PRIMARY KEY (day, level, area_code, metric)) WITHOUT ROWID;"
 	"CREATE TABLE report_cutoff ("
 	"  from_day INTEGER PRIMARY KEY,"
 	"  minute INTEGER NOT NULL,"
@@ -431,12 +434,15 @@ static const char *const migrations[] = {
 	"  UNION ALL SELECT 'service_opened', created_at, area_code FROM service"
 	"  UNION ALL SELECT 'service_done', delivered_at, area_code FROM service"
 	"    WHERE status = 'delivered';"
-	/* under the default cut-off, 24:00: the calendar day in Asia/Shanghai */
-	"INSERT INTO report_count(day, area_code, metric, n)"
-	"  SELECT CAST(strftime('%Y%m%d', at + 28800, 'unixepoch') AS INTEGER), area_code, metric,"
-	"  count(*) FROM report_event GROUP BY 1, 2, 3;"
-	"INSERT INTO report_count(day, area_code, metric, n)"
-	"  SELECT 0, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3;",
+	/* under the default cut-off, 24:00: the calendar day in Asia/Shanghai; each record
+	 * counted in its area and in every area above it (level: the code's length) */
+	"INSERT INTO report_count(day, level, area_code, metric, n)"
+	"  SELECT CAST(strftime('%Y%m%d', e.at + 28800, 'unixepoch') AS INTEGER), lv.len,"
+	"  substr(e.area_code, 1, lv.len), e.metric, count(*) FROM report_event e"
+	"  JOIN (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15"
+	"  UNION ALL SELECT 18) lv ON lv.len <= length(e.area_code) GROUP BY 1, 2, 3, 4;"
+	"INSERT INTO report_count(day, level, area_code, metric, n)"
+	"  SELECT 0, level, area_code, metric, sum(n) FROM report_count GROUP BY 2, 3, 4;",
 
 	/* 11: the sweep's reminders (issue 10): one mark per kind, object and local day, so
 	 * that a rerun or a restart reminds no one twice; notifications pruned by age; the duty

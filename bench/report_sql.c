@@ -30,11 +30,21 @@
  * the commit "counts rolled up"; the before query no longer matches that table):
  * before, an OR of the two ranges and GROUP BY; after, the two ranges' rows, summed in C
  * per child and metric (sum_rows() below, as sums() in sq_report.c) */
+/* YYYYMMDD plus one day (domain/observation.c's obs_date_add, for the days list) */
+static int next_day(int d)
+{
+	struct tm t = {.tm_year = d / 10000 - 1900, .tm_mon = d / 100 % 100 - 1,
+		       .tm_mday = d % 100 + 1, .tm_hour = 12};
+	timegm(&t);
+	return (t.tm_year + 1900) * 10000 + (t.tm_mon + 1) * 100 + t.tm_mday;
+}
+
 static const char sums_after_sql[] =
 	"SELECT area_code, metric, 0, n FROM report_count"
 	" WHERE day = 0 AND level = ?4 AND area_code >= ?1 AND area_code < ?2"
-	" UNION ALL SELECT area_code, metric, day, n FROM report_count"
-	" WHERE day >= max(?3, 1) AND level = ?4 AND area_code >= ?1 AND area_code < ?2";
+	" UNION ALL SELECT r.area_code, r.metric, r.day, r.n FROM json_each(?5) j"
+	" CROSS JOIN report_count r ON r.day = j.value AND r.level = ?4"
+	" AND r.area_code >= ?1 AND r.area_code < ?2";
 static const char sums_sql[] = "SELECT substr(area_code, 1, ?3), metric,"
 			       " sum(CASE WHEN day = ?4 THEN n ELSE 0 END),"
 			       " sum(CASE WHEN day = 0 THEN n WHEN day > ?4 THEN -n ELSE 0 END)"
@@ -203,6 +213,22 @@ static void run(struct call *c, int rep)
 		sqlite3_bind_text(c->st, 2, end, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(c->st, 3, c->i4);
 		sqlite3_bind_int(c->st, 4, c->len); /* the level: rows of the children only */
+		{ /* the days from day to the last day counted, as sq_report.c lists them */
+			static char days[16 + 9 * 800];
+			size_t len = 0;
+			int last = 0, n = 0;
+			sqlite3_stmt *q;
+			if (sqlite3_prepare_v2(sqlite3_db_handle(c->st), "SELECT max(day) FROM report_count", -1, &q, NULL) == SQLITE_OK &&
+			    sqlite3_step(q) == SQLITE_ROW)
+				last = sqlite3_column_int(q, 0);
+			sqlite3_finalize(q);
+			days[len++] = '[';
+			for (int d = c->i4 > 0 ? c->i4 : 1; d <= last && n < 800; d = next_day(d), n++)
+				len += (size_t)snprintf(days + len, sizeof days - len, "%s%d", n ? "," : "", d);
+			days[len++] = ']';
+			days[len] = 0;
+			sqlite3_bind_text(c->st, 5, days, -1, SQLITE_TRANSIENT);
+		}
 		c->rows = sum_rows(c->st, c->len, c->i4);
 		sqlite3_reset(c->st);
 		c->each[rep] = now_ms() - t0;

@@ -381,6 +381,8 @@ static const char *const migrations[] = {
 	"  metric TEXT NOT NULL,"
 	"  n INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, level, area_code, metric)) WITHOUT ROWID;"
+	/* one area's days (a trend): by area first */
+	"CREATE INDEX report_count_area ON report_count(level, area_code, day);"
 	"CREATE TABLE report_cutoff ("
 	"  from_day INTEGER PRIMARY KEY,"
 	"  minute INTEGER NOT NULL,"

@@ -1,13 +1,27 @@
 /* xlsx_mem — see xlsx_mem.h. */
 #include "io/xlsx_mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xlsxwriter.h>
+
 #include "util/arena.h"
+
+int xlsx_close(void *wb)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int rc;
+
+	pthread_mutex_lock(&mu);
+	rc = workbook_close(wb);
+	pthread_mutex_unlock(&mu);
+	return rc;
+}
 
 bool xlsx_mem_build(const char *name, bool (*write)(const char *path, const void *arg),
 		    const void *arg, char **data, size_t *len)

@@ -14,4 +14,9 @@
 bool xlsx_mem_build(const char *name, bool (*write)(const char *path, const void *arg),
 		    const void *arg, char **data, size_t *len);
 
+/* workbook_close() for every workbook of the process, one at a time: libxlsxwriter writes
+ * the document's creation time with gmtime(), whose buffer the whole process shares (two
+ * exports closing at once raced on it under ThreadSanitizer). wb is a lxw_workbook *. */
+int xlsx_close(void *wb);
+
 #endif

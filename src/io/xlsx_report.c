@@ -84,7 +84,7 @@ static bool write_book(const char *path, const void *arg)
 	worksheet_set_paper(ws, 9); /* A4 */
 	worksheet_fit_to_pages(ws, 1, 1);
 	worksheet_print_area(ws, 0, 0, row, last);
-	return workbook_close(wb) == LXW_NO_ERROR;
+	return xlsx_close(wb) == LXW_NO_ERROR;
 }
 
 bool xlsx_report_build(const struct xlsx_report *r, char **data, size_t *len)

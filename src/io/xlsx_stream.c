@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <xlsxwriter.h>
 
+#include "io/xlsx_mem.h"
+
 #include "util/arena.h"
 
 struct xlsx_stream {
@@ -25,7 +27,7 @@ struct xlsx_stream *xlsx_stream_open(const char *path, const char *tmpdir, const
 	x->wb = workbook_new_opt(path, &opt);
 	if (!x->wb || !(x->ws = workbook_add_worksheet(x->wb, sheet))) {
 		if (x->wb)
-			workbook_close(x->wb);
+			xlsx_close(x->wb);
 		free(x);
 		return NULL;
 	}
@@ -67,7 +69,7 @@ size_t xlsx_stream_rows(const struct xlsx_stream *x)
 
 bool xlsx_stream_close(struct xlsx_stream *x)
 {
-	bool ok = !x->failed && workbook_close(x->wb) == LXW_NO_ERROR;
+	bool ok = !x->failed && xlsx_close(x->wb) == LXW_NO_ERROR;
 
 	free(x);
 	return ok;

@@ -83,7 +83,7 @@ static bool write_book(const char *path, const struct xlsx_template *t)
 	worksheet_set_column(help, 0, 0, 100, NULL);
 	for (size_t i = 0; i < t->ninstructions; i++)
 		worksheet_write_string(help, (lxw_row_t)i, 0, t->instructions[i], i ? NULL : bold);
-	return workbook_close(wb) == LXW_NO_ERROR;
+	return xlsx_close(wb) == LXW_NO_ERROR;
 }
 
 static bool write_cb(const char *path, const void *arg)

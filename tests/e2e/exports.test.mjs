@@ -34,7 +34,7 @@ test('the task list of a village, filtered, exported with its progress and downl
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/areas/**');
+  await page.waitForURL('**/dashboard'); // commanders and admins land on 首页
   await page.goto(`${env.base}/tasks/${VILLAGE}?status=open`);
   await page.locator('[data-test="task-row"]').first().waitFor();
   assert.equal(await page.locator('[data-test="task-row"]').count(), 4);
@@ -83,7 +83,7 @@ test('a name search of persons exported masked, and with full numbers when asked
   const ctx = await env.browser.newContext(DESK);
   const page = await ctx.newPage();
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.waitForURL('**/areas/**');
+  await page.waitForURL('**/dashboard'); // commanders and admins land on 首页
   await page.goto(`${env.base}/persons?q=${encodeURIComponent('导')}`);
   await page.locator('[data-test="person-row"]').first().waitFor();
   const shown = await page.locator('[data-test="person-row"]').count();

@@ -64,8 +64,8 @@ void reply_json_text(struct req *r, unsigned status, char *txt, size_t len)
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(len, txt ? txt : (char *)"",
-					       txt ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(
+		len, txt ? txt : (char *)"", txt ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		fk_oom();
 	if (txt)
@@ -74,19 +74,20 @@ void reply_json_text(struct req *r, unsigned status, char *txt, size_t len)
 	queue(r, status, resp);
 }
 
-void reply_empty(struct req *r, unsigned status) { reply_json(r, status, NULL); }
+void reply_empty(struct req *r, unsigned status)
+{
+	reply_json(r, status, NULL);
+}
 
 void reply_stream(struct req *r, unsigned status, struct MHD_Response *resp)
 {
 	queue(r, status, resp);
 }
 
-void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
-		 char *data, size_t len)
+/* A download's response: its type and disposition, never cached. */
+static void download(struct req *r, unsigned status, const char *type, const char *disposition,
+		     struct MHD_Response *resp)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		len, data ? data : (char *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-
 	if (!resp)
 		fk_oom();
 	MHD_add_response_header(resp, "Content-Type", type);
@@ -96,18 +97,19 @@ void reply_bytes(struct req *r, unsigned status, const char *type, const char *d
 	queue(r, status, resp);
 }
 
+void reply_bytes(struct req *r, unsigned status, const char *type, const char *disposition,
+		 char *data, size_t len)
+{
+	download(r, status, type, disposition,
+		 MHD_create_response_from_buffer(len, data ? data : (char *)"",
+						 data ? MHD_RESPMEM_MUST_FREE
+						      : MHD_RESPMEM_PERSISTENT));
+}
+
 void reply_fd(struct req *r, unsigned status, const char *type, const char *disposition, int fd,
 	      uint64_t size)
 {
-	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
-
-	if (!resp)
-		fk_oom();
-	MHD_add_response_header(resp, "Content-Type", type);
-	if (disposition)
-		MHD_add_response_header(resp, "Content-Disposition", disposition);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	queue(r, status, resp);
+	download(r, status, type, disposition, MHD_create_response_from_fd64(size, fd));
 }
 
 void reply_error(struct req *r, enum err e, const char *field)

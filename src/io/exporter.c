@@ -32,6 +32,7 @@ struct job {
 
 struct exporter {
 	pthread_mutex_t mu;
+	pthread_cond_t ended; /* broadcast when a job is done or failed */
 	atomic_bool stop;
 	char *dir;
 	struct workers *pool;
@@ -73,6 +74,7 @@ static void run_job(void *item)
 	j->size = fd >= 0 ? (int64_t)st.st_size : 0;
 	j->state = fd >= 0 ? JOB_DONE : JOB_FAILED;
 	j->finished_at = time_now();
+	pthread_cond_broadcast(&x->ended);
 	pthread_mutex_unlock(&x->mu);
 	if (fd < 0)
 		log_warn("export %s (%s) failed: %s", j->id, j->list,
@@ -84,6 +86,7 @@ struct exporter *exporter_start(const char *dir)
 	struct exporter *x = xcalloc(1, sizeof *x);
 
 	pthread_mutex_init(&x->mu, NULL);
+	pthread_cond_init(&x->ended, NULL);
 	x->dir = xstrdup(dir);
 	for (size_t i = 0; i < EXPORTER_JOBS; i++) {
 		x->jobs[i].x = x;
@@ -105,6 +108,7 @@ void exporter_stop(struct exporter *x)
 		job_clear(&x->jobs[i]);
 	}
 	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->ended);
 	free(x->dir);
 	free(x);
 }
@@ -244,4 +248,24 @@ int exporter_file(struct exporter *x, const char *id, const char *user_id, off_t
 	}
 	pthread_mutex_unlock(&x->mu);
 	return fd;
+}
+
+bool exporter_wait(struct exporter *x, const char *id, const char *user_id)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&x->mu);
+	for (;;) {
+		const struct job *j = NULL;
+		for (size_t i = 0; i < EXPORTER_JOBS && !j; i++)
+			if (x->jobs[i].state != JOB_FREE && !strcmp(x->jobs[i].id, id) &&
+			    !strcmp(x->jobs[i].user, user_id))
+				j = &x->jobs[i];
+		found = j != NULL;
+		if (!j || !active(j))
+			break;
+		pthread_cond_wait(&x->ended, &x->mu);
+	}
+	pthread_mutex_unlock(&x->mu);
+	return found;
 }

@@ -71,5 +71,7 @@ bool exporter_state(struct exporter *x, const char *id, const char *user_id,
 /* A descriptor of the finished workbook of user's job id (the caller's to close), -1 when
  * there is none; *size its length. */
 int exporter_file(struct exporter *x, const char *id, const char *user_id, off_t *size);
+/* Waits until user's job id is done or failed; false when there is no such job. */
+bool exporter_wait(struct exporter *x, const char *id, const char *user_id);
 
 #endif

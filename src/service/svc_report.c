@@ -4,6 +4,7 @@
  * each through svc_report_add in its own transaction, by the report day of the record's
  * moment under the county's cut-offs (domain/report.h). */
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,9 +427,11 @@ static enum store_status answer_submit(struct svc_ctx *x)
 {
 	const struct submit_io *io = x->arg;
 	const char *colon = strrchr(x->object_id, ':');
+	long version = colon ? strtol(colon + 1, NULL, 10) : 0;
 	struct daily_report d;
-	enum store_status ss = store_tx_daily_report_get(x->tx, io->in->area, io->in->day,
-							 colon ? atoi(colon + 1) : 0, x->a, &d);
+	enum store_status ss =
+		store_tx_daily_report_get(x->tx, io->in->area, io->in->day,
+					  version > 0 && version < INT_MAX ? (int)version : 0, x->a, &d);
 
 	if (ss != STORE_OK)
 		return ss;

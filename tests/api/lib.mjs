@@ -383,3 +383,26 @@ export function rawRequest(port, data, { timeoutMs = 5000 * SLOW, endAfterWrite 
 		});
 	});
 }
+
+/** --clock-offset that makes the server's clock read the local (UTC+8) time given. */
+export function offsetFor(local) {
+	const t = Date.parse(`${local}+08:00`) / 1000;
+	return String(Math.round(t - Date.now() / 1000));
+}
+
+const RETURNEE_HEADER = ['姓名', '身份证号码', '联系电话', '来源地', '返乡日期', '现住址'];
+let returneeSeq = 400;
+/** A pushed list imported by client, each row [name, address], from Wuhan (a key area),
+ * with ID numbers unique in the run; resolves when the import is done. */
+export async function importReturnees(assert, client, rows) {
+	const fd = new FormData();
+	const lines = rows.map(([name, addr]) => [name, makeId('19800115', ++returneeSeq), '13812340001', '湖北省武汉市', '2020-01-26', addr].join(','));
+	fd.append('file', new Blob([Buffer.from(`\uFEFF${RETURNEE_HEADER.join(',')}\r\n${lines.join('\r\n')}\r\n`, 'utf8')]), 'list.csv');
+	const r = await client.post('/api/v1/imports', fd);
+	assert.equal(r.status, 202, r.text);
+	const job = await waitFor(async () => {
+		const j = await client.get(`/api/v1/imports/${r.body.id}`);
+		return j.body.status === 'done' || j.body.status === 'failed' ? j.body : null;
+	}, { timeoutMs: 30000 * SLOW, what: 'import' });
+	assert.equal(job.status, 'done', JSON.stringify(job));
+}

@@ -23,16 +23,11 @@ import {
 	startServer,
 	uuid,
 	waitFor,
+	offsetFor,
 } from './lib.mjs';
 
 const VILLAGE_B = '320481111200'; // a village of 竹箦镇 (outside 社渚镇)
 const DOCTOR_PHONE = '13900139002';
-
-/** --clock-offset that makes the server's clock read the local (UTC+8) time given. */
-function offsetFor(local) {
-	const t = Date.parse(`${local}+08:00`) / 1000;
-	return String(Math.round(t - Date.now() / 1000));
-}
 
 let srv, db, admin, gw, gwB, doctor, social;
 let people = {};

@@ -22,13 +22,9 @@ import {
 	startServer,
 	uuid,
 	waitFor,
+	importReturnees,
+	offsetFor,
 } from './lib.mjs';
-
-/** --clock-offset that makes the server's clock read the local (UTC+8) time given. */
-function offsetFor(local) {
-	const t = Date.parse(`${local}+08:00`) / 1000;
-	return String(Math.round(t - Date.now() / 1000));
-}
 
 let srv, db, admin, cmdA, gw;
 
@@ -44,21 +40,7 @@ async function start(local) {
 	}
 }
 
-const HEADER = ['姓名', '身份证号码', '联系电话', '来源地', '返乡日期', '现住址'];
-let seq = 700;
-/** A pushed list (an import): each [name, address]; from Wuhan, a key area. */
-async function importList(rows) {
-	const fd = new FormData();
-	const lines = rows.map(([name, addr]) => [name, makeId('19800115', ++seq), '13812340001', '湖北省武汉市', '2020-01-26', addr].join(','));
-	fd.append('file', new Blob([Buffer.from(`\uFEFF${HEADER.join(',')}\r\n${lines.join('\r\n')}\r\n`, 'utf8')]), 'list.csv');
-	const r = await admin.post('/api/v1/imports', fd);
-	assert.equal(r.status, 202, r.text);
-	const job = await waitFor(async () => {
-		const j = await admin.get(`/api/v1/imports/${r.body.id}`);
-		return j.body.status === 'done' || j.body.status === 'failed' ? j.body : null;
-	}, { timeoutMs: 30000 * SLOW, what: 'import' });
-	assert.equal(job.status, 'done', JSON.stringify(job));
-}
+const importList = (rows) => importReturnees(assert, admin, rows);
 
 /** Closes the open task of the person named, for home observation; places the person when asked. */
 async function verify(name, place) {

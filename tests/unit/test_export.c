@@ -138,12 +138,8 @@ static void test_jobs(void **state)
 	go = true;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
-	for (int i = 0; i < 2000; i++) { /* the job's end, not a time: 20 s is a hang */
-		assert_true(exporter_state(x, a, "user1", &s));
-		if (!strcmp(s.status, "done"))
-			break;
-		usleep(10000);
-	}
+	assert_true(exporter_wait(x, a, "user1")); /* the job's end, not a time */
+	assert_true(exporter_state(x, a, "user1", &s));
 	assert_string_equal(s.status, "done");
 	assert_int_equal(s.rows_done, 1);
 	fd = exporter_file(x, a, "user1", &size);

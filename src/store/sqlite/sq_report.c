@@ -87,13 +87,14 @@ static const char last_day_sql[] = "SELECT max(day) FROM report_count";
 static const char *days_from(struct sq_conn *c, int day, struct arena *a)
 {
 	char last[16] = "";
-	int to, n = 0;
+	long to;
+	int n = 0;
 	size_t cap = 16 + 9 * 800, len = 0;
 	char *out = arena_alloc(a, cap);
 
 	if (sq_one_text(c, last_day_sql, last, sizeof last, NULL, 0) != STORE_OK)
 		last[0] = '\0';
-	to = atoi(last);
+	to = strtol(last, NULL, 10); /* a YYYYMMDD the table holds; 0 when it is empty */
 	out[len++] = '[';
 	for (int d = day > 0 ? day : 1; d && d <= to && n < 800; d = obs_date_add(d, 1), n++)
 		len += (size_t)snprintf(out + len, cap - len, "%s%d", n ? "," : "", d);

@@ -25,6 +25,7 @@
 #include "domain/idcard.h"
 #include "domain/observation.h"
 #include "domain/phone.h"
+#include "domain/report.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -392,6 +393,25 @@ json_t *svc_passage_json(const struct passage *p)
 			 "updated_at", (json_int_t)p->updated_at, "persons", persons);
 }
 
+/* A passage's totals (or a correction's difference) in the daily report of the
+ * checkpoint's area, on the report day of the passage's time. */
+static enum store_status report_counts(struct svc_ctx *x, const char *area, int64_t at,
+				       const struct checkpoint_totals *d)
+{
+	const struct {
+		enum report_metric m;
+		int64_t n;
+	} v[] = {{RM_CP_VEHICLE, d->vehicles},	    {RM_CP_PERSON, d->persons},
+		 {RM_CP_TURNED_BACK, d->turned_back}, {RM_CP_CLINIC, d->clinic},
+		 {RM_CP_HANDOVER, d->handed_over}};
+	enum store_status ss = STORE_OK;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0] && ss == STORE_OK; i++)
+		if (v[i].n)
+			ss = svc_report_add(x, v[i].m, area, at, v[i].n);
+	return ss;
+}
+
 /* The scope a handover acts in: the checkpoint's county (see the top of this file). */
 struct county_ctx {
 	struct principal who;
@@ -517,7 +537,8 @@ static enum store_status apply_passage(struct svc_ctx *x)
 	p->version = 1;
 	d = passage_totals(p);
 	if ((ss = store_tx_passage_insert(x->tx, p)) != STORE_OK ||
-	    (ss = store_tx_checkpoint_count_add(x->tx, c.id, p->day, p->hour, &d)) != STORE_OK)
+	    (ss = store_tx_checkpoint_count_add(x->tx, c.id, p->day, p->hour, &d)) != STORE_OK ||
+	    (ss = report_counts(x, c.area, p->at, &d)) != STORE_OK)
 		return ss;
 	return svc_changed(
 		x, "passage", p->id, c.area, NULL,
@@ -592,7 +613,8 @@ static enum store_status apply_correct(struct svc_ctx *x)
 	};
 	if ((ss = store_tx_passage_version_add(x->tx, old.id, &v)) != STORE_OK ||
 	    (ss = store_tx_passage_update(x->tx, p)) != STORE_OK ||
-	    (ss = store_tx_checkpoint_count_add(x->tx, c.id, p->day, p->hour, &d)) != STORE_OK)
+	    (ss = store_tx_checkpoint_count_add(x->tx, c.id, p->day, p->hour, &d)) != STORE_OK ||
+	    (ss = report_counts(x, c.area, p->at, &d)) != STORE_OK)
 		return ss;
 	return svc_changed(x, "passage", p->id, c.area,
 			   svc_json(x, json_pack("{s:i}", "version", old.version)),

@@ -232,6 +232,14 @@ describe('checkpoints', () => {
 		expectError(assert, await cmdB.client.get(`/api/v1/checkpoints/stats?area=${TOWN_A}`), 404, 'area.not_found');
 		expectError(assert, await cmdA.client.get(`/api/v1/checkpoints/stats?from=2020-01-01&to=2021-06-01`), 400, 'checkpoint.date_invalid', 'to');
 		expectError(assert, await cmdA.client.get(`/api/v1/checkpoints/stats?from=2020-13-01`), 400, 'checkpoint.date_invalid', 'from');
+		// the daily report of the township counts its checkpoints, in its figures and sentence
+		const rep = (await cmdA.client.get(`/api/v1/reports/daily?area=${TOWN_A}`)).body;
+		assert.equal(rep.figures.checkpoint_vehicles_new, 5, JSON.stringify(rep.figures));
+		assert.equal(rep.figures.checkpoint_persons_total, 9);
+		assert.equal(rep.figures.checkpoint_turned_back_new, 1);
+		assert.equal(rep.figures.checkpoint_clinic_new, 1);
+		assert.equal(rep.figures.checkpoint_handover_new, 3);
+		assert.match(rep.sentence, /卡口累计检查车辆5辆、人员9人/);
 		// the drill-down
 		const all = await cmdA.client.get(`/api/v1/checkpoints/${cp.id}/passages?day=${day}`);
 		assert.equal(all.body.total, 5);
@@ -263,6 +271,7 @@ describe('checkpoints', () => {
 		assert.equal(got.body.versions[0].body.persons[3].outcome, 'turned_back');
 		const s = await cmdA.client.get(`/api/v1/checkpoints/stats?area=${TOWN_A}`);
 		assert.equal(s.body.turned_back, 0);
+		assert.equal((await cmdA.client.get(`/api/v1/reports/daily?area=${TOWN_A}`)).body.figures.checkpoint_turned_back_new, 0, 'the report follows a correction');
 		const undo = { ...body, uuid: uuid(), persons: body.persons.map((p, i) => (i === 2 ? { ...p, outcome: 'passed' } : p)) };
 		expectError(assert, await cmdA.client.post(`/api/v1/passages/${four.id}/correct`, undo), 409, 'passage.handed_over', 'persons');
 		expectError(assert, await cmdA.client.post(`/api/v1/passages/${four.id}/correct`, { ...body, uuid: uuid(), reason: undefined }), 400, 'field.required', 'reason');

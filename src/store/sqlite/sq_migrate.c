@@ -554,7 +554,35 @@ static const char *const migrations[] = {
 	"  body TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX prereg_expiry ON prereg(expires_at);",
+	"CREATE INDEX prereg_expiry ON prereg(expires_at);"
+	/* the daily report counts the checkpoints of an area: vehicles, persons, turned back,
+	 * sent to a clinic, handed over, at the time of the passage (as svc_checkpoint.c adds
+	 * them); there are none yet to count */
+	"DROP VIEW report_event;"
+	"CREATE VIEW report_event(metric, at, area_code) AS"
+	"  SELECT 'pushed', created_at, area_code FROM task WHERE forwarded_from IS NULL"
+	"  UNION ALL SELECT 'pushed_key', created_at, area_code FROM task"
+	"    WHERE forwarded_from IS NULL AND key_area = 1"
+	"  UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM task n WHERE n.person_id = t.person_id"
+	"    AND n.forwarded_from = t.id) THEN 'forwarded' ELSE 'verified' END, t.closed_at,"
+	"    t.area_code FROM task t WHERE t.status = 'closed'"
+	"  UNION ALL SELECT 'obs_started', began_at, area_code FROM observation"
+	"  UNION ALL SELECT 'obs_ended', ended_at, area_code FROM observation WHERE ended_at > 0"
+	"  UNION ALL SELECT 'obs_released', ended_at, area_code FROM observation"
+	"    WHERE ended_at > 0 AND status = 'released'"
+	"  UNION ALL SELECT 'fever', raised_at, area_code FROM alert"
+	"  UNION ALL SELECT 'referred', referred_at, area_code FROM alert WHERE referred_at > 0"
+	"  UNION ALL SELECT 'service_opened', created_at, area_code FROM service"
+	"  UNION ALL SELECT 'service_done', delivered_at, area_code FROM service"
+	"    WHERE status = 'delivered'"
+	"  UNION ALL SELECT 'cp_vehicle', ps.at, c.area_code FROM passage ps"
+	"    JOIN checkpoint c ON c.id = ps.checkpoint_id"
+	"  UNION ALL SELECT CASE pp.outcome WHEN 'turned_back' THEN 'cp_turned_back'"
+	"    WHEN 'clinic' THEN 'cp_clinic' WHEN 'handover' THEN 'cp_handover' END, ps.at,"
+	"    c.area_code FROM passage_person pp JOIN passage ps ON ps.id = pp.passage_id"
+	"    JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE pp.outcome <> 'passed'"
+	"  UNION ALL SELECT 'cp_person', ps.at, c.area_code FROM passage_person pp"
+	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = ps.checkpoint_id;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

@@ -234,8 +234,11 @@ void api_checkpoint_staff_post(struct req *r)
 		api_store_error(r, st, ERR_USER_NOT_FOUND); /* an account out of scope */
 		return;
 	}
-	if (!checkpoint_failed(r, st))
-		reply_json(r, 200, checkpoint_json(&out));
+	if (checkpoint_failed(r, st))
+		return;
+	/* its area (its scope) changed with its post: it signs in again, as after an area change */
+	sessions_drop_user(r->srv->sessions, user_id);
+	reply_json(r, 200, checkpoint_json(&out));
 }
 
 void api_checkpoint_list(struct req *r)

@@ -95,6 +95,9 @@ describe('checkpoints', () => {
 	it('staff join a checkpoint; they see and register at their own only', async () => {
 		const r = await cmdA.client.post(`/api/v1/checkpoints/${cp.id}/staff`, { uuid: uuid(), user_id: staff.user.id });
 		assert.equal(r.status, 200, r.text);
+		// its post and scope changed: it signs in again
+		assert.equal((await staff.client.get('/api/v1/me')).status, 401);
+		await staff.client.mustLogin(staff.username, staff.password);
 		const me = await staff.client.get('/api/v1/me');
 		assert.equal(me.body.checkpoint.id, cp.id);
 		assert.ok(me.body.permissions.includes('checkpoint.work'));

@@ -115,9 +115,9 @@ int main(int argc, char **argv)
 	const char *path = NULL, *cp = NULL, *user = NULL;
 	double seconds = 5;
 	int batch = 64, c;
-	static const struct option opts[] = {{"db", 1, 0, 'd'},	     {"checkpoint", 1, 0, 'c'},
-					     {"user", 1, 0, 'u'},    {"seconds", 1, 0, 's'},
-					     {"batch", 1, 0, 'b'},   {0, 0, 0, 0}};
+	static const struct option opts[] = {{"db", 1, 0, 'd'},    {"checkpoint", 1, 0, 'c'},
+					     {"user", 1, 0, 'u'},  {"seconds", 1, 0, 's'},
+					     {"batch", 1, 0, 'b'}, {0, 0, 0, 0}};
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -177,7 +177,8 @@ int main(int argc, char **argv)
 					temp = 375;
 				clinic += temp >= 373;
 				snprintf(name, sizeof name, "旅客%u", q % 10000);
-				snprintf(idno, sizeof idno, "32048119800101%03u%u", q % 1000, q % 10);
+				snprintf(idno, sizeof idno, "32048119800101%03u%u", q % 1000,
+					 q % 10);
 				snprintf(phone, sizeof phone, "139%08u", q % 100000000);
 				sqlite3_bind_text(pp, 1, pid, -1, SQLITE_STATIC);
 				sqlite3_bind_int(pp, 2, k + 1);

@@ -157,10 +157,10 @@ int main(int argc, char **argv)
 {
 	int today = 0, back30 = 0, back60 = 0, tomorrow = 0, n = 50, c;
 	const char *path = NULL;
-	static const struct option opts[] = {
-		{"db", 1, 0, 'd'},	 {"county", 1, 0, 'c'}, {"today", 1, 0, 't'},
-		{"back30", 1, 0, '3'},	 {"back60", 1, 0, '6'}, {"tomorrow", 1, 0, 'm'},
-		{"n", 1, 0, 'n'},	 {0, 0, 0, 0}};
+	static const struct option opts[] = {{"db", 1, 0, 'd'},     {"county", 1, 0, 'c'},
+					     {"today", 1, 0, 't'},  {"back30", 1, 0, '3'},
+					     {"back60", 1, 0, '6'}, {"tomorrow", 1, 0, 'm'},
+					     {"n", 1, 0, 'n'},      {0, 0, 0, 0}};
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -193,10 +193,13 @@ int main(int argc, char **argv)
 	struct {
 		const char *name;
 		int from, to;
-	} cases[] = {{"stats_1", today, today}, {"stats_30", back30, today}, {"stats_60", back60, today}};
+	} cases[] = {{"stats_1", today, today},
+		     {"stats_30", back30, today},
+		     {"stats_60", back60, today}};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		long rows = 0;
-		stats_call(cases[k].from, cases[k].to, tomorrow); /* warm, as the server's cache is */
+		stats_call(cases[k].from, cases[k].to,
+			   tomorrow); /* warm, as the server's cache is */
 		for (int i = 0; i < n; i++) {
 			double t0 = now_ms();
 			rows = stats_call(cases[k].from, cases[k].to, tomorrow);

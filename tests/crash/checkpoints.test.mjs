@@ -16,8 +16,8 @@
 //       and its replay (same staff, same uuid and body) answers 200 with the same id;
 //   (c) every registration whose answer was lost replays as 201 or 200, and the database then
 //       holds exactly one passage per uuid, each handover with its task;
-//   (d) the stats of the township for the day equal what the passages say: vehicles = the
-//       passages, persons = their persons, and the outcomes;
+//   (d) the township's stats since the checkpoint opened equal what the passages say:
+//       vehicles = the passages, persons = their persons, and each outcome;
 //   (e) `fangkong check` again after the replays, and after a clean SIGTERM (exit 0).
 // Every wait is for a condition; the only timer is the random kill moment itself.
 import { after, before, test } from 'node:test';

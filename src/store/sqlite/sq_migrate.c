@@ -548,6 +548,8 @@ static const char *const migrations[] = {
 	"  handed_over INTEGER NOT NULL DEFAULT 0,"
 	"  handovers_closed INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (checkpoint_id, day, hour)) WITHOUT ROWID;"
+	/* a range's day rows (hour 24) of every checkpoint, without the hours between */
+	"CREATE INDEX checkpoint_count_day ON checkpoint_count(hour, day);"
 	"CREATE TABLE prereg ("
 	"  code TEXT PRIMARY KEY,"
 	"  checkpoint_id TEXT NOT NULL REFERENCES checkpoint(id),"

@@ -102,6 +102,9 @@ test('the checkpoint console: create, staff, today\'s totals, drill-down, correc
   await page.locator(sel('cp-staff-option', { username: 'cp_staff_a' })).filter({ visible: true }).click();
   await byTest(page, 'cp-staff-add').click();
   await sd.locator(sel('cp-staff-row', { username: 'cp_staff_a' })).waitFor();
+  // its post changed its scope: the staff's phone signs in again
+  assert.equal((await staff.api('GET', '/api/v1/me')).status, 401);
+  staff.api = await apiSession('cp_staff_a', PASSWORD);
   const me = await staff.api('GET', '/api/v1/me');
   assert.equal(me.body.checkpoint && me.body.checkpoint.id, cp.id, 'the account now belongs to the checkpoint');
   await sd.locator('.el-dialog__headerbtn').click();

@@ -22,7 +22,7 @@ export default {
   },
   statsPage: {
     title: 'Checkpoint totals', range: 'Dates', total: 'Total', checkpoint: 'Checkpoint', shift: 'Shift', shiftN: 'Shift {n} {start}–{end}',
-    tooLong: 'The range may not exceed 366 days', oneDay: 'Pick a single day to see the shifts',
+    tooLong: 'The range may not exceed 366 days', oneDay: 'Pick a single day to see the shifts; a figure opens the registrations of the range\'s last day',
   },
   pass: {
     title: 'Registrations', day: 'Day', shift: 'Shift', outcome: 'Outcome', allShifts: 'All shifts', allOutcomes: 'All outcomes', q: 'Plate or name',
@@ -31,7 +31,7 @@ export default {
     purpose: 'Purpose', area: 'Area', task: 'Handover check', taskOpen: 'Open', taskClosed: 'Closed', proposed: 'Proposed',
     keyArea: 'Key area', version: 'Version', by: 'By', note: 'Note', detail: 'Registration', versions: 'Versions', reason: 'Reason',
     correct: 'Correct', correctTitle: 'Correct the registration', reasonPh: 'e.g. plate typed wrong', corrected: 'Corrected', noTask: '—',
-    idInvalid: 'ID number defective', first: 'Registered',
+    idInvalid: 'ID number defective', first: 'Registered', nothing: 'Nothing changed', correctedTo: 'Corrected to v{n}', was: 'Was: {what}',
     vehicleKinds: { car: 'Car', bus: 'Bus', truck: 'Truck', other: 'Other' },
     directions: { in: 'In', out: 'Out' },
     outcomes: { passed: 'Passed', turned_back: 'Turned back', clinic: 'Fever clinic', handover: 'Handed over' },

@@ -22,7 +22,7 @@ export default {
   },
   statsPage: {
     title: '卡口统计', range: '日期', total: '合计', checkpoint: '卡口', shift: '班次', shiftN: '第 {n} 班 {start}–{end}',
-    tooLong: '日期范围不能超过 366 天', oneDay: '选择单日可查看各班次',
+    tooLong: '日期范围不能超过 366 天', oneDay: '选择单日可查看各班次；点数字看范围内最后一天的登记记录',
   },
   pass: {
     title: '登记记录', day: '日期', shift: '班次', outcome: '处置', allShifts: '全部班次', allOutcomes: '全部处置', q: '车牌或姓名',
@@ -31,7 +31,7 @@ export default {
     purpose: '事由', area: '落地区域', task: '移交核查', taskOpen: '核查中', taskClosed: '已办结', proposed: '系统建议',
     keyArea: '重点地区', version: '版本', by: '登记人', note: '备注', detail: '登记详情', versions: '修改记录', reason: '原因',
     correct: '更正', correctTitle: '更正登记', reasonPh: '如：车牌录入错误', corrected: '已更正', noTask: '—',
-    idInvalid: '证件号有误', first: '首次登记',
+    idInvalid: '证件号有误', first: '首次登记', nothing: '没有改动', correctedTo: '更正为 v{n}', was: '原：{what}',
     vehicleKinds: { car: '小客车', bus: '客车', truck: '货车', other: '其他' },
     directions: { in: '进', out: '出' },
     outcomes: { passed: '通行', turned_back: '劝返', clinic: '送发热门诊', handover: '移交' },

@@ -270,3 +270,47 @@ test('the checkpoint console: create, staff, today\'s totals, drill-down, correc
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('the same pages on a phone (360 px): cards, totals, registrations, nothing wider than the screen', { timeout: 180_000 }, async () => {
+  const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+  const cmd = await apiSession('cp_cmd', PASSWORD);
+  const made = await cmd('POST', '/api/v1/checkpoints', { uuid: randomUUID(), name: '社渚村口卡点', area: TOWNSHIP, kind: 'village', opened_on: ymd(new Date()) });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const cp = made.body;
+  const reg = await cmd('POST', `/api/v1/checkpoints/${cp.id}/passages`, {
+    uuid: randomUUID(), at: justNow(), plate: '', plate_unreadable: true, note: '无牌三轮车', vehicle_kind: 'other', direction: 'in',
+    persons: [{ name: '村口甲', id_number: citizenId('32048119700101001'), phone: '13812340101', temperature: 36.7, origin: '江苏省常州市', destination: '社渚镇社渚村1组', purpose: '务农' }],
+  });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+
+  const ctx = await env.browser.newContext(PHONE);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await login(page, 'cp_cmd', PASSWORD);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await byTest(page, 'nav-toggle').click();
+  await page.locator(`${sel('drawer-menu')} ${sel('nav-checkpoints')}`).click();
+  await page.waitForURL('**/checkpoints');
+  const card = page.locator(sel('cp-card', { name: '社渚村口卡点' }));
+  await card.locator(sel('cp-figure', { key: 'persons', value: 1 })).waitFor();
+  await card.locator(sel('cp-figure', { key: 'vehicles', value: 1 })).waitFor();
+  await noOverflow(page, 'checkpoints at 360 px');
+  await shot(page, 'cp-console-list-360');
+  await card.locator(sel('cp-passages')).click();
+  await page.waitForURL(`**/checkpoints/${cp.id}/passages**`);
+  const row = page.locator(sel('cp-passage-row', { id: reg.body.id }));
+  await row.waitFor();
+  assert.match(await row.innerText(), /无牌\/无法识别/);
+  await noOverflow(page, 'registrations at 360 px');
+  await row.click();
+  await page.locator(sel('cp-passage-detail', { id: reg.body.id })).waitFor();
+  await noOverflow(page, 'a registration at 360 px');
+  await shot(page, 'cp-console-detail-360');
+  await page.goto(`${env.base}/checkpoints/stats`);
+  await page.locator(sel('cp-stats-row', { kind: 'checkpoint', id: cp.id })).waitFor();
+  await noOverflow(page, 'statistics at 360 px');
+  await shot(page, 'cp-console-stats-360');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

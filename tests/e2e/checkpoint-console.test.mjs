@@ -8,7 +8,8 @@
 //    handover highlighted; drills from 移交 to the registration, its handover task open,
 //    then closed by the village with its outcome; opens the detail, corrects the plate
 //    (refused without a reason, at the field) and sees the second version with the reason;
-//  - reads 卡口统计 for today (one row per shift) and for a range typed into the picker;
+//  - reads 卡口统计 for today (one row per shift) and for a range typed into the picker, and
+//    from a figure the day's registrations of that outcome, exported to Excel (masked);
 //  - opens the A4 poster: the title with the checkpoint's name, the QR code's SVG at least
 //    10 cm wide, the address; the print button is not printed;
 //  - closes the checkpoint with a date and a confirm: it leaves the list, shows with
@@ -17,6 +18,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import {
   TOWNSHIP, ADMIN_PASSWORD, env, citizenId, byTest, field, shot, sel, login, noOverflow, apiSession, until, useFangkong,
 } from './lib.mjs';
@@ -25,7 +27,7 @@ useFangkong('checkpoint-console');
 
 const FIRST_PASSWORD = 'First-Login-Pass-2026';
 const PASSWORD = 'Checkpoint-Desk-Pass-2026';
-const DESK = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const DESK = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true };
 const NAME = '社渚南卡口';
 const ymd = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 const addDays = (s, n) => { const d = new Date(`${s}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
@@ -222,6 +224,14 @@ test('the checkpoint console: create, staff, today\'s totals, drill-down, correc
   await page.waitForURL((u) => u.pathname === `/checkpoints/${cp.id}/passages` && u.searchParams.get('outcome') === 'clinic');
   await page.locator(`${sel('cp-passages')} ${sel('cp-person', { outcome: 'clinic' })}`).waitFor();
   assert.match(await byTest(page, 'cp-passages').innerText(), /苏D12345/);
+  // the day's registrations of that outcome as a workbook, masked
+  const [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'export-excel').click()]);
+  const sheet = execFileSync('unzip', ['-p', await download.path(), 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  assert.ok(sheet.includes('卡2') && sheet.includes('苏D12345'), 'the person sent to the clinic, with the car');
+  assert.ok(!sheet.includes('卡1') && !sheet.includes('卡3'), 'only the outcome asked for');
+  assert.ok(!sheet.includes(person(2).id_number) && !sheet.includes(person(2).phone), 'masked as on the page');
+  await byTest(page, 'export-close').click();
+  await byTest(page, 'export-dialog').waitFor({ state: 'hidden' });
 
   // ---- the poster ----
   await byTest(page, 'cp-passages-back').click();

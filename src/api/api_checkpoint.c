@@ -737,6 +737,26 @@ void api_passage_create(struct req *r)
 		reply_passage(r, replayed ? 200 : 201, &out);
 }
 
+/* A correction gives the whole vehicle again, but the console has only ever seen the ID
+ * numbers and phones masked: a person whose id_number or phone the body leaves out keeps the
+ * registered one (persons in the order of the passage's). */
+static void correct_keep(struct req *r, const struct passage *old)
+{
+	json_t *v = json_object_get(r->json, "persons");
+
+	for (size_t i = 0; i < json_array_size(v) && i < old->npersons; i++) {
+		json_t *o = json_array_get(v, i);
+		const struct passage_person *q = &old->persons[i];
+		if (!json_is_object(o))
+			continue;
+		if (!json_object_get(o, "id_number"))
+			json_object_set_new(o, "id_number",
+					    json_string(q->id_number ? q->id_number : ""));
+		if (!json_object_get(o, "phone"))
+			json_object_set_new(o, "phone", json_string(q->phone ? q->phone : ""));
+	}
+}
+
 void api_passage_correct(struct req *r)
 {
 	static const char *const allowed[] = {
@@ -761,6 +781,7 @@ void api_passage_correct(struct req *r)
 	    !api_stored(r, svc_checkpoint_get(r->srv->store, &who, old.checkpoint_id, r->a, &c),
 			ERR_PASSAGE_NOT_FOUND))
 		return;
+	correct_keep(r, &old);
 	if (!passage_read(r, &c, r->json, NULL, old.at, &in))
 		return;
 	st = svc_passage_correct(r->srv->store, &who, &idem, id, &in, r->a, &out, NULL);

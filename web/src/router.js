@@ -16,6 +16,7 @@ const routes = [
   { path: '/print/cards', name: 'print-cards', component: () => import('./print/CardPrintView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/release/:id', name: 'print-release', component: () => import('./print/ReleaseNoticeView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/accounts', name: 'print-accounts', component: () => import('./print/AccountSheetView.vue'), meta: { perm: 'user.write' } },
+  { path: '/print/checkpoint/:id', name: 'print-checkpoint', component: () => import('./checkpoint-console/PosterPrintView.vue'), meta: { perm: 'checkpoint.work' } },
   {
     path: '/',
     component: () => import('./layouts/ConsoleLayout.vue'),
@@ -48,6 +49,10 @@ const routes = [
       // 日报: an area's daily report (submission, roll-up, status); the county's settings.
       { path: 'reports/settings', name: 'report-settings', component: () => import('./reports/ReportSettingsView.vue'), meta: { perm: 'report.read', nav: 'report-settings' } },
       { path: 'reports/:area?', name: 'reports', component: () => import('./reports/ReportView.vue'), meta: { perm: 'report.read' } },
+      // 卡口: the commander's checkpoints, their totals and registrations (the staff's phone pages are elsewhere).
+      { path: 'checkpoints', name: 'checkpoints', component: () => import('./checkpoint-console/CheckpointsView.vue'), meta: { perm: 'checkpoint.work' } },
+      { path: 'checkpoints/stats', name: 'cpc-stats', component: () => import('./checkpoint-console/CheckpointStatsView.vue'), meta: { perm: 'checkpoint.work', nav: 'checkpoints' } },
+      { path: 'checkpoints/:id/passages', name: 'cpc-passages', component: () => import('./checkpoint-console/PassagesView.vue'), meta: { perm: 'checkpoint.work', nav: 'checkpoints' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],

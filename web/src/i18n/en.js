@@ -1,5 +1,6 @@
 // English UI text. Keys mirror zh-CN.js.
 import report from './report-en.js';
+import cpc from './checkpoint-console-en.js';
 export default {
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
@@ -416,6 +417,7 @@ export default {
     manualSections: 'Contents', manualForRole: 'For: {role}', manualOpen: 'Open this page', manualMine: 'My role',
   },
   report,
+  cpc,
   export: {
     button: 'Export to Excel', title: 'Export to Excel', reveal: 'With full ID numbers and phones',
     queued: 'Queued…', progress: '{done} of {total} rows written', progressOpen: '{done} rows written',

@@ -1,5 +1,6 @@
 // Chinese (default) UI text. Keys mirror en.js; keep both files in step.
 import report from './report-zh-CN.js';
+import cpc from './checkpoint-console-zh-CN.js';
 export default {
   app: { name: '防控', title: '基层防控信息系统', short: '防控' },
   common: {
@@ -409,6 +410,7 @@ export default {
     manualSections: '目录', manualForRole: '适用角色：{role}', manualOpen: '打开此页', manualMine: '我的角色',
   },
   report,
+  cpc,
   export: {
     button: '导出 Excel', title: '导出 Excel', reveal: '含完整证件号和电话',
     queued: '正在排队…', progress: '已写入 {done} / {total} 行', progressOpen: '已写入 {done} 行',

@@ -130,6 +130,37 @@ export const MANUAL = [
     ],
   },
   {
+    id: 'checkpoint',
+    role: 'commander',
+    title: { zh: '指挥部：卡口', en: 'Commander: checkpoints' },
+    intro: {
+      zh: '县、乡镇指挥部设卡、撤卡，安排执勤人员，看每个卡口每天、每班的数字和移交办理情况。卡口执勤人员在手机上登记。',
+      en: 'County and township command posts open and close checkpoints, assign their staff and follow each checkpoint\'s figures per day and shift and its handovers. Checkpoint staff register on their phones.',
+    },
+    steps: [
+      {
+        route: '/checkpoints', label: 'cpc.nav',
+        zh: '{label}页列出本区域运行中的每个卡口和今日数字：车辆、人员、重点地区车辆和人员、劝返、送发热门诊、移交、移交已办结；还有移交未办结的卡口标黄。点数字看对应的登记记录。',
+        en: 'The {label} page lists every open checkpoint of the area with today\'s figures: vehicles, persons, key-area vehicles and persons, turned back, sent to the fever clinic, handed over and handovers closed; a checkpoint with handovers still open is marked in amber. Click a figure for the registrations behind it.',
+      },
+      {
+        route: '/checkpoints', label: 'cpc.create',
+        zh: '点{label}，填写名称、类型（高速卡口、省界卡口、国省道卡口、村口卡点、其他）、所属区域、位置和开设日期；班次默认 08:00–20:00、20:00–08:00 两班，可改为 1 至 4 班。',
+        en: 'Click {label} and fill in the name, kind (highway, provincial border, national/provincial road, village entrance, other), area, location and opening date; shifts are 08:00–20:00 and 20:00–08:00 by default, 1 to 4 of them.',
+      },
+      {
+        route: '/checkpoints', label: 'cpc.showClosed',
+        zh: '每个卡口卡片上：“执勤人员”添加或移除卡口执勤账号（先在账号管理中以“卡口执勤”角色建好账号）；“打印二维码”打印 A4 出行预登记海报，贴在卡口前方；撤卡时点“关闭”并选关闭日期，关闭后不再接受登记。打开{label}可以看到已关闭的卡口。',
+        en: 'On each checkpoint\'s card: "Staff" adds or removes checkpoint staff accounts (create them in Accounts with the role "Checkpoint staff" first); "Print QR poster" prints the A4 pre-registration poster to put up before the gate; when the checkpoint is lifted, "Close" with the date — it then takes no more registrations. Turn on {label} to see closed checkpoints.',
+      },
+      {
+        route: '/checkpoints/stats', label: 'cpc.statsPage.title',
+        zh: '{label}：选日期范围（最长 366 天），看全区域合计和每个卡口的数字，只选一天时按班次分行。点卡口或数字看登记记录；每条登记可看详情、移交核查的办理情况和修改记录。登记有误时由指挥部点“更正”并写明原因，原记录保留。',
+        en: '{label}: pick a range of days (at most 366) for the area\'s total and each checkpoint\'s figures, per shift when a single day is picked. Click a checkpoint or a figure for its registrations; each shows its details, how its handovers were handled and its versions. A wrong registration is corrected by a commander with "Correct" and a reason; the old version is kept.',
+      },
+    ],
+  },
+  {
     id: 'grid_worker',
     role: 'grid_worker',
     title: { zh: '网格员：上门核查', en: 'Grid worker: verifying door to door' },

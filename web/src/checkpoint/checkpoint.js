@@ -42,7 +42,8 @@ export function useCheckpoint() {
     }
     loaded.value = true;
     await loadDetail();
-    api.get('/api/v1/key-areas', undefined, { quiet401: true }).then((r) => {
+    // Read only where the account may (a refused read is audited as denied).
+    if (session.can('person.read')) api.get('/api/v1/key-areas', undefined, { quiet401: true }).then((r) => {
       keyAreas.value = (r && r.items) || [];
       store('fk.cp.keyareas', keyAreas.value);
     }).catch(() => { /* no permission or no signal: the server decides alone */ });

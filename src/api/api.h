@@ -119,6 +119,11 @@ bool api_service_query(struct req *r, struct service_query *q);
 bool api_audit_query(struct req *r, struct audit_filter *f);
 bool api_person_query(struct req *r, struct person_query *q);
 
+/* The reference lists a form needs to flag a key-area returnee (divisions, key areas) in
+ * ctx; false when they cannot be read. */
+struct returnee_ctx;
+bool api_reference_ctx(struct req *r, struct returnee_ctx *ctx);
+
 /* The error for a password policy verdict; ERR__COUNT when acceptable. */
 enum err api_password_verdict(int verdict);
 
@@ -149,6 +154,20 @@ void api_person_reveal(struct req *r);
 void api_person_create(struct req *r);
 void api_person_merge(struct req *r);
 void api_person_fix(struct req *r);
+void api_checkpoint_create(struct req *r);
+void api_checkpoint_close(struct req *r);
+void api_checkpoint_staff_post(struct req *r);
+void api_checkpoint_list(struct req *r);
+void api_checkpoint_get(struct req *r);
+void api_checkpoint_stats(struct req *r);
+void api_checkpoint_poster(struct req *r);
+void api_passage_create(struct req *r);
+void api_passage_correct(struct req *r);
+void api_passage_get(struct req *r);
+void api_passage_list(struct req *r);
+void api_prereg_get(struct req *r);
+void api_pre_get(struct req *r);
+void api_pre_post(struct req *r);
 void api_key_areas(struct req *r);
 void api_key_area_put(struct req *r);
 void api_task_list(struct req *r);

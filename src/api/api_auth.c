@@ -252,6 +252,19 @@ static json_t *password_policy_json(void)
 			 "no_common", 1, "not_old", 1);
 }
 
+/* The checkpoint a checkpoint_staff account belongs to, for its phone page; null else. */
+static json_t *my_checkpoint(struct req *r, const struct principal *who)
+{
+	struct checkpoint c;
+
+	if (svc_checkpoint_mine(r->srv->store, who, r->a, &c) != STORE_OK)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", c.id, "name", c.name,
+			 "kind", c.kind, "area", c.area, "area_name",
+			 c.area_name ? c.area_name : "", "open", !c.closed_on, "location",
+			 c.location ? c.location : "");
+}
+
 void api_me(struct req *r)
 {
 	struct principal who = api_principal(r);
@@ -263,11 +276,11 @@ void api_me(struct req *r)
 		return;
 	}
 	reply_json(r, 200,
-		   json_pack("{s:o, s:s, s:b, s:o, s:o, s:o}", "user", api_user_json(&u), "csrf",
+		   json_pack("{s:o, s:s, s:b, s:o, s:o, s:o, s:o}", "user", api_user_json(&u), "csrf",
 			     r->sess.csrf, "must_change_password", r->sess.must_change,
 			     "permissions", perms_json(r->sess.role), "grantable_roles",
 			     grantable_json(r->sess.role), "password_policy",
-			     password_policy_json()));
+			     password_policy_json(), "checkpoint", my_checkpoint(r, &who)));
 }
 
 /* Maps a policy verdict to its error; ERR__COUNT when the password is acceptable. */

@@ -340,8 +340,7 @@ void api_person_reveal(struct req *r)
 			     p.phone, "birth", p.birth ? json_integer(p.birth) : json_null()));
 }
 
-/* The reference lists a form needs to flag a key-area returnee. */
-static bool reference_ctx(struct req *r, struct returnee_ctx *ctx)
+bool api_reference_ctx(struct req *r, struct returnee_ctx *ctx)
 {
 	struct area_seed *divs;
 	struct key_area *keys;
@@ -428,7 +427,7 @@ void api_person_create(struct req *r)
 	}
 	if (*grid)
 		area = grid;
-	if (!reference_ctx(r, &ctx)) {
+	if (!api_reference_ctx(r, &ctx)) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return;
 	}

@@ -398,7 +398,8 @@ void api_report_settings_put(struct req *r)
 static const enum report_fig table_figs[] = {
 	RF_SCREENED_TOTAL, RF_SCREENED_NEW,       RF_KEY_AREA_TOTAL,  RF_VERIFIED_TOTAL,
 	RF_TASKS_OVERDUE,  RF_OBSERVATION_ACTIVE, RF_OBSERVATION_NEW, RF_OBSERVATION_RELEASED,
-	RF_FEVER_NEW,      RF_REFERRED_NEW,
+	RF_FEVER_NEW,      RF_REFERRED_NEW,	    RF_CP_VEHICLES_NEW, RF_CP_PERSONS_NEW,
+	RF_CP_TURNED_BACK_NEW,
 };
 enum { TABLE_FIGS = sizeof table_figs / sizeof table_figs[0] };
 

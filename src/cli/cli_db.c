@@ -170,9 +170,9 @@ static const char check_help[] =
 	"\n"
 	"Runs SQLite's integrity check and prints the schema version, then recounts the\n"
 	"observation board's and the daily report's counts from the records and compares\n"
-	"them with the kept ones.\n"
+	"them with the kept ones, and the checkpoints' totals.\n"
 	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
-	"检查数据库完整性，并核对居家观察看板和日报的统计数与原始记录是否一致。\n";
+	"检查数据库完整性，并核对居家观察看板、日报和卡口的统计数与原始记录是否一致。\n";
 
 /* Prints what a recount found; EXIT_OK when the kept counts agree with it. */
 static int recount_said(const char *what, const char *zh, enum store_status st, int64_t checked,
@@ -221,6 +221,10 @@ int cli_check(int argc, char **argv)
 	if (rc == EXIT_OK) {
 		st = store_report_recount(s, &checked, &mismatched, msg, sizeof msg);
 		rc = recount_said("report counts", "日报", st, checked, mismatched, msg);
+	}
+	if (rc == EXIT_OK) {
+		st = store_checkpoint_recount(s, &checked, &mismatched, msg, sizeof msg);
+		rc = recount_said("checkpoint counts", "卡口", st, checked, mismatched, msg);
 	}
 	store_close(s);
 	return rc;

@@ -21,11 +21,12 @@
 #define PERMS_ALL                                                                          \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
-	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE)
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
+	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE)
 #define PERMS_CADRE                                                                        \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE |               \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE |          \
-	 PERM_OBS_WORK | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE)
+	 PERM_OBS_WORK | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK)
 /* grid workers and doctors call people: they may reveal a phone, each time audited */
 #define PERMS_DOOR (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 #define PERMS_FIELD (PERM_AREA_READ | PERM_PERSON_READ)
@@ -42,7 +43,7 @@ static const struct role_info {
 	{ROLE_GRID_WORKER, "grid_worker", 2, PERMS_DOOR | PERM_OBS_WORK},
 	{ROLE_DOCTOR, "doctor", 2, PERMS_DOOR | PERM_OBS_WORK | PERM_OBS_MEDICAL},
 	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERMS_FIELD | PERM_OBS_WORK},
-	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
+	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ | PERM_CHECKPOINT_WORK},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 
@@ -57,7 +58,8 @@ static const struct perm_info {
 	{PERM_TASK_MANAGE, "task.manage"}, {PERM_IMPORT, "import"},
 	{PERM_OBS_WORK, "obs.work"},       {PERM_OBS_MEDICAL, "obs.medical"},
 	{PERM_OBS_MANAGE, "obs.manage"},   {PERM_REPORT_READ, "report.read"},
-	{PERM_REPORT_WRITE, "report.write"},
+	{PERM_REPORT_WRITE, "report.write"}, {PERM_CHECKPOINT_WORK, "checkpoint.work"},
+	{PERM_CHECKPOINT_MANAGE, "checkpoint.manage"},
 };
 
 _Static_assert(sizeof roles / sizeof roles[0] == ROLE_COUNT, "ROLE_COUNT out of date");

@@ -43,10 +43,12 @@ enum perm {
 	PERM_OBS_MANAGE = 1u << 12,   /* change a period, release, the observation board */
 	PERM_REPORT_READ = 1u << 13,  /* the daily reports and their roll-up */
 	PERM_REPORT_WRITE = 1u << 14, /* submit or correct one's area's daily report */
+	PERM_CHECKPOINT_WORK = 1u << 15,   /* register passages at a checkpoint, read its own */
+	PERM_CHECKPOINT_MANAGE = 1u << 16, /* open and close checkpoints, assign their staff */
 };
 
 #define ROLE_COUNT 8 /* roles other than ROLE_NONE: capacity for role_all */
-#define PERM_COUNT 15 /* capacity for role_perm_names */
+#define PERM_COUNT 17 /* capacity for role_perm_names */
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
  * "checkpoint_staff", "viewer" (exact, lower-case); ROLE_NONE otherwise. */

@@ -17,6 +17,10 @@
  * each in UTF-8): 使/领/挂/学/警/港/澳 and the province abbreviation. */
 enum { PLATE_MAX = 32 };
 
+/* The longest input read, in bytes: what staff type with separators and full-width forms is
+ * far shorter; anything longer is not a plate and is not read past this. */
+enum { PLATE_INPUT_MAX = 128 };
+
 enum plate_kind {
 	PLATE_ORDINARY,   /* 苏D12345 (blue or yellow, 7 characters) */
 	PLATE_NEW_ENERGY, /* 苏AD12345 (small) or 苏A12345D (large): 8 characters */
@@ -38,7 +42,10 @@ struct plate {
 
 /* Reads in (spaces, "·", "-", "." and full-width forms removed, letters upper-cased) as a
  * GA 36 plate: true and *out filled when it is one; false (out->text still holds the
- * normalised text, or "" when that did not fit) otherwise. I and O are never plate letters. */
+ * normalised text, or "" when that did not fit) otherwise. I and O are never plate letters.
+ * Also false, with out->text "", for NULL and for input longer than PLATE_INPUT_MAX bytes;
+ * false for input that is not well-formed UTF-8 (out->text then holds it with the bad bytes
+ * dropped). On false, province and province_code are "". */
 bool plate_parse(const char *in, struct plate *out);
 
 /* The two-digit division code of a province abbreviation ("鄂" → "42"), NULL for anything
@@ -50,7 +57,7 @@ const char *plate_province_code(const char *abbr);
 extern const char *const plate_provinces[];
 
 /* "ordinary", "new_energy", "trailer", "coach", "police", "hk", "macao", "embassy",
- * "consulate". */
+ * "consulate"; "" for any other value. */
 const char *plate_kind_name(enum plate_kind k);
 
 #endif

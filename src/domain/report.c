@@ -51,6 +51,11 @@ static const char *const metric_names[RM__COUNT] = {
 	[RM_REFERRED] = "referred",
 	[RM_SERVICE_OPENED] = "service_opened",
 	[RM_SERVICE_DONE] = "service_done",
+	[RM_CP_VEHICLE] = "cp_vehicle",
+	[RM_CP_PERSON] = "cp_person",
+	[RM_CP_TURNED_BACK] = "cp_turned_back",
+	[RM_CP_CLINIC] = "cp_clinic",
+	[RM_CP_HANDOVER] = "cp_handover",
 };
 
 const char *report_metric_name(enum report_metric m)
@@ -87,6 +92,20 @@ static const struct report_fig_def figs[RF__COUNT] = {
 	[RF_TO_PLACE] = {"to_place", "待落实居家观察", "to be placed"},
 	[RF_VISITS_DUE] = {"visits_due", "今日应随访", "visits due today"},
 	[RF_VISITS_DONE] = {"visits_done", "今日已随访", "visits done today"},
+	[RF_CP_VEHICLES_TOTAL] = {"checkpoint_vehicles_total", "卡口累计检查车辆",
+				  "vehicles checked at checkpoints in all"},
+	[RF_CP_VEHICLES_NEW] = {"checkpoint_vehicles_new", "卡口今日检查车辆",
+				"vehicles checked at checkpoints today"},
+	[RF_CP_PERSONS_TOTAL] = {"checkpoint_persons_total", "卡口累计检查人员",
+				 "persons checked at checkpoints in all"},
+	[RF_CP_PERSONS_NEW] = {"checkpoint_persons_new", "卡口今日检查人员",
+			       "persons checked at checkpoints today"},
+	[RF_CP_TURNED_BACK_NEW] = {"checkpoint_turned_back_new", "卡口今日劝返",
+				   "turned back at checkpoints today"},
+	[RF_CP_CLINIC_NEW] = {"checkpoint_clinic_new", "卡口今日送发热门诊",
+			      "sent to a fever clinic from checkpoints today"},
+	[RF_CP_HANDOVER_NEW] = {"checkpoint_handover_new", "卡口今日移交属地",
+				"handed over from checkpoints today"},
 };
 
 const struct report_fig_def *report_fig_def(enum report_fig f)
@@ -125,6 +144,13 @@ void report_figures(const struct report_counts *c, int64_t out[RF__COUNT])
 	out[RF_TO_PLACE] = c->to_place;
 	out[RF_VISITS_DUE] = c->visits_due;
 	out[RF_VISITS_DONE] = c->visits_done;
+	out[RF_CP_VEHICLES_TOTAL] = c->total[RM_CP_VEHICLE];
+	out[RF_CP_VEHICLES_NEW] = c->day[RM_CP_VEHICLE];
+	out[RF_CP_PERSONS_TOTAL] = c->total[RM_CP_PERSON];
+	out[RF_CP_PERSONS_NEW] = c->day[RM_CP_PERSON];
+	out[RF_CP_TURNED_BACK_NEW] = c->day[RM_CP_TURNED_BACK];
+	out[RF_CP_CLINIC_NEW] = c->day[RM_CP_CLINIC];
+	out[RF_CP_HANDOVER_NEW] = c->day[RM_CP_HANDOVER];
 }
 
 void report_series(const int64_t before[RM__COUNT], const int64_t (*day)[RM__COUNT], size_t ndays,
@@ -251,6 +277,12 @@ static void sentence_zh(struct text *t, const struct report_sentence_in *in)
 	    (long long)f[RF_OBSERVATION_RELEASED]);
 	if (f[RF_TO_PLACE] > 0)
 		put(t, "，待落实居家观察%lld人", (long long)f[RF_TO_PLACE]);
+	/* the checkpoints' figures, once there are any ("累计检查车辆3658辆、人员4926人") */
+	if (f[RF_CP_VEHICLES_TOTAL] > 0)
+		put(t, "；卡口累计检查车辆%lld辆、人员%lld人，今日检查车辆%lld辆、人员%lld人，劝返%lld人",
+		    (long long)f[RF_CP_VEHICLES_TOTAL], (long long)f[RF_CP_PERSONS_TOTAL],
+		    (long long)f[RF_CP_VEHICLES_NEW], (long long)f[RF_CP_PERSONS_NEW],
+		    (long long)f[RF_CP_TURNED_BACK_NEW]);
 	if (f[RF_FEVER_TOTAL] == 0)
 		put(t, "；尚未发现发热人员。");
 	else if (f[RF_FEVER_NEW] == 0)
@@ -280,6 +312,13 @@ static void sentence_en(struct text *t, const struct report_sentence_in *in)
 	    (long long)f[RF_OBSERVATION_RELEASED]);
 	if (f[RF_TO_PLACE] > 0)
 		put(t, ", %lld to be placed", (long long)f[RF_TO_PLACE]);
+	if (f[RF_CP_VEHICLES_TOTAL] > 0)
+		put(t,
+		    "; checkpoints checked %lld vehicles and %lld persons in all, %lld vehicles and "
+		    "%lld persons today, %lld turned back",
+		    (long long)f[RF_CP_VEHICLES_TOTAL], (long long)f[RF_CP_PERSONS_TOTAL],
+		    (long long)f[RF_CP_VEHICLES_NEW], (long long)f[RF_CP_PERSONS_NEW],
+		    (long long)f[RF_CP_TURNED_BACK_NEW]);
 	if (f[RF_FEVER_TOTAL] == 0)
 		put(t, "; no fever found so far.");
 	else if (f[RF_FEVER_NEW] == 0)

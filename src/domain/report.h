@@ -53,6 +53,11 @@ enum report_metric {
 	RM_REFERRED,       /* a fever alert referred to a clinic */
 	RM_SERVICE_OPENED, /* a service request made */
 	RM_SERVICE_DONE,   /* … delivered */
+	RM_CP_VEHICLE,     /* a vehicle registered at a checkpoint of the area */
+	RM_CP_PERSON,      /* a person registered there */
+	RM_CP_TURNED_BACK, /* … turned back (劝返) */
+	RM_CP_CLINIC,      /* … sent to a fever clinic */
+	RM_CP_HANDOVER,    /* … handed over to the destination */
 	RM__COUNT
 };
 /* "pushed", "pushed_key", … as stored; NULL past the end. */
@@ -91,6 +96,13 @@ enum report_fig {
 	RF_TO_PLACE,
 	RF_VISITS_DUE,
 	RF_VISITS_DONE,
+	RF_CP_VEHICLES_TOTAL,
+	RF_CP_VEHICLES_NEW,
+	RF_CP_PERSONS_TOTAL,
+	RF_CP_PERSONS_NEW,
+	RF_CP_TURNED_BACK_NEW,
+	RF_CP_CLINIC_NEW,
+	RF_CP_HANDOVER_NEW,
 	RF__COUNT
 };
 

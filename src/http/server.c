@@ -599,6 +599,8 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
 	srv->self_rl = ratelimit_new(cfg->self_per_minute > 0 ? cfg->self_per_minute : 30);
+	/* a highway exit: a car every few seconds, each pre-registered */
+	srv->pre_rl = ratelimit_new(600);
 	obs_policy_default(&srv->obs);
 	if (cfg->obs_days > 0)
 		srv->obs.days = cfg->obs_days;
@@ -609,6 +611,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		sessions_free(srv->sessions);
 		ratelimit_free(srv->login_rl);
 		ratelimit_free(srv->self_rl);
+		ratelimit_free(srv->pre_rl);
 		free(srv);
 		return NULL;
 	}
@@ -667,6 +670,7 @@ void server_stop(struct server *srv)
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
 	ratelimit_free(srv->self_rl);
+	ratelimit_free(srv->pre_rl);
 	rcache_free(srv->area_cache);
 	sodium_memzero(srv->key, sizeof srv->key);
 	free(srv);

@@ -79,6 +79,7 @@ struct server {
 	struct obs_policy obs;     /* home observation rules in force */
 	unsigned char key[SECRET_KEY_LEN];
 	struct ratelimit *self_rl; /* self-report pages: per address and per link */
+	struct ratelimit *pre_rl;  /* pre-registrations (QR poster): per checkpoint */
 	_Atomic uint16_t port; /* set once the daemon listens; workers read it (card links) */
 	uint32_t id_prefix;
 	atomic_uint_fast64_t id_seq;

@@ -876,12 +876,129 @@ enum store_status svc_outbound_result(struct store *s, const struct outbound_msg
 /* Read notifications are kept this many days, all of them at most the other. */
 enum { SVC_NOTIFY_KEEP_READ_DAYS = 30, SVC_NOTIFY_KEEP_DAYS = 90 };
 struct svc_sweep_result {
-	int64_t task_overdue, to_place, visit_missed, pruned;
+	int64_t task_overdue, to_place, visit_missed, pruned, prereg_pruned;
 };
 /* One run at now, as the system (audited "notification.sweep"): reminds of what is overdue,
  * to be placed or missed, once per object, kind and local day (store_tx_sweep_mark), to
  * svc_notify's recipients and the area's robots; prunes old notifications. Bounded. */
 enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,
 			    struct svc_sweep_result *r);
+
+/* ---- checkpoints (svc_checkpoint.c) ---- */
+
+/* Who may act at a checkpoint: an account whose scope holds the checkpoint's area; a
+ * checkpoint_staff account only at its own checkpoint (app_user.checkpoint_id), read in
+ * the transaction that writes (or by the read). Anything else is answered as not found. */
+
+/* Opens a checkpoint (in: id made by the caller, name, kind, area, location, opened_on,
+ * shift_starts) in an area in scope (else STORE_DENIED). */
+enum store_status svc_checkpoint_create(struct store *s, const struct principal *who,
+					const struct store_idem *idem, const struct checkpoint *in,
+					struct arena *a, struct checkpoint *out, bool *replayed);
+/* Closes it on closed_on. STORE_CONFLICT: closed already; STORE_INVALID: before it opened. */
+enum store_status svc_checkpoint_close(struct store *s, const struct principal *who,
+				       const struct store_idem *idem, const char *id,
+				       int closed_on, struct arena *a, struct checkpoint *out,
+				       bool *replayed);
+/* A checkpoint_staff account in scope (else STORE_DENIED) joins the checkpoint, its area
+ * becoming the checkpoint's, or (remove) leaves it. STORE_INVALID: another role. */
+enum store_status svc_checkpoint_staff_set(struct store *s, const struct principal *who,
+					   const struct store_idem *idem, const char *id,
+					   const char *user_id, bool remove, struct arena *a,
+					   struct checkpoint *out, bool *replayed);
+/* Reads (scoped as above); totals of today. */
+enum store_status svc_checkpoint_get(struct store *s, const struct principal *who, const char *id,
+				     struct arena *a, struct checkpoint *out);
+/* The checkpoint of a checkpoint_staff account; STORE_NOT_FOUND for none. */
+enum store_status svc_checkpoint_mine(struct store *s, const struct principal *who,
+				      struct arena *a, struct checkpoint *out);
+enum store_status svc_checkpoint_list(struct store *s, const struct principal *who,
+				      const char *area, bool closed, struct arena *a,
+				      struct checkpoint **out, size_t *n);
+enum store_status svc_checkpoint_staff(struct store *s, const struct principal *who,
+				       const char *id, struct arena *a, struct user **out,
+				       size_t *n);
+/* A shift's totals: shift k (1..) begun on day, hours [from, to) and past midnight. */
+struct checkpoint_shift {
+	int shift, from, to; /* hours; to may be the next day's (to < from) */
+	struct checkpoint_totals t;
+};
+/* The totals of each shift of c begun on day (c read by svc_checkpoint_get). */
+enum store_status svc_checkpoint_shifts(struct store *s, const struct checkpoint *c, int day,
+					struct checkpoint_shift out[CHECKPOINT_SHIFTS_MAX],
+					size_t *n);
+/* The checkpoints under area (in scope; only `id` when not NULL) open some day of [from,
+ * to], each with its totals over those days in ->today; *sum their sum. */
+enum store_status svc_checkpoint_stats(struct store *s, const struct principal *who,
+				       const char *area, const char *id, int from, int to,
+				       struct arena *a, struct checkpoint **out, size_t *n,
+				       struct checkpoint_totals *sum);
+
+/* A passage to register: p (id made by the caller, checkpoint_id, at, plate…, persons with
+ * their outcomes decided) and, for each person, the file a handover places (rows[i]: the
+ * person read as an imported row, its area the destination resolved or the queue it goes
+ * to). prereg: the pre-registration it confirms (consumed), or NULL. */
+struct passage_new {
+	struct passage p;
+	struct import_row *rows;
+	const char *prereg;
+	const char *reason; /* a correction's */
+	int64_t now;
+};
+/* Registers a passage at a checkpoint the caller may act at (else STORE_DENIED): counts,
+ * and each handover's file (one per person, as an import's: svc_person_place with the
+ * checkpoint's county as scope — the checkpoint hands over on the county's behalf, its
+ * staff see nothing of the file) and its verification task due in 24 h. STORE_CONFLICT:
+ * the checkpoint is closed; STORE_INVALID: `at` before it opened; STORE_NOT_FOUND for a
+ * pre-registration that is gone (*prereg_gone) or of another checkpoint. out: as stored. */
+enum store_status svc_passage_add(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, struct passage_new *in,
+				  struct arena *a, struct passage *out, bool *prereg_gone,
+				  bool *replayed);
+/* A new version of passage id (in->p: the corrected vehicle and persons, as many as
+ * before; in->reason required): the old one kept masked with the reason, the totals moved.
+ * A person handed over stays handed over (STORE_CONFLICT when the correction says
+ * otherwise); one newly handed over is handed over. STORE_INVALID: another number of
+ * persons. */
+enum store_status svc_passage_correct(struct store *s, const struct principal *who,
+				      const struct store_idem *idem, const char *id,
+				      struct passage_new *in, struct arena *a,
+				      struct passage *out, bool *replayed);
+enum store_status svc_passage_get(struct store *s, const struct principal *who, const char *id,
+				  struct arena *a, struct passage *out,
+				  struct passage_version **versions, size_t *nversions);
+/* The passages of a checkpoint the caller may act at: day's (shift k's hours when k > 0),
+ * filtered (outcome, q), a page. */
+enum store_status svc_passage_list(struct store *s, const struct principal *who,
+				   const char *checkpoint_id, int day, int shift,
+				   const char *outcome, const char *q, int limit, int offset,
+				   struct arena *a, struct passage **out, size_t *n,
+				   int64_t *total);
+/* A passage as the API shows it: ID numbers and phones masked. */
+json_t *svc_passage_json(const struct passage *p);
+/* Closing or forwarding a handover's task (svc_task.c, in its transaction): a close counts
+ * as a handover closed on the passage's day; a forward moves the handover to new_task. */
+enum store_status svc_checkpoint_task_closed(struct svc_ctx *x, const char *task_id,
+					     const char *new_task);
+
+/* ---- pre-registration (QR poster, no account) ---- */
+
+enum { PREREG_PERSONS_MAX = 9, PREREG_HOURS = 24 };
+/* The principal of a traveller's page: no account, nothing in scope. */
+struct principal svc_public_principal(const char *ip, const char *request_id);
+/* Stores a pre-registration (body: the JSON text typed, validated by the caller) for an
+ * open checkpoint (STORE_NOT_FOUND: none; STORE_CONFLICT: closed), under a fresh code,
+ * idempotent by idem; out: as stored (a replay: the first answer's). */
+enum store_status svc_prereg_create(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *checkpoint_id,
+				    const char *body, int64_t now, struct arena *a,
+				    struct prereg *out, bool *replayed);
+/* A pre-registration for staff at its checkpoint (as svc_checkpoint_get); NOT_FOUND when
+ * expired or out of reach. */
+enum store_status svc_prereg_get(struct store *s, const struct principal *who, const char *code,
+				 struct arena *a, struct prereg *out);
+/* A checkpoint's public face (name, kind, location, open) for the traveller's page. */
+enum store_status svc_checkpoint_public(struct store *s, const char *id, struct arena *a,
+					struct checkpoint *out);
 
 #endif

@@ -159,15 +159,17 @@ static enum store_status apply_sweep(struct svc_ctx *x)
 	    (ss = store_tx_notification_prune(
 		     x->tx, io->now - (int64_t)SVC_NOTIFY_KEEP_READ_DAYS * DAY_S,
 		     io->now - (int64_t)SVC_NOTIFY_KEEP_DAYS * DAY_S, obs_date_add(day, -2),
-		     PRUNE_MAX, &r->pruned)) != STORE_OK)
+		     PRUNE_MAX, &r->pruned)) != STORE_OK ||
+	    (ss = store_tx_prereg_prune(x->tx, io->now, &r->prereg_pruned)) != STORE_OK)
 		return ss;
 	snprintf(key, sizeof key, "%d", day);
 	return svc_changed(x, "sweep", arena_strdup(x->a, key), NULL, NULL,
-			   svc_json(x, json_pack("{s:I, s:I, s:I, s:I}", "task_overdue",
+			   svc_json(x, json_pack("{s:I, s:I, s:I, s:I, s:I}", "task_overdue",
 						 (json_int_t)r->task_overdue, "to_place",
 						 (json_int_t)r->to_place, "visit_missed",
 						 (json_int_t)r->visit_missed, "pruned",
-						 (json_int_t)r->pruned)));
+						 (json_int_t)r->pruned, "prereg_pruned",
+						 (json_int_t)r->prereg_pruned)));
 }
 
 enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,

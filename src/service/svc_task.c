@@ -170,6 +170,10 @@ static enum store_status apply_close(struct svc_ctx *x)
 			     : (ss = svc_report_add(x, RM_VERIFIED, before.area, cl->now, 1)) !=
 				       STORE_OK)
 		return ss;
+	/* a checkpoint's handover: closed, or following its forward */
+	if ((ss = svc_checkpoint_task_closed(x, io->id,
+					     io->forward_area ? cl->new_task_id : NULL)) != STORE_OK)
+		return ss;
 	return svc_changed(
 		x, "task", io->id, before.area, svc_json(x, json_pack("{s:s}", "status", "open")),
 		svc_json(x, json_pack("{s:s, s:s, s:s, s:o}", "status", "closed", "outcome", o.code,

@@ -1054,4 +1054,156 @@ enum store_status store_report_areas(struct store *s, const char *scope, size_t 
 enum store_status store_report_recount(struct store *s, int64_t *checked, int64_t *mismatched,
 				       char *first, size_t firstsz);
 
+/* ---- checkpoints (卡口, sq_checkpoint.c) ---- */
+
+enum {
+	CHECKPOINT_SHIFTS_MAX = 4, /* shifts a day */
+	PASSAGE_PERSONS_MAX = 60,  /* persons of one vehicle (a bus) */
+	CHECKPOINT_LIST_MAX = 500, /* checkpoints listed at once */
+	PASSAGE_PAGE_MAX = 100,
+};
+
+/* A checkpoint's figures over some hours: vehicles, persons, vehicles and persons from key
+ * areas, persons turned back, sent to a fever clinic, handed over, handovers closed. */
+struct checkpoint_totals {
+	int64_t vehicles, persons, key_area_vehicles, key_area_persons, turned_back, clinic,
+		handed_over, handovers_closed;
+};
+
+struct checkpoint {
+	char id[USER_ID_LEN + 1];
+	const char *name, *kind, *location, *area_name;
+	char area[AREA_CODE_MAX + 1];
+	int opened_on, closed_on;  /* YYYYMMDD; closed_on 0: open */
+	const char *shift_starts;  /* the hours shifts start at, ascending: "8,20" */
+	int64_t created_at, updated_at;
+	struct checkpoint_totals today; /* the lists' reads: today's (day asked) */
+	int64_t open_handovers;         /* handed over and not yet closed, all days */
+};
+
+/* One person of a passage. id_number and phone as stored (the API masks them). */
+struct passage_person {
+	int seq; /* 1.. */
+	const char *name, *id_number, *defects, *phone, *origin, *travel, *destination, *purpose;
+	const char *outcome, *proposed; /* passed, turned_back, clinic, handover */
+	char area[AREA_CODE_MAX + 1];   /* the destination resolved ("" none) */
+	const char *area_name;
+	bool id_valid, key_area;
+	int temp; /* tenths of °C; 0 none */
+	const char *person_id, *task_id; /* a handover's file and task, or "" */
+	const char *task_status, *task_outcome; /* reads: the handover task's, or "" */
+};
+
+/* One vehicle registered at a checkpoint, with its persons. */
+struct passage {
+	char id[USER_ID_LEN + 1], checkpoint_id[USER_ID_LEN + 1];
+	int64_t at;
+	int day, hour, shift; /* local day YYYYMMDD and hour of at; shift 1.. */
+	const char *plate, *plate_province, *vehicle_kind, *direction, *note, *prereg, *by;
+	bool plate_unreadable, plate_key_area;
+	int version;
+	int64_t created_at, updated_at;
+	struct passage_person *persons;
+	size_t npersons;
+};
+
+struct passage_version {
+	int version;
+	const char *body, *reason, *by; /* body: JSON of the passage as it was, masked */
+	int64_t at;
+};
+
+struct passage_filter {
+	const char *checkpoint_id;
+	/* hours: day d1 hours [h1, h2) and, when d2, day d2 hours [h3, h4) (a night shift) */
+	int d1, h1, h2, d2, h3, h4;
+	const char *outcome; /* persons with it, or NULL */
+	const char *q;       /* plate or a person's name contains, or NULL */
+	int limit, offset;
+};
+
+/* A pre-registration (QR): the JSON the traveller typed, validated, until confirmed. */
+struct prereg {
+	char code[16], checkpoint_id[USER_ID_LEN + 1];
+	const char *body;
+	int64_t created_at, expires_at;
+};
+
+enum store_status store_tx_checkpoint_insert(struct store_tx *tx, const struct checkpoint *c);
+enum store_status store_tx_checkpoint_read(struct store_tx *tx, const char *id, struct arena *a,
+					   struct checkpoint *out);
+/* STORE_CONFLICT when already closed. */
+enum store_status store_tx_checkpoint_close(struct store_tx *tx, const char *id, int closed_on,
+					    int64_t now);
+/* The checkpoint an account belongs to ("" none) in buf. */
+enum store_status store_tx_user_checkpoint(struct store_tx *tx, const char *user_id, char *buf,
+					   size_t sz);
+enum store_status store_user_checkpoint(struct store *s, const char *user_id, char *buf,
+					size_t sz);
+/* An account now belongs to checkpoint (NULL: none) and has area as its area. */
+enum store_status store_tx_user_set_checkpoint(struct store_tx *tx, const char *user_id,
+					       const char *checkpoint, const char *area);
+/* A checkpoint with its totals of day and its open handovers. */
+enum store_status store_checkpoint_get(struct store *s, const char *id, int day,
+				       struct arena *a, struct checkpoint *out);
+/* The checkpoints under scope (closed ones too when closed), by area and name, with their
+ * totals of day, at most CHECKPOINT_LIST_MAX. */
+enum store_status store_checkpoint_list(struct store *s, const char *scope, bool closed, int day,
+					struct arena *a, struct checkpoint **out, size_t *n);
+/* The accounts of a checkpoint (at most 200). */
+enum store_status store_checkpoint_staff(struct store *s, const char *id, struct arena *a,
+					 struct user **out, size_t *n);
+/* Adds d to the checkpoint's totals of day at hour and of the whole day (hour 24). */
+enum store_status store_tx_checkpoint_count_add(struct store_tx *tx, const char *checkpoint_id,
+						int day, int hour,
+						const struct checkpoint_totals *d);
+/* The totals of checkpoint_id per hour of days [from, to]: hours[(day index) * 24 + hour],
+ * days counted from `from` (at most 2 days). */
+enum store_status store_checkpoint_hours(struct store *s, const char *checkpoint_id, int from,
+					 int to, struct checkpoint_totals hours[48]);
+/* The checkpoints under scope (only `id` when not NULL) that were open some day of [from,
+ * to], each with its totals over those days (in ->today), at most CHECKPOINT_LIST_MAX. */
+enum store_status store_checkpoint_stats(struct store *s, const char *scope, const char *id,
+					 int from, int to, struct arena *a,
+					 struct checkpoint **out, size_t *n);
+
+enum store_status store_tx_passage_insert(struct store_tx *tx, const struct passage *p);
+/* A new version of a passage: its row and its persons replaced by p's (version p->version). */
+enum store_status store_tx_passage_update(struct store_tx *tx, const struct passage *p);
+enum store_status store_tx_passage_version_add(struct store_tx *tx, const char *passage_id,
+					       const struct passage_version *v);
+/* A passage with its persons (and their handover tasks' state). */
+enum store_status store_tx_passage_read(struct store_tx *tx, const char *id, struct arena *a,
+					struct passage *out);
+enum store_status store_passage_get(struct store *s, const char *id, struct arena *a,
+				    struct passage *out);
+enum store_status store_passage_list(struct store *s, const struct passage_filter *f,
+				     struct arena *a, struct passage **out, size_t *n,
+				     int64_t *total);
+/* The earlier versions of a passage, newest first (at most 50). */
+enum store_status store_passage_versions(struct store *s, const char *id, struct arena *a,
+					 struct passage_version **out, size_t *n);
+/* The passage person handed over with task task_id: its checkpoint, day and hour;
+ * STORE_NOT_FOUND when the task is no handover's. */
+enum store_status store_tx_handover_of_task(struct store_tx *tx, const char *task_id,
+					    char checkpoint_id[USER_ID_LEN + 1], int *day,
+					    int *hour);
+/* A handover's task was forwarded: the passage person follows the new task. */
+enum store_status store_tx_handover_follow(struct store_tx *tx, const char *task_id,
+					   const char *new_task_id);
+
+/* STORE_CONFLICT when the code is taken. */
+enum store_status store_tx_prereg_insert(struct store_tx *tx, const struct prereg *p);
+/* A pre-registration not expired at now; STORE_NOT_FOUND otherwise. */
+enum store_status store_tx_prereg_read(struct store_tx *tx, const char *code, int64_t now,
+				       struct arena *a, struct prereg *out);
+enum store_status store_prereg_get(struct store *s, const char *code, int64_t now,
+				   struct arena *a, struct prereg *out);
+enum store_status store_tx_prereg_delete(struct store_tx *tx, const char *code);
+/* Deletes the pre-registrations expired at now; *n of them. */
+enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_t *n);
+/* Recounts the checkpoints' totals from the passages and compares them with the kept ones. */
+enum store_status store_checkpoint_recount(struct store *s, int64_t *checked,
+					   int64_t *mismatched, char *first, size_t firstsz);
+
 #endif

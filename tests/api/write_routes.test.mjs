@@ -550,7 +550,99 @@ const ENTRIES = {
 			};
 		},
 	},
+	'POST /api/v1/checkpoints': {
+		actions: ['checkpoint.create'],
+		async setup() {
+			const u = uuid();
+			return {
+				path: '/api/v1/checkpoints',
+				body: { uuid: u, name: '一门卡口', area: TOWN_A, kind: 'road', opened_on: dateIn(-3) },
+				other: { uuid: u, name: '二门卡口', area: TOWN_A, kind: 'road', opened_on: dateIn(-3) },
+				state: async () => (await admin.get(`/api/v1/checkpoints?area=${TOWN_A}&closed=1`)).body.items.length,
+			};
+		},
+	},
+	'POST /api/v1/checkpoints/{id}/close': {
+		actions: ['checkpoint.close'],
+		async setup() {
+			const cp = await checkpoint();
+			const u = uuid();
+			return {
+				path: `/api/v1/checkpoints/${cp.id}/close`,
+				body: { uuid: u, closed_on: dateIn(0) },
+				other: { uuid: u, closed_on: dateIn(-1) },
+				state: async () => (await admin.get(`/api/v1/checkpoints/${cp.id}`)).body.closed_on,
+			};
+		},
+	},
+	'POST /api/v1/checkpoints/{id}/staff': {
+		actions: ['checkpoint.staff'],
+		async setup() {
+			const cp = await checkpoint();
+			const st = await admin.createUser({ role: 'checkpoint_staff', area: TOWN_A, password: newPassword('Cp') });
+			const u = uuid();
+			return {
+				path: `/api/v1/checkpoints/${cp.id}/staff`,
+				body: { uuid: u, user_id: st.id },
+				other: { uuid: u, user_id: st.id, remove: true },
+				state: async () => (await admin.get(`/api/v1/checkpoints/${cp.id}`)).body.staff.length,
+			};
+		},
+	},
+	'POST /api/v1/checkpoints/{id}/passages': {
+		actions: ['passage.create'],
+		async setup() {
+			const cp = await checkpoint();
+			const u = uuid();
+			const body = (plate) => ({ uuid: u, at: new Date(Date.now() - 60e3).toISOString(), plate, vehicle_kind: 'car', direction: 'in', persons: [{ name: '门甲', temperature: 36.5, destination: '社渚镇社渚村1组' }] });
+			const first = body('苏D12345');
+			return {
+				path: `/api/v1/checkpoints/${cp.id}/passages`,
+				body: first,
+				other: { ...first, plate: '苏D54321' },
+				state: async () => (await admin.get(`/api/v1/checkpoints/${cp.id}`)).body.today.vehicles,
+			};
+		},
+	},
+	'POST /api/v1/passages/{id}/correct': {
+		actions: ['passage.correct'],
+		async setup() {
+			const cp = await checkpoint();
+			const p = await admin.post(`/api/v1/checkpoints/${cp.id}/passages`, { uuid: uuid(), at: new Date(Date.now() - 60e3).toISOString(), plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '门乙', temperature: 36.5 }] });
+			assert.equal(p.status, 201, p.text);
+			const u = uuid();
+			const body = (reason) => ({ uuid: u, reason, plate: '苏D12346', vehicle_kind: 'car', direction: 'in', persons: [{ name: '门乙', temperature: 36.6 }] });
+			return {
+				path: `/api/v1/passages/${p.body.id}/correct`,
+				body: body('车牌看错'),
+				other: body('另一个原因'),
+				state: async () => (await admin.get(`/api/v1/passages/${p.body.id}`)).body.version,
+			};
+		},
+	},
+	'POST /api/v1/pre/{id}': {
+		actions: ['prereg.create'],
+		async setup() {
+			const cp = await checkpoint();
+			const u = uuid();
+			const body = (plate) => ({ uuid: u, plate, vehicle_kind: 'car', direction: 'in', persons: [{ name: '门丙', id_number: makeId('19800101', 901), phone: '13800000001', destination: '社渚镇' }] });
+			return {
+				client: new Client(srv.url), // the poster's page needs no account
+				path: `/api/v1/pre/${cp.id}`,
+				body: body('浙A12345'),
+				other: body('浙A54321'),
+				state: async () => (await admin.get('/api/v1/audit?action=prereg.create&limit=200')).body.items.length,
+			};
+		},
+	},
 };
+
+/** A new open checkpoint in township A. */
+async function checkpoint() {
+	const r = await admin.post('/api/v1/checkpoints', { uuid: uuid(), name: uniqueName('卡口'), area: TOWN_A, kind: 'road', opened_on: dateIn(-3) });
+	assert.equal(r.status, 201, r.text);
+	return r.body;
+}
 
 // Write routes without a client key, each with its reason (also in docs/api.md). Their
 // audit rows are still checked, by check().

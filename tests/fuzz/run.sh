@@ -14,8 +14,8 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Itests/fuzz -fsanitize=fuzzer,address,undefined)
 srcs=$(ls src/*/*.c src/store/sqlite/*.c | grep -v -e src/main.c -e src/cli/)
-libs="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libzip expat freexl) -lxlsxwriter"
-for t in text route sheet; do
+libs="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libzip expat freexl libcurl libqrencode) -lxlsxwriter"
+for t in text route sheet plate; do
   # embedded assets are not needed by the targets
   clang "${flags[@]}" tests/fuzz/fuzz_$t.c tests/fuzz/targets.c $srcs \
     $libs -lcsv -lpthread -o "$out/fuzz_$t"

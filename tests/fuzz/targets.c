@@ -11,6 +11,7 @@
 #include "domain/datefmt.h"
 #include "domain/idcard.h"
 #include "domain/phone.h"
+#include "domain/plate.h"
 #include "domain/text.h"
 #include "io/sheet.h"
 #include "io/table.h"
@@ -137,4 +138,22 @@ void fuzz_sheet(const uint8_t *data, size_t size)
 	}
 	close(fd);
 	unlink(path);
+}
+
+void fuzz_plate(const uint8_t *data, size_t size)
+{
+	char *s = cstr(data, size);
+	struct plate p, again;
+	bool ok = plate_parse(s, &p);
+
+	check(strlen(p.text) < PLATE_MAX && text_valid_utf8(p.text, strlen(p.text)));
+	if (ok) {
+		check(plate_parse(p.text, &again) && !strcmp(again.text, p.text));
+		check(again.kind == p.kind && !strcmp(again.province, p.province));
+		check(p.kind == PLATE_EMBASSY
+			      ? p.province_code[0] == '\0'
+			      : !strcmp(plate_province_code(p.province), p.province_code));
+		check(plate_kind_name(p.kind)[0] != '\0');
+	}
+	free(s);
 }

@@ -15,5 +15,8 @@ void fuzz_route(const uint8_t *data, size_t size);
 /* An uploaded list: the bytes as a CSV and as an .xlsx file, through the streaming
  * readers and header detection. */
 void fuzz_sheet(const uint8_t *data, size_t size);
+/* A typed plate: whatever plate_parse accepts is short, well-formed and parses again to
+ * itself, with its province's code. */
+void fuzz_plate(const uint8_t *data, size_t size);
 
 #endif

@@ -55,6 +55,8 @@ const A_PHONE = '13812340417';
 const B_NAME = '乙探针人';
 const MISSING_NAME = '丙无此人';
 const GRID_NAME = '甲探针网格';
+const CP_NAME = '甲探针卡口站';
+const CP_PLATE = '苏D77777';
 
 /** Today and today + n days on the server's clock (Asia/Shanghai). */
 const dateIn = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
@@ -224,6 +226,23 @@ before(async () => {
 	obj.user = [A.grid_worker.user.id, A.commander.user.id];
 	obj.area = [TOWN_A, VILLAGE_A, grid.body.code];
 	obj.token = [aToken];
+	// a checkpoint of A with a passage handed over to village A, and a pre-registration
+	const cp = await cmdA.post('/api/v1/checkpoints', { uuid: uuid(), name: CP_NAME, area: TOWN_A, kind: 'road', opened_on: dateIn(-2) });
+	assert.equal(cp.status, 201, cp.text);
+	const ps = await cmdA.post(`/api/v1/checkpoints/${cp.body.id}/passages`, {
+		uuid: uuid(), at: new Date(Date.now() - 60e3).toISOString(), plate: CP_PLATE, vehicle_kind: 'car', direction: 'in',
+		persons: [{ name: '甲探针卡口', temperature: 36.5, origin: '湖北省武汉市', destination: '社渚镇社渚村5组' }],
+	});
+	assert.equal(ps.status, 201, ps.text);
+	const pre = await new Client(srv.url).post(`/api/v1/pre/${cp.body.id}`, {
+		uuid: uuid(), plate: '浙A12345', vehicle_kind: 'car', direction: 'in',
+		persons: [{ name: '甲探针预登记', id_number: makeId('19700101', 419), phone: '13812340419', destination: '社渚镇' }],
+	});
+	assert.equal(pre.status, 201, pre.text);
+	obj.checkpoint = [cp.body.id];
+	obj.passage = [ps.body.id];
+	obj.prereg = [pre.body.code];
+	markers.push(CP_NAME, CP_PLATE, '甲探针卡口', '甲探针预登记', cp.body.id, ps.body.id, pre.body.code);
 	// an export of A's tasks, the county admin's own job (a job is its maker's alone)
 	const ex = await admin.post(`/api/v1/exports?list=tasks&area=${TOWN_A}`, { uuid: uuid() });
 	assert.equal(ex.status, 202, `POST /exports: ${ex.status} ${ex.text}`);
@@ -300,6 +319,10 @@ function knownBody(schemaName) {
 		ServiceStatusChange: { uuid: u, status: 'accepted', assignee: '探针' },
 		SelfReportCreate: { uuid: u, temperature: 36.5 },
 		SelfServiceCreate: { uuid: u, kind: 'shopping', items: '米' },
+		CheckpointClose: { uuid: u, closed_on: dateIn(0) },
+		CheckpointStaff: { uuid: u, user_id: B.checkpoint_staff.user.id },
+		PassageNew: { uuid: u, at: new Date(Date.now() - 60e3).toISOString(), plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
+		PassageCorrect: { uuid: u, reason: '探针', plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
 	}[schemaName];
 }
 
@@ -341,7 +364,8 @@ function bodyFor(op) {
 // ---- the objects behind a path parameter ----
 
 const KIND = { areas: 'area', users: 'user', imports: 'import', persons: 'person', tasks: 'task',
-	observations: 'observation', alerts: 'alert', services: 'service', self: 'token' };
+	observations: 'observation', alerts: 'alert', services: 'service', self: 'token',
+	checkpoints: 'checkpoint', passages: 'passage', prereg: 'prereg', pre: 'checkpoint' };
 
 /** The kind of object a path parameter names: the collection segment before it. */
 function kindOf(path) {

@@ -15,7 +15,8 @@
 #define ALL_PERMS                                                                          \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
-	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE)
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
+	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE)
 #define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
@@ -29,11 +30,11 @@ static const struct {
 	{ROLE_CADRE, "cadre", 3,
 	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |
 		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |
-		 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE},
+		 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK},
 	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS | PERM_OBS_WORK},
 	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS | PERM_OBS_WORK | PERM_OBS_MEDICAL},
 	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ | PERM_PERSON_READ | PERM_OBS_WORK},
-	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ},
+	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ | PERM_CHECKPOINT_WORK},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
@@ -42,7 +43,8 @@ static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PE
 				      PERM_USER_WRITE,    PERM_AUDIT_READ,    PERM_PERSON_READ,
 				      PERM_PERSON_REVEAL, PERM_TASK_WORK,     PERM_TASK_MANAGE,
 				      PERM_IMPORT,        PERM_OBS_WORK,      PERM_OBS_MEDICAL,
-				      PERM_OBS_MANAGE,    PERM_REPORT_READ,   PERM_REPORT_WRITE};
+				      PERM_OBS_MANAGE,    PERM_REPORT_READ,   PERM_REPORT_WRITE,
+				      PERM_CHECKPOINT_WORK, PERM_CHECKPOINT_MANAGE};
 
 static void names_round_trip(void **state)
 {
@@ -145,20 +147,22 @@ static void perm_names(void **state)
 	assert_string_equal(perm_name(PERM_OBS_MANAGE), "obs.manage");
 	assert_string_equal(perm_name(PERM_REPORT_READ), "report.read");
 	assert_string_equal(perm_name(PERM_REPORT_WRITE), "report.write");
-	assert_null(perm_name((enum perm)(1u << 15)));
+	assert_string_equal(perm_name(PERM_CHECKPOINT_WORK), "checkpoint.work");
+	assert_string_equal(perm_name(PERM_CHECKPOINT_MANAGE), "checkpoint.manage");
+	assert_null(perm_name((enum perm)(1u << 17)));
 }
 
 static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 15);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 17);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
 	assert_string_equal(names[9], "import");
 	assert_string_equal(names[13], "report.read");
 	assert_string_equal(names[14], "report.write");
-	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 12);
+	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 13);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "area.write");
 	assert_string_equal(names[2], "user.read");
@@ -170,7 +174,8 @@ static void perm_name_lists(void **state)
 	assert_string_equal(names[3], "task.work");
 	assert_string_equal(names[4], "obs.work");
 	assert_string_equal(names[5], "obs.medical");
-	assert_int_equal(role_perm_names(ROLE_CHECKPOINT_STAFF, names, PERM_COUNT), 1);
+	assert_int_equal(role_perm_names(ROLE_CHECKPOINT_STAFF, names, PERM_COUNT), 2);
+	assert_string_equal(names[1], "checkpoint.work");
 	assert_int_equal(role_perm_names(ROLE_NONE, names, PERM_COUNT), 0);
 	/* the cap is respected; names[2] stays as set */
 	names[2] = "sentinel";

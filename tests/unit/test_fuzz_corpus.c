@@ -58,12 +58,20 @@ static void test_sheet(void **state)
 	fuzz_sheet((const uint8_t *)"", 0);
 }
 
+static void test_plate(void **state)
+{
+	(void)state;
+	assert_true(replay("tests/fuzz/corpus/plate", fuzz_plate) > 0);
+	fuzz_plate((const uint8_t *)"", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_sheet),
+		cmocka_unit_test(test_plate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

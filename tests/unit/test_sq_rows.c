@@ -197,6 +197,11 @@ static void every_row_type_prepares_against_the_schema(void **state)
 		{"SELECT " OUTCOME_COLS " FROM outcome", &sq_outcome_rows, 0},
 		{"SELECT " KEY_AREA_COLS " FROM key_area", &sq_key_area_rows, 0},
 		{"SELECT " GRID_RULE_COLS " FROM grid_rule", &sq_grid_rule_rows, 0},
+		{"SELECT " CHECKPOINT_COLS " FROM checkpoint c LEFT JOIN area a ON a.code ="
+		 " c.area_code LEFT JOIN checkpoint_count t ON 0 LEFT JOIN (SELECT 0 AS n) o",
+		 &sq_checkpoint_rows, 0},
+		{"SELECT " PASSAGE_COLS " FROM passage ps", &sq_passage_rows, 0},
+		{"SELECT " PASSAGE_PERSON_COLS PASSAGE_PERSON_FROM, &sq_passage_person_rows, 0},
 	};
 	struct sq_conn *c;
 	const char *err;

@@ -100,3 +100,19 @@ const struct sq_rowtype sq_key_area_rows = SQ_ROWTYPE(struct key_area, key_area_
 static const struct sq_col grid_rule_cols[] = SQ_TABLE(SQ_GRID_RULE_ROW);
 #undef ROW_T
 const struct sq_rowtype sq_grid_rule_rows = SQ_ROWTYPE(struct grid_rule_row, grid_rule_cols, NULL);
+
+#define ROW_T struct checkpoint
+static const struct sq_col checkpoint_cols[] = SQ_TABLE(SQ_CHECKPOINT_ROW);
+#undef ROW_T
+const struct sq_rowtype sq_checkpoint_rows = SQ_ROWTYPE(struct checkpoint, checkpoint_cols, NULL);
+
+#define ROW_T struct passage
+static const struct sq_col passage_cols[] = SQ_TABLE(SQ_PASSAGE_ROW);
+#undef ROW_T
+const struct sq_rowtype sq_passage_rows = SQ_ROWTYPE(struct passage, passage_cols, NULL);
+
+#define ROW_T struct passage_person
+static const struct sq_col passage_person_cols[] = SQ_TABLE(SQ_PASSAGE_PERSON_ROW);
+#undef ROW_T
+const struct sq_rowtype sq_passage_person_rows =
+	SQ_ROWTYPE(struct passage_person, passage_person_cols, NULL);

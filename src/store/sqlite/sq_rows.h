@@ -365,4 +365,81 @@ extern const struct sq_rowtype sq_key_area_rows;
 #define GRID_RULE_COLS SQ_SELECT_LIST(SQ_GRID_RULE_ROW)
 extern const struct sq_rowtype sq_grid_rule_rows;
 
+/* struct checkpoint; its totals (today / over the days asked) and open handovers are
+ * columns t.* and o.n of the query's own FROM (sq_checkpoint.c) */
+#define SQ_CHECKPOINT_ROW(F, C)                                                                    \
+	F(BUF, id, "c.id")                                                                         \
+	C(TEXT, name, "c.name")                                                                    \
+	C(TEXT, kind, "c.kind")                                                                    \
+	C(BUF, area, "c.area_code")                                                                \
+	C(TEXT, area_name, "coalesce(a.name, '')")                                                 \
+	C(TEXT, location, "c.location")                                                            \
+	C(NUM, opened_on, "c.opened_on")                                                           \
+	C(NUM, closed_on, "coalesce(c.closed_on, 0)")                                              \
+	C(TEXT, shift_starts, "c.shift_starts")                                                    \
+	C(NUM, created_at, "c.created_at")                                                         \
+	C(NUM, updated_at, "c.updated_at")                                                         \
+	C(NUM, today.vehicles, "coalesce(t.vehicles, 0)")                                          \
+	C(NUM, today.persons, "coalesce(t.persons, 0)")                                            \
+	C(NUM, today.key_area_vehicles, "coalesce(t.key_area_vehicles, 0)")                        \
+	C(NUM, today.key_area_persons, "coalesce(t.key_area_persons, 0)")                          \
+	C(NUM, today.turned_back, "coalesce(t.turned_back, 0)")                                    \
+	C(NUM, today.clinic, "coalesce(t.clinic, 0)")                                              \
+	C(NUM, today.handed_over, "coalesce(t.handed_over, 0)")                                    \
+	C(NUM, today.handovers_closed, "coalesce(t.handovers_closed, 0)")                          \
+	C(NUM, open_handovers, "coalesce(o.n, 0)")
+#define CHECKPOINT_COLS SQ_SELECT_LIST(SQ_CHECKPOINT_ROW)
+extern const struct sq_rowtype sq_checkpoint_rows;
+
+/* struct passage (its persons read apart) */
+#define SQ_PASSAGE_ROW(F, C)                                                                       \
+	F(BUF, id, "ps.id")                                                                        \
+	C(BUF, checkpoint_id, "ps.checkpoint_id")                                                  \
+	C(NUM, at, "ps.at")                                                                        \
+	C(NUM, day, "ps.day")                                                                      \
+	C(NUM, hour, "ps.hour")                                                                    \
+	C(NUM, shift, "ps.shift")                                                                  \
+	C(TEXT, plate, "ps.plate")                                                                 \
+	C(NUM, plate_unreadable, "ps.plate_unreadable")                                            \
+	C(TEXT, plate_province, "ps.plate_province")                                               \
+	C(NUM, plate_key_area, "ps.plate_key_area")                                                \
+	C(TEXT, vehicle_kind, "ps.vehicle_kind")                                                   \
+	C(TEXT, direction, "ps.direction")                                                         \
+	C(TEXT, note, "ps.note")                                                                   \
+	C(TEXT, prereg, "coalesce(ps.prereg, '')")                                                 \
+	C(NUM, version, "ps.version")                                                              \
+	C(TEXT, by, "ps.by_user")                                                                  \
+	C(NUM, created_at, "ps.created_at")                                                        \
+	C(NUM, updated_at, "ps.updated_at")
+#define PASSAGE_COLS SQ_SELECT_LIST(SQ_PASSAGE_ROW)
+extern const struct sq_rowtype sq_passage_rows;
+
+/* struct passage_person */
+#define SQ_PASSAGE_PERSON_ROW(F, C)                                                                \
+	F(NUM, seq, "pp.seq")                                                                      \
+	C(TEXT, name, "pp.name")                                                                   \
+	C(TEXT, id_number, "pp.id_number")                                                         \
+	C(NUM, id_valid, "pp.id_valid")                                                            \
+	C(TEXT, defects, "pp.defects")                                                             \
+	C(TEXT, phone, "pp.phone")                                                                 \
+	C(NUM, temp, "pp.temp")                                                                    \
+	C(TEXT, origin, "pp.origin")                                                               \
+	C(TEXT, travel, "pp.travel")                                                               \
+	C(TEXT, destination, "pp.destination")                                                     \
+	C(BUF, area, "pp.area_code")                                                               \
+	C(TEXT, area_name, "coalesce(a.name, '')")                                                 \
+	C(TEXT, purpose, "pp.purpose")                                                             \
+	C(TEXT, outcome, "pp.outcome")                                                             \
+	C(TEXT, proposed, "pp.proposed")                                                           \
+	C(NUM, key_area, "pp.key_area")                                                            \
+	C(TEXT, person_id, "coalesce(pp.person_id, '')")                                           \
+	C(TEXT, task_id, "coalesce(pp.task_id, '')")                                               \
+	C(TEXT, task_status, "coalesce(t.status, '')")                                             \
+	C(TEXT, task_outcome, "coalesce(t.outcome, '')")
+#define PASSAGE_PERSON_COLS SQ_SELECT_LIST(SQ_PASSAGE_PERSON_ROW)
+#define PASSAGE_PERSON_FROM                                                                        \
+	" FROM passage_person pp LEFT JOIN area a ON a.code = pp.area_code"                        \
+	" LEFT JOIN task t ON t.id = pp.task_id"
+extern const struct sq_rowtype sq_passage_person_rows;
+
 #endif

@@ -24,6 +24,8 @@ export default {
     to_place: 'To be placed', observation_active: 'Under home observation', observation_new: 'Placed today', observation_released: 'Released today',
     observation_total: 'Observed in all', fever_new: 'Fevers today', fever_total: 'Fevers in all', referred_new: 'Referred today',
     services_new: 'Service requests today', services_done: 'Services delivered today', visits_due: 'Visits due today', visits_done: 'Visits done today',
+    checkpoint_vehicles_total: 'Vehicles checked at checkpoints', checkpoint_vehicles_new: 'Vehicles checked today', checkpoint_persons_total: 'Persons checked at checkpoints', checkpoint_persons_new: 'Persons checked today',
+    checkpoint_turned_back_new: 'Turned back today', checkpoint_clinic_new: 'Sent to a fever clinic from checkpoints today', checkpoint_handover_new: 'Handed over from checkpoints today',
   },
   settings: {
     title: 'Report settings', cutoff: 'Cut-off', from: 'From report day', fromHint: 'Only from a report day not yet begun (default tomorrow); past days and today keep theirs.',

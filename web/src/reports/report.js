@@ -12,6 +12,8 @@ export const RECORD_KEYS = [
   'forwarded_new', 'tasks_overdue', 'to_place', 'observation_active', 'observation_new', 'observation_released',
   'observation_total', 'fever_new', 'fever_total', 'referred_new', 'services_new', 'services_done',
   'visits_due', 'visits_done',
+  'checkpoint_vehicles_total', 'checkpoint_vehicles_new', 'checkpoint_persons_total', 'checkpoint_persons_new',
+  'checkpoint_turned_back_new', 'checkpoint_clinic_new', 'checkpoint_handover_new',
 ];
 // The few a phone shows first as cards (the rest fold below).
 export const KEY_FIGURES = ['screened_total', 'screened_new', 'verified_total', 'tasks_overdue', 'observation_active', 'observation_new', 'observation_released', 'fever_new'];

@@ -122,6 +122,9 @@ export function parseTemp(v) {
   return n >= 34 && n <= 43 ? n : null;
 }
 
+// A stored temperature as shown: 38 → "38.0 °C".
+export const tempText = (v) => (typeof v === 'number' ? `${v.toFixed(1)} °C` : '');
+
 // The instant as ISO 8601 with the +08:00 offset (Asia/Shanghai: no summer time).
 export function shanghaiIso(d = new Date()) {
   const s = new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19);

@@ -14,7 +14,7 @@ export default {
     empty: 'Enter the plate', io: 'Plates have no letter I or O: check it (1 or 0?)', short: 'Too few characters: 7 on an ordinary plate, 8 on a new-energy one',
     long: 'Too many characters: 7 on an ordinary plate, 8 on a new-energy one', form: 'Not a valid plate: check it; if it cannot be read, turn on "No plate / unreadable"',
   },
-  unreadable: 'No plate / unreadable', notePh: 'Say why (e.g. tricycle without plate, plate dirty)',
+  noteRequired: 'Without a readable plate, say why', unreadable: 'No plate / unreadable', notePh: 'Say why (e.g. tricycle without plate, plate dirty)',
   kinds: { car: 'Car', bus: 'Bus', truck: 'Truck', other: 'Other' },
   directions: { in: 'In', out: 'Out' },
   driver: 'Driver', passenger: 'Passenger {n}', remove: 'Remove', addPassenger: 'Add passenger', addPerson: 'Add a person',

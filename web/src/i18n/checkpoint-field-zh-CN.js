@@ -14,7 +14,7 @@ export default {
     empty: '请输入车牌', io: '车牌中不会有字母 I 或 O，请核对（可能是 1 或 0）', short: '车牌位数不够：普通车牌 7 位，新能源 8 位',
     long: '车牌位数过多：普通车牌 7 位，新能源 8 位', form: '车牌格式不符合规定，请核对；确实看不清可打开“无牌/看不清”',
   },
-  unreadable: '无牌/看不清', notePh: '说明情况（如：无牌三轮车、号牌污损）',
+  noteRequired: '无牌或看不清时请写明情况', unreadable: '无牌/看不清', notePh: '说明情况（如：无牌三轮车、号牌污损）',
   kinds: { car: '小车', bus: '客车', truck: '货车', other: '其他' },
   directions: { in: '进入', out: '离开' },
   driver: '驾驶员', passenger: '乘客 {n}', remove: '删除', addPassenger: '添加乘客', addPerson: '添加同行人员',

@@ -20,6 +20,9 @@ export function useCheckpoint() {
   const cp = ref(stored(`fk.cp.me.${uid}`)); // {id, name, kind, area, open} or null
   const detail = ref(stored(`fk.cp.detail.${uid}`));
   const keyAreas = ref(stored('fk.cp.keyareas') || []);
+  // Whether the phone knows the key areas (the account may read them): when it does not, a
+  // handover is the server's to propose, and the pages say so.
+  const keyKnown = computed(() => session.can('person.read'));
   const loaded = ref(false);
   const offline = ref(false);
 
@@ -57,7 +60,7 @@ export function useCheckpoint() {
     return list.find((s) => s.shift === n) || { shift: n };
   });
 
-  return { cp, detail, keyAreas, loaded, offline, load, loadDetail, shiftNow };
+  return { cp, detail, keyAreas, keyKnown, loaded, offline, load, loadDetail, shiftNow };
 }
 
 // The passage kind of the outbox (outbox.js): its ref names the checkpoint.

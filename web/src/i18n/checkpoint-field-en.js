@@ -24,7 +24,7 @@ export default {
   phoneHint: 'Not a valid mobile number: check it', tempBad: 'A temperature is between 34.0 and 43.0', tempRequired: 'Take the temperature', nameRequired: 'Enter the name',
   fever: 'High temperature: fever clinic proposed', fixFields: 'Some required fields are empty',
   outcomes: { passed: 'Passed', turned_back: 'Turned back', clinic: 'Fever clinic', handover: 'Handover' },
-  proposed: 'Proposed:', overridden: 'changed to {o}',
+  keyByServer: 'Arrivals from a key area (origin, travel or plate) are handed over by the server on registering.', proposed: 'Proposed:', overridden: 'changed to {o}',
   submit: 'Register ({n})', personsN: '{n} persons', noPlate: 'No plate',
   saved: 'Registered', handedTo: 'Handed over to {area}', wasProposed: 'Proposed was {o}', next: 'Next vehicle',
   queued: 'No network: saved on the phone, it will be sent automatically',

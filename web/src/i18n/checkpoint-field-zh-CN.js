@@ -24,7 +24,7 @@ export default {
   phoneHint: '手机号码格式不对，请核对', tempBad: '体温应在 34.0–43.0 之间', tempRequired: '请测量体温', nameRequired: '请填写姓名',
   fever: '体温偏高：建议送发热门诊', fixFields: '还有必填项没填',
   outcomes: { passed: '放行', turned_back: '劝返', clinic: '发热门诊', handover: '移交' },
-  proposed: '建议：', overridden: '已改为 {o}',
+  keyByServer: '来自重点地区（来处、行程或车牌）的，登记时由系统判定移交。', proposed: '建议：', overridden: '已改为 {o}',
   submit: '登记（{n} 人）', personsN: '{n} 人', noPlate: '无牌',
   saved: '已登记', handedTo: '已移交：{area}', wasProposed: '系统建议为 {o}', next: '登记下一辆',
   queued: '网络不通，已保存在手机上，将自动重发',

@@ -233,11 +233,15 @@ test('(a–c, e) staff register a car of four, one offline and resent once, one 
   assert.equal(tricycle.vehicle_kind, 'other');
 
   // ---- e. today's list ----
+  // the village verifies the driver's handover
+  const closed = await adminApi('POST', `/api/v1/tasks/${stored.persons[0].task_id}/close`, { uuid: randomUUID(), outcome: 'duplicate' });
+  assert.equal(closed.status, 200, JSON.stringify(closed.body));
   await byTest(page, 'cp-nav-cp-day').click();
   await page.waitForURL('**/m/checkpoint/day');
   const car = page.locator(sel('cp-passage', { plate: '苏D12345' }));
   await car.waitFor();
-  assert.equal(await car.locator(sel('cp-task-status', { status: 'open' })).count(), 3, 'three handovers, open');
+  assert.equal(await car.locator(sel('cp-task-status', { status: 'open' })).count(), 2, 'two handovers still open');
+  await assertText(car.locator(sel('cp-task-status', { status: 'closed' })), '已核查：已排查（重复）');
   assert.equal(await page.locator(sel('cp-passage', { plate: '苏A54321' })).count(), 1);
   await until('shift totals', async () => Number(await page.locator(`${sel('cp-shift')} ${sel('cp-shift-vehicles')}`).getAttribute('data-value')) === 3);
   assert.equal(await page.locator(`${sel('cp-shift')} ${sel('cp-shift-persons')}`).getAttribute('data-value'), '6');

@@ -31,6 +31,13 @@ export default {
   queuedLong: 'The last vehicle is saved on the phone (see "Unsent") and goes out when the network is back; do not register it again.',
   dayTitle: 'Registrations {day}', vehiclesN: '{n} vehicles', dayEmpty: 'Nothing registered today yet', keyPlate: 'Key-area plate',
   taskOpen: 'Handover being verified', taskClosed: 'Verified: {o}',
+  // the verification outcomes of a handover's task, as the server's dictionary names them
+  // (staff cannot read GET /outcomes)
+  taskOutcomes: {
+    observation: 'Verified, placed under observation', duplicate: 'Already screened (duplicate)', wrong_info: 'Wrong information',
+    moved: 'Not living here / moved to', not_found: 'Not found', outside_window: 'Arrived outside the screening window',
+    hospital: 'In hospital or central isolation', other: 'Other',
+  },
   pre: {
     codeTitle: 'Enter the pre-registration code', lookup: 'Look up', scan: 'Scan', short: 'Code',
     codeBad: 'A pre-registration code is 8 letters and digits', noCamera: 'The camera cannot be opened: type the code instead',

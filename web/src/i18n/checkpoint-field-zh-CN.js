@@ -31,6 +31,12 @@ export default {
   queuedLong: '上一辆车已保存在手机上（见“未发送”），网络恢复后自动发送，不用重新登记。',
   dayTitle: '{day} 登记', vehiclesN: '{n} 辆', dayEmpty: '今天还没有登记', keyPlate: '重点地区车牌',
   taskOpen: '移交核查中', taskClosed: '已核查：{o}',
+  // the verification outcomes of a handover's task, as the server's dictionary names them
+  // (staff cannot read GET /outcomes)
+  taskOutcomes: {
+    observation: '核实，已落实居家观察', duplicate: '已排查（重复）', wrong_info: '信息有误', moved: '不在本地居住／已迁往',
+    not_found: '查无此人', outside_window: '不在排查时段内返回', hospital: '已住院或集中隔离', other: '其他',
+  },
   pre: {
     codeTitle: '输入预登记码', lookup: '查询', scan: '扫码', short: '预登记码',
     codeBad: '预登记码是 8 位字母和数字', noCamera: '无法打开摄像头，请直接输入预登记码',

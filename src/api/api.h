@@ -154,6 +154,11 @@ void api_person_reveal(struct req *r);
 void api_person_create(struct req *r);
 void api_person_merge(struct req *r);
 void api_person_fix(struct req *r);
+/* The query of a checkpoint's registrations over days (an export): ?checkpoint=ID
+ * (required), ?from=&to= (dates, today by default, at most 366 days), ?outcome=; false
+ * after a reply. */
+bool api_passage_lines_query(struct req *r, const char **checkpoint, int *from, int *to,
+			     const char **outcome);
 void api_checkpoint_create(struct req *r);
 void api_checkpoint_close(struct req *r);
 void api_checkpoint_staff_post(struct req *r);

@@ -832,6 +832,30 @@ void api_passage_list(struct req *r)
 	api_reply_list(r, items, total);
 }
 
+bool api_passage_lines_query(struct req *r, const char **checkpoint, int *from, int *to,
+			     const char **outcome)
+{
+	int today = time_local_date(time_now());
+
+	*checkpoint = req_query(r, "checkpoint");
+	*outcome = req_query(r, "outcome");
+	if (!*checkpoint || !uuid_valid(*checkpoint)) {
+		reply_error(r, ERR_CHECKPOINT_NOT_FOUND, "checkpoint");
+		return false;
+	}
+	if (*outcome && !checkpoint_outcome_valid(*outcome)) {
+		reply_error(r, ERR_QUERY_INVALID, "outcome");
+		return false;
+	}
+	if (!(*to = date_query(r, "to", today)) || !(*from = date_query(r, "from", *to)))
+		return false;
+	if (*from > *to || obs_date_diff(*from, *to) >= STATS_DAYS_MAX) {
+		reply_error(r, ERR_CHECKPOINT_DATE_INVALID, *from > *to ? "from" : "to");
+		return false;
+	}
+	return true;
+}
+
 /* ---- the QR poster and pre-registrations ---- */
 
 static const char *pre_url(struct req *r, const char *id)

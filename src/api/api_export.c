@@ -14,6 +14,7 @@
  * reveal (person.reveal_export with the row count). Every export is audited once it is
  * written (export.create: list, filters, rows) — never a name searched for, never a value.
  * A job is the caller's alone: another account's id answers 404. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 #include "io/xlsx_stream.h"
 #include "util/timeutil.h"
 
-enum { EXPORT_MAX_ROWS = 1000000 };
+enum { EXPORT_MAX_ROWS = 1000000, EXPORT_COLS_MAX = 24 };
 
 struct ctx;
 
@@ -66,6 +67,10 @@ struct ctx {
 		struct service_query service;
 		struct audit_filter audit;
 		struct person_query person;
+		struct {
+			const char *checkpoint, *outcome;
+			int from, to;
+		} passage;
 	} q;
 	struct outcome *outcomes;
 	size_t noutcomes;
@@ -527,6 +532,88 @@ static void import_row(struct ctx *c, const void *row)
 	when(c, 9, j->finished_at);
 }
 
+/* ---- a checkpoint's registrations (登记台账): one row per person with its vehicle ---- */
+
+static const struct col passage_cols[] = {
+	{"登记时间", 17}, {"班次", 6},	   {"车牌号", 12},	 {"车辆类型", 9},
+	{"方向", 6},	  {"姓名", 10},	   {"身份证号", 21},	 {"联系电话", 14},
+	{"体温", 7},	  {"来源地", 16},  {"14天行程", 18},	 {"目的地", 24},
+	{"属地", 14},	  {"事由", 12},	   {"处置", 12},	 {"移交核查", 10},
+	{"核查结果", 12}, {"登记人", 10},  {"备注", 20},
+};
+
+static bool passage_parse(struct req *r, struct ctx *c)
+{
+	const char *cpid, *outcome;
+	int from, to;
+
+	struct principal who = api_principal(r);
+	struct checkpoint k;
+
+	if (!api_passage_lines_query(r, &cpid, &from, &to, &outcome))
+		return false;
+	/* a checkpoint out of reach is answered now, as the list's GET answers it */
+	if (!api_stored(r, svc_checkpoint_get(r->srv->store, &who, cpid, r->a, &k),
+			ERR_CHECKPOINT_NOT_FOUND))
+		return false;
+	c->q.passage.checkpoint = cp(c, cpid);
+	c->q.passage.outcome = outcome ? cp(c, outcome) : NULL;
+	c->q.passage.from = from;
+	c->q.passage.to = to;
+	return true;
+}
+
+static enum store_status passage_read(struct ctx *c, const struct store_each *each,
+				      int64_t *total)
+{
+	if (each && svc_ref_outcomes(c->store, c->a, &c->outcomes, &c->noutcomes) != STORE_OK)
+		c->noutcomes = 0;
+	return svc_passage_lines(c->store, &c->who, c->q.passage.checkpoint, c->q.passage.from,
+				 c->q.passage.to, c->q.passage.outcome, each, total);
+}
+
+static void passage_row(struct ctx *c, const void *row)
+{
+	static const char *const vehicle_zh[][2] = {
+		{"car", "小客车"}, {"bus", "客车"}, {"truck", "货车"}, {"other", "其他"}, {NULL, NULL}};
+	static const char *const outcome_zh[][2] = {{"passed", "放行"},
+						    {"turned_back", "劝返"},
+						    {"clinic", "送发热门诊"},
+						    {"handover", "移交属地"},
+						    {NULL, NULL}};
+	static const char *const task_zh[][2] = {
+		{"open", "待核查"}, {"closed", "已核查"}, {NULL, NULL}};
+	const struct passage_line *l = row;
+	const char *result = l->q.task_outcome;
+	char idm[ID_NUMBER_MAX + 1] = "", shift[8];
+
+	for (size_t i = 0; result && i < c->noutcomes; i++)
+		if (!strcmp(c->outcomes[i].code, result))
+			result = c->outcomes[i].zh;
+	when(c, 0, l->p.at);
+	snprintf(shift, sizeof shift, "%d", l->p.shift);
+	text(c, 1, shift);
+	text(c, 2, l->p.plate_unreadable ? (*l->p.plate ? l->p.plate : "无牌/看不清") : l->p.plate);
+	text(c, 3, label(vehicle_zh, l->p.vehicle_kind));
+	text(c, 4, !strcmp(l->p.direction, "in") ? "进" : "出");
+	text(c, 5, l->q.name);
+	if (*l->q.id_number && !c->reveal)
+		idcard_mask(l->q.id_number, idm, sizeof idm);
+	text(c, 6, c->reveal ? l->q.id_number : idm);
+	phone(c, 7, l->q.phone);
+	temp(c, 8, l->q.temp);
+	text(c, 9, l->q.origin);
+	text(c, 10, l->q.travel);
+	text(c, 11, l->q.destination);
+	text(c, 12, l->q.area_name);
+	text(c, 13, l->q.purpose);
+	text(c, 14, label(outcome_zh, l->q.outcome));
+	text(c, 15, *l->q.task_status ? label(task_zh, l->q.task_status) : "");
+	text(c, 16, result);
+	text(c, 17, l->p.by);
+	text(c, 18, l->p.note);
+}
+
 #define COLS(v) (v), (int)(sizeof(v) / sizeof((v)[0]))
 static const struct list lists[] = {
 	{"persons", "重点人员", PERM_PERSON_READ, true, COLS(person_cols), person_parse,
@@ -543,6 +630,8 @@ static const struct list lists[] = {
 	 import_row},
 	{"audit", "审计日志", PERM_AUDIT_READ, false, COLS(audit_cols), audit_parse, audit_read,
 	 audit_row},
+	{"passages", "卡口登记", PERM_CHECKPOINT_WORK, true, COLS(passage_cols), passage_parse,
+	 passage_read, passage_row},
 };
 #undef COLS
 
@@ -592,11 +681,12 @@ static bool run(struct export_run *run, void *arg)
 	struct ctx *c = arg;
 	struct store_each each = {on_row, c};
 	int64_t total = 0;
-	const char *titles[16];
-	double widths[16];
+	const char *titles[EXPORT_COLS_MAX];
+	double widths[EXPORT_COLS_MAX];
 	bool ok;
 
 	c->run = run;
+	assert(c->l->ncols <= EXPORT_COLS_MAX);
 	if (c->l->read(c, NULL, &total) != STORE_OK)
 		return false;
 	if (total > c->max_rows) {

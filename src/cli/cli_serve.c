@@ -60,7 +60,7 @@ static const struct int_opt int_opts[] = {
 	{"fever-threshold", HTTP(fever_dc), 350, 420, 373,
 	 "fever threshold in tenths of a degree (373 = 37.3 °C)"},
 	{"self-per-minute", HTTP(self_per_minute), 1, 100000, 30,
-	 "self-report requests per address and per contact-card link per minute"},
+	 "self-report and pre-registration requests per address, and self-reports per contact-card link, per minute"},
 	{"export-max-rows", HTTP(export_max_rows), 1, 5000000, 1000000,
 	 "rows one export of a list may hold"},
 	{"clock-offset", TOP(clock_offset), -100000000, 100000000, 0,

@@ -974,6 +974,12 @@ enum store_status svc_passage_list(struct store *s, const struct principal *who,
 				   const char *outcome, const char *q, int limit, int offset,
 				   struct arena *a, struct passage **out, size_t *n,
 				   int64_t *total);
+/* The persons registered at a checkpoint the caller may act at over days [from, to]
+ * (outcome: only those), streamed (store_passage_lines); each NULL: only *total. */
+enum store_status svc_passage_lines(struct store *s, const struct principal *who,
+				    const char *checkpoint_id, int from, int to,
+				    const char *outcome, const struct store_each *each,
+				    int64_t *total);
 /* A passage as the API shows it: ID numbers and phones masked. */
 json_t *svc_passage_json(const struct passage *p);
 /* Closing or forwarding a handover's task (svc_task.c, in its transaction): a close counts

@@ -401,8 +401,10 @@ static enum store_status report_counts(struct svc_ctx *x, const char *area, int6
 	const struct {
 		enum report_metric m;
 		int64_t n;
-	} v[] = {{RM_CP_VEHICLE, d->vehicles},	    {RM_CP_PERSON, d->persons},
-		 {RM_CP_TURNED_BACK, d->turned_back}, {RM_CP_CLINIC, d->clinic},
+	} v[] = {{RM_CP_VEHICLE, d->vehicles},
+		 {RM_CP_PERSON, d->persons},
+		 {RM_CP_TURNED_BACK, d->turned_back},
+		 {RM_CP_CLINIC, d->clinic},
 		 {RM_CP_HANDOVER, d->handed_over}};
 	enum store_status ss = STORE_OK;
 
@@ -680,6 +682,21 @@ enum store_status svc_passage_list(struct store *s, const struct principal *who,
 		f.d2 = obs_date_add(day, 1);
 	}
 	return store_passage_list(s, &f, a, out, n, total);
+}
+
+enum store_status svc_passage_lines(struct store *s, const struct principal *who,
+				    const char *checkpoint_id, int from, int to,
+				    const char *outcome, const struct store_each *each,
+				    int64_t *total)
+{
+	struct arena *a = arena_new();
+	struct checkpoint c;
+	enum store_status ss = svc_checkpoint_get(s, who, checkpoint_id, a, &c);
+
+	arena_free(a);
+	if (ss != STORE_OK)
+		return ss;
+	return store_passage_lines(s, checkpoint_id, from, to, outcome, each, total);
 }
 
 enum store_status svc_checkpoint_task_closed(struct svc_ctx *x, const char *task_id,

@@ -1180,6 +1180,17 @@ enum store_status store_passage_get(struct store *s, const char *id, struct aren
 enum store_status store_passage_list(struct store *s, const struct passage_filter *f,
 				     struct arena *a, struct passage **out, size_t *n,
 				     int64_t *total);
+/* One person of a passage with its vehicle, as an export streams them. */
+struct passage_line {
+	struct passage p; /* without persons */
+	struct passage_person q;
+};
+/* The persons registered at a checkpoint over days [from, to] (with outcome when not NULL),
+ * in time order, streamed to each (rows of struct passage_line); with each NULL only
+ * *total, their number. */
+enum store_status store_passage_lines(struct store *s, const char *checkpoint_id, int from, int to,
+				      const char *outcome, const struct store_each *each,
+				      int64_t *total);
 /* The earlier versions of a passage, newest first (at most 50). */
 enum store_status store_passage_versions(struct store *s, const char *id, struct arena *a,
 					 struct passage_version **out, size_t *n);

@@ -15,6 +15,8 @@ import {
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	exportDoneOf,
+	exportSheet,
 	makeId,
 	newUser,
 	run,
@@ -280,6 +282,25 @@ describe('checkpoints', () => {
 		expectError(assert, await cmdA.client.post(`/api/v1/passages/${four.id}/correct`, { ...body, uuid: uuid(), reason: undefined }), 400, 'field.required', 'reason');
 		expectError(assert, await cmdA.client.post(`/api/v1/passages/${four.id}/correct`, { ...body, uuid: uuid(), persons: body.persons.slice(1) }), 400, 'passage.persons', 'persons');
 		expectError(assert, await cmdB.client.post(`/api/v1/passages/${four.id}/correct`, { ...body, uuid: uuid() }), 404, 'passage.not_found');
+	});
+
+	it('the registrations export as a workbook, one row per person, masked', async () => {
+		const day = localDay();
+		const job = await exportDoneOf(assert, cmdA.client, 'passages', `checkpoint=${cp.id}&from=${day}&to=${day}`);
+		assert.equal(job.status, 'done', JSON.stringify(job));
+		const rows = await exportSheet(assert, srv, cmdA.client, job.id);
+		const head = rows.findIndex((r) => r[0] === '登记时间');
+		assert.ok(head >= 0, JSON.stringify(rows.slice(0, 3)));
+		const body = rows.slice(head + 1);
+		assert.equal(body.length, 9);
+		const col = (name) => rows[head].indexOf(name);
+		const bing = body.find((r) => r[col('姓名')] === '乘客丙');
+		assert.equal(bing[col('处置')], '移交属地');
+		assert.equal(bing[col('移交核查')], '已核查');
+		assert.match(bing[col('身份证号')], /\*/);
+		// out of reach: another township's commander; a bad query
+		expectError(assert, await cmdB.client.post(`/api/v1/exports?list=passages&checkpoint=${cp.id}`, { uuid: uuid() }), 404, 'checkpoint.not_found');
+		expectError(assert, await cmdA.client.post('/api/v1/exports?list=passages', { uuid: uuid() }), 404, 'checkpoint.not_found', 'checkpoint');
 	});
 
 	let code;

@@ -7,13 +7,9 @@
 //
 // Run alone: FANGKONG_BIN=build-h/fangkong node --test tests/api/exports.test.mjs
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { SLOW, TOWN_A, TOWN_B, VILLAGE_A, adminClient, expectError, makeId, newUser, startServer, uuid, waitFor } from './lib.mjs';
+import { SLOW, TOWN_A, TOWN_B, VILLAGE_A, adminClient, expectError, exportDoneOf, exportSheet, makeId, newUser, startServer, uuid, waitFor } from './lib.mjs';
 
 const MAX_ROWS = 10; // --export-max-rows: the audit trail of this test holds more
 const HEADER = '姓名,身份证号码,联系电话,现住址';
@@ -40,36 +36,8 @@ async function importDone(bytes) {
 	assert.equal(job.status, 'done', JSON.stringify(job));
 }
 
-/** Starts an export and waits for its end; returns the final state. */
-async function exportDone(c, list, query = '', body = {}) {
-	const r = await c.post(`/api/v1/exports?list=${list}${query ? `&${query}` : ''}`, { uuid: uuid(), ...body });
-	assert.equal(r.status, 202, r.text);
-	assert.equal(r.body.list, list);
-	return waitFor(async () => {
-		const s = await c.get(`/api/v1/exports/${r.body.id}`);
-		assert.equal(s.status, 200, s.text);
-		return ['done', 'failed'].includes(s.body.status) ? s.body : null;
-	}, { timeoutMs: 30000 * SLOW, what: `export ${list}` });
-}
-
-/** The workbook of a finished export, as LibreOffice reads it: rows of cells (title row first). */
-async function sheet(c, id) {
-	const res = await fetch(`${srv.url}/api/v1/exports/${id}/file`, { headers: { Cookie: `fk_session=${c.cookie}` } });
-	assert.equal(res.status, 200, await res.clone().text());
-	assert.match(res.headers.get('content-type'), /spreadsheetml/);
-	const work = await mkdtemp(join(tmpdir(), 'fk-export-'));
-	try {
-		await writeFile(join(work, 'list.xlsx'), Buffer.from(await res.arrayBuffer()));
-		const r = spawnSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless',
-			'--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', join(work, 'out'), join(work, 'list.xlsx')],
-		{ encoding: 'utf8', timeout: 180000 * SLOW });
-		assert.equal(r.status, 0, `soffice: ${r.stderr}`);
-		const text = await readFile(join(work, 'out', 'list.csv'), 'utf8');
-		return text.split('\n').filter((l) => l.length).map((l) => (l.match(/("([^"]|"")*"|[^,]*)(,|$)/g) || []).slice(0, -1).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')));
-	} finally {
-		await rm(work, { recursive: true, force: true });
-	}
-}
+const exportDone = (c, list, query, body) => exportDoneOf(assert, c, list, query, body);
+const sheet = (c, id) => exportSheet(assert, srv, c, id);
 
 async function auditOf(action) {
 	const r = await admin.get(`/api/v1/audit?action=${action}&limit=200`);

@@ -4,10 +4,10 @@
 // spawns `fangkong serve --listen 127.0.0.1:0` and waits for its "listening on" line.
 // stop() sends SIGTERM and fails when the exit code is non-zero or stderr shows a
 // sanitizer report, so the suite also catches memory errors against build-asan.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -405,4 +405,35 @@ export async function importReturnees(assert, client, rows) {
 		return j.body.status === 'done' || j.body.status === 'failed' ? j.body : null;
 	}, { timeoutMs: 30000 * SLOW, what: 'import' });
 	assert.equal(job.status, 'done', JSON.stringify(job));
+}
+
+/** Starts an export of list (with query and body) as c and waits for its end; the final state. */
+export async function exportDoneOf(assert, c, list, query = '', body = {}) {
+	const r = await c.post(`/api/v1/exports?list=${list}${query ? `&${query}` : ''}`, { uuid: uuid(), ...body });
+	assert.equal(r.status, 202, r.text);
+	assert.equal(r.body.list, list);
+	return waitFor(async () => {
+		const s = await c.get(`/api/v1/exports/${r.body.id}`);
+		assert.equal(s.status, 200, s.text);
+		return ['done', 'failed'].includes(s.body.status) ? s.body : null;
+	}, { timeoutMs: 30000 * SLOW, what: `export ${list}` });
+}
+
+/** The workbook of a finished export, as LibreOffice reads it: rows of cells (title row first). */
+export async function exportSheet(assert, srv, c, id) {
+	const res = await fetch(`${srv.url}/api/v1/exports/${id}/file`, { headers: { Cookie: `fk_session=${c.cookie}` } });
+	assert.equal(res.status, 200, await res.clone().text());
+	assert.match(res.headers.get('content-type'), /spreadsheetml/);
+	const work = await mkdtemp(join(tmpdir(), 'fk-export-'));
+	try {
+		await writeFile(join(work, 'list.xlsx'), Buffer.from(await res.arrayBuffer()));
+		const r = spawnSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless',
+			'--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', join(work, 'out'), join(work, 'list.xlsx')],
+		{ encoding: 'utf8', timeout: 180000 * SLOW });
+		assert.equal(r.status, 0, `soffice: ${r.stderr}`);
+		const text = await readFile(join(work, 'out', 'list.csv'), 'utf8');
+		return text.split('\n').filter((l) => l.length).map((l) => (l.match(/("([^"]|"")*"|[^,]*)(,|$)/g) || []).slice(0, -1).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')));
+	} finally {
+		await rm(work, { recursive: true, force: true });
+	}
 }

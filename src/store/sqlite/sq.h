@@ -207,6 +207,9 @@ struct sq_rowtype {
 	}
 /* The current row of st into out. */
 void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t);
+/* The same from column `first` on (a row of two types side by side). */
+void sq_read_row_from(sqlite3_stmt *st, int first, struct arena *a, void *out,
+		      const struct sq_rowtype *t);
 
 /* The cached statement for sql with p bound, for a caller that steps it itself (and
  * resets it); NULL without a reader or on a prepare error. */

@@ -131,7 +131,7 @@ enum store_status store_checkpoint_stats(struct store *s, const char *scope, con
 {
 	static const char sql[] =
 		"SELECT " CHECKPOINT_COLS CP_FROM " LEFT JOIN (SELECT checkpoint_id, sum(vehicles) "
-						  "AS vehicles, sum(persons) AS persons,"
+		"AS vehicles, sum(persons) AS persons,"
 		"  sum(key_area_vehicles) AS key_area_vehicles,"
 		"  sum(key_area_persons) AS key_area_persons, sum(turned_back) AS turned_back,"
 		"  sum(clinic) AS clinic, sum(handed_over) AS handed_over,"
@@ -389,6 +389,52 @@ enum store_status store_passage_list(struct store *s, const struct passage_filte
 	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
 		ss = list_in(c, f, a, out, n, total);
 		sq_exec(c, "COMMIT");
+	}
+	sq_reader_put(s, c);
+	return ss;
+}
+
+/* a passage's columns, then its person's (PASSAGE_COLS, PASSAGE_PERSON_COLS) */
+static void read_line(sqlite3_stmt *st, struct arena *a, void *out)
+{
+	struct passage_line *l = out;
+
+	sq_read_row(st, a, &l->p, &sq_passage_rows);
+	sq_read_row_from(st, sq_passage_rows.ncols, a, &l->q, &sq_passage_person_rows);
+}
+static const struct sq_rowtype line_rows = {sizeof(struct passage_line), NULL, 0, read_line};
+
+#define LINES_WHERE                                                                                \
+	PASSAGE_PERSON_FROM " JOIN passage ps ON ps.id = pp.passage_id"                            \
+			    " WHERE ps.checkpoint_id = ?1 AND ps.day BETWEEN ?2 AND ?3"            \
+			    " AND (?4 IS NULL OR pp.outcome = ?4)"
+
+enum store_status store_passage_lines(struct store *s, const char *checkpoint_id, int from, int to,
+				      const char *outcome, const struct store_each *each,
+				      int64_t *total)
+{
+	static const char sql_count[] = "SELECT count(*)" LINES_WHERE;
+	static const char sql[] = "SELECT " PASSAGE_COLS ", " PASSAGE_PERSON_COLS LINES_WHERE
+				  " ORDER BY ps.day, ps.at, ps.id, pp.seq";
+	struct sq_conn *c;
+	sqlite3_stmt *st;
+	enum store_status ss;
+
+	if (each)
+		return sq_each(s, sql, &line_rows, each,
+			       SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to),
+					 SQ_TEXT(outcome)));
+	if (!(c = sq_reader_get(s)))
+		return STORE_BUSY;
+	st = sq_prepare(
+		c, sql_count,
+		SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to), SQ_TEXT(outcome)));
+	ss = STORE_ERROR;
+	if (st) {
+		int rc = sqlite3_step(st);
+		*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		ss = rc == SQLITE_ROW ? STORE_OK : sq_rc(c, rc);
+		sqlite3_reset(st);
 	}
 	sq_reader_put(s, c);
 	return ss;

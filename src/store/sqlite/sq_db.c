@@ -345,12 +345,19 @@ static enum store_status unprepared(struct sq_conn *c)
 
 void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t)
 {
+	sq_read_row_from(st, 0, a, out, t);
+}
+
+void sq_read_row_from(sqlite3_stmt *st, int first, struct arena *a, void *out,
+		      const struct sq_rowtype *t)
+{
 	char *row = out;
 
 	memset(row, 0, t->size);
-	for (int i = 0; i < t->ncols; i++) {
-		const struct sq_col *k = &t->cols[i];
+	for (int c = 0; c < t->ncols; c++) {
+		const struct sq_col *k = &t->cols[c];
 		char *f = row + k->off;
+		int i = first + c;
 		int64_t v;
 
 		switch (k->type) {

@@ -431,7 +431,7 @@ export default {
       fever_new: 'New fevers today', tasks_overdue: 'Overdue verifications', to_place: 'To place under observation',
     },
     sub: { screened_new: '{n} new today', verified_new: '{n} verified today', observation_new: '{n} new today' },
-    series: { screened_new: 'Pushed', verified_new: 'Verified', observation_active: 'Under observation', fever_new: 'Fevers' },
+    series: { screened_new: 'Pushed', verified_new: 'Verified', observation_active: 'Under observation', fever_new: 'Fevers', checkpoint_persons_new: 'Checked at checkpoints' },
     bars: { screened_total: 'Pushed', verified_total: 'Verified', tasks_overdue: 'Overdue' },
     progress: 'Verification progress and overdue by area', rate: 'Verified', reporting: "Today's reports", openReports: 'Open the daily report',
     submitted: 'submitted / expected', completeness: 'Completeness', timeliness: 'Timeliness', missing: '{n} not reported:',

@@ -424,7 +424,7 @@ export default {
       fever_new: '今日新增发热', tasks_overdue: '超时未核查', to_place: '待落实居家观察',
     },
     sub: { screened_new: '今日新增 {n}', verified_new: '今日核实 {n}', observation_new: '今日新增 {n}' },
-    series: { screened_new: '新增推送', verified_new: '新增核实', observation_active: '居家观察', fever_new: '新增发热' },
+    series: { screened_new: '新增推送', verified_new: '新增核实', observation_active: '居家观察', fever_new: '新增发热', checkpoint_persons_new: '卡口检查人员' },
     bars: { screened_total: '推送', verified_total: '核实', tasks_overdue: '超时' },
     progress: '下级核查进度与超时', rate: '核实率', reporting: '今日报送情况', openReports: '查看日报',
     submitted: '已报 / 应报', completeness: '填报率', timeliness: '及时率', missing: '未报 {n} 个：',

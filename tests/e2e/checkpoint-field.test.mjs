@@ -134,7 +134,8 @@ test('(a–c, e) staff register a car of four, one offline and resent once, one 
   await until('origin focused', () => pf(page, 0, 'cp-origin').evaluate((el) => el === document.activeElement));
   await pf(page, 0, 'cp-origin').fill(DRIVER.origin);
   await pf(page, 0, 'cp-dest').fill(DRIVER.dest);
-  await pf(page, 0, 'cp-purpose').fill(DRIVER.purpose);
+  await page.locator(`${sel('cp-person', { index: 0 })} ${sel('cp-purpose-chip', { value: 'home' })}`).click(); // 返乡: one tap
+  assert.equal(await pf(page, 0, 'cp-purpose').inputValue(), DRIVER.purpose);
   for (const [k, p] of PASSENGERS.entries()) {
     const i = k + 1;
     await byTest(page, 'cp-add').click();

@@ -23,6 +23,7 @@ export default {
   originPh: 'e.g. Wuhan, Hubei', travelPh: 'Places passed (optional)', destinationPh: 'e.g. Shezhu village group 5', purposePh: 'e.g. home, work, family',
   phoneHint: 'Not a valid mobile number: check it', tempBad: 'A temperature is between 34.0 and 43.0', tempRequired: 'Take the temperature', nameRequired: 'Enter the name',
   fever: 'High temperature: fever clinic proposed', fixFields: 'Some required fields are empty',
+  purposes: { home: 'Home', work: 'Work', family: 'Family', transit: 'Passing through' },
   outcomes: { passed: 'Passed', turned_back: 'Turned back', clinic: 'Fever clinic', handover: 'Handover' },
   keyByServer: 'Arrivals from a key area (origin, travel or plate) are handed over by the server on registering.', proposed: 'Proposed:', overridden: 'changed to {o}',
   submit: 'Register ({n})', personsN: '{n} persons', noPlate: 'No plate',

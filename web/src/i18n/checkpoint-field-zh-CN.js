@@ -23,6 +23,7 @@ export default {
   originPh: '如：湖北省武汉市', travelPh: '途经地（可不填）', destinationPh: '如：社渚镇社渚村5组', purposePh: '如：返乡、务工、探亲',
   phoneHint: '手机号码格式不对，请核对', tempBad: '体温应在 34.0–43.0 之间', tempRequired: '请测量体温', nameRequired: '请填写姓名',
   fever: '体温偏高：建议送发热门诊', fixFields: '还有必填项没填',
+  purposes: { home: '返乡', work: '务工', family: '探亲', transit: '过境' },
   outcomes: { passed: '放行', turned_back: '劝返', clinic: '发热门诊', handover: '移交' },
   keyByServer: '来自重点地区（来处、行程或车牌）的，登记时由系统判定移交。', proposed: '建议：', overridden: '已改为 {o}',
   submit: '登记（{n} 人）', personsN: '{n} 人', noPlate: '无牌',

@@ -247,8 +247,8 @@ export const MANUAL = [
       },
       {
         route: '/m/checkpoint', label: 'cpf.addPassenger',
-        zh: '每人一张卡：姓名、身份证号（校验位不对会提示）、电话、体温（点 36.x 快捷键或直接输入）、从何处来、到何处去、事由。点{label}加下一个人，自动带上驾驶员的来处、去处和事由。',
-        en: 'One card per person: name, ID number (a wrong check character is hinted), phone, temperature (tap a 36.x key or type it), from, to, purpose. Tap {label} for the next person: the driver\'s origin, destination and purpose are copied.',
+        zh: '每人一张卡：姓名、身份证号（校验位不对会提示）、电话、体温（点 36.x 快捷键或直接输入）、从何处来、到何处去、事由（可点返乡、务工、探亲、过境）。点{label}加下一个人，自动带上驾驶员的来处、去处和事由。',
+        en: 'One card per person: name, ID number (a wrong check character is hinted), phone, temperature (tap a 36.x key or type it), from, to, purpose (tap Home, Work, Family or Passing through). Tap {label} for the next person: the driver\'s origin, destination and purpose are copied.',
       },
       {
         route: '/m/checkpoint', label: 'cpf.outcomes.clinic',

@@ -585,20 +585,20 @@ static void person_read(struct req *r, const struct returnee_ctx *ctx, const str
 				 .transport_no = plate};
 }
 
-/* The reading context of the checkpoint's county: its addresses and reference lists;
- * an unresolved destination goes to the checkpoint's township, or the county. */
-static bool county_ctx(struct req *r, const struct checkpoint *c, struct returnee_ctx *ctx)
+/* The reading context of the checkpoint's county (shared: svc_refcache.c, held in *held
+ * until put back): its addresses and reference lists; an unresolved destination goes to
+ * the checkpoint's township, or the county. */
+static bool county_ctx(struct req *r, const struct checkpoint *c, struct returnee_ctx *ctx,
+		       struct svc_reading **held)
 {
-	struct addr_index *ix = NULL;
 	size_t queue = strlen(c->area) >= 9 ? 9 : 6;
 
 	*ctx = (struct returnee_ctx){.today = time_local_date(time_now())};
-	if (!api_reference_ctx(r, ctx) ||
-	    svc_county_index(r->srv->store, c->area, r->a, &ix, NULL, NULL) != STORE_OK) {
+	if (svc_reading_get(r->srv->refcache, r->srv->store, c->area, held) != STORE_OK) {
 		reply_error(r, ERR_UNAVAILABLE, NULL);
 		return false;
 	}
-	ctx->addr = ix;
+	svc_reading_ctx(*held, ctx);
 	ctx->home_area = arena_printf(r->a, "%.*s", (int)queue, c->area);
 	return true;
 }
@@ -611,6 +611,7 @@ static bool passage_read(struct req *r, const struct checkpoint *c, const json_t
 	struct vehicle_in v;
 	struct person_in *pi, *pp = NULL;
 	struct returnee_ctx ctx;
+	struct svc_reading *held;
 	size_t n, npre = 0;
 	int day = time_local_date(at);
 
@@ -635,7 +636,7 @@ static bool passage_read(struct req *r, const struct checkpoint *c, const json_t
 			return false;
 		v.note = note ? note : "";
 	}
-	if (!county_ctx(r, c, &ctx))
+	if (!county_ctx(r, c, &ctx, &held))
 		return false;
 	/* the passage outlives this frame: its texts go to the request's arena */
 	char *plate_text = arena_strdup(r->a, v.plate.text);
@@ -652,7 +653,7 @@ static bool passage_read(struct req *r, const struct checkpoint *c, const json_t
 	for (size_t i = 0; i < n; i++)
 		person_read(r, &ctx, &pi[i], &v, plate_text, day, r->srv->obs.fever_dc, i,
 			    &in->p.persons[i], &in->rows[i]);
-	addr_index_free((struct addr_index *)ctx.addr);
+	svc_reading_put(r->srv->refcache, held);
 	return true;
 }
 

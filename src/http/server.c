@@ -601,6 +601,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->self_rl = ratelimit_new(cfg->self_per_minute > 0 ? cfg->self_per_minute : 30);
 	/* a highway exit: a car every few seconds, each pre-registered */
 	srv->pre_rl = ratelimit_new(600);
+	srv->refcache = svc_refcache_new();
 	obs_policy_default(&srv->obs);
 	if (cfg->obs_days > 0)
 		srv->obs.days = cfg->obs_days;
@@ -612,6 +613,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		ratelimit_free(srv->login_rl);
 		ratelimit_free(srv->self_rl);
 		ratelimit_free(srv->pre_rl);
+		svc_refcache_free(srv->refcache);
 		free(srv);
 		return NULL;
 	}
@@ -671,6 +673,7 @@ void server_stop(struct server *srv)
 	ratelimit_free(srv->login_rl);
 	ratelimit_free(srv->self_rl);
 	ratelimit_free(srv->pre_rl);
+	svc_refcache_free(srv->refcache);
 	rcache_free(srv->area_cache);
 	sodium_memzero(srv->key, sizeof srv->key);
 	free(srv);

@@ -80,6 +80,7 @@ struct server {
 	unsigned char key[SECRET_KEY_LEN];
 	struct ratelimit *self_rl; /* self-report pages: per address and per link */
 	struct ratelimit *pre_rl;  /* pre-registrations (QR poster): per checkpoint */
+	struct svc_refcache *refcache; /* counties' reading contexts (service/svc_refcache.c) */
 	_Atomic uint16_t port; /* set once the daemon listens; workers read it (card links) */
 	uint32_t id_prefix;
 	atomic_uint_fast64_t id_seq;

@@ -987,6 +987,24 @@ json_t *svc_passage_json(const struct passage *p);
 enum store_status svc_checkpoint_task_closed(struct svc_ctx *x, const char *task_id,
 					     const char *new_task);
 
+/* ---- a county's reading context, shared (svc_refcache.c) ---- */
+
+/* The county's address index with its grid rules, the national divisions and the key
+ * areas, as returnee_from_row reads a person: built once per county and area generation
+ * (store_area_changed) and shared by every request, never written once built. */
+struct svc_refcache;
+struct svc_reading;
+struct returnee_ctx;
+struct svc_refcache *svc_refcache_new(void);
+void svc_refcache_free(struct svc_refcache *c);
+/* A reference to area's county's context (built when missing or old); give it back with
+ * svc_reading_put once the rows are read. */
+enum store_status svc_reading_get(struct svc_refcache *c, struct store *s, const char *area,
+				  struct svc_reading **out);
+void svc_reading_put(struct svc_refcache *c, struct svc_reading *r);
+/* ctx's addr, divisions and keys, valid while the reference is held. */
+void svc_reading_ctx(const struct svc_reading *r, struct returnee_ctx *ctx);
+
 /* ---- pre-registration (QR poster, no account) ---- */
 
 enum { PREREG_PERSONS_MAX = 9, PREREG_HOURS = 24 };

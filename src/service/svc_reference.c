@@ -25,6 +25,9 @@ enum store_status svc_key_area_put(struct store *s, const struct principal *who,
 				   struct arena *a)
 {
 	struct svc_write w = {"key_area.put", NULL, idem, apply_key_area, NULL, (void *)k};
+	enum store_status ss = svc_run(s, who, &w, a, NULL);
 
-	return svc_run(s, who, &w, a, NULL);
+	if (ss == STORE_OK)
+		store_area_changed(s); /* the shared reading contexts flag key areas by it */
+	return ss;
 }

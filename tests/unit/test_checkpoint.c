@@ -55,7 +55,7 @@ static void shifts_parse(void **state)
 	assert_int_equal(checkpoint_shifts_parse("0,8,16", s), 3);
 	assert_int_equal(checkpoint_shifts_parse("0,6,12,18", s), 4);
 	assert_int_equal(checkpoint_shifts_parse("0,5,10,15,20", s), 0); /* five */
-	assert_int_equal(checkpoint_shifts_parse("20,8", s), 0);          /* not ascending */
+	assert_int_equal(checkpoint_shifts_parse("20,8", s), 0);         /* not ascending */
 	assert_int_equal(checkpoint_shifts_parse("8,8", s), 0);
 	assert_int_equal(checkpoint_shifts_parse("24", s), 0);
 	assert_int_equal(checkpoint_shifts_parse("8,", s), 0);
@@ -106,7 +106,7 @@ static void shift_hours(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names),	 cmocka_unit_test(propose),
+		cmocka_unit_test(names),        cmocka_unit_test(propose),
 		cmocka_unit_test(shifts_parse), cmocka_unit_test(shift_of_hour),
 		cmocka_unit_test(shift_hours),
 	};

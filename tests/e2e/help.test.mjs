@@ -83,6 +83,14 @@ test('setup: a grid, accounts of every role, a list, an observation with a fever
   accounts.commander = await makeAccount('cmd_help', 'commander', TOWNSHIP);
   accounts.grid_worker = await makeAccount('gw_help', 'grid_worker', fixture.grid);
   accounts.doctor = await makeAccount('dr_help', 'doctor', VILLAGE);
+  // a checkpoint of the township with its staff account (the checkpoint section's pages)
+  const cmdApi = await apiSession('cmd_help', PASSWORD);
+  const cp = await cmdApi('POST', '/api/v1/checkpoints', { uuid: randomUUID(), name: '帮助卡口', area: TOWNSHIP, kind: 'road', opened_on: '2020-01-24' });
+  assert.equal(cp.status, 201, JSON.stringify(cp.body));
+  fixture.checkpoint = cp.body.id;
+  accounts.checkpoint_staff = await makeAccount('cp_help', 'checkpoint_staff', TOWNSHIP);
+  const on = await cmdApi('POST', `/api/v1/checkpoints/${cp.body.id}/staff`, { uuid: randomUUID(), user_id: accounts.checkpoint_staff.id });
+  assert.equal(on.status, 200, JSON.stringify(on.body));
 
   // the flagged returnee's task goes to the worker's grid; the other two stay in the village pool
   const flagged = await importList();

@@ -12,6 +12,8 @@ const routes = [
   // The self-report link of a contact card: no account, no session (`bare`: the guard does
   // not even ask who is signed in).
   { path: '/r/:token', name: 'self-report', component: () => import('./public/SelfReportView.vue'), meta: { public: true, bare: true } },
+  // A checkpoint's public pre-registration page (QR poster): no account, no session.
+  { path: '/pre/:checkpointId', name: 'prereg-public', component: () => import('./checkpoint/PreRegView.vue'), meta: { public: true, bare: true } },
   // Print pages, without the console frame.
   { path: '/print/cards', name: 'print-cards', component: () => import('./print/CardPrintView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/release/:id', name: 'print-release', component: () => import('./print/ReleaseNoticeView.vue'), meta: { perm: 'obs.work' } },
@@ -53,6 +55,10 @@ const routes = [
       { path: 'checkpoints', name: 'checkpoints', component: () => import('./checkpoint-console/CheckpointsView.vue'), meta: { perm: 'checkpoint.work' } },
       { path: 'checkpoints/stats', name: 'cpc-stats', component: () => import('./checkpoint-console/CheckpointStatsView.vue'), meta: { perm: 'checkpoint.work', nav: 'checkpoints' } },
       { path: 'checkpoints/:id/passages', name: 'cpc-passages', component: () => import('./checkpoint-console/PassagesView.vue'), meta: { perm: 'checkpoint.work', nav: 'checkpoints' } },
+      // 卡口: the checkpoint staff's phone pages (Vant), one chunk.
+      { path: 'm/checkpoint', name: 'cp-staff', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointStaffView), meta: { perm: 'checkpoint.work' } },
+      { path: 'm/checkpoint/day', name: 'cp-day', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointDayView), meta: { perm: 'checkpoint.work', nav: 'cp-staff' } },
+      { path: 'm/checkpoint/prereg', name: 'cp-prereg', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointPreregView), meta: { perm: 'checkpoint.work', nav: 'cp-staff' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],
@@ -83,6 +89,7 @@ export async function homeRoute(s) {
   const role = s.user.role;
   if (role === 'doctor' && s.can('obs.work')) return { name: 'alerts' };
   if (role === 'social_worker' && s.can('obs.work')) return { name: 'services' };
+  if (role === 'checkpoint_staff' && s.can('checkpoint.work')) return { name: 'cp-staff' };
   if (s.can('task.work') && (role === 'grid_worker' || (narrow() && !s.can('task.manage')))) {
     if (s.can('obs.work') && await hasFollowUps()) return { name: 'obs-today' };
     return { name: 'my-tasks' };

@@ -1,7 +1,9 @@
 // English UI text. Keys mirror zh-CN.js.
 import report from './report-en.js';
 import cpc from './checkpoint-console-en.js';
+import cpf from './checkpoint-field-en.js';
 export default {
+  cpf,
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',
@@ -368,7 +370,7 @@ export default {
     title: '{n} unsent', resend: 'Send now', sent: '{n} sent', still: 'Still no network; will retry automatically',
     hint: 'Kept on this phone; sent automatically when the network is back', failed: 'Not accepted: {msg}', discard: 'Discard',
     discardConfirm: 'Discard this unsent record?', needsLogin: 'Signed out: these will be sent after the next login',
-    kinds: { close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report' },
+    kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report' },
     states: { waiting: 'Unsent', failed: 'Not accepted' },
   },
   error: {

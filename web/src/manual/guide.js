@@ -31,6 +31,11 @@ export const GUIDE = {
     { labels: { a: 'obs.service.accept', b: 'obs.service.deliver' }, zh: '{a}后去办，送到后点{b}。', en: '{a}, do it, then tap {b}.' },
     { labels: {}, zh: '右上角的铃铛是通知；点你的名字可以打开操作手册。', en: 'The bell at the top right holds notifications; your name opens the manual.' },
   ],
+  checkpoint_staff: [
+    { labels: { a: 'cpf.nav.register', b: 'cpf.unreadable' }, zh: '{a}：车牌省份默认本省，点省份可换；看不清或无牌就打开{b}写明情况，照样登记。', en: '{a}: the province defaults to your own, tap it to change; for no plate or an unreadable one turn on {b}, write why, and register anyway.' },
+    { labels: { a: 'cpf.addPassenger' }, zh: '每人一张卡，{a}时自动带上驾驶员的来处、去处和事由；体温点 36.x 快捷键。每人下方的建议结果随填随变，可以改。', en: 'One card per person; {a} copies the driver\'s origin, destination and purpose; tap 36.x for the temperature. The outcome proposed under each card follows what you type and can be changed.' },
+    { labels: { a: 'unsent.resend', b: 'cpf.nav.prereg' }, zh: '没信号时登记保存在手机上（未发送），有信号自动补发，也可点{a}；司机有预登记码的走{b}快速通道。', en: 'Without signal a registration waits on the phone (unsent) and goes out when the signal is back, or tap {a}; drivers with a code use {b}, the fast lane.' },
+  ],
   default: [
     { labels: {}, zh: '左侧菜单（手机上点左上角 ☰）是你能用的功能。', en: 'The menu on the left (☰ at the top left on a phone) holds what you can use.' },
     { labels: {}, zh: '右上角的铃铛是通知；点你的名字可以修改密码、打开操作手册。', en: 'The bell at the top right holds notifications; your name lets you change your password and open the manual.' },

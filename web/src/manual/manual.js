@@ -257,6 +257,52 @@ export const MANUAL = [
       },
     ],
   },
+  {
+    id: 'checkpoint_staff',
+    role: 'checkpoint_staff',
+    title: { zh: '卡口执勤：登记车辆和人员', en: 'Checkpoint staff: registering vehicles and persons' },
+    intro: {
+      zh: '在手机上登记每一辆车和车上每一个人（见人、见车、见电话）；来自重点地区的人员当场移交到目的地村（社区）核查。信号不好也能登记。',
+      en: 'Register every vehicle and every person in it on the phone; arrivals from key areas are handed over to their destination village on the spot. Works with a poor signal.',
+    },
+    steps: [
+      {
+        route: '/m/checkpoint', label: 'cpf.nav.register',
+        zh: '登录后直接进入{label}：顶部是本卡口名称和本班次的车辆、人员、移交、发热门诊、劝返数。车牌的省份默认本省（点省份键可换，下次默认上次用的），再输入其余几位；车型默认小车、方向默认进入。',
+        en: 'After login you land on {label}: the checkpoint\'s name and this shift\'s vehicles, persons, handovers, fever-clinic referrals and turned back at the top. The plate\'s province defaults to your own (tap it to change; next time the last one used), then type the rest; a car coming in is the default.',
+      },
+      {
+        route: '/m/checkpoint', label: 'cpf.unreadable',
+        zh: '无牌或看不清的车打开{label}，写明情况，照样登记，不要因为车牌填不上放车。车牌格式不对时输入框下有提示，以服务器判定为准。',
+        en: 'For a car without a plate or with an unreadable one turn on {label}, write why, and register it anyway: never let a car through because the plate would not go in. A wrongly formed plate is hinted under the box; the server decides.',
+      },
+      {
+        route: '/m/checkpoint', label: 'cpf.addPassenger',
+        zh: '每人一张卡：姓名、身份证号（校验位不对会提示）、电话、体温（点 36.x 快捷键或直接输入）、从何处来、到何处去、事由（可点返乡、务工、探亲、过境）。点{label}加下一个人，自动带上驾驶员的来处、去处和事由。',
+        en: 'One card per person: name, ID number (a wrong check character is hinted), phone, temperature (tap a 36.x key or type it), from, to, purpose (tap Home, Work, Family or Passing through). Tap {label} for the next person: the driver\'s origin, destination and purpose are copied.',
+      },
+      {
+        route: '/m/checkpoint', label: 'cpf.outcomes.clinic',
+        zh: '每人卡片下方随填随显示建议结果：体温 ≥ 37.3 °C 建议{label}，来自重点地区建议移交，其余放行；可以点其他结果改掉。登记后显示每人最终结果，移交的人已成为目的地村（社区）的核查任务。',
+        en: 'Under each card the proposed outcome follows what you type: 37.3 °C or more proposes {label}, a key-area origin a handover, else passed; tap another to change it. After registering each person\'s outcome is shown; a handover is already a verification task in the destination village.',
+      },
+      {
+        route: '/m/checkpoint', label: 'cpf.nav.day',
+        zh: '没有信号时登记保存在手机上，列在“未发送”里，信号恢复后自动补发（不会重复登记），不要重新登记。{label}列出本卡口今天每班的合计和每一辆车，移交的人员可以看到村里是否已核查。',
+        en: 'Without signal a registration is kept on the phone under "unsent" and sent when the signal is back (never twice): do not register it again. {label} lists today\'s totals per shift and every vehicle; for each handover you see whether the village has verified it.',
+      },
+      {
+        route: '/m/checkpoint/prereg', label: 'cpf.pre.codeTitle',
+        zh: '提前扫了卡口二维码预登记的车走快速通道：在预登记码页{label}（或点扫码），核对车辆和人员，只需测体温、确认。',
+        en: 'Cars pre-registered through the checkpoint\'s QR poster take the fast lane: on the code page, {label} (or tap Scan), check the vehicle and persons, take temperatures and confirm.',
+      },
+      {
+        route: '/pre/:checkpoint', label: 'cpf.pub.submit',
+        zh: '司机扫卡口海报上的二维码打开预登记页（不用登录），填车辆和每位乘车人员后点{label}，得到 8 位预登记码，24 小时内有效。',
+        en: 'Drivers scan the QR on the checkpoint\'s poster to open the pre-registration page (no login), fill in the vehicle and every person and tap {label}; they get an 8-character code, valid for 24 hours.',
+      },
+    ],
+  },
 ];
 
 // The route without parameters, or null (the manual links only to those).

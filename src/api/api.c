@@ -51,7 +51,7 @@ const struct route api_routes[] = {
 	{HTTP_POST, "/api/v1/persons", api_person_create, ROUTE_JSON, P(TASK_WORK)},
 	{HTTP_POST, "/api/v1/persons/{id}/merge", api_person_merge, ROUTE_JSON, P(TASK_MANAGE)},
 	{HTTP_POST, "/api/v1/persons/{id}/fix", api_person_fix, ROUTE_JSON, P(TASK_WORK)},
-	{HTTP_GET, "/api/v1/key-areas", api_key_areas, 0, P(PERSON_READ)},
+	{HTTP_GET, "/api/v1/key-areas", api_key_areas, 0, 0}, /* person.read or checkpoint.work */
 	{HTTP_POST, "/api/v1/key-areas", api_key_area_put, ROUTE_JSON, P(IMPORT)},
 	{HTTP_GET, "/api/v1/persons/{id}", api_person_get, 0, P(PERSON_READ)},
 	{HTTP_POST, "/api/v1/persons/{id}/reveal", api_person_reveal, 0, P(PERSON_REVEAL)},

@@ -973,9 +973,10 @@ void api_pre_get(struct req *r)
 	    !api_stored(r, svc_checkpoint_public(r->srv->store, id, r->a, &c),
 			ERR_CHECKPOINT_NOT_FOUND))
 		return;
+	/* the area, for the plate's province the page starts on: no personal data */
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:s, s:b}", "name", c.name, "kind", c.kind, "location",
-			     c.location ? c.location : "", "open", !c.closed_on));
+		   json_pack("{s:s, s:s, s:s, s:b, s:s}", "name", c.name, "kind", c.kind, "location",
+			     c.location ? c.location : "", "open", !c.closed_on, "area", c.area));
 }
 
 /* A traveller's person: an ID number must pass (the traveller can correct it now) and a

@@ -621,9 +621,17 @@ void api_key_areas(struct req *r)
 {
 	struct key_area *v;
 	size_t n;
-	enum store_status st = svc_ref_key_areas(r->srv->store, r->a, &v, &n);
+	enum store_status st;
 	json_t *arr;
 
+	/* reference data, not personal: whoever screens persons, at the door or at a
+	 * checkpoint (whose phone proposes a handover for a key area as it is typed) */
+	if (!role_can(r->sess.role, PERM_PERSON_READ) &&
+	    !role_can(r->sess.role, PERM_CHECKPOINT_WORK)) {
+		api_deny(r, ERR_FORBIDDEN, "key_area", NULL);
+		return;
+	}
+	st = svc_ref_key_areas(r->srv->store, r->a, &v, &n);
 	if (st != STORE_OK) {
 		api_store_error(r, st, ERR_NOT_FOUND);
 		return;

@@ -308,7 +308,9 @@ describe('checkpoints', () => {
 		const pub = new Client(srv.url);
 		const face = await pub.get(`/api/v1/pre/${cp.id}`);
 		assert.equal(face.status, 200, face.text);
-		assert.deepEqual(face.body, { name: '社渚高速出口', kind: 'highway', location: 'G4011 社渚出口', open: true });
+		assert.deepEqual(face.body, { name: '社渚高速出口', kind: 'highway', location: 'G4011 社渚出口', open: true, area: TOWN_A });
+		// the staff's phone proposes a key-area handover: it reads the key areas
+		assert.equal((await staff.client.get('/api/v1/key-areas')).status, 200);
 		expectError(assert, await pub.get(`/api/v1/pre/${uuid()}`), 404, 'checkpoint.not_found');
 		assert.equal((await pub.get('/api/v1/pre/..%2f..%2fetc')).status, 404);
 		const trav = [

@@ -46,7 +46,7 @@ export function useCheckpoint() {
     loaded.value = true;
     await loadDetail();
     // Read only where the account may (a refused read is audited as denied).
-    if (session.can('person.read')) api.get('/api/v1/key-areas', undefined, { quiet401: true }).then((r) => {
+    if (session.can('person.read') || session.can('checkpoint.work')) api.get('/api/v1/key-areas', undefined, { quiet401: true }).then((r) => {
       keyAreas.value = (r && r.items) || [];
       store('fk.cp.keyareas', keyAreas.value);
     }).catch(() => { /* no permission or no signal: the server decides alone */ });

@@ -44,6 +44,9 @@ export function recordsRoute(key, area, can) {
     case 'visits_done': return obs({});
     case 'fever_new': case 'fever_total': case 'referred_new': return can('obs.work') ? { name: 'alerts', query: { area } } : null;
     case 'services_new': case 'services_done': return can('obs.work') ? { name: 'services', query: { area } } : null;
+    case 'checkpoint_vehicles_total': case 'checkpoint_vehicles_new': case 'checkpoint_persons_total': case 'checkpoint_persons_new':
+    case 'checkpoint_turned_back_new': case 'checkpoint_clinic_new': case 'checkpoint_handover_new':
+      return can('checkpoint.work') ? { name: 'cpc-stats', query: { area } } : null;
     default: return null;
   }
 }

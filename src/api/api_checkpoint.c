@@ -766,17 +766,15 @@ void api_passage_correct(struct req *r)
 	struct principal who = api_principal(r);
 	struct passage_new in = {.now = time_now()};
 	struct passage old, out;
-	struct passage_version *ver;
 	struct checkpoint c;
 	struct store_idem idem;
-	size_t nver;
 	char hash[65];
 	enum store_status st;
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "reason", 200, true, &in.reason), "reason"))
 		return;
-	if (!api_stored(r, svc_passage_get(r->srv->store, &who, id, r->a, &old, &ver, &nver),
+	if (!api_stored(r, svc_passage_current(r->srv->store, &who, id, r->a, &old),
 			ERR_PASSAGE_NOT_FOUND) ||
 	    !api_stored(r, svc_checkpoint_get(r->srv->store, &who, old.checkpoint_id, r->a, &c),
 			ERR_PASSAGE_NOT_FOUND))
@@ -975,8 +973,9 @@ void api_pre_get(struct req *r)
 		return;
 	/* the area, for the plate's province the page starts on: no personal data */
 	reply_json(r, 200,
-		   json_pack("{s:s, s:s, s:s, s:b, s:s}", "name", c.name, "kind", c.kind, "location",
-			     c.location ? c.location : "", "open", !c.closed_on, "area", c.area));
+		   json_pack("{s:s, s:s, s:s, s:b, s:s}", "name", c.name, "kind", c.kind,
+			     "location", c.location ? c.location : "", "open", !c.closed_on, "area",
+			     c.area));
 }
 
 /* A traveller's person: an ID number must pass (the traveller can correct it now) and a

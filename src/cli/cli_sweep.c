@@ -45,9 +45,9 @@ int cli_sweep(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	} else {
 		printf("{\"task_overdue\":%lld,\"to_place\":%lld,\"visit_missed\":%lld,"
-		       "\"pruned\":%lld}\n",
+		       "\"pruned\":%lld,\"prereg_pruned\":%lld}\n",
 		       (long long)r.task_overdue, (long long)r.to_place, (long long)r.visit_missed,
-		       (long long)r.pruned);
+		       (long long)r.pruned, (long long)r.prereg_pruned);
 	}
 	arena_free(a);
 	store_close(s);

@@ -964,9 +964,14 @@ enum store_status svc_passage_correct(struct store *s, const struct principal *w
 				      const struct store_idem *idem, const char *id,
 				      struct passage_new *in, struct arena *a,
 				      struct passage *out, bool *replayed);
+/* A passage with its earlier versions, the read audited ("passage.read"). */
 enum store_status svc_passage_get(struct store *s, const struct principal *who, const char *id,
 				  struct arena *a, struct passage *out,
 				  struct passage_version **versions, size_t *nversions);
+/* The same without its versions or an audit row: what a correction starts from (its
+ * write is audited). */
+enum store_status svc_passage_current(struct store *s, const struct principal *who,
+				      const char *id, struct arena *a, struct passage *out);
 /* The passages of a checkpoint the caller may act at: day's (shift k's hours when k > 0),
  * filtered (outcome, q), a page. */
 enum store_status svc_passage_list(struct store *s, const struct principal *who,
@@ -1017,8 +1022,8 @@ enum store_status svc_prereg_create(struct store *s, const struct principal *who
 				    const struct store_idem *idem, const char *checkpoint_id,
 				    const char *body, int64_t now, struct arena *a,
 				    struct prereg *out, bool *replayed);
-/* A pre-registration for staff at its checkpoint (as svc_checkpoint_get); NOT_FOUND when
- * expired or out of reach. */
+/* A pre-registration for staff at its checkpoint (as svc_checkpoint_get), the read
+ * audited ("prereg.read"); NOT_FOUND when expired or out of reach. */
 enum store_status svc_prereg_get(struct store *s, const struct principal *who, const char *code,
 				 struct arena *a, struct prereg *out);
 /* A checkpoint's public face (name, kind, location, open) for the traveller's page. */

@@ -635,9 +635,10 @@ enum store_status svc_passage_correct(struct store *s, const struct principal *w
 	return svc_run(s, who, &w, a, replayed);
 }
 
-enum store_status svc_passage_get(struct store *s, const struct principal *who, const char *id,
-				  struct arena *a, struct passage *out,
-				  struct passage_version **versions, size_t *nversions)
+static enum store_status passage_get(struct store *s, const struct principal *who, const char *id,
+				     struct arena *a, struct passage *out,
+				     struct passage_version **versions, size_t *nversions,
+				     bool audit)
 {
 	struct checkpoint c;
 	enum store_status ss = store_passage_get(s, id, a, out);
@@ -650,7 +651,26 @@ enum store_status svc_passage_get(struct store *s, const struct principal *who, 
 		svc_deny(who, "passage", id, NULL);
 	if (ss != STORE_OK)
 		return ss;
+	/* persons' names, masked numbers, where they went: a read on record, as a file's */
+	if (audit)
+		svc_read_audit(s, who, "passage.read", "passage", out->id, c.area, NULL, false);
 	return store_passage_versions(s, id, a, versions, nversions);
+}
+
+enum store_status svc_passage_get(struct store *s, const struct principal *who, const char *id,
+				  struct arena *a, struct passage *out,
+				  struct passage_version **versions, size_t *nversions)
+{
+	return passage_get(s, who, id, a, out, versions, nversions, true);
+}
+
+enum store_status svc_passage_current(struct store *s, const struct principal *who, const char *id,
+				      struct arena *a, struct passage *out)
+{
+	struct passage_version *v;
+	size_t nv;
+
+	return passage_get(s, who, id, a, out, &v, &nv, false);
 }
 
 enum store_status svc_passage_list(struct store *s, const struct principal *who,
@@ -801,6 +821,8 @@ enum store_status svc_prereg_get(struct store *s, const struct principal *who, c
 
 	if (ss == STORE_OK)
 		ss = svc_checkpoint_get(s, who, out->checkpoint_id, a, &c);
+	if (ss == STORE_OK)
+		svc_read_audit(s, who, "prereg.read", "prereg", out->code, c.area, NULL, false);
 	return ss;
 }
 

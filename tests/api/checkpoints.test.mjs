@@ -22,6 +22,7 @@ import {
 	run,
 	startServer,
 	uuid,
+	waitFor,
 } from './lib.mjs';
 
 let srv, admin, cmdA, cmdB, staff, staff2, gw;
@@ -168,6 +169,8 @@ describe('checkpoints', () => {
 		assert.equal(c.status, 200, c.text);
 		const p = await staff.client.get(`/api/v1/passages/${four.id}`);
 		assert.equal(p.body.persons[2].task_status, 'closed');
+		// reading a registration (names, masked numbers) is on record, as a file's
+		await waitFor(async () => (await admin.get(`/api/v1/audit?action=passage.read&user=${staff.username}`)).body.items.some((x) => x.object_id === four.id), { what: 'the read audited' });
 		assert.equal(p.body.persons[2].task_outcome, 'duplicate');
 		const mine = await staff.client.get(`/api/v1/checkpoints/${cp.id}`);
 		assert.equal(mine.body.today.handed_over, 1);
@@ -348,6 +351,17 @@ describe('checkpoints', () => {
 		assert.equal((await register(staff.client, cp.id, confirm)).status, 200, 'a resend answers the passage');
 		expectError(assert, await register(staff.client, cp.id, { ...confirm, uuid: uuid() }), 404, 'prereg.not_found', 'prereg');
 		expectError(assert, await staff.client.get(`/api/v1/checkpoints/prereg/${code}`), 404, 'prereg.not_found');
+		// one left unconfirmed is deleted by the sweep once its 24 hours are over
+		const left = await pub.post(`/api/v1/pre/${cp.id}`, { ...body, uuid: uuid() });
+		assert.equal(left.status, 201, left.text);
+		const early = await run(['sweep', '--db', srv.db, '--at', new Date(Date.now() + 23 * 3600e3).toISOString()]);
+		assert.equal(early.code, 0, early.stderr);
+		assert.equal(JSON.parse(early.stdout).prereg_pruned, 0);
+		assert.equal((await staff.client.get(`/api/v1/checkpoints/prereg/${left.body.code}`)).status, 200);
+		const late = await run(['sweep', '--db', srv.db, '--at', new Date(Date.now() + 25 * 3600e3).toISOString()]);
+		assert.equal(late.code, 0, late.stderr);
+		assert.equal(JSON.parse(late.stdout).prereg_pruned, 1);
+		expectError(assert, await staff.client.get(`/api/v1/checkpoints/prereg/${left.body.code}`), 404, 'prereg.not_found');
 	});
 
 	it('a closed checkpoint takes no registration and no pre-registration', async () => {

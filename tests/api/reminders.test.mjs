@@ -85,13 +85,13 @@ describe('reminders', () => {
 		// read what the new tasks said, so that only reminders are unread
 		for (const c of [gw, doctor, cmdA]) await c.client.post('/api/v1/notifications/read', { uuid: uuid(), all: true });
 
-		assert.deepEqual(await sweep(0), { task_overdue: 0, to_place: 1, visit_missed: 0, pruned: 0 }, 'today: only the unplaced person');
-		assert.deepEqual(await sweep(0), { task_overdue: 0, to_place: 0, visit_missed: 0, pruned: 0 }, 'a rerun reminds no one twice');
+		assert.deepEqual(await sweep(0), { task_overdue: 0, to_place: 1, visit_missed: 0, pruned: 0, prereg_pruned: 0 }, 'today: only the unplaced person');
+		assert.deepEqual(await sweep(0), { task_overdue: 0, to_place: 0, visit_missed: 0, pruned: 0, prereg_pruned: 0 }, 'a rerun reminds no one twice');
 		const r = await sweep(5);
 		assert.ok(r.task_overdue >= 1, JSON.stringify(r));
 		assert.equal(r.to_place, 1);
 		assert.equal(r.visit_missed, 1);
-		assert.deepEqual(await sweep(5), { task_overdue: 0, to_place: 0, visit_missed: 0, pruned: 0 });
+		assert.deepEqual(await sweep(5), { task_overdue: 0, to_place: 0, visit_missed: 0, pruned: 0, prereg_pruned: 0 });
 
 		const g = await list(gw);
 		assert.ok(g.items.some((n) => n.kind === 'task_overdue' && n.object_type === 'task'), JSON.stringify(g.items));

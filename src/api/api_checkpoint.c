@@ -565,24 +565,11 @@ static void person_read(struct req *r, const struct returnee_ctx *ctx, const str
 		checkpoint_propose(in->temp, fever_dc, key, plate_key(ctx, v->plate.province_code),
 				   !strcmp(v->direction, "in"));
 	q->outcome = *in->outcome ? in->outcome : q->proposed;
-	*row = (struct import_row){0};
-	uuid_v4(row->p.id);
-	row->p.doc_type = rt->doc_type;
-	row->p.id_number = rt->id_number;
-	row->p.id_valid = rt->id_valid;
-	row->p.name = rt->name;
-	row->p.sex = rt->sex;
-	row->p.phone = rt->phone;
-	row->p.address = rt->address;
-	row->p.birth = rt->birth;
-	memcpy(row->p.area, rt->area, sizeof row->p.area);
-	row->p.categories = key ? CAT_KEY_AREA : 0;
-	row->p.defects = rt->defects;
-	row->t = (struct travel){.origin = rt->origin,
-				 .origin_code = rt->origin_code,
-				 .arrival = day,
-				 .transport = vehicle_label(v->kind),
-				 .transport_no = plate};
+	svc_person_row(rt, row);
+	row->p.categories = key ? CAT_KEY_AREA : 0; /* the 14-day travel counts too */
+	row->t.arrival = day;
+	row->t.transport = vehicle_label(v->kind);
+	row->t.transport_no = plate;
 }
 
 /* The reading context of the checkpoint's county (shared: svc_refcache.c, held in *held

@@ -447,23 +447,7 @@ void api_person_create(struct req *r)
 			rt->issues[0].field == TF_NAME ? "name" : NULL);
 		return;
 	}
-	uuid_v4(row.p.id);
-	row.p.doc_type = rt->doc_type;
-	row.p.id_number = rt->id_number;
-	row.p.id_valid = rt->id_valid;
-	row.p.name = rt->name;
-	row.p.sex = rt->sex;
-	row.p.phone = rt->phone;
-	row.p.address = rt->address;
-	row.p.birth = rt->birth;
-	memcpy(row.p.area, rt->area, sizeof row.p.area);
-	row.p.categories = rt->key_area ? CAT_KEY_AREA : 0;
-	row.p.defects = rt->defects;
-	row.t = (struct travel){.origin = rt->origin,
-				.origin_code = rt->origin_code,
-				.arrival = rt->arrival,
-				.transport = rt->transport,
-				.transport_no = rt->transport_no};
+	svc_person_row(rt, &row);
 	st = svc_person_register(r->srv->store, &who, &idem, &row, r->a, &out, &merged, &replayed);
 	if (st == STORE_INVALID) {
 		reply_error(r, ERR_AREA_NOT_FOUND, "area");

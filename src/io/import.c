@@ -139,25 +139,8 @@ static void add_row(struct run *x, const struct returnee *rt, size_t line)
 {
 	struct import_row *ir = &x->rows[x->nrows++];
 
-	memset(ir, 0, sizeof *ir);
+	svc_person_row(rt, ir);
 	ir->line = line;
-	uuid_v4(ir->p.id);
-	ir->p.doc_type = rt->doc_type;
-	ir->p.id_number = rt->id_number;
-	ir->p.id_valid = rt->id_valid;
-	ir->p.name = rt->name;
-	ir->p.sex = rt->sex;
-	ir->p.phone = rt->phone;
-	ir->p.address = rt->address;
-	ir->p.birth = rt->birth;
-	memcpy(ir->p.area, rt->area, sizeof ir->p.area);
-	ir->p.categories = rt->key_area ? CAT_KEY_AREA : 0;
-	ir->p.defects = rt->defects;
-	ir->t.origin = rt->origin;
-	ir->t.origin_code = rt->origin_code;
-	ir->t.arrival = rt->arrival;
-	ir->t.transport = rt->transport;
-	ir->t.transport_no = rt->transport_no;
 }
 
 static void add_issues(struct run *x, const struct returnee *rt, const struct sheet_row *row)

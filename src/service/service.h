@@ -240,6 +240,10 @@ struct person_place {
 	bool elsewhere; /* a new file beside a holder out of scope */
 };
 enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl);
+/* A person read as an imported row (returnee_from_row) as the row svc_person_place takes:
+ * a fresh file id, the person's fields and journey pointing into rt (which must outlive
+ * out). */
+void svc_person_row(const struct returnee *rt, struct import_row *out);
 
 /* ---- areas (svc_area.c) ---- */
 

@@ -120,6 +120,28 @@ enum store_status svc_person_place(struct svc_ctx *x, struct person_place *pl)
 	return STORE_OK;
 }
 
+void svc_person_row(const struct returnee *rt, struct import_row *out)
+{
+	memset(out, 0, sizeof *out);
+	uuid_v4(out->p.id);
+	out->p.doc_type = rt->doc_type;
+	out->p.id_number = rt->id_number;
+	out->p.id_valid = rt->id_valid;
+	out->p.name = rt->name;
+	out->p.sex = rt->sex;
+	out->p.phone = rt->phone;
+	out->p.address = rt->address;
+	out->p.birth = rt->birth;
+	memcpy(out->p.area, rt->area, sizeof out->p.area);
+	out->p.categories = rt->key_area ? CAT_KEY_AREA : 0;
+	out->p.defects = rt->defects;
+	out->t = (struct travel){.origin = rt->origin,
+				 .origin_code = rt->origin_code,
+				 .arrival = rt->arrival,
+				 .transport = rt->transport,
+				 .transport_no = rt->transport_no};
+}
+
 static enum store_status apply_register(struct svc_ctx *x)
 {
 	struct register_io *io = x->arg;

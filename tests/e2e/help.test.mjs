@@ -24,7 +24,7 @@ import { GUIDE, guideFor } from '../../web/src/manual/guide.js';
 import zhCN from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
 
-useFangkong('help');
+useFangkong('help', { daytime: true }); // someone must be due on today's list, whatever the hour
 
 const FIRST_PASSWORD = 'First-Login-Pass-2026';
 const PASSWORD = 'Help-Manual-Pass-2026';

@@ -65,8 +65,19 @@ function startServer(db, args = []) {
   });
 }
 
-// serveArgs: more options of `fangkong serve` (e.g. --sms-command PATH).
-export function useFangkong(tag, { serveArgs = [] } = {}) {
+// The --clock-offset that keeps the server's local time (Asia/Shanghai) before 19:00 of the
+// same day: a person placed after the evening slot's 21:00 deadline has nothing due today,
+// and a test that needs someone on today's follow-up list must not depend on the hour it
+// runs at. 0 before 19:00; else back to 19:00 of the same date (the browser's date agrees).
+export function daytimeOffset(now = Date.now()) {
+  const local = new Date(now + 8 * 3600e3);
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  return minutes < 19 * 60 ? 0 : -(minutes - 19 * 60) * 60;
+}
+
+// serveArgs: more options of `fangkong serve` (e.g. --sms-command PATH); daytime: the
+// server's clock held before 19:00 local (daytimeOffset).
+export function useFangkong(tag, { serveArgs = [], daytime = false } = {}) {
   let tmp;
   before(async () => {
     assert.ok(existsSync(BIN), `server binary ${BIN} missing: build it first (or set FANGKONG_BIN)`);
@@ -76,7 +87,8 @@ export function useFangkong(tag, { serveArgs = [] } = {}) {
     env.db = join(tmp, 't.db');
     run(['init', '--db', env.db, '--county', COUNTY]);
     run(['user', 'add', '--db', env.db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${ADMIN_PASSWORD}\n`);
-    env.base = await startServer(env.db, serveArgs);
+    const offset = daytime ? daytimeOffset() : 0;
+    env.base = await startServer(env.db, offset ? [...serveArgs, '--clock-offset', String(offset)] : serveArgs);
     env.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   });
   after(async () => {

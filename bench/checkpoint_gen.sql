@@ -112,6 +112,21 @@ UNION ALL
 SELECT cp, day, 24, sum(v), sum(p), sum(kav), sum(kap), sum(tb), sum(cl), sum(ho), 0 FROM h
 GROUP BY cp, day;
 
+-- the daily report's counts of the checkpoints (migration 13's report_event rows, the
+-- default cut-off 24:00: the calendar day), in each area and every area above it, per day
+-- and in all (day 0), as migration 10 builds report_count
+INSERT INTO report_count(day, level, area_code, metric, n)
+SELECT CAST(strftime('%Y%m%d', e.at + 28800, 'unixepoch') AS INTEGER), lv.len,
+       substr(e.area_code, 1, lv.len), e.metric, count(*)
+FROM report_event e
+JOIN (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15
+      UNION ALL SELECT 18) lv ON lv.len <= length(e.area_code)
+WHERE e.metric LIKE 'cp\_%' ESCAPE '\'
+GROUP BY 1, 2, 3, 4;
+INSERT INTO report_count(day, level, area_code, metric, n)
+SELECT 0, level, area_code, metric, sum(n) FROM report_count
+WHERE day > 0 AND metric LIKE 'cp\_%' ESCAPE '\' GROUP BY 2, 3, 4;
+
 SELECT (SELECT count(*) FROM checkpoint) || ' checkpoints, ' || (SELECT count(*) FROM passage) ||
        ' passages, ' || (SELECT count(*) FROM passage_person) || ' persons, ' ||
        (SELECT count(*) FROM checkpoint_count) || ' checkpoint_count rows';

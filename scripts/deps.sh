@@ -9,13 +9,16 @@ cd "$(dirname "$0")/.."
 # tests: cmocka, chromium, and LibreOffice Calc without a GUI, whose
 # `soffice --headless --convert-to xls|xlsx` writes the spreadsheets the import tests
 # upload (tests/api/import_xls.test.mjs), so they test files of a real spreadsheet program;
-# benchmarks (bench/run.sh) also want wrk and nginx-light, installed there.
+# benchmarks (bench/run.sh) also want wrk and nginx-light, installed there. PostgreSQL 15:
+# the server binaries for the tests' throwaway clusters (tests/pg/cluster.mjs) and libpq;
+# the package is told not to make and start a system cluster, which nothing uses.
 pkgs=(build-essential pkg-config meson ninja-build
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libcsv-dev
       libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev
       libfreexl-dev
       libcmocka-dev nodejs chromium fonts-wqy-microhei curl
-      libreoffice-calc-nogui)
+      libreoffice-calc-nogui
+      postgresql-15 libpq-dev)
 [ "${1:-}" = "--bench" ] && pkgs+=(wrk nginx-light)
 
 missing=()
@@ -29,6 +32,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=()
   [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
+  if printf '%s\n' "${missing[@]}" | grep -qx 'postgresql-15'; then
+    "${sudo_cmd[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | "${sudo_cmd[@]}" tee /etc/postgresql-common/createcluster.d/fangkong.conf >/dev/null
+  fi
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

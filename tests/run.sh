@@ -6,6 +6,7 @@
 #            objects, hostile request targets, slow clients, hostile files; on build-asan
 #   crash    SIGKILL during concurrent writes, then check nothing acknowledged was lost
 #   e2e      the web console in headless Chromium
+#   pg       the throwaway PostgreSQL cluster the PostgreSQL suites run on (tests/pg)
 #   tsan     the unit tests and the API suite again, built with ThreadSanitizer ($TSAN_BUILD,
 #            default build-tsan; `make tsan` builds it first). TSan and ASan cannot share a
 #            build. Reports inside third-party libraries are listed in tests/tsan.supp.
@@ -20,7 +21,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/tests/tsan.supp:second_dea
 tsan_build=${TSAN_BUILD:-build-tsan}
 wrap=() # a command the test binaries run under (setarch for TSan, see tsan_wrap)
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash e2e tsan)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash e2e pg tsan)
 logdir=$(mktemp -d /tmp/fangkong-tests.XXXXXX)
 passed=0
 failed=0
@@ -84,6 +85,7 @@ for s in "${suites[@]}"; do
     security) run_node security tests/security build-asan/fangkong ;;
     crash) run_node crash tests/crash build/fangkong ;;
     e2e)   run_node e2e tests/e2e build/fangkong ;;
+    pg)    run_node pg tests/pg build/fangkong ;;
     tsan)  tsan_wrap; run_cmocka "$tsan_build"; run_node api-tsan tests/api "$tsan_build/fangkong"; wrap=() ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac

@@ -597,6 +597,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	srv->store = store;
 	srv->cfg = *cfg;
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
+	sessions_persist(srv->sessions, store);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);
 	srv->self_rl = ratelimit_new(cfg->self_per_minute > 0 ? cfg->self_per_minute : 30);
 	/* a highway exit: a car every few seconds, each pre-registered */

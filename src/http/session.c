@@ -1,6 +1,12 @@
 /* session — a chained hash table under one mutex. Look-ups are a hash and a short chain;
  * a county has a few thousand staff, so one lock is not a bottleneck. Expired sessions are
- * removed when met and by a sweep every 256 logins. */
+ * removed when met and by a sweep every 256 logins.
+ *
+ * With a store (sessions_persist), every session is also a row (service/svc_session.c),
+ * written before the change is answered: a token this table does not know (after a
+ * restart) is looked up there once and kept here again; the last-seen time is written back
+ * at most once a minute, so an idle session may end up to a minute early after a restart.
+ * The database access happens outside the lock. */
 #include "http/session.h"
 
 #include <pthread.h>
@@ -8,13 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/service.h"
 #include "util/arena.h"
+#include "util/log.h"
 
-enum { NBUCKETS = 4096, KEYLEN = 32 };
+enum { NBUCKETS = 4096, KEYLEN = 32, TOUCH_EVERY_S = 60 };
 
 struct entry {
 	unsigned char key[KEYLEN];
 	struct session_info info;
+	int64_t saved_seen; /* the last-seen time the row holds */
 	struct entry *next;
 };
 
@@ -22,8 +31,26 @@ struct sessions {
 	pthread_mutex_t mu;
 	int idle, absolute;
 	unsigned creates;
+	struct store *store; /* NULL: memory only */
 	struct entry *bucket[NBUCKETS];
 };
+
+void sessions_persist(struct sessions *s, struct store *store)
+{
+	s->store = store;
+}
+
+static void key_hex(const unsigned char key[KEYLEN], char out[65])
+{
+	sodium_bin2hex(out, 65, key, KEYLEN);
+}
+
+/* One change of the rows, when there are rows. */
+static void save(struct sessions *s, const struct svc_session_change *c)
+{
+	if (s->store && svc_session_write(s->store, c) != STORE_OK)
+		log_warn("session: a change of the stored sessions failed (op %d)", (int)c->op);
+}
 
 static void token_key(const char *token, unsigned char key[KEYLEN])
 {
@@ -94,6 +121,8 @@ static void sweep(struct sessions *s, bool (*drop)(const struct sessions *, cons
 	}
 }
 
+static struct entry **find(struct sessions *s, const unsigned char key[KEYLEN]);
+
 static bool drop_expired(const struct sessions *s, const struct entry *e, const void *arg)
 {
 	return expired(s, e, *(const int64_t *)arg);
@@ -111,18 +140,81 @@ void sessions_create(struct sessions *s, struct session_info *info, int64_t now,
 	struct entry *e = xcalloc(1, sizeof *e);
 	unsigned b;
 
+	struct session_row row = {0};
+	bool prune;
+
 	random_token(token_out);
 	random_token(info->csrf);
 	info->created = info->last_seen = now;
 	token_key(token_out, e->key);
 	e->info = *info;
+	e->saved_seen = now;
+	/* the row first: a session is answered only once it would survive a restart */
+	key_hex(e->key, row.key);
+	memcpy(row.user_id, info->user_id, sizeof row.user_id);
+	row.username = info->username;
+	row.role = role_name(info->role);
+	row.area = info->area;
+	row.csrf = info->csrf;
+	row.must_change = info->must_change;
+	row.created = row.last_seen = now;
+	save(s, &(struct svc_session_change){.op = SVC_SESSION_PUT, .row = &row});
 	b = bucket_of(e->key);
 	pthread_mutex_lock(&s->mu);
-	if (++s->creates % 256 == 0)
+	prune = ++s->creates % 256 == 0;
+	if (prune)
 		sweep(s, drop_expired, &now);
 	e->next = s->bucket[b];
 	s->bucket[b] = e;
 	pthread_mutex_unlock(&s->mu);
+	if (prune)
+		save(s, &(struct svc_session_change){.op = SVC_SESSION_PRUNE,
+						     .t1 = now - s->idle,
+						     .t2 = now - s->absolute});
+}
+
+/* A session this table does not hold, from its row (another process made it, or this one
+ * before a restart): kept here when alive. True when it is now in the table. */
+static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t now)
+{
+	struct arena *a;
+	struct session_row row;
+	struct entry *e;
+	char hex[65];
+	bool ok = false;
+
+	if (!s->store)
+		return false;
+	a = arena_new();
+	key_hex(key, hex);
+	if (svc_session_get(s->store, hex, a, &row) == STORE_OK) {
+		e = xcalloc(1, sizeof *e);
+		memcpy(e->key, key, KEYLEN);
+		snprintf(e->info.user_id, sizeof e->info.user_id, "%s", row.user_id);
+		snprintf(e->info.username, sizeof e->info.username, "%s", row.username);
+		e->info.role = role_parse(row.role);
+		snprintf(e->info.area, sizeof e->info.area, "%s", row.area);
+		snprintf(e->info.csrf, sizeof e->info.csrf, "%s", row.csrf);
+		e->info.must_change = row.must_change;
+		e->info.created = row.created;
+		e->info.last_seen = e->saved_seen = row.last_seen;
+		if (expired(s, e, now) || e->info.role == ROLE_NONE) {
+			free(e);
+		} else {
+			pthread_mutex_lock(&s->mu);
+			if (find(s, key)) { /* another request loaded it meanwhile */
+				free(e);
+			} else {
+				unsigned b = bucket_of(key);
+				e->next = s->bucket[b];
+				s->bucket[b] = e;
+			}
+			pthread_mutex_unlock(&s->mu);
+			ok = true;
+		}
+	}
+	arena_free(a);
+	return ok;
 }
 
 /* Finds the slot pointing at the entry for key, or NULL; caller holds the lock. */
@@ -140,24 +232,39 @@ bool sessions_get(struct sessions *s, const char *token, int64_t now, struct ses
 {
 	unsigned char key[KEYLEN];
 	struct entry **pp;
-	bool ok = false;
+	bool ok = false, touch = false, gone = false;
 
 	if (!token || strlen(token) != SESSION_TOKEN_LEN)
 		return false;
 	token_key(token, key);
-	pthread_mutex_lock(&s->mu);
-	if ((pp = find(s, key))) {
-		struct entry *e = *pp;
-		if (expired(s, e, now)) {
-			*pp = e->next;
-			free(e);
-		} else {
-			e->info.last_seen = now;
-			*out = e->info;
-			ok = true;
+	for (int tries = 0; tries < 2 && !ok; tries++) {
+		pthread_mutex_lock(&s->mu);
+		if ((pp = find(s, key))) {
+			struct entry *e = *pp;
+			if (expired(s, e, now)) {
+				*pp = e->next;
+				free(e);
+				gone = true;
+			} else {
+				e->info.last_seen = now;
+				if (now - e->saved_seen >= TOUCH_EVERY_S) {
+					e->saved_seen = now;
+					touch = true;
+				}
+				*out = e->info;
+				ok = true;
+			}
 		}
+		pthread_mutex_unlock(&s->mu);
+		if (ok || gone || tries || !load(s, key, now))
+			break;
 	}
-	pthread_mutex_unlock(&s->mu);
+	if (touch || gone) {
+		char hex[65];
+		key_hex(key, hex);
+		save(s, &(struct svc_session_change){
+				.op = gone ? SVC_SESSION_DROP : SVC_SESSION_TOUCH, .key = hex, .t1 = now});
+	}
 	return ok;
 }
 
@@ -172,8 +279,9 @@ bool sessions_alive(struct sessions *s, const char *token, int64_t now)
 	token_key(token, key);
 	pthread_mutex_lock(&s->mu);
 	ok = (pp = find(s, key)) && !expired(s, *pp, now);
+	bool known = pp != NULL;
 	pthread_mutex_unlock(&s->mu);
-	return ok;
+	return ok || (!known && load(s, key, now));
 }
 
 void sessions_drop(struct sessions *s, const char *token)
@@ -191,6 +299,9 @@ void sessions_drop(struct sessions *s, const char *token)
 		free(e);
 	}
 	pthread_mutex_unlock(&s->mu);
+	char hex[65];
+	key_hex(key, hex);
+	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP, .key = hex});
 }
 
 void sessions_drop_user(struct sessions *s, const char *user_id)
@@ -198,6 +309,7 @@ void sessions_drop_user(struct sessions *s, const char *user_id)
 	pthread_mutex_lock(&s->mu);
 	sweep(s, drop_of_user, user_id);
 	pthread_mutex_unlock(&s->mu);
+	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP_USER, .user_id = user_id});
 }
 
 struct user_but {
@@ -216,10 +328,15 @@ void sessions_drop_user_except(struct sessions *s, const char *user_id, const ch
 {
 	struct user_but x = {.user_id = user_id};
 
+	char hex[65];
+
 	token_key(token ? token : "", x.keep);
 	pthread_mutex_lock(&s->mu);
 	sweep(s, drop_of_user_but, &x);
 	pthread_mutex_unlock(&s->mu);
+	key_hex(x.keep, hex);
+	save(s, &(struct svc_session_change){
+			.op = SVC_SESSION_DROP_USER, .user_id = user_id, .key = hex});
 }
 
 void sessions_set_must_change(struct sessions *s, const char *token, bool must_change)
@@ -232,4 +349,8 @@ void sessions_set_must_change(struct sessions *s, const char *token, bool must_c
 	if ((pp = find(s, key)))
 		(*pp)->info.must_change = must_change;
 	pthread_mutex_unlock(&s->mu);
+	char hex[65];
+	key_hex(key, hex);
+	save(s, &(struct svc_session_change){
+			.op = SVC_SESSION_MUST_CHANGE, .key = hex, .flag = must_change});
 }

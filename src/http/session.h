@@ -1,9 +1,10 @@
-/* session — signed-in sessions, held in memory.
+/* session — signed-in sessions, held in memory and, with a store, kept in the database.
  *
  * The cookie carries 256 random bits; the table keys on their BLAKE2b hash, so a memory
- * dump does not hand out live tokens. Each session has its own CSRF token. A session ends
- * after `idle` seconds without a request or `absolute` seconds after login. Sessions do
- * not survive a restart (everyone logs in again); see docs/store.md. Thread-safe. */
+ * dump does not hand out live tokens (nor does the database: it keeps the hash). Each
+ * session has its own CSRF token. A session ends after `idle` seconds without a request or
+ * `absolute` seconds after login. With sessions_persist, sessions survive a restart (and
+ * another process on the same database finds them); see docs/store.md. Thread-safe. */
 #ifndef FK_SESSION_H
 #define FK_SESSION_H
 
@@ -29,6 +30,8 @@ struct session_info {
 struct sessions;
 
 struct sessions *sessions_new(int idle_seconds, int absolute_seconds);
+/* From now on every session is also a row of store's (service/svc_session.c). */
+void sessions_persist(struct sessions *s, struct store *store);
 void sessions_free(struct sessions *s);
 /* info's csrf, created and last_seen are filled here; token_out gets the cookie value. */
 void sessions_create(struct sessions *s, struct session_info *info, int64_t now,

@@ -1034,4 +1034,27 @@ enum store_status svc_prereg_get(struct store *s, const struct principal *who, c
 enum store_status svc_checkpoint_public(struct store *s, const char *id, struct arena *a,
 					struct checkpoint *out);
 
+/* ---- sessions kept across restarts (svc_session.c) ---- */
+
+enum svc_session_op {
+	SVC_SESSION_PUT,	 /* row */
+	SVC_SESSION_TOUCH,	 /* key, t1: last seen */
+	SVC_SESSION_MUST_CHANGE, /* key, flag */
+	SVC_SESSION_DROP,	 /* key */
+	SVC_SESSION_DROP_USER,	 /* user_id, key: the one kept or NULL */
+	SVC_SESSION_PRUNE,	 /* t1: idle before, t2: made before */
+};
+struct svc_session_change {
+	enum svc_session_op op;
+	const struct session_row *row;
+	const char *key, *user_id;
+	int64_t t1, t2;
+	bool flag;
+};
+/* One change of the session rows, committed before it returns. */
+enum store_status svc_session_write(struct store *s, const struct svc_session_change *c);
+/* The row of key; STORE_NOT_FOUND when none. */
+enum store_status svc_session_get(struct store *s, const char *key, struct arena *a,
+				  struct session_row *out);
+
 #endif

@@ -1217,4 +1217,30 @@ enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_
 enum store_status store_checkpoint_recount(struct store *s, int64_t *checked,
 					   int64_t *mismatched, char *first, size_t firstsz);
 
+/* ---- sessions (sq_session.c): signed in sessions, kept across restarts ---- */
+
+/* A session as stored: keyed by the hex of the BLAKE2b hash of its cookie token (the token
+ * itself is never stored). */
+struct session_row {
+	char key[65];
+	char user_id[USER_ID_LEN + 1];
+	const char *username, *role, *area, *csrf;
+	bool must_change;
+	int64_t created, last_seen;
+};
+enum store_status store_tx_session_put(struct store_tx *tx, const struct session_row *r);
+/* STORE_NOT_FOUND when there is none. */
+enum store_status store_session_get(struct store *s, const char *key, struct arena *a,
+				    struct session_row *out);
+enum store_status store_tx_session_touch(struct store_tx *tx, const char *key, int64_t last_seen);
+enum store_status store_tx_session_must_change(struct store_tx *tx, const char *key,
+					       bool must_change);
+enum store_status store_tx_session_drop(struct store_tx *tx, const char *key);
+/* Every session of user_id but the one of key keep (NULL: none kept). */
+enum store_status store_tx_session_drop_user(struct store_tx *tx, const char *user_id,
+					     const char *keep);
+/* The sessions idle since before idle_before or made before created_before. */
+enum store_status store_tx_session_prune(struct store_tx *tx, int64_t idle_before,
+					 int64_t created_before);
+
 #endif

@@ -585,6 +585,20 @@ static const char *const migrations[] = {
 	"    JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE pp.outcome <> 'passed'"
 	"  UNION ALL SELECT 'cp_person', ps.at, c.area_code FROM passage_person pp"
 	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = ps.checkpoint_id;",
+	/* 14: sessions kept across restarts (issue 13): the hash of the cookie token, never the
+	 * token; the CSRF token beside it (useless without the cookie) */
+	"CREATE TABLE session ("
+	"  key TEXT PRIMARY KEY,"
+	"  user_id TEXT NOT NULL,"
+	"  username TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  area_code TEXT NOT NULL,"
+	"  csrf TEXT NOT NULL,"
+	"  must_change INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX session_user ON session(user_id);"
+	"CREATE INDEX session_seen ON session(last_seen);",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };

@@ -1025,8 +1025,12 @@ void api_pre_post(struct req *r)
 		fk_oom();
 	const char *stored = arena_strdup(r->a, body);
 	free(body);
-	st = svc_prereg_create(r->srv->store, &who, &idem, id, stored, time_now(), r->a, &out,
-			       &replayed);
+	st = svc_prereg_create(r->srv->store, &who, &idem, id, stored, time_now(),
+			       r->srv->cfg.prereg_pending_max, r->a, &out, &replayed);
+	if (st == STORE_BUSY) { /* as many wait as the checkpoint takes: come back later */
+		reply_error(r, ERR_RATE_LIMITED, NULL);
+		return;
+	}
 	if (checkpoint_failed(r, st))
 		return;
 	/* what the traveller typed, the code and its QR: nothing else */

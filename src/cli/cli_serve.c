@@ -61,6 +61,8 @@ static const struct int_opt int_opts[] = {
 	 "fever threshold in tenths of a degree (373 = 37.3 °C)"},
 	{"self-per-minute", HTTP(self_per_minute), 1, 100000, 30,
 	 "self-report and pre-registration requests per address, and self-reports per contact-card link, per minute"},
+	{"prereg-pending-max", HTTP(prereg_pending_max), 1, 1000000, 20000,
+	 "pre-registrations (QR poster) waiting at one checkpoint; more are refused for now"},
 	{"export-max-rows", HTTP(export_max_rows), 1, 5000000, 1000000,
 	 "rows one export of a list may hold"},
 	{"clock-offset", TOP(clock_offset), -100000000, 100000000, 0,

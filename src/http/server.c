@@ -596,6 +596,8 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		flags |= MHD_USE_IPv6;
 	srv->store = store;
 	srv->cfg = *cfg;
+	if (srv->cfg.prereg_pending_max <= 0)
+		srv->cfg.prereg_pending_max = 20000; /* a config made in code, not by the command line */
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
 	sessions_persist(srv->sessions, store);
 	srv->login_rl = ratelimit_new(cfg->login_per_minute);

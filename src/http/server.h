@@ -62,6 +62,7 @@ struct server_config {
 	int obs_days;            /* length of home observation, days */
 	int fever_dc;            /* fever threshold, tenths of °C */
 	int self_per_minute;     /* self-report requests per address and per link */
+	int prereg_pending_max;  /* pre-registrations waiting at one checkpoint */
 	const char *sms_command; /* program that sends one SMS (argv: phone, text), or NULL */
 	int export_max_rows;     /* rows one export may hold (0: api_export.c's default) */
 };

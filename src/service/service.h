@@ -1020,11 +1020,12 @@ enum { PREREG_PERSONS_MAX = 9, PREREG_HOURS = 24 };
 /* The principal of a traveller's page: no account, nothing in scope. */
 struct principal svc_public_principal(const char *ip, const char *request_id);
 /* Stores a pre-registration (body: the JSON text typed, validated by the caller) for an
- * open checkpoint (STORE_NOT_FOUND: none; STORE_CONFLICT: closed), under a fresh code,
+ * open checkpoint (STORE_NOT_FOUND: none; STORE_CONFLICT: closed; STORE_BUSY: pending_max
+ * already wait there, a bound on what the public page can fill), under a fresh code,
  * idempotent by idem; out: as stored (a replay: the first answer's). */
 enum store_status svc_prereg_create(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *checkpoint_id,
-				    const char *body, int64_t now, struct arena *a,
+				    const char *body, int64_t now, int pending_max, struct arena *a,
 				    struct prereg *out, bool *replayed);
 /* A pre-registration for staff at its checkpoint (as svc_checkpoint_get), the read
  * audited ("prereg.read"); NOT_FOUND when expired or out of reach. */

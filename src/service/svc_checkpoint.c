@@ -763,7 +763,9 @@ static void new_code(char out[9])
 struct prereg_io {
 	const char *checkpoint_id, *body;
 	int64_t now;
+	int pending_max;
 	struct prereg *out;
+	bool full;
 };
 
 static enum store_status apply_prereg(struct svc_ctx *x)
@@ -775,8 +777,16 @@ static enum store_status apply_prereg(struct svc_ctx *x)
 
 	if ((ss = store_tx_checkpoint_read(x->tx, io->checkpoint_id, x->a, &c)) != STORE_OK)
 		return ss;
+	int64_t pending;
+
 	if (c.closed_on)
 		return STORE_CONFLICT;
+	if ((ss = store_tx_prereg_pending(x->tx, c.id, io->now, &pending)) != STORE_OK)
+		return ss;
+	if (pending >= io->pending_max) {
+		io->full = true;
+		return STORE_INVALID;
+	}
 	*p = (struct prereg){.body = io->body,
 			     .created_at = io->now,
 			     .expires_at = io->now + PREREG_HOURS * 3600};
@@ -804,13 +814,14 @@ static enum store_status answer_prereg(struct svc_ctx *x)
 
 enum store_status svc_prereg_create(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *checkpoint_id,
-				    const char *body, int64_t now, struct arena *a,
+				    const char *body, int64_t now, int pending_max, struct arena *a,
 				    struct prereg *out, bool *replayed)
 {
-	struct prereg_io io = {checkpoint_id, body, now, out};
+	struct prereg_io io = {checkpoint_id, body, now, pending_max, out, false};
 	struct svc_write w = {"prereg.create", NULL, idem, apply_prereg, answer_prereg, &io};
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
-	return svc_run(s, who, &w, a, replayed);
+	return ss == STORE_INVALID && io.full ? STORE_BUSY : ss;
 }
 
 enum store_status svc_prereg_get(struct store *s, const struct principal *who, const char *code,

@@ -1211,6 +1211,9 @@ enum store_status store_tx_prereg_read(struct store_tx *tx, const char *code, in
 enum store_status store_prereg_get(struct store *s, const char *code, int64_t now,
 				   struct arena *a, struct prereg *out);
 enum store_status store_tx_prereg_delete(struct store_tx *tx, const char *code);
+/* How many pre-registrations wait at checkpoint_id, unexpired at now. */
+enum store_status store_tx_prereg_pending(struct store_tx *tx, const char *checkpoint_id,
+					  int64_t now, int64_t *n);
 /* Deletes the pre-registrations expired at now; *n of them. */
 enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_t *n);
 /* Recounts the checkpoints' totals from the passages and compares them with the kept ones. */

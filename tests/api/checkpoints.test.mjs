@@ -384,3 +384,29 @@ describe('checkpoints', () => {
 		assert.match(c.stdout, /checkpoint counts: ok/);
 	});
 });
+
+describe('pre-registrations have a bound', () => {
+	let s2;
+	after(async () => {
+		if (s2) await s2.stop();
+	});
+	it('more than --prereg-pending-max waiting at a checkpoint: 429 until some are used or expire', async () => {
+		s2 = await startServer({ args: ['--prereg-pending-max', '2'] });
+		const adm = await adminClient(s2);
+		const c = await adm.post('/api/v1/checkpoints', { uuid: uuid(), name: '限额卡口', area: TOWN_A, kind: 'road', opened_on: '2020-01-24' });
+		assert.equal(c.status, 201, c.text);
+		const pub = new Client(s2.url);
+		const body = () => ({ uuid: uuid(), plate: '浙A12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '限额', id_number: idNo(), phone: '13900002222', destination: '社渚镇' }] });
+		const codes = [];
+		for (let i = 0; i < 2; i++) {
+			const r = await pub.post(`/api/v1/pre/${c.body.id}`, body());
+			assert.equal(r.status, 201, r.text);
+			codes.push(r.body.code);
+		}
+		expectError(assert, await pub.post(`/api/v1/pre/${c.body.id}`, body()), 429, 'rate.limited');
+		// one used at the gate makes room
+		const used = await adm.post(`/api/v1/checkpoints/${c.body.id}/passages`, { uuid: uuid(), at: now(), prereg: codes[0], persons: [{ temperature: 36.5 }] });
+		assert.equal(used.status, 201, used.text);
+		assert.equal((await pub.post(`/api/v1/pre/${c.body.id}`, body())).status, 201);
+	});
+});

@@ -6,6 +6,7 @@
  * range of days is a sum of a few rows, whatever the number of passages. A passage is read
  * with its persons in one snapshot (a reader's BEGIN, or the writing transaction). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sq_rows.h"
@@ -533,6 +534,19 @@ enum store_status store_prereg_get(struct store *s, const char *code, int64_t no
 				   struct prereg *out)
 {
 	return sq_get(s, prereg_sql, &prereg_rows, a, out, SQ_PARAMS(SQ_TEXT(code), SQ_INT(now)));
+}
+
+enum store_status store_tx_prereg_pending(struct store_tx *tx, const char *checkpoint_id,
+					  int64_t now, int64_t *n)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM prereg WHERE checkpoint_id = ?1 AND expires_at > ?2";
+	char buf[24];
+	enum store_status ss = sq_one_text(sq_conn_of(tx), sql, buf, sizeof buf,
+					   SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(now)));
+
+	*n = ss == STORE_OK ? strtoll(buf, NULL, 10) : 0;
+	return ss;
 }
 
 enum store_status store_tx_prereg_delete(struct store_tx *tx, const char *code)

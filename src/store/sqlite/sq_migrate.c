@@ -557,6 +557,7 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX prereg_expiry ON prereg(expires_at);"
+	"CREATE INDEX prereg_checkpoint ON prereg(checkpoint_id, expires_at);"
 	/* the daily report counts the checkpoints of an area: vehicles, persons, turned back,
 	 * sent to a clinic, handed over, at the time of the passage (as svc_checkpoint.c adds
 	 * them); there are none yet to count */

@@ -31,6 +31,9 @@ struct sessions {
 	pthread_mutex_t mu;
 	int idle, absolute;
 	unsigned creates;
+	/* grows (under mu) with every change that ends or alters sessions, after its rows
+	 * changed: a row read before such a change is not taken into the table (load) */
+	uint64_t epoch;
 	struct store *store; /* NULL: memory only */
 	struct entry *bucket[NBUCKETS];
 };
@@ -183,8 +186,13 @@ static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t no
 	char hex[65];
 	bool ok = false;
 
+	uint64_t epoch;
+
 	if (!s->store)
 		return false;
+	pthread_mutex_lock(&s->mu);
+	epoch = s->epoch;
+	pthread_mutex_unlock(&s->mu);
 	a = arena_new();
 	key_hex(key, hex);
 	if (svc_session_get(s->store, hex, a, &row) == STORE_OK) {
@@ -202,7 +210,10 @@ static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t no
 			free(e);
 		} else {
 			pthread_mutex_lock(&s->mu);
-			if (find(s, key)) { /* another request loaded it meanwhile */
+			if (s->epoch != epoch) { /* a logout or an account change came between */
+				free(e);
+				ok = false;
+			} else if (find(s, key)) { /* another request loaded it meanwhile */
 				free(e);
 			} else {
 				unsigned b = bucket_of(key);
@@ -291,25 +302,30 @@ void sessions_drop(struct sessions *s, const char *token)
 
 	if (!token)
 		return;
+	char hex[65];
+
 	token_key(token, key);
+	/* the row first, then the table: a concurrent load either finds no row or sees the
+	 * epoch moved */
+	key_hex(key, hex);
+	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP, .key = hex});
 	pthread_mutex_lock(&s->mu);
+	s->epoch++;
 	if ((pp = find(s, key))) {
 		struct entry *e = *pp;
 		*pp = e->next;
 		free(e);
 	}
 	pthread_mutex_unlock(&s->mu);
-	char hex[65];
-	key_hex(key, hex);
-	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP, .key = hex});
 }
 
 void sessions_drop_user(struct sessions *s, const char *user_id)
 {
+	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP_USER, .user_id = user_id});
 	pthread_mutex_lock(&s->mu);
+	s->epoch++;
 	sweep(s, drop_of_user, user_id);
 	pthread_mutex_unlock(&s->mu);
-	save(s, &(struct svc_session_change){.op = SVC_SESSION_DROP_USER, .user_id = user_id});
 }
 
 struct user_but {
@@ -331,12 +347,13 @@ void sessions_drop_user_except(struct sessions *s, const char *user_id, const ch
 	char hex[65];
 
 	token_key(token ? token : "", x.keep);
-	pthread_mutex_lock(&s->mu);
-	sweep(s, drop_of_user_but, &x);
-	pthread_mutex_unlock(&s->mu);
 	key_hex(x.keep, hex);
 	save(s, &(struct svc_session_change){
 			.op = SVC_SESSION_DROP_USER, .user_id = user_id, .key = hex});
+	pthread_mutex_lock(&s->mu);
+	s->epoch++;
+	sweep(s, drop_of_user_but, &x);
+	pthread_mutex_unlock(&s->mu);
 }
 
 void sessions_set_must_change(struct sessions *s, const char *token, bool must_change)
@@ -344,13 +361,15 @@ void sessions_set_must_change(struct sessions *s, const char *token, bool must_c
 	unsigned char key[KEYLEN];
 	struct entry **pp;
 
-	token_key(token, key);
-	pthread_mutex_lock(&s->mu);
-	if ((pp = find(s, key)))
-		(*pp)->info.must_change = must_change;
-	pthread_mutex_unlock(&s->mu);
 	char hex[65];
+
+	token_key(token, key);
 	key_hex(key, hex);
 	save(s, &(struct svc_session_change){
 			.op = SVC_SESSION_MUST_CHANGE, .key = hex, .flag = must_change});
+	pthread_mutex_lock(&s->mu);
+	s->epoch++;
+	if ((pp = find(s, key)))
+		(*pp)->info.must_change = must_change;
+	pthread_mutex_unlock(&s->mu);
 }

@@ -888,7 +888,7 @@ void api_checkpoint_poster(struct req *r)
 }
 
 /* A pre-registration as staff see it: masked. */
-static json_t *prereg_json(struct req *r, const struct prereg *p, bool mask)
+static json_t *prereg_json(const struct prereg *p, bool mask)
 {
 	json_t *o = json_loads(p->body, 0, NULL), *persons;
 
@@ -912,7 +912,6 @@ static json_t *prereg_json(struct req *r, const struct prereg *p, bool mask)
 			       json_pack("{s:s, s:s, s:I, s:I}", "code", p->code, "checkpoint_id",
 					 p->checkpoint_id, "created_at", (json_int_t)p->created_at,
 					 "expires_at", (json_int_t)p->expires_at));
-	(void)r;
 	return o;
 }
 
@@ -929,7 +928,7 @@ void api_prereg_get(struct req *r)
 	if (!api_stored(r, svc_prereg_get(r->srv->store, &who, code, r->a, &p),
 			ERR_PREREG_NOT_FOUND))
 		return;
-	reply_json(r, 200, prereg_json(r, &p, true));
+	reply_json(r, 200, prereg_json(&p, true));
 }
 
 /* The public pages are rate-limited per address, and a pre-registration per checkpoint. */
@@ -1034,7 +1033,7 @@ void api_pre_post(struct req *r)
 	if (checkpoint_failed(r, st))
 		return;
 	/* what the traveller typed, the code and its QR: nothing else */
-	o = prereg_json(r, &out, false);
+	o = prereg_json(&out, false);
 	json_object_set_new(o, "qr_svg", json_string(qr_svg(out.code, r->a)));
 	reply_json(r, replayed ? 200 : 201, o);
 }

@@ -16,7 +16,6 @@
 #include "domain/text.h"
 #include "domain/returnee.h"
 #include "util/timeutil.h"
-#include "util/uuid.h"
 
 static const struct {
 	unsigned bit;

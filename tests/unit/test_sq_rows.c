@@ -37,12 +37,12 @@ static const struct sq_col row_cols[] = {
 };
 
 /* the column after the table's: the small number doubled */
-static void read_after(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_after(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct row *r = out;
 
 	(void)a;
-	r->after = 2 * sqlite3_column_int(st, 4);
+	r->after = 2 * (int)sq_int(k, 4);
 }
 
 static const struct sq_rowtype plain_rows = SQ_ROWTYPE(struct row, row_cols, NULL);
@@ -210,11 +210,12 @@ static void every_row_type_prepares_against_the_schema(void **state)
 	assert_int_equal(sq_conn_open(":memory:", true, false, &c, &err), STORE_OK);
 	assert_int_equal(sq_migrate(c, &err), STORE_OK);
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-		sqlite3_stmt *st = sq_stmt(c, types[i].sql);
+		struct sq_cur k;
 
-		if (!st)
+		if (!sq_open(&k, c, types[i].sql, NULL, 0))
 			fail_msg("does not prepare: %s", types[i].sql);
-		assert_int_equal(sqlite3_column_count(st), types[i].t->ncols + types[i].extra);
+		assert_int_equal(sq_ncols(&k), types[i].t->ncols + types[i].extra);
+		sq_close(&k);
 	}
 	sq_conn_close(c);
 }

@@ -16,12 +16,24 @@
 
 enum { SQ_STMT_CACHE = 192 };
 
+struct pg_conn; /* libpq's PGconn (sq_pg.c) */
+
+/* A connection of either backend: SQLite's (db) or PostgreSQL's (pg). Its statements are
+ * cached by the address of their SQL text: SQLite's prepared statements, or the number of
+ * the statement prepared on the PostgreSQL session ("s<i>") with its parameter count. */
 struct sq_conn {
 	sqlite3 *db;
+	struct pg_conn *pg;
+	bool in_write;    /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
+	bool pg_readonly; /* PostgreSQL: a reader's session */
+	int ncursor;      /* PostgreSQL: server-side cursors declared (their names) */
+	int64_t changes;  /* PostgreSQL: the rows the last write changed */
 	int nstmt;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
+		int nparams;
+		bool write;
 	} stmt[SQ_STMT_CACHE];
 };
 
@@ -60,12 +72,23 @@ void sq_conn_close(struct sq_conn *c);
 /* Finalizes c's statements and closes its database, without freeing c (a reader held by
  * value in the pool). */
 void sq_conn_end(struct sq_conn *c);
-/* The cached statement for sql, reset and unbound; NULL on a prepare error (logged). */
-sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql);
+/* PostgreSQL (sq_pg.c): a connection to conninfo (a postgresql:// URL); readers refuse writes. */
+enum store_status sq_pg_open(const char *conninfo, bool readonly, struct sq_conn **out,
+			     const char **err);
+/* Whether path names a PostgreSQL database rather than an SQLite file. */
+bool sq_is_pg(const char *path);
+/* Whether a PostgreSQL connection is inside a transaction. */
+bool sq_pg_in_tx(const struct sq_conn *c);
+/* SQL as written here (?N parameters, COLLATE BINARY) in PostgreSQL's dialect ($N,
+ * COLLATE "C"), malloc'd; *nparams the highest parameter, used[i] whether ?i+1 occurs
+ * (used has room for SQ_PARAMS_MAX). */
+enum { SQ_PARAMS_MAX = 64 };
+char *sq_pg_sql(const char *sql, int *nparams, bool *used);
+/* One statement or several (no parameters, no rows wanted). */
 enum store_status sq_exec(struct sq_conn *c, const char *sql);
 
 /* A free reader, or NULL when none came free within s->reader_wait_ms: the caller answers
- * STORE_BUSY. sq_stmt, sq_exec and sq_reader_put take that NULL (NULL, STORE_BUSY, nothing). */
+ * STORE_BUSY. sq_open, sq_exec and sq_reader_put take that NULL (STORE_BUSY, nothing). */
 struct sq_conn *sq_reader_get(struct store *s);
 void sq_reader_put(struct store *s, struct sq_conn *c);
 
@@ -77,13 +100,48 @@ void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(v
 
 enum store_status sq_migrate(struct sq_conn *c, const char **err);
 
+struct sq_param;
+
+/* ---- a cursor: the rows of one statement, on either backend ----
+ *
+ *   struct sq_cur k;
+ *   if (sq_open(&k, c, sql, SQ_PARAMS(...)))
+ *           while (sq_next(&k)) … sq_int(&k, 0), sq_text(a, &k, 1) …
+ *   ss = sq_close(&k);        // STORE_OK, or why the statement failed
+ *
+ * A row's columns are valid until the next sq_next. sq_open takes a NULL connection (no
+ * reader came free) and fails with STORE_BUSY. On PostgreSQL a cursor reads its whole
+ * result at once, or row by row when opened with sq_open_stream (lists of any length). */
+struct sq_cur {
+	struct sq_conn *c;
+	sqlite3_stmt *st;
+	void *res;  /* PostgreSQL: the PGresult read from */
+	int cursor; /* PostgreSQL: the server-side cursor of a stream, 0 for none */
+	int row, nrows;
+	bool stream, started, end;
+	enum store_status ss;
+};
+bool sq_open(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p,
+	     int np);
+bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql,
+		    const struct sq_param *p, int np);
+/* The next row; false at the end or on an error (sq_close says which). */
+bool sq_next(struct sq_cur *k);
+enum store_status sq_close(struct sq_cur *k);
+bool sq_null(const struct sq_cur *k, int col);
+/* The number of columns of the statement's rows. */
+int sq_ncols(const struct sq_cur *k);
+/* A number column (a PostgreSQL boolean is 1 or 0). */
+int64_t sq_int(const struct sq_cur *k, int col);
+/* A text column and its length in bytes; "" for NULL. */
+const char *sq_col(const struct sq_cur *k, int col, size_t *len);
+/* The rows the last write on c changed. */
+int64_t sq_changes(struct sq_conn *c);
+
 /* Column helpers: text copied into the arena ("" for NULL unless noted). */
-const char *sq_text(struct arena *a, sqlite3_stmt *st, int col);
-const char *sq_text_or_null(struct arena *a, sqlite3_stmt *st, int col);
-void sq_text_to(sqlite3_stmt *st, int col, char *out, size_t outsz);
-int sq_bind_text(sqlite3_stmt *st, int i, const char *s);            /* NULL binds NULL */
-enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st); /* for writes */
-enum store_status sq_rc(struct sq_conn *c, int rc);
+const char *sq_text(struct arena *a, const struct sq_cur *k, int col);
+const char *sq_text_or_null(struct arena *a, const struct sq_cur *k, int col);
+void sq_text_to(const struct sq_cur *k, int col, char *out, size_t outsz);
 
 enum store_status sq_audit_insert(struct sq_conn *c, const struct audit_entry *e);
 /* A copy of e whose strings outlive the request, for queued writes (sq_write_async). */
@@ -191,7 +249,7 @@ struct sq_col {
 #define SQ_COL_BUF(T, f) SQ_COL_(SQ_C_BUF, T, f)
 #define SQ_COL_NUM(T, f) SQ_COL_(SQ_C_NUM, T, f)
 
-typedef void (*sq_read_fn)(sqlite3_stmt *st, struct arena *a, void *out);
+typedef void (*sq_read_fn)(const struct sq_cur *k, struct arena *a, void *out);
 /* What a row is read into: an element of size bytes, zeroed, its columns read by the
  * table, then by read when it is not NULL (what a table cannot say: a parsed role, a
  * column left out). */
@@ -206,14 +264,11 @@ struct sq_rowtype {
 		sizeof(T), (cols), (int)(sizeof(cols) / sizeof((cols)[0])), (read)                 \
 	}
 /* The current row of st into out. */
-void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t);
+void sq_read_row(const struct sq_cur *k, struct arena *a, void *out, const struct sq_rowtype *t);
 /* The same from column `first` on (a row of two types side by side). */
-void sq_read_row_from(sqlite3_stmt *st, int first, struct arena *a, void *out,
+void sq_read_row_from(const struct sq_cur *k, int first, struct arena *a, void *out,
 		      const struct sq_rowtype *t);
 
-/* The cached statement for sql with p bound, for a caller that steps it itself (and
- * resets it); NULL without a reader or on a prepare error. */
-sqlite3_stmt *sq_prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np);
 /* A write: STORE_CONFLICT when a constraint refused it. */
 enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np);
 /* A write of one row: none when it changed no row (the row is gone or in another state). */

@@ -186,20 +186,13 @@ enum store_status store_checkpoint_hours(struct store *s, const char *checkpoint
 		" turned_back, clinic, handed_over, handovers_closed FROM checkpoint_count"
 		" WHERE checkpoint_id = ?1 AND day IN (?2, ?3) AND hour < 24";
 	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st;
+	struct sq_cur k;
 	enum store_status ss;
-	int rc;
 
 	memset(hours, 0, 48 * sizeof *hours);
-	if (!c)
-		return STORE_BUSY;
-	if (!(st = sq_prepare(c, sql,
-			      SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to))))) {
-		sq_reader_put(s, c);
-		return STORE_ERROR;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int day = sqlite3_column_int(st, 0), hour = sqlite3_column_int(st, 1);
+	if (sq_open(&k, c, sql, SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to))))
+	while (sq_next(&k)) {
+		int day = (int)sq_int(&k, 0), hour = (int)sq_int(&k, 1);
 		if (hour < 0 || hour > 23 || (day != from && day != to))
 			continue;
 		struct checkpoint_totals *t = &hours[(day == from ? 0 : 24) + hour];
@@ -207,10 +200,9 @@ enum store_status store_checkpoint_hours(struct store *s, const char *checkpoint
 				&t->key_area_persons, &t->turned_back,     &t->clinic,
 				&t->handed_over,      &t->handovers_closed};
 		for (int i = 0; i < 8; i++)
-			*f[i] = sqlite3_column_int64(st, 2 + i);
+			*f[i] = sq_int(&k, 2 + i);
 	}
-	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-	sqlite3_reset(st);
+	ss = sq_close(&k);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -363,13 +355,12 @@ static enum store_status list_in(struct sq_conn *c, const struct passage_filter 
 				     SQ_INT(f->limit),
 				     SQ_INT(f->offset)};
 	enum { NP = sizeof p / sizeof p[0] };
-	sqlite3_stmt *st = sq_prepare(c, sql_count, p, NP);
-	enum store_status ss;
+	char buf[24];
+	enum store_status ss = sq_one_text(c, sql_count, buf, sizeof buf, p, NP);
 
-	if (!st)
-		return STORE_ERROR;
-	*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*total = strtoll(buf, NULL, 10);
+	if (ss != STORE_OK)
+		return ss;
 	*out = sq_rows(c, sql, &sq_passage_rows, PASSAGE_PAGE_MAX, a, n, &ss, p, NP);
 	for (size_t i = 0; ss == STORE_OK && i < *n; i++)
 		ss = persons_of(c, &(*out)[i], a);
@@ -396,12 +387,12 @@ enum store_status store_passage_list(struct store *s, const struct passage_filte
 }
 
 /* a passage's columns, then its person's (PASSAGE_COLS, PASSAGE_PERSON_COLS) */
-static void read_line(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_line(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct passage_line *l = out;
 
-	sq_read_row(st, a, &l->p, &sq_passage_rows);
-	sq_read_row_from(st, sq_passage_rows.ncols, a, &l->q, &sq_passage_person_rows);
+	sq_read_row(k, a, &l->p, &sq_passage_rows);
+	sq_read_row_from(k, sq_passage_rows.ncols, a, &l->q, &sq_passage_person_rows);
 }
 static const struct sq_rowtype line_rows = {sizeof(struct passage_line), NULL, 0, read_line};
 
@@ -418,7 +409,7 @@ enum store_status store_passage_lines(struct store *s, const char *checkpoint_id
 	static const char sql[] = "SELECT " PASSAGE_COLS ", " PASSAGE_PERSON_COLS LINES_WHERE
 				  " ORDER BY ps.day, ps.at, ps.id, pp.seq";
 	struct sq_conn *c;
-	sqlite3_stmt *st;
+	char buf[24];
 	enum store_status ss;
 
 	if (each)
@@ -427,29 +418,23 @@ enum store_status store_passage_lines(struct store *s, const char *checkpoint_id
 					 SQ_TEXT(outcome)));
 	if (!(c = sq_reader_get(s)))
 		return STORE_BUSY;
-	st = sq_prepare(
-		c, sql_count,
+	ss = sq_one_text(
+		c, sql_count, buf, sizeof buf,
 		SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to), SQ_TEXT(outcome)));
-	ss = STORE_ERROR;
-	if (st) {
-		int rc = sqlite3_step(st);
-		*total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		ss = rc == SQLITE_ROW ? STORE_OK : sq_rc(c, rc);
-		sqlite3_reset(st);
-	}
+	*total = strtoll(buf, NULL, 10);
 	sq_reader_put(s, c);
 	return ss;
 }
 
-static void read_version(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_version(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct passage_version *v = out;
 
-	v->version = sqlite3_column_int(st, 0);
-	v->body = sq_text(a, st, 1);
-	v->reason = sq_text(a, st, 2);
-	v->by = sq_text(a, st, 3);
-	v->at = sqlite3_column_int64(st, 4);
+	v->version = (int)sq_int(k, 0);
+	v->body = sq_text(a, k, 1);
+	v->reason = sq_text(a, k, 2);
+	v->by = sq_text(a, k, 3);
+	v->at = sq_int(k, 4);
 }
 static const struct sq_rowtype version_rows = {sizeof(struct passage_version), NULL, 0,
 					       read_version};
@@ -471,22 +456,15 @@ enum store_status store_tx_handover_of_task(struct store_tx *tx, const char *tas
 {
 	static const char sql[] = "SELECT ps.checkpoint_id, ps.day, ps.hour FROM passage_person pp"
 				  " JOIN passage ps ON ps.id = pp.passage_id WHERE pp.task_id = ?1";
-	sqlite3_stmt *st = sq_prepare(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(task_id)));
-	enum store_status ss;
-	int rc;
+	struct sq_cur k;
+	bool row = sq_open(&k, sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(task_id))) && sq_next(&k);
 
-	if (!st)
-		return STORE_ERROR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sq_text_to(st, 0, checkpoint_id, USER_ID_LEN + 1);
-		*day = sqlite3_column_int(st, 1);
-		*hour = sqlite3_column_int(st, 2);
-		ss = STORE_OK;
-	} else {
-		ss = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(sq_conn_of(tx), rc);
+	if (row) {
+		sq_text_to(&k, 0, checkpoint_id, USER_ID_LEN + 1);
+		*day = (int)sq_int(&k, 1);
+		*hour = (int)sq_int(&k, 2);
 	}
-	sqlite3_reset(st);
-	return ss;
+	return sq_close(&k) != STORE_OK ? k.ss : row ? STORE_OK : STORE_NOT_FOUND;
 }
 
 enum store_status store_tx_handover_follow(struct store_tx *tx, const char *task_id,
@@ -509,15 +487,15 @@ enum store_status store_tx_prereg_insert(struct store_tx *tx, const struct prere
 				SQ_INT(p->created_at), SQ_INT(p->expires_at)));
 }
 
-static void read_prereg(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_prereg(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct prereg *p = out;
 
-	sq_text_to(st, 0, p->code, sizeof p->code);
-	sq_text_to(st, 1, p->checkpoint_id, sizeof p->checkpoint_id);
-	p->body = sq_text(a, st, 2);
-	p->created_at = sqlite3_column_int64(st, 3);
-	p->expires_at = sqlite3_column_int64(st, 4);
+	sq_text_to(k, 0, p->code, sizeof p->code);
+	sq_text_to(k, 1, p->checkpoint_id, sizeof p->checkpoint_id);
+	p->body = sq_text(a, k, 2);
+	p->created_at = sq_int(k, 3);
+	p->expires_at = sq_int(k, 4);
 }
 static const struct sq_rowtype prereg_rows = {sizeof(struct prereg), NULL, 0, read_prereg};
 static const char prereg_sql[] = "SELECT code, checkpoint_id, body, created_at, expires_at"
@@ -562,7 +540,7 @@ enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_
 	struct sq_conn *c = sq_conn_of(tx);
 	enum store_status ss = sq_run(c, sql, SQ_PARAMS(SQ_INT(now)));
 
-	*n = ss == STORE_OK ? sqlite3_changes(c->db) : 0;
+	*n = ss == STORE_OK ? sq_changes(c) : 0;
 	return ss;
 }
 
@@ -596,27 +574,19 @@ enum store_status store_checkpoint_recount(struct store *s, int64_t *checked, in
 		RECOUNT_WITH " SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM d),"
 			     " (SELECT cp || ' ' || day || ' ' || hour FROM d LIMIT 1)";
 	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st;
-	enum store_status ss = STORE_ERROR;
+	struct sq_cur k;
+	enum store_status ss;
 
 	*checked = *mismatched = 0;
 	if (first && firstsz)
 		*first = '\0';
-	if (!c)
-		return STORE_BUSY;
-	if ((st = sq_prepare(c, sql, NULL, 0))) {
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*checked = sqlite3_column_int64(st, 0);
-			*mismatched = sqlite3_column_int64(st, 1);
-			if (first && firstsz)
-				sq_text_to(st, 2, first, firstsz);
-			ss = STORE_OK;
-		} else {
-			ss = sq_rc(c, rc);
-		}
-		sqlite3_reset(st);
+	if (sq_open(&k, c, sql, NULL, 0) && sq_next(&k)) {
+		*checked = sq_int(&k, 0);
+		*mismatched = sq_int(&k, 1);
+		if (first && firstsz)
+			sq_text_to(&k, 2, first, firstsz);
 	}
+	ss = sq_close(&k);
 	sq_reader_put(s, c);
 	return ss;
 }

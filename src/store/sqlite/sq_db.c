@@ -22,7 +22,8 @@
 #include "util/json.h"
 #include "util/log.h"
 
-enum store_status sq_rc(struct sq_conn *c, int rc)
+/* An SQLite result code as a store status (errors logged). */
+static enum store_status sq_rc(struct sq_conn *c, int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -32,10 +33,12 @@ enum store_status sq_rc(struct sq_conn *c, int rc)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return STORE_BUSY;
 	default:
-		log_error("sqlite: %s (%d)", c ? sqlite3_errmsg(c->db) : "", rc);
+		log_error("sqlite: %s (%d)", c && c->db ? sqlite3_errmsg(c->db) : "", rc);
 		return STORE_ERROR;
 	}
 }
+
+enum store_status sq_pg_exec(struct sq_conn *c, const char *sql);
 
 enum store_status sq_exec(struct sq_conn *c, const char *sql)
 {
@@ -44,6 +47,8 @@ enum store_status sq_exec(struct sq_conn *c, const char *sql)
 
 	if (!c)
 		return STORE_BUSY; /* no reader (sq_reader_get) */
+	if (c->pg)
+		return sq_pg_exec(c, sql);
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		log_error("sqlite exec: %s", msg ? msg : "?");
@@ -124,8 +129,14 @@ fail:
 	return STORE_ERROR;
 }
 
+void sq_pg_end(struct sq_conn *c);
+
 void sq_conn_end(struct sq_conn *c)
 {
+	if (c->pg) {
+		sq_pg_end(c);
+		return;
+	}
 	for (int i = 0; i < c->nstmt; i++)
 		sqlite3_finalize(c->stmt[i].st);
 	c->nstmt = 0;
@@ -141,12 +152,11 @@ void sq_conn_close(struct sq_conn *c)
 	free(c);
 }
 
-sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
+/* The cached SQLite statement for sql, reset and unbound; NULL on a prepare error (logged). */
+static sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (!c)
-		return NULL; /* no reader (sq_reader_get): the caller answers STORE_BUSY */
 	for (int i = 0; i < c->nstmt; i++) {
 		if (c->stmt[i].sql == sql) {
 			st = c->stmt[i].st;
@@ -215,43 +225,140 @@ void sq_reader_put(struct store *s, struct sq_conn *c)
 	pthread_mutex_unlock(&s->rmu);
 }
 
-const char *sq_text(struct arena *a, sqlite3_stmt *st, int col)
+/* ---- the cursor (PostgreSQL's in sq_pg.c) ---- */
+
+bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p, int np);
+bool sq_pg_next(struct sq_cur *k);
+void sq_pg_close(struct sq_cur *k);
+bool sq_pg_null(const struct sq_cur *k, int col);
+const char *sq_pg_col(const struct sq_cur *k, int col, size_t *len);
+
+static bool cur_open(struct sq_cur *k, struct sq_conn *c, const char *sql,
+		     const struct sq_param *p, int np, bool stream)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, col)) : "";
+	sqlite3_stmt *st;
+
+	*k = (struct sq_cur){.c = c, .stream = stream, .ss = STORE_OK};
+	if (!c) {
+		k->ss = STORE_BUSY; /* no reader (sq_reader_get) */
+		return false;
+	}
+	if (c->pg)
+		return sq_pg_open_cur(k, sql, p, np);
+	if (!(st = sq_stmt(c, sql))) {
+		k->ss = STORE_ERROR;
+		return false;
+	}
+	/* a NULL is left unbound: sq_stmt cleared the bindings */
+	for (int i = 0; i < np; i++) {
+		if (p[i].type == SQ_P_INT)
+			sqlite3_bind_int64(st, i + 1, p[i].i);
+		else if (p[i].type == SQ_P_TEXT && p[i].s)
+			sqlite3_bind_text(st, i + 1, p[i].s, p[i].len, SQLITE_STATIC);
+	}
+	k->st = st;
+	return true;
 }
 
-const char *sq_text_or_null(struct arena *a, sqlite3_stmt *st, int col)
+bool sq_open(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	return sq_text(a, st, col);
+	return cur_open(k, c, sql, p, np, false);
 }
 
-void sq_text_to(sqlite3_stmt *st, int col, char *out, size_t outsz)
+bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql,
+		    const struct sq_param *p, int np)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	return cur_open(k, c, sql, p, np, true);
+}
+
+bool sq_next(struct sq_cur *k)
+{
+	int rc;
+
+	if (k->end || k->ss != STORE_OK)
+		return false;
+	if (k->c->pg)
+		return sq_pg_next(k);
+	if ((rc = sqlite3_step(k->st)) == SQLITE_ROW)
+		return true;
+	k->end = true;
+	if (rc != SQLITE_DONE)
+		k->ss = sq_rc(k->c, rc);
+	return false;
+}
+
+enum store_status sq_close(struct sq_cur *k)
+{
+	if (k->c && k->c->pg)
+		sq_pg_close(k);
+	else if (k->st)
+		sqlite3_reset(k->st);
+	k->st = NULL;
+	return k->ss;
+}
+
+bool sq_null(const struct sq_cur *k, int col)
+{
+	return k->c->pg ? sq_pg_null(k, col) : sqlite3_column_type(k->st, col) == SQLITE_NULL;
+}
+
+int sq_pg_ncols(const struct sq_cur *k);
+
+int sq_ncols(const struct sq_cur *k)
+{
+	return k->c->pg ? sq_pg_ncols(k) : sqlite3_column_count(k->st);
+}
+
+int64_t sq_int(const struct sq_cur *k, int col)
+{
+	const char *t;
+
+	if (!k->c->pg)
+		return sqlite3_column_int64(k->st, col);
+	t = sq_pg_col(k, col, NULL);
+	return *t == 't' ? 1 : *t == 'f' ? 0 : strtoll(t, NULL, 10);
+}
+
+const char *sq_col(const struct sq_cur *k, int col, size_t *len)
+{
+	const unsigned char *t;
+
+	if (k->c->pg)
+		return sq_pg_col(k, col, len);
+	t = sqlite3_column_text(k->st, col);
+	if (len)
+		*len = t ? (size_t)sqlite3_column_bytes(k->st, col) : 0;
+	return t ? (const char *)t : "";
+}
+
+int64_t sq_changes(struct sq_conn *c)
+{
+	return c->pg ? c->changes : sqlite3_changes(c->db);
+}
+
+const char *sq_text(struct arena *a, const struct sq_cur *k, int col)
+{
+	size_t n;
+	const char *t = sq_col(k, col, &n);
+
+	return n ? arena_strndup(a, t, n) : "";
+}
+
+const char *sq_text_or_null(struct arena *a, const struct sq_cur *k, int col)
+{
+	return sq_null(k, col) ? NULL : sq_text(a, k, col);
+}
+
+void sq_text_to(const struct sq_cur *k, int col, char *out, size_t outsz)
+{
+	size_t n;
+	const char *t = sq_col(k, col, &n);
 
 	if (n >= outsz)
 		n = outsz - 1;
 	if (n)
 		memcpy(out, t, n);
 	out[n] = '\0';
-}
-
-int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
-}
-
-enum store_status sq_step_done(struct sq_conn *c, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	enum store_status ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-
-	sqlite3_reset(st);
-	return ss;
 }
 
 /* UTF-8 of code point cp (valid, not a surrogate) at out; its length. */
@@ -337,40 +444,34 @@ void *sq_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
 	return bigger;
 }
 
-/* Why a statement could not be had: no reader, or a prepare error (logged). */
-static enum store_status unprepared(struct sq_conn *c)
+void sq_read_row(const struct sq_cur *k, struct arena *a, void *out, const struct sq_rowtype *t)
 {
-	return c ? STORE_ERROR : STORE_BUSY;
+	sq_read_row_from(k, 0, a, out, t);
 }
 
-void sq_read_row(sqlite3_stmt *st, struct arena *a, void *out, const struct sq_rowtype *t)
-{
-	sq_read_row_from(st, 0, a, out, t);
-}
-
-void sq_read_row_from(sqlite3_stmt *st, int first, struct arena *a, void *out,
+void sq_read_row_from(const struct sq_cur *k, int first, struct arena *a, void *out,
 		      const struct sq_rowtype *t)
 {
 	char *row = out;
 
 	memset(row, 0, t->size);
 	for (int c = 0; c < t->ncols; c++) {
-		const struct sq_col *k = &t->cols[c];
-		char *f = row + k->off;
+		const struct sq_col *col = &t->cols[c];
+		char *f = row + col->off;
 		int i = first + c;
 		int64_t v;
 
-		switch (k->type) {
-		case SQ_C_TEXT: *(const char **)f = sq_text(a, st, i); break;
-		case SQ_C_TEXT_OR_NULL: *(const char **)f = sq_text_or_null(a, st, i); break;
-		case SQ_C_BUF: sq_text_to(st, i, f, k->size); break;
+		switch (col->type) {
+		case SQ_C_TEXT: *(const char **)f = sq_text(a, k, i); break;
+		case SQ_C_TEXT_OR_NULL: *(const char **)f = sq_text_or_null(a, k, i); break;
+		case SQ_C_BUF: sq_text_to(k, i, f, col->size); break;
 		case SQ_C_NUM:
-			v = sqlite3_column_int64(st, i);
-			if (k->size == sizeof(bool))
+			v = sq_int(k, i);
+			if (col->size == sizeof(bool))
 				*(bool *)f = v != 0;
-			else if (k->size == sizeof(int))
+			else if (col->size == sizeof(int))
 				*(int *)f = (int)v; /* int, unsigned or an enum: the same bits */
-			else if (k->size == sizeof(int64_t))
+			else if (col->size == sizeof(int64_t))
 				*(int64_t *)f = v;
 			else
 				abort(); /* a programming error: a number field of another width */
@@ -378,47 +479,20 @@ void sq_read_row_from(sqlite3_stmt *st, int first, struct arena *a, void *out,
 		}
 	}
 	if (t->read)
-		t->read(st, a, out);
+		t->read(k, a, out);
 }
 
 static const struct sq_col id_cols[] = {SQ_COL_BUF(struct sq_id, id)};
 const struct sq_rowtype sq_id_rows = SQ_ROWTYPE(struct sq_id, id_cols, NULL);
 
-/* The one row of a bound statement (NULL: a prepare error) into out as t says (NULL: only
- * whether there is one); STORE_NOT_FOUND when there is none. */
-static enum store_status one_row(struct sq_conn *c, sqlite3_stmt *st, const struct sq_rowtype *t,
-				 struct arena *a, void *out)
-{
-	int rc;
-
-	if (!st)
-		return unprepared(c);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && t)
-		sq_read_row(st, a, out, t);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_rc(c, rc);
-}
-
-/* A NULL is left unbound: sq_stmt cleared the bindings. */
-sqlite3_stmt *sq_prepare(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
-{
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	for (int i = 0; st && i < np; i++) {
-		if (p[i].type == SQ_P_INT)
-			sqlite3_bind_int64(st, i + 1, p[i].i);
-		else if (p[i].type == SQ_P_TEXT && p[i].s)
-			sqlite3_bind_text(st, i + 1, p[i].s, p[i].len, SQLITE_STATIC);
-	}
-	return st;
-}
-
 enum store_status sq_run(struct sq_conn *c, const char *sql, const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
+	struct sq_cur k;
 
-	return st ? sq_step_done(c, st) : unprepared(c);
+	if (sq_open(&k, c, sql, p, np))
+		while (sq_next(&k))
+			;
+	return sq_close(&k);
 }
 
 enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status none,
@@ -428,49 +502,47 @@ enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status 
 
 	if (ss != STORE_OK)
 		return ss;
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : none;
+	return sq_changes(c) == 1 ? STORE_OK : none;
 }
 
 enum store_status sq_one(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
 			 struct arena *a, void *out, const struct sq_param *p, int np)
 {
-	return one_row(c, sq_prepare(c, sql, p, np), t, a, out);
+	struct sq_cur k;
+	bool row = sq_open(&k, c, sql, p, np) && sq_next(&k);
+	enum store_status ss;
+
+	if (row && t)
+		sq_read_row(&k, a, out, t);
+	ss = sq_close(&k);
+	return ss != STORE_OK ? ss : row ? STORE_OK : STORE_NOT_FOUND;
 }
 
 enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
 			      const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
-	int rc;
+	struct sq_cur k;
 
 	*buf = '\0';
-	if (!st)
-		return unprepared(c);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sq_text_to(st, 0, buf, sz);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	if (sq_open(&k, c, sql, p, np) && sq_next(&k))
+		sq_text_to(&k, 0, buf, sz);
+	return sq_close(&k);
 }
 
 void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
 	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
 	size_t cap = max < 16 ? (max ? max : 1) : 16;
 	char *v = arena_alloc(a, cap * t->size);
-	int rc = SQLITE_DONE;
+	struct sq_cur k;
 
 	*n = 0;
-	if (!st) {
-		*ss = unprepared(c);
-		return v;
-	}
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = sq_grow(a, v, *n, &cap, t->size);
-		sq_read_row(st, a, v + (*n)++ * t->size, t);
-	}
-	sqlite3_reset(st);
-	*ss = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	if (sq_open(&k, c, sql, p, np))
+		while (*n < max && sq_next(&k)) {
+			v = sq_grow(a, v, *n, &cap, t->size);
+			sq_read_row(&k, a, v + (*n)++ * t->size, t);
+		}
+	*ss = sq_close(&k);
 	return v;
 }
 
@@ -500,17 +572,16 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status begun = sq_exec(c, "BEGIN"); /* STORE_BUSY without a reader */
-	sqlite3_stmt *st = begun == STORE_OK ? sq_prepare(c, sql_count, p, np) : NULL;
+	char buf[24] = "";
 	void *v;
 
 	*total = 0;
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		*total = sqlite3_column_int64(st, 0);
-	if (st)
-		sqlite3_reset(st);
-	v = sq_rows(st ? c : NULL, sql, t, max, a, n, ss, p, np);
-	if (!st)
-		*ss = begun == STORE_OK ? STORE_ERROR : begun;
+	*ss = begun == STORE_OK ? sq_one_text(c, sql_count, buf, sizeof buf, p, np) : begun;
+	*total = strtoll(buf, NULL, 10);
+	if (*ss == STORE_OK)
+		v = sq_rows(c, sql, t, max, a, n, ss, p, np);
+	else
+		v = arena_alloc(a, t->size), *n = 0;
 	if (begun == STORE_OK)
 		sq_exec(c, "COMMIT");
 	sq_reader_put(s, c);
@@ -520,27 +591,24 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 enum store_status sq_each_in(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
 			     const struct store_each *each, const struct sq_param *p, int np)
 {
-	sqlite3_stmt *st = sq_prepare(c, sql, p, np);
 	struct arena *scratch = NULL;
 	void *row = NULL;
-	size_t k = 0;
-	int rc = SQLITE_DONE;
+	size_t i = 0;
+	struct sq_cur k;
 
-	if (!st)
-		return unprepared(c);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k++ % SQ_EACH_ROWS == 0) { /* memory stays that of a batch of rows */
-			arena_free(scratch);
-			scratch = arena_new();
-			row = arena_alloc(scratch, t->size);
+	if (sq_open_stream(&k, c, sql, p, np))
+		while (sq_next(&k)) {
+			if (i++ % SQ_EACH_ROWS == 0) { /* memory stays that of a batch of rows */
+				arena_free(scratch);
+				scratch = arena_new();
+				row = arena_alloc(scratch, t->size);
+			}
+			sq_read_row(&k, scratch, row, t);
+			if (!each->row(each->ctx, row))
+				break;
 		}
-		sq_read_row(st, scratch, row, t);
-		if (!each->row(each->ctx, row))
-			break;
-	}
-	sqlite3_reset(st);
 	arena_free(scratch);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	return sq_close(&k);
 }
 
 enum store_status sq_each(struct store *s, const char *sql, const struct sq_rowtype *t,

@@ -11,31 +11,22 @@ enum store_status sq_idem_check(struct sq_conn *c, const struct store_idem *idem
 {
 	static const char sql[] =
 		"SELECT kind, user_id, body_hash, object_id FROM idempotency WHERE uuid = ?1";
-	sqlite3_stmt *st = sq_stmt(c, sql);
+	struct sq_cur q;
 	enum store_status ss = STORE_NOT_FOUND;
-	int rc;
 
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, idem->uuid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-		const char *u = (const char *)sqlite3_column_text(st, 1);
-		const char *h = (const char *)sqlite3_column_text(st, 2);
-		bool same = k && !strcmp(k, kind) && h && !strcmp(h, idem->body_hash) &&
+	if (sq_open(&q, c, sql, SQ_PARAMS(SQ_TEXT(idem->uuid))) && sq_next(&q)) {
+		const char *k = sq_col(&q, 0, NULL), *h = sq_col(&q, 2, NULL);
+		const char *u = sq_null(&q, 1) ? NULL : sq_col(&q, 1, NULL);
+		bool same = !strcmp(k, kind) && !strcmp(h, idem->body_hash) &&
 			    ((!u && !idem->user_id) || (u && idem->user_id && !strcmp(u, idem->user_id)));
 		if (same) {
-			sq_text_to(st, 3, object_id, sz);
+			sq_text_to(&q, 3, object_id, sz);
 			ss = STORE_OK;
 		} else {
 			ss = STORE_CONFLICT_IDEM;
 		}
-	} else if (rc != SQLITE_DONE) {
-		ss = sq_rc(c, rc);
 	}
-	sqlite3_reset(st);
-	return ss;
+	return sq_close(&q) == STORE_OK ? ss : q.ss;
 }
 
 enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem, const char *kind,
@@ -43,15 +34,7 @@ enum store_status sq_idem_save(struct sq_conn *c, const struct store_idem *idem,
 {
 	static const char sql[] = "INSERT INTO idempotency(uuid, kind, user_id, body_hash, object_id,"
 				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-
-	if (!st)
-		return STORE_ERROR;
-	sq_bind_text(st, 1, idem->uuid);
-	sq_bind_text(st, 2, kind);
-	sq_bind_text(st, 3, idem->user_id);
-	sq_bind_text(st, 4, idem->body_hash);
-	sq_bind_text(st, 5, object_id);
-	sqlite3_bind_int64(st, 6, time_now());
-	return sq_step_done(c, st);
+	return sq_run(c, sql,
+		      SQ_PARAMS(SQ_TEXT(idem->uuid), SQ_TEXT(kind), SQ_TEXT(idem->user_id),
+				SQ_TEXT(idem->body_hash), SQ_TEXT(object_id), SQ_INT(time_now())));
 }

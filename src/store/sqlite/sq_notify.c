@@ -96,6 +96,6 @@ enum store_status store_tx_notification_read(struct store_tx *tx, const char *us
 	list[len++] = ']';
 	list[len] = '\0';
 	ss = sq_run(c, sql, SQ_PARAMS(SQ_TEXT(user), n ? SQ_TEXT(list) : SQ_NULL, SQ_INT(now)));
-	*changed = ss == STORE_OK ? sqlite3_changes(c->db) : 0;
+	*changed = ss == STORE_OK ? sq_changes(c) : 0;
 	return ss;
 }

@@ -194,29 +194,25 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 	int end_col = whole ? 8 : 2, start_col = whole ? 7 : 1, began_col = whole ? 9 : 3;
 	char(*ids)[USER_ID_LEN + 1] = whole ? NULL : arena_alloc(a, cap * sizeof *ids);
 	struct sq_param p[20];
-	sqlite3_stmt *st;
+	struct sq_cur k;
 	struct arena *scratch = NULL;
 	struct observation row;
 	size_t nid = 0;
 	enum store_status ss = STORE_OK;
-	int rc;
 
 	list_params(p, q, status, a);
-	if (!(st = sq_prepare(c, sql, p, 20)))
-		return STORE_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct obs_period per = {sqlite3_column_int(st, start_col),
-					 sqlite3_column_int(st, end_col),
-					 sqlite3_column_int64(st, began_col),
-					 sqlite3_column_int64(st, began_col + 1)};
-		if (!passes(q, pol, &per, (unsigned)sqlite3_column_int(st, filled_col)))
+	if (sq_open_stream(&k, c, sql, p, 20))
+	while (sq_next(&k)) {
+		struct obs_period per = {(int)sq_int(&k, start_col), (int)sq_int(&k, end_col),
+					 sq_int(&k, began_col), sq_int(&k, began_col + 1)};
+		if (!passes(q, pol, &per, (unsigned)sq_int(&k, filled_col)))
 			continue;
 		if (q->each) { /* streamed: a scratch arena per SQ_EACH_ROWS rows */
 			if (*total % SQ_EACH_ROWS == 0) {
 				arena_free(scratch);
 				scratch = arena_new();
 			}
-			sq_read_row(st, scratch, &row, &sq_obs_rows);
+			sq_read_row(&k, scratch, &row, &sq_obs_rows);
 			row.token_box = "";
 			(*total)++;
 			if (!q->each->row(q->each->ctx, &row))
@@ -225,16 +221,15 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 		}
 		if (*total >= q->offset && (whole ? *n : nid) < cap) {
 			if (whole)
-				sq_read_row(st, a, &out[(*n)++], &sq_obs_rows);
+				sq_read_row(&k, a, &out[(*n)++], &sq_obs_rows);
 			else
-				sq_text_to(st, 0, ids[nid++], sizeof ids[0]);
+				sq_text_to(&k, 0, ids[nid++], sizeof ids[0]);
 		}
 		(*total)++;
 	}
-	sqlite3_reset(st);
 	arena_free(scratch);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sq_rc(c, rc);
+	if ((ss = sq_close(&k)) != STORE_OK)
+		return ss;
 	if (q->each)
 		*total = 0;
 	for (size_t i = 0; i < nid && ss == STORE_OK; i++)

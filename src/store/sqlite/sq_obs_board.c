@@ -160,53 +160,51 @@ static enum store_status recount_observations(struct sq_conn *c, const struct ob
 				    " ended_at, alert_open FROM observation ORDER BY id";
 	static const char sql_d[] = "SELECT observation_id, date, filled, fever FROM obs_day"
 				    " ORDER BY observation_id, date";
-	sqlite3_stmt *so = sq_stmt(c, sql_o), *sd;
-	int rco, rcd;
+	struct sq_cur so, sd;
+	bool rco, rcd;
+	enum store_status ss;
 
-	if (!so)
-		return STORE_ERROR;
-	/* both cached statements are stepped together: prepare the second after the first */
-	if (!(sd = sq_stmt(c, sql_d)))
-		return STORE_ERROR;
-	rcd = sqlite3_step(sd);
-	while ((rco = sqlite3_step(so)) == SQLITE_ROW) {
+	/* both statements are stepped together (on PostgreSQL both results read whole) */
+	if (!sq_open(&so, c, sql_o, NULL, 0))
+		return sq_close(&so);
+	if (!sq_open(&sd, c, sql_d, NULL, 0)) {
+		sq_close(&so);
+		return sq_close(&sd);
+	}
+	rcd = sq_next(&sd);
+	while ((rco = sq_next(&so))) {
 		char id[USER_ID_LEN + 1], area[AREA_CODE_MAX + 1];
-		const char *status = (const char *)sqlite3_column_text(so, 2);
+		const char *status = sq_col(&so, 2, NULL);
 		struct obs_period per;
-		bool active = status && !strcmp(status, "active");
-		sq_text_to(so, 0, id, sizeof id);
-		sq_text_to(so, 1, area, sizeof area);
-		per.start_date = sqlite3_column_int(so, 3);
-		per.end_date = sqlite3_column_int(so, 4);
-		per.began_at = sqlite3_column_int64(so, 5);
-		per.ended_at = sqlite3_column_int64(so, 6);
+		bool active = !strcmp(status, "active");
+		sq_text_to(&so, 0, id, sizeof id);
+		sq_text_to(&so, 1, area, sizeof area);
+		per.start_date = (int)sq_int(&so, 3);
+		per.end_date = (int)sq_int(&so, 4);
+		per.began_at = sq_int(&so, 5);
+		per.ended_at = sq_int(&so, 6);
 		if (active) {
 			rc_add(m, "active", 0, area, 1);
 			rc_add(m, "ending", per.end_date, area, 1);
-			if (sqlite3_column_int(so, 7))
+			if (sq_int(&so, 7))
 				rc_add(m, "ending_alert", per.end_date, area, 1);
 		}
 		rc_add(m, "started", obs_local_date(per.began_at), area, 1);
-		if (status && !strcmp(status, "released"))
+		if (!strcmp(status, "released"))
 			rc_add(m, "released", obs_local_date(per.ended_at), area, 1);
 		/* skip day rows of observations that no longer exist (none should) */
-		while (rcd == SQLITE_ROW &&
-		       strcmp((const char *)sqlite3_column_text(sd, 0), id) < 0)
-			rcd = sqlite3_step(sd);
+		while (rcd && strcmp(sq_col(&sd, 0, NULL), id) < 0)
+			rcd = sq_next(&sd);
 		for (int d = per.start_date; d && d < per.end_date; d = obs_date_add(d, 1)) {
 			unsigned filled = 0;
 			struct obs_day_counts k;
-			while (rcd == SQLITE_ROW &&
-			       !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
-			       sqlite3_column_int(sd, 1) < d) {
-				if (sqlite3_column_int(sd, 3))
-					rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
-				rcd = sqlite3_step(sd);
+			while (rcd && !strcmp(sq_col(&sd, 0, NULL), id) && sq_int(&sd, 1) < d) {
+				if (sq_int(&sd, 3))
+					rc_add(m, "fevers", (int)sq_int(&sd, 1), area, 1);
+				rcd = sq_next(&sd);
 			}
-			if (rcd == SQLITE_ROW &&
-			    !strcmp((const char *)sqlite3_column_text(sd, 0), id) &&
-			    sqlite3_column_int(sd, 1) == d)
-				filled = (unsigned)sqlite3_column_int(sd, 2);
+			if (rcd && !strcmp(sq_col(&sd, 0, NULL), id) && sq_int(&sd, 1) == d)
+				filled = (unsigned)sq_int(&sd, 2);
 			obs_day_contrib(pol, obs_required(pol, &per, d), filled, &k);
 			rc_add(m, "due", d, area, k.due);
 			rc_add(m, "complete", d, area, k.complete);
@@ -216,33 +214,28 @@ static enum store_status recount_observations(struct sq_conn *c, const struct ob
 			}
 		}
 		/* fevers on days after the period (a visit dated past the end) */
-		while (rcd == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(sd, 0), id)) {
-			if (sqlite3_column_int(sd, 3))
-				rc_add(m, "fevers", sqlite3_column_int(sd, 1), area, 1);
-			rcd = sqlite3_step(sd);
+		while (rcd && !strcmp(sq_col(&sd, 0, NULL), id)) {
+			if (sq_int(&sd, 3))
+				rc_add(m, "fevers", (int)sq_int(&sd, 1), area, 1);
+			rcd = sq_next(&sd);
 		}
 	}
-	sqlite3_reset(so);
-	sqlite3_reset(sd);
-	return rco == SQLITE_DONE && (rcd == SQLITE_DONE || rcd == SQLITE_ROW) ? STORE_OK
-									       : sq_rc(c, rco);
+	ss = sq_close(&so);
+	return sq_close(&sd) != STORE_OK ? sd.ss : ss;
 }
 
 static enum store_status recount_grouped(struct sq_conn *c, const char *sql, const char *metric,
 					 struct rc_map *m)
 {
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int rc;
+	struct sq_cur k;
 
-	if (!st)
-		return STORE_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char area[AREA_CODE_MAX + 1];
-		sq_text_to(st, 0, area, sizeof area);
-		rc_add(m, metric, 0, area, sqlite3_column_int64(st, 1));
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	if (sq_open(&k, c, sql, NULL, 0))
+		while (sq_next(&k)) {
+			char area[AREA_CODE_MAX + 1];
+			sq_text_to(&k, 0, area, sizeof area);
+			rc_add(m, metric, 0, area, sq_int(&k, 1));
+		}
+	return sq_close(&k);
 }
 
 enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol, int64_t *checked,

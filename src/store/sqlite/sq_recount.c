@@ -63,21 +63,19 @@ enum store_status sq_recount_compare(struct sq_conn *c, const char *sql_kept, st
 				     int64_t *checked, int64_t *mismatched, char *first,
 				     size_t firstsz)
 {
-	sqlite3_stmt *st = sq_stmt(c, sql_kept);
+	struct sq_cur k;
 	enum store_status ss;
-	int rc;
 
 	*checked = *mismatched = 0;
 	if (first && firstsz)
 		*first = '\0';
-	if (!st)
-		return STORE_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (sq_open_stream(&k, c, sql_kept, NULL, 0))
+	while (sq_next(&k)) {
 		char metric[16], area[AREA_CODE_MAX + 1];
-		int date = sqlite3_column_int(st, 1);
-		int64_t n = sqlite3_column_int64(st, 3);
-		sq_text_to(st, 0, metric, sizeof metric);
-		sq_text_to(st, 2, area, sizeof area);
+		int date = (int)sq_int(&k, 1);
+		int64_t n = sq_int(&k, 3);
+		sq_text_to(&k, 0, metric, sizeof metric);
+		sq_text_to(&k, 2, area, sizeof area);
 		struct rc_slot *e = rc_find(m, metric, date, area);
 		e->seen = true;
 		(*checked)++;
@@ -88,8 +86,7 @@ enum store_status sq_recount_compare(struct sq_conn *c, const char *sql_kept, st
 			(*mismatched)++;
 		}
 	}
-	sqlite3_reset(st);
-	ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
+	ss = sq_close(&k);
 	for (size_t i = 0; ss == STORE_OK && i < m->cap; i++) {
 		const struct rc_slot *e = &m->v[i];
 		if (!e->used || e->seen || !e->n)

@@ -146,34 +146,27 @@ static struct report_sum *sums(struct sq_conn *c, const char *scope, size_t chil
 			       struct arena *a, size_t *n, enum store_status *ss)
 {
 	const char *days = days_from(c, day, a); /* before the statement below is taken */
-	sqlite3_stmt *st = sq_stmt(c, sums_sql);
 	struct sum_index x = {0};
 	size_t cap = 64;
 	struct report_sum *v = arena_alloc(a, cap * sizeof *v);
-	int rc;
+	struct sq_cur q;
+	bool nomem = false;
 
 	*n = 0;
-	if (!st) {
-		*ss = STORE_ERROR;
-		return NULL;
-	}
-	sq_bind_text(st, 1, scope);
-	sq_bind_text(st, 2, sq_scope_end(a, scope));
-	sqlite3_bind_int(st, 3, day);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)child_len);
-	sq_bind_text(st, 5, days);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *area = (const char *)sqlite3_column_text(st, 0);
-		const char *metric = (const char *)sqlite3_column_text(st, 1);
-		int d = sqlite3_column_int(st, 2);
-		int64_t k = sqlite3_column_int64(st, 3);
-		size_t alen = area ? strlen(area) : 0, mlen = metric ? strlen(metric) : 0;
+	if (sq_open(&q, c, sums_sql,
+		    SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(day),
+			      SQ_INT(child_len), SQ_TEXT(days))))
+	while (sq_next(&q)) {
+		size_t alen, mlen;
+		const char *area = sq_col(&q, 0, &alen), *metric = sq_col(&q, 1, &mlen);
+		int d = (int)sq_int(&q, 2);
+		int64_t k = sq_int(&q, 3);
 		if (alen > child_len)
 			alen = child_len;
 		if (!alen || alen > AREA_CODE_MAX || !mlen || mlen >= sizeof v->metric)
 			continue;
 		if (2 * (*n + 1) > x.cap && !sum_index_grow(&x, v, *n)) {
-			rc = SQLITE_NOMEM;
+			nomem = true;
 			break;
 		}
 		size_t j = sum_hash(area, alen, metric, mlen) & (x.cap - 1);
@@ -201,9 +194,10 @@ static struct report_sum *sums(struct sq_conn *c, const char *scope, size_t chil
 		else if (d > day)
 			r->total -= k;
 	}
-	sqlite3_reset(st);
+	*ss = sq_close(&q);
 	free(x.slot);
-	*ss = rc == SQLITE_DONE ? STORE_OK : rc == SQLITE_NOMEM ? STORE_ERROR : sq_rc(c, rc);
+	if (nomem)
+		*ss = STORE_ERROR;
 	return v;
 }
 
@@ -512,9 +506,8 @@ enum store_status store_report_recount(struct store *s, int64_t *checked, int64_
 	struct rc_map m = {0};
 	struct report_cutoff *cut;
 	size_t ncut;
-	sqlite3_stmt *st;
+	struct sq_cur k;
 	enum store_status ss;
-	int rc;
 
 	*checked = *mismatched = 0;
 	if (!c) {
@@ -527,15 +520,12 @@ enum store_status store_report_recount(struct store *s, int64_t *checked, int64_
 	cut = sq_rows(c, cutoffs_sql, &cutoff_rows, REPORT_SCHEDULE_MAX, a, &ncut, &ss, NULL, 0);
 	if (ss != STORE_OK)
 		goto end;
-	if (!(st = sq_stmt(c, sql_events))) {
-		ss = STORE_ERROR;
-		goto end;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (sq_open_stream(&k, c, sql_events, NULL, 0))
+	while (sq_next(&k)) {
 		char metric[16], area[AREA_CODE_MAX + 1];
-		sq_text_to(st, 0, metric, sizeof metric);
-		sq_text_to(st, 2, area, sizeof area);
-		int day = report_day(cut, ncut, sqlite3_column_int64(st, 1));
+		sq_text_to(&k, 0, metric, sizeof metric);
+		sq_text_to(&k, 2, area, sizeof area);
+		int day = report_day(cut, ncut, sq_int(&k, 1));
 		for (size_t len = 6; len <= strlen(area); len += 3) {
 			char up[AREA_CODE_MAX + 1];
 			snprintf(up, sizeof up, "%.*s", (int)len, area);
@@ -543,8 +533,7 @@ enum store_status store_report_recount(struct store *s, int64_t *checked, int64_
 			rc_add(&m, metric, 0, up, 1);
 		}
 	}
-	sqlite3_reset(st);
-	if ((ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc)) == STORE_OK)
+	if ((ss = sq_close(&k)) == STORE_OK)
 		ss = sq_recount_compare(c, sql_kept, &m, checked, mismatched, first, firstsz);
 end:
 	sq_exec(c, "COMMIT");

@@ -46,13 +46,13 @@ enum { ROLE_COL = sizeof user_cols / sizeof user_cols[0] };
 
 /* The role after the table's columns, and the password hash when the query selects it
  * after the role. */
-static void read_user(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_user(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct user *u = out;
 
-	u->role = role_parse((const char *)sqlite3_column_text(st, ROLE_COL));
-	if (sqlite3_column_count(st) > ROLE_COL + 1)
-		u->password_hash = sq_text(a, st, ROLE_COL + 1);
+	u->role = role_parse(sq_col(k, ROLE_COL, NULL));
+	if (sq_ncols(k) > ROLE_COL + 1)
+		u->password_hash = sq_text(a, k, ROLE_COL + 1);
 }
 const struct sq_rowtype sq_user_rows = SQ_ROWTYPE(struct user, user_cols, read_user);
 

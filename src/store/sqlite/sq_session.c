@@ -17,19 +17,19 @@ enum store_status store_tx_session_put(struct store_tx *tx, const struct session
 				SQ_INT(r->must_change), SQ_INT(r->created), SQ_INT(r->last_seen)));
 }
 
-static void read_session(sqlite3_stmt *st, struct arena *a, void *out)
+static void read_session(const struct sq_cur *k, struct arena *a, void *out)
 {
 	struct session_row *r = out;
 
-	sq_text_to(st, 0, r->key, sizeof r->key);
-	sq_text_to(st, 1, r->user_id, sizeof r->user_id);
-	r->username = sq_text(a, st, 2);
-	r->role = sq_text(a, st, 3);
-	r->area = sq_text(a, st, 4);
-	r->csrf = sq_text(a, st, 5);
-	r->must_change = sqlite3_column_int(st, 6) != 0;
-	r->created = sqlite3_column_int64(st, 7);
-	r->last_seen = sqlite3_column_int64(st, 8);
+	sq_text_to(k, 0, r->key, sizeof r->key);
+	sq_text_to(k, 1, r->user_id, sizeof r->user_id);
+	r->username = sq_text(a, k, 2);
+	r->role = sq_text(a, k, 3);
+	r->area = sq_text(a, k, 4);
+	r->csrf = sq_text(a, k, 5);
+	r->must_change = sq_int(k, 6) != 0;
+	r->created = sq_int(k, 7);
+	r->last_seen = sq_int(k, 8);
 }
 static const struct sq_rowtype session_rows = {sizeof(struct session_row), NULL, 0, read_session};
 

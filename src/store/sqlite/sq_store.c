@@ -62,23 +62,19 @@ void store_close(struct store *s)
 
 enum store_status store_backup(struct store *s, const char *out_path)
 {
+	static const char sql[] = "VACUUM INTO ?1";
 	struct sq_conn *c = sq_reader_get(s);
-	sqlite3_stmt *st = NULL;
 	enum store_status ss;
 
 	if (!c)
 		return STORE_BUSY;
-
+	if (c->pg) { /* a PostgreSQL database is backed up by pg_dump or its replication */
+		sq_reader_put(s, c);
+		return STORE_INVALID;
+	}
 	/* VACUUM INTO reads one consistent snapshot; it cannot run on a query_only handle. */
 	sq_exec(c, "PRAGMA query_only=0");
-	if (sqlite3_prepare_v2(c->db, "VACUUM INTO ?1", -1, &st, NULL) != SQLITE_OK) {
-		ss = sq_rc(c, sqlite3_errcode(c->db));
-	} else {
-		sqlite3_bind_text(st, 1, out_path, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		ss = rc == SQLITE_DONE ? STORE_OK : sq_rc(c, rc);
-		sqlite3_finalize(st);
-	}
+	ss = sq_run(c, sql, SQ_PARAMS(SQ_TEXT(out_path)));
 	sq_exec(c, "PRAGMA query_only=1");
 	sq_reader_put(s, c);
 	return ss;
@@ -88,36 +84,23 @@ int store_schema_version(struct store *s)
 {
 	struct sq_conn *c = sq_reader_get(s);
 	static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_version";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	int v = -1;
+	char buf[24];
+	enum store_status ss = sq_one_text(c, sql, buf, sizeof buf, NULL, 0);
 
-	if (!c)
-		return -1;
-
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	if (st)
-		sqlite3_reset(st);
 	sq_reader_put(s, c);
-	return v;
+	return ss == STORE_OK ? atoi(buf) : -1;
 }
 
 enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz)
 {
 	struct sq_conn *c = sq_reader_get(s);
-	static const char sql[] = "PRAGMA integrity_check";
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	enum store_status ss = STORE_ERROR;
+	/* PostgreSQL checks its pages itself (and with data checksums, on every read): what
+	 * is asked of it here is that it answers */
+	static const char sql[] = "PRAGMA integrity_check", sql_pg[] = "SELECT 'ok'";
+	enum store_status ss = sq_one_text(c, c && c->pg ? sql_pg : sql, msg, msgsz, NULL, 0);
 
-	if (!c)
-		return STORE_BUSY;
-
-	if (st && sqlite3_step(st) == SQLITE_ROW) {
-		sq_text_to(st, 0, msg, msgsz);
-		ss = strcmp(msg, "ok") ? STORE_INVALID : STORE_OK;
-	}
-	if (st)
-		sqlite3_reset(st);
 	sq_reader_put(s, c);
+	if (ss == STORE_OK && strcmp(msg, "ok"))
+		ss = STORE_INVALID;
 	return ss;
 }

@@ -89,7 +89,7 @@ enum store_status store_tx_sweep_mark(struct store_tx *tx, const char *kind, con
 	enum store_status ss =
 		sq_run(c, sql, SQ_PARAMS(SQ_TEXT(kind), SQ_TEXT(object_id), SQ_INT(day)));
 
-	*fresh = ss == STORE_OK && sqlite3_changes(c->db) == 1;
+	*fresh = ss == STORE_OK && sq_changes(c) == 1;
 	return ss;
 }
 
@@ -107,7 +107,7 @@ enum store_status store_tx_notification_prune(struct store_tx *tx, int64_t read_
 	enum store_status ss;
 
 	ss = sq_run(c, sql, SQ_PARAMS(SQ_INT(read_before), SQ_INT(all_before), SQ_INT(limit)));
-	*deleted = ss == STORE_OK ? sqlite3_changes(c->db) : 0;
+	*deleted = ss == STORE_OK ? sq_changes(c) : 0;
 	if (ss != STORE_OK)
 		return ss;
 	return sq_run(c, marks, SQ_PARAMS(SQ_INT(mark_before), SQ_INT(limit)));

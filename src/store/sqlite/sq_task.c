@@ -104,7 +104,7 @@ enum store_status store_tx_task_set(struct store_tx *tx, const char *id, const c
 
 	if (ss != STORE_OK)
 		return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* no such area */
-	return sqlite3_changes(c->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return sq_changes(c) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 enum store_status sq_task_insert(struct sq_conn *c, const struct task_new *t)

@@ -47,8 +47,7 @@ static const char sql_begin[] = "BEGIN IMMEDIATE", sql_commit[] = "COMMIT",
 
 static enum store_status ctl(struct sq_conn *c, const char *sql)
 {
-	sqlite3_stmt *st = sq_stmt(c, sql);
-	return st ? sq_step_done(c, st) : STORE_ERROR;
+	return sq_run(c, sql, NULL, 0);
 }
 
 /* Runs one job in its savepoint. False when the transaction can no longer be trusted: the

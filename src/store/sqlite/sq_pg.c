@@ -1,0 +1,422 @@
+/* sq_pg — the PostgreSQL driver under the store's queries (libpq). The queries of
+ * src/store/sqlite/ are written once, with ?N parameters; on a PostgreSQL connection they
+ * are translated once (sq_pg_sql: $N, COLLATE "C"), prepared once per connection under the
+ * name s<i> of their slot in the statement cache, and run with their parameters as text:
+ * PostgreSQL infers each parameter's type from where it is used (a parameter a statement
+ * never uses, such as a page's LIMIT in its count, is declared text).
+ *
+ * Results are read in text format. A cursor reads its whole result, or, when opened for a
+ * stream inside a transaction, a server-side cursor 1,000 rows at a time (other statements
+ * may run on the connection between two fetches).
+ *
+ * Inside the writer's transaction (c->in_write) a failed statement would abort the whole
+ * transaction, where SQLite only fails the statement: every write runs in its own
+ * savepoint, so that a use case may go on after a refused insert as it does on SQLite.
+ *
+ * A connection found broken (the server restarted) is reset at the next statement that
+ * fails on it; that statement answers STORE_BUSY and the client retries. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/sqlite/sq.h"
+#include "util/log.h"
+
+enum { FETCH_ROWS = 1000 };
+
+static PGconn *pgc(const struct sq_conn *c)
+{
+	return (PGconn *)c->pg;
+}
+
+bool sq_is_pg(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+char *sq_pg_sql(const char *sql, int *nparams, bool *used)
+{
+	size_t len = strlen(sql);
+	char *out = xmalloc(2 * len + 1), *o = out;
+	const char *p = sql;
+	int next = 0;
+
+	*nparams = 0;
+	memset(used, 0, SQ_PARAMS_MAX * sizeof *used);
+	while (*p) {
+		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
+			char q = *p;
+			*o++ = *p++;
+			while (*p && !(*p == q && p[1] != q)) {
+				if (*p == q)
+					*o++ = *p++;
+				*o++ = *p++;
+			}
+			if (*p)
+				*o++ = *p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				*o++ = *p++;
+		} else if (*p == '?') {
+			int n = 0;
+			p++;
+			if (*p >= '0' && *p <= '9')
+				while (*p >= '0' && *p <= '9')
+					n = n * 10 + (*p++ - '0');
+			else
+				n = next + 1;
+			next = n;
+			if (n >= 1 && n <= SQ_PARAMS_MAX) {
+				used[n - 1] = true;
+				if (n > *nparams)
+					*nparams = n;
+			}
+			o += sprintf(o, "$%d", n);
+		} else if (!strncasecmp(p, "COLLATE BINARY", 14) &&
+			   !((p[14] >= 'A' && p[14] <= 'Z') || (p[14] >= 'a' && p[14] <= 'z') ||
+			     p[14] == '_')) {
+			o += sprintf(o, "COLLATE \"C\"");
+			p += 14;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static bool session_setup(struct sq_conn *c, bool readonly);
+
+/* What a failed result means to the store; logged unless a client caused it. */
+static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *sql)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(pgc(c)) == CONNECTION_BAD) {
+		log_warn("postgresql: the connection was lost (%s); reconnecting",
+			 PQerrorMessage(pgc(c)));
+		PQreset(pgc(c));
+		c->nstmt = 0; /* a new session: nothing prepared */
+		c->ncursor = 0;
+		if (PQstatus(pgc(c)) == CONNECTION_OK && !session_setup(c, c->pg_readonly))
+			log_warn("postgresql: the new session could not be set up");
+		return STORE_BUSY;
+	}
+	if (state && !strncmp(state, "23", 2))
+		return STORE_CONFLICT; /* a constraint refused it */
+	if (state &&
+	    (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
+	     !strcmp(state, "57014") || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3)))
+		return STORE_BUSY;
+	log_error("postgresql: %s [%s] in: %.300s",
+		  r ? PQresultErrorMessage(r) : PQerrorMessage(pgc(c)), state ? state : "?",
+		  sql ? sql : "");
+	return STORE_ERROR;
+}
+
+enum store_status sq_pg_exec(struct sq_conn *c, const char *sql)
+{
+	PGresult *r = PQexec(pgc(c), sql);
+	ExecStatusType st = PQresultStatus(r);
+	enum store_status ss =
+		st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? STORE_OK : pg_status(c, r, sql);
+
+	PQclear(r);
+	return ss;
+}
+
+/* Settings of every session: UTF-8 and UTC whatever the server's defaults; readers see one
+ * snapshot per transaction and cannot write. */
+static bool session_setup(struct sq_conn *c, bool readonly)
+{
+	static const char common[] = "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC';"
+				     " SET client_min_messages = warning;";
+	static const char ro[] = "SET default_transaction_read_only = on;"
+				 " SET default_transaction_isolation = 'repeatable read';";
+
+	return sq_pg_exec(c, common) == STORE_OK && (!readonly || sq_pg_exec(c, ro) == STORE_OK);
+}
+
+enum store_status sq_pg_open(const char *conninfo, bool readonly, struct sq_conn **out,
+			     const char **err)
+{
+	struct sq_conn *c = xcalloc(1, sizeof *c);
+	PGconn *pg = PQconnectdb(conninfo);
+
+	c->pg = (struct pg_conn *)pg;
+	if (!pg || PQstatus(pg) != CONNECTION_OK) {
+		log_error("postgresql: cannot connect: %s",
+			  pg ? PQerrorMessage(pg) : "out of memory");
+		*err = "cannot connect to the PostgreSQL database / 无法连接 PostgreSQL 数据库";
+		sq_conn_close(c);
+		return STORE_ERROR;
+	}
+	if (!session_setup(c, readonly)) {
+		*err = "cannot configure the PostgreSQL session / 无法设置 PostgreSQL 会话";
+		sq_conn_close(c);
+		return STORE_ERROR;
+	}
+	c->pg_readonly = readonly;
+	*out = c;
+	return STORE_OK;
+}
+
+void sq_pg_end(struct sq_conn *c)
+{
+	PQfinish(pgc(c));
+	c->pg = NULL;
+	c->nstmt = 0;
+}
+
+static bool is_write(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return !strncasecmp(sql, "INSERT", 6) || !strncasecmp(sql, "UPDATE", 6) ||
+	       !strncasecmp(sql, "DELETE", 6) || !strncasecmp(sql, "WITH", 4);
+}
+
+/* The slot of sql prepared on c's session; -1 on an error (k->ss set). */
+static int prepared(struct sq_cur *k, const char *sql)
+{
+	struct sq_conn *c = k->c;
+	bool used[SQ_PARAMS_MAX];
+	Oid types[SQ_PARAMS_MAX];
+	char name[16], *text;
+	int n, i;
+	PGresult *r;
+
+	for (i = 0; i < c->nstmt; i++)
+		if (c->stmt[i].sql == sql)
+			return i;
+	if (c->nstmt >= SQ_STMT_CACHE) {
+		log_error("postgresql: statement cache full");
+		abort(); /* a programming error: raise SQ_STMT_CACHE */
+	}
+	text = sq_pg_sql(sql, &n, used);
+	for (int j = 0; j < n; j++)
+		types[j] = used[j] ? 0 : 25; /* text */
+	snprintf(name, sizeof name, "s%d", i);
+	r = PQprepare(pgc(c), name, text, n, types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		k->ss = pg_status(c, r, text);
+		PQclear(r);
+		free(text);
+		return -1;
+	}
+	PQclear(r);
+	free(text);
+	c->stmt[i].sql = sql;
+	c->stmt[i].st = NULL;
+	c->stmt[i].nparams = n;
+	c->stmt[i].write = is_write(sql);
+	c->nstmt++;
+	return i;
+}
+
+/* The parameters as text: values[i] for $i+1 (NULL for SQL NULL); what was allocated for
+ * them is freed by params_free. */
+struct pg_params {
+	const char *v[SQ_PARAMS_MAX];
+	char num[SQ_PARAMS_MAX][24];
+	char *owned[SQ_PARAMS_MAX];
+	int n;
+};
+
+static void params_make(struct pg_params *pp, int n, const struct sq_param *p, int np)
+{
+	pp->n = n;
+	for (int i = 0; i < n; i++) {
+		pp->owned[i] = NULL;
+		pp->v[i] = NULL;
+		if (i >= np || p[i].type == SQ_P_NULL)
+			continue;
+		if (p[i].type == SQ_P_INT) {
+			snprintf(pp->num[i], sizeof pp->num[i], "%lld", (long long)p[i].i);
+			pp->v[i] = pp->num[i];
+		} else if (p[i].s && p[i].len < 0) {
+			pp->v[i] = p[i].s;
+		} else if (p[i].s) {
+			pp->owned[i] = xmalloc((size_t)p[i].len + 1);
+			memcpy(pp->owned[i], p[i].s, (size_t)p[i].len);
+			pp->owned[i][p[i].len] = '\0';
+			pp->v[i] = pp->owned[i];
+		}
+	}
+}
+
+static void params_free(struct pg_params *pp)
+{
+	for (int i = 0; i < pp->n; i++)
+		free(pp->owned[i]);
+}
+
+/* A savepoint statement of the writer's transaction, through the statement cache. */
+static bool ctl(struct sq_conn *c, const char *sql)
+{
+	return sq_pg_exec(c, sql) == STORE_OK;
+}
+
+static const char sp_set[] = "SAVEPOINT sq_stmt", sp_undo[] = "ROLLBACK TO SAVEPOINT sq_stmt",
+		  sp_release[] = "RELEASE SAVEPOINT sq_stmt";
+
+static bool in_tx(const struct sq_conn *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(pgc(c));
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+/* A stream: DECLARE a cursor for the statement, read by FETCH. */
+static bool open_stream(struct sq_cur *k, const char *sql, struct pg_params *pp, int n,
+			const bool *used)
+{
+	struct sq_conn *c = k->c;
+	Oid types[SQ_PARAMS_MAX];
+	char *text, *decl;
+	size_t len;
+	PGresult *r;
+
+	text = sq_pg_sql(sql, &n, (bool *)used);
+	for (int j = 0; j < n; j++)
+		types[j] = used[j] ? 0 : 25;
+	len = strlen(text) + 64;
+	decl = xmalloc(len);
+	k->cursor = ++c->ncursor;
+	snprintf(decl, len, "DECLARE fk_c%d NO SCROLL CURSOR FOR %s", k->cursor, text);
+	r = PQexecParams(pgc(c), decl, n, types, pp->v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		k->ss = pg_status(c, r, text);
+		k->cursor = 0;
+	}
+	PQclear(r);
+	free(decl);
+	free(text);
+	return k->ss == STORE_OK;
+}
+
+static bool fetch(struct sq_cur *k)
+{
+	char sql[48];
+	PGresult *r;
+
+	PQclear(k->res);
+	k->res = NULL;
+	snprintf(sql, sizeof sql, "FETCH %d FROM fk_c%d", FETCH_ROWS, k->cursor);
+	r = PQexec(pgc(k->c), sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		k->ss = pg_status(k->c, r, sql);
+		PQclear(r);
+		return false;
+	}
+	k->res = r;
+	k->nrows = PQntuples(r);
+	k->row = -1;
+	return true;
+}
+
+bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p, int np)
+{
+	struct sq_conn *c = k->c;
+	struct pg_params pp;
+	bool used[SQ_PARAMS_MAX];
+	int slot, n;
+	PGresult *r;
+	ExecStatusType st;
+	bool sp;
+
+	if (k->stream && in_tx(c)) {
+		char *t = sq_pg_sql(sql, &n, used);
+		free(t);
+		params_make(&pp, n, p, np);
+		bool ok = open_stream(k, sql, &pp, n, used) && fetch(k);
+		params_free(&pp);
+		return ok;
+	}
+	k->stream = false;
+	if ((slot = prepared(k, sql)) < 0)
+		return false;
+	params_make(&pp, c->stmt[slot].nparams, p, np);
+	sp = c->in_write && c->stmt[slot].write;
+	if (sp && !ctl(c, sp_set)) {
+		params_free(&pp);
+		k->ss = STORE_ERROR;
+		return false;
+	}
+	char name[16];
+	snprintf(name, sizeof name, "s%d", slot);
+	r = PQexecPrepared(pgc(c), name, pp.n, pp.v, NULL, NULL, 0);
+	params_free(&pp);
+	st = PQresultStatus(r);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		k->ss = pg_status(c, r, sql);
+		PQclear(r);
+		if (sp && k->ss != STORE_BUSY)
+			ctl(c, sp_undo), ctl(c, sp_release);
+		return false;
+	}
+	if (sp && !ctl(c, sp_release)) {
+		PQclear(r);
+		k->ss = STORE_ERROR;
+		return false;
+	}
+	c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+	k->res = r;
+	k->nrows = PQntuples(r);
+	k->row = -1;
+	return true;
+}
+
+bool sq_pg_next(struct sq_cur *k)
+{
+	if (k->row + 1 < k->nrows) {
+		k->row++;
+		return true;
+	}
+	if (k->stream && k->nrows == FETCH_ROWS && fetch(k) && k->nrows > 0) {
+		k->row = 0;
+		return true;
+	}
+	k->end = true;
+	return false;
+}
+
+void sq_pg_close(struct sq_cur *k)
+{
+	PQclear(k->res);
+	k->res = NULL;
+	if (k->cursor && PQtransactionStatus(pgc(k->c)) == PQTRANS_INTRANS) {
+		char sql[32];
+		snprintf(sql, sizeof sql, "CLOSE fk_c%d", k->cursor);
+		sq_pg_exec(k->c, sql);
+	}
+	k->cursor = 0;
+}
+
+bool sq_pg_null(const struct sq_cur *k, int col)
+{
+	return PQgetisnull(k->res, k->row, col);
+}
+
+const char *sq_pg_col(const struct sq_cur *k, int col, size_t *len)
+{
+	if (PQgetisnull(k->res, k->row, col)) {
+		if (len)
+			*len = 0;
+		return "";
+	}
+	if (len)
+		*len = (size_t)PQgetlength(k->res, k->row, col);
+	return PQgetvalue(k->res, k->row, col);
+}
+
+int sq_pg_ncols(const struct sq_cur *k)
+{
+	return PQnfields(k->res);
+}
+
+bool sq_pg_in_tx(const struct sq_conn *c)
+{
+	return in_tx(c);
+}

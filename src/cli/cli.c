@@ -29,7 +29,7 @@ struct store *cli_open_store(const char *db, bool create, int readers)
 	const char *err = "?";
 	struct store *s;
 
-	if (!create && access(db, F_OK) != 0) {
+	if (!create && !store_is_url(db) && access(db, F_OK) != 0) {
 		cli_err("no database at %s (run fangkong init first) / 数据库不存在，请先运行 init",
 			db);
 		return NULL;

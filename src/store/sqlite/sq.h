@@ -50,6 +50,7 @@ struct store {
 	struct sq_conn *wconn;
 	struct sq_writer *writer;
 	_Atomic uint64_t area_gen; /* bumped after every committed change to areas */
+	bool pg;                   /* a PostgreSQL database (sq_pg.c), else an SQLite file */
 };
 
 /* A unit of work run on the writer thread inside the group transaction, within its own
@@ -77,6 +78,10 @@ enum store_status sq_pg_open(const char *conninfo, bool readonly, struct sq_conn
 			     const char **err);
 /* Whether path names a PostgreSQL database rather than an SQLite file. */
 bool sq_is_pg(const char *path);
+/* The advisory lock PostgreSQL writers take in turn (sq_writer.c), and the one a migration
+ * holds (sq_migrate.c). */
+#define SQ_PG_WRITE_LOCK "7346300001"
+#define SQ_PG_MIGRATE_LOCK "7346300002"
 /* Whether a PostgreSQL connection is inside a transaction. */
 bool sq_pg_in_tx(const struct sq_conn *c);
 /* SQL as written here (?N parameters, COLLATE BINARY) in PostgreSQL's dialect ($N,

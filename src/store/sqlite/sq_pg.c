@@ -36,6 +36,11 @@ bool sq_is_pg(const char *path)
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
+bool store_is_url(const char *db)
+{
+	return sq_is_pg(db);
+}
+
 char *sq_pg_sql(const char *sql, int *nparams, bool *used)
 {
 	size_t len = strlen(sql);

@@ -23,7 +23,9 @@ struct store *store_open(const char *path, const struct store_opts *opts, const 
 	pthread_cond_init(&s->rcond, &ca);
 	pthread_condattr_destroy(&ca);
 	s->reader_wait_ms = opts->reader_wait_ms > 0 ? opts->reader_wait_ms : STORE_READER_WAIT_MS;
-	if (sq_conn_open(path, opts->create, false, &s->wconn, err) != STORE_OK)
+	s->pg = sq_is_pg(path);
+	if ((s->pg ? sq_pg_open(path, false, &s->wconn, err)
+		   : sq_conn_open(path, opts->create, false, &s->wconn, err)) != STORE_OK)
 		goto fail;
 	if (sq_migrate(s->wconn, err) != STORE_OK)
 		goto fail;
@@ -31,7 +33,8 @@ struct store *store_open(const char *path, const struct store_opts *opts, const 
 	s->reader_busy = xcalloc((size_t)nreaders, sizeof *s->reader_busy);
 	for (int i = 0; i < nreaders; i++) {
 		struct sq_conn *c;
-		if (sq_conn_open(path, false, true, &c, err) != STORE_OK)
+		if ((s->pg ? sq_pg_open(path, true, &c, err)
+			   : sq_conn_open(path, false, true, &c, err)) != STORE_OK)
 			goto fail;
 		s->readers[i] = *c; /* the pool holds connections by value */
 		free(c);

@@ -45,8 +45,15 @@ static const char sql_begin[] = "BEGIN IMMEDIATE", sql_commit[] = "COMMIT",
 		  sql_rollback[] = "ROLLBACK", sql_savepoint[] = "SAVEPOINT job",
 		  sql_rollback_to[] = "ROLLBACK TO job", sql_release[] = "RELEASE job";
 
+/* On PostgreSQL the writers of every process take turns (one transaction-scoped advisory
+ * lock): what a use case reads in its transaction is what it changes, as on SQLite, where
+ * BEGIN IMMEDIATE takes the one write lock. */
+static const char sql_pg_begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_WRITE_LOCK ")";
+
 static enum store_status ctl(struct sq_conn *c, const char *sql)
 {
+	if (c->pg)
+		return sq_exec(c, sql == sql_begin ? sql_pg_begin : sql);
 	return sq_run(c, sql, NULL, 0);
 }
 
@@ -75,7 +82,7 @@ static void maybe_checkpoint(struct sq_writer *w, bool idle)
 {
 	int log = 0, done = 0;
 
-	if (w->wal_pages < (idle ? CHECKPOINT_IDLE_PAGES : CHECKPOINT_FORCE_PAGES))
+	if (w->c->pg || w->wal_pages < (idle ? CHECKPOINT_IDLE_PAGES : CHECKPOINT_FORCE_PAGES))
 		return;
 	if (sqlite3_wal_checkpoint_v2(w->c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
 	    SQLITE_OK)
@@ -86,6 +93,7 @@ static void run_group(struct sq_writer *w, struct job *group)
 {
 	enum store_status st = ctl(w->c, sql_begin);
 
+	w->c->in_write = w->c->pg;
 	for (struct job *j = group; j && st == STORE_OK; j = j->next)
 		if (!run_job(w->c, j)) {
 			log_error("a savepoint failed: the whole group is rolled back");
@@ -93,8 +101,9 @@ static void run_group(struct sq_writer *w, struct job *group)
 		}
 	if (st == STORE_OK)
 		st = ctl(w->c, sql_commit);
+	w->c->in_write = false;
 	if (st != STORE_OK) {
-		if (!sqlite3_get_autocommit(w->c->db))
+		if (w->c->pg ? sq_pg_in_tx(w->c) : !sqlite3_get_autocommit(w->c->db))
 			ctl(w->c, sql_rollback);
 		for (struct job *j = group; j; j = j->next)
 			j->status = STORE_BUSY; /* nothing kept: the client may retry */
@@ -168,12 +177,15 @@ struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
 
 	w->c = c;
 	w->batch_max = batch_max > 0 ? batch_max : 256;
-	sqlite3_wal_hook(c->db, on_wal, w); /* replaces the automatic checkpoint */
-	/* Each job runs in a savepoint; with an in-memory statement journal every statement of
-	 * a large job (an import batch) truncated it from its start: a third of the writer's
-	 * time. On a temp file SQLite skips that (bench/IMPORT.md, finding 1). */
-	sq_exec(c, "PRAGMA temp_store=FILE");
-	sq_exec(c, "PRAGMA journal_size_limit=67108864");
+	if (!c->pg) {
+		sqlite3_wal_hook(c->db, on_wal, w); /* replaces the automatic checkpoint */
+		/* Each job runs in a savepoint; with an in-memory statement journal every
+		 * statement of a large job (an import batch) truncated it from its start: a third
+		 * of the writer's time. On a temp file SQLite skips that (bench/IMPORT.md,
+		 * finding 1). */
+		sq_exec(c, "PRAGMA temp_store=FILE");
+		sq_exec(c, "PRAGMA journal_size_limit=67108864");
+	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
@@ -193,7 +205,8 @@ void sq_writer_stop(struct sq_writer *w)
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
-	sqlite3_wal_hook(w->c->db, NULL, NULL);
+	if (!w->c->pg)
+		sqlite3_wal_hook(w->c->db, NULL, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
 	free(w);

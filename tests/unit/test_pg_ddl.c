@@ -188,6 +188,18 @@ static void sqlite_steps_are_as_written(void **state)
 	free(s1);
 }
 
+static void sqlite_lines_keep_a_trigger_whole(void **state)
+{
+	char *got = sq_sql_lines("CREATE TABLE a (x INTEGER);CREATE TRIGGER t BEFORE UPDATE ON a"
+				 "  BEGIN SELECT RAISE(ABORT, 'no; never'); END;CREATE INDEX i ON a(x);");
+
+	assert_non_null(got);
+	assert_string_equal(got, "CREATE TABLE a (x INTEGER);\nCREATE TRIGGER t BEFORE UPDATE ON a"
+				 "  BEGIN SELECT RAISE(ABORT, 'no; never'); END;\nCREATE INDEX i ON "
+				 "a(x);");
+	free(got);
+}
+
 static void the_script_numbers_every_step(void **state)
 {
 	for (int pg = 0; pg <= 1; pg++) {
@@ -221,6 +233,7 @@ int main(void)
 		cmocka_unit_test(sqlite_only_sql_is_refused),
 		cmocka_unit_test(every_step_translates),
 		cmocka_unit_test(sqlite_steps_are_as_written),
+		cmocka_unit_test(sqlite_lines_keep_a_trigger_whole),
 		cmocka_unit_test(the_script_numbers_every_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

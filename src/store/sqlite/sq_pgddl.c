@@ -45,8 +45,9 @@ struct tr {
 	struct tok *v; /* the tokens */
 	size_t n;
 	struct buf out;
-	bool pg;  /* translate; false: only one statement a line */
-	bool bad; /* something it cannot translate */
+	bool pg;         /* translate; false: only one statement a line */
+	bool bad;        /* something it cannot translate */
+	bool in_trigger; /* in SQLite's CREATE TRIGGER … END, whose ";" end no statement */
 };
 
 static bool word_char(char c, bool first)
@@ -476,6 +477,18 @@ static bool rule_word(struct tr *t, size_t *i, size_t end, size_t last, size_t l
 	return true;
 }
 
+/* Whether the token at i begins or ends a SQLite trigger (translated, a trigger is
+ * written whole by rule_trigger). */
+static void track_trigger(struct tr *t, size_t i, size_t end)
+{
+	size_t j;
+
+	if (words(t, i, end, "CREATE TRIGGER", &j))
+		t->in_trigger = true;
+	else if (is_word(t, i, end, "END"))
+		t->in_trigger = false;
+}
+
 /* Writes tokens i..end translated (or only one statement a line). */
 static void tr_range(struct tr *t, size_t i, size_t end)
 {
@@ -487,7 +500,9 @@ static void tr_range(struct tr *t, size_t i, size_t end)
 			put_tok(t, i++);
 			continue;
 		}
-		if (is_char(t, i, end, ';')) {
+		if (!t->pg)
+			track_trigger(t, i, end);
+		if (is_char(t, i, end, ';') && !t->in_trigger) {
 			put_tok(t, i++);
 			while (i < end && t->v[i].k == K_SPACE)
 				i++;

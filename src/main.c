@@ -18,6 +18,7 @@ static const char usage[] =
 	"  backup   consistent copy of a live database             在线备份数据库\n"
 	"  check    integrity check of a database                  检查数据库完整性\n"
 	"  sweep    send the due reminders once (overdue, missed)   发送到期提醒\n"
+	"  schema   print the SQL schema (SQLite or PostgreSQL)      打印数据库结构 SQL\n"
 	"  version  print the version\n"
 	"\n"
 	"`fangkong COMMAND --help` explains each command's options.\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		return cli_backup(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
 		return cli_sweep(argc - 1, argv + 1);
+	if (!strcmp(cmd, "schema"))
+		return cli_schema(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cli_check(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);

@@ -13,6 +13,7 @@ int cli_check(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_schema(int argc, char **argv);
 
 /* Opens a store for a command; prints the reason and returns NULL on failure. */
 struct store *cli_open_store(const char *db, bool create, int readers);

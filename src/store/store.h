@@ -62,6 +62,10 @@ enum store_status store_backup(struct store *s, const char *out_path);
 int store_schema_version(struct store *s);
 /* The version this program migrates to. */
 int store_schema_latest(void);
+/* The SQL that creates the whole schema on an empty database, step by step, each step in a
+ * transaction with its schema_version row (`fangkong schema`), for PostgreSQL or SQLite;
+ * malloc'd, NULL when a step does not translate. */
+char *store_schema_script(bool postgresql);
 enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz);
 
 /* ---- audit ---- */

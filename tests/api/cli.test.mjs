@@ -27,6 +27,7 @@ describe('options', () => {
 		['check', 'usage: fangkong check'],
 		['user', 'usage: fangkong user'],
 		['user add', 'usage: fangkong user'],
+		['schema', 'usage: fangkong schema'],
 	];
 	for (const [cmd, usage] of commands) {
 		it(`${cmd} --help prints the usage on stdout and exits 0`, async () => {
@@ -46,6 +47,7 @@ describe('options', () => {
 		['an option is unknown', ['check', '--db', 'x.db', '--nope'], 'usage: fangkong check'],
 		['an argument is not an option', ['backup', '--db', 'x.db', '--out', 'y.db', 'z'], 'usage: fangkong backup'],
 		['a flag is given a value', ['user', 'passwd', '--db', 'x.db', '--must-change=yes'], 'usage: fangkong user'],
+		['an argument is not an option', ['schema', 'sqlite'], 'usage: fangkong schema'],
 	];
 	for (const [what, args, usage] of usageErrors) {
 		it(`exit 2 with the usage on stderr when ${what}: ${args.join(' ')}`, async () => {
@@ -60,6 +62,15 @@ describe('options', () => {
 		const r = await run(['check', '--db', join(dir, 'first.db'), '--db', join(dir, 'none.db')]);
 		assert.equal(r.code, 1);
 		assert.match(r.stderr, /no database at .*none\.db/);
+	});
+
+	it('schema names the backends it knows (tests/pg/schema.test.mjs runs its output)', async () => {
+		const r = await run(['schema', '--backend', 'mysql']);
+		assert.equal(r.code, 2, r.stderr);
+		assert.match(r.stderr, /--backend must be sqlite or postgresql/);
+		const sq = await runOk(['schema']);
+		assert.match(sq.stdout, /^-- fangkong schema: \d+ steps for SQLite\n/);
+		assert.match((await runOk(['schema', '--backend', 'postgresql'])).stdout, /text COLLATE "C"/);
 	});
 });
 

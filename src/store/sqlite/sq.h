@@ -104,6 +104,17 @@ enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx);
 void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *));
 
 enum store_status sq_migrate(struct sq_conn *c, const char **err);
+/* The number of migration steps (the schema version they lead to). */
+int sq_migration_count(void);
+/* Step v's (1-based) SQL for the backend, malloc'd: SQLite's as written; PostgreSQL's
+ * translated from it by sq_pg_ddl unless the step carries its own PostgreSQL text. NULL for
+ * a v out of range or a step that does not translate. */
+char *sq_migration_sql(int v, bool pg);
+/* SQLite DDL translated to PostgreSQL's (malloc'd; NULL for what the rules in sq_pgddl.c
+ * cannot translate), each statement on its own line. */
+char *sq_pg_ddl(const char *sqlite_sql);
+/* The same SQL with each statement on its own line (malloc'd; NULL if it does not lex). */
+char *sq_sql_lines(const char *sql);
 
 struct sq_param;
 

@@ -1,13 +1,16 @@
 /* sq_migrate — numbered migrations, applied in order, each in its own transaction,
  * recorded in schema_version. A migration is never edited once released: add a new one.
  *
- * The SQL keeps to what PostgreSQL also accepts (TEXT, INTEGER, BIGINT-sized integers,
- * no SQLite-only types) except triggers and WITHOUT ROWID (tables keyed by text look up
- * by their key directly), which the PostgreSQL backend writes in its own dialect. */
+ * The steps are written for SQLite; PostgreSQL runs the same list, each step translated by
+ * sq_pg_ddl (sq_pgddl.c: its rules) unless pg_texts gives the step its own text, for what
+ * the rules cannot say readably. `fangkong schema` prints either as one script. */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store/sqlite/sq.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 static const char *const migrations[] = {
@@ -604,13 +607,47 @@ static const char *const migrations[] = {
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };
 
+/* A step's own PostgreSQL text, where the translation would not be readable (none yet);
+ * ends with {0}. */
+static const struct pg_text {
+	int step;
+	const char *sql;
+} pg_texts[] = {{0}};
+
+static const char schema_version_sql[] =
+	"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+
+int sq_migration_count(void)
+{
+	return NMIGRATIONS;
+}
+
+char *sq_migration_sql(int v, bool pg)
+{
+	char *r;
+
+	if (v < 1 || v > NMIGRATIONS)
+		return NULL;
+	if (!pg) {
+		if (!(r = strdup(migrations[v - 1])))
+			abort();
+		return r;
+	}
+	for (const struct pg_text *p = pg_texts; p->step; p++)
+		if (p->step == v) {
+			if (!(r = strdup(p->sql)))
+				abort();
+			return r;
+		}
+	return sq_pg_ddl(migrations[v - 1]);
+}
+
 static int current_version(struct sq_conn *c)
 {
 	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)") !=
-	    STORE_OK)
+	if (sq_exec(c, schema_version_sql) != STORE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_version", -1,
 			       &st, NULL) != SQLITE_OK)
@@ -621,13 +658,18 @@ static int current_version(struct sq_conn *c)
 	return v;
 }
 
+static void mark_sql(char *out, size_t outsz, int version)
+{
+	snprintf(out, outsz, "INSERT INTO schema_version(version) VALUES (%d)", version);
+}
+
 static enum store_status apply(struct sq_conn *c, int version)
 {
 	char mark[96];
 
 	if (sq_exec(c, "BEGIN IMMEDIATE") != STORE_OK)
 		return STORE_ERROR;
-	snprintf(mark, sizeof mark, "INSERT INTO schema_version(version) VALUES (%d)", version);
+	mark_sql(mark, sizeof mark, version);
 	if (sq_exec(c, migrations[version - 1]) != STORE_OK || sq_exec(c, mark) != STORE_OK) {
 		sq_exec(c, "ROLLBACK");
 		return STORE_ERROR;
@@ -658,3 +700,54 @@ enum store_status sq_migrate(struct sq_conn *c, const char **err)
 }
 
 int store_schema_latest(void) { return NMIGRATIONS; }
+
+static bool append(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+/* Step v for the script: its statements a line each, ended by ";", in a transaction with
+ * its schema_version row. */
+static bool script_step(struct buf *b, int v, bool pg)
+{
+	char *sql = sq_migration_sql(v, pg), *lines = sql ? sq_sql_lines(sql) : NULL;
+	char head[32], mark[96];
+	size_t n;
+	bool ok = false;
+
+	if (!lines)
+		goto out;
+	n = strlen(lines);
+	while (n && strchr(" \t\n", lines[n - 1]))
+		n--;
+	snprintf(head, sizeof head, "\n-- step %d\nBEGIN;\n", v);
+	mark_sql(mark, sizeof mark, v);
+	ok = append(b, head) && buf_append(b, lines, n) &&
+	     (n && lines[n - 1] == ';' ? true : append(b, ";")) && append(b, "\n") &&
+	     append(b, mark) && append(b, ";\nCOMMIT;\n");
+out:
+	free(lines);
+	free(sql);
+	return ok;
+}
+
+char *store_schema_script(bool pg)
+{
+	struct buf b;
+	char head[160];
+	char *vsql = pg ? sq_pg_ddl(schema_version_sql) : sq_sql_lines(schema_version_sql);
+	bool ok;
+
+	buf_init(&b, (size_t)1 << 24);
+	snprintf(head, sizeof head, "-- fangkong schema: %d steps for %s\n", NMIGRATIONS,
+		 pg ? "PostgreSQL" : "SQLite");
+	ok = vsql && append(&b, head) && append(&b, vsql) && append(&b, ";\n");
+	for (int v = 1; ok && v <= NMIGRATIONS; v++)
+		ok = script_step(&b, v, pg);
+	free(vsql);
+	if (!ok) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}

@@ -1,0 +1,244 @@
+// The schema on PostgreSQL (issue 13): `fangkong schema --backend postgresql`, the same
+// numbered steps as SQLite's translated (src/store/sqlite/sq_pgddl.c), piped into psql on a
+// throwaway cluster, creates every table and view of a fresh SQLite database with the same
+// columns (integers as bigint, text as text COLLATE "C"), numbers the steps as SQLite does,
+// keeps audit rows append-only, and gives ids to rows inserted without one. Under a zh-CN
+// database collation (ICU, or glibc's zh_CN.UTF-8), where the database's own order is not
+// byte order, area-code ranges (codes ending in 9 before ":"), ORDER BY on names and name
+// prefix ranges still answer in byte order, as on SQLite.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BIN, COUNTY, runOk } from '../api/lib.mjs';
+import { serverBin, startCluster } from './cluster.mjs';
+
+let pg;
+let dir;
+let sqliteDb;
+
+const psqlBin = () => {
+  const own = serverBin() && join(serverBin(), 'psql');
+  return own && existsSync(own) ? own : '/usr/bin/psql';
+};
+
+/** Runs a script through psql on database db; {status, stdout, stderr}. */
+function psqlScript(script, db) {
+  return spawnSync(psqlBin(), ['-X', '-q', '-h', pg.socketDir, '-p', String(pg.port), '-U', pg.user, '-d', db,
+    '-v', 'ON_ERROR_STOP=1'], { input: script, encoding: 'utf8' });
+}
+
+/** The query's error message, or null when it runs. */
+function pgError(sql, db) {
+  try {
+    pg.psql(sql, db);
+    return null;
+  } catch (e) {
+    return String(e.stderr);
+  }
+}
+
+const sqlite = (db, q) => execFileSync('sqlite3', ['-bail', '-separator', '|', db, q], { encoding: 'utf8' }).trim();
+const rows = (text) => (text ? text.split('\n').map((l) => l.split('|')) : []);
+const bytes = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+async function schema(backend) {
+  return execFileSync(BIN, ['schema', '--backend', backend], { encoding: 'utf8', maxBuffer: 1 << 26 });
+}
+
+/** The steps a script numbers. */
+const steps = (script) => [...script.matchAll(/^-- step (\d+)$/gm)].map((m) => Number(m[1]));
+
+/** {table: [[column, type], …]} of the base tables and views of a PostgreSQL database. */
+function pgColumns(db) {
+  const out = {};
+  const q = `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+    JOIN information_schema.tables t USING (table_schema, table_name)
+    WHERE c.table_schema = 'public' ORDER BY c.table_name, c.ordinal_position`;
+  for (const [t, c, type] of rows(pg.psql(q, db))) (out[t] ??= []).push([c, type]);
+  return out;
+}
+
+/** The same of a SQLite database, SQLite's types in PostgreSQL's words. */
+function sqliteColumns(db) {
+  const out = {};
+  const pgType = { INTEGER: 'bigint', TEXT: 'text', REAL: 'double precision', BLOB: 'bytea' };
+  const q = `SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p
+    WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`;
+  for (const [t, c, type] of rows(sqlite(db, q))) (out[t] ??= []).push([c, type ? pgType[type] ?? type : null]);
+  return out;
+}
+
+/** Creates database name (createSql) and the schema in it; the psql result. */
+async function createWithSchema(createSql, name) {
+  pg.psql(createSql);
+  return psqlScript(await schema('postgresql'), name);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fk-pg-schema-'));
+  sqliteDb = join(dir, 'fresh.db');
+  await runOk(['init', '--db', sqliteDb, '--county', COUNTY]);
+  pg = await startCluster();
+});
+after(async () => {
+  if (pg) await pg.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('fangkong schema --backend postgresql | psql', { timeout: 180_000 }, () => {
+  let script;
+  before(async () => {
+    script = await schema('postgresql');
+    const r = await createWithSchema('CREATE DATABASE fk_schema', 'fk_schema');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+
+  it('numbers the steps as SQLite does, one schema_version row each', async () => {
+    const n = steps(script);
+    assert.ok(n.length >= 14);
+    assert.deepEqual(n, n.map((_, i) => i + 1));
+    assert.equal(pg.psql('SELECT max(version), count(*) FROM schema_version', 'fk_schema'), `${n.length}|${n.length}`);
+    assert.equal(sqlite(sqliteDb, 'SELECT max(version) FROM schema_version'), String(n.length));
+    // the SQLite script numbers the same steps
+    assert.deepEqual(steps(await schema('sqlite')), n);
+  });
+
+  it('has every table and view of a fresh SQLite database, with the same columns', () => {
+    const want = sqliteColumns(sqliteDb);
+    const got = pgColumns('fk_schema');
+    assert.ok(Object.keys(want).length >= 30, Object.keys(want).join(' '));
+    assert.ok(want.session && want.checkpoint_count && want.report_event);
+    for (const t of Object.keys(want)) {
+      assert.ok(got[t], `no ${t} in PostgreSQL`);
+      assert.deepEqual(got[t].map(([c]) => c), want[t].map(([c]) => c), `the columns of ${t}`);
+      // a table's declared types: INTEGER → bigint, TEXT → text (a view's columns have none)
+      want[t].forEach(([c, type], i) => {
+        if (type) assert.equal(got[t][i][1], type, `${t}.${c}`);
+      });
+    }
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
+  });
+
+  it('collates every text column of every table as "C" (byte order)', () => {
+    const q = `SELECT c.table_name || '.' || c.column_name || ' ' || coalesce(c.collation_name, 'default')
+      FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.data_type = 'text'
+        AND c.collation_name IS DISTINCT FROM 'C'`;
+    assert.equal(pg.psql(q, 'fk_schema'), '');
+    assert.ok(Number(pg.psql(`SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'
+      AND collation_name = 'C'`, 'fk_schema')) > 200);
+  });
+
+  it('keeps audit rows append-only: update, delete and truncate refused with SQLite\'s message', () => {
+    const ins = (extra = '') => pg.psql(`INSERT INTO audit(${extra ? 'id, ' : ''}at, action, result)
+      VALUES (${extra}${extra ? ', ' : ''}1, 'area.create', 'ok') RETURNING id`, 'fk_schema');
+    const first = Number(ins());
+    assert.ok(first >= 1);
+    assert.equal(ins('1000'), '1000', 'an explicit id (a copy from SQLite) is kept');
+    for (const sql of ["UPDATE audit SET result = 'denied'", 'DELETE FROM audit', 'TRUNCATE audit']) {
+      assert.match(pgError(sql, 'fk_schema') ?? 'ran', /audit rows are append-only/, sql);
+    }
+    assert.equal(pg.psql("SELECT count(*) FROM audit WHERE result = 'ok'", 'fk_schema'), '2');
+  });
+
+  it('numbers rows inserted without an id, as SQLite\'s rowid ids', () => {
+    for (const [t, cols, vals] of [
+      ['person_event', 'person_id, at, kind', "'p', 1, 'created'"],
+      ['travel', 'person_id, created_at', "'p', 1"],
+      ['import_issue', 'import_id, line, code, severity', "'i', 1, 'x', 'error'"],
+      ['notification', 'user_id, kind, area_code, object_type, object_id, created_at', "'u', 'k', '32', 't', 'o', 1"],
+      ['outbound', 'area_code, kind, url, body, next_at, created_at', "'32', 'k', 'u', 'b', 1, 1"],
+    ]) {
+      if (t === 'travel') {
+        pg.psql(`INSERT INTO area(code, level, name, created_at, updated_at) VALUES ('32', 1, 's', 0, 0)`, 'fk_schema');
+        pg.psql(`INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES ('p', 'n', '32', 0, 0)`, 'fk_schema');
+      }
+      const ids = [1, 2].map(() => Number(pg.psql(`INSERT INTO ${t}(${cols}) VALUES (${vals}) RETURNING id`, 'fk_schema')));
+      assert.ok(ids[0] >= 1 && ids[1] > ids[0], `${t}: ${ids}`);
+    }
+  });
+
+  it('the SQLite script makes what fangkong init makes', async () => {
+    const db = join(dir, 'script.db');
+    const r = spawnSync('sqlite3', ['-bail', db], { input: await schema('sqlite'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const q = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+    assert.equal(sqlite(db, q), sqlite(sqliteDb, q));
+  });
+});
+
+describe('under a zh-CN database collation, text still compares as bytes', { timeout: 180_000 }, () => {
+  let db = null;
+  let icu = false;
+  let why = '';
+
+  before(async () => {
+    const tries = [
+      ['ICU zh-CN', "CREATE DATABASE fk_zh TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN' LOCALE 'C.UTF-8'"],
+      ['glibc zh_CN.UTF-8', "CREATE DATABASE fk_zh TEMPLATE template0 LC_COLLATE 'zh_CN.UTF-8' LC_CTYPE 'zh_CN.UTF-8'"],
+    ];
+    for (const [name, sql] of tries) {
+      const err = pgError(sql, 'postgres');
+      if (err) {
+        why += `${name}: ${err.trim()}; `;
+        continue;
+      }
+      icu = name.startsWith('ICU');
+      const r = psqlScript(await schema('postgresql'), 'fk_zh');
+      assert.equal(r.status, 0, r.stderr);
+      db = 'fk_zh';
+      break;
+    }
+    if (!db) return;
+    const areas = ['32', '3204', '320419', '320419001', '320419999', '3204199', '32041:', '320420', '32041', '3204189'];
+    const names = ['张三', '张三丰', '弡', '张山', '张一', '张上', 'Zhang', 'apple', 'Banana', '_x', '9', ':'];
+    const values = areas.map((c, i) => `('${c}', ${c.length}, '${names[i % names.length]}', 0, 0)`);
+    pg.psql(`INSERT INTO area(code, level, name, created_at, updated_at) VALUES ${values.join(', ')}`, db);
+    const people = names.map((n, i) => `('p${i}', '${n}', '320419', 0, 0)`);
+    pg.psql(`INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES ${people.join(', ')}`, db);
+  });
+
+  const list = (sql) => (pg.psql(sql, db) || '').split('\n').filter((l) => l !== '');
+  const skip = () => (db ? false : `no zh-CN collation in this PostgreSQL (${why})`);
+
+  it('an area range ending in 9 runs to ":" in byte order', (t) => {
+    if (skip()) return t.skip(skip());
+    const all = list('SELECT code FROM area');
+    const want = all.filter((c) => bytes(c, '320419') >= 0 && bytes(c, '32041:') < 0).sort(bytes);
+    assert.deepEqual(want, ['320419', '320419001', '3204199', '320419999']);
+    assert.deepEqual(list("SELECT code FROM area WHERE code >= '320419' AND code < '32041:' ORDER BY code"), want);
+    // the database's own collation would not: the test can fail
+    if (icu) {
+      assert.notDeepEqual(list(`SELECT code FROM area WHERE code COLLATE "default" >= '320419'
+        AND code COLLATE "default" < '32041:' ORDER BY code COLLATE "default"`), want);
+    }
+  });
+
+  it('ORDER BY on names and codes is byte order', (t) => {
+    if (skip()) return t.skip(skip());
+    const names = list('SELECT name FROM person');
+    assert.deepEqual(list('SELECT name FROM person ORDER BY name'), [...names].sort(bytes));
+    const codes = list('SELECT code FROM area');
+    assert.deepEqual(list('SELECT code FROM area ORDER BY code'), [...codes].sort(bytes));
+    assert.deepEqual(list("SELECT name FROM person WHERE name LIKE '张三%' ORDER BY name"), ['张三', '张三丰']);
+    if (icu) {
+      assert.notDeepEqual(list('SELECT name FROM person ORDER BY name COLLATE "default"'), [...names].sort(bytes));
+    }
+  });
+
+  it('a name prefix range (as sq_text_prefix_end makes it) holds only that prefix', (t) => {
+    if (skip()) return t.skip(skip());
+    // 张三 → [张三, 张上): 三 is U+4E09, 上 U+4E0A; 张山 (shan) lies between in pinyin order
+    const want = ['张三', '张三丰'];
+    assert.deepEqual(list("SELECT name FROM person WHERE name >= '张三' AND name < '张上' ORDER BY name"), want);
+    if (icu) {
+      assert.notDeepEqual(list(`SELECT name FROM person WHERE name COLLATE "default" >= '张三'
+        AND name COLLATE "default" < '张上' ORDER BY name COLLATE "default"`), want);
+    }
+  });
+});

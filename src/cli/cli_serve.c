@@ -121,7 +121,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 8];
+	struct option opts[NINT + 9];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {

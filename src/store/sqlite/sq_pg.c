@@ -115,9 +115,10 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 	    (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
 	     !strcmp(state, "57014") || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3)))
 		return STORE_BUSY;
-	log_error("postgresql: %s [%s] in: %.300s",
-		  r ? PQresultErrorMessage(r) : PQerrorMessage(pgc(c)), state ? state : "?",
-		  sql ? sql : "");
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pgc(c));
+
+	log_error("postgresql: %.*s [%s] in: %.300s", (int)strcspn(msg, "\n"), msg,
+		  state ? state : "?", sql ? sql : "");
 	return STORE_ERROR;
 }
 
@@ -183,12 +184,76 @@ static bool is_write(const char *sql)
 	       !strncasecmp(sql, "DELETE", 6) || !strncasecmp(sql, "WITH", 4);
 }
 
+static bool in_tx(const struct sq_conn *c);
+
+/* Whether r failed for want of a parameter's type; its number (1-based) then. */
+static int untyped_param(PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), *d;
+
+	if (!state || strcmp(state, "42P08") || !msg || !(d = strchr(msg, '$')))
+		return 0;
+	return atoi(d + 1);
+}
+
+static const Oid OID_INT8 = 20, OID_TEXT = 25;
+
+/* Prepares text as name. PostgreSQL infers each parameter's type from where it is used; a
+ * parameter whose first use says nothing (`?2 IS NULL OR key <> ?2`) is declared by what it
+ * is bound to (a number, else text), and one bound to NULL as text, then as a number when
+ * text does not fit where it is used. */
+static PGresult *prepare_typed(struct sq_conn *c, const char *name, const char *text, int n,
+			       const bool *used, const struct sq_param *p, int np)
+{
+	Oid types[SQ_PARAMS_MAX];
+	bool guessed[SQ_PARAMS_MAX] = {false};
+	/* a failed prepare would abort the transaction it is in: tried in a savepoint */
+	bool sp = in_tx(c) && sq_pg_exec(c, "SAVEPOINT sq_prepare") == STORE_OK;
+	PGresult *r;
+
+	for (int j = 0; j < n; j++)
+		types[j] = used[j] ? 0 : OID_TEXT;
+	for (int tries = 0;; tries++) {
+		int k;
+		const char *state;
+
+		r = PQprepare(pgc(c), name, text, n, types);
+		if (sp && PQresultStatus(r) != PGRES_COMMAND_OK)
+			sq_pg_exec(c, "ROLLBACK TO SAVEPOINT sq_prepare");
+		if (PQresultStatus(r) == PGRES_COMMAND_OK || tries > 2 * n) {
+			if (sp)
+				sq_pg_exec(c, "RELEASE SAVEPOINT sq_prepare");
+			return r;
+		}
+		if ((k = untyped_param(r)) >= 1 && k <= n && !types[k - 1]) {
+			types[k - 1] = k <= np && p[k - 1].type == SQ_P_INT ? OID_INT8 : OID_TEXT;
+			guessed[k - 1] = !(k <= np && p[k - 1].type != SQ_P_NULL);
+		} else if ((state = PQresultErrorField(r, PG_DIAG_SQLSTATE)) &&
+			   (!strcmp(state, "42883") || !strcmp(state, "42804"))) {
+			/* a NULL guessed as text where a number is wanted */
+			int j = 0;
+			while (j < n && !(guessed[j] && types[j] == OID_TEXT))
+				j++;
+			if (j == n)
+				break;
+			types[j] = OID_INT8;
+			guessed[j] = false;
+		} else {
+			break;
+		}
+		PQclear(r);
+	}
+	if (sp)
+		sq_pg_exec(c, "RELEASE SAVEPOINT sq_prepare");
+	return r;
+}
+
 /* The slot of sql prepared on c's session; -1 on an error (k->ss set). */
-static int prepared(struct sq_cur *k, const char *sql)
+static int prepared(struct sq_cur *k, const char *sql, const struct sq_param *p, int np)
 {
 	struct sq_conn *c = k->c;
 	bool used[SQ_PARAMS_MAX];
-	Oid types[SQ_PARAMS_MAX];
 	char name[16], *text;
 	int n, i;
 	PGresult *r;
@@ -201,10 +266,8 @@ static int prepared(struct sq_cur *k, const char *sql)
 		abort(); /* a programming error: raise SQ_STMT_CACHE */
 	}
 	text = sq_pg_sql(sql, &n, used);
-	for (int j = 0; j < n; j++)
-		types[j] = used[j] ? 0 : 25; /* text */
 	snprintf(name, sizeof name, "s%d", i);
-	r = PQprepare(pgc(c), name, text, n, types);
+	r = prepare_typed(c, name, text, n, used, p, np);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		k->ss = pg_status(c, r, text);
 		PQclear(r);
@@ -340,7 +403,7 @@ bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p,
 		return ok;
 	}
 	k->stream = false;
-	if ((slot = prepared(k, sql)) < 0)
+	if ((slot = prepared(k, sql, p, np)) < 0)
 		return false;
 	params_make(&pp, c->stmt[slot].nparams, p, np);
 	sp = c->in_write && c->stmt[slot].write;

@@ -41,55 +41,168 @@ bool store_is_url(const char *db)
 	return sq_is_pg(db);
 }
 
-char *sq_pg_sql(const char *sql, int *nparams, bool *used)
+static bool ident_char(char ch)
 {
-	size_t len = strlen(sql);
-	char *out = xmalloc(2 * len + 1), *o = out;
-	const char *p = sql;
-	int next = 0;
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
 
-	*nparams = 0;
-	memset(used, 0, SQ_PARAMS_MAX * sizeof *used);
-	while (*p) {
-		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
+/* The end of the parenthesised list that starts at p ('('): the byte after its ')'; *comma
+ * whether it has a comma at its own level. Literals are skipped. */
+static const char *list_end(const char *p, bool *comma)
+{
+	int depth = 0;
+
+	*comma = false;
+	for (; *p; p++) {
+		if (*p == '\'' || *p == '"') {
 			char q = *p;
-			*o++ = *p++;
-			while (*p && !(*p == q && p[1] != q)) {
+			for (p++; *p && !(*p == q && p[1] != q); p++)
 				if (*p == q)
-					*o++ = *p++;
-				*o++ = *p++;
-			}
-			if (*p)
-				*o++ = *p++;
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			if (--depth == 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 1) {
+			*comma = true;
+		}
+	}
+	return p;
+}
+
+struct out {
+	char *v;
+	size_t n, cap;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap) {
+		o->cap = 2 * (o->n + n + 1);
+		if (!(o->v = realloc(o->v, o->cap)))
+			abort();
+	}
+	memcpy(o->v + o->n, s, n);
+	o->n += n;
+	o->v[o->n] = '\0';
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void translate(struct out *o, const char *base, const char *p, const char *end,
+		      int *nparams, bool *used, int *next);
+
+/* SQLite's functions and operators that PostgreSQL spells otherwise, at an identifier of
+ * length n at p; the text after what was rewritten, or NULL when p is not one. */
+static const char *rewrite(struct out *o, const char *base, const char *p, size_t n,
+			   int *nparams, bool *used, int *next)
+{
+	static const struct {
+		const char *sqlite, *pg;
+		int args; /* 0: any; 2: only with two or more (scalar max/min) */
+	} fn[] = {
+		{"instr", "strpos", 0},   {"ifnull", "coalesce", 0}, {"max", "greatest", 2},
+		{"min", "least", 2},      {"json_each", NULL, 0},
+	};
+	const char *q = p + n;
+	bool comma;
+
+	if (n == 4 && !strncasecmp(p, "LIKE", 4)) { /* SQLite's LIKE ignores ASCII case */
+		puts_(o, "ILIKE");
+		return q;
+	}
+	if (*q != '(')
+		return NULL;
+	for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++) {
+		if (strlen(fn[i].sqlite) != n || strncasecmp(p, fn[i].sqlite, n))
+			continue;
+		const char *e = list_end(q, &comma);
+		if (fn[i].args == 2 && !comma)
+			return NULL;
+		if (!fn[i].pg) { /* json_each(x): the elements of a JSON array, as text */
+			puts_(o, "json_array_elements_text((");
+			translate(o, base, q + 1, e - 1, nparams, used, next);
+			puts_(o, ")::json)");
+			return e;
+		}
+		puts_(o, fn[i].pg);
+		return q;
+	}
+	return NULL;
+}
+
+static void translate(struct out *o, const char *base, const char *p, const char *end,
+		      int *nparams, bool *used, int *next)
+{
+	while (p < end && *p) {
+		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
+			const char *s = p;
+			char q = *p++;
+			while (p < end && *p && !(*p == q && p[1] != q))
+				p += *p == q ? 2 : 1;
+			if (p < end && *p)
+				p++;
+			put(o, s, (size_t)(p - s));
 		} else if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				*o++ = *p++;
+			const char *s = p;
+			while (p < end && *p && *p != '\n')
+				p++;
+			put(o, s, (size_t)(p - s));
 		} else if (*p == '?') {
 			int n = 0;
+			char num[16];
 			p++;
 			if (*p >= '0' && *p <= '9')
 				while (*p >= '0' && *p <= '9')
 					n = n * 10 + (*p++ - '0');
 			else
-				n = next + 1;
-			next = n;
+				n = *next + 1;
+			*next = n;
 			if (n >= 1 && n <= SQ_PARAMS_MAX) {
 				used[n - 1] = true;
 				if (n > *nparams)
 					*nparams = n;
 			}
-			o += sprintf(o, "$%d", n);
-		} else if (!strncasecmp(p, "COLLATE BINARY", 14) &&
-			   !((p[14] >= 'A' && p[14] <= 'Z') || (p[14] >= 'a' && p[14] <= 'z') ||
-			     p[14] == '_')) {
-			o += sprintf(o, "COLLATE \"C\"");
-			p += 14;
+			snprintf(num, sizeof num, "$%d", n);
+			puts_(o, num);
+		} else if (ident_char(*p) && !(*p >= '0' && *p <= '9')) {
+			const char *s = p, *after;
+			while (p < end && ident_char(*p))
+				p++;
+			size_t n = (size_t)(p - s);
+			if (n == 7 && !strncasecmp(s, "COLLATE", 7) && !strncasecmp(p, " BINARY", 7) &&
+			    !ident_char(p[7])) {
+				puts_(o, "COLLATE \"C\"");
+				p += 7;
+			} else if ((s == base || s[-1] != '.') &&
+				   (after = rewrite(o, base, s, n, nparams, used, next))) {
+				p = after;
+			} else {
+				put(o, s, n);
+			}
 		} else {
-			*o++ = *p++;
+			put(o, p++, 1);
 		}
 	}
-	*o = '\0';
-	return out;
+}
+
+char *sq_pg_sql(const char *sql, int *nparams, bool *used)
+{
+	struct out o = {0};
+	int next = 0;
+
+	*nparams = 0;
+	memset(used, 0, SQ_PARAMS_MAX * sizeof *used);
+	put(&o, "", 0);
+	translate(&o, sql, sql, sql + strlen(sql), nparams, used, &next);
+	return o.v;
 }
 
 static bool session_setup(struct sq_conn *c, bool readonly);

@@ -576,6 +576,16 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
 }
 
+/* News from the other servers of the database (store_news_listen): sessions they ended or
+ * changed; NULL: news may have been missed. (Areas: the store moves its generation.) */
+static void on_news(void *ctx, const char *msg)
+{
+	struct server *srv = ctx;
+
+	if (!msg || !strncmp(msg, "s ", 2) || !strncmp(msg, "u ", 2))
+		sessions_heard(srv->sessions, msg);
+}
+
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err)
 {
 	struct server *srv = xcalloc(1, sizeof *srv);
@@ -605,6 +615,7 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	/* a highway exit: a car every few seconds, each pre-registered */
 	srv->pre_rl = ratelimit_new(600);
 	srv->refcache = svc_refcache_new();
+	store_news_listen(store, on_news, srv);
 	obs_policy_default(&srv->obs);
 	if (cfg->obs_days > 0)
 		srv->obs.days = cfg->obs_days;
@@ -672,6 +683,7 @@ void server_stop(struct server *srv)
 	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);
 	exporter_stop(srv->exporter);
+	store_news_listen(srv->store, NULL, NULL); /* no one hears news from here on */
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
 	ratelimit_free(srv->self_rl);

@@ -51,6 +51,19 @@ struct store_opts {
 	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
 };
 
+/* ---- news between the servers of one database ----
+ *
+ * Several processes serving one PostgreSQL database keep sessions, areas and login
+ * failures in memory; what one of them changes it tells the others (LISTEN/NOTIFY). The
+ * store itself acts on "area" (its area generation moves: area caches miss); every
+ * message then goes to fn, on the listener's thread. msg NULL: news may have been missed
+ * (the listener lost its connection): forget every cache. A process never hears its own
+ * news. On SQLite, one process: both calls do nothing. A message is short text. */
+typedef void (*store_news_fn)(void *ctx, const char *msg);
+/* Starts listening, or changes who hears (fn NULL: no one; returns after a running fn). */
+void store_news_listen(struct store *s, store_news_fn fn, void *ctx);
+void store_news_tell(struct store *s, const char *msg);
+
 /* Whether db names a PostgreSQL database (postgresql://…) rather than an SQLite file. */
 bool store_is_url(const char *db);
 /* Opens (and migrates) the database. On failure returns NULL and a message in err

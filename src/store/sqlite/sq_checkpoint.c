@@ -161,11 +161,11 @@ enum store_status store_tx_checkpoint_count_add(struct store_tx *tx, const char 
 		" key_area_vehicles, key_area_persons, turned_back, clinic, handed_over,"
 		" handovers_closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT (checkpoint_id, day, hour) DO UPDATE SET"
-		" vehicles = vehicles + ?4, persons = persons + ?5,"
-		" key_area_vehicles = key_area_vehicles + ?6,"
-		" key_area_persons = key_area_persons + ?7, turned_back = turned_back + ?8,"
-		" clinic = clinic + ?9, handed_over = handed_over + ?10,"
-		" handovers_closed = handovers_closed + ?11";
+		" vehicles = checkpoint_count.vehicles + ?4, persons = checkpoint_count.persons + ?5,"
+		" key_area_vehicles = checkpoint_count.key_area_vehicles + ?6,"
+		" key_area_persons = checkpoint_count.key_area_persons + ?7, turned_back = checkpoint_count.turned_back + ?8,"
+		" clinic = checkpoint_count.clinic + ?9, handed_over = checkpoint_count.handed_over + ?10,"
+		" handovers_closed = checkpoint_count.handovers_closed + ?11";
 	enum store_status ss = STORE_OK;
 
 	for (int k = 0; k < 2 && ss == STORE_OK; k++)

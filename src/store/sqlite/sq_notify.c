@@ -41,7 +41,7 @@ enum store_status store_tx_notify(struct store_tx *tx, const struct notify_new *
 		" SELECT u.id, ?1, ?2, ?3, ?4, ?5, ?6 FROM app_user u"
 		" WHERE u.disabled = 0 AND u.id <> ?7 AND (u.id = ?8 OR (u.role = ?9 AND"
 		"  (substr(?2, 1, length(u.area_code)) = u.area_code"
-		"   OR (?10 AND substr(u.area_code, 1, length(?2)) = ?2))))";
+		"   OR (?10 = 1 AND substr(u.area_code, 1, length(?2)) = ?2))))";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(n->kind), SQ_TEXT(n->area), SQ_TEXT(n->object_type),

@@ -206,6 +206,7 @@ char *sq_pg_sql(const char *sql, int *nparams, bool *used)
 }
 
 static bool session_setup(struct sq_conn *c, bool readonly);
+static void forget_statements(struct sq_conn *c);
 
 /* What a failed result means to the store; logged unless a client caused it. */
 static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *sql)
@@ -216,8 +217,7 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 		log_warn("postgresql: the connection was lost (%s); reconnecting",
 			 PQerrorMessage(pgc(c)));
 		PQreset(pgc(c));
-		c->nstmt = 0; /* a new session: nothing prepared */
-		c->ncursor = 0;
+		forget_statements(c); /* a new session: nothing prepared */
 		if (PQstatus(pgc(c)) == CONNECTION_OK && !session_setup(c, c->pg_readonly))
 			log_warn("postgresql: the new session could not be set up");
 		return STORE_BUSY;
@@ -282,8 +282,17 @@ enum store_status sq_pg_open(const char *conninfo, bool readonly, struct sq_conn
 	return STORE_OK;
 }
 
+static void forget_statements(struct sq_conn *c)
+{
+	for (int i = 0; i < c->nstmt; i++)
+		free(c->stmt[i].pg_types);
+	c->nstmt = 0;
+	c->ncursor = 0;
+}
+
 void sq_pg_end(struct sq_conn *c)
 {
+	forget_statements(c);
 	PQfinish(pgc(c));
 	c->pg = NULL;
 	c->nstmt = 0;
@@ -325,8 +334,9 @@ static PGresult *prepare_typed(struct sq_conn *c, const char *name, const char *
 	bool sp = in_tx(c) && sq_pg_exec(c, "SAVEPOINT sq_prepare") == STORE_OK;
 	PGresult *r;
 
+	/* a number is declared one (in a select list PostgreSQL would take it for text) */
 	for (int j = 0; j < n; j++)
-		types[j] = used[j] ? 0 : OID_TEXT;
+		types[j] = !used[j] ? OID_TEXT : j < np && p[j].type == SQ_P_INT ? OID_INT8 : 0;
 	for (int tries = 0;; tries++) {
 		int k;
 		const char *state;
@@ -391,6 +401,7 @@ static int prepared(struct sq_cur *k, const char *sql, const struct sq_param *p,
 	free(text);
 	c->stmt[i].sql = sql;
 	c->stmt[i].st = NULL;
+	c->stmt[i].pg_types = NULL;
 	c->stmt[i].nparams = n;
 	c->stmt[i].write = is_write(sql);
 	c->nstmt++;
@@ -449,24 +460,49 @@ static bool in_tx(const struct sq_conn *c)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
-/* A stream: DECLARE a cursor for the statement, read by FETCH. */
-static bool open_stream(struct sq_cur *k, const char *sql, struct pg_params *pp, int n,
-			const bool *used)
+/* The types PostgreSQL inferred for the parameters of the statement in slot i. */
+static const unsigned *param_types(struct sq_cur *k, int i)
 {
 	struct sq_conn *c = k->c;
-	Oid types[SQ_PARAMS_MAX];
-	char *text, *decl;
-	size_t len;
+	char name[16];
 	PGresult *r;
 
-	text = sq_pg_sql(sql, &n, (bool *)used);
-	for (int j = 0; j < n; j++)
-		types[j] = used[j] ? 0 : 25;
+	if (c->stmt[i].pg_types)
+		return c->stmt[i].pg_types;
+	snprintf(name, sizeof name, "s%d", i);
+	r = PQdescribePrepared(pgc(c), name);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		k->ss = pg_status(c, r, name);
+		PQclear(r);
+		return NULL;
+	}
+	c->stmt[i].pg_types = xcalloc((size_t)c->stmt[i].nparams + 1, sizeof(unsigned));
+	for (int j = 0; j < c->stmt[i].nparams && j < PQnparams(r); j++)
+		c->stmt[i].pg_types[j] = PQparamtype(r, j);
+	PQclear(r);
+	return c->stmt[i].pg_types;
+}
+
+/* A stream: a cursor DECLAREd for the statement of slot i (with the parameter types its
+ * prepared twin was given), read by FETCH. */
+static bool open_stream(struct sq_cur *k, const char *sql, int i, struct pg_params *pp)
+{
+	struct sq_conn *c = k->c;
+	const unsigned *types = param_types(k, i);
+	bool used[SQ_PARAMS_MAX];
+	char *text, *decl;
+	size_t len;
+	int n;
+	PGresult *r;
+
+	if (!types)
+		return false;
+	text = sq_pg_sql(sql, &n, used);
 	len = strlen(text) + 64;
 	decl = xmalloc(len);
 	k->cursor = ++c->ncursor;
 	snprintf(decl, len, "DECLARE fk_c%d NO SCROLL CURSOR FOR %s", k->cursor, text);
-	r = PQexecParams(pgc(c), decl, n, types, pp->v, NULL, NULL, 0);
+	r = PQexecParams(pgc(c), decl, pp->n, (const Oid *)types, pp->v, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		k->ss = pg_status(c, r, text);
 		k->cursor = 0;
@@ -501,17 +537,16 @@ bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p,
 {
 	struct sq_conn *c = k->c;
 	struct pg_params pp;
-	bool used[SQ_PARAMS_MAX];
-	int slot, n;
+	int slot;
 	PGresult *r;
 	ExecStatusType st;
 	bool sp;
 
 	if (k->stream && in_tx(c)) {
-		char *t = sq_pg_sql(sql, &n, used);
-		free(t);
-		params_make(&pp, n, p, np);
-		bool ok = open_stream(k, sql, &pp, n, used) && fetch(k);
+		if ((slot = prepared(k, sql, p, np)) < 0)
+			return false;
+		params_make(&pp, c->stmt[slot].nparams, p, np);
+		bool ok = open_stream(k, sql, slot, &pp) && fetch(k);
 		params_free(&pp);
 		return ok;
 	}

@@ -19,7 +19,7 @@ enum store_status store_tx_report_count_add(struct store_tx *tx, const char *met
 		" FROM (SELECT ?1 AS day UNION ALL SELECT 0) d,"
 		" (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15"
 		" UNION ALL SELECT 18) lv WHERE lv.len <= length(?2)"
-		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = n + excluded.n";
+		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + excluded.n";
 
 	if (!delta)
 		return STORE_OK;

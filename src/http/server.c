@@ -584,6 +584,17 @@ static void on_news(void *ctx, const char *msg)
 
 	if (!msg || !strncmp(msg, "s ", 2) || !strncmp(msg, "u ", 2))
 		sessions_heard(srv->sessions, msg);
+	else if (msg[0] == 'R' && msg[1] && msg[2] == ' ')
+		ratelimit_heard(msg[1] == 'l'	? srv->login_rl
+				: msg[1] == 's' ? srv->self_rl
+						: srv->pre_rl,
+				msg + 3);
+}
+
+static void tell(void *ctx, const char *msg)
+{
+	struct server *srv = ctx;
+	store_news_tell(srv->store, msg);
 }
 
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err)
@@ -615,7 +626,6 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	/* a highway exit: a car every few seconds, each pre-registered */
 	srv->pre_rl = ratelimit_new(600);
 	srv->refcache = svc_refcache_new();
-	store_news_listen(store, on_news, srv);
 	obs_policy_default(&srv->obs);
 	if (cfg->obs_days > 0)
 		srv->obs.days = cfg->obs_days;
@@ -665,6 +675,12 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : 0;
+	/* servers sharing a database (PostgreSQL) tell each other what they keep in memory */
+	if (store_news_listen(store, on_news, srv)) {
+		ratelimit_share(srv->login_rl, srv->key, sizeof srv->key, 'l', tell, srv);
+		ratelimit_share(srv->self_rl, srv->key, sizeof srv->key, 's', tell, srv);
+		ratelimit_share(srv->pre_rl, srv->key, sizeof srv->key, 'p', tell, srv);
+	}
 	return srv;
 }
 

@@ -60,8 +60,9 @@ struct store_opts {
  * (the listener lost its connection): forget every cache. A process never hears its own
  * news. On SQLite, one process: both calls do nothing. A message is short text. */
 typedef void (*store_news_fn)(void *ctx, const char *msg);
-/* Starts listening, or changes who hears (fn NULL: no one; returns after a running fn). */
-void store_news_listen(struct store *s, store_news_fn fn, void *ctx);
+/* Starts listening, or changes who hears (fn NULL: no one; returns after a running fn);
+ * false on SQLite (no other server to hear from). */
+bool store_news_listen(struct store *s, store_news_fn fn, void *ctx);
 void store_news_tell(struct store *s, const char *msg);
 
 /* Whether db names a PostgreSQL database (postgresql://…) rather than an SQLite file. */

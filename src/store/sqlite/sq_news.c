@@ -103,18 +103,18 @@ static void *listen_main(void *arg)
 	return NULL;
 }
 
-void store_news_listen(struct store *s, store_news_fn fn, void *ctx)
+bool store_news_listen(struct store *s, store_news_fn fn, void *ctx)
 {
 	struct sq_news *n;
 
 	if (!s->pg)
-		return;
+		return false;
 	if ((n = s->news)) { /* another listener (NULL: none), once the running call is done */
 		pthread_mutex_lock(&n->fmu);
 		n->fn = fn;
 		n->ctx = ctx;
 		pthread_mutex_unlock(&n->fmu);
-		return;
+		return true;
 	}
 	n = xcalloc(1, sizeof *n);
 	n->conninfo = xstrdup(s->path);
@@ -128,6 +128,7 @@ void store_news_listen(struct store *s, store_news_fn fn, void *ctx)
 		log_error("cannot start the news listener");
 		abort();
 	}
+	return true;
 }
 
 void store_news_tell(struct store *s, const char *msg)

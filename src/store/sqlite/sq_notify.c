@@ -83,7 +83,7 @@ enum store_status store_tx_notification_read(struct store_tx *tx, const char *us
 {
 	static const char sql[] =
 		"UPDATE notification SET read_at = ?3 WHERE user_id = ?1 AND read_at = 0"
-		" AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))";
+		" AND (?2 IS NULL OR id IN (SELECT CAST(value AS INTEGER) FROM json_each(?2)))";
 	struct sq_conn *c = sq_conn_of(tx);
 	char list[2048];
 	size_t len = 0;

@@ -120,6 +120,37 @@ static const char *rewrite(struct out *o, const char *base, const char *p, size_
 	}
 	if (*q != '(')
 		return NULL;
+	if (n == 6 && !strncasecmp(p, "substr", 6)) { /* its positions are int, not bigint */
+		const char *e = list_end(q, &comma), *a = q + 1;
+		int k = 0;
+		puts_(o, "substr(");
+		while (a < e - 1) {
+			const char *b = a;
+			int depth = 0;
+			for (; b < e - 1 && !(depth == 0 && *b == ','); b++) {
+				if (*b == '\'' || *b == '"') {
+					char qc = *b;
+					for (b++; b < e - 1 && !(*b == qc && b[1] != qc); b++)
+						if (*b == qc)
+							b++;
+				} else if (*b == '(') {
+					depth++;
+				} else if (*b == ')') {
+					depth--;
+				}
+			}
+			if (k++) {
+				puts_(o, ", CAST((");
+				translate(o, base, a, b, nparams, used, next);
+				puts_(o, ") AS integer)");
+			} else {
+				translate(o, base, a, b, nparams, used, next);
+			}
+			a = b < e - 1 ? b + 1 : b;
+		}
+		puts_(o, ")");
+		return e;
+	}
 	for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++) {
 		if (strlen(fn[i].sqlite) != n || strncasecmp(p, fn[i].sqlite, n))
 			continue;
@@ -314,7 +345,8 @@ static int untyped_param(PGresult *r)
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), *d;
 
-	if (!state || strcmp(state, "42P08") || !msg || !(d = strchr(msg, '$')))
+	if (!state || (strcmp(state, "42P08") && strcmp(state, "42P18")) || !msg ||
+	    !(d = strchr(msg, '$')))
 		return 0;
 	return atoi(d + 1);
 }

@@ -79,7 +79,7 @@ static const char sums_sql[] =
 	"SELECT area_code, metric, 0, n FROM report_count"
 	" WHERE day = 0 AND level = ?4 AND area_code >= ?1 AND area_code < ?2"
 	" UNION ALL SELECT r.area_code, r.metric, r.day, r.n FROM json_each(?5) j"
-	" CROSS JOIN report_count r ON r.day = j.value AND r.level = ?4"
+	" CROSS JOIN report_count r WHERE r.day = CAST(j.value AS INTEGER) AND r.level = ?4"
 	" AND r.area_code >= ?1 AND r.area_code < ?2";
 static const char last_day_sql[] = "SELECT max(day) FROM report_count";
 

@@ -84,6 +84,7 @@ bool sq_is_pg(const char *path);
  * holds (sq_migrate.c). */
 #define SQ_PG_WRITE_LOCK "7346300001"
 #define SQ_PG_MIGRATE_LOCK "7346300002"
+#define SQ_PG_JOB_LOCK "734630003" /* with a name's hash: store_lock_try (sq_lock.c) */
 /* Stops listening for news (sq_news.c), before the store closes. */
 void sq_news_stop(struct store *s);
 /* Whether a PostgreSQL connection is inside a transaction. */

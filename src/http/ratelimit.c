@@ -55,6 +55,10 @@ struct ratelimit {
 	int pending;   /* slots with done_refused > 0 (a hint) */
 	struct slot slot[NSLOTS];
 	struct lock *locks; /* NSETS × NWAYS, made at the first failure */
+	/* shared (ratelimit_share): each count told to the other servers as "R<who> …" */
+	void (*tell)(void *ctx, const char *msg);
+	void *tell_ctx;
+	char who;
 };
 
 struct ratelimit *ratelimit_new(int per_minute)
@@ -114,24 +118,48 @@ static void close_slot(struct ratelimit *rl, struct slot *s)
 	s->count = 0;
 }
 
-enum rl_verdict ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now)
+/* Counts one event in slot i for key (NULL: told by another server) in the window of now;
+ * the count after it. */
+static int slot_hit(struct ratelimit *rl, unsigned i, const char *key, int64_t now)
 {
-	unsigned char h[8];
-	struct slot *s;
+	struct slot *s = &rl->slot[i];
 	int n;
 
-	hash3(rl, 'w', key, NULL, h, sizeof h);
-	s = &rl->slot[((unsigned)h[0] | (unsigned)h[1] << 8) % NSLOTS];
 	pthread_mutex_lock(&rl->mu);
 	if (s->window != now / 60) {
 		close_slot(rl, s);
 		s->window = now / 60;
+		snprintf(s->key, sizeof s->key, "%s", key ? key : "");
+	} else if (key && !s->key[0]) {
 		snprintf(s->key, sizeof s->key, "%s", key);
 	}
 	if (s->count < INT_MAX)
 		s->count++;
 	n = s->count;
 	pthread_mutex_unlock(&rl->mu);
+	return n;
+}
+
+static void hex(const unsigned char *v, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", v[i]);
+}
+
+enum rl_verdict ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now)
+{
+	unsigned char h[8];
+	unsigned i;
+	int n;
+
+	hash3(rl, 'w', key, NULL, h, sizeof h);
+	i = ((unsigned)h[0] | (unsigned)h[1] << 8) % NSLOTS;
+	n = slot_hit(rl, i, key, now);
+	if (rl->tell) {
+		char msg[48];
+		snprintf(msg, sizeof msg, "R%c h %u %lld", rl->who, i, (long long)now);
+		rl->tell(rl->tell_ctx, msg);
+	}
 	if (n <= rl->per_minute)
 		return RL_ALLOW;
 	return n == rl->per_minute + 1 ? RL_REFUSE_FIRST : RL_REFUSE;
@@ -287,45 +315,82 @@ static bool net_fail(struct lock *net, int64_t now, const struct lock_rule *rule
 	return net->until > now;
 }
 
+/* Counts a failure of the pair pid (in the net nid, the name's tag); caller holds the lock. */
+static bool fail_ids(struct ratelimit *rl, const unsigned char pid[IDLEN],
+		     const unsigned char nid[IDLEN], const unsigned char tag[TAGLEN], int64_t now,
+		     const struct lock_rule *rule)
+{
+	struct lock *pair = get(rl, pid, tag, now), *net;
+
+	if (pair->until > now)
+		return false;
+	pair->until = 0;
+	pair->since = now;
+	if (++pair->failures >= rule->failures) {
+		pair->until = now + rule->seconds;
+		pair->failures = 0;
+	}
+	pair->ends = max64(pair->until, now + rule->seconds);
+	net = get(rl, nid, tag, now);
+	return net_fail(net, now, rule);
+}
+
 enum lock_state ratelimit_lock_fail(struct ratelimit *rl, const char *name, const char *addr,
 				    int64_t now, const struct lock_rule *rule, bool *net_locked)
 {
 	unsigned char pid[IDLEN], nid[IDLEN], tag[TAGLEN];
-	struct lock *pair, *net;
 	enum lock_state ls;
 
-	*net_locked = false;
 	hash3(rl, 'p', name, addr, pid, IDLEN);
 	hash3(rl, 'n', name, NULL, nid, IDLEN);
 	hash3(rl, 't', name, NULL, tag, TAGLEN);
 	pthread_mutex_lock(&rl->mu);
-	pair = get(rl, pid, tag, now);
-	if (pair->until <= now) {
-		pair->until = 0;
-		pair->since = now;
-		if (++pair->failures >= rule->failures) {
-			pair->until = now + rule->seconds;
-			pair->failures = 0;
-		}
-		pair->ends = max64(pair->until, now + rule->seconds);
-		net = get(rl, nid, tag, now);
-		*net_locked = net_fail(net, now, rule);
-	}
+	*net_locked = fail_ids(rl, pid, nid, tag, now, rule);
 	/* get() for the net may have taken the pair's place: look both up again */
 	ls = state_of(find(rl, pid, now), find(rl, nid, now), now);
 	pthread_mutex_unlock(&rl->mu);
+	if (rl->tell) { /* the hashes only: neither the name nor the address leaves */
+		char msg[160], p[2 * IDLEN + 1], n[2 * IDLEN + 1], t[2 * TAGLEN + 1];
+		hex(pid, IDLEN, p);
+		hex(nid, IDLEN, n);
+		hex(tag, TAGLEN, t);
+		snprintf(msg, sizeof msg, "R%c f %s %s %s %lld %d %d", rl->who, p, n, t,
+			 (long long)now, rule->failures, rule->seconds);
+		rl->tell(rl->tell_ctx, msg);
+	}
 	return ls;
+}
+
+static void ok_id(struct ratelimit *rl, const unsigned char pid[IDLEN])
+{
+	struct lock *pair;
+
+	pthread_mutex_lock(&rl->mu);
+	if ((pair = find(rl, pid, INT64_MIN)))
+		memset(pair, 0, sizeof *pair);
+	pthread_mutex_unlock(&rl->mu);
 }
 
 void ratelimit_lock_ok(struct ratelimit *rl, const char *name, const char *addr)
 {
 	unsigned char pid[IDLEN];
-	struct lock *pair;
 
 	hash3(rl, 'p', name, addr, pid, IDLEN);
+	ok_id(rl, pid);
+	if (rl->tell) {
+		char msg[48], p[2 * IDLEN + 1];
+		hex(pid, IDLEN, p);
+		snprintf(msg, sizeof msg, "R%c o %s", rl->who, p);
+		rl->tell(rl->tell_ctx, msg);
+	}
+}
+
+static void forget_tag(struct ratelimit *rl, const unsigned char tag[TAGLEN])
+{
 	pthread_mutex_lock(&rl->mu);
-	if ((pair = find(rl, pid, INT64_MIN)))
-		memset(pair, 0, sizeof *pair);
+	for (size_t i = 0; rl->locks && i < (size_t)NSETS * NWAYS; i++)
+		if (rl->locks[i].used && !memcmp(rl->locks[i].tag, tag, TAGLEN))
+			memset(&rl->locks[i], 0, sizeof rl->locks[i]);
 	pthread_mutex_unlock(&rl->mu);
 }
 
@@ -334,9 +399,60 @@ void ratelimit_lock_forget(struct ratelimit *rl, const char *name)
 	unsigned char tag[TAGLEN];
 
 	hash3(rl, 't', name, NULL, tag, TAGLEN);
-	pthread_mutex_lock(&rl->mu);
-	for (size_t i = 0; rl->locks && i < (size_t)NSETS * NWAYS; i++)
-		if (rl->locks[i].used && !memcmp(rl->locks[i].tag, tag, TAGLEN))
-			memset(&rl->locks[i], 0, sizeof rl->locks[i]);
-	pthread_mutex_unlock(&rl->mu);
+	forget_tag(rl, tag);
+	if (rl->tell) {
+		char msg[32], t[2 * TAGLEN + 1];
+		hex(tag, TAGLEN, t);
+		snprintf(msg, sizeof msg, "R%c g %s", rl->who, t);
+		rl->tell(rl->tell_ctx, msg);
+	}
+}
+
+/* ---- shared between servers ---- */
+
+void ratelimit_share(struct ratelimit *rl, const unsigned char *secret, size_t len, char who,
+		     void (*tell)(void *ctx, const char *msg), void *ctx)
+{
+	/* every server derives the same hashing key from the secret they share */
+	crypto_generichash(rl->secret, sizeof rl->secret, (const unsigned char *)"ratelimit", 9,
+			   secret, len);
+	rl->who = who;
+	rl->tell_ctx = ctx;
+	rl->tell = tell;
+}
+
+/* n bytes of hex at p into out; false unless exactly that. */
+static bool unhex(const char *p, unsigned char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(p + 2 * i, "%2x", &v) != 1)
+			return false;
+		out[i] = (unsigned char)v;
+	}
+	return p[2 * n] == '\0' || p[2 * n] == ' ';
+}
+
+void ratelimit_heard(struct ratelimit *rl, const char *msg)
+{
+	unsigned char pid[IDLEN], nid[IDLEN], tag[TAGLEN];
+	char p[2 * IDLEN + 1], n[2 * IDLEN + 1], t[2 * TAGLEN + 1];
+	struct lock_rule rule;
+	long long now;
+	unsigned i;
+
+	if (sscanf(msg, "h %u %lld", &i, &now) == 2 && i < NSLOTS) {
+		slot_hit(rl, i, NULL, now);
+	} else if (sscanf(msg, "f %32s %32s %16s %lld %d %d", p, n, t, &now, &rule.failures,
+			  &rule.seconds) == 6 &&
+		   rule.failures >= 1 && rule.seconds >= 1 && unhex(p, pid, IDLEN) &&
+		   unhex(n, nid, IDLEN) && unhex(t, tag, TAGLEN)) {
+		pthread_mutex_lock(&rl->mu);
+		fail_ids(rl, pid, nid, tag, now, &rule);
+		pthread_mutex_unlock(&rl->mu);
+	} else if (sscanf(msg, "o %32s", p) == 1 && unhex(p, pid, IDLEN)) {
+		ok_id(rl, pid);
+	} else if (sscanf(msg, "g %16s", t) == 1 && unhex(t, tag, TAGLEN)) {
+		forget_tag(rl, tag);
+	}
 }

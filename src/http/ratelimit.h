@@ -27,6 +27,7 @@
 #define FK_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define RATELIMIT_KEY_MAX 51  /* longer keys are reported cut (they still count whole) */
@@ -89,5 +90,16 @@ enum lock_state ratelimit_lock_fail(struct ratelimit *rl, const char *name, cons
 void ratelimit_lock_ok(struct ratelimit *rl, const char *name, const char *addr);
 /* A new password for name: every count and lock of the name ends. */
 void ratelimit_lock_forget(struct ratelimit *rl, const char *name);
+
+/* ---- shared between the servers of one database ----
+ *
+ * ratelimit_share: rl's keyed hashes are derived from secret, which every server of the
+ * database holds (the key in their shared data folder), and every count is told (tell) as
+ * a short message "R<who> …" that carries hashes, never a name or an address;
+ * ratelimit_heard applies such a message (without the "R<who>") from another server, so
+ * that limits and locks count across the servers. */
+void ratelimit_share(struct ratelimit *rl, const unsigned char *secret, size_t len, char who,
+		     void (*tell)(void *ctx, const char *msg), void *ctx);
+void ratelimit_heard(struct ratelimit *rl, const char *msg);
 
 #endif

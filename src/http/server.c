@@ -576,6 +576,27 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss)
 	return inet_pton(AF_INET, host, &a4->sin_addr) == 1;
 }
 
+/* News from the other servers of the database (store_news_listen): sessions they ended or
+ * changed; NULL: news may have been missed. (Areas: the store moves its generation.) */
+static void on_news(void *ctx, const char *msg)
+{
+	struct server *srv = ctx;
+
+	if (!msg || !strncmp(msg, "s ", 2) || !strncmp(msg, "u ", 2))
+		sessions_heard(srv->sessions, msg);
+	else if (msg[0] == 'R' && msg[1] && msg[2] == ' ')
+		ratelimit_heard(msg[1] == 'l'	? srv->login_rl
+				: msg[1] == 's' ? srv->self_rl
+						: srv->pre_rl,
+				msg + 3);
+}
+
+static void tell(void *ctx, const char *msg)
+{
+	struct server *srv = ctx;
+	store_news_tell(srv->store, msg);
+}
+
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err)
 {
 	struct server *srv = xcalloc(1, sizeof *srv);
@@ -654,6 +675,12 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : 0;
+	/* servers sharing a database (PostgreSQL) tell each other what they keep in memory */
+	if (store_news_listen(store, on_news, srv)) {
+		ratelimit_share(srv->login_rl, srv->key, sizeof srv->key, 'l', tell, srv);
+		ratelimit_share(srv->self_rl, srv->key, sizeof srv->key, 's', tell, srv);
+		ratelimit_share(srv->pre_rl, srv->key, sizeof srv->key, 'p', tell, srv);
+	}
 	return srv;
 }
 
@@ -672,6 +699,7 @@ void server_stop(struct server *srv)
 	pthread_mutex_destroy(&srv->base_mu);
 	importer_stop(srv->importer);
 	exporter_stop(srv->exporter);
+	store_news_listen(srv->store, NULL, NULL); /* no one hears news from here on */
 	sessions_free(srv->sessions);
 	ratelimit_free(srv->login_rl);
 	ratelimit_free(srv->self_rl);

@@ -212,16 +212,16 @@ static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t no
 			pthread_mutex_lock(&s->mu);
 			if (s->epoch != epoch) { /* a logout or an account change came between */
 				free(e);
-				ok = false;
 			} else if (find(s, key)) { /* another request loaded it meanwhile */
 				free(e);
+				ok = true;
 			} else {
 				unsigned b = bucket_of(key);
 				e->next = s->bucket[b];
 				s->bucket[b] = e;
+				ok = true;
 			}
 			pthread_mutex_unlock(&s->mu);
-			ok = true;
 		}
 	}
 	arena_free(a);
@@ -315,6 +315,44 @@ void sessions_drop(struct sessions *s, const char *token)
 		struct entry *e = *pp;
 		*pp = e->next;
 		free(e);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static bool drop_all(const struct sessions *s, const struct entry *e, const void *arg)
+{
+	(void)s, (void)e, (void)arg;
+	return true;
+}
+
+static int hex_digit(char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+void sessions_heard(struct sessions *s, const char *msg)
+{
+	unsigned char key[KEYLEN];
+	struct entry **pp;
+
+	pthread_mutex_lock(&s->mu);
+	s->epoch++; /* a row read before the change that was told is not taken in */
+	if (!msg) {
+		sweep(s, drop_all, NULL);
+	} else if (!strncmp(msg, "s ", 2) && strlen(msg + 2) == 2 * KEYLEN) {
+		bool ok = true;
+		for (int i = 0; i < KEYLEN && ok; i++) {
+			int hi = hex_digit(msg[2 + 2 * i]), lo = hex_digit(msg[3 + 2 * i]);
+			ok = hi >= 0 && lo >= 0;
+			key[i] = (unsigned char)(hi << 4 | lo);
+		}
+		if (ok && (pp = find(s, key))) {
+			struct entry *e = *pp;
+			*pp = e->next;
+			free(e);
+		}
+	} else if (!strncmp(msg, "u ", 2)) {
+		sweep(s, drop_of_user, msg + 2);
 	}
 	pthread_mutex_unlock(&s->mu);
 }

@@ -43,6 +43,11 @@ bool sessions_get(struct sessions *s, const char *token, int64_t now, struct ses
 bool sessions_alive(struct sessions *s, const char *token, int64_t now);
 void sessions_drop(struct sessions *s, const char *token);
 /* Ends every session of a user (disabled, role or area changed, password reset). */
+/* News from another server sharing the database (store_news_listen; told by
+ * svc_session_write): "s KEY" one session ended or changed, "u USER_ID" an account's did,
+ * NULL anything may have. The copies in memory are forgotten; a row still valid is read
+ * again at its next request. */
+void sessions_heard(struct sessions *s, const char *msg);
 void sessions_drop_user(struct sessions *s, const char *user_id);
 /* Ends every session of a user but the one of token (the user changed the password there). */
 void sessions_drop_user_except(struct sessions *s, const char *user_id, const char *token);

@@ -195,6 +195,27 @@ enum division_status division_load(const char *dir, const char *county, struct a
 	return DIVISION_OK;
 }
 
+enum division_status division_counties(const char *dir, const char *code, struct arena *a,
+					struct area_seed **out, size_t *n)
+{
+	/* areas.csv: code,name,cityCode,provinceCode — a city's counties by column 2 */
+	struct reader r = {.prefix = code, .match_col = strlen(code) == 4 ? 2 : 0, .want_len = 6,
+			   .a = a};
+
+	*out = NULL;
+	*n = 0;
+	if (strspn(code, "0123456789") != strlen(code) ||
+	    (strlen(code) != 4 && area_code_level(code) != AREA_LEVEL_COUNTY))
+		return DIVISION_BAD_CODE;
+	if (!read_csv(dir, "areas.csv", &r))
+		return DIVISION_NO_DATA;
+	if (r.n == 0)
+		return DIVISION_UNKNOWN_COUNTY;
+	*out = r.rows;
+	*n = r.n;
+	return DIVISION_OK;
+}
+
 enum division_status division_load_national(const char *dir, struct arena *a,
 					    struct area_seed **seeds, size_t *n, size_t *refused)
 {

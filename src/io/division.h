@@ -28,6 +28,11 @@ const char *division_default_dir(void);
 enum division_status division_load(const char *dir, const char *county, struct arena *a,
 				   struct area_seed **seeds, size_t *n, size_t *refused);
 
+/* The counties code names: itself for a county (6 digits), every county of a city (4
+ * digits, e.g. 3204 常州市). In the arena. */
+enum division_status division_counties(const char *dir, const char *code, struct arena *a,
+				       struct area_seed **out, size_t *n);
+
 /* Every province, city and county of the country (about 3,400), for resolving where a
  * traveller came from. A row whose code is not 2, 4 or 6 digits as its file wants (a
  * county's a valid area code) is refused the same way. */

@@ -15,6 +15,7 @@
 #include "io/xlsx_template.h"
 #include "service/service.h"
 #include "util/log.h"
+#include "util/threads.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 #include "util/workers.h"
@@ -331,8 +332,13 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 struct importer {
 	struct store *s;
 	struct workers *pool;
-	atomic_bool stop; /* read by import_run between batches */
+	atomic_bool stop;   /* read by import_run between batches */
+	atomic_int queued;  /* jobs submitted and not yet done */
+	struct threads t;   /* looks for jobs left by a server that stopped (rescan) */
+	int64_t next_scan;  /* monotonic seconds */
 };
+
+enum { RESCAN_EVERY_S = 30 };
 
 struct pending {
 	struct importer *im;
@@ -359,7 +365,10 @@ static void run_pending(void *item)
 	struct pending *job = item;
 	struct importer *im = job->im;
 
-	if (!atomic_load(&im->stop)) {
+	/* one server of the database runs a job: another that holds it is running it */
+	struct store_lock *lock = atomic_load(&im->stop) ? NULL : store_lock_try(im->s, job->id);
+
+	if (lock) {
 		enum store_status st = import_run(im->s, job->id, &im->stop);
 		if (st != STORE_OK && !atomic_load(&im->stop)) {
 			log_error("import %s: %s", job->id, store_status_name(st));
@@ -367,6 +376,8 @@ static void run_pending(void *item)
 				import_run(im->s, job->id, NULL); /* failed now: removes the file */
 		}
 	}
+	store_lock_release(lock);
+	atomic_fetch_sub(&im->queued, 1);
 	free(job);
 }
 
@@ -376,8 +387,50 @@ void importer_submit(struct importer *im, const char *job_id)
 
 	p->im = im;
 	snprintf(p->id, sizeof p->id, "%s", job_id);
-	if (!workers_submit(im->pool, p))
+	atomic_fetch_add(&im->queued, 1);
+	if (!workers_submit(im->pool, p)) {
+		atomic_fetch_sub(&im->queued, 1);
 		free(p); /* stopping: the job is taken up at the next start */
+	}
+}
+
+/* Submits the jobs waiting in the database (pending: queued or running). */
+static void submit_pending(struct importer *im, bool resuming)
+{
+	struct arena *a = arena_new();
+	struct import_job *jobs;
+	size_t n = 0;
+
+	if (store_import_pending(im->s, a, &jobs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++) {
+			if (resuming)
+				log_info("resuming import %s after line %lld", jobs[i].id,
+					 (long long)jobs[i].last_line);
+			importer_submit(im, jobs[i].id);
+		}
+	arena_free(a);
+}
+
+/* Every RESCAN_EVERY_S while idle: a job another server of the database left when it
+ * stopped (its lock ended with it) is taken up here; one still running elsewhere is
+ * skipped (run_pending cannot take its lock). */
+static void rescan(void *p)
+{
+	struct importer *im = p;
+	int64_t now = time_mono_ms() / 1000;
+
+	if (now < im->next_scan || atomic_load(&im->queued) > 0)
+		return;
+	im->next_scan = now + RESCAN_EVERY_S;
+	submit_pending(im, false);
+}
+
+static void *rescan_main(void *p)
+{
+	struct importer *im = p;
+
+	threads_every_second(&im->t, rescan, im);
+	return NULL;
 }
 
 /* Whether name (a file in the upload folder) is the file of one of the jobs. */
@@ -425,19 +478,12 @@ out:
 struct importer *importer_start(struct store *s)
 {
 	struct importer *im = xcalloc(1, sizeof *im);
-	struct arena *a = arena_new();
-	struct import_job *jobs;
-	size_t n = 0;
 
 	im->s = s;
 	im->pool = workers_start(1, SIZE_MAX, run_pending);
-	if (store_import_pending(s, a, &jobs, &n) == STORE_OK)
-		for (size_t i = 0; i < n; i++) {
-			log_info("resuming import %s after line %lld", jobs[i].id,
-				 (long long)jobs[i].last_line);
-			importer_submit(im, jobs[i].id);
-		}
-	arena_free(a);
+	submit_pending(im, true);
+	im->next_scan = time_mono_ms() / 1000 + RESCAN_EVERY_S;
+	threads_start(&im->t, 1, rescan_main, im, "import rescan");
 	return im;
 }
 
@@ -446,6 +492,7 @@ void importer_stop(struct importer *im)
 	if (!im)
 		return;
 	atomic_store(&im->stop, true); /* the batch in progress ends, queued jobs are skipped */
+	threads_stop(&im->t);
 	workers_stop(im->pool);
 	free(im);
 }

@@ -35,6 +35,8 @@ struct outbound_sender {
 	int sent_in_window;
 	int64_t next_sweep; /* monotonic seconds */
 	const char *sms_command;
+	/* the servers of one database send and sweep one at a time: the one holding this */
+	struct store_lock *lock;
 };
 
 extern char **environ;
@@ -193,9 +195,18 @@ static void sweep(struct outbound_sender *o)
 	arena_free(a);
 }
 
-/* One second of the thread: the messages due, then the sweep when its time has come. */
+/* One second of the thread: the messages due, then the sweep when its time has come —
+ * by the one server of the database that holds the lock "outbound" (sq_lock.c). */
 static void second(void *p)
 {
+	struct outbound_sender *o = p;
+
+	if (o->lock && !store_lock_held(o->lock)) {
+		store_lock_release(o->lock);
+		o->lock = NULL;
+	}
+	if (!o->lock && !(o->lock = store_lock_try(o->store, "outbound")))
+		return; /* another server sends */
 	tick(p);
 	sweep(p);
 }
@@ -228,6 +239,7 @@ void outbound_sender_stop(struct outbound_sender *o)
 	if (!o)
 		return;
 	threads_stop(&o->t);
+	store_lock_release(o->lock);
 	curl_global_cleanup();
 	free(o);
 }

@@ -24,7 +24,18 @@ static enum store_status apply(struct store_tx *tx, void *p)
 
 enum store_status svc_session_write(struct store *s, const struct svc_session_change *c)
 {
-	return store_run(s, apply, (void *)c);
+	enum store_status ss = store_run(s, apply, (void *)c);
+	char msg[128];
+
+	/* the other servers of the database forget their copies (http/session.c) */
+	if (ss == STORE_OK && (c->op == SVC_SESSION_DROP || c->op == SVC_SESSION_MUST_CHANGE)) {
+		snprintf(msg, sizeof msg, "s %s", c->key);
+		store_news_tell(s, msg);
+	} else if (ss == STORE_OK && c->op == SVC_SESSION_DROP_USER) {
+		snprintf(msg, sizeof msg, "u %s", c->user_id);
+		store_news_tell(s, msg);
+	}
+	return ss;
 }
 
 enum store_status svc_session_get(struct store *s, const char *key, struct arena *a,

@@ -51,6 +51,31 @@ struct store_opts {
 	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
 };
 
+/* ---- news between the servers of one database ----
+ *
+ * Several processes serving one PostgreSQL database keep sessions, areas and login
+ * failures in memory; what one of them changes it tells the others (LISTEN/NOTIFY). The
+ * store itself acts on "area" (its area generation moves: area caches miss); every
+ * message then goes to fn, on the listener's thread. msg NULL: news may have been missed
+ * (the listener lost its connection): forget every cache. A process never hears its own
+ * news. On SQLite, one process: both calls do nothing. A message is short text. */
+typedef void (*store_news_fn)(void *ctx, const char *msg);
+/* Starts listening, or changes who hears (fn NULL: no one; returns after a running fn);
+ * false on SQLite (no other server to hear from). */
+bool store_news_listen(struct store *s, store_news_fn fn, void *ctx);
+void store_news_tell(struct store *s, const char *msg);
+
+/* ---- work one server does at a time ----
+ *
+ * A lock named name (an import job's id, "outbound"): NULL when another server of the
+ * database holds it. It ends at store_lock_release, or with the server that holds it (a
+ * killed server's work is taken up by another). On SQLite (one process) always granted.
+ * store_lock_held: whether it is still held (false once its connection was lost). */
+struct store_lock;
+struct store_lock *store_lock_try(struct store *s, const char *name);
+bool store_lock_held(struct store_lock *l);
+void store_lock_release(struct store_lock *l);
+
 /* Whether db names a PostgreSQL database (postgresql://…) rather than an SQLite file. */
 bool store_is_url(const char *db);
 /* Opens (and migrates) the database. On failure returns NULL and a message in err

@@ -1,9 +1,7 @@
 // 10. The audit trail: a row for every write and denial, filters, paging, scope, and
 // rows that nothing can change.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 
 import {
 	Client,
@@ -11,6 +9,7 @@ import {
 	TOWN_B,
 	VILLAGE_A,
 	adminClient,
+	dbSql,
 	expectError,
 	newPassword,
 	newUser,
@@ -19,7 +18,6 @@ import {
 	waitFor,
 } from './lib.mjs';
 
-const exec = promisify(execFile);
 const PW = 'Liyang-Audit-Pass-2026';
 
 let srv;
@@ -258,10 +256,7 @@ describe('audit scope and roles', () => {
 
 describe('audit rows are append-only', () => {
 	it('UPDATE and DELETE on the audit table fail with the trigger message', async () => {
-		const sql = (q) => exec('sqlite3', ['-cmd', '.timeout 10000', srv.db, q]).then(
-			(r) => ({ code: 0, ...r }),
-			(e) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-		);
+		const sql = (q) => dbSql(srv.db, q);
 		const before = await sql('SELECT count(*) FROM audit');
 		assert.equal(before.code, 0, before.stderr);
 		const upd = await sql("UPDATE audit SET result='x'");

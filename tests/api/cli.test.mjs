@@ -165,4 +165,19 @@ describe('init and the division list', () => {
 		const r = await runOk(['init', '--db', join(dir, 'clean.db'), '--county', COUNTY]);
 		assert.doesNotMatch(r.stderr, /refused/);
 	});
+
+	it('--county takes several counties, or a city for all its counties (issue 13)', async () => {
+		const city = await runOk(['init', '--db', join(dir, 'city.db'), '--county', '3204']);
+		const loaded = [...city.stdout.matchAll(/^loaded (\d{6}) /gm)].map((m) => m[1]);
+		assert.ok(loaded.length >= 5, city.stdout); // 常州市: 天宁, 钟楼, 新北, 武进, 金坛, 溧阳
+		assert.ok(loaded.includes(COUNTY) && loaded.every((c) => c.startsWith('3204')), city.stdout);
+		const two = await runOk(['init', '--db', join(dir, 'two.db'), '--county', `${COUNTY},320412,${COUNTY}`]);
+		assert.deepEqual([...two.stdout.matchAll(/^loaded (\d{6}) /gm)].map((m) => m[1]), [COUNTY, '320412']);
+		const bad = await run(['init', '--db', join(dir, 'bad.db'), '--county', '3204xx']);
+		assert.equal(bad.code, 2);
+		assert.match(bad.stderr, /4-digit city code/);
+		const none = await run(['init', '--db', join(dir, 'none.db'), '--county', '9999']);
+		assert.equal(none.code, 1);
+		assert.match(none.stderr, /no county or city with code 9999/);
+	});
 });

@@ -4,7 +4,7 @@
 // spawns `fangkong serve --listen 127.0.0.1:0` and waits for its "listening on" line.
 // stop() sends SIGTERM and fails when the exit code is non-zero or stderr shows a
 // sanitizer report, so the suite also catches memory errors against build-asan.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshPgDb, pgEnabled } from '../pg/db.mjs';
+import { freshPgDb, pgEnabled, pgPsql } from '../pg/db.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Whether the suite runs on PostgreSQL (FANGKONG_PG: tests/pg/with-cluster.mjs). */
@@ -63,6 +63,16 @@ export async function runOk(args, opts) {
 	if (r.code !== 0 || SANITIZER.test(r.stderr))
 		throw new Error(`fangkong ${args.join(' ')} → exit ${r.code}\n${r.stdout}\n${r.stderr}`);
 	return r;
+}
+
+/** One SQL statement on a test database, SQLite's (the sqlite3 command) or PostgreSQL's
+ * (psql): resolves {code, stdout, stderr}; rows as `a|b` lines in both. */
+export function dbSql(db, q) {
+	const [cmd, args] = PG ? pgPsql(db, q) : ['sqlite3', ['-cmd', '.timeout 10000', db, q]];
+	return new Promise((res) => {
+		execFile(cmd, args, { encoding: 'utf8' }, (e, stdout, stderr) =>
+			res({ code: e ? (e.code ?? 1) : 0, stdout, stderr }));
+	});
 }
 
 /** Adds an account with the CLI (no forced password change unless mustChange). */

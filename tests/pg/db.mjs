@@ -26,6 +26,14 @@ export function freshPgDb() {
   return pgUrl(name);
 }
 
+/** The psql command and arguments that run sql on the database of url. */
+export function pgPsql(url, sql) {
+  const c = conf();
+  const name = /^postgresql:\/\/[^/]*\/([^?]+)/.exec(url)[1];
+  return [join(c.bin, 'psql'), ['-X', '-q', '-A', '-t', '-h', c.socketDir, '-p', String(c.port), '-U', c.user,
+    '-d', name, '-v', 'ON_ERROR_STOP=1', '-c', sql]];
+}
+
 /** One statement on the database of url; its output (unaligned, tuples only). */
 export function pgQuery(url, sql) {
   const name = /^postgresql:\/\/[^/]*\/([^?]+)/.exec(url)[1];

@@ -163,6 +163,37 @@ describe('fangkong schema --backend postgresql | psql', { timeout: 180_000 }, ()
     }
   });
 
+  it('step 10\'s backfill (strftime, substr, a view) counts the same days on both', async () => {
+    // the report day is the calendar day in Asia/Shanghai: 1580486400 is 2020-02-01 00:00 there
+    const db = join(dir, 'backfill.db');
+    const r = spawnSync('sqlite3', ['-bail', db], { input: await schema('sqlite'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const area = '320481116200';
+    const rows_ = [['t1', 1580486399, 'open', 'NULL'], ['t2', 1580486400, 'closed', 1580486400 + 86400],
+      ['t3', 1580400000, 'open', 'NULL'], ['t4', 1, 'closed', 2]];
+    const tasks = `INSERT INTO task(id, person_id, area_code, status, due_at, created_at, closed_at, key_area) VALUES ${
+      rows_.map(([id, at, st, closed], i) => `('${id}', 'p', '${area}', '${st}', 0, ${at}, ${closed}, ${i % 2})`).join(', ')}`;
+    sqlite(db, `INSERT INTO area(code, level, name, created_at, updated_at) VALUES ('${area}', 12, 'v', 0, 0);
+      INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES ('p', 'n', '${area}', 0, 0); ${tasks}`);
+    pg.psql(`INSERT INTO area(code, level, name, created_at, updated_at) VALUES ('${area}', 12, 'v', 0, 0)
+      ON CONFLICT DO NOTHING`, 'fk_schema');
+    pg.psql(`INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES ('p', 'n', '${area}', 0, 0)
+      ON CONFLICT DO NOTHING`, 'fk_schema');
+    pg.psql(tasks, 'fk_schema');
+    // the backfill's two statements, as each script has them
+    const backfill = (script) => script.split('\n').filter((l) => l.startsWith('INSERT INTO report_count')).join('\n');
+    assert.match(backfill(await schema('postgresql')), /to_char\(to_timestamp\(e\.at \+ 28800\) AT TIME ZONE 'UTC', 'YYYYMMDD'\)/);
+    sqlite(db, `DELETE FROM report_count; ${backfill(await schema('sqlite'))}`);
+    pg.psql(`DELETE FROM report_count; ${backfill(await schema('postgresql'))}`, 'fk_schema');
+    const q = 'SELECT day, level, area_code, metric, n FROM report_count ORDER BY 1, 2, 3, 4';
+    const want = sqlite(db, q);
+    assert.match(want, /^0\|6\|320481\|pushed\|4$/m);
+    assert.match(want, /^20200131\|12\|320481116200\|pushed\|2$/m, 'a second before midnight in Shanghai');
+    assert.match(want, /^20200201\|12\|320481116200\|pushed\|1$/m, 'midnight in Shanghai');
+    assert.match(want, /^19700101\|9\|320481116\|verified\|1$/m);
+    assert.equal(pg.psql(q, 'fk_schema'), want);
+  });
+
   it('the SQLite script makes what fangkong init makes', async () => {
     const db = join(dir, 'script.db');
     const r = spawnSync('sqlite3', ['-bail', db], { input: await schema('sqlite'), encoding: 'utf8' });

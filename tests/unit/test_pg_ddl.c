@@ -80,6 +80,7 @@ static void other_types_and_sqlite_words(void **state)
 	       "CREATE TABLE IF NOT EXISTS t (k text COLLATE \"C\");\nCREATE UNIQUE INDEX IF NOT "
 	       "EXISTS t_k ON t(k) WHERE v = 1;");
 	expect("SELECT ifnull(a, 0) FROM t", "SELECT coalesce(a, 0) FROM t");
+	expect("", "");
 	expect("CREATE INDEX session_user ON session(user_id)",
 	       "CREATE INDEX \"session_user\" ON session(user_id)");
 }
@@ -190,13 +191,15 @@ static void sqlite_steps_are_as_written(void **state)
 
 static void sqlite_lines_keep_a_trigger_whole(void **state)
 {
-	char *got = sq_sql_lines("CREATE TABLE a (x INTEGER);CREATE TRIGGER t BEFORE UPDATE ON a"
-				 "  BEGIN SELECT RAISE(ABORT, 'no; never'); END;CREATE INDEX i ON a(x);");
+	char *got = sq_sql_lines(
+		"CREATE TABLE a (x INTEGER);CREATE TRIGGER t BEFORE UPDATE ON a"
+		"  BEGIN SELECT RAISE(ABORT, 'no; never'); END;CREATE INDEX i ON a(x);");
 
 	assert_non_null(got);
-	assert_string_equal(got, "CREATE TABLE a (x INTEGER);\nCREATE TRIGGER t BEFORE UPDATE ON a"
-				 "  BEGIN SELECT RAISE(ABORT, 'no; never'); END;\nCREATE INDEX i ON "
-				 "a(x);");
+	assert_string_equal(got,
+			    "CREATE TABLE a (x INTEGER);\nCREATE TRIGGER t BEFORE UPDATE ON a"
+			    "  BEGIN SELECT RAISE(ABORT, 'no; never'); END;\nCREATE INDEX i ON "
+			    "a(x);");
 	free(got);
 }
 

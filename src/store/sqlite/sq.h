@@ -34,6 +34,7 @@ struct sq_conn {
 		sqlite3_stmt *st;
 		int nparams;
 		bool write;
+		unsigned *pg_types; /* PostgreSQL: the parameters' types as it inferred them */
 	} stmt[SQ_STMT_CACHE];
 };
 
@@ -51,6 +52,7 @@ struct store {
 	struct sq_writer *writer;
 	_Atomic uint64_t area_gen; /* bumped after every committed change to areas */
 	bool pg;                   /* a PostgreSQL database (sq_pg.c), else an SQLite file */
+	struct sq_news *news;      /* PostgreSQL: news between the servers (sq_news.c) */
 };
 
 /* A unit of work run on the writer thread inside the group transaction, within its own
@@ -82,6 +84,9 @@ bool sq_is_pg(const char *path);
  * holds (sq_migrate.c). */
 #define SQ_PG_WRITE_LOCK "7346300001"
 #define SQ_PG_MIGRATE_LOCK "7346300002"
+#define SQ_PG_JOB_LOCK "734630003" /* with a name's hash: store_lock_try (sq_lock.c) */
+/* Stops listening for news (sq_news.c), before the store closes. */
+void sq_news_stop(struct store *s);
 /* Whether a PostgreSQL connection is inside a transaction. */
 bool sq_pg_in_tx(const struct sq_conn *c);
 /* SQL as written here (?N parameters, COLLATE BINARY) in PostgreSQL's dialect ($N,

@@ -122,6 +122,7 @@ enum store_status store_tx_area_official(struct store_tx *tx, const struct area_
 void store_area_changed(struct store *s)
 {
 	bump(s, STORE_OK);
+	store_news_tell(s, "area"); /* the other servers' area caches miss too */
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */

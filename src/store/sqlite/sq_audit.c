@@ -91,7 +91,7 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 	static const char sql[] =
 		"SELECT " AUDIT_COLS " FROM audit"
 		" WHERE (?1 IS NULL OR (area_code >= ?1 AND area_code < ?2)"
-		"        OR (?3 AND area_code IS NULL))"
+		"        OR (?3 = 1 AND area_code IS NULL))"
 		"   AND (?4 IS NULL OR username = ?4)"
 		"   AND (?5 IS NULL OR action = ?5)"
 		"   AND (?6 IS NULL OR (area_code >= ?6 AND area_code < ?7))"

@@ -18,7 +18,7 @@
 #define CP_ONE_TOTALS                                                                              \
 	" LEFT JOIN checkpoint_count t ON t.checkpoint_id = c.id AND t.day = ?2 AND t.hour = 24"   \
 	" LEFT JOIN (SELECT sum(handed_over - handovers_closed) AS n FROM checkpoint_count"        \
-	"  WHERE checkpoint_id = ?1 AND hour = 24) o"
+	"  WHERE checkpoint_id = ?1 AND hour = 24) o ON 1 = 1"
 #define CP_OPEN_HANDOVERS                                                                          \
 	" LEFT JOIN (SELECT checkpoint_id, sum(handed_over - handovers_closed) AS n"               \
 	"  FROM checkpoint_count WHERE hour = 24 GROUP BY checkpoint_id) o"                        \
@@ -105,7 +105,7 @@ enum store_status store_checkpoint_list(struct store *s, const char *scope, bool
 		"SELECT " CHECKPOINT_COLS CP_FROM
 		" LEFT JOIN checkpoint_count t ON t.checkpoint_id = c.id AND t.day = ?3"
 		" AND t.hour = 24" CP_OPEN_HANDOVERS
-		" WHERE c.area_code >= ?1 AND c.area_code < ?2 AND (?4 OR c.closed_on IS NULL)"
+		" WHERE c.area_code >= ?1 AND c.area_code < ?2 AND (?4 = 1 OR c.closed_on IS NULL)"
 		" ORDER BY c.closed_on IS NOT NULL, c.area_code, c.name";
 	enum store_status ss;
 
@@ -161,11 +161,11 @@ enum store_status store_tx_checkpoint_count_add(struct store_tx *tx, const char 
 		" key_area_vehicles, key_area_persons, turned_back, clinic, handed_over,"
 		" handovers_closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT (checkpoint_id, day, hour) DO UPDATE SET"
-		" vehicles = vehicles + ?4, persons = persons + ?5,"
-		" key_area_vehicles = key_area_vehicles + ?6,"
-		" key_area_persons = key_area_persons + ?7, turned_back = turned_back + ?8,"
-		" clinic = clinic + ?9, handed_over = handed_over + ?10,"
-		" handovers_closed = handovers_closed + ?11";
+		" vehicles = checkpoint_count.vehicles + ?4, persons = checkpoint_count.persons + ?5,"
+		" key_area_vehicles = checkpoint_count.key_area_vehicles + ?6,"
+		" key_area_persons = checkpoint_count.key_area_persons + ?7, turned_back = checkpoint_count.turned_back + ?8,"
+		" clinic = checkpoint_count.clinic + ?9, handed_over = checkpoint_count.handed_over + ?10,"
+		" handovers_closed = checkpoint_count.handovers_closed + ?11";
 	enum store_status ss = STORE_OK;
 
 	for (int k = 0; k < 2 && ss == STORE_OK; k++)
@@ -550,9 +550,10 @@ enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_
  * (24: the day); a kept row of zeros counts as no row. */
 #define RECOUNT_WITH                                                                               \
 	"WITH pr AS (SELECT pp.passage_id AS id, count(*) AS p, sum(pp.key_area) AS kap,"          \
-	"  sum(pp.outcome = 'turned_back') AS tb, sum(pp.outcome = 'clinic') AS cl,"               \
-	"  sum(pp.outcome = 'handover') AS ho,"                                                    \
-	"  sum(pp.outcome = 'handover' AND t.status = 'closed') AS hc"                             \
+	"  count(*) FILTER (WHERE pp.outcome = 'turned_back') AS tb,"                              \
+	"  count(*) FILTER (WHERE pp.outcome = 'clinic') AS cl,"                                   \
+	"  count(*) FILTER (WHERE pp.outcome = 'handover') AS ho,"                                 \
+	"  count(*) FILTER (WHERE pp.outcome = 'handover' AND t.status = 'closed') AS hc"          \
 	"  FROM passage_person pp LEFT JOIN task t ON t.id = pp.task_id GROUP BY pp.passage_id),"  \
 	" h AS (SELECT ps.checkpoint_id AS cp, ps.day AS day, ps.hour AS hour, count(*) AS v,"     \
 	"  sum(ps.plate_key_area) AS kav, sum(pr.p) AS p, sum(pr.kap) AS kap, sum(pr.tb) AS tb,"   \
@@ -562,10 +563,11 @@ enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_
 	"  sum(tb), sum(cl), sum(ho), sum(hc) FROM h GROUP BY cp, day),"                           \
 	" k AS (SELECT checkpoint_id, day, hour, vehicles, key_area_vehicles, persons,"            \
 	"  key_area_persons, turned_back, clinic, handed_over, handovers_closed"                   \
-	"  FROM checkpoint_count WHERE vehicles OR key_area_vehicles OR persons"                   \
-	"  OR key_area_persons OR turned_back OR clinic OR handed_over OR handovers_closed),"      \
-	" d AS (SELECT * FROM (SELECT * FROM r EXCEPT SELECT * FROM k)"                            \
-	"  UNION ALL SELECT * FROM (SELECT * FROM k EXCEPT SELECT * FROM r))"
+	"  FROM checkpoint_count WHERE vehicles <> 0 OR key_area_vehicles <> 0 OR persons <> 0"    \
+	"  OR key_area_persons <> 0 OR turned_back <> 0 OR clinic <> 0 OR handed_over <> 0"        \
+	"  OR handovers_closed <> 0),"                                                             \
+	" d AS (SELECT * FROM (SELECT * FROM r EXCEPT SELECT * FROM k) d1"                         \
+	"  UNION ALL SELECT * FROM (SELECT * FROM k EXCEPT SELECT * FROM r) d2)"
 
 enum store_status store_checkpoint_recount(struct store *s, int64_t *checked, int64_t *mismatched,
 					   char *first, size_t firstsz)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/sqlite/sq.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -630,13 +631,13 @@ char *sq_migration_sql(int v, bool pg)
 		return NULL;
 	if (!pg) {
 		if (!(r = strdup(migrations[v - 1])))
-			abort();
+			fk_oom();
 		return r;
 	}
 	for (const struct pg_text *p = pg_texts; p->step; p++)
 		if (p->step == v) {
 			if (!(r = strdup(p->sql)))
-				abort();
+				fk_oom();
 			return r;
 		}
 	return sq_pg_ddl(migrations[v - 1]);

@@ -41,7 +41,7 @@ enum store_status store_tx_notify(struct store_tx *tx, const struct notify_new *
 		" SELECT u.id, ?1, ?2, ?3, ?4, ?5, ?6 FROM app_user u"
 		" WHERE u.disabled = 0 AND u.id <> ?7 AND (u.id = ?8 OR (u.role = ?9 AND"
 		"  (substr(?2, 1, length(u.area_code)) = u.area_code"
-		"   OR (?10 AND substr(u.area_code, 1, length(?2)) = ?2))))";
+		"   OR (?10 = 1 AND substr(u.area_code, 1, length(?2)) = ?2))))";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(n->kind), SQ_TEXT(n->area), SQ_TEXT(n->object_type),
@@ -83,7 +83,7 @@ enum store_status store_tx_notification_read(struct store_tx *tx, const char *us
 {
 	static const char sql[] =
 		"UPDATE notification SET read_at = ?3 WHERE user_id = ?1 AND read_at = 0"
-		" AND (?2 IS NULL OR id IN (SELECT value FROM json_each(?2)))";
+		" AND (?2 IS NULL OR id IN (SELECT CAST(value AS INTEGER) FROM json_each(?2)))";
 	struct sq_conn *c = sq_conn_of(tx);
 	char list[2048];
 	size_t len = 0;

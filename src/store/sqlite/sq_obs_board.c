@@ -12,7 +12,7 @@ enum store_status sq_count_add(struct sq_conn *c, const char *metric, int date, 
 {
 	static const char sql[] = "INSERT INTO obs_count(metric, date, area_code, n)"
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (metric, date, area_code)"
-				  " DO UPDATE SET n = n + excluded.n";
+				  " DO UPDATE SET n = obs_count.n + excluded.n";
 	/* rows of past end dates would pile up under the due-release range scan */
 	static const char sql_zero[] = "DELETE FROM obs_count WHERE metric = ?1 AND date = ?2"
 				       " AND area_code = ?3 AND n = 0";

@@ -51,13 +51,13 @@ enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *are
 	static const char sql[] =
 		"INSERT INTO outbound(area_code, kind, url, body, next_at, created_at)"
 		" SELECT area_code, kind, url, ?2, 0, ?3 FROM outbound_config c"
-		" WHERE substr(?1, 1, length(area_code)) = area_code AND NOT (?4 AND EXISTS ("
+		" WHERE substr(?1, 1, length(area_code)) = area_code AND NOT (?4 = 1 AND EXISTS ("
 		"  SELECT 1 FROM outbound o WHERE o.status = 'pending' AND o.url = c.url"
 		"  AND o.body = ?2))"
 		/* the duty mobiles: kind sms, the number as the address */
 		" UNION ALL SELECT s.area_code, 'sms', j.value, ?2, 0, ?3 FROM outbound_sms s,"
 		" json_each(s.phones) j WHERE substr(?1, 1, length(s.area_code)) = s.area_code"
-		" AND NOT (?4 AND EXISTS (SELECT 1 FROM outbound o WHERE o.status = 'pending'"
+		" AND NOT (?4 = 1 AND EXISTS (SELECT 1 FROM outbound o WHERE o.status = 'pending'"
 		"  AND o.kind = 'sms' AND o.url = j.value AND o.body = ?2))";
 
 	return sq_run(sq_conn_of(tx), sql,

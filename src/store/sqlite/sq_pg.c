@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "store/sqlite/sq.h"
+#include "util/json.h"
 #include "util/log.h"
 
 enum { FETCH_ROWS = 1000 };
@@ -41,58 +42,203 @@ bool store_is_url(const char *db)
 	return sq_is_pg(db);
 }
 
-char *sq_pg_sql(const char *sql, int *nparams, bool *used)
+static bool ident_char(char ch)
 {
-	size_t len = strlen(sql);
-	char *out = xmalloc(2 * len + 1), *o = out;
-	const char *p = sql;
-	int next = 0;
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
 
-	*nparams = 0;
-	memset(used, 0, SQ_PARAMS_MAX * sizeof *used);
-	while (*p) {
-		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
+/* The end of the parenthesised list that starts at p ('('): the byte after its ')'; *comma
+ * whether it has a comma at its own level. Literals are skipped. */
+static const char *list_end(const char *p, bool *comma)
+{
+	int depth = 0;
+
+	*comma = false;
+	for (; *p; p++) {
+		if (*p == '\'' || *p == '"') {
 			char q = *p;
-			*o++ = *p++;
-			while (*p && !(*p == q && p[1] != q)) {
+			for (p++; *p && !(*p == q && p[1] != q); p++)
 				if (*p == q)
-					*o++ = *p++;
-				*o++ = *p++;
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			if (--depth == 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 1) {
+			*comma = true;
+		}
+	}
+	return p;
+}
+
+struct out {
+	char *v;
+	size_t n, cap;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap) {
+		o->cap = 2 * (o->n + n + 1);
+		if (!(o->v = realloc(o->v, o->cap)))
+			abort();
+	}
+	memcpy(o->v + o->n, s, n);
+	o->n += n;
+	o->v[o->n] = '\0';
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void translate(struct out *o, const char *base, const char *p, const char *end,
+		      int *nparams, bool *used, int *next);
+
+/* SQLite's functions and operators that PostgreSQL spells otherwise, at an identifier of
+ * length n at p; the text after what was rewritten, or NULL when p is not one. */
+static const char *rewrite(struct out *o, const char *base, const char *p, size_t n,
+			   int *nparams, bool *used, int *next)
+{
+	static const struct {
+		const char *sqlite, *pg;
+		int args; /* 0: any; 2: only with two or more (scalar max/min) */
+	} fn[] = {
+		{"instr", "strpos", 0},   {"ifnull", "coalesce", 0}, {"max", "greatest", 2},
+		{"min", "least", 2},      {"json_each", NULL, 0},
+	};
+	const char *q = p + n;
+	bool comma;
+
+	if (n == 4 && !strncasecmp(p, "LIKE", 4)) { /* SQLite's LIKE ignores ASCII case */
+		puts_(o, "ILIKE");
+		return q;
+	}
+	if (*q != '(')
+		return NULL;
+	if (n == 6 && !strncasecmp(p, "substr", 6)) { /* its positions are int, not bigint */
+		const char *e = list_end(q, &comma), *a = q + 1;
+		int k = 0;
+		puts_(o, "substr(");
+		while (a < e - 1) {
+			const char *b = a;
+			int depth = 0;
+			for (; b < e - 1 && !(depth == 0 && *b == ','); b++) {
+				if (*b == '\'' || *b == '"') {
+					char qc = *b;
+					for (b++; b < e - 1 && !(*b == qc && b[1] != qc); b++)
+						if (*b == qc)
+							b++;
+				} else if (*b == '(') {
+					depth++;
+				} else if (*b == ')') {
+					depth--;
+				}
 			}
-			if (*p)
-				*o++ = *p++;
+			if (k++) {
+				puts_(o, ", CAST((");
+				translate(o, base, a, b, nparams, used, next);
+				puts_(o, ") AS integer)");
+			} else {
+				translate(o, base, a, b, nparams, used, next);
+			}
+			a = b < e - 1 ? b + 1 : b;
+		}
+		puts_(o, ")");
+		return e;
+	}
+	for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++) {
+		if (strlen(fn[i].sqlite) != n || strncasecmp(p, fn[i].sqlite, n))
+			continue;
+		const char *e = list_end(q, &comma);
+		if (fn[i].args == 2 && !comma)
+			return NULL;
+		if (!fn[i].pg) { /* json_each(x): the elements of a JSON array, as text */
+			puts_(o, "json_array_elements_text((");
+			translate(o, base, q + 1, e - 1, nparams, used, next);
+			puts_(o, ")::json)");
+			return e;
+		}
+		puts_(o, fn[i].pg);
+		return q;
+	}
+	return NULL;
+}
+
+static void translate(struct out *o, const char *base, const char *p, const char *end,
+		      int *nparams, bool *used, int *next)
+{
+	while (p < end && *p) {
+		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
+			const char *s = p;
+			char q = *p++;
+			while (p < end && *p && !(*p == q && p[1] != q))
+				p += *p == q ? 2 : 1;
+			if (p < end && *p)
+				p++;
+			put(o, s, (size_t)(p - s));
 		} else if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				*o++ = *p++;
+			const char *s = p;
+			while (p < end && *p && *p != '\n')
+				p++;
+			put(o, s, (size_t)(p - s));
 		} else if (*p == '?') {
 			int n = 0;
+			char num[16];
 			p++;
 			if (*p >= '0' && *p <= '9')
 				while (*p >= '0' && *p <= '9')
 					n = n * 10 + (*p++ - '0');
 			else
-				n = next + 1;
-			next = n;
+				n = *next + 1;
+			*next = n;
 			if (n >= 1 && n <= SQ_PARAMS_MAX) {
 				used[n - 1] = true;
 				if (n > *nparams)
 					*nparams = n;
 			}
-			o += sprintf(o, "$%d", n);
-		} else if (!strncasecmp(p, "COLLATE BINARY", 14) &&
-			   !((p[14] >= 'A' && p[14] <= 'Z') || (p[14] >= 'a' && p[14] <= 'z') ||
-			     p[14] == '_')) {
-			o += sprintf(o, "COLLATE \"C\"");
-			p += 14;
+			snprintf(num, sizeof num, "$%d", n);
+			puts_(o, num);
+		} else if (ident_char(*p) && !(*p >= '0' && *p <= '9')) {
+			const char *s = p, *after;
+			while (p < end && ident_char(*p))
+				p++;
+			size_t n = (size_t)(p - s);
+			if (n == 7 && !strncasecmp(s, "COLLATE", 7) && !strncasecmp(p, " BINARY", 7) &&
+			    !ident_char(p[7])) {
+				puts_(o, "COLLATE \"C\"");
+				p += 7;
+			} else if ((s == base || s[-1] != '.') &&
+				   (after = rewrite(o, base, s, n, nparams, used, next))) {
+				p = after;
+			} else {
+				put(o, s, n);
+			}
 		} else {
-			*o++ = *p++;
+			put(o, p++, 1);
 		}
 	}
-	*o = '\0';
-	return out;
+}
+
+char *sq_pg_sql(const char *sql, int *nparams, bool *used)
+{
+	struct out o = {0};
+	int next = 0;
+
+	*nparams = 0;
+	memset(used, 0, SQ_PARAMS_MAX * sizeof *used);
+	put(&o, "", 0);
+	translate(&o, sql, sql, sql + strlen(sql), nparams, used, &next);
+	return o.v;
 }
 
 static bool session_setup(struct sq_conn *c, bool readonly);
+static void forget_statements(struct sq_conn *c);
 
 /* What a failed result means to the store; logged unless a client caused it. */
 static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *sql)
@@ -103,8 +249,7 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 		log_warn("postgresql: the connection was lost (%s); reconnecting",
 			 PQerrorMessage(pgc(c)));
 		PQreset(pgc(c));
-		c->nstmt = 0; /* a new session: nothing prepared */
-		c->ncursor = 0;
+		forget_statements(c); /* a new session: nothing prepared */
 		if (PQstatus(pgc(c)) == CONNECTION_OK && !session_setup(c, c->pg_readonly))
 			log_warn("postgresql: the new session could not be set up");
 		return STORE_BUSY;
@@ -169,8 +314,17 @@ enum store_status sq_pg_open(const char *conninfo, bool readonly, struct sq_conn
 	return STORE_OK;
 }
 
+static void forget_statements(struct sq_conn *c)
+{
+	for (int i = 0; i < c->nstmt; i++)
+		free(c->stmt[i].pg_types);
+	c->nstmt = 0;
+	c->ncursor = 0;
+}
+
 void sq_pg_end(struct sq_conn *c)
 {
+	forget_statements(c);
 	PQfinish(pgc(c));
 	c->pg = NULL;
 	c->nstmt = 0;
@@ -192,7 +346,8 @@ static int untyped_param(PGresult *r)
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), *d;
 
-	if (!state || strcmp(state, "42P08") || !msg || !(d = strchr(msg, '$')))
+	if (!state || (strcmp(state, "42P08") && strcmp(state, "42P18")) || !msg ||
+	    !(d = strchr(msg, '$')))
 		return 0;
 	return atoi(d + 1);
 }
@@ -212,8 +367,9 @@ static PGresult *prepare_typed(struct sq_conn *c, const char *name, const char *
 	bool sp = in_tx(c) && sq_pg_exec(c, "SAVEPOINT sq_prepare") == STORE_OK;
 	PGresult *r;
 
+	/* a number is declared one (in a select list PostgreSQL would take it for text) */
 	for (int j = 0; j < n; j++)
-		types[j] = used[j] ? 0 : OID_TEXT;
+		types[j] = !used[j] ? OID_TEXT : j < np && p[j].type == SQ_P_INT ? OID_INT8 : 0;
 	for (int tries = 0;; tries++) {
 		int k;
 		const char *state;
@@ -278,6 +434,7 @@ static int prepared(struct sq_cur *k, const char *sql, const struct sq_param *p,
 	free(text);
 	c->stmt[i].sql = sql;
 	c->stmt[i].st = NULL;
+	c->stmt[i].pg_types = NULL;
 	c->stmt[i].nparams = n;
 	c->stmt[i].write = is_write(sql);
 	c->nstmt++;
@@ -293,6 +450,36 @@ struct pg_params {
 	int n;
 };
 
+/* s (len bytes) with every byte that starts no valid UTF-8 sequence as U+FFFD, malloc'd;
+ * NULL when s is valid. PostgreSQL refuses invalid UTF-8 in a parameter where SQLite would
+ * compare it and find nothing; a replaced byte finds nothing too. */
+static char *utf8_fixed(const char *s, size_t len)
+{
+	char *out = NULL, *o = NULL;
+	unsigned cp;
+
+	for (size_t i = 0; i < len;) {
+		int k = s[i] ? utf8_next(s + i, &cp) : 1;
+		if (k > 0 && i + (size_t)k <= len) {
+			if (o)
+				memcpy(o, s + i, (size_t)k), o += k;
+			i += (size_t)k;
+			continue;
+		}
+		if (!o) {
+			out = o = xmalloc(3 * len + 1);
+			memcpy(o, s, i);
+			o += i;
+		}
+		memcpy(o, "\xef\xbf\xbd", 3);
+		o += 3;
+		i++;
+	}
+	if (o)
+		*o = '\0';
+	return out;
+}
+
 static void params_make(struct pg_params *pp, int n, const struct sq_param *p, int np)
 {
 	pp->n = n;
@@ -304,13 +491,18 @@ static void params_make(struct pg_params *pp, int n, const struct sq_param *p, i
 		if (p[i].type == SQ_P_INT) {
 			snprintf(pp->num[i], sizeof pp->num[i], "%lld", (long long)p[i].i);
 			pp->v[i] = pp->num[i];
-		} else if (p[i].s && p[i].len < 0) {
-			pp->v[i] = p[i].s;
 		} else if (p[i].s) {
-			pp->owned[i] = xmalloc((size_t)p[i].len + 1);
-			memcpy(pp->owned[i], p[i].s, (size_t)p[i].len);
-			pp->owned[i][p[i].len] = '\0';
-			pp->v[i] = pp->owned[i];
+			size_t len = p[i].len < 0 ? strlen(p[i].s) : (size_t)p[i].len;
+			if ((pp->owned[i] = utf8_fixed(p[i].s, len))) {
+				pp->v[i] = pp->owned[i];
+			} else if (p[i].len < 0) {
+				pp->v[i] = p[i].s;
+			} else {
+				pp->owned[i] = xmalloc(len + 1);
+				memcpy(pp->owned[i], p[i].s, len);
+				pp->owned[i][len] = '\0';
+				pp->v[i] = pp->owned[i];
+			}
 		}
 	}
 }
@@ -336,24 +528,49 @@ static bool in_tx(const struct sq_conn *c)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
-/* A stream: DECLARE a cursor for the statement, read by FETCH. */
-static bool open_stream(struct sq_cur *k, const char *sql, struct pg_params *pp, int n,
-			const bool *used)
+/* The types PostgreSQL inferred for the parameters of the statement in slot i. */
+static const unsigned *param_types(struct sq_cur *k, int i)
 {
 	struct sq_conn *c = k->c;
-	Oid types[SQ_PARAMS_MAX];
-	char *text, *decl;
-	size_t len;
+	char name[16];
 	PGresult *r;
 
-	text = sq_pg_sql(sql, &n, (bool *)used);
-	for (int j = 0; j < n; j++)
-		types[j] = used[j] ? 0 : 25;
+	if (c->stmt[i].pg_types)
+		return c->stmt[i].pg_types;
+	snprintf(name, sizeof name, "s%d", i);
+	r = PQdescribePrepared(pgc(c), name);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		k->ss = pg_status(c, r, name);
+		PQclear(r);
+		return NULL;
+	}
+	c->stmt[i].pg_types = xcalloc((size_t)c->stmt[i].nparams + 1, sizeof(unsigned));
+	for (int j = 0; j < c->stmt[i].nparams && j < PQnparams(r); j++)
+		c->stmt[i].pg_types[j] = PQparamtype(r, j);
+	PQclear(r);
+	return c->stmt[i].pg_types;
+}
+
+/* A stream: a cursor DECLAREd for the statement of slot i (with the parameter types its
+ * prepared twin was given), read by FETCH. */
+static bool open_stream(struct sq_cur *k, const char *sql, int i, struct pg_params *pp)
+{
+	struct sq_conn *c = k->c;
+	const unsigned *types = param_types(k, i);
+	bool used[SQ_PARAMS_MAX];
+	char *text, *decl;
+	size_t len;
+	int n;
+	PGresult *r;
+
+	if (!types)
+		return false;
+	text = sq_pg_sql(sql, &n, used);
 	len = strlen(text) + 64;
 	decl = xmalloc(len);
 	k->cursor = ++c->ncursor;
 	snprintf(decl, len, "DECLARE fk_c%d NO SCROLL CURSOR FOR %s", k->cursor, text);
-	r = PQexecParams(pgc(c), decl, n, types, pp->v, NULL, NULL, 0);
+	r = PQexecParams(pgc(c), decl, pp->n, (const Oid *)types, pp->v, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		k->ss = pg_status(c, r, text);
 		k->cursor = 0;
@@ -388,17 +605,16 @@ bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p,
 {
 	struct sq_conn *c = k->c;
 	struct pg_params pp;
-	bool used[SQ_PARAMS_MAX];
-	int slot, n;
+	int slot;
 	PGresult *r;
 	ExecStatusType st;
 	bool sp;
 
 	if (k->stream && in_tx(c)) {
-		char *t = sq_pg_sql(sql, &n, used);
-		free(t);
-		params_make(&pp, n, p, np);
-		bool ok = open_stream(k, sql, &pp, n, used) && fetch(k);
+		if ((slot = prepared(k, sql, p, np)) < 0)
+			return false;
+		params_make(&pp, c->stmt[slot].nparams, p, np);
+		bool ok = open_stream(k, sql, slot, &pp) && fetch(k);
 		params_free(&pp);
 		return ok;
 	}

@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "store/sqlite/sq.h"
+#include "util/arena.h"
 #include "util/buf.h"
 
 enum { DDL_MAX = 1 << 24, ARGS_MAX = 4 };
@@ -122,7 +123,7 @@ static bool lex(const char *sql, struct tr *t)
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 256;
 			if (!(t->v = realloc(t->v, cap * sizeof *t->v)))
-				abort();
+				fk_oom();
 		}
 		t->v[t->n++] = (struct tok){k, p, n};
 		p += n;
@@ -527,8 +528,10 @@ static char *translate(const char *sql, bool pg)
 	tr_range(&t, 0, t.n);
 	if (t.bad)
 		goto out;
-	r = t.out.data ? t.out.data : strdup("");
+	r = t.out.data;
 	t.out.data = NULL;
+	if (!r && !(r = strdup(""))) /* nothing written: empty text */
+		fk_oom();
 out:
 	buf_free(&t.out);
 	free(t.v);

@@ -19,7 +19,7 @@ enum store_status store_tx_report_count_add(struct store_tx *tx, const char *met
 		" FROM (SELECT ?1 AS day UNION ALL SELECT 0) d,"
 		" (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15"
 		" UNION ALL SELECT 18) lv WHERE lv.len <= length(?2)"
-		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = n + excluded.n";
+		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + excluded.n";
 
 	if (!delta)
 		return STORE_OK;
@@ -79,7 +79,7 @@ static const char sums_sql[] =
 	"SELECT area_code, metric, 0, n FROM report_count"
 	" WHERE day = 0 AND level = ?4 AND area_code >= ?1 AND area_code < ?2"
 	" UNION ALL SELECT r.area_code, r.metric, r.day, r.n FROM json_each(?5) j"
-	" CROSS JOIN report_count r ON r.day = j.value AND r.level = ?4"
+	" CROSS JOIN report_count r WHERE r.day = CAST(j.value AS INTEGER) AND r.level = ?4"
 	" AND r.area_code >= ?1 AND r.area_code < ?2";
 static const char last_day_sql[] = "SELECT max(day) FROM report_count";
 
@@ -286,10 +286,10 @@ static enum store_status now_counts(struct sq_conn *c, const char *scope, size_t
 	static const char *const sql[] = {
 		"SELECT substr(area_code, 1, ?3), sum(n), 0 FROM (SELECT area_code, count(*) AS n"
 		" FROM task WHERE status = 'open' AND area_code >= ?1 AND area_code < ?2"
-		" AND due_at < ?4 GROUP BY area_code) GROUP BY 1",
+		" AND due_at < ?4 GROUP BY area_code) c GROUP BY 1",
 		"SELECT substr(area_code, 1, ?3), sum(n), 0 FROM (SELECT area_code, count(*) AS n"
 		" FROM person WHERE status = 'to_place' AND merged_into IS NULL"
-		" AND area_code >= ?1 AND area_code < ?2 GROUP BY area_code) GROUP BY 1",
+		" AND area_code >= ?1 AND area_code < ?2 GROUP BY area_code) c GROUP BY 1",
 		"SELECT substr(area_code, 1, ?3), sum(CASE WHEN metric = 'due' THEN n ELSE 0 END),"
 		" sum(CASE WHEN metric = 'complete' THEN n ELSE 0 END) FROM obs_count"
 		" WHERE metric IN ('due', 'complete') AND date = ?5"

@@ -51,6 +51,7 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	sq_news_stop(s);
 	sq_writer_stop(s->writer);
 	for (int i = 0; i < s->nreaders; i++)
 		sq_conn_end(&s->readers[i]); /* held by value: closed, not freed */

@@ -106,7 +106,10 @@ int cli_copy(int argc, char **argv)
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (store_copy(src, dst, &pr, err, sizeof err) != STORE_OK) {
-		cli_err("copy failed: %s / 复制失败，可修正后重新运行", err);
+		cli_err("copy failed: %s (the destination must be empty or an earlier copy of the"
+			" same source; it can be run again) / "
+			"复制失败：目标库须为空库或同一源库此前的副本，可重新运行",
+			err);
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
 	BIN,
+	COUNTY,
 	TOWN_A,
 	VILLAGE_A,
 	adminClient,
@@ -33,6 +34,7 @@ let pg, srv, admin, dir;
 let sqliteDb, pgDb;
 const made = {}; // what the SQLite server answered
 
+const SANITIZER = /AddressSanitizer|LeakSanitizer|runtime error:/;
 const dbUrl = (name) => pg.url.replace('/postgres?', `/${name}?`);
 const freshDb = (name) => {
 	pg.psql(`CREATE DATABASE ${name}`);
@@ -44,6 +46,7 @@ const localDay = (t = Date.now()) => new Date(t + 8 * 3600e3).toISOString().slic
 /** `fangkong check`'s line per table ("table NAME ROWS DIGEST"). */
 async function tableLines(db) {
 	const r = await run(['check', '--db', db]);
+	assert.doesNotMatch(r.stderr, SANITIZER);
 	const lines = r.stdout.split('\n').filter((l) => l.startsWith('table '));
 	assert.ok(lines.length > 30, `check on ${db}: ${r.stdout}\n${r.stderr}`);
 	return lines.map((l) => l.trim().split(/\s+/).slice(1).join(' '));
@@ -53,6 +56,7 @@ const rowsOf = (lines, table) => Number(lines.find((l) => l.startsWith(`${table}
 async function copy(from, to) {
 	const r = await run(['copy', '--from', from, '--to', to]);
 	assert.equal(r.code, 0, `copy ${from} → ${to}\n${r.stdout}\n${r.stderr}`);
+	assert.doesNotMatch(r.stderr, SANITIZER);
 	assert.match(r.stdout, /verified: every table has the same rows and digest/);
 	return r;
 }
@@ -206,8 +210,16 @@ describe('fangkong copy: a county from SQLite to PostgreSQL', () => {
 		// the server on the copy made a file and audit rows the SQLite database lacks
 		const r = await run(['copy', '--from', sqliteDb, '--to', pgDb]);
 		assert.equal(r.code, 1, r.stdout);
+		assert.doesNotMatch(r.stderr, SANITIZER);
 		assert.match(r.stderr, /table person differs: \d+ rows in the source, \d+ in the copy/);
 		assert.match(r.stderr, /the copy differs from its source/);
+		// a database set up on its own has audit rows of its own under the same ids
+		const own = freshDb('own');
+		await runOk(['init', '--db', own, '--county', COUNTY]);
+		const o = await run(['copy', '--from', sqliteDb, '--to', own]);
+		assert.equal(o.code, 1, o.stdout);
+		assert.doesNotMatch(o.stderr, SANITIZER);
+		assert.match(o.stderr, /copy failed: table audit: .*append-only.*the destination must be empty/);
 	});
 
 	it('copies back from PostgreSQL into a new SQLite file', async () => {

@@ -435,8 +435,10 @@ static enum store_status pg_failed(struct batch *b, PGresult *r, PGconn *pg)
 
 	snprintf(b->err, b->errsz, "table %s: %.*s / 写入表 %s 失败", b->t->name,
 		 (int)strcspn(msg, "\n"), msg, b->t->name);
+	enum store_status ss = state && !strncmp(state, "23", 2) ? STORE_CONFLICT : STORE_ERROR;
+
 	PQclear(r);
-	return state && !strncmp(state, "23", 2) ? STORE_CONFLICT : STORE_ERROR;
+	return ss;
 }
 
 static enum store_status pg_do(struct batch *b, PGconn *pg, const char *sql, int64_t *changed)

@@ -183,13 +183,16 @@ static void col_list(struct buf *b, const struct table *t, const char *prefix, b
 	}
 }
 
-static void pk_list(struct buf *b, const struct table *t)
+/* The primary key's columns in its order; to order by, a text compares as bytes whatever the
+ * column's collation (COLLATE BINARY, "C" on PostgreSQL). */
+static void pk_list(struct buf *b, const struct table *t, bool order)
 {
 	for (int k = 1; k <= t->npk; k++)
 		for (int i = 0; i < t->ncols; i++)
 			if (t->cols[i].pk == k) {
 				put(b, k > 1 ? ", " : "");
 				ident(b, "", t->cols[i].name);
+				put(b, order && t->cols[i].kind == K_TEXT ? " COLLATE BINARY" : "");
 			}
 }
 
@@ -202,7 +205,7 @@ static const char *select_sql(const struct table *t)
 	col_list(&b, t, "", false);
 	ident(&b, " FROM ", t->name);
 	put(&b, " ORDER BY ");
-	pk_list(&b, t);
+	pk_list(&b, t, true);
 	return intern(&b);
 }
 
@@ -543,7 +546,7 @@ static enum store_status batch_job(struct sq_conn *c, void *ctx)
 static void upsert_tail(struct buf *b, const struct table *t, bool pg)
 {
 	put(b, " ON CONFLICT (");
-	pk_list(b, t);
+	pk_list(b, t, false);
 	if (t->npk == t->ncols) {
 		put(b, ") DO NOTHING");
 		return;

@@ -1,17 +1,32 @@
-// Shared by the crash tests: the server binary, its CLI, sqlite3, a server on a free port,
-// logged-in clients and a small promise pool. Every server started is remembered in
-// `servers` so that a test's `after` can stop what is left by its PID.
+// Shared by the crash tests: the server binary, its CLI, SQL on the database, a server on a
+// free port, logged-in clients and a small promise pool. Every server started is remembered
+// in `servers` so that a test's `after` can stop what is left by its PID.
+//
+// The tests run on SQLite (the crash suite) and on PostgreSQL (crash-pg: FANGKONG_PG set by
+// tests/pg/with-cluster.mjs). newDb() gives a fresh database of the backend (a file in the
+// test's dir, or a new database in the cluster), sql() answers its rows as `a|b` lines on
+// both (sqlite3, or psql -A -t), startServer() gives each PostgreSQL database its own
+// --data-dir (uploads, card-link key) that restarts reuse, and settled() waits until a
+// killed server's PostgreSQL sessions are gone.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+
+import { freshPgDb, pgEnabled, pgQuery } from '../pg/db.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
 export const COUNTY = '320481'; // 溧阳市
 export const PASSWORD = 'Liyang-Test-Pass-2026';
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Whether the suite runs on PostgreSQL (crash-pg). */
+export const PG = pgEnabled();
+const isPgUrl = (db) => /^postgres(ql)?:\/\//.test(db);
 
 export const servers = new Set(); // every server child started, for `after`
 
@@ -26,16 +41,67 @@ export function mustRun(args, input) {
   return r.out;
 }
 
+/** A fresh database for a test: on SQLite the file `name` in dir, on PostgreSQL a new
+ * database in the cluster (its URL). */
+export function newDb(dir, name) {
+  return PG ? freshPgDb() : join(dir, name);
+}
+
+/** The rows of a query as `a|b` lines, on either backend (sqlite3, or psql -A -t). */
 export function sql(db, query) {
+  if (isPgUrl(db)) {
+    try {
+      return pgQuery(db, query).split('\n').filter((l) => l !== '');
+    } catch (e) {
+      assert.fail(`psql ${query} failed: ${e.stderr ?? e.message}`);
+    }
+  }
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, query], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `sqlite3 ${query} failed: ${r.stderr}${r.error ?? ''}`);
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
+// The --data-dir of each PostgreSQL database (servers on one database share it), removed by
+// killAll().
+const dataDirs = new Map();
+export function dataDir(db) {
+  if (!dataDirs.has(db)) dataDirs.set(db, mkdtempSync(join(tmpdir(), 'fangkong-crash-data-')));
+  return dataDirs.get(db);
+}
+
+/** The sessions other than psql's own on a PostgreSQL database: of application `app` (the
+ * application_name in a server's URL), or all of them. Always 0 on SQLite. */
+export function pgSessions(db, app) {
+  if (!isPgUrl(db)) return 0;
+  const name = /^postgres(?:ql)?:\/\/[^/]*\/([^?]+)/.exec(db)[1];
+  const only = app ? ` AND application_name = '${app}'` : '';
+  return Number(sql(db, `SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'
+    AND pid <> pg_backend_pid()${only}`)[0]);
+}
+
+/** After a server was killed: waits until PostgreSQL has ended its sessions (a statement it
+ * was running, a COMMIT it had sent, is finished or rolled back by then), so that what the
+ * test reads is final. `app`: only that server's sessions (others still run). */
+export async function settled(db, app, timeoutMs = 60_000) {
+  const until = performance.now() + timeoutMs;
+  while (pgSessions(db, app) > 0) {
+    assert.ok(performance.now() < until, `PostgreSQL sessions of a killed server still open after ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
 // Starts `fangkong serve` on db; resolves with { child, base, log() } once it listens.
-export function startServer(db, extraArgs = []) {
+// On PostgreSQL the server gets the database's --data-dir, and app names its sessions
+// (application_name, for pgSessions and settled).
+export function startServer(db, extraArgs = [], { app } = {}) {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--login-per-minute', '1000', ...extraArgs],
+    let dbArg = db;
+    const pgArgs = [];
+    if (isPgUrl(db)) {
+      if (app) dbArg = `${db}${db.includes('?') ? '&' : '?'}application_name=${app}`;
+      if (!extraArgs.includes('--data-dir')) pgArgs.push('--data-dir', dataDir(db));
+    }
+    const child = spawn(BIN, ['serve', '--db', dbArg, '--listen', '127.0.0.1:0', '--login-per-minute', '1000', ...pgArgs, ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     servers.add(child);
     let log = '';
@@ -113,4 +179,6 @@ export async function killAll() {
     await child.exited;
     servers.delete(child);
   }
+  for (const dir of dataDirs.values()) rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
 }

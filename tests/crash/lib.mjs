@@ -10,14 +10,15 @@
 // killed server's PostgreSQL sessions are gone.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { freshPgDb, pgEnabled, pgQuery } from '../pg/db.mjs';
+import { serverBin } from '../pg/cluster.mjs';
+import { freshPgDb, pgEnabled } from '../pg/db.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = resolve(ROOT, process.env.FANGKONG_BIN || 'build/fangkong');
@@ -27,6 +28,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** Whether the suite runs on PostgreSQL (crash-pg). */
 export const PG = pgEnabled();
 const isPgUrl = (db) => /^postgres(ql)?:\/\//.test(db);
+const psqlBin = () => (serverBin() ? join(serverBin(), 'psql') : 'psql');
 
 export const servers = new Set(); // every server child started, for `after`
 
@@ -50,11 +52,11 @@ export function newDb(dir, name) {
 /** The rows of a query as `a|b` lines, on either backend (sqlite3, or psql -A -t). */
 export function sql(db, query) {
   if (isPgUrl(db)) {
-    try {
-      return pgQuery(db, query).split('\n').filter((l) => l !== '');
-    } catch (e) {
-      assert.fail(`psql ${query} failed: ${e.stderr ?? e.message}`);
-    }
+    // psql takes the URL itself: the suite's cluster or a test's own (pg_stop)
+    const r = spawnSync(psqlBin(), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', query],
+      { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `psql ${query} failed: ${r.stderr}${r.error ?? ''}`);
+    return r.stdout.split('\n').filter((l) => l !== '');
   }
   const r = spawnSync('sqlite3', ['-batch', '-bail', db, query], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `sqlite3 ${query} failed: ${r.stderr}${r.error ?? ''}`);
@@ -90,7 +92,8 @@ export async function settled(db, app, timeoutMs = 60_000) {
   }
 }
 
-// Starts `fangkong serve` on db; resolves with { child, base, log() } once it listens.
+// Starts `fangkong serve` on db; resolves with { child, base, log(), problems() } once it
+// listens (log: the tail of its output; problems: its first ERROR/WARN lines and 500s).
 // On PostgreSQL the server gets the database's --data-dir, and app names its sessions
 // (application_name, for pgSessions and settled).
 export function startServer(db, extraArgs = [], { app } = {}) {
@@ -105,15 +108,24 @@ export function startServer(db, extraArgs = [], { app } = {}) {
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     servers.add(child);
     let log = '';
-    const keep = (s) => { log = (log + s).slice(-20_000); };
+    const problems = []; // the first 200 ERROR and WARN lines, and answers 500
+    // CRASH_SERVER_LOG=DIR: every server's whole output also in DIR/fangkong-PID.log
+    const file = process.env.CRASH_SERVER_LOG ? join(process.env.CRASH_SERVER_LOG, `fangkong-${child.pid}.log`) : null;
+    const keep = (s) => {
+      log = (log + s).slice(-20_000);
+      if (file) appendFileSync(file, s);
+    };
     child.exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.stderr.on('data', (d) => keep(d));
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      keep(`${line}\n`);
+      if (problems.length < 200 && / (ERROR|WARN) | 500 /.test(line)) problems.push(line);
+    });
     const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${log}`)), 60_000);
     const done = (fn, v) => { clearTimeout(deadline); fn(v); };
     createInterface({ input: child.stdout }).on('line', (line) => {
       keep(`${line}\n`);
       const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveStart, { child, base: m[1], log: () => log });
+      if (m) done(resolveStart, { child, base: m[1], log: () => log, problems: () => problems.join('\n') });
     });
     child.once('error', (e) => done(reject, e));
     child.once('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${log}`)));
@@ -155,6 +167,47 @@ export async function call(s, method, path, bodyText) {
   let json = null;
   try { json = JSON.parse(text); } catch { /* reported by the caller */ }
   return { status: res.status, json, text };
+}
+
+/** Sends one write until it is acknowledged (201 or 200), with the same uuid and body every
+ * time, as a client whose answer was lost does: a 503 (the store busy: PostgreSQL away or
+ * just back) or a failed request (a killed server) is tried again after a short pause, each
+ * attempt on the session pick(previous) gives (previous: the last failed attempt,
+ * {status} or {error}; undefined at first; onRetry(previous) is told of each). Answers
+ * { res, tries } (tries: the failed attempts, as statuses or error codes). Any other answer,
+ * or no acknowledgement within deadlineMs, throws. */
+export async function writeUntilAcked(pick, method, path, body, { deadlineMs = 120_000, onRetry = () => {} } = {}) {
+  const until = performance.now() + deadlineMs;
+  const tries = [];
+  let previous;
+  for (;;) {
+    const s = pick(previous);
+    let res;
+    try {
+      res = await call(s, method, path, body);
+    } catch (e) {
+      res = null;
+      previous = { error: e.cause?.code ?? e.name, base: s.base };
+    }
+    if (res && (res.status === 201 || res.status === 200)) return { res, tries };
+    if (res && res.status !== 503) {
+      throw new Error(`${method} ${path} on ${s.base} answered ${res.status}: ${res.text.slice(0, 300)} (after ${tries.join(', ') || 'no retry'})`);
+    }
+    if (res) previous = { status: 503, base: s.base };
+    tries.push(previous.error ?? previous.status);
+    onRetry(previous);
+    if (performance.now() > until) throw new Error(`${method} ${path} not acknowledged in ${deadlineMs} ms: ${tries.slice(-5).join(', ')}`);
+    await delay(20); // a pause between tries, as a client's back-off; no wait for a condition
+  }
+}
+
+/** Waits until cond() is true, looking every 20 ms; fails with what after timeoutMs. */
+export async function waitFor(cond, what, timeoutMs = 120_000) {
+  const until = performance.now() + timeoutMs;
+  while (!(await cond())) {
+    assert.ok(performance.now() < until, `waited ${timeoutMs} ms for ${what}`);
+    await delay(20);
+  }
 }
 
 // Runs fn over items with at most n at a time.

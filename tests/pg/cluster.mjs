@@ -104,6 +104,8 @@ export async function startCluster({ timeoutMs = 60_000 } = {}) {
     user,
     url,
     log: () => log,
+    /** Whether the postmaster runs. */
+    running,
     /** One statement through psql on the socket; its output (unaligned, tuples only). */
     psql(sql, db = 'postgres') {
       return execFileSync(join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-h', socketDir, '-p', String(port), '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-c', sql],

@@ -170,7 +170,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     stop = true;
     await Promise.all(clients);
     assert.equal(signal, 'SIGKILL');
-    assert.deepEqual(unexpected, [], `answers other than 201 before the kill:\n${srv.log().slice(-3000)}`);
+    assert.deepEqual(unexpected, [], `answers other than 201 before the kill:\n${srv.problems()}`);
     assert.ok(acked.length >= MIN_ACKED, `only ${acked.length} passages acknowledged before the kill`);
 
     // ---- (a) restart: the database and its kept totals ----

@@ -84,9 +84,9 @@ for (let round = 1; round <= ROUNDS; round++) {
       const p = await call(admin, 'POST', '/api/v1/persons', JSON.stringify({
         uuid: randomUUID(), name: `观察${i}`, area: villages[randomInt(villages.length)], address: `${i}号`,
       }));
-      assert.equal(p.status, 201, p.text);
+      assert.equal(p.status, 201, `${p.text}\n${srv.problems()}`);
       const o = await call(admin, 'POST', '/api/v1/observations', JSON.stringify({ uuid: randomUUID(), person_id: p.json.id }));
-      assert.equal(o.status, 201, o.text);
+      assert.equal(o.status, 201, `${o.text}\n${srv.problems()}`);
       obsIds.push(o.json.observation.id);
     });
 
@@ -126,7 +126,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     stop = true;
     await Promise.all(clients);
     assert.equal(signal, 'SIGKILL');
-    assert.deepEqual(unexpected, [], `answers other than 201/200 before the kill:\n${srv.log().slice(-3000)}`);
+    assert.deepEqual(unexpected, [], `answers other than 201/200 before the kill:\n${srv.problems()}`);
     assert.ok(acked.length >= MIN_ACKED, `only ${acked.length} writes acknowledged before the kill`);
 
     // ---- restart and check ----

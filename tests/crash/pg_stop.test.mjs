@@ -107,7 +107,7 @@ for (let round = 1; round <= ROUNDS; round++) {
           const body = JSON.stringify({ uuid, parent, name: gridName, responsible_name: `负责人${k}` });
           try {
             const { res, tries } = await writeUntilAcked(() => s, 'POST', '/api/v1/areas', body,
-              { onRetry: (p) => { if (p.status === 503) busy++; } });
+              { deadlineMs: 180_000, onRetry: (p) => { if (p.status === 503) busy++; } });
             if (tries.some((x) => x !== 503)) failures.push(`create ${uuid}: failed requests ${tries.join(', ')}`);
             acked.push({ uuid, body, parent, name: gridName, code: res.json.code, status: res.status, tries: tries.length });
           } catch (e) {

@@ -93,7 +93,8 @@ export async function settled(db, app, timeoutMs = 60_000) {
 }
 
 // Starts `fangkong serve` on db; resolves with { child, base, log(), problems() } once it
-// listens (log: the tail of its output; problems: its first ERROR/WARN lines and 500s).
+// listens (log: the tail of its output; problems: its first ERROR lines and 500s, then its
+// first WARN lines).
 // On PostgreSQL the server gets the database's --data-dir, and app names its sessions
 // (application_name, for pgSessions and settled).
 export function startServer(db, extraArgs = [], { app } = {}) {
@@ -108,7 +109,8 @@ export function startServer(db, extraArgs = [], { app } = {}) {
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     servers.add(child);
     let log = '';
-    const problems = []; // the first 200 ERROR and WARN lines, and answers 500
+    const errors = []; // the first 100 ERROR lines and answers 500
+    const warnings = []; // the first 20 WARN lines
     // CRASH_SERVER_LOG=DIR: every server's whole output also in DIR/fangkong-PID.log
     const file = process.env.CRASH_SERVER_LOG ? join(process.env.CRASH_SERVER_LOG, `fangkong-${child.pid}.log`) : null;
     const keep = (s) => {
@@ -118,14 +120,15 @@ export function startServer(db, extraArgs = [], { app } = {}) {
     child.exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     createInterface({ input: child.stderr }).on('line', (line) => {
       keep(`${line}\n`);
-      if (problems.length < 200 && / (ERROR|WARN) | 500 /.test(line)) problems.push(line);
+      if (errors.length < 100 && / ERROR | 500 /.test(line)) errors.push(line);
+      else if (warnings.length < 20 && / WARN /.test(line)) warnings.push(line);
     });
     const deadline = setTimeout(() => reject(new Error(`server did not report its port in 60 s:\n${log}`)), 60_000);
     const done = (fn, v) => { clearTimeout(deadline); fn(v); };
     createInterface({ input: child.stdout }).on('line', (line) => {
       keep(`${line}\n`);
       const m = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) done(resolveStart, { child, base: m[1], log: () => log, problems: () => problems.join('\n') });
+      if (m) done(resolveStart, { child, base: m[1], log: () => log, problems: () => [...errors, ...warnings].join('\n') });
     });
     child.once('error', (e) => done(reject, e));
     child.once('exit', (code, sig) => done(reject, new Error(`server exited (${code ?? sig}) before listening:\n${log}`)));

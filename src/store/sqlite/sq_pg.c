@@ -24,6 +24,7 @@
 #include "store/sqlite/sq.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 enum { FETCH_ROWS = 1000 };
 
@@ -240,19 +241,44 @@ char *sq_pg_sql(const char *sql, int *nparams, bool *used)
 static bool session_setup(struct sq_conn *c, bool readonly);
 static void forget_statements(struct sq_conn *c);
 
+enum { RECONNECT_GAP_MS = 1000 };
+
+/* A lost connection made again, at most once per RECONNECT_GAP_MS (a server that is down
+ * is not hammered by every request; one line in the log per outage). */
+static void reconnect(struct sq_conn *c)
+{
+	int64_t now = time_mono_ms();
+
+	if (!c->pg_lost)
+		log_warn("postgresql: the connection was lost (%.*s); reconnecting",
+			 (int)strcspn(PQerrorMessage(pgc(c)), "\n"), PQerrorMessage(pgc(c)));
+	c->pg_lost = true;
+	if (now < c->pg_retry_at)
+		return;
+	c->pg_retry_at = now + RECONNECT_GAP_MS;
+	PQreset(pgc(c));
+	forget_statements(c); /* a new session: nothing prepared */
+	if (PQstatus(pgc(c)) != CONNECTION_OK)
+		return;
+	if (!session_setup(c, c->pg_readonly)) {
+		log_warn("postgresql: the new session could not be set up");
+		return;
+	}
+	c->pg_lost = false;
+	log_info("postgresql: connected again");
+}
+
 /* What a failed result means to the store; logged unless a client caused it. */
 static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *sql)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
-	if (PQstatus(pgc(c)) == CONNECTION_BAD) {
-		log_warn("postgresql: the connection was lost (%s); reconnecting",
-			 PQerrorMessage(pgc(c)));
-		PQreset(pgc(c));
-		forget_statements(c); /* a new session: nothing prepared */
-		if (PQstatus(pgc(c)) == CONNECTION_OK && !session_setup(c, c->pg_readonly))
-			log_warn("postgresql: the new session could not be set up");
-		return STORE_BUSY;
+	/* an error of libpq's own (no SQLSTATE), such as "server closed the connection
+	 * unexpectedly", may come before libpq marks the connection bad: reading finds out */
+	if (PQstatus(pgc(c)) == CONNECTION_BAD ||
+	    (!state && (!PQconsumeInput(pgc(c)) || PQstatus(pgc(c)) == CONNECTION_BAD))) {
+		reconnect(c);
+		return STORE_BUSY; /* 503: the client retries with the same uuid */
 	}
 	if (state && !strncmp(state, "23", 2))
 		return STORE_CONFLICT; /* a constraint refused it */

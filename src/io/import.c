@@ -20,7 +20,7 @@
 #include "util/uuid.h"
 #include "util/workers.h"
 
-enum { BATCH_ROWS = 500, HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
+enum { HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
 
 struct run {
 	struct store *s;
@@ -39,12 +39,13 @@ struct run {
 	size_t nmap;
 	json_t *header, *mapping;
 	int64_t total, done;
-	/* the batch being filled */
+	/* the batch being filled: at most batch rows (svc_import_batch_rows), 2 * batch issues */
 	struct arena *ba;
-	struct returnee ret[BATCH_ROWS];
-	struct import_row rows[BATCH_ROWS];
+	size_t batch;
+	struct returnee *ret;
+	struct import_row *rows;
 	size_t nrows;
-	struct import_issue issues[BATCH_ROWS * 2];
+	struct import_issue *issues;
 	size_t nissues;
 	struct import_progress d;
 	enum store_status st;
@@ -148,8 +149,7 @@ static void add_issues(struct run *x, const struct returnee *rt, const struct sh
 {
 	const char *cells = NULL;
 
-	for (size_t i = 0; i < rt->nissues && x->nissues < sizeof x->issues / sizeof x->issues[0];
-	     i++) {
+	for (size_t i = 0; i < rt->nissues && x->nissues < 2 * x->batch; i++) {
 		const struct returnee_issue *is = &rt->issues[i];
 		const char *value = "";
 		for (size_t c = 0; c < row->ncells && c < x->nmap; c++)
@@ -190,7 +190,7 @@ static bool take_row(const struct sheet_row *row, void *p)
 		add_row(x, rt, row->line);
 	add_issues(x, rt, row);
 	x->d.last_line = (int64_t)row->line;
-	if (x->nrows == BATCH_ROWS || x->nissues + RETURNEE_MAX_ISSUES > BATCH_ROWS * 2)
+	if (x->nrows == x->batch || x->nissues + RETURNEE_MAX_ISSUES > x->batch * 2)
 		return flush(x);
 	return true;
 }
@@ -310,6 +310,10 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	x->on_batch_arg = arg;
 	x->a = arena_new();
 	x->stop = stop ? stop : &never;
+	x->batch = svc_import_batch_rows(s);
+	x->ret = xcalloc(x->batch, sizeof *x->ret);
+	x->rows = xcalloc(x->batch, sizeof *x->rows);
+	x->issues = xcalloc(2 * x->batch, sizeof *x->issues);
 	st = store_import_get(s, job_id, x->a, &x->job);
 	if (st == STORE_OK && (!strcmp(x->job.status, "done") || !strcmp(x->job.status, "failed")))
 		st = STORE_OK;
@@ -322,6 +326,9 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	addr_index_free(x->addr);
 	arena_free(x->ba);
 	arena_free(x->a);
+	free(x->ret);
+	free(x->rows);
+	free(x->issues);
 	free(x);
 	return st;
 }

@@ -231,15 +231,15 @@ static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,
 	return row_task(x, io, row, pl.id);
 }
 
-/* The rows [from, to) of the batch that make a new file, stored set-wise (the store
- * staged them: store_tx_import_stage): what import_row and svc_person_place do for such a
- * row — a file, its journey and event, a task with its notification, the robot's message
- * of the task's area and the pushed counts — by a few statements for the whole run. */
 static int area_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The rows [from, to) of the batch that make a new file, stored set-wise (the store
+ * staged them: store_tx_import_stage): what import_row and svc_person_place do for such a
+ * row — a file, its journey and event, a task with its notification, the robot's message
+ * of the task's area and the pushed counts — by a few statements for the whole run. */
 static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
 				   const enum import_way *way, size_t from, size_t to)
 {

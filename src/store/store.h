@@ -454,10 +454,11 @@ enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
 enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
 					   const struct import_progress *d);
 /* Set-wise imports (PostgreSQL): a batch's rows are streamed with COPY into a staging
- * table of the session and the rows that make a new file (a valid ID number no file holds,
- * its first row in the batch) are merged by a few INSERT … SELECT per run of lines; every
- * other row goes row by row as on SQLite. Whether the backend takes them set-wise (SQLite:
- * false; store_tx_import_stage then marks every row for row-by-row). */
+ * table of the session and the rows that surely make a new file (an ID number, valid or
+ * not, that no file has, in its first row of the batch; or neither number nor phone) are
+ * merged by a few INSERT … SELECT per run of lines; every other row goes row by row as on
+ * SQLite. Whether the backend takes them set-wise (SQLite: false; store_tx_import_stage
+ * then marks every row for row-by-row). */
 bool store_import_setwise(struct store *s);
 /* A row of a batch as staged: the task it gets and its timeline event's detail (JSON) if it
  * makes a new file, and whether that task's notification reaches the cadres of the area

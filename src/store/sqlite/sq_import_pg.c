@@ -2,15 +2,16 @@
  *
  * A batch's rows, parsed, validated and resolved to their areas in C as on SQLite, are
  * streamed with COPY … FROM STDIN (text format) into import_stage, a temporary table of the
- * writer's session (no WAL; emptied at each batch, keyed by line). One UPDATE marks the rows
- * that cannot be merged set-wise: those without a valid ID number, those whose number some
- * file already has (valid or not: its holder, or a file made beside a holder elsewhere),
- * and the later rows of a number within the batch. The others each make a new file: the
- * service merges them a run of lines at a time with store_tx_import_merge (five INSERT …
- * SELECT: files, journeys, events, tasks, notifications) and sends the rest row by row
- * through the same operations as SQLite, so both produce the same files, journeys, tasks,
- * events, issues, flags and counters. On SQLite nothing is staged: every row goes row by
- * row. */
+ * writer's session (no WAL, no index: it is read whole; emptied at each batch, keyed by
+ * line). Three UPDATEs mark the rows that cannot be merged set-wise: those whose number some
+ * file already has (valid or not: its holder, a file made beside a holder elsewhere, a
+ * defective number's file), the later rows of a number within the batch, and the rows
+ * without a number but with a phone (their possible duplicate). Every other row makes a new
+ * file, whatever the rule of svc_person_place: the service merges them a run of lines at a
+ * time with store_tx_import_merge (five INSERT … SELECT: files, journeys, events, tasks,
+ * notifications) and sends the rest row by row through the same operations as SQLite, so
+ * both produce the same files, journeys, tasks, events, issues, flags and counters. On
+ * SQLite nothing is staged: every row goes row by row. */
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,11 @@ bool store_import_setwise(struct store *s)
 
 static const char sql_stage_table[] =
 	"CREATE TEMP TABLE IF NOT EXISTS import_stage ("
-	" line bigint PRIMARY KEY, person_id text NOT NULL, task_id text NOT NULL,"
+	" line bigint NOT NULL, person_id text NOT NULL, task_id text NOT NULL,"
 	" doc_type text, id_number text, id_valid bigint, name text, sex text, birth bigint,"
 	" phone text, address text, area_code text, categories bigint, defects text,"
 	" origin text, origin_code text, arrival bigint, transport text, transport_no text,"
 	" detail text, below bigint, key_area bigint, way smallint NOT NULL DEFAULT 1)";
-static const char sql_stage_index[] =
-	"CREATE INDEX IF NOT EXISTS import_stage_number ON import_stage(id_number, doc_type, line)";
 static const char sql_copy[] =
 	"COPY import_stage(line, person_id, task_id, doc_type, id_number, id_valid, name, sex,"
 	" birth, phone, address, area_code, categories, defects, origin, origin_code, arrival,"
@@ -176,14 +175,20 @@ enum store_status store_tx_import_stage(struct store_tx *tx, const char *import_
 					const struct import_staged *rows, size_t n,
 					enum import_way *way)
 {
-	/* row by row (0): no valid number, a number some file has, or its later rows; after
-	 * (2): no number, and a later set-wise row has the same name and phone */
+	/* row by row (0): a number some file has (valid or not: its holder, a file made beside
+	 * a holder elsewhere, a defective number's file), a number's later rows, a row without
+	 * a number but with a phone (its possible duplicate is looked up row by row); ANALYZE:
+	 * the planner then looks the staged numbers up in person's index */
+	static const char sql_held[] =
+		"UPDATE import_stage s SET way = 0 FROM person p WHERE s.id_number <> ''"
+		" AND p.id_number = s.id_number AND p.doc_type = s.doc_type";
 	static const char sql_row[] =
-		"UPDATE import_stage s SET way = 0 WHERE s.id_valid <> 1 OR s.id_number = ''"
-		" OR EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number"
-		"  AND p.doc_type = s.doc_type)"
-		" OR EXISTS (SELECT 1 FROM import_stage e WHERE e.id_number = s.id_number"
-		"  AND e.doc_type = s.doc_type AND e.line < s.line)";
+		"UPDATE import_stage SET way = 0 WHERE way = 1"
+		" AND ((id_number = '' AND phone <> '') OR line IN (SELECT line FROM"
+		"  (SELECT line, row_number() OVER (PARTITION BY doc_type, id_number ORDER BY line)"
+		"  AS k FROM import_stage"
+		"  WHERE id_number <> '') e WHERE e.k > 1))";
+	/* after (2): no number, and a later set-wise row has the same name and phone */
 	static const char sql_after[] =
 		"UPDATE import_stage s SET way = 2 WHERE s.way = 0 AND s.id_number = ''"
 		" AND s.phone <> '' AND EXISTS (SELECT 1 FROM import_stage f WHERE f.way = 1"
@@ -202,9 +207,10 @@ enum store_status store_tx_import_stage(struct store_tx *tx, const char *import_
 	if (!c->pg || n == 0)
 		return STORE_OK;
 	if ((ss = sq_pg_exec(c, sql_stage_table)) != STORE_OK ||
-	    (ss = sq_pg_exec(c, sql_stage_index)) != STORE_OK ||
 	    (ss = sq_pg_exec(c, "TRUNCATE import_stage")) != STORE_OK ||
 	    (ss = copy_rows(c, rows, n)) != STORE_OK ||
+	    (ss = sq_pg_exec(c, "ANALYZE import_stage")) != STORE_OK ||
+	    (ss = sq_run(c, sql_held, NULL, 0)) != STORE_OK ||
 	    (ss = sq_run(c, sql_row, NULL, 0)) != STORE_OK ||
 	    (ss = sq_run(c, sql_after, NULL, 0)) != STORE_OK)
 		return ss;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 #include "util/uuid.h"
 #include "util/workers.h"
 
-enum { BATCH_ROWS = 500, HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
+enum { HEADER_SEARCH_ROWS = 30, MAX_COLS = SHEET_DEFAULT_CELLS };
 
 struct run {
 	struct store *s;
@@ -39,15 +40,32 @@ struct run {
 	size_t nmap;
 	json_t *header, *mapping;
 	int64_t total, done;
-	/* the batch being filled */
+	/* the batch being filled: at most batch rows (svc_import_batch_rows), 2 * batch issues */
 	struct arena *ba;
-	struct returnee ret[BATCH_ROWS];
-	struct import_row rows[BATCH_ROWS];
+	size_t batch;
+	struct returnee *ret;
+	struct import_row *rows;
 	size_t nrows;
-	struct import_issue issues[BATCH_ROWS * 2];
+	struct import_issue *issues;
 	size_t nissues;
 	struct import_progress d;
 	enum store_status st;
+	/* the batch before it, committed by a thread of its own while this one is read (its
+	 * buffers are taken again for the batch after); the next flush waits for it */
+	struct flight {
+		struct run *x;
+		pthread_t t;
+		bool flying, joinable;
+		struct arena *ba;
+		struct returnee *ret;
+		struct import_row *rows;
+		size_t nrows;
+		struct import_issue *issues;
+		size_t nissues;
+		struct import_progress d;
+		int64_t now;
+		enum store_status st;
+	} fl;
 	const char *error;
 };
 
@@ -120,19 +138,67 @@ static const char *cells_json(struct run *x, const struct sheet_row *row)
 	return r;
 }
 
+static void *commit_main(void *p)
+{
+	struct flight *f = p;
+
+	f->st = svc_import_batch(f->x->s, &f->x->job, f->rows, f->nrows, f->issues, f->nissues,
+				 &f->d, f->now, f->ba);
+	return NULL;
+}
+
+/* Waits for the batch in flight, if any: its status in x->st, on_batch after a commit;
+ * its buffers are free again. False when it was not committed. */
+static bool land(struct run *x)
+{
+	struct flight *f = &x->fl;
+
+	if (!f->flying)
+		return x->st == STORE_OK;
+	if (f->joinable)
+		pthread_join(f->t, NULL);
+	f->flying = false;
+	x->st = f->st;
+	arena_free(f->ba);
+	f->ba = NULL;
+	if (x->st == STORE_OK && x->on_batch)
+		x->on_batch(x->on_batch_arg, f->d.last_line);
+	return x->st == STORE_OK;
+}
+
+/* Hands the batch read to a thread that commits it, once the one before is committed,
+ * and goes on reading into the other buffers: the file is read while the database works. */
 static bool flush(struct run *x)
 {
+	struct flight *f = &x->fl;
+
 	if (x->nrows == 0 && x->nissues == 0 && x->d.rejected == 0)
-		return true;
+		return land(x);
 	x->d.bytes_done = x->done;
-	x->st = svc_import_batch(x->s, &x->job, x->rows, x->nrows, x->issues, x->nissues, &x->d,
-				 time_now(), x->ba);
-	if (x->st == STORE_OK && x->on_batch)
-		x->on_batch(x->on_batch_arg, x->d.last_line);
+	if (!land(x))
+		return false;
+	struct returnee *ret = f->ret;
+	struct import_row *rows = f->rows;
+	struct import_issue *issues = f->issues;
+	f->x = x;
+	f->ba = x->ba;
+	f->ret = x->ret;
+	f->rows = x->rows;
+	f->nrows = x->nrows;
+	f->issues = x->issues;
+	f->nissues = x->nissues;
+	f->d = x->d;
+	f->now = time_now();
+	f->joinable = pthread_create(&f->t, NULL, commit_main, f) == 0;
+	if (!f->joinable)
+		commit_main(f); /* no thread: committed here */
+	f->flying = true;
+	x->ret = ret;
+	x->rows = rows;
+	x->issues = issues;
+	x->ba = arena_new();
 	x->nrows = x->nissues = 0;
 	memset(&x->d, 0, sizeof x->d);
-	arena_free(x->ba);
-	x->ba = arena_new();
 	return x->st == STORE_OK;
 }
 
@@ -148,8 +214,7 @@ static void add_issues(struct run *x, const struct returnee *rt, const struct sh
 {
 	const char *cells = NULL;
 
-	for (size_t i = 0; i < rt->nissues && x->nissues < sizeof x->issues / sizeof x->issues[0];
-	     i++) {
+	for (size_t i = 0; i < rt->nissues && x->nissues < 2 * x->batch; i++) {
 		const struct returnee_issue *is = &rt->issues[i];
 		const char *value = "";
 		for (size_t c = 0; c < row->ncells && c < x->nmap; c++)
@@ -190,7 +255,7 @@ static bool take_row(const struct sheet_row *row, void *p)
 		add_row(x, rt, row->line);
 	add_issues(x, rt, row);
 	x->d.last_line = (int64_t)row->line;
-	if (x->nrows == BATCH_ROWS || x->nissues + RETURNEE_MAX_ISSUES > BATCH_ROWS * 2)
+	if (x->nrows == x->batch || x->nissues + RETURNEE_MAX_ISSUES > x->batch * 2)
 		return flush(x);
 	return true;
 }
@@ -272,6 +337,7 @@ static enum store_status run_job(struct run *x)
 		return x->st;
 	x->ba = arena_new();
 	ss = sheet_read_file(x->job.path, kind_of(&x->job), &lim, take_row, x, err, sizeof err);
+	land(x); /* the batch in flight is committed, whatever stopped the reading */
 	if (ss == SHEET_STOPPED && x->st != STORE_OK)
 		return x->st;
 	if (ss == SHEET_STOPPED || atomic_load(x->stop))
@@ -279,7 +345,7 @@ static enum store_status run_job(struct run *x)
 	if (ss != SHEET_OK)
 		return fail(x, sheet_status_code(ss));
 	x->done = x->total;
-	if (!flush(x))
+	if (!flush(x) || !land(x))
 		return x->st;
 	return svc_import_status(x->s, &x->job, "done", NULL);
 }
@@ -310,6 +376,13 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	x->on_batch_arg = arg;
 	x->a = arena_new();
 	x->stop = stop ? stop : &never;
+	x->batch = svc_import_batch_rows(s);
+	x->ret = xcalloc(x->batch, sizeof *x->ret);
+	x->rows = xcalloc(x->batch, sizeof *x->rows);
+	x->issues = xcalloc(2 * x->batch, sizeof *x->issues);
+	x->fl.ret = xcalloc(x->batch, sizeof *x->fl.ret);
+	x->fl.rows = xcalloc(x->batch, sizeof *x->fl.rows);
+	x->fl.issues = xcalloc(2 * x->batch, sizeof *x->fl.issues);
 	st = store_import_get(s, job_id, x->a, &x->job);
 	if (st == STORE_OK && (!strcmp(x->job.status, "done") || !strcmp(x->job.status, "failed")))
 		st = STORE_OK;
@@ -322,6 +395,13 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	addr_index_free(x->addr);
 	arena_free(x->ba);
 	arena_free(x->a);
+	land(x);
+	free(x->ret);
+	free(x->rows);
+	free(x->issues);
+	free(x->fl.ret);
+	free(x->fl.rows);
+	free(x->fl.issues);
 	free(x);
 	return st;
 }

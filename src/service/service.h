@@ -624,12 +624,16 @@ enum store_status svc_import_status(struct store *s, const struct import_job *j,
  * (delta's rejected, last_line and bytes_done; imported, merged and flagged are counted
  * here) and one audit row "import.batch". A batch at or before the stored last line is
  * refused whole (STORE_CONFLICT): a resumed import never counts a row twice. a: the
- * batch's memory. */
+ * batch's memory. Where the store takes rows set-wise, the rows that make a new file are
+ * stored a run of lines at a time (store_tx_import_merge) with the same effects. */
 enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_row *rows, size_t nrows,
 				   const struct import_issue *issues, size_t nissues,
 				   const struct import_progress *delta, int64_t now,
 				   struct arena *a);
+/* How many rows the worker puts in a batch: 500 row by row (SQLite), more when the store
+ * takes them set-wise (store_import_setwise: PostgreSQL, COPY into a staging table). */
+size_t svc_import_batch_rows(struct store *s);
 
 /* Reads: a job in scope (else STORE_DENIED); the jobs of the caller's area, newest first;
  * the issues of a job j read through svc_import_get, after after_line. */
@@ -721,6 +725,11 @@ enum store_status svc_notify_task(struct svc_ctx *x, const char *task_id, const 
 				  int64_t now);
 enum store_status svc_notify_fever(struct svc_ctx *x, const char *alert_id, const char *area,
 				   const char *doctor, int temp_dc, int64_t now);
+/* The two halves of svc_notify_task, for an import's tasks stored set-wise
+ * (store_tx_import_merge writes their notifications): whether a task in area reaches the
+ * workers under it, and the area's robot message (one waiting message at a time). */
+bool svc_notify_task_below(const char *area);
+enum store_status svc_notify_task_robot(struct svc_ctx *x, const char *area, int64_t now);
 /* The caller's own notifications (an account only: else STORE_DENIED), as
  * store_notification_list reads them. */
 enum store_status svc_notification_list(struct store *s, const struct principal *who,

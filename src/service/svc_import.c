@@ -12,6 +12,7 @@
  * line with exact counts, and a row is never stored twice. One audit row per batch (not
  * per row) keeps an import of a million rows at the speed of its queries. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "service/service.h"
@@ -150,6 +151,7 @@ struct batch_io {
 	size_t nissues;
 	struct import_progress d; /* the worker's delta, completed here */
 	int64_t now;
+	bool setwise; /* store_import_setwise */
 };
 
 /* The timeline event's detail: which list, file and line; a possible duplicate. */
@@ -229,6 +231,92 @@ static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,
 	return row_task(x, io, row, pl.id);
 }
 
+static int area_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The rows [from, to) of the batch that make a new file, stored set-wise (the store
+ * staged them: store_tx_import_stage): what import_row and svc_person_place do for such a
+ * row — a file, its journey and event, a task with its notification, the robot's message
+ * of the task's area and the pushed counts — by a few statements for the whole run. */
+static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
+				   const enum import_way *way, size_t from, size_t to)
+{
+	struct import_merge m = {
+		.import_id = io->j->id,
+		.user_id = x->who->user_id,
+		.username = x->who->username,
+		.now = io->now,
+		.due_at = io->now + (int64_t)io->j->deadline_hours * 3600,
+	};
+	const char **areas;
+	enum store_status ss;
+	size_t n = 0, na = 0;
+
+	for (size_t i = from; i < to; i++)
+		n += way[i] == IMPORT_WAY_SET;
+	if (!n)
+		return STORE_OK;
+	ss = store_tx_import_merge(x->tx, &m, (int64_t)io->rows[from].line,
+				   (int64_t)io->rows[to - 1].line);
+	areas = arena_alloc(x->a, n * sizeof *areas);
+	for (size_t i = from; i < to && ss == STORE_OK; i++) {
+		const struct person *p = &io->rows[i].p;
+		if (way[i] != IMPORT_WAY_SET)
+			continue;
+		io->d.imported++;
+		if (p->defects && *p->defects)
+			io->d.flagged++;
+		areas[na++] = p->area;
+		ss = svc_report_add(x, RM_PUSHED, p->area, io->now, 1);
+		if (ss == STORE_OK && (p->categories & CAT_KEY_AREA))
+			ss = svc_report_add(x, RM_PUSHED_KEY, p->area, io->now, 1);
+	}
+	/* the robot's message of each area with a new task: it waits once per area */
+	qsort(areas, na, sizeof *areas, area_cmp);
+	for (size_t i = 0; i < na && ss == STORE_OK; i++)
+		if (i == 0 || strcmp(areas[i], areas[i - 1]))
+			ss = svc_notify_task_robot(x, areas[i], io->now);
+	return ss;
+}
+
+/* The batch's rows: staged first; those that make a new file set-wise, the others row by
+ * row, in line order except that set-wise runs go first (a row stored row by row never
+ * depends on a set-wise row of a later line, but for IMPORT_WAY_AFTER, which ends a run). */
+static enum store_status batch_rows(struct svc_ctx *x, struct batch_io *io)
+{
+	struct import_staged *st = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *st);
+	enum import_way *way = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *way);
+	enum store_status ss;
+	size_t from = 0;
+
+	for (size_t i = 0; i < io->nrows; i++) {
+		const struct import_row *row = &io->rows[i];
+		char *task_id = arena_alloc(x->a, UUID_LEN + 1);
+		uuid_v4(task_id);
+		st[i] = (struct import_staged){
+			.row = row,
+			.task_id = task_id,
+			.detail = event_detail(x, io->j, row->line, NULL),
+			.below = svc_notify_task_below(row->p.area),
+		};
+	}
+	if ((ss = store_tx_import_stage(x->tx, io->j->id, st, io->nrows, way)) != STORE_OK)
+		return ss;
+	for (size_t i = 0; i <= io->nrows && ss == STORE_OK; i++) {
+		if (i < io->nrows && way[i] != IMPORT_WAY_AFTER)
+			continue;
+		size_t to = i < io->nrows ? i + 1 : io->nrows;
+		ss = merge_set(x, io, way, from, i);
+		for (size_t k = from; k < to && ss == STORE_OK; k++)
+			if (way[k] != IMPORT_WAY_SET)
+				ss = import_row(x, io, &io->rows[k]);
+		from = to;
+	}
+	return ss;
+}
+
 static enum store_status apply_batch(struct svc_ctx *x)
 {
 	struct batch_io *io = x->arg;
@@ -241,8 +329,12 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		return ss;
 	if (io->d.last_line <= j.last_line)
 		return STORE_CONFLICT; /* already committed: refused whole */
-	for (size_t i = 0; i < io->nrows && ss == STORE_OK; i++)
-		ss = import_row(x, io, &io->rows[i]);
+	if (io->setwise) {
+		ss = batch_rows(x, io);
+	} else {
+		for (size_t i = 0; i < io->nrows && ss == STORE_OK; i++)
+			ss = import_row(x, io, &io->rows[i]);
+	}
 	for (size_t i = 0; i < io->nissues && ss == STORE_OK; i++)
 		ss = store_tx_import_issue_add(x->tx, j.id, &io->issues[i]);
 	if (ss != STORE_OK || (ss = store_tx_import_progress(x->tx, j.id, &io->d)) != STORE_OK)
@@ -256,6 +348,11 @@ static enum store_status apply_batch(struct svc_ctx *x)
 						 (json_int_t)io->d.last_line)));
 }
 
+size_t svc_import_batch_rows(struct store *s)
+{
+	return store_import_setwise(s) ? 10000 : 500;
+}
+
 enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_row *rows, size_t nrows,
 				   const struct import_issue *issues, size_t nissues,
@@ -263,7 +360,14 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   struct arena *a)
 {
 	struct principal who = worker_of(j);
-	struct batch_io io = {j, rows, nrows, issues, nissues, *delta, now};
+	struct batch_io io = {.j = j,
+			      .rows = rows,
+			      .nrows = nrows,
+			      .issues = issues,
+			      .nissues = nissues,
+			      .d = *delta,
+			      .now = now,
+			      .setwise = store_import_setwise(s)};
 	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
 
 	return svc_run(s, &who, &w, a, NULL);

@@ -8,6 +8,24 @@
 
 #include "service/service.h"
 
+bool svc_notify_task_below(const char *area)
+{
+	/* a task left at a township reaches its cadres, not every worker of it */
+	return area_code_level(area) >= AREA_LEVEL_VILLAGE;
+}
+
+enum store_status svc_notify_task_robot(struct svc_ctx *x, const char *area, int64_t now)
+{
+	struct area ar;
+	enum store_status ss = store_tx_area_read(x->tx, area, x->a, &ar);
+
+	/* one waiting message for a whole import's tasks */
+	if (ss == STORE_OK)
+		ss = svc_outbound_note(x, area, ar.name, "新任务",
+				       "有新的待核查任务，请网格员及时核查", true, now);
+	return ss;
+}
+
 enum store_status svc_notify_task(struct svc_ctx *x, const char *task_id, const char *area,
 				  int64_t now)
 {
@@ -17,19 +35,14 @@ enum store_status svc_notify_task(struct svc_ctx *x, const char *task_id, const 
 		.object_type = "task",
 		.object_id = task_id,
 		.role = "grid_worker",
-		/* a task left at a township reaches its cadres, not every worker of it */
-		.below = area_code_level(area) >= AREA_LEVEL_VILLAGE,
+		.below = svc_notify_task_below(area),
 		.actor = x->who->user_id,
 		.now = now,
 	};
-	struct area ar;
 	enum store_status ss = store_tx_notify(x->tx, &n);
 
-	/* the area's robot too, one waiting message for a whole import's tasks */
-	if (ss == STORE_OK && (ss = store_tx_area_read(x->tx, area, x->a, &ar)) == STORE_OK)
-		ss = svc_outbound_note(x, area, ar.name, "新任务",
-				       "有新的待核查任务，请网格员及时核查", true, now);
-	return ss;
+	/* the area's robot too */
+	return ss == STORE_OK ? svc_notify_task_robot(x, area, now) : ss;
 }
 
 enum store_status svc_notify_fever(struct svc_ctx *x, const char *alert_id, const char *area,

@@ -47,15 +47,17 @@ enum store_status store_outbound_config_get(struct store *s, const char *area, s
 enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area, const char *text,
 					    bool once, int64_t now)
 {
-	/* due at once (next_at 0), whatever clock the event was written by (a sweep's --at) */
+	/* due at once (next_at 0), whatever clock the event was written by (a sweep's --at);
+	 * ?3 cast: in a UNION PostgreSQL would take an untyped parameter for text */
 	static const char sql[] =
 		"INSERT INTO outbound(area_code, kind, url, body, next_at, created_at)"
-		" SELECT area_code, kind, url, ?2, 0, ?3 FROM outbound_config c"
+		" SELECT area_code, kind, url, ?2, 0, CAST(?3 AS BIGINT) FROM outbound_config c"
 		" WHERE substr(?1, 1, length(area_code)) = area_code AND NOT (?4 = 1 AND EXISTS ("
 		"  SELECT 1 FROM outbound o WHERE o.status = 'pending' AND o.url = c.url"
 		"  AND o.body = ?2))"
 		/* the duty mobiles: kind sms, the number as the address */
-		" UNION ALL SELECT s.area_code, 'sms', j.value, ?2, 0, ?3 FROM outbound_sms s,"
+		" UNION ALL SELECT s.area_code, 'sms', j.value, ?2, 0, CAST(?3 AS BIGINT)"
+		" FROM outbound_sms s,"
 		" json_each(s.phones) j WHERE substr(?1, 1, length(s.area_code)) = s.area_code"
 		" AND NOT (?4 = 1 AND EXISTS (SELECT 1 FROM outbound o WHERE o.status = 'pending'"
 		"  AND o.kind = 'sms' AND o.url = j.value AND o.body = ?2))";

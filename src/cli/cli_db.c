@@ -42,15 +42,18 @@ static int division_said(enum division_status st, const char *dir, const char *c
 	case DIVISION_OK: return EXIT_OK;
 	case DIVISION_BAD_CODE:
 		cli_err("--county takes 6-digit county codes such as 320481, or a 4-digit city code"
-			" such as 3204, comma-separated / 应为 6 位县级代码或 4 位市级代码，可用逗号分隔");
+			" such as 3204, comma-separated / 应为 6 位县级代码或 4 "
+			"位市级代码，可用逗号分隔");
 		return EXIT_USAGE;
 	case DIVISION_NO_DATA:
-		cli_err("cannot read the division list in %s (run npm ci in web/, or set --divisions)"
+		cli_err("cannot read the division list in %s (run npm ci in web/, or set "
+			"--divisions)"
 			" / 无法读取区划数据",
 			dir);
 		return EXIT_RUNTIME;
 	case DIVISION_UNKNOWN_COUNTY:
-		cli_err("no county or city with code %s in the division list / 区划表中没有代码为 %s 的县级或市级单位",
+		cli_err("no county or city with code %s in the division list / 区划表中没有代码为 "
+			"%s 的县级或市级单位",
 			code, code);
 		return EXIT_RUNTIME;
 	}
@@ -61,8 +64,8 @@ enum { COUNTIES_MAX = 256 };
 
 /* The counties --county names (counties and cities, comma-separated) into out, at most
  * COUNTIES_MAX; EXIT_OK or why not. */
-static int counties_of(const char *arg, const char *dir, struct arena *a,
-		       struct area_seed *out, size_t *n)
+static int counties_of(const char *arg, const char *dir, struct arena *a, struct area_seed *out,
+		       size_t *n)
 {
 	char *list = arena_strdup(a, arg), *save = NULL;
 
@@ -80,7 +83,8 @@ static int counties_of(const char *arg, const char *dir, struct arena *a,
 			if (dup)
 				continue;
 			if (*n == COUNTIES_MAX) {
-				cli_err("--county names more than %d counties / 县级单位过多", COUNTIES_MAX);
+				cli_err("--county names more than %d counties / 县级单位过多",
+					COUNTIES_MAX);
 				return EXIT_USAGE;
 			}
 			out[(*n)++] = c[i];
@@ -126,9 +130,11 @@ int cli_init(int argc, char **argv)
 			cli_err("loading the areas of %s failed / 导入区划失败", counties[i].code);
 			goto out;
 		}
-		printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d 个村（社区）\n",
+		printf("loaded %s %s: %d townships, %d villages / 已导入 %d 个乡镇（街道）、%d "
+		       "个村（社区）\n",
 		       counties[i].code, seeds[0].name, count_level(seeds, n, 9),
-		       count_level(seeds, n, 12), count_level(seeds, n, 9), count_level(seeds, n, 12));
+		       count_level(seeds, n, 12), count_level(seeds, n, 9),
+		       count_level(seeds, n, 12));
 	}
 	{
 		struct area_seed *nat;
@@ -230,7 +236,8 @@ static const char check_help[] =
 	"observation board's and the daily report's counts from the records and compares\n"
 	"them with the kept ones, and the checkpoints' totals.\n"
 	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
-	"检查数据库完整性，逐表列出行数和摘要，并核对居家观察看板、日报和卡口的统计数与原始记录是否一致。\n";
+	"检查数据库完整性，逐表列出行数和摘要，并核对居家观察看板、日报和卡口的统计数与原始记录是否"
+	"一致。\n";
 
 /* Prints what a recount found; EXIT_OK when the kept counts agree with it. */
 static int recount_said(const char *what, const char *zh, enum store_status st, int64_t checked,

@@ -192,8 +192,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 /* Uploads are kept in uploads/ beside an SQLite database, on the same disk, or in the
  * --data-dir; the card-link key is FILE.key beside an SQLite file, else fangkong.key in
  * the data folder (made 0700: full ID numbers and phones, the owner's only). */
-static bool data_paths(const struct serve_config *c, char *up, size_t upsz, char *key,
-		       size_t keysz)
+static bool data_paths(const struct serve_config *c, char *up, size_t upsz, char *key, size_t keysz)
 {
 	const char *dir = c->data_dir, *slash = strrchr(c->db, '/');
 

@@ -585,7 +585,7 @@ static void on_news(void *ctx, const char *msg)
 	if (!msg || !strncmp(msg, "s ", 2) || !strncmp(msg, "u ", 2))
 		sessions_heard(srv->sessions, msg);
 	else if (msg[0] == 'R' && msg[1] && msg[2] == ' ')
-		ratelimit_heard(msg[1] == 'l'	? srv->login_rl
+		ratelimit_heard(msg[1] == 'l'   ? srv->login_rl
 				: msg[1] == 's' ? srv->self_rl
 						: srv->pre_rl,
 				msg + 3);

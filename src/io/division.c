@@ -196,11 +196,11 @@ enum division_status division_load(const char *dir, const char *county, struct a
 }
 
 enum division_status division_counties(const char *dir, const char *code, struct arena *a,
-					struct area_seed **out, size_t *n)
+				       struct area_seed **out, size_t *n)
 {
 	/* areas.csv: code,name,cityCode,provinceCode — a city's counties by column 2 */
-	struct reader r = {.prefix = code, .match_col = strlen(code) == 4 ? 2 : 0, .want_len = 6,
-			   .a = a};
+	struct reader r = {
+		.prefix = code, .match_col = strlen(code) == 4 ? 2 : 0, .want_len = 6, .a = a};
 
 	*out = NULL;
 	*n = 0;

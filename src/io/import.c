@@ -412,10 +412,10 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 struct importer {
 	struct store *s;
 	struct workers *pool;
-	atomic_bool stop;   /* read by import_run between batches */
-	atomic_int queued;  /* jobs submitted and not yet done */
-	struct threads t;   /* looks for jobs left by a server that stopped (rescan) */
-	int64_t next_scan;  /* monotonic seconds */
+	atomic_bool stop;  /* read by import_run between batches */
+	atomic_int queued; /* jobs submitted and not yet done */
+	struct threads t;  /* looks for jobs left by a server that stopped (rescan) */
+	int64_t next_scan; /* monotonic seconds */
 };
 
 enum { RESCAN_EVERY_S = 30 };

@@ -98,8 +98,7 @@ enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz
 /* Told after each batch a copy wrote: the table, its rows copied so far and in all, and
  * how many of them the destination did not hold yet (or held otherwise). */
 struct store_copy_progress {
-	void (*table)(void *ctx, const char *table, int64_t done, int64_t total,
-		      int64_t changed);
+	void (*table)(void *ctx, const char *table, int64_t done, int64_t total, int64_t changed);
 	void *ctx;
 };
 /* Copies every table of from (but schema_version: both are migrated) into to, parents

@@ -37,8 +37,10 @@ static void parameters(void **state)
 
 	(void)state;
 	expect("SELECT 1", "SELECT 1", 0);
-	expect("SELECT a FROM t WHERE b = ?1 AND c < ?12", "SELECT a FROM t WHERE b = $1 AND c < $12", 12);
-	expect("SELECT '?1', \"?2\" FROM t WHERE x = ?3", "SELECT '?1', \"?2\" FROM t WHERE x = $3", 3);
+	expect("SELECT a FROM t WHERE b = ?1 AND c < ?12",
+	       "SELECT a FROM t WHERE b = $1 AND c < $12", 12);
+	expect("SELECT '?1', \"?2\" FROM t WHERE x = ?3", "SELECT '?1', \"?2\" FROM t WHERE x = $3",
+	       3);
 	expect("SELECT 'it''s ?1' WHERE x = ?2", "SELECT 'it''s ?1' WHERE x = $2", 2);
 	got = sq_pg_sql("SELECT ?3 LIMIT ?1", &n, used);
 	assert_true(used[0] && !used[1] && used[2]); /* ?2 unused: declared text */
@@ -48,12 +50,17 @@ static void parameters(void **state)
 static void dialect(void **state)
 {
 	(void)state;
-	expect("SELECT x FROM t WHERE n >= ?1 COLLATE BINARY", "SELECT x FROM t WHERE n >= $1 COLLATE \"C\"", 1);
-	expect("SELECT instr(a, ?1) > 0, ifnull(b, 0)", "SELECT strpos(a, $1) > 0, coalesce(b, 0)", 1);
-	expect("UPDATE t SET m = max(m, ?2), k = min(k, 3)", "UPDATE t SET m = greatest(m, $2), k = least(k, 3)", 2);
+	expect("SELECT x FROM t WHERE n >= ?1 COLLATE BINARY",
+	       "SELECT x FROM t WHERE n >= $1 COLLATE \"C\"", 1);
+	expect("SELECT instr(a, ?1) > 0, ifnull(b, 0)", "SELECT strpos(a, $1) > 0, coalesce(b, 0)",
+	       1);
+	expect("UPDATE t SET m = max(m, ?2), k = min(k, 3)",
+	       "UPDATE t SET m = greatest(m, $2), k = least(k, 3)", 2);
 	expect("SELECT max(v), min(v) FROM t", "SELECT max(v), min(v) FROM t", 0); /* aggregates */
-	expect("SELECT value FROM json_each(?5) j", "SELECT value FROM json_array_elements_text(($5)::json) j", 5);
-	expect("SELECT substr(a, 1, ?3)", "SELECT substr(a, CAST(( 1) AS integer), CAST(( $3) AS integer))", 3);
+	expect("SELECT value FROM json_each(?5) j",
+	       "SELECT value FROM json_array_elements_text(($5)::json) j", 5);
+	expect("SELECT substr(a, 1, ?3)",
+	       "SELECT substr(a, CAST(( 1) AS integer), CAST(( $3) AS integer))", 3);
 	expect("SELECT substr(?1, 1, length(f(a, b)))",
 	       "SELECT substr($1, CAST(( 1) AS integer), CAST(( length(f(a, b))) AS integer))", 1);
 	expect("WHERE name LIKE ?1 ESCAPE '\\'", "WHERE name ILIKE $1 ESCAPE '\\'", 1);

@@ -122,8 +122,9 @@ static void test_drop_others(void **state)
 	sessions_create(s, &b, 10, tb);
 	sessions_drop_user_except(s, "a", ta2);
 	assert_false(sessions_get(s, ta1, 11, &got, NULL));
-	assert_true(sessions_get(s, ta2, 11, &got, NULL)); /* the session that changed the password */
-	assert_true(sessions_get(s, tb, 11, &got, NULL));  /* another user's */
+	assert_true(
+		sessions_get(s, ta2, 11, &got, NULL)); /* the session that changed the password */
+	assert_true(sessions_get(s, tb, 11, &got, NULL)); /* another user's */
 	sessions_drop_user_except(s, "a", NULL);
 	assert_false(sessions_get(s, ta2, 11, &got, NULL));
 	sessions_free(s);

@@ -24,12 +24,12 @@ struct pg_conn; /* libpq's PGconn (sq_pg.c) */
 struct sq_conn {
 	sqlite3 *db;
 	struct pg_conn *pg;
-	bool in_write;    /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
-	bool pg_readonly; /* PostgreSQL: a reader's session */
-	bool pg_lost;          /* PostgreSQL: the connection is lost (logged once) */
-	int64_t pg_retry_at;   /* PostgreSQL: no reconnection before (monotonic ms) */
-	int ncursor;      /* PostgreSQL: server-side cursors declared (their names) */
-	int64_t changes;  /* PostgreSQL: the rows the last write changed */
+	bool in_write;       /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
+	bool pg_readonly;    /* PostgreSQL: a reader's session */
+	bool pg_lost;        /* PostgreSQL: the connection is lost (logged once) */
+	int64_t pg_retry_at; /* PostgreSQL: no reconnection before (monotonic ms) */
+	int ncursor;         /* PostgreSQL: server-side cursors declared (their names) */
+	int64_t changes;     /* PostgreSQL: the rows the last write changed */
 	int nstmt;
 	struct {
 		const char *sql;
@@ -146,8 +146,8 @@ struct sq_cur {
 };
 bool sq_open(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p,
 	     int np);
-bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql,
-		    const struct sq_param *p, int np);
+bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p,
+		    int np);
 /* The next row; false at the end or on an error (sq_close says which). */
 bool sq_next(struct sq_cur *k);
 enum store_status sq_close(struct sq_cur *k);

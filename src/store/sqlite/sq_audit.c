@@ -88,16 +88,15 @@ enum store_status store_audit_list(struct store *s, const struct audit_filter *f
 {
 	/* ?1/?2 scope range (NULL = all), ?3 include rows without area, ?4 user, ?5 action,
 	 * ?6/?7 area range, ?8 from, ?9 to, ?10 before id, ?11 limit */
-	static const char sql[] =
-		"SELECT " AUDIT_COLS " FROM audit"
-		" WHERE (?1 IS NULL OR (area_code >= ?1 AND area_code < ?2)"
-		"        OR (?3 = 1 AND area_code IS NULL))"
-		"   AND (?4 IS NULL OR username = ?4)"
-		"   AND (?5 IS NULL OR action = ?5)"
-		"   AND (?6 IS NULL OR (area_code >= ?6 AND area_code < ?7))"
-		"   AND (?8 = 0 OR at >= ?8) AND (?9 = 0 OR at < ?9)"
-		"   AND (?10 = 0 OR id < ?10)"
-		" ORDER BY id DESC LIMIT ?11";
+	static const char sql[] = "SELECT " AUDIT_COLS " FROM audit"
+				  " WHERE (?1 IS NULL OR (area_code >= ?1 AND area_code < ?2)"
+				  "        OR (?3 = 1 AND area_code IS NULL))"
+				  "   AND (?4 IS NULL OR username = ?4)"
+				  "   AND (?5 IS NULL OR action = ?5)"
+				  "   AND (?6 IS NULL OR (area_code >= ?6 AND area_code < ?7))"
+				  "   AND (?8 = 0 OR at >= ?8) AND (?9 = 0 OR at < ?9)"
+				  "   AND (?10 = 0 OR id < ?10)"
+				  " ORDER BY id DESC LIMIT ?11";
 	size_t cap = (size_t)(f->limit > 0 ? f->limit : 1);
 	enum store_status ss;
 

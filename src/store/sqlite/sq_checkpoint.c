@@ -161,10 +161,13 @@ enum store_status store_tx_checkpoint_count_add(struct store_tx *tx, const char 
 		" key_area_vehicles, key_area_persons, turned_back, clinic, handed_over,"
 		" handovers_closed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT (checkpoint_id, day, hour) DO UPDATE SET"
-		" vehicles = checkpoint_count.vehicles + ?4, persons = checkpoint_count.persons + ?5,"
+		" vehicles = checkpoint_count.vehicles + ?4, persons = checkpoint_count.persons + "
+		"?5,"
 		" key_area_vehicles = checkpoint_count.key_area_vehicles + ?6,"
-		" key_area_persons = checkpoint_count.key_area_persons + ?7, turned_back = checkpoint_count.turned_back + ?8,"
-		" clinic = checkpoint_count.clinic + ?9, handed_over = checkpoint_count.handed_over + ?10,"
+		" key_area_persons = checkpoint_count.key_area_persons + ?7, turned_back = "
+		"checkpoint_count.turned_back + ?8,"
+		" clinic = checkpoint_count.clinic + ?9, handed_over = "
+		"checkpoint_count.handed_over + ?10,"
 		" handovers_closed = checkpoint_count.handovers_closed + ?11";
 	enum store_status ss = STORE_OK;
 
@@ -191,17 +194,18 @@ enum store_status store_checkpoint_hours(struct store *s, const char *checkpoint
 
 	memset(hours, 0, 48 * sizeof *hours);
 	if (sq_open(&k, c, sql, SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to))))
-	while (sq_next(&k)) {
-		int day = (int)sq_int(&k, 0), hour = (int)sq_int(&k, 1);
-		if (hour < 0 || hour > 23 || (day != from && day != to))
-			continue;
-		struct checkpoint_totals *t = &hours[(day == from ? 0 : 24) + hour];
-		int64_t *f[] = {&t->vehicles,         &t->persons,         &t->key_area_vehicles,
-				&t->key_area_persons, &t->turned_back,     &t->clinic,
-				&t->handed_over,      &t->handovers_closed};
-		for (int i = 0; i < 8; i++)
-			*f[i] = sq_int(&k, 2 + i);
-	}
+		while (sq_next(&k)) {
+			int day = (int)sq_int(&k, 0), hour = (int)sq_int(&k, 1);
+			if (hour < 0 || hour > 23 || (day != from && day != to))
+				continue;
+			struct checkpoint_totals *t = &hours[(day == from ? 0 : 24) + hour];
+			int64_t *f[] = {&t->vehicles,          &t->persons,
+					&t->key_area_vehicles, &t->key_area_persons,
+					&t->turned_back,       &t->clinic,
+					&t->handed_over,       &t->handovers_closed};
+			for (int i = 0; i < 8; i++)
+				*f[i] = sq_int(&k, 2 + i);
+		}
 	ss = sq_close(&k);
 	sq_reader_put(s, c);
 	return ss;

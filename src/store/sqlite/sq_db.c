@@ -233,8 +233,8 @@ void sq_pg_close(struct sq_cur *k);
 bool sq_pg_null(const struct sq_cur *k, int col);
 const char *sq_pg_col(const struct sq_cur *k, int col, size_t *len);
 
-static bool cur_open(struct sq_cur *k, struct sq_conn *c, const char *sql,
-		     const struct sq_param *p, int np, bool stream)
+static bool cur_open(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p,
+		     int np, bool stream)
 {
 	sqlite3_stmt *st;
 
@@ -265,8 +265,8 @@ bool sq_open(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct 
 	return cur_open(k, c, sql, p, np, false);
 }
 
-bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql,
-		    const struct sq_param *p, int np)
+bool sq_open_stream(struct sq_cur *k, struct sq_conn *c, const char *sql, const struct sq_param *p,
+		    int np)
 {
 	return cur_open(k, c, sql, p, np, true);
 }

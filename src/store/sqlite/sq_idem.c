@@ -18,7 +18,8 @@ enum store_status sq_idem_check(struct sq_conn *c, const struct store_idem *idem
 		const char *k = sq_col(&q, 0, NULL), *h = sq_col(&q, 2, NULL);
 		const char *u = sq_null(&q, 1) ? NULL : sq_col(&q, 1, NULL);
 		bool same = !strcmp(k, kind) && !strcmp(h, idem->body_hash) &&
-			    ((!u && !idem->user_id) || (u && idem->user_id && !strcmp(u, idem->user_id)));
+			    ((!u && !idem->user_id) ||
+			     (u && idem->user_id && !strcmp(u, idem->user_id)));
 		if (same) {
 			sq_text_to(&q, 3, object_id, sz);
 			ss = STORE_OK;

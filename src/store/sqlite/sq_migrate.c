@@ -668,7 +668,8 @@ static void mark_sql(char *out, size_t outsz, int version)
  * is skipped. */
 static enum store_status apply(struct sq_conn *c, int version)
 {
-	static const char begin_pg[] = "BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_MIGRATE_LOCK ")";
+	static const char begin_pg[] =
+		"BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_MIGRATE_LOCK ")";
 	char mark[96], buf[24];
 	char *sql;
 	enum store_status ss;

@@ -202,31 +202,32 @@ static enum store_status list_ids(struct sq_conn *c, const struct obs_query *q, 
 
 	list_params(p, q, status, a);
 	if (sq_open_stream(&k, c, sql, p, 20))
-	while (sq_next(&k)) {
-		struct obs_period per = {(int)sq_int(&k, start_col), (int)sq_int(&k, end_col),
-					 sq_int(&k, began_col), sq_int(&k, began_col + 1)};
-		if (!passes(q, pol, &per, (unsigned)sq_int(&k, filled_col)))
-			continue;
-		if (q->each) { /* streamed: a scratch arena per SQ_EACH_ROWS rows */
-			if (*total % SQ_EACH_ROWS == 0) {
-				arena_free(scratch);
-				scratch = arena_new();
+		while (sq_next(&k)) {
+			struct obs_period per = {(int)sq_int(&k, start_col),
+						 (int)sq_int(&k, end_col), sq_int(&k, began_col),
+						 sq_int(&k, began_col + 1)};
+			if (!passes(q, pol, &per, (unsigned)sq_int(&k, filled_col)))
+				continue;
+			if (q->each) { /* streamed: a scratch arena per SQ_EACH_ROWS rows */
+				if (*total % SQ_EACH_ROWS == 0) {
+					arena_free(scratch);
+					scratch = arena_new();
+				}
+				sq_read_row(&k, scratch, &row, &sq_obs_rows);
+				row.token_box = "";
+				(*total)++;
+				if (!q->each->row(q->each->ctx, &row))
+					break;
+				continue;
 			}
-			sq_read_row(&k, scratch, &row, &sq_obs_rows);
-			row.token_box = "";
+			if (*total >= q->offset && (whole ? *n : nid) < cap) {
+				if (whole)
+					sq_read_row(&k, a, &out[(*n)++], &sq_obs_rows);
+				else
+					sq_text_to(&k, 0, ids[nid++], sizeof ids[0]);
+			}
 			(*total)++;
-			if (!q->each->row(q->each->ctx, &row))
-				break;
-			continue;
 		}
-		if (*total >= q->offset && (whole ? *n : nid) < cap) {
-			if (whole)
-				sq_read_row(&k, a, &out[(*n)++], &sq_obs_rows);
-			else
-				sq_text_to(&k, 0, ids[nid++], sizeof ids[0]);
-		}
-		(*total)++;
-	}
 	arena_free(scratch);
 	if ((ss = sq_close(&k)) != STORE_OK)
 		return ss;

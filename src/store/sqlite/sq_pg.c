@@ -98,20 +98,20 @@ static void puts_(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
-static void translate(struct out *o, const char *base, const char *p, const char *end,
-		      int *nparams, bool *used, int *next);
+static void translate(struct out *o, const char *base, const char *p, const char *end, int *nparams,
+		      bool *used, int *next);
 
 /* SQLite's functions and operators that PostgreSQL spells otherwise, at an identifier of
  * length n at p; the text after what was rewritten, or NULL when p is not one. */
-static const char *rewrite(struct out *o, const char *base, const char *p, size_t n,
-			   int *nparams, bool *used, int *next)
+static const char *rewrite(struct out *o, const char *base, const char *p, size_t n, int *nparams,
+			   bool *used, int *next)
 {
 	static const struct {
 		const char *sqlite, *pg;
 		int args; /* 0: any; 2: only with two or more (scalar max/min) */
 	} fn[] = {
-		{"instr", "strpos", 0},   {"ifnull", "coalesce", 0}, {"max", "greatest", 2},
-		{"min", "least", 2},      {"json_each", NULL, 0},
+		{"instr", "strpos", 0}, {"ifnull", "coalesce", 0}, {"max", "greatest", 2},
+		{"min", "least", 2},    {"json_each", NULL, 0},
 	};
 	const char *q = p + n;
 	bool comma;
@@ -171,8 +171,8 @@ static const char *rewrite(struct out *o, const char *base, const char *p, size_
 	return NULL;
 }
 
-static void translate(struct out *o, const char *base, const char *p, const char *end,
-		      int *nparams, bool *used, int *next)
+static void translate(struct out *o, const char *base, const char *p, const char *end, int *nparams,
+		      bool *used, int *next)
 {
 	while (p < end && *p) {
 		if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied as it is */
@@ -210,8 +210,8 @@ static void translate(struct out *o, const char *base, const char *p, const char
 			while (p < end && ident_char(*p))
 				p++;
 			size_t n = (size_t)(p - s);
-			if (n == 7 && !strncasecmp(s, "COLLATE", 7) && !strncasecmp(p, " BINARY", 7) &&
-			    !ident_char(p[7])) {
+			if (n == 7 && !strncasecmp(s, "COLLATE", 7) &&
+			    !strncasecmp(p, " BINARY", 7) && !ident_char(p[7])) {
 				puts_(o, "COLLATE \"C\"");
 				p += 7;
 			} else if ((s == base || s[-1] != '.') &&

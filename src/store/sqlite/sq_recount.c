@@ -70,22 +70,23 @@ enum store_status sq_recount_compare(struct sq_conn *c, const char *sql_kept, st
 	if (first && firstsz)
 		*first = '\0';
 	if (sq_open_stream(&k, c, sql_kept, NULL, 0))
-	while (sq_next(&k)) {
-		char metric[16], area[AREA_CODE_MAX + 1];
-		int date = (int)sq_int(&k, 1);
-		int64_t n = sq_int(&k, 3);
-		sq_text_to(&k, 0, metric, sizeof metric);
-		sq_text_to(&k, 2, area, sizeof area);
-		struct rc_slot *e = rc_find(m, metric, date, area);
-		e->seen = true;
-		(*checked)++;
-		if (e->n != n) {
-			if (!*mismatched && first)
-				snprintf(first, firstsz, "%s %d %s: kept %lld, recounted %lld",
-					 metric, date, area, (long long)n, (long long)e->n);
-			(*mismatched)++;
+		while (sq_next(&k)) {
+			char metric[16], area[AREA_CODE_MAX + 1];
+			int date = (int)sq_int(&k, 1);
+			int64_t n = sq_int(&k, 3);
+			sq_text_to(&k, 0, metric, sizeof metric);
+			sq_text_to(&k, 2, area, sizeof area);
+			struct rc_slot *e = rc_find(m, metric, date, area);
+			e->seen = true;
+			(*checked)++;
+			if (e->n != n) {
+				if (!*mismatched && first)
+					snprintf(first, firstsz,
+						 "%s %d %s: kept %lld, recounted %lld", metric,
+						 date, area, (long long)n, (long long)e->n);
+				(*mismatched)++;
+			}
 		}
-	}
 	ss = sq_close(&k);
 	for (size_t i = 0; ss == STORE_OK && i < m->cap; i++) {
 		const struct rc_slot *e = &m->v[i];

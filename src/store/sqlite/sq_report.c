@@ -19,7 +19,8 @@ enum store_status store_tx_report_count_add(struct store_tx *tx, const char *met
 		" FROM (SELECT ?1 AS day UNION ALL SELECT 0) d,"
 		" (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15"
 		" UNION ALL SELECT 18) lv WHERE lv.len <= length(?2)"
-		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + excluded.n";
+		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + "
+		"excluded.n";
 
 	if (!delta)
 		return STORE_OK;
@@ -156,44 +157,44 @@ static struct report_sum *sums(struct sq_conn *c, const char *scope, size_t chil
 	if (sq_open(&q, c, sums_sql,
 		    SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(day),
 			      SQ_INT(child_len), SQ_TEXT(days))))
-	while (sq_next(&q)) {
-		size_t alen, mlen;
-		const char *area = sq_col(&q, 0, &alen), *metric = sq_col(&q, 1, &mlen);
-		int d = (int)sq_int(&q, 2);
-		int64_t k = sq_int(&q, 3);
-		if (alen > child_len)
-			alen = child_len;
-		if (!alen || alen > AREA_CODE_MAX || !mlen || mlen >= sizeof v->metric)
-			continue;
-		if (2 * (*n + 1) > x.cap && !sum_index_grow(&x, v, *n)) {
-			nomem = true;
-			break;
-		}
-		size_t j = sum_hash(area, alen, metric, mlen) & (x.cap - 1);
-		struct report_sum *r = NULL;
-		for (; x.slot[j]; j = (j + 1) & (x.cap - 1)) {
-			r = &v[x.slot[j] - 1];
-			if (!strncmp(r->area, area, alen) && !r->area[alen] &&
-			    !strcmp(r->metric, metric))
+		while (sq_next(&q)) {
+			size_t alen, mlen;
+			const char *area = sq_col(&q, 0, &alen), *metric = sq_col(&q, 1, &mlen);
+			int d = (int)sq_int(&q, 2);
+			int64_t k = sq_int(&q, 3);
+			if (alen > child_len)
+				alen = child_len;
+			if (!alen || alen > AREA_CODE_MAX || !mlen || mlen >= sizeof v->metric)
+				continue;
+			if (2 * (*n + 1) > x.cap && !sum_index_grow(&x, v, *n)) {
+				nomem = true;
 				break;
-			r = NULL;
+			}
+			size_t j = sum_hash(area, alen, metric, mlen) & (x.cap - 1);
+			struct report_sum *r = NULL;
+			for (; x.slot[j]; j = (j + 1) & (x.cap - 1)) {
+				r = &v[x.slot[j] - 1];
+				if (!strncmp(r->area, area, alen) && !r->area[alen] &&
+				    !strcmp(r->metric, metric))
+					break;
+				r = NULL;
+			}
+			if (!r) {
+				v = sq_grow(a, v, *n, &cap, sizeof *v);
+				r = &v[*n];
+				memset(r, 0, sizeof *r);
+				memcpy(r->area, area, alen);
+				memcpy(r->metric, metric, mlen);
+				x.slot[j] = (uint32_t)++ * n;
+			}
+			/* up to the end of day: the running total less what came on later days */
+			if (d == day)
+				r->day += k;
+			if (d == 0)
+				r->total += k;
+			else if (d > day)
+				r->total -= k;
 		}
-		if (!r) {
-			v = sq_grow(a, v, *n, &cap, sizeof *v);
-			r = &v[*n];
-			memset(r, 0, sizeof *r);
-			memcpy(r->area, area, alen);
-			memcpy(r->metric, metric, mlen);
-			x.slot[j] = (uint32_t)++ * n;
-		}
-		/* up to the end of day: the running total less what came on later days */
-		if (d == day)
-			r->day += k;
-		if (d == 0)
-			r->total += k;
-		else if (d > day)
-			r->total -= k;
-	}
 	*ss = sq_close(&q);
 	free(x.slot);
 	if (nomem)
@@ -521,18 +522,18 @@ enum store_status store_report_recount(struct store *s, int64_t *checked, int64_
 	if (ss != STORE_OK)
 		goto end;
 	if (sq_open_stream(&k, c, sql_events, NULL, 0))
-	while (sq_next(&k)) {
-		char metric[16], area[AREA_CODE_MAX + 1];
-		sq_text_to(&k, 0, metric, sizeof metric);
-		sq_text_to(&k, 2, area, sizeof area);
-		int day = report_day(cut, ncut, sq_int(&k, 1));
-		for (size_t len = 6; len <= strlen(area); len += 3) {
-			char up[AREA_CODE_MAX + 1];
-			snprintf(up, sizeof up, "%.*s", (int)len, area);
-			rc_add(&m, metric, day, up, 1);
-			rc_add(&m, metric, 0, up, 1);
+		while (sq_next(&k)) {
+			char metric[16], area[AREA_CODE_MAX + 1];
+			sq_text_to(&k, 0, metric, sizeof metric);
+			sq_text_to(&k, 2, area, sizeof area);
+			int day = report_day(cut, ncut, sq_int(&k, 1));
+			for (size_t len = 6; len <= strlen(area); len += 3) {
+				char up[AREA_CODE_MAX + 1];
+				snprintf(up, sizeof up, "%.*s", (int)len, area);
+				rc_add(&m, metric, day, up, 1);
+				rc_add(&m, metric, 0, up, 1);
+			}
 		}
-	}
 	if ((ss = sq_close(&k)) == STORE_OK)
 		ss = sq_recount_compare(c, sql_kept, &m, checked, mismatched, first, firstsz);
 end:

@@ -17,6 +17,7 @@ static const char usage[] =
 	"  serve    run the web server                              启动服务\n"
 	"  backup   consistent copy of a live database             在线备份数据库\n"
 	"  check    integrity check of a database                  检查数据库完整性\n"
+	"  copy     copy a database to PostgreSQL (or back)         复制数据库\n"
 	"  sweep    send the due reminders once (overdue, missed)   发送到期提醒\n"
 	"  schema   print the SQL schema (SQLite or PostgreSQL)      打印数据库结构 SQL\n"
 	"  version  print the version\n"
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 		return cli_schema(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cli_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "copy"))
+		return cli_copy(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);
 	return EXIT_USAGE;
 }

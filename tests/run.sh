@@ -5,6 +5,12 @@
 #   security the outside probe (tests/security): every route × role × another township's
 #            objects, hostile request targets, slow clients, hostile files; on build-asan
 #   crash    SIGKILL during concurrent writes, then check nothing acknowledged was lost
+#   api-pg   the API suite again on PostgreSQL (build-asan): a throwaway cluster is started
+#            first (tests/pg/with-cluster.mjs: initdb in a temp dir, a free port, its socket
+#            in the dir), each test server gets a fresh database in it, and the cluster is
+#            stopped by its PID when the suite ends
+#   crash-pg the crash tests on PostgreSQL the same way (build): SIGKILL of fangkong, two
+#            servers on one database with one killed, an immediate stop of PostgreSQL
 #   e2e      the web console in headless Chromium
 #   pg       the throwaway PostgreSQL cluster the PostgreSQL suites run on (tests/pg)
 #   tsan     the unit tests and the API suite again, built with ThreadSanitizer ($TSAN_BUILD,
@@ -21,7 +27,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/tests/tsan.supp:second_dea
 tsan_build=${TSAN_BUILD:-build-tsan}
 wrap=() # a command the test binaries run under (setarch for TSan, see tsan_wrap)
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash e2e pg tsan)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash api-pg crash-pg e2e pg tsan)
 logdir=$(mktemp -d /tmp/fangkong-tests.XXXXXX)
 passed=0
 failed=0
@@ -50,11 +56,14 @@ run_cmocka() {
   done
 }
 
-# node --test with the TAP reporter ends with "# pass N" and "# fail N".
+# node --test with the TAP reporter ends with "# pass N" and "# fail N". Arguments after the
+# binary: a command node --test runs under (tests/pg/with-cluster.mjs for the PostgreSQL suites).
 run_node() {
   local name=$1 dir=$2 bin=$3 out="$logdir/$1.log" p f
+  shift 3
+  local under=("$@")
   [ -d "$dir" ] && ls "$dir"/*.test.mjs >/dev/null 2>&1 || { echo "$name: no tests"; return; }
-  FANGKONG_BIN=$bin "${wrap[@]}" node --test --test-reporter=tap --test-concurrency=1 "$dir"/*.test.mjs >"$out" 2>&1
+  FANGKONG_BIN=$bin "${wrap[@]}" "${under[@]}" node --test --test-reporter=tap --test-concurrency=1 "$dir"/*.test.mjs >"$out" 2>&1
   local rc=$?
   p=$(grep -E '^# pass [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+$' || true)
   f=$(grep -E '^# fail [0-9]+' "$out" | tail -1 | grep -oE '[0-9]+$' || true)
@@ -84,6 +93,8 @@ for s in "${suites[@]}"; do
     api)   run_node api tests/api build-asan/fangkong ;;
     security) run_node security tests/security build-asan/fangkong ;;
     crash) run_node crash tests/crash build/fangkong ;;
+    api-pg)   run_node api-pg tests/api build-asan/fangkong node tests/pg/with-cluster.mjs ;;
+    crash-pg) run_node crash-pg tests/crash build/fangkong node tests/pg/with-cluster.mjs ;;
     e2e)   run_node e2e tests/e2e build/fangkong ;;
     pg)    run_node pg tests/pg build/fangkong ;;
     tsan)  tsan_wrap; run_cmocka "$tsan_build"; run_node api-tsan tests/api "$tsan_build/fangkong"; wrap=() ;;

@@ -422,7 +422,8 @@ bool api_office_phone_field(struct req *r, const char *field, const char **out)
 static bool authenticate(struct req *r)
 {
 	r->token = req_cookie(r, "fk_session");
-	r->authed = r->token && sessions_get(r->srv->sessions, r->token, time_now(), &r->sess);
+	r->authed = r->token && sessions_get(r->srv->sessions, r->token, time_now(), &r->sess,
+					     &r->session_unavailable);
 	return r->authed;
 }
 
@@ -484,7 +485,9 @@ void api_run(struct req *r)
 	}
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if (!authenticate(r)) {
-			reply_error(r, ERR_AUTH_REQUIRED, NULL);
+			/* a session the database could not be asked about is not a stranger's */
+			reply_error(r, r->session_unavailable ? ERR_UNAVAILABLE : ERR_AUTH_REQUIRED,
+				    NULL);
 			return;
 		}
 		if (r->sess.must_change && !(rt->flags & ROUTE_PW_STATE)) {

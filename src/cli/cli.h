@@ -14,6 +14,9 @@ int cli_user(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_schema(int argc, char **argv);
+int cli_copy(int argc, char **argv);
+/* Prints a line per table: its name, rows and digest (store_table_digests); the exit code. */
+int cli_print_digests(struct store *s);
 
 /* Opens a store for a command; prints the reason and returns NULL on failure. */
 struct store *cli_open_store(const char *db, bool create, int readers);

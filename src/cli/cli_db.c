@@ -222,13 +222,15 @@ int cli_backup(int argc, char **argv)
 }
 
 static const char check_help[] =
-	"usage: fangkong check --db FILE\n"
+	"usage: fangkong check --db FILE|URL\n"
 	"\n"
-	"Runs SQLite's integrity check and prints the schema version, then recounts the\n"
+	"Runs SQLite's integrity check and prints the schema version, then a line per table\n"
+	"with its rows and a SHA-256 digest of them (the same for a database and its copy:\n"
+	"see `fangkong copy`), then recounts the\n"
 	"observation board's and the daily report's counts from the records and compares\n"
 	"them with the kept ones, and the checkpoints' totals.\n"
 	"Exit 0 when the database is sound and the counts agree, 1 otherwise.\n"
-	"检查数据库完整性，并核对居家观察看板、日报和卡口的统计数与原始记录是否一致。\n";
+	"检查数据库完整性，逐表列出行数和摘要，并核对居家观察看板、日报和卡口的统计数与原始记录是否一致。\n";
 
 /* Prints what a recount found; EXIT_OK when the kept counts agree with it. */
 static int recount_said(const char *what, const char *zh, enum store_status st, int64_t checked,
@@ -262,7 +264,7 @@ int cli_check(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (store_integrity_check(s, msg, sizeof msg) == STORE_OK) {
 		printf("integrity: ok, schema version %d\n", store_schema_version(s));
-		rc = EXIT_OK;
+		rc = cli_print_digests(s);
 	} else {
 		printf("integrity: %s\n", msg);
 	}

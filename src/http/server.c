@@ -253,7 +253,7 @@ static bool signed_in(struct req *r)
 {
 	if (!r->authed)
 		r->authed = sessions_get(r->srv->sessions, req_cookie(r, "fk_session"), time_now(),
-					 &r->sess);
+					 &r->sess, NULL);
 	return r->authed;
 }
 

@@ -129,6 +129,7 @@ struct req {
 	bool deferred;                /* set on the HTTP thread before the handoff */
 	struct MHD_Response *pending; /* a deferred request's reply, queued after the resume */
 	bool authed;
+	bool session_unavailable; /* the session could not be looked up: 503 */
 	struct session_info sess;
 	const char *token;          /* session cookie value */
 	const char *set_cookie;     /* Set-Cookie header for the reply */

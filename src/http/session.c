@@ -178,24 +178,30 @@ void sessions_create(struct sessions *s, struct session_info *info, int64_t now,
 
 /* A session this table does not hold, from its row (another process made it, or this one
  * before a restart): kept here when alive. True when it is now in the table. */
-static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t now)
+/* The row of key taken into the table: LOAD_OK, LOAD_NONE (no such session), or
+ * LOAD_BUSY (the database did not answer: not known either way). */
+enum load_result { LOAD_NONE, LOAD_OK, LOAD_BUSY };
+
+static enum load_result load(struct sessions *s, const unsigned char key[KEYLEN], int64_t now)
 {
 	struct arena *a;
 	struct session_row row;
 	struct entry *e;
 	char hex[65];
-	bool ok = false;
-
+	enum load_result ok = LOAD_NONE;
+	enum store_status ss;
 	uint64_t epoch;
 
 	if (!s->store)
-		return false;
+		return LOAD_NONE;
 	pthread_mutex_lock(&s->mu);
 	epoch = s->epoch;
 	pthread_mutex_unlock(&s->mu);
 	a = arena_new();
 	key_hex(key, hex);
-	if (svc_session_get(s->store, hex, a, &row) == STORE_OK) {
+	if ((ss = svc_session_get(s->store, hex, a, &row)) == STORE_BUSY || ss == STORE_ERROR) {
+		ok = LOAD_BUSY;
+	} else if (ss == STORE_OK) {
 		e = xcalloc(1, sizeof *e);
 		memcpy(e->key, key, KEYLEN);
 		snprintf(e->info.user_id, sizeof e->info.user_id, "%s", row.user_id);
@@ -214,12 +220,12 @@ static bool load(struct sessions *s, const unsigned char key[KEYLEN], int64_t no
 				free(e);
 			} else if (find(s, key)) { /* another request loaded it meanwhile */
 				free(e);
-				ok = true;
+				ok = LOAD_OK;
 			} else {
 				unsigned b = bucket_of(key);
 				e->next = s->bucket[b];
 				s->bucket[b] = e;
-				ok = true;
+				ok = LOAD_OK;
 			}
 			pthread_mutex_unlock(&s->mu);
 		}
@@ -239,12 +245,16 @@ static struct entry **find(struct sessions *s, const unsigned char key[KEYLEN])
 	return NULL;
 }
 
-bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out)
+bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out,
+		  bool *unavailable)
 {
 	unsigned char key[KEYLEN];
 	struct entry **pp;
 	bool ok = false, touch = false, gone = false;
+	enum load_result lr = LOAD_NONE;
 
+	if (unavailable)
+		*unavailable = false;
 	if (!token || strlen(token) != SESSION_TOKEN_LEN)
 		return false;
 	token_key(token, key);
@@ -267,9 +277,11 @@ bool sessions_get(struct sessions *s, const char *token, int64_t now, struct ses
 			}
 		}
 		pthread_mutex_unlock(&s->mu);
-		if (ok || gone || tries || !load(s, key, now))
+		if (ok || gone || tries || (lr = load(s, key, now)) != LOAD_OK)
 			break;
 	}
+	if (lr == LOAD_BUSY && unavailable)
+		*unavailable = true;
 	if (touch || gone) {
 		char hex[65];
 		key_hex(key, hex);
@@ -292,7 +304,8 @@ bool sessions_alive(struct sessions *s, const char *token, int64_t now)
 	ok = (pp = find(s, key)) && !expired(s, *pp, now);
 	bool known = pp != NULL;
 	pthread_mutex_unlock(&s->mu);
-	return ok || (!known && load(s, key, now));
+	/* a database that does not answer ends no stream */
+	return ok || (!known && load(s, key, now) != LOAD_NONE);
 }
 
 void sessions_drop(struct sessions *s, const char *token)

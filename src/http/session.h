@@ -37,7 +37,10 @@ void sessions_free(struct sessions *s);
 void sessions_create(struct sessions *s, struct session_info *info, int64_t now,
 		     char token_out[SESSION_TOKEN_LEN + 1]);
 /* Looks a token up and marks it used; false when unknown or expired. */
-bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out);
+/* *unavailable (when not NULL) is set when the session could not be looked up because the
+ * database did not answer: the caller answers 503, not 401. */
+bool sessions_get(struct sessions *s, const char *token, int64_t now, struct session_info *out,
+		  bool *unavailable);
 /* Whether a token's session is still alive at now, without marking it used (an event
  * stream asks every second: that is no activity of the user). */
 bool sessions_alive(struct sessions *s, const char *token, int64_t now);

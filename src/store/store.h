@@ -93,6 +93,38 @@ int store_schema_latest(void);
 char *store_schema_script(bool postgresql);
 enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz);
 
+/* ---- moving a database between backends (sq_copy.c) ---- */
+
+/* Told after each batch a copy wrote: the table, its rows copied so far and in all, and
+ * how many of them the destination did not hold yet (or held otherwise). */
+struct store_copy_progress {
+	void (*table)(void *ctx, const char *table, int64_t done, int64_t total,
+		      int64_t changed);
+	void *ctx;
+};
+/* Copies every table of from (but schema_version: both are migrated) into to, parents
+ * before the tables that refer to them, each table's rows read in primary-key order in one
+ * snapshot of from and written in batches of a few thousand rows a transaction on to's
+ * writer: a row to already holds (its primary key) is made equal to the source's, so that
+ * a copy run again after an interruption finishes it without a duplicate (audit rows are
+ * never changed: a different one there fails the copy). On PostgreSQL each identity
+ * sequence then continues after the highest id. Both stores must be at the same schema
+ * version. On failure err says why (zh + en). */
+enum store_status store_copy(struct store *from, struct store *to,
+			     const struct store_copy_progress *progress, char *err, size_t errsz);
+
+/* A table's row count and the SHA-256 (hex) of its rows in primary-key order, each row's
+ * columns (by name) in a canonical text both backends give alike: a database and its copy
+ * have the same digests. */
+struct store_table_digest {
+	const char *table;
+	int64_t rows;
+	char sha256[65];
+};
+/* Every table's (but schema_version's), by name, in one snapshot; in the arena. */
+enum store_status store_table_digests(struct store *s, struct arena *a,
+				      struct store_table_digest **out, size_t *n);
+
 /* ---- audit ---- */
 
 struct audit_entry {

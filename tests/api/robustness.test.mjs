@@ -1,14 +1,11 @@
 // 11. Hostile input: nothing a client sends gives a 5xx or stops the server.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
-import { Client, SLOW, VILLAGE_A, adminClient, expectError, rawRequest, run, startServer, uuid } from './lib.mjs';
+import { Client, SLOW, VILLAGE_A, adminClient, dbSql, expectError, rawRequest, run, startServer, uuid } from './lib.mjs';
 
-const exec = promisify(execFile);
 
 let srv;
 let admin;
@@ -281,7 +278,7 @@ describe('load', () => {
 			// Whatever was acknowledged is in the database.
 			const acked = results.filter((r) => !(r instanceof Error) && r.status === 201).map((r) => r.body.code);
 			assert.ok(acked.length >= 1);
-			const { stdout } = await exec('sqlite3', [other.db, "SELECT code FROM area WHERE name LIKE '停机网格%'"]);
+			const { stdout } = await dbSql(other.db, "SELECT code FROM area WHERE name LIKE '停机网格%'");
 			const stored = new Set(stdout.split('\n').filter(Boolean));
 			for (const code of acked) assert.ok(stored.has(code), `acknowledged ${code} is not in the database`);
 			assert.equal((await run(['check', '--db', other.db])).code, 0);

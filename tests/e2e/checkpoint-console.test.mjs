@@ -23,7 +23,7 @@ import {
   TOWNSHIP, ADMIN_PASSWORD, env, citizenId, byTest, field, shot, sel, login, noOverflow, apiSession, until, useFangkong,
 } from './lib.mjs';
 
-useFangkong('checkpoint-console');
+useFangkong('checkpoint-console', { daytime: true }); // today's day shift
 
 const FIRST_PASSWORD = 'First-Login-Pass-2026';
 const PASSWORD = 'Checkpoint-Desk-Pass-2026';
@@ -33,7 +33,7 @@ const ymd = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai',
 const addDays = (s, n) => { const d = new Date(`${s}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
 // An instant a second ago with the +08:00 offset, as a phone sends it.
 function justNow() {
-  const d = new Date(Date.now() - 1000 + 8 * 3600_000);
+  const d = new Date(Date.now() + (env.clockOffsetMs ?? 0) - 1000 + 8 * 3600_000);
   return `${d.toISOString().slice(0, 19)}+08:00`;
 }
 
@@ -55,7 +55,7 @@ test('the checkpoint console: create, staff, today\'s totals, drill-down, correc
   admin = await apiSession('admin', ADMIN_PASSWORD);
   const cmd = await makeAccount('cp_cmd', 'commander', TOWNSHIP);
   const staff = await makeAccount('cp_staff_a', 'checkpoint_staff', TOWNSHIP);
-  const today = ymd(new Date());
+  const today = ymd(new Date(Date.now() + (env.clockOffsetMs ?? 0)));
 
   const ctx = await env.browser.newContext(DESK);
   await ctx.addInitScript((id) => localStorage.setItem(`fk.guide.${id}`, '1'), cmd.id); // the first-use guide seen

@@ -28,12 +28,12 @@ import {
   TOWNSHIP, ADMIN_PASSWORD, env, citizenId, byTest, field, shot, sel, login, noOverflow, apiSession, assertText, useFangkong, until, smallTargets,
 } from './lib.mjs';
 
-useFangkong('checkpoint-field');
+useFangkong('checkpoint-field', { daytime: true }); // today's day shift
 
 const FIRST_PASSWORD = 'First-Login-Pass-2026';
 const PASSWORD = 'Checkpoint-Gate-Pass-2026';
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = () => new Date(Date.now() + (env.clockOffsetMs ?? 0) + 8 * 3600_000).toISOString().slice(0, 10);
 
 let adminApi;
 let cmdApi;

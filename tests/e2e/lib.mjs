@@ -65,13 +65,16 @@ function startServer(db, args = []) {
   });
 }
 
-// The --clock-offset that keeps the server's local time (Asia/Shanghai) before 19:00 of the
-// same day: a person placed after the evening slot's 21:00 deadline has nothing due today,
-// and a test that needs someone on today's follow-up list must not depend on the hour it
-// runs at. 0 before 19:00; else back to 19:00 of the same date (the browser's date agrees).
+// The --clock-offset that keeps the server's local time (Asia/Shanghai) in the day, from
+// 08:05 to 19:00 of the same date: a person placed after the evening slot's 21:00 deadline
+// has nothing due today, and a checkpoint's registration before 08:00 belongs to the night
+// shift that began the day before; a test that needs someone on today's follow-up list, or
+// today's day shift, must not depend on the hour it runs at. 0 in those hours; else forward
+// to 08:05 or back to 19:00 of the same date (the browser's date agrees).
 export function daytimeOffset(now = Date.now()) {
   const local = new Date(now + 8 * 3600e3);
   const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  if (minutes < 8 * 60 + 5) return (8 * 60 + 5 - minutes) * 60;
   return minutes < 19 * 60 ? 0 : -(minutes - 19 * 60) * 60;
 }
 
@@ -94,6 +97,18 @@ export function useFangkong(tag, { serveArgs = [], daytime = false } = {}) {
     if (offset) args.push('--clock-offset', String(offset));
     env.base = await startServer(env.db, args);
     env.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    // the pages' clock agrees with the server's: what a phone stamps (a registration's
+    // time) falls in the server's hour, not the machine's
+    env.clockOffsetMs = offset * 1000;
+    if (offset) {
+      const plain = env.browser.newContext.bind(env.browser);
+      env.browser.newContext = async (opts) => {
+        const ctx = await plain(opts);
+        await ctx.clock.install({ time: Date.now() + env.clockOffsetMs });
+        await ctx.clock.resume();
+        return ctx;
+      };
+    }
   });
   after(async () => {
     if (env.browser) await env.browser.close().catch(() => {});

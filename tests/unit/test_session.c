@@ -32,15 +32,15 @@ static void test_create_get(void **state)
 	sessions_create(s, &si, 1000, tok);
 	assert_int_equal(strlen(tok), SESSION_TOKEN_LEN);
 	assert_int_equal(strlen(si.csrf), SESSION_TOKEN_LEN);
-	assert_true(sessions_get(s, tok, 1001, &got));
+	assert_true(sessions_get(s, tok, 1001, &got, NULL));
 	assert_string_equal(got.user_id, "a");
 	assert_string_equal(got.csrf, si.csrf);
 	sessions_create(s, &si, 1000, tok2);
 	assert_string_not_equal(tok, tok2); /* a new token at every login */
-	assert_false(sessions_get(s, "", 1001, &got));
-	assert_false(sessions_get(s, NULL, 1001, &got));
+	assert_false(sessions_get(s, "", 1001, &got, NULL));
+	assert_false(sessions_get(s, NULL, 1001, &got, NULL));
 	tok2[0] = tok2[0] == 'A' ? 'B' : 'A';
-	assert_false(sessions_get(s, tok2, 1001, &got));
+	assert_false(sessions_get(s, tok2, 1001, &got, NULL));
 	sessions_free(s);
 }
 
@@ -55,12 +55,12 @@ static void test_expiry(void **state)
 	/* used every 29 minutes: stays alive until the absolute limit */
 	while (t + 1740 < 1000 + 43200) {
 		t += 1740;
-		assert_true(sessions_get(s, tok, t, &got));
+		assert_true(sessions_get(s, tok, t, &got, NULL));
 	}
-	assert_false(sessions_get(s, tok, 1000 + 43200, &got));
+	assert_false(sessions_get(s, tok, 1000 + 43200, &got, NULL));
 	sessions_create(s, &si, 5000, tok);
-	assert_true(sessions_get(s, tok, 5000 + 1799, &got));
-	assert_false(sessions_get(s, tok, 5000 + 1799 + 1800, &got)); /* idle 30 minutes */
+	assert_true(sessions_get(s, tok, 5000 + 1799, &got, NULL));
+	assert_false(sessions_get(s, tok, 5000 + 1799 + 1800, &got, NULL)); /* idle 30 minutes */
 	sessions_free(s);
 }
 
@@ -74,14 +74,14 @@ static void test_drop(void **state)
 	sessions_create(s, &a, 10, ta2);
 	sessions_create(s, &b, 10, tb);
 	sessions_drop_user(s, "a");
-	assert_false(sessions_get(s, ta1, 11, &got));
-	assert_false(sessions_get(s, ta2, 11, &got));
-	assert_true(sessions_get(s, tb, 11, &got));
+	assert_false(sessions_get(s, ta1, 11, &got, NULL));
+	assert_false(sessions_get(s, ta2, 11, &got, NULL));
+	assert_true(sessions_get(s, tb, 11, &got, NULL));
 	sessions_set_must_change(s, tb, true);
-	assert_true(sessions_get(s, tb, 12, &got));
+	assert_true(sessions_get(s, tb, 12, &got, NULL));
 	assert_true(got.must_change);
 	sessions_drop(s, tb);
-	assert_false(sessions_get(s, tb, 12, &got));
+	assert_false(sessions_get(s, tb, 12, &got, NULL));
 	sessions_free(s);
 }
 
@@ -94,8 +94,8 @@ static void test_many(void **state)
 	sessions_create(s, &si, 0, first);
 	for (int i = 0; i < 5000; i++) /* sweeps run on the way; old ones expire */
 		sessions_create(s, &si, 100 + i, tok);
-	assert_false(sessions_get(s, first, 5100, &got));
-	assert_true(sessions_get(s, tok, 5100, &got));
+	assert_false(sessions_get(s, first, 5100, &got, NULL));
+	assert_true(sessions_get(s, tok, 5100, &got, NULL));
 	sessions_free(s);
 }
 
@@ -121,11 +121,11 @@ static void test_drop_others(void **state)
 	sessions_create(s, &a, 10, ta2);
 	sessions_create(s, &b, 10, tb);
 	sessions_drop_user_except(s, "a", ta2);
-	assert_false(sessions_get(s, ta1, 11, &got));
-	assert_true(sessions_get(s, ta2, 11, &got)); /* the session that changed the password */
-	assert_true(sessions_get(s, tb, 11, &got));  /* another user's */
+	assert_false(sessions_get(s, ta1, 11, &got, NULL));
+	assert_true(sessions_get(s, ta2, 11, &got, NULL)); /* the session that changed the password */
+	assert_true(sessions_get(s, tb, 11, &got, NULL));  /* another user's */
 	sessions_drop_user_except(s, "a", NULL);
-	assert_false(sessions_get(s, ta2, 11, &got));
+	assert_false(sessions_get(s, ta2, 11, &got, NULL));
 	sessions_free(s);
 }
 

@@ -26,6 +26,8 @@ struct sq_conn {
 	struct pg_conn *pg;
 	bool in_write;    /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
 	bool pg_readonly; /* PostgreSQL: a reader's session */
+	bool pg_lost;          /* PostgreSQL: the connection is lost (logged once) */
+	int64_t pg_retry_at;   /* PostgreSQL: no reconnection before (monotonic ms) */
 	int ncursor;      /* PostgreSQL: server-side cursors declared (their names) */
 	int64_t changes;  /* PostgreSQL: the rows the last write changed */
 	int nstmt;

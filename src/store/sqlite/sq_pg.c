@@ -22,7 +22,9 @@
 #include <strings.h>
 
 #include "store/sqlite/sq.h"
+#include "util/json.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 enum { FETCH_ROWS = 1000 };
 
@@ -239,19 +241,44 @@ char *sq_pg_sql(const char *sql, int *nparams, bool *used)
 static bool session_setup(struct sq_conn *c, bool readonly);
 static void forget_statements(struct sq_conn *c);
 
+enum { RECONNECT_GAP_MS = 1000 };
+
+/* A lost connection made again, at most once per RECONNECT_GAP_MS (a server that is down
+ * is not hammered by every request; one line in the log per outage). */
+static void reconnect(struct sq_conn *c)
+{
+	int64_t now = time_mono_ms();
+
+	if (!c->pg_lost)
+		log_warn("postgresql: the connection was lost (%.*s); reconnecting",
+			 (int)strcspn(PQerrorMessage(pgc(c)), "\n"), PQerrorMessage(pgc(c)));
+	c->pg_lost = true;
+	if (now < c->pg_retry_at)
+		return;
+	c->pg_retry_at = now + RECONNECT_GAP_MS;
+	PQreset(pgc(c));
+	forget_statements(c); /* a new session: nothing prepared */
+	if (PQstatus(pgc(c)) != CONNECTION_OK)
+		return;
+	if (!session_setup(c, c->pg_readonly)) {
+		log_warn("postgresql: the new session could not be set up");
+		return;
+	}
+	c->pg_lost = false;
+	log_info("postgresql: connected again");
+}
+
 /* What a failed result means to the store; logged unless a client caused it. */
 static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *sql)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
-	if (PQstatus(pgc(c)) == CONNECTION_BAD) {
-		log_warn("postgresql: the connection was lost (%s); reconnecting",
-			 PQerrorMessage(pgc(c)));
-		PQreset(pgc(c));
-		forget_statements(c); /* a new session: nothing prepared */
-		if (PQstatus(pgc(c)) == CONNECTION_OK && !session_setup(c, c->pg_readonly))
-			log_warn("postgresql: the new session could not be set up");
-		return STORE_BUSY;
+	/* an error of libpq's own (no SQLSTATE), such as "server closed the connection
+	 * unexpectedly", may come before libpq marks the connection bad: reading finds out */
+	if (PQstatus(pgc(c)) == CONNECTION_BAD ||
+	    (!state && (!PQconsumeInput(pgc(c)) || PQstatus(pgc(c)) == CONNECTION_BAD))) {
+		reconnect(c);
+		return STORE_BUSY; /* 503: the client retries with the same uuid */
 	}
 	if (state && !strncmp(state, "23", 2))
 		return STORE_CONFLICT; /* a constraint refused it */
@@ -449,6 +476,36 @@ struct pg_params {
 	int n;
 };
 
+/* s (len bytes) with every byte that starts no valid UTF-8 sequence as U+FFFD, malloc'd;
+ * NULL when s is valid. PostgreSQL refuses invalid UTF-8 in a parameter where SQLite would
+ * compare it and find nothing; a replaced byte finds nothing too. */
+static char *utf8_fixed(const char *s, size_t len)
+{
+	char *out = NULL, *o = NULL;
+	unsigned cp;
+
+	for (size_t i = 0; i < len;) {
+		int k = s[i] ? utf8_next(s + i, &cp) : 1;
+		if (k > 0 && i + (size_t)k <= len) {
+			if (o)
+				memcpy(o, s + i, (size_t)k), o += k;
+			i += (size_t)k;
+			continue;
+		}
+		if (!o) {
+			out = o = xmalloc(3 * len + 1);
+			memcpy(o, s, i);
+			o += i;
+		}
+		memcpy(o, "\xef\xbf\xbd", 3);
+		o += 3;
+		i++;
+	}
+	if (o)
+		*o = '\0';
+	return out;
+}
+
 static void params_make(struct pg_params *pp, int n, const struct sq_param *p, int np)
 {
 	pp->n = n;
@@ -460,13 +517,18 @@ static void params_make(struct pg_params *pp, int n, const struct sq_param *p, i
 		if (p[i].type == SQ_P_INT) {
 			snprintf(pp->num[i], sizeof pp->num[i], "%lld", (long long)p[i].i);
 			pp->v[i] = pp->num[i];
-		} else if (p[i].s && p[i].len < 0) {
-			pp->v[i] = p[i].s;
 		} else if (p[i].s) {
-			pp->owned[i] = xmalloc((size_t)p[i].len + 1);
-			memcpy(pp->owned[i], p[i].s, (size_t)p[i].len);
-			pp->owned[i][p[i].len] = '\0';
-			pp->v[i] = pp->owned[i];
+			size_t len = p[i].len < 0 ? strlen(p[i].s) : (size_t)p[i].len;
+			if ((pp->owned[i] = utf8_fixed(p[i].s, len))) {
+				pp->v[i] = pp->owned[i];
+			} else if (p[i].len < 0) {
+				pp->v[i] = p[i].s;
+			} else {
+				pp->owned[i] = xmalloc(len + 1);
+				memcpy(pp->owned[i], p[i].s, len);
+				pp->owned[i][len] = '\0';
+				pp->v[i] = pp->owned[i];
+			}
 		}
 	}
 }

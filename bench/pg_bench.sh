@@ -366,7 +366,7 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
     echo "   generated in $(secs "$T" "$(now)") s"
     T=$(now)
     "$BIN" check --db "$GEN" >"$WORK/check-gen.out" 2>&1 || die "fangkong check failed: $(tail -5 "$WORK/check-gen.out")"
-    grep -v ' INFO ' "$WORK/check-gen.out" | sed 's/^/   /'
+    grep -v -e ' INFO ' -e '^table ' "$WORK/check-gen.out" | sed 's/^/   /'
     echo "   fangkong check (SQLite) $(secs "$T" "$(now)") s"
     mv "$GEN" "$CACHED"
   fi
@@ -386,25 +386,32 @@ for _ in range(n):
     print('{"q":"%s%012d","limit":50}' % (county, r.randrange(1, persons + 1)))
 EOF
 
-  say "B: the same rows into PostgreSQL (fangkong init, then sqlite3 -csv | psql \\copy per table)"
   psql_ postgres -c "CREATE DATABASE fk_big"
   BIGURL=$(pg_url fk_big)
-  "$BIN" init --db "$BIGURL" --county "$BIG_COUNTY" --divisions "$DIVISIONS" 2>&1 | grep -v ' INFO ' | sed 's/^/   /' || true
-  echo "$PASSWORD" | "$BIN" user add --db "$BIGURL" --username admin --role admin --area "$BIG_COUNTY" \
-    --phone 13900000000 --name admin >/dev/null || die "user add on PostgreSQL failed"
-  [ "$(sqlite3 "$BIGDB" "SELECT count(*) FROM area")" = "$(psql_ fk_big -c "SELECT count(*) FROM area")" ] ||
-    die "the areas of $BIG_COUNTY differ between the backends"
   T=$(now)
-  # empty after init but for what init counts; CASCADE: the other tables naming a person are empty
-  psql_ fk_big -c "TRUNCATE $(tr ' ' ',' <<<"$BIG_TABLES") CASCADE"
-  for t in $BIG_TABLES; do
-    T1=$(now)
-    cols=$(sqlite3 "$BIGDB" "SELECT group_concat(name, ',') FROM pragma_table_info('$t')")
-    sqlite3 -csv -nullvalue '\N' "$BIGDB" "SELECT $cols FROM $t" |
-      psql_ fk_big -c "\\copy $t($cols) FROM STDIN (FORMAT csv, NULL '\\N')" ||
-      die "copying $t failed"
-    printf '   %-14s %9s rows %6s s\n' "$t" "$(psql_ fk_big -c "SELECT count(*) FROM $t")" "$(secs "$T1" "$(now)")"
-  done
+  if "$BIN" copy --help >/dev/null 2>&1; then
+    say "B: the same rows into PostgreSQL (fangkong copy: every table, then compared by digests)"
+    "$BIN" copy --from "$BIGDB" --to "$BIGURL" >"$WORK/copy.out" 2>&1 ||
+      die "fangkong copy failed: $(tail -5 "$WORK/copy.out")"
+    grep -E '^ *(person|task|observation|obs_day|report_count|obs_count) |copied|verified' "$WORK/copy.out" | sed 's/^/   /'
+  else # an older binary: init, then the tables the generator writes, row for row
+    say "B: the same rows into PostgreSQL (fangkong init, then sqlite3 -csv | psql \\copy per table)"
+    "$BIN" init --db "$BIGURL" --county "$BIG_COUNTY" --divisions "$DIVISIONS" 2>&1 | grep -v ' INFO ' | sed 's/^/   /' || true
+    echo "$PASSWORD" | "$BIN" user add --db "$BIGURL" --username admin --role admin --area "$BIG_COUNTY" \
+      --phone 13900000000 --name admin >/dev/null || die "user add on PostgreSQL failed"
+    [ "$(sqlite3 "$BIGDB" "SELECT count(*) FROM area")" = "$(psql_ fk_big -c "SELECT count(*) FROM area")" ] ||
+      die "the areas of $BIG_COUNTY differ between the backends"
+    # empty after init but for what init counts; CASCADE: the other tables naming a person are empty
+    psql_ fk_big -c "TRUNCATE $(tr ' ' ',' <<<"$BIG_TABLES") CASCADE"
+    for t in $BIG_TABLES; do
+      T1=$(now)
+      cols=$(sqlite3 "$BIGDB" "SELECT group_concat(name, ',') FROM pragma_table_info('$t')")
+      sqlite3 -csv -nullvalue '\N' "$BIGDB" "SELECT $cols FROM $t" |
+        psql_ fk_big -c "\\copy $t($cols) FROM STDIN (FORMAT csv, NULL '\\N')" ||
+        die "copying $t failed"
+      printf '   %-14s %9s rows %6s s\n' "$t" "$(psql_ fk_big -c "SELECT count(*) FROM $t")" "$(secs "$T1" "$(now)")"
+    done
+  fi
   echo "   moved in $(secs "$T" "$(now)") s"
   T=$(now)
   psql_ fk_big -c "VACUUM ANALYZE"
@@ -414,7 +421,7 @@ EOF
     T=$(now)
     "$BIN" check --db "$BIGURL" >"$WORK/check-pg.out" 2>&1 ||
       { broke+=("fangkong check on PostgreSQL failed"); tail -5 "$WORK/check-pg.out"; }
-    grep -v ' INFO ' "$WORK/check-pg.out" | sed 's/^/   /'
+    grep -v -e ' INFO ' -e '^table ' "$WORK/check-pg.out" | sed 's/^/   /'
     echo "   fangkong check (PostgreSQL) $(secs "$T" "$(now)") s"
   fi
 

@@ -6,7 +6,7 @@
 // Never sleeps: every wait is for a condition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, login, assertText, useFangkong, apiSession, noOverflow } from './lib.mjs';
+import { VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, login, assertText, useFangkong, apiSession, noOverflow, until } from './lib.mjs';
 
 useFangkong('grid-rules');
 
@@ -50,8 +50,14 @@ test('grid rules: add 5组 to a grid, test an address, see it resolve to that gr
   await assertText(west.locator('[data-test="rule"]'), '金陵路');
   await byTest(page, 'rules-save').click();
   await page.locator('[data-test="rules-save"][disabled], [data-test="rules-save"].is-disabled').waitFor();
-  const stored = await admin('GET', `/api/v1/areas/${VILLAGE}/grid-rules`);
-  assert.deepEqual(stored.body.items.map((r) => [r.grid, r.kind, r.name]), [[g1.code, 'group', '5组'], [g2.code, 'road', '金陵路']]);
+  // the button is disabled while the save is on its way too: wait for the rules stored
+  const want = [[g1.code, 'group', '5组'], [g2.code, 'road', '金陵路']];
+  let stored;
+  await until('the rules stored', async () => {
+    stored = (await admin('GET', `/api/v1/areas/${VILLAGE}/grid-rules`)).body.items.map((r) => [r.grid, r.kind, r.name]);
+    return stored.length >= want.length;
+  });
+  assert.deepEqual(stored, want);
 
   // test addresses as people write them
   const tryAddress = async (address, expected) => {

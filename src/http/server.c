@@ -656,6 +656,13 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 					 ? cfg->connection_timeout * 2 / 3
 					 : 25);
 	srv->id_prefix = randombytes_random();
+	/* servers sharing a database (PostgreSQL) tell each other what they keep in memory;
+	 * set before the first request is served (the limiters read it without a lock) */
+	if (store_news_listen(store, on_news, srv)) {
+		ratelimit_share(srv->login_rl, srv->key, sizeof srv->key, 'l', tell, srv);
+		ratelimit_share(srv->self_rl, srv->key, sizeof srv->key, 's', tell, srv);
+		ratelimit_share(srv->pre_rl, srv->key, sizeof srv->key, 'p', tell, srv);
+	}
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -675,12 +682,6 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : 0;
-	/* servers sharing a database (PostgreSQL) tell each other what they keep in memory */
-	if (store_news_listen(store, on_news, srv)) {
-		ratelimit_share(srv->login_rl, srv->key, sizeof srv->key, 'l', tell, srv);
-		ratelimit_share(srv->self_rl, srv->key, sizeof srv->key, 's', tell, srv);
-		ratelimit_share(srv->pre_rl, srv->key, sizeof srv->key, 'p', tell, srv);
-	}
 	return srv;
 }
 

@@ -67,10 +67,14 @@ enum { COUNTIES_MAX = 256 };
 static int counties_of(const char *arg, const char *dir, struct arena *a, struct area_seed *out,
 		       size_t *n)
 {
-	char *list = arena_strdup(a, arg), *save = NULL;
+	char *list = arena_strdup(a, arg), *next;
 
 	*n = 0;
-	for (char *code = strtok_r(list, ",", &save); code; code = strtok_r(NULL, ",", &save)) {
+	for (char *code = list; code; code = next) {
+		if ((next = strchr(code, ',')))
+			*next++ = '\0';
+		if (!*code)
+			continue; /* ",," or a trailing comma */
 		struct area_seed *c;
 		size_t k;
 		int rc = division_said(division_counties(dir, code, a, &c, &k), dir, code);

@@ -142,8 +142,7 @@ static int slot_hit(struct ratelimit *rl, unsigned i, const char *key, int64_t n
 
 static void hex(const unsigned char *v, size_t n, char *out)
 {
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", v[i]);
+	sodium_bin2hex(out, 2 * n + 1, v, n);
 }
 
 enum rl_verdict ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now)

@@ -301,6 +301,11 @@ enum store_status sq_run1(struct sq_conn *c, const char *sql, enum store_status 
  * STORE_NOT_FOUND when there is none. */
 enum store_status sq_one(struct sq_conn *c, const char *sql, const struct sq_rowtype *t,
 			 struct arena *a, void *out, const struct sq_param *p, int np);
+/* The first column of the first row as a number; 0 (and STORE_OK) when there is none. */
+enum store_status sq_one_int(struct sq_conn *c, const char *sql, int64_t *out,
+			     const struct sq_param *p, int np);
+/* The schema version c's database is at (the highest step applied; 0 for none). */
+enum store_status sq_schema_version(struct sq_conn *c, int *out);
 /* The first column of the first row as text in buf; "" (and STORE_OK) when there is none. */
 enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, size_t sz,
 			      const struct sq_param *p, int np);

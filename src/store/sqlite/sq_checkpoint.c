@@ -359,10 +359,8 @@ static enum store_status list_in(struct sq_conn *c, const struct passage_filter 
 				     SQ_INT(f->limit),
 				     SQ_INT(f->offset)};
 	enum { NP = sizeof p / sizeof p[0] };
-	char buf[24];
-	enum store_status ss = sq_one_text(c, sql_count, buf, sizeof buf, p, NP);
+	enum store_status ss = sq_one_int(c, sql_count, total, p, NP);
 
-	*total = strtoll(buf, NULL, 10);
 	if (ss != STORE_OK)
 		return ss;
 	*out = sq_rows(c, sql, &sq_passage_rows, PASSAGE_PAGE_MAX, a, n, &ss, p, NP);
@@ -413,7 +411,6 @@ enum store_status store_passage_lines(struct store *s, const char *checkpoint_id
 	static const char sql[] = "SELECT " PASSAGE_COLS ", " PASSAGE_PERSON_COLS LINES_WHERE
 				  " ORDER BY ps.day, ps.at, ps.id, pp.seq";
 	struct sq_conn *c;
-	char buf[24];
 	enum store_status ss;
 
 	if (each)
@@ -422,10 +419,9 @@ enum store_status store_passage_lines(struct store *s, const char *checkpoint_id
 					 SQ_TEXT(outcome)));
 	if (!(c = sq_reader_get(s)))
 		return STORE_BUSY;
-	ss = sq_one_text(
-		c, sql_count, buf, sizeof buf,
+	ss = sq_one_int(
+		c, sql_count, total,
 		SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(from), SQ_INT(to), SQ_TEXT(outcome)));
-	*total = strtoll(buf, NULL, 10);
 	sq_reader_put(s, c);
 	return ss;
 }
@@ -523,12 +519,7 @@ enum store_status store_tx_prereg_pending(struct store_tx *tx, const char *check
 {
 	static const char sql[] =
 		"SELECT count(*) FROM prereg WHERE checkpoint_id = ?1 AND expires_at > ?2";
-	char buf[24];
-	enum store_status ss = sq_one_text(sq_conn_of(tx), sql, buf, sizeof buf,
-					   SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(now)));
-
-	*n = ss == STORE_OK ? strtoll(buf, NULL, 10) : 0;
-	return ss;
+	return sq_one_int(sq_conn_of(tx), sql, n, SQ_PARAMS(SQ_TEXT(checkpoint_id), SQ_INT(now)));
 }
 
 enum store_status store_tx_prereg_delete(struct store_tx *tx, const char *code)

@@ -137,8 +137,9 @@ static const char *intern(struct buf *b)
 	for (e = pool; e && strcmp(e->s, s); e = e->next)
 		;
 	if (!e) {
-		e = xmalloc(sizeof *e + strlen(s) + 1);
-		strcpy(e->s, s);
+		size_t len = strlen(s) + 1;
+		e = xmalloc(sizeof *e + len);
+		memcpy(e->s, s, len);
 		e->next = pool;
 		pool = e;
 	}

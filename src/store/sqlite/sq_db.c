@@ -529,6 +529,17 @@ enum store_status sq_one_text(struct sq_conn *c, const char *sql, char *buf, siz
 	return sq_close(&k);
 }
 
+enum store_status sq_one_int(struct sq_conn *c, const char *sql, int64_t *out,
+			     const struct sq_param *p, int np)
+{
+	struct sq_cur k;
+
+	*out = 0;
+	if (sq_open(&k, c, sql, p, np) && sq_next(&k))
+		*out = sq_int(&k, 0);
+	return sq_close(&k);
+}
+
 void *sq_rows(struct sq_conn *c, const char *sql, const struct sq_rowtype *t, size_t max,
 	      struct arena *a, size_t *n, enum store_status *ss, const struct sq_param *p, int np)
 {
@@ -572,12 +583,10 @@ void *sq_page(struct store *s, const char *sql_count, const char *sql, const str
 {
 	struct sq_conn *c = sq_reader_get(s);
 	enum store_status begun = sq_exec(c, "BEGIN"); /* STORE_BUSY without a reader */
-	char buf[24] = "";
 	void *v;
 
 	*total = 0;
-	*ss = begun == STORE_OK ? sq_one_text(c, sql_count, buf, sizeof buf, p, np) : begun;
-	*total = strtoll(buf, NULL, 10);
+	*ss = begun == STORE_OK ? sq_one_int(c, sql_count, total, p, np) : begun;
 	if (*ss == STORE_OK)
 		v = sq_rows(c, sql, t, max, a, n, ss, p, np);
 	else

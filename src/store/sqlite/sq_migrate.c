@@ -645,17 +645,24 @@ char *sq_migration_sql(int v, bool pg)
 
 static int current_version(struct sq_conn *c)
 {
-	char buf[24];
+	int v;
 	char *vsql = c->pg ? sq_pg_ddl(schema_version_sql) : NULL;
 	enum store_status ss = sq_exec(c, vsql ? vsql : schema_version_sql);
 
 	free(vsql);
-	if (ss != STORE_OK)
+	if (ss != STORE_OK || sq_schema_version(c, &v) != STORE_OK)
 		return -1;
-	if (sq_one_text(c, "SELECT coalesce(max(version), 0) FROM schema_version", buf, sizeof buf,
-			NULL, 0) != STORE_OK)
-		return -1;
-	return atoi(buf);
+	return v;
+}
+
+enum store_status sq_schema_version(struct sq_conn *c, int *out)
+{
+	static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+	int64_t v;
+	enum store_status ss = sq_one_int(c, sql, &v, NULL, 0);
+
+	*out = (int)v;
+	return ss;
 }
 
 static void mark_sql(char *out, size_t outsz, int version)
@@ -670,15 +677,14 @@ static enum store_status apply(struct sq_conn *c, int version)
 {
 	static const char begin_pg[] =
 		"BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_MIGRATE_LOCK ")";
-	char mark[96], buf[24];
+	char mark[96];
+	int done;
 	char *sql;
 	enum store_status ss;
 
 	if (sq_exec(c, c->pg ? begin_pg : "BEGIN IMMEDIATE") != STORE_OK)
 		return STORE_ERROR;
-	if (c->pg && (sq_one_text(c, "SELECT coalesce(max(version), 0) FROM schema_version", buf,
-				  sizeof buf, NULL, 0) != STORE_OK ||
-		      atoi(buf) >= version))
+	if (c->pg && (sq_schema_version(c, &done) != STORE_OK || done >= version))
 		return sq_exec(c, "COMMIT");
 	mark_sql(mark, sizeof mark, version);
 	sql = sq_migration_sql(version, c->pg);

@@ -375,7 +375,7 @@ static int untyped_param(PGresult *r)
 	if (!state || (strcmp(state, "42P08") && strcmp(state, "42P18")) || !msg ||
 	    !(d = strchr(msg, '$')))
 		return 0;
-	return atoi(d + 1);
+	return (int)strtol(d + 1, NULL, 10);
 }
 
 static const Oid OID_INT8 = 20, OID_TEXT = 25;

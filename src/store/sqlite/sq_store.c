@@ -87,12 +87,11 @@ enum store_status store_backup(struct store *s, const char *out_path)
 int store_schema_version(struct store *s)
 {
 	struct sq_conn *c = sq_reader_get(s);
-	static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_version";
-	char buf[24];
-	enum store_status ss = sq_one_text(c, sql, buf, sizeof buf, NULL, 0);
+	int v;
+	enum store_status ss = c ? sq_schema_version(c, &v) : STORE_BUSY;
 
 	sq_reader_put(s, c);
-	return ss == STORE_OK ? atoi(buf) : -1;
+	return ss == STORE_OK ? v : -1;
 }
 
 enum store_status store_integrity_check(struct store *s, char *msg, size_t msgsz)

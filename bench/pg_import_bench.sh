@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
 # bench/pg_import_bench.sh — a 1,000,000-row import into PostgreSQL end to end through the
-# server (upload → done), beside a raw COPY of the same rows into the same person table
-# with its indexes, measured in the same run (issue 13: ≥ 30,000 rows/s, and ≥ 0.5× the
-# raw COPY), and SQLite's import of the same file (SQLITE=1, the default).
+# server (upload → done), beside the honest limits of the same rows measured in the same
+# run on the same cluster (issue 13: ≥ 30,000 rows/s, and ≥ 0.5× a raw COPY), and SQLite's
+# import of the same file (SQLITE=1, the default).
 #
 #  1. builds bench/gen_returnees.c and generates ROWS rows of 溧阳市 returnees (~1 %
 #     defective rows, as bench/import_bench.sh);
 #  2. starts a throwaway PostgreSQL cluster (tests/pg/with-cluster.mjs: initdb in a temp dir,
 #     a free port, a Unix socket, fsync and synchronous_commit on; stopped by its PID at the
-#     end) unless FANGKONG_PG names one already;
+#     end) unless FANGKONG_PG names one already; PG_SETTINGS (ALTER SYSTEM, reloaded) applies
+#     to every step alike, and the settings that matter are printed;
 #  3. `fangkong init` of a fresh database, an admin of 320481, `fangkong serve`, login,
 #     POST /api/v1/imports, polls GET /api/v1/imports/{id} until done: rows/s end to end
-#     (the worker parses, validates and resolves addresses in C, streams each batch with
-#     COPY into a staging table and merges it set-wise: src/store/sqlite/sq_import_pg.c);
-#  4. the honest limit: a second fresh database made by the same `fangkong init`, and the
-#     same rows (name, ID number, phone, address; the county as area) loaded by one
-#     `COPY person(…) FROM STDIN` through psql into its person table — the same table,
-#     foreign key and five indexes — timed with the transaction's commit. Prints the ratio;
+#     (the worker parses, validates and resolves addresses in C; each batch's new files go
+#     by one COPY per table straight into files, journeys, events, tasks and notifications:
+#     src/store/sqlite/sq_import_pg.c);
+#  4. the honest limits, each into a second fresh database made by the same `fangkong init`
+#     (the same tables, indexes and key checks), from the rows the import stored (dumped
+#     with \copy … TO after it), in one transaction, timed with its commit:
+#       a. person only: one `COPY person FROM STDIN` of the import's files — the literal
+#          reading of the issue ("the same rows into the same table with its indexes");
+#       b. the same work: one COPY per table of every row the import wrote (files,
+#          journeys, events, tasks, notifications, the rows' issues);
+#     and prints the import's ratio to each;
 #  5. SQLITE=1: the same file imported by the same binary into an SQLite database.
 #
 # Prints the figures; exits 0 whatever they are (non-zero only when something broke).
 # Knobs: ROWS (1000000), SQLITE (1), FANGKONG_BIN (build-hr/fangkong, a release build),
-# TMPDIR, BENCH_KEEP=1.
+# PG_SETTINGS ("name=value …", none by default), TMPDIR, BENCH_KEEP=1.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,12 +72,20 @@ json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<<"$2"; }
 psql_() { "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U "$PGUSER" "$@"; }
 pg_url() { echo "postgresql://$PGUSER@/$1?host=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$PGSOCK")&port=$PGPORT"; }
 
+if [ -n "${PG_SETTINGS:-}" ]; then
+  for kv in $PG_SETTINGS; do psql_ -d postgres -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'"; done
+  psql_ -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+fi
+
 say "machine"
 echo "   date     $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "   cpu      $(nproc) × $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 echo "   memory   $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 echo "   kernel   $(uname -sr); fs $(df -T "$WORK" | awk 'NR==2 {print $2}')"
 echo "   postgres $("$PGBIN/postgres" --version) (throwaway cluster, fsync on, socket $PGSOCK)"
+echo "   settings $(psql_ -d postgres -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name)
+  FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression',
+  'synchronous_commit', 'fsync', 'full_page_writes', 'work_mem')")"
 echo "   server   $BIN (source $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
 echo "   load     $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 
@@ -126,20 +140,42 @@ import_into postgresql "$(pg_url fk_import)"
 echo "   $(psql_ -d fk_import -c "SELECT count(*) || ' persons, ' || (SELECT count(*) FROM task) || ' tasks, '
   || (SELECT count(*) FROM travel) || ' journeys, ' || (SELECT count(*) FROM person_event) || ' events' FROM person")"
 
-say "the limit: a raw COPY of the same rows into the same person table (a fresh fangkong init)"
-psql_ -d postgres -c "CREATE DATABASE fk_raw"
-"$BIN" init --db "$(pg_url fk_raw)" --county "$COUNTY" --divisions "$DIVISIONS" 2>&1 | grep -v ' INFO ' || true
-# name, ID number, phone, address of each data row (lines 3…) as COPY text; time-ordered ids
-awk -F, -v now="$(date +%s)" 'NR > 2 && NF >= 8 {
-  sub(/\r$/, "", $8)
-  printf "00000000-0000-7000-8000-%012x\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\n", NR, $2, $2 != "", $1, $3, $8, "'"$COUNTY"'", now, now
-}' "$WORK/list.csv" >"$WORK/raw.tsv"
-RAW_N=$(wc -l <"$WORK/raw.tsv")
-T=$(now)
-psql_ -d fk_raw -c "\\copy person(id, id_number, id_valid, name, phone, address, area_code, created_at, updated_at) FROM '$WORK/raw.tsv'"
-RAW_S=$(secs "$T" "$(now)")
+# the rows the import stored, table by table, as COPY text
+TABLES="person travel person_event task notification import_issue"
+for t in $TABLES; do
+  psql_ -d fk_import -c "\\copy $t TO '$WORK/stored-$t.tsv'"
+done
+N_STORED=$(cat "$WORK"/stored-*.tsv | wc -l)
+
+# limit NAME TABLES…: a fresh fangkong init, then one COPY per table of the stored rows in one
+# transaction; R[NAME.s]
+limit() {
+  local name=$1 db=fk_$1 T t script
+  shift
+  psql_ -d postgres -c "CREATE DATABASE $db"
+  "$BIN" init --db "$(pg_url "$db")" --county "$COUNTY" --divisions "$DIVISIONS" 2>&1 | grep -v ' INFO ' | sed 's/^/   /' || true
+  script="BEGIN;"
+  for t in "$@"; do script="$script
+\\copy $t FROM '$WORK/stored-$t.tsv'"; done
+  script="$script
+COMMIT;"
+  T=$(now)
+  psql_ -d "$db" <<<"$script"
+  R[$name.s]=$(secs "$T" "$(now)")
+}
+
+say "limit a: a raw COPY of the import's files into person (a fresh fangkong init: same table, indexes, key checks)"
+limit raw person
+RAW_N=$(wc -l <"$WORK/stored-person.tsv")
+RAW_S=${R[raw.s]}
 RAW_RPS=$(per_s "$RAW_N" "$RAW_S")
 echo "   $RAW_N rows in $RAW_S s = $RAW_RPS rows/s (one COPY, one transaction, indexes $(psql_ -d fk_raw -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'person'"))"
+
+say "limit b: the same work — a raw COPY of every row the import wrote, table by table"
+limit all $TABLES
+ALL_S=${R[all.s]}
+ALL_RPS=$(per_s "$RAW_N" "$ALL_S")
+echo "   $N_STORED rows of $(echo $TABLES | wc -w) tables in $ALL_S s = $ALL_RPS list rows/s ($(for t in $TABLES; do printf '%s %s, ' "$t" "$(wc -l <"$WORK/stored-$t.tsv")"; done | sed 's/, $//'))"
 
 if [ "$SQLITE" = 1 ]; then
   import_into sqlite "$WORK/import.db"
@@ -147,9 +183,11 @@ fi
 
 say "summary"
 PG_RPS=${R[postgresql.rps]}
-echo "   PostgreSQL import end to end: $PG_RPS rows/s (${R[postgresql.s]} s) — target ≥ 30000: $(verdict "$PG_RPS" 30000)"
-echo "   raw COPY into person:          $RAW_RPS rows/s ($RAW_S s)"
-echo "   import / raw COPY:             $(ratio "$PG_RPS" "$RAW_RPS") — target ≥ 0.5: $(verdict "$(ratio "$PG_RPS" "$RAW_RPS")" 0.5)"
+echo "   PostgreSQL import end to end:  $PG_RPS rows/s (${R[postgresql.s]} s) — target ≥ 30000: $(verdict "$PG_RPS" 30000)"
+echo "   a. raw COPY into person:        $RAW_RPS rows/s ($RAW_S s)"
+echo "      import / a:                  $(ratio "$PG_RPS" "$RAW_RPS") — target ≥ 0.5: $(verdict "$(ratio "$PG_RPS" "$RAW_RPS")" 0.5)"
+echo "   b. raw COPY of the same work:   $ALL_RPS rows/s ($ALL_S s)"
+echo "      import / b:                  $(ratio "$PG_RPS" "$ALL_RPS") — target ≥ 0.5: $(verdict "$(ratio "$PG_RPS" "$ALL_RPS")" 0.5)"
 if [ "$SQLITE" = 1 ]; then
-  echo "   SQLite import end to end:      ${R[sqlite.rps]} rows/s (${R[sqlite.s]} s)"
+  echo "   SQLite import end to end:       ${R[sqlite.rps]} rows/s (${R[sqlite.s]} s)"
 fi

@@ -32,6 +32,7 @@ struct run {
 	struct addr_index *addr;
 	atomic_bool *stop;
 	import_batch_fn on_batch; /* after each committed batch, or NULL */
+	struct svc_import_memo *memo; /* what the batches remember between them */
 	void *on_batch_arg;
 	/* header */
 	bool have_header;
@@ -143,7 +144,7 @@ static void *commit_main(void *p)
 	struct flight *f = p;
 
 	f->st = svc_import_batch(f->x->s, &f->x->job, f->rows, f->nrows, f->issues, f->nissues,
-				 &f->d, f->now, f->ba);
+				 &f->d, f->now, f->x->memo, f->ba);
 	return NULL;
 }
 
@@ -375,6 +376,7 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	x->on_batch = on_batch;
 	x->on_batch_arg = arg;
 	x->a = arena_new();
+	x->memo = svc_import_memo_new();
 	x->stop = stop ? stop : &never;
 	x->batch = svc_import_batch_rows(s);
 	x->ret = xcalloc(x->batch, sizeof *x->ret);
@@ -402,6 +404,7 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	free(x->fl.ret);
 	free(x->fl.rows);
 	free(x->fl.issues);
+	svc_import_memo_free(x->memo);
 	free(x);
 	return st;
 }

@@ -616,6 +616,7 @@ enum store_status svc_import_start(struct store *s, const struct import_job *j, 
 /* Ends the job: status "done" or "failed" (with an error code). */
 enum store_status svc_import_status(struct store *s, const struct import_job *j, const char *status,
 				    const char *error);
+struct svc_import_memo;
 /* Stores one batch of j in one transaction: each row goes to its file by the rule of
  * svc_person_place (events "pushed"/"listed" naming the list, file and line, and a
  * possible duplicate by name and phone for a row without a number) and gets a task in its
@@ -625,14 +626,20 @@ enum store_status svc_import_status(struct store *s, const struct import_job *j,
  * here) and one audit row "import.batch". A batch at or before the stored last line is
  * refused whole (STORE_CONFLICT): a resumed import never counts a row twice. a: the
  * batch's memory. Where the store takes rows set-wise, the rows that make a new file are
- * stored a run of lines at a time (store_tx_import_merge) with the same effects. */
+ * stored a run of lines at a time (store_tx_import_merge) with the same effects, and the
+ * robot of each area with new tasks is told once per list (memo). */
 enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_row *rows, size_t nrows,
 				   const struct import_issue *issues, size_t nissues,
 				   const struct import_progress *delta, int64_t now,
-				   struct arena *a);
+				   struct svc_import_memo *memo, struct arena *a);
+/* What the batches of one list remember between them: the areas whose robot was already
+ * told of the list's new tasks (one message per area and list, not per batch). memo may be
+ * NULL (each batch tells its areas). */
+struct svc_import_memo *svc_import_memo_new(void);
+void svc_import_memo_free(struct svc_import_memo *m);
 /* How many rows the worker puts in a batch: 500 row by row (SQLite), more when the store
- * takes them set-wise (store_import_setwise: PostgreSQL, COPY into a staging table). */
+ * takes them set-wise (store_import_setwise: PostgreSQL, COPY). */
 size_t svc_import_batch_rows(struct store *s);
 
 /* Reads: a job in scope (else STORE_DENIED); the jobs of the caller's area, newest first;

@@ -143,6 +143,48 @@ enum store_status svc_import_status(struct store *s, const struct import_job *j,
 
 /* ---- one batch ---- */
 
+struct svc_import_memo {
+	char **areas; /* sorted */
+	size_t n;
+};
+
+struct svc_import_memo *svc_import_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct svc_import_memo));
+}
+
+void svc_import_memo_free(struct svc_import_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->areas[i]);
+	free(m->areas);
+	free(m);
+}
+
+static int area_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool memo_has(const struct svc_import_memo *m, const char *area)
+{
+	return m && m->n && bsearch(&area, m->areas, m->n, sizeof *m->areas, area_cmp);
+}
+
+/* After the batch committed: its areas told are remembered. */
+static void memo_add(struct svc_import_memo *m, const char *const *areas, size_t n)
+{
+	if (!m || !n)
+		return;
+	if (!(m->areas = realloc(m->areas, (m->n + n) * sizeof *m->areas)))
+		fk_oom();
+	for (size_t i = 0; i < n; i++)
+		m->areas[m->n++] = xstrdup(areas[i]);
+	qsort(m->areas, m->n, sizeof *m->areas, area_cmp);
+}
+
 struct batch_io {
 	const struct import_job *j;
 	const struct import_row *rows;
@@ -152,6 +194,9 @@ struct batch_io {
 	struct import_progress d; /* the worker's delta, completed here */
 	int64_t now;
 	bool setwise; /* store_import_setwise */
+	struct svc_import_memo *memo;
+	const char **told; /* the areas whose robot this batch told, not in memo */
+	size_t ntold;
 };
 
 /* The timeline event's detail: which list, file and line; a possible duplicate. */
@@ -231,59 +276,166 @@ static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,
 	return row_task(x, io, row, pl.id);
 }
 
-static int area_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The rows [from, to) of the batch that make a new file, stored set-wise (the store
- * staged them: store_tx_import_stage): what import_row and svc_person_place do for such a
- * row — a file, its journey and event, a task with its notification, the robot's message
- * of the task's area and the pushed counts — by a few statements for the whole run. */
+/* The rows [from, to) of the batch that make a new file, stored set-wise
+ * (store_tx_import_merge): what import_row and svc_person_place do for such a row — a file,
+ * its journey and event, a task with its notification, the robot's message of the task's
+ * area and the pushed counts — by a few statements for the whole run. */
 static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
-				   const enum import_way *way, size_t from, size_t to)
+				   const struct import_staged *st, const enum import_way *way,
+				   size_t from, size_t to)
 {
 	struct import_merge m = {
 		.import_id = io->j->id,
+		.area = io->j->area,
 		.user_id = x->who->user_id,
 		.username = x->who->username,
 		.now = io->now,
 		.due_at = io->now + (int64_t)io->j->deadline_hours * 3600,
 	};
+	struct import_staged *set;
 	const char **areas;
-	enum store_status ss;
+	enum store_status ss = STORE_OK;
 	size_t n = 0, na = 0;
 
 	for (size_t i = from; i < to; i++)
 		n += way[i] == IMPORT_WAY_SET;
 	if (!n)
 		return STORE_OK;
-	ss = store_tx_import_merge(x->tx, &m, (int64_t)io->rows[from].line,
-				   (int64_t)io->rows[to - 1].line);
+	set = arena_alloc(x->a, n * sizeof *set);
 	areas = arena_alloc(x->a, n * sizeof *areas);
-	for (size_t i = from; i < to && ss == STORE_OK; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct person *p = &io->rows[i].p;
 		if (way[i] != IMPORT_WAY_SET)
 			continue;
+		set[na] = st[i];
+		areas[na++] = p->area;
 		io->d.imported++;
 		if (p->defects && *p->defects)
 			io->d.flagged++;
-		areas[na++] = p->area;
-		ss = svc_report_add(x, RM_PUSHED, p->area, io->now, 1);
+		if (ss == STORE_OK)
+			ss = svc_report_add(x, RM_PUSHED, p->area, io->now, 1);
 		if (ss == STORE_OK && (p->categories & CAT_KEY_AREA))
 			ss = svc_report_add(x, RM_PUSHED_KEY, p->area, io->now, 1);
 	}
-	/* the robot's message of each area with a new task: it waits once per area */
+	if (ss == STORE_OK)
+		ss = store_tx_import_merge(x->tx, &m, set, n);
+	/* the robot's message of each area with a new task: once per area and list */
 	qsort(areas, na, sizeof *areas, area_cmp);
-	for (size_t i = 0; i < na && ss == STORE_OK; i++)
-		if (i == 0 || strcmp(areas[i], areas[i - 1]))
-			ss = svc_notify_task_robot(x, areas[i], io->now);
+	for (size_t i = 0; i < na && ss == STORE_OK; i++) {
+		if ((i > 0 && !strcmp(areas[i], areas[i - 1])) || memo_has(io->memo, areas[i]))
+			continue;
+		bool told = false;
+		for (size_t t = 0; t < io->ntold && !told; t++)
+			told = !strcmp(io->told[t], areas[i]);
+		if (told)
+			continue;
+		ss = svc_notify_task_robot(x, areas[i], io->now);
+		io->told[io->ntold++] = areas[i];
+	}
 	return ss;
 }
 
-/* The batch's rows: staged first; those that make a new file set-wise, the others row by
- * row, in line order except that set-wise runs go first (a row stored row by row never
- * depends on a set-wise row of a later line, but for IMPORT_WAY_AFTER, which ends a run). */
+/* A row's two texts to compare (an ID number under its document type; a phone and a
+ * name), and its index in the batch. */
+struct way_key {
+	const char *a, *b;
+	size_t i;
+};
+
+static int way_key_cmp(const void *x, const void *y)
+{
+	const struct way_key *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	if (!c)
+		c = strcmp(p->b, q->b);
+	return c ? c : (p->i > q->i) - (p->i < q->i);
+}
+
+/* The first key of k[0..n) (sorted) with texts a, b; n when none. */
+static size_t way_key_find(const struct way_key *k, size_t n, const char *a, const char *b)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(k[mid].a, a);
+		if (!c)
+			c = strcmp(k[mid].b, b);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(k[lo].a, a) && !strcmp(k[lo].b, b) ? lo : n;
+}
+
+static bool has(const char *s)
+{
+	return s && *s;
+}
+
+/* How each row of the batch is stored (way[i]). Row by row: a number some file has (valid
+ * or not: its holder, a file made beside a holder elsewhere, a defective number's file),
+ * the later rows of a number within the batch, a row without a number but with a phone
+ * (its possible duplicate is looked up row by row); of these, AFTER: no number, and a later
+ * set-wise row has the same name and phone. Every other row makes a new file, set-wise. */
+static enum store_status batch_ways(struct svc_ctx *x, struct batch_io *io, enum import_way *way)
+{
+	size_t n = io->nrows, nk = 0, nnum = 0, nheld = 0;
+	struct way_key *k = arena_alloc(x->a, (n ? n : 1) * sizeof *k);
+	const char **numbers = arena_alloc(x->a, (n ? n : 1) * sizeof *numbers);
+	struct doc_number *held;
+	enum store_status ss;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct person *p = &io->rows[i].p;
+		way[i] = IMPORT_WAY_SET;
+		if (has(p->id_number))
+			k[nk++] = (struct way_key){p->id_number, p->doc_type ? p->doc_type : "", i};
+		else if (has(p->phone))
+			way[i] = IMPORT_WAY_ROW;
+	}
+	/* a number's later rows; its first row's number is looked up */
+	qsort(k, nk, sizeof *k, way_key_cmp);
+	for (size_t i = 0; i < nk; i++) {
+		if (i > 0 && !strcmp(k[i].a, k[i - 1].a) && !strcmp(k[i].b, k[i - 1].b))
+			way[k[i].i] = IMPORT_WAY_ROW;
+		if (i == 0 || strcmp(k[i].a, k[i - 1].a))
+			numbers[nnum++] = k[i].a;
+	}
+	if (nnum &&
+	    (ss = store_tx_numbers_held(x->tx, numbers, nnum, x->a, &held, &nheld)) != STORE_OK)
+		return ss;
+	for (size_t h = 0; h < nheld; h++)
+		for (size_t i = way_key_find(k, nk, held[h].id_number, held[h].doc_type);
+		     i < nk && !strcmp(k[i].a, held[h].id_number) && !strcmp(k[i].b, held[h].doc_type);
+		     i++)
+			way[k[i].i] = IMPORT_WAY_ROW;
+	/* AFTER: by phone and name, the set-wise rows and the rows without a number */
+	nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct person *p = &io->rows[i].p;
+		if (has(p->phone) && (way[i] == IMPORT_WAY_SET || !has(p->id_number)))
+			k[nk++] = (struct way_key){p->phone, p->name ? p->name : "", i};
+	}
+	qsort(k, nk, sizeof *k, way_key_cmp);
+	for (size_t g = 0, e; g < nk; g = e) {
+		size_t last_set = 0;
+		bool any = false;
+		for (e = g; e < nk && !strcmp(k[e].a, k[g].a) && !strcmp(k[e].b, k[g].b); e++)
+			if (way[k[e].i] == IMPORT_WAY_SET)
+				last_set = k[e].i, any = true;
+		for (size_t i = g; any && i < e; i++)
+			if (way[k[i].i] == IMPORT_WAY_ROW && k[i].i < last_set)
+				way[k[i].i] = IMPORT_WAY_AFTER;
+	}
+	return STORE_OK;
+}
+
+/* The batch's rows: those that make a new file set-wise, the others row by row, in line
+ * order except that set-wise runs go first (a row stored row by row never depends on a
+ * set-wise row of a later line, but for IMPORT_WAY_AFTER, which ends a run). */
 static enum store_status batch_rows(struct svc_ctx *x, struct batch_io *io)
 {
 	struct import_staged *st = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *st);
@@ -291,24 +443,28 @@ static enum store_status batch_rows(struct svc_ctx *x, struct batch_io *io)
 	enum store_status ss;
 	size_t from = 0;
 
+	if ((ss = batch_ways(x, io, way)) != STORE_OK)
+		return ss;
 	for (size_t i = 0; i < io->nrows; i++) {
 		const struct import_row *row = &io->rows[i];
-		char *task_id = arena_alloc(x->a, UUID_LEN + 1);
-		uuid_v4(task_id);
+		char *task_id = NULL;
+		if (way[i] == IMPORT_WAY_SET) {
+			task_id = arena_alloc(x->a, UUID_LEN + 1);
+			uuid_v4(task_id);
+		}
 		st[i] = (struct import_staged){
 			.row = row,
 			.task_id = task_id,
-			.detail = event_detail(x, io->j, row->line, NULL),
+			.detail = way[i] == IMPORT_WAY_SET ? event_detail(x, io->j, row->line, NULL)
+							   : NULL,
 			.below = svc_notify_task_below(row->p.area),
 		};
 	}
-	if ((ss = store_tx_import_stage(x->tx, io->j->id, st, io->nrows, way)) != STORE_OK)
-		return ss;
 	for (size_t i = 0; i <= io->nrows && ss == STORE_OK; i++) {
 		if (i < io->nrows && way[i] != IMPORT_WAY_AFTER)
 			continue;
 		size_t to = i < io->nrows ? i + 1 : io->nrows;
-		ss = merge_set(x, io, way, from, i);
+		ss = merge_set(x, io, st, way, from, i);
 		for (size_t k = from; k < to && ss == STORE_OK; k++)
 			if (way[k] != IMPORT_WAY_SET)
 				ss = import_row(x, io, &io->rows[k]);
@@ -325,6 +481,8 @@ static enum store_status apply_batch(struct svc_ctx *x)
 
 	/* a run after STORE_BUSY counts again from nothing */
 	io->d.imported = io->d.merged = io->d.flagged = 0;
+	io->ntold = 0;
+	io->told = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *io->told);
 	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
 		return ss;
 	if (io->d.last_line <= j.last_line)
@@ -357,7 +515,7 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 				   const struct import_row *rows, size_t nrows,
 				   const struct import_issue *issues, size_t nissues,
 				   const struct import_progress *delta, int64_t now,
-				   struct arena *a)
+				   struct svc_import_memo *memo, struct arena *a)
 {
 	struct principal who = worker_of(j);
 	struct batch_io io = {.j = j,
@@ -367,10 +525,14 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 			      .nissues = nissues,
 			      .d = *delta,
 			      .now = now,
-			      .setwise = store_import_setwise(s)};
+			      .setwise = store_import_setwise(s),
+			      .memo = memo};
 	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
+	enum store_status ss = svc_run(s, &who, &w, a, NULL);
 
-	return svc_run(s, &who, &w, a, NULL);
+	if (ss == STORE_OK)
+		memo_add(memo, io.told, io.ntold);
+	return ss;
 }
 
 /* ---- reads: a job in scope, the caller's jobs, a job's issues ---- */

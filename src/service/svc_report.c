@@ -75,15 +75,18 @@ enum store_status svc_report_flush(struct svc_ctx *x)
 	for (size_t i = 0; i < c->n; i++)
 		c->v[i].day = report_day(cut, ncut, c->v[i].at);
 	qsort(c->v, c->n, sizeof *c->v, count_cmp);
-	for (size_t i = 0; i < c->n && ss == STORE_OK;) {
+	struct report_delta *d = arena_alloc(x->a, c->n * sizeof *d);
+	size_t nd = 0;
+	for (size_t i = 0; i < c->n;) {
 		size_t k = i;
 		int64_t sum = 0;
 		while (k < c->n && !count_cmp(&c->v[i], &c->v[k]))
 			sum += c->v[k++].delta;
-		ss = store_tx_report_count_add(x->tx, report_metric_name(c->v[i].m), c->v[i].day,
-					       c->v[i].area, sum);
+		d[nd++] = (struct report_delta){report_metric_name(c->v[i].m), c->v[i].area,
+						c->v[i].day, sum};
 		i = k;
 	}
+	ss = store_tx_report_counts_add(x->tx, d, nd);
 	c->n = 0;
 	return ss;
 }

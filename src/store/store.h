@@ -484,42 +484,45 @@ enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
  * committed). */
 enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
 					   const struct import_progress *d);
-/* Set-wise imports (PostgreSQL): a batch's rows are streamed with COPY into a staging
- * table of the session and the rows that surely make a new file (an ID number, valid or
- * not, that no file has, in its first row of the batch; or neither number nor phone) are
- * merged by a few INSERT … SELECT per run of lines; every other row goes row by row as on
- * SQLite. Whether the backend takes them set-wise (SQLite: false; store_tx_import_stage
- * then marks every row for row-by-row). */
+/* Set-wise imports (PostgreSQL): of a batch's rows, those that surely make a new file (an ID
+ * number, valid or not, that no file has, in its first row of the batch; or neither number
+ * nor phone) are written by one COPY per table (files, journeys, events, tasks and the
+ * tasks' notifications) per run of lines; every other row goes row by row as on SQLite.
+ * Whether the backend takes them set-wise (SQLite: false: every row goes row by row). */
 bool store_import_setwise(struct store *s);
-/* A row of a batch as staged: the task it gets and its timeline event's detail (JSON) if it
- * makes a new file, and whether that task's notification reaches the cadres of the area
+/* An ID number some file has, under its document type. */
+struct doc_number {
+	const char *doc_type, *id_number;
+};
+/* Of the n non-empty ID numbers given, those that some file has (valid or not, merged or
+ * not), once per document type and number. */
+enum store_status store_tx_numbers_held(struct store_tx *tx, const char *const *numbers, size_t n,
+					struct arena *a, struct doc_number **out, size_t *nout);
+/* A row of a batch that makes a new file set-wise: the task it gets, its timeline event's
+ * detail (JSON), and whether that task's notification reaches the cadres of the area
  * (svc_notify_task's below). */
 struct import_staged {
 	const struct import_row *row;
 	const char *task_id, *detail;
 	bool below;
 };
-/* How a staged row is stored: set-wise (it makes a new file: store_tx_import_merge), or row
- * by row; IMPORT_WAY_AFTER: row by row once the set-wise rows of earlier lines are merged
- * and before those of later lines (a row without an ID number whose name and phone a later
- * set-wise row has: it must not be shown that file as a possible duplicate). */
+/* How a row of a batch is stored: set-wise (it makes a new file: store_tx_import_merge), or
+ * row by row; IMPORT_WAY_AFTER: row by row once the set-wise rows of earlier lines are
+ * merged and before those of later lines (a row without an ID number whose name and phone a
+ * later set-wise row has: it must not be shown that file as a possible duplicate). */
 enum import_way { IMPORT_WAY_ROW, IMPORT_WAY_SET, IMPORT_WAY_AFTER };
-/* Stages the n rows of a batch of import import_id (lines ascending) and says how each is
- * stored (way[i]; SQLite: IMPORT_WAY_ROW for all). */
-enum store_status store_tx_import_stage(struct store_tx *tx, const char *import_id,
-					const struct import_staged *rows, size_t n,
-					enum import_way *way);
-/* What a merge of staged rows writes besides the rows: the list, the worker, the moment,
- * the tasks' deadline. */
+/* What a merge writes besides the rows: the list and its area, the worker, the moment, the
+ * tasks' deadline. */
 struct import_merge {
-	const char *import_id, *user_id, *username;
+	const char *import_id, *area, *user_id, *username;
 	int64_t now, due_at;
 };
-/* The staged rows marked fast with lines first..last: their new files (pending), their
- * journeys (when any field is set), their events "pushed", their tasks and the tasks'
- * notifications (as store_tx_notify, kind "task" for the role grid_worker), in line order. */
+/* The n rows (lines ascending), each a new file: their files (pending), their journeys
+ * (when any field is set), their events "pushed", their tasks and the tasks' notifications
+ * (as store_tx_notify, kind "task" for the role grid_worker, not to the worker), in line
+ * order. A row's area must be m->area or under it. */
 enum store_status store_tx_import_merge(struct store_tx *tx, const struct import_merge *m,
-					int64_t first, int64_t last);
+					const struct import_staged *rows, size_t n);
 enum store_status store_import_issues(struct store *s, const char *id, int64_t after_line,
 				      int limit, struct arena *a, struct import_issue **out,
 				      size_t *n);
@@ -1055,6 +1058,16 @@ enum store_status store_tx_outbound_result(struct store_tx *tx, int64_t id, cons
  * its townships' rows (store_report_sums), not its villages'. */
 enum store_status store_tx_report_count_add(struct store_tx *tx, const char *metric, int day,
 					    const char *area, int64_t delta);
+/* A count to add: store_tx_report_count_add's arguments. */
+struct report_delta {
+	const char *metric, *area;
+	int day;
+	int64_t delta;
+};
+/* store_tx_report_count_add of each of the n counts, by one statement per few thousand rows
+ * of report_count touched (a batch of an import counts in every village of a county). */
+enum store_status store_tx_report_counts_add(struct store_tx *tx, const struct report_delta *d,
+					     size_t n);
 /* The county's cut-offs in increasing from_day (at most REPORT_SCHEDULE_MAX). */
 enum store_status store_tx_report_cutoffs(struct store_tx *tx, struct arena *a,
 					  struct report_cutoff **out, size_t *n);

@@ -146,6 +146,43 @@ describe('fangkong schema --backend postgresql | psql', { timeout: 180_000 }, ()
     assert.equal(pg.psql("SELECT count(*) FROM audit WHERE result = 'ok'", 'fk_schema'), '2');
   });
 
+  it('checks the foreign keys of person, travel and task per statement as a foreign key would', () => {
+    const db = 'fk_schema';
+    const fkError = (sql) => {
+      const e = pgError(sql, db);
+      assert.ok(e, `${sql}: ran`);
+      assert.match(e, /names no|is named by|name the/, sql);
+      return e;
+    };
+    pg.psql(`INSERT INTO area(code, level, name, created_at, updated_at) VALUES ('329', 1, 'fk', 0, 0),
+      ('3299', 2, 'fk2', 0, 0)`, db);
+    // a statement of several rows: one bad row refuses the whole statement
+    fkError(`INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES
+      ('fk1', 'a', '329', 0, 0), ('fk2', 'b', 'nowhere', 0, 0)`);
+    assert.equal(pg.psql("SELECT count(*) FROM person WHERE id IN ('fk1', 'fk2')", db), '0');
+    pg.psql(`INSERT INTO person(id, name, area_code, created_at, updated_at) VALUES ('fk1', 'a', '329', 0, 0)`, db);
+    fkError("INSERT INTO travel(person_id, created_at) VALUES ('fk-none', 1)");
+    fkError("INSERT INTO task(id, person_id, area_code, due_at, created_at) VALUES ('t1', 'fk-none', '329', 1, 1)");
+    fkError("INSERT INTO task(id, person_id, area_code, due_at, created_at) VALUES ('t1', 'fk1', 'nowhere', 1, 1)");
+    pg.psql("INSERT INTO task(id, person_id, area_code, due_at, created_at) VALUES ('t1', 'fk1', '329', 1, 1)", db);
+    pg.psql("INSERT INTO travel(person_id, created_at) SELECT 'fk1', 1", db);
+    // the SQLSTATE of a foreign key's, which the store answers as a refused write
+    assert.match(psqlScript("\\set VERBOSITY verbose\nUPDATE task SET area_code = 'nowhere' WHERE id = 't1';", db).stderr, /23503/);
+    fkError("UPDATE person SET area_code = 'nowhere' WHERE id = 'fk1'");
+    fkError("UPDATE task SET person_id = 'fk-none' WHERE id = 't1'");
+    pg.psql("UPDATE task SET area_code = '3299' WHERE id = 't1'", db);
+    // what rows name is kept: no delete, renumbering or truncate
+    fkError("DELETE FROM person WHERE id = 'fk1'");
+    fkError("UPDATE person SET id = 'fk9' WHERE id = 'fk1'");
+    fkError('TRUNCATE person CASCADE');
+    fkError("DELETE FROM area WHERE code = '3299'");
+    fkError("UPDATE area SET code = '3298' WHERE code = '329'");
+    assert.equal(pg.psql("SELECT count(*) FROM person WHERE id = 'fk1'", db), '1');
+    // once nothing names them they go as before
+    pg.psql("DELETE FROM task WHERE id = 't1'; DELETE FROM travel WHERE person_id = 'fk1'; DELETE FROM person WHERE id = 'fk1'", db);
+    pg.psql("DELETE FROM area WHERE code IN ('3299', '329')", db);
+  });
+
   it('numbers rows inserted without an id, as SQLite\'s rowid ids', () => {
     for (const [t, cols, vals] of [
       ['person_event', 'person_id, at, kind', "'p', 1, 'created'"],

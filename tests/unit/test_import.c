@@ -670,7 +670,7 @@ static void test_batch_at_old_line_refused(void **state)
 	for (int64_t last = 3; last >= 2; last--) {
 		d.last_line = last;
 		assert_int_equal(
-			svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), f->a),
+			svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), NULL, f->a),
 			STORE_CONFLICT);
 	}
 	find_by_id(f, fresh, &n);
@@ -682,7 +682,7 @@ static void test_batch_at_old_line_refused(void **state)
 
 	/* a batch after the stored line is taken */
 	d.last_line = 4;
-	assert_int_equal(svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time(NULL), NULL, f->a),
 			 STORE_OK);
 	find_one(f, fresh);
 	j = job(f, id);

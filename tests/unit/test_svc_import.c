@@ -127,7 +127,7 @@ static void test_batch_imports_merges_flags_and_opens_tasks(void **state)
 		row_of(VILLAGE_B, 4, NULL, "丙", "idcard.missing"),
 	};
 	struct import_progress d = {.rejected = 1, .last_line = 5, .bytes_done = 100};
-	assert_int_equal(svc_import_batch(f->s, &j, rows, 3, NULL, 0, &d, time_now(), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j, rows, 3, NULL, 0, &d, time_now(), NULL, f->a),
 			 STORE_OK);
 	j = job_now(f, j.id);
 	assert_int_equal(j.imported, 2);
@@ -161,7 +161,7 @@ static void test_batch_imports_merges_flags_and_opens_tasks(void **state)
 		row_of(VILLAGE_B, 7, "320481198001010022", "乙", ""),
 	};
 	struct import_progress d2 = {.last_line = 7, .bytes_done = 200};
-	assert_int_equal(svc_import_batch(f->s, &j, again, 2, NULL, 0, &d2, time_now(), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j, again, 2, NULL, 0, &d2, time_now(), NULL, f->a),
 			 STORE_OK);
 	j = job_now(f, j.id);
 	assert_int_equal(j.imported, 3);
@@ -200,14 +200,14 @@ static void test_replayed_batch_is_refused_whole(void **state)
 	struct task *tasks;
 	size_t n;
 
-	assert_int_equal(svc_import_batch(f->s, &j, &first, 1, &is, 1, &d, time_now(), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j, &first, 1, &is, 1, &d, time_now(), NULL, f->a),
 			 STORE_OK);
 	/* the same batch again, or one ending earlier: nothing of it is kept or counted */
 	struct import_row late = row_of(VILLAGE_B, 3, "320481198001010044", "戊", "");
 	for (int64_t last = 3; last >= 2; last--) {
 		struct import_progress again = {.rejected = 1, .last_line = last, .bytes_done = 10};
 		assert_int_equal(
-			svc_import_batch(f->s, &j, &late, 1, &is, 1, &again, time_now(), f->a),
+			svc_import_batch(f->s, &j, &late, 1, &is, 1, &again, time_now(), NULL, f->a),
 			STORE_CONFLICT);
 	}
 	j = job_now(f, j.id);
@@ -240,7 +240,7 @@ static void test_number_held_in_another_township(void **state)
 	struct import_job j = new_job(f, &town_b, "sha-3");
 	struct import_row row = row_of(VILLAGE_B, 2, number, "己", "");
 	struct import_progress d = {.last_line = 2};
-	assert_int_equal(svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time_now(), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j, &row, 1, NULL, 0, &d, time_now(), NULL, f->a),
 			 STORE_OK);
 	j = job_now(f, j.id);
 	assert_int_equal(j.imported, 1); /* as for an unknown person */
@@ -278,7 +278,7 @@ static void test_number_held_in_another_township(void **state)
 	/* and a second list in 竹箦镇 merges into it too */
 	struct import_job j2 = new_job(f, &town_b, "sha-4");
 	struct import_row row2 = row_of(VILLAGE_B, 2, number, "己", "");
-	assert_int_equal(svc_import_batch(f->s, &j2, &row2, 1, NULL, 0, &d, time_now(), f->a),
+	assert_int_equal(svc_import_batch(f->s, &j2, &row2, 1, NULL, 0, &d, time_now(), NULL, f->a),
 			 STORE_OK);
 	j2 = job_now(f, j2.id);
 	assert_int_equal(j2.merged, 1);

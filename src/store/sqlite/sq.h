@@ -25,6 +25,8 @@ struct sq_conn {
 	sqlite3 *db;
 	struct pg_conn *pg;
 	bool in_write;       /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
+	bool pg_stmt_sp;     /* PostgreSQL: each write of the job in a savepoint (sq_writer.c) */
+	bool pg_doomed;      /* PostgreSQL: a statement of the job failed without a savepoint */
 	bool pg_readonly;    /* PostgreSQL: a reader's session */
 	bool pg_lost;        /* PostgreSQL: the connection is lost (logged once) */
 	int64_t pg_retry_at; /* PostgreSQL: no reconnection before (monotonic ms) */
@@ -91,6 +93,10 @@ bool sq_is_pg(const char *path);
 void sq_news_stop(struct store *s);
 /* Whether a PostgreSQL connection is inside a transaction. */
 bool sq_pg_in_tx(const struct sq_conn *c);
+/* COPY … FROM STDIN (copy_sql) of len bytes of rows in COPY's text format, on c's
+ * transaction; a refused row answers as a refused statement (STORE_CONFLICT for a
+ * constraint). */
+enum store_status sq_pg_copy(struct sq_conn *c, const char *copy_sql, const char *data, size_t len);
 /* SQL as written here (?N parameters, COLLATE BINARY) in PostgreSQL's dialect ($N,
  * COLLATE "C"), malloc'd; *nparams the highest parameter, used[i] whether ?i+1 occurs
  * (used has room for SQ_PARAMS_MAX). */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store/sqlite/sq_rows.h"
 
 
@@ -155,5 +157,34 @@ enum store_status store_import_issues(struct store *s, const char *id, int64_t a
 
 	*out = sq_list(s, sql, &sq_issue_rows, cap, a, n, &ss,
 		       SQ_PARAMS(SQ_TEXT(id), SQ_INT(after_line), SQ_INT(cap)));
+	return ss;
+}
+
+/* ---- set-wise imports: the numbers files already have ---- */
+
+static const struct sq_col doc_number_cols[] = {
+	SQ_COL_TEXT(struct doc_number, doc_type),
+	SQ_COL_TEXT(struct doc_number, id_number),
+};
+
+enum store_status store_tx_numbers_held(struct store_tx *tx, const char *const *numbers, size_t n,
+					struct arena *a, struct doc_number **out, size_t *nout)
+{
+	/* one JSON array of the numbers: one statement whatever the batch (person_idnum) */
+	static const char sql[] = "SELECT DISTINCT doc_type, id_number FROM person"
+				  " WHERE id_number IN (SELECT value FROM json_each(?1))";
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct doc_number, doc_number_cols, NULL);
+	json_t *list = json_array();
+	enum store_status ss;
+	char *text;
+
+	for (size_t i = 0; i < n; i++) /* a number that is not UTF-8 cannot be held: none is */
+		json_array_append_new(list, json_string(numbers[i]));
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	if (!text)
+		fk_oom();
+	*out = sq_rows(sq_conn_of(tx), sql, &rows, SQ_ALL, a, nout, &ss, SQ_PARAMS(SQ_TEXT(text)));
+	free(text);
 	return ss;
 }

@@ -1,18 +1,16 @@
 /* sq_import_pg — set-wise imports on PostgreSQL (store.h: store_import_setwise).
  *
- * A batch's rows, parsed, validated and resolved to their areas in C as on SQLite, are
- * streamed with COPY … FROM STDIN (text format) into import_stage, a temporary table of the
- * writer's session (no WAL, no index: it is read whole; emptied at each batch, keyed by
- * line). Three UPDATEs mark the rows that cannot be merged set-wise: those whose number some
- * file already has (valid or not: its holder, a file made beside a holder elsewhere, a
- * defective number's file), the later rows of a number within the batch, and the rows
- * without a number but with a phone (their possible duplicate). Every other row makes a new
- * file, whatever the rule of svc_person_place: the service merges them a run of lines at a
- * time with store_tx_import_merge (five INSERT … SELECT: files, journeys, events, tasks,
- * notifications) and sends the rest row by row through the same operations as SQLite, so
- * both produce the same files, journeys, tasks, events, issues, flags and counters. On
- * SQLite nothing is staged: every row goes row by row. */
-#include <libpq-fe.h>
+ * A batch's rows are parsed, validated and resolved to their areas in C as on SQLite; the
+ * service (svc_import.c) decides which of them surely make a new file (one lookup of the
+ * batch's numbers: store_tx_numbers_held) and hands a run of them here. They are written
+ * straight into their tables by one COPY … FROM STDIN each (text format): files, journeys,
+ * timeline events, tasks, and the tasks' notifications, which are matched in C to the
+ * active grid workers of the list's area (its ancestors and its descendants, read once per
+ * run) by store_tx_notify's rule. Nothing is staged: each row is written once, and COPY
+ * writes the table's pages a batch at a time. The foreign keys of these tables are checked
+ * once per statement (sq_migrate.c, step 15). The other rows go row by row through the
+ * same operations as on SQLite, so both backends produce the same files, journeys, tasks,
+ * events, issues, flags and counters. On SQLite every row goes row by row. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,33 +18,19 @@
 #include "store/sqlite/sq.h"
 #include "util/log.h"
 
-enum store_status sq_pg_exec(struct sq_conn *c, const char *sql); /* sq_pg.c */
-
 bool store_import_setwise(struct store *s)
 {
 	return s->pg;
 }
 
-static const char sql_stage_table[] =
-	"CREATE TEMP TABLE IF NOT EXISTS import_stage ("
-	" line bigint NOT NULL, person_id text NOT NULL, task_id text NOT NULL,"
-	" doc_type text, id_number text, id_valid bigint, name text, sex text, birth bigint,"
-	" phone text, address text, area_code text, categories bigint, defects text,"
-	" origin text, origin_code text, arrival bigint, transport text, transport_no text,"
-	" detail text, below bigint, key_area bigint, way smallint NOT NULL DEFAULT 1)";
-static const char sql_copy[] =
-	"COPY import_stage(line, person_id, task_id, doc_type, id_number, id_valid, name, sex,"
-	" birth, phone, address, area_code, categories, defects, origin, origin_code, arrival,"
-	" transport, transport_no, detail, below, key_area) FROM STDIN";
+/* ---- COPY's text format ---- */
 
-/* ---- the COPY stream ---- */
-
-struct buf {
+struct out {
 	char *v;
 	size_t n, cap;
 };
 
-static void grow(struct buf *b, size_t more)
+static void grow(struct out *b, size_t more)
 {
 	if (b->n + more <= b->cap)
 		return;
@@ -55,16 +39,15 @@ static void grow(struct buf *b, size_t more)
 		fk_oom();
 }
 
-/* A text field of COPY's text format: \N for NULL, backslash escapes, then sep. */
-static void field(struct buf *b, const char *s, char sep)
+/* A text field: \N for NULL, backslash escapes, then sep. */
+static void field(struct out *b, const char *s, char sep)
 {
 	if (!s) {
 		grow(b, 3);
 		memcpy(b->v + b->n, "\\N", 2);
 		b->n += 2;
 	} else {
-		size_t len = strlen(s);
-		grow(b, 2 * len + 1);
+		grow(b, 2 * strlen(s) + 1);
 		for (; *s; s++) {
 			char ch = *s;
 			const char *esc = ch == '\\'   ? "\\\\"
@@ -84,7 +67,13 @@ static void field(struct buf *b, const char *s, char sep)
 	b->v[b->n++] = sep;
 }
 
-static void number(struct buf *b, long long v, char sep)
+/* A NOT NULL text column: "" for NULL. */
+static void text(struct out *b, const char *s, char sep)
+{
+	field(b, s ? s : "", sep);
+}
+
+static void number(struct out *b, long long v, char sep)
 {
 	char t[24];
 
@@ -92,188 +81,207 @@ static void number(struct buf *b, long long v, char sep)
 	field(b, t, sep);
 }
 
-/* Row r as one line of COPY text, with the NULLs the row-by-row statements would bind
- * (SQ_TEXT: NULL; SQ_TEXT_NN: ""). */
-static void copy_row(struct buf *b, const struct import_staged *r)
+/* ---- the tables ---- */
+
+static bool has_journey(const struct travel *t)
+{
+	return (t->origin && *t->origin) || t->arrival || (t->transport && *t->transport) ||
+	       (t->transport_no && *t->transport_no);
+}
+
+static void person_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
 {
 	const struct person *p = &r->row->p;
+
+	text(b, p->id, '\t');
+	text(b, p->doc_type, '\t');
+	text(b, p->id_number, '\t');
+	number(b, p->id_valid, '\t');
+	text(b, p->name, '\t');
+	text(b, p->sex, '\t');
+	number(b, p->birth, '\t');
+	text(b, p->phone, '\t');
+	text(b, p->address, '\t');
+	text(b, p->area, '\t');
+	number(b, p->categories, '\t');
+	text(b, "pending", '\t');
+	text(b, p->defects, '\t');
+	number(b, m->now, '\t');
+	number(b, m->now, '\n');
+}
+
+static void travel_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+{
 	const struct travel *t = &r->row->t;
 
-	number(b, (long long)r->row->line, '\t');
-	field(b, p->id, '\t');
-	field(b, r->task_id, '\t');
-	field(b, p->doc_type, '\t');
-	field(b, p->id_number, '\t');
-	number(b, p->id_valid, '\t');
-	field(b, p->name, '\t');
-	field(b, p->sex ? p->sex : "", '\t');
-	number(b, p->birth, '\t');
-	field(b, p->phone, '\t');
-	field(b, p->address, '\t');
-	field(b, p->area, '\t');
-	number(b, p->categories, '\t');
-	field(b, p->defects ? p->defects : "", '\t');
-	field(b, t->origin, '\t');
-	field(b, t->origin_code ? t->origin_code : "", '\t');
+	text(b, r->row->p.id, '\t');
+	text(b, t->origin, '\t');
+	text(b, t->origin_code, '\t');
 	number(b, t->arrival, '\t');
-	field(b, t->transport, '\t');
-	field(b, t->transport_no, '\t');
-	field(b, r->detail, '\t');
-	number(b, r->below, '\t');
+	text(b, t->transport, '\t');
+	text(b, t->transport_no, '\t');
+	field(b, m->import_id, '\t');
+	number(b, m->now, '\n');
+}
+
+static void event_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+{
+	text(b, r->row->p.id, '\t');
+	number(b, m->now, '\t');
+	text(b, "pushed", '\t');
+	field(b, m->user_id, '\t');
+	field(b, m->username, '\t');
+	field(b, r->row->p.area, '\t');
+	field(b, r->detail, '\n');
+}
+
+static void task_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+{
+	const struct person *p = &r->row->p;
+
+	text(b, r->task_id, '\t');
+	text(b, p->id, '\t');
+	field(b, m->import_id, '\t');
+	text(b, p->area, '\t');
+	number(b, m->due_at, '\t');
+	number(b, m->now, '\t');
+	text(b, p->defects, '\t');
 	number(b, (p->categories & CAT_KEY_AREA) != 0, '\n');
 }
 
-static enum store_status copy_failed(PGconn *pg, const char *what)
-{
-	log_error("postgresql: import staging: %s: %s", what, PQerrorMessage(pg));
-	return PQstatus(pg) == CONNECTION_BAD ? STORE_BUSY : STORE_ERROR;
-}
+/* ---- the tasks' notifications ---- */
 
-static enum store_status copy_rows(struct sq_conn *c, const struct import_staged *rows, size_t n)
-{
-	PGconn *pg = (PGconn *)c->pg;
-	struct buf b = {0};
-	enum store_status ss = STORE_OK;
-	PGresult *r = PQexec(pg, sql_copy);
-
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		PQclear(r);
-		return copy_failed(pg, "COPY");
-	}
-	PQclear(r);
-	for (size_t i = 0; i < n && ss == STORE_OK; i++) {
-		copy_row(&b, &rows[i]);
-		if (b.n >= 1 << 20 || i + 1 == n) {
-			if (PQputCopyData(pg, b.v, (int)b.n) != 1)
-				ss = copy_failed(pg, "COPY data");
-			b.n = 0;
-		}
-	}
-	free(b.v);
-	if (PQputCopyEnd(pg, ss == STORE_OK ? NULL : "aborted") != 1 && ss == STORE_OK)
-		ss = copy_failed(pg, "COPY end");
-	while ((r = PQgetResult(pg))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && ss == STORE_OK)
-			ss = copy_failed(pg, "COPY result");
-		PQclear(r);
-	}
-	return ss;
-}
-
-/* ---- staging and merging ---- */
-
-struct way_row {
-	int64_t line, way;
+struct worker {
+	const char *id, *area_code;
 };
 
-static const struct sq_col way_cols[] = {
-	SQ_COL_NUM(struct way_row, line),
-	SQ_COL_NUM(struct way_row, way),
+static const struct sq_col worker_cols[] = {
+	SQ_COL_TEXT(struct worker, id),
+	SQ_COL_TEXT(struct worker, area_code),
 };
 
-enum store_status store_tx_import_stage(struct store_tx *tx, const char *import_id,
-					const struct import_staged *rows, size_t n,
-					enum import_way *way)
+static int worker_by_area(const void *x, const void *y)
 {
-	/* row by row (0): a number some file has (valid or not: its holder, a file made beside
-	 * a holder elsewhere, a defective number's file), a number's later rows, a row without
-	 * a number but with a phone (its possible duplicate is looked up row by row); ANALYZE:
-	 * the planner then looks the staged numbers up in person's index */
-	static const char sql_held[] =
-		"UPDATE import_stage s SET way = 0 FROM person p WHERE s.id_number <> ''"
-		" AND p.id_number = s.id_number AND p.doc_type = s.doc_type";
-	static const char sql_row[] =
-		"UPDATE import_stage SET way = 0 WHERE way = 1"
-		" AND ((id_number = '' AND phone <> '') OR line IN (SELECT line FROM"
-		"  (SELECT line, row_number() OVER (PARTITION BY doc_type, id_number ORDER BY line)"
-		"  AS k FROM import_stage"
-		"  WHERE id_number <> '') e WHERE e.k > 1))";
-	/* after (2): no number, and a later set-wise row has the same name and phone */
-	static const char sql_after[] =
-		"UPDATE import_stage s SET way = 2 WHERE s.way = 0 AND s.id_number = ''"
-		" AND s.phone <> '' AND EXISTS (SELECT 1 FROM import_stage f WHERE f.way = 1"
-		"  AND f.phone = s.phone AND f.name = s.name AND f.line > s.line)";
-	static const char sql_ways[] =
-		"SELECT line, way FROM import_stage WHERE way <> 1 ORDER BY line";
-	static const struct sq_rowtype way_rows = SQ_ROWTYPE(struct way_row, way_cols, NULL);
-	struct sq_conn *c = sq_conn_of(tx);
-	enum store_status ss;
-	struct way_row *w;
-	size_t k, j = 0;
+	const struct worker *p = x, *q = y;
+	int c = strcmp(p->area_code, q->area_code);
 
-	(void)import_id;
-	for (size_t i = 0; i < n; i++)
-		way[i] = c->pg ? IMPORT_WAY_SET : IMPORT_WAY_ROW;
-	if (!c->pg || n == 0)
-		return STORE_OK;
-	if ((ss = sq_pg_exec(c, sql_stage_table)) != STORE_OK ||
-	    (ss = sq_pg_exec(c, "TRUNCATE import_stage")) != STORE_OK ||
-	    (ss = copy_rows(c, rows, n)) != STORE_OK ||
-	    (ss = sq_pg_exec(c, "ANALYZE import_stage")) != STORE_OK ||
-	    (ss = sq_run(c, sql_held, NULL, 0)) != STORE_OK ||
-	    (ss = sq_run(c, sql_row, NULL, 0)) != STORE_OK ||
-	    (ss = sq_run(c, sql_after, NULL, 0)) != STORE_OK)
-		return ss;
-	struct arena *a = arena_new();
-	w = sq_rows(c, sql_ways, &way_rows, n, a, &k, &ss, NULL, 0);
-	for (size_t i = 0; i < k && ss == STORE_OK; i++) {
-		while (j < n && (int64_t)rows[j].row->line < w[i].line)
-			j++;
-		if (j < n && (int64_t)rows[j].row->line == w[i].line)
-			way[j] = w[i].way == 2 ? IMPORT_WAY_AFTER : IMPORT_WAY_ROW;
+	return c ? c : strcmp(p->id, q->id);
+}
+
+static int worker_by_id(const void *x, const void *y)
+{
+	return strcmp(((const struct worker *)x)->id, ((const struct worker *)y)->id);
+}
+
+/* The first worker of w[0..n) (by area) whose area is at least code. */
+static size_t first_from(const struct worker *w, size_t n, const char *code)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(w[mid].area_code, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	arena_free(a);
-	return ss;
+	return lo;
+}
+
+/* The notifications of row r's task, in the order of the workers' ids: the workers whose
+ * area is r's or an ancestor of it, and, when the task reaches below, those under it. */
+static void notify_rows(struct out *b, const struct import_merge *m, const struct import_staged *r,
+			const struct worker *w, size_t nw, struct worker *hit)
+{
+	const char *area = r->row->p.area;
+	size_t len = strlen(area), nhit = 0;
+	char prefix[AREA_CODE_MAX + 1];
+
+	for (size_t l = 1; l <= len && l < sizeof prefix; l++) { /* ancestors, then r's own */
+		memcpy(prefix, area, l);
+		prefix[l] = '\0';
+		for (size_t i = first_from(w, nw, prefix); i < nw && !strcmp(w[i].area_code, prefix);
+		     i++)
+			hit[nhit++] = w[i];
+	}
+	if (r->below) /* under it: the codes that start with it, longer than it */
+		for (size_t i = first_from(w, nw, area);
+		     i < nw && !strncmp(w[i].area_code, area, len); i++)
+			if (w[i].area_code[len])
+				hit[nhit++] = w[i];
+	qsort(hit, nhit, sizeof *hit, worker_by_id);
+	for (size_t i = 0; i < nhit; i++) {
+		text(b, hit[i].id, '\t');
+		text(b, "task", '\t');
+		text(b, area, '\t');
+		text(b, "task", '\t');
+		text(b, r->task_id, '\t');
+		text(b, "", '\t');
+		number(b, m->now, '\n');
+	}
+}
+
+/* The active grid workers, but the one who imports, over or under the list's area. */
+static struct worker *workers(struct sq_conn *c, const struct import_merge *m, struct arena *a,
+			      size_t *n, enum store_status *ss)
+{
+	static const char sql[] =
+		"SELECT id, area_code FROM app_user WHERE disabled = 0 AND role = 'grid_worker'"
+		" AND id <> ?1 AND ((area_code >= ?2 AND area_code < ?3)"
+		"  OR substr(?2, 1, length(area_code)) = area_code)";
+	static const struct sq_rowtype rows = SQ_ROWTYPE(struct worker, worker_cols, NULL);
+	char end[AREA_CODE_END_SIZE];
+	struct worker *w;
+
+	area_code_scope_end(m->area, end, sizeof end);
+	w = sq_rows(c, sql, &rows, SQ_ALL, a, n, ss,
+		    SQ_PARAMS(SQ_TEXT(m->user_id), SQ_TEXT(m->area), SQ_TEXT(end)));
+	if (*ss == STORE_OK)
+		qsort(w, *n, sizeof *w, worker_by_area);
+	return w;
 }
 
 enum store_status store_tx_import_merge(struct store_tx *tx, const struct import_merge *m,
-					int64_t first, int64_t last)
+					const struct import_staged *rows, size_t n)
 {
-	/* ?1 first line, ?2 last line, ?3 now, ?4 import, ?5 user, ?6 username, ?7 due */
-#define STAGED " FROM import_stage s WHERE s.way = 1 AND s.line BETWEEN ?1 AND ?2"
-	static const char sql_person[] =
-		"INSERT INTO person(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
-		" address, area_code, categories, status, defects, created_at, updated_at)"
-		" SELECT s.person_id, s.doc_type, s.id_number, s.id_valid, s.name, s.sex, s.birth,"
-		" s.phone, s.address, s.area_code, s.categories, 'pending', s.defects, ?3, "
-		"?3" STAGED " ORDER BY s.line";
-	static const char sql_travel[] =
-		"INSERT INTO travel(person_id, origin, origin_code, arrival, transport, "
-		"transport_no,"
-		" import_id, created_at) SELECT s.person_id, s.origin, s.origin_code, s.arrival,"
-		" s.transport, s.transport_no, ?4, ?3" STAGED
-		" AND NOT (s.origin = '' AND s.arrival = 0 AND s.transport = ''"
-		" AND s.transport_no = '') ORDER BY s.line";
-	static const char sql_event[] =
-		"INSERT INTO person_event(person_id, at, kind, user_id, username, area_code, "
-		"detail)"
-		" SELECT s.person_id, ?3, 'pushed', ?5, ?6, s.area_code, s.detail" STAGED
-		" ORDER BY s.line";
-	static const char sql_task[] =
-		"INSERT INTO task(id, person_id, import_id, area_code, due_at, created_at, defects,"
-		" forwarded_from, forward_target, key_area)"
-		" SELECT s.task_id, s.person_id, ?4, s.area_code, ?7, ?3, s.defects, NULL, NULL,"
-		" s.key_area" STAGED " ORDER BY s.line";
-#undef STAGED
-	/* store_tx_notify's, for every staged task: the active grid workers over its area (or
-	 * under it, below), not the worker who imported */
-	static const char sql_notify[] =
-		"INSERT INTO notification(user_id, kind, area_code, object_type, object_id,"
-		" detail, created_at)"
-		" SELECT u.id, 'task', s.area_code, 'task', s.task_id, '', ?3"
-		" FROM import_stage s JOIN app_user u ON u.disabled = 0 AND u.id <> ?5"
-		"  AND u.role = 'grid_worker'"
-		"  AND (substr(s.area_code, 1, length(u.area_code)) = u.area_code"
-		"   OR (s.below = 1 AND substr(u.area_code, 1, length(s.area_code)) = s.area_code))"
-		" WHERE s.way = 1 AND s.line BETWEEN ?1 AND ?2 ORDER BY s.line, u.id";
+	static const char *const copy[] = {
+		"COPY person(id, doc_type, id_number, id_valid, name, sex, birth, phone, address,"
+		" area_code, categories, status, defects, created_at, updated_at) FROM STDIN",
+		"COPY travel(person_id, origin, origin_code, arrival, transport, transport_no,"
+		" import_id, created_at) FROM STDIN",
+		"COPY person_event(person_id, at, kind, user_id, username, area_code, detail)"
+		" FROM STDIN",
+		"COPY task(id, person_id, import_id, area_code, due_at, created_at, defects,"
+		" key_area) FROM STDIN",
+		"COPY notification(user_id, kind, area_code, object_type, object_id, detail,"
+		" created_at) FROM STDIN",
+	};
 	struct sq_conn *c = sq_conn_of(tx);
-	const char *const steps[] = {sql_person, sql_travel, sql_event, sql_task, sql_notify};
+	struct out b = {0};
 	enum store_status ss = STORE_OK;
+	struct arena *a = arena_new();
+	size_t nw = 0;
+	struct worker *w = workers(c, m, a, &nw, &ss);
+	struct worker *hit = arena_alloc(a, (nw ? nw : 1) * sizeof *hit);
 
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0] && ss == STORE_OK; i++)
-		ss = sq_run(c, steps[i],
-			    SQ_PARAMS(SQ_INT(first), SQ_INT(last), SQ_INT(m->now),
-				      SQ_TEXT(m->import_id), SQ_TEXT(m->user_id),
-				      SQ_TEXT(m->username), SQ_INT(m->due_at)));
+	for (size_t t = 0; t < sizeof copy / sizeof copy[0] && ss == STORE_OK; t++) {
+		b.n = 0;
+		for (size_t i = 0; i < n; i++) {
+			switch (t) {
+			case 0: person_row(&b, m, &rows[i]); break;
+			case 1:
+				if (has_journey(&rows[i].row->t))
+					travel_row(&b, m, &rows[i]);
+				break;
+			case 2: event_row(&b, m, &rows[i]); break;
+			case 3: task_row(&b, m, &rows[i]); break;
+			default: notify_rows(&b, m, &rows[i], w, nw, hit); break;
+			}
+		}
+		if (b.n)
+			ss = sq_pg_copy(c, copy[t], b.v, b.n);
+	}
+	free(b.v);
+	arena_free(a);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* as a task's: no such area */
 }

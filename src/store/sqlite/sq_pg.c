@@ -10,8 +10,11 @@
  * may run on the connection between two fetches).
  *
  * Inside the writer's transaction (c->in_write) a failed statement would abort the whole
- * transaction, where SQLite only fails the statement: every write runs in its own
- * savepoint, so that a use case may go on after a refused insert as it does on SQLite.
+ * transaction, where SQLite only fails the statement. A job runs first without a savepoint
+ * per statement (three round trips each); when a statement fails, the job is marked doomed
+ * (every later statement refused without being sent), undone to its own savepoint and run
+ * again with every write in a savepoint of its own (c->pg_stmt_sp), so that a use case may
+ * go on after a refused insert as it does on SQLite (sq_writer.c, run_job).
  *
  * A connection found broken (the server restarted) is reset at the next statement that
  * fails on it; that statement answers STORE_BUSY and the client retries. */
@@ -280,12 +283,16 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 		reconnect(c);
 		return STORE_BUSY; /* 503: the client retries with the same uuid */
 	}
-	if (state && !strncmp(state, "23", 2))
-		return STORE_CONFLICT; /* a constraint refused it */
 	if (state &&
 	    (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
 	     !strcmp(state, "57014") || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3)))
 		return STORE_BUSY;
+	if (c->in_write && !c->pg_stmt_sp && PQtransactionStatus(pgc(c)) == PQTRANS_INERROR) {
+		c->pg_doomed = true; /* the job runs again, each write in a savepoint: logged then */
+		return STORE_ERROR;
+	}
+	if (state && !strncmp(state, "23", 2))
+		return STORE_CONFLICT; /* a constraint refused it */
 	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(pgc(c));
 
 	log_error("postgresql: %.*s [%s] in: %.300s", (int)strcspn(msg, "\n"), msg,
@@ -295,12 +302,43 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 
 enum store_status sq_pg_exec(struct sq_conn *c, const char *sql)
 {
+	if (c->pg_doomed)
+		return STORE_ERROR;
 	PGresult *r = PQexec(pgc(c), sql);
 	ExecStatusType st = PQresultStatus(r);
 	enum store_status ss =
 		st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? STORE_OK : pg_status(c, r, sql);
 
 	PQclear(r);
+	return ss;
+}
+
+enum store_status sq_pg_copy(struct sq_conn *c, const char *copy_sql, const char *data, size_t len)
+{
+	enum { CHUNK = 1 << 20 };
+	if (c->pg_doomed)
+		return STORE_ERROR;
+	PGresult *r = PQexec(pgc(c), copy_sql);
+	enum store_status ss = STORE_OK;
+	bool sent = true;
+
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		ss = pg_status(c, r, copy_sql);
+		PQclear(r);
+		return ss;
+	}
+	PQclear(r);
+	for (size_t at = 0; at < len && sent; at += CHUNK)
+		sent = PQputCopyData(pgc(c), data + at, (int)(len - at < CHUNK ? len - at : CHUNK)) == 1;
+	if (PQputCopyEnd(pgc(c), sent ? NULL : "the client could not send the rows") != 1)
+		sent = false;
+	while ((r = PQgetResult(pgc(c)))) { /* the COPY's own result: a refused row, a constraint */
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && ss == STORE_OK)
+			ss = pg_status(c, r, copy_sql);
+		PQclear(r);
+	}
+	if (ss == STORE_OK && !sent)
+		ss = pg_status(c, NULL, copy_sql);
 	return ss;
 }
 
@@ -636,6 +674,10 @@ bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p,
 	ExecStatusType st;
 	bool sp;
 
+	if (c->pg_doomed) {
+		k->ss = STORE_ERROR;
+		return false;
+	}
 	if (k->stream && in_tx(c)) {
 		if ((slot = prepared(k, sql, p, np)) < 0)
 			return false;
@@ -648,7 +690,7 @@ bool sq_pg_open_cur(struct sq_cur *k, const char *sql, const struct sq_param *p,
 	if ((slot = prepared(k, sql, p, np)) < 0)
 		return false;
 	params_make(&pp, c->stmt[slot].nparams, p, np);
-	sp = c->in_write && c->stmt[slot].write;
+	sp = c->in_write && c->stmt[slot].write && c->pg_stmt_sp;
 	if (sp && !ctl(c, sp_set)) {
 		params_free(&pp);
 		k->ss = STORE_ERROR;

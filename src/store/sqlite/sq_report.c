@@ -10,22 +10,93 @@
 
 /* The count in its area and in every area above it (level: the code's length), on its day and
  * in the running totals: one statement. */
+/* The levels of a code's areas, by its length: county, township, village, … */
+static const int report_levels[] = {6, 9, 12, 15, 18};
+
+/* A row of report_count to add to, as one text of fixed fields (both backends read a JSON
+ * array of texts): day (8 digits), level (2), the number added (12, with its sign), the
+ * area's code (level bytes), the metric (the rest). */
+struct count_key {
+	int day, level;
+	const char *area, *metric;
+	int64_t n;
+};
+
+static int count_key_cmp(const void *x, const void *y)
+{
+	const struct count_key *p = x, *q = y;
+	int c = p->day != q->day ? (p->day > q->day) - (p->day < q->day)
+				  : (p->level > q->level) - (p->level < q->level);
+
+	if (!c)
+		c = strncmp(p->area, q->area, (size_t)p->level);
+	return c ? c : strcmp(p->metric, q->metric);
+}
+
+enum store_status store_tx_report_counts_add(struct store_tx *tx, const struct report_delta *d,
+					     size_t n)
+{
+	/* each row once per statement: ON CONFLICT cannot change a row twice */
+	static const char sql[] =
+		"INSERT INTO report_count(day, level, area_code, metric, n)"
+		" SELECT CAST(substr(j.value, 1, 8) AS BIGINT), CAST(substr(j.value, 9, 2) AS BIGINT),"
+		" substr(j.value, 23, CAST(substr(j.value, 9, 2) AS BIGINT)),"
+		" substr(j.value, 23 + CAST(substr(j.value, 9, 2) AS BIGINT)),"
+		" CAST(substr(j.value, 11, 12) AS BIGINT) FROM json_each(?1) j WHERE true"
+		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + "
+		"excluded.n";
+	enum { PER_STATEMENT = 4096 };
+	size_t nlv = sizeof report_levels / sizeof report_levels[0], nk = 0, cap = 2 * nlv * n;
+	struct count_key *k = xcalloc(cap ? cap : 1, sizeof *k);
+	enum store_status ss = STORE_OK;
+	char *text = NULL;
+	size_t len = 0, size = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t l = 0; d[i].delta && l < nlv && (size_t)report_levels[l] <= strlen(d[i].area);
+		     l++)
+			for (int day = 0; day < 2; day++)
+				k[nk++] = (struct count_key){day ? d[i].day : 0, report_levels[l],
+							     d[i].area, d[i].metric, d[i].delta};
+	qsort(k, nk, sizeof *k, count_key_cmp);
+	for (size_t i = 0, rows = 0; i < nk && ss == STORE_OK;) {
+		size_t e = i + 1;
+		int64_t sum = k[i].n;
+		while (e < nk && !count_key_cmp(&k[i], &k[e]))
+			sum += k[e++].n;
+		if (sum <= -100000000000LL || sum >= 100000000000LL || k[i].day < 0 ||
+		    k[i].day > 99999999) {
+			ss = STORE_INVALID; /* not a day's count: never */
+			break;
+		}
+		size_t need = 48 + (size_t)k[i].level + strlen(k[i].metric);
+		if (len + need + 2 > size) {
+			size = 2 * (len + need + 2) + 4096;
+			if (!(text = realloc(text, size)))
+				fk_oom();
+		}
+		len += (size_t)snprintf(text + len, size - len, "%s\"%08d%02d%+012lld%.*s%s\"",
+					rows ? "," : "[", k[i].day, k[i].level, (long long)sum,
+					k[i].level, k[i].area, k[i].metric);
+		rows++;
+		i = e;
+		if (rows == PER_STATEMENT || i == nk) {
+			memcpy(text + len, "]", 2);
+			ss = sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(text)));
+			len = rows = 0;
+		}
+	}
+	free(text);
+	free(k);
+	return ss;
+}
+
 enum store_status store_tx_report_count_add(struct store_tx *tx, const char *metric, int day,
 					    const char *area, int64_t delta)
 {
-	static const char sql[] =
-		"INSERT INTO report_count(day, level, area_code, metric, n)"
-		" SELECT d.day, lv.len, substr(?2, 1, lv.len), ?3, ?4"
-		" FROM (SELECT ?1 AS day UNION ALL SELECT 0) d,"
-		" (SELECT 6 AS len UNION ALL SELECT 9 UNION ALL SELECT 12 UNION ALL SELECT 15"
-		" UNION ALL SELECT 18) lv WHERE lv.len <= length(?2)"
-		" ON CONFLICT (day, level, area_code, metric) DO UPDATE SET n = report_count.n + "
-		"excluded.n";
+	struct report_delta d = {metric, area, day, delta};
 
-	if (!delta)
-		return STORE_OK;
-	return sq_run(sq_conn_of(tx), sql,
-		      SQ_PARAMS(SQ_INT(day), SQ_TEXT(area), SQ_TEXT(metric), SQ_INT(delta)));
+	return store_tx_report_counts_add(tx, &d, 1);
 }
 
 /* ---- cut-offs ---- */

@@ -64,7 +64,19 @@ static bool run_job(struct sq_conn *c, struct job *j)
 {
 	if (ctl(c, sql_savepoint) != STORE_OK)
 		return false;
+	c->pg_stmt_sp = c->pg_doomed = false;
 	j->status = j->fn(c, j->ctx);
+	if (c->pg_doomed) {
+		/* PostgreSQL: a statement failed and took the transaction with it: the job again
+		 * from its savepoint, each write in a savepoint of its own (sq_pg.c), so that it
+		 * goes on after a refused statement as on SQLite */
+		c->pg_doomed = false;
+		if (ctl(c, sql_rollback_to) != STORE_OK)
+			return false;
+		c->pg_stmt_sp = true;
+		j->status = j->fn(c, j->ctx);
+		c->pg_stmt_sp = false;
+	}
 	if (j->status != STORE_OK && ctl(c, sql_rollback_to) != STORE_OK)
 		return false;
 	return ctl(c, sql_release) == STORE_OK;

@@ -409,7 +409,8 @@ static enum store_status batch_ways(struct svc_ctx *x, struct batch_io *io, enum
 		return ss;
 	for (size_t h = 0; h < nheld; h++)
 		for (size_t i = way_key_find(k, nk, held[h].id_number, held[h].doc_type);
-		     i < nk && !strcmp(k[i].a, held[h].id_number) && !strcmp(k[i].b, held[h].doc_type);
+		     i < nk && !strcmp(k[i].a, held[h].id_number) &&
+		     !strcmp(k[i].b, held[h].doc_type);
 		     i++)
 			way[k[i].i] = IMPORT_WAY_ROW;
 	/* AFTER: by phone and name, the set-wise rows and the rows without a number */

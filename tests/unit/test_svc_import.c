@@ -206,9 +206,9 @@ static void test_replayed_batch_is_refused_whole(void **state)
 	struct import_row late = row_of(VILLAGE_B, 3, "320481198001010044", "戊", "");
 	for (int64_t last = 3; last >= 2; last--) {
 		struct import_progress again = {.rejected = 1, .last_line = last, .bytes_done = 10};
-		assert_int_equal(
-			svc_import_batch(f->s, &j, &late, 1, &is, 1, &again, time_now(), NULL, f->a),
-			STORE_CONFLICT);
+		assert_int_equal(svc_import_batch(f->s, &j, &late, 1, &is, 1, &again, time_now(),
+						  NULL, f->a),
+				 STORE_CONFLICT);
 	}
 	j = job_now(f, j.id);
 	assert_int_equal(j.imported, 1);

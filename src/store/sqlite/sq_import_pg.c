@@ -200,8 +200,8 @@ static void notify_rows(struct out *b, const struct import_merge *m, const struc
 	for (size_t l = 1; l <= len && l < sizeof prefix; l++) { /* ancestors, then r's own */
 		memcpy(prefix, area, l);
 		prefix[l] = '\0';
-		for (size_t i = first_from(w, nw, prefix); i < nw && !strcmp(w[i].area_code, prefix);
-		     i++)
+		for (size_t i = first_from(w, nw, prefix);
+		     i < nw && !strcmp(w[i].area_code, prefix); i++)
 			hit[nhit++] = w[i];
 	}
 	if (r->below) /* under it: the codes that start with it, longer than it */

@@ -288,7 +288,8 @@ static enum store_status pg_status(struct sq_conn *c, PGresult *r, const char *s
 	     !strcmp(state, "57014") || !strncmp(state, "08", 2) || !strncmp(state, "57P", 3)))
 		return STORE_BUSY;
 	if (c->in_write && !c->pg_stmt_sp && PQtransactionStatus(pgc(c)) == PQTRANS_INERROR) {
-		c->pg_doomed = true; /* the job runs again, each write in a savepoint: logged then */
+		/* the job runs again, each write in a savepoint: logged then */
+		c->pg_doomed = true;
 		return STORE_ERROR;
 	}
 	if (state && !strncmp(state, "23", 2))
@@ -329,7 +330,8 @@ enum store_status sq_pg_copy(struct sq_conn *c, const char *copy_sql, const char
 	}
 	PQclear(r);
 	for (size_t at = 0; at < len && sent; at += CHUNK)
-		sent = PQputCopyData(pgc(c), data + at, (int)(len - at < CHUNK ? len - at : CHUNK)) == 1;
+		sent = PQputCopyData(pgc(c), data + at,
+				     (int)(len - at < CHUNK ? len - at : CHUNK)) == 1;
 	if (PQputCopyEnd(pgc(c), sent ? NULL : "the client could not send the rows") != 1)
 		sent = false;
 	while ((r = PQgetResult(pgc(c)))) { /* the COPY's own result: a refused row, a constraint */

@@ -26,7 +26,7 @@ static int count_key_cmp(const void *x, const void *y)
 {
 	const struct count_key *p = x, *q = y;
 	int c = p->day != q->day ? (p->day > q->day) - (p->day < q->day)
-				  : (p->level > q->level) - (p->level < q->level);
+				 : (p->level > q->level) - (p->level < q->level);
 
 	if (!c)
 		c = strncmp(p->area, q->area, (size_t)p->level);
@@ -39,7 +39,8 @@ enum store_status store_tx_report_counts_add(struct store_tx *tx, const struct r
 	/* each row once per statement: ON CONFLICT cannot change a row twice */
 	static const char sql[] =
 		"INSERT INTO report_count(day, level, area_code, metric, n)"
-		" SELECT CAST(substr(j.value, 1, 8) AS BIGINT), CAST(substr(j.value, 9, 2) AS BIGINT),"
+		" SELECT CAST(substr(j.value, 1, 8) AS BIGINT),"
+		" CAST(substr(j.value, 9, 2) AS BIGINT),"
 		" substr(j.value, 23, CAST(substr(j.value, 9, 2) AS BIGINT)),"
 		" substr(j.value, 23 + CAST(substr(j.value, 9, 2) AS BIGINT)),"
 		" CAST(substr(j.value, 11, 12) AS BIGINT) FROM json_each(?1) j WHERE true"
@@ -53,8 +54,8 @@ enum store_status store_tx_report_counts_add(struct store_tx *tx, const struct r
 	size_t len = 0, size = 0;
 
 	for (size_t i = 0; i < n; i++)
-		for (size_t l = 0; d[i].delta && l < nlv && (size_t)report_levels[l] <= strlen(d[i].area);
-		     l++)
+		for (size_t l = 0;
+		     d[i].delta && l < nlv && (size_t)report_levels[l] <= strlen(d[i].area); l++)
 			for (int day = 0; day < 2; day++)
 				k[nk++] = (struct count_key){day ? d[i].day : 0, report_levels[l],
 							     d[i].area, d[i].metric, d[i].delta};

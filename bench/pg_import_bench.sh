@@ -8,8 +8,9 @@
 #     defective rows, as bench/import_bench.sh);
 #  2. starts a throwaway PostgreSQL cluster (tests/pg/with-cluster.mjs: initdb in a temp dir,
 #     a free port, a Unix socket, fsync and synchronous_commit on; stopped by its PID at the
-#     end) unless FANGKONG_PG names one already; PG_SETTINGS (ALTER SYSTEM, reloaded) applies
-#     to every step alike, and the settings that matter are printed;
+#     end) unless FANGKONG_PG names one already; PG_SETTINGS ("name=value …": the
+#     postmaster's -c options of its own cluster, or ALTER SYSTEM and a reload on one named by
+#     FANGKONG_PG) applies to every step alike, and the settings that matter are printed;
 #  3. `fangkong init` of a fresh database, an admin of 320481, `fangkong serve`, login,
 #     POST /api/v1/imports, polls GET /api/v1/imports/{id} until done: rows/s end to end
 #     (the worker parses, validates and resolves addresses in C; each batch's new files go
@@ -33,7 +34,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 if [ -z "${FANGKONG_PG:-}" ]; then # a cluster of its own, stopped when this script ends
-  exec node tests/pg/with-cluster.mjs bash "$0" "$@"
+  FANGKONG_PG_SETTINGS=${PG_SETTINGS:-} PG_SETTINGS= exec node tests/pg/with-cluster.mjs bash "$0" "$@"
 fi
 BIN=${FANGKONG_BIN:-$ROOT/build-hr/fangkong}
 ROWS=${ROWS:-1000000}

@@ -60,7 +60,8 @@ static enum store_status apply_create(struct svc_ctx *x)
 		return STORE_INVALID;
 	if ((ss = store_tx_area_sibling_taken(x->tx, in->parent, in->name, NULL)) != STORE_OK ||
 	    (ss = next_child(x, in->parent, code, AREA_CODE_MAX + 1)) != STORE_OK ||
-	    (ss = store_tx_area_insert(x->tx, code, in, now)) != STORE_OK)
+	    (ss = store_tx_area_insert(x->tx, code, in, now)) != STORE_OK ||
+	    (ss = store_tx_area_changed(x->tx)) != STORE_OK)
 		return ss;
 	/* the new area as inserted, without reading it back */
 	struct area *out = io->out;
@@ -126,7 +127,8 @@ static enum store_status apply_update(struct svc_ctx *x)
 		.duty_phone = p->duty_phone ? p->duty_phone : before.duty_phone,
 	};
 	if ((ss = store_tx_area_set(x->tx, io->code, &all, now)) != STORE_OK ||
-	    (ss = store_tx_area_read(x->tx, io->code, x->a, io->out)) != STORE_OK)
+	    (ss = store_tx_area_read(x->tx, io->code, x->a, io->out)) != STORE_OK ||
+	    (ss = store_tx_area_changed(x->tx)) != STORE_OK)
 		return ss;
 	return svc_changed(x, "area", io->code, io->code, area_json(x, &before),
 			   area_json(x, io->out));

@@ -75,6 +75,8 @@ static enum store_status apply_put(struct svc_ctx *x)
 		    (ss = store_tx_grid_rule_add(x->tx, (int)i + 1, &r)) != STORE_OK)
 			return ss;
 	}
+	if ((ss = store_tx_area_changed(x->tx)) != STORE_OK)
+		return ss;
 	return svc_changed(x, "grid_rules", io->village, io->village,
 			   rules_json(x, before, nbefore), rules_json(x, io->in, io->n));
 }

@@ -29,6 +29,8 @@ static enum store_status apply_load(struct svc_ctx *x)
 		else
 			ss = store_tx_area_official(x->tx, &in->seeds[i], now);
 	}
+	if (ss == STORE_OK && in->areas)
+		ss = store_tx_area_changed(x->tx);
 	svc_changed(x, in->areas ? "area" : "division", in->areas ? x->who->area : NULL, NULL, NULL,
 		    svc_json(x, json_pack("{s:I}", in->areas ? "areas" : "divisions",
 					  (json_int_t)in->n)));

@@ -12,7 +12,8 @@ static enum store_status apply_key_area(struct svc_ctx *x)
 
 	if (area_code_level(x->who->area) != AREA_LEVEL_COUNTY)
 		return STORE_INVALID;
-	if ((ss = store_tx_key_area_put(x->tx, k)) != STORE_OK)
+	if ((ss = store_tx_key_area_put(x->tx, k)) != STORE_OK ||
+	    (ss = store_tx_area_changed(x->tx)) != STORE_OK)
 		return ss;
 	return svc_changed(
 		x, "key_area", k->code, x->who->area, NULL,

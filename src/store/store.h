@@ -274,8 +274,13 @@ enum store_status store_tx_area_set(struct store_tx *tx, const char *code,
  * phones). */
 enum store_status store_tx_area_official(struct store_tx *tx, const struct area_seed *sd,
 					 int64_t now);
-/* Called after a write to areas committed: caches of area data built before it miss. */
+/* Called after a write to areas committed: this server's caches of area data built before
+ * it miss. */
 void store_area_changed(struct store *s);
+/* In the transaction of a write to areas: the other servers of the database are told with
+ * its commit (PostgreSQL: NOTIFY, one per transaction however many jobs of a group call it;
+ * SQLite: nothing to tell). */
+enum store_status store_tx_area_changed(struct store_tx *tx);
 
 /* A village's rule of which grid covers which addresses (domain/grid_rule.h); kind
  * "group" (from = to = the group's number), "road" or "compound" (name; house numbers

@@ -49,8 +49,9 @@ function runAs() {
 
 /** Starts a cluster; resolves once it accepts connections (it says so on its log). */
 // icuLocale: the cluster's default collation is ICU's for that locale (e.g. 'zh-CN', where
-// ':' sorts before digits and 张 by pinyin): every database made in it has it.
-export async function startCluster({ timeoutMs = 60_000, icuLocale = null } = {}) {
+// ':' sorts before digits and 张 by pinyin): every database made in it has it. settings:
+// ['name=value', …] given to the postmaster as -c options (the benchmarks' PG_SETTINGS).
+export async function startCluster({ timeoutMs = 60_000, icuLocale = null, settings = [] } = {}) {
   const bin = serverBin();
   if (!bin) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql: run scripts/deps.sh');
   const dir = mkdtempSync(join(tmpdir(), 'fangkong-pg-'));
@@ -74,7 +75,8 @@ export async function startCluster({ timeoutMs = 60_000, icuLocale = null } = {}
   let log = '';
   const launch = async () => {
     proc = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', socketDir, '-c', "listen_addresses=",
-      '-c', 'fsync=on', '-c', 'synchronous_commit=on'], { ...as, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      '-c', 'fsync=on', '-c', 'synchronous_commit=on', ...settings.flatMap((kv) => ['-c', kv])],
+    { ...as, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const p = proc;
     let out = '';
     exited = new Promise((resolve) => p.once('exit', (code, sig) => resolve({ code, sig })));

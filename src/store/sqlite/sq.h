@@ -27,6 +27,7 @@ struct sq_conn {
 	bool in_write;       /* PostgreSQL: inside the writer's transaction (sq_pg.c) */
 	bool pg_stmt_sp;     /* PostgreSQL: each write of the job in a savepoint (sq_writer.c) */
 	bool pg_doomed;      /* PostgreSQL: a statement of the job failed without a savepoint */
+	bool pg_area_told;   /* PostgreSQL: the transaction tells the other servers of areas */
 	bool pg_readonly;    /* PostgreSQL: a reader's session */
 	bool pg_lost;        /* PostgreSQL: the connection is lost (logged once) */
 	int64_t pg_retry_at; /* PostgreSQL: no reconnection before (monotonic ms) */

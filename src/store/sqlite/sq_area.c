@@ -122,7 +122,21 @@ enum store_status store_tx_area_official(struct store_tx *tx, const struct area_
 void store_area_changed(struct store *s)
 {
 	bump(s, STORE_OK);
-	store_news_tell(s, "area"); /* the other servers' area caches miss too */
+}
+
+enum store_status store_tx_area_changed(struct store_tx *tx)
+{
+	/* the other servers' area caches miss too (sq_news.c), once the write is committed: a
+	 * notification in the transaction, sent with its commit, not one commit of its own per
+	 * write; once per transaction (the writer forgets it when the job that told is undone) */
+	struct sq_conn *c = sq_conn_of(tx);
+	enum store_status ss;
+
+	if (!c->pg || c->pg_area_told)
+		return STORE_OK;
+	ss = sq_run(c, "SELECT pg_notify('fangkong', 'area')", NULL, 0);
+	c->pg_area_told = ss == STORE_OK;
+	return ss;
 }
 
 /* ---- operations of a write transaction (store_run): one query each ---- */

@@ -48,22 +48,31 @@ static const char sql_begin[] = "BEGIN IMMEDIATE", sql_commit[] = "COMMIT",
 /* On PostgreSQL the writers of every process take turns (one transaction-scoped advisory
  * lock): what a use case reads in its transaction is what it changes, as on SQLite, where
  * BEGIN IMMEDIATE takes the one write lock. */
-static const char sql_pg_begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_WRITE_LOCK ")";
+/* PostgreSQL: the control statements of a group in as few round trips as they can share
+ * (the writer's every round trip is on every waiting job's path): the group's start with
+ * its first job's savepoint, one job's release with the next one's savepoint, and the
+ * commit, which releases the last job's savepoint with it. */
+static const char sql_pg_begin_job[] =
+	"BEGIN; SELECT pg_advisory_xact_lock(" SQ_PG_WRITE_LOCK "); SAVEPOINT job",
+		  sql_pg_next_job[] = "RELEASE job; SAVEPOINT job";
 
 static enum store_status ctl(struct sq_conn *c, const char *sql)
 {
 	if (c->pg)
-		return sq_exec(c, sql == sql_begin ? sql_pg_begin : sql);
+		return sq_exec(c, sql);
 	return sq_run(c, sql, NULL, 0);
 }
 
-/* Runs one job in its savepoint. False when the transaction can no longer be trusted: the
- * savepoint could not be set, rolled back or released (a job that failed and could not be
- * undone would otherwise commit its partial writes with the group). */
-static bool run_job(struct sq_conn *c, struct job *j)
+/* Runs one job in its savepoint (set by the caller on PostgreSQL, where it shares a round
+ * trip). False when the transaction can no longer be trusted: the savepoint could not be
+ * set, rolled back or released (a job that failed and could not be undone would otherwise
+ * commit its partial writes with the group). */
+static bool run_job(struct sq_conn *c, struct job *j, bool last)
 {
-	if (ctl(c, sql_savepoint) != STORE_OK)
+	if (!c->pg && ctl(c, sql_savepoint) != STORE_OK)
 		return false;
+	bool told = c->pg_area_told; /* undone with the job */
+
 	c->pg_stmt_sp = c->pg_doomed = false;
 	j->status = j->fn(c, j->ctx);
 	if (c->pg_doomed) {
@@ -73,12 +82,17 @@ static bool run_job(struct sq_conn *c, struct job *j)
 		c->pg_doomed = false;
 		if (ctl(c, sql_rollback_to) != STORE_OK)
 			return false;
+		c->pg_area_told = told;
 		c->pg_stmt_sp = true;
 		j->status = j->fn(c, j->ctx);
 		c->pg_stmt_sp = false;
 	}
 	if (j->status != STORE_OK && ctl(c, sql_rollback_to) != STORE_OK)
 		return false;
+	if (j->status != STORE_OK)
+		c->pg_area_told = told;
+	if (c->pg) /* the last job's savepoint goes with the commit */
+		return last || sq_exec(c, sql_pg_next_job) == STORE_OK;
 	return ctl(c, sql_release) == STORE_OK;
 }
 
@@ -103,11 +117,12 @@ static void maybe_checkpoint(struct sq_writer *w, bool idle)
 
 static void run_group(struct sq_writer *w, struct job *group)
 {
-	enum store_status st = ctl(w->c, sql_begin);
+	enum store_status st = w->c->pg ? sq_exec(w->c, sql_pg_begin_job) : ctl(w->c, sql_begin);
 
 	w->c->in_write = w->c->pg;
+	w->c->pg_area_told = false;
 	for (struct job *j = group; j && st == STORE_OK; j = j->next)
-		if (!run_job(w->c, j)) {
+		if (!run_job(w->c, j, !j->next)) {
 			log_error("a savepoint failed: the whole group is rolled back");
 			st = STORE_ERROR;
 		}

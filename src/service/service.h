@@ -638,8 +638,7 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
  * NULL (each batch tells its areas). */
 struct svc_import_memo *svc_import_memo_new(void);
 void svc_import_memo_free(struct svc_import_memo *m);
-/* How many rows the worker puts in a batch: 500 row by row (SQLite), more when the store
- * takes them set-wise (store_import_setwise: PostgreSQL, COPY). */
+/* How many rows the worker puts in a batch (store_import_batch_rows). */
 size_t svc_import_batch_rows(struct store *s);
 
 /* Reads: a job in scope (else STORE_DENIED); the jobs of the caller's area, newest first;

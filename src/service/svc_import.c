@@ -193,7 +193,6 @@ struct batch_io {
 	size_t nissues;
 	struct import_progress d; /* the worker's delta, completed here */
 	int64_t now;
-	bool setwise; /* store_import_setwise */
 	struct svc_import_memo *memo;
 	const char **told; /* the areas whose robot this batch told, not in memo */
 	size_t ntold;
@@ -488,12 +487,7 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		return ss;
 	if (io->d.last_line <= j.last_line)
 		return STORE_CONFLICT; /* already committed: refused whole */
-	if (io->setwise) {
-		ss = batch_rows(x, io);
-	} else {
-		for (size_t i = 0; i < io->nrows && ss == STORE_OK; i++)
-			ss = import_row(x, io, &io->rows[i]);
-	}
+	ss = batch_rows(x, io);
 	for (size_t i = 0; i < io->nissues && ss == STORE_OK; i++)
 		ss = store_tx_import_issue_add(x->tx, j.id, &io->issues[i]);
 	if (ss != STORE_OK || (ss = store_tx_import_progress(x->tx, j.id, &io->d)) != STORE_OK)
@@ -509,7 +503,7 @@ static enum store_status apply_batch(struct svc_ctx *x)
 
 size_t svc_import_batch_rows(struct store *s)
 {
-	return store_import_setwise(s) ? 10000 : 500;
+	return store_import_batch_rows(s);
 }
 
 enum store_status svc_import_batch(struct store *s, const struct import_job *j,
@@ -526,7 +520,6 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 			      .nissues = nissues,
 			      .d = *delta,
 			      .now = now,
-			      .setwise = store_import_setwise(s),
 			      .memo = memo};
 	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
 	enum store_status ss = svc_run(s, &who, &w, a, NULL);

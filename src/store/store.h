@@ -489,12 +489,14 @@ enum store_status store_tx_import_issue_add(struct store_tx *tx, const char *id,
  * committed). */
 enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
 					   const struct import_progress *d);
-/* Set-wise imports (PostgreSQL): of a batch's rows, those that surely make a new file (an ID
- * number, valid or not, that no file has, in its first row of the batch; or neither number
- * nor phone) are written by one COPY per table (files, journeys, events, tasks and the
- * tasks' notifications) per run of lines; every other row goes row by row as on SQLite.
- * Whether the backend takes them set-wise (SQLite: false: every row goes row by row). */
-bool store_import_setwise(struct store *s);
+/* Set-wise imports: of a batch's rows, those that surely make a new file (an ID number,
+ * valid or not, that no file has, in its first row of the batch; or neither number nor
+ * phone) are written together per run of lines (store_tx_import_merge: PostgreSQL one COPY
+ * per table, SQLite the same inserts as row by row, without the lookups); every other row
+ * goes row by row. How many rows a batch holds on this backend: a batch is one transaction
+ * of the writer, which other writes wait for (SQLite: 500), and each round trip to
+ * PostgreSQL costs (10,000). */
+size_t store_import_batch_rows(struct store *s);
 /* An ID number some file has, under its document type. */
 struct doc_number {
 	const char *doc_type, *id_number;

@@ -10,6 +10,7 @@
 //    for an unknown person; only the commander over both files learns of the duplicate.
 //    A timeline never names a file outside its reader's area.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -214,6 +215,9 @@ describe('search: numbers never in a URL, audited by kind', () => {
 
 	it('every search writes one audit row with its kind and count, never the text', async () => {
 		const c = swA.client;
+		// the audit rows of reads are queued behind the writer (sq_write_async): a durable
+		// write answered after them means every search of the tests before is in the log
+		assert.equal((await c.post('/api/v1/notifications/read', { uuid: randomUUID(), all: true })).status, 200);
 		const before = await admin.get('/api/v1/audit?action=person.search&limit=200');
 		const seen = new Set(before.body.items.map((x) => x.id));
 		await c.post('/api/v1/persons/search', { q: P.twin.id });

@@ -1,16 +1,18 @@
-/* sq_import_pg — set-wise imports on PostgreSQL (store.h: store_import_setwise).
+/* sq_import_pg — set-wise imports (store.h: store_tx_import_merge), PostgreSQL's COPY and
+ * SQLite's inserts.
  *
- * A batch's rows are parsed, validated and resolved to their areas in C as on SQLite; the
- * service (svc_import.c) decides which of them surely make a new file (one lookup of the
- * batch's numbers: store_tx_numbers_held) and hands a run of them here. They are written
- * straight into their tables by one COPY … FROM STDIN each (text format): files, journeys,
- * timeline events, tasks, and the tasks' notifications, which are matched in C to the
- * active grid workers of the list's area (its ancestors and its descendants, read once per
- * run) by store_tx_notify's rule. Nothing is staged: each row is written once, and COPY
- * writes the table's pages a batch at a time. The foreign keys of these tables are checked
- * once per statement (sq_migrate.c, step 15). The other rows go row by row through the
- * same operations as on SQLite, so both backends produce the same files, journeys, tasks,
- * events, issues, flags and counters. On SQLite every row goes row by row. */
+ * A batch's rows are parsed, validated and resolved to their areas in C; the service
+ * (svc_import.c) decides which of them surely make a new file (one lookup of the batch's
+ * numbers: store_tx_numbers_held) and hands a run of them here. On PostgreSQL they are
+ * written straight into their tables by one COPY … FROM STDIN each (text format): files,
+ * journeys, timeline events, tasks, and the tasks' notifications. Nothing is staged: each
+ * row is written once, and COPY writes the table's pages a batch at a time; the foreign keys
+ * of these tables are checked once per statement (sq_migrate.c, step 15). On SQLite the
+ * same rows go by the inserts a row stored row by row makes, without the lookups before
+ * them. The notifications are matched in C to the active grid workers of the list's area
+ * (its ancestors and its descendants, read once per run) by store_tx_notify's rule. The
+ * other rows go row by row through the same operations, so both backends produce the same
+ * files, journeys, tasks, events, issues, flags and counters. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +20,9 @@
 #include "store/sqlite/sq.h"
 #include "util/log.h"
 
-bool store_import_setwise(struct store *s)
+size_t store_import_batch_rows(struct store *s)
 {
-	return s->pg;
+	return s->pg ? 10000 : 500;
 }
 
 /* ---- COPY's text format ---- */
@@ -188,10 +190,10 @@ static size_t first_from(const struct worker *w, size_t n, const char *code)
 	return lo;
 }
 
-/* The notifications of row r's task, in the order of the workers' ids: the workers whose
- * area is r's or an ancestor of it, and, when the task reaches below, those under it. */
-static void notify_rows(struct out *b, const struct import_merge *m, const struct import_staged *r,
-			const struct worker *w, size_t nw, struct worker *hit)
+/* The workers row r's task notifies, in the order of their ids (hit, *nhit of them): those
+ * whose area is r's or an ancestor of it, and, when the task reaches below, those under it. */
+static void notified(const struct import_staged *r, const struct worker *w, size_t nw,
+		     struct worker *hit, size_t *nhit_out)
 {
 	const char *area = r->row->p.area;
 	size_t len = strlen(area), nhit = 0;
@@ -210,10 +212,19 @@ static void notify_rows(struct out *b, const struct import_merge *m, const struc
 			if (w[i].area_code[len])
 				hit[nhit++] = w[i];
 	qsort(hit, nhit, sizeof *hit, worker_by_id);
+	*nhit_out = nhit;
+}
+
+static void notify_rows(struct out *b, const struct import_merge *m, const struct import_staged *r,
+			const struct worker *w, size_t nw, struct worker *hit)
+{
+	size_t nhit;
+
+	notified(r, w, nw, hit, &nhit);
 	for (size_t i = 0; i < nhit; i++) {
 		text(b, hit[i].id, '\t');
 		text(b, "task", '\t');
-		text(b, area, '\t');
+		text(b, r->row->p.area, '\t');
 		text(b, "task", '\t');
 		text(b, r->task_id, '\t');
 		text(b, "", '\t');
@@ -241,6 +252,46 @@ static struct worker *workers(struct sq_conn *c, const struct import_merge *m, s
 	return w;
 }
 
+/* SQLite: the same rows by the same inserts as a row stored row by row (prepared once,
+ * bound per row, in the writer's process: no round trip to save). */
+static enum store_status merge_rows(struct sq_conn *c, const struct import_merge *m,
+				    const struct import_staged *rows, size_t n, const struct worker *w,
+				    size_t nw, struct worker *hit)
+{
+	static const char sql_notify[] =
+		"INSERT INTO notification(user_id, kind, area_code, object_type, object_id,"
+		" detail, created_at) VALUES (?1, 'task', ?2, 'task', ?3, '', ?4)";
+	enum store_status ss = STORE_OK;
+
+	for (size_t i = 0; i < n && ss == STORE_OK; i++) {
+		const struct import_staged *r = &rows[i];
+		const struct person *p = &r->row->p;
+		struct task_new t = {
+			.id = r->task_id,
+			.person_id = p->id,
+			.import_id = m->import_id,
+			.area = p->area,
+			.defects = p->defects,
+			.due_at = m->due_at,
+			.now = m->now,
+			.key_area = (p->categories & CAT_KEY_AREA) != 0,
+		};
+		size_t nhit = 0;
+		if ((ss = sq_person_insert(c, p, m->now)) != STORE_OK ||
+		    (ss = sq_travel_add(c, p->id, &r->row->t, m->import_id, m->now)) != STORE_OK ||
+		    (ss = sq_person_event(c, p->id, "pushed", m->user_id, m->username, p->area,
+					  r->detail, m->now)) != STORE_OK ||
+		    (ss = sq_task_insert(c, &t)) != STORE_OK)
+			break;
+		notified(r, w, nw, hit, &nhit);
+		for (size_t k = 0; k < nhit && ss == STORE_OK; k++)
+			ss = sq_run(c, sql_notify,
+				    SQ_PARAMS(SQ_TEXT(hit[k].id), SQ_TEXT(p->area), SQ_TEXT(r->task_id),
+					      SQ_INT(m->now)));
+	}
+	return ss;
+}
+
 enum store_status store_tx_import_merge(struct store_tx *tx, const struct import_merge *m,
 					const struct import_staged *rows, size_t n)
 {
@@ -264,7 +315,9 @@ enum store_status store_tx_import_merge(struct store_tx *tx, const struct import
 	struct worker *w = workers(c, m, a, &nw, &ss);
 	struct worker *hit = arena_alloc(a, (nw ? nw : 1) * sizeof *hit);
 
-	for (size_t t = 0; t < sizeof copy / sizeof copy[0] && ss == STORE_OK; t++) {
+	if (!c->pg && ss == STORE_OK)
+		ss = merge_rows(c, m, rows, n, w, nw, hit);
+	for (size_t t = 0; c->pg && t < sizeof copy / sizeof copy[0] && ss == STORE_OK; t++) {
 		b.n = 0;
 		for (size_t i = 0; i < n; i++) {
 			switch (t) {

@@ -255,8 +255,8 @@ static struct worker *workers(struct sq_conn *c, const struct import_merge *m, s
 /* SQLite: the same rows by the same inserts as a row stored row by row (prepared once,
  * bound per row, in the writer's process: no round trip to save). */
 static enum store_status merge_rows(struct sq_conn *c, const struct import_merge *m,
-				    const struct import_staged *rows, size_t n, const struct worker *w,
-				    size_t nw, struct worker *hit)
+				    const struct import_staged *rows, size_t n,
+				    const struct worker *w, size_t nw, struct worker *hit)
 {
 	static const char sql_notify[] =
 		"INSERT INTO notification(user_id, kind, area_code, object_type, object_id,"
@@ -286,8 +286,8 @@ static enum store_status merge_rows(struct sq_conn *c, const struct import_merge
 		notified(r, w, nw, hit, &nhit);
 		for (size_t k = 0; k < nhit && ss == STORE_OK; k++)
 			ss = sq_run(c, sql_notify,
-				    SQ_PARAMS(SQ_TEXT(hit[k].id), SQ_TEXT(p->area), SQ_TEXT(r->task_id),
-					      SQ_INT(m->now)));
+				    SQ_PARAMS(SQ_TEXT(hit[k].id), SQ_TEXT(p->area),
+					      SQ_TEXT(r->task_id), SQ_INT(m->now)));
 	}
 	return ss;
 }

@@ -66,8 +66,8 @@ static enum store_status in_tx(struct store_tx *tx, void *p)
 	return w->answer ? w->answer(&r->x) : STORE_OK;
 }
 
-enum store_status svc_run(struct store *s, const struct principal *who, const struct svc_write *w,
-			  struct arena *a, bool *replayed)
+static enum store_status run(struct store *s, const struct principal *who,
+			     const struct svc_write *w, struct arena *a, bool *replayed, bool bulk)
 {
 	struct run r = {who, w, a, {0}};
 	enum store_status ss = STORE_BUSY;
@@ -76,11 +76,23 @@ enum store_status svc_run(struct store *s, const struct principal *who, const st
 		if (i)
 			log_warn("%s: the transaction did not commit, running it again (%d)",
 				 w->action, i);
-		ss = store_run(s, in_tx, &r);
+		ss = bulk ? store_run_bulk(s, in_tx, &r) : store_run(s, in_tx, &r);
 	}
 	if (replayed)
 		*replayed = ss == STORE_OK && r.x.replayed;
 	return ss;
+}
+
+enum store_status svc_run(struct store *s, const struct principal *who, const struct svc_write *w,
+			  struct arena *a, bool *replayed)
+{
+	return run(s, who, w, a, replayed, false);
+}
+
+enum store_status svc_run_bulk(struct store *s, const struct principal *who,
+			       const struct svc_write *w, struct arena *a)
+{
+	return run(s, who, w, a, NULL, true);
 }
 
 /* A queued run owns copies of what it needs: the request is gone when it runs. */

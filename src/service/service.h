@@ -74,6 +74,10 @@ enum { SVC_BUSY_RETRIES = 3 };
 
 enum store_status svc_run(struct store *s, const struct principal *who, const struct svc_write *w,
 			  struct arena *a, bool *replayed);
+/* svc_run of bulk work (an import's batch: store_run_bulk): interactive writes waiting go
+ * first, and the commit does not wait for the disk. */
+enum store_status svc_run_bulk(struct store *s, const struct principal *who,
+			       const struct svc_write *w, struct arena *a);
 /* Runs w as svc_run does (apply, audit row), but queued: returns at once, before the
  * commit, for a write the client must not wait for (an account lock after failed logins,
  * svc_auth_lock). No idempotency key and no answer (w->idem, w->answer NULL); w->action

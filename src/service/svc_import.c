@@ -522,7 +522,7 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 			      .now = now,
 			      .memo = memo};
 	struct svc_write w = {"import.batch", NULL, NULL, apply_batch, NULL, &io};
-	enum store_status ss = svc_run(s, &who, &w, a, NULL);
+	enum store_status ss = svc_run_bulk(s, &who, &w, a);
 
 	if (ss == STORE_OK)
 		memo_add(memo, io.told, io.ntold);

@@ -185,6 +185,10 @@ struct store_idem {
 struct store_tx;
 typedef enum store_status (*store_tx_fn)(struct store_tx *tx, void *ctx);
 enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx);
+/* store_run of bulk work (an import's batch): interactive writes waiting go first, and the
+ * commit does not wait for the disk; it is durable with the next commit that does. Only for
+ * work that is resumed from what was made durable after a crash. */
+enum store_status store_run_bulk(struct store *s, store_tx_fn fn, void *ctx);
 /* Queues fn to run as store_run would, and returns at once: the caller does not wait for
  * the commit (a write the client must not wait for: an account lock after failed logins).
  * free_ctx(ctx) runs after fn, committed or not; a transaction that could not commit is

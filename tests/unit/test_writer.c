@@ -1,7 +1,9 @@
 /* The writer's group commit (src/store/sqlite/sq_writer.c): a job that fails is rolled back
  * alone; a job whose savepoint cannot be rolled back (here: the job released it itself, as
  * an error that ends SQLite's transaction would) must not commit its partial writes with
- * the group — the whole group is rolled back and reported busy, to be run again. */
+ * the group — the whole group is rolled back and reported busy, to be run again. A bulk job
+ * (an import's batch) lets the jobs queued behind it go first, once, and runs alone. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,12 +81,95 @@ static void test_savepoint_that_cannot_roll_back_fails_the_group(void **state)
 	assert_int_equal(rows(f, "writer.after"), 1);
 }
 
+/* ---- bulk jobs ---- */
+
+struct order {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool gate_open, gate_entered;
+	char seen[16];
+	size_t n;
+	const char *groups[16]; /* the group (first job's name) each ran in */
+};
+
+struct step {
+	struct order *o;
+	char name;
+	bool bulk, gate;
+	enum store_status result;
+	pthread_t t;
+};
+
+static enum store_status step_job(struct sq_conn *c, void *p)
+{
+	struct step *x = p;
+	(void)c;
+	pthread_mutex_lock(&x->o->mu);
+	if (x->gate) { /* holds the writer until the others are queued */
+		x->o->gate_entered = true;
+		pthread_cond_broadcast(&x->o->cv);
+		while (!x->o->gate_open)
+			pthread_cond_wait(&x->o->cv, &x->o->mu);
+	}
+	x->o->seen[x->o->n++] = x->name;
+	pthread_mutex_unlock(&x->o->mu);
+	return STORE_OK;
+}
+
+static struct fixture *bulk_fixture;
+
+static void *step_main(void *p)
+{
+	struct step *x = p;
+	x->result = x->bulk ? sq_write_bulk(bulk_fixture->s, step_job, x)
+			    : sq_write(bulk_fixture->s, step_job, x);
+	return NULL;
+}
+
+static void test_bulk_job_lets_the_queued_go_first(void **state)
+{
+	struct fixture *f = *state;
+	struct order o = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	/* G holds the writer; B (bulk), then i and j (interactive), then C (bulk) queue */
+	struct step st[] = {{&o, 'G', false, true, STORE_ERROR, 0},
+			    {&o, 'B', true, false, STORE_ERROR, 0},
+			    {&o, 'i', false, false, STORE_ERROR, 0},
+			    {&o, 'j', false, false, STORE_ERROR, 0},
+			    {&o, 'C', true, false, STORE_ERROR, 0}};
+	size_t n = sizeof st / sizeof st[0];
+
+	bulk_fixture = f;
+	assert_int_equal(pthread_create(&st[0].t, NULL, step_main, &st[0]), 0);
+	pthread_mutex_lock(&o.mu);
+	while (!o.gate_entered)
+		pthread_cond_wait(&o.cv, &o.mu);
+	pthread_mutex_unlock(&o.mu);
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(pthread_create(&st[i].t, NULL, step_main, &st[i]), 0);
+		while (sq_write_waiting(f->s) < i) /* queued in this order: the writer is held */
+			usleep(1000);
+	}
+	pthread_mutex_lock(&o.mu);
+	o.gate_open = true;
+	pthread_cond_broadcast(&o.cv);
+	pthread_mutex_unlock(&o.mu);
+	for (size_t i = 0; i < n; i++) {
+		pthread_join(st[i].t, NULL);
+		assert_int_equal(st[i].result, STORE_OK);
+	}
+	/* i and j went before B, which then ran before C: a bulk job waits one group at most */
+	o.seen[o.n] = '\0';
+	assert_string_equal(o.seen, "GijBC");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_failed_job_rolls_back_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_savepoint_that_cannot_roll_back_fails_the_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_job_lets_the_queued_go_first, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,6 +114,12 @@ void sq_reader_put(struct store *s, struct sq_conn *c);
 struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max);
 void sq_writer_stop(struct sq_writer *w);
 enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx);
+/* sq_write of a job of bulk work (an import's batch): alone in its group, after the jobs
+ * waiting (one group of them at most), committed without waiting for the disk (durable
+ * with the next group that waits: sq_writer.c). */
+enum store_status sq_write_bulk(struct store *s, sq_job_fn fn, void *ctx);
+/* How many jobs wait for the writer (not the group it runs). */
+size_t sq_write_waiting(struct store *s);
 /* Queues a job without waiting; free_ctx(ctx) runs after it. */
 void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *));
 

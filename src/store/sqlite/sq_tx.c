@@ -24,6 +24,12 @@ enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx)
 	return sq_write(s, run_job, &x);
 }
 
+enum store_status store_run_bulk(struct store *s, store_tx_fn fn, void *ctx)
+{
+	struct run_ctx x = {fn, ctx};
+	return sq_write_bulk(s, run_job, &x);
+}
+
 /* A queued run owns its copy of fn and ctx until the writer is done with it. */
 struct queued_run {
 	store_tx_fn fn;

@@ -7,6 +7,13 @@
  * many writes. A job is reported done only after COMMIT returned, i.e. after the WAL was
  * synced (synchronous=FULL). If COMMIT itself fails, every job of that group fails.
  *
+ * Bulk jobs (an import's batches: sq_write_bulk) are never grouped with others, and wait
+ * while other jobs are queued, for one group at most: interactive writes wait at most one
+ * batch, and the batches are not starved. A group of a bulk job commits without waiting
+ * for the disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off): it is
+ * durable with the next commit that waits (every other group's), and an import that loses
+ * its last batches to a power cut resumes after the last line it made durable.
+ *
  * Checkpoints are the writer's too (SQLite's automatic one is off): after a group has been
  * answered, when no write is waiting, or when the WAL has grown past a high-water mark
  * whatever the load. So copying the WAL back into the database is never in the path of
@@ -21,7 +28,7 @@ struct job {
 	sq_job_fn fn;
 	void *ctx;
 	void (*free_ctx)(void *);
-	bool async, done;
+	bool async, done, bulk;
 	pthread_cond_t *cv; /* the waiter's own: only finished jobs are woken */
 	enum store_status status;
 	struct job *next;
@@ -38,6 +45,8 @@ struct sq_writer {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	bool stopping;
+	bool passed;      /* a bulk job at the head waited for a group of others */
+	bool sync_normal; /* SQLite: synchronous=NORMAL is set (a bulk group) */
 };
 
 /* Transaction control through the statement cache: prepared once, not parsed per job. */
@@ -117,7 +126,19 @@ static void maybe_checkpoint(struct sq_writer *w, bool idle)
 
 static void run_group(struct sq_writer *w, struct job *group)
 {
-	enum store_status st = w->c->pg ? sq_exec(w->c, sql_pg_begin_job) : ctl(w->c, sql_begin);
+	bool bulk = group->bulk;
+	enum store_status st = STORE_OK;
+
+	if (!w->c->pg && bulk != w->sync_normal &&
+	    sq_exec(w->c, bulk ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL") ==
+		    STORE_OK)
+		w->sync_normal = bulk;
+	if (!w->c->pg && w->sync_normal != bulk)
+		st = STORE_ERROR; /* never a group that waits committed without waiting */
+	if (st == STORE_OK)
+		st = w->c->pg ? sq_exec(w->c, sql_pg_begin_job) : ctl(w->c, sql_begin);
+	if (st == STORE_OK && w->c->pg && bulk)
+		st = sq_exec(w->c, "SET LOCAL synchronous_commit TO off");
 
 	w->c->in_write = w->c->pg;
 	w->c->pg_area_told = false;
@@ -137,19 +158,45 @@ static void run_group(struct sq_writer *w, struct job *group)
 	}
 }
 
+/* The next group: the jobs waiting, in order, up to batch_max, but a bulk job alone and
+ * only when no other job waits or when it has already let one group pass. */
 static struct job *take_group(struct sq_writer *w)
 {
-	struct job *group = w->head, *last = w->head;
-	int n = 1;
+	struct job *group = NULL, **tail = &group, **pp;
+	int n = 0;
 
-	while (last->next && n < w->batch_max) {
-		last = last->next;
-		n++;
+	if (w->head->bulk && !w->passed) {
+		for (pp = &w->head; *pp && n < w->batch_max;) {
+			struct job *j = *pp;
+			if (j->bulk) {
+				pp = &j->next;
+				continue;
+			}
+			*pp = j->next; /* out of the queue, into the group */
+			j->next = NULL;
+			*tail = j;
+			tail = &j->next;
+			n++;
+		}
 	}
-	w->head = last->next;
-	if (!w->head)
-		w->tail = NULL;
-	last->next = NULL;
+	if (group) {
+		w->passed = true;
+	} else if (w->head->bulk) {
+		group = w->head;
+		w->head = group->next;
+		group->next = NULL;
+		w->passed = false;
+	} else {
+		struct job *last = w->head;
+		for (n = 1; last->next && !last->next->bulk && n < w->batch_max; n++)
+			last = last->next;
+		group = w->head;
+		w->head = last->next;
+		last->next = NULL;
+	}
+	w->tail = w->head;
+	while (w->tail && w->tail->next)
+		w->tail = w->tail->next;
 	return group;
 }
 
@@ -249,11 +296,11 @@ static void enqueue(struct sq_writer *w, struct job *j)
 	pthread_cond_signal(&w->work);
 }
 
-enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx)
+static enum store_status write_job(struct store *s, sq_job_fn fn, void *ctx, bool bulk)
 {
 	struct sq_writer *w = s->writer;
 	pthread_cond_t cv;
-	struct job j = {.fn = fn, .ctx = ctx, .cv = &cv};
+	struct job j = {.fn = fn, .ctx = ctx, .cv = &cv, .bulk = bulk};
 
 	pthread_mutex_lock(&w->mu);
 	if (w->stopping) {
@@ -267,6 +314,28 @@ enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx)
 	pthread_mutex_unlock(&w->mu);
 	pthread_cond_destroy(&cv);
 	return j.status;
+}
+
+size_t sq_write_waiting(struct store *s)
+{
+	struct sq_writer *w = s->writer;
+	size_t n = 0;
+
+	pthread_mutex_lock(&w->mu);
+	for (struct job *j = w->head; j; j = j->next)
+		n++;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+enum store_status sq_write(struct store *s, sq_job_fn fn, void *ctx)
+{
+	return write_job(s, fn, ctx, false);
+}
+
+enum store_status sq_write_bulk(struct store *s, sq_job_fn fn, void *ctx)
+{
+	return write_job(s, fn, ctx, true);
 }
 
 void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *))

@@ -194,8 +194,9 @@ struct batch_io {
 	struct import_progress d; /* the worker's delta, completed here */
 	int64_t now;
 	struct svc_import_memo *memo;
-	const char **told; /* the areas whose robot this batch told, not in memo */
-	size_t ntold;
+	/* the areas of the batch's new tasks set-wise (robot_tell), then those it told */
+	const char **areas;
+	size_t nareas;
 };
 
 /* The timeline event's detail: which list, file and line; a possible duplicate. */
@@ -277,8 +278,8 @@ static enum store_status import_row(struct svc_ctx *x, struct batch_io *io,
 
 /* The rows [from, to) of the batch that make a new file, stored set-wise
  * (store_tx_import_merge): what import_row and svc_person_place do for such a row — a file,
- * its journey and event, a task with its notification, the robot's message of the task's
- * area and the pushed counts — by a few statements for the whole run. */
+ * its journey and event, a task with its notification and the pushed counts — by a few
+ * statements for the whole run; their areas are kept for the robot (robot_tell). */
 static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
 				   const struct import_staged *st, const enum import_way *way,
 				   size_t from, size_t to)
@@ -292,7 +293,6 @@ static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
 		.due_at = io->now + (int64_t)io->j->deadline_hours * 3600,
 	};
 	struct import_staged *set;
-	const char **areas;
 	enum store_status ss = STORE_OK;
 	size_t n = 0, na = 0;
 
@@ -301,13 +301,12 @@ static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
 	if (!n)
 		return STORE_OK;
 	set = arena_alloc(x->a, n * sizeof *set);
-	areas = arena_alloc(x->a, n * sizeof *areas);
 	for (size_t i = from; i < to; i++) {
 		const struct person *p = &io->rows[i].p;
 		if (way[i] != IMPORT_WAY_SET)
 			continue;
-		set[na] = st[i];
-		areas[na++] = p->area;
+		set[na++] = st[i];
+		io->areas[io->nareas++] = p->area;
 		io->d.imported++;
 		if (p->defects && *p->defects)
 			io->d.flagged++;
@@ -316,21 +315,25 @@ static enum store_status merge_set(struct svc_ctx *x, struct batch_io *io,
 		if (ss == STORE_OK && (p->categories & CAT_KEY_AREA))
 			ss = svc_report_add(x, RM_PUSHED_KEY, p->area, io->now, 1);
 	}
-	if (ss == STORE_OK)
-		ss = store_tx_import_merge(x->tx, &m, set, n);
-	/* the robot's message of each area with a new task: once per area and list */
-	qsort(areas, na, sizeof *areas, area_cmp);
-	for (size_t i = 0; i < na && ss == STORE_OK; i++) {
-		if ((i > 0 && !strcmp(areas[i], areas[i - 1])) || memo_has(io->memo, areas[i]))
+	return ss == STORE_OK ? store_tx_import_merge(x->tx, &m, set, n) : ss;
+}
+
+/* The robot's message of each area with a new task of the batch set-wise: once per area and
+ * list (memo); io->areas keeps the areas told. */
+static enum store_status robot_tell(struct svc_ctx *x, struct batch_io *io)
+{
+	enum store_status ss = STORE_OK;
+	size_t told = 0;
+
+	qsort(io->areas, io->nareas, sizeof *io->areas, area_cmp);
+	for (size_t i = 0; i < io->nareas && ss == STORE_OK; i++) {
+		if ((i > 0 && !strcmp(io->areas[i], io->areas[i - 1])) ||
+		    memo_has(io->memo, io->areas[i]))
 			continue;
-		bool told = false;
-		for (size_t t = 0; t < io->ntold && !told; t++)
-			told = !strcmp(io->told[t], areas[i]);
-		if (told)
-			continue;
-		ss = svc_notify_task_robot(x, areas[i], io->now);
-		io->told[io->ntold++] = areas[i];
+		ss = svc_notify_task_robot(x, io->areas[i], io->now);
+		io->areas[told++] = io->areas[i];
 	}
+	io->nareas = told;
 	return ss;
 }
 
@@ -470,7 +473,7 @@ static enum store_status batch_rows(struct svc_ctx *x, struct batch_io *io)
 				ss = import_row(x, io, &io->rows[k]);
 		from = to;
 	}
-	return ss;
+	return ss == STORE_OK ? robot_tell(x, io) : ss;
 }
 
 static enum store_status apply_batch(struct svc_ctx *x)
@@ -481,8 +484,8 @@ static enum store_status apply_batch(struct svc_ctx *x)
 
 	/* a run after STORE_BUSY counts again from nothing */
 	io->d.imported = io->d.merged = io->d.flagged = 0;
-	io->ntold = 0;
-	io->told = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *io->told);
+	io->nareas = 0;
+	io->areas = arena_alloc(x->a, (io->nrows ? io->nrows : 1) * sizeof *io->areas);
 	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
 		return ss;
 	if (io->d.last_line <= j.last_line)
@@ -525,7 +528,7 @@ enum store_status svc_import_batch(struct store *s, const struct import_job *j,
 	enum store_status ss = svc_run_bulk(s, &who, &w, a);
 
 	if (ss == STORE_OK)
-		memo_add(memo, io.told, io.ntold);
+		memo_add(memo, io.areas, io.nareas);
 	return ss;
 }
 

@@ -4,6 +4,7 @@
  * the group — the whole group is rolled back and reported busy, to be run again. A bulk job
  * (an import's batch) lets the jobs queued behind it go first, once, and runs alone. */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,7 +148,7 @@ static void test_bulk_job_lets_the_queued_go_first(void **state)
 	for (size_t i = 1; i < n; i++) {
 		assert_int_equal(pthread_create(&st[i].t, NULL, step_main, &st[i]), 0);
 		while (sq_write_waiting(f->s) < i) /* queued in this order: the writer is held */
-			usleep(1000);
+			sched_yield();
 	}
 	pthread_mutex_lock(&o.mu);
 	o.gate_open = true;

@@ -216,6 +216,8 @@ enum store_status sq_person_read(struct sq_conn *c, const char *id, struct arena
 enum store_status sq_person_insert(struct sq_conn *c, const struct person *p, int64_t now);
 enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct person *p,
 				 int64_t now);
+/* Whether a journey says nothing (no origin, arrival, transport or number): not stored. */
+bool sq_travel_empty(const struct travel *t);
 enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const struct travel *t,
 				const char *import_id, int64_t now);
 /* The file holding p's valid number anywhere, and its area ("" when none or p's number is

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "store/sqlite/sq.h"
+#include "store/sqlite/sq_copy.h"
 #include "util/log.h"
 
 size_t store_import_batch_rows(struct store *s)
@@ -25,57 +26,25 @@ size_t store_import_batch_rows(struct store *s)
 	return s->pg ? 10000 : 500;
 }
 
-/* ---- COPY's text format ---- */
+/* ---- COPY's text format (sq_copy_text escapes it, as for `fangkong copy`) ---- */
 
-struct out {
-	char *v;
-	size_t n, cap;
-};
-
-static void grow(struct out *b, size_t more)
+/* A text field, \N for NULL, then sep. */
+static void field(struct buf *b, const char *s, char sep)
 {
-	if (b->n + more <= b->cap)
-		return;
-	b->cap = 2 * (b->n + more) + 4096;
-	if (!(b->v = realloc(b->v, b->cap)))
-		fk_oom();
-}
-
-/* A text field: \N for NULL, backslash escapes, then sep. */
-static void field(struct out *b, const char *s, char sep)
-{
-	if (!s) {
-		grow(b, 3);
-		memcpy(b->v + b->n, "\\N", 2);
-		b->n += 2;
-	} else {
-		grow(b, 2 * strlen(s) + 1);
-		for (; *s; s++) {
-			char ch = *s;
-			const char *esc = ch == '\\'   ? "\\\\"
-					  : ch == '\t' ? "\\t"
-					  : ch == '\n' ? "\\n"
-					  : ch == '\r' ? "\\r"
-						       : NULL;
-			if (esc) {
-				b->v[b->n++] = esc[0];
-				b->v[b->n++] = esc[1];
-			} else {
-				b->v[b->n++] = ch;
-			}
-		}
-	}
-	grow(b, 1);
-	b->v[b->n++] = sep;
+	if (s)
+		sq_copy_text(b, s, strlen(s));
+	else
+		buf_append(b, "\\N", 2);
+	buf_append(b, &sep, 1);
 }
 
 /* A NOT NULL text column: "" for NULL. */
-static void text(struct out *b, const char *s, char sep)
+static void text(struct buf *b, const char *s, char sep)
 {
 	field(b, s ? s : "", sep);
 }
 
-static void number(struct out *b, long long v, char sep)
+static void number(struct buf *b, long long v, char sep)
 {
 	char t[24];
 
@@ -85,13 +54,7 @@ static void number(struct out *b, long long v, char sep)
 
 /* ---- the tables ---- */
 
-static bool has_journey(const struct travel *t)
-{
-	return (t->origin && *t->origin) || t->arrival || (t->transport && *t->transport) ||
-	       (t->transport_no && *t->transport_no);
-}
-
-static void person_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+static void person_row(struct buf *b, const struct import_merge *m, const struct import_staged *r)
 {
 	const struct person *p = &r->row->p;
 
@@ -112,7 +75,7 @@ static void person_row(struct out *b, const struct import_merge *m, const struct
 	number(b, m->now, '\n');
 }
 
-static void travel_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+static void travel_row(struct buf *b, const struct import_merge *m, const struct import_staged *r)
 {
 	const struct travel *t = &r->row->t;
 
@@ -126,7 +89,7 @@ static void travel_row(struct out *b, const struct import_merge *m, const struct
 	number(b, m->now, '\n');
 }
 
-static void event_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+static void event_row(struct buf *b, const struct import_merge *m, const struct import_staged *r)
 {
 	text(b, r->row->p.id, '\t');
 	number(b, m->now, '\t');
@@ -137,7 +100,7 @@ static void event_row(struct out *b, const struct import_merge *m, const struct 
 	field(b, r->detail, '\n');
 }
 
-static void task_row(struct out *b, const struct import_merge *m, const struct import_staged *r)
+static void task_row(struct buf *b, const struct import_merge *m, const struct import_staged *r)
 {
 	const struct person *p = &r->row->p;
 
@@ -215,7 +178,7 @@ static void notified(const struct import_staged *r, const struct worker *w, size
 	*nhit_out = nhit;
 }
 
-static void notify_rows(struct out *b, const struct import_merge *m, const struct import_staged *r,
+static void notify_rows(struct buf *b, const struct import_merge *m, const struct import_staged *r,
 			const struct worker *w, size_t nw, struct worker *hit)
 {
 	size_t nhit;
@@ -308,22 +271,24 @@ enum store_status store_tx_import_merge(struct store_tx *tx, const struct import
 		" created_at) FROM STDIN",
 	};
 	struct sq_conn *c = sq_conn_of(tx);
-	struct out b = {0};
+	struct buf b;
 	enum store_status ss = STORE_OK;
 	struct arena *a = arena_new();
 	size_t nw = 0;
 	struct worker *w = workers(c, m, a, &nw, &ss);
 	struct worker *hit = arena_alloc(a, (nw ? nw : 1) * sizeof *hit);
 
+	buf_init(&b, (size_t)1 << 31); /* a batch: bounded by its rows */
+
 	if (!c->pg && ss == STORE_OK)
 		ss = merge_rows(c, m, rows, n, w, nw, hit);
 	for (size_t t = 0; c->pg && t < sizeof copy / sizeof copy[0] && ss == STORE_OK; t++) {
-		b.n = 0;
+		b.len = 0;
 		for (size_t i = 0; i < n; i++) {
 			switch (t) {
 			case 0: person_row(&b, m, &rows[i]); break;
 			case 1:
-				if (has_journey(&rows[i].row->t))
+				if (!sq_travel_empty(&rows[i].row->t))
 					travel_row(&b, m, &rows[i]);
 				break;
 			case 2: event_row(&b, m, &rows[i]); break;
@@ -331,10 +296,10 @@ enum store_status store_tx_import_merge(struct store_tx *tx, const struct import
 			default: notify_rows(&b, m, &rows[i], w, nw, hit); break;
 			}
 		}
-		if (b.n)
-			ss = sq_pg_copy(c, copy[t], b.v, b.n);
+		if (b.len)
+			ss = sq_pg_copy(c, copy[t], b.data, b.len);
 	}
-	free(b.v);
+	buf_free(&b);
 	arena_free(a);
 	return ss == STORE_CONFLICT ? STORE_INVALID : ss; /* as a task's: no such area */
 }

@@ -184,6 +184,12 @@ enum store_status sq_person_fill(struct sq_conn *c, const char *id, const struct
 				SQ_INT(now)));
 }
 
+bool sq_travel_empty(const struct travel *t)
+{
+	return !(t->origin && *t->origin) && !t->arrival && !(t->transport && *t->transport) &&
+	       !(t->transport_no && *t->transport_no);
+}
+
 enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const struct travel *t,
 				const char *import_id, int64_t now)
 {
@@ -195,7 +201,7 @@ enum store_status sq_travel_add(struct sq_conn *c, const char *person_id, const 
 		" WHERE NOT EXISTS (SELECT 1 FROM travel WHERE person_id = ?1 AND origin = ?2"
 		" AND arrival = ?4 AND transport = ?5 AND transport_no = ?6)";
 
-	if (!*t->origin && !t->arrival && !*t->transport && !*t->transport_no)
+	if (sq_travel_empty(t))
 		return STORE_OK;
 	return sq_run(c, sql,
 		      SQ_PARAMS(SQ_TEXT(person_id), SQ_TEXT(t->origin), SQ_TEXT_NN(t->origin_code),

@@ -136,12 +136,12 @@ static void run_group(struct sq_writer *w, struct job *group)
 	w->last_bulk = bulk;
 	enum store_status st = STORE_OK;
 
-	if (!w->c->pg && bulk != w->sync_normal &&
-	    sq_exec(w->c, bulk ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL") ==
-		    STORE_OK)
-		w->sync_normal = bulk;
-	if (!w->c->pg && w->sync_normal != bulk)
-		st = STORE_ERROR; /* never a group that waits committed without waiting */
+	if (!w->c->pg && bulk != w->sync_normal) {
+		/* a group that waits is never committed without waiting */
+		st = sq_exec(w->c, bulk ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+		if (st == STORE_OK)
+			w->sync_normal = bulk;
+	}
 	if (st == STORE_OK)
 		st = w->c->pg ? sq_exec(w->c, sql_pg_begin_job) : ctl(w->c, sql_begin);
 	if (st == STORE_OK && w->c->pg && bulk)

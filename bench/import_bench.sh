@@ -35,7 +35,7 @@
 # one-by-one searches stop, so that a slow search cannot hold the run for hours);
 # WRK_THREADS (2), WRK_CONNECTIONS (8), WRK_DURATION (10s); RAW_KEY (v7: time-ordered
 # keys, as the server makes them since b67eae9; v4: random, as before); PERF=1 (perf record -g of the
-# server for PERF_SECONDS, default 30, one minute into the first import; the report goes
+# server for PERF_SECONDS, default 30, PERF_DELAY seconds (default 60) into the first import; the report goes
 # to $WORK/perf.txt); FANGKONG_BIN (build/fangkong); FANGKONG_SERVE_ARGS; TMPDIR (where
 # the databases and files live); BENCH_KEEP=1 (keep the temp dir: the CSV files, the
 # databases, the server log).
@@ -218,7 +218,7 @@ import_file() {
   [ -n "$id" ] || { broke+=("$name: upload answered $reply"); return 0; }
   echo "   job $id, upload $(secs "$t0" "$t1") s"
   if [ "$PERF" = 1 ] && [ "$name" = list1 ] && command -v perf >/dev/null; then
-    (sleep 60 && exec perf record -g -F 499 -p "$FK_PID" -o "$WORK/perf.data" -- sleep "$PERF_SECONDS") \
+    (sleep "${PERF_DELAY:-60}" && exec perf record -g -F 499 -p "$FK_PID" -o "$WORK/perf.data" -- sleep "$PERF_SECONDS") \
       >"$WORK/perf.log" 2>&1 &
     PERF_PID=$!
   fi

@@ -162,6 +162,8 @@ static bool land(struct run *x)
 	x->st = f->st;
 	arena_free(f->ba);
 	f->ba = NULL;
+	if (x->st == STORE_OK)
+		x->job.last_line = f->d.last_line; /* the next batch goes on from here */
 	if (x->st == STORE_OK && x->on_batch)
 		x->on_batch(x->on_batch_arg, f->d.last_line);
 	return x->st == STORE_OK;
@@ -390,6 +392,8 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 		st = STORE_OK;
 	else if (st == STORE_OK)
 		st = run_job(x);
+	land(x);
+	store_flush(s);     /* stopped or not: what the batches wrote is committed, or lost */
 	if (st == STORE_OK) /* done or failed for good: nothing will read the file again */
 		drop_upload(&x->job);
 	json_decref(x->header);
@@ -397,7 +401,6 @@ enum store_status import_run_observed(struct store *s, const char *job_id, atomi
 	addr_index_free(x->addr);
 	arena_free(x->ba);
 	arena_free(x->a);
-	land(x);
 	free(x->ret);
 	free(x->rows);
 	free(x->issues);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "service/service.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
@@ -90,6 +91,21 @@ struct status_io {
 	int64_t total;
 };
 
+/* The worker's batches are answered before they are durable (store_run_bulk): a batch, and
+ * the job's end, go on only from where the worker left the job (left->last_line, its last
+ * batch's). A stored progress short of it means answered batches were lost with a
+ * transaction that did not commit: the import stops rather than skip their lines (it
+ * fails; the same list imported again merges what was kept). */
+static enum store_status kept_where_left(const struct import_job *stored,
+					 const struct import_job *left)
+{
+	if (stored->last_line == left->last_line)
+		return STORE_OK;
+	log_error("import %s: stored up to line %lld, left at line %lld: batches were lost",
+		  stored->id, (long long)stored->last_line, (long long)left->last_line);
+	return STORE_ERROR;
+}
+
 /* Starts the job (io->header, io->total) or sets its status (io->status, io->error). */
 static enum store_status apply_job(struct svc_ctx *x)
 {
@@ -100,6 +116,9 @@ static enum store_status apply_job(struct svc_ctx *x)
 	if ((ss = job_in_tx(x, io->j->id, &j)) != STORE_OK)
 		return ss;
 	const char *before = NULL, *after;
+	if (io->status && !strcmp(io->status, "done") &&
+	    (ss = kept_where_left(&j, io->j)) != STORE_OK)
+		return ss;
 	if (io->status) {
 		ss = store_tx_import_set_status(x->tx, j.id, io->status, io->error, time_now());
 		before = svc_json(x, json_pack("{s:s}", "status", j.status));
@@ -490,6 +509,8 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		return ss;
 	if (io->d.last_line <= j.last_line)
 		return STORE_CONFLICT; /* already committed: refused whole */
+	if ((ss = kept_where_left(&j, io->j)) != STORE_OK)
+		return ss;
 	ss = batch_rows(x, io);
 	for (size_t i = 0; i < io->nissues && ss == STORE_OK; i++)
 		ss = store_tx_import_issue_add(x->tx, j.id, &io->issues[i]);

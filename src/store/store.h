@@ -185,10 +185,16 @@ struct store_idem {
 struct store_tx;
 typedef enum store_status (*store_tx_fn)(struct store_tx *tx, void *ctx);
 enum store_status store_run(struct store *s, store_tx_fn fn, void *ctx);
-/* store_run of bulk work (an import's batch): interactive writes waiting go first, and the
- * commit does not wait for the disk; it is durable with the next commit that does. Only for
- * work that is resumed from what was made durable after a crash. */
+/* store_run of bulk work (an import's batch): interactive writes waiting go first, and it
+ * is answered before it is durable (SQLite: before it is committed; the next bulk jobs join
+ * its transaction, which commits within a second, with the next interactive write, or when
+ * no job comes; PostgreSQL: committed without waiting for the disk). Only for work that is
+ * resumed from what was made durable after a crash, and that checks, inside its next
+ * transaction, that what it was answered was kept. */
 enum store_status store_run_bulk(struct store *s, store_tx_fn fn, void *ctx);
+/* Commits what bulk jobs left uncommitted, durably, and returns after: what they wrote is
+ * then seen by reads (an import that stops). */
+enum store_status store_flush(struct store *s);
 /* Queues fn to run as store_run would, and returns at once: the caller does not wait for
  * the commit (a write the client must not wait for: an account lock after failed logins).
  * free_ctx(ctx) runs after fn, committed or not; a transaction that could not commit is
@@ -497,9 +503,9 @@ enum store_status store_tx_import_progress(struct store_tx *tx, const char *id,
  * valid or not, that no file has, in its first row of the batch; or neither number nor
  * phone) are written together per run of lines (store_tx_import_merge: PostgreSQL one COPY
  * per table, SQLite the same inserts as row by row, without the lookups); every other row
- * goes row by row. How many rows a batch holds on this backend: a batch is one transaction
- * of the writer, which other writes wait for (SQLite: 500), and each round trip to
- * PostgreSQL costs (10,000). */
+ * goes row by row. How many rows a batch holds on this backend: a batch is one job of the
+ * writer, which other writes wait for (SQLite: 256; its batches share a transaction), and
+ * each round trip to PostgreSQL costs (10,000). */
 size_t store_import_batch_rows(struct store *s);
 /* An ID number some file has, under its document type. */
 struct doc_number {

@@ -166,6 +166,7 @@ static struct import_job job(struct fixture *f, const char *id)
 {
 	struct import_job j;
 
+	assert_int_equal(store_flush(f->s), STORE_OK); /* the batches are answered before */
 	assert_int_equal(store_import_get(f->s, id, f->a, &j), STORE_OK);
 	return j;
 }
@@ -186,6 +187,7 @@ static struct person *find_by_id(struct fixture *f, const char *id_number, size_
 	struct person_query q = {.scope = COUNTY, .id_number = id_number, .limit = 10};
 	struct person *v;
 
+	assert_int_equal(store_flush(f->s), STORE_OK);
 	assert_int_equal(store_person_find(f->s, &q, f->a, &v, n), STORE_OK);
 	return v;
 }

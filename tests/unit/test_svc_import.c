@@ -70,6 +70,7 @@ static struct import_job job_now(struct fixture *f, const char *id)
 {
 	struct import_job j;
 
+	assert_int_equal(store_flush(f->s), STORE_OK); /* the batches are answered before */
 	assert_int_equal(store_import_get(f->s, id, f->a, &j), STORE_OK);
 	return j;
 }
@@ -223,6 +224,40 @@ static void test_replayed_batch_is_refused_whole(void **state)
 	assert_int_equal(audit_count(f, "import.batch"), 1);
 }
 
+/* Batches are answered before they are durable: a batch (or the job's end) that does not go
+ * on from where the worker left the job, because answered batches were lost with a
+ * transaction that did not commit, stops the import instead of skipping their lines. */
+static void test_batch_after_lost_batches_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct import_job j = new_job(f, &town_b, "sha-lost");
+	struct import_row first = row_of(VILLAGE_B, 2, "320481198001010066", "庚", "");
+	struct import_row next = row_of(VILLAGE_B, 4, "320481198001010077", "辛", "");
+	struct import_progress d = {.last_line = 2, .bytes_done = 10};
+	struct import_progress d2 = {.last_line = 4, .bytes_done = 20};
+
+	assert_int_equal(svc_import_batch(f->s, &j, &first, 1, NULL, 0, &d, time_now(), NULL, f->a),
+			 STORE_OK);
+	/* the worker left the job at line 3 (a batch it was told was kept), the store says 2 */
+	j.last_line = 3;
+	assert_int_equal(svc_import_batch(f->s, &j, &next, 1, NULL, 0, &d2, time_now(), NULL, f->a),
+			 STORE_ERROR);
+	assert_int_equal(svc_import_status(f->s, &j, "done", NULL), STORE_ERROR);
+	struct import_job now = job_now(f, j.id);
+	assert_int_equal(now.last_line, 2);
+	assert_int_equal(now.imported, 1);
+	assert_string_not_equal(now.status, "done");
+	/* from where it was kept, it goes on and ends */
+	j.last_line = 2;
+	assert_int_equal(svc_import_batch(f->s, &j, &next, 1, NULL, 0, &d2, time_now(), NULL, f->a),
+			 STORE_OK);
+	j.last_line = 4;
+	assert_int_equal(svc_import_status(f->s, &j, "done", NULL), STORE_OK);
+	now = job_now(f, j.id);
+	assert_int_equal(now.imported, 2);
+	assert_string_equal(now.status, "done");
+}
+
 static void test_number_held_in_another_township(void **state)
 {
 	struct fixture *f = *state;
@@ -361,6 +396,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_imports_merges_flags_and_opens_tasks,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replayed_batch_is_refused_whole, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_after_lost_batches_stops, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_number_held_in_another_township, setup,
 						teardown),

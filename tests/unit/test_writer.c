@@ -2,9 +2,11 @@
  * alone; a job whose savepoint cannot be rolled back (here: the job released it itself, as
  * an error that ends SQLite's transaction would) must not commit its partial writes with
  * the group — the whole group is rolled back and reported busy, to be run again. A bulk job
- * (an import's batch) lets the jobs queued behind it go first, once, and runs alone. */
+ * (an import's batch) lets the jobs queued behind it go first, once, and runs alone; bulk
+ * jobs one behind the other share one transaction, which an interactive job commits. */
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,12 +165,91 @@ static void test_bulk_job_lets_the_queued_go_first(void **state)
 	assert_string_equal(o.seen, "GijBC");
 }
 
+/* SQLite: bulk jobs queued one behind the other run in one transaction (no commit between
+ * them), answered before it commits; an interactive job (store_flush) commits it, after
+ * which reads see what they wrote. */
+static atomic_int commits;
+
+static int count_commit(void *p)
+{
+	(void)p;
+	atomic_fetch_add(&commits, 1);
+	return 0;
+}
+
+struct joined {
+	struct step step;   /* the gate's or a bulk job's */
+	int commits_seen;   /* commits before the job ran */
+	const char *action; /* the audit row it writes */
+};
+
+static enum store_status joined_job(struct sq_conn *c, void *p)
+{
+	struct joined *x = p;
+	struct audit_entry e = {.action = x->action, .result = "ok"};
+
+	x->commits_seen = atomic_load(&commits);
+	enum store_status ss = step_job(c, &x->step);
+	return ss == STORE_OK ? sq_audit_insert(c, &e) : ss;
+}
+
+static void *joined_main(void *p)
+{
+	struct joined *x = p;
+	x->step.result = x->step.bulk ? sq_write_bulk(bulk_fixture->s, joined_job, x)
+				      : sq_write(bulk_fixture->s, joined_job, x);
+	return NULL;
+}
+
+static void test_bulk_jobs_share_a_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct order o = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	struct joined st[] = {{{&o, 'G', false, true, STORE_ERROR, 0}, -1, "writer.gate"},
+			      {{&o, '1', true, false, STORE_ERROR, 0}, -1, "writer.bulk"},
+			      {{&o, '2', true, false, STORE_ERROR, 0}, -1, "writer.bulk"},
+			      {{&o, '3', true, false, STORE_ERROR, 0}, -1, "writer.bulk"}};
+	size_t n = sizeof st / sizeof st[0];
+
+	bulk_fixture = f;
+	atomic_store(&commits, 0);
+	sqlite3_commit_hook(f->s->wconn->db, count_commit, NULL); /* the writer is idle */
+	assert_int_equal(pthread_create(&st[0].step.t, NULL, joined_main, &st[0]), 0);
+	pthread_mutex_lock(&o.mu);
+	while (!o.gate_entered)
+		pthread_cond_wait(&o.cv, &o.mu);
+	pthread_mutex_unlock(&o.mu);
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(pthread_create(&st[i].step.t, NULL, joined_main, &st[i]), 0);
+		while (sq_write_waiting(f->s) < i)
+			sched_yield();
+	}
+	pthread_mutex_lock(&o.mu);
+	o.gate_open = true;
+	pthread_cond_broadcast(&o.cv);
+	pthread_mutex_unlock(&o.mu);
+	for (size_t i = 0; i < n; i++) {
+		pthread_join(st[i].step.t, NULL);
+		assert_int_equal(st[i].step.result, STORE_OK);
+	}
+	/* the gate's group committed; then the three bulk jobs, with no commit between them */
+	assert_int_equal(st[1].commits_seen, st[0].commits_seen + 1);
+	assert_int_equal(st[2].commits_seen, st[1].commits_seen);
+	assert_int_equal(st[3].commits_seen, st[1].commits_seen);
+	assert_int_equal(store_flush(f->s), STORE_OK);
+	assert_int_equal(rows(f, "writer.bulk"), 3);
+	assert_true(atomic_load(&commits) >= st[1].commits_seen + 1);
+	sqlite3_commit_hook(f->s->wconn->db, NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_failed_job_rolls_back_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_savepoint_that_cannot_roll_back_fails_the_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_jobs_share_a_transaction, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_job_lets_the_queued_go_first, setup,
 						teardown),
 	};

@@ -23,7 +23,7 @@
 
 size_t store_import_batch_rows(struct store *s)
 {
-	return s->pg ? 10000 : 500;
+	return s->pg ? 10000 : 256;
 }
 
 /* ---- COPY's text format (sq_copy_text escapes it, as for `fangkong copy`) ---- */

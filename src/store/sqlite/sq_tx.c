@@ -30,6 +30,19 @@ enum store_status store_run_bulk(struct store *s, store_tx_fn fn, void *ctx)
 	return sq_write_bulk(s, run_job, &x);
 }
 
+static enum store_status nothing(struct sq_conn *c, void *p)
+{
+	(void)c;
+	(void)p;
+	return STORE_OK;
+}
+
+/* An interactive job commits the bulk jobs' open transaction that it joins. */
+enum store_status store_flush(struct store *s)
+{
+	return sq_write(s, nothing, NULL);
+}
+
 /* A queued run owns its copy of fn and ctx until the writer is done with it. */
 struct queued_run {
 	store_tx_fn fn;

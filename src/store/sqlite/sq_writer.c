@@ -9,10 +9,17 @@
  *
  * Bulk jobs (an import's batches: sq_write_bulk) are never grouped with others, and wait
  * while other jobs are queued, for one group at most: interactive writes wait at most one
- * batch, and the batches are not starved. A group of a bulk job commits without waiting
- * for the disk (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off): it is
- * durable with the next commit that waits (every other group's), and an import that loses
- * its last batches to a power cut resumes after the last line it made durable.
+ * batch, and the batches are not starved. On SQLite a bulk job does not commit: its
+ * transaction stays open and the next bulk jobs join it, each in its own savepoint, until
+ * an interactive group comes (it runs in the same transaction, and its commit makes
+ * everything durable), the transaction is BULK_TX_MS old or holds BULK_TX_JOBS jobs, or
+ * no job has come for BULK_IDLE_MS. So an import's pages are written to the WAL about once a
+ * second, not once a batch, and a waiting write never waits for more than the batch in flight. A
+ * bulk job is thus answered before it is durable: an import that loses batches (a crash, a commit
+ * that failed) finds its stored progress short of where it left it and stops (svc_import.c); a
+ * resumed import starts after its last durable line. On PostgreSQL, where an open transaction would
+ * hold the other processes' writers, a bulk group commits without waiting for the disk
+ * (synchronous_commit off): it is durable with the next commit that waits.
  *
  * Checkpoints are the writer's too (SQLite's automatic one is off): after a group has been
  * answered, when no write is waiting, or when the WAL has grown past a high-water mark
@@ -20,9 +27,11 @@
  * an acknowledgement unless the WAL must be kept from growing without bound. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sqlite/sq.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 struct job {
 	sq_job_fn fn;
@@ -35,6 +44,9 @@ struct job {
 };
 
 enum { CHECKPOINT_IDLE_PAGES = 1000, CHECKPOINT_FORCE_PAGES = 16000 };
+/* SQLite: how long bulk jobs keep one transaction open, at most and without a new job, and
+ * how many share it at most (an import's batches: 8,192 rows) */
+enum { BULK_TX_MS = 1000, BULK_IDLE_MS = 50, BULK_TX_JOBS = 32 };
 
 struct sq_writer {
 	struct sq_conn *c;
@@ -45,9 +57,12 @@ struct sq_writer {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	bool stopping;
-	bool passed;      /* a bulk job at the head waited for a group of others */
-	bool sync_normal; /* SQLite: synchronous=NORMAL is set (a bulk group) */
-	bool last_bulk;   /* the last group was a bulk job's: its next one is on its way */
+	bool passed;        /* a bulk job at the head waited for a group of others */
+	bool last_bulk;     /* the last group was a bulk job's: its next one is on its way */
+	bool open;          /* SQLite: bulk jobs' transaction, not yet committed */
+	int64_t open_since; /* its BEGIN, time_mono_ms */
+	int open_jobs;      /* bulk jobs that ran in it */
+	bool closing;       /* the writer thread's copy of stopping, read outside mu */
 };
 
 /* Transaction control through the statement cache: prepared once, not parsed per job. */
@@ -122,30 +137,49 @@ static void maybe_checkpoint(struct sq_writer *w, bool idle)
 	 * (a checkpoint after each import batch cost a quarter of the import's time) */
 	if (w->last_bulk)
 		idle = false;
-	if (w->c->pg || w->wal_pages < (idle ? CHECKPOINT_IDLE_PAGES : CHECKPOINT_FORCE_PAGES))
+	if (w->c->pg || w->open ||
+	    w->wal_pages < (idle ? CHECKPOINT_IDLE_PAGES : CHECKPOINT_FORCE_PAGES))
 		return;
 	if (sqlite3_wal_checkpoint_v2(w->c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
 	    SQLITE_OK)
 		w->wal_pages = log - done;
 }
 
+/* Rolls back what is left of a transaction that failed. */
+static void roll_back(struct sq_writer *w)
+{
+	if (w->c->pg ? sq_pg_in_tx(w->c) : !sqlite3_get_autocommit(w->c->db))
+		ctl(w->c, sql_rollback);
+	if (w->open)
+		log_error("bulk jobs answered before their commit were rolled back; their import "
+			  "stops");
+	w->open = false;
+}
+
+/* SQLite: commits the bulk jobs' open transaction, if any. */
+static void commit_open(struct sq_writer *w)
+{
+	if (!w->open)
+		return;
+	if (ctl(w->c, sql_commit) != STORE_OK)
+		roll_back(w);
+	w->open = false;
+}
+
 static void run_group(struct sq_writer *w, struct job *group)
 {
 	bool bulk = group->bulk;
-
-	w->last_bulk = bulk;
 	enum store_status st = STORE_OK;
 
-	if (!w->c->pg && bulk != w->sync_normal) {
-		/* a group that waits is never committed without waiting */
-		st = sq_exec(w->c, bulk ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
-		if (st == STORE_OK)
-			w->sync_normal = bulk;
+	w->last_bulk = bulk;
+	if (w->c->pg) {
+		st = sq_exec(w->c, sql_pg_begin_job);
+		if (st == STORE_OK && bulk)
+			st = sq_exec(w->c, "SET LOCAL synchronous_commit TO off");
+	} else if (!w->open && (st = ctl(w->c, sql_begin)) == STORE_OK) {
+		w->open_since = time_mono_ms();
+		w->open_jobs = 0;
 	}
-	if (st == STORE_OK)
-		st = w->c->pg ? sq_exec(w->c, sql_pg_begin_job) : ctl(w->c, sql_begin);
-	if (st == STORE_OK && w->c->pg && bulk)
-		st = sq_exec(w->c, "SET LOCAL synchronous_commit TO off");
 
 	w->c->in_write = w->c->pg;
 	w->c->pg_area_told = false;
@@ -154,15 +188,20 @@ static void run_group(struct sq_writer *w, struct job *group)
 			log_error("a savepoint failed: the whole group is rolled back");
 			st = STORE_ERROR;
 		}
+	if (st == STORE_OK && bulk && !w->c->pg && !w->closing && ++w->open_jobs < BULK_TX_JOBS &&
+	    time_mono_ms() - w->open_since < BULK_TX_MS) {
+		w->open = true; /* the next bulk job joins it */
+		return;
+	}
 	if (st == STORE_OK)
 		st = ctl(w->c, sql_commit);
 	w->c->in_write = false;
 	if (st != STORE_OK) {
-		if (w->c->pg ? sq_pg_in_tx(w->c) : !sqlite3_get_autocommit(w->c->db))
-			ctl(w->c, sql_rollback);
+		roll_back(w);
 		for (struct job *j = group; j; j = j->next)
 			j->status = STORE_BUSY; /* nothing kept: the client may retry */
 	}
+	w->open = false;
 }
 
 /* The next group: the jobs waiting, in order, up to batch_max, but a bulk job alone and
@@ -226,6 +265,38 @@ static void finish_group(struct sq_writer *w, struct job *group)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* Waits for a job; an open bulk transaction is committed when none has come for
+ * BULK_IDLE_MS, and before the writer stops. False when the writer stops. Called and
+ * returns with w->mu held. */
+static bool wait_for_work(struct sq_writer *w)
+{
+	while (!w->head) {
+		if (w->open) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += BULK_IDLE_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (!w->stopping)
+				pthread_cond_timedwait(&w->work, &w->mu, &until);
+			if (!w->head) {
+				pthread_mutex_unlock(&w->mu);
+				commit_open(w);
+				w->last_bulk = false; /* its worker is not waiting on it */
+				maybe_checkpoint(w, true);
+				pthread_mutex_lock(&w->mu);
+			}
+		} else if (w->stopping) {
+			return false;
+		} else {
+			pthread_cond_wait(&w->work, &w->mu);
+		}
+	}
+	return true;
+}
+
 static void *writer_main(void *arg)
 {
 	struct sq_writer *w = arg;
@@ -234,13 +305,12 @@ static void *writer_main(void *arg)
 		struct job *group;
 
 		pthread_mutex_lock(&w->mu);
-		while (!w->head && !w->stopping)
-			pthread_cond_wait(&w->work, &w->mu);
-		if (!w->head && w->stopping) {
+		if (!wait_for_work(w)) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
 		group = take_group(w);
+		w->closing = w->stopping;
 		pthread_mutex_unlock(&w->mu);
 		run_group(w, group);
 		finish_group(w, group);
@@ -265,9 +335,10 @@ struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
 		 * of the writer's time. On a temp file SQLite skips that (bench/IMPORT.md,
 		 * finding 1). */
 		sq_exec(c, "PRAGMA temp_store=FILE");
-		/* the writer's page cache: 64 MiB, 4× a reader's; an import's indexes are written
-		 * page by page, and each miss was a read of the file (bench/IMPORT.md) */
-		sq_exec(c, "PRAGMA cache_size=-65536");
+		/* the writer's page cache: 96 MiB, 6× a reader's; an import's indexes are written
+		 * page by page, each miss was a read of the file, and a bulk transaction's dirty
+		 * pages beyond it are spilled to the WAL before its commit (bench/IMPORT.md) */
+		sq_exec(c, "PRAGMA cache_size=-98304");
 		sq_exec(c, "PRAGMA journal_size_limit=67108864");
 	}
 	pthread_mutex_init(&w->mu, NULL);

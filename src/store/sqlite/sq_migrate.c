@@ -158,13 +158,16 @@ static const char *const migrations[] = {
 	"  sort INTEGER NOT NULL,"
 	"  active INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;"
 	"INSERT INTO outcome VALUES"
-	"  ('observation', '核实，已落实居家观察', 'Verified, placed under observation', 'observation', 0, 1, 1),"
+	"  ('observation', '核实，已落实居家观察', 'Verified, placed under observation', "
+	"'observation', 0, 1, 1),"
 	"  ('duplicate', '已排查（重复）', 'Already screened (duplicate)', 'unchanged', 0, 2, 1),"
 	"  ('wrong_info', '信息有误', 'Wrong information', 'wrong_info', 0, 3, 1),"
 	"  ('moved', '不在本地居住／已迁往', 'Not living here / moved to', 'moved', 1, 4, 1),"
 	"  ('not_found', '查无此人', 'Not found', 'not_found', 0, 5, 1),"
-	"  ('outside_window', '不在排查时段内返回', 'Arrived outside the screening window', 'cleared', 0, 6, 1),"
-	"  ('hospital', '已住院或集中隔离', 'In hospital or central isolation', 'hospital', 0, 7, 1),"
+	"  ('outside_window', '不在排查时段内返回', 'Arrived outside the screening window', "
+	"'cleared', 0, 6, 1),"
+	"  ('hospital', '已住院或集中隔离', 'In hospital or central isolation', 'hospital', 0, 7, "
+	"1),"
 	"  ('other', '其他', 'Other', 'unchanged', 0, 8, 1);"
 	"CREATE TABLE task ("
 	"  id TEXT PRIMARY KEY,"
@@ -225,8 +228,10 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX observation_area ON observation(area_code, status, end_date);"
 	"CREATE INDEX observation_person ON observation(person_id);"
-	"CREATE UNIQUE INDEX observation_one_active ON observation(person_id) WHERE status = 'active';"
-	"CREATE UNIQUE INDEX observation_token ON observation(token_hash) WHERE token_hash IS NOT NULL;"
+	"CREATE UNIQUE INDEX observation_one_active ON observation(person_id) WHERE status = "
+	"'active';"
+	"CREATE UNIQUE INDEX observation_token ON observation(token_hash) WHERE token_hash IS NOT "
+	"NULL;"
 	"CREATE INDEX observation_worker ON observation(grid_worker, status);"
 	"CREATE TABLE obs_day ("
 	"  observation_id TEXT NOT NULL,"
@@ -343,7 +348,8 @@ static const char *const migrations[] = {
 	 * to be placed (to_place) until an observation is placed, and a file marked under
 	 * observation with no active observation is to be placed; the board's count and the list
 	 * of those read only their rows */
-	"UPDATE outcome SET zh = '核实，需落实居家观察', en = 'Verified, to be placed under observation',"
+	"UPDATE outcome SET zh = '核实，需落实居家观察', en = 'Verified, to be placed under "
+	"observation',"
 	"  status_after = 'to_place' WHERE code = 'observation';"
 	"UPDATE person SET status = 'to_place' WHERE status = 'observation' AND NOT EXISTS ("
 	"  SELECT 1 FROM observation o WHERE o.person_id = person.id AND o.status = 'active');"
@@ -419,7 +425,8 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (area_code, day, version)) WITHOUT ROWID;"
 	"CREATE INDEX daily_report_day ON daily_report(day, area_code);"
 	"ALTER TABLE task ADD COLUMN key_area INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE task SET key_area = 1 WHERE person_id IN (SELECT id FROM person WHERE categories & 1);"
+	"UPDATE task SET key_area = 1 WHERE person_id IN (SELECT id FROM person WHERE categories & "
+	"1);"
 	/* the records' events the counts follow, one rule for the backfill below and for
 	 * `fangkong check`'s recount: a task pushed (not a forward's: screened where first
 	 * pushed), verified at the door or forwarded, an observation begun, ended, released, a
@@ -489,7 +496,8 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX checkpoint_area ON checkpoint(area_code);"
 	"ALTER TABLE app_user ADD COLUMN checkpoint_id TEXT;"
-	"CREATE INDEX app_user_checkpoint ON app_user(checkpoint_id) WHERE checkpoint_id IS NOT NULL;"
+	"CREATE INDEX app_user_checkpoint ON app_user(checkpoint_id) WHERE checkpoint_id IS NOT "
+	"NULL;"
 	"CREATE TABLE passage ("
 	"  id TEXT PRIMARY KEY,"
 	"  checkpoint_id TEXT NOT NULL REFERENCES checkpoint(id),"
@@ -589,7 +597,8 @@ static const char *const migrations[] = {
 	"    c.area_code FROM passage_person pp JOIN passage ps ON ps.id = pp.passage_id"
 	"    JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE pp.outcome <> 'passed'"
 	"  UNION ALL SELECT 'cp_person', ps.at, c.area_code FROM passage_person pp"
-	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = ps.checkpoint_id;",
+	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = "
+	"ps.checkpoint_id;",
 	/* 14: sessions kept across restarts (issue 13): the hash of the cookie token, never the
 	 * token; the CSRF token beside it (useless without the cookie) */
 	"CREATE TABLE session ("
@@ -608,7 +617,58 @@ static const char *const migrations[] = {
 	 * statement (its own text below); SQLite keeps checking them per row, where the check
 	 * costs a lookup in the same file */
 	"-- PostgreSQL only: foreign keys of person, travel and task checked per statement\n",
+	/* 16: person keeps its UUID as primary key, but as a rowid table (issue 14): every
+	 * secondary index then carries the row's integer key instead of the 36-character
+	 * UUID, and an import's files are appended to the table. The indexes that list an
+	 * area's or a name's files end in id, for their order. The table is rebuilt with
+	 * the foreign keys off (fk_off_steps), checked before the commit. PostgreSQL:
+	 * nothing to do (its tables are heaps already; its own text below). */
+	"CREATE TABLE person_rowid ("
+	"  id TEXT PRIMARY KEY NOT NULL,"
+	"  doc_type TEXT NOT NULL DEFAULT 'resident',"
+	"  id_number TEXT NOT NULL DEFAULT '',"
+	"  id_valid INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL,"
+	"  sex TEXT NOT NULL DEFAULT '',"
+	"  birth INTEGER NOT NULL DEFAULT 0,"
+	"  phone TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  area_code TEXT NOT NULL REFERENCES area(code),"
+	"  categories INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL DEFAULT 'pending',"
+	"  defects TEXT NOT NULL DEFAULT '',"
+	"  merged_into TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"INSERT INTO person_rowid(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
+	"  address, area_code, categories, status, defects, merged_into, created_at, updated_at)"
+	"  SELECT id, doc_type, id_number, id_valid, name, sex, birth, phone, address, area_code,"
+	"  categories, status, defects, merged_into, created_at, updated_at FROM person ORDER BY "
+	"id;"
+	"DROP TABLE person;"
+	"ALTER TABLE person_rowid RENAME TO person;"
+	"CREATE UNIQUE INDEX person_doc ON person(doc_type, id_number) WHERE id_valid = 1;"
+	"CREATE INDEX person_idnum ON person(id_number);"
+	"CREATE INDEX person_phone ON person(phone);"
+	"CREATE INDEX person_name ON person(name, area_code, id);"
+	"CREATE INDEX person_area ON person(area_code, id);"
+	"CREATE INDEX person_to_place ON person(area_code, id)"
+	"  WHERE status = 'to_place' AND merged_into IS NULL;",
 };
+
+/* SQLite steps that rebuild a table other tables' foreign keys name: run with the foreign
+ * keys off (a DROP TABLE would otherwise delete its rows first, against them), which
+ * SQLite allows only outside a transaction; PRAGMA foreign_key_check must find nothing
+ * before the step commits. */
+static const int fk_off_steps[] = {16, 0};
+
+static bool fk_off_step(int v)
+{
+	for (const int *p = fk_off_steps; *p; p++)
+		if (*p == v)
+			return true;
+	return false;
+}
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };
 
@@ -697,10 +757,15 @@ static const char pg_step15[] =
 
 /* A step's own PostgreSQL text, where the translation would not be readable or SQLite has
  * nothing to do; ends with {0}. */
+/* Step 16 on PostgreSQL: a table is a heap and an index points at a row, not at its key. */
+static const char pg_step16[] =
+	"-- SQLite only: person as a rowid table; nothing to do on PostgreSQL\n"
+	"SELECT 1;\n";
+
 static const struct pg_text {
 	int step;
 	const char *sql;
-} pg_texts[] = {{15, pg_step15}, {0}};
+} pg_texts[] = {{15, pg_step15}, {16, pg_step16}, {0}};
 
 static const char schema_version_sql[] =
 	"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
@@ -769,6 +834,15 @@ static enum store_status apply(struct sq_conn *c, int version)
 	char *sql;
 	enum store_status ss;
 
+	bool fk_off = !c->pg && fk_off_step(version);
+	int64_t broken = 0;
+
+	if (fk_off) {
+		log_info("database step %d rebuilds a table: about a minute per million files",
+			 version);
+		if (sq_exec(c, "PRAGMA foreign_keys=OFF") != STORE_OK)
+			return STORE_ERROR;
+	}
 	if (sq_exec(c, c->pg ? begin_pg : "BEGIN IMMEDIATE") != STORE_OK)
 		return STORE_ERROR;
 	if (c->pg && (sq_schema_version(c, &done) != STORE_OK || done >= version))
@@ -777,11 +851,24 @@ static enum store_status apply(struct sq_conn *c, int version)
 	sql = sq_migration_sql(version, c->pg);
 	ss = sql ? sq_exec(c, sql) : STORE_ERROR;
 	free(sql);
+	if (ss == STORE_OK && fk_off &&
+	    (sq_one_int(c, "SELECT count(*) FROM pragma_foreign_key_check", &broken, NULL, 0) !=
+		     STORE_OK ||
+	     broken)) {
+		log_error("database step %d: %lld rows name rows that are not there", version,
+			  (long long)broken);
+		ss = STORE_ERROR;
+	}
 	if (ss != STORE_OK || sq_exec(c, mark) != STORE_OK) {
 		sq_exec(c, "ROLLBACK");
+		if (fk_off)
+			sq_exec(c, "PRAGMA foreign_keys=ON");
 		return STORE_ERROR;
 	}
-	return sq_exec(c, "COMMIT");
+	ss = sq_exec(c, "COMMIT");
+	if (fk_off && sq_exec(c, "PRAGMA foreign_keys=ON") != STORE_OK)
+		ss = STORE_ERROR;
+	return ss;
 }
 
 enum store_status sq_migrate(struct sq_conn *c, const char **err)

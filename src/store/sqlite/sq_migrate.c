@@ -158,16 +158,13 @@ static const char *const migrations[] = {
 	"  sort INTEGER NOT NULL,"
 	"  active INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;"
 	"INSERT INTO outcome VALUES"
-	"  ('observation', '核实，已落实居家观察', 'Verified, placed under observation', "
-	"'observation', 0, 1, 1),"
+	"  ('observation', '核实，已落实居家观察', 'Verified, placed under observation', 'observation', 0, 1, 1),"
 	"  ('duplicate', '已排查（重复）', 'Already screened (duplicate)', 'unchanged', 0, 2, 1),"
 	"  ('wrong_info', '信息有误', 'Wrong information', 'wrong_info', 0, 3, 1),"
 	"  ('moved', '不在本地居住／已迁往', 'Not living here / moved to', 'moved', 1, 4, 1),"
 	"  ('not_found', '查无此人', 'Not found', 'not_found', 0, 5, 1),"
-	"  ('outside_window', '不在排查时段内返回', 'Arrived outside the screening window', "
-	"'cleared', 0, 6, 1),"
-	"  ('hospital', '已住院或集中隔离', 'In hospital or central isolation', 'hospital', 0, 7, "
-	"1),"
+	"  ('outside_window', '不在排查时段内返回', 'Arrived outside the screening window', 'cleared', 0, 6, 1),"
+	"  ('hospital', '已住院或集中隔离', 'In hospital or central isolation', 'hospital', 0, 7, 1),"
 	"  ('other', '其他', 'Other', 'unchanged', 0, 8, 1);"
 	"CREATE TABLE task ("
 	"  id TEXT PRIMARY KEY,"
@@ -228,10 +225,8 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX observation_area ON observation(area_code, status, end_date);"
 	"CREATE INDEX observation_person ON observation(person_id);"
-	"CREATE UNIQUE INDEX observation_one_active ON observation(person_id) WHERE status = "
-	"'active';"
-	"CREATE UNIQUE INDEX observation_token ON observation(token_hash) WHERE token_hash IS NOT "
-	"NULL;"
+	"CREATE UNIQUE INDEX observation_one_active ON observation(person_id) WHERE status = 'active';"
+	"CREATE UNIQUE INDEX observation_token ON observation(token_hash) WHERE token_hash IS NOT NULL;"
 	"CREATE INDEX observation_worker ON observation(grid_worker, status);"
 	"CREATE TABLE obs_day ("
 	"  observation_id TEXT NOT NULL,"
@@ -348,8 +343,7 @@ static const char *const migrations[] = {
 	 * to be placed (to_place) until an observation is placed, and a file marked under
 	 * observation with no active observation is to be placed; the board's count and the list
 	 * of those read only their rows */
-	"UPDATE outcome SET zh = '核实，需落实居家观察', en = 'Verified, to be placed under "
-	"observation',"
+	"UPDATE outcome SET zh = '核实，需落实居家观察', en = 'Verified, to be placed under observation',"
 	"  status_after = 'to_place' WHERE code = 'observation';"
 	"UPDATE person SET status = 'to_place' WHERE status = 'observation' AND NOT EXISTS ("
 	"  SELECT 1 FROM observation o WHERE o.person_id = person.id AND o.status = 'active');"
@@ -425,8 +419,7 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (area_code, day, version)) WITHOUT ROWID;"
 	"CREATE INDEX daily_report_day ON daily_report(day, area_code);"
 	"ALTER TABLE task ADD COLUMN key_area INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE task SET key_area = 1 WHERE person_id IN (SELECT id FROM person WHERE categories & "
-	"1);"
+	"UPDATE task SET key_area = 1 WHERE person_id IN (SELECT id FROM person WHERE categories & 1);"
 	/* the records' events the counts follow, one rule for the backfill below and for
 	 * `fangkong check`'s recount: a task pushed (not a forward's: screened where first
 	 * pushed), verified at the door or forwarded, an observation begun, ended, released, a
@@ -496,8 +489,7 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX checkpoint_area ON checkpoint(area_code);"
 	"ALTER TABLE app_user ADD COLUMN checkpoint_id TEXT;"
-	"CREATE INDEX app_user_checkpoint ON app_user(checkpoint_id) WHERE checkpoint_id IS NOT "
-	"NULL;"
+	"CREATE INDEX app_user_checkpoint ON app_user(checkpoint_id) WHERE checkpoint_id IS NOT NULL;"
 	"CREATE TABLE passage ("
 	"  id TEXT PRIMARY KEY,"
 	"  checkpoint_id TEXT NOT NULL REFERENCES checkpoint(id),"
@@ -597,8 +589,7 @@ static const char *const migrations[] = {
 	"    c.area_code FROM passage_person pp JOIN passage ps ON ps.id = pp.passage_id"
 	"    JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE pp.outcome <> 'passed'"
 	"  UNION ALL SELECT 'cp_person', ps.at, c.area_code FROM passage_person pp"
-	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = "
-	"ps.checkpoint_id;",
+	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = ps.checkpoint_id;",
 	/* 14: sessions kept across restarts (issue 13): the hash of the cookie token, never the
 	 * token; the CSRF token beside it (useless without the cookie) */
 	"CREATE TABLE session ("
@@ -643,8 +634,8 @@ static const char *const migrations[] = {
 	"INSERT INTO person_rowid(id, doc_type, id_number, id_valid, name, sex, birth, phone,"
 	"  address, area_code, categories, status, defects, merged_into, created_at, updated_at)"
 	"  SELECT id, doc_type, id_number, id_valid, name, sex, birth, phone, address, area_code,"
-	"  categories, status, defects, merged_into, created_at, updated_at FROM person ORDER BY "
-	"id;"
+	"  categories, status, defects, merged_into, created_at, updated_at"
+	"  FROM person ORDER BY id;"
 	"DROP TABLE person;"
 	"ALTER TABLE person_rowid RENAME TO person;"
 	"CREATE UNIQUE INDEX person_doc ON person(doc_type, id_number) WHERE id_valid = 1;"

@@ -188,7 +188,9 @@ static void run_group(struct sq_writer *w, struct job *group)
 			log_error("a savepoint failed: the whole group is rolled back");
 			st = STORE_ERROR;
 		}
-	if (st == STORE_OK && bulk && !w->c->pg && !w->closing && ++w->open_jobs < BULK_TX_JOBS &&
+	if (bulk && !w->c->pg)
+		w->open_jobs++;
+	if (st == STORE_OK && bulk && !w->c->pg && !w->closing && w->open_jobs < BULK_TX_JOBS &&
 	    time_mono_ms() - w->open_since < BULK_TX_MS) {
 		w->open = true; /* the next bulk job joins it */
 		return;

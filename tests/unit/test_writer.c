@@ -129,6 +129,32 @@ static void *step_main(void *p)
 	return NULL;
 }
 
+/* Starts args[0], whose job holds the writer (a gate), queues args[1..n-1] behind it in
+ * this order, opens the gate and waits for every one: each must have been answered OK. */
+static void run_behind_gate(struct fixture *f, struct order *o, void *(*start)(void *),
+			    void *const *args, struct step *const *steps, size_t n)
+{
+	bulk_fixture = f;
+	assert_int_equal(pthread_create(&steps[0]->t, NULL, start, args[0]), 0);
+	pthread_mutex_lock(&o->mu);
+	while (!o->gate_entered)
+		pthread_cond_wait(&o->cv, &o->mu);
+	pthread_mutex_unlock(&o->mu);
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(pthread_create(&steps[i]->t, NULL, start, args[i]), 0);
+		while (sq_write_waiting(f->s) < i) /* queued in this order: the writer is held */
+			sched_yield();
+	}
+	pthread_mutex_lock(&o->mu);
+	o->gate_open = true;
+	pthread_cond_broadcast(&o->cv);
+	pthread_mutex_unlock(&o->mu);
+	for (size_t i = 0; i < n; i++) {
+		pthread_join(steps[i]->t, NULL);
+		assert_int_equal(steps[i]->result, STORE_OK);
+	}
+}
+
 static void test_bulk_job_lets_the_queued_go_first(void **state)
 {
 	struct fixture *f = *state;
@@ -141,25 +167,12 @@ static void test_bulk_job_lets_the_queued_go_first(void **state)
 			    {&o, 'C', true, false, STORE_ERROR, 0}};
 	size_t n = sizeof st / sizeof st[0];
 
-	bulk_fixture = f;
-	assert_int_equal(pthread_create(&st[0].t, NULL, step_main, &st[0]), 0);
-	pthread_mutex_lock(&o.mu);
-	while (!o.gate_entered)
-		pthread_cond_wait(&o.cv, &o.mu);
-	pthread_mutex_unlock(&o.mu);
-	for (size_t i = 1; i < n; i++) {
-		assert_int_equal(pthread_create(&st[i].t, NULL, step_main, &st[i]), 0);
-		while (sq_write_waiting(f->s) < i) /* queued in this order: the writer is held */
-			sched_yield();
-	}
-	pthread_mutex_lock(&o.mu);
-	o.gate_open = true;
-	pthread_cond_broadcast(&o.cv);
-	pthread_mutex_unlock(&o.mu);
-	for (size_t i = 0; i < n; i++) {
-		pthread_join(st[i].t, NULL);
-		assert_int_equal(st[i].result, STORE_OK);
-	}
+	struct step *steps[5];
+	void *args[5];
+
+	for (size_t i = 0; i < n; i++)
+		args[i] = steps[i] = &st[i];
+	run_behind_gate(f, &o, step_main, args, steps, n);
 	/* i and j went before B, which then ran before C: a bulk job waits one group at most */
 	o.seen[o.n] = '\0';
 	assert_string_equal(o.seen, "GijBC");
@@ -211,27 +224,16 @@ static void test_bulk_jobs_share_a_transaction(void **state)
 			      {{&o, '3', true, false, STORE_ERROR, 0}, -1, "writer.bulk"}};
 	size_t n = sizeof st / sizeof st[0];
 
-	bulk_fixture = f;
 	atomic_store(&commits, 0);
 	sqlite3_commit_hook(f->s->wconn->db, count_commit, NULL); /* the writer is idle */
-	assert_int_equal(pthread_create(&st[0].step.t, NULL, joined_main, &st[0]), 0);
-	pthread_mutex_lock(&o.mu);
-	while (!o.gate_entered)
-		pthread_cond_wait(&o.cv, &o.mu);
-	pthread_mutex_unlock(&o.mu);
-	for (size_t i = 1; i < n; i++) {
-		assert_int_equal(pthread_create(&st[i].step.t, NULL, joined_main, &st[i]), 0);
-		while (sq_write_waiting(f->s) < i)
-			sched_yield();
-	}
-	pthread_mutex_lock(&o.mu);
-	o.gate_open = true;
-	pthread_cond_broadcast(&o.cv);
-	pthread_mutex_unlock(&o.mu);
+	struct step *steps[4];
+	void *args[4];
+
 	for (size_t i = 0; i < n; i++) {
-		pthread_join(st[i].step.t, NULL);
-		assert_int_equal(st[i].step.result, STORE_OK);
+		args[i] = &st[i];
+		steps[i] = &st[i].step;
 	}
+	run_behind_gate(f, &o, joined_main, args, steps, n);
 	/* the gate's group committed; then the three bulk jobs, with no commit between them */
 	assert_int_equal(st[1].commits_seen, st[0].commits_seen + 1);
 	assert_int_equal(st[2].commits_seen, st[1].commits_seen);

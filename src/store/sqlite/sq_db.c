@@ -100,7 +100,7 @@ enum store_status sq_conn_open(const char *path, bool create, bool readonly, str
 					 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
 					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";
 	/* no mmap: mapped database pages would count in the server's resident memory as the
-	 * database grows; the page caches are bounded (16 MiB a reader, 64 MiB the writer:
+	 * database grows; the page caches are bounded (16 MiB a reader, 96 MiB the writer:
 	 * sq_writer.c) */
 	static const char pragmas_ro[] = "PRAGMA query_only=1; PRAGMA busy_timeout=10000;"
 					 "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;";

@@ -59,6 +59,10 @@ const routes = [
       { path: 'm/checkpoint', name: 'cp-staff', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointStaffView), meta: { perm: 'checkpoint.work' } },
       { path: 'm/checkpoint/day', name: 'cp-day', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointDayView), meta: { perm: 'checkpoint.work', nav: 'cp-staff' } },
       { path: 'm/checkpoint/prereg', name: 'cp-prereg', component: () => import('./checkpoint/field.js').then((m) => m.CheckpointPreregView), meta: { perm: 'checkpoint.work', nav: 'cp-staff' } },
+      // 值班值守: who is on duty now (everyone), the roster (the command post), the duty log.
+      { path: 'duty/now', name: 'duty-now', component: () => import('./duty/DutyNowView.vue') },
+      { path: 'duty/roster', name: 'duty-roster', component: () => import('./duty/DutyRosterView.vue'), meta: { perm: 'duty.work' } },
+      { path: 'duty/log', name: 'duty-log', component: () => import('./duty/DutyLogView.vue'), meta: { perm: 'duty.work' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],

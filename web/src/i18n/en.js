@@ -2,8 +2,10 @@
 import report from './report-en.js';
 import cpc from './checkpoint-console-en.js';
 import cpf from './checkpoint-field-en.js';
+import duty from './duty-en.js';
 export default {
   cpf,
+  duty,
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',
@@ -370,7 +372,9 @@ export default {
     title: '{n} unsent', resend: 'Send now', sent: '{n} sent', still: 'Still no network; will retry automatically',
     hint: 'Kept on this phone; sent automatically when the network is back', failed: 'Not accepted: {msg}', discard: 'Discard',
     discardConfirm: 'Discard this unsent record?', needsLogin: 'Signed out: these will be sent after the next login',
-    kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report' },
+    kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report',
+      duty_entry: 'Duty log entry', duty_hand: 'Hand on', duty_return: 'Came back', duty_close: 'Close', duty_note: 'Duty note', duty_task: 'To verification', duty_handover: 'Shift handover', duty_confirm: 'Takeover',
+    },
     states: { waiting: 'Unsent', failed: 'Not accepted' },
   },
   error: {

@@ -1,0 +1,68 @@
+// 24-hour duty (roster, who is on duty now, duty log, shift handover) strings, en; keys
+// mirror duty-zh-CN.js.
+export default {
+  nav: { now: 'On duty now', roster: 'Duty roster', log: 'Duty log' },
+  leader: 'Leader on duty', officers: 'Duty officers', officer: 'Duty officer', phone: 'Phone', name: 'Name', dutyPhone: 'Duty phone',
+  gap: 'Gap', nobody: 'Nobody on duty', noShift: 'No shift now', shiftN: 'Shift {n}', range: '{start}–{end}',
+  kinds: { area: 'Command post', checkpoint: 'Checkpoint' },
+  levels: { county: 'County', township: 'Township', village: 'Village', checkpoint: 'Checkpoint' },
+  weekdays: { d0: 'Mon', d1: 'Tue', d2: 'Wed', d3: 'Thu', d4: 'Fri', d5: 'Sat', d6: 'Sun' },
+  handover: { confirmed: 'Handed over', pending: 'Awaiting takeover', missing: 'No handover', not_due: 'Not due' },
+  swapPending: 'Swap pending', today: 'Today', refresh: 'Refresh', noPosts: 'There are no duty posts in your area',
+  roster: {
+    title: 'Duty roster', post: 'Duty post', prevWeek: 'Previous week', thisWeek: 'This week', nextWeek: 'Next week', week: '{from} to {to}',
+    copy: 'Copy last week to this week', copyTitle: 'Copy the roster', copyConfirm: 'Replace the week from {to} with the roster of the week from {from}? Shifts already set this week are overwritten.',
+    copied: '{n} shifts copied', settings: 'Post settings', gaps: '{n} shifts without anyone this week', noGaps: 'Every shift of this week is staffed', readOnly: 'Only the command post can change the roster',
+    missing: '{n} shifts not handed over', empty: 'Not set', nowLink: 'On duty now', logLink: 'Duty log',
+  },
+  shift: {
+    title: '{weekday} {date} · {range}', leader: 'Leader on duty', officers: 'Duty officers (at most {n})', addOfficer: 'Add an officer', remove: 'Remove',
+    namePh: 'Name', phonePh: 'Mobile or 0519-87654321', nameRequired: 'Enter the name', nameLong: 'At most {n} characters',
+    phoneRequired: 'Enter the phone', account: 'Account', accountPh: 'Link an account (optional; its owner can then keep the duty log)',
+    clear: 'Clear this shift', saved: 'Roster saved', noLeader: 'No leader', addLeader: 'Set the leader', linked: 'Account linked',
+  },
+  swaps: {
+    title: 'Swap requests', empty: 'No swap requests waiting', a: 'Out', b: 'In', reason: 'Reason', askedBy: 'Asked by', at: 'Asked at',
+    approve: 'Approve', reject: 'Reject', approved: 'Swap approved', rejected: 'Swap rejected', rejectConfirm: 'Reject this swap request?',
+    slotLeader: 'Leader', slotOfficer: 'Officer {n}', states: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
+  },
+  post: {
+    title: '{name} · settings', phone: 'Duty phone', phoneHint: 'For duty only: a mobile or a fixed line with its area code',
+    shifts: 'Shift start times', shiftsHint: '1–4 whole hours; by default two shifts: 08:00–20:00 and 20:00–08:00', addShift: 'Add a shift',
+    saved: 'Post settings saved', shiftsDup: 'Shift times must differ',
+  },
+  now: {
+    title: 'On duty now', at: 'As of {time}', mine: 'My area', board: 'County board', gapsN: '{n} posts without anyone', noGaps: 'Every post is staffed',
+    onlyGaps: 'Gaps only', empty: 'No duty information', post: 'Post', shift: 'Shift', area: 'Area', call: 'Call {phone}',
+    rosterLink: 'Roster', logLink: 'Duty log', checkpoints: 'Checkpoints in the area',
+  },
+  log: {
+    title: 'Duty log', post: 'Duty post', open: 'Open', all: 'All', add: 'Log a call or visit', empty: 'Nothing logged', more: 'Load more',
+    noPost: 'There is no duty post whose log you can keep',
+    kinds: { call: 'Call', report: 'Report', visit: 'Visit', other: 'Other' },
+    states: { open: 'Open', handed: 'Handed on', closed: 'Closed' },
+    form: {
+      title: 'Log a call or visit', at: 'Time', kind: 'Kind', fromName: 'From', fromContact: 'Contact', content: 'What',
+      action: 'What was done', submit: 'Save', contentRequired: 'Enter what it is about', fromRequired: 'Enter who called or came',
+      contentPh: 'e.g. a resident reports returnees not registered', actionPh: 'e.g. the village committee was asked to verify',
+    },
+    owner: 'Owner: {name}', handedTo: 'Handed to: {to}', handedAt: 'Handed on {at}', returned: 'Came back', result: 'Result: {r}',
+    task: 'Verification task made', events: 'History',
+    hand: 'Hand on', handTitle: 'Hand on', handTo: 'To (unit or person)', handNote: 'Note',
+    back: 'Came back', backTitle: 'What came back', backResult: 'Result',
+    close: 'Close', closeTitle: 'Close', closeResult: 'Result',
+    note: 'Note', noteTitle: 'Add a note', noteText: 'Note',
+    toTask: 'To verification', taskTitle: 'Turn into a verification task', taskHint: 'Makes the person file and the verification task by the rule of a manual registration; the village verifies it.',
+    taskName: 'Name', idNumber: 'ID number (optional)', taskPhone: 'Phone (optional)', address: 'Address', origin: 'Coming from (optional)',
+    arrivedOn: 'Arrived on (optional)', required: 'Required',
+    saved: 'Saved', queued: 'No network: kept on the phone, it will be sent automatically',
+    events_: { created: 'Logged', hand: 'Handed on', handed: 'Handed on', return: 'Came back', returned: 'Came back', close: 'Closed', closed: 'Closed', note: 'Note', task: 'To verification', handover: 'Handover', confirm: 'Taken over', owner: 'Taken over' },
+  },
+  handover: {
+    title: 'Shift handover', give: 'Hand over shift', giveTitle: 'Hand over: {shift}', openItems: '{n} open matters', note: 'Handover note',
+    notePh: 'e.g. waiting for the township clinic to answer', submit: 'Hand over', done: 'Handed over; waiting for the next shift to confirm',
+    none: 'Not handover time (from 2 h before a shift ends to 12 h after)', pending: '{by} handed over ({shift}): confirm the takeover',
+    confirm: 'Confirm handover', confirmed: 'Taken over: the open matters are now yours', confirmNote: 'Note (optional)',
+    waiting: '{shift} handed over, waiting for the next shift', items: 'Matters handed over', shiftOf: '{date} {range}', nothing: 'No open matters',
+  },
+};

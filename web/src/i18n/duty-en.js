@@ -22,6 +22,7 @@ export default {
     clear: 'Clear this shift', saved: 'Roster saved', noLeader: 'No leader', addLeader: 'Set the leader', linked: 'Account linked',
   },
   swaps: {
+    ask: 'Ask for a swap', asked: 'Swap request sent',
     title: 'Swap requests', empty: 'No swap requests waiting', a: 'Out', b: 'In', reason: 'Reason', askedBy: 'Asked by', at: 'Asked at',
     approve: 'Approve', reject: 'Reject', approved: 'Swap approved', rejected: 'Swap rejected', rejectConfirm: 'Reject this swap request?',
     slotLeader: 'Leader', slotOfficer: 'Officer {n}', states: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },

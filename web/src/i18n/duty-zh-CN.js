@@ -22,6 +22,7 @@ export default {
     clear: '清空本班', saved: '排班已保存', noLeader: '不设带班领导', addLeader: '设置带班领导', linked: '已关联账号',
   },
   swaps: {
+    ask: '申请换班', asked: '换班申请已提交',
     title: '换班申请', empty: '没有待审批的换班申请', a: '换出', b: '换入', reason: '原因', askedBy: '申请人', at: '申请时间',
     approve: '批准', reject: '驳回', approved: '已批准换班', rejected: '已驳回换班申请', rejectConfirm: '驳回这条换班申请？',
     slotLeader: '带班领导', slotOfficer: '值班员 {n}', states: { pending: '待审批', approved: '已批准', rejected: '已驳回' },

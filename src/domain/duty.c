@@ -70,7 +70,7 @@ bool duty_gap(bool leader, size_t officers)
 	return !leader && officers == 0;
 }
 
-enum duty_handover duty_handover_state(int64_t now, int64_t end, bool handed, bool confirmed)
+enum duty_ho duty_handover_state(int64_t now, int64_t end, bool handed, bool confirmed)
 {
 	if (handed && confirmed)
 		return DUTY_HO_CONFIRMED;
@@ -79,7 +79,7 @@ enum duty_handover duty_handover_state(int64_t now, int64_t end, bool handed, bo
 	return now < end ? DUTY_HO_NOT_DUE : DUTY_HO_MISSING;
 }
 
-const char *duty_handover_name(enum duty_handover h)
+const char *duty_handover_name(enum duty_ho h)
 {
 	static const char *const names[] = {"not_due", "missing", "pending", "confirmed"};
 

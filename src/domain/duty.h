@@ -15,15 +15,15 @@
 #include <stdint.h>
 
 enum {
-	DUTY_SHIFTS_MAX = 4,	     /* shifts a day */
-	DUTY_OFFICERS_MAX = 6,	     /* officers of one shift, besides its leader */
-	DUTY_NAME_MAX = 32,	     /* characters of a person's name on the roster */
+	DUTY_SHIFTS_MAX = 4,         /* shifts a day */
+	DUTY_OFFICERS_MAX = 6,       /* officers of one shift, besides its leader */
+	DUTY_NAME_MAX = 32,          /* characters of a person's name on the roster */
 	DUTY_ROSTER_DAYS_MAX = 62,   /* days of a roster read */
-	DUTY_LOG_DAYS_MAX = 92,	     /* days of a log read */
+	DUTY_LOG_DAYS_MAX = 92,      /* days of a log read */
 	DUTY_COPY_DAYS_MAX = 31,     /* days copied at once */
 	DUTY_HANDOVER_BEFORE = 7200, /* a handover may be made 2 h before its shift ends … */
 	DUTY_HANDOVER_AFTER = 43200, /* … to 12 h after */
-	DUTY_ISO_LEN = 25,	     /* "2026-12-07T08:00:00+08:00" */
+	DUTY_ISO_LEN = 25,           /* "2026-12-07T08:00:00+08:00" */
 };
 
 /* One shift: the date it starts on (YYYYMMDD), its index, its instants [start, end). */
@@ -45,16 +45,16 @@ struct duty_shift duty_shift_next(const int *starts, size_t n, const struct duty
 /* A gap: nobody on the shift (no leader and no officer). */
 bool duty_gap(bool leader, size_t officers);
 
-enum duty_handover {
+enum duty_ho {
 	DUTY_HO_NOT_DUE = 0, /* the shift has not ended */
 	DUTY_HO_MISSING,     /* ended, no handover */
 	DUTY_HO_PENDING,     /* handed over, not yet confirmed by the next shift */
 	DUTY_HO_CONFIRMED,
 };
 /* The state of the handover of a shift ending at end, at now. */
-enum duty_handover duty_handover_state(int64_t now, int64_t end, bool handed, bool confirmed);
+enum duty_ho duty_handover_state(int64_t now, int64_t end, bool handed, bool confirmed);
 /* "not_due", "missing", "pending", "confirmed". */
-const char *duty_handover_name(enum duty_handover h);
+const char *duty_handover_name(enum duty_ho h);
 /* Whether a handover of a shift ending at end may be made at now: from 2 h before its end
  * to 12 h after. */
 bool duty_handover_open(int64_t now, int64_t end);

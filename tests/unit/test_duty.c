@@ -146,7 +146,7 @@ static void gap_and_handover(void **state)
 	assert_int_equal(duty_handover_state(end + 99 * H, end, true, true), DUTY_HO_CONFIRMED);
 	assert_string_equal(duty_handover_name(DUTY_HO_MISSING), "missing");
 	assert_string_equal(duty_handover_name(DUTY_HO_NOT_DUE), "not_due");
-	assert_string_equal(duty_handover_name((enum duty_handover)9), "not_due");
+	assert_string_equal(duty_handover_name((enum duty_ho)9), "not_due");
 	/* the window: 2 h before the end to 12 h after, both ends included */
 	assert_false(duty_handover_open(end - 2 * H - 1, end));
 	assert_true(duty_handover_open(end - 2 * H, end));
@@ -208,7 +208,7 @@ static void ranges_weeks_iso(void **state)
 	char iso[DUTY_ISO_LEN + 1];
 
 	assert_true(duty_range_valid(20261201, 20261201, 62));
-	assert_true(duty_range_valid(20261201, 20270131, 62)); /* 62 days */
+	assert_true(duty_range_valid(20261201, 20270131, 62));  /* 62 days */
 	assert_false(duty_range_valid(20261201, 20270201, 62)); /* 63 */
 	assert_false(duty_range_valid(20261202, 20261201, 62));
 	assert_false(duty_range_valid(20261232, 20270101, 62));
@@ -225,8 +225,8 @@ static void ranges_weeks_iso(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(shift_bounds),	    cmocka_unit_test(shift_at),
-		cmocka_unit_test(next_shift),	    cmocka_unit_test(starts),
+		cmocka_unit_test(shift_bounds),     cmocka_unit_test(shift_at),
+		cmocka_unit_test(next_shift),       cmocka_unit_test(starts),
 		cmocka_unit_test(gap_and_handover), cmocka_unit_test(swaps),
 		cmocka_unit_test(names_and_kinds),  cmocka_unit_test(ranges_weeks_iso),
 	};

@@ -229,4 +229,25 @@ void api_export_create(struct req *r);
 void api_export_get(struct req *r);
 void api_export_file(struct req *r);
 
+void api_duty_posts(struct req *r);
+void api_duty_post_put(struct req *r);
+void api_duty_roster(struct req *r);
+void api_duty_slot_put(struct req *r);
+void api_duty_roster_copy(struct req *r);
+void api_duty_swap_ask(struct req *r);
+void api_duty_swaps(struct req *r);
+void api_duty_swap_approve(struct req *r);
+void api_duty_swap_reject(struct req *r);
+void api_duty_now(struct req *r);
+void api_duty_board(struct req *r);
+void api_duty_log_list(struct req *r);
+void api_duty_log_add(struct req *r);
+void api_duty_log_hand(struct req *r);
+void api_duty_log_return(struct req *r);
+void api_duty_log_close(struct req *r);
+void api_duty_log_note(struct req *r);
+void api_duty_log_task(struct req *r);
+void api_duty_handover_add(struct req *r);
+void api_duty_handover_confirm(struct req *r);
+void api_duty_handovers(struct req *r);
 #endif

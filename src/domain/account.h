@@ -45,10 +45,15 @@ enum perm {
 	PERM_REPORT_WRITE = 1u << 14, /* submit or correct one's area's daily report */
 	PERM_CHECKPOINT_WORK = 1u << 15,   /* register passages at a checkpoint, read its own */
 	PERM_CHECKPOINT_MANAGE = 1u << 16, /* open and close checkpoints, assign their staff */
+	PERM_DUTY_WORK = 1u << 17,   /* keep the duty log, ask swaps, hand over a shift */
+	PERM_DUTY_MANAGE = 1u << 18, /* duty posts, rosters, approving swaps, the duty board */
+	/* bits 19 and 20 are taken by another branch's permissions */
 };
 
 #define ROLE_COUNT 8 /* roles other than ROLE_NONE: capacity for role_all */
-#define PERM_COUNT 17 /* capacity for role_perm_names */
+/* capacity for role_perm_names: the highest bit in use + 1 (bits 19, 20 reserved), at least
+ * the number of permissions */
+#define PERM_COUNT 21
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
  * "checkpoint_staff", "viewer" (exact, lower-case); ROLE_NONE otherwise. */

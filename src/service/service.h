@@ -1077,4 +1077,122 @@ enum store_status svc_session_write(struct store *s, const struct svc_session_ch
 enum store_status svc_session_get(struct store *s, const char *key, struct arena *a,
 				  struct session_row *out);
 
+/* ---- 24-hour duty (值班值守, svc_duty.c) ----
+ *
+ * Who may act at a post is one rule: the post's area in scope and, for checkpoint staff,
+ * only their own checkpoint's post, read in the transaction that writes; out of scope is
+ * STORE_DENIED, answered as not found. A rule of duty that refuses (not on duty, not the
+ * owner, a swap asked too late, …) answers STORE_INVALID with *why set; the handler
+ * answers the error of why. Times are UTC seconds; dates YYYYMMDD (Asia/Shanghai). */
+
+enum duty_why {
+	DUTY_WHY_NONE = 0,
+	DUTY_WHY_SHIFT,	       /* no such shift index (400) */
+	DUTY_WHY_SLOT,	       /* the swap's slot holds nobody (400) */
+	DUTY_WHY_SAME,	       /* a slot swapped with itself (400) */
+	DUTY_WHY_STARTED,      /* the earlier shift of the swap has started (409) */
+	DUTY_WHY_DECIDED,      /* the swap was decided (409) */
+	DUTY_WHY_CHANGED,      /* the roster changed since the swap was asked (409) */
+	DUTY_WHY_NOT_ON_DUTY,  /* not on the current shift of the post (403) */
+	DUTY_WHY_NOT_OWNER,    /* not the entry's owner nor a duty manager (403) */
+	DUTY_WHY_NOT_LEADER,   /* not a leader of the swap's shifts nor a manager (403) */
+	DUTY_WHY_NOT_SHIFT,    /* not on the shift handing over / taking over (403) */
+	DUTY_WHY_CLOSED,       /* the entry is closed (409) */
+	DUTY_WHY_NOT_HANDED,   /* a return of an entry not handed on (409) */
+	DUTY_WHY_HAS_TASK,     /* the entry has its task (409) */
+	DUTY_WHY_WINDOW,       /* a handover outside its window (409) */
+	DUTY_WHY_EXISTS,       /* the shift was handed over (409) */
+	DUTY_WHY_CONFIRMED,    /* the handover was confirmed (409) */
+};
+
+/* The posts under area (in scope; checkpoint staff: their checkpoint's only). */
+enum store_status svc_duty_posts(struct store *s, const struct principal *who, const char *area,
+				 struct arena *a, struct duty_post **out, size_t *n);
+enum store_status svc_duty_post_get(struct store *s, const struct principal *who, const char *id,
+				    struct arena *a, struct duty_post *out);
+/* A post's duty phone (NULL: kept; for an area post the area's duty_phone) and shifts
+ * (NULL: kept; the slots from yesterday on are retimed, those past the new count removed). */
+enum store_status svc_duty_post_put(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *id,
+				    const char *phone, const char *shifts, struct arena *a,
+				    struct duty_post *out);
+/* A post and its roster over [from, to]. */
+enum store_status svc_duty_roster(struct store *s, const struct principal *who, const char *post,
+				  int from, int to, struct arena *a, struct duty_post *p,
+				  struct duty_roster *out);
+/* One shift set: leader (JSON object text or ""), officers (JSON array text); user_ids the
+ * accounts named (each in scope, else STORE_DENIED with field "user_id"). */
+struct duty_slot_in {
+	int day, index;
+	const char *leader, *officers;
+	const char **user_ids;
+	size_t nusers;
+};
+enum store_status svc_duty_slot_set(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *post,
+				    const struct duty_slot_in *in, struct arena *a,
+				    struct duty_slot *out, enum duty_why *why);
+/* The shifts of days [from, from+days) copied onto [to, to+days), replacing them. */
+enum store_status svc_duty_roster_copy(struct store *s, const struct principal *who,
+				       const struct store_idem *idem, const char *post, int from,
+				       int to, int days, struct arena *a, int *copied);
+/* A swap asked (in: a_*, b_* and reason). */
+enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *post,
+				    const struct duty_swap *in, struct arena *a,
+				    struct duty_swap *out, enum duty_why *why);
+enum store_status svc_duty_swap_decide(struct store *s, const struct principal *who,
+				       const struct store_idem *idem, const char *id,
+				       bool approve, struct arena *a, struct duty_swap *out,
+				       enum duty_why *why);
+/* The swaps of a post (state NULL: all). */
+enum store_status svc_duty_swaps(struct store *s, const struct principal *who, const char *post,
+				 const char *state, struct arena *a, struct duty_swap **out,
+				 size_t *n);
+/* The posts of area's chain up to the county and the checkpoints under area, each with the
+ * shift going on at now. */
+enum store_status svc_duty_now(struct store *s, const struct principal *who, const char *area,
+			       int64_t now, struct arena *a, struct duty_post **out, size_t *n);
+/* Every post under the caller's scope with the shift going on at now. */
+enum store_status svc_duty_board(struct store *s, const struct principal *who, int64_t now,
+				 struct arena *a, struct duty_post **out, size_t *n);
+
+/* A log entry (in: at, kind, from_name, from_contact, content, action): the caller, on
+ * duty at the post now or a duty manager, becomes its owner (首问负责制). */
+enum store_status svc_duty_log_add(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const char *post,
+				   const struct duty_log *in, struct arena *a, struct duty_log *out,
+				   enum duty_why *why);
+enum duty_log_act { DUTY_LOG_HAND, DUTY_LOG_RETURN, DUTY_LOG_CLOSE, DUTY_LOG_NOTE };
+/* hand (text: to), return (text: result), close (text: result), note (text: note). */
+enum store_status svc_duty_log_act(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const char *id,
+				   enum duty_log_act act, const char *text, const char *note,
+				   struct arena *a, struct duty_log *out, enum duty_why *why);
+/* A verification task (and the person's file) made from the entry by the rule of a
+ * checkpoint's handover (svc_person_place, on the county's behalf), due in 24 h. */
+enum store_status svc_duty_log_task(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *id,
+				    const struct import_row *row, struct arena *a,
+				    struct duty_log *out, enum duty_why *why);
+/* An entry (scope-checked), for the handler that builds a task's row. */
+enum store_status svc_duty_log_get(struct store *s, const struct principal *who, const char *id,
+				   struct arena *a, struct duty_log *out);
+/* A page of a post's entries over days [from, to] (open: not closed only); audited. */
+enum store_status svc_duty_log_list(struct store *s, const struct principal *who,
+				    const char *post, int from, int to, bool open, int page,
+				    struct arena *a, struct duty_log **out, size_t *n,
+				    int64_t *total);
+enum store_status svc_duty_handover_add(struct store *s, const struct principal *who,
+					const struct store_idem *idem, const char *post, int day,
+					int index, const char *note, struct arena *a,
+					struct duty_handover *out, enum duty_why *why);
+enum store_status svc_duty_handover_confirm(struct store *s, const struct principal *who,
+					    const struct store_idem *idem, const char *id,
+					    const char *note, struct arena *a,
+					    struct duty_handover *out, enum duty_why *why);
+enum store_status svc_duty_handovers(struct store *s, const struct principal *who,
+				     const char *post, int from, int to, struct arena *a,
+				     struct duty_handover **out, size_t *n);
+
 #endif

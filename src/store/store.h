@@ -1348,6 +1348,175 @@ enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_
 enum store_status store_checkpoint_recount(struct store *s, int64_t *checked,
 					   int64_t *mismatched, char *first, size_t firstsz);
 
+/* ---- 24-hour duty (值班值守, sq_duty.c) ----
+ *
+ * A post is an area of level county, township or village (id: its code; phone: the
+ * area's duty_phone) or an open checkpoint (id: its UUID; phone: duty_post's); every one
+ * is a post implicitly, duty_post holding only the settings changed. Shifts are the text
+ * "8,20" (domain/duty.h). A roster slot keeps its leader as a JSON object text ({name,
+ * phone, user_id}) or "" for none, and its officers as a JSON array text. */
+
+enum {
+	DUTY_POSTS_MAX = 500,	  /* posts listed at once */
+	DUTY_BOARD_MAX = 5000,	  /* posts of a board */
+	DUTY_SWAPS_MAX = 200,	  /* swaps listed */
+	DUTY_LOG_PAGE = 100,	  /* log entries a page */
+	DUTY_EVENTS_MAX = 200,	  /* events of one entry */
+	DUTY_HANDOVERS_MAX = 400, /* handovers listed */
+	DUTY_OPEN_MAX = 500,	  /* open entries a handover passes on */
+};
+
+struct duty_post {
+	char id[USER_ID_LEN + 1];
+	const char *kind; /* "area", "checkpoint" */
+	char area[AREA_CODE_MAX + 1];
+	const char *name, *area_name, *phone, *shifts;
+	int level; /* enum area_level of an area post; 0 for a checkpoint */
+	/* the board's and now's reads: the slot of the shift going on (slot_index -1: none) */
+	int slot_day, slot_index;
+	const char *leader, *officers;
+};
+
+struct duty_slot {
+	int day, index;
+	int64_t start_at, end_at;
+	const char *leader;   /* JSON object text, "" none */
+	const char *officers; /* JSON array text */
+	int64_t updated_at;
+};
+
+struct duty_swap {
+	char id[USER_ID_LEN + 1], post_id[USER_ID_LEN + 1];
+	int a_day, a_index, b_day, b_index;
+	const char *a_slot, *b_slot;	 /* "leader", "officer:K" */
+	const char *a_person, *b_person; /* JSON object texts, as asked */
+	const char *reason, *state, *asked_by, *decided_by;
+	int64_t at, decided_at;
+};
+
+struct duty_log_event {
+	char log_id[USER_ID_LEN + 1];
+	int seq;
+	int64_t at;
+	const char *by, *what, *note;
+};
+
+struct duty_log {
+	char id[USER_ID_LEN + 1], post_id[USER_ID_LEN + 1];
+	char area[AREA_CODE_MAX + 1];
+	int64_t at;
+	const char *kind, *from_name, *from_contact, *content, *action;
+	const char *owner_id, *owner_name, *state, *handed_to, *result, *task_id, *person_id;
+	int64_t handed_at, created_at, updated_at;
+	bool returned;
+	struct duty_log_event *events;
+	size_t nevents;
+};
+
+struct duty_handover {
+	char id[USER_ID_LEN + 1], post_id[USER_ID_LEN + 1];
+	int day, index;
+	const char *note, *open_items; /* open_items: JSON array text of entry ids */
+	const char *by, *confirmed_by, *confirm_note;
+	int64_t at, confirmed_at;
+};
+
+/* A roster read: a post's slots, handovers and pending swaps over days [from, to]. */
+struct duty_roster {
+	struct duty_slot *slots;
+	size_t nslots;
+	struct duty_handover *handovers;
+	size_t nhandovers;
+	struct duty_swap *swaps;
+	size_t nswaps;
+};
+
+/* A post by id (an area of level village or above, or an open checkpoint). */
+enum store_status store_tx_duty_post_read(struct store_tx *tx, const char *id, struct arena *a,
+					  struct duty_post *out);
+enum store_status store_duty_post_get(struct store *s, const char *id, struct arena *a,
+				      struct duty_post *out);
+/* The posts under scope, by area and name, at most max (with the slot going on at now,
+ * days yesterday and today, when with_slot). */
+enum store_status store_duty_posts(struct store *s, const char *scope, size_t max, bool with_slot,
+				   int64_t now, int yesterday, int today, struct arena *a,
+				   struct duty_post **out, size_t *n);
+/* The posts of the chain of areas chain[0..nchain) and the open checkpoints under area,
+ * each with the slot going on at now, county first. */
+enum store_status store_duty_chain(struct store *s, const char *const *chain, size_t nchain,
+				   const char *area, int64_t now, int yesterday, int today,
+				   struct arena *a, struct duty_post **out, size_t *n);
+/* Stores a post's settings: its kind, a checkpoint's phone, its shifts. */
+enum store_status store_tx_duty_post_put(struct store_tx *tx, const char *id, const char *kind,
+					 const char *phone, const char *shifts, int64_t now);
+/* An area's duty phone (the card's 乡镇值班电话). */
+enum store_status store_tx_area_duty_phone(struct store_tx *tx, const char *code,
+					   const char *phone, int64_t now);
+/* Removes one slot (a shift that is no more after the shifts changed). */
+enum store_status store_tx_duty_slot_delete(struct store_tx *tx, const char *post, int day,
+					    int index);
+enum store_status store_tx_duty_slot_read(struct store_tx *tx, const char *post, int day,
+					  int index, struct arena *a, struct duty_slot *out);
+/* Sets (inserts or replaces) a slot. */
+enum store_status store_tx_duty_slot_put(struct store_tx *tx, const char *post,
+					 const struct duty_slot *sl);
+/* The slots of post over days [from, to], by day and index. */
+enum store_status store_tx_duty_slots(struct store_tx *tx, const char *post, int from, int to,
+				      struct arena *a, struct duty_slot **out, size_t *n);
+/* Removes the slots of post over days [from, to]. */
+enum store_status store_tx_duty_slots_clear(struct store_tx *tx, const char *post, int from,
+					    int to);
+/* A roster's slots, handovers and pending swaps, in one snapshot. */
+enum store_status store_duty_roster(struct store *s, const char *post, int from, int to,
+				    struct arena *a, struct duty_roster *out);
+
+enum store_status store_tx_duty_swap_insert(struct store_tx *tx, const struct duty_swap *w);
+enum store_status store_tx_duty_swap_read(struct store_tx *tx, const char *id, struct arena *a,
+					  struct duty_swap *out);
+/* A pending swap decided (state "approved" or "rejected"); STORE_CONFLICT when decided. */
+enum store_status store_tx_duty_swap_decide(struct store_tx *tx, const char *id,
+					    const char *state, const char *by, int64_t at);
+/* The swaps of post (with state when not NULL), newest first, at most DUTY_SWAPS_MAX. */
+enum store_status store_duty_swaps(struct store *s, const char *post, const char *state,
+				   struct arena *a, struct duty_swap **out, size_t *n);
+
+enum store_status store_tx_duty_log_insert(struct store_tx *tx, const struct duty_log *l);
+/* An entry with its events. */
+enum store_status store_tx_duty_log_read(struct store_tx *tx, const char *id, struct arena *a,
+					 struct duty_log *out);
+/* The entry's state, handing, result, owner and task as in l. */
+enum store_status store_tx_duty_log_update(struct store_tx *tx, const struct duty_log *l);
+/* An entry with its events, on a reader. */
+enum store_status store_duty_log_get(struct store *s, const char *id, struct arena *a,
+				     struct duty_log *out);
+/* Appends an event (its seq the next of the entry). */
+enum store_status store_tx_duty_log_event(struct store_tx *tx, const char *log_id, int64_t at,
+					  const char *by, const char *what, const char *note);
+/* A page of post's entries at or after from_at and before to_at (only those not closed
+ * when open), newest first, with their events; *total of them all. */
+enum store_status store_duty_log_list(struct store *s, const char *post, int64_t from_at,
+				      int64_t to_at, bool open, int limit, int offset,
+				      struct arena *a, struct duty_log **out, size_t *n,
+				      int64_t *total);
+/* The ids of post's entries not closed, oldest first, at most DUTY_OPEN_MAX. */
+enum store_status store_tx_duty_log_open(struct store_tx *tx, const char *post, struct arena *a,
+					 const char ***ids, size_t *n);
+/* Entry id (when not closed) passes to owner. */
+enum store_status store_tx_duty_log_pass(struct store_tx *tx, const char *id,
+					 const char *owner_id, const char *owner_name, int64_t now);
+
+/* STORE_CONFLICT when the shift has a handover already. */
+enum store_status store_tx_duty_handover_insert(struct store_tx *tx,
+						const struct duty_handover *h);
+enum store_status store_tx_duty_handover_read(struct store_tx *tx, const char *id,
+					      struct arena *a, struct duty_handover *out);
+/* STORE_CONFLICT when confirmed already. */
+enum store_status store_tx_duty_handover_confirm(struct store_tx *tx, const char *id,
+						 const char *by, const char *note, int64_t at);
+/* The handovers of post over days [from, to], by day and index. */
+enum store_status store_duty_handovers(struct store *s, const char *post, int from, int to,
+				       struct arena *a, struct duty_handover **out, size_t *n);
+
 /* ---- sessions (sq_session.c): signed in sessions, kept across restarts ---- */
 
 /* A session as stored: keyed by the hex of the BLAKE2b hash of its cookie token (the token

@@ -197,6 +197,7 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
 
   const one = await newPage(PHONE, 'duty_a');
   const page = one.page;
+  let e2; // the matter still open at the handover
   try {
     await byTest(page, 'nav-toggle').click();
     await page.locator(`${sel('drawer-menu')} ${sel('nav-duty-log')}`).click();
@@ -225,7 +226,7 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
       return entry;
     }
     const e1 = await logCall('张群众', '13900001111', '反映某小区有外地返乡人员未登记', '已记录，请村委会核实');
-    const e2 = await logCall('镇卫生院', '0519-87001234', '发热门诊转来一名发热病人信息', '等待卫生院回复');
+    e2 = await logCall('镇卫生院', '0519-87001234', '发热门诊转来一名发热病人信息', '等待卫生院回复');
     assert.equal(await page.locator(sel('duty-entry')).count(), 2);
     const contact = page.locator(`${sel('duty-entry', { id: e1.id })} a.contact`);
     assert.equal(await contact.getAttribute('href'), 'tel:13900001111');
@@ -272,6 +273,42 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
     await give.waitFor({ state: 'hidden' });
     await page.locator(sel('duty-handover-pending', { id: ho.id })).waitFor();
     await shot(page, 'duty-log-handed-360');
+
+    // without signal a call waits on the phone; back online its first answer is lost, the
+    // resend (same uuid, same body) is stored once
+    const offlineText = '离线时接到的来电：某村有人发热';
+    const stored = async () => ((await a.api('GET', `/api/v1/duty/posts/${TOWNSHIP}/log?state=all&from=${yesterday}&to=${day}`)).body.items || [])
+      .filter((x) => x.content === offlineText);
+    await one.ctx.setOffline(true);
+    await byTest(page, 'duty-log-add').click();
+    await field(page, 'duty-form-from').fill('某村村医');
+    await field(page, 'duty-form-content').fill(offlineText);
+    await byTest(page, 'duty-form-submit').click();
+    await byTest(page, 'duty-entry-form').waitFor({ state: 'hidden' });
+    const unsent = page.locator(sel('unsent-item', { kind: 'duty_entry', state: 'waiting' }));
+    await unsent.waitFor();
+    const uuid = await unsent.getAttribute('data-uuid');
+    assert.equal((await stored()).length, 0);
+    const seen = [];
+    await page.route(`**/api/v1/duty/posts/${TOWNSHIP}/log`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      seen.push(JSON.parse(route.request().postData()).uuid);
+      if (seen.length === 1) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await one.ctx.setOffline(false);
+    await until('the first try', () => seen.length >= 1);
+    await until('stored once', async () => (await stored()).length === 1);
+    await page.locator(sel('unsent-item', { uuid })).waitFor(); // still unacknowledged
+    await byTest(page, 'unsent-resend').click();
+    await byTest(page, 'unsent-title').waitFor({ state: 'detached' });
+    assert.deepEqual(seen, [uuid, uuid], 'resent with the same uuid');
+    assert.equal((await stored()).length, 1, 'the server holds it once');
+    await page.unroute(`**/api/v1/duty/posts/${TOWNSHIP}/log`);
+    await page.locator(sel('duty-entry-content')).filter({ hasText: offlineText }).waitFor();
     assert.deepEqual(one.errors, []);
   } finally {
     await one.ctx.close();

@@ -271,7 +271,9 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
     const ho = await hres.json();
     assert.deepEqual(ho.open_items, [e2.id], 'the open matters are handed over');
     await give.waitFor({ state: 'hidden' });
-    await page.locator(sel('duty-handover-pending', { id: ho.id })).waitFor();
+    const mine = page.locator(sel('duty-handover-pending', { id: ho.id }));
+    await mine.filter({ hasText: '等待接班' }).waitFor(); // the one who handed over waits for the next shift
+    assert.equal(await mine.locator(sel('duty-handover-confirm')).count(), 0);
     await shot(page, 'duty-log-handed-360');
 
     // without signal a call waits on the phone; back online its first answer is lost, the

@@ -57,7 +57,7 @@ export default {
     taskName: 'Name', idNumber: 'ID number (optional)', taskPhone: 'Phone (optional)', address: 'Address', origin: 'Coming from (optional)',
     arrivedOn: 'Arrived on (optional)', required: 'Required',
     saved: 'Saved', queued: 'No network: kept on the phone, it will be sent automatically',
-    events_: { created: 'Logged', hand: 'Handed on', handed: 'Handed on', return: 'Came back', returned: 'Came back', close: 'Closed', closed: 'Closed', note: 'Note', task: 'To verification', handover: 'Handover', confirm: 'Taken over', owner: 'Taken over' },
+    events_: { created: 'Logged', hand: 'Handed on', handed: 'Handed on', return: 'Came back', returned: 'Came back', close: 'Closed', closed: 'Closed', note: 'Note', task: 'To verification', handover: 'Handover', confirm: 'Taken over', owner: 'Taken over', passed: 'Passed to the next shift' },
   },
   handover: {
     title: 'Shift handover', give: 'Hand over shift', giveTitle: 'Hand over: {shift}', openItems: '{n} open matters', note: 'Handover note',

@@ -57,7 +57,7 @@ export default {
     taskName: '姓名', idNumber: '身份证号（可不填）', taskPhone: '电话（可不填）', address: '现住址', origin: '从何处来（可不填）',
     arrivedOn: '到达日期（可不填）', required: '必填',
     saved: '已保存', queued: '网络不通，已保存在手机上，将自动重发',
-    events_: { created: '登记', hand: '转办', handed: '转办', return: '反馈', returned: '反馈', close: '办结', closed: '办结', note: '备注', task: '转核查', handover: '交接班', confirm: '接班', owner: '接班' },
+    events_: { created: '登记', hand: '转办', handed: '转办', return: '反馈', returned: '反馈', close: '办结', closed: '办结', note: '备注', task: '转核查', handover: '交接班', confirm: '接班', owner: '接班', passed: '交接给接班人' },
   },
   handover: {
     title: '交接班', give: '交班', giveTitle: '交班：{shift}', openItems: '未办结事项 {n} 件', note: '交班说明',

@@ -303,6 +303,42 @@ export const MANUAL = [
       },
     ],
   },
+  {
+    id: 'duty',
+    role: 'commander',
+    title: { zh: '值班值守：排班、当前值班和值班日志', en: '24-hour duty: roster, on duty now and the duty log' },
+    intro: {
+      zh: '县、乡镇、村指挥部和每个卡口 24 小时有人值班：带班领导和值班员，通常两班（08:00–20:00、20:00–08:00）。谁在值班、电话多少，所有人都能在“当前值班”里看到。',
+      en: 'Every county, township and village command post and every checkpoint is staffed around the clock: a leader on duty and duty officers, usually two shifts (08:00–20:00, 20:00–08:00). Everyone sees who is on duty, with phones, under "On duty now".',
+    },
+    steps: [
+      {
+        route: '/duty/roster', label: 'duty.roster.settings',
+        zh: '打开值班排班，选择岗位（本级指挥部、下级指挥部或卡口），在{label}里填写值班电话（专用于值班，手机或带区号的固定电话）和班次开始时间。',
+        en: 'Open the duty roster, pick a post (your command post, one below it or a checkpoint) and in {label} enter its duty phone (for duty only: a mobile or a landline with its area code) and the shift start times.',
+      },
+      {
+        route: '/duty/roster', label: 'duty.roster.copy',
+        zh: '点一周表格里的某一班，填写带班领导和最多 6 名值班员的姓名、电话；关联系统账号后，本人可以在值班时记录值班日志。没人值班的班次标红“缺岗”。排好一周后，下一周可以用{label}一次排好再微调。',
+        en: 'Click a shift in the week grid and enter the leader and up to 6 duty officers with their phones; link their accounts so they can keep the duty log on their shift. A shift with nobody is red ("Gap"). Once a week is set, {label} sets the next one in one go; adjust from there.',
+      },
+      {
+        route: '/duty/now', label: 'duty.now.board',
+        zh: '当前值班按县、乡镇、村顺序列出正在值班的人，点电话直接拨打；{label}列出辖区每个岗位的本班人员，缺岗的标红，可只看缺岗。',
+        en: 'On duty now lists who is on duty from the county down, each phone a tap to call; {label} lists every post in your area with its current shift, gaps in red, optionally the gaps only.',
+      },
+      {
+        route: '/duty/log', label: 'duty.log.add',
+        zh: '值班员在手机上打开值班日志，每个来电、来访、上报都点{label}记下时间、来人、联系方式、事项和处理情况；谁先接谁负责（首问负责制），转办、反馈、办结都记在这条记录上，需要核查的人员可直接转为核查任务。没有信号时记录保存在手机上，恢复后自动补发。',
+        en: 'The officer on duty opens the duty log on the phone and, for every call, visit or report, taps {label} to note the time, who, the contact, what and what was done; whoever takes it owns it, and hands it on, records what came back and closes it there; a person to verify becomes a verification task. Without signal it waits on the phone and is sent later.',
+      },
+      {
+        route: '/duty/log', label: 'duty.handover.give',
+        zh: '下班前 2 小时到下班后 12 小时内点{label}，未办结的事项随交班一起列出；下一班的值班员确认接班后，这些事项转到他名下。未交班的班次在排班表上标红。',
+        en: 'From 2 hours before the end of a shift to 12 hours after, tap {label}: the open matters are listed with it; once an officer of the next shift confirms, they become theirs. A shift not handed over is red on the roster.',
+      },
+    ],
+  },
 ];
 
 // The route without parameters, or null (the manual links only to those).

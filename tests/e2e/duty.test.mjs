@@ -7,11 +7,15 @@
 //    roster also fits a 360-px screen;
 //  - the duty log at 360 px: an officer on duty today (and on last night's shift) opens 值班
 //    日志 from the drawer, logs two calls, hands one on, records what came back and closes
-//    it, hands over last night's shift with the other still open; the next shift's second
-//    officer confirms on another phone and the open matter becomes theirs;
+//    it, hands over last night's shift with the other still open; logs a third call without
+//    signal (it waits on the phone, its first answer is lost, the resend with the same uuid
+//    is stored once) and turns it into a verification task; the next shift's second officer
+//    confirms the handover on another phone and the open matter becomes theirs;
 //  - who is on duty now at 360 px, for a village's grid worker: the county, the township and
 //    the village in that order, the township's leader and officers with tap-to-call links
-//    and its duty phone, the posts with nobody on duty in red.
+//    and its duty phone, the posts with nobody on duty in red;
+//  - swaps at 1920 px: an officer asks to swap tomorrow's two leaders (换班), the night
+//    shift's leader approves it from the roster and the two change places.
 // Never sleeps: every wait is for a condition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -311,6 +315,25 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
     assert.equal((await stored()).length, 1, 'the server holds it once');
     await page.unroute(`**/api/v1/duty/posts/${TOWNSHIP}/log`);
     await page.locator(sel('duty-entry-content')).filter({ hasText: offlineText }).waitFor();
+
+    // the caller is to be verified: a verification task by the rule of a manual registration
+    const [e3] = await stored();
+    const en3 = page.locator(sel('duty-entry', { id: e3.id }));
+    await en3.locator(sel('duty-entry-task-open')).click();
+    const tf = byTest(page, 'duty-task-form');
+    await tf.waitFor();
+    assert.equal(await field(page, 'duty-task-name').inputValue(), '某村村医', 'the caller\'s name to start with');
+    await field(page, 'duty-task-name').fill('李发热');
+    await byTest(page, 'duty-task-submit').click();
+    await tf.locator('.van-field__error-message').filter({ hasText: '必填' }).waitFor(); // the address is required
+    await field(page, 'duty-task-phone').fill('13812340000');
+    await field(page, 'duty-task-address').fill('社渚镇社渚村1组');
+    await field(page, 'duty-task-origin').fill('湖北省武汉市');
+    await byTest(page, 'duty-task-submit').click();
+    await tf.waitFor({ state: 'hidden' });
+    await en3.locator(sel('duty-entry-task')).waitFor();
+    assert.ok(await en3.getAttribute('data-task'), 'the entry records its task');
+    assert.equal(await en3.locator(sel('duty-entry-task-open')).count(), 0, 'one task per entry');
     assert.deepEqual(one.errors, []);
   } finally {
     await one.ctx.close();
@@ -373,5 +396,72 @@ test('who is on duty now at 360 px: county → township → village, tap-to-call
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();
+  }
+});
+
+test('swaps at 1920 px: an officer asks to swap tomorrow\'s leaders, the other shift\'s leader approves', { timeout: 180_000 }, async () => {
+  const a = acc.duty_a;
+  const b = acc.duty_b;
+  const tomorrow = addDays(today(), 1);
+  const week = mondayOf(tomorrow);
+  for (const [index, who] of [[0, a], [1, b]]) {
+    const r = await acc.duty_cmd.api('PUT', `/api/v1/duty/posts/${TOWNSHIP}/roster/${tomorrow}/${index}`, {
+      uuid: randomUUID(), leader: { name: who.name, phone: who.phone, user_id: who.id }, officers: [],
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const url = `${env.base}/duty/roster?post=${TOWNSHIP}&week=${week}`;
+  const leaderOf = (page, index) => page.locator(`${cell(tomorrow, index)} ${sel('duty-cell-leader')}`);
+
+  // A asks: tomorrow's day shift's leader ⇄ its night shift's leader
+  const one = await newPage(WIDE, 'duty_a');
+  try {
+    const page = one.page;
+    await page.goto(url);
+    await page.locator(sel('duty-roster', { week, loaded: 1 })).waitFor();
+    assert.equal(await page.locator(`${cell(tomorrow, 0)}.editable`).count(), 0, 'only the command post edits the roster');
+    await byTest(page, 'duty-swap-ask').click();
+    const dlg = byTest(page, 'duty-swap-dialog');
+    await dlg.waitFor();
+    for (const k of ['a', 'b']) {
+      const date = page.locator(`${sel(`duty-swap-${k}`)} .date input`);
+      await date.fill(tomorrow);
+      await date.press('Enter');
+    }
+    await page.locator(`${sel('duty-swap-b')} .shift`).click();
+    await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: '第 2 班' }).click();
+    await field(page, 'duty-swap-reason').fill('家中有事');
+    const asked = page.waitForResponse((x) => x.url().endsWith(`/duty/posts/${TOWNSHIP}/swaps`) && x.request().method() === 'POST');
+    await byTest(page, 'duty-swap-submit').click();
+    const res = await asked;
+    assert.equal(res.status(), 201, await res.text());
+    const sw = await res.json();
+    assert.deepEqual([sw.a, sw.b], [{ date: tomorrow, index: 0, slot: 'leader' }, { date: tomorrow, index: 1, slot: 'leader' }]);
+    await dlg.waitFor({ state: 'hidden' });
+    await page.locator(sel('duty-swap', { id: sw.id })).waitFor();
+    await page.locator(`${cell(tomorrow, 0)} ${sel('duty-swap-tag')}`).waitFor();
+    assert.deepEqual(one.errors, []);
+  } finally {
+    await one.ctx.close();
+  }
+
+  // B leads the night shift and approves: the two leaders change places
+  const two = await newPage(WIDE, 'duty_b');
+  try {
+    const page = two.page;
+    await page.goto(url);
+    await page.locator(sel('duty-roster', { week, loaded: 1 })).waitFor();
+    const row = page.locator(sel('duty-swap'));
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`${a.name}[\\s\\S]*${b.name}`));
+    await row.locator(sel('duty-swap-approve')).click();
+    await row.waitFor({ state: 'detached' });
+    await leaderOf(page, 0).filter({ hasText: b.name }).waitFor();
+    await leaderOf(page, 1).filter({ hasText: a.name }).waitFor();
+    assert.equal(await page.locator(`${cell(tomorrow, 0)} ${sel('duty-swap-tag')}`).count(), 0);
+    await shot(page, 'duty-roster-swapped-1920');
+    assert.deepEqual(two.errors, []);
+  } finally {
+    await two.ctx.close();
   }
 });

@@ -24,7 +24,7 @@ export default {
   swaps: {
     ask: 'Ask for a swap', asked: 'Swap request sent',
     title: 'Swap requests', empty: 'No swap requests waiting', a: 'Out', b: 'In', reason: 'Reason', askedBy: 'Asked by', at: 'Asked at',
-    approve: 'Approve', reject: 'Reject', approved: 'Swap approved', rejected: 'Swap rejected', rejectConfirm: 'Reject this swap request?',
+    reasonLine: 'Reason: {r}', approve: 'Approve', reject: 'Reject', approved: 'Swap approved', rejected: 'Swap rejected', rejectConfirm: 'Reject this swap request?',
     slotLeader: 'Leader', slotOfficer: 'Officer {n}', states: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
   },
   post: {
@@ -48,7 +48,7 @@ export default {
       contentPh: 'e.g. a resident reports returnees not registered', actionPh: 'e.g. the village committee was asked to verify',
     },
     owner: 'Owner: {name}', handedTo: 'Handed to: {to}', handedAt: 'Handed on {at}', returned: 'Came back', result: 'Result: {r}',
-    task: 'Verification task made', events: 'History',
+    task: 'Verification task made', events: 'History', eventsN: 'History ({n})', actionLine: 'Done: {a}', fromLine: '{from}: {what}',
     hand: 'Hand on', handTitle: 'Hand on', handTo: 'To (unit or person)', handNote: 'Note',
     back: 'Came back', backTitle: 'What came back', backResult: 'Result',
     close: 'Close', closeTitle: 'Close', closeResult: 'Result',
@@ -64,6 +64,6 @@ export default {
     notePh: 'e.g. waiting for the township clinic to answer', submit: 'Hand over', done: 'Handed over; waiting for the next shift to confirm',
     none: 'Not handover time (from 2 h before a shift ends to 12 h after)', pending: '{by} handed over ({shift}): confirm the takeover',
     confirm: 'Confirm handover', confirmed: 'Taken over: the open matters are now yours', confirmNote: 'Note (optional)',
-    waiting: '{shift} handed over, waiting for the next shift', items: 'Matters handed over', shiftOf: '{date} {range}', nothing: 'No open matters',
+    waiting: '{shift} handed over, waiting for the next shift', items: 'Matters handed over', itemsN: 'Matters handed over ({n})', shiftOf: '{date} {range}', nothing: 'No open matters',
   },
 };

@@ -24,7 +24,7 @@ export default {
   swaps: {
     ask: '申请换班', asked: '换班申请已提交',
     title: '换班申请', empty: '没有待审批的换班申请', a: '换出', b: '换入', reason: '原因', askedBy: '申请人', at: '申请时间',
-    approve: '批准', reject: '驳回', approved: '已批准换班', rejected: '已驳回换班申请', rejectConfirm: '驳回这条换班申请？',
+    reasonLine: '原因：{r}', approve: '批准', reject: '驳回', approved: '已批准换班', rejected: '已驳回换班申请', rejectConfirm: '驳回这条换班申请？',
     slotLeader: '带班领导', slotOfficer: '值班员 {n}', states: { pending: '待审批', approved: '已批准', rejected: '已驳回' },
   },
   post: {
@@ -48,7 +48,7 @@ export default {
       contentPh: '如：群众反映某小区有外地返乡人员未登记', actionPh: '如：已告知村委会核实',
     },
     owner: '首问责任人：{name}', handedTo: '已转交：{to}', handedAt: '转交时间 {at}', returned: '已反馈', result: '结果：{r}',
-    task: '已转核查任务', events: '处理过程',
+    task: '已转核查任务', events: '处理过程', eventsN: '处理过程（{n}）', actionLine: '处理情况：{a}', fromLine: '{from}：{what}',
     hand: '转办', handTitle: '转办', handTo: '转交给（单位或人员）', handNote: '说明',
     back: '反馈', backTitle: '登记反馈', backResult: '反馈结果',
     close: '办结', closeTitle: '办结', closeResult: '办结结果',
@@ -64,6 +64,6 @@ export default {
     notePh: '如：某某事项等待镇卫生院回复', submit: '确认交班', done: '已交班，等待下一班确认',
     none: '现在不在交班时段（班次结束前 2 小时至结束后 12 小时）', pending: '{by} 已交班（{shift}），请确认接班',
     confirm: '确认接班', confirmed: '已接班：未办结事项已转给你', confirmNote: '接班说明（可不填）',
-    waiting: '{shift} 已交班，等待接班', items: '交接的事项', shiftOf: '{date} {range}', nothing: '没有未办结事项',
+    waiting: '{shift} 已交班，等待接班', items: '交接的事项', itemsN: '交接的事项（{n}）', shiftOf: '{date} {range}', nothing: '没有未办结事项',
   },
 };

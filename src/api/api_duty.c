@@ -19,6 +19,8 @@
 #include "domain/observation.h"
 #include "domain/phone.h"
 #include "domain/returnee.h"
+#include "util/buf.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 
 enum {
@@ -101,20 +103,6 @@ static json_t *shift_json(const struct duty_shift *sh)
 {
 	return json_pack("{s:o, s:i, s:o, s:o}", "date", api_date_json(sh->date), "index",
 			 sh->index, "start", iso_json(sh->start), "end", iso_json(sh->end));
-}
-
-/* A post with the shift going on at now and who holds it (the board's and now's items). */
-static json_t *now_item(const struct duty_post *p, int64_t now, bool *gap)
-{
-	int starts[DUTY_SHIFTS_MAX];
-	struct duty_shift sh = duty_shift_at(starts, starts_of(p, starts), now);
-	bool on = p->slot_index == sh.index && p->slot_day == sh.date;
-	json_t *leader = leader_json(on ? p->leader : "");
-	json_t *officers = officers_json(on ? p->officers : "[]");
-
-	*gap = duty_gap(!json_is_null(leader), json_array_size(officers));
-	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "post", post_json(p, false), "shift",
-			 shift_json(&sh), "leader", leader, "officers", officers, "gap", *gap);
 }
 
 static json_t *swap_side(int day, int index, const char *slot)
@@ -703,28 +691,115 @@ void api_duty_swaps(struct req *r)
 	api_reply_list(r, items, (int64_t)n);
 }
 
-/* ---- who is on duty now ---- */
+/* ---- who is on duty now ----
+ *
+ * The board of a county is hundreds of posts: its answer is written as text, the roster's
+ * leader and officers copied as they are stored (JSON the server wrote), not parsed and
+ * written again. */
+
+enum { NOW_TEXT_MAX = 64 << 20 };
+
+static void put(struct buf *b, const char *s)
+{
+	if (!buf_append(b, s, strlen(s)))
+		fk_oom(); /* NOW_TEXT_MAX bounds DUTY_BOARD_MAX posts many times over */
+}
+
+/* s as a JSON string: quotes, backslashes and controls escaped, bytes that start no
+ * well-formed UTF-8 character replaced by U+FFFD. */
+static void put_str(struct buf *b, const char *s)
+{
+	char esc[8];
+	unsigned cp;
+	int len;
+
+	put(b, "\"");
+	for (; s && *s; s += len) {
+		len = utf8_next(s, &cp);
+		if (!len) {
+			put(b, "\xef\xbf\xbd");
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			snprintf(esc, sizeof esc, "\\%c", (char)cp);
+			put(b, esc);
+		} else if (cp < 0x20) {
+			snprintf(esc, sizeof esc, "\\u%04x", cp);
+			put(b, esc);
+		} else if (!buf_append(b, s, (size_t)len)) {
+			fk_oom();
+		}
+	}
+	put(b, "\"");
+}
+
+static void put_key(struct buf *b, const char *key, const char *value)
+{
+	put(b, ",\"");
+	put(b, key);
+	put(b, "\":");
+	put_str(b, value);
+}
+
+/* A post with the shift going on at now and who holds it (the board's and now's items). */
+static bool now_item(struct buf *b, const struct duty_post *p, int64_t now)
+{
+	int starts[DUTY_SHIFTS_MAX];
+	struct duty_shift sh = duty_shift_at(starts, starts_of(p, starts), now);
+	bool on = p->slot_index == sh.index && p->slot_day == sh.date;
+	const char *leader = on && p->leader && *p->leader ? p->leader : "null";
+	const char *officers = on && p->officers && *p->officers ? p->officers : "[]";
+	bool gap = duty_gap(strcmp(leader, "null") != 0, strcmp(officers, "[]") != 0);
+	char start[DUTY_ISO_LEN + 1], end[DUTY_ISO_LEN + 1], text[160];
+
+	put(b, "{\"post\":{\"id\":");
+	put_str(b, p->id);
+	put_key(b, "kind", p->kind);
+	put_key(b, "name", p->name);
+	put_key(b, "area", p->area);
+	put_key(b, "area_name", p->area_name);
+	put_key(b, "level", p->level ? area_level_name((enum area_level)p->level) : "checkpoint");
+	put_key(b, "phone", p->phone);
+	duty_iso(sh.start, start);
+	duty_iso(sh.end, end);
+	snprintf(text, sizeof text,
+		 "},\"shift\":{\"date\":\"%04d-%02d-%02d\",\"index\":%d,\"start\":\"%s\","
+		 "\"end\":\"%s\"},\"leader\":",
+		 sh.date / 10000, sh.date / 100 % 100, sh.date % 100, sh.index, start, end);
+	put(b, text);
+	put(b, leader);
+	put(b, ",\"officers\":");
+	put(b, officers);
+	put(b, gap ? ",\"gap\":true}" : ",\"gap\":false}");
+	return gap;
+}
 
 static void reply_now(struct req *r, enum store_status st, const struct duty_post *v, size_t n,
 		      int64_t now, bool gaps)
 {
-	json_t *items, *o;
+	char at[DUTY_ISO_LEN + 1], text[64];
+	struct buf b;
 	int ngaps = 0;
 
 	if (st != STORE_OK) {
 		api_list_error(r, st, ERR_AREA_NOT_FOUND);
 		return;
 	}
-	items = json_array();
+	buf_init(&b, NOW_TEXT_MAX);
+	duty_iso(now, at);
+	snprintf(text, sizeof text, "{\"at\":\"%s\",\"items\":[", at);
+	put(&b, text);
 	for (size_t i = 0; i < n; i++) {
-		bool gap;
-		json_array_append_new(items, now_item(&v[i], now, &gap));
-		ngaps += gap;
+		if (i)
+			put(&b, ",");
+		ngaps += now_item(&b, &v[i], now);
 	}
-	o = json_pack("{s:o, s:o}", "at", iso_json(now), "items", items);
-	if (gaps)
-		json_object_set_new(o, "gaps", json_integer(ngaps));
-	reply_json(r, 200, o);
+	put(&b, "]");
+	if (gaps) {
+		snprintf(text, sizeof text, ",\"gaps\":%d", ngaps);
+		put(&b, text);
+	}
+	put(&b, "}");
+	reply_json_text(r, 200, b.data, b.len); /* the reply owns the bytes */
 }
 
 void api_duty_now(struct req *r)

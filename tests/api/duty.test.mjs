@@ -377,6 +377,14 @@ describe('duty', () => {
 		expectError(assert, await c.post(`/api/v1/duty/log/${mine.id}/hand`, { uuid: uuid(), to: 'x'.repeat(65) }), 400, 'field.too_long', 'to');
 		expectError(assert, await c.post(`/api/v1/duty/posts/${TOWN_A}/swaps`, { uuid: uuid(), a: { date: D11, index: 0, slot: 'leader' }, b: 'x' }), 400, 'field.type', 'b');
 		expectError(assert, await c.post(`/api/v1/duty/posts/${TOWN_A}/roster/copy`, { uuid: uuid(), from: 'x', to: D12, days: 1 }), 400, 'duty.date_invalid', 'from');
+		// quotes, backslashes and emoji survive the board's hand-written JSON
+		const odd = 'a"b\\c\u{1F600}<>';
+		assert.equal((await setShift(c, VILLAGE_A, D9, 1, { leader: { name: odd }, officers: [] })).status, 200);
+		const now = await c.get(`/api/v1/duty/now?area=${VILLAGE_A}`);
+		assert.equal(now.status, 200, now.text);
+		assert.equal(now.body.items.find((i) => i.post.id === VILLAGE_A).leader.name, odd);
+		const board = await c.get('/api/v1/duty/board');
+		assert.equal(board.body.items.find((i) => i.post.id === VILLAGE_A).leader.name, odd);
 	});
 
 	it('a swap cannot be approved once its earlier shift has started', async () => {

@@ -635,7 +635,184 @@ const ENTRIES = {
 			};
 		},
 	},
+	'PUT /api/v1/duty/posts/{post}': {
+		actions: ['duty.post'],
+		async setup() {
+			const u = uuid();
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}`,
+				body: { uuid: u, phone: '0519-87650001' },
+				other: { uuid: u, phone: '0519-87650002' },
+				state: async () => (await admin.get(`/api/v1/areas/${VILLAGE_A}`)).body.duty_phone,
+			};
+		},
+	},
+	'PUT /api/v1/duty/posts/{post}/roster/{date}/{index}': {
+		actions: ['duty.roster.set'],
+		async setup() {
+			const u = uuid();
+			const day = dateIn(5);
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}/roster/${day}/0`,
+				body: { uuid: u, leader: { name: '门值班' }, officers: [] },
+				other: { uuid: u, leader: { name: '门值班二' }, officers: [] },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/roster?from=${day}&to=${day}`)).body.days[0].shifts[0].leader,
+			};
+		},
+	},
+	'POST /api/v1/duty/posts/{post}/roster/copy': {
+		actions: ['duty.roster.copy'],
+		async setup() {
+			await dutyShift(VILLAGE_A, dateIn(6), 0, '门甲');
+			const u = uuid();
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}/roster/copy`,
+				body: { uuid: u, from: dateIn(6), to: dateIn(8), days: 1 },
+				other: { uuid: u, from: dateIn(6), to: dateIn(8), days: 2 },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/roster?from=${dateIn(8)}&to=${dateIn(8)}`)).body.days[0].shifts,
+			};
+		},
+	},
+	'POST /api/v1/duty/posts/{post}/swaps': {
+		actions: ['duty.swap.ask'],
+		async setup() {
+			const u = uuid();
+			const body = await swapBody(dateIn(10));
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}/swaps`,
+				body: { uuid: u, ...body },
+				other: { uuid: u, ...body, reason: '另一个原因' },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/swaps`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/duty/swaps/{id}/approve': {
+		actions: ['duty.swap.approve'],
+		async setup() {
+			const [s1, s2] = [await swap(dateIn(11)), await swap(dateIn(12))];
+			const u = uuid();
+			return {
+				path: `/api/v1/duty/swaps/${s1}/approve`,
+				body: { uuid: u },
+				other: { uuid: u },
+				otherPath: `/api/v1/duty/swaps/${s2}/approve`,
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/roster?from=${dateIn(11)}&to=${dateIn(11)}`)).body.days[0].shifts.map((x) => x.leader.name),
+			};
+		},
+	},
+	'POST /api/v1/duty/swaps/{id}/reject': {
+		actions: ['duty.swap.reject'],
+		async setup() {
+			const [s1, s2] = [await swap(dateIn(13)), await swap(dateIn(14))];
+			const u = uuid();
+			return {
+				path: `/api/v1/duty/swaps/${s1}/reject`,
+				body: { uuid: u },
+				other: { uuid: u },
+				otherPath: `/api/v1/duty/swaps/${s2}/reject`,
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/swaps?state=rejected`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/duty/posts/{post}/log': {
+		actions: ['duty.log.create'],
+		async setup() {
+			const u = uuid();
+			const body = logBody();
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}/log`,
+				body: { uuid: u, ...body },
+				other: { uuid: u, ...body, content: '另一件事' },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/log`)).body.total,
+			};
+		},
+	},
+	...Object.fromEntries(
+		[
+			['hand', { to: '社渚村委会' }, { to: '派出所' }],
+			['return', { result: '已核实' }, { result: '未核实' }, true],
+			['close', { result: '办结' }, { result: '未办结' }],
+			['note', { note: '回访' }, { note: '再回访' }],
+			['task', { name: '门任', address: '社渚镇社渚村1组' }, { name: '门任二', address: '社渚镇社渚村1组' }],
+		].map(([verb, body, other, handed]) => [
+			`POST /api/v1/duty/log/{id}/${verb}`,
+			{
+				actions: [`duty.log.${verb}`],
+				async setup() {
+					const id = await logEntry(handed);
+					const u = uuid();
+					return {
+						path: `/api/v1/duty/log/${id}/${verb}`,
+						body: { uuid: u, ...body },
+						other: { uuid: u, ...other },
+						state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/log`)).body.items.find((e) => e.id === id).events.length,
+					};
+				},
+			},
+		]),
+	),
+	'POST /api/v1/duty/posts/{post}/handovers': {
+		actions: ['duty.handover'],
+		async setup() {
+			const u = uuid();
+			const [date, index] = lastEnded();
+			return {
+				path: `/api/v1/duty/posts/${VILLAGE_A}/handovers`,
+				body: { uuid: u, date, index, note: '交班' },
+				other: { uuid: u, date, index, note: '另一句' },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${VILLAGE_A}/handovers?from=${dateIn(-1)}&to=${dateIn(0)}`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/duty/handovers/{id}/confirm': {
+		actions: ['duty.handover.confirm'],
+		async setup() {
+			const [date, index] = lastEnded();
+			const h = await admin.post(`/api/v1/duty/posts/${TOWN_A}/handovers`, { uuid: uuid(), date, index, note: '交班' });
+			assert.equal(h.status, 201, h.text);
+			const u = uuid();
+			return {
+				path: `/api/v1/duty/handovers/${h.body.id}/confirm`,
+				body: { uuid: u, note: '收到' },
+				other: { uuid: u, note: '没收到' },
+				state: async () => (await admin.get(`/api/v1/duty/posts/${TOWN_A}/handovers?from=${dateIn(-1)}&to=${dateIn(0)}`)).body.items.find((x) => x.id === h.body.id).confirmed_at,
+			};
+		},
+	},
 };
+
+// ---- duty (值班值守) set-up ----
+
+async function dutyShift(post, date, index, name) {
+	const r = await admin.req('PUT', `/api/v1/duty/posts/${post}/roster/${date}/${index}`, { body: { uuid: uuid(), leader: { name }, officers: [] } });
+	assert.equal(r.status, 200, r.text);
+}
+/** A swap of the two leaders of date at village A (both shifts set first). */
+async function swapBody(date) {
+	await dutyShift(VILLAGE_A, date, 0, '门早');
+	await dutyShift(VILLAGE_A, date, 1, '门晚');
+	return { a: { date, index: 0, slot: 'leader' }, b: { date, index: 1, slot: 'leader' }, reason: '门换班' };
+}
+async function swap(date) {
+	const r = await admin.post(`/api/v1/duty/posts/${VILLAGE_A}/swaps`, { uuid: uuid(), ...(await swapBody(date)) });
+	assert.equal(r.status, 201, r.text);
+	return r.body.id;
+}
+const logBody = () => ({ at: new Date(Date.now() - 60e3).toISOString(), kind: 'call', from_name: '门来电', from_contact: '13800000002', content: '门事项', action: '记录' });
+/** A log entry of village A by the admin (a duty manager), handed on when handed. */
+async function logEntry(handed) {
+	const r = await admin.post(`/api/v1/duty/posts/${VILLAGE_A}/log`, { uuid: uuid(), ...logBody() });
+	assert.equal(r.status, 201, r.text);
+	if (handed) assert.equal((await admin.post(`/api/v1/duty/log/${r.body.id}/hand`, { uuid: uuid(), to: '村委会' })).status, 200);
+	return r.body.id;
+}
+/** The shift (date, index) of the default starts [8, 20] that ended last: in its window. */
+function lastEnded() {
+	const h = new Date(Date.now() + 8 * 3600e3).getUTCHours();
+	if (h >= 20) return [dateIn(0), 0];
+	if (h >= 8) return [dateIn(-1), 1];
+	return [dateIn(-1), 0];
+}
 
 /** A new open checkpoint in township A. */
 async function checkpoint() {

@@ -57,6 +57,8 @@ const MISSING_NAME = '丙无此人';
 const GRID_NAME = '甲探针网格';
 const CP_NAME = '甲探针卡口站';
 const CP_PLATE = '苏D77777';
+const DUTY_NAME = '甲探针带班';
+const DUTY_CALLER = '甲探针来电';
 
 /** Today and today + n days on the server's clock (Asia/Shanghai). */
 const dateIn = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
@@ -243,6 +245,25 @@ before(async () => {
 	obj.passage = [ps.body.id];
 	obj.prereg = [pre.body.code];
 	markers.push(CP_NAME, CP_PLATE, '甲探针卡口', '甲探针预登记', cp.body.id, ps.body.id, pre.body.code);
+	// duty: a roster of township A's post, a swap asked, a log entry and a handover
+	const duty = (path, body, method = 'POST') => cmdA.req(method, `/api/v1/duty${path}`, { body: { uuid: uuid(), ...body } });
+	for (const index of [0, 1]) {
+		const r = await duty(`/posts/${TOWN_A}/roster/${dateIn(3)}/${index}`, { leader: { name: DUTY_NAME }, officers: [] }, 'PUT');
+		assert.equal(r.status, 200, r.text);
+	}
+	const sw = await duty(`/posts/${TOWN_A}/swaps`, { a: { date: dateIn(3), index: 0, slot: 'leader' }, b: { date: dateIn(3), index: 1, slot: 'leader' }, reason: DUTY_NAME });
+	assert.equal(sw.status, 201, sw.text);
+	const le = await duty(`/posts/${TOWN_A}/log`, { at: new Date(Date.now() - 60e3).toISOString(), kind: 'call', from_name: DUTY_CALLER, content: DUTY_CALLER });
+	assert.equal(le.status, 201, le.text);
+	const hour = new Date(Date.now() + 8 * 3600e3).getUTCHours();
+	const [hdate, hindex] = hour >= 20 ? [dateIn(0), 0] : hour >= 8 ? [dateIn(-1), 1] : [dateIn(-1), 0];
+	const ho = await duty(`/posts/${TOWN_A}/handovers`, { date: hdate, index: hindex, note: DUTY_CALLER });
+	assert.equal(ho.status, 201, ho.text);
+	obj.duty_post = [TOWN_A, cp.body.id];
+	obj.duty_swap = [sw.body.id];
+	obj.duty_log = [le.body.id];
+	obj.duty_handover = [ho.body.id];
+	markers.push(DUTY_NAME, DUTY_CALLER, sw.body.id, le.body.id, ho.body.id);
 	// an export of A's tasks, the county admin's own job (a job is its maker's alone)
 	const ex = await admin.post(`/api/v1/exports?list=tasks&area=${TOWN_A}`, { uuid: uuid() });
 	assert.equal(ex.status, 202, `POST /exports: ${ex.status} ${ex.text}`);
@@ -322,6 +343,7 @@ function knownBody(schemaName) {
 		CheckpointClose: { uuid: u, closed_on: dateIn(0) },
 		CheckpointStaff: { uuid: u, user_id: B.checkpoint_staff.user.id },
 		PassageNew: { uuid: u, at: new Date(Date.now() - 60e3).toISOString(), plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
+		DutySwapNew: { uuid: u, a: { date: dateIn(1), index: 0, slot: 'leader' }, b: { date: dateIn(1), index: 1, slot: 'leader' }, reason: '探针' },
 		PassageCorrect: { uuid: u, reason: '探针', plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
 	}[schemaName];
 }
@@ -365,7 +387,8 @@ function bodyFor(op) {
 
 const KIND = { areas: 'area', users: 'user', imports: 'import', persons: 'person', tasks: 'task',
 	observations: 'observation', alerts: 'alert', services: 'service', self: 'token',
-	checkpoints: 'checkpoint', passages: 'passage', prereg: 'prereg', pre: 'checkpoint' };
+	checkpoints: 'checkpoint', passages: 'passage', prereg: 'prereg', pre: 'checkpoint',
+	posts: 'duty_post', swaps: 'duty_swap', log: 'duty_log', handovers: 'duty_handover' };
 
 /** The kind of object a path parameter names: the collection segment before it. */
 function kindOf(path) {
@@ -382,8 +405,10 @@ function missingLike(param, id) {
 	return randomBytes(Math.ceil((id.length * 3) / 4)).toString('base64url').slice(0, id.length);
 }
 
+/** The path with its first parameter value; the others (a shift's date and index) given
+ * plausible values of their own. */
 function fill(path, value) {
-	return path.replace(/\{[^}]+\}/, encodeURIComponent(value));
+	return path.replace(/\{[^}]+\}/, encodeURIComponent(value)).replace('{date}', dateIn(1)).replace('{index}', '0');
 }
 
 /** The query a route requires, each parameter with a sample value ("" when none). */

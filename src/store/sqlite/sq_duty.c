@@ -503,9 +503,9 @@ enum store_status store_tx_duty_log_event(struct store_tx *tx, const char *log_i
 					  const char *by, const char *what, const char *note)
 {
 	static const char sql[] =
-		"INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note)"
-		" SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5 FROM duty_log_event"
-		" WHERE log_id = ?1";
+		"INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note) VALUES (?1,"
+		" (SELECT coalesce(max(seq), 0) + 1 FROM duty_log_event WHERE log_id = ?1), ?2, ?3,"
+		" ?4, ?5)";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(log_id), SQ_INT(at), SQ_TEXT_NN(by), SQ_TEXT(what),

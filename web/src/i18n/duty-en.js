@@ -44,7 +44,7 @@ export default {
     states: { open: 'Open', handed: 'Handed on', closed: 'Closed' },
     form: {
       title: 'Log a call or visit', at: 'Time', kind: 'Kind', fromName: 'From', fromContact: 'Contact', content: 'What',
-      action: 'What was done', submit: 'Save', contentRequired: 'Enter what it is about', fromRequired: 'Enter who called or came',
+      action: 'What was done', submit: 'Save', contentRequired: 'Enter what it is about', atRange: 'Within the last 7 days, not later than now', fromRequired: 'Enter who called or came',
       contentPh: 'e.g. a resident reports returnees not registered', actionPh: 'e.g. the village committee was asked to verify',
     },
     owner: 'Owner: {name}', handedTo: 'Handed to: {to}', handedAt: 'Handed on {at}', returned: 'Came back', result: 'Result: {r}',

@@ -44,7 +44,7 @@ export default {
     states: { open: '待办', handed: '已转办', closed: '已办结' },
     form: {
       title: '登记来电来访', at: '时间', kind: '类型', fromName: '来电/来访人', fromContact: '联系方式', content: '事项内容',
-      action: '处理情况', submit: '保存登记', contentRequired: '请填写事项内容', fromRequired: '请填写来电或来访人',
+      action: '处理情况', submit: '保存登记', contentRequired: '请填写事项内容', atRange: '时间只能是 7 天内，不能晚于现在', fromRequired: '请填写来电或来访人',
       contentPh: '如：群众反映某小区有外地返乡人员未登记', actionPh: '如：已告知村委会核实',
     },
     owner: '首问责任人：{name}', handedTo: '已转交：{to}', handedAt: '转交时间 {at}', returned: '已反馈', result: '结果：{r}',

@@ -138,7 +138,14 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     await dlg.waitFor();
     await field(page, 'duty-leader-name').fill('李带班');
     await field(page, 'duty-leader-phone').fill('13800000001');
+    // tied to an account, so that its owner may keep the log on this shift
+    const account = field(page, 'duty-leader-account');
+    await account.click();
+    await account.fill('duty_a');
+    await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: 'duty_a' }).click();
+    const saved = page.waitForRequest((x) => x.url().includes(`/roster/${day}/0`) && x.method() === 'PUT');
     await byTest(page, 'duty-shift-save').click();
+    assert.equal((await saved).postDataJSON().leader.user_id, acc.duty_a.id, 'the account is sent with the slot');
     await dlg.waitFor({ state: 'hidden' });
     await page.locator(`${cell(day, 0)}[data-gap="0"]`).filter({ hasText: '李带班' }).waitFor();
     await noOverflow(page, 'roster at 1920 px');

@@ -2,8 +2,11 @@
 import report from './report-en.js';
 import cpc from './checkpoint-console-en.js';
 import cpf from './checkpoint-field-en.js';
+import { cl, gate } from './closure-en.js';
 export default {
   cpf,
+  cl,
+  gate,
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',
@@ -50,7 +53,7 @@ export default {
   },
   role: {
     admin: 'Administrator', commander: 'Command post staff', cadre: 'Village cadre', grid_worker: 'Grid worker',
-    doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff',
+    doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff', gate_guard: 'Gate guard',
     viewer: 'Viewer',
   },
   area: {
@@ -370,7 +373,7 @@ export default {
     title: '{n} unsent', resend: 'Send now', sent: '{n} sent', still: 'Still no network; will retry automatically',
     hint: 'Kept on this phone; sent automatically when the network is back', failed: 'Not accepted: {msg}', discard: 'Discard',
     discardConfirm: 'Discard this unsent record?', needsLogin: 'Signed out: these will be sent after the next login',
-    kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report' },
+    kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report', gate: 'Gate record' },
     states: { waiting: 'Unsent', failed: 'Not accepted' },
   },
   error: {

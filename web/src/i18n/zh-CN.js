@@ -2,8 +2,11 @@
 import report from './report-zh-CN.js';
 import cpc from './checkpoint-console-zh-CN.js';
 import cpf from './checkpoint-field-zh-CN.js';
+import { cl, gate } from './closure-zh-CN.js';
 export default {
   cpf,
+  cl,
+  gate,
   app: { name: '防控', title: '基层防控信息系统', short: '防控' },
   common: {
     ok: '确定', cancel: '取消', save: '保存', submit: '提交', close: '关闭', edit: '编辑',
@@ -48,7 +51,7 @@ export default {
   },
   role: {
     admin: '系统管理员', commander: '指挥部人员', cadre: '村组干部', grid_worker: '网格员',
-    doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', viewer: '查看者',
+    doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', gate_guard: '门岗值守', viewer: '查看者',
   },
   area: {
     searchPlaceholder: '按名称或代码搜索区划', searchEmpty: '没有找到匹配的区划',
@@ -364,7 +367,7 @@ export default {
     title: '未发送 {n} 条', resend: '立即重发', sent: '已补发 {n} 条', still: '网络仍不通，稍后自动重发',
     hint: '已保存在本机，网络恢复后自动重发', failed: '服务器未接受：{msg}', discard: '放弃',
     discardConfirm: '放弃这条未发送的记录吗？', needsLogin: '登录已失效：重新登录后将自动发送',
-    kinds: { passage: '车辆登记', close: '核查结果', visit: '随访记录', service: '服务申请', report: '自报体温' },
+    kinds: { passage: '车辆登记', close: '核查结果', visit: '随访记录', service: '服务申请', report: '自报体温', gate: '门岗记录' },
     states: { waiting: '未发送', failed: '发送失败' },
   },
   error: {

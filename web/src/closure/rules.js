@@ -94,8 +94,10 @@ export function offlineCheck(list, number, { now = Date.now(), direction = 'out'
   if (p.valid_from && Date.parse(p.valid_from) > now) return answer('red', 'not_yet_valid', p);
   if (p.valid_to && Date.parse(p.valid_to) < now) return answer('red', 'expired', p);
   if (direction === 'in') return answer('green', 'ok', p);
-  if (p.observation) return answer('red', 'observation', p);
-  if (p.blocked) return answer('red', 'blocked', p);
+  // the server's order (domain/closure.h): the household's state for passes that are not
+  // temporary, a fever for any exit, the quota for a resident's
+  if (p.kind !== 'temporary' && p.observation) return answer('red', 'observation', p);
+  if (p.kind !== 'temporary' && p.blocked) return answer('red', 'blocked', p);
   if (typeof temperature === 'number' && temperature >= FEVER) return answer('red', 'fever', p);
   if (p.kind !== 'resident') return answer('green', 'ok', p);
   const rules = list.rules || {};

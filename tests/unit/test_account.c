@@ -16,7 +16,7 @@
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
 	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
-	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE)
+	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
 #define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
@@ -30,11 +30,13 @@ static const struct {
 	{ROLE_CADRE, "cadre", 3,
 	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |
 		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |
-		 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK},
+		 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK |
+		 PERM_CLOSURE_MANAGE | PERM_GATE_WORK},
 	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS | PERM_OBS_WORK},
 	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS | PERM_OBS_WORK | PERM_OBS_MEDICAL},
 	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERM_AREA_READ | PERM_PERSON_READ | PERM_OBS_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2, PERM_AREA_READ | PERM_CHECKPOINT_WORK},
+	{ROLE_GATE_GUARD, "gate_guard", 2, PERM_GATE_WORK},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
@@ -44,7 +46,9 @@ static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PE
 				      PERM_PERSON_REVEAL, PERM_TASK_WORK,     PERM_TASK_MANAGE,
 				      PERM_IMPORT,        PERM_OBS_WORK,      PERM_OBS_MEDICAL,
 				      PERM_OBS_MANAGE,    PERM_REPORT_READ,   PERM_REPORT_WRITE,
-				      PERM_CHECKPOINT_WORK, PERM_CHECKPOINT_MANAGE};
+				      PERM_CHECKPOINT_WORK, PERM_CHECKPOINT_MANAGE,
+				      PERM_CLOSURE_MANAGE, PERM_GATE_WORK};
+#define N_PERMS (sizeof all_perms / sizeof all_perms[0])
 
 static void names_round_trip(void **state)
 {
@@ -84,12 +88,12 @@ static void permissions(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_EXPECTED; i++)
-		for (size_t p = 0; p < PERM_COUNT; p++) {
+		for (size_t p = 0; p < N_PERMS; p++) {
 			bool want = (expected[i].perms & (unsigned)all_perms[p]) != 0;
 			if (role_can(expected[i].role, all_perms[p]) != want)
 				fail_msg("%s / %s", expected[i].name, perm_name(all_perms[p]));
 		}
-	for (size_t p = 0; p < PERM_COUNT; p++) {
+	for (size_t p = 0; p < N_PERMS; p++) {
 		assert_false(role_can(ROLE_NONE, all_perms[p]));
 		assert_false(role_can((enum role)42, all_perms[p]));
 	}
@@ -149,20 +153,22 @@ static void perm_names(void **state)
 	assert_string_equal(perm_name(PERM_REPORT_WRITE), "report.write");
 	assert_string_equal(perm_name(PERM_CHECKPOINT_WORK), "checkpoint.work");
 	assert_string_equal(perm_name(PERM_CHECKPOINT_MANAGE), "checkpoint.manage");
-	assert_null(perm_name((enum perm)(1u << 17)));
+	assert_string_equal(perm_name(PERM_CLOSURE_MANAGE), "closure.manage");
+	assert_string_equal(perm_name(PERM_GATE_WORK), "gate.work");
+	assert_null(perm_name((enum perm)(1u << 21)));
 }
 
 static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 17);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 19);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
 	assert_string_equal(names[9], "import");
 	assert_string_equal(names[13], "report.read");
 	assert_string_equal(names[14], "report.write");
-	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 13);
+	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 15);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "area.write");
 	assert_string_equal(names[2], "user.read");

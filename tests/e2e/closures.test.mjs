@@ -30,6 +30,7 @@ const PASSWORD = 'Closed-Area-Pass-2026';
 const DESK = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const bare = (n) => String(n).replace(/-/g, ''); // "ABCDE-12345" as the API shows it → "ABCDE12345"
 const plusDays = (ymd, n) => new Date(Date.parse(`${ymd}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 let adminApi;
@@ -160,7 +161,7 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   assert.equal(passes.status, 200, JSON.stringify(passes.body));
   assert.equal(passes.body.items.length, 4);
   const hh = await cmdApi('GET', `/api/v1/closures/${closure.id}/households`);
-  for (const h of hh.body.items) if (h.pass) numbers[h.head] = h.pass.number;
+  for (const h of hh.body.items) if (h.pass) numbers[h.head] = bare(h.pass.number);
   assert.deepEqual(Object.keys(numbers).sort(), ['张三丰', '李四', '王五', '赵六'].sort());
   for (const n of Object.values(numbers)) assert.match(n, /^[0-9A-HJKMNP-TV-Z]{10}$/);
 
@@ -284,7 +285,7 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   await page.locator(sel('gate-title')).waitFor();
   await until('the list refreshed', () => page.evaluate(([id, n]) => {
     const l = JSON.parse(localStorage.getItem(`fk.gate.list.${id}`) || 'null');
-    const p = l && (l.passes || l.items || []).find((x) => x.number === n);
+    const p = l && (l.passes || l.items || []).find((x) => x.number.replace(/-/g, '') === n);
     return p && p.state === 'revoked';
   }, [guard.id, b]));
   await ctx.setOffline(true);
@@ -339,7 +340,7 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   await shot(page, 'cl-10-gate-disagreed');
   const log = await cmdApi('GET', `/api/v1/closures/${closure.id}/gate-log?from=${today()}&to=${today()}`);
   assert.equal(log.status, 200, JSON.stringify(log.body));
-  const of = (n) => log.body.items.filter((x) => x.number === n && x.direction === 'out');
+  const of = (n) => log.body.items.filter((x) => bare(x.number) === n && x.direction === 'out');
   assert.equal(of(c).length, 1, 'the queued exit stored once');
   assert.equal(of(c)[0].verdict, 'green');
   assert.equal(of(d).length, 1);

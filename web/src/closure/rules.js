@@ -21,10 +21,11 @@ export function cleanNumber(s) {
 
 export const numberOk = (v) => NUMBER_RE.test(v);
 
-// "ABCDE12345" → "ABCDE-12345" (as printed on the pass).
+// "ABCDE12345" (or "abcde-12345") → "ABCDE-12345", as printed on the pass.
 export function showNumber(v) {
   const s = String(v ?? '');
-  return s.length === 10 ? `${s.slice(0, 5)}-${s.slice(5)}` : s;
+  const c = cleanNumber(s);
+  return numberOk(c) ? `${c.slice(0, 5)}-${c.slice(5)}` : s;
 }
 
 // A masked name for print ("张三丰" → "张*丰", "张三" → "张*"), when the server did not mask it.

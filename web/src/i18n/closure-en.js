@@ -55,7 +55,7 @@ export const cl = {
     reissueHint: 'The old number is revoked at once and a new one issued; print it again.', revokeHint: 'A revoked pass is refused at the gate.',
     reissuePh: 'e.g. pass lost', revokePh: 'e.g. moved out', reissued: '{old} revoked; the new number is {number}', revokedDone: 'Revoked',
     replaces: 'replaces {number}', replacedBy: 'replaced by {number}', tooLong: 'A temporary pass is valid for 7 days at most',
-    tempHint: 'At most 7 days; it expires by itself.', empty: 'No passes yet',
+    tempHint: 'At most 7 days; it expires by itself.', empty: 'No passes yet', household: 'the household',
   },
   gates: {
     add: 'Add a gate', added: 'Gate added', namePh: 'Gate name, e.g. East gate', none: 'No gates yet',

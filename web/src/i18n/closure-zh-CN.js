@@ -55,7 +55,7 @@ export const cl = {
     reissueHint: '原证号立即作废，另发新证号，需重新打印。', revokeHint: '作废后此证在门岗查验为“已作废”。',
     reissuePh: '如：出入证遗失', revokePh: '如：已搬离本小区', reissued: '{old} 已作废，新证号 {number}', revokedDone: '已作废',
     replaces: '补办自 {number}', replacedBy: '已补办为 {number}', tooLong: '临时证有效期最长 7 天',
-    tempHint: '临时证最长 7 天，到期自动失效。', empty: '还没有出入证',
+    tempHint: '临时证最长 7 天，到期自动失效。', empty: '还没有出入证', household: '本户',
   },
   gates: {
     add: '添加门岗', added: '已添加门岗', namePh: '门岗名称，如：东门', none: '还没有门岗',

@@ -124,8 +124,8 @@ static json_t *pass_json(const struct closure_pass *p, int64_t now)
 			 "valid_from", time_or_null(p->valid_from), "valid_to",
 			 time_or_null(p->valid_to), "state", pass_state(p, now), "issued_at",
 			 api_time_json(p->issued_at), "issued_by", p->issued_by, "replaces",
-			 json_str_or_null(*p->replaces ? p->replaces : NULL), "replaced_by",
-			 json_str_or_null(*p->replaced_by ? p->replaced_by : NULL), "revoked_at",
+			 *p->replaces ? number_json(p->replaces) : json_null(), "replaced_by",
+			 *p->replaced_by ? number_json(p->replaced_by) : json_null(), "revoked_at",
 			 time_or_null(p->revoked_at), "closure_id", p->closure_id, "revoke_reason",
 			 p->revoke_reason);
 }
@@ -491,16 +491,24 @@ static json_t *result_json(const struct household_result *hr)
 			 (json_int_t)hr->added, "updated", (json_int_t)hr->updated);
 }
 
+/* The optional "note" of a bulk write (kept in its body, so under its key). */
+static bool note_field(struct req *r)
+{
+	const char *note;
+
+	return !api_bad_field(r, json_get_str(r->json, "note", REASON_MAX, false, &note), "note");
+}
+
 void api_household_refresh(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", NULL};
+	static const char *const allowed[] = {"uuid", "note", NULL};
 	const char *id = api_id_param(r, ERR_CLOSURE_NOT_FOUND);
 	struct principal who = api_principal(r);
 	struct household_result hr;
 	struct store_idem idem;
 	char hash[65];
 
-	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) || !note_field(r) ||
 	    closure_failed(r, svc_household_refresh(r->srv->store, &who, &idem, id, r->a, &hr),
 			   ERR_CLOSURE_NOT_FOUND))
 		return;
@@ -847,14 +855,14 @@ void api_pass_issue(struct req *r)
 
 void api_pass_batch(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", NULL};
+	static const char *const allowed[] = {"uuid", "note", NULL};
 	const char *id = api_id_param(r, ERR_CLOSURE_NOT_FOUND);
 	struct principal who = api_principal(r);
 	struct pass_batch b;
 	struct store_idem idem;
 	char hash[65];
 
-	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) || !note_field(r) ||
 	    closure_failed(r, svc_pass_batch(r->srv->store, &who, &idem, id, r->a, &b),
 			   ERR_CLOSURE_NOT_FOUND))
 		return;
@@ -1277,8 +1285,8 @@ void api_gate_list_passes(struct req *r)
 		const struct closure_pass *p = &v[i].p;
 		json_array_append_new(
 			items,
-			json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:I}", "number",
-				  p->number, "kind", p->kind, "state", pass_state(p, now),
+			json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:I}", "number",
+				  number_json(p->number), "kind", p->kind, "state", pass_state(p, now),
 				  "valid_from", time_or_null(p->valid_from), "valid_to",
 				  time_or_null(p->valid_to), "household_id",
 				  json_str_or_null(*p->household_id ? p->household_id : NULL),

@@ -1521,6 +1521,9 @@ enum store_status store_tx_pass_of_household(struct store_tx *tx, const char *ho
 /* STORE_CONFLICT: revoked already. */
 enum store_status store_tx_pass_revoke(struct store_tx *tx, const char *number, int64_t at,
 				       const char *reason, const char *replaced_by);
+/* The revoked pass number was replaced by replaced_by. */
+enum store_status store_tx_pass_replaced(struct store_tx *tx, const char *number,
+					 const char *replaced_by);
 /* A green passing: out_at = at on the way out, 0 on the way in (when not older). */
 enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, bool out,
 				      int64_t at);

@@ -459,6 +459,15 @@ enum store_status store_tx_pass_revoke(struct store_tx *tx, const char *number, 
 				 SQ_TEXT_NN(replaced_by)));
 }
 
+enum store_status store_tx_pass_replaced(struct store_tx *tx, const char *number,
+					 const char *replaced_by)
+{
+	static const char sql[] = "UPDATE closure_pass SET replaced_by = ?2 WHERE number = ?1";
+
+	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		       SQ_PARAMS(SQ_TEXT(number), SQ_TEXT(replaced_by)));
+}
+
 enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, bool out,
 				      int64_t at)
 {

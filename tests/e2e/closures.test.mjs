@@ -352,3 +352,83 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   assert.deepEqual(errors, []);
   await ctx.close();
 }));
+
+test('(d) the commander reads the figures and the log, reissues a pass, issues a temporary one and reopens', { timeout: 240_000 }, () => shootOnFailure(async () => {
+  const ctx = await env.browser.newContext(DESK);
+  await ctx.addInitScript((id) => localStorage.setItem(`fk.guide.${id}`, '1'), cmd.id);
+  const page = await ctx.newPage();
+  openPages.push(page);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await login(page, 'cl_cmd', PASSWORD);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+
+  // ---- the figures: two exits out now, one refusal for a revoked pass ----
+  await page.goto(`${env.base}/closures/${closure.id}?tab=stats`);
+  await page.locator(sel('cl-stats-reason', { reason: 'revoked', value: 1 })).waitFor();
+  assert.equal(await page.locator(`${sel('cl-stats-out')} .el-table__row`).count(), 2, '张三丰 and 王五 are out');
+  assert.ok(Number(await byTest(page, 'cl-stats-chart').getAttribute('data-days')) >= 1);
+  await byTest(page, 'cl-stats-chart').locator('canvas').first().waitFor();
+  await shot(page, 'cl-11-stats');
+  await page.locator(sel('cl-count', { key: 'out_now', value: 2 })).waitFor();
+  await page.locator(sel('cl-count', { key: 'exits_today', value: 2 })).waitFor();
+  await page.locator(sel('cl-count', { key: 'refusals_today', value: 1 })).waitFor();
+
+  // ---- the gate log ----
+  await byTest(page, 'cl-tab-log').click();
+  await until('three records', async () => (await page.locator(sel('cl-log-row')).count()) === 3);
+  assert.equal(await page.locator(sel('cl-log-row', { verdict: 'red', reason: 'revoked' })).count(), 1);
+  assert.equal(await page.locator(sel('cl-log-row', { verdict: 'green', direction: 'out' })).count(), 2);
+  await shot(page, 'cl-12-log');
+
+  // ---- reissue a lost pass ----
+  await byTest(page, 'cl-tab-passes').click();
+  const old = numbers['张三丰'];
+  const shownOld = `${old.slice(0, 5)}-${old.slice(5)}`;
+  const row = page.locator('.el-table__row', { has: page.locator(sel('cl-pass-row', { number: shownOld })) });
+  await row.first().waitFor();
+  await row.locator(sel('cl-pass-reissue')).filter({ visible: true }).first().click();
+  await byTest(page, 'cl-pass-act-dialog').waitFor();
+  await field(page, 'cl-pass-reason').fill('出入证遗失');
+  await byTest(page, 'cl-pass-act-submit').click();
+  const reissued = byTest(page, 'cl-pass-reissued');
+  await reissued.waitFor();
+  const fresh = bare(await reissued.getAttribute('data-number'));
+  assert.notEqual(fresh, old);
+  await byTest(page, 'cl-pass-act-dialog').locator('.el-dialog__headerbtn').click();
+  await page.locator(sel('cl-pass-row', { number: shownOld, state: 'revoked' })).waitFor();
+  const gsess = await apiSession('cl_guard', PASSWORD);
+  const chkOld = await gsess('GET', `/api/v1/gate/check?number=${old}`);
+  assert.equal(chkOld.body.reason, 'revoked', 'the lost pass no longer works');
+  const chkNew = await gsess('GET', `/api/v1/gate/check?number=${fresh}&direction=in`);
+  assert.equal(chkNew.body.verdict, 'green', 'the new one does');
+
+  // ---- a temporary pass (water delivery), valid from now for a day ----
+  await byTest(page, 'cl-pass-temporary').click();
+  await byTest(page, 'cl-pass-dialog').waitFor();
+  await field(page, 'cl-pass-holder').fill('送水工');
+  await field(page, 'cl-pass-purpose').fill('送桶装水');
+  await byTest(page, 'cl-pass-submit').click();
+  await byTest(page, 'cl-pass-dialog').waitFor({ state: 'hidden' });
+  const temp = page.locator(sel('cl-pass-row', { kind: 'temporary', state: 'valid' }));
+  await temp.waitFor();
+  const tnum = bare(await temp.getAttribute('data-number'));
+  const chkTemp = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
+  assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
+  await shot(page, 'cl-13-passes-after');
+
+  // ---- reopen: the closure ends, its passes stop working ----
+  await page.goto(`${env.base}/closures`);
+  const card = page.locator(sel('cl-card', { id: closure.id }));
+  await card.locator(sel('cl-reopen')).click();
+  await byTest(page, 'cl-reopen-dialog').waitFor();
+  assert.equal(await field(page, 'cl-reopen-date').inputValue(), today());
+  await byTest(page, 'cl-reopen-confirm').click();
+  await card.waitFor({ state: 'detached' }); // active ones only by default
+  await byTest(page, 'cl-show-all').click();
+  await page.locator(sel('cl-card', { id: closure.id, state: 'reopened' })).waitFor();
+  const ended = await gsess('GET', `/api/v1/gate/check?number=${fresh}`);
+  assert.equal(ended.body.reason, 'closure_ended');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+}));

@@ -84,7 +84,7 @@ export const gate = {
   nav: 'Gate check', number: 'Pass number', check: 'Check', scan: 'Scan the pass QR code', noCamera: 'The camera cannot be opened; type the number',
   numberBad: 'A pass number has 10 letters and digits (e.g. ABCDE-12345)', noGate: 'You are not on a gate yet; ask the village committee',
   online: 'Online', offline: 'No network', listInfo: 'offline list of {n} passes, {at}', noList: 'no offline list yet',
-  offlineCheck: 'Offline check (list of {at})', green: 'May pass', red: 'May not pass', members: '{n} persons',
+  offlineCheck: 'Offline check (list of {at})', offlineShort: 'Offline check', green: 'May pass', red: 'May not pass', members: '{n} persons',
   lastOut: 'Last out {at}', outNow: 'Out now', out: 'Out', outRefused: 'Record refusal', in: 'In',
   dir: { out: 'out', in: 'in' },
   queued: 'No network; the record is kept on the phone', doneQueued: 'Kept on the phone ({dir}); sent when the network is back',

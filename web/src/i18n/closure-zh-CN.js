@@ -84,7 +84,7 @@ export const gate = {
   nav: '门岗查验', number: '出入证号', check: '查验', scan: '扫描出入证二维码', noCamera: '无法打开摄像头，请手工输入证号',
   numberBad: '证号为 10 位字母和数字（如 ABCDE-12345）', noGate: '你还没有被分配到门岗，请联系村（社区）',
   online: '在线', offline: '无网络', listInfo: '离线名单 {n} 张证，{at} 更新', noList: '还没有离线名单',
-  offlineCheck: '离线查验（按 {at} 的名单）', green: '可以通行', red: '不能通行', members: '{n} 人',
+  offlineCheck: '离线查验（按 {at} 的名单）', offlineShort: '离线查验', green: '可以通行', red: '不能通行', members: '{n} 人',
   lastOut: '上次外出 {at}', outNow: '目前在外', out: '外出', outRefused: '记录劝返', in: '进入',
   dir: { out: '外出', in: '进入' },
   queued: '没有网络，记录已保存在手机上', doneQueued: '已保存在手机上（{dir}），有网络后自动补发',

@@ -20,7 +20,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  TOWNSHIP, VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, sel, login, noOverflow, apiSession, useFangkong, until,
+  TOWNSHIP, VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, sel, login, noOverflow, apiSession, useFangkong, until, smallTargets,
 } from './lib.mjs';
 
 useFangkong('closures');
@@ -136,6 +136,7 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   const rejected = page.locator(sel('cl-hh-rejected-row')).filter({ visible: true });
   assert.equal(await rejected.count(), 1);
   assert.equal(await rejected.getAttribute('data-line'), '5', 'the line of the file, header counted');
+  assert.match(await byTest(page, 'cl-hh-rejected').innerText(), /地址/, 'the column named as in the sheet');
   await shot(page, 'cl-02-import');
   await idlg.locator('.el-dialog__headerbtn').click();
   await idlg.waitFor({ state: 'hidden' });
@@ -254,6 +255,7 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   assert.equal(await v.getAttribute('data-verdict'), 'green');
   assert.equal(await v.getAttribute('data-offline'), '0');
   await shot(page, 'cl-06-gate-green');
+  assert.deepEqual(await smallTargets(page), [], 'every tap target is at least 44 px');
   await page.locator(sel('gate-temp-quick', { value: '36.5' })).click();
   await byTest(page, 'gate-out').click();
   const done = byTest(page, 'gate-done');

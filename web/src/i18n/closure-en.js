@@ -44,7 +44,7 @@ export const cl = {
     empty: 'No households; gather them from the files, add them by hand or import a list',
     importTitle: 'Import households', importPick: 'Click or drop a file (.xlsx, .xls, .csv)',
     importHint: 'Columns: head, address, members, phone (Chinese or English headers); CSV in UTF-8 or GB18030; at most 10,000 rows. A household at the same address is updated, not added twice.',
-    importGo: 'Import', importDone: '{added} added, {updated} updated, {rejected} line(s) rejected', line: 'Line', field: 'Column', problem: 'Problem',
+    importGo: 'Import', importDone: '{added} added, {updated} updated, {rejected} line(s) rejected', line: 'Line', cols: { head: 'Head', address: 'Address', members: 'Members', phone: 'Phone' }, field: 'Column', problem: 'Problem',
   },
   pass: {
     number: 'Number', kind: 'Kind', holder: 'Holder', employer: 'Employer', employerPh: 'e.g. the township health centre', purpose: 'Purpose',

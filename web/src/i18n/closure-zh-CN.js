@@ -44,7 +44,7 @@ export const cl = {
     empty: '没有住户；可从档案汇总、手工添加或导入名单',
     importTitle: '导入住户名单', importPick: '点击或拖入文件（.xlsx、.xls、.csv）',
     importHint: '表头：户主、地址、人数、电话（中文或 head、address、members、phone 均可）；CSV 可为 UTF-8 或 GB18030；最多 10,000 行。同一地址的住户会更新而不重复添加。',
-    importGo: '导入', importDone: '新增 {added} 户，更新 {updated} 户，未导入 {rejected} 行', line: '行号', field: '列', problem: '问题',
+    importGo: '导入', importDone: '新增 {added} 户，更新 {updated} 户，未导入 {rejected} 行', line: '行号', cols: { head: '户主', address: '地址', members: '人数', phone: '电话' }, field: '列', problem: '问题',
   },
   pass: {
     number: '证号', kind: '类别', holder: '持证人', employer: '工作单位', employerPh: '如：社渚镇卫生院', purpose: '事由',

@@ -419,6 +419,15 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
   await shot(page, 'cl-13-passes-after');
 
+  // ---- the commander checks at a gate of his own choosing ----
+  await byTest(page, 'cl-tab-gates').click();
+  await page.locator(sel('cl-gate', { name: '东门' })).locator(sel('cl-gate-open')).click();
+  await page.waitForURL('**/gate?gate=*');
+  await page.locator(sel('gate-title')).filter({ hasText: '东门' }).waitFor();
+  const v = await checkNumber(page, tnum);
+  assert.equal(await v.getAttribute('data-verdict'), 'green');
+  assert.equal(await v.getAttribute('data-offline'), '0');
+
   // ---- reopen: the closure ends, its passes stop working ----
   await page.goto(`${env.base}/closures`);
   const card = page.locator(sel('cl-card', { id: closure.id }));

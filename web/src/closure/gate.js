@@ -24,6 +24,14 @@ const K = {
   me: (u) => `fk.gate.me.${u}`, list: (u) => `fk.gate.list.${u}`, exits: (u) => `fk.gate.exits.${u}`, disagreed: (u) => `fk.gate.disagreed.${u}`,
 };
 
+// The gate the page works at: '' for a guard's own; a gate's id when a closure.manage user
+// acts at one (?gate=, which the server then requires on every call).
+let chosen = '';
+export function chooseGate(gid) {
+  chosen = gid || '';
+}
+const q = () => (chosen ? { gate: chosen } : undefined);
+
 // The outbox entries of the gate page: kind 'gate', their ref the gate.
 export const refOf = (gateId) => `gate:${gateId}`;
 
@@ -32,7 +40,7 @@ export const gate = reactive({
 });
 
 function loadKey() {
-  const u = uid();
+  const u = chosen ? `${uid()}.${chosen}` : uid();
   if (gate.key === u) return u;
   Object.assign(gate, {
     key: u, me: stored(K.me(u)), list: stored(K.list(u)), listAt: 0, loaded: false, offline: false,
@@ -46,7 +54,7 @@ function loadKey() {
 export async function loadGate() {
   const u = loadKey();
   try {
-    const me = await api.get('/api/v1/gate', undefined, { quiet401: true });
+    const me = await api.get('/api/v1/gate', q(), { quiet401: true });
     gate.me = me && me.gate ? me : null;
     store(K.me(u), gate.me);
     gate.offline = false;
@@ -61,7 +69,7 @@ export async function loadGate() {
 export async function loadList() {
   const u = loadKey();
   try {
-    const r = await api.get('/api/v1/gate/list', undefined, { quiet401: true });
+    const r = await api.get('/api/v1/gate/list', q(), { quiet401: true });
     const list = { ...r, fetched_at: Date.now() };
     gate.list = list;
     gate.listAt = list.fetched_at;
@@ -118,6 +126,7 @@ export function disagrees(item, reply) {
 // server judged otherwise is kept for the guard to see.
 outbox.watchReplies((item, reply) => {
   if (item.kind !== 'gate' || !disagrees(item, reply)) return;
+  if ((item.body.gate || '') !== chosen) chooseGate(item.body.gate || ''); // kept with its gate
   const u = loadKey();
   const rec = reply.record || {};
   const check = reply.check || {};

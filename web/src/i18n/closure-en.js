@@ -61,7 +61,7 @@ export const cl = {
     add: 'Add a gate', added: 'Gate added', namePh: 'Gate name, e.g. East gate', none: 'No gates yet',
     hint: 'Guards use accounts of the role Gate guard and open Gate check on a phone; they see only their gate\'s closed area.',
     guardsN: '{n} guard(s)', search: 'Search gate guard accounts (username or name)', addGuard: 'Add', guardAdded: 'Guard added',
-    remove: 'Remove', removed: 'Removed', removeConfirm: 'Remove {name} from this gate?',
+    remove: 'Remove', openCheck: 'Check at this gate', removed: 'Removed', removeConfirm: 'Remove {name} from this gate?',
   },
   stats: {
     perDay: 'Exits, entries and refusals a day', exits: 'Exits', entries: 'Entries', refusals: 'Refusals', byReason: 'Refusals by reason',

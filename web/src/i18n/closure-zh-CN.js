@@ -61,7 +61,7 @@ export const cl = {
     add: '添加门岗', added: '已添加门岗', namePh: '门岗名称，如：东门', none: '还没有门岗',
     hint: '门岗值守人员用“门岗值守”角色的账号，在手机上打开“门岗查验”；只能看到本门岗所在的封闭区域。',
     guardsN: '值守 {n} 人', search: '搜索门岗值守账号（用户名或姓名）', addGuard: '加入', guardAdded: '已加入',
-    remove: '移出', removed: '已移出', removeConfirm: '确定把 {name} 移出本门岗？',
+    remove: '移出', openCheck: '在此门岗查验', removed: '已移出', removeConfirm: '确定把 {name} 移出本门岗？',
   },
   stats: {
     perDay: '每日外出、进入与劝返', exits: '外出', entries: '进入', refusals: '劝返', byReason: '劝返原因',

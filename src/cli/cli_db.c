@@ -295,6 +295,10 @@ int cli_check(int argc, char **argv)
 		st = store_checkpoint_recount(s, &checked, &mismatched, msg, sizeof msg);
 		rc = recount_said("checkpoint counts", "卡口", st, checked, mismatched, msg);
 	}
+	if (rc == EXIT_OK) {
+		st = store_closure_recount(s, &checked, &mismatched, msg, sizeof msg);
+		rc = recount_said("closure counts", "封闭管理", st, checked, mismatched, msg);
+	}
 	store_close(s);
 	return rc;
 }

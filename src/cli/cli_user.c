@@ -23,7 +23,7 @@ static const char user_help[] =
 	"login. An operator-chosen password needs no change unless --must-change.\n"
 	"密码从标准输入读取；--generate-password 生成随机初始密码并要求首次登录修改。\n"
 	"\n"
-	"roles: admin commander cadre grid_worker doctor social_worker checkpoint_staff viewer\n";
+	"roles: admin commander cadre grid_worker doctor social_worker checkpoint_staff gate_guard viewer\n";
 
 struct user_opts {
 	const char *db, *username, *role, *area, *name, *phone;

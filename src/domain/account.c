@@ -22,12 +22,13 @@
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
 	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
-	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE)
+	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE |     \
+	 PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
 #define PERMS_CADRE                                                                        \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE |               \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE |          \
 	 PERM_OBS_WORK | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK | \
-	 PERM_DUTY_WORK)
+	 PERM_DUTY_WORK | PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
 /* grid workers and doctors call people: they may reveal a phone, each time audited */
 #define PERMS_DOOR (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 #define PERMS_FIELD (PERM_AREA_READ | PERM_PERSON_READ)
@@ -46,6 +47,7 @@ static const struct role_info {
 	{ROLE_SOCIAL_WORKER, "social_worker", 2, PERMS_FIELD | PERM_OBS_WORK | PERM_DUTY_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2,
 	 PERM_AREA_READ | PERM_CHECKPOINT_WORK | PERM_DUTY_WORK},
+	{ROLE_GATE_GUARD, "gate_guard", 2, PERM_GATE_WORK},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 
@@ -63,11 +65,11 @@ static const struct perm_info {
 	{PERM_REPORT_WRITE, "report.write"}, {PERM_CHECKPOINT_WORK, "checkpoint.work"},
 	{PERM_CHECKPOINT_MANAGE, "checkpoint.manage"},
 	{PERM_DUTY_WORK, "duty.work"}, {PERM_DUTY_MANAGE, "duty.manage"},
+	{PERM_CLOSURE_MANAGE, "closure.manage"}, {PERM_GATE_WORK, "gate.work"},
 };
 enum { NPERMS = sizeof perms / sizeof perms[0] };
 
 _Static_assert(sizeof roles / sizeof roles[0] == ROLE_COUNT, "ROLE_COUNT out of date");
-/* PERM_COUNT counts bits, some of them reserved: room for every permission */
 _Static_assert(NPERMS <= PERM_COUNT, "PERM_COUNT out of date");
 
 static const struct role_info *find(enum role role)

@@ -22,6 +22,7 @@ enum role {
 	ROLE_DOCTOR,
 	ROLE_SOCIAL_WORKER,
 	ROLE_CHECKPOINT_STAFF,
+	ROLE_GATE_GUARD, /* 门岗值守: checks and records passes at one gate of a closed area */
 	ROLE_CADRE,
 	ROLE_COMMANDER,
 	ROLE_ADMIN,
@@ -47,23 +48,22 @@ enum perm {
 	PERM_CHECKPOINT_MANAGE = 1u << 16, /* open and close checkpoints, assign their staff */
 	PERM_DUTY_WORK = 1u << 17,   /* keep the duty log, ask swaps, hand over a shift */
 	PERM_DUTY_MANAGE = 1u << 18, /* duty posts, rosters, approving swaps, the duty board */
-	/* bits 19 and 20 are taken by another branch's permissions */
+	PERM_CLOSURE_MANAGE = 1u << 19, /* closed areas: closures, households, passes, gates */
+	PERM_GATE_WORK = 1u << 20,      /* check and record passes at a gate of a closed area */
 };
 
-#define ROLE_COUNT 8 /* roles other than ROLE_NONE: capacity for role_all */
-/* capacity for role_perm_names: the highest bit in use + 1 (bits 19, 20 reserved), at least
- * the number of permissions */
-#define PERM_COUNT 21
+#define ROLE_COUNT 9  /* roles other than ROLE_NONE: capacity for role_all */
+#define PERM_COUNT 21 /* capacity for role_perm_names: the highest bit used + 1 */
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
- * "checkpoint_staff", "viewer" (exact, lower-case); ROLE_NONE otherwise. */
+ * "checkpoint_staff", "gate_guard", "viewer" (exact, lower-case); ROLE_NONE otherwise. */
 enum role role_parse(const char *name);
 
 /* Inverse of role_parse; "none" for ROLE_NONE and unknown values. */
 const char *role_name(enum role role);
 
 /* admin 5, commander 4, cadre 3, grid_worker/doctor/social_worker/
- * checkpoint_staff 2, viewer 1, ROLE_NONE and unknown values 0. */
+ * checkpoint_staff/gate_guard 2, viewer 1, ROLE_NONE and unknown values 0. */
 int role_rank(enum role role);
 
 /* True when role holds every bit of perm (perm must be non-zero). */

@@ -21,6 +21,7 @@ static const struct {
 	{ROLE_DOCTOR, {"社区医生", "医生", "乡村医生"}, "doctor"},
 	{ROLE_SOCIAL_WORKER, {"社工", "社会工作者", NULL}, "social worker"},
 	{ROLE_CHECKPOINT_STAFF, {"卡口执勤", "卡口", "卡口人员"}, "checkpoint staff"},
+	{ROLE_GATE_GUARD, {"门岗值守", "门岗", "门卫"}, "gate guard"},
 	{ROLE_VIEWER, {"查看者", "只读", NULL}, "viewer"},
 };
 

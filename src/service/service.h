@@ -907,6 +907,161 @@ struct svc_sweep_result {
 enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,
 			    struct svc_sweep_result *r);
 
+/* ---- closed areas (封闭式管理, svc_closure.c) ----
+ *
+ * Who may act on a closure: an account whose scope holds its area (closure.manage). Who may
+ * act at a gate: the same, and a gate_guard account only at its own gate
+ * (app_user.gate_id), read in the transaction that writes. Out of scope is STORE_DENIED,
+ * answered as missing. The verdict at the gate is computed by the server in the
+ * transaction that writes the record (domain/closure.h), never taken from the phone. */
+
+/* in: id (made by the caller), area, from_day, reason, out_per, every_days, outsiders,
+ * vehicles, created_by, created_at. The area's person files become its households.
+ * STORE_CONFLICT: the area has an active closure. */
+enum store_status svc_closure_create(struct store *s, const struct principal *who,
+				     const struct store_idem *idem, const struct closure *in,
+				     struct arena *a, struct closure *out, bool *replayed);
+/* Rules (in->out_per…; in->every_days 0: kept) and reason (NULL: kept) of closure in->id. */
+enum store_status svc_closure_update(struct store *s, const struct principal *who,
+				     const struct store_idem *idem, const struct closure *in,
+				     struct arena *a, struct closure *out);
+/* Ends it on day `on` (not before its start: STORE_INVALID; STORE_CONFLICT: ended). */
+enum store_status svc_closure_reopen(struct store *s, const struct principal *who,
+				     const struct store_idem *idem, const char *id, int on,
+				     struct arena *a, struct closure *out);
+/* With its counts of today. */
+enum store_status svc_closure_get(struct store *s, const struct principal *who, const char *id,
+				  struct arena *a, struct closure *out);
+enum store_status svc_closure_list(struct store *s, const struct principal *who,
+				   const char *area, bool all, struct arena *a,
+				   struct closure **out, size_t *n);
+
+struct household_in {
+	const char *head, *address, *phone;
+	int members;
+	long line; /* an import's line */
+};
+struct household_result {
+	const char *closure_id;
+	int64_t added, updated;
+};
+/* Households from the person files of the closure's area, grouped by address: new
+ * addresses added, known ones' head, members and phone from the files updated. */
+enum store_status svc_household_refresh(struct store *s, const struct principal *who,
+					const struct store_idem *idem, const char *closure_id,
+					struct arena *a, struct household_result *out);
+/* One by hand (id made by the caller); STORE_CONFLICT: the address has one. */
+enum store_status svc_household_add(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *closure_id,
+				    const char *id, const struct household_in *in, struct arena *a,
+				    struct household *out, bool *replayed);
+/* Rows of a sheet (checked by the caller): added by address, or updated. */
+enum store_status svc_household_import(struct store *s, const struct principal *who,
+				       const struct store_idem *idem, const char *closure_id,
+				       const struct household_in *rows, size_t n,
+				       struct arena *a, struct household_result *out);
+enum store_status svc_household_block(struct store *s, const struct principal *who,
+				      const struct store_idem *idem, const char *closure_id,
+				      const char *household_id, bool blocked, const char *reason,
+				      struct arena *a, struct household *out);
+/* A page of households (audited: closure.households); next_allowed[i] (YYYYMMDD) of each
+ * (today when it may go out), 0 for none. */
+enum store_status svc_household_list(struct store *s, const struct principal *who,
+				     struct household_query *q, struct arena *a,
+				     struct household **out, int **next_allowed, size_t *n,
+				     int64_t *total);
+
+struct pass_in {
+	const char *kind, *household_id, *holder, *employer, *purpose;
+	int64_t valid_from, valid_to;
+};
+/* A pass of closure_id. STORE_CONFLICT: *refused says why: "exists" (the household has a
+ * resident pass), "observation", "blocked", "closure_ended"; STORE_NOT_FOUND: a household
+ * of another closure or none. */
+enum store_status svc_pass_issue(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *closure_id,
+				 const struct pass_in *in, struct arena *a,
+				 struct closure_pass *out, const char **refused, bool *replayed);
+struct pass_batch {
+	int64_t issued, skipped_observation, skipped_blocked;
+};
+enum store_status svc_pass_batch(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *closure_id,
+				 struct arena *a, struct pass_batch *out);
+/* Revokes number and issues a new one to the same holder (answers the new one). */
+enum store_status svc_pass_reissue(struct store *s, const struct principal *who,
+				   const struct store_idem *idem, const char *number,
+				   const char *reason, struct arena *a, struct closure_pass *out);
+/* STORE_CONFLICT: revoked already. */
+enum store_status svc_pass_revoke(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *number,
+				  const char *reason, struct arena *a, struct closure_pass *out);
+enum store_status svc_pass_get(struct store *s, const struct principal *who,
+			       const char *number, struct arena *a, struct closure_pass *out);
+enum store_status svc_pass_list(struct store *s, const struct principal *who,
+				const struct pass_query *q, struct arena *a,
+				struct closure_pass **out, size_t *n, int64_t *total);
+/* The closure and its passes to print (numbers NULL: every one not revoked). Audited. */
+enum store_status svc_pass_print(struct store *s, const struct principal *who,
+				 const char *closure_id, const char *const *numbers, size_t nnum,
+				 struct arena *a, struct closure *c, struct closure_pass **out,
+				 size_t *n);
+
+enum store_status svc_gate_create(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const char *closure_id,
+				  const char *id, const char *name, struct arena *a,
+				  struct gate *out, bool *replayed);
+enum store_status svc_gate_list(struct store *s, const struct principal *who,
+				const char *closure_id, struct arena *a, struct gate **out,
+				size_t *n);
+/* A gate_guard account in scope joins the gate (its area becoming the closure's), or
+ * leaves it. STORE_INVALID: another role. */
+enum store_status svc_gate_guard(struct store *s, const struct principal *who,
+				 const struct store_idem *idem, const char *gate_id,
+				 const char *user_id, bool remove, struct arena *a,
+				 struct gate *out, struct user **guards, size_t *nguards);
+/* The gate the caller acts at: gate_id, or a guard's own when NULL; and its closure. */
+enum store_status svc_gate_mine(struct store *s, const struct principal *who,
+				const char *gate_id, struct arena *a, struct gate *g,
+				struct closure *c);
+
+/* The answer of the gate for one pass. */
+struct gate_check {
+	enum closure_reason reason;
+	bool green, shown; /* shown: pass holds the pass (of this closure) */
+	struct closure_pass pass;
+	int64_t last_out_at;
+	int next_allowed; /* YYYYMMDD, 0 none */
+	bool out_now, fever;
+};
+/* What the gate says now of number (canonical) on the way out (or in). */
+enum store_status svc_gate_check(struct store *s, const struct principal *who,
+				 const char *gate_id, const char *number, bool out,
+				 struct arena *a, struct gate_check *chk);
+struct gate_record_in {
+	const char *id, *gate_id, *number, *direction, *person, *override_reason;
+	const char *phone_verdict; /* "green", "red" or NULL (online) */
+	int64_t at;
+	int temp;
+};
+/* Records a passing: the verdict computed in the transaction; a green exit of a resident
+ * pass counted for its household's quota. Idempotent by its uuid (in->id). */
+enum store_status svc_gate_record(struct store *s, const struct principal *who,
+				  const struct store_idem *idem, const struct gate_record_in *in,
+				  struct arena *a, struct gate_record *rec, struct gate_check *chk,
+				  bool *replayed);
+/* The offline list of the caller's gate (lo..hi: the window ending today). */
+enum store_status svc_gate_passes(struct store *s, const struct principal *who,
+				  const char *gate_id, struct arena *a, struct gate *g,
+				  struct closure *c, struct gate_pass **out, size_t *n);
+enum store_status svc_closure_days(struct store *s, const struct principal *who,
+				   const char *id, int from, int to, struct arena *a,
+				   struct closure *c, struct closure_day_metric **days, size_t *ndays,
+				   struct closure_pass **out_now, size_t *nout);
+enum store_status svc_gate_log(struct store *s, const struct principal *who,
+			       const struct gate_log_query *q, struct arena *a,
+			       struct gate_record **out, size_t *n, int64_t *total);
+
 /* ---- checkpoints (svc_checkpoint.c) ---- */
 
 /* Who may act at a checkpoint: an account whose scope holds the checkpoint's area; a

@@ -22,6 +22,7 @@
 
 #include "domain/account.h"
 #include "domain/area_code.h"
+#include "domain/closure.h"
 #include "domain/observation.h"
 #include "domain/report.h"
 #include "util/arena.h"
@@ -1516,6 +1517,240 @@ enum store_status store_tx_duty_handover_confirm(struct store_tx *tx, const char
 /* The handovers of post over days [from, to], by day and index. */
 enum store_status store_duty_handovers(struct store *s, const char *post, int from, int to,
 				       struct arena *a, struct duty_handover **out, size_t *n);
+/* ---- closed areas (封闭式管理, sq_closure.c) ----
+ *
+ * A closure closes one area with its rules; its households come from the person files of
+ * the area (grouped by address), by hand or from a sheet; passes are numbered
+ * (domain/closure.h); gates have guards (app_user.gate_id); a gate record is one passing
+ * with the verdict the server computed. Two counts are kept, not scanned: exits per
+ * household and day (closure_exit: the quota reads the few days of its windows) and the
+ * closure's figures per day and metric (closure_count: "exits", "entries", "refusal.<reason>"). */
+
+enum {
+	CLOSURE_LIST_MAX = 500,
+	HOUSEHOLD_PAGE_MAX = 100,
+	HOUSEHOLDS_MAX = 20000,       /* households of one closure */
+	HOUSEHOLD_IMPORT_MAX = 10000, /* rows of one sheet */
+	PASS_PAGE_MAX = 100,
+	PASS_PRINT_MAX = 400,
+	GATES_MAX = 200,              /* gates of one closure */
+	GATE_GUARDS_MAX = 200,
+	GATE_LIST_MAX = 20000,        /* passes in a gate's offline list */
+	GATE_LOG_PAGE_MAX = 100,
+	CLOSURE_OUT_NOW_MAX = 1000,
+};
+
+struct closure_counts {
+	int64_t households, blocked, observation, resident, worker, temporary, out_now,
+		exits_today, refusals_today;
+};
+
+struct closure {
+	char id[USER_ID_LEN + 1];
+	char area[AREA_CODE_MAX + 1];
+	const char *area_name, *reason, *state, *created_by; /* state "active" | "reopened" */
+	int from_day, until_day;                             /* YYYYMMDD; until 0: none */
+	int out_per, every_days;
+	bool outsiders, vehicles;
+	int64_t list_version, created_at, updated_at;
+	struct closure_counts counts; /* reads: store_closure_counts */
+};
+
+struct household {
+	char id[USER_ID_LEN + 1], closure_id[USER_ID_LEN + 1];
+	const char *head, *address, *phone, *source, *blocked_reason; /* source file|hand|import */
+	int members;
+	bool blocked, observation; /* observation: computed on read */
+	int64_t last_out_at, created_at, updated_at;
+	const char *pass_number; /* reads: its resident pass not revoked, "" none */
+};
+
+struct household_query {
+	const char *closure_id, *scope; /* scope: the closure's area (observation by address) */
+	const char *q;                  /* head or address contains; NULL any */
+	enum { HH_ALL, HH_BLOCKED, HH_OBSERVATION, HH_NO_PASS } filter;
+	int limit, offset;
+};
+
+/* A household's values from the person files of an address. */
+struct household_group {
+	const char *address, *head, *phone;
+	int members;
+};
+
+struct closure_pass {
+	char number[16], closure_id[USER_ID_LEN + 1];
+	const char *kind, *household_id; /* household_id "" none */
+	const char *holder, *employer, *purpose, *issued_by, *revoke_reason;
+	const char *replaces, *replaced_by; /* "" none */
+	int64_t valid_from, valid_to, issued_at, revoked_at, out_at;
+	/* reads: the household's */
+	const char *head, *address, *phone;
+	int members;
+	bool blocked, observation;
+	int64_t last_out_at;
+};
+
+struct pass_query {
+	const char *closure_id, *kind; /* kind NULL: any */
+	enum { PQ_ANY, PQ_VALID, PQ_REVOKED, PQ_EXPIRED } state;
+	int64_t now;
+	int limit, offset;
+};
+
+struct gate {
+	char id[USER_ID_LEN + 1], closure_id[USER_ID_LEN + 1];
+	const char *name;
+	int64_t created_at, guards;
+};
+
+struct gate_record {
+	char id[USER_ID_LEN + 1], closure_id[USER_ID_LEN + 1], gate_id[USER_ID_LEN + 1];
+	const char *number, *household_id, *direction, *verdict, *reason;
+	const char *person, *override_reason, *phone_verdict, *guard_id, *guard, *gate_name;
+	int64_t at, created_at;
+	int day, temp; /* temp in tenths of °C, 0 none */
+	bool fever, counted, offline_disagreed;
+};
+
+struct gate_log_query {
+	const char *closure_id, *gate_id, *verdict; /* NULL: any */
+	int from, to;                                /* days */
+	int limit, offset;
+};
+
+/* One kept figure of a closure: metric on day. */
+struct closure_day_metric {
+	int day;
+	const char *metric;
+	int64_t n;
+};
+
+/* STORE_CONFLICT: the area has an active closure. */
+enum store_status store_tx_closure_insert(struct store_tx *tx, const struct closure *c);
+enum store_status store_tx_closure_read(struct store_tx *tx, const char *id, struct arena *a,
+					struct closure *out);
+/* Rules and reason (NULL reason: kept). */
+enum store_status store_tx_closure_update(struct store_tx *tx, const struct closure *c,
+					  int64_t now);
+/* STORE_CONFLICT: not active. */
+enum store_status store_tx_closure_reopen(struct store_tx *tx, const char *id, int until,
+					  int64_t now);
+/* The offline list changed (a pass, a household's block). */
+enum store_status store_tx_closure_bump(struct store_tx *tx, const char *id, int64_t now);
+/* Closures under scope (and area, a narrower prefix, when not NULL), active ones only
+ * unless all, at most CLOSURE_LIST_MAX. */
+enum store_status store_closure_list(struct store *s, const char *scope, const char *area,
+				     bool all, struct arena *a, struct closure **out, size_t *n);
+/* c->counts on day (exits and refusals of that day). */
+enum store_status store_closure_counts(struct store *s, struct closure *c, int day);
+
+/* The person files under scope with an address, grouped by it (at most HOUSEHOLDS_MAX). */
+enum store_status store_tx_household_groups(struct store_tx *tx, const char *scope,
+					    struct arena *a, struct household_group **out,
+					    size_t *n);
+/* STORE_NOT_FOUND: none at that address. */
+enum store_status store_tx_household_by_address(struct store_tx *tx, const char *closure_id,
+						const char *address, struct arena *a,
+						struct household *out);
+/* STORE_CONFLICT: the address is taken. */
+enum store_status store_tx_household_insert(struct store_tx *tx, const struct household *h);
+/* head, members, phone (NULL phone: kept) of household id. */
+enum store_status store_tx_household_set(struct store_tx *tx, const char *id, const char *head,
+					 int members, const char *phone, int64_t now);
+/* Links the files under scope at the household's address to it. */
+enum store_status store_tx_household_link(struct store_tx *tx, const char *id,
+					  const char *address, const char *scope);
+enum store_status store_tx_household_count(struct store_tx *tx, const char *closure_id,
+					   int64_t *n);
+/* With observation computed (scope: the closure's area) and pass_number. */
+enum store_status store_tx_household_read(struct store_tx *tx, const char *id, const char *scope,
+					  struct arena *a, struct household *out);
+enum store_status store_tx_household_block(struct store_tx *tx, const char *id, bool blocked,
+					   const char *reason, int64_t now);
+enum store_status store_tx_household_out(struct store_tx *tx, const char *id, int64_t at);
+enum store_status store_household_list(struct store *s, const struct household_query *q,
+				       struct arena *a, struct household **out, size_t *n,
+				       int64_t *total);
+/* Every household of closure_id with no resident pass that is not revoked (at most
+ * HOUSEHOLDS_MAX), observation computed. */
+enum store_status store_tx_households_without_pass(struct store_tx *tx, const char *closure_id,
+						   const char *scope, struct arena *a,
+						   struct household **out, size_t *n);
+
+/* STORE_CONFLICT: the number is taken, or the household has a resident pass. */
+enum store_status store_tx_pass_insert(struct store_tx *tx, const struct closure_pass *p);
+/* With the household's values (observation computed under scope; NULL: false). */
+enum store_status store_tx_pass_read(struct store_tx *tx, const char *number, const char *scope,
+				     struct arena *a, struct closure_pass *out);
+/* The resident pass of a household not revoked; STORE_NOT_FOUND: none. */
+enum store_status store_tx_pass_of_household(struct store_tx *tx, const char *household_id,
+					     struct arena *a, struct closure_pass *out);
+/* STORE_CONFLICT: revoked already. */
+enum store_status store_tx_pass_revoke(struct store_tx *tx, const char *number, int64_t at,
+				       const char *reason, const char *replaced_by);
+/* The revoked pass number was replaced by replaced_by. */
+enum store_status store_tx_pass_replaced(struct store_tx *tx, const char *number,
+					 const char *replaced_by);
+/* A green passing: out_at = at on the way out, 0 on the way in (when not older). */
+enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, bool out,
+				      int64_t at);
+enum store_status store_pass_list(struct store *s, const struct pass_query *q, struct arena *a,
+				  struct closure_pass **out, size_t *n, int64_t *total);
+/* The passes of numbers (all of the closure when NULL), at most PASS_PRINT_MAX. */
+enum store_status store_pass_print(struct store *s, const char *closure_id,
+				   const char *const *numbers, size_t nnumbers, struct arena *a,
+				   struct closure_pass **out, size_t *n);
+/* The passes of closure_id out now (out_at > 0), latest first. */
+enum store_status store_closure_out_now(struct store *s, const char *closure_id,
+					struct arena *a, struct closure_pass **out, size_t *n);
+/* A pass of the offline list: with its household's exits on the days asked and the day
+ * of its last exit (0 none). */
+struct gate_pass {
+	struct closure_pass p;
+	int64_t exits, last_day;
+};
+/* The offline list: every pass of the closure with its household's values, observation
+ * computed under scope, exits counted on days [lo, hi]; at most GATE_LIST_MAX. */
+enum store_status store_gate_passes(struct store *s, const char *closure_id, const char *scope,
+				    int lo, int hi, struct arena *a, struct gate_pass **out,
+				    size_t *n);
+
+enum store_status store_tx_gate_insert(struct store_tx *tx, const struct gate *g);
+enum store_status store_tx_gate_read(struct store_tx *tx, const char *id, struct arena *a,
+				     struct gate *out);
+enum store_status store_gate_list(struct store *s, const char *closure_id, struct arena *a,
+				  struct gate **out, size_t *n);
+enum store_status store_gate_guards(struct store *s, const char *gate_id, struct arena *a,
+				    struct user **out, size_t *n);
+/* The gate of an account ("" none). */
+enum store_status store_tx_user_gate(struct store_tx *tx, const char *user_id, char *buf,
+				     size_t sz);
+/* Sets (NULL: clears) the account's gate, and its area when area is not NULL. */
+enum store_status store_tx_user_set_gate(struct store_tx *tx, const char *user_id,
+					 const char *gate, const char *area);
+
+/* STORE_CONFLICT: the id is taken. */
+enum store_status store_tx_record_insert(struct store_tx *tx, const struct gate_record *r);
+enum store_status store_tx_record_read(struct store_tx *tx, const char *id, struct arena *a,
+				       struct gate_record *out);
+/* A household's kept exits on days [lo, hi]. */
+enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_id, int lo,
+				     int hi, struct arena *a, struct closure_day_count **out,
+				     size_t *n);
+enum store_status store_tx_exit_add(struct store_tx *tx, const char *household_id, int day,
+				    int n);
+enum store_status store_tx_closure_count_add(struct store_tx *tx, const char *closure_id,
+					     int day, const char *metric, int n);
+enum store_status store_closure_days(struct store *s, const char *closure_id, int from, int to,
+				     struct arena *a, struct closure_day_metric **out, size_t *n);
+enum store_status store_gate_log(struct store *s, const struct gate_log_query *q,
+				 struct arena *a, struct gate_record **out, size_t *n,
+				 int64_t *total);
+/* Recounts the kept exits per household and day and the closures' figures from the gate
+ * records and compares them with the kept ones. */
+enum store_status store_closure_recount(struct store *s, int64_t *checked, int64_t *mismatched,
+					char *first, size_t firstsz);
 
 /* ---- sessions (sq_session.c): signed in sessions, kept across restarts ---- */
 

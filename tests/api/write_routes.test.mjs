@@ -776,6 +776,202 @@ const ENTRIES = {
 				body: { uuid: u, note: '收到' },
 				other: { uuid: u, note: '没收到' },
 				state: async () => (await admin.get(`/api/v1/duty/posts/${TOWN_A}/handovers?from=${dateIn(-1)}&to=${dateIn(0)}`)).body.items.find((x) => x.id === h.body.id).confirmed_at,
+	'POST /api/v1/closures': {
+		actions: ['closure.create'],
+		async setup() {
+			const area = (await admin.createArea(VILLAGE_A, uniqueName('封闭网格'))).code;
+			const u = uuid();
+			return {
+				path: '/api/v1/closures',
+				body: { uuid: u, area, from: dateIn(0) },
+				other: { uuid: u, area, from: dateIn(0), reason: '另一个' },
+				state: async () => (await admin.get('/api/v1/closures?state=all')).body.items.length,
+			};
+		},
+	},
+	'PATCH /api/v1/closures/{id}': {
+		actions: ['closure.update'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}`,
+				body: { uuid: u, reason: '扩大', rules: { out_per_household: 1, every_days: 3 } },
+				other: { uuid: u, reason: '缩小' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}`)).body.list_version,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/reopen': {
+		actions: ['closure.reopen'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/reopen`,
+				body: { uuid: u, on: dateIn(0) },
+				other: { uuid: u, on: dateIn(1) },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}`)).body.until,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/households': {
+		actions: ['household.create'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/households`,
+				body: { uuid: u, head: '门户甲', address: '门写1号', members: 2 },
+				other: { uuid: u, head: '门户乙', address: '门写2号' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/households`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/households/refresh': {
+		actions: ['closure.households_refresh'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/households/refresh`,
+				body: { uuid: u },
+				other: { uuid: u, note: '再来' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/households`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/households/import': {
+		actions: ['household.import'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			const sheet = (addr) => Buffer.from(`户主,地址,人数\n门导甲,${addr},3\n`, 'utf8');
+			return {
+				path: `/api/v1/closures/${c.id}/households/import`,
+				body: () => upload(sheet('门导1号'), 'households.csv', { uuid: u }),
+				other: () => upload(sheet('门导2号'), 'households.csv', { uuid: u }),
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/households`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/households/{hid}/block': {
+		actions: ['household.block'],
+		async setup() {
+			const c = await closure();
+			const h = await admin.post(`/api/v1/closures/${c.id}/households`, { uuid: uuid(), head: '门封', address: '门封1号' });
+			assert.equal(h.status, 201, h.text);
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/households/${h.body.id}/block`,
+				body: { uuid: u, blocked: true, reason: '密接' },
+				other: { uuid: u, blocked: true, reason: '次密接' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/households?filter=blocked`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/passes': {
+		actions: ['pass.issue'],
+		id: (b) => b?.number ?? null,
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/passes`,
+				body: { uuid: u, kind: 'worker', holder: '门工甲', employer: '菜场' },
+				other: { uuid: u, kind: 'worker', holder: '门工乙', employer: '菜场' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/passes`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/passes/batch': {
+		actions: ['pass.batch'],
+		async setup() {
+			const c = await closure();
+			for (const a of ['门批1号', '门批2号']) await admin.post(`/api/v1/closures/${c.id}/households`, { uuid: uuid(), head: '门批', address: a });
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/passes/batch`,
+				body: { uuid: u },
+				other: { uuid: u, note: '补发' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/passes`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/closures/{id}/gates': {
+		actions: ['gate.create'],
+		async setup() {
+			const c = await closure();
+			const u = uuid();
+			return {
+				path: `/api/v1/closures/${c.id}/gates`,
+				body: { uuid: u, name: '东门' },
+				other: { uuid: u, name: '西门' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/gates`)).body.items.length,
+			};
+		},
+	},
+	'POST /api/v1/passes/{number}/reissue': {
+		actions: ['pass.reissue'],
+		id: (b) => b?.number ?? null,
+		async setup() {
+			const c = await closure();
+			const number = await closurePass(c);
+			const u = uuid();
+			return {
+				path: `/api/v1/passes/${number}/reissue`,
+				body: { uuid: u, reason: '遗失' },
+				other: { uuid: u, reason: '损坏' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/passes`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/passes/{number}/revoke': {
+		actions: ['pass.revoke'],
+		id: (b) => b?.number ?? null,
+		async setup() {
+			const c = await closure();
+			const number = await closurePass(c);
+			const u = uuid();
+			return {
+				path: `/api/v1/passes/${number}/revoke`,
+				body: { uuid: u, reason: '搬走' },
+				other: { uuid: u, reason: '去世' },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/passes?state=revoked`)).body.total,
+			};
+		},
+	},
+	'POST /api/v1/gates/{gid}/guards': {
+		actions: ['gate.guard'],
+		async setup() {
+			const c = await closure();
+			const g = await admin.post(`/api/v1/closures/${c.id}/gates`, { uuid: uuid(), name: '北门' });
+			assert.equal(g.status, 201, g.text);
+			const guard = await admin.createUser({ role: 'gate_guard', area: TOWN_A, password: newPassword('Gg') });
+			const u = uuid();
+			return {
+				path: `/api/v1/gates/${g.body.id}/guards`,
+				body: { uuid: u, user_id: guard.id },
+				other: { uuid: u, user_id: guard.id, remove: true },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/gates`)).body.items[0].guards,
+			};
+		},
+	},
+	'POST /api/v1/gate/records': {
+		actions: ['gate.record'],
+		id: (b) => b?.record?.id ?? null,
+		async setup() {
+			const c = await closure();
+			const g = await admin.post(`/api/v1/closures/${c.id}/gates`, { uuid: uuid(), name: '南门' });
+			assert.equal(g.status, 201, g.text);
+			const number = await closurePass(c);
+			const u = uuid();
+			const at = new Date(Date.now() - 60e3).toISOString();
+			return {
+				path: '/api/v1/gate/records',
+				body: { uuid: u, gate: g.body.id, number, direction: 'out', at, temperature: 36.6 },
+				other: { uuid: u, gate: g.body.id, number, direction: 'in', at },
+				state: async () => (await admin.get(`/api/v1/closures/${c.id}/gate-log`)).body.total,
 			};
 		},
 	},
@@ -812,6 +1008,19 @@ function lastEnded() {
 	if (h >= 20) return [dateIn(0), 0];
 	if (h >= 8) return [dateIn(-1), 1];
 	return [dateIn(-1), 0];
+/** A new active closure of a new grid of village A. */
+async function closure() {
+	const area = (await admin.createArea(VILLAGE_A, uniqueName('封闭网格'))).code;
+	const r = await admin.post('/api/v1/closures', { uuid: uuid(), area, from: dateIn(0) });
+	assert.equal(r.status, 201, r.text);
+	return r.body;
+}
+
+/** A new worker pass of closure c; its number. */
+async function closurePass(c) {
+	const r = await admin.post(`/api/v1/closures/${c.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '门工', employer: '菜场' });
+	assert.equal(r.status, 201, r.text);
+	return r.body.number;
 }
 
 /** A new open checkpoint in township A. */

@@ -92,6 +92,17 @@ test('setup: a grid, accounts of every role, a list, an observation with a fever
   const on = await cmdApi('POST', `/api/v1/checkpoints/${cp.body.id}/staff`, { uuid: randomUUID(), user_id: accounts.checkpoint_staff.id });
   assert.equal(on.status, 200, JSON.stringify(on.body));
 
+  // a closed village with a gate and its guard (the closure section's and the guard's pages)
+  const shDay = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const cl = await cmdApi('POST', '/api/v1/closures', { uuid: randomUUID(), area: VILLAGE, from: shDay, reason: '帮助封闭', rules: { out_per_household: 1, every_days: 2, outsiders: false, vehicles: false } });
+  assert.equal(cl.status, 201, JSON.stringify(cl.body));
+  fixture.closure = cl.body.id;
+  const gt = await cmdApi('POST', `/api/v1/closures/${cl.body.id}/gates`, { uuid: randomUUID(), name: '帮助门岗' });
+  assert.equal(gt.status, 201, JSON.stringify(gt.body));
+  accounts.gate_guard = await makeAccount('gate_help', 'gate_guard', VILLAGE);
+  const guardOn = await cmdApi('POST', `/api/v1/gates/${gt.body.id}/guards`, { uuid: randomUUID(), user_id: accounts.gate_guard.id });
+  assert.equal(guardOn.status, 200, JSON.stringify(guardOn.body));
+
   // the flagged returnee's task goes to the worker's grid; the other two stay in the village pool
   const flagged = await importList();
   assert.ok(flagged.defects.length, 'the wrong check character is flagged');

@@ -16,7 +16,8 @@
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
 	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
-	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE)
+	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE |     \
+	 PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
 #define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
@@ -31,13 +32,14 @@ static const struct {
 	 PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |
 		 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |
 		 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK |
-		 PERM_DUTY_WORK},
+		 PERM_DUTY_WORK | PERM_CLOSURE_MANAGE | PERM_GATE_WORK},
 	{ROLE_GRID_WORKER, "grid_worker", 2, DOOR_PERMS | PERM_OBS_WORK | PERM_DUTY_WORK},
 	{ROLE_DOCTOR, "doctor", 2, DOOR_PERMS | PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_DUTY_WORK},
 	{ROLE_SOCIAL_WORKER, "social_worker", 2,
 	 PERM_AREA_READ | PERM_PERSON_READ | PERM_OBS_WORK | PERM_DUTY_WORK},
 	{ROLE_CHECKPOINT_STAFF, "checkpoint_staff", 2,
 	 PERM_AREA_READ | PERM_CHECKPOINT_WORK | PERM_DUTY_WORK},
+	{ROLE_GATE_GUARD, "gate_guard", 2, PERM_GATE_WORK},
 	{ROLE_VIEWER, "viewer", 1, PERM_AREA_READ | PERM_REPORT_READ},
 };
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
@@ -48,7 +50,7 @@ static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PE
 				      PERM_IMPORT,        PERM_OBS_WORK,      PERM_OBS_MEDICAL,
 				      PERM_OBS_MANAGE,    PERM_REPORT_READ,   PERM_REPORT_WRITE,
 				      PERM_CHECKPOINT_WORK, PERM_CHECKPOINT_MANAGE, PERM_DUTY_WORK,
-				      PERM_DUTY_MANAGE};
+				      PERM_DUTY_MANAGE, PERM_CLOSURE_MANAGE, PERM_GATE_WORK};
 #define N_PERMS (sizeof all_perms / sizeof all_perms[0])
 
 static void names_round_trip(void **state)
@@ -158,7 +160,9 @@ static void perm_names(void **state)
 	assert_string_equal(perm_name(PERM_DUTY_MANAGE), "duty.manage");
 	assert_int_equal(PERM_DUTY_WORK, 1u << 17);
 	assert_int_equal(PERM_DUTY_MANAGE, 1u << 18);
-	assert_null(perm_name((enum perm)(1u << 19)));
+	assert_string_equal(perm_name(PERM_CLOSURE_MANAGE), "closure.manage");
+	assert_string_equal(perm_name(PERM_GATE_WORK), "gate.work");
+	assert_null(perm_name((enum perm)(1u << 21)));
 }
 
 static void perm_name_lists(void **state)
@@ -171,7 +175,7 @@ static void perm_name_lists(void **state)
 	assert_string_equal(names[9], "import");
 	assert_string_equal(names[13], "report.read");
 	assert_string_equal(names[14], "report.write");
-	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 14);
+	assert_int_equal(role_perm_names(ROLE_CADRE, names, PERM_COUNT), 16);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[1], "area.write");
 	assert_string_equal(names[2], "user.read");

@@ -52,7 +52,7 @@ export function normalisePhone(v) {
   return (v || '').replace(/[\s-]/g, '');
 }
 
-export const ALL_ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'viewer'];
+export const ALL_ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'gate_guard', 'viewer'];
 export const AUDIT_ACTIONS = [
   'login', 'login.failed', 'logout', 'password.change', 'denied', 'area.create', 'area.update', 'user.create',
   'user.update', 'user.reset_password', 'import.create', 'import.issues.read', 'person.read', 'person.reveal',

@@ -33,6 +33,7 @@ export function createOutbox({ prefix, legacy = [], current }) {
   const box = reactive({ key: '', items: [], sending: false, needsLogin: false });
   const inflight = new Set(); // uuids on the wire right now
   const listeners = new Set(); // called with how many a round sent
+  const replyHooks = new Set(); // called with (entry, reply) for every acknowledged entry
   let timer = null;
   let senders = 0;
 
@@ -108,6 +109,9 @@ export function createOutbox({ prefix, legacy = [], current }) {
       const reply = await api.post(item.url, item.body, { quiet401: !interactive });
       box.needsLogin = false;
       discard(item.uuid);
+      for (const fn of replyHooks) {
+        try { fn(item, reply); } catch { /* a hook's failure never loses the answer */ }
+      }
       return { state: 'sent', reply };
     } catch (e) {
       const cur = find(item.uuid);
@@ -202,7 +206,14 @@ export function createOutbox({ prefix, legacy = [], current }) {
     onBeforeUnmount(() => listeners.delete(fn));
   }
 
-  return { box, load, find, forRef, enqueue, discard, send, flush, useSender, onSent };
+  // Calls fn(entry, reply) for every entry the server acknowledged, sent by whichever page
+  // (a resend in the background too), for as long as the app runs; returns the unsubscribe.
+  function watchReplies(fn) {
+    replyHooks.add(fn);
+    return () => replyHooks.delete(fn);
+  }
+
+  return { box, load, find, forRef, enqueue, discard, send, flush, useSender, onSent, watchReplies };
 }
 
 // The signed-in worker's queue: task closures, visits and service requests, per account.

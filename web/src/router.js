@@ -18,6 +18,7 @@ const routes = [
   { path: '/print/cards', name: 'print-cards', component: () => import('./print/CardPrintView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/release/:id', name: 'print-release', component: () => import('./print/ReleaseNoticeView.vue'), meta: { perm: 'obs.work' } },
   { path: '/print/accounts', name: 'print-accounts', component: () => import('./print/AccountSheetView.vue'), meta: { perm: 'user.write' } },
+  { path: '/closures/:id/print', name: 'print-passes', component: () => import('./closure/PassPrintView.vue'), meta: { perm: 'closure.manage' } },
   { path: '/print/checkpoint/:id', name: 'print-checkpoint', component: () => import('./checkpoint-console/PosterPrintView.vue'), meta: { perm: 'checkpoint.work' } },
   {
     path: '/',
@@ -63,6 +64,11 @@ const routes = [
       { path: 'duty/now', name: 'duty-now', component: () => import('./duty/DutyNowView.vue') },
       { path: 'duty/roster', name: 'duty-roster', component: () => import('./duty/DutyRosterView.vue'), meta: { perm: 'duty.work' } },
       { path: 'duty/log', name: 'duty-log', component: () => import('./duty/DutyLogView.vue'), meta: { perm: 'duty.work' } },
+      // 封闭管理: the commander's closed areas (households, passes, gates, figures); the gate
+      // guard's phone page (Vant).
+      { path: 'closures', name: 'closures', component: () => import('./closure/ClosuresView.vue'), meta: { perm: 'closure.manage' } },
+      { path: 'closures/:id', name: 'closure', component: () => import('./closure/ClosureView.vue'), meta: { perm: 'closure.manage', nav: 'closures' } },
+      { path: 'gate', name: 'gate', component: () => import('./closure/GateView.vue'), meta: { perm: 'gate.work' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],
@@ -94,6 +100,7 @@ export async function homeRoute(s) {
   if (role === 'doctor' && s.can('obs.work')) return { name: 'alerts' };
   if (role === 'social_worker' && s.can('obs.work')) return { name: 'services' };
   if (role === 'checkpoint_staff' && s.can('checkpoint.work')) return { name: 'cp-staff' };
+  if (role === 'gate_guard' && s.can('gate.work')) return { name: 'gate' };
   if (s.can('task.work') && (role === 'grid_worker' || (narrow() && !s.can('task.manage')))) {
     if (s.can('obs.work') && await hasFollowUps()) return { name: 'obs-today' };
     return { name: 'my-tasks' };

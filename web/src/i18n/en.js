@@ -3,9 +3,12 @@ import report from './report-en.js';
 import cpc from './checkpoint-console-en.js';
 import cpf from './checkpoint-field-en.js';
 import duty from './duty-en.js';
+import { cl, gate } from './closure-en.js';
 export default {
   cpf,
   duty,
+  cl,
+  gate,
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',
@@ -52,7 +55,7 @@ export default {
   },
   role: {
     admin: 'Administrator', commander: 'Command post staff', cadre: 'Village cadre', grid_worker: 'Grid worker',
-    doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff',
+    doctor: 'Community doctor', social_worker: 'Social worker', checkpoint_staff: 'Checkpoint staff', gate_guard: 'Gate guard',
     viewer: 'Viewer',
   },
   area: {
@@ -373,7 +376,7 @@ export default {
     hint: 'Kept on this phone; sent automatically when the network is back', failed: 'Not accepted: {msg}', discard: 'Discard',
     discardConfirm: 'Discard this unsent record?', needsLogin: 'Signed out: these will be sent after the next login',
     kinds: { passage: 'Vehicle registration', close: 'Verification result', visit: 'Visit', service: 'Service request', report: 'Self-report',
-      duty_entry: 'Duty log entry', duty_hand: 'Hand on', duty_return: 'Came back', duty_close: 'Close', duty_note: 'Duty note', duty_task: 'To verification', duty_handover: 'Shift handover', duty_confirm: 'Takeover',
+      duty_entry: 'Duty log entry', duty_hand: 'Hand on', duty_return: 'Came back', duty_close: 'Close', duty_note: 'Duty note', duty_task: 'To verification', duty_handover: 'Shift handover', duty_confirm: 'Takeover', gate: 'Gate record',
     },
     states: { waiting: 'Unsent', failed: 'Not accepted' },
   },

@@ -3,9 +3,12 @@ import report from './report-zh-CN.js';
 import cpc from './checkpoint-console-zh-CN.js';
 import cpf from './checkpoint-field-zh-CN.js';
 import duty from './duty-zh-CN.js';
+import { cl, gate } from './closure-zh-CN.js';
 export default {
   cpf,
   duty,
+  cl,
+  gate,
   app: { name: '防控', title: '基层防控信息系统', short: '防控' },
   common: {
     ok: '确定', cancel: '取消', save: '保存', submit: '提交', close: '关闭', edit: '编辑',
@@ -50,7 +53,7 @@ export default {
   },
   role: {
     admin: '系统管理员', commander: '指挥部人员', cadre: '村组干部', grid_worker: '网格员',
-    doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', viewer: '查看者',
+    doctor: '社区医生', social_worker: '社工', checkpoint_staff: '卡口执勤', gate_guard: '门岗值守', viewer: '查看者',
   },
   area: {
     searchPlaceholder: '按名称或代码搜索区划', searchEmpty: '没有找到匹配的区划',
@@ -367,7 +370,7 @@ export default {
     hint: '已保存在本机，网络恢复后自动重发', failed: '服务器未接受：{msg}', discard: '放弃',
     discardConfirm: '放弃这条未发送的记录吗？', needsLogin: '登录已失效：重新登录后将自动发送',
     kinds: { passage: '车辆登记', close: '核查结果', visit: '随访记录', service: '服务申请', report: '自报体温',
-      duty_entry: '值班记录', duty_hand: '转办', duty_return: '反馈', duty_close: '办结', duty_note: '值班备注', duty_task: '转核查', duty_handover: '交班', duty_confirm: '接班',
+      duty_entry: '值班记录', duty_hand: '转办', duty_return: '反馈', duty_close: '办结', duty_note: '值班备注', duty_task: '转核查', duty_handover: '交班', duty_confirm: '接班', gate: '门岗记录',
     },
     states: { waiting: '未发送', failed: '发送失败' },
   },

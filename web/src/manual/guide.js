@@ -36,6 +36,11 @@ export const GUIDE = {
     { labels: { a: 'cpf.addPassenger' }, zh: '每人一张卡，{a}时自动带上驾驶员的来处、去处和事由；体温点 36.x 快捷键。每人下方的建议结果随填随变，可以改。', en: 'One card per person; {a} copies the driver\'s origin, destination and purpose; tap 36.x for the temperature. The outcome proposed under each card follows what you type and can be changed.' },
     { labels: { a: 'unsent.resend', b: 'cpf.nav.prereg' }, zh: '没信号时登记保存在手机上（未发送），有信号自动补发，也可点{a}；司机有预登记码的走{b}快速通道。', en: 'Without signal a registration waits on the phone (unsent) and goes out when the signal is back, or tap {a}; drivers with a code use {b}, the fast lane.' },
   ],
+  gate_guard: [
+    { labels: { a: 'gate.number', b: 'gate.check' }, zh: '输入出入证上的{a}（或扫二维码），点{b}：绿色可以通行，红色不能通行，下面写着原因。', en: 'Type the {a} on the pass (or scan its QR code) and tap {b}: green may pass, red may not, with the reason under it.' },
+    { labels: { a: 'gate.out', b: 'gate.in' }, zh: '测体温后点{a}或{b}；红色时点“记录劝返”，不计外出次数。', en: 'Take the temperature, then tap {a} or {b}; on red, “Record refusal” keeps it without counting an exit.' },
+    { labels: { a: 'gate.offlineShort' }, zh: '没有网络时按手机上保存的名单查验（显示“{a}”），记录存在手机上，有网络后自动补发；服务器判定不同的会在顶部列出。', en: 'Without network the phone checks against its kept list (shown as “{a}”) and keeps the records until the network is back; those the server judged otherwise are listed at the top.' },
+  ],
   default: [
     { labels: {}, zh: '左侧菜单（手机上点左上角 ☰）是你能用的功能。', en: 'The menu on the left (☰ at the top left on a phone) holds what you can use.' },
     { labels: {}, zh: '右上角的铃铛是通知；点你的名字可以修改密码、打开操作手册。', en: 'The bell at the top right holds notifications; your name lets you change your password and open the manual.' },

@@ -161,6 +161,73 @@ export const MANUAL = [
     ],
   },
   {
+    id: 'closure',
+    role: 'commander',
+    title: { zh: '指挥部：封闭式管理', en: 'Commander: closed areas' },
+    intro: {
+      zh: '村（社区）或小区出现病例时封闭管理：一户一证，凭证出入，门岗测温登记；居家观察户不发证、不外出。',
+      en: 'A village or compound with a case is closed: one pass per household, passes shown at the gate with a temperature check; households under home observation get none and stay in.',
+    },
+    steps: [
+      {
+        route: '/closures', label: 'cl.nav',
+        zh: '{label}页列出正在封闭的村（社区）和小区，每个都有户数、各类出入证、居家观察户、禁止外出户、在外人数和今日外出、劝返数。',
+        en: 'The {label} page lists the closed villages and compounds, each with its households, passes by kind, households under observation or blocked, who is out and today\'s exits and refusals.',
+      },
+      {
+        route: '/closures', label: 'cl.create',
+        zh: '点{label}：选村（社区）或小区（小区先在区划网格里建成网格或村民小组），封闭开始日期、原因和规则（默认每户每 2 天 1 人外出，外来人员和车辆不得进出）。解封时在卡片上点“解除封闭”，出入证随即失效，记录保留。',
+        en: 'Click {label}: pick the village or compound (create a compound first as a grid or group under Areas), the first day, the reason and the rules (by default 1 person per household every 2 days, no outsiders, no vehicles). To reopen, click "Reopen" on its card: every pass stops working, the records stay.',
+      },
+      {
+        route: '/closures/:closure', label: 'cl.hh.import',
+        zh: '住户来自一人一档中地址在本区域的档案（按地址汇总），也可以“添加住户”或{label}（Excel 或 CSV，表头户主、地址、人数、电话）；未导入的行逐行列出原因。有人居家观察的户自动标出；需要时可禁止某户外出并写明原因。',
+        en: 'Households come from the person files with an address in the area (grouped by address); you can also "Add a household" or {label} (Excel or CSV with head, address, members, phone); lines not imported are listed with the reason. Households with someone under home observation are marked by themselves; a household can be blocked from going out, with a reason.',
+      },
+      {
+        route: '/closures/:closure', label: 'cl.hh.batch',
+        zh: '点{label}，给还没有出入证的每户发一张住户证（居家观察户和禁止外出户不发）；工作证、临时证在“出入证”页单独发。',
+        en: 'Click {label} to give every household without a pass a resident pass (none to households under observation or blocked); worker and temporary passes are issued on the Passes tab.',
+      },
+      {
+        route: '/closures/:closure?tab=passes', label: 'cl.pass.printAll',
+        zh: '{label}：A6 每页一张或 A4 每页四张，每张有证号、户主（部分隐去）、住址和二维码，盖章后发到各户。遗失的点“补办”（原证号作废，换新号），不再使用的点“作废”。',
+        en: '{label}: A6 one a page or A4 four a page, each with its number, the household head (partly hidden), the address and a QR code; stamp them and hand them out. A lost pass is reissued (the old number revoked, a new one given); one no longer needed is revoked.',
+      },
+      {
+        route: '/closures/:closure?tab=gates', label: 'cl.gates.add',
+        zh: '{label}，再把“门岗值守”角色的账号加入门岗（先在账号管理中建好）；门岗人员用手机打开门岗查验。',
+        en: '{label}, then add accounts of the role "Gate guard" to it (create them in Accounts first); guards open the gate check on their phones.',
+      },
+      {
+        route: '/closures/:closure?tab=stats', label: 'cl.stats.byReason',
+        zh: '“统计”页看每天外出、进入和劝返的人次、{label}和当前在外的人；“通行记录”页逐条列出每次出入。',
+        en: 'The Statistics tab shows exits, entries and refusals a day, {label} and who is out now; the Gate log lists every passing.',
+      },
+    ],
+  },
+  {
+    id: 'gate_guard',
+    role: 'gate_guard',
+    title: { zh: '门岗值守：查验出入证', en: 'Gate guard: checking passes' },
+    intro: {
+      zh: '在手机上查验出入证、登记出入和体温。没有网络也能查验和登记。',
+      en: 'Check passes, record each passing and its temperature on the phone. Works without network too.',
+    },
+    steps: [
+      {
+        route: '/gate', label: 'gate.number',
+        zh: '登录后直接进入门岗查验：顶部是门岗、封闭区域和规则。输入{label}（有无短横线、大小写都可以），或点“扫描出入证二维码”。',
+        en: 'After login you land on the gate check: the gate, the closed area and its rules at the top. Type the {label} (with or without the dash, any case), or tap "Scan the pass QR code".',
+      },
+      {
+        route: '/gate', label: 'gate.check',
+        zh: '点{label}：绿色“可以通行”，红色“不能通行”并写明原因（如出入证已作废、居家观察户、本户外出次数已用完及下次可外出的日期）。测体温后点“外出”或“进入”；红色时点“记录劝返”，不计外出次数。',
+        en: 'Tap {label}: green "May pass", or red "May not pass" with the reason (pass revoked, household under observation, quota used and the next day allowed). Take the temperature and tap "Out" or "In"; on red, "Record refusal" keeps it without counting an exit.',
+      },
+    ],
+  },
+  {
     id: 'grid_worker',
     role: 'grid_worker',
     title: { zh: '网格员：上门核查', en: 'Grid worker: verifying door to door' },

@@ -1,0 +1,456 @@
+// Closed management of residential areas (封闭式管理, issue 15) through the API: a closure
+// of a village with its households from the person files, by hand and from a sheet; passes
+// (一户一证) issued one by one and in a batch, refused to a household under observation or
+// blocked; gates with their guards; the gate's check and records with every rule of the
+// verdict — the quota over calendar days (1 every 2 days: out on D-2, refused on D-1,
+// allowed on D), 23:59 and 00:01 two days, observation, blocked, revoked and reissued,
+// an offline record of a pass revoked before its instant stored red and not counted,
+// temporary passes' window, a pass of another closure (not_here), the closure reopened —
+// a guard at another gate and a commander of another township answered 404 on every route,
+// hostile input refused by name, and the figures (stats, gate log) agreeing with the records.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+	TOWN_A,
+	TOWN_B,
+	VILLAGE_A,
+	adminClient,
+	expectError,
+	newUser,
+	run,
+	startServer,
+	uuid,
+	waitFor,
+} from './lib.mjs';
+
+let srv, admin, cmdA, cmdB, guard1, guard2, gw;
+let closure, closure2, gate1, gate2, gateX;
+const H = {}; // households by name
+const P = {}; // pass numbers by name
+
+const HOUR = 3600e3;
+/** Local (Asia/Shanghai) date of an instant, YYYY-MM-DD. */
+const localDay = (t = Date.now()) => new Date(t + 8 * HOUR).toISOString().slice(0, 10);
+/** The instant of local day D+n at hh:mm (Asia/Shanghai), ISO. */
+function localAt(n, hh, mm = 0) {
+	const today = localDay();
+	const midnightUtc = Date.parse(`${today}T00:00:00+08:00`);
+	return new Date(midnightUtc + n * 86400e3 + (hh * 60 + mm) * 60e3).toISOString();
+}
+const ago = (ms) => new Date(Date.now() - ms).toISOString();
+
+const P_ = (c, id) => `/api/v1/closures/${id}`;
+async function ok(r, status = 200) {
+	assert.equal(r.status, status, r.text);
+	return r.body;
+}
+function csvUpload(text, name = 'households.csv', fields = {}) {
+	const fd = new FormData();
+	for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
+	fd.append('file', new Blob([Buffer.from(text, 'utf8')]), name);
+	return fd;
+}
+
+async function person(name, address, area = VILLAGE_A) {
+	const r = await admin.post('/api/v1/persons', { uuid: uuid(), name, area, address, phone: '13800138000' });
+	assert.ok(r.status === 201 || r.status === 200, r.text);
+	return r.body.id;
+}
+async function observe(personId) {
+	const r = await admin.post('/api/v1/observations', { uuid: uuid(), person_id: personId });
+	assert.equal(r.status, 201, r.text);
+	return r.body.observation.id;
+}
+
+const check = (g, number, extra = '') => g.client.get(`/api/v1/gate/check?number=${encodeURIComponent(number)}${extra}`);
+const record = (g, body) => g.client.post('/api/v1/gate/records', { uuid: uuid(), direction: 'out', at: ago(5e3), ...body });
+async function stats(c = cmdA.client, id = closure.id) {
+	return ok(await c.get(`/api/v1/closures/${id}/stats?from=${localDay(Date.now() - 6 * 86400e3)}&to=${localDay()}`));
+}
+
+describe('closed management', () => {
+	before(async () => {
+		srv = await startServer();
+		admin = await adminClient(srv);
+		[cmdA, cmdB, guard1, guard2, gw] = await Promise.all([
+			newUser(srv, admin, { role: 'commander', area: TOWN_A }),
+			newUser(srv, admin, { role: 'commander', area: TOWN_B }),
+			newUser(srv, admin, { role: 'gate_guard', area: TOWN_A }),
+			newUser(srv, admin, { role: 'gate_guard', area: TOWN_A }),
+			newUser(srv, admin, { role: 'grid_worker', area: VILLAGE_A }),
+		]);
+		// the files of the village: two at 1号 (one household), one each at 2号, 3号, 4号
+		await person('王大', '社渚村1组1号');
+		await person('王二', '社渚村1组1号');
+		await person('李四', '社渚村1组2号');
+		await person('赵六', '社渚村1组3号');
+		H.obsPerson = await person('钱七', '社渚村1组4号');
+		await observe(H.obsPerson);
+	});
+	after(async () => {
+		if (srv) await srv.stop();
+	});
+
+	it('a commander closes a village: its households come from the person files', async () => {
+		const body = { uuid: uuid(), area: VILLAGE_A, from: localDay(Date.now() - 5 * 86400e3), reason: '确诊病例所在村' };
+		const r = await cmdA.client.post('/api/v1/closures', body);
+		closure = await ok(r, 201);
+		assert.equal(closure.state, 'active');
+		assert.deepEqual(closure.rules, { out_per_household: 1, every_days: 2, outsiders: false, vehicles: false });
+		assert.equal(closure.counts.households, 4);
+		assert.equal(closure.counts.observation, 1);
+		assert.equal(closure.until, null);
+		// a replay answers the same; another body under the key is 409
+		assert.equal((await cmdA.client.post('/api/v1/closures', body)).body.id, closure.id);
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, reason: '另' }), 409, 'idempotency.conflict');
+		// one active closure per area
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid() }), 409, 'closure.exists', 'area');
+		// rules and levels by name
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid(), rules: { out_per_household: 11 } }), 400, 'closure.rules_invalid', 'out_per_household');
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid(), rules: { every_days: 0 } }), 400, 'closure.rules_invalid', 'every_days');
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid(), rules: { every_days: '2' } }), 400, 'field.type', 'every_days');
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid(), area: TOWN_A }), 400, 'closure.area_level', 'area');
+		expectError(assert, await cmdA.client.post('/api/v1/closures', { ...body, uuid: uuid(), from: '2026-02-30' }), 400, 'closure.date_invalid', 'from');
+		// out of scope: another township's commander; a grid worker has no permission
+		expectError(assert, await cmdB.client.post('/api/v1/closures', { ...body, uuid: uuid() }), 404, 'area.not_found');
+		expectError(assert, await gw.client.post('/api/v1/closures', { ...body, uuid: uuid() }), 403, 'forbidden');
+		// another village of the township: a second closure (for not_here)
+		const kids = await ok(await admin.get(`/api/v1/areas/${TOWN_A}`));
+		const other = kids.children.find((a) => a.code !== VILLAGE_A && a.level === 'village');
+		assert.ok(other, 'the township has another village');
+		closure2 = await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: other.code, from: localDay() }), 201);
+		const list = await ok(await cmdA.client.get('/api/v1/closures'));
+		assert.deepEqual(list.items.map((c) => c.id).sort(), [closure.id, closure2.id].sort());
+		assert.equal((await ok(await cmdB.client.get('/api/v1/closures'))).items.length, 0);
+	});
+
+	it('households: the list, by hand, from a sheet (field-level rejects), blocked', async () => {
+		const all = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households`));
+		assert.equal(all.total, 4);
+		const one = all.items.find((h) => h.address === '社渚村1组1号');
+		assert.equal(one.members, 2);
+		assert.equal(one.pass, null);
+		H.one = one.id;
+		H.two = all.items.find((h) => h.address === '社渚村1组2号').id;
+		H.three = all.items.find((h) => h.address === '社渚村1组3号').id;
+		H.obs = all.items.find((h) => h.address === '社渚村1组4号').id;
+		const obs = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=observation`));
+		assert.deepEqual(obs.items.map((h) => h.id), [H.obs]);
+		assert.equal(obs.items[0].observation, true);
+		// by hand
+		const body = { uuid: uuid(), head: '孙八', address: '社渚村1组5号', members: 3, phone: '13900139000' };
+		const hand = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, body), 201);
+		H.five = hand.id;
+		assert.equal(hand.members, 3);
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { ...body, uuid: uuid() }), 409, 'household.exists', 'address');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { ...body, uuid: uuid(), address: 'x', members: 31 }), 400, 'household.members', 'members');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { ...body, uuid: uuid(), head: '长'.repeat(10000) }), 400, 'field.too_long', 'head');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { ...body, uuid: uuid(), address: 'y', phone: '12345' }), 400, 'phone.invalid', 'phone');
+		// from a sheet: header in Chinese, one row updates 2号, bad rows rejected by field
+		const sheet = '户主,地址,人数,电话\n周九,社渚村1组6号,4,13700137000\n李四,社渚村1组2号,5,\n,社渚村1组7号,1,\n吴十,社渚村1组8号,99,\n郑一,社渚村1组9号,2,123\n周九,社渚村1组6号,1,\n';
+		const imp = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(sheet, 'h.csv', { uuid: uuid() })));
+		assert.equal(imp.added, 1);
+		assert.equal(imp.updated, 1);
+		assert.deepEqual(imp.rejected.map((x) => [x.line, x.field, x.code]), [
+			[4, 'head', 'household.head'],
+			[5, 'members', 'household.members'],
+			[6, 'phone', 'household.phone'],
+			[7, 'address', 'household.repeated'],
+		]);
+		// English headers too
+		const en = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('head,address\n冯二,社渚村2组1号\n', 'en.csv', { uuid: uuid() })));
+		assert.equal(en.added, 1);
+		// no header; 10,001 rows
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('a,b\n1,2\n', 'x.csv', { uuid: uuid() })), 400, 'household.import.header', 'file');
+		let big = '户主,地址\n';
+		for (let i = 0; i < 10001; i++) big += `户${i},大村${i}号\n`;
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(big, 'big.csv', { uuid: uuid() })), 400, 'household.too_many', 'file');
+		const after = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}`));
+		assert.equal(after.counts.households, 7);
+		// blocked: 3号 may not go out
+		const b = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/${H.three}/block`, { uuid: uuid(), blocked: true, reason: '密接家属' }));
+		assert.equal(b.blocked, true);
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/${H.three}/block`, { uuid: uuid(), blocked: true }), 400, 'field.required', 'reason');
+		const blocked = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=blocked`));
+		assert.deepEqual(blocked.items.map((h) => h.id), [H.three]);
+		// the list's read is audited
+		const audit = await ok(await admin.get('/api/v1/audit?action=closure.households&limit=50'));
+		assert.ok(audit.items.length >= 1);
+	});
+
+	it('passes: one by one and in a batch; refused under observation or blocked; QR and print', async () => {
+		const one = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.one }), 201);
+		assert.match(one.number, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+		assert.equal(one.state, 'valid');
+		P.one = one.number;
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.one }), 409, 'pass.exists', 'household_id');
+		const refused = await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.obs });
+		expectError(assert, refused, 409, 'pass.household_refused', 'household_id');
+		assert.equal(refused.body.error.reason, 'observation');
+		const refused2 = await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.three });
+		assert.equal(refused2.body.error.reason, 'blocked');
+		// the batch: every other household without one (2号, 5号, 6号, 2组1号), the two refused skipped
+		const batch = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, { uuid: uuid() }));
+		assert.equal(batch.issued, 4);
+		assert.deepEqual(batch.skipped, { observation: 1, blocked: 1 });
+		const hh = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=no_pass`));
+		assert.deepEqual(hh.items.map((h) => h.id).sort(), [H.obs, H.three].sort());
+		const list = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes?kind=resident`));
+		assert.equal(list.total, 5);
+		P.two = list.items.find((p) => p.household_id === H.two).number;
+		P.five = list.items.find((p) => p.household_id === H.five).number;
+		// worker and temporary passes; a temporary pass's window is at most 7 days
+		const w = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '送菜员', employer: '社渚菜场' }), 201);
+		P.worker = w.number;
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '某' }), 400, 'pass.kind_fields', 'employer');
+		const t = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '送水工', purpose: '送水', valid_from: ago(HOUR), valid_to: new Date(Date.now() + HOUR).toISOString() }), 201);
+		P.temp = t.number;
+		const te = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '快递员', purpose: '快递', valid_from: ago(3 * HOUR), valid_to: ago(2 * HOUR) }), 201);
+		P.tempExpired = te.number;
+		assert.equal(te.state, 'expired');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '某', purpose: '某', valid_from: ago(HOUR), valid_to: new Date(Date.now() + 8 * 86400e3).toISOString() }), 400, 'pass.validity', 'valid_to');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'visitor' }), 400, 'field.value', 'kind');
+		// numbers are unguessable from each other: no two share a prefix of 5 in this handful
+		const all = (await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes`))).items.map((p) => p.number);
+		assert.equal(new Set(all).size, all.length);
+		// the QR carries only the number
+		const qr = await cmdA.client.get(`/api/v1/passes/${P.one}/qr.svg`);
+		assert.equal(qr.status, 200);
+		assert.match(qr.headers.get('content-type'), /image\/svg\+xml/);
+		assert.match(qr.text, /<svg/);
+		const print = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes/print?layout=a4x4&numbers=${P.one},${P.two.toLowerCase()}`));
+		assert.equal(print.passes.length, 2);
+		assert.match(print.passes[0].qr_svg, /<svg/);
+		assert.equal(print.passes[0].head, '王*');
+		expectError(assert, await cmdA.client.get(`/api/v1/closures/${closure.id}/passes/print?numbers=XYZ`), 400, 'query.invalid', 'numbers');
+	});
+
+	it('gates and their guards: a guard works at its own gate only', async () => {
+		gate1 = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/gates`, { uuid: uuid(), name: '东门' }), 201);
+		gate2 = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/gates`, { uuid: uuid(), name: '西门' }), 201);
+		gateX = await ok(await cmdA.client.post(`/api/v1/closures/${closure2.id}/gates`, { uuid: uuid(), name: '南门' }), 201);
+		await ok(await cmdA.client.post(`/api/v1/gates/${gate1.id}/guards`, { uuid: uuid(), user_id: guard1.user.id }));
+		await ok(await cmdA.client.post(`/api/v1/gates/${gate2.id}/guards`, { uuid: uuid(), user_id: guard2.user.id }));
+		expectError(assert, await cmdA.client.post(`/api/v1/gates/${gate1.id}/guards`, { uuid: uuid(), user_id: gw.user.id }), 400, 'gate.guard_role', 'user_id');
+		const gates = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/gates`));
+		assert.deepEqual(gates.items.map((g) => g.name).sort(), ['东门', '西门']);
+		// their post changed: they sign in again
+		await guard1.client.mustLogin(guard1.username, guard1.password);
+		await guard2.client.mustLogin(guard2.username, guard2.password);
+		const mine = await ok(await guard1.client.get('/api/v1/gate'));
+		assert.equal(mine.gate.id, gate1.id);
+		assert.equal(mine.closure.id, closure.id);
+		assert.equal(mine.closure.rules.every_days, 2);
+		// another gate, another closure's gate: 404; a guard has no closure.manage
+		expectError(assert, await guard1.client.get(`/api/v1/gate?gate=${gate2.id}`), 404, 'gate.not_found');
+		expectError(assert, await guard1.client.get(`/api/v1/gate/check?number=${P.one}&gate=${gateX.id}`), 404, 'gate.not_found');
+		expectError(assert, await record(guard2, { number: P.one, gate: gate1.id }), 404, 'gate.not_found');
+		expectError(assert, await guard1.client.get(`/api/v1/closures/${closure.id}`), 403, 'forbidden');
+		// a commander acts at any gate in scope, naming it
+		const c = await ok(await cmdA.client.get(`/api/v1/gate/check?number=${P.one}&gate=${gate1.id}`));
+		assert.equal(c.verdict, 'green');
+		expectError(assert, await cmdA.client.get(`/api/v1/gate/check?number=${P.one}`), 404, 'gate.not_found');
+	});
+
+	it('the check tolerates dashes, lower case and the FKP: prefix, and shows no more than it must', async () => {
+		const raw = P.one.replace('-', '');
+		for (const n of [P.one, raw, raw.toLowerCase(), `FKP:${raw}`, `fkp:${P.one.toLowerCase()}`]) {
+			const c = await ok(await check(guard1, n));
+			assert.equal(c.verdict, 'green', n);
+			assert.equal(c.reason, 'ok');
+			assert.equal(c.pass.number, P.one);
+			assert.equal(c.pass.head, '王*');
+			assert.equal(c.out_now, false);
+		}
+		expectError(assert, await check(guard1, 'ABC'), 400, 'pass.number_invalid', 'number');
+		expectError(assert, await check(guard1, '0000000000U'), 400, 'pass.number_invalid', 'number');
+		expectError(assert, await check(guard1, 'x'.repeat(5000)), 400, 'pass.number_invalid', 'number');
+		const unknown = await ok(await check(guard1, '0000000000'));
+		assert.deepEqual([unknown.verdict, unknown.reason, unknown.pass], ['red', 'unknown', null]);
+	});
+
+	it('quota: 1 every 2 days — out on D-2, refused on D-1, allowed on D; entering is never refused', async () => {
+		const d2 = await ok(await record(guard1, { number: P.one, at: localAt(-2, 9), temperature: 36.5 }), 201);
+		assert.equal(d2.record.verdict, 'green');
+		const d1 = await ok(await record(guard1, { number: P.one, at: localAt(-1, 9) }), 201);
+		assert.deepEqual([d1.record.verdict, d1.record.reason], ['red', 'quota']);
+		assert.equal(d1.check.next_allowed_on, localDay());
+		// back in on D-2: entering is never refused by quota
+		const back = await ok(await record(guard1, { number: P.one, direction: 'in', at: localAt(-2, 15) }), 201);
+		assert.equal(back.record.verdict, 'green');
+		// today it may go out
+		const c = await ok(await check(guard1, P.one));
+		assert.equal(c.verdict, 'green');
+		assert.equal(c.next_allowed_on, localDay());
+		const out = await ok(await record(guard1, { number: P.one }), 201);
+		assert.equal(out.record.verdict, 'green');
+		assert.equal(out.check.out_now, true);
+		// now used up: next on D+2; entering still green
+		const again = await ok(await check(guard1, P.one));
+		assert.deepEqual([again.verdict, again.reason, again.next_allowed_on], ['red', 'quota', localDay(Date.now() + 2 * 86400e3)]);
+		assert.equal(again.out_now, true);
+		assert.equal((await ok(await check(guard1, P.one, '&direction=in'))).verdict, 'green');
+		// the same uuid again (an offline resend): the same record, counted once
+		const resend = { uuid: uuid(), number: P.one, direction: 'in', at: ago(2e3) };
+		const first = await ok(await record(guard1, resend), 201);
+		const replay = await ok(await record(guard1, resend), 200);
+		assert.equal(replay.record.id, first.record.id);
+		const s = await stats();
+		const today = s.days.find((d) => d.date === localDay());
+		assert.equal(today.exits, 1);
+		assert.equal(today.entries, 1);
+		const dm1 = s.days.find((d) => d.date === localDay(Date.now() - 86400e3));
+		assert.equal(dm1.refusals.quota, 1);
+	});
+
+	it('days are Asia/Shanghai calendar days: out at 23:59 and at 00:01 are two days (1 a day)', async () => {
+		await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, every_days: 1 } }));
+		const late = await ok(await record(guard1, { number: P.five, at: localAt(-3, 23, 59) }), 201);
+		const early = await ok(await record(guard1, { number: P.five, at: localAt(-2, 0, 1) }), 201);
+		assert.deepEqual([late.record.verdict, early.record.verdict], ['green', 'green']);
+		const third = await ok(await record(guard1, { number: P.five, at: localAt(-2, 0, 2) }), 201);
+		assert.deepEqual([third.record.verdict, third.record.reason], ['red', 'quota']);
+		const back = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, every_days: 2 } }));
+		assert.equal(back.rules.every_days, 2);
+	});
+
+	it('observation, blocked, fever: the household rules refuse an exit', async () => {
+		// a person of 2号 placed under observation after its pass was issued
+		const p = await person('李四', '社渚村1组2号');
+		await observe(p);
+		const c = await ok(await check(guard1, P.two));
+		assert.deepEqual([c.verdict, c.reason], ['red', 'observation']);
+		const r = await ok(await record(guard1, { number: P.two, phone_verdict: 'green' }), 201);
+		assert.deepEqual([r.record.verdict, r.record.reason, r.offline_disagreed], ['red', 'observation', true]);
+		// blocked
+		await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/${H.five}/block`, { uuid: uuid(), blocked: true, reason: '隔离' }));
+		assert.equal((await ok(await check(guard1, P.five))).reason, 'blocked');
+		await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/${H.five}/block`, { uuid: uuid(), blocked: false }));
+		// a fever on the way out is refused; on the way in recorded and flagged
+		const f = await ok(await record(guard1, { number: P.worker, temperature: 38.1 }), 201);
+		assert.deepEqual([f.record.verdict, f.record.reason, f.record.fever], ['red', 'fever', true]);
+		const fi = await ok(await record(guard1, { number: P.worker, direction: 'in', temperature: 38.1 }), 201);
+		assert.deepEqual([fi.record.verdict, fi.record.fever], ['green', true]);
+		expectError(assert, await record(guard1, { number: P.worker, temperature: 99 }), 400, 'gate.temperature.range', 'temperature');
+		// a worker pass has no quota
+		for (let i = 0; i < 3; i++) assert.equal((await ok(await record(guard1, { number: P.worker }), 201)).record.verdict, 'green');
+	});
+
+	it('revoked and reissued: the old number stops working; an offline record after the revocation is red and not counted', async () => {
+		const before = (await stats()).days.find((d) => d.date === localDay()).exits;
+		const prior = ago(30 * 60e3); // before the revocation, offline
+		const rev = await ok(await cmdA.client.post(`/api/v1/passes/${P.five}/reissue`, { uuid: uuid(), reason: '遗失' }), 201);
+		assert.notEqual(rev.number, P.five);
+		assert.equal(rev.replaces, P.five);
+		const old = await ok(await check(guard1, P.five));
+		assert.deepEqual([old.verdict, old.reason], ['red', 'revoked']);
+		assert.equal((await ok(await check(guard1, rev.number))).verdict, 'green');
+		// synced from the phone's queue: revoked before its instant → red, counted nowhere
+		const late = await ok(await record(guard1, { number: P.five, at: new Date(Date.now() + 1500).toISOString(), phone_verdict: 'green' }), 201);
+		assert.deepEqual([late.record.verdict, late.record.reason, late.offline_disagreed], ['red', 'revoked', true]);
+		// the same pass at an instant before the revocation was valid then
+		const early = await ok(await record(guard1, { number: P.five, at: prior, phone_verdict: 'green', direction: 'in' }), 201);
+		assert.equal(early.record.verdict, 'green');
+		const s = (await stats()).days.find((d) => d.date === localDay());
+		assert.equal(s.exits, before);
+		assert.equal(s.refusals.revoked, 1);
+		expectError(assert, await cmdA.client.post(`/api/v1/passes/${P.five}/revoke`, { uuid: uuid(), reason: '又' }), 409, 'pass.revoked');
+		await ok(await cmdA.client.post(`/api/v1/passes/${rev.number}/revoke`, { uuid: uuid(), reason: '搬走' }));
+		assert.equal((await ok(await check(guard1, rev.number))).reason, 'revoked');
+	});
+
+	it('temporary passes are valid in their window only; a pass of another closure is not_here', async () => {
+		assert.equal((await ok(await check(guard1, P.temp))).verdict, 'green');
+		const early = await ok(await record(guard1, { number: P.temp, at: ago(2 * HOUR) }), 201);
+		assert.deepEqual([early.record.verdict, early.record.reason], ['red', 'not_yet_valid']);
+		assert.equal((await ok(await check(guard1, P.tempExpired))).reason, 'expired');
+		// a temporary pass ignores the household rules
+		const other = await ok(await cmdA.client.post(`/api/v1/closures/${closure2.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '外村', employer: '外村' }), 201);
+		const c = await ok(await check(guard1, other.number));
+		assert.deepEqual([c.verdict, c.reason, c.pass], ['red', 'not_here', null]);
+	});
+
+	it('the offline list: every pass with its household state and the window', async () => {
+		const l = await ok(await guard1.client.get('/api/v1/gate/list'));
+		assert.equal(l.rules.every_days, 2);
+		assert.ok(l.version > 1);
+		const one = l.passes.find((p) => p.number === P.one);
+		assert.equal(one.exits_in_window, 1);
+		assert.equal(one.last_out_day, localDay());
+		assert.ok(l.passes.some((p) => p.state === 'revoked'));
+		assert.ok(!l.passes.some((p) => p.number === undefined));
+	});
+
+	it('stats and the gate log agree with the records; hostile queries refused by name', async () => {
+		const s = await stats();
+		assert.equal(s.households, 7);
+		assert.ok(s.out_now.some((o) => o.number === P.worker), JSON.stringify(s.out_now));
+		assert.ok(!s.out_now.some((o) => o.number === P.one), 'back in: not out');
+		const log = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/gate-log?from=${localDay(Date.now() - 6 * 86400e3)}&to=${localDay()}&verdict=red`));
+		assert.ok(log.total >= 5);
+		assert.ok(log.items.every((r) => r.verdict === 'red'));
+		const g2 = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/gate-log?from=${localDay(Date.now() - 6 * 86400e3)}&gate=${gate2.id}`));
+		assert.equal(g2.total, 0);
+		expectError(assert, await cmdA.client.get(`/api/v1/closures/${closure.id}/stats?from=2020-01-01&to=${localDay()}`), 400, 'closure.date_invalid', 'from');
+		expectError(assert, await cmdA.client.get(`/api/v1/closures/${closure.id}/gate-log?page=-1`), 400, 'query.invalid', 'page');
+		expectError(assert, await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=x`), 400, 'query.invalid', 'filter');
+		expectError(assert, await record(guard1, { number: P.one, at: new Date(Date.now() + 3600e3).toISOString() }), 400, 'gate.at_invalid', 'at');
+		expectError(assert, await record(guard1, { number: P.one, at: ago(8 * 86400e3) }), 400, 'gate.at_invalid', 'at');
+		expectError(assert, await record(guard1, { number: P.one, direction: 'up' }), 400, 'field.value', 'direction');
+		expectError(assert, await record(guard1, { number: P.one, person: '人'.repeat(5000) }), 400, 'field.too_long', 'person');
+		expectError(assert, await record(guard1, { number: 12345 }), 400, 'field.type', 'number');
+		expectError(assert, await record(guard1, { number: P.one, extra: 1 }), 400, 'field.unknown', 'extra');
+		// `fangkong check`: the kept counts agree with a recount
+		const out = await run(['check', '--db', srv.db]);
+		assert.equal(out.code, 0, out.stdout + out.stderr);
+		assert.match(out.stdout, /closure counts: ok/);
+	});
+
+	it('a commander of another township gets 404 on every route', async () => {
+		const c = cmdB.client;
+		const id = closure.id;
+		const nf = (r, code) => expectError(assert, r, 404, code);
+		nf(await c.get(`/api/v1/closures/${id}`), 'closure.not_found');
+		nf(await c.patch(`/api/v1/closures/${id}`, { uuid: uuid(), reason: 'x' }), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/reopen`, { uuid: uuid(), on: localDay() }), 'closure.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/stats`), 'closure.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/gate-log`), 'closure.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/households`), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/households`, { uuid: uuid(), head: 'x', address: 'x' }), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/households/refresh`, { uuid: uuid() }), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/households/import`, csvUpload('户主,地址\n甲,乙\n', 'a.csv', { uuid: uuid() })), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/households/${H.one}/block`, { uuid: uuid(), blocked: true, reason: 'x' }), 'household.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/passes`), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/passes`, { uuid: uuid(), kind: 'worker', holder: 'x', employer: 'y' }), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/passes/batch`, { uuid: uuid() }), 'closure.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/passes/print`), 'closure.not_found');
+		nf(await c.get(`/api/v1/closures/${id}/gates`), 'closure.not_found');
+		nf(await c.post(`/api/v1/closures/${id}/gates`, { uuid: uuid(), name: 'x' }), 'closure.not_found');
+		nf(await c.post(`/api/v1/passes/${P.one}/reissue`, { uuid: uuid(), reason: 'x' }), 'pass.not_found');
+		nf(await c.post(`/api/v1/passes/${P.one}/revoke`, { uuid: uuid(), reason: 'x' }), 'pass.not_found');
+		nf(await c.get(`/api/v1/passes/${P.one}/qr.svg`), 'pass.not_found');
+		nf(await c.post(`/api/v1/gates/${gate1.id}/guards`, { uuid: uuid(), user_id: guard1.user.id }), 'gate.not_found');
+		nf(await c.get(`/api/v1/gate?gate=${gate1.id}`), 'gate.not_found');
+		nf(await c.get(`/api/v1/gate/check?number=${P.one}&gate=${gate1.id}`), 'gate.not_found');
+		nf(await c.post('/api/v1/gate/records', { uuid: uuid(), gate: gate1.id, number: P.one, direction: 'out', at: ago(1e3) }), 'gate.not_found');
+		nf(await c.get(`/api/v1/gate/list?gate=${gate1.id}`), 'gate.not_found');
+		// and the denials are audited
+		await waitFor(async () => (await ok(await admin.get('/api/v1/audit?action=denied&limit=200'))).items.some((x) => x.object_id === id), { what: 'the denials audited' });
+	});
+
+	it('reopened: the closure ends, its passes stop working, its history stays', async () => {
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/reopen`, { uuid: uuid(), on: '2000-01-01' }), 400, 'closure.date_invalid', 'on');
+		const r = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/reopen`, { uuid: uuid(), on: localDay() }));
+		assert.equal(r.state, 'reopened');
+		assert.equal(r.until, localDay());
+		const c = await ok(await check(guard1, P.one));
+		assert.deepEqual([c.verdict, c.reason], ['red', 'closure_ended']);
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/reopen`, { uuid: uuid(), on: localDay() }), 409, 'closure.ended');
+		assert.equal((await ok(await cmdA.client.get('/api/v1/closures'))).items.length, 1);
+		assert.equal((await ok(await cmdA.client.get('/api/v1/closures?state=all'))).items.length, 2);
+		assert.ok((await stats()).days.some((d) => d.exits > 0));
+		// the area may be closed again
+		await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: VILLAGE_A, from: localDay() }), 201);
+	});
+});

@@ -169,7 +169,7 @@ static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 19);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 21);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
 	assert_string_equal(names[9], "import");

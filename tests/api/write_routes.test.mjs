@@ -776,6 +776,9 @@ const ENTRIES = {
 				body: { uuid: u, note: '收到' },
 				other: { uuid: u, note: '没收到' },
 				state: async () => (await admin.get(`/api/v1/duty/posts/${TOWN_A}/handovers?from=${dateIn(-1)}&to=${dateIn(0)}`)).body.items.find((x) => x.id === h.body.id).confirmed_at,
+			};
+		},
+	},
 	'POST /api/v1/closures': {
 		actions: ['closure.create'],
 		async setup() {
@@ -1008,6 +1011,9 @@ function lastEnded() {
 	if (h >= 20) return [dateIn(0), 0];
 	if (h >= 8) return [dateIn(-1), 1];
 	return [dateIn(-1), 0];
+}
+
+
 /** A new active closure of a new grid of village A. */
 async function closure() {
 	const area = (await admin.createArea(VILLAGE_A, uniqueName('封闭网格'))).code;
@@ -1022,7 +1028,6 @@ async function closurePass(c) {
 	assert.equal(r.status, 201, r.text);
 	return r.body.number;
 }
-
 /** A new open checkpoint in township A. */
 async function checkpoint() {
 	const r = await admin.post('/api/v1/checkpoints', { uuid: uuid(), name: uniqueName('卡口'), area: TOWN_A, kind: 'road', opened_on: dateIn(-3) });

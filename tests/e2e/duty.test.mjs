@@ -214,6 +214,9 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
     await page.locator(`${sel('drawer-menu')} ${sel('nav-duty-log')}`).click();
     await page.waitForURL((u) => u.pathname === '/duty/log');
     await page.locator(sel('duty-log', { post: TOWNSHIP, state: 'ok' })).waitFor();
+    const shift = page.locator(sel('duty-log-shift', { date: day, index: 0 })); // the shift going on, its people
+    await shift.waitFor();
+    assert.match(await shift.innerText(), new RegExp(`${b.name}.*${a.name}`));
 
     // two calls
     async function logCall(from, contact, content, action) {

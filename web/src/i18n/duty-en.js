@@ -38,7 +38,7 @@ export default {
     rosterLink: 'Roster', logLink: 'Duty log', checkpoints: 'Checkpoints in the area',
   },
   log: {
-    title: 'Duty log', post: 'Duty post', open: 'Open', all: 'All', add: 'Log a call or visit', empty: 'Nothing logged', more: 'Load more',
+    title: 'Duty log', post: 'Duty post', current: 'This shift {range}', open: 'Open', all: 'All', add: 'Log a call or visit', empty: 'Nothing logged', more: 'Load more',
     noPost: 'There is no duty post whose log you can keep',
     kinds: { call: 'Call', report: 'Report', visit: 'Visit', other: 'Other' },
     states: { open: 'Open', handed: 'Handed on', closed: 'Closed' },

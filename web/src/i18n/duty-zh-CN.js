@@ -38,7 +38,7 @@ export default {
     rosterLink: '排班', logLink: '值班日志', checkpoints: '辖区卡口',
   },
   log: {
-    title: '值班日志', post: '值班岗位', open: '未办结', all: '全部', add: '登记来电来访', empty: '暂无记录', more: '加载更多',
+    title: '值班日志', post: '值班岗位', current: '本班 {range}', open: '未办结', all: '全部', add: '登记来电来访', empty: '暂无记录', more: '加载更多',
     noPost: '没有你可以记录的值班岗位',
     kinds: { call: '来电', report: '上报', visit: '来访', other: '其他' },
     states: { open: '待办', handed: '已转办', closed: '已办结' },

@@ -709,6 +709,7 @@ static void put(struct buf *b, const char *s)
  * well-formed UTF-8 character replaced by U+FFFD. */
 static void put_str(struct buf *b, const char *s)
 {
+	const char *run = s; /* bytes written as they are, not yet appended */
 	char esc[8];
 	unsigned cp;
 	int len;
@@ -716,19 +717,21 @@ static void put_str(struct buf *b, const char *s)
 	put(b, "\"");
 	for (; s && *s; s += len) {
 		len = utf8_next(s, &cp);
+		if (len && cp >= 0x20 && cp != '"' && cp != '\\')
+			continue;
+		if (s > run && !buf_append(b, run, (size_t)(s - run)))
+			fk_oom();
 		if (!len) {
 			put(b, "\xef\xbf\xbd");
 			len = 1;
-		} else if (cp == '"' || cp == '\\') {
-			snprintf(esc, sizeof esc, "\\%c", (char)cp);
+		} else {
+			snprintf(esc, sizeof esc, cp < 0x20 ? "\\u%04x" : "\\%c", cp);
 			put(b, esc);
-		} else if (cp < 0x20) {
-			snprintf(esc, sizeof esc, "\\u%04x", cp);
-			put(b, esc);
-		} else if (!buf_append(b, s, (size_t)len)) {
-			fk_oom();
 		}
+		run = s + len;
 	}
+	if (s && s > run && !buf_append(b, run, (size_t)(s - run)))
+		fk_oom();
 	put(b, "\"");
 }
 

@@ -29,7 +29,7 @@ export default {
   },
   post: {
     title: '{name} · settings', phone: 'Duty phone', phoneHint: 'For duty only: a mobile or a fixed line with its area code',
-    shifts: 'Shift start times', shiftsHint: '1–4 whole hours; by default two shifts: 08:00–20:00 and 20:00–08:00', addShift: 'Add a shift',
+    shifts: 'Shift start times', shiftsHint: '1–4 whole hours; by default two shifts: 08:00–20:00 and 20:00–08:00. A change retimes the roster from yesterday on; shifts past the new count are no longer shown', addShift: 'Add a shift',
     saved: 'Post settings saved', shiftsDup: 'Shift times must differ',
   },
   now: {

@@ -29,7 +29,7 @@ export default {
   },
   post: {
     title: '{name} · 岗位设置', phone: '值班电话', phoneHint: '值班电话专用于值班，可填手机或带区号的固定电话',
-    shifts: '班次开始时间', shiftsHint: '1–4 个整点；默认两班：08:00–20:00、20:00–08:00', addShift: '增加班次',
+    shifts: '班次开始时间', shiftsHint: '1–4 个整点；默认两班：08:00–20:00、20:00–08:00。改动后从昨天起按新班次排班，多出的班次不再显示', addShift: '增加班次',
     saved: '岗位设置已保存', shiftsDup: '班次时间不能重复',
   },
   now: {

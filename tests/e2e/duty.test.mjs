@@ -400,6 +400,7 @@ test('who is on duty now at 360 px: county → township → village, tap-to-call
       assert.equal(await c.evaluate((e) => getComputedStyle(e).backgroundColor), RED);
       assert.match(await c.innerText(), /无人值班/);
     }
+    assert.equal((await page.locator(`${sel('duty-now-card', { post: VILLAGE })} ${sel('duty-now-name')}`).innerText()).trim(), '社渚村', 'the village by its short name');
     await noOverflow(page, 'on duty now at 360 px');
     assert.deepEqual(await smallTargets(page), [], 'tap targets of who is on duty');
     await shot(page, 'duty-now-360');

@@ -186,6 +186,7 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     await phone.page.locator(sel('duty-roster', { post: TOWNSHIP, loaded: 1 })).waitFor();
     await phone.page.locator(cell(mondayOf(today()), 0)).waitFor();
     await noOverflow(phone.page, 'roster at 360 px');
+    assert.deepEqual(await smallTargets(phone.page), [], 'tap targets of the roster');
     await shot(phone.page, 'duty-roster-360');
   } finally {
     await phone.ctx.close();

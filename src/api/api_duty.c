@@ -452,8 +452,7 @@ void api_duty_post_put(struct req *r)
 
 /* ---- roster ---- */
 
-static json_t *roster_shift(const struct duty_post *p, const struct duty_roster *ro,
-			    const struct duty_shift *sh, int64_t now)
+static json_t *roster_shift(const struct duty_roster *ro, const struct duty_shift *sh, int64_t now)
 {
 	const struct duty_slot *sl = NULL;
 	const struct duty_handover *h = NULL;
@@ -481,7 +480,6 @@ static json_t *roster_shift(const struct duty_post *p, const struct duty_roster 
 			     duty_handover_name(duty_handover_state(now, sh->end, h != NULL,
 								    h && h->confirmed_at)),
 			     "swap_pending", swap));
-	(void)p;
 	return o;
 }
 
@@ -507,7 +505,7 @@ void api_duty_roster(struct req *r)
 		for (size_t k = 0; k < ns; k++) {
 			struct duty_shift sh;
 			duty_shift_of(starts, ns, d, (int)k, &sh);
-			json_array_append_new(shifts, roster_shift(&p, &ro, &sh, now));
+			json_array_append_new(shifts, roster_shift(&ro, &sh, now));
 		}
 		json_array_append_new(
 			days, json_pack("{s:o, s:o}", "date", api_date_json(d), "shifts", shifts));
@@ -621,6 +619,7 @@ void api_duty_swap_ask(struct req *r)
 	struct duty_swap in = {0}, out;
 	struct store_idem idem;
 	enum duty_why why;
+	bool replayed = false;
 	char hash[65];
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -629,10 +628,12 @@ void api_duty_swap_ask(struct req *r)
 	    api_bad_field(r, json_get_str(r->json, "reason", 200, false, &in.reason), "reason"))
 		return;
 	snprintf(in.id, sizeof in.id, "%s", idem.uuid);
-	if (failed(r, svc_duty_swap_ask(r->srv->store, &who, &idem, id, &in, r->a, &out, &why),
+	if (failed(r,
+		   svc_duty_swap_ask(r->srv->store, &who, &idem, id, &in, r->a, &out, &why,
+				     &replayed),
 		   &why, ERR_DUTY_POST_NOT_FOUND))
 		return;
-	reply_json(r, 201, swap_json(&out));
+	reply_json(r, replayed ? 200 : 201, swap_json(&out));
 }
 
 static void decide(struct req *r, bool approve)
@@ -709,6 +710,7 @@ static void put(struct buf *b, const char *s)
  * well-formed UTF-8 character replaced by U+FFFD. */
 static void put_str(struct buf *b, const char *s)
 {
+	const char *run = s; /* bytes written as they are, not yet appended */
 	char esc[8];
 	unsigned cp;
 	int len;
@@ -716,19 +718,21 @@ static void put_str(struct buf *b, const char *s)
 	put(b, "\"");
 	for (; s && *s; s += len) {
 		len = utf8_next(s, &cp);
+		if (len && cp >= 0x20 && cp != '"' && cp != '\\')
+			continue;
+		if (s > run && !buf_append(b, run, (size_t)(s - run)))
+			fk_oom();
 		if (!len) {
 			put(b, "\xef\xbf\xbd");
 			len = 1;
-		} else if (cp == '"' || cp == '\\') {
-			snprintf(esc, sizeof esc, "\\%c", (char)cp);
+		} else {
+			snprintf(esc, sizeof esc, cp < 0x20 ? "\\u%04x" : "\\%c", cp);
 			put(b, esc);
-		} else if (cp < 0x20) {
-			snprintf(esc, sizeof esc, "\\u%04x", cp);
-			put(b, esc);
-		} else if (!buf_append(b, s, (size_t)len)) {
-			fk_oom();
 		}
+		run = s + len;
 	}
+	if (s && s > run && !buf_append(b, run, (size_t)(s - run)))
+		fk_oom();
 	put(b, "\"");
 }
 
@@ -870,6 +874,7 @@ void api_duty_log_add(struct req *r)
 	struct store_idem idem;
 	enum duty_why why;
 	int64_t now = time_now();
+	bool replayed = false;
 	char hash[65];
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -893,9 +898,11 @@ void api_duty_log_add(struct req *r)
 		return;
 	}
 	snprintf(in.id, sizeof in.id, "%s", idem.uuid);
-	if (!failed(r, svc_duty_log_add(r->srv->store, &who, &idem, id, &in, r->a, &out, &why),
+	if (!failed(r,
+		    svc_duty_log_add(r->srv->store, &who, &idem, id, &in, r->a, &out, &why,
+				     &replayed),
 		    &why, ERR_DUTY_POST_NOT_FOUND))
-		reply_json(r, 201, log_json(&out));
+		reply_json(r, replayed ? 200 : 201, log_json(&out));
 }
 
 /* hand {to, note}, return {result}, close {result}, note {note} */
@@ -1021,6 +1028,7 @@ void api_duty_handover_add(struct req *r)
 	struct duty_handover out;
 	enum duty_why why;
 	json_t *ix;
+	bool replayed = false;
 	char hash[65];
 	int day;
 
@@ -1037,9 +1045,9 @@ void api_duty_handover_add(struct req *r)
 	if (!failed(r,
 		    svc_duty_handover_add(r->srv->store, &who, &idem, id, day,
 					  (int)json_integer_value(ix), note ? note : "", r->a, &out,
-					  &why),
+					  &why, &replayed),
 		    &why, ERR_DUTY_POST_NOT_FOUND))
-		reply_json(r, 201, handover_json(&out));
+		reply_json(r, replayed ? 200 : 201, handover_json(&out));
 }
 
 void api_duty_handover_confirm(struct req *r)

@@ -1295,7 +1295,7 @@ enum store_status svc_duty_roster_copy(struct store *s, const struct principal *
 enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *post,
 				    const struct duty_swap *in, struct arena *a,
-				    struct duty_swap *out, enum duty_why *why);
+				    struct duty_swap *out, enum duty_why *why, bool *replayed);
 enum store_status svc_duty_swap_decide(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *id,
 				       bool approve, struct arena *a, struct duty_swap *out,
@@ -1317,7 +1317,7 @@ enum store_status svc_duty_board(struct store *s, const struct principal *who, i
 enum store_status svc_duty_log_add(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *post,
 				   const struct duty_log *in, struct arena *a, struct duty_log *out,
-				   enum duty_why *why);
+				   enum duty_why *why, bool *replayed);
 enum duty_log_act { DUTY_LOG_HAND, DUTY_LOG_RETURN, DUTY_LOG_CLOSE, DUTY_LOG_NOTE };
 /* hand (text: to), return (text: result), close (text: result), note (text: note). */
 enum store_status svc_duty_log_act(struct store *s, const struct principal *who,
@@ -1341,7 +1341,8 @@ enum store_status svc_duty_log_list(struct store *s, const struct principal *who
 enum store_status svc_duty_handover_add(struct store *s, const struct principal *who,
 					const struct store_idem *idem, const char *post, int day,
 					int index, const char *note, struct arena *a,
-					struct duty_handover *out, enum duty_why *why);
+					struct duty_handover *out, enum duty_why *why,
+					bool *replayed);
 enum store_status svc_duty_handover_confirm(struct store *s, const struct principal *who,
 					    const struct store_idem *idem, const char *id,
 					    const char *note, struct arena *a,

@@ -556,11 +556,11 @@ static enum store_status answer_swap(struct svc_ctx *x)
 enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *post,
 				    const struct duty_swap *in, struct arena *a,
-				    struct duty_swap *out, enum duty_why *why)
+				    struct duty_swap *out, enum duty_why *why, bool *replayed)
 {
 	struct swap_io io = {.post = post, .in = in, .out = out};
 	struct svc_write w = {"duty.swap.ask", NULL, idem, apply_ask, answer_swap, &io};
-	enum store_status ss = svc_run(s, who, &w, a, NULL);
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
 	*why = io.why;
 	return ss;
@@ -757,11 +757,11 @@ static enum store_status apply_log_add(struct svc_ctx *x)
 enum store_status svc_duty_log_add(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *post,
 				   const struct duty_log *in, struct arena *a, struct duty_log *out,
-				   enum duty_why *why)
+				   enum duty_why *why, bool *replayed)
 {
 	struct log_io io = {.post = post, .in = in, .out = out};
 	struct svc_write w = {"duty.log.create", NULL, idem, apply_log_add, answer_log, &io};
-	enum store_status ss = svc_run(s, who, &w, a, NULL);
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
 	*why = io.why;
 	return ss;
@@ -1027,12 +1027,13 @@ static enum store_status answer_handover(struct svc_ctx *x)
 enum store_status svc_duty_handover_add(struct store *s, const struct principal *who,
 					const struct store_idem *idem, const char *post, int day,
 					int index, const char *note, struct arena *a,
-					struct duty_handover *out, enum duty_why *why)
+					struct duty_handover *out, enum duty_why *why,
+					bool *replayed)
 {
 	struct handover_io io = {
 		.post = post, .note = note, .day = day, .index = index, .out = out};
 	struct svc_write w = {"duty.handover", NULL, idem, apply_handover, answer_handover, &io};
-	enum store_status ss = svc_run(s, who, &w, a, NULL);
+	enum store_status ss = svc_run(s, who, &w, a, replayed);
 
 	*why = io.why;
 	return ss;

@@ -387,6 +387,26 @@ describe('duty', () => {
 		assert.equal(board.body.items.find((i) => i.post.id === VILLAGE_A).leader.name, odd);
 	});
 
+	it("changing a post's shifts retimes its roster; a shift past the new count goes", async () => {
+		const V = '320481116201';
+		assert.equal((await setShift(cmdA.client, V, D11, 0, { leader: { name: '早班' } })).status, 200);
+		assert.equal((await setShift(cmdA.client, V, D11, 1, { leader: { name: '晚班' } })).status, 200);
+		const r = await put(cmdA.client, `/api/v1/duty/posts/${V}`, { uuid: uuid(), shifts: [7] });
+		assert.equal(r.status, 200, r.text);
+		assert.deepEqual(r.body.shifts, [7]);
+		const ro = await rosterOf(cmdA.client, V, D11, D11);
+		assert.equal(ro.days[0].shifts.length, 1);
+		assert.equal(ro.days[0].shifts[0].start, '2026-12-11T07:00:00+08:00');
+		assert.equal(ro.days[0].shifts[0].end, '2026-12-12T07:00:00+08:00');
+		assert.equal(ro.days[0].shifts[0].leader.name, '早班');
+		// at 02:00 on the 10th the one shift of the 9th is on duty, until 07:00
+		const now = await cmdA.client.get(`/api/v1/duty/now?area=${V}`);
+		const v = now.body.items.find((i) => i.post.id === V);
+		assert.deepEqual([v.shift.date, v.shift.index, v.shift.end], [D9, 0, '2026-12-10T07:00:00+08:00']);
+		// the shift that is no more cannot be set
+		expectError(assert, await setShift(cmdA.client, V, D11, 1, { leader: { name: '晚班' } }), 400, 'duty.shift_invalid', 'index');
+	});
+
 	it('a swap cannot be approved once its earlier shift has started', async () => {
 		await setShift(cmdA.client, TOWN_A, D10, 0, { leader: person(x, '徐值班'), officers: [] });
 		const r = await x.client.post(`/api/v1/duty/posts/${TOWN_A}/swaps`, { uuid: uuid(), a: { date: D10, index: 0, slot: 'leader' }, b: { date: D11, index: 1, slot: 'leader' }, reason: '' });

@@ -186,6 +186,7 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     await phone.page.locator(sel('duty-roster', { post: TOWNSHIP, loaded: 1 })).waitFor();
     await phone.page.locator(cell(mondayOf(today()), 0)).waitFor();
     await noOverflow(phone.page, 'roster at 360 px');
+    assert.deepEqual(await smallTargets(phone.page), [], 'tap targets of the roster');
     await shot(phone.page, 'duty-roster-360');
   } finally {
     await phone.ctx.close();
@@ -214,6 +215,9 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
     await page.locator(`${sel('drawer-menu')} ${sel('nav-duty-log')}`).click();
     await page.waitForURL((u) => u.pathname === '/duty/log');
     await page.locator(sel('duty-log', { post: TOWNSHIP, state: 'ok' })).waitFor();
+    const shift = page.locator(sel('duty-log-shift', { date: day, index: 0 })); // the shift going on, its people
+    await shift.waitFor();
+    assert.match(await shift.innerText(), new RegExp(`${b.name}.*${a.name}`));
 
     // two calls
     async function logCall(from, contact, content, action) {
@@ -397,6 +401,7 @@ test('who is on duty now at 360 px: county → township → village, tap-to-call
       assert.equal(await c.evaluate((e) => getComputedStyle(e).backgroundColor), RED);
       assert.match(await c.innerText(), /无人值班/);
     }
+    assert.equal((await page.locator(`${sel('duty-now-card', { post: VILLAGE })} ${sel('duty-now-name')}`).innerText()).trim(), '社渚村', 'the village by its short name');
     await noOverflow(page, 'on duty now at 360 px');
     assert.deepEqual(await smallTargets(page), [], 'tap targets of who is on duty');
     await shot(page, 'duty-now-360');

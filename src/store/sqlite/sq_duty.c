@@ -74,23 +74,94 @@ enum store_status store_duty_post_get(struct store *s, const char *id, struct ar
 #define NOW_COLS ", s.day, s.idx, coalesce(s.leader, ''), coalesce(s.officers, '[]')"
 #define POST_ORDER " ORDER BY p.area, p.ord, p.name, p.id"
 
+/* A slot going on, as the board reads them (sq_duty_posts matches them to the posts). */
+struct now_slot {
+	char post_id[USER_ID_LEN + 1];
+	int day, index;
+	const char *leader, *officers;
+};
+
+static void read_now_slot(const struct sq_cur *k, struct arena *a, void *out)
+{
+	struct now_slot *n = out;
+
+	sq_text_to(k, 0, n->post_id, sizeof n->post_id);
+	n->day = (int)sq_int(k, 1);
+	n->index = (int)sq_int(k, 2);
+	n->leader = sq_text(a, k, 3);
+	n->officers = sq_text(a, k, 4);
+}
+static const struct sq_rowtype now_slot_rows = {sizeof(struct now_slot), NULL, 0, read_now_slot};
+
+static int post_cmp(const void *x, const void *y)
+{
+	return strcmp((*(const struct duty_post *const *)x)->id,
+		      (*(const struct duty_post *const *)y)->id);
+}
+
+/* Each post of v gets its slot of s (posts looked up by id, sorted once). */
+static void slots_to_posts(struct duty_post *v, size_t n, const struct now_slot *s, size_t ns,
+			   struct arena *a)
+{
+	const struct duty_post **by_id = arena_alloc(a, (n + 1) * sizeof *by_id);
+	struct duty_post key;
+
+	for (size_t i = 0; i < n; i++)
+		by_id[i] = &v[i];
+	qsort(by_id, n, sizeof *by_id, post_cmp);
+	for (size_t i = 0; i < ns; i++) {
+		const struct duty_post *kp = &key, **hit;
+		memcpy(key.id, s[i].post_id, sizeof key.id);
+		hit = bsearch(&kp, by_id, n, sizeof *by_id, post_cmp);
+		if (!hit)
+			continue; /* a post out of scope, or no more a post */
+		struct duty_post *p = (struct duty_post *)*hit;
+		p->slot_day = s[i].day;
+		p->slot_index = s[i].index;
+		p->leader = s[i].leader;
+		p->officers = s[i].officers;
+	}
+}
+
+#define SCOPE_POSTS                                                                                \
+	"SELECT " POST_COLS                                                                        \
+	" FROM (" POSTS("a.code >= ?1 AND a.code < ?2",                                            \
+			"c.area_code >= ?1 AND c.area_code < ?2") ") p" POST_ORDER
+
 enum store_status store_duty_posts(struct store *s, const char *scope, size_t max, bool with_slot,
 				   int64_t now, int yesterday, int today, struct arena *a,
 				   struct duty_post **out, size_t *n)
 {
-	static const char sql[] =
-		"SELECT " POST_COLS NOW_COLS
-		" FROM (" POSTS("a.code >= ?1 AND a.code < ?2",
-				"c.area_code >= ?1 AND c.area_code < ?2") ") p" NOW_SLOT POST_ORDER;
-	static const char sql_plain[] =
-		"SELECT " POST_COLS
-		" FROM (" POSTS("a.code >= ?1 AND a.code < ?2",
-				"c.area_code >= ?1 AND c.area_code < ?2") ") p" POST_ORDER;
+	static const char sql[] = SCOPE_POSTS;
+	/* every slot going on: two days of the key's first column, one range */
+	static const char sql_now[] =
+		"SELECT post_id, day, idx, coalesce(leader, ''), officers FROM duty_slot"
+		" WHERE day BETWEEN ?1 AND ?2 AND start_at <= ?3 AND end_at > ?3";
+	struct sq_conn *c;
+	struct now_slot *slots;
+	size_t nslots;
 	enum store_status ss;
 
-	*out = sq_list(s, with_slot ? sql : sql_plain, &post_rows, max, a, n, &ss,
-		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_INT(yesterday),
-				 SQ_INT(today), SQ_INT(now)));
+	*n = 0;
+	if (!with_slot) {
+		*out = sq_list(s, sql, &post_rows, max, a, n, &ss,
+			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope))));
+		return ss;
+	}
+	if (!(c = sq_reader_get(s)))
+		return STORE_BUSY;
+	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
+		*out = sq_rows(c, sql, &post_rows, max, a, n, &ss,
+			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope))));
+		if (ss == STORE_OK)
+			slots = sq_rows(c, sql_now, &now_slot_rows, 8 * DUTY_BOARD_MAX, a, &nslots,
+					&ss,
+					SQ_PARAMS(SQ_INT(yesterday), SQ_INT(today), SQ_INT(now)));
+		if (ss == STORE_OK)
+			slots_to_posts(*out, *n, slots, nslots, a);
+		sq_exec(c, "COMMIT");
+	}
+	sq_reader_put(s, c);
 	return ss;
 }
 

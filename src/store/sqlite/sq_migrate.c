@@ -649,7 +649,9 @@ static const char *const migrations[] = {
 	 * its id the area code, its phone the area's duty_phone) or a checkpoint (its id);
 	 * duty_post holds only what was changed (a checkpoint's phone, the shifts). A roster
 	 * slot is one shift (post, the date it starts on, its index) with its instants kept
-	 * (start_at, end_at: who is on duty now is a lookup, redone when the shifts change),
+	 * (start_at, end_at: who is on duty now is a lookup, redone when the shifts change; the
+	 * slots keyed by day first, so that a county's board reads yesterday's and today's in
+	 * one range),
 	 * its leader (JSON object or NULL) and officers (JSON array). A swap keeps the two
 	 * persons as asked; a log entry its events; a handover the open entries it passed. */
 	"CREATE TABLE duty_post ("
@@ -667,7 +669,9 @@ static const char *const migrations[] = {
 	"  leader TEXT,"
 	"  officers TEXT NOT NULL DEFAULT '[]',"
 	"  updated_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (post_id, day, idx)) WITHOUT ROWID;"
+	"  PRIMARY KEY (day, post_id, idx)) WITHOUT ROWID;"
+	/* the board reads the slots of two days in one range; a roster one post's days */
+	"CREATE INDEX duty_slot_post ON duty_slot(post_id, day, idx);"
 	"CREATE TABLE duty_swap ("
 	"  id TEXT PRIMARY KEY,"
 	"  post_id TEXT NOT NULL,"

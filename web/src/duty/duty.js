@@ -6,6 +6,7 @@ import { newUuid } from '../api.js';
 import { outbox } from '../outbox.js';
 import { addDays, todayShanghai } from '../checkpoint-console/checkpoint.js';
 import { shanghaiIso } from '../checkpoint/rules.js';
+import { shortAreaName } from '../area-name.js';
 
 export { addDays, todayShanghai, shanghaiIso };
 
@@ -82,6 +83,9 @@ export function peopleOf(s) {
   for (const o of (s && s.officers) || []) out.push({ role: 'officer', ...o });
   return out;
 }
+
+// A post's name as the pages show areas (社渚村, not 社渚村村委会); a checkpoint's as it is.
+export const postName = (p) => (p && p.kind === 'area' ? shortAreaName(p.name) || p.name : (p && p.name) || '');
 
 export const telHref = (phone) => `tel:${String(phone || '').replace(/[^\d+#,]/g, '')}`;
 

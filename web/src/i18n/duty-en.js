@@ -29,7 +29,7 @@ export default {
   },
   post: {
     title: '{name} · settings', phone: 'Duty phone', phoneHint: 'For duty only: a mobile or a fixed line with its area code',
-    shifts: 'Shift start times', shiftsHint: '1–4 whole hours; by default two shifts: 08:00–20:00 and 20:00–08:00', addShift: 'Add a shift',
+    shifts: 'Shift start times', shiftsHint: '1–4 whole hours; by default two shifts: 08:00–20:00 and 20:00–08:00. A change retimes the roster from yesterday on; shifts past the new count are no longer shown', addShift: 'Add a shift',
     saved: 'Post settings saved', shiftsDup: 'Shift times must differ',
   },
   now: {
@@ -38,7 +38,7 @@ export default {
     rosterLink: 'Roster', logLink: 'Duty log', checkpoints: 'Checkpoints in the area',
   },
   log: {
-    title: 'Duty log', post: 'Duty post', open: 'Open', all: 'All', add: 'Log a call or visit', empty: 'Nothing logged', more: 'Load more',
+    title: 'Duty log', post: 'Duty post', current: 'This shift {range}', open: 'Open', all: 'All', add: 'Log a call or visit', empty: 'Nothing logged', more: 'Load more',
     noPost: 'There is no duty post whose log you can keep',
     kinds: { call: 'Call', report: 'Report', visit: 'Visit', other: 'Other' },
     states: { open: 'Open', handed: 'Handed on', closed: 'Closed' },

@@ -29,7 +29,7 @@ export default {
   },
   post: {
     title: '{name} · 岗位设置', phone: '值班电话', phoneHint: '值班电话专用于值班，可填手机或带区号的固定电话',
-    shifts: '班次开始时间', shiftsHint: '1–4 个整点；默认两班：08:00–20:00、20:00–08:00', addShift: '增加班次',
+    shifts: '班次开始时间', shiftsHint: '1–4 个整点；默认两班：08:00–20:00、20:00–08:00。改动后从昨天起按新班次排班，多出的班次不再显示', addShift: '增加班次',
     saved: '岗位设置已保存', shiftsDup: '班次时间不能重复',
   },
   now: {
@@ -38,7 +38,7 @@ export default {
     rosterLink: '排班', logLink: '值班日志', checkpoints: '辖区卡口',
   },
   log: {
-    title: '值班日志', post: '值班岗位', open: '未办结', all: '全部', add: '登记来电来访', empty: '暂无记录', more: '加载更多',
+    title: '值班日志', post: '值班岗位', current: '本班 {range}', open: '未办结', all: '全部', add: '登记来电来访', empty: '暂无记录', more: '加载更多',
     noPost: '没有你可以记录的值班岗位',
     kinds: { call: '来电', report: '上报', visit: '来访', other: '其他' },
     states: { open: '待办', handed: '已转办', closed: '已办结' },

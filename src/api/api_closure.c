@@ -713,13 +713,9 @@ void api_household_import(struct req *r)
 	struct reading rd;
 	json_t *rej;
 
-	if (!id || !api_upload_idem(r, NULL, &buf, &idem))
-		return;
-	if (!idem) {
-		reply_error(r, ERR_FIELD_REQUIRED, "uuid");
-		return;
-	}
-	if (!read_sheet(r, &rd))
+	/* the uuid is optional, as for the list imports: without one a resend imports again
+	 * (by address, so it updates what the first one added) */
+	if (!id || !api_upload_idem(r, NULL, &buf, &idem) || !read_sheet(r, &rd))
 		return;
 	enum store_status st = svc_household_import(r->srv->store, &who, idem, id, rd.rows, rd.n,
 						    r->a, &hr);

@@ -862,10 +862,14 @@ static const char pg_step16[] =
 	"-- SQLite only: person as a rowid table; nothing to do on PostgreSQL\n"
 	"SELECT 1;\n";
 
+/* Step 17 on PostgreSQL: placeholder: replaced by the duty migration at merge. */
+static const char pg_step17[] = "-- placeholder: replaced by the duty migration at merge\n"
+				"SELECT 1;\n";
+
 static const struct pg_text {
 	int step;
 	const char *sql;
-} pg_texts[] = {{15, pg_step15}, {16, pg_step16}, {0}};
+} pg_texts[] = {{15, pg_step15}, {16, pg_step16}, {17, pg_step17}, {0}};
 
 static const char schema_version_sql[] =
 	"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";

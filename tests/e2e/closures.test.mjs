@@ -419,6 +419,20 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
   await shot(page, 'cl-13-passes-after');
 
+  // ---- the rules change from now on: one person every three days ----
+  await page.goto(`${env.base}/closures/${closure.id}`);
+  await byTest(page, 'cl-edit').click();
+  await byTest(page, 'cl-edit-dialog').waitFor();
+  await field(page, 'cl-edit-every').fill('3');
+  await field(page, 'cl-edit-every').press('Tab');
+  await byTest(page, 'cl-edit-save').click();
+  await byTest(page, 'cl-edit-dialog').waitFor({ state: 'hidden' });
+  await byTest(page, 'cl-detail-rules').filter({ hasText: '每户每 3 天限 1 人外出' }).waitFor();
+  const patched = await cmdApi('GET', `/api/v1/closures/${closure.id}`);
+  assert.equal(patched.body.rules.every_days, 3);
+  const quota3 = await gsess('GET', `/api/v1/gate/check?number=${numbers['王五']}`);
+  assert.deepEqual([quota3.body.reason, quota3.body.next_allowed_on], ['quota', plusDays(today(), 3)], 'the new rules apply to the next exit');
+
   // ---- the commander checks at a gate of his own choosing ----
   await byTest(page, 'cl-tab-gates').click();
   await page.locator(sel('cl-gate', { name: '东门' })).locator(sel('cl-gate-open')).click();

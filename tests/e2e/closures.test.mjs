@@ -227,6 +227,20 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   await ctx.close();
 }));
 
+// The page and every visible table on it fit the width of the screen (as layout.test.mjs).
+async function noSideways(page, what) {
+  const r = await page.evaluate(() => {
+    const se = document.scrollingElement;
+    const tables = [...document.querySelectorAll('.el-table')].filter((t) => t.checkVisibility()).map((t) => {
+      const wraps = [...t.querySelectorAll('.el-table__body-wrapper, .el-table__body-wrapper .el-scrollbar__wrap')];
+      return wraps.map((w) => w.scrollWidth - w.clientWidth).reduce((a, b) => Math.max(a, b), 0);
+    });
+    return { page: se.scrollWidth - se.clientWidth, tables };
+  });
+  assert.ok(r.page <= 0, `${what}: the page scrolls ${r.page} px sideways`);
+  r.tables.forEach((over, i) => assert.ok(over <= 0, `${what}: table ${i + 1} scrolls ${over} px sideways`));
+}
+
 // A phone signed in as the guard (its first-use guide already seen).
 async function guardPhone(errors) {
   const ctx = await env.browser.newContext(PHONE);
@@ -378,6 +392,7 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.ok(Number(await byTest(page, 'cl-stats-chart').getAttribute('data-days')) >= 1);
   await byTest(page, 'cl-stats-chart').locator('canvas').first().waitFor();
   await shot(page, 'cl-11-stats');
+  await noSideways(page, 'statistics');
   await page.locator(sel('cl-count', { key: 'out_now', value: 2 })).waitFor();
   await page.locator(sel('cl-count', { key: 'exits_today', value: 2 })).waitFor();
   await page.locator(sel('cl-count', { key: 'refusals_today', value: 1 })).waitFor();
@@ -388,6 +403,7 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.equal(await page.locator(sel('cl-log-row', { verdict: 'red', reason: 'revoked' })).count(), 1);
   assert.equal(await page.locator(sel('cl-log-row', { verdict: 'green', direction: 'out' })).count(), 2);
   await shot(page, 'cl-12-log');
+  await noSideways(page, 'gate log');
 
   // ---- reissue a lost pass ----
   await byTest(page, 'cl-tab-passes').click();
@@ -424,6 +440,7 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   const chkTemp = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
   assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
   await shot(page, 'cl-13-passes-after');
+  await noSideways(page, 'passes');
 
   // ---- the rules change from now on: one person every three days ----
   await page.goto(`${env.base}/closures/${closure.id}`);
@@ -514,6 +531,7 @@ test('(e) a compound: households gathered from the person files, one under obser
   await byTest(page, 'cl-hh-refresh').click();
   await page.locator(sel('cl-hh-row', { head: '新来户主' })).waitFor();
   await shot(page, 'cl-14-compound');
+  await noSideways(page, 'households');
   assert.deepEqual(errors, []);
   await ctx.close();
 }));

@@ -461,6 +461,7 @@ void api_household_create(struct req *r)
 	struct household_in in = {0};
 	struct household out;
 	struct store_idem idem;
+	const char *refused;
 	char hash[65];
 	bool replayed;
 	enum store_status st;
@@ -468,20 +469,18 @@ void api_household_create(struct req *r)
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !household_fields(r, &in))
 		return;
-	st = svc_household_add(r->srv->store, &who, &idem, id, idem.uuid, &in, r->a, &out,
+	st = svc_household_add(r->srv->store, &who, &idem, id, idem.uuid, &in, r->a, &out, &refused,
 			       &replayed);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_HOUSEHOLD_EXISTS, "address");
 		return;
 	}
-	if (st == STORE_INVALID) {
+	if (st == STORE_INVALID && refused && !strcmp(refused, "too_many")) {
 		reply_error(r, ERR_HOUSEHOLD_TOO_MANY, NULL);
 		return;
 	}
-	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_CLOSURE_NOT_FOUND);
+	if (closure_failed(r, st, ERR_CLOSURE_NOT_FOUND))
 		return;
-	}
 	reply_json(r, replayed ? 200 : 201,
 		   household_json(r, &out, 0, role_can(r->sess.role, PERM_PERSON_REVEAL)));
 }
@@ -715,15 +714,16 @@ void api_household_import(struct req *r)
 	const struct store_idem *idem;
 	struct household_result hr = {0};
 	struct reading rd;
+	const char *refused;
 	json_t *rej;
 
 	/* the uuid is optional, as for the list imports: without one a resend imports again
 	 * (by address, so it updates what the first one added) */
 	if (!id || !api_upload_idem(r, NULL, &buf, &idem) || !read_sheet(r, &rd))
 		return;
-	enum store_status st =
-		svc_household_import(r->srv->store, &who, idem, id, rd.rows, rd.n, r->a, &hr);
-	if (st == STORE_INVALID) {
+	enum store_status st = svc_household_import(r->srv->store, &who, idem, id, rd.rows, rd.n,
+						    r->a, &hr, &refused);
+	if (st == STORE_INVALID && refused && !strcmp(refused, "too_many")) {
 		reply_error(r, ERR_HOUSEHOLD_TOO_MANY, "file");
 		return;
 	}
@@ -891,6 +891,10 @@ static void pass_change(struct req *r, bool reissue)
 		     : svc_pass_revoke(r->srv->store, &who, &idem, number, reason, r->a, &out);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PASS_REVOKED, NULL);
+		return;
+	}
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_CLOSURE_ENDED, NULL);
 		return;
 	}
 	if (st != STORE_OK) {

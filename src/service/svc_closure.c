@@ -351,6 +351,7 @@ enum store_status svc_closure_list(struct store *s, const struct principal *who,
 
 struct hh_io {
 	const char *closure_id, *id, *reason;
+	const char **refused; /* why a write was STORE_INVALID */
 	const struct household_in *in;
 	size_t n;
 	bool blocked;
@@ -409,11 +410,11 @@ static enum store_status apply_add(struct svc_ctx *x)
 	if ((ss = may_closure(x, io->closure_id, &c)) != STORE_OK)
 		return ss;
 	if (strcmp(c.state, "active"))
-		return STORE_INVALID;
+		return *io->refused = "closure_ended", STORE_INVALID;
 	if ((ss = store_tx_household_count(x->tx, c.id, &count)) != STORE_OK)
 		return ss;
 	if (count >= HOUSEHOLDS_MAX)
-		return STORE_INVALID;
+		return *io->refused = "too_many", STORE_INVALID;
 	h = (struct household){.head = io->in->head,
 			       .address = io->in->address,
 			       .phone = io->in->phone,
@@ -434,11 +435,13 @@ static enum store_status apply_add(struct svc_ctx *x)
 enum store_status svc_household_add(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *closure_id,
 				    const char *id, const struct household_in *in, struct arena *a,
-				    struct household *out, bool *replayed)
+				    struct household *out, const char **refused, bool *replayed)
 {
-	struct hh_io io = {.closure_id = closure_id, .id = id, .in = in, .out = out};
+	struct hh_io io = {
+		.closure_id = closure_id, .id = id, .in = in, .out = out, .refused = refused};
 	struct svc_write w = {"household.create", NULL, idem, apply_add, answer_household, &io};
 
+	*refused = NULL;
 	return svc_run(s, who, &w, a, replayed);
 }
 
@@ -452,7 +455,7 @@ static enum store_status apply_import(struct svc_ctx *x)
 	if ((ss = may_closure(x, io->closure_id, &c)) != STORE_OK)
 		return ss;
 	if (strcmp(c.state, "active"))
-		return STORE_INVALID;
+		return *io->refused = "closure_ended", STORE_INVALID;
 	if ((ss = store_tx_household_count(x->tx, c.id, &count)) != STORE_OK)
 		return ss;
 	io->hr->closure_id = io->closure_id;
@@ -470,7 +473,7 @@ static enum store_status apply_import(struct svc_ctx *x)
 		if (ss != STORE_NOT_FOUND)
 			break;
 		if (count + io->hr->added >= HOUSEHOLDS_MAX)
-			return STORE_INVALID;
+			return *io->refused = "too_many", STORE_INVALID;
 		h = (struct household){.head = r->head,
 				       .address = r->address,
 				       .phone = r->phone,
@@ -493,12 +496,14 @@ static enum store_status apply_import(struct svc_ctx *x)
 enum store_status svc_household_import(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *closure_id,
 				       const struct household_in *rows, size_t n, struct arena *a,
-				       struct household_result *out)
+				       struct household_result *out, const char **refused)
 {
-	struct hh_io io = {.closure_id = closure_id, .in = rows, .n = n, .hr = out};
+	struct hh_io io = {
+		.closure_id = closure_id, .in = rows, .n = n, .hr = out, .refused = refused};
 	struct svc_write w = {"household.import", NULL, idem, apply_import, NULL, &io};
 
 	*out = (struct household_result){.closure_id = closure_id};
+	*refused = NULL;
 	return svc_run(s, who, &w, a, NULL);
 }
 
@@ -800,8 +805,10 @@ static enum store_status apply_reissue(struct svc_ctx *x)
 
 	if ((ss = may_pass(x, io->number, &c, &p)) != STORE_OK)
 		return ss;
-	if (p.revoked_at || strcmp(c.state, "active"))
+	if (p.revoked_at)
 		return STORE_CONFLICT;
+	if (strcmp(c.state, "active"))
+		return STORE_INVALID;
 	/* revoked first: the household's one resident pass is then the new one */
 	if ((ss = store_tx_pass_revoke(x->tx, p.number, now, io->reason, NULL)) != STORE_OK)
 		return ss;

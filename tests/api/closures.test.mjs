@@ -496,6 +496,15 @@ describe('closed management', () => {
 		const c = await ok(await check(guard1, P.one));
 		assert.deepEqual([c.verdict, c.reason], ['red', 'closure_ended']);
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/reopen`, { uuid: uuid(), on: localDay() }), 409, 'closure.ended');
+		// no more writes to it
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { uuid: uuid(), head: '晚', address: '晚1号' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('户主,地址\n晚,晚2号\n', 'late.csv', { uuid: uuid() })), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '晚', employer: '晚' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, { uuid: uuid() }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/gates`, { uuid: uuid(), name: '晚门' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), reason: '晚' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/refresh`, { uuid: uuid() }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/passes/${P.one}/reissue`, { uuid: uuid(), reason: '晚' }), 409, 'closure.ended');
 		assert.equal((await ok(await cmdA.client.get('/api/v1/closures'))).items.length, 1);
 		assert.equal((await ok(await cmdA.client.get('/api/v1/closures?state=all'))).items.length, 2);
 		assert.ok((await stats()).days.some((d) => d.exits > 0));

@@ -16,7 +16,8 @@
 //     was offline is green on the phone, and the server's red verdict is shown after the
 //     resend;
 //  d. the commander reads the figures (exits, refusals by reason, who is out) and the gate
-//     log, reissues a lost pass, issues a temporary one, changes the rules (the next exit
+//     log, reissues a lost pass, issues a temporary one and revokes it (a reason required),
+//     changes the rules (the next exit
 //     follows them), checks at a gate himself (?gate=) and reopens the village;
 //  e. a compound (a grid of 社渚村): its households gathered from the person files, the one
 //     under home observation marked, filtered, and skipped by the batch; a file added later
@@ -439,6 +440,17 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   const tnum = bare(await temp.getAttribute('data-number'));
   const chkTemp = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
   assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
+  // revoked from the table: the gate says so at once
+  const trow = page.locator('.el-table__row', { has: page.locator(sel('cl-pass-row', { number: `${tnum.slice(0, 5)}-${tnum.slice(5)}` })) });
+  await trow.locator(sel('cl-pass-revoke')).filter({ visible: true }).first().click();
+  await byTest(page, 'cl-pass-act-dialog').filter({ visible: true }).waitFor();
+  await byTest(page, 'cl-pass-act-submit').filter({ visible: true }).click();
+  await page.locator('.el-form-item__error').filter({ visible: true }).first().waitFor(); // the reason is required
+  await field(page, 'cl-pass-reason').fill('送水结束');
+  await byTest(page, 'cl-pass-act-submit').filter({ visible: true }).click();
+  await page.locator(sel('cl-pass-row', { kind: 'temporary', state: 'revoked' })).waitFor();
+  const chkRevoked = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
+  assert.deepEqual([chkRevoked.body.verdict, chkRevoked.body.reason], ['red', 'revoked']);
   await shot(page, 'cl-13-passes-after');
   await noSideways(page, 'passes');
 
@@ -461,7 +473,12 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   await page.locator(sel('cl-gate', { name: '东门' })).locator(sel('cl-gate-open')).click();
   await page.waitForURL('**/gate?gate=*');
   await page.locator(sel('gate-title')).filter({ hasText: '东门' }).waitFor();
-  const v = await checkNumber(page, tnum);
+  const iso = (ms) => `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+  const parcel = await cmdApi('POST', `/api/v1/closures/${closure.id}/passes`, {
+    uuid: randomUUID(), kind: 'temporary', holder: '快递员', purpose: '送快递', valid_from: iso(Date.now() - 60_000), valid_to: iso(Date.now() + 86_400_000),
+  });
+  assert.equal(parcel.status, 201, JSON.stringify(parcel.body));
+  const v = await checkNumber(page, parcel.body.number);
   assert.equal(await v.getAttribute('data-verdict'), 'green');
   assert.equal(await v.getAttribute('data-offline'), '0');
 
@@ -530,6 +547,11 @@ test('(e) a compound: households gathered from the person files, one under obser
   await person('新来户主', '5003', '社渚村幸福小区5幢201');
   await byTest(page, 'cl-hh-refresh').click();
   await page.locator(sel('cl-hh-row', { head: '新来户主' })).waitFor();
+  // search by head or address
+  await field(page, 'cl-hh-q').fill('5幢');
+  await field(page, 'cl-hh-q').press('Enter');
+  await until('the search', async () => (await page.locator(sel('cl-hh-row')).count()) === 1);
+  assert.equal(await page.locator(sel('cl-hh-row', { head: '新来户主' })).count(), 1);
   await shot(page, 'cl-14-compound');
   await noSideways(page, 'households');
   assert.deepEqual(errors, []);

@@ -17,8 +17,8 @@
 //     resend;
 //  d. the commander reads the figures (exits, refusals by reason, who is out) and the gate
 //     log, reissues a lost pass, issues a temporary one and revokes it (a reason required),
-//     changes the rules (the next exit
-//     follows them), checks at a gate himself (?gate=) and reopens the village;
+//     changes the rules (the next exit follows them), checks at a gate himself (?gate=) and
+//     reopens the village;
 //  e. a compound (a grid of 社渚村): its households gathered from the person files, the one
 //     under home observation marked, filtered, and skipped by the batch; a file added later
 //     comes in with 从档案重新汇总.

@@ -308,8 +308,8 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   await page.locator(sel('gate-title')).waitFor();
   await until('the list refreshed', () => page.evaluate(([id, n]) => {
     const l = JSON.parse(localStorage.getItem(`fk.gate.list.${id}`) || 'null');
-    const p = l && (l.passes || l.items || []).find((x) => x.number.replace(/-/g, '') === n);
-    return p && p.state === 'revoked';
+    const p = l && (l.packed || []).find((x) => x[0] === n); // [number, kind, state, …]
+    return p && p[2] === 'revoked';
   }, [guard.id, b]));
   await ctx.setOffline(true);
   const c = numbers['王五'];

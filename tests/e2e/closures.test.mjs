@@ -206,6 +206,7 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   assert.deepEqual(shown.map((s) => s.replace('-', '')).sort(), Object.values(numbers).sort());
   assert.ok(shown.every((s) => /^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(s)), 'printed as XXXXX-XXXXX');
   await byTest(page, 'passes-print').waitFor();
+  assert.match(await page.locator(sel('pass-rule')).first().innerText(), /每户每 2 天限 1 人外出/, 'the closure\'s rule is printed');
   await shot(page, 'cl-04-print-a6');
   await byTest(page, 'passes-layout-a4x4').click();
   await page.locator(sel('passes-page', { layout: 'a4x4' })).waitFor();

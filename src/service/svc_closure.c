@@ -23,7 +23,10 @@
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-enum { EXIT_SPAN_BEFORE = CLOSURE_EVERY_MAX, EXIT_SPAN_AFTER = 60 };
+/* The days of a household's kept exits a check reads around its own: every window that
+ * holds the day, and the days after it (a record is at most minutes ahead of the server's
+ * clock, so no exit lies further on, and next_allowed needs no more) */
+enum { EXIT_SPAN_BEFORE = CLOSURE_EVERY_MAX, EXIT_SPAN_AFTER = 2 * CLOSURE_EVERY_MAX };
 
 static int today(void)
 {

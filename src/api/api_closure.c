@@ -100,8 +100,8 @@ static json_t *household_json(struct req *r, const struct household *h, int next
 		phone = masked;
 	}
 	(void)r;
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:s, s:b, s:o, s:o, s:o}",
-			 "id", h->id, "head", h->head, "head_phone", phone ? phone : "", "address",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:s, s:b, s:o, s:o, s:o}", "id",
+			 h->id, "head", h->head, "head_phone", phone ? phone : "", "address",
 			 h->address, "members", h->members, "phone", phone ? phone : "", "source",
 			 h->source, "blocked", h->blocked, "blocked_reason", h->blocked_reason,
 			 "observation", h->observation, "pass",
@@ -119,11 +119,12 @@ static json_t *pass_json(const struct closure_pass *p, int64_t now)
 			 " s:o, s:s, s:s}",
 			 "number", number_json(p->number), "qr_text",
 			 p->number, /* the canonical number: the QR says FKP: and it */
-			 "kind", p->kind, "household_id", json_str_or_null(*p->household_id ? p->household_id : NULL),
-			 "holder", p->holder, "employer", p->employer, "purpose", p->purpose,
-			 "valid_from", time_or_null(p->valid_from), "valid_to",
-			 time_or_null(p->valid_to), "state", pass_state(p, now), "issued_at",
-			 api_time_json(p->issued_at), "issued_by", p->issued_by, "replaces",
+			 "kind", p->kind, "household_id",
+			 json_str_or_null(*p->household_id ? p->household_id : NULL), "holder",
+			 p->holder, "employer", p->employer, "purpose", p->purpose, "valid_from",
+			 time_or_null(p->valid_from), "valid_to", time_or_null(p->valid_to),
+			 "state", pass_state(p, now), "issued_at", api_time_json(p->issued_at),
+			 "issued_by", p->issued_by, "replaces",
 			 *p->replaces ? number_json(p->replaces) : json_null(), "replaced_by",
 			 *p->replaced_by ? number_json(p->replaced_by) : json_null(), "revoked_at",
 			 time_or_null(p->revoked_at), "closure_id", p->closure_id, "revoke_reason",
@@ -154,16 +155,15 @@ static json_t *check_json(struct req *r, const struct gate_check *c)
 
 static json_t *record_json(const struct gate_record *g)
 {
-	return json_pack("{s:s, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:s, s:b,"
-			 " s:s, s:s}",
-			 "id", g->id, "at", api_time_json(g->at), "direction", g->direction,
-			 "number", number_json(g->number), "verdict", g->verdict, "reason",
-			 g->reason, "temperature",
-			 g->temp ? json_real(g->temp / 10.0) : json_null(), "fever", g->fever,
-			 "gate", g->gate_id, "gate_name", g->gate_name, "guard", g->guard, "person",
-			 g->person, "override_reason", g->override_reason, "offline_disagreed",
-			 g->offline_disagreed, "closure_id", g->closure_id, "household_id",
-			 g->household_id);
+	return json_pack(
+		"{s:s, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:s, s:b,"
+		" s:s, s:s}",
+		"id", g->id, "at", api_time_json(g->at), "direction", g->direction, "number",
+		number_json(g->number), "verdict", g->verdict, "reason", g->reason, "temperature",
+		g->temp ? json_real(g->temp / 10.0) : json_null(), "fever", g->fever, "gate",
+		g->gate_id, "gate_name", g->gate_name, "guard", g->guard, "person", g->person,
+		"override_reason", g->override_reason, "offline_disagreed", g->offline_disagreed,
+		"closure_id", g->closure_id, "household_id", g->household_id);
 }
 
 /* ---- errors ---- */
@@ -428,7 +428,8 @@ void api_household_list(struct req *r)
 		}
 		hq.filter = k;
 	}
-	if (!api_stored(r, svc_household_list(r->srv->store, &who, &hq, r->a, &v, &next, &n, &total),
+	if (!api_stored(r,
+			svc_household_list(r->srv->store, &who, &hq, r->a, &v, &next, &n, &total),
 			ERR_CLOSURE_NOT_FOUND))
 		return;
 	items = json_array();
@@ -460,6 +461,7 @@ void api_household_create(struct req *r)
 	struct household_in in = {0};
 	struct household out;
 	struct store_idem idem;
+	const char *refused;
 	char hash[65];
 	bool replayed;
 	enum store_status st;
@@ -467,28 +469,26 @@ void api_household_create(struct req *r)
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !household_fields(r, &in))
 		return;
-	st = svc_household_add(r->srv->store, &who, &idem, id, idem.uuid, &in, r->a, &out,
+	st = svc_household_add(r->srv->store, &who, &idem, id, idem.uuid, &in, r->a, &out, &refused,
 			       &replayed);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_HOUSEHOLD_EXISTS, "address");
 		return;
 	}
-	if (st == STORE_INVALID) {
+	if (st == STORE_INVALID && refused && !strcmp(refused, "too_many")) {
 		reply_error(r, ERR_HOUSEHOLD_TOO_MANY, NULL);
 		return;
 	}
-	if (st != STORE_OK) {
-		api_store_error(r, st, ERR_CLOSURE_NOT_FOUND);
+	if (closure_failed(r, st, ERR_CLOSURE_NOT_FOUND))
 		return;
-	}
 	reply_json(r, replayed ? 200 : 201,
 		   household_json(r, &out, 0, role_can(r->sess.role, PERM_PERSON_REVEAL)));
 }
 
 static json_t *result_json(const struct household_result *hr)
 {
-	return json_pack("{s:s, s:I, s:I}", "id", hr->closure_id, "added",
-			 (json_int_t)hr->added, "updated", (json_int_t)hr->updated);
+	return json_pack("{s:s, s:I, s:I}", "id", hr->closure_id, "added", (json_int_t)hr->added,
+			 "updated", (json_int_t)hr->updated);
 }
 
 /* The optional "note" of a bulk write (kept in its body, so under its key). */
@@ -526,8 +526,8 @@ void api_household_block(struct req *r)
 	char hash[65];
 	bool blocked = false;
 
-	if (!id || !api_uuid_ok(r, hid, ERR_HOUSEHOLD_NOT_FOUND) || api_unknown_fields(r, allowed) ||
-	    !api_idem(r, &idem, hash) ||
+	if (!id || !api_uuid_ok(r, hid, ERR_HOUSEHOLD_NOT_FOUND) ||
+	    api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_bool(r->json, "blocked", true, &blocked), "blocked") ||
 	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX, blocked, &reason),
 			  "reason"))
@@ -662,9 +662,12 @@ static bool on_row(const struct sheet_row *row, void *ctx)
 		return reject(rd, line, "phone", ERR_HOUSEHOLD_PHONE), true;
 	if (repeated(rd, v[C_ADDRESS]))
 		return reject(rd, line, "address", ERR_HOUSEHOLD_REPEATED), true;
-	rd->rows[rd->n++] = (struct household_in){
-		.head = v[C_HEAD], .address = v[C_ADDRESS], .members = (int)members,
-		.phone = *v[C_PHONE] ? arena_strdup(rd->a, phone) : "", .line = line};
+	rd->rows[rd->n++] =
+		(struct household_in){.head = v[C_HEAD],
+				      .address = v[C_ADDRESS],
+				      .members = (int)members,
+				      .phone = *v[C_PHONE] ? arena_strdup(rd->a, phone) : "",
+				      .line = line};
 	return true;
 }
 
@@ -711,19 +714,16 @@ void api_household_import(struct req *r)
 	const struct store_idem *idem;
 	struct household_result hr = {0};
 	struct reading rd;
+	const char *refused;
 	json_t *rej;
 
-	if (!id || !api_upload_idem(r, NULL, &buf, &idem))
-		return;
-	if (!idem) {
-		reply_error(r, ERR_FIELD_REQUIRED, "uuid");
-		return;
-	}
-	if (!read_sheet(r, &rd))
+	/* the uuid is optional, as for the list imports: without one a resend imports again
+	 * (by address, so it updates what the first one added) */
+	if (!id || !api_upload_idem(r, NULL, &buf, &idem) || !read_sheet(r, &rd))
 		return;
 	enum store_status st = svc_household_import(r->srv->store, &who, idem, id, rd.rows, rd.n,
-						    r->a, &hr);
-	if (st == STORE_INVALID) {
+						    r->a, &hr, &refused);
+	if (st == STORE_INVALID && refused && !strcmp(refused, "too_many")) {
 		reply_error(r, ERR_HOUSEHOLD_TOO_MANY, "file");
 		return;
 	}
@@ -800,8 +800,10 @@ static bool pass_fields(struct req *r, struct pass_in *in)
 	    (!strcmp(in->kind, "worker") && (!in->holder || !in->employer)) ||
 	    (temp && (!in->holder || !in->purpose))) {
 		reply_error(r, ERR_PASS_KIND_FIELDS,
-			    resident ? "household_id" : !in->holder ? "holder"
-							 : temp ? "purpose" : "employer");
+			    resident      ? "household_id"
+			    : !in->holder ? "holder"
+			    : temp        ? "purpose"
+					  : "employer");
 		return false;
 	}
 	if (temp ? !closure_temp_window_valid(in->valid_from, in->valid_to)
@@ -814,8 +816,8 @@ static bool pass_fields(struct req *r, struct pass_in *in)
 
 void api_pass_issue(struct req *r)
 {
-	static const char *const allowed[] = {"uuid",    "kind",       "household_id",
-					      "holder",  "employer",   "purpose",
+	static const char *const allowed[] = {"uuid",       "kind",     "household_id",
+					      "holder",     "employer", "purpose",
 					      "valid_from", "valid_to", NULL};
 	const char *id = api_id_param(r, ERR_CLOSURE_NOT_FOUND), *refused;
 	struct principal who = api_principal(r);
@@ -889,6 +891,10 @@ static void pass_change(struct req *r, bool reissue)
 		     : svc_pass_revoke(r->srv->store, &who, &idem, number, reason, r->a, &out);
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PASS_REVOKED, NULL);
+		return;
+	}
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_CLOSURE_ENDED, NULL);
 		return;
 	}
 	if (st != STORE_OK) {
@@ -996,7 +1002,8 @@ static bool numbers_query(struct req *r, const char ***out, size_t *n)
 	for (const char *p = s; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char *one = arena_alloc(r->a, len + 1), *canon = arena_alloc(r->a, CLOSURE_PASS_LEN + 1);
+		char *one = arena_alloc(r->a, len + 1),
+		     *canon = arena_alloc(r->a, CLOSURE_PASS_LEN + 1);
 		memcpy(one, p, len);
 		if (*n == PASS_PRINT_MAX || !closure_pass_parse(one, canon)) {
 			reply_error(r, ERR_QUERY_INVALID, "numbers");
@@ -1152,8 +1159,8 @@ void api_gate_mine(struct req *r)
 	    !api_stored(r, svc_gate_mine(r->srv->store, &who, gid, r->a, &g, &c),
 			ERR_GATE_NOT_FOUND))
 		return;
-	reply_json(r, 200, json_pack("{s:o, s:o}", "gate", gate_json(&g), "closure",
-				     closure_json(&c)));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:o}", "gate", gate_json(&g), "closure", closure_json(&c)));
 }
 
 void api_gate_check(struct req *r)
@@ -1205,9 +1212,9 @@ static bool temp_field(struct req *r, int *out)
 
 void api_gate_record(struct req *r)
 {
-	static const char *const allowed[] = {"uuid",        "number",          "direction", "at",
-					      "temperature", "person",          "gate",
-					      "override_reason", "phone_verdict", NULL};
+	static const char *const allowed[] = {
+		"uuid", "number",          "direction",     "at", "temperature", "person",
+		"gate", "override_reason", "phone_verdict", NULL};
 	struct principal who = api_principal(r);
 	struct gate_record_in in = {0};
 	struct gate_record rec;
@@ -1256,9 +1263,10 @@ void api_gate_record(struct req *r)
 	}
 	in.id = idem.uuid;
 	in.number = canon;
-	if (!api_stored(r, svc_gate_record(r->srv->store, &who, &idem, &in, r->a, &rec, &chk,
-					   &replayed),
-			ERR_GATE_NOT_FOUND))
+	if (!api_stored(
+		    r,
+		    svc_gate_record(r->srv->store, &who, &idem, &in, r->a, &rec, &chk, &replayed),
+		    ERR_GATE_NOT_FOUND))
 		return;
 	reply_json(r, replayed ? 200 : 201,
 		   json_pack("{s:o, s:o, s:b}", "record", record_json(&rec), "check",
@@ -1286,9 +1294,9 @@ void api_gate_list_passes(struct req *r)
 		json_array_append_new(
 			items,
 			json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:I}", "number",
-				  number_json(p->number), "kind", p->kind, "state", pass_state(p, now),
-				  "valid_from", time_or_null(p->valid_from), "valid_to",
-				  time_or_null(p->valid_to), "household_id",
+				  number_json(p->number), "kind", p->kind, "state",
+				  pass_state(p, now), "valid_from", time_or_null(p->valid_from),
+				  "valid_to", time_or_null(p->valid_to), "household_id",
 				  json_str_or_null(*p->household_id ? p->household_id : NULL),
 				  "blocked", p->blocked, "observation", p->observation,
 				  "last_out_day", api_date_json((int)v[i].last_day),
@@ -1332,8 +1340,8 @@ void api_closure_stats(struct req *r)
 
 	if (!id || !days_query(r, &from, &to) ||
 	    !api_stored(r,
-			svc_closure_days(r->srv->store, &who, id, from, to, r->a, &c, &m, &nm,
-					 &out, &nout),
+			svc_closure_days(r->srv->store, &who, id, from, to, r->a, &c, &m, &nm, &out,
+					 &nout),
 			ERR_CLOSURE_NOT_FOUND))
 		return;
 	days = json_array();
@@ -1348,18 +1356,18 @@ void api_closure_stats(struct req *r)
 			else if (!strncmp(m[k].metric, "refusal.", 8))
 				json_object_set_new(ref, m[k].metric + 8, json_integer(m[k].n));
 		}
-		json_array_append_new(days, json_pack("{s:o, s:I, s:I, s:o}", "date",
-						      api_date_json(d), "exits", (json_int_t)exits,
-						      "entries", (json_int_t)entries, "refusals",
-						      ref));
+		json_array_append_new(days,
+				      json_pack("{s:o, s:I, s:I, s:o}", "date", api_date_json(d),
+						"exits", (json_int_t)exits, "entries",
+						(json_int_t)entries, "refusals", ref));
 	}
 	outs = json_array();
 	for (size_t i = 0; i < nout; i++)
-		json_array_append_new(outs, json_pack("{s:o, s:s, s:s, s:o}", "number",
-						      number_json(out[i].number), "kind",
-						      out[i].kind, "head",
-						      mask_name(r->a, out[i].head), "out_at",
-						      api_time_json(out[i].out_at)));
+		json_array_append_new(outs,
+				      json_pack("{s:o, s:s, s:s, s:o}", "number",
+						number_json(out[i].number), "kind", out[i].kind,
+						"head", mask_name(r->a, out[i].head), "out_at",
+						api_time_json(out[i].out_at)));
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o, s:I, s:{s:I, s:I, s:I}, s:o}", "days", days, "out_now",
 			     outs, "households", (json_int_t)c.counts.households, "passes",

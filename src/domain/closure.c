@@ -42,8 +42,8 @@ bool closure_quota_allows(const struct closure_rules *r, const struct closure_da
 	return true;
 }
 
-int closure_next_allowed(const struct closure_rules *r, const struct closure_day_count *v,
-			 size_t n, int from)
+int closure_next_allowed(const struct closure_rules *r, const struct closure_day_count *v, size_t n,
+			 int from)
 {
 	for (int d = 0, day = from; d < CLOSURE_NEXT_SCAN && day; d++, day = obs_date_add(day, 1))
 		if (closure_quota_allows(r, v, n, day))
@@ -60,8 +60,9 @@ int closure_exits_in_window(const struct closure_rules *r, const struct closure_
 const char *closure_reason_name(enum closure_reason r)
 {
 	static const char *const names[] = {
-		"ok",      "closure_ended", "unknown",     "not_here", "revoked", "expired",
-		"not_yet_valid", "observation", "blocked", "fever",    "quota",
+		"ok",      "closure_ended", "unknown",       "not_here",
+		"revoked", "expired",       "not_yet_valid", "observation",
+		"blocked", "fever",         "quota",
 	};
 	return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "unknown";
 }
@@ -97,8 +98,8 @@ enum closure_reason closure_verdict(const struct closure_facts *f)
 
 bool closure_pass_kind_valid(const char *kind)
 {
-	return kind && (!strcmp(kind, "resident") || !strcmp(kind, "worker") ||
-			!strcmp(kind, "temporary"));
+	return kind &&
+	       (!strcmp(kind, "resident") || !strcmp(kind, "worker") || !strcmp(kind, "temporary"));
 }
 
 bool closure_temp_window_valid(int64_t from, int64_t to)

@@ -19,12 +19,12 @@
 #include <stdint.h>
 
 enum {
-	CLOSURE_OUT_MAX = 10,     /* out_per_household 1..10 */
-	CLOSURE_EVERY_MAX = 14,   /* every_days 1..14 */
-	CLOSURE_PASS_LEN = 10,    /* characters of a pass number */
-	CLOSURE_TEMP_DAYS = 7,    /* a temporary pass is valid at most this long */
-	CLOSURE_FEVER_DC = 373,   /* tenths of °C: a fever at the gate */
-	CLOSURE_NEXT_SCAN = 400,  /* days next_allowed looks ahead, at most */
+	CLOSURE_OUT_MAX = 10,    /* out_per_household 1..10 */
+	CLOSURE_EVERY_MAX = 14,  /* every_days 1..14 */
+	CLOSURE_PASS_LEN = 10,   /* characters of a pass number */
+	CLOSURE_TEMP_DAYS = 7,   /* a temporary pass is valid at most this long */
+	CLOSURE_FEVER_DC = 373,  /* tenths of °C: a fever at the gate */
+	CLOSURE_NEXT_SCAN = 400, /* days next_allowed looks ahead, at most */
 };
 
 struct closure_rules {
@@ -47,8 +47,8 @@ bool closure_quota_allows(const struct closure_rules *r, const struct closure_da
 			  size_t n, int day);
 /* The first day on or after from whose exit the quota allows (from itself when allowed);
  * 0 when none within CLOSURE_NEXT_SCAN days. */
-int closure_next_allowed(const struct closure_rules *r, const struct closure_day_count *v,
-			 size_t n, int from);
+int closure_next_allowed(const struct closure_rules *r, const struct closure_day_count *v, size_t n,
+			 int from);
 /* Exits in the window of every_days days ending on day (what an offline phone compares
  * with out_per). */
 int closure_exits_in_window(const struct closure_rules *r, const struct closure_day_count *v,
@@ -76,17 +76,17 @@ const char *closure_reason_name(enum closure_reason r);
 
 /* What the gate knows of one passing, at instant `at`. */
 struct closure_facts {
-	bool closure_ended; /* the gate's closure reopened on or before at's day */
-	bool found;         /* the pass exists */
-	bool here;          /* the pass is of the gate's closure */
-	const char *kind;   /* "resident", "worker", "temporary" */
-	int64_t revoked_at; /* 0: never */
+	bool closure_ended;           /* the gate's closure reopened on or before at's day */
+	bool found;                   /* the pass exists */
+	bool here;                    /* the pass is of the gate's closure */
+	const char *kind;             /* "resident", "worker", "temporary" */
+	int64_t revoked_at;           /* 0: never */
 	int64_t valid_from, valid_to; /* temporary passes; 0: unbounded */
 	int64_t at;
-	bool out;                    /* leaving (the household's rules apply to exits only) */
-	bool observation, blocked;   /* of the pass's household, when it has one */
-	int temp_dc;                 /* 0: not taken */
-	bool quota_allows;           /* closure_quota_allows for at's day */
+	bool out;                  /* leaving (the household's rules apply to exits only) */
+	bool observation, blocked; /* of the pass's household, when it has one */
+	int temp_dc;               /* 0: not taken */
+	bool quota_allows;         /* closure_quota_allows for at's day */
 };
 
 /* The reason, in this order: closure_ended, unknown, not_here, revoked, expired /

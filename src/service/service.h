@@ -950,16 +950,19 @@ struct household_result {
 enum store_status svc_household_refresh(struct store *s, const struct principal *who,
 					const struct store_idem *idem, const char *closure_id,
 					struct arena *a, struct household_result *out);
-/* One by hand (id made by the caller); STORE_CONFLICT: the address has one. */
+/* One by hand (id made by the caller); STORE_CONFLICT: the address has one; STORE_INVALID:
+ * *refused says why, "closure_ended" or "too_many" (HOUSEHOLDS_MAX). */
 enum store_status svc_household_add(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *closure_id,
 				    const char *id, const struct household_in *in, struct arena *a,
-				    struct household *out, bool *replayed);
-/* Rows of a sheet (checked by the caller): added by address, or updated. */
+				    struct household *out, const char **refused, bool *replayed);
+/* Rows of a sheet (checked by the caller): added by address, or updated. STORE_INVALID as
+ * for svc_household_add. */
 enum store_status svc_household_import(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *closure_id,
 				       const struct household_in *rows, size_t n,
-				       struct arena *a, struct household_result *out);
+				       struct arena *a, struct household_result *out,
+				       const char **refused);
 enum store_status svc_household_block(struct store *s, const struct principal *who,
 				      const struct store_idem *idem, const char *closure_id,
 				      const char *household_id, bool blocked, const char *reason,
@@ -988,7 +991,8 @@ struct pass_batch {
 enum store_status svc_pass_batch(struct store *s, const struct principal *who,
 				 const struct store_idem *idem, const char *closure_id,
 				 struct arena *a, struct pass_batch *out);
-/* Revokes number and issues a new one to the same holder (answers the new one). */
+/* Revokes number and issues a new one to the same holder (answers the new one).
+ * STORE_CONFLICT: revoked already; STORE_INVALID: the closure has ended. */
 enum store_status svc_pass_reissue(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *number,
 				   const char *reason, struct arena *a, struct closure_pass *out);

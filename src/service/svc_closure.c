@@ -23,7 +23,10 @@
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-enum { EXIT_SPAN_BEFORE = CLOSURE_EVERY_MAX, EXIT_SPAN_AFTER = 60 };
+/* The days of a household's kept exits a check reads around its own: every window that
+ * holds the day, and the days after it (a record is at most minutes ahead of the server's
+ * clock, so no exit lies further on, and next_allowed needs no more) */
+enum { EXIT_SPAN_BEFORE = CLOSURE_EVERY_MAX, EXIT_SPAN_AFTER = 2 * CLOSURE_EVERY_MAX };
 
 static int today(void)
 {
@@ -133,7 +136,8 @@ static enum store_status check_in(struct store_tx *tx, struct arena *a, const st
 		chk->next_allowed = closure_next_allowed(&r, v, n, day);
 	}
 	if (chk->shown) {
-		chk->last_out_at = *chk->pass.household_id ? chk->pass.last_out_at : chk->pass.out_at;
+		chk->last_out_at =
+			*chk->pass.household_id ? chk->pass.last_out_at : chk->pass.out_at;
 		chk->out_now = chk->pass.out_at > 0;
 	}
 	chk->reason = closure_verdict(&f);
@@ -172,16 +176,19 @@ static enum store_status households_from_files(struct svc_ctx *x, const struct c
 		struct household h;
 		ss = store_tx_household_by_address(x->tx, c->id, g[i].address, x->a, &h);
 		if (ss == STORE_NOT_FOUND) {
-			h = (struct household){.head = g[i].head, .address = g[i].address,
-					       .phone = g[i].phone, .members = g[i].members,
-					       .source = "file", .created_at = now};
+			h = (struct household){.head = g[i].head,
+					       .address = g[i].address,
+					       .phone = g[i].phone,
+					       .members = g[i].members,
+					       .source = "file",
+					       .created_at = now};
 			uuid_v4(h.id);
 			snprintf(h.closure_id, sizeof h.closure_id, "%s", c->id);
 			if ((ss = store_tx_household_insert(x->tx, &h)) == STORE_OK)
 				hr->added++;
 		} else if (ss == STORE_OK && !strcmp(h.source, "file")) {
-			ss = store_tx_household_set(x->tx, h.id, g[i].head, g[i].members, g[i].phone,
-						    now);
+			ss = store_tx_household_set(x->tx, h.id, g[i].head, g[i].members,
+						    g[i].phone, now);
 			hr->updated += ss == STORE_OK;
 		}
 		if (ss == STORE_OK)
@@ -312,8 +319,8 @@ static enum store_status view_closure(struct store_tx *tx, void *p)
 }
 
 /* The closure id in scope, read in one snapshot. */
-static enum store_status closure_read(struct store *s, const struct principal *who,
-				      const char *id, struct arena *a, struct closure *c)
+static enum store_status closure_read(struct store *s, const struct principal *who, const char *id,
+				      struct arena *a, struct closure *c)
 {
 	struct read_io io = {.who = who, .id = id, .a = a, .c = c};
 
@@ -328,9 +335,8 @@ enum store_status svc_closure_get(struct store *s, const struct principal *who, 
 	return ss == STORE_OK ? store_closure_counts(s, out, today()) : ss;
 }
 
-enum store_status svc_closure_list(struct store *s, const struct principal *who,
-				   const char *area, bool all, struct arena *a,
-				   struct closure **out, size_t *n)
+enum store_status svc_closure_list(struct store *s, const struct principal *who, const char *area,
+				   bool all, struct arena *a, struct closure **out, size_t *n)
 {
 	enum store_status ss;
 
@@ -348,6 +354,7 @@ enum store_status svc_closure_list(struct store *s, const struct principal *who,
 
 struct hh_io {
 	const char *closure_id, *id, *reason;
+	const char **refused; /* why a write was STORE_INVALID */
 	const struct household_in *in;
 	size_t n;
 	bool blocked;
@@ -406,14 +413,17 @@ static enum store_status apply_add(struct svc_ctx *x)
 	if ((ss = may_closure(x, io->closure_id, &c)) != STORE_OK)
 		return ss;
 	if (strcmp(c.state, "active"))
-		return STORE_INVALID;
+		return *io->refused = "closure_ended", STORE_INVALID;
 	if ((ss = store_tx_household_count(x->tx, c.id, &count)) != STORE_OK)
 		return ss;
 	if (count >= HOUSEHOLDS_MAX)
-		return STORE_INVALID;
-	h = (struct household){.head = io->in->head, .address = io->in->address,
-			       .phone = io->in->phone, .members = io->in->members,
-			       .source = "hand", .created_at = time_now()};
+		return *io->refused = "too_many", STORE_INVALID;
+	h = (struct household){.head = io->in->head,
+			       .address = io->in->address,
+			       .phone = io->in->phone,
+			       .members = io->in->members,
+			       .source = "hand",
+			       .created_at = time_now()};
 	snprintf(h.id, sizeof h.id, "%s", io->id);
 	snprintf(h.closure_id, sizeof h.closure_id, "%s", c.id);
 	if ((ss = store_tx_household_insert(x->tx, &h)) != STORE_OK ||
@@ -421,18 +431,20 @@ static enum store_status apply_add(struct svc_ctx *x)
 	    (ss = store_tx_closure_bump(x->tx, c.id, time_now())) != STORE_OK)
 		return ss;
 	return svc_changed(x, "household", io->id, c.area, NULL,
-			   view(x, json_pack("{s:s, s:s, s:s, s:i}", "closure", c.id, "head", h.head,
-					     "address", h.address, "members", h.members)));
+			   view(x, json_pack("{s:s, s:s, s:s, s:i}", "closure", c.id, "head",
+					     h.head, "address", h.address, "members", h.members)));
 }
 
 enum store_status svc_household_add(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *closure_id,
 				    const char *id, const struct household_in *in, struct arena *a,
-				    struct household *out, bool *replayed)
+				    struct household *out, const char **refused, bool *replayed)
 {
-	struct hh_io io = {.closure_id = closure_id, .id = id, .in = in, .out = out};
+	struct hh_io io = {
+		.closure_id = closure_id, .id = id, .in = in, .out = out, .refused = refused};
 	struct svc_write w = {"household.create", NULL, idem, apply_add, answer_household, &io};
 
+	*refused = NULL;
 	return svc_run(s, who, &w, a, replayed);
 }
 
@@ -446,7 +458,7 @@ static enum store_status apply_import(struct svc_ctx *x)
 	if ((ss = may_closure(x, io->closure_id, &c)) != STORE_OK)
 		return ss;
 	if (strcmp(c.state, "active"))
-		return STORE_INVALID;
+		return *io->refused = "closure_ended", STORE_INVALID;
 	if ((ss = store_tx_household_count(x->tx, c.id, &count)) != STORE_OK)
 		return ss;
 	io->hr->closure_id = io->closure_id;
@@ -456,16 +468,21 @@ static enum store_status apply_import(struct svc_ctx *x)
 		struct household h;
 		ss = store_tx_household_by_address(x->tx, c.id, r->address, x->a, &h);
 		if (ss == STORE_OK) {
-			ss = store_tx_household_set(x->tx, h.id, r->head, r->members, r->phone, now);
+			ss = store_tx_household_set(x->tx, h.id, r->head, r->members, r->phone,
+						    now);
 			io->hr->updated += ss == STORE_OK;
 			continue;
 		}
 		if (ss != STORE_NOT_FOUND)
 			break;
 		if (count + io->hr->added >= HOUSEHOLDS_MAX)
-			return STORE_INVALID;
-		h = (struct household){.head = r->head, .address = r->address, .phone = r->phone,
-				       .members = r->members, .source = "import", .created_at = now};
+			return *io->refused = "too_many", STORE_INVALID;
+		h = (struct household){.head = r->head,
+				       .address = r->address,
+				       .phone = r->phone,
+				       .members = r->members,
+				       .source = "import",
+				       .created_at = now};
 		uuid_v4(h.id);
 		snprintf(h.closure_id, sizeof h.closure_id, "%s", c.id);
 		if ((ss = store_tx_household_insert(x->tx, &h)) == STORE_OK &&
@@ -481,13 +498,15 @@ static enum store_status apply_import(struct svc_ctx *x)
 
 enum store_status svc_household_import(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *closure_id,
-				       const struct household_in *rows, size_t n,
-				       struct arena *a, struct household_result *out)
+				       const struct household_in *rows, size_t n, struct arena *a,
+				       struct household_result *out, const char **refused)
 {
-	struct hh_io io = {.closure_id = closure_id, .in = rows, .n = n, .hr = out};
+	struct hh_io io = {
+		.closure_id = closure_id, .in = rows, .n = n, .hr = out, .refused = refused};
 	struct svc_write w = {"household.import", NULL, idem, apply_import, NULL, &io};
 
 	*out = (struct household_result){.closure_id = closure_id};
+	*refused = NULL;
 	return svc_run(s, who, &w, a, NULL);
 }
 
@@ -519,8 +538,11 @@ enum store_status svc_household_block(struct store *s, const struct principal *w
 				      const char *household_id, bool blocked, const char *reason,
 				      struct arena *a, struct household *out)
 {
-	struct hh_io io = {.closure_id = closure_id, .id = household_id, .blocked = blocked,
-			   .reason = reason, .out = out};
+	struct hh_io io = {.closure_id = closure_id,
+			   .id = household_id,
+			   .blocked = blocked,
+			   .reason = reason,
+			   .out = out};
 	struct svc_write w = {"household.block", NULL, idem, apply_block, answer_household, &io};
 
 	return svc_run(s, who, &w, a, NULL);
@@ -559,8 +581,8 @@ enum store_status svc_household_list(struct store *s, const struct principal *wh
 	if ((ss = store_household_list(s, q, a, out, n, total)) != STORE_OK)
 		return ss;
 	*next_allowed = arena_alloc(a, (*n ? *n : 1) * sizeof **next_allowed);
-	struct read_io io = {.who = who, .a = a, .c = &c, .hh = *out, .nhh = *n,
-			     .next = *next_allowed};
+	struct read_io io = {
+		.who = who, .a = a, .c = &c, .hh = *out, .nhh = *n, .next = *next_allowed};
 	if ((ss = store_view(s, view_next, &io)) != STORE_OK)
 		return ss;
 	svc_read_audit(s, who, "closure.households", "closure", c.id, c.area, NULL, false);
@@ -665,8 +687,7 @@ static enum store_status apply_issue(struct svc_ctx *x)
 	if ((ss = insert_numbered(x, &p)) != STORE_OK ||
 	    (ss = store_tx_closure_bump(x->tx, c.id, p.issued_at)) != STORE_OK)
 		return ss;
-	return svc_changed(x, "pass", arena_strdup(x->a, p.number), c.area, NULL,
-			   pass_view(x, &p));
+	return svc_changed(x, "pass", arena_strdup(x->a, p.number), c.area, NULL, pass_view(x, &p));
 }
 
 enum store_status svc_pass_issue(struct store *s, const struct principal *who,
@@ -698,8 +719,10 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		return ss;
 	*io->batch = (struct pass_batch){0};
 	for (size_t i = 0; i < n && ss == STORE_OK; i++) {
-		struct closure_pass p = {.kind = "resident", .household_id = v[i].id,
-					 .issued_at = now, .issued_by = x->who->username};
+		struct closure_pass p = {.kind = "resident",
+					 .household_id = v[i].id,
+					 .issued_at = now,
+					 .issued_by = x->who->username};
 		const char *why = refusal_of(&v[i]);
 		if (why) {
 			io->batch->skipped_observation += !strcmp(why, "observation");
@@ -712,12 +735,11 @@ static enum store_status apply_batch(struct svc_ctx *x)
 	}
 	if (ss != STORE_OK || (ss = store_tx_closure_bump(x->tx, c.id, now)) != STORE_OK)
 		return ss;
-	return svc_changed(x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
-			   view(x, json_pack("{s:I, s:I, s:I}", "issued",
-					     (json_int_t)io->batch->issued, "skipped_observation",
-					     (json_int_t)io->batch->skipped_observation,
-					     "skipped_blocked",
-					     (json_int_t)io->batch->skipped_blocked)));
+	return svc_changed(
+		x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
+		view(x, json_pack("{s:I, s:I, s:I}", "issued", (json_int_t)io->batch->issued,
+				  "skipped_observation", (json_int_t)io->batch->skipped_observation,
+				  "skipped_blocked", (json_int_t)io->batch->skipped_blocked)));
 }
 
 enum store_status svc_pass_batch(struct store *s, const struct principal *who,
@@ -761,9 +783,9 @@ static enum store_status apply_revoke(struct svc_ctx *x)
 	if ((ss = store_tx_pass_revoke(x->tx, p.number, now, io->reason, NULL)) != STORE_OK ||
 	    (ss = store_tx_closure_bump(x->tx, c.id, now)) != STORE_OK)
 		return ss;
-	return svc_changed(x, "pass", arena_strdup(x->a, p.number), c.area, pass_view(x, &p),
-			   view(x, json_pack("{s:s, s:s}", "state", "revoked", "reason",
-					     io->reason)));
+	return svc_changed(
+		x, "pass", arena_strdup(x->a, p.number), c.area, pass_view(x, &p),
+		view(x, json_pack("{s:s, s:s}", "state", "revoked", "reason", io->reason)));
 }
 
 enum store_status svc_pass_revoke(struct store *s, const struct principal *who,
@@ -786,8 +808,10 @@ static enum store_status apply_reissue(struct svc_ctx *x)
 
 	if ((ss = may_pass(x, io->number, &c, &p)) != STORE_OK)
 		return ss;
-	if (p.revoked_at || strcmp(c.state, "active"))
+	if (p.revoked_at)
 		return STORE_CONFLICT;
+	if (strcmp(c.state, "active"))
+		return STORE_INVALID;
 	/* revoked first: the household's one resident pass is then the new one */
 	if ((ss = store_tx_pass_revoke(x->tx, p.number, now, io->reason, NULL)) != STORE_OK)
 		return ss;
@@ -836,8 +860,8 @@ static enum store_status view_pass(struct store_tx *tx, void *p)
 	return ss;
 }
 
-enum store_status svc_pass_get(struct store *s, const struct principal *who,
-			       const char *number, struct arena *a, struct closure_pass *out)
+enum store_status svc_pass_get(struct store *s, const struct principal *who, const char *number,
+			       struct arena *a, struct closure_pass *out)
 {
 	struct pass_view_io io = {who, number, a, out};
 
@@ -864,8 +888,8 @@ enum store_status svc_pass_print(struct store *s, const struct principal *who,
 	enum store_status ss = closure_read(s, who, closure_id, a, c);
 
 	*n = 0;
-	if (ss != STORE_OK || (ss = store_pass_print(s, closure_id, numbers, nnum, a, out, n)) !=
-				      STORE_OK)
+	if (ss != STORE_OK ||
+	    (ss = store_pass_print(s, closure_id, numbers, nnum, a, out, n)) != STORE_OK)
 		return ss;
 	svc_read_audit(s, who, "pass.print", "closure", c->id, c->area, NULL, false);
 	return STORE_OK;
@@ -975,23 +999,28 @@ static enum store_status view_gate(struct store_tx *tx, void *p)
 	return check_in(tx, io->a, io->c, io->number, io->out, time_now(), 0, io->chk);
 }
 
-enum store_status svc_gate_mine(struct store *s, const struct principal *who,
-				const char *gate_id, struct arena *a, struct gate *g,
-				struct closure *c)
+enum store_status svc_gate_mine(struct store *s, const struct principal *who, const char *gate_id,
+				struct arena *a, struct gate *g, struct closure *c)
 {
 	struct read_io io = {.who = who, .id = gate_id, .a = a, .c = c, .g = g};
 
 	return store_view(s, view_gate, &io);
 }
 
-enum store_status svc_gate_check(struct store *s, const struct principal *who,
-				 const char *gate_id, const char *number, bool out,
-				 struct arena *a, struct gate_check *chk)
+enum store_status svc_gate_check(struct store *s, const struct principal *who, const char *gate_id,
+				 const char *number, bool out, struct arena *a,
+				 struct gate_check *chk)
 {
 	struct closure c;
 	struct gate g;
-	struct read_io io = {.who = who, .id = gate_id, .a = a, .c = &c, .g = &g,
-			     .number = number, .out = out, .chk = chk};
+	struct read_io io = {.who = who,
+			     .id = gate_id,
+			     .a = a,
+			     .c = &c,
+			     .g = &g,
+			     .number = number,
+			     .out = out,
+			     .chk = chk};
 
 	return store_view(s, view_gate, &io);
 }
@@ -1111,9 +1140,9 @@ enum store_status svc_gate_record(struct store *s, const struct principal *who,
 	return svc_run(s, who, &w, a, replayed);
 }
 
-enum store_status svc_gate_passes(struct store *s, const struct principal *who,
-				  const char *gate_id, struct arena *a, struct gate *g,
-				  struct closure *c, struct gate_pass **out, size_t *n)
+enum store_status svc_gate_passes(struct store *s, const struct principal *who, const char *gate_id,
+				  struct arena *a, struct gate *g, struct closure *c,
+				  struct gate_pass **out, size_t *n)
 {
 	enum store_status ss = svc_gate_mine(s, who, gate_id, a, g, c);
 	int day = today();
@@ -1121,13 +1150,13 @@ enum store_status svc_gate_passes(struct store *s, const struct principal *who,
 	*n = 0;
 	if (ss != STORE_OK)
 		return ss;
-	return store_gate_passes(s, c->id, c->area, obs_date_add(day, -(c->every_days - 1)), day,
-				 a, out, n);
+	return store_gate_passes(s, c->id, c->area, obs_date_add(day, -(c->every_days - 1)), day, a,
+				 out, n);
 }
 
-enum store_status svc_closure_days(struct store *s, const struct principal *who,
-				   const char *id, int from, int to, struct arena *a,
-				   struct closure *c, struct closure_day_metric **days, size_t *ndays,
+enum store_status svc_closure_days(struct store *s, const struct principal *who, const char *id,
+				   int from, int to, struct arena *a, struct closure *c,
+				   struct closure_day_metric **days, size_t *ndays,
 				   struct closure_pass **out_now, size_t *nout)
 {
 	enum store_status ss = svc_closure_get(s, who, id, a, c);

@@ -9,6 +9,10 @@
 // a guard at another gate and a commander of another township answered 404 on every route,
 // hostile input refused by name, and the figures (stats, gate log) agreeing with the records.
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -49,6 +53,43 @@ function csvUpload(text, name = 'households.csv', fields = {}) {
 	const fd = new FormData();
 	for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
 	fd.append('file', new Blob([Buffer.from(text, 'utf8')]), name);
+	return fd;
+}
+
+/** UTF-8 text → GB18030 bytes (iconv), as Excel/WPS save a CSV on Chinese Windows. */
+function gb18030(text) {
+	const r = spawnSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: Buffer.from(text, 'utf8') });
+	assert.equal(r.status, 0, String(r.stderr));
+	return r.stdout;
+}
+/** A minimal .xlsx of rows (inline strings; numbers as numbers), made with zip(1). */
+function xlsx(rows) {
+	const dir = mkdtempSync(join(tmpdir(), 'fk-closure-xlsx-'));
+	const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+	const cell = (v, r, c) => {
+		const ref = `${String.fromCharCode(65 + c)}${r}`;
+		return typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`;
+	};
+	const files = {
+		'[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+		'_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+		'xl/workbook.xml': '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="住户" sheetId="1" r:id="rId1"/></sheets></workbook>',
+		'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+		'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows.map((cells, i) => `<row r="${i + 1}">${cells.map((v, c) => cell(v, i + 1, c)).join('')}</row>`).join('')}</sheetData></worksheet>`,
+	};
+	for (const [name, text] of Object.entries(files)) {
+		mkdirSync(dirname(join(dir, name)), { recursive: true });
+		writeFileSync(join(dir, name), text);
+	}
+	execFileSync('zip', ['-q', '-r', join(dir, 'out.xlsx'), '.'], { cwd: dir });
+	const bytes = readFileSync(join(dir, 'out.xlsx'));
+	rmSync(dir, { recursive: true, force: true });
+	return bytes;
+}
+function fileUpload(bytes, name, fields = {}) {
+	const fd = new FormData();
+	for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
+	fd.append('file', new Blob([bytes]), name);
 	return fd;
 }
 
@@ -161,13 +202,21 @@ describe('closed management', () => {
 		// English headers too
 		const en = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('head,address\n冯二,社渚村2组1号\n', 'en.csv', { uuid: uuid() })));
 		assert.equal(en.added, 1);
+		// a GB18030 CSV as WPS saves it, and an .xlsx with a title row above the header
+		const gb = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, fileUpload(gb18030('户主,地址,人数\r\n卫三,社渚村3组1号,2\r\n'), 'gb.csv', { uuid: uuid() })));
+		assert.deepEqual([gb.added, gb.rejected.length], [1, 0]);
+		const x = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, fileUpload(xlsx([['社渚村住户名单'], ['户主（必填）', '家庭住址', '家庭人数', '联系电话'], ['蒋四', '社渚村3组2号', 3, '13600136000'], ['沈五', '社渚村3组3号', 0, '']]), 'h.xlsx', { uuid: uuid() })));
+		assert.equal(x.added, 1);
+		assert.deepEqual(x.rejected.map((r) => [r.line, r.field]), [[4, 'members']]);
+		const jiang = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?q=${encodeURIComponent('蒋四')}`));
+		assert.deepEqual([jiang.total, jiang.items[0].members, jiang.items[0].source], [1, 3, 'import']);
 		// no header; 10,001 rows
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('a,b\n1,2\n', 'x.csv', { uuid: uuid() })), 400, 'household.import.header', 'file');
 		let big = '户主,地址\n';
 		for (let i = 0; i < 10001; i++) big += `户${i},大村${i}号\n`;
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(big, 'big.csv', { uuid: uuid() })), 400, 'household.too_many', 'file');
 		const after = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}`));
-		assert.equal(after.counts.households, 7);
+		assert.equal(after.counts.households, 9);
 		// blocked: 3号 may not go out
 		const b = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/${H.three}/block`, { uuid: uuid(), blocked: true, reason: '密接家属' }));
 		assert.equal(b.blocked, true);
@@ -190,14 +239,14 @@ describe('closed management', () => {
 		assert.equal(refused.body.error.reason, 'observation');
 		const refused2 = await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.three });
 		assert.equal(refused2.body.error.reason, 'blocked');
-		// the batch: every other household without one (2号, 5号, 6号, 2组1号), the two refused skipped
+		// the batch: every other household without one (2号, 5号, 6号, 2组1号, 3组1号, 3组2号), the two refused skipped
 		const batch = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, { uuid: uuid() }));
-		assert.equal(batch.issued, 4);
+		assert.equal(batch.issued, 6);
 		assert.deepEqual(batch.skipped, { observation: 1, blocked: 1 });
 		const hh = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=no_pass`));
 		assert.deepEqual(hh.items.map((h) => h.id).sort(), [H.obs, H.three].sort());
 		const list = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes?kind=resident`));
-		assert.equal(list.total, 5);
+		assert.equal(list.total, 7);
 		P.two = list.items.find((p) => p.household_id === H.two).number;
 		P.five = list.items.find((p) => p.household_id === H.five).number;
 		// worker and temporary passes; a temporary pass's window is at most 7 days
@@ -384,7 +433,7 @@ describe('closed management', () => {
 
 	it('stats and the gate log agree with the records; hostile queries refused by name', async () => {
 		const s = await stats();
-		assert.equal(s.households, 7);
+		assert.equal(s.households, 9);
 		assert.ok(s.out_now.some((o) => o.number === P.worker), JSON.stringify(s.out_now));
 		assert.ok(!s.out_now.some((o) => o.number === P.one), 'back in: not out');
 		const log = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/gate-log?from=${localDay(Date.now() - 6 * 86400e3)}&to=${localDay()}&verdict=red`));
@@ -447,6 +496,15 @@ describe('closed management', () => {
 		const c = await ok(await check(guard1, P.one));
 		assert.deepEqual([c.verdict, c.reason], ['red', 'closure_ended']);
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/reopen`, { uuid: uuid(), on: localDay() }), 409, 'closure.ended');
+		// no more writes to it
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { uuid: uuid(), head: '晚', address: '晚1号' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload('户主,地址\n晚,晚2号\n', 'late.csv', { uuid: uuid() })), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '晚', employer: '晚' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, { uuid: uuid() }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/gates`, { uuid: uuid(), name: '晚门' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), reason: '晚' }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households/refresh`, { uuid: uuid() }), 409, 'closure.ended');
+		expectError(assert, await cmdA.client.post(`/api/v1/passes/${P.one}/reissue`, { uuid: uuid(), reason: '晚' }), 409, 'closure.ended');
 		assert.equal((await ok(await cmdA.client.get('/api/v1/closures'))).items.length, 1);
 		assert.equal((await ok(await cmdA.client.get('/api/v1/closures?state=all'))).items.length, 2);
 		assert.ok((await stats()).days.some((d) => d.exits > 0));

@@ -16,7 +16,7 @@ import {
 } from './lib.mjs';
 
 const PW = 'Liyang-Role-Pass-2026';
-const ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'viewer'];
+const ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'gate_guard', 'viewer'];
 const cli = (username, role, area = VILLAGE_A) => ({ username, role, area, password: PW });
 
 let srv;
@@ -33,12 +33,13 @@ before(async () => {
 			cli('r.doctor', 'doctor'),
 			cli('r.social', 'social_worker'),
 			cli('r.checkpoint', 'checkpoint_staff'),
+			cli('r.gate', 'gate_guard'),
 			cli('r.viewer', 'viewer'),
 		],
 	});
 	admin = await adminClient(srv);
 	as.admin = admin;
-	const names = { commander: 'r.commander', cadre: 'r.cadre', grid_worker: 'r.grid', doctor: 'r.doctor', social_worker: 'r.social', checkpoint_staff: 'r.checkpoint', viewer: 'r.viewer' };
+	const names = { commander: 'r.commander', cadre: 'r.cadre', grid_worker: 'r.grid', doctor: 'r.doctor', social_worker: 'r.social', checkpoint_staff: 'r.checkpoint', gate_guard: 'r.gate', viewer: 'r.viewer' };
 	await Promise.all(
 		Object.entries(names).map(async ([role, username]) => {
 			const c = new Client(srv.url);
@@ -64,6 +65,7 @@ describe('permissions and grantable roles (/me)', () => {
 			doctor: ['area.read'],
 			social_worker: ['area.read'],
 			checkpoint_staff: ['area.read'],
+			gate_guard: [], // gate.work only: its gate's page
 			viewer: ['area.read'],
 		};
 		for (const role of ROLES) {
@@ -79,13 +81,13 @@ describe('permissions and grantable roles (/me)', () => {
 		const me = async (role) => (await as[role].get('/api/v1/me')).body.grantable_roles;
 		assert.deepEqual(await me('admin'), ROLES);
 		assert.deepEqual(await me('commander'), ROLES.slice(1));
-		for (const role of ['grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'viewer'])
+		for (const role of ['grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'gate_guard', 'viewer'])
 			assert.deepEqual(await me(role), [], role);
 	});
 
-	it('a cadre manages cadre, grid_worker, doctor, social_worker, checkpoint_staff, viewer', async () => {
+	it('a cadre manages cadre, grid_worker, doctor, social_worker, checkpoint_staff, gate_guard, viewer', async () => {
 		const g = (await as.cadre.get('/api/v1/me')).body.grantable_roles;
-		assert.deepEqual(g, ['cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'viewer']);
+		assert.deepEqual(g, ['cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'gate_guard', 'viewer']);
 		assert.equal((await as.cadre.post('/api/v1/users', newAccount('cadre'))).status, 201);
 	});
 });

@@ -5,7 +5,9 @@
 // (src/domain/closure.h). No server: plain node:test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, cleanNumber, maskName, nextAllowed, numberOk, offlineCheck, quotaAllows, showNumber } from '../../web/src/closure/rules.js';
+import {
+  addDays, cleanNumber, maskName, nextAllowed, numberOk, offlineCheck, packList, quotaAllows, showNumber, unpackList,
+} from '../../web/src/closure/rules.js';
 
 test('numbers are read as typed or scanned and shown with a dash', () => {
   assert.equal(cleanNumber('fkp:abcde-12345'), 'ABCDE12345');
@@ -72,4 +74,17 @@ test('the offline check answers as the server would, and says it is offline', ()
   const local = [{ household_id: 'h2', number: 'BBBBB22222', day: '2026-12-08', at: '2026-12-08T09:00:00+08:00' }];
   const again = c('BBBBB22222', { local });
   assert.deepEqual([again.verdict, again.reason, again.next_allowed_on], ['red', 'quota', '2026-12-10']);
+});
+
+test('the offline list is stored packed and read back as it was', () => {
+  const packed = packList({ ...list, at: '2026-12-08T09:00:00+08:00', fetched_at: 5 });
+  assert.ok(Array.isArray(packed.packed) && !packed.passes);
+  assert.equal(packed.packed[0][0], 'AAAAA11111');
+  const back = unpackList(JSON.parse(JSON.stringify(packed)));
+  assert.equal(back.at, '2026-12-08T09:00:00+08:00');
+  assert.equal(back.passes.length, list.passes.length);
+  assert.deepEqual(offlineCheck(back, 'AAAAA-11111', { now: NOW }).next_allowed_on, '2026-12-09');
+  assert.equal(offlineCheck(back, 'EEEEE55555', { now: NOW }).reason, 'not_yet_valid');
+  assert.equal(offlineCheck(back, 'DDDDD44444', { now: NOW }).reason, 'observation');
+  assert.equal(unpackList(null), null);
 });

@@ -14,13 +14,20 @@
 //  c. offline: a pass checked against the phone's kept list (said plainly: 离线查验), its exit
 //     queued on the phone and sent once the network is back; a pass revoked while the phone
 //     was offline is green on the phone, and the server's red verdict is shown after the
-//     resend.
+//     resend;
+//  d. the commander reads the figures (exits, refusals by reason, who is out) and the gate
+//     log, reissues a lost pass, issues a temporary one and revokes it (a reason required),
+//     changes the rules (the next exit follows them), checks at a gate himself (?gate=) and
+//     reopens the village;
+//  e. a compound (a grid of 社渚村): its households gathered from the person files, the one
+//     under home observation marked, filtered, and skipped by the batch; a file added later
+//     comes in with 从档案重新汇总.
 // Never sleeps: every wait is for a condition. Screenshots go to tests/e2e/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  TOWNSHIP, VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, sel, login, noOverflow, apiSession, useFangkong, until, smallTargets,
+  TOWNSHIP, VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, sel, login, noOverflow, apiSession, useFangkong, until, smallTargets, citizenId,
 } from './lib.mjs';
 
 useFangkong('closures');
@@ -199,6 +206,7 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   assert.deepEqual(shown.map((s) => s.replace('-', '')).sort(), Object.values(numbers).sort());
   assert.ok(shown.every((s) => /^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(s)), 'printed as XXXXX-XXXXX');
   await byTest(page, 'passes-print').waitFor();
+  assert.match(await page.locator(sel('pass-rule')).first().innerText(), /每户每 2 天限 1 人外出/, 'the closure\'s rule is printed');
   await shot(page, 'cl-04-print-a6');
   await byTest(page, 'passes-layout-a4x4').click();
   await page.locator(sel('passes-page', { layout: 'a4x4' })).waitFor();
@@ -220,6 +228,20 @@ test('(a) the commander closes 社渚村, adds and imports households, issues pa
   assert.deepEqual(errors, []);
   await ctx.close();
 }));
+
+// The page and every visible table on it fit the width of the screen (as layout.test.mjs).
+async function noSideways(page, what) {
+  const r = await page.evaluate(() => {
+    const se = document.scrollingElement;
+    const tables = [...document.querySelectorAll('.el-table')].filter((t) => t.checkVisibility()).map((t) => {
+      const wraps = [...t.querySelectorAll('.el-table__body-wrapper, .el-table__body-wrapper .el-scrollbar__wrap')];
+      return wraps.map((w) => w.scrollWidth - w.clientWidth).reduce((a, b) => Math.max(a, b), 0);
+    });
+    return { page: se.scrollWidth - se.clientWidth, tables };
+  });
+  assert.ok(r.page <= 0, `${what}: the page scrolls ${r.page} px sideways`);
+  r.tables.forEach((over, i) => assert.ok(over <= 0, `${what}: table ${i + 1} scrolls ${over} px sideways`));
+}
 
 // A phone signed in as the guard (its first-use guide already seen).
 async function guardPhone(errors) {
@@ -287,8 +309,8 @@ test('(b, c) the guard checks passes at 360 px, records exits, and works offline
   await page.locator(sel('gate-title')).waitFor();
   await until('the list refreshed', () => page.evaluate(([id, n]) => {
     const l = JSON.parse(localStorage.getItem(`fk.gate.list.${id}`) || 'null');
-    const p = l && (l.passes || l.items || []).find((x) => x.number.replace(/-/g, '') === n);
-    return p && p.state === 'revoked';
+    const p = l && (l.packed || []).find((x) => x[0] === n); // [number, kind, state, …]
+    return p && p[2] === 'revoked';
   }, [guard.id, b]));
   await ctx.setOffline(true);
   const c = numbers['王五'];
@@ -372,6 +394,7 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.ok(Number(await byTest(page, 'cl-stats-chart').getAttribute('data-days')) >= 1);
   await byTest(page, 'cl-stats-chart').locator('canvas').first().waitFor();
   await shot(page, 'cl-11-stats');
+  await noSideways(page, 'statistics');
   await page.locator(sel('cl-count', { key: 'out_now', value: 2 })).waitFor();
   await page.locator(sel('cl-count', { key: 'exits_today', value: 2 })).waitFor();
   await page.locator(sel('cl-count', { key: 'refusals_today', value: 1 })).waitFor();
@@ -382,6 +405,7 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   assert.equal(await page.locator(sel('cl-log-row', { verdict: 'red', reason: 'revoked' })).count(), 1);
   assert.equal(await page.locator(sel('cl-log-row', { verdict: 'green', direction: 'out' })).count(), 2);
   await shot(page, 'cl-12-log');
+  await noSideways(page, 'gate log');
 
   // ---- reissue a lost pass ----
   await byTest(page, 'cl-tab-passes').click();
@@ -417,14 +441,45 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   const tnum = bare(await temp.getAttribute('data-number'));
   const chkTemp = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
   assert.deepEqual([chkTemp.body.verdict, chkTemp.body.reason], ['green', 'ok'], 'a temporary pass has no quota');
+  // revoked from the table: the gate says so at once
+  const trow = page.locator('.el-table__row', { has: page.locator(sel('cl-pass-row', { number: `${tnum.slice(0, 5)}-${tnum.slice(5)}` })) });
+  await trow.locator(sel('cl-pass-revoke')).filter({ visible: true }).first().click();
+  await byTest(page, 'cl-pass-act-dialog').filter({ visible: true }).waitFor();
+  await byTest(page, 'cl-pass-act-submit').filter({ visible: true }).click();
+  await page.locator('.el-form-item__error').filter({ visible: true }).first().waitFor(); // the reason is required
+  await field(page, 'cl-pass-reason').fill('送水结束');
+  await byTest(page, 'cl-pass-act-submit').filter({ visible: true }).click();
+  await page.locator(sel('cl-pass-row', { kind: 'temporary', state: 'revoked' })).waitFor();
+  const chkRevoked = await gsess('GET', `/api/v1/gate/check?number=${tnum}`);
+  assert.deepEqual([chkRevoked.body.verdict, chkRevoked.body.reason], ['red', 'revoked']);
   await shot(page, 'cl-13-passes-after');
+  await noSideways(page, 'passes');
+
+  // ---- the rules change from now on: one person every three days ----
+  await page.goto(`${env.base}/closures/${closure.id}`);
+  await byTest(page, 'cl-edit').click();
+  await byTest(page, 'cl-edit-dialog').waitFor();
+  await field(page, 'cl-edit-every').fill('3');
+  await field(page, 'cl-edit-every').press('Tab');
+  await byTest(page, 'cl-edit-save').click();
+  await byTest(page, 'cl-edit-dialog').waitFor({ state: 'hidden' });
+  await byTest(page, 'cl-detail-rules').filter({ hasText: '每户每 3 天限 1 人外出' }).waitFor();
+  const patched = await cmdApi('GET', `/api/v1/closures/${closure.id}`);
+  assert.equal(patched.body.rules.every_days, 3);
+  const quota3 = await gsess('GET', `/api/v1/gate/check?number=${numbers['王五']}`);
+  assert.deepEqual([quota3.body.reason, quota3.body.next_allowed_on], ['quota', plusDays(today(), 3)], 'the new rules apply to the next exit');
 
   // ---- the commander checks at a gate of his own choosing ----
   await byTest(page, 'cl-tab-gates').click();
   await page.locator(sel('cl-gate', { name: '东门' })).locator(sel('cl-gate-open')).click();
   await page.waitForURL('**/gate?gate=*');
   await page.locator(sel('gate-title')).filter({ hasText: '东门' }).waitFor();
-  const v = await checkNumber(page, tnum);
+  const iso = (ms) => `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+  const parcel = await cmdApi('POST', `/api/v1/closures/${closure.id}/passes`, {
+    uuid: randomUUID(), kind: 'temporary', holder: '快递员', purpose: '送快递', valid_from: iso(Date.now() - 60_000), valid_to: iso(Date.now() + 86_400_000),
+  });
+  assert.equal(parcel.status, 201, JSON.stringify(parcel.body));
+  const v = await checkNumber(page, parcel.body.number);
   assert.equal(await v.getAttribute('data-verdict'), 'green');
   assert.equal(await v.getAttribute('data-offline'), '0');
 
@@ -440,6 +495,66 @@ test('(d) the commander reads the figures and the log, reissues a pass, issues a
   await page.locator(sel('cl-card', { id: closure.id, state: 'reopened' })).waitFor();
   const ended = await gsess('GET', `/api/v1/gate/check?number=${fresh}`);
   assert.equal(ended.body.reason, 'closure_ended');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+}));
+
+test('(e) a compound: households gathered from the person files, one under observation gets no pass', { timeout: 180_000 }, () => shootOnFailure(async () => {
+  const grid = await adminApi('POST', '/api/v1/areas', { uuid: randomUUID(), parent: VILLAGE, name: '幸福小区' });
+  assert.equal(grid.status, 201, JSON.stringify(grid.body));
+  const person = async (name, n, address) => {
+    const r = await adminApi('POST', '/api/v1/persons', {
+      uuid: randomUUID(), name, area: grid.body.code, doc_type: 'resident', id_number: citizenId(`3204811985030${n}`), phone: `1391234${n}`, address,
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const watched = await person('观察户主', '5001', '社渚村幸福小区3幢101');
+  await person('普通户主', '5002', '社渚村幸福小区3幢102');
+  const placed = await adminApi('POST', '/api/v1/observations', { uuid: randomUUID(), person_id: watched.id });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const c = await cmdApi('POST', '/api/v1/closures', { uuid: randomUUID(), area: grid.body.code, from: today(), reason: '小区封闭' });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+
+  const ctx = await env.browser.newContext(DESK);
+  await ctx.addInitScript((id) => localStorage.setItem(`fk.guide.${id}`, '1'), cmd.id);
+  const page = await ctx.newPage();
+  openPages.push(page);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await login(page, 'cl_cmd', PASSWORD);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.goto(`${env.base}/closures/${c.body.id}`);
+  // gathered from the files when the closure was made, the observation computed
+  await until('two households', async () => (await page.locator(sel('cl-hh-row')).count()) === 2);
+  await page.locator(sel('cl-hh-row', { head: '观察户主', observation: '1' })).waitFor();
+  await page.locator(sel('cl-hh-filter')).locator('[data-filter="observation"]').click();
+  await until('the observation filter', async () => (await page.locator(sel('cl-hh-row')).count()) === 1);
+  assert.equal(await page.locator(sel('cl-hh-row', { head: '观察户主' })).count(), 1);
+  await page.locator(sel('cl-hh-filter')).locator('[data-filter="all"]').click();
+  await until('all again', async () => (await page.locator(sel('cl-hh-row')).count()) === 2);
+  // the batch skips the household under observation
+  await byTest(page, 'cl-hh-batch').click();
+  await byTest(page, 'cl-batch-confirm').click();
+  const batch = byTest(page, 'cl-batch-result');
+  await batch.waitFor();
+  assert.equal(await batch.getAttribute('data-issued'), '1');
+  assert.match(await batch.innerText(), /居家观察 1 户/);
+  await byTest(page, 'cl-batch-dialog').locator('.el-dialog__headerbtn').click();
+  await page.locator(sel('cl-hh-filter')).locator('[data-filter="no_pass"]').click();
+  await until('one without a pass', async () => (await page.locator(sel('cl-hh-row')).count()) === 1);
+  await page.locator(sel('cl-hh-filter')).locator('[data-filter="all"]').click();
+  // a file added later comes in with 从档案重新汇总
+  await person('新来户主', '5003', '社渚村幸福小区5幢201');
+  await byTest(page, 'cl-hh-refresh').click();
+  await page.locator(sel('cl-hh-row', { head: '新来户主' })).waitFor();
+  // search by head or address
+  await field(page, 'cl-hh-q').fill('5幢');
+  await field(page, 'cl-hh-q').press('Enter');
+  await until('the search', async () => (await page.locator(sel('cl-hh-row')).count()) === 1);
+  assert.equal(await page.locator(sel('cl-hh-row', { head: '新来户主' })).count(), 1);
+  await shot(page, 'cl-14-compound');
+  await noSideways(page, 'households');
   assert.deepEqual(errors, []);
   await ctx.close();
 }));

@@ -42,7 +42,7 @@ import {
 	waitFor,
 } from '../api/lib.mjs';
 
-const ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'viewer'];
+const ROLES = ['admin', 'commander', 'cadre', 'grid_worker', 'doctor', 'social_worker', 'checkpoint_staff', 'gate_guard', 'viewer'];
 /** Roles that sit on the township; the others on a village. */
 const TOWNSHIP_ROLES = new Set(['admin', 'commander', 'cadre', 'doctor']);
 const PASSWORD = 'Probe-Pass-2026-Zq';
@@ -59,6 +59,9 @@ const CP_NAME = '甲探针卡口站';
 const CP_PLATE = '苏D77777';
 const DUTY_NAME = '甲探针带班';
 const DUTY_CALLER = '甲探针来电';
+const CL_REASON = '甲探针封闭原因';
+const CL_HEAD = '甲探针户主';
+const CL_GATE = '甲探针门岗';
 
 /** Today and today + n days on the server's clock (Asia/Shanghai). */
 const dateIn = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
@@ -264,6 +267,19 @@ before(async () => {
 	obj.duty_log = [le.body.id];
 	obj.duty_handover = [ho.body.id];
 	markers.push(DUTY_NAME, DUTY_CALLER, sw.body.id, le.body.id, ho.body.id);
+	// a closure of village A with a household, a pass and a gate
+	const cl = await cmdA.post('/api/v1/closures', { uuid: uuid(), area: VILLAGE_A, from: dateIn(0), reason: CL_REASON });
+	assert.equal(cl.status, 201, cl.text);
+	const hh = await cmdA.post(`/api/v1/closures/${cl.body.id}/households`, { uuid: uuid(), head: CL_HEAD, address: '甲探针封闭1号' });
+	assert.equal(hh.status, 201, hh.text);
+	const pass = await cmdA.post(`/api/v1/closures/${cl.body.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: hh.body.id });
+	assert.equal(pass.status, 201, pass.text);
+	const gate = await cmdA.post(`/api/v1/closures/${cl.body.id}/gates`, { uuid: uuid(), name: CL_GATE });
+	assert.equal(gate.status, 201, gate.text);
+	obj.closure = [cl.body.id];
+	obj.pass = [pass.body.number];
+	obj.gate = [gate.body.id];
+	markers.push(CL_REASON, CL_HEAD, CL_GATE, cl.body.id, hh.body.id, pass.body.number, gate.body.id);
 	// an export of A's tasks, the county admin's own job (a job is its maker's alone)
 	const ex = await admin.post(`/api/v1/exports?list=tasks&area=${TOWN_A}`, { uuid: uuid() });
 	assert.equal(ex.status, 202, `POST /exports: ${ex.status} ${ex.text}`);
@@ -345,6 +361,14 @@ function knownBody(schemaName) {
 		PassageNew: { uuid: u, at: new Date(Date.now() - 60e3).toISOString(), plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
 		DutySwapNew: { uuid: u, a: { date: dateIn(1), index: 0, slot: 'leader' }, b: { date: dateIn(1), index: 1, slot: 'leader' }, reason: '探针' },
 		PassageCorrect: { uuid: u, reason: '探针', plate: '苏D12345', vehicle_kind: 'car', direction: 'in', persons: [{ name: '探针', temperature: 36.5 }] },
+		ClosurePatch: { uuid: u, reason: '探针' },
+		ClosureReopen: { uuid: u, on: dateIn(0) },
+		HouseholdCreate: { uuid: u, head: '探针', address: '探针1号' },
+		HouseholdBlock: { uuid: u, blocked: true, reason: '探针' },
+		PassCreate: { uuid: u, kind: 'worker', holder: '探针', employer: '探针' },
+		PassChange: { uuid: u, reason: '探针' },
+		GateCreate: { uuid: u, name: '探针门' },
+		GateGuard: { uuid: u, user_id: B.gate_guard.user.id },
 	}[schemaName];
 }
 
@@ -388,7 +412,8 @@ function bodyFor(op) {
 const KIND = { areas: 'area', users: 'user', imports: 'import', persons: 'person', tasks: 'task',
 	observations: 'observation', alerts: 'alert', services: 'service', self: 'token',
 	checkpoints: 'checkpoint', passages: 'passage', prereg: 'prereg', pre: 'checkpoint',
-	posts: 'duty_post', swaps: 'duty_swap', log: 'duty_log', handovers: 'duty_handover' };
+	posts: 'duty_post', swaps: 'duty_swap', log: 'duty_log', handovers: 'duty_handover',
+	closures: 'closure', passes: 'pass', gates: 'gate' };
 
 /** The kind of object a path parameter names: the collection segment before it. */
 function kindOf(path) {
@@ -422,7 +447,8 @@ async function send(client, op, path) {
 	path += requiredQuery(op);
 	if (op.multipart) {
 		const fd = new FormData();
-		fd.append('file', new Blob(['姓名\r\n探针\r\n']), 'probe.csv');
+		const sheet = /households\/import$/.test(op.path) ? '户主,地址\r\n探针,探针1号\r\n' : '姓名\r\n探针\r\n';
+		fd.append('file', new Blob([sheet]), 'probe.csv');
 		return client.req(op.method, path, { body: fd });
 	}
 	return client.req(op.method, path, op.body ? { body: bodyFor(op) } : {});

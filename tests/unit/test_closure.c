@@ -72,8 +72,12 @@ static void calendar_days(void **state)
 
 static struct closure_facts ok_exit(void)
 {
-	return (struct closure_facts){.found = true, .here = true, .kind = "resident",
-				      .at = 1000, .out = true, .quota_allows = true};
+	return (struct closure_facts){.found = true,
+				      .here = true,
+				      .kind = "resident",
+				      .at = 1000,
+				      .out = true,
+				      .quota_allows = true};
 }
 
 static void verdict_order(void **state)
@@ -207,8 +211,8 @@ static void pass_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quota_windows),   cmocka_unit_test(calendar_days),
-		cmocka_unit_test(verdict_order),   cmocka_unit_test(rules_and_kinds),
+		cmocka_unit_test(quota_windows), cmocka_unit_test(calendar_days),
+		cmocka_unit_test(verdict_order), cmocka_unit_test(rules_and_kinds),
 		cmocka_unit_test(pass_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,9 +6,11 @@
 // One entry, stored as JSON in localStorage under PREFIX + the account id (a grid worker)
 // or SELF_PREFIX + the link token (the public self-report page):
 //   { uuid, kind, url, body, ref, label, at, tries, next, state, error, code, field }
-// kind    'close' (a verification task), 'visit', 'service' or 'report' (self-report)
+// kind    'close' (a verification task), 'visit', 'service', 'report' (self-report),
+//         'passage' (a checkpoint's registration) or 'gate' (a closure gate's record)
 // url     where the body is POSTed; body carries `uuid`, the server's idempotency key
-// ref     the task id for 'close', the observation id for 'visit'/'service', the token
+// ref     the task id for 'close', the observation id for 'visit'/'service', the token,
+//         `checkpoint:<id>` or `gate:<id>`
 // label   whom it is about (the person's name), shown in the list of unsent items
 // at      when it was queued (ISO); tries: attempts that got no usable answer; next: epoch
 //         ms before which the timer does not try it again

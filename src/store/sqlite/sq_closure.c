@@ -22,7 +22,8 @@
 	"(EXISTS (SELECT 1 FROM closure_member m JOIN observation o ON o.person_id = m.person_id"  \
 	"  WHERE m.household_id = h.id AND o.status = 'active'"                                    \
 	"  AND o.kind <> 'central_isolation')"                                                     \
-	" OR h.address IN (SELECT p.address FROM observation o JOIN person p ON p.id = o.person_id" \
+	" OR h.address IN (SELECT p.address FROM observation o JOIN person p ON p.id = "           \
+	"o.person_id"                                                                              \
 	"  WHERE o.area_code >= ?1 AND o.area_code < ?2 AND o.status = 'active'"                   \
 	"  AND o.kind <> 'central_isolation' AND p.address <> ''))"
 #define HH_PASS                                                                                    \
@@ -152,7 +153,8 @@ enum store_status store_tx_closure_insert(struct store_tx *tx, const struct clos
 	static const char sql[] =
 		"INSERT INTO closure(id, area_code, from_day, until_day, reason, out_per,"
 		" every_days, outsiders, vehicles, state, list_version, created_by, created_at,"
-		" updated_at) VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, 'active', 1, ?9, ?10, ?10)";
+		" updated_at) VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, 'active', 1, ?9, ?10, "
+		"?10)";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(c->id), SQ_TEXT(c->area), SQ_INT(c->from_day),
@@ -169,8 +171,7 @@ enum store_status store_tx_closure_read(struct store_tx *tx, const char *id, str
 	return sq_one(sq_conn_of(tx), sql, &cl_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 }
 
-enum store_status store_tx_closure_update(struct store_tx *tx, const struct closure *c,
-					  int64_t now)
+enum store_status store_tx_closure_update(struct store_tx *tx, const struct closure *c, int64_t now)
 {
 	static const char sql[] =
 		"UPDATE closure SET out_per = ?2, every_days = ?3, outsiders = ?4, vehicles = ?5,"
@@ -202,8 +203,8 @@ enum store_status store_tx_closure_bump(struct store_tx *tx, const char *id, int
 	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(now)));
 }
 
-enum store_status store_closure_list(struct store *s, const char *scope, const char *area,
-				     bool all, struct arena *a, struct closure **out, size_t *n)
+enum store_status store_closure_list(struct store *s, const char *scope, const char *area, bool all,
+				     struct arena *a, struct closure **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT " CL_COLS CL_FROM " WHERE c.area_code >= ?1 AND c.area_code < ?2"
@@ -223,7 +224,8 @@ enum store_status store_closure_counts(struct store *s, struct closure *c, int d
 	static const char sql[] =
 		"SELECT (SELECT count(*) FROM closure_household WHERE closure_id = ?3),"
 		" (SELECT count(*) FROM closure_household WHERE closure_id = ?3 AND blocked = 1),"
-		" (SELECT count(*) FROM closure_household h WHERE h.closure_id = ?3 AND " HH_OBS "),"
+		" (SELECT count(*) FROM closure_household h WHERE h.closure_id = ?3 AND " HH_OBS
+		"),"
 		" (SELECT count(*) FROM closure_pass WHERE closure_id = ?3 AND kind = 'resident'"
 		"  AND revoked_at = 0),"
 		" (SELECT count(*) FROM closure_pass WHERE closure_id = ?3 AND kind = 'worker'"
@@ -239,9 +241,9 @@ enum store_status store_closure_counts(struct store *s, struct closure *c, int d
 	struct sq_cur cur;
 	struct arena *a = arena_new();
 	enum store_status ss;
-	int64_t *f[] = {&c->counts.households,  &c->counts.blocked,     &c->counts.observation,
-			&c->counts.resident,    &c->counts.worker,      &c->counts.temporary,
-			&c->counts.out_now,     &c->counts.exits_today, &c->counts.refusals_today};
+	int64_t *f[] = {&c->counts.households, &c->counts.blocked,     &c->counts.observation,
+			&c->counts.resident,   &c->counts.worker,      &c->counts.temporary,
+			&c->counts.out_now,    &c->counts.exits_today, &c->counts.refusals_today};
 
 	memset(&c->counts, 0, sizeof c->counts);
 	if (sq_open(&cur, k, sql,
@@ -269,9 +271,8 @@ static void read_group(const struct sq_cur *k, struct arena *a, void *out)
 }
 static const struct sq_rowtype group_rows = {sizeof(struct household_group), NULL, 0, read_group};
 
-enum store_status store_tx_household_groups(struct store_tx *tx, const char *scope,
-					    struct arena *a, struct household_group **out,
-					    size_t *n)
+enum store_status store_tx_household_groups(struct store_tx *tx, const char *scope, struct arena *a,
+					    struct household_group **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT p.address, min(p.name), max(p.phone), count(*) FROM person p"
@@ -319,8 +320,8 @@ enum store_status store_tx_household_set(struct store_tx *tx, const char *id, co
 				 SQ_INT(now)));
 }
 
-enum store_status store_tx_household_link(struct store_tx *tx, const char *id,
-					  const char *address, const char *scope)
+enum store_status store_tx_household_link(struct store_tx *tx, const char *id, const char *address,
+					  const char *scope)
 {
 	static const char sql[] =
 		"INSERT INTO closure_member(household_id, person_id) SELECT ?1, p.id FROM person p"
@@ -335,8 +336,7 @@ enum store_status store_tx_household_link(struct store_tx *tx, const char *id,
 	return ss;
 }
 
-enum store_status store_tx_household_count(struct store_tx *tx, const char *closure_id,
-					   int64_t *n)
+enum store_status store_tx_household_count(struct store_tx *tx, const char *closure_id, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM closure_household WHERE closure_id = ?1";
 
@@ -403,9 +403,9 @@ enum store_status store_tx_households_without_pass(struct store_tx *tx, const ch
 		" AND x.kind = 'resident' AND x.revoked_at = 0) ORDER BY h.address, h.id";
 	enum store_status ss;
 
-	*out = sq_rows(sq_conn_of(tx), sql, &hh_rows, HOUSEHOLDS_MAX, a, n, &ss,
-		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)),
-				 SQ_TEXT(closure_id)));
+	*out = sq_rows(
+		sq_conn_of(tx), sql, &hh_rows, HOUSEHOLDS_MAX, a, n, &ss,
+		SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_TEXT(closure_id)));
 	return ss;
 }
 
@@ -433,8 +433,7 @@ enum store_status store_tx_pass_read(struct store_tx *tx, const char *number, co
 	static const char sql[] = "SELECT " PS_COLS PS_FROM " WHERE ps.number = ?3";
 
 	return sq_one(sq_conn_of(tx), sql, &ps_rows, a, out,
-		      SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)),
-				SQ_TEXT(number)));
+		      SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)), SQ_TEXT(number)));
 }
 
 enum store_status store_tx_pass_of_household(struct store_tx *tx, const char *household_id,
@@ -468,8 +467,7 @@ enum store_status store_tx_pass_replaced(struct store_tx *tx, const char *number
 		       SQ_PARAMS(SQ_TEXT(number), SQ_TEXT(replaced_by)));
 }
 
-enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, bool out,
-				      int64_t at)
+enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, bool out, int64_t at)
 {
 	static const char sql_out[] =
 		"UPDATE closure_pass SET out_at = ?2 WHERE number = ?1 AND out_at < ?2";
@@ -482,7 +480,7 @@ enum store_status store_tx_pass_moved(struct store_tx *tx, const char *number, b
 
 #define PS_WHERE                                                                                   \
 	PS_FROM " WHERE ps.closure_id = ?3 AND (?4 IS NULL OR ps.kind = ?4)"                       \
-		" AND (?5 = 0 OR (?5 = 1 AND ps.revoked_at = 0 AND (ps.valid_to = 0"              \
+		" AND (?5 = 0 OR (?5 = 1 AND ps.revoked_at = 0 AND (ps.valid_to = 0"               \
 		"  OR ps.valid_to >= ?6)) OR (?5 = 2 AND ps.revoked_at > 0)"                       \
 		" OR (?5 = 3 AND ps.revoked_at = 0 AND ps.valid_to > 0 AND ps.valid_to < ?6))"
 
@@ -536,8 +534,8 @@ enum store_status store_pass_print(struct store *s, const char *closure_id,
 	return ss;
 }
 
-enum store_status store_closure_out_now(struct store *s, const char *closure_id,
-					struct arena *a, struct closure_pass **out, size_t *n)
+enum store_status store_closure_out_now(struct store *s, const char *closure_id, struct arena *a,
+					struct closure_pass **out, size_t *n)
 {
 	static const char sql[] = "SELECT " PS_COLS PS_FROM " WHERE ps.closure_id = ?3"
 				  " AND ps.out_at > 0 ORDER BY ps.out_at DESC, ps.number";
@@ -556,8 +554,7 @@ static void read_gate_pass(const struct sq_cur *k, struct arena *a, void *out)
 	g->exits = sq_int(k, ps_rows.ncols);
 	g->last_day = sq_int(k, ps_rows.ncols + 1);
 }
-static const struct sq_rowtype gate_pass_rows = {sizeof(struct gate_pass), NULL, 0,
-						 read_gate_pass};
+static const struct sq_rowtype gate_pass_rows = {sizeof(struct gate_pass), NULL, 0, read_gate_pass};
 
 enum store_status store_gate_passes(struct store *s, const char *closure_id, const char *scope,
 				    int lo, int hi, struct arena *a, struct gate_pass **out,
@@ -620,16 +617,15 @@ enum store_status store_gate_guards(struct store *s, const char *gate_id, struct
 	return ss;
 }
 
-enum store_status store_tx_user_gate(struct store_tx *tx, const char *user_id, char *buf,
-				     size_t sz)
+enum store_status store_tx_user_gate(struct store_tx *tx, const char *user_id, char *buf, size_t sz)
 {
 	static const char sql[] = "SELECT coalesce(gate_id, '') FROM app_user WHERE id = ?1";
 
 	return sq_one_text(sq_conn_of(tx), sql, buf, sz, SQ_PARAMS(SQ_TEXT(user_id)));
 }
 
-enum store_status store_tx_user_set_gate(struct store_tx *tx, const char *user_id,
-					 const char *gate, const char *area)
+enum store_status store_tx_user_set_gate(struct store_tx *tx, const char *user_id, const char *gate,
+					 const char *area)
 {
 	static const char sql[] = "UPDATE app_user SET gate_id = ?2,"
 				  " area_code = coalesce(?3, area_code) WHERE id = ?1";
@@ -645,7 +641,8 @@ enum store_status store_tx_record_insert(struct store_tx *tx, const struct gate_
 	static const char sql[] =
 		"INSERT INTO gate_record(id, closure_id, gate_id, number, household_id, direction,"
 		" at, day, verdict, reason, counted, temp, fever, person, override_reason,"
-		" phone_verdict, offline_disagreed, guard_id, guard, created_at) VALUES (?1, ?2, ?3,"
+		" phone_verdict, offline_disagreed, guard_id, guard, created_at) VALUES (?1, ?2, "
+		"?3,"
 		" ?4, nullif(?5, ''), ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
 		" nullif(?18, ''), ?19, ?20)";
 
@@ -679,9 +676,8 @@ static void read_day_count(const struct sq_cur *k, struct arena *a, void *out)
 static const struct sq_rowtype day_count_rows = {sizeof(struct closure_day_count), NULL, 0,
 						 read_day_count};
 
-enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_id, int lo,
-				     int hi, struct arena *a, struct closure_day_count **out,
-				     size_t *n)
+enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_id, int lo, int hi,
+				     struct arena *a, struct closure_day_count **out, size_t *n)
 {
 	static const char sql[] = "SELECT day, n FROM closure_exit WHERE household_id = ?1"
 				  " AND day >= ?2 AND day <= ?3 ORDER BY day";
@@ -692,18 +688,19 @@ enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_
 	return ss;
 }
 
-enum store_status store_tx_exit_add(struct store_tx *tx, const char *household_id, int day,
-				    int n)
+enum store_status store_tx_exit_add(struct store_tx *tx, const char *household_id, int day, int n)
 {
-	static const char sql[] = "INSERT INTO closure_exit(household_id, day, n) VALUES (?1, ?2, ?3)"
-				  " ON CONFLICT (household_id, day) DO UPDATE SET"
-				  " n = closure_exit.n + excluded.n";
+	static const char sql[] =
+		"INSERT INTO closure_exit(household_id, day, n) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (household_id, day) DO UPDATE SET"
+		" n = closure_exit.n + excluded.n";
 
-	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(household_id), SQ_INT(day), SQ_INT(n)));
+	return sq_run(sq_conn_of(tx), sql,
+		      SQ_PARAMS(SQ_TEXT(household_id), SQ_INT(day), SQ_INT(n)));
 }
 
-enum store_status store_tx_closure_count_add(struct store_tx *tx, const char *closure_id,
-					     int day, const char *metric, int n)
+enum store_status store_tx_closure_count_add(struct store_tx *tx, const char *closure_id, int day,
+					     const char *metric, int n)
 {
 	static const char sql[] =
 		"INSERT INTO closure_count(closure_id, day, metric, n) VALUES (?1, ?2, ?3, ?4)"
@@ -741,9 +738,8 @@ enum store_status store_closure_days(struct store *s, const char *closure_id, in
 	RC_FROM " WHERE r.closure_id = ?1 AND r.day >= ?2 AND r.day <= ?3"                         \
 		" AND (?4 IS NULL OR r.gate_id = ?4) AND (?5 IS NULL OR r.verdict = ?5)"
 
-enum store_status store_gate_log(struct store *s, const struct gate_log_query *q,
-				 struct arena *a, struct gate_record **out, size_t *n,
-				 int64_t *total)
+enum store_status store_gate_log(struct store *s, const struct gate_log_query *q, struct arena *a,
+				 struct gate_record **out, size_t *n, int64_t *total)
 {
 	static const char sql_count[] = "SELECT count(*)" LOG_WHERE;
 	static const char sql[] =
@@ -776,9 +772,9 @@ enum store_status store_gate_log(struct store *s, const struct gate_log_query *q
 enum store_status store_closure_recount(struct store *s, int64_t *checked, int64_t *mismatched,
 					char *first, size_t firstsz)
 {
-	static const char sql[] =
-		CL_RECOUNT_WITH " SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM d),"
-				" (SELECT t || ' ' || id || ' ' || day || ' ' || metric FROM d LIMIT 1)";
+	static const char sql[] = CL_RECOUNT_WITH
+		" SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM d),"
+		" (SELECT t || ' ' || id || ' ' || day || ' ' || metric FROM d LIMIT 1)";
 	struct sq_conn *c = sq_reader_get(s);
 	struct sq_cur k;
 	enum store_status ss;

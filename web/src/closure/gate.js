@@ -7,7 +7,7 @@ import { reactive } from 'vue';
 import { api } from '../api.js';
 import { outbox } from '../outbox.js';
 import { useSession } from '../stores/session.js';
-import { addDays, cleanNumber, shanghaiDay } from './rules.js';
+import { addDays, cleanNumber, packList as pack, shanghaiDay, unpackList as unpack } from './rules.js';
 
 function stored(key, fallback = null) {
   try { return JSON.parse(localStorage.getItem(key) || 'null') ?? fallback; } catch { return fallback; }
@@ -43,7 +43,7 @@ function loadKey() {
   const u = chosen ? `${uid()}.${chosen}` : uid();
   if (gate.key === u) return u;
   Object.assign(gate, {
-    key: u, me: stored(K.me(u)), list: stored(K.list(u)), listAt: 0, loaded: false, offline: false,
+    key: u, me: stored(K.me(u)), list: unpack(stored(K.list(u))), listAt: 0, loaded: false, offline: false,
     exits: stored(K.exits(u), []), disagreed: stored(K.disagreed(u), []),
   });
   gate.listAt = gate.list && gate.list.fetched_at ? gate.list.fetched_at : 0;
@@ -73,7 +73,7 @@ export async function loadList() {
     const list = { ...r, fetched_at: Date.now() };
     gate.list = list;
     gate.listAt = list.fetched_at;
-    store(K.list(u), list);
+    store(K.list(u), pack(list));
     gate.offline = false;
     trimExits();
   } catch (e) {

@@ -65,6 +65,19 @@ export function nextAllowed(day, exits, rules) {
   return '';
 }
 
+// The offline list as stored: each pass as a short array, not an object (up to 20,000 passes
+// share the origin's few MB of localStorage with the outbox).
+const FIELDS = ['number', 'kind', 'state', 'valid_from', 'valid_to', 'household_id', 'blocked', 'observation', 'last_out_day', 'exits_in_window'];
+export function packList(list) {
+  const { passes = [], ...rest } = list;
+  return { ...rest, packed: passes.map((p) => FIELDS.map((f) => (f === 'number' ? cleanNumber(p.number) : p[f] ?? null))) };
+}
+export function unpackList(v) {
+  if (!v || !Array.isArray(v.packed)) return v;
+  const { packed, ...rest } = v;
+  return { ...rest, passes: packed.map((a) => Object.fromEntries(FIELDS.map((f, i) => [f, a[i]]))) };
+}
+
 // The gate list as the phone keeps it: a Map by number, built once per list.
 const indexes = new WeakMap();
 function indexOf(list) {

@@ -39,7 +39,7 @@ export const GUIDE = {
   gate_guard: [
     { labels: { a: 'gate.number', b: 'gate.check' }, zh: '输入出入证上的{a}（或扫二维码），点{b}：绿色可以通行，红色不能通行，下面写着原因。', en: 'Type the {a} on the pass (or scan its QR code) and tap {b}: green may pass, red may not, with the reason under it.' },
     { labels: { a: 'gate.out', b: 'gate.in' }, zh: '测体温后点{a}或{b}；红色时点“记录劝返”，不计外出次数。', en: 'Take the temperature, then tap {a} or {b}; on red, “Record refusal” keeps it without counting an exit.' },
-    { labels: { a: 'gate.offlineShort' }, zh: '没有网络时按手机上保存的名单查验（显示“{a}”），记录存在手机上，有网络后自动补发；服务器判定不同的会在顶部列出。', en: 'Without network the phone checks against its kept list (shown as “{a}”) and keeps the records until the network is back; those the server judged otherwise are listed at the top.' },
+    { labels: { a: 'gate.offlineShort' }, zh: '没有网络时按手机上保存的名单查验（显示{a}），记录存在手机上，有网络后自动补发；服务器判定不同的会在顶部列出。', en: 'Without network the phone checks against its kept list (shown as {a}) and keeps the records until the network is back; those the server judged otherwise are listed at the top.' },
   ],
   default: [
     { labels: {}, zh: '左侧菜单（手机上点左上角 ☰）是你能用的功能。', en: 'The menu on the left (☰ at the top left on a phone) holds what you can use.' },

@@ -56,6 +56,9 @@ static const char *const metric_names[RM__COUNT] = {
 	[RM_CP_TURNED_BACK] = "cp_turned_back",
 	[RM_CP_CLINIC] = "cp_clinic",
 	[RM_CP_HANDOVER] = "cp_handover",
+	[RM_GATE_EXIT] = "gate_exit",
+	[RM_GATE_REFUSED] = "gate_refused",
+	[RM_DUTY_MATTER] = "duty_matter",
 };
 
 const char *report_metric_name(enum report_metric m)
@@ -106,6 +109,12 @@ static const struct report_fig_def figs[RF__COUNT] = {
 			      "sent to a fever clinic from checkpoints today"},
 	[RF_CP_HANDOVER_NEW] = {"checkpoint_handover_new", "卡口今日移交属地",
 				"handed over from checkpoints today"},
+	[RF_GATE_EXITS_NEW] = {"gate_exits_new", "封闭区域今日外出人次",
+			       "exits from closed areas today"},
+	[RF_GATE_REFUSED_NEW] = {"gate_refused_new", "封闭区域今日劝阻外出",
+				 "passings refused at closed areas' gates today"},
+	[RF_DUTY_MATTERS_NEW] = {"duty_matters_new", "今日值班受理事项",
+				 "calls and reports taken on duty today"},
 };
 
 const struct report_fig_def *report_fig_def(enum report_fig f)
@@ -151,6 +160,9 @@ void report_figures(const struct report_counts *c, int64_t out[RF__COUNT])
 	out[RF_CP_TURNED_BACK_NEW] = c->day[RM_CP_TURNED_BACK];
 	out[RF_CP_CLINIC_NEW] = c->day[RM_CP_CLINIC];
 	out[RF_CP_HANDOVER_NEW] = c->day[RM_CP_HANDOVER];
+	out[RF_GATE_EXITS_NEW] = c->day[RM_GATE_EXIT];
+	out[RF_GATE_REFUSED_NEW] = c->day[RM_GATE_REFUSED];
+	out[RF_DUTY_MATTERS_NEW] = c->day[RM_DUTY_MATTER];
 }
 
 void report_series(const int64_t before[RM__COUNT], const int64_t (*day)[RM__COUNT], size_t ndays,

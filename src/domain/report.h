@@ -58,6 +58,9 @@ enum report_metric {
 	RM_CP_TURNED_BACK, /* … turned back (劝返) */
 	RM_CP_CLINIC,      /* … sent to a fever clinic */
 	RM_CP_HANDOVER,    /* … handed over to the destination */
+	RM_GATE_EXIT,      /* an exit let out at a gate of a closed area of the area */
+	RM_GATE_REFUSED,   /* … a passing refused there */
+	RM_DUTY_MATTER,    /* a call or report taken into a duty log of the area */
 	RM__COUNT
 };
 /* "pushed", "pushed_key", … as stored; NULL past the end. */
@@ -103,6 +106,9 @@ enum report_fig {
 	RF_CP_TURNED_BACK_NEW,
 	RF_CP_CLINIC_NEW,
 	RF_CP_HANDOVER_NEW,
+	RF_GATE_EXITS_NEW,
+	RF_GATE_REFUSED_NEW,
+	RF_DUTY_MATTERS_NEW,
 	RF__COUNT
 };
 

@@ -1092,6 +1092,11 @@ static enum store_status apply_record(struct svc_ctx *x)
 		return ss;
 	if (r.counted && (ss = store_tx_exit_add(x->tx, r.household_id, r.day, 1)) != STORE_OK)
 		return ss;
+	/* the daily report of the closure's area: exits let out, passings refused */
+	if ((!green || out) &&
+	    (ss = svc_report_add(x, green ? RM_GATE_EXIT : RM_GATE_REFUSED, c.area, r.at, 1)) !=
+		    STORE_OK)
+		return ss;
 	if (green && chk.shown) {
 		if ((ss = store_tx_pass_moved(x->tx, r.number, out, r.at)) != STORE_OK)
 			return ss;

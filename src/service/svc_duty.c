@@ -747,7 +747,8 @@ static enum store_status apply_log_add(struct svc_ctx *x)
 	l.created_at = now;
 	if ((ss = store_tx_duty_log_insert(x->tx, &l)) != STORE_OK ||
 	    (ss = store_tx_duty_log_event(x->tx, l.id, now, l.owner_name, "created", "")) !=
-		    STORE_OK)
+		    STORE_OK ||
+	    (ss = svc_report_add(x, RM_DUTY_MATTER, l.area, l.at, 1)) != STORE_OK)
 		return ss;
 	/* who called and what about is personal: the audit row names the post and the kind */
 	return svc_changed(x, "duty_log", arena_strdup(x->a, l.id), p.area, NULL,

@@ -450,6 +450,12 @@ describe('closed management', () => {
 		expectError(assert, await record(guard1, { number: P.one, person: '人'.repeat(5000) }), 400, 'field.too_long', 'person');
 		expectError(assert, await record(guard1, { number: 12345 }), 400, 'field.type', 'number');
 		expectError(assert, await record(guard1, { number: P.one, extra: 1 }), 400, 'field.unknown', 'extra');
+		// the daily report of the closure's area counts today's exits and refusals as the stats do
+		const today = s.days.find((d) => d.date === localDay());
+		const rep = await ok(await cmdA.client.get(`/api/v1/reports/daily?area=${closure.area}&date=${localDay()}`));
+		assert.equal(rep.figures.gate_exits_new, today.exits, JSON.stringify([today, rep.figures]));
+		assert.equal(rep.figures.gate_refused_new, Object.values(today.refusals).reduce((a, b) => a + b, 0));
+		assert.ok(rep.figures.gate_exits_new > 0 && rep.figures.gate_refused_new > 0);
 		// `fangkong check`: the kept counts agree with a recount
 		const out = await run(['check', '--db', srv.db]);
 		assert.equal(out.code, 0, out.stdout + out.stderr);

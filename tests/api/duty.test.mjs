@@ -262,6 +262,14 @@ describe('duty', () => {
 		assert.equal(open.status, 200, open.text);
 		assert.deepEqual(open.body.items.map((e) => e.id).sort(), [mine.id, managers.id].sort());
 		assert.deepEqual(open.body.items.find((e) => e.id === mine.id).events.map((e) => e.what), ['created', 'handed', 'returned', 'note']);
+		// the daily report of the township and of the county counts the matters taken on duty
+		for (const [c, area] of [[cmdA.client, TOWN_A], [admin, COUNTY]]) {
+			const rep = await c.get(`/api/v1/reports/daily?area=${area}&date=${D10}`);
+			assert.equal(rep.status, 200, rep.text);
+			assert.equal(rep.body.figures.duty_matters_new, 2, JSON.stringify(rep.body.figures));
+		}
+		const before = await cmdA.client.get(`/api/v1/reports/daily?area=${TOWN_A}&date=${D9}`);
+		assert.equal(before.body.figures.duty_matters_new, 0);
 	});
 
 	it("a matter becomes a verification task in the village's queue", async () => {

@@ -841,6 +841,39 @@ static const char *const migrations[] = {
 	"  metric TEXT NOT NULL,"
 	"  n INTEGER NOT NULL,"
 	"  PRIMARY KEY (closure_id, day, metric)) WITHOUT ROWID;",
+	/* 19: the daily report counts the closed areas' gates (exits let out, passings
+	 * refused: at the time of the record, in the closure's area) and the calls and reports
+	 * taken on duty (in the post's area), as svc_closure.c and svc_duty.c add them; steps 17
+	 * and 18 came in the same release, so there are none yet to count */
+	"DROP VIEW report_event;"
+	"CREATE VIEW report_event(metric, at, area_code) AS"
+	"  SELECT 'pushed', created_at, area_code FROM task WHERE forwarded_from IS NULL"
+	"  UNION ALL SELECT 'pushed_key', created_at, area_code FROM task"
+	"    WHERE forwarded_from IS NULL AND key_area = 1"
+	"  UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM task n WHERE n.person_id = t.person_id"
+	"    AND n.forwarded_from = t.id) THEN 'forwarded' ELSE 'verified' END, t.closed_at,"
+	"    t.area_code FROM task t WHERE t.status = 'closed'"
+	"  UNION ALL SELECT 'obs_started', began_at, area_code FROM observation"
+	"  UNION ALL SELECT 'obs_ended', ended_at, area_code FROM observation WHERE ended_at > 0"
+	"  UNION ALL SELECT 'obs_released', ended_at, area_code FROM observation"
+	"    WHERE ended_at > 0 AND status = 'released'"
+	"  UNION ALL SELECT 'fever', raised_at, area_code FROM alert"
+	"  UNION ALL SELECT 'referred', referred_at, area_code FROM alert WHERE referred_at > 0"
+	"  UNION ALL SELECT 'service_opened', created_at, area_code FROM service"
+	"  UNION ALL SELECT 'service_done', delivered_at, area_code FROM service"
+	"    WHERE status = 'delivered'"
+	"  UNION ALL SELECT 'cp_vehicle', ps.at, c.area_code FROM passage ps"
+	"    JOIN checkpoint c ON c.id = ps.checkpoint_id"
+	"  UNION ALL SELECT CASE pp.outcome WHEN 'turned_back' THEN 'cp_turned_back'"
+	"    WHEN 'clinic' THEN 'cp_clinic' WHEN 'handover' THEN 'cp_handover' END, ps.at,"
+	"    c.area_code FROM passage_person pp JOIN passage ps ON ps.id = pp.passage_id"
+	"    JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE pp.outcome <> 'passed'"
+	"  UNION ALL SELECT 'cp_person', ps.at, c.area_code FROM passage_person pp"
+	"    JOIN passage ps ON ps.id = pp.passage_id JOIN checkpoint c ON c.id = ps.checkpoint_id"
+	"  UNION ALL SELECT CASE g.verdict WHEN 'green' THEN 'gate_exit' ELSE 'gate_refused' END,"
+	"    g.at, c.area_code FROM gate_record g JOIN closure c ON c.id = g.closure_id"
+	"    WHERE g.verdict <> 'green' OR g.direction = 'out'"
+	"  UNION ALL SELECT 'duty_matter', at, area_code FROM duty_log;",
 };
 
 /* SQLite steps that rebuild a table other tables' foreign keys name: run with the foreign

@@ -26,6 +26,7 @@ export default {
     services_new: 'Service requests today', services_done: 'Services delivered today', visits_due: 'Visits due today', visits_done: 'Visits done today',
     checkpoint_vehicles_total: 'Vehicles checked at checkpoints', checkpoint_vehicles_new: 'Vehicles checked today', checkpoint_persons_total: 'Persons checked at checkpoints', checkpoint_persons_new: 'Persons checked today',
     checkpoint_turned_back_new: 'Turned back today', checkpoint_clinic_new: 'Sent to a fever clinic from checkpoints today', checkpoint_handover_new: 'Handed over from checkpoints today',
+    gate_exits_new: 'Exits from closed areas today', gate_refused_new: 'Refused at closed areas\' gates today', duty_matters_new: 'Calls and reports taken on duty today',
   },
   settings: {
     title: 'Report settings', cutoff: 'Cut-off', from: 'From report day', fromHint: 'Only from a report day not yet begun (default tomorrow); past days and today keep theirs.',

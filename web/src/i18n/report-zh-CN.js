@@ -26,6 +26,7 @@ export default {
     services_new: '今日服务请求', services_done: '今日服务完成', visits_due: '今日应随访', visits_done: '今日已随访',
     checkpoint_vehicles_total: '卡口累计检查车辆', checkpoint_vehicles_new: '卡口今日检查车辆', checkpoint_persons_total: '卡口累计检查人员', checkpoint_persons_new: '卡口今日检查人员',
     checkpoint_turned_back_new: '卡口今日劝返', checkpoint_clinic_new: '卡口今日送发热门诊', checkpoint_handover_new: '卡口今日移交属地',
+    gate_exits_new: '封闭区域今日外出人次', gate_refused_new: '封闭区域今日劝阻外出', duty_matters_new: '今日值班受理事项',
   },
   settings: {
     title: '日报设置', cutoff: '截止时间', from: '自该报告日起', fromHint: '只能从尚未开始的报告日起改（默认明天），已过去和今天的报告日不变。',

@@ -14,6 +14,7 @@ export const RECORD_KEYS = [
   'visits_due', 'visits_done',
   'checkpoint_vehicles_total', 'checkpoint_vehicles_new', 'checkpoint_persons_total', 'checkpoint_persons_new',
   'checkpoint_turned_back_new', 'checkpoint_clinic_new', 'checkpoint_handover_new',
+  'gate_exits_new', 'gate_refused_new', 'duty_matters_new',
 ];
 // The few a phone shows first as cards (the rest fold below).
 export const KEY_FIGURES = ['screened_total', 'screened_new', 'verified_total', 'tasks_overdue', 'observation_active', 'observation_new', 'observation_released', 'fever_new'];
@@ -47,6 +48,8 @@ export function recordsRoute(key, area, can) {
     case 'checkpoint_vehicles_total': case 'checkpoint_vehicles_new': case 'checkpoint_persons_total': case 'checkpoint_persons_new':
     case 'checkpoint_turned_back_new': case 'checkpoint_clinic_new': case 'checkpoint_handover_new':
       return can('checkpoint.work') ? { name: 'cpc-stats', query: { area } } : null;
+    case 'gate_exits_new': case 'gate_refused_new': return can('closure.manage') ? { name: 'closures' } : null;
+    case 'duty_matters_new': return can('duty.work') ? { name: 'duty-log' } : null;
     default: return null;
   }
 }

@@ -24,7 +24,14 @@
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-enum { AT_SKEW_S = 300, OFFLINE_DAYS = 7, STATS_DAYS_MAX = 92, CELL_MAX = 256 };
+enum {
+	AT_SKEW_S = 300,
+	AT_LATE_S = 600,
+	OFFLINE_LATE_S = 86400,
+	OFFLINE_DAYS = 7,
+	STATS_DAYS_MAX = 92,
+	CELL_MAX = 256
+};
 enum { HEAD_MAX = 32, ADDRESS_MAX = 100, REASON_MAX = 200, NAME_MAX = 40, MEMBERS_MAX = 30 };
 
 /* ---- answers ---- */
@@ -157,13 +164,14 @@ static json_t *record_json(const struct gate_record *g)
 {
 	return json_pack(
 		"{s:s, s:o, s:s, s:o, s:s, s:s, s:o, s:b, s:s, s:s, s:s, s:s, s:s, s:b,"
-		" s:s, s:s}",
+		" s:s, s:s, s:I}",
 		"id", g->id, "at", api_time_json(g->at), "direction", g->direction, "number",
 		number_json(g->number), "verdict", g->verdict, "reason", g->reason, "temperature",
 		g->temp ? json_real(g->temp / 10.0) : json_null(), "fever", g->fever, "gate",
 		g->gate_id, "gate_name", g->gate_name, "guard", g->guard, "person", g->person,
 		"override_reason", g->override_reason, "offline_disagreed", g->offline_disagreed,
-		"closure_id", g->closure_id, "household_id", g->household_id);
+		"closure_id", g->closure_id, "household_id", g->household_id, "late_s",
+		(json_int_t)(g->created_at > g->at ? g->created_at - g->at : 0));
 }
 
 /* ---- errors ---- */
@@ -309,6 +317,7 @@ void api_closure_update(struct req *r)
 	struct closure in = {0}, out;
 	struct store_idem idem;
 	char hash[65];
+	unsigned rules = 0;
 	bool given;
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -316,10 +325,19 @@ void api_closure_update(struct req *r)
 			  "reason") ||
 	    !rules_field(r, &in, &given))
 		return;
-	if (!given)
-		in.every_days = 0;
+	/* the rules not named keep their values */
+	if (given) {
+		const json_t *o = json_object_get(r->json, "rules");
+		static const char *const keys[] = {"out_per_household", "every_days", "outsiders",
+						   "vehicles"};
+
+		for (unsigned k = 0; k < 4; k++)
+			if (json_object_get(o, keys[k]))
+				rules |= 1u << k;
+	}
 	snprintf(in.id, sizeof in.id, "%s", id);
-	if (closure_failed(r, svc_closure_update(r->srv->store, &who, &idem, &in, r->a, &out),
+	if (closure_failed(r,
+			   svc_closure_update(r->srv->store, &who, &idem, &in, rules, r->a, &out),
 			   ERR_CLOSURE_NOT_FOUND) ||
 	    !api_stored(r, svc_closure_get(r->srv->store, &who, id, r->a, &out),
 			ERR_CLOSURE_NOT_FOUND))
@@ -556,6 +574,10 @@ struct reject {
 	enum err e;
 };
 
+/* Rows looked at for the header before the sheet is given up as headerless, and rows
+ * (blank ones included) read after it beyond HOUSEHOLD_IMPORT_MAX data rows. */
+enum { HEADER_ROWS_MAX = 10, BLANK_ROWS_MARGIN = 200 };
+
 struct reading {
 	struct arena *a;
 	int map[SHEET_DEFAULT_CELLS];
@@ -566,12 +588,12 @@ struct reading {
 	struct reject *rej;
 	size_t nrej;
 	size_t lines; /* data rows seen */
+	size_t read;  /* rows read, blank ones and the header's included */
 };
 
-static char *cell(struct arena *a, const char *s)
+/* The normal form of a cell, cut at CELL_MAX bytes, into out (CELL_MAX + 1 bytes). */
+static char *cell(char *out, const char *s)
 {
-	char *out = arena_alloc(a, CELL_MAX + 1);
-
 	text_normalize(s, out, CELL_MAX + 1);
 	for (size_t n = strlen(out); n && out[n - 1] == ' ';)
 		out[--n] = '\0';
@@ -580,9 +602,10 @@ static char *cell(struct arena *a, const char *s)
 	return out;
 }
 
-static int header_col(struct arena *a, const char *s)
+static int header_col(const char *s)
 {
-	char *h = cell(a, s), *cut;
+	char buf[CELL_MAX + 1];
+	char *h = cell(buf, s), *cut;
 
 	for (char *p = h; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -604,7 +627,7 @@ static bool find_header(struct reading *rd, const struct sheet_row *row)
 	bool seen[C__N] = {0};
 
 	for (size_t i = 0; i < row->ncells && i < SHEET_DEFAULT_CELLS; i++) {
-		int c = header_col(rd->a, row->cells[i]);
+		int c = header_col(row->cells[i]);
 		rd->map[i] = c >= 0 && !seen[c] ? c : -1;
 		if (c >= 0)
 			seen[c] = true;
@@ -630,6 +653,7 @@ static bool repeated(const struct reading *rd, const char *address)
 static bool on_row(const struct sheet_row *row, void *ctx)
 {
 	struct reading *rd = ctx;
+	char buf[C__N][CELL_MAX + 1];
 	const char *v[C__N] = {"", "", "", ""};
 	char phone[PHONE_LEN + 1];
 	long members = 1;
@@ -637,11 +661,16 @@ static bool on_row(const struct sheet_row *row, void *ctx)
 
 	if (!rd->header) {
 		rd->header = find_header(rd, row);
-		return true;
+		/* a sheet without a header in its first rows is not a household list */
+		return rd->header || ++rd->read < HEADER_ROWS_MAX;
+	}
+	if (++rd->read > HEADER_ROWS_MAX + HOUSEHOLD_IMPORT_MAX + BLANK_ROWS_MARGIN) {
+		rd->too_many = true;
+		return false;
 	}
 	for (size_t i = 0; i < row->ncells && i < rd->ncols; i++)
 		if (rd->map[i] >= 0)
-			v[rd->map[i]] = cell(rd->a, row->cells[i]);
+			v[rd->map[i]] = cell(buf[rd->map[i]], row->cells[i]);
 	if (!*v[C_HEAD] && !*v[C_ADDRESS] && !*v[C_MEMBERS] && !*v[C_PHONE])
 		return true;
 	if (++rd->lines > HOUSEHOLD_IMPORT_MAX) {
@@ -662,9 +691,10 @@ static bool on_row(const struct sheet_row *row, void *ctx)
 		return reject(rd, line, "phone", ERR_HOUSEHOLD_PHONE), true;
 	if (repeated(rd, v[C_ADDRESS]))
 		return reject(rd, line, "address", ERR_HOUSEHOLD_REPEATED), true;
+	/* only the cells of a row kept are copied out of the stack */
 	rd->rows[rd->n++] =
-		(struct household_in){.head = v[C_HEAD],
-				      .address = v[C_ADDRESS],
+		(struct household_in){.head = arena_strdup(rd->a, v[C_HEAD]),
+				      .address = arena_strdup(rd->a, v[C_ADDRESS]),
 				      .members = (int)members,
 				      .phone = *v[C_PHONE] ? arena_strdup(rd->a, phone) : "",
 				      .line = line};
@@ -673,7 +703,7 @@ static bool on_row(const struct sheet_row *row, void *ctx)
 
 static bool read_sheet(struct req *r, struct reading *rd)
 {
-	struct sheet_limits lim = {.max_cell_bytes = 4096, .max_rows = 100000};
+	struct sheet_limits lim = {.max_cell_bytes = 4096};
 	char err[160];
 	enum sheet_status st;
 
@@ -691,12 +721,12 @@ static bool read_sheet(struct req *r, struct reading *rd)
 		reply_error(r, ERR_HOUSEHOLD_TOO_MANY, "file");
 		return false;
 	}
-	if (st != SHEET_OK) {
-		reply_error(r, ERR_IMPORT_BAD_FILE, "file");
+	if (!rd->header && (st == SHEET_OK || st == SHEET_STOPPED)) {
+		reply_error(r, ERR_HOUSEHOLD_IMPORT_HEADER, "file");
 		return false;
 	}
-	if (!rd->header) {
-		reply_error(r, ERR_HOUSEHOLD_IMPORT_HEADER, "file");
+	if (st != SHEET_OK) {
+		reply_error(r, ERR_IMPORT_BAD_FILE, "file");
 		return false;
 	}
 	if (!rd->lines) {
@@ -744,13 +774,13 @@ void api_household_import(struct req *r)
 
 /* ---- passes ---- */
 
-/* The {number} of the path, canonical; else replies pass.not_found. */
+/* The {number} of the path, canonical; else replies 400 pass.number_invalid. */
 static const char *number_param(struct req *r)
 {
 	char *out = arena_alloc(r->a, CLOSURE_PASS_LEN + 1);
 
 	if (!closure_pass_parse(r->match.params[0], out)) {
-		reply_error(r, ERR_PASS_NOT_FOUND, NULL);
+		reply_error(r, ERR_PASS_NUMBER_INVALID, "number");
 		return NULL;
 	}
 	return out;
@@ -814,6 +844,17 @@ static bool pass_fields(struct req *r, struct pass_in *in)
 	return true;
 }
 
+/* 409 pass.household_refused with error.reason ("observation" or "blocked"). */
+static void household_refused(struct req *r, const char *reason, const char *field)
+{
+	reply_json(r, 409,
+		   json_pack("{s:{s:s, s:s, s:s, s:s}}", "error", "code", "pass.household_refused",
+			     "message",
+			     r->en ? err_info(ERR_PASS_HOUSEHOLD_REFUSED)->en
+				   : err_info(ERR_PASS_HOUSEHOLD_REFUSED)->zh,
+			     "field", field, "reason", reason));
+}
+
 void api_pass_issue(struct req *r)
 {
 	static const char *const allowed[] = {"uuid",       "kind",     "household_id",
@@ -838,12 +879,7 @@ void api_pass_issue(struct req *r)
 		else if (!strcmp(refused, "closure_ended"))
 			reply_error(r, ERR_CLOSURE_ENDED, NULL);
 		else
-			reply_json(r, 409,
-				   json_pack("{s:{s:s, s:s, s:s, s:s}}", "error", "code",
-					     "pass.household_refused", "message",
-					     r->en ? err_info(ERR_PASS_HOUSEHOLD_REFUSED)->en
-						   : err_info(ERR_PASS_HOUSEHOLD_REFUSED)->zh,
-					     "field", "household_id", "reason", refused));
+			household_refused(r, refused, "household_id");
 		return;
 	}
 	if (st == STORE_NOT_FOUND && in.household_id) {
@@ -883,12 +919,18 @@ static void pass_change(struct req *r, bool reissue)
 	struct store_idem idem;
 	char hash[65];
 	enum store_status st;
+	const char *refused = NULL;
 
 	if (!number || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    api_bad_field(r, json_get_str(r->json, "reason", REASON_MAX, true, &reason), "reason"))
 		return;
-	st = reissue ? svc_pass_reissue(r->srv->store, &who, &idem, number, reason, r->a, &out)
+	st = reissue ? svc_pass_reissue(r->srv->store, &who, &idem, number, reason, r->a, &out,
+					&refused)
 		     : svc_pass_revoke(r->srv->store, &who, &idem, number, reason, r->a, &out);
+	if (st == STORE_CONFLICT && refused) {
+		household_refused(r, refused, "number");
+		return;
+	}
 	if (st == STORE_CONFLICT) {
 		reply_error(r, ERR_PASS_REVOKED, NULL);
 		return;
@@ -1104,7 +1146,7 @@ void api_gate_guards(struct req *r)
 	size_t n;
 	struct store_idem idem;
 	char hash[65];
-	bool remove = false;
+	bool remove = false, not_guard = false;
 	enum store_status st;
 
 	if (!gid || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -1116,9 +1158,17 @@ void api_gate_guards(struct req *r)
 		return;
 	}
 	st = svc_gate_guard(r->srv->store, &who, &idem, gid, user_id, remove, r->a, &out, &guards,
-			    &n);
+			    &n, &not_guard);
 	if (st == STORE_INVALID) {
 		reply_error(r, ERR_GATE_GUARD_ROLE, "user_id");
+		return;
+	}
+	if (st == STORE_CONFLICT) {
+		reply_error(r, ERR_CLOSURE_ENDED, NULL);
+		return;
+	}
+	if (st == STORE_NOT_FOUND && not_guard) {
+		reply_error(r, ERR_USER_NOT_FOUND, "user_id");
 		return;
 	}
 	if (st == STORE_DENIED && who.denial && who.denial->field) {
@@ -1223,6 +1273,7 @@ void api_gate_record(struct req *r)
 	const char *number, *at_s;
 	char hash[65], *canon = arena_alloc(r->a, CLOSURE_PASS_LEN + 1);
 	int64_t now = time_now();
+	enum store_status st;
 	bool replayed;
 
 	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
@@ -1256,17 +1307,27 @@ void api_gate_record(struct req *r)
 	}
 	if (in.gate_id && !api_uuid_ok(r, in.gate_id, ERR_GATE_NOT_FOUND))
 		return;
+	/* a record older than a few minutes is one kept by a phone offline: it says what the
+	 * phone showed, and it is at most a day old */
 	if (!time_parse_iso(at_s, &in.at) || in.at > now + AT_SKEW_S ||
-	    in.at < now - OFFLINE_DAYS * 86400) {
+	    (in.at < now - AT_LATE_S && !in.phone_verdict) || in.at < now - OFFLINE_LATE_S) {
 		reply_error(r, ERR_GATE_AT_INVALID, "at");
+		return;
+	}
+	/* only who manages the closure lets a red through */
+	if (in.override_reason && *in.override_reason &&
+	    !role_can(r->sess.role, PERM_CLOSURE_MANAGE)) {
+		reply_error(r, ERR_GATE_OVERRIDE_FORBIDDEN, "override_reason");
 		return;
 	}
 	in.id = idem.uuid;
 	in.number = canon;
-	if (!api_stored(
-		    r,
-		    svc_gate_record(r->srv->store, &who, &idem, &in, r->a, &rec, &chk, &replayed),
-		    ERR_GATE_NOT_FOUND))
+	st = svc_gate_record(r->srv->store, &who, &idem, &in, r->a, &rec, &chk, &replayed);
+	if (st == STORE_INVALID) {
+		reply_error(r, ERR_GATE_AT_INVALID, "at");
+		return;
+	}
+	if (!api_stored(r, st, ERR_GATE_NOT_FOUND))
 		return;
 	reply_json(r, replayed ? 200 : 201,
 		   json_pack("{s:o, s:o, s:b}", "record", record_json(&rec), "check",

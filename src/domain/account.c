@@ -18,16 +18,16 @@
 #define USERNAME_MAX 32
 #define UUID_LEN 36
 
-#define PERMS_ALL                                                                          \
-	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ | \
+#define PERMS_ALL                                                                                  \
+	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_AUDIT_READ |   \
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
-	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
-	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE |     \
-	 PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
-#define PERMS_CADRE                                                                        \
-	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE |               \
-	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE |          \
-	 PERM_OBS_WORK | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK | \
+	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ |                   \
+	 PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK |      \
+	 PERM_DUTY_MANAGE | PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
+#define PERMS_CADRE                                                                                \
+	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |  \
+	 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |                  \
+	 PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK |           \
 	 PERM_DUTY_WORK | PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
 /* grid workers and doctors call people: they may reveal a phone, each time audited */
 #define PERMS_DOOR (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
@@ -55,22 +55,32 @@ static const struct perm_info {
 	enum perm perm;
 	const char *name;
 } perms[] = {
-	{PERM_AREA_READ, "area.read"},   {PERM_AREA_WRITE, "area.write"},
-	{PERM_USER_READ, "user.read"},   {PERM_USER_WRITE, "user.write"},
-	{PERM_AUDIT_READ, "audit.read"},   {PERM_PERSON_READ, "person.read"},
-	{PERM_PERSON_REVEAL, "person.reveal"}, {PERM_TASK_WORK, "task.work"},
-	{PERM_TASK_MANAGE, "task.manage"}, {PERM_IMPORT, "import"},
-	{PERM_OBS_WORK, "obs.work"},       {PERM_OBS_MEDICAL, "obs.medical"},
-	{PERM_OBS_MANAGE, "obs.manage"},   {PERM_REPORT_READ, "report.read"},
-	{PERM_REPORT_WRITE, "report.write"}, {PERM_CHECKPOINT_WORK, "checkpoint.work"},
+	{PERM_AREA_READ, "area.read"},
+	{PERM_AREA_WRITE, "area.write"},
+	{PERM_USER_READ, "user.read"},
+	{PERM_USER_WRITE, "user.write"},
+	{PERM_AUDIT_READ, "audit.read"},
+	{PERM_PERSON_READ, "person.read"},
+	{PERM_PERSON_REVEAL, "person.reveal"},
+	{PERM_TASK_WORK, "task.work"},
+	{PERM_TASK_MANAGE, "task.manage"},
+	{PERM_IMPORT, "import"},
+	{PERM_OBS_WORK, "obs.work"},
+	{PERM_OBS_MEDICAL, "obs.medical"},
+	{PERM_OBS_MANAGE, "obs.manage"},
+	{PERM_REPORT_READ, "report.read"},
+	{PERM_REPORT_WRITE, "report.write"},
+	{PERM_CHECKPOINT_WORK, "checkpoint.work"},
 	{PERM_CHECKPOINT_MANAGE, "checkpoint.manage"},
-	{PERM_DUTY_WORK, "duty.work"}, {PERM_DUTY_MANAGE, "duty.manage"},
-	{PERM_CLOSURE_MANAGE, "closure.manage"}, {PERM_GATE_WORK, "gate.work"},
+	{PERM_DUTY_WORK, "duty.work"},
+	{PERM_DUTY_MANAGE, "duty.manage"},
+	{PERM_CLOSURE_MANAGE, "closure.manage"},
+	{PERM_GATE_WORK, "gate.work"},
 };
 enum { NPERMS = sizeof perms / sizeof perms[0] };
 
 _Static_assert(sizeof roles / sizeof roles[0] == ROLE_COUNT, "ROLE_COUNT out of date");
-_Static_assert(NPERMS <= PERM_COUNT, "PERM_COUNT out of date");
+_Static_assert(NPERMS == PERM_COUNT, "perms: one entry per permission, PERM_COUNT of them");
 
 static const struct role_info *find(enum role role)
 {

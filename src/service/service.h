@@ -282,8 +282,8 @@ enum store_status svc_grid_rules(struct store *s, const struct principal *who, c
 /* The rules as domain/grid_rule.h reads them (rows of an unknown kind or parity skipped);
  * the texts are the rows'. */
 struct grid_rule;
-struct grid_rule *svc_grid_rules_domain(const struct grid_rule_row *rows, size_t n,
-					struct arena *a, size_t *nout);
+struct grid_rule *svc_grid_rules_domain(const struct grid_rule_row *rows, size_t n, struct arena *a,
+					size_t *nout);
 /* The address index of area's county with its villages' grid rules: the one resolution
  * of an address (imports, registration at the door, fixes, handovers), down to a grid
  * where a village's rules say so. *out is freed by the caller (addr_index_free); the
@@ -489,7 +489,7 @@ enum store_status svc_ref_divisions(struct store *s, struct arena *a, struct are
 				    size_t *n);
 /* Every area of area's county (code and name), to resolve an address as an import does. */
 enum store_status svc_ref_county_areas(struct store *s, const char *area, struct arena *a,
-				      struct area_seed **out, size_t *n);
+				       struct area_seed **out, size_t *n);
 enum store_status svc_ref_key_areas(struct store *s, struct arena *a, struct key_area **out,
 				    size_t *n);
 /* The area generation counter (for caches of area data). */
@@ -742,14 +742,14 @@ bool svc_notify_task_below(const char *area);
 enum store_status svc_notify_task_robot(struct svc_ctx *x, const char *area, int64_t now);
 /* The caller's own notifications (an account only: else STORE_DENIED), as
  * store_notification_list reads them. */
-enum store_status svc_notification_list(struct store *s, const struct principal *who,
-					int64_t after, bool unread_only, int limit, struct arena *a,
+enum store_status svc_notification_list(struct store *s, const struct principal *who, int64_t after,
+					bool unread_only, int limit, struct arena *a,
 					struct notification **out, size_t *n, int64_t *unread);
 /* Marks the caller's notifications read (ids, n of them; all when n is 0), idempotent by
  * idem, audited "notification.read"; *unread: how many are left unread. */
 enum store_status svc_notification_read(struct store *s, const struct principal *who,
-					const struct store_idem *idem, const int64_t *ids,
-					size_t n, int64_t now, struct arena *a, int64_t *unread,
+					const struct store_idem *idem, const int64_t *ids, size_t n,
+					int64_t now, struct arena *a, int64_t *unread,
 					bool *replayed);
 /* Not personal: the highest notification id of all, for the event streams. */
 enum store_status svc_ref_notification_latest(struct store *s, int64_t *id);
@@ -783,8 +783,8 @@ struct report_daily {
 	int day, today, cutoff; /* cutoff: minute of the day's cut-off */
 	int64_t deadline;
 	struct report_setting setting;
-	struct report_area self;     /* its submission, the roll-up of its children, or live */
-	int64_t records[RF__COUNT];  /* the records' figures of the area, live */
+	struct report_area self;    /* its submission, the roll-up of its children, or live */
+	int64_t records[RF__COUNT]; /* the records' figures of the area, live */
 	struct report_area *children;
 	size_t nchildren;
 	int64_t expected, submitted, on_time; /* the day's reporting areas under it */
@@ -793,9 +793,8 @@ struct report_daily {
 	size_t nversions;
 };
 /* Area's report of day (area in scope, else STORE_DENIED): see the top of svc_report.c. */
-enum store_status svc_report_daily(struct store *s, const struct principal *who,
-				   const char *area, int day, int64_t now, struct arena *a,
-				   struct report_daily *out);
+enum store_status svc_report_daily(struct store *s, const struct principal *who, const char *area,
+				   int day, int64_t now, struct arena *a, struct report_daily *out);
 /* The trend of area's records' figures over the ndays report days that end with today's
  * (at most REPORT_TREND_DAYS_MAX), from the kept counts (store_report_series), never the
  * records: day i's figures are what GET /reports/daily's records show for that day, but
@@ -815,8 +814,8 @@ enum store_status svc_report_trend(struct store *s, const struct principal *who,
 struct report_rates {
 	int64_t expected, submitted, on_time;
 };
-enum store_status svc_report_rates(struct store *s, const struct principal *who,
-				   const char *area, int from, int to, struct report_rates *out);
+enum store_status svc_report_rates(struct store *s, const struct principal *who, const char *area,
+				   int from, int to, struct report_rates *out);
 /* Submitting (or correcting, with a reason) a reporting area's report of a day. */
 enum report_refusal {
 	REPORT_OK,
@@ -857,9 +856,8 @@ struct report_settings_view {
 	size_t ncutoffs;
 	int today, cutoff;
 };
-enum store_status svc_report_settings_get(struct store *s, const struct principal *who,
-					  int64_t now, struct arena *a,
-					  struct report_settings_view *out);
+enum store_status svc_report_settings_get(struct store *s, const struct principal *who, int64_t now,
+					  struct arena *a, struct report_settings_view *out);
 
 /* ---- outbound messages (svc_outbound.c) ---- */
 
@@ -871,8 +869,9 @@ enum store_status svc_outbound_config_put(struct store *s, const struct principa
 					  const struct store_idem *idem, const char *area,
 					  const char *kind, const char *url, const char *sms_phones,
 					  int64_t now, struct arena *a);
-/* (url NULL keeps the robot.) At most this many duty mobiles per area receive its messages by SMS (sms_phones above: a
- * JSON array of normalised mobiles checked by the caller, or NULL to keep them). */
+/* (url NULL keeps the robot.) At most this many duty mobiles per area receive its messages by SMS
+ * (sms_phones above: a JSON array of normalised mobiles checked by the caller, or NULL to keep
+ * them). */
 enum { SVC_SMS_PHONES_MAX = 5, SVC_SMS_PHONES_JSON = 128 };
 /* The webhook of area (in scope); kind and url "" when it has none; STORE_NOT_FOUND when
  * the area does not exist. */
@@ -921,10 +920,13 @@ enum store_status svc_sweep(struct store *s, int64_t now, struct arena *a,
 enum store_status svc_closure_create(struct store *s, const struct principal *who,
 				     const struct store_idem *idem, const struct closure *in,
 				     struct arena *a, struct closure *out, bool *replayed);
-/* Rules (in->out_per…; in->every_days 0: kept) and reason (NULL: kept) of closure in->id. */
+/* Which rules an update sets; the others keep their values. */
+enum { RULE_OUT_PER = 1, RULE_EVERY_DAYS = 2, RULE_OUTSIDERS = 4, RULE_VEHICLES = 8 };
+/* Rules (in->out_per…, those in `rules`, a RULE_ mask) and reason (NULL: kept) of closure
+ * in->id. */
 enum store_status svc_closure_update(struct store *s, const struct principal *who,
 				     const struct store_idem *idem, const struct closure *in,
-				     struct arena *a, struct closure *out);
+				     unsigned rules, struct arena *a, struct closure *out);
 /* Ends it on day `on` (not before its start: STORE_INVALID; STORE_CONFLICT: ended). */
 enum store_status svc_closure_reopen(struct store *s, const struct principal *who,
 				     const struct store_idem *idem, const char *id, int on,
@@ -932,9 +934,8 @@ enum store_status svc_closure_reopen(struct store *s, const struct principal *wh
 /* With its counts of today. */
 enum store_status svc_closure_get(struct store *s, const struct principal *who, const char *id,
 				  struct arena *a, struct closure *out);
-enum store_status svc_closure_list(struct store *s, const struct principal *who,
-				   const char *area, bool all, struct arena *a,
-				   struct closure **out, size_t *n);
+enum store_status svc_closure_list(struct store *s, const struct principal *who, const char *area,
+				   bool all, struct arena *a, struct closure **out, size_t *n);
 
 struct household_in {
 	const char *head, *address, *phone;
@@ -960,9 +961,8 @@ enum store_status svc_household_add(struct store *s, const struct principal *who
  * for svc_household_add. */
 enum store_status svc_household_import(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *closure_id,
-				       const struct household_in *rows, size_t n,
-				       struct arena *a, struct household_result *out,
-				       const char **refused);
+				       const struct household_in *rows, size_t n, struct arena *a,
+				       struct household_result *out, const char **refused);
 enum store_status svc_household_block(struct store *s, const struct principal *who,
 				      const struct store_idem *idem, const char *closure_id,
 				      const char *household_id, bool blocked, const char *reason,
@@ -993,15 +993,18 @@ enum store_status svc_pass_batch(struct store *s, const struct principal *who,
 				 struct arena *a, struct pass_batch *out);
 /* Revokes number and issues a new one to the same holder (answers the new one).
  * STORE_CONFLICT: revoked already; STORE_INVALID: the closure has ended. */
+/* *refused ("observation", "blocked") with STORE_CONFLICT: the household of a resident pass
+ * may get no pass now, and nothing changed. */
 enum store_status svc_pass_reissue(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *number,
-				   const char *reason, struct arena *a, struct closure_pass *out);
+				   const char *reason, struct arena *a, struct closure_pass *out,
+				   const char **refused);
 /* STORE_CONFLICT: revoked already. */
 enum store_status svc_pass_revoke(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const char *number,
 				  const char *reason, struct arena *a, struct closure_pass *out);
-enum store_status svc_pass_get(struct store *s, const struct principal *who,
-			       const char *number, struct arena *a, struct closure_pass *out);
+enum store_status svc_pass_get(struct store *s, const struct principal *who, const char *number,
+			       struct arena *a, struct closure_pass *out);
 enum store_status svc_pass_list(struct store *s, const struct principal *who,
 				const struct pass_query *q, struct arena *a,
 				struct closure_pass **out, size_t *n, int64_t *total);
@@ -1019,15 +1022,16 @@ enum store_status svc_gate_list(struct store *s, const struct principal *who,
 				const char *closure_id, struct arena *a, struct gate **out,
 				size_t *n);
 /* A gate_guard account in scope joins the gate (its area becoming the closure's), or
- * leaves it. STORE_INVALID: another role. */
+ * leaves it. STORE_INVALID: another role; STORE_CONFLICT: joining a gate of an ended
+ * closure; STORE_NOT_FOUND with *not_guard: the account leaving is not on this gate. */
 enum store_status svc_gate_guard(struct store *s, const struct principal *who,
 				 const struct store_idem *idem, const char *gate_id,
 				 const char *user_id, bool remove, struct arena *a,
-				 struct gate *out, struct user **guards, size_t *nguards);
+				 struct gate *out, struct user **guards, size_t *nguards,
+				 bool *not_guard);
 /* The gate the caller acts at: gate_id, or a guard's own when NULL; and its closure. */
-enum store_status svc_gate_mine(struct store *s, const struct principal *who,
-				const char *gate_id, struct arena *a, struct gate *g,
-				struct closure *c);
+enum store_status svc_gate_mine(struct store *s, const struct principal *who, const char *gate_id,
+				struct arena *a, struct gate *g, struct closure *c);
 
 /* The answer of the gate for one pass. */
 struct gate_check {
@@ -1039,9 +1043,9 @@ struct gate_check {
 	bool out_now, fever;
 };
 /* What the gate says now of number (canonical) on the way out (or in). */
-enum store_status svc_gate_check(struct store *s, const struct principal *who,
-				 const char *gate_id, const char *number, bool out,
-				 struct arena *a, struct gate_check *chk);
+enum store_status svc_gate_check(struct store *s, const struct principal *who, const char *gate_id,
+				 const char *number, bool out, struct arena *a,
+				 struct gate_check *chk);
 struct gate_record_in {
 	const char *id, *gate_id, *number, *direction, *person, *override_reason;
 	const char *phone_verdict; /* "green", "red" or NULL (online) */
@@ -1055,12 +1059,12 @@ enum store_status svc_gate_record(struct store *s, const struct principal *who,
 				  struct arena *a, struct gate_record *rec, struct gate_check *chk,
 				  bool *replayed);
 /* The offline list of the caller's gate (lo..hi: the window ending today). */
-enum store_status svc_gate_passes(struct store *s, const struct principal *who,
-				  const char *gate_id, struct arena *a, struct gate *g,
-				  struct closure *c, struct gate_pass **out, size_t *n);
-enum store_status svc_closure_days(struct store *s, const struct principal *who,
-				   const char *id, int from, int to, struct arena *a,
-				   struct closure *c, struct closure_day_metric **days, size_t *ndays,
+enum store_status svc_gate_passes(struct store *s, const struct principal *who, const char *gate_id,
+				  struct arena *a, struct gate *g, struct closure *c,
+				  struct gate_pass **out, size_t *n);
+enum store_status svc_closure_days(struct store *s, const struct principal *who, const char *id,
+				   int from, int to, struct arena *a, struct closure *c,
+				   struct closure_day_metric **days, size_t *ndays,
 				   struct closure_pass **out_now, size_t *nout);
 enum store_status svc_gate_log(struct store *s, const struct principal *who,
 			       const struct gate_log_query *q, struct arena *a,
@@ -1079,9 +1083,8 @@ enum store_status svc_checkpoint_create(struct store *s, const struct principal 
 					struct arena *a, struct checkpoint *out, bool *replayed);
 /* Closes it on closed_on. STORE_CONFLICT: closed already; STORE_INVALID: before it opened. */
 enum store_status svc_checkpoint_close(struct store *s, const struct principal *who,
-				       const struct store_idem *idem, const char *id,
-				       int closed_on, struct arena *a, struct checkpoint *out,
-				       bool *replayed);
+				       const struct store_idem *idem, const char *id, int closed_on,
+				       struct arena *a, struct checkpoint *out, bool *replayed);
 /* A checkpoint_staff account in scope (else STORE_DENIED) joins the checkpoint, its area
  * becoming the checkpoint's, or (remove) leaves it. STORE_INVALID: another role. */
 enum store_status svc_checkpoint_staff_set(struct store *s, const struct principal *who,
@@ -1092,14 +1095,13 @@ enum store_status svc_checkpoint_staff_set(struct store *s, const struct princip
 enum store_status svc_checkpoint_get(struct store *s, const struct principal *who, const char *id,
 				     struct arena *a, struct checkpoint *out);
 /* The checkpoint of a checkpoint_staff account; STORE_NOT_FOUND for none. */
-enum store_status svc_checkpoint_mine(struct store *s, const struct principal *who,
-				      struct arena *a, struct checkpoint *out);
+enum store_status svc_checkpoint_mine(struct store *s, const struct principal *who, struct arena *a,
+				      struct checkpoint *out);
 enum store_status svc_checkpoint_list(struct store *s, const struct principal *who,
 				      const char *area, bool closed, struct arena *a,
 				      struct checkpoint **out, size_t *n);
-enum store_status svc_checkpoint_staff(struct store *s, const struct principal *who,
-				       const char *id, struct arena *a, struct user **out,
-				       size_t *n);
+enum store_status svc_checkpoint_staff(struct store *s, const struct principal *who, const char *id,
+				       struct arena *a, struct user **out, size_t *n);
 /* A shift's totals: shift k (1..) begun on day, hours [from, to) and past midnight. */
 struct checkpoint_shift {
 	int shift, from, to; /* hours; to may be the next day's (to < from) */
@@ -1144,16 +1146,16 @@ enum store_status svc_passage_add(struct store *s, const struct principal *who,
  * persons. */
 enum store_status svc_passage_correct(struct store *s, const struct principal *who,
 				      const struct store_idem *idem, const char *id,
-				      struct passage_new *in, struct arena *a,
-				      struct passage *out, bool *replayed);
+				      struct passage_new *in, struct arena *a, struct passage *out,
+				      bool *replayed);
 /* A passage with its earlier versions, the read audited ("passage.read"). */
 enum store_status svc_passage_get(struct store *s, const struct principal *who, const char *id,
 				  struct arena *a, struct passage *out,
 				  struct passage_version **versions, size_t *nversions);
 /* The same without its versions or an audit row: what a correction starts from (its
  * write is audited). */
-enum store_status svc_passage_current(struct store *s, const struct principal *who,
-				      const char *id, struct arena *a, struct passage *out);
+enum store_status svc_passage_current(struct store *s, const struct principal *who, const char *id,
+				      struct arena *a, struct passage *out);
 /* The passages of a checkpoint the caller may act at: day's (shift k's hours when k > 0),
  * filtered (outcome, q), a page. */
 enum store_status svc_passage_list(struct store *s, const struct principal *who,
@@ -1216,12 +1218,12 @@ enum store_status svc_checkpoint_public(struct store *s, const char *id, struct 
 /* ---- sessions kept across restarts (svc_session.c) ---- */
 
 enum svc_session_op {
-	SVC_SESSION_PUT,	 /* row */
-	SVC_SESSION_TOUCH,	 /* key, t1: last seen */
+	SVC_SESSION_PUT,         /* row */
+	SVC_SESSION_TOUCH,       /* key, t1: last seen */
 	SVC_SESSION_MUST_CHANGE, /* key, flag */
-	SVC_SESSION_DROP,	 /* key */
-	SVC_SESSION_DROP_USER,	 /* user_id, key: the one kept or NULL */
-	SVC_SESSION_PRUNE,	 /* t1: idle before, t2: made before */
+	SVC_SESSION_DROP,        /* key */
+	SVC_SESSION_DROP_USER,   /* user_id, key: the one kept or NULL */
+	SVC_SESSION_PRUNE,       /* t1: idle before, t2: made before */
 };
 struct svc_session_change {
 	enum svc_session_op op;
@@ -1246,22 +1248,22 @@ enum store_status svc_session_get(struct store *s, const char *key, struct arena
 
 enum duty_why {
 	DUTY_WHY_NONE = 0,
-	DUTY_WHY_SHIFT,	       /* no such shift index (400) */
-	DUTY_WHY_SLOT,	       /* the swap's slot holds nobody (400) */
-	DUTY_WHY_SAME,	       /* a slot swapped with itself (400) */
-	DUTY_WHY_STARTED,      /* the earlier shift of the swap has started (409) */
-	DUTY_WHY_DECIDED,      /* the swap was decided (409) */
-	DUTY_WHY_CHANGED,      /* the roster changed since the swap was asked (409) */
-	DUTY_WHY_NOT_ON_DUTY,  /* not on the current shift of the post (403) */
-	DUTY_WHY_NOT_OWNER,    /* not the entry's owner nor a duty manager (403) */
-	DUTY_WHY_NOT_LEADER,   /* not a leader of the swap's shifts nor a manager (403) */
-	DUTY_WHY_NOT_SHIFT,    /* not on the shift handing over / taking over (403) */
-	DUTY_WHY_CLOSED,       /* the entry is closed (409) */
-	DUTY_WHY_NOT_HANDED,   /* a return of an entry not handed on (409) */
-	DUTY_WHY_HAS_TASK,     /* the entry has its task (409) */
-	DUTY_WHY_WINDOW,       /* a handover outside its window (409) */
-	DUTY_WHY_EXISTS,       /* the shift was handed over (409) */
-	DUTY_WHY_CONFIRMED,    /* the handover was confirmed (409) */
+	DUTY_WHY_SHIFT,       /* no such shift index (400) */
+	DUTY_WHY_SLOT,        /* the swap's slot holds nobody (400) */
+	DUTY_WHY_SAME,        /* a slot swapped with itself (400) */
+	DUTY_WHY_STARTED,     /* the earlier shift of the swap has started (409) */
+	DUTY_WHY_DECIDED,     /* the swap was decided (409) */
+	DUTY_WHY_CHANGED,     /* the roster changed since the swap was asked (409) */
+	DUTY_WHY_NOT_ON_DUTY, /* not on the current shift of the post (403) */
+	DUTY_WHY_NOT_OWNER,   /* not the entry's owner nor a duty manager (403) */
+	DUTY_WHY_NOT_LEADER,  /* not a leader of the swap's shifts nor a manager (403) */
+	DUTY_WHY_NOT_SHIFT,   /* not on the shift handing over / taking over (403) */
+	DUTY_WHY_CLOSED,      /* the entry is closed (409) */
+	DUTY_WHY_NOT_HANDED,  /* a return of an entry not handed on (409) */
+	DUTY_WHY_HAS_TASK,    /* the entry has its task (409) */
+	DUTY_WHY_WINDOW,      /* a handover outside its window (409) */
+	DUTY_WHY_EXISTS,      /* the shift was handed over (409) */
+	DUTY_WHY_CONFIRMED,   /* the handover was confirmed (409) */
 };
 
 /* The posts under area (in scope; checkpoint staff: their checkpoint's only). */
@@ -1301,9 +1303,8 @@ enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who
 				    const struct duty_swap *in, struct arena *a,
 				    struct duty_swap *out, enum duty_why *why, bool *replayed);
 enum store_status svc_duty_swap_decide(struct store *s, const struct principal *who,
-				       const struct store_idem *idem, const char *id,
-				       bool approve, struct arena *a, struct duty_swap *out,
-				       enum duty_why *why);
+				       const struct store_idem *idem, const char *id, bool approve,
+				       struct arena *a, struct duty_swap *out, enum duty_why *why);
 /* The swaps of a post (state NULL: all). */
 enum store_status svc_duty_swaps(struct store *s, const struct principal *who, const char *post,
 				 const char *state, struct arena *a, struct duty_swap **out,
@@ -1338,10 +1339,9 @@ enum store_status svc_duty_log_task(struct store *s, const struct principal *who
 enum store_status svc_duty_log_get(struct store *s, const struct principal *who, const char *id,
 				   struct arena *a, struct duty_log *out);
 /* A page of a post's entries over days [from, to] (open: not closed only); audited. */
-enum store_status svc_duty_log_list(struct store *s, const struct principal *who,
-				    const char *post, int from, int to, bool open, int page,
-				    struct arena *a, struct duty_log **out, size_t *n,
-				    int64_t *total);
+enum store_status svc_duty_log_list(struct store *s, const struct principal *who, const char *post,
+				    int from, int to, bool open, int page, struct arena *a,
+				    struct duty_log **out, size_t *n, int64_t *total);
 enum store_status svc_duty_handover_add(struct store *s, const struct principal *who,
 					const struct store_idem *idem, const char *post, int day,
 					int index, const char *note, struct arena *a,
@@ -1351,8 +1351,8 @@ enum store_status svc_duty_handover_confirm(struct store *s, const struct princi
 					    const struct store_idem *idem, const char *id,
 					    const char *note, struct arena *a,
 					    struct duty_handover *out, enum duty_why *why);
-enum store_status svc_duty_handovers(struct store *s, const struct principal *who,
-				     const char *post, int from, int to, struct arena *a,
-				     struct duty_handover **out, size_t *n);
+enum store_status svc_duty_handovers(struct store *s, const struct principal *who, const char *post,
+				     int from, int to, struct arena *a, struct duty_handover **out,
+				     size_t *n);
 
 #endif

@@ -154,6 +154,7 @@ struct cl_io {
 	int on;
 	struct closure *out;
 	struct household_result *hr;
+	unsigned rules; /* the RULE_ set by an update */
 };
 
 static enum store_status answer_closure(struct svc_ctx *x)
@@ -241,12 +242,14 @@ static enum store_status apply_update(struct svc_ctx *x)
 	if (strcmp(c.state, "active"))
 		return STORE_CONFLICT;
 	next = c;
-	if (io->in->every_days) {
+	if (io->rules & RULE_OUT_PER)
 		next.out_per = io->in->out_per;
+	if (io->rules & RULE_EVERY_DAYS)
 		next.every_days = io->in->every_days;
+	if (io->rules & RULE_OUTSIDERS)
 		next.outsiders = io->in->outsiders;
+	if (io->rules & RULE_VEHICLES)
 		next.vehicles = io->in->vehicles;
-	}
 	next.reason = io->in->reason;
 	if ((ss = store_tx_closure_update(x->tx, &next, time_now())) != STORE_OK)
 		return ss;
@@ -259,9 +262,9 @@ static enum store_status apply_update(struct svc_ctx *x)
 
 enum store_status svc_closure_update(struct store *s, const struct principal *who,
 				     const struct store_idem *idem, const struct closure *in,
-				     struct arena *a, struct closure *out)
+				     unsigned rules, struct arena *a, struct closure *out)
 {
-	struct cl_io io = {.in = in, .out = out};
+	struct cl_io io = {.in = in, .out = out, .rules = rules};
 	struct svc_write w = {"closure.update", NULL, idem, apply_update, answer_closure, &io};
 
 	return svc_run(s, who, &w, a, NULL);
@@ -655,6 +658,7 @@ static enum store_status apply_issue(struct svc_ctx *x)
 
 	if ((ss = may_closure(x, io->closure_id, &c)) != STORE_OK)
 		return ss;
+	*io->refused = NULL;
 	if (strcmp(c.state, "active")) {
 		*io->refused = "closure_ended";
 		return STORE_CONFLICT;
@@ -812,6 +816,16 @@ static enum store_status apply_reissue(struct svc_ctx *x)
 		return STORE_CONFLICT;
 	if (strcmp(c.state, "active"))
 		return STORE_INVALID;
+	/* a household that may get no pass gets no new one either: nothing changes */
+	if (!strcmp(p.kind, "resident") && p.household_id && *p.household_id) {
+		struct household h;
+
+		if ((ss = store_tx_household_read(x->tx, p.household_id, c.area, x->a, &h)) !=
+		    STORE_OK)
+			return ss;
+		if ((*io->refused = refusal_of(&h)))
+			return STORE_CONFLICT;
+	}
 	/* revoked first: the household's one resident pass is then the new one */
 	if ((ss = store_tx_pass_revoke(x->tx, p.number, now, io->reason, NULL)) != STORE_OK)
 		return ss;
@@ -832,9 +846,10 @@ static enum store_status apply_reissue(struct svc_ctx *x)
 
 enum store_status svc_pass_reissue(struct store *s, const struct principal *who,
 				   const struct store_idem *idem, const char *number,
-				   const char *reason, struct arena *a, struct closure_pass *out)
+				   const char *reason, struct arena *a, struct closure_pass *out,
+				   const char **refused)
 {
-	struct ps_io io = {.number = number, .reason = reason, .out = out};
+	struct ps_io io = {.number = number, .reason = reason, .out = out, .refused = refused};
 	struct svc_write w = {"pass.reissue", NULL, idem, apply_reissue, answer_pass, &io};
 
 	return svc_run(s, who, &w, a, NULL);
@@ -877,7 +892,9 @@ enum store_status svc_pass_list(struct store *s, const struct principal *who,
 
 	*n = 0;
 	*total = 0;
-	return ss == STORE_OK ? store_pass_list(s, q, a, out, n, total) : ss;
+	if (ss == STORE_OK && (ss = store_pass_list(s, q, a, out, n, total)) == STORE_OK)
+		svc_read_audit(s, who, "closure.passes", "closure", c.id, c.area, NULL, false);
+	return ss;
 }
 
 enum store_status svc_pass_print(struct store *s, const struct principal *who,
@@ -899,7 +916,7 @@ enum store_status svc_pass_print(struct store *s, const struct principal *who,
 
 struct gt_io {
 	const char *closure_id, *id, *name, *user_id;
-	bool remove;
+	bool remove, not_guard;
 	struct gate *out;
 };
 
@@ -967,6 +984,18 @@ static enum store_status apply_guard(struct svc_ctx *x)
 		return svc_deny(x->who, "user", io->user_id, "user_id");
 	if (u.role != ROLE_GATE_GUARD)
 		return STORE_INVALID;
+	if (io->remove) {
+		char on[40];
+
+		/* only a guard of this gate leaves it */
+		if ((ss = store_tx_user_gate(x->tx, u.id, on, sizeof on)) != STORE_OK)
+			return ss;
+		if (strcmp(on, g.id)) {
+			io->not_guard = true;
+			return STORE_NOT_FOUND;
+		}
+	} else if (strcmp(c.state, "active"))
+		return STORE_CONFLICT; /* an ended closure's gate takes no guard */
 	/* on joining, the account's scope becomes the closure's area */
 	if ((ss = store_tx_user_set_gate(x->tx, u.id, io->remove ? NULL : g.id,
 					 io->remove ? NULL : c.area)) != STORE_OK)
@@ -979,13 +1008,15 @@ static enum store_status apply_guard(struct svc_ctx *x)
 enum store_status svc_gate_guard(struct store *s, const struct principal *who,
 				 const struct store_idem *idem, const char *gate_id,
 				 const char *user_id, bool remove, struct arena *a,
-				 struct gate *out, struct user **guards, size_t *nguards)
+				 struct gate *out, struct user **guards, size_t *nguards,
+				 bool *not_guard)
 {
 	struct gt_io io = {.id = gate_id, .user_id = user_id, .remove = remove, .out = out};
 	struct svc_write w = {"gate.guard", NULL, idem, apply_guard, answer_gate, &io};
 	enum store_status ss = svc_run(s, who, &w, a, NULL);
 
 	*nguards = 0;
+	*not_guard = io.not_guard;
 	return ss == STORE_OK ? store_gate_guards(s, gate_id, a, guards, nguards) : ss;
 }
 
@@ -1021,8 +1052,12 @@ enum store_status svc_gate_check(struct store *s, const struct principal *who, c
 			     .number = number,
 			     .out = out,
 			     .chk = chk};
+	enum store_status ss = store_view(s, view_gate, &io);
 
-	return store_view(s, view_gate, &io);
+	/* the check shows a household's head and its state: who looked, at which gate */
+	if (ss == STORE_OK)
+		svc_read_audit(s, who, "gate.check", "gate", g.id, c.area, NULL, false);
+	return ss;
 }
 
 /* ---- records ---- */
@@ -1063,6 +1098,9 @@ static enum store_status apply_record(struct svc_ctx *x)
 		return ss;
 	if ((ss = check_in(x->tx, x->a, &c, in->number, out, in->at, in->temp, &chk)) != STORE_OK)
 		return ss;
+	/* a passing is never older than its pass: a late record cannot dodge the verdict */
+	if (chk.shown && in->at < chk.pass.issued_at)
+		return STORE_INVALID;
 	snprintf(r.id, sizeof r.id, "%s", in->id);
 	snprintf(r.closure_id, sizeof r.closure_id, "%s", c.id);
 	snprintf(r.gate_id, sizeof r.gate_id, "%s", g.id);
@@ -1093,9 +1131,8 @@ static enum store_status apply_record(struct svc_ctx *x)
 	if (r.counted && (ss = store_tx_exit_add(x->tx, r.household_id, r.day, 1)) != STORE_OK)
 		return ss;
 	/* the daily report of the closure's area: exits let out, passings refused */
-	if ((!green || out) &&
-	    (ss = svc_report_add(x, green ? RM_GATE_EXIT : RM_GATE_REFUSED, c.area, r.at, 1)) !=
-		    STORE_OK)
+	if ((!green || out) && (ss = svc_report_add(x, green ? RM_GATE_EXIT : RM_GATE_REFUSED,
+						    c.area, r.at, 1)) != STORE_OK)
 		return ss;
 	if (green && chk.shown) {
 		if ((ss = store_tx_pass_moved(x->tx, r.number, out, r.at)) != STORE_OK)
@@ -1104,10 +1141,13 @@ static enum store_status apply_record(struct svc_ctx *x)
 		    (ss = store_tx_household_out(x->tx, r.household_id, r.at)) != STORE_OK)
 			return ss;
 	}
-	return svc_changed(x, "gate_record", in->id, c.area, NULL,
-			   view(x, json_pack("{s:s, s:s, s:s, s:s, s:s}", "gate", g.id, "number",
-					     r.number, "direction", r.direction, "verdict",
-					     r.verdict, "reason", r.reason)));
+	return svc_changed(
+		x, "gate_record", in->id, c.area, NULL,
+		view(x, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "gate", g.id, "number",
+				  r.number, "direction", r.direction, "verdict", r.verdict,
+				  "reason", r.reason, "override_reason",
+				  r.override_reason ? r.override_reason : "", "at",
+				  (json_int_t)r.at)));
 }
 
 /* The record and what the gate says of its pass now (a replay's too). */
@@ -1155,8 +1195,10 @@ enum store_status svc_gate_passes(struct store *s, const struct principal *who, 
 	*n = 0;
 	if (ss != STORE_OK)
 		return ss;
-	return store_gate_passes(s, c->id, c->area, obs_date_add(day, -(c->every_days - 1)), day, a,
-				 out, n);
+	if ((ss = store_gate_passes(s, c->id, c->area, obs_date_add(day, -(c->every_days - 1)), day,
+				    a, out, n)) == STORE_OK)
+		svc_read_audit(s, who, "gate.list", "gate", g->id, c->area, NULL, false);
+	return ss;
 }
 
 enum store_status svc_closure_days(struct store *s, const struct principal *who, const char *id,
@@ -1183,5 +1225,7 @@ enum store_status svc_gate_log(struct store *s, const struct principal *who,
 
 	*n = 0;
 	*total = 0;
-	return ss == STORE_OK ? store_gate_log(s, q, a, out, n, total) : ss;
+	if (ss == STORE_OK && (ss = store_gate_log(s, q, a, out, n, total)) == STORE_OK)
+		svc_read_audit(s, who, "closure.gate_log", "closure", c.id, c.area, NULL, false);
+	return ss;
 }

@@ -22,6 +22,7 @@ import {
 	adminClient,
 	expectError,
 	newUser,
+	offsetFor,
 	run,
 	startServer,
 	uuid,
@@ -42,7 +43,26 @@ function localAt(n, hh, mm = 0) {
 	const midnightUtc = Date.parse(`${today}T00:00:00+08:00`);
 	return new Date(midnightUtc + n * 86400e3 + (hh * 60 + mm) * 60e3).toISOString();
 }
-const ago = (ms) => new Date(Date.now() - ms).toISOString();
+let firstDir;
+let skew = 0; // ms the server's clock is ahead of ours (--clock-offset)
+const ago = (ms) => new Date(Date.now() + skew - ms).toISOString();
+
+/** The server again on the same database, its clock at local (UTC+8) time `local`
+ * ('YYYY-MM-DDTHH:MM:SS'; null: the real clock); every account signs in again. A record is
+ * at most 24 hours late, so the days of the quota are lived through, not written back. */
+async function restartAt(local) {
+	await srv.stop({ keepDir: true });
+	const off = local ? offsetFor(local) : '0';
+	srv = await startServer({ db: srv.db, args: ['--clock-offset', off] });
+	skew = Number(off) * 1000;
+	admin = await adminClient(srv);
+	for (const u of [cmdA, cmdB, guard1, guard2, gw]) {
+		u.client.base = srv.url;
+		await u.client.mustLogin(u.username, u.password);
+	}
+}
+/** Local day D+n at hh:mm:ss as restartAt wants it. */
+const localClock = (n, hh, mm = 0, ss = 0) => `${localDay(Date.now() + n * 86400e3)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}`;
 
 const P_ = (c, id) => `/api/v1/closures/${id}`;
 async function ok(r, status = 200) {
@@ -112,7 +132,11 @@ async function stats(c = cmdA.client, id = closure.id) {
 
 describe('closed management', () => {
 	before(async () => {
-		srv = await startServer();
+		// the closure starts 4 days ago: the quota's days are lived through by restarts
+		const off = offsetFor(localClock(-4, 12));
+		srv = await startServer({ args: ['--clock-offset', off] });
+		firstDir = srv.dir;
+		skew = Number(off) * 1000;
 		admin = await adminClient(srv);
 		[cmdA, cmdB, guard1, guard2, gw] = await Promise.all([
 			newUser(srv, admin, { role: 'commander', area: TOWN_A }),
@@ -131,6 +155,7 @@ describe('closed management', () => {
 	});
 	after(async () => {
 		if (srv) await srv.stop();
+		if (firstDir) rmSync(firstDir, { recursive: true, force: true }); // kept by the restarts
 	});
 
 	it('a commander closes a village: its households come from the person files', async () => {
@@ -160,7 +185,7 @@ describe('closed management', () => {
 		const kids = await ok(await admin.get(`/api/v1/areas/${TOWN_A}`));
 		const other = kids.children.find((a) => a.code !== VILLAGE_A && a.level === 'village');
 		assert.ok(other, 'the township has another village');
-		closure2 = await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: other.code, from: localDay() }), 201);
+		closure2 = await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: other.code, from: localDay(Date.now() - 5 * 86400e3) }), 201);
 		const list = await ok(await cmdA.client.get('/api/v1/closures'));
 		assert.deepEqual(list.items.map((c) => c.id).sort(), [closure.id, closure2.id].sort());
 		assert.equal((await ok(await cmdB.client.get('/api/v1/closures'))).items.length, 0);
@@ -253,12 +278,7 @@ describe('closed management', () => {
 		const w = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '送菜员', employer: '社渚菜场' }), 201);
 		P.worker = w.number;
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '某' }), 400, 'pass.kind_fields', 'employer');
-		const t = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '送水工', purpose: '送水', valid_from: ago(HOUR), valid_to: new Date(Date.now() + HOUR).toISOString() }), 201);
-		P.temp = t.number;
-		const te = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '快递员', purpose: '快递', valid_from: ago(3 * HOUR), valid_to: ago(2 * HOUR) }), 201);
-		P.tempExpired = te.number;
-		assert.equal(te.state, 'expired');
-		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '某', purpose: '某', valid_from: ago(HOUR), valid_to: new Date(Date.now() + 8 * 86400e3).toISOString() }), 400, 'pass.validity', 'valid_to');
+		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '某', purpose: '某', valid_from: ago(HOUR), valid_to: ago(-8 * 86400e3) }), 400, 'pass.validity', 'valid_to');
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'visitor' }), 400, 'field.value', 'kind');
 		// numbers are unguessable from each other: no two share a prefix of 5 in this handful
 		const all = (await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes`))).items.map((p) => p.number);
@@ -319,15 +339,35 @@ describe('closed management', () => {
 		assert.deepEqual([unknown.verdict, unknown.reason, unknown.pass], ['red', 'unknown', null]);
 	});
 
+	it('days are Asia/Shanghai calendar days: out at 23:59 and at 00:01 are two days (1 a day)', async () => {
+		await restartAt(localClock(-4, 23, 58, 30));
+		await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, every_days: 1 } }));
+		const late = await ok(await record(guard1, { number: P.five, at: localAt(-4, 23, 59) }), 201);
+		const early = await ok(await record(guard1, { number: P.five, at: localAt(-3, 0, 1) }), 201);
+		assert.deepEqual([late.record.verdict, early.record.verdict], ['green', 'green']);
+		const third = await ok(await record(guard1, { number: P.five, at: localAt(-3, 0, 2) }), 201);
+		assert.deepEqual([third.record.verdict, third.record.reason], ['red', 'quota']);
+		// a partial PATCH changes only the rules it names
+		const back = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { every_days: 2 } }));
+		assert.deepEqual(back.rules, { out_per_household: 1, every_days: 2, outsiders: false, vehicles: false });
+		const two = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 2, outsiders: true } }));
+		assert.deepEqual(two.rules, { out_per_household: 2, every_days: 2, outsiders: true, vehicles: false });
+		const one = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, outsiders: false } }));
+		assert.deepEqual(one.rules, { out_per_household: 1, every_days: 2, outsiders: false, vehicles: false });
+	});
+
 	it('quota: 1 every 2 days — out on D-2, refused on D-1, allowed on D; entering is never refused', async () => {
-		const d2 = await ok(await record(guard1, { number: P.one, at: localAt(-2, 9), temperature: 36.5 }), 201);
+		await restartAt(localClock(-2, 9));
+		const d2 = await ok(await record(guard1, { number: P.one, at: ago(1e3), temperature: 36.5 }), 201);
 		assert.equal(d2.record.verdict, 'green');
-		const d1 = await ok(await record(guard1, { number: P.one, at: localAt(-1, 9) }), 201);
+		// back in on D-2: entering is never refused by quota
+		const back = await ok(await record(guard1, { number: P.one, direction: 'in', at: ago(0) }), 201);
+		assert.equal(back.record.verdict, 'green');
+		await restartAt(localClock(-1, 9));
+		const d1 = await ok(await record(guard1, { number: P.one, at: ago(1e3) }), 201);
 		assert.deepEqual([d1.record.verdict, d1.record.reason], ['red', 'quota']);
 		assert.equal(d1.check.next_allowed_on, localDay());
-		// back in on D-2: entering is never refused by quota
-		const back = await ok(await record(guard1, { number: P.one, direction: 'in', at: localAt(-2, 15) }), 201);
-		assert.equal(back.record.verdict, 'green');
+		await restartAt(null);
 		// today it may go out
 		const c = await ok(await check(guard1, P.one));
 		assert.equal(c.verdict, 'green');
@@ -353,15 +393,30 @@ describe('closed management', () => {
 		assert.equal(dm1.refusals.quota, 1);
 	});
 
-	it('days are Asia/Shanghai calendar days: out at 23:59 and at 00:01 are two days (1 a day)', async () => {
-		await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, every_days: 1 } }));
-		const late = await ok(await record(guard1, { number: P.five, at: localAt(-3, 23, 59) }), 201);
-		const early = await ok(await record(guard1, { number: P.five, at: localAt(-2, 0, 1) }), 201);
-		assert.deepEqual([late.record.verdict, early.record.verdict], ['green', 'green']);
-		const third = await ok(await record(guard1, { number: P.five, at: localAt(-2, 0, 2) }), 201);
-		assert.deepEqual([third.record.verdict, third.record.reason], ['red', 'quota']);
-		const back = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { out_per_household: 1, every_days: 2 } }));
-		assert.equal(back.rules.every_days, 2);
+	it('late records: older than 10 minutes only offline (phone_verdict), at most 24 hours, never before the pass', async () => {
+		expectError(assert, await record(guard1, { number: P.one, direction: 'in', at: ago(20 * 60e3) }), 400, 'gate.at_invalid', 'at');
+		expectError(assert, await record(guard1, { number: P.one, direction: 'in', at: ago(25 * HOUR), phone_verdict: 'green' }), 400, 'gate.at_invalid', 'at');
+		// a worker pass issued now: a record before it is refused, even offline
+		const w = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '新来的', employer: '菜场' }), 201);
+		expectError(assert, await record(guard1, { number: w.number, direction: 'in', at: ago(HOUR), phone_verdict: 'green' }), 400, 'gate.at_invalid', 'at');
+		// an offline record an hour late is kept, and the log shows how late it came
+		const late = await ok(await record(guard1, { number: P.one, direction: 'in', at: ago(HOUR), phone_verdict: 'green' }), 201);
+		assert.equal(late.record.verdict, 'green');
+		const log = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/gate-log?from=${localDay(Date.now() - HOUR)}&to=${localDay()}`));
+		const row = log.items.find((x) => x.id === late.record.id);
+		assert.ok(row && row.late_s >= 3590 && row.late_s < 3700, JSON.stringify(row));
+		// reading the gate log is audited
+		await waitFor(async () => (await ok(await admin.get('/api/v1/audit?action=closure.gate_log&limit=50'))).items.length > 0, { what: 'the gate log read audited' });
+		// a guard may not let a red through; who manages the closure may, and the audit says why
+		const red = await ok(await check(guard1, P.one));
+		assert.equal(red.verdict, 'red');
+		expectError(assert, await record(guard1, { number: P.one, override_reason: '就医' }), 403, 'gate.override_forbidden', 'override_reason');
+		const ov = await ok(await record(cmdA, { number: P.one, gate: gate1.id, override_reason: '急诊就医' }), 201);
+		assert.deepEqual([ov.record.verdict, ov.record.reason, ov.record.override_reason], ['green', 'quota', '急诊就医']);
+		const audit = await ok(await admin.get('/api/v1/audit?action=gate.record&limit=200'));
+		assert.ok(audit.items.some((x) => JSON.stringify(x).includes('急诊就医')), 'override_reason audited');
+		// back in, so that who is out stays as it was
+		await ok(await record(cmdA, { number: P.one, gate: gate1.id, direction: 'in' }), 201);
 	});
 
 	it('observation, blocked, fever: the household rules refuse an exit', async () => {
@@ -410,10 +465,12 @@ describe('closed management', () => {
 	});
 
 	it('temporary passes are valid in their window only; a pass of another closure is not_here', async () => {
-		assert.equal((await ok(await check(guard1, P.temp))).verdict, 'green');
-		const early = await ok(await record(guard1, { number: P.temp, at: ago(2 * HOUR) }), 201);
+		const t = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '送水工', purpose: '送水', valid_from: ago(-HOUR), valid_to: ago(-2 * HOUR) }), 201);
+		const early = await ok(await record(guard1, { number: t.number, at: ago(0) }), 201);
 		assert.deepEqual([early.record.verdict, early.record.reason], ['red', 'not_yet_valid']);
-		assert.equal((await ok(await check(guard1, P.tempExpired))).reason, 'expired');
+		const te = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'temporary', holder: '快递员', purpose: '快递', valid_from: ago(3 * HOUR), valid_to: ago(2 * HOUR) }), 201);
+		assert.equal(te.state, 'expired');
+		assert.equal((await ok(await check(guard1, te.number))).reason, 'expired');
 		// a temporary pass ignores the household rules
 		const other = await ok(await cmdA.client.post(`/api/v1/closures/${closure2.id}/passes`, { uuid: uuid(), kind: 'worker', holder: '外村', employer: '外村' }), 201);
 		const c = await ok(await check(guard1, other.number));
@@ -425,10 +482,12 @@ describe('closed management', () => {
 		assert.equal(l.rules.every_days, 2);
 		assert.ok(l.version > 1);
 		const one = l.passes.find((p) => p.number === P.one);
-		assert.equal(one.exits_in_window, 1);
+		assert.equal(one.exits_in_window, 2); // its own and the commander's override
 		assert.equal(one.last_out_day, localDay());
 		assert.ok(l.passes.some((p) => p.state === 'revoked'));
 		assert.ok(!l.passes.some((p) => p.number === undefined));
+		// reading the offline list is audited
+		await waitFor(async () => (await ok(await admin.get('/api/v1/audit?action=gate.list&limit=50'))).items.length > 0, { what: 'the list read audited' });
 	});
 
 	it('stats and the gate log agree with the records; hostile queries refused by name', async () => {
@@ -516,5 +575,52 @@ describe('closed management', () => {
 		assert.ok((await stats()).days.some((d) => d.exits > 0));
 		// the area may be closed again
 		await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: VILLAGE_A, from: localDay() }), 201);
+	});
+
+	it('a compound (a new grid of the village): the files and observations of the village reach its households by address', async () => {
+		const grid = await ok(await admin.post('/api/v1/areas', { uuid: uuid(), parent: VILLAGE_A, name: '幸福小区' }), 201);
+		const c3 = await ok(await cmdA.client.post('/api/v1/closures', { uuid: uuid(), area: grid.code, from: localDay() }), 201);
+		const base = `/api/v1/closures/${c3.id}`;
+		// written with a full-width number and a space; the files say 幸福小区3栋101
+		const h = await ok(await cmdA.client.post(`${base}/households`, { uuid: uuid(), head: '陶一', address: '幸福小区 3栋１０１', members: 2 }), 201);
+		const h2 = await ok(await cmdA.client.post(`${base}/households`, { uuid: uuid(), head: '陶三', address: '幸福小区3栋102', members: 1 }), 201);
+		const pass = await ok(await cmdA.client.post(`${base}/passes`, { uuid: uuid(), kind: 'resident', household_id: h.id }), 201);
+		const g3 = await ok(await cmdA.client.post(`${base}/gates`, { uuid: uuid(), name: '小区门' }), 201);
+		assert.equal((await ok(await cmdA.client.get(`/api/v1/gate/check?number=${pass.number}&gate=${g3.id}`))).verdict, 'green');
+		// people of the village (their files under the village's code) placed under observation
+		await observe(await person('陶二', '幸福小区3栋101'));
+		await observe(await person('陶四', '幸福小区　3栋102'));
+		const obs = await ok(await cmdA.client.get(`${base}/households?filter=observation`));
+		assert.deepEqual(obs.items.map((x) => x.id).sort(), [h.id, h2.id].sort());
+		assert.ok(obs.items.every((x) => x.observation === true));
+		const refused = await cmdA.client.post(`${base}/passes`, { uuid: uuid(), kind: 'resident', household_id: h2.id });
+		expectError(assert, refused, 409, 'pass.household_refused', 'household_id');
+		assert.equal(refused.body.error.reason, 'observation');
+		const c = await ok(await cmdA.client.get(`/api/v1/gate/check?number=${pass.number}&gate=${g3.id}`));
+		assert.deepEqual([c.verdict, c.reason], ['red', 'observation']);
+		const r = await ok(await record(cmdA, { number: pass.number, gate: g3.id, at: ago(0) }), 201);
+		assert.deepEqual([r.record.verdict, r.record.reason], ['red', 'observation']);
+		// a reissue for a household under observation is refused whole: the old pass stays
+		const re = await cmdA.client.post(`/api/v1/passes/${pass.number}/reissue`, { uuid: uuid(), reason: '遗失' });
+		expectError(assert, re, 409, 'pass.household_refused');
+		assert.equal((await ok(await cmdA.client.get(`/api/v1/gate/check?number=${pass.number}&gate=${g3.id}`))).reason, 'observation');
+		// a guard is removed only from its own gate; a gate of an ended closure takes no guard
+		expectError(assert, await cmdA.client.post(`/api/v1/gates/${g3.id}/guards`, { uuid: uuid(), user_id: guard1.user.id, remove: true }), 404, 'user.not_found', 'user_id');
+		await ok(await cmdA.client.post(`${base}/reopen`, { uuid: uuid(), on: localDay() }));
+		expectError(assert, await cmdA.client.post(`/api/v1/gates/${g3.id}/guards`, { uuid: uuid(), user_id: guard2.user.id }), 409, 'closure.ended');
+	});
+
+	it('household sheets are bounded: no header in the first rows, too many rows', async () => {
+		const c4 = (await ok(await cmdA.client.get('/api/v1/closures'))).items.find((c) => c.area === VILLAGE_A);
+		const url = `/api/v1/closures/${c4.id}/households/import`;
+		// 20,000 headerless rows of 200 cells each: refused at once, by name
+		const row = `${Array.from({ length: 200 }, (_, i) => `x${i}`.padEnd(40, 'y')).join(',')}\n`;
+		const t0 = Date.now();
+		expectError(assert, await cmdA.client.post(url, csvUpload(row.repeat(20000), 'wide.csv', { uuid: uuid() })), 400, 'household.import.header', 'file');
+		assert.ok(Date.now() - t0 < 30000, `answered in ${Date.now() - t0} ms`);
+		// a header after 10 rows of title is not looked for
+		expectError(assert, await cmdA.client.post(url, csvUpload(`${'标题\n'.repeat(10)}户主,地址\n甲,甲1号\n`, 't.csv', { uuid: uuid() })), 400, 'household.import.header', 'file');
+		// rows blank in the columns read count too
+		expectError(assert, await cmdA.client.post(url, csvUpload(`户主,地址\n${',,x\n'.repeat(10500)}甲,甲1号\n`, 'b.csv', { uuid: uuid() })), 400, 'household.too_many', 'file');
 	});
 });

@@ -17,15 +17,29 @@
 		ROW(SQ_ENTRY, SQ_ENTRY)                                                            \
 	}
 
-/* household h has a person under home observation now (?1, ?2: the closure's area) */
+/* The key two addresses are compared by: spaces (ASCII, ideographic, no-break) dropped and
+ * the full-width digits and signs house numbers are written with made half-width, so that
+ * "幸福路１９号" in a person's file and "幸福路 19号" in a household list are one address.
+ * Both backends have replace(). */
+#define ADDR_KEY(x)                                                                                \
+	"replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(" \
+	"replace(replace(replace(replace(" x                                                       \
+	", ' ', ''), '　', ''), ' ', ''), '０', '0'), '１', '1'), '２', '"                    \
+	"2'), '３', '3'), '４', '4'), '５', '5'), '６', '6'), '７', '7'), "                   \
+	"'８', '8'), '９', '9'), '－', '-'), '＃', '#')"
+
+/* household h has a person under home observation now: a member's file, or a file at the
+ * household's address anywhere in the village that holds the closure's area (a compound's
+ * grid or group is new; its people's files and observations stay under the village). */
 #define HH_OBS                                                                                     \
 	"(EXISTS (SELECT 1 FROM closure_member m JOIN observation o ON o.person_id = m.person_id"  \
 	"  WHERE m.household_id = h.id AND o.status = 'active'"                                    \
 	"  AND o.kind <> 'central_isolation')"                                                     \
-	" OR h.address IN (SELECT p.address FROM observation o JOIN person p ON p.id = "           \
-	"o.person_id"                                                                              \
-	"  WHERE o.area_code >= ?1 AND o.area_code < ?2 AND o.status = 'active'"                   \
-	"  AND o.kind <> 'central_isolation' AND p.address <> ''))"
+	" OR EXISTS (SELECT 1 FROM closure hc JOIN observation o"                                  \
+	"  ON substr(o.area_code, 1, 12) = substr(hc.area_code, 1, 12)"                            \
+	"  JOIN person p ON p.id = o.person_id WHERE hc.id = h.closure_id"                         \
+	"  AND o.status = 'active' AND o.kind <> 'central_isolation' AND p.address <> ''"          \
+	"  AND " ADDR_KEY("p.address") " = " ADDR_KEY("h.address") "))"
 #define HH_PASS                                                                                    \
 	"coalesce((SELECT x.number FROM closure_pass x WHERE x.household_id = h.id"                \
 	" AND x.kind = 'resident' AND x.revoked_at = 0), '')"
@@ -325,8 +339,9 @@ enum store_status store_tx_household_link(struct store_tx *tx, const char *id, c
 {
 	static const char sql[] =
 		"INSERT INTO closure_member(household_id, person_id) SELECT ?1, p.id FROM person p"
-		" WHERE p.area_code >= ?3 AND p.area_code < ?4 AND p.address = ?2"
-		" AND p.merged_into IS NULL ON CONFLICT DO NOTHING";
+		" WHERE substr(p.area_code, 1, 12) = substr(?3, 1, 12) AND length(?4) > 0"
+		" AND p.address <> '' AND " ADDR_KEY("p.address") " = " ADDR_KEY(
+			"?2") " AND p.merged_into IS NULL ON CONFLICT DO NOTHING";
 	struct arena *a = arena_new();
 	enum store_status ss = sq_run(sq_conn_of(tx), sql,
 				      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(address), SQ_TEXT(scope),

@@ -530,7 +530,9 @@ void api_household_refresh(struct req *r)
 	    closure_failed(r, svc_household_refresh(r->srv->store, &who, &idem, id, r->a, &hr),
 			   ERR_CLOSURE_NOT_FOUND))
 		return;
-	reply_json(r, 200, result_json(&hr));
+	json_t *o = result_json(&hr);
+	json_object_set_new(o, "skipped_over_limit", json_integer(hr.skipped_over_limit));
+	reply_json(r, 200, o);
 }
 
 void api_household_block(struct req *r)
@@ -1342,11 +1344,11 @@ void api_gate_list_passes(struct req *r)
 	struct closure c;
 	struct gate_pass *v;
 	size_t n;
-	int64_t now = time_now();
+	int64_t now = time_now(), total = 0;
 	json_t *items;
 
 	if (!gate_query(r, &gid) ||
-	    !api_stored(r, svc_gate_passes(r->srv->store, &who, gid, r->a, &g, &c, &v, &n),
+	    !api_stored(r, svc_gate_passes(r->srv->store, &who, gid, r->a, &g, &c, &v, &n, &total),
 			ERR_GATE_NOT_FOUND))
 		return;
 	items = json_array();
@@ -1364,11 +1366,12 @@ void api_gate_list_passes(struct req *r)
 				  "exits_in_window", (json_int_t)v[i].exits));
 	}
 	reply_json(r, 200,
-		   json_pack("{s:I, s:{s:i, s:i, s:b, s:b}, s:o, s:o, s:o, s:s, s:I}", "version",
-			     (json_int_t)c.list_version, "rules", "out_per_household", c.out_per,
-			     "every_days", c.every_days, "outsiders", c.outsiders, "vehicles",
-			     c.vehicles, "at", api_time_json(now), "gate", gate_json(&g), "passes",
-			     items, "closure_id", c.id, "total", (json_int_t)n));
+		   json_pack("{s:I, s:{s:i, s:i, s:b, s:b}, s:o, s:o, s:o, s:s, s:I, s:b}",
+			     "version", (json_int_t)c.list_version, "rules", "out_per_household",
+			     c.out_per, "every_days", c.every_days, "outsiders", c.outsiders,
+			     "vehicles", c.vehicles, "at", api_time_json(now), "gate",
+			     gate_json(&g), "passes", items, "closure_id", c.id, "total",
+			     (json_int_t)total, "truncated", (int64_t)n < total));
 }
 
 /* ---- figures ---- */

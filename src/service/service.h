@@ -945,6 +945,7 @@ struct household_in {
 struct household_result {
 	const char *closure_id;
 	int64_t added, updated;
+	int64_t skipped_over_limit; /* a refresh: new addresses left out at HOUSEHOLDS_MAX */
 };
 /* Households from the person files of the closure's area, grouped by address: new
  * addresses added, known ones' head, members and phone from the files updated. */
@@ -1058,10 +1059,11 @@ enum store_status svc_gate_record(struct store *s, const struct principal *who,
 				  const struct store_idem *idem, const struct gate_record_in *in,
 				  struct arena *a, struct gate_record *rec, struct gate_check *chk,
 				  bool *replayed);
-/* The offline list of the caller's gate (lo..hi: the window ending today). */
+/* The offline list of the caller's gate (lo..hi: the window ending today): the passes in
+ * force and those revoked in the last 7 days, at most GATE_LIST_MAX (*total: all). */
 enum store_status svc_gate_passes(struct store *s, const struct principal *who, const char *gate_id,
 				  struct arena *a, struct gate *g, struct closure *c,
-				  struct gate_pass **out, size_t *n);
+				  struct gate_pass **out, size_t *n, int64_t *total);
 enum store_status svc_closure_days(struct store *s, const struct principal *who, const char *id,
 				   int from, int to, struct arena *a, struct closure *c,
 				   struct closure_day_metric **days, size_t *ndays,

@@ -15,6 +15,7 @@
  * offline phone's resend answers the record first stored. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/closure.h"
@@ -157,6 +158,33 @@ struct cl_io {
 	unsigned rules; /* the RULE_ set by an update */
 };
 
+/* A bulk write's figures kept under its key: the idempotency row keeps x->object_id,
+ * here "closure-id/a/b/c" (at most 36 + 3 * 6 characters: every figure is at most
+ * HOUSEHOLDS_MAX), so that a replay answers what the write answered. Called after
+ * svc_changed. */
+static void figures_keep(struct svc_ctx *x, int64_t a, int64_t b, int64_t c)
+{
+	x->audit.object_id = x->object_id; /* the audit row names the closure */
+	x->object_id = arena_printf(x->a, "%s/%lld/%lld/%lld", x->audit.object_id, (long long)a,
+				    (long long)b, (long long)c);
+}
+
+/* The figures of a replayed write from its key's object id; false when it has none. */
+static bool figures_of(const struct svc_ctx *x, int64_t f[3])
+{
+	const char *p = x->object_id ? strchr(x->object_id, '/') : NULL;
+
+	for (int k = 0; k < 3; k++) {
+		char *end;
+
+		if (!p || *p != '/')
+			return false;
+		f[k] = strtoll(p + 1, &end, 10);
+		p = end;
+	}
+	return true;
+}
+
 static enum store_status answer_closure(struct svc_ctx *x)
 {
 	struct cl_io *io = x->arg;
@@ -170,12 +198,19 @@ static enum store_status households_from_files(struct svc_ctx *x, const struct c
 {
 	struct household_group *g;
 	size_t n;
-	int64_t now = time_now();
+	int64_t now = time_now(), count = 0;
 	enum store_status ss = store_tx_household_groups(x->tx, c->area, x->a, &g, &n);
 
+	if (ss == STORE_OK)
+		ss = store_tx_household_count(x->tx, c->id, &count);
 	for (size_t i = 0; ss == STORE_OK && i < n; i++) {
 		struct household h;
 		ss = store_tx_household_by_address(x->tx, c->id, g[i].address, x->a, &h);
+		if (ss == STORE_NOT_FOUND && count + hr->added >= HOUSEHOLDS_MAX) {
+			hr->skipped_over_limit++; /* said in the answer, never dropped silently */
+			ss = STORE_OK;
+			continue;
+		}
 		if (ss == STORE_NOT_FOUND) {
 			h = (struct household){.head = g[i].head,
 					       .address = g[i].address,
@@ -379,9 +414,27 @@ static enum store_status apply_refresh(struct svc_ctx *x)
 	if ((ss = households_from_files(x, &c, io->hr)) != STORE_OK ||
 	    (ss = store_tx_closure_bump(x->tx, c.id, time_now())) != STORE_OK)
 		return ss;
-	return svc_changed(x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
-			   view(x, json_pack("{s:I, s:I}", "added", (json_int_t)io->hr->added,
-					     "updated", (json_int_t)io->hr->updated)));
+	ss = svc_changed(
+		x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
+		view(x, json_pack("{s:I, s:I, s:I}", "added", (json_int_t)io->hr->added, "updated",
+				  (json_int_t)io->hr->updated, "skipped_over_limit",
+				  (json_int_t)io->hr->skipped_over_limit)));
+	figures_keep(x, io->hr->added, io->hr->updated, io->hr->skipped_over_limit);
+	return ss;
+}
+
+/* A replay answers the figures of the write it repeats. */
+static enum store_status answer_figures(struct svc_ctx *x)
+{
+	struct hh_io *io = x->arg;
+	int64_t f[3];
+
+	if (x->replayed && figures_of(x, f)) {
+		io->hr->added = f[0];
+		io->hr->updated = f[1];
+		io->hr->skipped_over_limit = f[2];
+	}
+	return STORE_OK;
 }
 
 enum store_status svc_household_refresh(struct store *s, const struct principal *who,
@@ -389,7 +442,8 @@ enum store_status svc_household_refresh(struct store *s, const struct principal 
 					struct arena *a, struct household_result *out)
 {
 	struct hh_io io = {.closure_id = closure_id, .hr = out};
-	struct svc_write w = {"closure.households_refresh", NULL, idem, apply_refresh, NULL, &io};
+	struct svc_write w = {
+		"closure.households_refresh", NULL, idem, apply_refresh, answer_figures, &io};
 
 	*out = (struct household_result){.closure_id = closure_id};
 	return svc_run(s, who, &w, a, NULL);
@@ -494,9 +548,11 @@ static enum store_status apply_import(struct svc_ctx *x)
 	}
 	if (ss != STORE_OK || (ss = store_tx_closure_bump(x->tx, c.id, now)) != STORE_OK)
 		return ss;
-	return svc_changed(x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
-			   view(x, json_pack("{s:I, s:I}", "added", (json_int_t)io->hr->added,
-					     "updated", (json_int_t)io->hr->updated)));
+	ss = svc_changed(x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
+			 view(x, json_pack("{s:I, s:I}", "added", (json_int_t)io->hr->added,
+					   "updated", (json_int_t)io->hr->updated)));
+	figures_keep(x, io->hr->added, io->hr->updated, 0);
+	return ss;
 }
 
 enum store_status svc_household_import(struct store *s, const struct principal *who,
@@ -506,7 +562,7 @@ enum store_status svc_household_import(struct store *s, const struct principal *
 {
 	struct hh_io io = {
 		.closure_id = closure_id, .in = rows, .n = n, .hr = out, .refused = refused};
-	struct svc_write w = {"household.import", NULL, idem, apply_import, NULL, &io};
+	struct svc_write w = {"household.import", NULL, idem, apply_import, answer_figures, &io};
 
 	*out = (struct household_result){.closure_id = closure_id};
 	*refused = NULL;
@@ -739,11 +795,25 @@ static enum store_status apply_batch(struct svc_ctx *x)
 	}
 	if (ss != STORE_OK || (ss = store_tx_closure_bump(x->tx, c.id, now)) != STORE_OK)
 		return ss;
-	return svc_changed(
+	ss = svc_changed(
 		x, "closure", arena_strdup(x->a, c.id), c.area, NULL,
 		view(x, json_pack("{s:I, s:I, s:I}", "issued", (json_int_t)io->batch->issued,
 				  "skipped_observation", (json_int_t)io->batch->skipped_observation,
 				  "skipped_blocked", (json_int_t)io->batch->skipped_blocked)));
+	figures_keep(x, io->batch->issued, io->batch->skipped_observation,
+		     io->batch->skipped_blocked);
+	return ss;
+}
+
+static enum store_status answer_batch(struct svc_ctx *x)
+{
+	struct ps_io *io = x->arg;
+	int64_t f[3];
+
+	if (x->replayed && figures_of(x, f))
+		*io->batch = (struct pass_batch){
+			.issued = f[0], .skipped_observation = f[1], .skipped_blocked = f[2]};
+	return STORE_OK;
 }
 
 enum store_status svc_pass_batch(struct store *s, const struct principal *who,
@@ -751,7 +821,7 @@ enum store_status svc_pass_batch(struct store *s, const struct principal *who,
 				 struct arena *a, struct pass_batch *out)
 {
 	struct ps_io io = {.closure_id = closure_id, .batch = out};
-	struct svc_write w = {"pass.batch", NULL, idem, apply_batch, NULL, &io};
+	struct svc_write w = {"pass.batch", NULL, idem, apply_batch, answer_batch, &io};
 
 	*out = (struct pass_batch){0};
 	return svc_run(s, who, &w, a, NULL);
@@ -1187,7 +1257,7 @@ enum store_status svc_gate_record(struct store *s, const struct principal *who,
 
 enum store_status svc_gate_passes(struct store *s, const struct principal *who, const char *gate_id,
 				  struct arena *a, struct gate *g, struct closure *c,
-				  struct gate_pass **out, size_t *n)
+				  struct gate_pass **out, size_t *n, int64_t *total)
 {
 	enum store_status ss = svc_gate_mine(s, who, gate_id, a, g, c);
 	int day = today();
@@ -1196,7 +1266,7 @@ enum store_status svc_gate_passes(struct store *s, const struct principal *who, 
 	if (ss != STORE_OK)
 		return ss;
 	if ((ss = store_gate_passes(s, c->id, c->area, obs_date_add(day, -(c->every_days - 1)), day,
-				    a, out, n)) == STORE_OK)
+				    time_now(), a, out, n, total)) == STORE_OK)
 		svc_read_audit(s, who, "gate.list", "gate", g->id, c->area, NULL, false);
 	return ss;
 }

@@ -46,9 +46,9 @@ struct store;
 enum { STORE_READER_WAIT_MS = 5000 }; /* the default bound on a wait for a free reader */
 
 struct store_opts {
-	int readers;      /* read-only connections in the pool (1–64) */
-	int batch_max;    /* most writes in one group commit */
-	bool create;      /* create the file if missing */
+	int readers;        /* read-only connections in the pool (1–64) */
+	int batch_max;      /* most writes in one group commit */
+	bool create;        /* create the file if missing */
 	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
 };
 
@@ -132,8 +132,8 @@ struct audit_entry {
 	const char *action;      /* "area.create", "login.failed", … */
 	const char *object_type; /* "area", "user", "session" */
 	const char *object_id;
-	const char *area;        /* the area the object belongs to, for scoped reading */
-	const char *result;      /* "ok", "denied", "failed" */
+	const char *area;           /* the area the object belongs to, for scoped reading */
+	const char *result;         /* "ok", "denied", "failed" */
 	const char *before, *after; /* JSON text or NULL; filled by the store for changes */
 };
 
@@ -153,11 +153,11 @@ struct store_each {
 };
 
 struct audit_filter {
-	const char *scope;    /* area prefix the caller may read; NULL = everything */
-	bool scope_global;    /* also rows with no area (unknown-user login failures) */
+	const char *scope; /* area prefix the caller may read; NULL = everything */
+	bool scope_global; /* also rows with no area (unknown-user login failures) */
 	const char *username, *action, *area;
-	int64_t from, to;     /* 0 = open */
-	int64_t before_id;    /* 0 = newest */
+	int64_t from, to;  /* 0 = open */
+	int64_t before_id; /* 0 = newest */
 	int limit;
 	const struct store_each *each; /* streamed (an export), or NULL */
 };
@@ -304,8 +304,8 @@ struct grid_rule_row {
 };
 /* The rules of the villages under scope (a village, a township, the county), by village
  * and in the order they were given; at most max rows. */
-enum store_status store_grid_rules(struct store *s, const char *scope, size_t max,
-				   struct arena *a, struct grid_rule_row **out, size_t *n);
+enum store_status store_grid_rules(struct store *s, const char *scope, size_t max, struct arena *a,
+				   struct grid_rule_row **out, size_t *n);
 /* The same in a write transaction (a use case's before). */
 enum store_status store_tx_grid_rules(struct store_tx *tx, const char *village, struct arena *a,
 				      struct grid_rule_row **out, size_t *n);
@@ -342,7 +342,8 @@ struct user_filter {
 
 enum store_status store_user_by_name(struct store *s, const char *username, struct arena *a,
 				     struct user *out);
-enum store_status store_user_get(struct store *s, const char *id, struct arena *a, struct user *out);
+enum store_status store_user_get(struct store *s, const char *id, struct arena *a,
+				 struct user *out);
 enum store_status store_user_list(struct store *s, const struct user_filter *f, struct arena *a,
 				  struct user **out, size_t *n, int64_t *total);
 size_t store_user_count(struct store *s);
@@ -399,7 +400,8 @@ struct person {
 	char area[AREA_CODE_MAX + 1];
 	const char *area_name;
 	unsigned categories;
-	const char *status;  /* pending, observation, hospital, moved, not_found, wrong_info, cleared */
+	const char
+		*status; /* pending, observation, hospital, moved, not_found, wrong_info, cleared */
 	const char *defects; /* comma-separated defect codes a person at the door must resolve */
 	const char *merged_into;
 	int64_t created_at, updated_at;
@@ -443,15 +445,14 @@ struct task {
 /* One row of an imported list, validated (domain/returnee.h), ready to store. */
 struct import_row {
 	size_t line;
-	struct person p;     /* id filled by the caller (fresh UUID), area resolved */
+	struct person p; /* id filled by the caller (fresh UUID), area resolved */
 	struct travel t;
 	bool possible_duplicate; /* no ID: a name + phone match is proposed, not merged */
 };
 
 struct import_job {
 	char id[USER_ID_LEN + 1];
-	const char *user_id, *username, *filename, *sha256, *path, *kind, *status, *mapping,
-		*error;
+	const char *user_id, *username, *filename, *sha256, *path, *kind, *status, *mapping, *error;
 	const char *header; /* JSON array of the header row's cells, once found */
 	char area[AREA_CODE_MAX + 1];
 	int deadline_hours;
@@ -472,8 +473,8 @@ struct import_progress {
 
 enum store_status store_import_get(struct store *s, const char *id, struct arena *a,
 				   struct import_job *out);
-enum store_status store_import_list(struct store *s, const char *scope, int limit,
-				    struct arena *a, struct import_job **out, size_t *n);
+enum store_status store_import_list(struct store *s, const char *scope, int limit, struct arena *a,
+				    struct import_job **out, size_t *n);
 /* Jobs that were queued or running when the server stopped, to resume. */
 enum store_status store_import_pending(struct store *s, struct arena *a, struct import_job **out,
 				       size_t *n);
@@ -550,8 +551,8 @@ struct person_query {
 	const char *id_number, *phone, *name_prefix; /* one of them */
 	int limit;
 };
-enum store_status store_person_find(struct store *s, const struct person_query *q,
-				    struct arena *a, struct person **out, size_t *n);
+enum store_status store_person_find(struct store *s, const struct person_query *q, struct arena *a,
+				    struct person **out, size_t *n);
 enum store_status store_person_get(struct store *s, const char *id, struct arena *a,
 				   struct person *out);
 enum store_status store_person_file(struct store *s, const char *id, struct arena *a,
@@ -585,15 +586,14 @@ enum store_status store_tx_person_lookalike(struct store_tx *tx, const struct pe
 /* A new file (status pending); the gaps of a known one filled and categories added (its
  * area stays); a journey, kept once. */
 enum store_status store_tx_person_insert(struct store_tx *tx, const struct person *p, int64_t now);
-enum store_status store_tx_person_fill(struct store_tx *tx, const char *id,
-				       const struct person *p, int64_t now);
+enum store_status store_tx_person_fill(struct store_tx *tx, const char *id, const struct person *p,
+				       int64_t now);
 enum store_status store_tx_travel_add(struct store_tx *tx, const char *person_id,
 				      const struct travel *t, const char *import_id, int64_t now);
 /* A correction at the door (svc_person_fix): the file's doc_type, id_number, id_valid,
  * birth, sex, phone, address and defects become p's (its name and area stay), and so do
  * the defects of its open tasks; STORE_CONFLICT when another file holds p's valid number. */
-enum store_status store_tx_person_correct(struct store_tx *tx, const struct person *p,
-					  int64_t now);
+enum store_status store_tx_person_correct(struct store_tx *tx, const struct person *p, int64_t now);
 /* Merging `other` into `keep`: other is marked merged_into keep and gives up its number;
  * keep takes other's number (with id_valid = valid) when it has none, and other's phone,
  * address where its own are empty, and its categories; other's travel, timeline and tasks
@@ -644,8 +644,7 @@ struct task_close {
 
 /* Operations of a write transaction on tasks and the files they move (see store_run). */
 struct task_new {
-	const char *id, *person_id, *import_id, *area, *defects, *forwarded_from,
-		*forward_target;
+	const char *id, *person_id, *import_id, *area, *defects, *forwarded_from, *forward_target;
 	int64_t due_at, now;
 	bool key_area; /* the person came from a key epidemic area (the report counts it) */
 };
@@ -675,8 +674,8 @@ enum store_status store_tx_task_unassigned(struct store_tx *tx, const char *area
 enum store_status store_tx_task_open_of(struct store_tx *tx, const char *person_id, char *id,
 					size_t sz);
 /* Moves a file (area) and/or sets its status; NULL keeps either. */
-enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id,
-				      const char *area, const char *status, int64_t now);
+enum store_status store_tx_person_set(struct store_tx *tx, const char *person_id, const char *area,
+				      const char *status, int64_t now);
 enum store_status store_tx_person_event(struct store_tx *tx, const struct person_event_new *ev);
 
 struct task_stats {
@@ -685,11 +684,10 @@ struct task_stats {
 	int64_t pushed, open, closed, overdue;
 	int64_t by_outcome[16]; /* in the order of store_outcomes */
 };
-enum store_status store_task_stats(struct store *s, const char *scope, int64_t now,
-				   struct arena *a, struct task_stats **out, size_t *n);
+enum store_status store_task_stats(struct store *s, const char *scope, int64_t now, struct arena *a,
+				   struct task_stats **out, size_t *n);
 
-enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out,
-				 size_t *n);
+enum store_status store_outcomes(struct store *s, struct arena *a, struct outcome **out, size_t *n);
 
 struct key_area {
 	const char *code, *name;
@@ -726,12 +724,12 @@ struct observation {
 	const char *area_name, *kind, *status, *place, *household_of, *end_reason;
 	int start_date, end_date;
 	int64_t began_at, ended_at, last_visit_at, created_at, updated_at;
-	int last_temp; /* tenths of °C, 0 = none */
-	int alert_temp;	  /* the latest alert's reading (its highest), tenths of °C; 0 = none */
+	int last_temp;    /* tenths of °C, 0 = none */
+	int alert_temp;   /* the latest alert's reading (its highest), tenths of °C; 0 = none */
 	int64_t alert_at; /* when that alert was raised, 0 = none */
 	bool alert_open;
 	struct staff grid_worker, doctor, social_worker;
-	unsigned filled; /* slots filled on the date the read asked about */
+	unsigned filled;       /* slots filled on the date the read asked about */
 	const char *token_box; /* sealed self-report token (cards only), "" when none */
 };
 
@@ -744,16 +742,16 @@ enum store_status store_obs_by_token(struct store *s, const char *token_hash, in
 
 struct obs_query {
 	const char *scope, *area;
-	const char *status;  /* active, released, transferred, ended, NULL = all */
-	const char *filter;  /* started_today, released_today, fever_today, alert_open,
-				incomplete_today, overdue, due_release, or NULL */
+	const char *status; /* active, released, transferred, ended, NULL = all */
+	const char *filter; /* started_today, released_today, fever_today, alert_open,
+			       incomplete_today, overdue, due_release, or NULL */
 	const char *name_prefix;
-	const char *worker;  /* grid worker account id, or NULL */
+	const char *worker;    /* grid worker account id, or NULL */
 	const char *person_id; /* one person's observations, or NULL */
 	int today;
 	int64_t now;
 	int limit, offset;
-	bool with_token; /* fill token_box (cards) */
+	bool with_token;               /* fill token_box (cards) */
 	const struct store_each *each; /* streamed (an export), or NULL */
 };
 enum store_status store_obs_list(struct store *s, const struct obs_query *q,
@@ -794,8 +792,7 @@ struct service {
 	char person_id[USER_ID_LEN + 1];
 	const char *person_name;
 	char area[AREA_CODE_MAX + 1];
-	const char *area_name, *kind, *items, *requested_by, *requester, *assignee, *status,
-		*note;
+	const char *area_name, *kind, *items, *requested_by, *requester, *assignee, *status, *note;
 	int64_t due_at, created_at, accepted_at, delivered_at, updated_at;
 };
 
@@ -808,9 +805,8 @@ struct obs_day_row {
 /* An observation's visits, alerts, services and days, through a view (store_view) that
  * read the observation too. */
 enum store_status store_tx_obs_detail(struct store_tx *tx, const char *id, struct arena *a,
-				      struct visit **visits, size_t *nvisits,
-				      struct alert **alerts, size_t *nalerts,
-				      struct service **services, size_t *nservices,
+				      struct visit **visits, size_t *nvisits, struct alert **alerts,
+				      size_t *nalerts, struct service **services, size_t *nservices,
 				      struct obs_day_row **days, size_t *ndays);
 
 /* Operations of a write transaction on observations, their visits and days, and the
@@ -822,12 +818,11 @@ struct obs_row {
 	int start_date, end_date;
 	int64_t now;
 };
-enum store_status store_tx_obs_read(struct store_tx *tx, const char *id, int date,
-				    struct arena *a, struct observation *out);
+enum store_status store_tx_obs_read(struct store_tx *tx, const char *id, int date, struct arena *a,
+				    struct observation *out);
 enum store_status store_tx_obs_insert(struct store_tx *tx, const struct obs_row *o);
 /* Whether the person has an active observation. */
-enum store_status store_tx_obs_active_of(struct store_tx *tx, const char *person_id,
-					 bool *active);
+enum store_status store_tx_obs_active_of(struct store_tx *tx, const char *person_id, bool *active);
 /* The ids of the observations placed with id (household_of), in id order, at most cap. */
 enum store_status store_tx_obs_household(struct store_tx *tx, const char *id, size_t cap,
 					 struct arena *a, char (**ids)[USER_ID_LEN + 1], size_t *n);
@@ -862,8 +857,8 @@ enum store_status store_tx_obs_staff_user(struct store_tx *tx, const char *id, s
 					  struct user *out);
 /* The enabled account of role nearest above area (area itself first, then up to the
  * county); id "" when none. */
-enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *area,
-					     enum role role, struct arena *a, struct staff *out);
+enum store_status store_tx_obs_staff_nearest(struct store_tx *tx, const char *area, enum role role,
+					     struct arena *a, struct staff *out);
 /* visits (sq_visit.c) */
 enum store_status store_tx_visit_insert(struct store_tx *tx, const struct visit *v,
 					const char *user_id);
@@ -946,8 +941,18 @@ enum store_status store_tx_service_move(struct store_tx *tx, const char *id, con
 /* OBM_TO_PLACE: persons verified for observation (status to_place) not placed yet, counted
  * from their rows (the partial index person_to_place), not from obs_count */
 enum obs_metric {
-	OBM_ACTIVE, OBM_STARTED, OBM_RELEASED, OBM_FEVERS, OBM_ALERTS_OPEN, OBM_DUE,
-	OBM_COMPLETE, OBM_OVERDUE, OBM_SERVICES_OPEN, OBM_DUE_RELEASE, OBM_TO_PLACE, OBM__COUNT
+	OBM_ACTIVE,
+	OBM_STARTED,
+	OBM_RELEASED,
+	OBM_FEVERS,
+	OBM_ALERTS_OPEN,
+	OBM_DUE,
+	OBM_COMPLETE,
+	OBM_OVERDUE,
+	OBM_SERVICES_OPEN,
+	OBM_DUE_RELEASE,
+	OBM_TO_PLACE,
+	OBM__COUNT
 };
 struct obs_board_row {
 	char area[AREA_CODE_MAX + 1];
@@ -955,16 +960,15 @@ struct obs_board_row {
 	int64_t n[OBM__COUNT];
 };
 /* Totals for scope (out) and one row per child area with anything to count. */
-enum store_status store_obs_board(struct store *s, const char *scope,
-				  const struct obs_policy *pol, int today, int64_t now,
-				  struct arena *a, struct obs_board_row *out,
-				  struct obs_board_row **children, size_t *nchildren);
+enum store_status store_obs_board(struct store *s, const char *scope, const struct obs_policy *pol,
+				  int today, int64_t now, struct arena *a,
+				  struct obs_board_row *out, struct obs_board_row **children,
+				  size_t *nchildren);
 /* Recomputes the board's counts from the observations, days, alerts and services in one
  * snapshot and compares them with the kept ones: *checked rows, *mismatched of them (the
  * first described in first). For `fangkong check` and the crash tests. */
-enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol,
-				    int64_t *checked, int64_t *mismatched, char *first,
-				    size_t firstsz);
+enum store_status store_obs_recount(struct store *s, const struct obs_policy *pol, int64_t *checked,
+				    int64_t *mismatched, char *first, size_t firstsz);
 
 /* ---- in-app notifications (sq_notify.c) ---- */
 
@@ -1016,8 +1020,8 @@ struct sweep_item {
 };
 enum store_status store_tx_sweep_tasks(struct store_tx *tx, int day, int64_t now, size_t max,
 				       struct arena *a, struct sweep_item **out, size_t *n);
-enum store_status store_tx_sweep_to_place(struct store_tx *tx, int day, size_t max,
-					  struct arena *a, struct sweep_item **out, size_t *n);
+enum store_status store_tx_sweep_to_place(struct store_tx *tx, int day, size_t max, struct arena *a,
+					  struct sweep_item **out, size_t *n);
 enum store_status store_tx_sweep_observations(struct store_tx *tx, int day, int yesterday,
 					      const char *after, size_t max, struct arena *a,
 					      struct sweep_item **out, size_t *n);
@@ -1054,8 +1058,8 @@ enum store_status store_outbound_sms_get(struct store *s, const char *area, char
 /* Queues text for the webhook of area and of every area over it that has one, and as an SMS
  * (kind "sms", the number as url) for their duty mobiles; once: not for an address that has
  * the same text still waiting (a reminder, a new task). */
-enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area,
-					    const char *text, bool once, int64_t now);
+enum store_status store_tx_outbound_enqueue(struct store_tx *tx, const char *area, const char *text,
+					    bool once, int64_t now);
 struct outbound_msg {
 	int64_t id;
 	const char *kind, *url, *body;
@@ -1203,8 +1207,8 @@ struct checkpoint {
 	char id[USER_ID_LEN + 1];
 	const char *name, *kind, *location, *area_name;
 	char area[AREA_CODE_MAX + 1];
-	int opened_on, closed_on;  /* YYYYMMDD; closed_on 0: open */
-	const char *shift_starts;  /* the hours shifts start at, ascending: "8,20" */
+	int opened_on, closed_on; /* YYYYMMDD; closed_on 0: open */
+	const char *shift_starts; /* the hours shifts start at, ascending: "8,20" */
 	int64_t created_at, updated_at;
 	struct checkpoint_totals today; /* the lists' reads: today's (day asked) */
 	int64_t open_handovers;         /* handed over and not yet closed, all days */
@@ -1218,8 +1222,8 @@ struct passage_person {
 	char area[AREA_CODE_MAX + 1];   /* the destination resolved ("" none) */
 	const char *area_name;
 	bool id_valid, key_area;
-	int temp; /* tenths of °C; 0 none */
-	const char *person_id, *task_id; /* a handover's file and task, or "" */
+	int temp;                               /* tenths of °C; 0 none */
+	const char *person_id, *task_id;        /* a handover's file and task, or "" */
 	const char *task_status, *task_outcome; /* reads: the handover task's, or "" */
 };
 
@@ -1267,14 +1271,13 @@ enum store_status store_tx_checkpoint_close(struct store_tx *tx, const char *id,
 /* The checkpoint an account belongs to ("" none) in buf. */
 enum store_status store_tx_user_checkpoint(struct store_tx *tx, const char *user_id, char *buf,
 					   size_t sz);
-enum store_status store_user_checkpoint(struct store *s, const char *user_id, char *buf,
-					size_t sz);
+enum store_status store_user_checkpoint(struct store *s, const char *user_id, char *buf, size_t sz);
 /* An account now belongs to checkpoint (NULL: none) and has area as its area. */
 enum store_status store_tx_user_set_checkpoint(struct store_tx *tx, const char *user_id,
 					       const char *checkpoint, const char *area);
 /* A checkpoint with its totals of day and its open handovers. */
-enum store_status store_checkpoint_get(struct store *s, const char *id, int day,
-				       struct arena *a, struct checkpoint *out);
+enum store_status store_checkpoint_get(struct store *s, const char *id, int day, struct arena *a,
+				       struct checkpoint *out);
 /* The checkpoints under scope (closed ones too when closed), by area and name, with their
  * totals of day, at most CHECKPOINT_LIST_MAX. */
 enum store_status store_checkpoint_list(struct store *s, const char *scope, bool closed, int day,
@@ -1293,8 +1296,8 @@ enum store_status store_checkpoint_hours(struct store *s, const char *checkpoint
 /* The checkpoints under scope (only `id` when not NULL) that were open some day of [from,
  * to], each with its totals over those days (in ->today), at most CHECKPOINT_LIST_MAX. */
 enum store_status store_checkpoint_stats(struct store *s, const char *scope, const char *id,
-					 int from, int to, struct arena *a,
-					 struct checkpoint **out, size_t *n);
+					 int from, int to, struct arena *a, struct checkpoint **out,
+					 size_t *n);
 
 enum store_status store_tx_passage_insert(struct store_tx *tx, const struct passage *p);
 /* A new version of a passage: its row and its persons replaced by p's (version p->version). */
@@ -1337,8 +1340,8 @@ enum store_status store_tx_prereg_insert(struct store_tx *tx, const struct prere
 /* A pre-registration not expired at now; STORE_NOT_FOUND otherwise. */
 enum store_status store_tx_prereg_read(struct store_tx *tx, const char *code, int64_t now,
 				       struct arena *a, struct prereg *out);
-enum store_status store_prereg_get(struct store *s, const char *code, int64_t now,
-				   struct arena *a, struct prereg *out);
+enum store_status store_prereg_get(struct store *s, const char *code, int64_t now, struct arena *a,
+				   struct prereg *out);
 enum store_status store_tx_prereg_delete(struct store_tx *tx, const char *code);
 /* How many pre-registrations wait at checkpoint_id, unexpired at now. */
 enum store_status store_tx_prereg_pending(struct store_tx *tx, const char *checkpoint_id,
@@ -1346,8 +1349,8 @@ enum store_status store_tx_prereg_pending(struct store_tx *tx, const char *check
 /* Deletes the pre-registrations expired at now; *n of them. */
 enum store_status store_tx_prereg_prune(struct store_tx *tx, int64_t now, int64_t *n);
 /* Recounts the checkpoints' totals from the passages and compares them with the kept ones. */
-enum store_status store_checkpoint_recount(struct store *s, int64_t *checked,
-					   int64_t *mismatched, char *first, size_t firstsz);
+enum store_status store_checkpoint_recount(struct store *s, int64_t *checked, int64_t *mismatched,
+					   char *first, size_t firstsz);
 
 /* ---- 24-hour duty (值班值守, sq_duty.c) ----
  *
@@ -1358,13 +1361,13 @@ enum store_status store_checkpoint_recount(struct store *s, int64_t *checked,
  * phone, user_id}) or "" for none, and its officers as a JSON array text. */
 
 enum {
-	DUTY_POSTS_MAX = 500,	  /* posts listed at once */
-	DUTY_BOARD_MAX = 5000,	  /* posts of a board */
-	DUTY_SWAPS_MAX = 200,	  /* swaps listed */
-	DUTY_LOG_PAGE = 100,	  /* log entries a page */
-	DUTY_EVENTS_MAX = 200,	  /* events of one entry */
+	DUTY_POSTS_MAX = 500,     /* posts listed at once */
+	DUTY_BOARD_MAX = 5000,    /* posts of a board */
+	DUTY_SWAPS_MAX = 200,     /* swaps listed */
+	DUTY_LOG_PAGE = 100,      /* log entries a page */
+	DUTY_EVENTS_MAX = 200,    /* events of one entry */
 	DUTY_HANDOVERS_MAX = 400, /* handovers listed */
-	DUTY_OPEN_MAX = 500,	  /* open entries a handover passes on */
+	DUTY_OPEN_MAX = 500,      /* open entries a handover passes on */
 };
 
 struct duty_post {
@@ -1389,7 +1392,7 @@ struct duty_slot {
 struct duty_swap {
 	char id[USER_ID_LEN + 1], post_id[USER_ID_LEN + 1];
 	int a_day, a_index, b_day, b_index;
-	const char *a_slot, *b_slot;	 /* "leader", "officer:K" */
+	const char *a_slot, *b_slot;     /* "leader", "officer:K" */
 	const char *a_person, *b_person; /* JSON object texts, as asked */
 	const char *reason, *state, *asked_by, *decided_by;
 	int64_t at, decided_at;
@@ -1451,13 +1454,13 @@ enum store_status store_duty_chain(struct store *s, const char *const *chain, si
 enum store_status store_tx_duty_post_put(struct store_tx *tx, const char *id, const char *kind,
 					 const char *phone, const char *shifts, int64_t now);
 /* An area's duty phone (the card's 乡镇值班电话). */
-enum store_status store_tx_area_duty_phone(struct store_tx *tx, const char *code,
-					   const char *phone, int64_t now);
+enum store_status store_tx_area_duty_phone(struct store_tx *tx, const char *code, const char *phone,
+					   int64_t now);
 /* Removes one slot (a shift that is no more after the shifts changed). */
 enum store_status store_tx_duty_slot_delete(struct store_tx *tx, const char *post, int day,
 					    int index);
-enum store_status store_tx_duty_slot_read(struct store_tx *tx, const char *post, int day,
-					  int index, struct arena *a, struct duty_slot *out);
+enum store_status store_tx_duty_slot_read(struct store_tx *tx, const char *post, int day, int index,
+					  struct arena *a, struct duty_slot *out);
 /* Sets (inserts or replaces) a slot. */
 enum store_status store_tx_duty_slot_put(struct store_tx *tx, const char *post,
 					 const struct duty_slot *sl);
@@ -1475,8 +1478,8 @@ enum store_status store_tx_duty_swap_insert(struct store_tx *tx, const struct du
 enum store_status store_tx_duty_swap_read(struct store_tx *tx, const char *id, struct arena *a,
 					  struct duty_swap *out);
 /* A pending swap decided (state "approved" or "rejected"); STORE_CONFLICT when decided. */
-enum store_status store_tx_duty_swap_decide(struct store_tx *tx, const char *id,
-					    const char *state, const char *by, int64_t at);
+enum store_status store_tx_duty_swap_decide(struct store_tx *tx, const char *id, const char *state,
+					    const char *by, int64_t at);
 /* The swaps of post (with state when not NULL), newest first, at most DUTY_SWAPS_MAX. */
 enum store_status store_duty_swaps(struct store *s, const char *post, const char *state,
 				   struct arena *a, struct duty_swap **out, size_t *n);
@@ -1503,14 +1506,13 @@ enum store_status store_duty_log_list(struct store *s, const char *post, int64_t
 enum store_status store_tx_duty_log_open(struct store_tx *tx, const char *post, struct arena *a,
 					 const char ***ids, size_t *n);
 /* Entry id (when not closed) passes to owner. */
-enum store_status store_tx_duty_log_pass(struct store_tx *tx, const char *id,
-					 const char *owner_id, const char *owner_name, int64_t now);
+enum store_status store_tx_duty_log_pass(struct store_tx *tx, const char *id, const char *owner_id,
+					 const char *owner_name, int64_t now);
 
 /* STORE_CONFLICT when the shift has a handover already. */
-enum store_status store_tx_duty_handover_insert(struct store_tx *tx,
-						const struct duty_handover *h);
-enum store_status store_tx_duty_handover_read(struct store_tx *tx, const char *id,
-					      struct arena *a, struct duty_handover *out);
+enum store_status store_tx_duty_handover_insert(struct store_tx *tx, const struct duty_handover *h);
+enum store_status store_tx_duty_handover_read(struct store_tx *tx, const char *id, struct arena *a,
+					      struct duty_handover *out);
 /* STORE_CONFLICT when confirmed already. */
 enum store_status store_tx_duty_handover_confirm(struct store_tx *tx, const char *id,
 						 const char *by, const char *note, int64_t at);
@@ -1533,16 +1535,16 @@ enum {
 	HOUSEHOLD_IMPORT_MAX = 10000, /* rows of one sheet */
 	PASS_PAGE_MAX = 100,
 	PASS_PRINT_MAX = 400,
-	GATES_MAX = 200,              /* gates of one closure */
+	GATES_MAX = 200, /* gates of one closure */
 	GATE_GUARDS_MAX = 200,
-	GATE_LIST_MAX = 20000,        /* passes in a gate's offline list */
+	GATE_LIST_MAX = 20000, /* passes in a gate's offline list */
 	GATE_LOG_PAGE_MAX = 100,
 	CLOSURE_OUT_NOW_MAX = 1000,
 };
 
 struct closure_counts {
-	int64_t households, blocked, observation, resident, worker, temporary, out_now,
-		exits_today, refusals_today;
+	int64_t households, blocked, observation, resident, worker, temporary, out_now, exits_today,
+		refusals_today;
 };
 
 struct closure {
@@ -1615,7 +1617,7 @@ struct gate_record {
 
 struct gate_log_query {
 	const char *closure_id, *gate_id, *verdict; /* NULL: any */
-	int from, to;                                /* days */
+	int from, to;                               /* days */
 	int limit, offset;
 };
 
@@ -1640,15 +1642,14 @@ enum store_status store_tx_closure_reopen(struct store_tx *tx, const char *id, i
 enum store_status store_tx_closure_bump(struct store_tx *tx, const char *id, int64_t now);
 /* Closures under scope (and area, a narrower prefix, when not NULL), active ones only
  * unless all, at most CLOSURE_LIST_MAX. */
-enum store_status store_closure_list(struct store *s, const char *scope, const char *area,
-				     bool all, struct arena *a, struct closure **out, size_t *n);
+enum store_status store_closure_list(struct store *s, const char *scope, const char *area, bool all,
+				     struct arena *a, struct closure **out, size_t *n);
 /* c->counts on day (exits and refusals of that day). */
 enum store_status store_closure_counts(struct store *s, struct closure *c, int day);
 
 /* The person files under scope with an address, grouped by it (at most HOUSEHOLDS_MAX). */
-enum store_status store_tx_household_groups(struct store_tx *tx, const char *scope,
-					    struct arena *a, struct household_group **out,
-					    size_t *n);
+enum store_status store_tx_household_groups(struct store_tx *tx, const char *scope, struct arena *a,
+					    struct household_group **out, size_t *n);
 /* STORE_NOT_FOUND: none at that address. */
 enum store_status store_tx_household_by_address(struct store_tx *tx, const char *closure_id,
 						const char *address, struct arena *a,
@@ -1659,10 +1660,9 @@ enum store_status store_tx_household_insert(struct store_tx *tx, const struct ho
 enum store_status store_tx_household_set(struct store_tx *tx, const char *id, const char *head,
 					 int members, const char *phone, int64_t now);
 /* Links the files under scope at the household's address to it. */
-enum store_status store_tx_household_link(struct store_tx *tx, const char *id,
-					  const char *address, const char *scope);
-enum store_status store_tx_household_count(struct store_tx *tx, const char *closure_id,
-					   int64_t *n);
+enum store_status store_tx_household_link(struct store_tx *tx, const char *id, const char *address,
+					  const char *scope);
+enum store_status store_tx_household_count(struct store_tx *tx, const char *closure_id, int64_t *n);
 /* With observation computed (scope: the closure's area) and pass_number. */
 enum store_status store_tx_household_read(struct store_tx *tx, const char *id, const char *scope,
 					  struct arena *a, struct household *out);
@@ -1702,19 +1702,21 @@ enum store_status store_pass_print(struct store *s, const char *closure_id,
 				   const char *const *numbers, size_t nnumbers, struct arena *a,
 				   struct closure_pass **out, size_t *n);
 /* The passes of closure_id out now (out_at > 0), latest first. */
-enum store_status store_closure_out_now(struct store *s, const char *closure_id,
-					struct arena *a, struct closure_pass **out, size_t *n);
+enum store_status store_closure_out_now(struct store *s, const char *closure_id, struct arena *a,
+					struct closure_pass **out, size_t *n);
 /* A pass of the offline list: with its household's exits on the days asked and the day
  * of its last exit (0 none). */
 struct gate_pass {
 	struct closure_pass p;
 	int64_t exits, last_day;
 };
-/* The offline list: every pass of the closure with its household's values, observation
- * computed under scope, exits counted on days [lo, hi]; at most GATE_LIST_MAX. */
+/* The offline list: the passes of the closure in force at `now` and those revoked in the
+ * GATE_REVOKED_KEPT_S before it, with their household's values, exits counted on days
+ * [lo, hi]; at most GATE_LIST_MAX of them, *total all. */
+enum { GATE_REVOKED_KEPT_S = 7 * 86400 };
 enum store_status store_gate_passes(struct store *s, const char *closure_id, const char *scope,
-				    int lo, int hi, struct arena *a, struct gate_pass **out,
-				    size_t *n);
+				    int lo, int hi, int64_t now, struct arena *a,
+				    struct gate_pass **out, size_t *n, int64_t *total);
 
 enum store_status store_tx_gate_insert(struct store_tx *tx, const struct gate *g);
 enum store_status store_tx_gate_read(struct store_tx *tx, const char *id, struct arena *a,
@@ -1727,26 +1729,23 @@ enum store_status store_gate_guards(struct store *s, const char *gate_id, struct
 enum store_status store_tx_user_gate(struct store_tx *tx, const char *user_id, char *buf,
 				     size_t sz);
 /* Sets (NULL: clears) the account's gate, and its area when area is not NULL. */
-enum store_status store_tx_user_set_gate(struct store_tx *tx, const char *user_id,
-					 const char *gate, const char *area);
+enum store_status store_tx_user_set_gate(struct store_tx *tx, const char *user_id, const char *gate,
+					 const char *area);
 
 /* STORE_CONFLICT: the id is taken. */
 enum store_status store_tx_record_insert(struct store_tx *tx, const struct gate_record *r);
 enum store_status store_tx_record_read(struct store_tx *tx, const char *id, struct arena *a,
 				       struct gate_record *out);
 /* A household's kept exits on days [lo, hi]. */
-enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_id, int lo,
-				     int hi, struct arena *a, struct closure_day_count **out,
-				     size_t *n);
-enum store_status store_tx_exit_add(struct store_tx *tx, const char *household_id, int day,
-				    int n);
-enum store_status store_tx_closure_count_add(struct store_tx *tx, const char *closure_id,
-					     int day, const char *metric, int n);
+enum store_status store_tx_exit_days(struct store_tx *tx, const char *household_id, int lo, int hi,
+				     struct arena *a, struct closure_day_count **out, size_t *n);
+enum store_status store_tx_exit_add(struct store_tx *tx, const char *household_id, int day, int n);
+enum store_status store_tx_closure_count_add(struct store_tx *tx, const char *closure_id, int day,
+					     const char *metric, int n);
 enum store_status store_closure_days(struct store *s, const char *closure_id, int from, int to,
 				     struct arena *a, struct closure_day_metric **out, size_t *n);
-enum store_status store_gate_log(struct store *s, const struct gate_log_query *q,
-				 struct arena *a, struct gate_record **out, size_t *n,
-				 int64_t *total);
+enum store_status store_gate_log(struct store *s, const struct gate_log_query *q, struct arena *a,
+				 struct gate_record **out, size_t *n, int64_t *total);
 /* Recounts the kept exits per household and day and the closures' figures from the gate
  * records and compares them with the kept ones. */
 enum store_status store_closure_recount(struct store *s, int64_t *checked, int64_t *mismatched,

@@ -215,9 +215,17 @@ describe('closed management', () => {
 		expectError(assert, await cmdA.client.post(`/api/v1/closures/${closure.id}/households`, { ...body, uuid: uuid(), address: 'y', phone: '12345' }), 400, 'phone.invalid', 'phone');
 		// from a sheet: header in Chinese, one row updates 2号, bad rows rejected by field
 		const sheet = '户主,地址,人数,电话\n周九,社渚村1组6号,4,13700137000\n李四,社渚村1组2号,5,\n,社渚村1组7号,1,\n吴十,社渚村1组8号,99,\n郑一,社渚村1组9号,2,123\n周九,社渚村1组6号,1,\n';
-		const imp = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(sheet, 'h.csv', { uuid: uuid() })));
+		const impKey = uuid();
+		const imp = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(sheet, 'h.csv', { uuid: impKey })));
 		assert.equal(imp.added, 1);
 		assert.equal(imp.updated, 1);
+		// a resend answers the figures of the import it repeats
+		assert.deepEqual(await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/import`, csvUpload(sheet, 'h.csv', { uuid: impKey }))), imp);
+		const refreshBody = { uuid: uuid() };
+		const ref = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/refresh`, refreshBody));
+		assert.deepEqual([ref.added, ref.skipped_over_limit], [0, 0]);
+		assert.ok(ref.updated >= 3, JSON.stringify(ref));
+		assert.deepEqual(await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/households/refresh`, refreshBody)), ref);
 		assert.deepEqual(imp.rejected.map((x) => [x.line, x.field, x.code]), [
 			[4, 'head', 'household.head'],
 			[5, 'members', 'household.members'],
@@ -265,9 +273,11 @@ describe('closed management', () => {
 		const refused2 = await cmdA.client.post(`/api/v1/closures/${closure.id}/passes`, { uuid: uuid(), kind: 'resident', household_id: H.three });
 		assert.equal(refused2.body.error.reason, 'blocked');
 		// the batch: every other household without one (2号, 5号, 6号, 2组1号, 3组1号, 3组2号), the two refused skipped
-		const batch = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, { uuid: uuid() }));
+		const batchBody = { uuid: uuid() };
+		const batch = await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, batchBody));
 		assert.equal(batch.issued, 6);
 		assert.deepEqual(batch.skipped, { observation: 1, blocked: 1 });
+		assert.deepEqual(await ok(await cmdA.client.post(`/api/v1/closures/${closure.id}/passes/batch`, batchBody)), batch);
 		const hh = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/households?filter=no_pass`));
 		assert.deepEqual(hh.items.map((h) => h.id).sort(), [H.obs, H.three].sort());
 		const list = await ok(await cmdA.client.get(`/api/v1/closures/${closure.id}/passes?kind=resident`));
@@ -485,6 +495,9 @@ describe('closed management', () => {
 		assert.equal(one.exits_in_window, 2); // its own and the commander's override
 		assert.equal(one.last_out_day, localDay());
 		assert.ok(l.passes.some((p) => p.state === 'revoked'));
+		// expired passes are left out; the total is the real count
+		assert.ok(!l.passes.some((p) => p.state === 'expired'));
+		assert.deepEqual([l.total, l.truncated], [l.passes.length, false]);
 		assert.ok(!l.passes.some((p) => p.number === undefined));
 		// reading the offline list is audited
 		await waitFor(async () => (await ok(await admin.get('/api/v1/audit?action=gate.list&limit=50'))).items.length > 0, { what: 'the list read audited' });

@@ -72,11 +72,14 @@ async function upload(base, s, path, fields, file) {
 function randomRecord(numbers, gate) {
   const uuid = randomUUID();
   const number = randomInt(25) === 0 ? '0000000000' : numbers[randomInt(numbers.length)];
+  // online records now; offline ones (they carry the phone's verdict) up to 23 hours late,
+  // over two calendar days
+  const late = randomInt(3) === 0 ? randomInt(23 * 3600) : 0;
   const body = {
     uuid, number, direction: randomInt(3) === 0 ? 'in' : 'out',
-    at: new Date(Date.now() - randomInt(3 * 86400) * 1000).toISOString(),
+    at: new Date(Date.now() - late * 1000).toISOString(),
     ...(randomInt(4) === 0 ? { temperature: randomInt(10) === 0 ? 38.2 : 36.6 } : {}),
-    ...(randomInt(3) === 0 ? { phone_verdict: 'green' } : {}),
+    ...(late || randomInt(3) === 0 ? { phone_verdict: randomInt(4) === 0 ? 'red' : 'green' } : {}),
   };
   void gate;
   return { uuid, path: '/api/v1/gate/records', body: JSON.stringify(body) };
@@ -117,6 +120,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     const batch = await call(cmd, 'POST', `/api/v1/closures/${cl}/passes/batch`, JSON.stringify({ uuid: randomUUID() }));
     assert.equal(batch.status, 200, batch.text);
     assert.equal(batch.json.issued, HOUSEHOLDS);
+    // the passes were issued days ago: a record is never older than its pass
+    sql(db, 'UPDATE closure_pass SET issued_at = issued_at - 5 * 86400');
     const numbers = [];
     for (let page = 1; numbers.length < HOUSEHOLDS; page++) {
       const l = await call(cmd, 'GET', `/api/v1/closures/${cl}/passes?page=${page}`);

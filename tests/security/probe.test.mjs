@@ -427,6 +427,11 @@ function missingLike(param, id) {
 	const s = schemaOf(param.schema);
 	if (s.format === 'uuid' || /^[0-9a-f-]{36}$/.test(id)) return uuid();
 	if (/^[0-9]+$/.test(id)) return missingCode[id.length];
+	// a pass number (XXXXX-XXXXX, Crockford base 32): a malformed one is a 400 by name
+	if (/^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(id)) {
+		const abc = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+		return id.replace(/[0-9A-Z]/g, () => abc[randomBytes(1)[0] % 32]);
+	}
 	return randomBytes(Math.ceil((id.length * 3) / 4)).toString('base64url').slice(0, id.length);
 }
 

@@ -571,21 +571,30 @@ static void read_gate_pass(const struct sq_cur *k, struct arena *a, void *out)
 }
 static const struct sq_rowtype gate_pass_rows = {sizeof(struct gate_pass), NULL, 0, read_gate_pass};
 
+/* the passes a gate's phone must know: in force, and those revoked lately (?6: now,
+ * ?7: revoked since) */
+#define GATE_PASSES_WHERE                                                                          \
+	" WHERE ps.closure_id = ?3 AND ((ps.revoked_at = 0 AND (ps.valid_to = 0 OR"                \
+	" ps.valid_to >= ?6)) OR ps.revoked_at >= ?7) AND ?4 <= ?5"
+
 enum store_status store_gate_passes(struct store *s, const char *closure_id, const char *scope,
-				    int lo, int hi, struct arena *a, struct gate_pass **out,
-				    size_t *n)
+				    int lo, int hi, int64_t now, struct arena *a,
+				    struct gate_pass **out, size_t *n, int64_t *total)
 {
+	static const char sql_count[] = "SELECT count(*) FROM closure_pass ps" GATE_PASSES_WHERE;
 	static const char sql[] =
 		"SELECT " PS_COLS ", coalesce((SELECT sum(e.n) FROM closure_exit e"
 		"  WHERE e.household_id = ps.household_id AND e.day >= ?4 AND e.day <= ?5), 0),"
 		" coalesce((SELECT max(e.day) FROM closure_exit e"
 		"  WHERE e.household_id = ps.household_id AND e.n > 0), 0)" PS_FROM
-		" WHERE ps.closure_id = ?3 ORDER BY ps.number";
+			GATE_PASSES_WHERE " ORDER BY ps.number LIMIT ?8 OFFSET ?9";
 	enum store_status ss;
 
-	*out = sq_list(s, sql, &gate_pass_rows, GATE_LIST_MAX, a, n, &ss,
+	*out = sq_page(s, sql_count, sql, &gate_pass_rows, GATE_LIST_MAX, a, n, total, &ss,
 		       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope)),
-				 SQ_TEXT(closure_id), SQ_INT(lo), SQ_INT(hi)));
+				 SQ_TEXT(closure_id), SQ_INT(lo), SQ_INT(hi), SQ_INT(now),
+				 SQ_INT(now - GATE_REVOKED_KEPT_S), SQ_INT(GATE_LIST_MAX),
+				 SQ_INT(0)));
 	return ss;
 }
 

@@ -71,6 +71,7 @@ export const cl = {
   log: {
     at: 'Time', gate: 'Gate', direction: 'Direction', verdict: 'Result', temperature: 'Temperature', guard: 'Guard',
     allGates: 'All gates', allVerdicts: 'All results', empty: 'No records',
+    late: 'Sent late ({m} min)', override: 'Let through: {reason}',
   },
   print: {
     back: 'Back', title: '{area} passes', count: '{n} passes', a6: 'A6, one a page', a4x4: 'A4, four a page', print: 'Print',

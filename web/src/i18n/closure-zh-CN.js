@@ -71,6 +71,7 @@ export const cl = {
   log: {
     at: '时间', gate: '门岗', direction: '方向', verdict: '结果', temperature: '体温', guard: '值守人员',
     allGates: '全部门岗', allVerdicts: '全部结果', empty: '没有通行记录',
+    late: '补传（晚 {m} 分钟）', override: '放行：{reason}',
   },
   print: {
     back: '返回', title: '{area} 出入证', count: '共 {n} 张', a6: 'A6 每页一张', a4x4: 'A4 每页四张', print: '打印',

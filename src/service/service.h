@@ -1262,6 +1262,10 @@ enum duty_why {
 	DUTY_WHY_WINDOW,       /* a handover outside its window (409) */
 	DUTY_WHY_EXISTS,       /* the shift was handed over (409) */
 	DUTY_WHY_CONFIRMED,    /* the handover was confirmed (409) */
+	DUTY_WHY_FORBIDDEN,    /* a task asked by a role that opens none (403) */
+	DUTY_WHY_LOG_FULL,     /* the entry has DUTY_EVENTS_MAX events (409) */
+	DUTY_WHY_SHIFT_STARTED, /* a shift that has started rewritten (409) */
+	DUTY_WHY_USER,         /* a roster account that could not act at the post (400) */
 };
 
 /* The posts under area (in scope; checkpoint staff: their checkpoint's only). */
@@ -1294,7 +1298,8 @@ enum store_status svc_duty_slot_set(struct store *s, const struct principal *who
 /* The shifts of days [from, from+days) copied onto [to, to+days), replacing them. */
 enum store_status svc_duty_roster_copy(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *post, int from,
-				       int to, int days, struct arena *a, int *copied);
+				       int to, int days, struct arena *a, int *copied,
+				       enum duty_why *why);
 /* A swap asked (in: a_*, b_* and reason). */
 enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *post,
@@ -1312,9 +1317,10 @@ enum store_status svc_duty_swaps(struct store *s, const struct principal *who, c
  * shift going on at now. */
 enum store_status svc_duty_now(struct store *s, const struct principal *who, const char *area,
 			       int64_t now, struct arena *a, struct duty_post **out, size_t *n);
-/* Every post under the caller's scope with the shift going on at now. */
+/* Every post under the caller's scope with the shift going on at now; *truncated when a
+ * cap cut it. */
 enum store_status svc_duty_board(struct store *s, const struct principal *who, int64_t now,
-				 struct arena *a, struct duty_post **out, size_t *n);
+				 struct arena *a, struct duty_post **out, size_t *n, bool *truncated);
 
 /* A log entry (in: at, kind, from_name, from_contact, content, action): the caller, on
  * duty at the post now or a duty manager, becomes its owner (首问负责制). */

@@ -541,6 +541,21 @@ describe('duty', () => {
 		assert.equal(a.body.state, 'approved');
 	});
 
+	it('a handover whose shift is gone with a change of shifts is confirmed by the shift going on', async () => {
+		const V = '320481116208';
+		// the day shift going on is a gap: filled now with x
+		let r = await setShift(cmdA.client, V, D10, 0, { leader: person(x, '徐值班') });
+		assert.equal(r.status, 200, r.text);
+		r = await cmdA.client.post(`/api/v1/duty/posts/${V}/handovers`, { uuid: uuid(), date: D9, index: 1, note: '' });
+		assert.equal(r.status, 201, r.text);
+		// one shift a day from 09:00: the night shift of the 9th is no more; x's slot is the
+		// shift going on (09:00 on the 10th to 09:00 on the 11th)
+		assert.equal((await put(cmdA.client, `/api/v1/duty/posts/${V}`, { uuid: uuid(), shifts: [9] })).status, 200);
+		const c = await x.client.post(`/api/v1/duty/handovers/${r.body.id}/confirm`, { uuid: uuid() });
+		assert.equal(c.status, 200, c.text);
+		assert.equal(c.body.confirmed_by, '徐值班');
+	});
+
 	it('a log range past the last date there is is refused, not answered empty', async () => {
 		expectError(assert, await cmdA.client.get(`/api/v1/duty/posts/${TOWN_A}/log?from=9999-12-31&to=9999-12-31`), 400, 'duty.date_invalid', 'to');
 		const b = await cmdA.client.get('/api/v1/duty/board');

@@ -138,7 +138,7 @@ static json_t *log_json(const struct duty_log *l)
 				      json_str_safe(l->events[i].by), "what", l->events[i].what,
 				      "note", json_str_safe(l->events[i].note)));
 	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s, s:o,"
-			 " s:o, s:b, s:o, s:o, s:o, s:o}",
+			 " s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
 			 "id", l->id, "post", l->post_id, "area", l->area, "at", iso_json(l->at),
 			 "kind", l->kind, "from_name", json_str_safe(l->from_name), "from_contact",
 			 json_str_safe(l->from_contact), "content", json_str_safe(l->content),
@@ -146,8 +146,8 @@ static json_t *log_json(const struct duty_log *l)
 			 or_null(l->owner_id), "name", json_str_safe(l->owner_name), "state",
 			 l->state, "handed_to", or_null(l->handed_to), "handed_at",
 			 iso_json(l->handed_at), "returned", l->returned, "result",
-			 or_null(l->result), "task_id", or_null(l->task_id), "person_id",
-			 or_null(l->person_id), "events", ev);
+			 or_null(l->result), "task_id", or_null(l->task_id), "task_area",
+			 or_null(l->task_area), "person_id", or_null(l->person_id), "events", ev);
 }
 
 static json_t *handover_json(const struct duty_handover *h)

@@ -831,6 +831,15 @@ static enum store_status answer_log(struct svc_ctx *x)
 
 	if (ss == STORE_OK)
 		contact_shown(x->who, x->a, io->out);
+	if (ss == STORE_OK)
+		io->out->task_area = NULL;
+	if (ss == STORE_OK && io->out->task_id && *io->out->task_id) {
+		struct task t;
+		enum store_status ts = store_tx_task_read(x->tx, io->out->task_id, x->a, &t);
+		if (ts != STORE_OK && ts != STORE_NOT_FOUND)
+			return ts;
+		io->out->task_area = ts == STORE_OK ? arena_strdup(x->a, t.area) : NULL;
+	}
 	if (ss == STORE_OK && io->out->person_id && *io->out->person_id) {
 		enum store_status fs = store_tx_person_read(x->tx, io->out->person_id, x->a, &f);
 		if (fs != STORE_OK && fs != STORE_NOT_FOUND)
@@ -848,6 +857,14 @@ static enum store_status persons_shown(struct store *s, const struct principal *
 		struct person f;
 		enum store_status fs;
 		contact_shown(who, a, &v[i]);
+		v[i].task_area = NULL;
+		if (v[i].task_id && *v[i].task_id) {
+			struct task t;
+			enum store_status ts = store_task_get(s, v[i].task_id, a, &t);
+			if (ts != STORE_OK && ts != STORE_NOT_FOUND)
+				return ts;
+			v[i].task_area = ts == STORE_OK ? arena_strdup(a, t.area) : NULL;
+		}
 		if (!v[i].person_id || !*v[i].person_id)
 			continue;
 		fs = store_person_get(s, v[i].person_id, a, &f);

@@ -1409,6 +1409,7 @@ struct duty_log {
 	int64_t at;
 	const char *kind, *from_name, *from_contact, *content, *action;
 	const char *owner_id, *owner_name, *state, *handed_to, *result, *task_id, *person_id;
+	const char *task_area; /* the task's area, as the service answers it (not stored) */
 	int64_t handed_at, created_at, updated_at;
 	bool returned;
 	struct duty_log_event *events;

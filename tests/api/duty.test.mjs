@@ -287,6 +287,7 @@ describe('duty', () => {
 		const r = await y.client.post(`/api/v1/duty/log/${mine.id}/task`, { uuid: uuid(), name: '李四', phone: '13812340000', address: '社渚镇社渚村1组', origin: '湖北省武汉市', arrived_on: D9 });
 		assert.equal(r.status, 200, r.text);
 		assert.ok(r.body.task_id && r.body.person_id, r.text);
+		assert.equal(r.body.task_area, VILLAGE_A);
 		const t = await admin.get(`/api/v1/tasks/${r.body.task_id}`);
 		assert.equal(t.status, 200, t.text);
 		assert.equal(t.body.area, VILLAGE_A);
@@ -481,12 +482,25 @@ describe('duty', () => {
 		assert.equal(t.status, 200, t.text);
 		assert.ok(t.body.task_id, t.text);
 		assert.notEqual(t.body.person_id, b.body.id, 'the file of township B is not named');
+		assert.equal(t.body.task_area, VILLAGE_A, 'the task and its area are answered');
 		assert.ok(!t.text.includes(b.body.id), t.text);
 		const task = await admin.get(`/api/v1/tasks/${t.body.task_id}`);
 		assert.equal(task.status, 200, task.text);
 		assert.equal(task.body.area, VILLAGE_A, "in the post's area queue");
 		const bAfter = await admin.get(`/api/v1/persons/${b.body.id}`);
 		assert.deepEqual(bAfter.body, bBefore.body, 'the file of township B is unchanged');
+		// at a checkpoint's post the task acts for the county; its staff (no person.read)
+		// learn the task and its area, never the file
+		const cp = (await staff.client.get('/api/v1/duty/posts')).body.items[0].id;
+		const e = await logEntry(cmdA.client, cp, { at: '2026-12-10T08:45:00+08:00' });
+		assert.equal(e.status, 201, e.text);
+		const ct = await cmdA.client.post(`/api/v1/duty/log/${e.body.id}/task`, { uuid: uuid(), name: '卡口某', address: '社渚镇社渚村2组' });
+		assert.equal(ct.status, 200, ct.text);
+		assert.ok(ct.body.person_id, 'a commander reads files');
+		const seen = (await staff.client.get(`/api/v1/duty/posts/${cp}/log?from=${D10}&to=${D10}`)).body.items.find((i) => i.id === e.body.id);
+		assert.equal(seen.task_id, ct.body.task_id);
+		assert.equal(seen.task_area, ct.body.task_area);
+		assert.equal(seen.person_id, null, 'checkpoint staff learn nothing of the file');
 	});
 
 	it("the caller's contact: in full to the owner, a manager or a revealer; masked to the others", async () => {

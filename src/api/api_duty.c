@@ -138,7 +138,7 @@ static json_t *log_json(const struct duty_log *l)
 				      json_str_safe(l->events[i].by), "what", l->events[i].what,
 				      "note", json_str_safe(l->events[i].note)));
 	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s, s:o,"
-			 " s:o, s:b, s:o, s:o, s:o, s:o}",
+			 " s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
 			 "id", l->id, "post", l->post_id, "area", l->area, "at", iso_json(l->at),
 			 "kind", l->kind, "from_name", json_str_safe(l->from_name), "from_contact",
 			 json_str_safe(l->from_contact), "content", json_str_safe(l->content),
@@ -146,8 +146,8 @@ static json_t *log_json(const struct duty_log *l)
 			 or_null(l->owner_id), "name", json_str_safe(l->owner_name), "state",
 			 l->state, "handed_to", or_null(l->handed_to), "handed_at",
 			 iso_json(l->handed_at), "returned", l->returned, "result",
-			 or_null(l->result), "task_id", or_null(l->task_id), "person_id",
-			 or_null(l->person_id), "events", ev);
+			 or_null(l->result), "task_id", or_null(l->task_id), "task_area",
+			 or_null(l->task_area), "person_id", or_null(l->person_id), "events", ev);
 }
 
 static json_t *handover_json(const struct duty_handover *h)
@@ -158,12 +158,16 @@ static json_t *handover_json(const struct duty_handover *h)
 		json_decref(items);
 		items = json_array();
 	}
-	return json_pack("{s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", h->id,
-			 "post", h->post_id, "date", api_date_json(h->day), "index", h->index,
-			 "note", json_str_safe(h->note), "open_items", items, "by",
-			 json_str_safe(h->by), "at", iso_json(h->at), "confirmed_by",
-			 or_null(h->confirmed_by), "confirmed_at", iso_json(h->confirmed_at),
-			 "confirm_note", json_str_safe(h->confirm_note));
+	/* a handover made before step 20 has no count: its list is complete */
+	json_int_t total = h->open_total > (json_int_t)json_array_size(items)
+				   ? h->open_total
+				   : (json_int_t)json_array_size(items);
+	return json_pack("{s:s, s:s, s:o, s:i, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "id",
+			 h->id, "post", h->post_id, "date", api_date_json(h->day), "index",
+			 h->index, "note", json_str_safe(h->note), "open_items", items,
+			 "open_total", total, "by", json_str_safe(h->by), "at", iso_json(h->at),
+			 "confirmed_by", or_null(h->confirmed_by), "confirmed_at",
+			 iso_json(h->confirmed_at), "confirm_note", json_str_safe(h->confirm_note));
 }
 
 /* ---- errors ---- */
@@ -190,9 +194,15 @@ static bool failed(struct req *r, enum store_status st, const enum duty_why *why
 		[DUTY_WHY_WINDOW] = ERR_DUTY_HANDOVER_WINDOW,
 		[DUTY_WHY_EXISTS] = ERR_DUTY_HANDOVER_EXISTS,
 		[DUTY_WHY_CONFIRMED] = ERR_DUTY_HANDOVER_CONFIRMED,
+		[DUTY_WHY_FORBIDDEN] = ERR_FORBIDDEN,
+		[DUTY_WHY_LOG_FULL] = ERR_DUTY_LOG_FULL,
+		[DUTY_WHY_SHIFT_STARTED] = ERR_DUTY_SHIFT_STARTED,
+		[DUTY_WHY_USER] = ERR_FIELD_VALUE,
 	};
-	static const char *const fields[] = {
-		[DUTY_WHY_SHIFT] = "index", [DUTY_WHY_SLOT] = "slot", [DUTY_WHY_SAME] = "b"};
+	static const char *const fields[] = {[DUTY_WHY_SHIFT] = "index",
+					     [DUTY_WHY_SLOT] = "slot",
+					     [DUTY_WHY_SAME] = "b",
+					     [DUTY_WHY_USER] = "user_id"};
 
 	if (st == STORE_OK)
 		return false;
@@ -550,6 +560,7 @@ void api_duty_roster_copy(struct req *r)
 	json_t *days_v;
 	char hash[65];
 	int from, to, days, copied;
+	enum duty_why why = DUTY_WHY_NONE;
 
 	if (!id || api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
 	    !(from = date_field(r, r->json, "from", "from")) ||
@@ -562,12 +573,14 @@ void api_duty_roster_copy(struct req *r)
 		return;
 	}
 	days = (int)json_integer_value(days_v);
-	if (!day_reachable(r, from, "from") || !day_reachable(r, to, "to"))
+	/* the last day written must be reachable too, not only the first */
+	if (!day_reachable(r, from, "from") || !day_reachable(r, to, "to") ||
+	    !day_reachable(r, obs_date_add(to, days - 1), "to"))
 		return;
 	if (!failed(r,
 		    svc_duty_roster_copy(r->srv->store, &who, &idem, id, from, to, days, r->a,
-					 &copied),
-		    NULL, ERR_DUTY_POST_NOT_FOUND))
+					 &copied, &why),
+		    &why, ERR_DUTY_POST_NOT_FOUND))
 		reply_json(r, 200, json_pack("{s:i}", "copied", copied));
 }
 
@@ -778,7 +791,7 @@ static bool now_item(struct buf *b, const struct duty_post *p, int64_t now)
 }
 
 static void reply_now(struct req *r, enum store_status st, const struct duty_post *v, size_t n,
-		      int64_t now, bool gaps)
+		      int64_t now, bool gaps, bool truncated)
 {
 	char at[DUTY_ISO_LEN + 1], text[64];
 	struct buf b;
@@ -799,7 +812,8 @@ static void reply_now(struct req *r, enum store_status st, const struct duty_pos
 	}
 	put(&b, "]");
 	if (gaps) {
-		snprintf(text, sizeof text, ",\"gaps\":%d", ngaps);
+		snprintf(text, sizeof text, ",\"gaps\":%d,\"truncated\":%s", ngaps,
+			 truncated ? "true" : "false");
 		put(&b, text);
 	}
 	put(&b, "}");
@@ -818,7 +832,7 @@ void api_duty_now(struct req *r)
 		return;
 	enum store_status st =
 		svc_duty_now(r->srv->store, &who, area ? area : who.area, now, r->a, &v, &n);
-	reply_now(r, st, v, n, now, false);
+	reply_now(r, st, v, n, now, false, false);
 }
 
 void api_duty_board(struct req *r)
@@ -828,9 +842,10 @@ void api_duty_board(struct req *r)
 	size_t n = 0;
 	int64_t now = time_now();
 
-	enum store_status st = svc_duty_board(r->srv->store, &who, now, r->a, &v, &n);
+	bool truncated = false;
+	enum store_status st = svc_duty_board(r->srv->store, &who, now, r->a, &v, &n, &truncated);
 
-	reply_now(r, st, v, n, now, true);
+	reply_now(r, st, v, n, now, true, truncated);
 }
 
 /* ---- the log ---- */

@@ -2,6 +2,7 @@
  * observation.h's (Asia/Shanghai, no daylight saving): a shift's instants are its date's
  * local midnight plus whole hours. */
 #include "domain/duty.h"
+#include "domain/phone.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,9 +87,14 @@ const char *duty_handover_name(enum duty_ho h)
 	return (unsigned)h < sizeof names / sizeof names[0] ? names[h] : "not_due";
 }
 
-bool duty_handover_open(int64_t now, int64_t end)
+bool duty_handover_open(int64_t now, int64_t start, int64_t end)
 {
-	return now >= end - DUTY_HANDOVER_BEFORE && now <= end + DUTY_HANDOVER_AFTER;
+	int64_t from = end - DUTY_HANDOVER_BEFORE;
+
+	/* a shift shorter than the window opens it at its start, not during the one before */
+	if (from < start)
+		from = start;
+	return now >= from && now <= end + DUTY_HANDOVER_AFTER;
 }
 
 bool duty_swap_open(int64_t now, int64_t a, int64_t b)
@@ -141,8 +147,11 @@ bool duty_log_kind_valid(const char *kind)
 
 bool duty_range_valid(int from, int to, int max_days)
 {
-	return obs_date_add(from, 0) && obs_date_add(to, 0) && from <= to &&
-	       obs_date_diff(from, to) < max_days;
+	int next = obs_date_add(to, 1);
+
+	/* the day after to bounds the read: it must be a date too (not past 9999-12-31) */
+	return obs_date_add(from, 0) && obs_date_add(to, 0) && next && obs_date_add(next, 0) &&
+	       next / 10000 <= 9999 && from <= to && obs_date_diff(from, to) < max_days;
 }
 
 int duty_week_monday(int date)
@@ -169,4 +178,26 @@ void duty_iso(int64_t t, char out[DUTY_ISO_LEN + 1])
 		len = DUTY_ISO_LEN;
 	memcpy(out, buf, len);
 	out[len] = '\0';
+}
+
+void duty_contact_mask(const char *in, char *out, size_t size)
+{
+	char mobile[PHONE_LEN + 1];
+	size_t n = 0;
+
+	if (!size)
+		return;
+	if (in && phone_normalize(in, mobile) && size > PHONE_LEN) {
+		phone_mask(mobile, out);
+		return;
+	}
+	for (const char *p = in ? in : ""; *p && n + 1 < size;) {
+		size_t run = strspn(p, "0123456789");
+		for (size_t i = 0; i < run && n + 1 < size; i++)
+			out[n++] = run >= 7 && i >= 3 && i + 2 < run ? '*' : p[i];
+		p += run;
+		if (*p && n + 1 < size && !run)
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
 }

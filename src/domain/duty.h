@@ -55,9 +55,9 @@ enum duty_ho {
 enum duty_ho duty_handover_state(int64_t now, int64_t end, bool handed, bool confirmed);
 /* "not_due", "missing", "pending", "confirmed". */
 const char *duty_handover_name(enum duty_ho h);
-/* Whether a handover of a shift ending at end may be made at now: from 2 h before its end
- * to 12 h after. */
-bool duty_handover_open(int64_t now, int64_t end);
+/* Whether a handover of a shift [start, end) may be made at now: from 2 h before its end
+ * (but not before its start) to 12 h after its end. */
+bool duty_handover_open(int64_t now, int64_t start, int64_t end);
 
 /* Whether a swap of two shifts starting at a and b may be asked or approved at now: before
  * the earlier of them starts. */
@@ -74,6 +74,11 @@ bool duty_log_kind_valid(const char *kind);
 bool duty_range_valid(int from, int to, int max_days);
 /* The Monday of date's week. */
 int duty_week_monday(int date);
+/* A caller's contact as shown to someone who may not see it in full: a mobile as
+ * phone_mask shows it ("138****5678"), any other text with every run of 7 or more digits
+ * masked but its first 3 and last 2. out holds strlen(in) + 1 bytes (at least
+ * PHONE_LEN + 1). */
+void duty_contact_mask(const char *in, char *out, size_t size);
 /* t as local ISO 8601 with its offset: "2026-12-07T08:00:00+08:00". */
 void duty_iso(int64_t t, char out[DUTY_ISO_LEN + 1]);
 

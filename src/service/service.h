@@ -1250,22 +1250,26 @@ enum store_status svc_session_get(struct store *s, const char *key, struct arena
 
 enum duty_why {
 	DUTY_WHY_NONE = 0,
-	DUTY_WHY_SHIFT,       /* no such shift index (400) */
-	DUTY_WHY_SLOT,        /* the swap's slot holds nobody (400) */
-	DUTY_WHY_SAME,        /* a slot swapped with itself (400) */
-	DUTY_WHY_STARTED,     /* the earlier shift of the swap has started (409) */
-	DUTY_WHY_DECIDED,     /* the swap was decided (409) */
-	DUTY_WHY_CHANGED,     /* the roster changed since the swap was asked (409) */
-	DUTY_WHY_NOT_ON_DUTY, /* not on the current shift of the post (403) */
-	DUTY_WHY_NOT_OWNER,   /* not the entry's owner nor a duty manager (403) */
-	DUTY_WHY_NOT_LEADER,  /* not a leader of the swap's shifts nor a manager (403) */
-	DUTY_WHY_NOT_SHIFT,   /* not on the shift handing over / taking over (403) */
-	DUTY_WHY_CLOSED,      /* the entry is closed (409) */
-	DUTY_WHY_NOT_HANDED,  /* a return of an entry not handed on (409) */
-	DUTY_WHY_HAS_TASK,    /* the entry has its task (409) */
-	DUTY_WHY_WINDOW,      /* a handover outside its window (409) */
-	DUTY_WHY_EXISTS,      /* the shift was handed over (409) */
-	DUTY_WHY_CONFIRMED,   /* the handover was confirmed (409) */
+	DUTY_WHY_SHIFT,         /* no such shift index (400) */
+	DUTY_WHY_SLOT,          /* the swap's slot holds nobody (400) */
+	DUTY_WHY_SAME,          /* a slot swapped with itself (400) */
+	DUTY_WHY_STARTED,       /* the earlier shift of the swap has started (409) */
+	DUTY_WHY_DECIDED,       /* the swap was decided (409) */
+	DUTY_WHY_CHANGED,       /* the roster changed since the swap was asked (409) */
+	DUTY_WHY_NOT_ON_DUTY,   /* not on the current shift of the post (403) */
+	DUTY_WHY_NOT_OWNER,     /* not the entry's owner nor a duty manager (403) */
+	DUTY_WHY_NOT_LEADER,    /* not a leader of the swap's shifts nor a manager (403) */
+	DUTY_WHY_NOT_SHIFT,     /* not on the shift handing over / taking over (403) */
+	DUTY_WHY_CLOSED,        /* the entry is closed (409) */
+	DUTY_WHY_NOT_HANDED,    /* a return of an entry not handed on (409) */
+	DUTY_WHY_HAS_TASK,      /* the entry has its task (409) */
+	DUTY_WHY_WINDOW,        /* a handover outside its window (409) */
+	DUTY_WHY_EXISTS,        /* the shift was handed over (409) */
+	DUTY_WHY_CONFIRMED,     /* the handover was confirmed (409) */
+	DUTY_WHY_FORBIDDEN,     /* a task asked by a role that opens none (403) */
+	DUTY_WHY_LOG_FULL,      /* the entry has DUTY_EVENTS_MAX events (409) */
+	DUTY_WHY_SHIFT_STARTED, /* a shift that has started rewritten (409) */
+	DUTY_WHY_USER,          /* a roster account that could not act at the post (400) */
 };
 
 /* The posts under area (in scope; checkpoint staff: their checkpoint's only). */
@@ -1298,7 +1302,8 @@ enum store_status svc_duty_slot_set(struct store *s, const struct principal *who
 /* The shifts of days [from, from+days) copied onto [to, to+days), replacing them. */
 enum store_status svc_duty_roster_copy(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *post, int from,
-				       int to, int days, struct arena *a, int *copied);
+				       int to, int days, struct arena *a, int *copied,
+				       enum duty_why *why);
 /* A swap asked (in: a_*, b_* and reason). */
 enum store_status svc_duty_swap_ask(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *post,
@@ -1315,9 +1320,11 @@ enum store_status svc_duty_swaps(struct store *s, const struct principal *who, c
  * shift going on at now. */
 enum store_status svc_duty_now(struct store *s, const struct principal *who, const char *area,
 			       int64_t now, struct arena *a, struct duty_post **out, size_t *n);
-/* Every post under the caller's scope with the shift going on at now. */
+/* Every post under the caller's scope with the shift going on at now; *truncated when a
+ * cap cut it. */
 enum store_status svc_duty_board(struct store *s, const struct principal *who, int64_t now,
-				 struct arena *a, struct duty_post **out, size_t *n);
+				 struct arena *a, struct duty_post **out, size_t *n,
+				 bool *truncated);
 
 /* A log entry (in: at, kind, from_name, from_contact, content, action): the caller, on
  * duty at the post now or a duty manager, becomes its owner (首问负责制). */

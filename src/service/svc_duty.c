@@ -22,6 +22,7 @@
 #include "domain/checkpoint.h"
 #include "domain/duty.h"
 #include "domain/observation.h"
+#include "domain/phone.h"
 #include "service/service.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -129,6 +130,17 @@ static bool on_slot(const struct duty_slot *sl, const char *user_id, bool leader
 	return on;
 }
 
+/* Whether slot sl holds anybody. */
+static bool on_slot_any(const struct duty_slot *sl)
+{
+	json_t *o = json_loads(sl->officers ? sl->officers : "[]", 0, NULL);
+	bool any =
+		(sl->leader && *sl->leader && strcmp(sl->leader, "null")) || json_array_size(o) > 0;
+
+	json_decref(o);
+	return any;
+}
+
 /* Whether the caller is on shift (day, index) of post. */
 static enum store_status on_shift(struct svc_ctx *x, const char *post, int day, int index,
 				  bool leader_only, bool *on)
@@ -177,7 +189,7 @@ enum store_status svc_duty_posts(struct store *s, const struct principal *who, c
 	*n = 0;
 	if (ss != STORE_OK)
 		return ss;
-	ss = store_duty_posts(s, area, DUTY_POSTS_MAX, false, 0, 0, 0, a, out, n);
+	ss = store_duty_posts(s, area, DUTY_POSTS_MAX, false, 0, 0, 0, a, out, n, NULL);
 	if (ss == STORE_OK)
 		staff_filter(s, who, *out, n);
 	return ss;
@@ -297,6 +309,47 @@ struct slot_io {
 	enum duty_why why;
 };
 
+/* Whether account u could act at post p, so that the roster may name it there: enabled,
+ * the post's area in its scope, and for a checkpoint's post its staff or a role that is no
+ * checkpoint's staff (may_act's rule, for u). */
+static enum store_status may_serve(struct svc_ctx *x, const struct duty_post *p,
+				   const struct user *u, bool *may)
+{
+	char mine[USER_ID_LEN + 1] = "";
+	size_t len = strlen(u->area);
+	enum store_status ss;
+
+	*may = !u->disabled && role_can(u->role, PERM_DUTY_WORK) &&
+	       !strncmp(u->area, p->area, len) && len <= strlen(p->area);
+	if (!*may || u->role != ROLE_CHECKPOINT_STAFF)
+		return STORE_OK;
+	ss = store_tx_user_checkpoint(x->tx, u->id, mine, sizeof mine);
+	if (ss == STORE_NOT_FOUND)
+		ss = STORE_OK;
+	*may = ss == STORE_OK && !strcmp(mine, p->id);
+	return ss;
+}
+
+/* A shift that has started is history: STORE_INVALID, except that an empty slot of the
+ * shift going on may be filled (a gap found late is still closed). */
+static enum store_status started_slot(struct svc_ctx *x, const struct duty_post *p,
+				      const struct duty_shift *sh, int64_t now)
+{
+	struct duty_slot sl;
+	enum store_status ss;
+
+	if (now < sh->start)
+		return STORE_OK;
+	if (now >= sh->end)
+		return STORE_INVALID;
+	ss = store_tx_duty_slot_read(x->tx, p->id, sh->date, sh->index, x->a, &sl);
+	if (ss == STORE_NOT_FOUND)
+		return STORE_OK;
+	if (ss != STORE_OK)
+		return ss;
+	return on_slot_any(&sl) ? STORE_INVALID : STORE_OK;
+}
+
 static enum store_status apply_slot(struct svc_ctx *x)
 {
 	struct slot_io *io = x->arg;
@@ -314,11 +367,20 @@ static enum store_status apply_slot(struct svc_ctx *x)
 	}
 	for (size_t i = 0; i < in->nusers; i++) {
 		struct user u;
+		bool may;
 		ss = store_tx_user_read(x->tx, in->user_ids[i], x->a, &u);
 		if (ss == STORE_NOT_FOUND || (ss == STORE_OK && !svc_in_scope(x, u.area)))
 			return svc_deny(x->who, "user", in->user_ids[i], "user_id");
-		if (ss != STORE_OK)
+		if (ss != STORE_OK || (ss = may_serve(x, &p, &u, &may)) != STORE_OK)
 			return ss;
+		if (!may) {
+			io->why = DUTY_WHY_USER;
+			return STORE_INVALID;
+		}
+	}
+	if ((ss = started_slot(x, &p, &sh, time_now())) != STORE_OK) {
+		io->why = ss == STORE_INVALID ? DUTY_WHY_SHIFT_STARTED : DUTY_WHY_NONE;
+		return ss;
 	}
 	*io->out = (struct duty_slot){.day = in->day,
 				      .index = in->index,
@@ -361,6 +423,7 @@ struct copy_io {
 	const char *post;
 	int from, to, days;
 	int *copied;
+	enum duty_why why;
 };
 
 static enum store_status apply_copy(struct svc_ctx *x)
@@ -377,6 +440,12 @@ static enum store_status apply_copy(struct svc_ctx *x)
 	if ((ss = may_act(x, io->post, &p)) != STORE_OK)
 		return ss;
 	ns = starts_of(&p, starts);
+	/* the target is the roster to come: none of its shifts may have started */
+	struct duty_shift first;
+	if (!duty_shift_of(starts, ns, io->to, 0, &first) || first.start <= now) {
+		io->why = DUTY_WHY_SHIFT_STARTED;
+		return STORE_INVALID;
+	}
 	/* the source read first: the two ranges may overlap */
 	if ((ss = store_tx_duty_slots(x->tx, p.id, io->from, obs_date_add(io->from, io->days - 1),
 				      x->a, &v, &nv)) != STORE_OK ||
@@ -421,13 +490,17 @@ static enum store_status answer_copy(struct svc_ctx *x)
 
 enum store_status svc_duty_roster_copy(struct store *s, const struct principal *who,
 				       const struct store_idem *idem, const char *post, int from,
-				       int to, int days, struct arena *a, int *copied)
+				       int to, int days, struct arena *a, int *copied,
+				       enum duty_why *why)
 {
-	struct copy_io io = {post, from, to, days, copied};
+	struct copy_io io = {post, from, to, days, copied, DUTY_WHY_NONE};
 	struct svc_write w = {"duty.roster.copy", NULL, idem, apply_copy, answer_copy, &io};
+	enum store_status ss;
 
 	*copied = 0;
-	return svc_run(s, who, &w, a, NULL);
+	ss = svc_run(s, who, &w, a, NULL);
+	*why = io.why;
+	return ss;
 }
 
 /* ---- swaps ---- */
@@ -537,6 +610,7 @@ static enum store_status apply_ask(struct svc_ctx *x)
 		return refuse(io, DUTY_WHY_STARTED);
 	snprintf(w.post_id, sizeof w.post_id, "%s", p.id);
 	w.asked_by = my_name(x);
+	w.asked_by_id = my_id(x->who);
 	if ((ss = store_tx_duty_swap_insert(x->tx, &w)) != STORE_OK)
 		return ss;
 	return svc_changed(
@@ -626,6 +700,10 @@ static enum store_status apply_decide(struct svc_ctx *x)
 		return ss;
 	if (!manager(x->who) && !lead_a && !lead_b)
 		return refuse(io, DUTY_WHY_NOT_LEADER);
+	/* a leader may not approve their own request (four eyes); a manager may */
+	if (!manager(x->who) && io->approve && *w.asked_by_id &&
+	    !strcmp(w.asked_by_id, my_id(x->who)))
+		return refuse(io, DUTY_WHY_NOT_LEADER);
 	if (io->approve && (ss = exchange(x, io, &p, &w)) != STORE_OK)
 		return ss;
 	if ((ss = store_tx_duty_swap_decide(x->tx, w.id, io->approve ? "approved" : "rejected",
@@ -688,13 +766,14 @@ enum store_status svc_duty_now(struct store *s, const struct principal *who, con
 }
 
 enum store_status svc_duty_board(struct store *s, const struct principal *who, int64_t now,
-				 struct arena *a, struct duty_post **out, size_t *n)
+				 struct arena *a, struct duty_post **out, size_t *n,
+				 bool *truncated)
 {
 	int today = time_local_date(now);
 
 	*n = 0;
 	return store_duty_posts(s, who->area, DUTY_BOARD_MAX, true, now, obs_date_add(today, -1),
-				today, a, out, n);
+				today, a, out, n, truncated);
 }
 
 /* ---- the duty log ---- */
@@ -715,11 +794,85 @@ static enum store_status log_refuse(struct log_io *io, enum duty_why why)
 	return STORE_INVALID;
 }
 
+/* The file an entry's task opened is the task scope's, not the post's: its id is answered
+ * only to a reader of files who sees it (the task id is the entry's own). person is the
+ * file, or NULL when it could not be read. */
+static void person_shown(const struct principal *who, struct duty_log *l,
+			 const struct person *person)
+{
+	if (!l->person_id || !*l->person_id)
+		return;
+	if (!person || !role_can(who->role, PERM_PERSON_READ) || !svc_sees(who, person->area))
+		l->person_id = NULL;
+}
+
+/* The caller's contact in full to the entry's owner, a duty manager or a role that may
+ * reveal phones; masked to the others on the post's duty (see duty_contact_mask). */
+static void contact_shown(const struct principal *who, struct arena *a, struct duty_log *l)
+{
+	size_t size;
+	char *m;
+
+	if (!l->from_contact || !*l->from_contact || manager(who) ||
+	    role_can(who->role, PERM_PERSON_REVEAL) ||
+	    (who->user_id && l->owner_id && !strcmp(l->owner_id, who->user_id)))
+		return;
+	size = strlen(l->from_contact) + PHONE_LEN + 2;
+	m = arena_alloc(a, size);
+	duty_contact_mask(l->from_contact, m, size);
+	l->from_contact = m;
+}
+
 static enum store_status answer_log(struct svc_ctx *x)
 {
 	struct log_io *io = x->arg;
+	struct person f;
+	enum store_status ss = store_tx_duty_log_read(x->tx, x->object_id, x->a, io->out);
 
-	return store_tx_duty_log_read(x->tx, x->object_id, x->a, io->out);
+	if (ss == STORE_OK)
+		contact_shown(x->who, x->a, io->out);
+	if (ss == STORE_OK)
+		io->out->task_area = NULL;
+	if (ss == STORE_OK && io->out->task_id && *io->out->task_id) {
+		struct task t;
+		enum store_status ts = store_tx_task_read(x->tx, io->out->task_id, x->a, &t);
+		if (ts != STORE_OK && ts != STORE_NOT_FOUND)
+			return ts;
+		io->out->task_area = ts == STORE_OK ? arena_strdup(x->a, t.area) : NULL;
+	}
+	if (ss == STORE_OK && io->out->person_id && *io->out->person_id) {
+		enum store_status fs = store_tx_person_read(x->tx, io->out->person_id, x->a, &f);
+		if (fs != STORE_OK && fs != STORE_NOT_FOUND)
+			return fs;
+		person_shown(x->who, io->out, fs == STORE_OK ? &f : NULL);
+	}
+	return ss;
+}
+
+/* The same for entries read outside a write. */
+static enum store_status persons_shown(struct store *s, const struct principal *who,
+				       struct arena *a, struct duty_log *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct person f;
+		enum store_status fs;
+		contact_shown(who, a, &v[i]);
+		v[i].task_area = NULL;
+		if (v[i].task_id && *v[i].task_id) {
+			struct task t;
+			enum store_status ts = store_task_get(s, v[i].task_id, a, &t);
+			if (ts != STORE_OK && ts != STORE_NOT_FOUND)
+				return ts;
+			v[i].task_area = ts == STORE_OK ? arena_strdup(a, t.area) : NULL;
+		}
+		if (!v[i].person_id || !*v[i].person_id)
+			continue;
+		fs = store_person_get(s, v[i].person_id, a, &f);
+		if (fs != STORE_OK && fs != STORE_NOT_FOUND)
+			return fs;
+		person_shown(who, &v[i], fs == STORE_OK ? &f : NULL);
+	}
+	return STORE_OK;
 }
 
 static enum store_status apply_log_add(struct svc_ctx *x)
@@ -773,7 +926,10 @@ static enum store_status entry_of(struct svc_ctx *x, const char *id, struct duty
 {
 	enum store_status ss = store_tx_duty_log_read(x->tx, id, x->a, l);
 
-	if (ss == STORE_OK && may_act_at(x, l->post_id, l->area) != STORE_OK)
+	if (ss == STORE_OK)
+		ss = may_act_at(x, l->post_id, l->area);
+	/* out of reach answers like not found; a busy store stays retryable */
+	if (ss == STORE_DENIED || ss == STORE_NOT_FOUND)
 		return svc_deny(x->who, "duty_log", id, NULL);
 	return ss;
 }
@@ -799,6 +955,9 @@ static enum store_status apply_log_act(struct svc_ctx *x)
 		return log_refuse(io, DUTY_WHY_NOT_OWNER);
 	if (io->act != DUTY_LOG_NOTE && !strcmp(l.state, "closed"))
 		return log_refuse(io, DUTY_WHY_CLOSED);
+	/* a full entry may still be closed: its matter must be able to end */
+	if (io->act != DUTY_LOG_CLOSE && l.nevents >= DUTY_EVENTS_MAX)
+		return log_refuse(io, DUTY_WHY_LOG_FULL);
 	switch (io->act) {
 	case DUTY_LOG_HAND:
 		l.state = "handed";
@@ -846,19 +1005,31 @@ enum store_status svc_duty_log_act(struct store *s, const struct principal *who,
 	return ss;
 }
 
-/* The person of the entry's matter placed and their task opened, with the post's county as
- * scope (see the top of this file). */
+/* The scope a task of an entry acts in: the post's own area for an area post (the county
+ * for the county's post); for a checkpoint's post its county, as a checkpoint's handover
+ * acts (see the top of this file). */
+static void task_scope(const struct duty_log *l, char scope[AREA_CODE_MAX + 1])
+{
+	if (uuid_valid(l->post_id))
+		snprintf(scope, AREA_CODE_MAX + 1, "%.6s", l->area);
+	else
+		snprintf(scope, AREA_CODE_MAX + 1, "%s", l->area);
+}
+
+/* The person of the entry's matter placed and their task opened in the entry's task scope;
+ * an address resolved outside it puts the person and the task in the post's area queue. */
 static enum store_status make_task(struct svc_ctx *x, const struct duty_log *l,
-				   const struct import_row *row, int64_t now, const char **person,
+				   const struct import_row *in, int64_t now, const char **person,
 				   const char **task)
 {
-	char county[AREA_CODE_MAX + 1];
+	char scope[AREA_CODE_MAX + 1];
 	struct principal cw = *x->who;
 	struct svc_ctx cx = *x;
+	struct import_row row = *in;
 	char *task_id = arena_alloc(x->a, UUID_LEN + 1);
 	struct person_place pl = {
-		.p = &row->p,
-		.t = &row->t,
+		.p = &row.p,
+		.t = &row.t,
 		.kind_new = "duty",
 		.kind_known = "duty",
 		.detail = svc_json(x, json_pack("{s:s, s:s}", "post", l->post_id, "log", l->id)),
@@ -866,9 +1037,11 @@ static enum store_status make_task(struct svc_ctx *x, const struct duty_log *l,
 	};
 	enum store_status ss;
 
-	snprintf(county, sizeof county, "%.6s", l->area);
-	cw.area = county;
+	task_scope(l, scope);
+	cw.area = scope;
 	cx.who = &cw;
+	if (!*row.p.area || !svc_in_scope(&cx, row.p.area))
+		snprintf(row.p.area, sizeof row.p.area, "%s", l->area);
 	ss = svc_person_place(&cx, &pl);
 	x->counts = cx.counts;
 	if (ss != STORE_OK)
@@ -877,17 +1050,25 @@ static enum store_status make_task(struct svc_ctx *x, const struct duty_log *l,
 	struct task_new t = {
 		.id = task_id,
 		.person_id = pl.id,
-		.area = row->p.area,
-		.defects = row->p.defects,
+		.area = row.p.area,
+		.defects = row.p.defects,
 		.due_at = now + TASK_HOURS * 3600,
 		.now = now,
-		.key_area = (row->p.categories & CAT_KEY_AREA) != 0,
+		.key_area = (row.p.categories & CAT_KEY_AREA) != 0,
 	};
 	ss = svc_task_new(&cx, &t);
 	x->counts = cx.counts;
 	*person = pl.id;
 	*task = task_id;
 	return ss;
+}
+
+/* Who may open a task from an entry: a role that works or manages tasks, or a duty
+ * manager; others (a social worker, checkpoint staff) keep the log only. */
+static bool may_task(const struct principal *who)
+{
+	return role_can(who->role, PERM_TASK_WORK) || role_can(who->role, PERM_TASK_MANAGE) ||
+	       manager(who);
 }
 
 static enum store_status apply_log_task(struct svc_ctx *x)
@@ -899,12 +1080,16 @@ static enum store_status apply_log_task(struct svc_ctx *x)
 
 	if ((ss = entry_of(x, io->id, &l)) != STORE_OK)
 		return ss;
+	if (!may_task(x->who))
+		return log_refuse(io, DUTY_WHY_FORBIDDEN);
 	if (!owner_or_manager(x, &l))
 		return log_refuse(io, DUTY_WHY_NOT_OWNER);
 	if (!strcmp(l.state, "closed"))
 		return log_refuse(io, DUTY_WHY_CLOSED);
 	if (*l.task_id)
 		return log_refuse(io, DUTY_WHY_HAS_TASK);
+	if (l.nevents >= DUTY_EVENTS_MAX)
+		return log_refuse(io, DUTY_WHY_LOG_FULL);
 	if ((ss = make_task(x, &l, io->row, now, &l.person_id, &l.task_id)) != STORE_OK)
 		return ss;
 	l.updated_at = now;
@@ -935,9 +1120,11 @@ enum store_status svc_duty_log_get(struct store *s, const struct principal *who,
 {
 	enum store_status ss = store_duty_log_get(s, id, a, out);
 
-	if (ss == STORE_OK && may_read(s, who, out->post_id, out->area) != STORE_OK)
+	if (ss == STORE_OK)
+		ss = may_read(s, who, out->post_id, out->area);
+	if (ss == STORE_DENIED || ss == STORE_NOT_FOUND)
 		return svc_deny(who, "duty_log", id, NULL);
-	return ss;
+	return ss == STORE_OK ? persons_shown(s, who, a, out, 1) : ss;
 }
 
 enum store_status svc_duty_log_list(struct store *s, const struct principal *who, const char *post,
@@ -953,6 +1140,8 @@ enum store_status svc_duty_log_list(struct store *s, const struct principal *who
 		return ss;
 	ss = store_duty_log_list(s, post, obs_midnight(from), obs_midnight(obs_date_add(to, 1)),
 				 open, DUTY_LOG_PAGE, (page - 1) * DUTY_LOG_PAGE, a, out, n, total);
+	if (ss == STORE_OK)
+		ss = persons_shown(s, who, a, *out, *n);
 	/* callers' names and numbers: a read on record */
 	if (ss == STORE_OK)
 		svc_read_audit(s, who, "duty.log.read", "duty_post", p.id, p.area, NULL, false);
@@ -996,9 +1185,10 @@ static enum store_status apply_handover(struct svc_ctx *x)
 		return ss;
 	if (!manager(x->who) && !on)
 		return ho_refuse(io, DUTY_WHY_NOT_SHIFT);
-	if (!duty_handover_open(now, sh.end))
+	if (!duty_handover_open(now, sh.start, sh.end))
 		return ho_refuse(io, DUTY_WHY_WINDOW);
-	if ((ss = store_tx_duty_log_open(x->tx, p.id, x->a, &ids, &nids)) != STORE_OK)
+	if ((ss = store_tx_duty_log_open(x->tx, p.id, x->a, &ids, &nids, &h.open_total)) !=
+	    STORE_OK)
 		return ss;
 	json_t *items = json_array();
 	for (size_t i = 0; i < nids; i++)
@@ -1015,7 +1205,7 @@ static enum store_status apply_handover(struct svc_ctx *x)
 	return svc_changed(
 		x, "duty_handover", arena_strdup(x->a, h.id), p.area, NULL,
 		svc_json(x, json_pack("{s:s, s:i, s:i, s:I}", "post", p.id, "date", h.day, "index",
-				      h.index, "open_items", (json_int_t)nids)));
+				      h.index, "open_items", (json_int_t)h.open_total)));
 }
 
 static enum store_status answer_handover(struct svc_ctx *x)
@@ -1060,9 +1250,11 @@ static enum store_status apply_confirm(struct svc_ctx *x)
 	if (h.confirmed_at)
 		return ho_refuse(io, DUTY_WHY_CONFIRMED);
 	size_t ns = starts_of(&p, starts);
-	if (!duty_shift_of(starts, ns, h.day, h.index, &sh))
-		sh = duty_shift_at(starts, ns, now); /* the shifts changed since: the one now */
-	next = duty_shift_next(starts, ns, &sh);
+	/* the shifts changed since: the one going on now is the one that took over */
+	if (duty_shift_of(starts, ns, h.day, h.index, &sh))
+		next = duty_shift_next(starts, ns, &sh);
+	else
+		next = duty_shift_at(starts, ns, now);
 	if (!manager(x->who) &&
 	    (ss = on_shift(x, p.id, next.date, next.index, false, &on)) != STORE_OK)
 		return ss;
@@ -1074,22 +1266,10 @@ static enum store_status apply_confirm(struct svc_ctx *x)
 		return ho_refuse(io, DUTY_WHY_CONFIRMED);
 	if (ss != STORE_OK)
 		return ss;
-	/* the open matters pass to the one who took over */
-	json_t *items = json_loads(h.open_items, 0, NULL), *v;
-	size_t i;
-	json_array_foreach(items, i, v)
-	{
-		if (!json_is_string(v))
-			continue;
-		const char *id = json_string_value(v);
-		if ((ss = store_tx_duty_log_pass(x->tx, id, my_id(x->who), name, now)) !=
-			    STORE_OK ||
-		    (ss = store_tx_duty_log_event(x->tx, id, now, name, "passed", h.by)) !=
-			    STORE_OK)
-			break;
-	}
-	json_decref(items);
-	if (ss != STORE_OK)
+	/* every open matter of the post passes to the one who took over, however many */
+	if ((ss = store_tx_duty_log_event_open(x->tx, p.id, now, name, "passed", h.by)) !=
+		    STORE_OK ||
+	    (ss = store_tx_duty_log_pass_open(x->tx, p.id, my_id(x->who), name, now)) != STORE_OK)
 		return ss;
 	return svc_changed(x, "duty_handover", arena_strdup(x->a, h.id), p.area, NULL,
 			   svc_json(x, json_pack("{s:s}", "confirmed_by", name)));

@@ -1395,6 +1395,7 @@ struct duty_swap {
 	const char *a_slot, *b_slot;     /* "leader", "officer:K" */
 	const char *a_person, *b_person; /* JSON object texts, as asked */
 	const char *reason, *state, *asked_by, *decided_by;
+	const char *asked_by_id; /* the asking account ("" for swaps asked before step 20) */
 	int64_t at, decided_at;
 };
 
@@ -1411,6 +1412,7 @@ struct duty_log {
 	int64_t at;
 	const char *kind, *from_name, *from_contact, *content, *action;
 	const char *owner_id, *owner_name, *state, *handed_to, *result, *task_id, *person_id;
+	const char *task_area; /* the task's area, as the service answers it (not stored) */
 	int64_t handed_at, created_at, updated_at;
 	bool returned;
 	struct duty_log_event *events;
@@ -1423,6 +1425,7 @@ struct duty_handover {
 	const char *note, *open_items; /* open_items: JSON array text of entry ids */
 	const char *by, *confirmed_by, *confirm_note;
 	int64_t at, confirmed_at;
+	int64_t open_total; /* entries open at the handover (open_items lists DUTY_OPEN_MAX) */
 };
 
 /* A roster read: a post's slots, handovers and pending swaps over days [from, to]. */
@@ -1441,10 +1444,12 @@ enum store_status store_tx_duty_post_read(struct store_tx *tx, const char *id, s
 enum store_status store_duty_post_get(struct store *s, const char *id, struct arena *a,
 				      struct duty_post *out);
 /* The posts under scope, by area and name, at most max (with the slot going on at now,
- * days yesterday and today, when with_slot). */
+ * days yesterday and today, when with_slot: only the slots of posts under scope are read,
+ * at most 8 * DUTY_BOARD_MAX). *truncated (may be NULL; with_slot only) when a cap cut the
+ * answer. */
 enum store_status store_duty_posts(struct store *s, const char *scope, size_t max, bool with_slot,
 				   int64_t now, int yesterday, int today, struct arena *a,
-				   struct duty_post **out, size_t *n);
+				   struct duty_post **out, size_t *n, bool *truncated);
 /* The posts of the chain of areas chain[0..nchain) and the open checkpoints under area,
  * each with the slot going on at now, county first. */
 enum store_status store_duty_chain(struct store *s, const char *const *chain, size_t nchain,
@@ -1502,12 +1507,17 @@ enum store_status store_duty_log_list(struct store *s, const char *post, int64_t
 				      int64_t to_at, bool open, int limit, int offset,
 				      struct arena *a, struct duty_log **out, size_t *n,
 				      int64_t *total);
-/* The ids of post's entries not closed, oldest first, at most DUTY_OPEN_MAX. */
+/* The ids of post's entries not closed, oldest first, at most DUTY_OPEN_MAX; *total of
+ * them all. */
 enum store_status store_tx_duty_log_open(struct store_tx *tx, const char *post, struct arena *a,
-					 const char ***ids, size_t *n);
-/* Entry id (when not closed) passes to owner. */
-enum store_status store_tx_duty_log_pass(struct store_tx *tx, const char *id, const char *owner_id,
-					 const char *owner_name, int64_t now);
+					 const char ***ids, size_t *n, int64_t *total);
+/* Every entry of post not closed passes to owner (one statement). */
+enum store_status store_tx_duty_log_pass_open(struct store_tx *tx, const char *post,
+					      const char *owner_id, const char *owner_name,
+					      int64_t now);
+/* An event (what, note) on every entry of post not closed (one statement). */
+enum store_status store_tx_duty_log_event_open(struct store_tx *tx, const char *post, int64_t at,
+					       const char *by, const char *what, const char *note);
 
 /* STORE_CONFLICT when the shift has a handover already. */
 enum store_status store_tx_duty_handover_insert(struct store_tx *tx, const struct duty_handover *h);

@@ -18,6 +18,7 @@ import {
 	VILLAGE_A,
 	adminClient,
 	expectError,
+	makeId,
 	newUser,
 	offsetFor,
 	startServer,
@@ -123,6 +124,9 @@ describe('duty', () => {
 	});
 
 	it('roster: shifts set, gaps shown, a week copied', async () => {
+		// the roster of the 8th and 9th is made before those shifts start (a shift that has
+		// started is history and cannot be rewritten)
+		await start('2026-12-08T07:00:00');
 		let r = await setShift(cmdA.client, TOWN_A, D8, 1, { leader: { name: '老值班' }, officers: [] });
 		assert.equal(r.status, 200, r.text);
 		r = await setShift(cmdA.client, TOWN_A, D9, 0, { leader: person(x, '徐值班'), officers: [{ name: '甲', phone: '0519-87000001-802' }] });
@@ -158,6 +162,13 @@ describe('duty', () => {
 		expectError(assert, await cmdA.client.post(`/api/v1/duty/posts/${TOWN_A}/roster/copy`, { uuid: uuid(), from: D9, to: D12, days: 32 }), 400, 'field.value', 'days');
 		// an account out of scope cannot be put on the roster
 		expectError(assert, await setShift(cmdA.client, TOWN_A, D11, 0, { leader: person(cmdB, '竹箦') }), 404, 'user.not_found', 'user_id');
+		await start('2026-12-10T02:00:00');
+		// now the 8th and 9th are history: neither set nor copied onto
+		expectError(assert, await setShift(cmdA.client, TOWN_A, D9, 0, { leader: null, officers: [] }), 409, 'duty.shift_started');
+		expectError(assert, await setShift(cmdA.client, TOWN_A, D9, 1, { leader: null, officers: [] }), 409, 'duty.shift_started', undefined);
+		expectError(assert, await cmdA.client.post(`/api/v1/duty/posts/${TOWN_A}/roster/copy`, { uuid: uuid(), from: D12, to: D9, days: 2 }), 409, 'duty.shift_started');
+		// the copy's last target day must lie within a year too
+		expectError(assert, await cmdA.client.post(`/api/v1/duty/posts/${TOWN_A}/roster/copy`, { uuid: uuid(), from: D12, to: '2027-12-05', days: 31 }), 400, 'duty.date_invalid', 'to');
 	});
 
 	it('who is on duty now: the night shift begun yesterday, up the chain county → township → village', async () => {
@@ -276,6 +287,7 @@ describe('duty', () => {
 		const r = await y.client.post(`/api/v1/duty/log/${mine.id}/task`, { uuid: uuid(), name: '李四', phone: '13812340000', address: '社渚镇社渚村1组', origin: '湖北省武汉市', arrived_on: D9 });
 		assert.equal(r.status, 200, r.text);
 		assert.ok(r.body.task_id && r.body.person_id, r.text);
+		assert.equal(r.body.task_area, VILLAGE_A);
 		const t = await admin.get(`/api/v1/tasks/${r.body.task_id}`);
 		assert.equal(t.status, 200, t.text);
 		assert.equal(t.body.area, VILLAGE_A);
@@ -299,6 +311,7 @@ describe('duty', () => {
 		assert.equal(r.status, 201, r.text);
 		handover = r.body;
 		assert.deepEqual(handover.open_items, [managers.id]);
+		assert.equal(handover.open_total, 1, 'the real count beside the (capped) list');
 		assert.equal(handover.confirmed_by, null);
 		assert.equal(shiftOf(await rosterOf(x.client, TOWN_A, D9, D9), D9, 0).handover, 'pending');
 		expectError(assert, await x.client.post(`/api/v1/duty/posts/${TOWN_A}/handovers`, { uuid: uuid(), date: D9, index: 0, note: '' }), 409, 'duty.handover_exists');
@@ -427,5 +440,140 @@ describe('duty', () => {
 		assert.equal(town.shift.date, D10);
 		assert.equal(town.shift.index, 0);
 		assert.equal(town.leader.name, '徐值班');
+	});
+
+	// from here the clock stands at 09:00 on the 10th: the day shift (10th, 0) is going on
+	let gw, sw;
+	it('the roster names only accounts that could act at the post; a gap of the shift going on may be filled', async () => {
+		let other, off;
+		[gw, sw, other, off] = await Promise.all([
+			newUser(srv, admin, { role: 'grid_worker', area: VILLAGE_A, display_name: '网格员' }),
+			newUser(srv, admin, { role: 'social_worker', area: VILLAGE_A, display_name: '社工' }),
+			newUser(srv, admin, { role: 'grid_worker', area: '320481116201' }),
+			newUser(srv, admin, { role: 'grid_worker', area: VILLAGE_A }),
+		]);
+		// another village's grid worker could not act at this village's post
+		expectError(assert, await setShift(cmdA.client, VILLAGE_A, D11, 0, { leader: person(other, '别村') }), 400, 'field.value', 'user_id');
+		// nor a disabled account, nor one with no duty work (a viewer)
+		assert.equal((await admin.patch(`/api/v1/users/${off.user.id}`, { disabled: true })).status, 200);
+		expectError(assert, await setShift(cmdA.client, VILLAGE_A, D11, 0, { officers: [person(off, '停用')] }), 400, 'field.value', 'user_id');
+		expectError(assert, await setShift(cmdA.client, VILLAGE_A, D11, 0, { officers: [person(viewer, '只看')] }), 400, 'field.value', 'user_id');
+		// the township's cadre may serve at its village's post
+		assert.equal((await setShift(cmdA.client, VILLAGE_A, D11, 0, { leader: person(x, '徐值班') })).status, 200);
+		// the village's day shift going on is a gap: it may be filled now, once
+		const r = await setShift(cmdA.client, VILLAGE_A, D10, 0, { leader: person(gw, '网格员'), officers: [person(sw, '社工')] });
+		assert.equal(r.status, 200, r.text);
+		expectError(assert, await setShift(cmdA.client, VILLAGE_A, D10, 0, { leader: person(gw, '网格员'), officers: [] }), 409, 'duty.shift_started');
+	});
+
+	it('a task from an entry: only roles that work tasks; in the post\'s own area; no file of another township touched or named', async () => {
+		// a social worker keeps the log but opens no task
+		let r = await logEntry(sw.client, VILLAGE_A, { at: '2026-12-10T08:30:00+08:00' });
+		assert.equal(r.status, 201, r.text);
+		expectError(assert, await sw.client.post(`/api/v1/duty/log/${r.body.id}/task`, { uuid: uuid(), name: '李四', address: '社渚镇社渚村1组' }), 403, 'forbidden');
+		// a file of township B with an ID number
+		const idn = makeId('19790303', 917);
+		const b = await admin.post('/api/v1/persons', { uuid: uuid(), name: '竹箦某', id_number: idn, area: TOWN_B, address: '竹箦镇竹箦村3号', phone: '13800138000' });
+		assert.equal(b.status, 201, b.text);
+		const bBefore = await admin.get(`/api/v1/persons/${b.body.id}`);
+		r = await logEntry(gw.client, VILLAGE_A, { at: '2026-12-10T08:40:00+08:00' });
+		assert.equal(r.status, 201, r.text);
+		const t = await gw.client.post(`/api/v1/duty/log/${r.body.id}/task`, { uuid: uuid(), name: '竹箦某', id_number: idn, address: '竹箦镇竹箦村3号' });
+		assert.equal(t.status, 200, t.text);
+		assert.ok(t.body.task_id, t.text);
+		assert.notEqual(t.body.person_id, b.body.id, 'the file of township B is not named');
+		assert.equal(t.body.task_area, VILLAGE_A, 'the task and its area are answered');
+		assert.ok(!t.text.includes(b.body.id), t.text);
+		const task = await admin.get(`/api/v1/tasks/${t.body.task_id}`);
+		assert.equal(task.status, 200, task.text);
+		assert.equal(task.body.area, VILLAGE_A, "in the post's area queue");
+		const bAfter = await admin.get(`/api/v1/persons/${b.body.id}`);
+		assert.deepEqual(bAfter.body, bBefore.body, 'the file of township B is unchanged');
+		// at a checkpoint's post the task acts for the county; its staff (no person.read)
+		// learn the task and its area, never the file
+		const cp = (await staff.client.get('/api/v1/duty/posts')).body.items[0].id;
+		const e = await logEntry(cmdA.client, cp, { at: '2026-12-10T08:45:00+08:00' });
+		assert.equal(e.status, 201, e.text);
+		const ct = await cmdA.client.post(`/api/v1/duty/log/${e.body.id}/task`, { uuid: uuid(), name: '卡口某', address: '社渚镇社渚村2组' });
+		assert.equal(ct.status, 200, ct.text);
+		assert.ok(ct.body.person_id, 'a commander reads files');
+		const seen = (await staff.client.get(`/api/v1/duty/posts/${cp}/log?from=${D10}&to=${D10}`)).body.items.find((i) => i.id === e.body.id);
+		assert.equal(seen.task_id, ct.body.task_id);
+		assert.equal(seen.task_area, ct.body.task_area);
+		assert.equal(seen.person_id, null, 'checkpoint staff learn nothing of the file');
+	});
+
+	it("the caller's contact: in full to the owner, a manager or a revealer; masked to the others", async () => {
+		const r = await logEntry(gw.client, VILLAGE_A, { at: '2026-12-10T08:50:00+08:00', from_contact: '13900001111' });
+		assert.equal(r.status, 201, r.text);
+		assert.equal(r.body.from_contact, '13900001111', 'the owner');
+		const free = await logEntry(gw.client, VILLAGE_A, { at: '2026-12-10T08:51:00+08:00', from_contact: '村委 0519-87654321' });
+		const seen = async (c) => {
+			const l = await c.get(`/api/v1/duty/posts/${VILLAGE_A}/log?from=${D10}&to=${D10}`);
+			assert.equal(l.status, 200, l.text);
+			return Object.fromEntries(l.body.items.map((e) => [e.id, e.from_contact]));
+		};
+		const bySw = await seen(sw.client); // on the shift, not the owner, no right to reveal
+		assert.equal(bySw[r.body.id], '139****1111');
+		assert.equal(bySw[free.body.id], '村委 0519-876***21');
+		assert.equal((await seen(cmdA.client))[r.body.id], '13900001111', 'a duty manager');
+		assert.equal((await seen(z.client))[r.body.id], '13900001111', 'a grid worker may reveal phones');
+		const one = await sw.client.post(`/api/v1/duty/log/${r.body.id}/note`, { uuid: uuid(), note: '看过' });
+		assert.equal(one.body.from_contact, '139****1111');
+	});
+
+	it('an entry holds at most 200 events; a full entry may still be closed', async () => {
+		const r = await logEntry(gw.client, VILLAGE_A, { at: '2026-12-10T08:55:00+08:00' });
+		assert.equal(r.status, 201, r.text);
+		for (let i = 1; i < 200; i++) {
+			const n = await gw.client.post(`/api/v1/duty/log/${r.body.id}/note`, { uuid: uuid(), note: `第${i}条` });
+			assert.equal(n.status, 200, n.text);
+		}
+		expectError(assert, await gw.client.post(`/api/v1/duty/log/${r.body.id}/note`, { uuid: uuid(), note: '再一条' }), 409, 'duty.log_full');
+		const c = await gw.client.post(`/api/v1/duty/log/${r.body.id}/close`, { uuid: uuid(), result: '办结' });
+		assert.equal(c.status, 200, c.text);
+		// the newest 200, in order
+		assert.equal(c.body.events.length, 200);
+		assert.equal(c.body.events.at(-1).what, 'closed');
+		assert.equal(c.body.events[0].note, '第1条');
+		const l = await gw.client.get(`/api/v1/duty/posts/${VILLAGE_A}/log?from=${D10}&to=${D10}`);
+		const e = l.body.items.find((i) => i.id === r.body.id);
+		assert.equal(e.events.length, 200);
+		assert.equal(e.events.at(-1).what, 'closed');
+	});
+
+	it('a leader may not approve their own swap; the other leader or a manager may', async () => {
+		// y leads the day shift of the 11th (after the first swap), x the day shift of the 12th
+		const ro = await rosterOf(x.client, TOWN_A, D11, D12);
+		assert.equal(shiftOf(ro, D11, 0).leader.user_id, y.user.id);
+		assert.equal(shiftOf(ro, D12, 0).leader.user_id, x.user.id);
+		const r = await y.client.post(`/api/v1/duty/posts/${TOWN_A}/swaps`, { uuid: uuid(), a: { date: D11, index: 0, slot: 'leader' }, b: { date: D12, index: 0, slot: 'leader' }, reason: '' });
+		assert.equal(r.status, 201, r.text);
+		expectError(assert, await y.client.post(`/api/v1/duty/swaps/${r.body.id}/approve`, { uuid: uuid() }), 403, 'duty.not_leader');
+		const a = await x.client.post(`/api/v1/duty/swaps/${r.body.id}/approve`, { uuid: uuid() });
+		assert.equal(a.status, 200, a.text);
+		assert.equal(a.body.state, 'approved');
+	});
+
+	it('a handover whose shift is gone with a change of shifts is confirmed by the shift going on', async () => {
+		const V = '320481116208';
+		// the day shift going on is a gap: filled now with x
+		let r = await setShift(cmdA.client, V, D10, 0, { leader: person(x, '徐值班') });
+		assert.equal(r.status, 200, r.text);
+		r = await cmdA.client.post(`/api/v1/duty/posts/${V}/handovers`, { uuid: uuid(), date: D9, index: 1, note: '' });
+		assert.equal(r.status, 201, r.text);
+		// one shift a day from 09:00: the night shift of the 9th is no more; x's slot is the
+		// shift going on (09:00 on the 10th to 09:00 on the 11th)
+		assert.equal((await put(cmdA.client, `/api/v1/duty/posts/${V}`, { uuid: uuid(), shifts: [9] })).status, 200);
+		const c = await x.client.post(`/api/v1/duty/handovers/${r.body.id}/confirm`, { uuid: uuid() });
+		assert.equal(c.status, 200, c.text);
+		assert.equal(c.body.confirmed_by, '徐值班');
+	});
+
+	it('a log range past the last date there is is refused, not answered empty', async () => {
+		expectError(assert, await cmdA.client.get(`/api/v1/duty/posts/${TOWN_A}/log?from=9999-12-31&to=9999-12-31`), 400, 'duty.date_invalid', 'to');
+		const b = await cmdA.client.get('/api/v1/duty/board');
+		assert.equal(b.status, 200, b.text);
+		assert.equal(b.body.truncated, false);
 	});
 });

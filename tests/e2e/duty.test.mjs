@@ -1,10 +1,11 @@
 // Browser tests of 24-hour duty (值班值守, issue 15):
 //  - the roster at 1920 px: a township's commander opens 值班排班 from the side menu, sets
-//    a shift of last week through the dialog (a bad phone refused at its field, then a
-//    landline and a mobile), sees the shifts that ended without a handover marked in red,
-//    sees this week's empty shifts as gaps in red, copies last week onto this week, sets the
-//    post's duty phone; the county board lists the posts with their gaps highlighted; the
-//    roster also fits a 360-px screen;
+//    a shift of next week through the dialog (a bad phone refused at its field, then a
+//    landline and a mobile), sees the shifts that ended without a handover marked in red and
+//    not editable (a shift that has started is history), sees this week's empty shifts as
+//    gaps in red, fills the gap of today's day shift going on, copies this week onto next
+//    week, sets the post's duty phone; the county board lists the posts with their gaps
+//    highlighted; the roster also fits a 360-px screen;
 //  - the duty log at 360 px: an officer on duty today (and on last night's shift) opens 值班
 //    日志 from the drawer, logs two calls, hands one on, records what came back and closes
 //    it, hands over last night's shift with the other still open; logs a third call without
@@ -19,6 +20,7 @@
 // Never sleeps: every wait is for a condition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   COUNTY, TOWNSHIP, VILLAGE, ADMIN_PASSWORD, env, byTest, field, shot, sel, login, noOverflow, apiSession, until, useFangkong, smallTargets,
@@ -70,7 +72,7 @@ test('setup: a commander, two officers and a grid worker', async () => {
   await makeAccount('duty_gw', 'grid_worker', VILLAGE, '吴网格', '13911110003');
 });
 
-test('the roster at 1920 px: set a shift, ended shifts without a handover and gaps in red, copy last week, the duty phone, the board', { timeout: 240_000 }, async () => {
+test('the roster at 1920 px: set a shift, ended shifts without a handover and gaps in red, fill today\'s gap, copy this week onto next, the duty phone, the board', { timeout: 240_000 }, async () => {
   const { ctx, page, errors } = await newPage(WIDE, 'duty_cmd');
   try {
     const day = today();
@@ -88,11 +90,12 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     assert.equal(await todayCell.evaluate((e) => getComputedStyle(e).backgroundColor), RED, 'a gap is red');
     assert.match(await todayCell.innerText(), /缺岗/);
 
-    // ---- last week's Monday day shift, through the dialog ----
-    await byTest(page, 'duty-week-prev').click();
-    await page.locator(sel('duty-roster', { week: lastMonday, loaded: 1 })).waitFor();
-    await page.locator(cell(lastMonday, 0)).waitFor();
-    await page.locator(cell(lastMonday, 0)).click();
+    // ---- next Monday's day shift, through the dialog (a shift that has not started) ----
+    const nextMonday = addDays(monday, 7);
+    await byTest(page, 'duty-week-next').click();
+    await page.locator(sel('duty-roster', { week: nextMonday, loaded: 1 })).waitFor();
+    await page.locator(cell(nextMonday, 0)).waitFor();
+    await page.locator(cell(nextMonday, 0)).click();
     const dlg = byTest(page, 'duty-shift-dialog');
     await dlg.waitFor();
     await field(page, 'duty-leader-name').fill('郑带班');
@@ -103,37 +106,32 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     await byTest(page, 'duty-shift-save').click();
     await dlg.locator('.el-form-item__error').filter({ hasText: '0519-87654321' }).waitFor(); // refused at its field
     await field(page, 'duty-leader-phone').fill('0519-87654321');
-    const put = page.waitForResponse((r) => r.url().includes(`/roster/${lastMonday}/0`) && r.request().method() === 'PUT');
+    const put = page.waitForResponse((r) => r.url().includes(`/roster/${nextMonday}/0`) && r.request().method() === 'PUT');
     await byTest(page, 'duty-shift-save').click();
     assert.equal((await put).status(), 200, 'the shift is stored');
     await dlg.waitFor({ state: 'hidden' });
-    const set = page.locator(`${cell(lastMonday, 0)}[data-gap="0"]`);
+    const set = page.locator(`${cell(nextMonday, 0)}[data-gap="0"]`);
     await set.waitFor();
     assert.match(await set.innerText(), /郑带班/);
     assert.match(await set.innerText(), /0519-87654321/);
     assert.match(await set.innerText(), /冯值班/);
     assert.match(await set.innerText(), /13812345678/);
-    // last week has ended: no handover was made, marked in red
+
+    // ---- last week has ended: no handover was made, marked in red; history is not editable ----
+    await byTest(page, 'duty-week-this').click();
+    await page.locator(sel('duty-roster', { week: monday, loaded: 1 })).waitFor();
+    await byTest(page, 'duty-week-prev').click();
+    await page.locator(sel('duty-roster', { week: lastMonday, loaded: 1 })).waitFor();
     const missing = page.locator(`${cell(lastMonday, 0)} ${sel('duty-handover', { state: 'missing' })}`);
     await missing.waitFor();
     assert.ok(await missing.evaluate((e) => e.classList.contains('el-tag--danger')), 'a missing handover is red');
+    assert.equal(await page.locator(`${cell(lastMonday, 0)}.editable`).count(), 0, 'a shift that has started is history');
     await shot(page, 'duty-roster-last-week-1920');
 
-    // ---- copy last week onto this week ----
+    // ---- today's day shift going on is a gap: it may be filled, and gets its leader ----
     await byTest(page, 'duty-week-this').click();
     await page.locator(sel('duty-roster', { week: monday, loaded: 1 })).waitFor();
     await page.locator(sel('duty-gaps', { value: 14 })).waitFor();
-    await byTest(page, 'duty-copy-week').click();
-    const copied = page.waitForResponse((r) => r.url().endsWith('/roster/copy') && r.request().method() === 'POST');
-    await page.locator('.el-message-box .el-button--primary').click();
-    const cr = await copied;
-    assert.equal(cr.status(), 200, await cr.text());
-    const mon = page.locator(`${cell(monday, 0)}[data-gap="0"]`);
-    await mon.waitFor();
-    assert.match(await mon.innerText(), /郑带班/);
-    await page.locator(sel('duty-gaps', { value: 13 })).waitFor();
-    assert.equal(await page.locator(cell(monday, 1)).getAttribute('data-gap'), '1', 'what was empty stays a gap');
-    // today's day shift (whatever the copy brought) gets its leader
     await page.locator(cell(day, 0)).click();
     await dlg.waitFor();
     await field(page, 'duty-leader-name').fill('李带班');
@@ -147,6 +145,24 @@ test('the roster at 1920 px: set a shift, ended shifts without a handover and ga
     await byTest(page, 'duty-shift-save').click();
     assert.equal((await saved).postDataJSON().leader.user_id, acc.duty_a.id, 'the account is sent with the slot');
     await dlg.waitFor({ state: 'hidden' });
+    await page.locator(sel('duty-gaps', { value: 13 })).waitFor();
+    assert.equal(await page.locator(`${cell(day, 0)}.editable`).count(), 0, 'filled, the shift going on is history too');
+
+    // ---- copy this week onto next week ----
+    await byTest(page, 'duty-week-next').click();
+    await page.locator(sel('duty-roster', { week: nextMonday, loaded: 1 })).waitFor();
+    await byTest(page, 'duty-copy-week').click();
+    const copied = page.waitForResponse((r) => r.url().endsWith('/roster/copy') && r.request().method() === 'POST');
+    await page.locator('.el-message-box .el-button--primary').click();
+    const cr = await copied;
+    assert.equal(cr.status(), 200, await cr.text());
+    const next = page.locator(`${cell(addDays(day, 7), 0)}[data-gap="0"]`).filter({ hasText: '李带班' });
+    await next.waitFor();
+    assert.match(await next.innerText(), /李带班/);
+    await page.locator(sel('duty-gaps', { value: 13 })).waitFor();
+    assert.equal(await page.locator(cell(addDays(day, 7), 1)).getAttribute('data-gap'), '1', 'what was empty stays a gap');
+    await byTest(page, 'duty-week-this').click();
+    await page.locator(sel('duty-roster', { week: monday, loaded: 1 })).waitFor();
     await page.locator(`${cell(day, 0)}[data-gap="0"]`).filter({ hasText: '李带班' }).waitFor();
     await noOverflow(page, 'roster at 1920 px');
     await shot(page, 'duty-roster-1920');
@@ -199,13 +215,18 @@ test('the duty log at 360 px: log, hand on, came back, close, hand over the shif
   const cmd = acc.duty_cmd.api;
   const day = today();
   const yesterday = addDays(day, -1);
-  // last night: A; today's day shift: B leads, A is an officer
-  let r = await cmd('PUT', `/api/v1/duty/posts/${TOWNSHIP}/roster/${yesterday}/1`, { uuid: randomUUID(), leader: null, officers: [{ name: a.name, phone: a.phone, user_id: a.id }] });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  r = await cmd('PUT', `/api/v1/duty/posts/${TOWNSHIP}/roster/${day}/0`, {
-    uuid: randomUUID(), leader: { name: b.name, phone: b.phone, user_id: b.id }, officers: [{ name: a.name, phone: a.phone, user_id: a.id }],
-  });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
+  // last night: A; today's day shift: B leads, A is an officer. Both shifts have started, and
+  // a shift that has started cannot be set through the API: the roster is history, written
+  // into the database as if it had been made last week.
+  const slot = (date, index, startH, endDate, endH, leader, officers) => {
+    const at = (d, h) => Math.floor(Date.parse(`${d}T${String(h).padStart(2, '0')}:00:00+08:00`) / 1000);
+    const q = (v) => `'${String(v).replace(/'/g, "''")}'`;
+    return `INSERT OR REPLACE INTO duty_slot(post_id, day, idx, start_at, end_at, leader, officers, updated_at) VALUES (${q(TOWNSHIP)}, ${date.replace(/-/g, '')}, ${index}, ${at(date, startH)}, ${at(endDate, endH)}, ${leader ? q(JSON.stringify(leader)) : 'NULL'}, ${q(JSON.stringify(officers))}, ${at(date, startH)});`;
+  };
+  const person = (u) => ({ name: u.name, phone: u.phone, user_id: u.id });
+  const seeded = spawnSync('sqlite3', ['-cmd', '.timeout 10000', env.db,
+    slot(yesterday, 1, 20, day, 8, null, [person(a)]) + slot(day, 0, 8, day, 20, person(b), [person(a)])], { encoding: 'utf8' });
+  assert.equal(seeded.status, 0, seeded.stderr);
 
   const one = await newPage(PHONE, 'duty_a');
   const page = one.page;

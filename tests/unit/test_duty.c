@@ -148,10 +148,15 @@ static void gap_and_handover(void **state)
 	assert_string_equal(duty_handover_name(DUTY_HO_NOT_DUE), "not_due");
 	assert_string_equal(duty_handover_name((enum duty_ho)9), "not_due");
 	/* the window: 2 h before the end to 12 h after, both ends included */
-	assert_false(duty_handover_open(end - 2 * H - 1, end));
-	assert_true(duty_handover_open(end - 2 * H, end));
-	assert_true(duty_handover_open(end + 12 * H, end));
-	assert_false(duty_handover_open(end + 12 * H + 1, end));
+	assert_false(duty_handover_open(end - 2 * H - 1, end - 12 * H, end));
+	assert_true(duty_handover_open(end - 2 * H, end - 12 * H, end));
+	assert_true(duty_handover_open(end + 12 * H, end - 12 * H, end));
+	assert_false(duty_handover_open(end + 12 * H + 1, end - 12 * H, end));
+	/* a shift of 1 h: the window opens at its start, not during the shift before */
+	assert_false(duty_handover_open(end - H - 1, end - H, end));
+	assert_true(duty_handover_open(end - H, end - H, end));
+	/* the state is shown as soon as a handover exists, even before the end (spec Changes) */
+	assert_int_equal(duty_handover_state(end - H, end, true, true), DUTY_HO_CONFIRMED);
 }
 
 static void swaps(void **state)
@@ -212,6 +217,20 @@ static void ranges_weeks_iso(void **state)
 	assert_false(duty_range_valid(20261201, 20270201, 62)); /* 63 */
 	assert_false(duty_range_valid(20261202, 20261201, 62));
 	assert_false(duty_range_valid(20261232, 20270101, 62));
+	/* the last day there is: the day after it bounds the read, and there is none */
+	assert_false(duty_range_valid(99991231, 99991231, 92));
+	assert_true(duty_range_valid(99991230, 99991230, 92));
+	char m[64];
+	duty_contact_mask("13812345678", m, sizeof m);
+	assert_string_equal(m, "138****5678");
+	duty_contact_mask("+86 138-1234-5678", m, sizeof m);
+	assert_string_equal(m, "138****5678");
+	duty_contact_mask("村委 0519-87654321 转 802", m, sizeof m);
+	assert_string_equal(m, "村委 0519-876***21 转 802");
+	duty_contact_mask("微信 wx13812345678x", m, sizeof m);
+	assert_string_equal(m, "微信 wx138******78x");
+	duty_contact_mask("", m, sizeof m);
+	assert_string_equal(m, "");
 	assert_int_equal(duty_week_monday(20261207), 20261207); /* a Monday */
 	assert_int_equal(duty_week_monday(20261213), 20261207); /* Sunday */
 	assert_int_equal(duty_week_monday(20270101), 20261228);

@@ -130,33 +130,48 @@ static void slots_to_posts(struct duty_post *v, size_t n, const struct now_slot 
 
 enum store_status store_duty_posts(struct store *s, const char *scope, size_t max, bool with_slot,
 				   int64_t now, int yesterday, int today, struct arena *a,
-				   struct duty_post **out, size_t *n)
+				   struct duty_post **out, size_t *n, bool *truncated)
 {
 	static const char sql[] = SCOPE_POSTS;
-	/* every slot going on: two days of the key's first column, one range */
+	/* every slot going on under scope: two days of the key's first column, one range; an
+	 * area post's id is its code, a checkpoint's post is found by its checkpoint's area */
 	static const char sql_now[] =
-		"SELECT post_id, day, idx, coalesce(leader, ''), officers FROM duty_slot"
-		" WHERE day BETWEEN ?1 AND ?2 AND start_at <= ?3 AND end_at > ?3";
+		"SELECT s.post_id, s.day, s.idx, coalesce(s.leader, ''), s.officers FROM duty_slot "
+		"s"
+		" WHERE s.day BETWEEN ?1 AND ?2 AND s.start_at <= ?3 AND s.end_at > ?3"
+		" AND ((s.post_id >= ?4 AND s.post_id < ?5) OR s.post_id IN (SELECT c.id FROM"
+		" checkpoint c WHERE c.area_code >= ?4 AND c.area_code < ?5))";
+	const size_t slots_max = 8 * DUTY_BOARD_MAX;
+	const char *end = sq_scope_end(a, scope);
 	struct sq_conn *c;
 	struct now_slot *slots;
-	size_t nslots;
+	size_t nslots = 0;
 	enum store_status ss;
 
 	*n = 0;
+	if (truncated)
+		*truncated = false;
 	if (!with_slot) {
 		*out = sq_list(s, sql, &post_rows, max, a, n, &ss,
-			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope))));
+			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end)));
 		return ss;
 	}
 	if (!(c = sq_reader_get(s)))
 		return STORE_BUSY;
 	if ((ss = sq_exec(c, "BEGIN")) == STORE_OK) {
-		*out = sq_rows(c, sql, &post_rows, max, a, n, &ss,
-			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(sq_scope_end(a, scope))));
+		/* one more than answered of each: a cap reached is said, not silent */
+		*out = sq_rows(c, sql, &post_rows, max + 1, a, n, &ss,
+			       SQ_PARAMS(SQ_TEXT(scope), SQ_TEXT(end)));
 		if (ss == STORE_OK)
-			slots = sq_rows(c, sql_now, &now_slot_rows, 8 * DUTY_BOARD_MAX, a, &nslots,
-					&ss,
-					SQ_PARAMS(SQ_INT(yesterday), SQ_INT(today), SQ_INT(now)));
+			slots = sq_rows(c, sql_now, &now_slot_rows, slots_max + 1, a, &nslots, &ss,
+					SQ_PARAMS(SQ_INT(yesterday), SQ_INT(today), SQ_INT(now),
+						  SQ_TEXT(scope), SQ_TEXT(end)));
+		if (ss == STORE_OK && truncated)
+			*truncated = *n > max || nslots > slots_max;
+		if (*n > max)
+			*n = max;
+		if (nslots > slots_max)
+			nslots = slots_max;
 		if (ss == STORE_OK)
 			slots_to_posts(*out, *n, slots, nslots, a);
 		sq_exec(c, "COMMIT");
@@ -287,7 +302,7 @@ enum store_status store_tx_duty_slots_clear(struct store_tx *tx, const char *pos
 
 #define SWAP_COLS                                                                                  \
 	"id, post_id, a_day, a_idx, a_slot, b_day, b_idx, b_slot, a_person, b_person, reason,"     \
-	" state, asked_by, coalesce(decided_by, ''), at, coalesce(decided_at, 0)"
+	" state, asked_by, coalesce(decided_by, ''), at, coalesce(decided_at, 0), asked_by_id"
 
 static void read_swap(const struct sq_cur *k, struct arena *a, void *out)
 {
@@ -309,6 +324,7 @@ static void read_swap(const struct sq_cur *k, struct arena *a, void *out)
 	w->decided_by = sq_text(a, k, 13);
 	w->at = sq_int(k, 14);
 	w->decided_at = sq_int(k, 15);
+	w->asked_by_id = sq_text(a, k, 16);
 }
 static const struct sq_rowtype swap_rows = {sizeof(struct duty_swap), NULL, 0, read_swap};
 
@@ -316,15 +332,15 @@ enum store_status store_tx_duty_swap_insert(struct store_tx *tx, const struct du
 {
 	static const char sql[] =
 		"INSERT INTO duty_swap(id, post_id, a_day, a_idx, a_slot, b_day, b_idx, b_slot,"
-		" a_person, b_person, reason, state, asked_by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-		" ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13)";
+		" a_person, b_person, reason, state, asked_by, at, asked_by_id) VALUES (?1, ?2, ?3,"
+		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?13, ?14)";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(w->id), SQ_TEXT(w->post_id), SQ_INT(w->a_day),
 				SQ_INT(w->a_index), SQ_TEXT(w->a_slot), SQ_INT(w->b_day),
 				SQ_INT(w->b_index), SQ_TEXT(w->b_slot), SQ_TEXT(w->a_person),
 				SQ_TEXT(w->b_person), SQ_TEXT_NN(w->reason), SQ_TEXT(w->asked_by),
-				SQ_INT(w->at)));
+				SQ_INT(w->at), SQ_TEXT_NN(w->asked_by_id)));
 }
 
 enum store_status store_tx_duty_swap_read(struct store_tx *tx, const char *id, struct arena *a,
@@ -362,7 +378,7 @@ enum store_status store_duty_swaps(struct store *s, const char *post, const char
 
 #define HANDOVER_COLS                                                                              \
 	"id, post_id, day, idx, note, open_items, by_name, coalesce(confirmed_by, ''),"            \
-	" confirm_note, at, coalesce(confirmed_at, 0)"
+	" confirm_note, at, coalesce(confirmed_at, 0), open_total"
 
 static void read_handover(const struct sq_cur *k, struct arena *a, void *out)
 {
@@ -379,6 +395,7 @@ static void read_handover(const struct sq_cur *k, struct arena *a, void *out)
 	h->confirm_note = sq_text(a, k, 8);
 	h->at = sq_int(k, 9);
 	h->confirmed_at = sq_int(k, 10);
+	h->open_total = sq_int(k, 11);
 }
 static const struct sq_rowtype handover_rows = {sizeof(struct duty_handover), NULL, 0,
 						read_handover};
@@ -386,13 +403,13 @@ static const struct sq_rowtype handover_rows = {sizeof(struct duty_handover), NU
 enum store_status store_tx_duty_handover_insert(struct store_tx *tx, const struct duty_handover *h)
 {
 	static const char sql[] =
-		"INSERT INTO duty_handover(id, post_id, day, idx, note, open_items, by_name, at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+		"INSERT INTO duty_handover(id, post_id, day, idx, note, open_items, by_name, at,"
+		" open_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(h->id), SQ_TEXT(h->post_id), SQ_INT(h->day),
 				SQ_INT(h->index), SQ_TEXT_NN(h->note), SQ_TEXT(h->open_items),
-				SQ_TEXT(h->by), SQ_INT(h->at)));
+				SQ_TEXT(h->by), SQ_INT(h->at), SQ_INT(h->open_total)));
 }
 
 enum store_status store_tx_duty_handover_read(struct store_tx *tx, const char *id, struct arena *a,
@@ -503,6 +520,10 @@ static void read_event(const struct sq_cur *k, struct arena *a, void *out)
 }
 static const struct sq_rowtype event_rows = {sizeof(struct duty_log_event), NULL, 0, read_event};
 #define DUTY_EVENT_COLS "e.log_id, e.seq, e.at, e.by_name, e.what, e.note"
+/* the newest DUTY_EVENTS_MAX events of e's entry (seq counts from 1 without holes) */
+#define EVENTS_NEWEST                                                                              \
+	" AND e.seq > (SELECT max(m.seq) FROM duty_log_event m WHERE m.log_id = e.log_id) - 200"
+_Static_assert(DUTY_EVENTS_MAX == 200, "EVENTS_NEWEST spells DUTY_EVENTS_MAX");
 
 enum store_status store_tx_duty_log_insert(struct store_tx *tx, const struct duty_log *l)
 {
@@ -524,7 +545,7 @@ static enum store_status log_read(struct sq_conn *c, const char *id, struct aren
 {
 	static const char sql[] = "SELECT " LOG_COLS " FROM duty_log l WHERE l.id = ?1";
 	static const char sql_events[] = "SELECT " DUTY_EVENT_COLS " FROM duty_log_event e"
-					 " WHERE e.log_id = ?1 ORDER BY e.seq";
+					 " WHERE e.log_id = ?1" EVENTS_NEWEST " ORDER BY e.seq";
 	enum store_status ss = sq_one(c, sql, &log_rows, a, out, SQ_PARAMS(SQ_TEXT(id)));
 
 	if (ss == STORE_OK)
@@ -597,7 +618,8 @@ static enum store_status log_page(struct sq_conn *c, const char *post, int64_t f
 	static const char sql_events[] =
 		"SELECT " DUTY_EVENT_COLS
 		" FROM duty_log_event e WHERE e.log_id IN (SELECT l.id" LOG_WHERE
-		" ORDER BY l.at DESC, l.id LIMIT ?5 OFFSET ?6) ORDER BY e.log_id, e.seq";
+		" ORDER BY l.at DESC, l.id LIMIT ?5 OFFSET ?6)" EVENTS_NEWEST
+		" ORDER BY e.log_id, e.seq";
 	const struct sq_param p[] = {SQ_TEXT(post), SQ_INT(from_at), SQ_INT(to_at),
 				     SQ_INT(open),  SQ_INT(limit),   SQ_INT(offset)};
 	enum { NP = sizeof p / sizeof p[0] };
@@ -610,7 +632,9 @@ static enum store_status log_page(struct sq_conn *c, const char *post, int64_t f
 	*out = sq_rows(c, sql, &log_rows, DUTY_LOG_PAGE, a, n, &ss, p, NP);
 	if (ss != STORE_OK)
 		return ss;
-	ev = sq_rows(c, sql_events, &event_rows, SQ_ALL, a, &nev, &ss, p, NP);
+	/* at most DUTY_EVENTS_MAX of each entry of the page */
+	ev = sq_rows(c, sql_events, &event_rows, (size_t)DUTY_LOG_PAGE * DUTY_EVENTS_MAX, a, &nev,
+		     &ss, p, NP);
 	/* each entry's events: a run of the list, in order of seq */
 	for (size_t i = 0; ss == STORE_OK && i < *n; i++) {
 		struct duty_log *l = &(*out)[i];
@@ -647,26 +671,47 @@ enum store_status store_duty_log_list(struct store *s, const char *post, int64_t
 }
 
 enum store_status store_tx_duty_log_open(struct store_tx *tx, const char *post, struct arena *a,
-					 const char ***ids, size_t *n)
+					 const char ***ids, size_t *n, int64_t *total)
 {
+	static const char sql_count[] = "SELECT count(*) FROM duty_log l WHERE l.post_id = ?1"
+					" AND l.state <> 'closed'";
 	static const char sql[] = "SELECT l.id FROM duty_log l WHERE l.post_id = ?1"
 				  " AND l.state <> 'closed' ORDER BY l.at, l.id";
-	enum store_status ss;
-	struct sq_id *v = sq_rows(sq_conn_of(tx), sql, &sq_id_rows, DUTY_OPEN_MAX, a, n, &ss,
-				  SQ_PARAMS(SQ_TEXT(post)));
+	const struct sq_param p[] = {SQ_TEXT(post)};
+	enum store_status ss = sq_one_int(sq_conn_of(tx), sql_count, total, p, 1);
+	struct sq_id *v = NULL;
 
+	*n = 0;
+	if (ss == STORE_OK)
+		v = sq_rows(sq_conn_of(tx), sql, &sq_id_rows, DUTY_OPEN_MAX, a, n, &ss, p, 1);
 	*ids = arena_alloc(a, (*n + 1) * sizeof **ids);
 	for (size_t i = 0; i < *n; i++)
 		(*ids)[i] = v[i].id;
 	return ss;
 }
 
-enum store_status store_tx_duty_log_pass(struct store_tx *tx, const char *id, const char *owner_id,
-					 const char *owner_name, int64_t now)
+enum store_status store_tx_duty_log_pass_open(struct store_tx *tx, const char *post,
+					      const char *owner_id, const char *owner_name,
+					      int64_t now)
 {
 	static const char sql[] = "UPDATE duty_log SET owner_id = ?2, owner_name = ?3,"
-				  " updated_at = ?4 WHERE id = ?1 AND state <> 'closed'";
+				  " updated_at = ?4 WHERE post_id = ?1 AND state <> 'closed'";
+
+	return sq_run(
+		sq_conn_of(tx), sql,
+		SQ_PARAMS(SQ_TEXT(post), SQ_TEXT(owner_id), SQ_TEXT(owner_name), SQ_INT(now)));
+}
+
+enum store_status store_tx_duty_log_event_open(struct store_tx *tx, const char *post, int64_t at,
+					       const char *by, const char *what, const char *note)
+{
+	static const char sql[] =
+		"INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note)"
+		" SELECT l.id, (SELECT coalesce(max(e.seq), 0) + 1 FROM duty_log_event e"
+		" WHERE e.log_id = l.id), ?2, ?3, ?4, ?5 FROM duty_log l"
+		" WHERE l.post_id = ?1 AND l.state <> 'closed'";
 
 	return sq_run(sq_conn_of(tx), sql,
-		      SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(owner_id), SQ_TEXT(owner_name), SQ_INT(now)));
+		      SQ_PARAMS(SQ_TEXT(post), SQ_INT(at), SQ_TEXT_NN(by), SQ_TEXT(what),
+				SQ_TEXT_NN(note)));
 }

@@ -874,6 +874,11 @@ static const char *const migrations[] = {
 	"    g.at, c.area_code FROM gate_record g JOIN closure c ON c.id = g.closure_id"
 	"    WHERE g.verdict <> 'green' OR g.direction = 'out'"
 	"  UNION ALL SELECT 'duty_matter', at, area_code FROM duty_log;",
+	/* 20: a swap keeps the account that asked it, so that its asker cannot approve it
+	 * (swaps asked before have none, ''); a handover keeps the count of the entries it
+	 * found open, of which it lists at most 500 (0 before: their list is complete) */
+	"ALTER TABLE duty_swap ADD COLUMN asked_by_id TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE duty_handover ADD COLUMN open_total INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* SQLite steps that rebuild a table other tables' foreign keys name: run with the foreign

@@ -34,7 +34,7 @@ export default {
   },
   now: {
     title: 'On duty now', at: 'As of {time}', mine: 'My area', board: 'County board', gapsN: '{n} posts without anyone', noGaps: 'Every post is staffed',
-    onlyGaps: 'Gaps only', empty: 'No duty information', post: 'Post', shift: 'Shift', area: 'Area', call: 'Call {phone}',
+    onlyGaps: 'Gaps only', truncated: 'Too many posts: only part is shown', empty: 'No duty information', post: 'Post', shift: 'Shift', area: 'Area', call: 'Call {phone}',
     rosterLink: 'Roster', logLink: 'Duty log', checkpoints: 'Checkpoints in the area',
   },
   log: {

@@ -34,7 +34,7 @@ export default {
   },
   now: {
     title: '当前值班', at: '截至 {time}', mine: '本辖区', board: '全县一览', gapsN: '缺岗 {n} 个岗位', noGaps: '所有岗位都有人值班',
-    onlyGaps: '只看缺岗', empty: '暂无值班信息', post: '岗位', shift: '班次', area: '区域', call: '拨打 {phone}',
+    onlyGaps: '只看缺岗', truncated: '岗位过多，仅显示部分', empty: '暂无值班信息', post: '岗位', shift: '班次', area: '区域', call: '拨打 {phone}',
     rosterLink: '排班', logLink: '值班日志', checkpoints: '辖区卡口',
   },
   log: {

@@ -122,8 +122,10 @@ static enum store_status apply_result(struct svc_ctx *x)
 	char id[24];
 	enum store_status ss;
 
+	/* times are whole seconds and the sender looks once a second: one second more makes
+	 * the wait at least `wait`, whatever fraction of a second the try ended in */
 	ss = store_tx_outbound_result(x->tx, io->m->id, status, tries,
-				      io->now + (wait > 0 ? wait : 0), io->error, io->now);
+				      io->now + (wait > 0 ? wait + 1 : 0), io->error, io->now);
 	if (ss != STORE_OK)
 		return ss;
 	snprintf(id, sizeof id, "%lld", (long long)io->m->id);

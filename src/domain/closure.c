@@ -107,6 +107,13 @@ bool closure_temp_window_valid(int64_t from, int64_t to)
 	return from > 0 && to > from && to - from <= (int64_t)CLOSURE_TEMP_DAYS * 86400;
 }
 
+bool closure_record_at_ok(int64_t at, int64_t now, bool offline)
+{
+	enum { SKEW_S = 300, LATE_S = 600, OFFLINE_LATE_S = 86400 };
+
+	return at <= now + SKEW_S && (offline || at >= now - LATE_S) && at >= now - OFFLINE_LATE_S;
+}
+
 void closure_pass_from_bytes(const unsigned char b[CLOSURE_PASS_LEN],
 			     char out[CLOSURE_PASS_LEN + 1])
 {

@@ -100,6 +100,12 @@ bool closure_pass_kind_valid(const char *kind);
 /* A temporary pass's window: from < to, at most CLOSURE_TEMP_DAYS long. */
 bool closure_temp_window_valid(int64_t from, int64_t to);
 
+/* The time a gate record says it happened, stored at now: at most 5 minutes ahead (clocks
+ * of phones); older than 10 minutes only for a record kept by a phone offline (it says what
+ * the phone showed), and then at most a day old — so that a guard cannot back-date a
+ * passing to dodge a revocation or a quota. */
+bool closure_record_at_ok(int64_t at, int64_t now, bool offline);
+
 /* A pass number from 10 random bytes (each taken modulo 32: 256 is a multiple of 32, so
  * uniform): CLOSURE_PASS_LEN characters of Crockford's base32 and a NUL. */
 void closure_pass_from_bytes(const unsigned char b[CLOSURE_PASS_LEN],

@@ -1164,6 +1164,10 @@ static enum store_status apply_record(struct svc_ctx *x)
 	bool out = !strcmp(in->direction, "out");
 	enum store_status ss;
 
+	/* here, not in the handler: the runner has looked the uuid up, so a resend of a stored
+	 * record is answered whenever it comes */
+	if (!closure_record_at_ok(in->at, time_now(), in->phone_verdict != NULL))
+		return STORE_INVALID;
 	if ((ss = gate_seen(x->tx, x->who, in->gate_id, x->a, &g, &c)) != STORE_OK)
 		return ss;
 	if ((ss = check_in(x->tx, x->a, &c, in->number, out, in->at, in->temp, &chk)) != STORE_OK)

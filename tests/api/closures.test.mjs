@@ -44,6 +44,7 @@ function localAt(n, hh, mm = 0) {
 	return new Date(midnightUtc + n * 86400e3 + (hh * 60 + mm) * 60e3).toISOString();
 }
 let firstDir;
+const offlineIn = {}; // a record kept offline, resent a day later
 let skew = 0; // ms the server's clock is ahead of ours (--clock-offset)
 const ago = (ms) => new Date(Date.now() + skew - ms).toISOString();
 
@@ -357,6 +358,13 @@ describe('closed management', () => {
 		assert.deepEqual([late.record.verdict, early.record.verdict], ['green', 'green']);
 		const third = await ok(await record(guard1, { number: P.five, at: localAt(-3, 0, 2) }), 201);
 		assert.deepEqual([third.record.verdict, third.record.reason], ['red', 'quota']);
+		// a record kept offline an hour (it says what the phone showed), its answer lost: the
+		// phone resends it more than a day later (the next test) and gets it back
+		offlineIn.body = { uuid: uuid(), number: P.one, direction: 'in', at: localAt(-4, 23, 0), phone_verdict: 'green' };
+		offlineIn.first = await ok(await guard1.client.post('/api/v1/gate/records', offlineIn.body), 201);
+		// without the phone's verdict an hour is too late; with it, a day and half a minute too
+		expectError(assert, await record(guard1, { number: P.one, direction: 'in', at: localAt(-4, 23, 0) }), 400, 'gate.at_invalid', 'at');
+		expectError(assert, await record(guard1, { number: P.one, direction: 'in', at: localAt(-5, 23, 58, 29), phone_verdict: 'green' }), 400, 'gate.at_invalid', 'at');
 		// a partial PATCH changes only the rules it names
 		const back = await ok(await cmdA.client.patch(`/api/v1/closures/${closure.id}`, { uuid: uuid(), rules: { every_days: 2 } }));
 		assert.deepEqual(back.rules, { out_per_household: 1, every_days: 2, outsiders: false, vehicles: false });
@@ -368,6 +376,8 @@ describe('closed management', () => {
 
 	it('quota: 1 every 2 days — out on D-2, refused on D-1, allowed on D; entering is never refused', async () => {
 		await restartAt(localClock(-2, 9));
+		const resent = await ok(await guard1.client.post('/api/v1/gate/records', offlineIn.body), 200);
+		assert.deepEqual([resent.record.id, resent.record.at, resent.record.verdict], [offlineIn.first.record.id, offlineIn.first.record.at, 'green']);
 		const d2 = await ok(await record(guard1, { number: P.one, at: ago(1e3), temperature: 36.5 }), 201);
 		assert.equal(d2.record.verdict, 'green');
 		// back in on D-2: entering is never refused by quota

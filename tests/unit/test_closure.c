@@ -162,6 +162,18 @@ static void rules_and_kinds(void **state)
 	assert_true(closure_temp_window_valid(1000, 1000 + 7 * 86400));
 	assert_false(closure_temp_window_valid(1000, 1001 + 7 * 86400));
 	assert_false(closure_temp_window_valid(1000, 1000));
+	/* a record's time: 5 minutes ahead at most; older than 10 minutes only offline, and then
+	 * a day at most */
+	const int64_t now = 1796572800;
+	assert_true(closure_record_at_ok(now, now, false));
+	assert_true(closure_record_at_ok(now + 300, now, false));
+	assert_false(closure_record_at_ok(now + 301, now, true));
+	assert_true(closure_record_at_ok(now - 600, now, false));
+	assert_false(closure_record_at_ok(now - 601, now, false));
+	assert_true(closure_record_at_ok(now - 601, now, true));
+	assert_true(closure_record_at_ok(now - 86400, now, true));
+	assert_false(closure_record_at_ok(now - 86401, now, true));
+	assert_false(closure_record_at_ok(INT64_MIN, now, true));
 	assert_false(closure_temp_window_valid(0, 10));
 }
 

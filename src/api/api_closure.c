@@ -24,11 +24,7 @@
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
-enum {
-	OFFLINE_DAYS = 7,
-	STATS_DAYS_MAX = 92,
-	CELL_MAX = 256
-};
+enum { OFFLINE_DAYS = 7, STATS_DAYS_MAX = 92, CELL_MAX = 256 };
 enum { HEAD_MAX = 32, ADDRESS_MAX = 100, REASON_MAX = 200, NAME_MAX = 40, MEMBERS_MAX = 30 };
 
 /* ---- answers ---- */

@@ -6,7 +6,7 @@
 // sanitizer report, so the suite also catches memory errors against build-asan.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,36 @@ export const TOWN_B = '320481111'; // 竹箦镇
 export const ADMIN = { username: 'admin', password: 'Liyang-Test-Pass-2026' };
 
 const SANITIZER = /AddressSanitizer|LeakSanitizer|runtime error:|ThreadSanitizer/;
+
+// The rule "never log an ID number, a phone or a password" is checked over the whole suite
+// (issue 16): with FANGKONG_LOG_DIR set (tests/run.sh sets it), every server's log and every
+// ID number and phone a request carried are written there when this process ends, and
+// tests/logs/pii.test.mjs then looks for each of those numbers in each log.
+const LOG_DIR = process.env.FANGKONG_LOG_DIR;
+/** An 18-character ID number and a mainland mobile, as they appear in text. */
+export const ID_RE = /(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])/g;
+export const PHONE_RE = /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/g;
+const piiSent = new Set();
+const serverLogs = [];
+/** Remembers the ID numbers and phones in text that a test sends. */
+async function notePii(body) {
+	if (!LOG_DIR || body === undefined || body === null) return;
+	let texts = [body];
+	if (body instanceof FormData) {
+		texts = [];
+		for (const [, v] of body.entries()) texts.push(typeof v === 'string' ? v : await v.text());
+	}
+	for (const t of texts) {
+		const s = Buffer.isBuffer(t) ? t.toString('latin1') : String(t);
+		for (const m of s.matchAll(ID_RE)) piiSent.add(m[0].toUpperCase());
+		for (const m of s.matchAll(PHONE_RE)) piiSent.add(m[0]);
+	}
+}
+if (LOG_DIR)
+	process.on('exit', () => {
+		writeFileSync(join(LOG_DIR, `sent-${process.pid}.txt`), [...piiSent].join('\n'));
+		for (const l of serverLogs) writeFileSync(join(LOG_DIR, `serve-${process.pid}-${l.n}.log`), l.text());
+	});
 
 /** Runs the binary; resolves {code, stdout, stderr}. */
 export function run(args, { input, timeoutMs = 60000 * SLOW } = {}) {
@@ -149,6 +179,7 @@ export async function startServer({ args = [], users = [], db: existingDb } = {}
 		});
 	});
 	const port = Number(new URL(url).port);
+	serverLogs.push({ n: serverLogs.length, text: () => stdout + stderr });
 
 	let stopped = false;
 	/** Stops the server; keepDir leaves the temp dir (and db) for the caller to inspect. */
@@ -262,6 +293,7 @@ export class Client {
 			const ct = opts.contentType === undefined ? 'application/json' : opts.contentType;
 			if (ct) headers['Content-Type'] = ct;
 		}
+		await notePii(body);
 		const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
 		const text = await res.text();
 		let json = null;

@@ -871,9 +871,17 @@ int cli_upgrade_backup(const char *db, const char *data_dir, const char *card_ke
 	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	if ((size_t)snprintf(name, sizeof name, "%s/pre-upgrade-v%d-to-v%d-%s.%s", dir, v, latest,
-			     stamp, key_file ? "fkbak" : "db") >= sizeof name)
-		name[0] = '\0';
+	/* a start again within the same second (a failed migration retried) gets -2, -3… */
+	for (int i = 1; i < 100; i++) {
+		char nth[16] = "";
+		if (i > 1)
+			snprintf(nth, sizeof nth, "-%d", i);
+		if ((size_t)snprintf(name, sizeof name, "%s/pre-upgrade-v%d-to-v%d-%s%s.%s", dir, v,
+				     latest, stamp, nth, key_file ? "fkbak" : "db") >= sizeof name)
+			name[0] = '\0';
+		if (access(name, F_OK) != 0)
+			break;
+	}
 	a = arena_new();
 	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
 	    !snap_of_store(s, a, &now_, err, sizeof err)) {

@@ -9,7 +9,8 @@
 //   - a migration step that fails (FANGKONG_TEST_FAIL_MIGRATION, test-only) makes serve exit
 //     1 and leaves the database at the old version with its rows; without the failure it
 //     upgrades;
-//   - when the backup cannot be written, serve exits 1 and does not migrate.
+//   - when the backup cannot be written, serve exits 1 and does not migrate;
+//   - another command that migrates (user add, run first after an upgrade) backs up too.
 //
 // SQLite only (PostgreSQL: no automatic backup; pg_dump is the operator's job). Needs
 // build/fangkong and the sqlite3 command.
@@ -172,5 +173,16 @@ test('when the backup cannot be written, serve does not start and does not migra
   assert.equal(r.status, 1, r.out);
   assert.match(r.out, /the backup before it failed.*Nothing was changed.*升级前备份失败/s);
   assert.deepEqual(sql(db, 'SELECT max(version) FROM schema_version'), [String(latest - 1)]);
+  assert.deepEqual(files(db), FILES);
+});
+
+test('a command run first by the new binary (user add) backs the database up before it migrates too', { skip: PG && 'SQLite only', timeout: 120_000 }, () => {
+  const { dir, db } = oldDb('command');
+  const out = mustRun(['user', 'add', '--db', db, '--username', 'admin', '--role', 'admin', '--area', COUNTY], `${PASSWORD}\n`);
+  assert.match(out, /backup before the upgrade written to/);
+  const made = backups(dir);
+  assert.equal(made.length, 1, made.join());
+  assert.deepEqual(sql(join(dir, 'backups', made[0]), 'SELECT max(version) FROM schema_version'), [String(latest - 1)]);
+  assert.deepEqual(sql(db, 'SELECT max(version) FROM schema_version'), [String(latest)]);
   assert.deepEqual(files(db), FILES);
 });

@@ -215,6 +215,13 @@ test('retention keeps the newest backup of each of the last 7 days and 4 weeks, 
   assert.deepEqual(readdirSync(dir).sort(), [name('20261210', '000000'), ...foreign].sort(), out2);
 
   // usage and PostgreSQL
+  for (const cmd of ['keygen', 'restore', 'backup']) {
+    const h = spawnSync(BIN, [cmd, '--help'], { encoding: 'utf8' });
+    assert.equal(h.status, 0, h.stderr);
+    assert.ok(h.stdout.startsWith(`usage: fangkong ${cmd}`), h.stdout);
+  }
+  assert.equal(run(['restore', '--from', 'x.fkbak', '--db', 'y.db']).status, 2, 'restore needs --key');
+  assert.equal(run(['keygen']).status, 2);
   const u = run(['backup', '--db', db, '--dir', dir]);
   assert.equal(u.status, 2, u.out);
   const p = run(['backup', '--db', 'postgresql://fangkong@localhost/fangkong', '--dir', dir, '--key', key]);

@@ -472,10 +472,32 @@ static int newest_first(const void *x, const void *y)
 	return a->t < b->t ? 1 : a->t > b->t ? -1 : strcmp(b->name, a->name);
 }
 
+/* Removes name from dir when it is what a run interrupted by a crash left (NAME.snap, a
+ * plain copy of the database; NAME.part; NAME.check) more than 12 hours before now, so that
+ * no plain copy stays in the folder; whether it did. */
+static bool leftover(const char *dir, const char *name, time_t now)
+{
+	static const char *const ends[] = {".snap", ".part", ".check"};
+	char base[32], path[PATH_MAX_FK];
+	size_t n = strlen(name);
+	time_t t;
+
+	if (n <= 31)
+		return false;
+	memcpy(base, name, 31);
+	base[31] = '\0';
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (!strcmp(name + 31, ends[i]) && name_time(base, &t) && t < now - 12 * 3600) {
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			return unlink(path) == 0;
+		}
+	return false;
+}
+
 /* Removes the scheduled backups in dir that the retention does not keep: the newest of each
  * of the last daily days and of each of the last weekly ISO weeks (Monday to Sunday, UTC),
- * counted back from now; never just (the one just written), never one dated after now.
- * Appends the removed names to pruned; their number. */
+ * counted back from now; never just (the one just written), never one dated after now; and
+ * the leftovers of interrupted runs. Appends the removed names to pruned; their number. */
 static int prune(const char *dir, const char *just, time_t now, int daily, int weekly, char *pruned,
 		 size_t prunedsz)
 {
@@ -488,11 +510,18 @@ static int prune(const char *dir, const char *just, time_t now, int daily, int w
 
 	if (!f)
 		fk_oom();
-	while (d && (e = readdir(d)) && n < PRUNE_MAX)
+	while (d && (e = readdir(d)) && n < PRUNE_MAX) {
 		if (name_time(e->d_name, &f[n].t)) {
 			memcpy(f[n].name, e->d_name, 32); /* name_time: 31 characters */
 			n++;
+		} else if (leftover(dir, e->d_name, now)) {
+			used += (size_t)snprintf(pruned + used,
+						 used < prunedsz ? prunedsz - used : 0, "%s%s",
+						 removed++ ? "," : "", e->d_name);
+			if (used >= prunedsz)
+				used = prunedsz - 1;
 		}
+	}
 	if (d)
 		closedir(d);
 	qsort(f, n, sizeof *f, newest_first);

@@ -5,8 +5,9 @@
 // file holds no name, phone or ID number in plain text (the restored database does); a
 // changed byte or another key makes `restore` refuse, leaving no database. Retention: in a
 // folder of backups dated over two months, the scheduled form keeps the newest of each of
-// the last 7 days and 4 ISO weeks, the one it just wrote and any dated later, and never
-// touches a file not named like a backup.
+// the last 7 days and 4 ISO weeks, the one it just wrote and any dated later, removes what
+// interrupted runs left more than 12 hours ago (NAME.snap, .part, .check), and never touches
+// a file not named like a backup.
 //
 // SQLite only (a PostgreSQL database is backed up with pg_dump). Needs build/fangkong, the
 // division list and the sqlite3 command.
@@ -194,9 +195,12 @@ test('retention keeps the newest backup of each of the last 7 days and 4 weeks, 
   }
   dated.push(name('20261205', '120000'), name('20261205', '230000'));
   const future = name('20261208');
-  const foreign = ['notes.txt', 'fangkong-20261001T023000Z.fkbak.part', 'fangkong-2026.fkbak',
-    'other-20261001T023000Z.fkbak', 'fangkong-20261001T023000Z.fkbak.bak', 'fangkong-20260231T023000Z.fkbak'];
-  for (const f of [...dated, future, ...foreign]) writeFileSync(join(dir, f), 'x');
+  const foreign = ['notes.txt', 'fangkong-2026.fkbak', 'other-20261001T023000Z.fkbak',
+    'fangkong-20261001T023000Z.fkbak.bak', 'fangkong-20260231T023000Z.fkbak'];
+  const recent = 'fangkong-20261207T000000Z.fkbak.part'; // 2.5 h old: perhaps a run going on
+  // what runs interrupted by a crash left (a plain snapshot among them), more than 12 h ago
+  const leftovers = ['fangkong-20261001T023000Z.fkbak.snap', 'fangkong-20261206T023000Z.fkbak.part', 'fangkong-20261205T023000Z.fkbak.check'];
+  for (const f of [...dated, future, ...foreign, ...leftovers, recent]) writeFileSync(join(dir, f), 'x');
 
   // Monday 7 December 2026, 02:30 UTC
   const out = mustRun(['backup', '--db', db, '--dir', dir, '--key', key, '--keep-daily', '7', '--keep-weekly', '4', '--now', '20261207T023000Z']);
@@ -206,8 +210,8 @@ test('retention keeps the newest backup of each of the last 7 days and 4 weeks, 
     name('20261129'), name('20261122'), // the newest of the two weeks before the last
     future,
   ];
-  assert.deepEqual(readdirSync(dir).sort(), [...kept, ...foreign].sort(), out);
-  const pruned = dated.length - (kept.length - 2);
+  assert.deepEqual(readdirSync(dir).sort(), [...kept, ...foreign, recent].sort(), out);
+  const pruned = dated.length - (kept.length - 2) + leftovers.length;
   assert.match(out, new RegExp(`pruned ${pruned}: `));
 
   // nothing kept but what is just written and what is not a backup's name

@@ -20,6 +20,8 @@ static const char usage[] =
 	"  copy     copy a database to PostgreSQL (or back)         复制数据库\n"
 	"  sweep    send the due reminders once (overdue, missed)   发送到期提醒\n"
 	"  schema   print the SQL schema (SQLite or PostgreSQL)      打印数据库结构 SQL\n"
+	"  keygen   make a backup key                               生成备份密钥\n"
+	"  restore  restore an encrypted backup into a new database  从加密备份恢复数据库\n"
 	"  version  print the version\n"
 	"\n"
 	"`fangkong COMMAND --help` explains each command's options.\n"
@@ -57,6 +59,10 @@ int main(int argc, char **argv)
 		return cli_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "copy"))
 		return cli_copy(argc - 1, argv + 1);
+	if (!strcmp(cmd, "keygen"))
+		return cli_keygen(argc - 1, argv + 1);
+	if (!strcmp(cmd, "restore"))
+		return cli_restore(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);
 	return EXIT_USAGE;
 }

@@ -34,6 +34,10 @@ struct store *cli_open_store(const char *db, bool create, int readers)
 			db);
 		return NULL;
 	}
+	/* a command that would migrate an SQLite database backs it up first, as serve does
+	 * (into backups/ beside it): a new binary's first command may be `user add` */
+	if (cli_upgrade_backup(db, NULL, NULL, NULL) != EXIT_OK)
+		return NULL;
 	if (!(s = store_open(db, &o, &err)))
 		cli_err("%s: %s", db, err);
 	return s;

@@ -15,6 +15,14 @@ int cli_serve(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_copy(int argc, char **argv);
+/* backups (cli_backup.c): keygen, restore, and the backup serve takes before it migrates an
+ * SQLite database that has pending migrations (into DATA_DIR/backups, or beside db; with
+ * key_file encrypted, the card-link key card_key inside); EXIT_OK when none was needed or
+ * it was written and verified. */
+int cli_keygen(int argc, char **argv);
+int cli_restore(int argc, char **argv);
+int cli_upgrade_backup(const char *db, const char *data_dir, const char *card_key,
+		       const char *key_file);
 /* Prints a line per table: its name, rows and digest (store_table_digests); the exit code. */
 int cli_print_digests(struct store *s);
 

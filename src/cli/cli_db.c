@@ -1,4 +1,4 @@
-/* cli_db — `fangkong init`, `fangkong backup` and `fangkong check`. */
+/* cli_db — `fangkong init` and `fangkong check` (backups: cli_backup.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -158,76 +158,6 @@ int cli_init(int argc, char **argv)
 out:
 	store_close(s);
 	arena_free(a);
-	return rc;
-}
-
-static const char backup_help[] =
-	"usage: fangkong backup --db FILE --out FILE\n"
-	"\n"
-	"Writes a consistent copy of the database (VACUUM INTO), also while the server runs.\n"
-	"The output file must not exist; it is created 0600 (readable by its owner only).\n"
-	"在线生成一致的数据库副本，输出文件不能已存在，权限为 0600（仅所有者可读）。\n"
-	"The key file of the contact-card links (FILE.key beside the database) is copied to\n"
-	"OUT.key; without it, cards printed from the copy get new links.\n"
-	"联心卡链接的密钥文件（数据库旁的 FILE.key）一并复制为 OUT.key。\n";
-
-/* Copies the key file beside db to out.key (0600), when there is one. */
-static bool copy_key(const char *db, const char *out)
-{
-	char from[4096], to[4096], buf[64];
-	ssize_t n;
-	bool ok;
-	int in, fd;
-
-	snprintf(from, sizeof from, "%s.key", db);
-	snprintf(to, sizeof to, "%s.key", out);
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT;
-	n = read(in, buf, sizeof buf);
-	close(in);
-	if (n <= 0 || (fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		return false;
-	ok = write(fd, buf, (size_t)n) == n && fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
-int cli_backup(int argc, char **argv)
-{
-	const char *db = NULL, *out = NULL;
-	const struct cli_opt opts[] = {{.name = "db", .value = &db, .required = true},
-				       {.name = "out", .value = &out, .required = true},
-				       {0}};
-	struct store *s;
-	int fd, rc;
-
-	if (!cli_parse(argc, argv, opts, backup_help, &rc))
-		return rc;
-	rc = EXIT_OK;
-	/* An empty file made 0600 first (VACUUM INTO fills an empty file and would create a new
-	 * one 0644): the copy holds the same ID numbers and password hashes as the database. */
-	if ((fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		cli_err(errno == EEXIST ? "%s exists already / 输出文件已存在"
-					: "%s cannot be created / 无法创建输出文件",
-			out);
-		return EXIT_RUNTIME;
-	}
-	close(fd);
-	if (!(s = cli_open_store(db, false, 1))) {
-		unlink(out);
-		return EXIT_RUNTIME;
-	}
-	if (store_backup(s, out) != STORE_OK) {
-		cli_err("backup failed / 备份失败");
-		unlink(out);
-		rc = EXIT_RUNTIME;
-	} else if (!copy_key(db, out)) {
-		cli_err("the key file could not be copied to %s.key / 密钥文件复制失败", out);
-		rc = EXIT_RUNTIME;
-	} else {
-		printf("backup written to %s / 备份已写入\n", out);
-	}
-	store_close(s);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 struct serve_config {
 	struct server_config http;
 	const char *db, *data_dir;
+	const char *backup_key; /* encrypts the backup taken before an upgrade */
 	int readers, batch_max, clock_offset;
 	int verbose;
 };
@@ -95,7 +96,10 @@ static void help(FILE *f)
 	      "  --verbose               debug logging\n"
 	      "  --sms-command PATH      program that sends one SMS, run as PATH PHONE TEXT (no\n"
 	      "                          shell; exit 0 = sent; killed after 10 s); enables the\n"
-	      "                          duty mobiles of an area. 短信网关程序\n",
+	      "                          duty mobiles of an area. 短信网关程序\n"
+	      "  --backup-key FILE       encrypt the backup taken before a database upgrade\n"
+	      "                          (DATA_DIR/backups/pre-upgrade-…; plain 0600 without it)\n"
+	      "                          with this key (fangkong keygen). 升级前备份的加密密钥\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -121,7 +125,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 9];
+	struct option opts[NINT + 10];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -135,6 +139,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"public-url", required_argument, 0, 'u'};
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
 	opts[i++] = (struct option){"sms-command", required_argument, 0, 'm'};
+	opts[i++] = (struct option){"backup-key", required_argument, 0, 'B'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
@@ -178,6 +183,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			}
 			c->http.sms_command = optarg;
 			break;
+		case 'B': c->backup_key = optarg; break;
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;
 		}
@@ -243,6 +249,9 @@ int cli_serve(int argc, char **argv)
 	}
 	c.http.upload_dir = updir;
 	c.http.key_path = keypath;
+	/* an SQLite database with pending migrations is backed up first, else not migrated */
+	if (cli_upgrade_backup(c.db, c.data_dir, keypath, c.backup_key) != EXIT_OK)
+		goto out;
 	struct store_opts so = {.readers = c.readers, .batch_max = c.batch_max, .create = false};
 	if (!(s = store_open(c.db, &so, &err))) {
 		cli_err("%s: %s", c.db, err);

@@ -50,6 +50,8 @@ struct store_opts {
 	int batch_max;      /* most writes in one group commit */
 	bool create;        /* create the file if missing */
 	int reader_wait_ms; /* the longest wait for a free reader, then STORE_BUSY (0: 5000) */
+	bool no_migrate;    /* open the database as it is, without migrating it: a backup's
+			       snapshot, a restored copy, the version check before an upgrade */
 };
 
 /* ---- news between the servers of one database ----

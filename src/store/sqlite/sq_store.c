@@ -27,7 +27,7 @@ struct store *store_open(const char *path, const struct store_opts *opts, const 
 	if ((s->pg ? sq_pg_open(path, false, &s->wconn, err)
 		   : sq_conn_open(path, opts->create, false, &s->wconn, err)) != STORE_OK)
 		goto fail;
-	if (sq_migrate(s->wconn, err) != STORE_OK)
+	if (!opts->no_migrate && sq_migrate(s->wconn, err) != STORE_OK)
 		goto fail;
 	s->readers = xcalloc((size_t)nreaders, sizeof *s->readers);
 	s->reader_busy = xcalloc((size_t)nreaders, sizeof *s->reader_busy);

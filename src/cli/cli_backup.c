@@ -666,6 +666,11 @@ static int backup_run(struct store *s, const char *db, const char *out, const ch
 	else
 		snprintf(name, sizeof name, "%s", out);
 	struct backup_job j = {.out = name, .card_key = key ? card : NULL, .key = key};
+	/* the scheduled form makes its folder on the first run, the owner's only */
+	if (dir && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		cli_err("%s cannot be created / 无法创建备份目录", dir);
+		goto out;
+	}
 	if (!backup_write(s, &j, a, err, sizeof err)) {
 		cli_err("backup failed: %s / 备份失败", err);
 		goto out;

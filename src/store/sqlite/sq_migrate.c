@@ -1087,8 +1087,10 @@ static enum store_status apply(struct sq_conn *c, int from, int *done)
 
 	*done = v;
 	if (fk_off) {
-		log_info("database steps %d–%d rebuild a table: about a minute per million files",
-			 from, NMIGRATIONS);
+		if (from > 1)
+			log_info("database steps %d–%d rebuild a table: about a minute per million "
+				 "files",
+				 from, NMIGRATIONS);
 		if (sq_exec(c, "PRAGMA foreign_keys=OFF") != STORE_OK)
 			return STORE_ERROR;
 	}

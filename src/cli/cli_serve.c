@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "io/import.h"
+#include "util/cidr.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -95,7 +96,13 @@ static void help(FILE *f)
 	      "  --verbose               debug logging\n"
 	      "  --sms-command PATH      program that sends one SMS, run as PATH PHONE TEXT (no\n"
 	      "                          shell; exit 0 = sent; killed after 10 s); enables the\n"
-	      "                          duty mobiles of an area. 短信网关程序\n",
+	      "                          duty mobiles of an area. 短信网关程序\n"
+	      "  --trusted-proxy CIDR[,CIDR...]\n"
+	      "                          reverse proxies (e.g. 127.0.0.1/32 for nginx on this\n"
+	      "                          machine) whose X-Forwarded-For / X-Real-IP name the\n"
+	      "                          client: rate limits, lockout and the audit then see the\n"
+	      "                          real address; from any other peer the headers are\n"
+	      "                          ignored (up to 16 blocks). 受信任的反向代理地址段\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -121,7 +128,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 9];
+	struct option opts[NINT + 10];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -135,6 +142,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"public-url", required_argument, 0, 'u'};
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
 	opts[i++] = (struct option){"sms-command", required_argument, 0, 'm'};
+	opts[i++] = (struct option){"trusted-proxy", required_argument, 0, 'P'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
@@ -178,6 +186,14 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			}
 			c->http.sms_command = optarg;
 			break;
+		case 'P': {
+			const char *why = "?";
+			if (!cidr_list_parse(optarg, &c->http.trusted_proxy, &why)) {
+				cli_err("--trusted-proxy: %s", why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;
 		}

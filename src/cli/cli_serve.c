@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "io/import.h"
+#include "util/cidr.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -99,7 +100,13 @@ static void help(FILE *f)
 	      "                          duty mobiles of an area. 短信网关程序\n"
 	      "  --backup-key FILE       encrypt the backup taken before a database upgrade\n"
 	      "                          (DATA_DIR/backups/pre-upgrade-…; plain 0600 without it)\n"
-	      "                          with this key (fangkong keygen). 升级前备份的加密密钥\n",
+	      "                          with this key (fangkong keygen). 升级前备份的加密密钥\n"
+	      "  --trusted-proxy CIDR[,CIDR...]\n"
+	      "                          reverse proxies (e.g. 127.0.0.1/32 for nginx on this\n"
+	      "                          machine) whose X-Forwarded-For / X-Real-IP name the\n"
+	      "                          client: rate limits, lockout and the audit then see the\n"
+	      "                          real address; from any other peer the headers are\n"
+	      "                          ignored (up to 16 blocks). 受信任的反向代理地址段\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -125,7 +132,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 10];
+	struct option opts[NINT + 11];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -140,6 +147,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
 	opts[i++] = (struct option){"sms-command", required_argument, 0, 'm'};
 	opts[i++] = (struct option){"backup-key", required_argument, 0, 'B'};
+	opts[i++] = (struct option){"trusted-proxy", required_argument, 0, 'P'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
@@ -184,6 +192,14 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			c->http.sms_command = optarg;
 			break;
 		case 'B': c->backup_key = optarg; break;
+		case 'P': {
+			const char *why = "?";
+			if (!cidr_list_parse(optarg, &c->http.trusted_proxy, &why)) {
+				cli_err("--trusted-proxy: %s", why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;
 		}
@@ -272,6 +288,10 @@ int cli_serve(int argc, char **argv)
 		fflush(stdout);
 	}
 	log_info("serving %s with %d threads, %d readers", c.db, c.http.threads, c.readers);
+	if (c.http.trusted_proxy.n)
+		log_info("client addresses of requests from %d trusted proxy block(s) are taken "
+			 "from X-Forwarded-For / X-Real-IP",
+			 c.http.trusted_proxy.n);
 	sigwait(&set, &sig);
 	log_info("stopping on signal %d", sig);
 	rc = EXIT_OK;

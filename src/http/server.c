@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -37,18 +38,117 @@ static int hexval(char c)
 	return -1;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t outsz)
+/* ---- the client's address ----
+ *
+ * The TCP peer, unless the peer is a trusted proxy (--trusted-proxy): then the client is
+ * the right-most address of X-Forwarded-For that is not itself a trusted proxy (each proxy
+ * appends the address it heard from, so what stands left of that is the client's own say,
+ * which anyone can forge), or, without that header, X-Real-IP. A header that is malformed
+ * where it is read leaves the peer. At most FWD_HOPS addresses are read, from the right,
+ * each at most FWD_ADDR_MAX bytes; the header as a whole is bounded by --max-header-kib.
+ * From any other peer both headers are ignored. */
+
+enum { FWD_HOPS = 16, FWD_ADDR_MAX = 64 };
+
+static void addr_text(const struct sockaddr *sa, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+			  (socklen_t)outsz);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)outsz);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* One address of n bytes, spaces around it allowed, into ss. */
+static bool addr_parse(const char *s, size_t n, struct sockaddr_storage *ss)
+{
+	char txt[FWD_ADDR_MAX];
+
+	while (n && is_blank(*s))
+		s++, n--;
+	while (n && is_blank(s[n - 1]))
+		n--;
+	memset(ss, 0, sizeof *ss);
+	if (n == 0 || n >= sizeof txt)
+		return false;
+	memcpy(txt, s, n);
+	txt[n] = '\0';
+	if (inet_pton(AF_INET, txt, &((struct sockaddr_in *)ss)->sin_addr) == 1)
+		ss->ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, txt, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
+		ss->ss_family = AF_INET6;
+	return ss->ss_family != 0;
+}
+
+/* The client an X-Forwarded-For value v names, into ss; false when it is malformed where
+ * read or longer than FWD_HOPS trusted proxies. All trusted: the left-most is the client. */
+static bool forwarded_for(const struct cidr_list *trusted, const char *v,
+			  struct sockaddr_storage *ss)
+{
+	const char *end = v + strlen(v);
+
+	for (int hop = 0; hop < FWD_HOPS; hop++) {
+		const char *start = end;
+		while (start > v && start[-1] != ',')
+			start--;
+		if (!addr_parse(start, (size_t)(end - start), ss))
+			return false;
+		if (start == v || !cidr_list_match(trusted, (const struct sockaddr *)ss))
+			return true;
+		end = start - 1;
+	}
+	return false;
+}
+
+struct last_header {
+	const char *name, *value;
+};
+
+static enum MHD_Result last_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct last_header *h = cls;
+
+	(void)kind;
+	if (key && value && !strcasecmp(key, h->name))
+		h->value = value;
+	return MHD_YES;
+}
+
+/* The last of the headers called name (a proxy appends; a repeated header is a list). */
+static const char *last_header(struct MHD_Connection *conn, const char *name)
+{
+	struct last_header h = {name, NULL};
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, last_value, &h);
+	return h.value;
+}
+
+static void client_ip(struct server *srv, struct MHD_Connection *conn, char *out, size_t outsz)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *xff, *real;
+	struct sockaddr_storage fwd;
 
-	snprintf(out, outsz, "?");
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)outsz);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-			  (socklen_t)outsz);
+	addr_text(sa, out, outsz);
+	if (!srv->cfg.trusted_proxy.n || !cidr_list_match(&srv->cfg.trusted_proxy, sa))
+		return;
+	if ((xff = last_header(conn, "X-Forwarded-For"))) {
+		if (forwarded_for(&srv->cfg.trusted_proxy, xff, &fwd))
+			addr_text((const struct sockaddr *)&fwd, out, outsz);
+	} else if ((real = last_header(conn, "X-Real-IP"))) {
+		if (addr_parse(real, strlen(real), &fwd))
+			addr_text((const struct sockaddr *)&fwd, out, outsz);
+	}
 }
 
 /* ---- the slow-header watchdog ----
@@ -205,7 +305,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	r->method = http_method_parse(method);
 	r->path = arena_strdup(r->a, url ? url : "");
 	snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix, (unsigned)seq);
-	client_ip(conn, r->ip, sizeof r->ip);
+	client_ip(srv, conn, r->ip, sizeof r->ip);
 	buf_init(&r->body, (size_t)srv->cfg.max_body_kib * 1024);
 	r->en = err_prefers_en(req_header(r, "Accept-Language"));
 	api_begin(r);

@@ -37,6 +37,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/cidr.h"
 #include "util/secret.h"
 
 struct server_config {
@@ -65,6 +66,9 @@ struct server_config {
 	int prereg_pending_max;  /* pre-registrations waiting at one checkpoint */
 	const char *sms_command; /* program that sends one SMS (argv: phone, text), or NULL */
 	int export_max_rows;     /* rows one export may hold (0: api_export.c's default) */
+	/* peers whose X-Forwarded-For / X-Real-IP name the client (--trusted-proxy); empty:
+	 * those headers are ignored */
+	struct cidr_list trusted_proxy;
 };
 
 struct server {
@@ -116,7 +120,7 @@ struct req {
 	enum req_early early;       /* answered before the body: the reply closes the connection */
 	json_t *json;               /* parsed body, owned by req */
 	char id[17];                /* request id, in the X-Request-Id header and the log */
-	char ip[48];
+	char ip[48];                /* the client: the peer, or whom a trusted proxy names */
 	int64_t start_us;
 	unsigned status;
 	bool en;

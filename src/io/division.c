@@ -161,6 +161,10 @@ const char *division_default_dir(void)
 		snprintf(beside_exe, sizeof beside_exe, "%s/../%s", exe, rel);
 		if (access(beside_exe, R_OK) == 0)
 			return beside_exe;
+		/* installed: PREFIX/bin/fangkong, PREFIX/share/fangkong/divisions (make install) */
+		snprintf(beside_exe, sizeof beside_exe, "%s/../share/fangkong/divisions", exe);
+		if (access(beside_exe, R_OK) == 0)
+			return beside_exe;
 	}
 	return rel;
 }

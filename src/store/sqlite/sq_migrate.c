@@ -1049,7 +1049,7 @@ static void mark_sql(char *out, size_t outsz, int version)
 
 /* A test-only way to make step N fail after it ran (FANGKONG_TEST_FAIL_MIGRATION=N): the
  * upgrade tests see that a failed step leaves the database at its old version. Read only
- * here; documented as test-only in docs/operations-backup.md. */
+ * here; documented as test-only in docs/operations.md section 6. */
 static bool fail_injected(int version)
 {
 	const char *e = getenv("FANGKONG_TEST_FAIL_MIGRATION");

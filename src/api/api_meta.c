@@ -1,5 +1,9 @@
-/* api_meta — health and the OpenAPI document (docs/openapi.json, embedded at build). */
+/* api_meta — health, readiness, metrics and the OpenAPI document (docs/openapi.json,
+ * embedded at build). See docs/operations-metrics.md. */
 #include "api/api.h"
+
+#include "http/metrics.h"
+#include "util/cidr.h"
 
 void api_healthz(struct req *r) { reply_json(r, 200, json_pack("{s:s}", "status", "ok")); }
 
@@ -15,4 +19,37 @@ void api_openapi(struct req *r)
 		return;
 	}
 	reply_static(r, 200, data, len, headers);
+}
+
+void api_readyz(struct req *r)
+{
+	enum svc_readiness rd = svc_ready(r->srv->store, &r->srv->ready);
+	const struct err_info *ei;
+
+	if (rd == SVC_READY) {
+		reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+		return;
+	}
+	ei = err_info(rd == SVC_SCHEMA_MISMATCH ? ERR_READY_SCHEMA : ERR_READY_NOT_WRITABLE);
+	/* both languages: the caller is a monitor more often than a person */
+	reply_json(r, ei->status,
+		   json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "status", "not_ready", "error",
+			     "code", ei->code, "message", r->en ? ei->en : ei->zh, "zh", ei->zh,
+			     "en", ei->en));
+}
+
+void api_metrics(struct req *r)
+{
+	struct store_metrics sm;
+	struct buf b;
+
+	/* the TCP peer, never a forwarded address: scraped directly, not through a proxy */
+	if (!cidr_list_match(&r->srv->cfg.metrics_allow, req_peer(r))) {
+		reply_error(r, ERR_NOT_FOUND, NULL); /* as if there were no such page */
+		return;
+	}
+	svc_store_metrics(r->srv->store, &sm);
+	buf_init(&b, (size_t)64 << 20);
+	http_metrics_render(r->srv, &sm, &b);
+	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, b.data, b.len);
 }

@@ -95,7 +95,11 @@ static void help(FILE *f)
 	      "  --verbose               debug logging\n"
 	      "  --sms-command PATH      program that sends one SMS, run as PATH PHONE TEXT (no\n"
 	      "                          shell; exit 0 = sent; killed after 10 s); enables the\n"
-	      "                          duty mobiles of an area. 短信网关程序\n",
+	      "                          duty mobiles of an area. 短信网关程序\n"
+	      "  --metrics-allow CIDR[,CIDR...]\n"
+	      "                          TCP peers GET /metrics answers, up to 16 ranges (default\n"
+	      "                          127.0.0.1/32,::1/128; others get 404; not through a\n"
+	      "                          proxy: the peer is the TCP one). 允许抓取监控指标的地址\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -121,7 +125,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 9];
+	struct option opts[NINT + 10];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -136,6 +140,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"verbose", no_argument, 0, 'v'};
 	opts[i++] = (struct option){"sms-command", required_argument, 0, 'm'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
+	opts[i++] = (struct option){"metrics-allow", required_argument, 0, 'M'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
 	optind = 1;
@@ -178,6 +183,14 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			}
 			c->http.sms_command = optarg;
 			break;
+		case 'M': {
+			const char *why;
+			if (!cidr_list_parse(optarg, &c->http.metrics_allow, &why)) {
+				cli_err("--metrics-allow: %s", why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h': help(stdout); return -1;
 		default: help(stderr); return EXIT_USAGE;
 		}

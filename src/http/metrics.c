@@ -137,7 +137,8 @@ static void render_store(const struct store_metrics *sm, struct buf *b)
 		       "Jobs per group the writer ran in one transaction");
 	metrics_histogram(b, "fangkong_store_group_commit_jobs", NULL, &sm->group_jobs);
 	metrics_family(b, "fangkong_store_commit_duration_seconds", "histogram",
-		       "Time of each COMMIT of the writer (on SQLite the WAL fsync)");
+		       "Time of each COMMIT of the writer (on SQLite the WAL fsync; the empty "
+		       "ones of /readyz probes included)");
 	metrics_histogram(b, "fangkong_store_commit_duration_seconds", NULL, &sm->commit_us);
 	counter(b, "fangkong_store_write_groups_failed_total",
 		"Groups whose transaction failed (their jobs were answered busy)",

@@ -15,7 +15,9 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
 import { pgPsql } from '../pg/db.mjs';
-import { ADMIN, BIN, Client, PG, VILLAGE_A, adminClient, dbSql, makeId, run, startServer, uuid, waitFor } from './lib.mjs';
+import {
+	ADMIN, BIN, Client, PG, TOWN_A, VILLAGE_A, adminClient, dbSql, makeId, newUser, run, startServer, uuid, waitFor,
+} from './lib.mjs';
 
 const NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -268,8 +270,17 @@ describe('GET /metrics', () => {
 	});
 
 	it('holds no personal data: no ID number, phone, name or username of the test', async () => {
-		const { text } = await scrape(srv);
-		for (const secret of [ID_NUMBER, ID_NUMBER.slice(0, 14), PHONE, NAME, '指标批量', person.id, ADMIN.password, '社渚村']) {
+		// a signed-in account with a username of its own, with a session and an audited write
+		const cmd = await newUser(srv, admin, { role: 'commander', area: TOWN_A, username: 'metricsprobeuser7' });
+		assert.equal((await cmd.client.get('/api/v1/me')).status, 200);
+		const { text, families } = await scrape(srv);
+		// no label value holds a number of six digits or more (an area code, an id, a phone)
+		for (const f of families.values())
+			for (const smp of f.samples)
+				for (const [k, v] of Object.entries(smp.labels))
+					assert.ok(!/\d{6,}/.test(v), `${smp.name}: label ${k}="${v}"`);
+		for (const secret of [ID_NUMBER, ID_NUMBER.slice(0, 14), PHONE, NAME, '指标批量', person.id, ADMIN.password,
+			'社渚村', 'metricsprobeuser7', cmd.user.id, TOWN_A, VILLAGE_A]) {
 			assert.ok(!text.includes(secret), `the metrics hold ${secret}`);
 		}
 		// the admin's username as a label value (it is also a common word: only in quotes)

@@ -180,13 +180,18 @@ const struct route api_routes[] = {
 	 ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF, 0},
 	{HTTP_POST, "/api/v1/self/{token}/services", api_self_service,
 	 ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF, 0},
+	/* operations (docs/operations-metrics.md): no session; /metrics only from
+	 * --metrics-allow; both may wait on the database, so on a worker */
+	{HTTP_GET, "/readyz", api_readyz, ROUTE_PUBLIC | ROUTE_SLOW, 0},
+	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC | ROUTE_SLOW, 0},
 };
 #undef P
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];
 
 static bool is_api_path(const char *path)
 {
-	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strcmp(path, "/healthz");
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strcmp(path, "/healthz") ||
+	       !strcmp(path, "/readyz") || !strcmp(path, "/metrics");
 }
 
 const char *api_log_path(struct req *r)

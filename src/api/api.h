@@ -130,6 +130,8 @@ enum err api_password_verdict(int verdict);
 /* handlers */
 void api_healthz(struct req *r);
 void api_openapi(struct req *r);
+void api_readyz(struct req *r);
+void api_metrics(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);

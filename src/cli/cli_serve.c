@@ -106,7 +106,11 @@ static void help(FILE *f)
 	      "                          machine) whose X-Forwarded-For / X-Real-IP name the\n"
 	      "                          client: rate limits, lockout and the audit then see the\n"
 	      "                          real address; from any other peer the headers are\n"
-	      "                          ignored (up to 16 blocks). 受信任的反向代理地址段\n",
+	      "                          ignored (up to 16 blocks). 受信任的反向代理地址段\n"
+	      "  --metrics-allow CIDR[,CIDR...]\n"
+	      "                          TCP peers GET /metrics answers, up to 16 ranges (default\n"
+	      "                          127.0.0.1/32,::1/128; others get 404; not through a\n"
+	      "                          proxy: the peer is the TCP one). 允许抓取监控指标的地址\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,
@@ -132,7 +136,7 @@ static bool public_url_valid(const char *u)
 /* Parses argv into c; returns EXIT_OK, EXIT_USAGE, or -1 after --help. */
 static int parse(int argc, char **argv, struct serve_config *c)
 {
-	struct option opts[NINT + 11];
+	struct option opts[NINT + 12];
 	int i, ch, idx;
 
 	for (i = 0; i < NINT; i++) {
@@ -149,6 +153,7 @@ static int parse(int argc, char **argv, struct serve_config *c)
 	opts[i++] = (struct option){"backup-key", required_argument, 0, 'B'};
 	opts[i++] = (struct option){"trusted-proxy", required_argument, 0, 'P'};
 	opts[i++] = (struct option){"help", no_argument, 0, 'h'};
+	opts[i++] = (struct option){"metrics-allow", required_argument, 0, 'M'};
 	opts[i] = (struct option){0, 0, 0, 0};
 	c->http.listen = "127.0.0.1:8080";
 	optind = 1;
@@ -196,6 +201,14 @@ static int parse(int argc, char **argv, struct serve_config *c)
 			const char *why = "?";
 			if (!cidr_list_parse(optarg, &c->http.trusted_proxy, &why)) {
 				cli_err("--trusted-proxy: %s", why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'M': {
+			const char *why;
+			if (!cidr_list_parse(optarg, &c->http.metrics_allow, &why)) {
+				cli_err("--metrics-allow: %s", why);
 				return EXIT_USAGE;
 			}
 			break;

@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "http/cache.h"
 #include "http/events.h"
+#include "http/metrics.h"
 #include "io/outbound_send.h"
 #include "http/ratelimit.h"
 #include "io/exporter.h"
@@ -303,6 +304,7 @@ static struct req *req_new(struct server *srv, struct MHD_Connection *conn, cons
 	r->a = arena_new();
 	r->start_us = time_mono_us();
 	r->method = http_method_parse(method);
+	http_metrics_begin(srv->metrics);
 	r->path = arena_strdup(r->a, url ? url : "");
 	snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix, (unsigned)seq);
 	client_ip(srv, conn, r->ip, sizeof r->ip);
@@ -488,6 +490,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	what = r->match.route ? r->match.route->pattern
 	       : r->early == EARLY_TARGET ? "(bad target)" /* its bytes are not logged */
 					  : api_log_path(r);
+	http_metrics_end(r->srv->metrics,
+			 r->match.route ? (size_t)(r->match.route - api_routes)
+			 : (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+					 !strcmp(what, "(static)")
+				 ? api_nroutes + HTTP_METRICS_STATIC
+				 : api_nroutes + HTTP_METRICS_OTHER,
+			 r->method, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->status : 0,
+			 time_mono_us() - r->start_us);
 	log_info("%s %s %u %.1fms %s%s", http_method_name(r->method), what, r->status,
 		 (double)(time_mono_us() - r->start_us) / 1000.0, r->id,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
@@ -717,6 +727,13 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		flags |= MHD_USE_IPv6;
 	srv->store = store;
 	srv->cfg = *cfg;
+	if (srv->cfg.metrics_allow.n == 0) {
+		const char *ignored;
+		cidr_list_parse(SERVER_METRICS_ALLOW, &srv->cfg.metrics_allow, &ignored);
+	}
+	srv->metrics = http_metrics_new(api_routes, api_nroutes);
+	srv->started = (int64_t)time(NULL);
+	svc_ready_init(&srv->ready);
 	if (srv->cfg.prereg_pending_max <= 0)
 		srv->cfg.prereg_pending_max = 20000; /* a config made in code, not by the command line */
 	srv->sessions = sessions_new(cfg->session_idle, cfg->session_absolute);
@@ -738,6 +755,8 @@ struct server *server_start(struct store *store, const struct server_config *cfg
 		ratelimit_free(srv->self_rl);
 		ratelimit_free(srv->pre_rl);
 		svc_refcache_free(srv->refcache);
+		http_metrics_free(srv->metrics);
+		svc_ready_destroy(&srv->ready);
 		free(srv);
 		return NULL;
 	}
@@ -807,6 +826,16 @@ void server_stop(struct server *srv)
 	ratelimit_free(srv->pre_rl);
 	svc_refcache_free(srv->refcache);
 	rcache_free(srv->area_cache);
+	http_metrics_free(srv->metrics);
+	svc_ready_destroy(&srv->ready);
 	sodium_memzero(srv->key, sizeof srv->key);
 	free(srv);
+}
+
+const struct sockaddr *req_peer(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return ci ? ci->client_addr : NULL;
 }

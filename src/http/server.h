@@ -34,6 +34,7 @@
 #include "http/router.h"
 #include "http/session.h"
 #include "http/upload.h"
+#include "service/service.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -69,6 +70,7 @@ struct server_config {
 	/* peers whose X-Forwarded-For / X-Real-IP name the client (--trusted-proxy); empty:
 	 * those headers are ignored */
 	struct cidr_list trusted_proxy;
+	struct cidr_list metrics_allow; /* TCP peers /metrics answers (none: the loopback) */
 };
 
 struct server {
@@ -94,6 +96,9 @@ struct server {
 	char link_base[320];         /* pinned origin of contact-card links, "" until known */
 	struct events *events;       /* the notification streams (events.h) */
 	struct outbound_sender *outbound; /* sends queued webhook messages (io/outbound_send.h) */
+	struct http_metrics *metrics;     /* requests by route (http/metrics.h) */
+	int64_t started;              /* wall clock, seconds: fangkong_process_start_time_seconds */
+	struct svc_ready_cache ready; /* /readyz's last probe (service/svc_ops.c) */
 };
 
 /* Why a request is answered before its body is read (see the top of this file). */
@@ -140,6 +145,9 @@ struct req {
 	struct svc_denial *denial;  /* what the service refused as out of scope (api.c) */
 };
 
+/* --metrics-allow's default: the loopback, IPv4 and IPv6. */
+#define SERVER_METRICS_ALLOW "127.0.0.1/32,::1/128"
+
 struct server *server_start(struct store *store, const struct server_config *cfg, const char **err);
 void server_stop(struct server *srv);
 /* Suspends the request and runs api_run(r) on a worker thread. */
@@ -177,5 +185,7 @@ void reply_static(struct req *r, unsigned status, const void *data, size_t len,
 const char *req_header(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
+/* The TCP peer of the connection (never a forwarded address), or NULL. */
+const struct sockaddr *req_peer(struct req *r);
 
 #endif

@@ -424,3 +424,15 @@ void sessions_set_must_change(struct sessions *s, const char *token, bool must_c
 		(*pp)->info.must_change = must_change;
 	pthread_mutex_unlock(&s->mu);
 }
+
+size_t sessions_active(struct sessions *s, int64_t now)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&s->mu);
+	for (int i = 0; i < NBUCKETS; i++)
+		for (const struct entry *e = s->bucket[i]; e; e = e->next)
+			n += !expired(s, e, now) && e->info.role != ROLE_NONE;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}

@@ -56,5 +56,8 @@ void sessions_drop_user(struct sessions *s, const char *user_id);
 void sessions_drop_user_except(struct sessions *s, const char *user_id, const char *token);
 void sessions_set_must_change(struct sessions *s, const char *token, bool must_change);
 void random_token(char out[SESSION_TOKEN_LEN + 1]);
+/* The sessions this server holds in memory that have not expired at now (for /metrics;
+ * a scan of the table under its lock). */
+size_t sessions_active(struct sessions *s, int64_t now);
 
 #endif

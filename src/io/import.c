@@ -582,3 +582,8 @@ void importer_stop(struct importer *im)
 	workers_stop(im->pool);
 	free(im);
 }
+
+int importer_active(struct importer *im)
+{
+	return im ? atomic_load(&im->queued) : 0;
+}

@@ -30,6 +30,8 @@ void importer_submit(struct importer *im, const char *job_id);
 int import_sweep(struct store *s, const char *dir);
 /* Finishes the batch in progress and stops; unfinished jobs resume at the next start. */
 void importer_stop(struct importer *im);
+/* Import jobs this server has taken and not finished (queued for its workers or running). */
+int importer_active(struct importer *im);
 
 /* Runs one job to its end in the calling thread (the worker, the CLI and the tests). */
 enum store_status import_run(struct store *s, const char *job_id, atomic_bool *stop);

@@ -25,6 +25,7 @@
 #define FK_SERVICE_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "store/store.h"
@@ -1363,5 +1364,25 @@ enum store_status svc_duty_handover_confirm(struct store *s, const struct princi
 enum store_status svc_duty_handovers(struct store *s, const struct principal *who, const char *post,
 				     int from, int to, struct arena *a, struct duty_handover **out,
 				     size_t *n);
+
+/* ---- operations: /metrics and /readyz (svc_ops.c) ---- */
+
+/* The store's metrics (store_metrics): nothing personal, no principal needed. */
+void svc_store_metrics(struct store *s, struct store_metrics *out);
+enum svc_readiness { SVC_READY, SVC_NOT_WRITABLE, SVC_SCHEMA_MISMATCH };
+/* /readyz probes at most once per SVC_READY_CACHE_MS; requests meanwhile (and those that
+ * wait for a probe in progress) get its answer. A probe waits at most
+ * SVC_READY_TIMEOUT_MS for the writer. */
+enum { SVC_READY_CACHE_MS = 1000, SVC_READY_TIMEOUT_MS = 2000 };
+struct svc_ready_cache {
+	pthread_mutex_t mu;
+	int64_t at_ms; /* monotonic time of the last probe, 0: none yet */
+	enum svc_readiness last;
+};
+void svc_ready_init(struct svc_ready_cache *c);
+void svc_ready_destroy(struct svc_ready_cache *c);
+/* Whether the database takes writes (a no-op job through the writer, in time) and its
+ * schema is the version this program migrates to. */
+enum svc_readiness svc_ready(struct store *s, struct svc_ready_cache *c);
 
 #endif

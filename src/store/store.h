@@ -26,6 +26,7 @@
 #include "domain/observation.h"
 #include "domain/report.h"
 #include "util/arena.h"
+#include "util/metrics.h"
 
 enum store_status {
 	STORE_OK = 0,
@@ -1788,5 +1789,34 @@ enum store_status store_tx_session_drop_user(struct store_tx *tx, const char *us
 /* The sessions idle since before idle_before or made before created_before. */
 enum store_status store_tx_session_prune(struct store_tx *tx, int64_t idle_before,
 					 int64_t created_before);
+
+/* ---- operations: metrics and readiness (sq_ops.c; docs/operations-metrics.md) ---- */
+
+/* What the store tells /metrics: no personal data, a snapshot taken without stopping
+ * anyone (counters are atomics; the queue depth and the readers in use are read under
+ * their locks for a moment). db_bytes, wal_bytes: -1 when not known; on PostgreSQL
+ * db_bytes is pg_database_size and wal_bytes -1 (the WAL is the cluster's). */
+struct store_metrics {
+	bool pg;
+	int schema_version; /* -1: could not be read */
+	int64_t db_bytes, wal_bytes;
+	uint64_t jobs_interactive; /* writes waited for by a request */
+	uint64_t jobs_bulk;        /* an import's batches */
+	uint64_t jobs_async;       /* queued without a waiter (audit rows of denials) */
+	uint64_t groups_failed;    /* groups whose commit failed (their jobs answered busy) */
+	size_t queue_depth;        /* jobs waiting for the writer now */
+	int readers, readers_busy; /* reader pool size, connections in use now */
+	uint64_t reader_timeouts;  /* waits for a reader that gave up */
+	struct metrics_hist_snap group_jobs; /* jobs per group commit */
+	struct metrics_hist_snap commit_us;  /* COMMIT (the fsync) latency */
+	struct metrics_hist_snap
+		reader_wait_us; /* waits for a free reader (only those that waited) */
+};
+void store_metrics(struct store *s, struct store_metrics *out);
+/* Whether the database takes writes now: a no-op job through the writer (its BEGIN
+ * IMMEDIATE, or PostgreSQL's write lock, and its COMMIT) answered within timeout_ms.
+ * STORE_OK, STORE_BUSY (not within the bound; the job is left to the writer) or the
+ * error of its transaction. */
+enum store_status store_ready(struct store *s, int timeout_ms);
 
 #endif

@@ -3,142 +3,140 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
 
-enum { BLOCK_MAX = 64 }; /* "ffff:…:ffff/128" is 43 characters: longer is never a block */
+static const char err_syntax[] =
+	"not a list of CIDR ranges (e.g. 127.0.0.1/32,::1/128) / 地址段格式不正确（如 "
+	"127.0.0.1/32,::1/128）";
+static const char err_prefix[] =
+	"prefix length out of range (IPv4 0–32, IPv6 0–128) / 前缀长度超出范围";
+static const char err_many[] = "at most 16 ranges / 最多 16 个地址段";
+static const char err_empty[] = "an empty range in the list / 列表中有空项";
+static const char err_host[] =
+	"address bits set after the prefix (e.g. 10.0.0.1/8: write 10.0.0.0/8, "
+	"or 10.0.0.1/32 for one host) / 地址在前缀之后还有非零位";
 
-/* One block "ADDR[/N]" of length n into c. */
-static bool parse_block(const char *s, size_t n, struct cidr *c, const char **err)
+/* One entry (s, n bytes). */
+static bool parse_one(const char *s, size_t n, struct cidr *c, const char **err)
 {
-	char txt[BLOCK_MAX];
-	const char *slash;
-	unsigned max, bits = 0;
-	size_t al;
+	char host[64];
+	const char *slash = memchr(s, '/', n);
+	size_t hl = slash ? (size_t)(slash - s) : n;
+	int max;
 
-	if (n == 0 || n >= sizeof txt) {
-		*err = "an address block is empty or too long / 地址段为空或过长";
-		return false;
-	}
-	slash = memchr(s, '/', n);
-	al = slash ? (size_t)(slash - s) : n;
-	memcpy(txt, s, al);
-	txt[al] = '\0';
 	memset(c, 0, sizeof *c);
-	if (inet_pton(AF_INET, txt, c->addr) == 1)
-		c->family = AF_INET;
-	else if (inet_pton(AF_INET6, txt, c->addr) == 1)
-		c->family = AF_INET6;
-	else {
-		*err = "not an IPv4 or IPv6 address block, e.g. 127.0.0.1/32 or ::1/128 / "
-		       "不是有效的 IPv4 或 IPv6 地址段（例如 127.0.0.1/32、::1/128）";
+	if (n == 0) {
+		*err = err_empty;
 		return false;
 	}
-	max = c->family == AF_INET ? 32 : 128;
+	if (hl == 0 || hl >= sizeof host) {
+		*err = err_syntax;
+		return false;
+	}
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, c->addr) == 1) {
+		c->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, c->addr) == 1) {
+		c->family = AF_INET6;
+		max = 128;
+	} else {
+		*err = err_syntax;
+		return false;
+	}
+	c->prefix = max;
 	if (slash) {
 		const char *p = slash + 1, *end = s + n;
+		int v = 0;
 		if (p == end || end - p > 3) {
-			*err = "the prefix after / must be a number / 斜杠后的前缀长度须为数字";
+			*err = p == end ? err_syntax : err_prefix;
 			return false;
 		}
 		for (; p < end; p++) {
 			if (*p < '0' || *p > '9') {
-				*err = "the prefix after / must be a number / "
-				       "斜杠后的前缀长度须为数字";
+				*err = err_syntax;
 				return false;
 			}
-			bits = bits * 10 + (unsigned)(*p - '0');
+			v = v * 10 + (*p - '0');
 		}
-		if (bits > max) {
-			*err = "the prefix is longer than the address (32 for IPv4, 128 for IPv6) "
-			       "/ "
-			       "前缀长度超出范围（IPv4 最大 32，IPv6 最大 128）";
+		if (v > max) {
+			*err = err_prefix;
 			return false;
 		}
-	} else {
-		bits = max;
+		c->prefix = v;
 	}
-	c->prefix = bits;
-	for (unsigned i = bits; i < max; i++)
-		if (c->addr[i / 8] & (0x80u >> (i % 8))) {
-			*err = "the address has bits set beyond its prefix (e.g. 10.0.0.0/8, not "
-			       "10.0.0.1/8) / 地址在前缀之外有非零位（应写 10.0.0.0/8 而非 "
-			       "10.0.0.1/8）";
+	/* 10.0.0.1/8 is refused, not read as 10.0.0.0/8: it is most likely a mistyped host,
+	 * and a wider range than meant would trust or open too much */
+	for (int bit = c->prefix; bit < max; bit++)
+		if (c->addr[bit / 8] & (0x80u >> (bit % 8))) {
+			*err = err_host;
 			return false;
 		}
 	return true;
 }
 
-static bool is_space(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
 bool cidr_list_parse(const char *s, struct cidr_list *out, const char **err)
 {
 	const char *p = s;
+	struct cidr_list l = {0};
 
-	memset(out, 0, sizeof *out);
 	if (!s || !*s) {
-		*err = "the address list is empty / 地址列表为空";
+		*err = err_empty;
 		return false;
 	}
 	for (;;) {
-		const char *end = strchr(p, ',');
-		const char *b = p, *e = end ? end : p + strlen(p);
-
-		while (b < e && is_space(*b))
-			b++;
-		while (e > b && is_space(e[-1]))
-			e--;
-		if (out->n == CIDR_MAX) {
-			*err = "more than 16 address blocks / 地址段超过 16 个";
-			goto fail;
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (l.n == CIDR_MAX) {
+			*err = err_many;
+			return false;
 		}
-		if (!parse_block(b, (size_t)(e - b), &out->e[out->n], err))
-			goto fail;
-		out->n++;
-		if (!end)
-			return true;
-		p = end + 1;
+		if (!parse_one(p, n, &l.e[l.n], err))
+			return false;
+		l.n++;
+		if (!comma)
+			break;
+		p = comma + 1;
 	}
-fail:
-	memset(out, 0, sizeof *out);
-	return false;
+	*out = l;
+	return true;
 }
 
-static bool in_block(const struct cidr *c, const uint8_t *a)
+static bool in_range(const struct cidr *c, const uint8_t *a)
 {
-	unsigned whole = c->prefix / 8, rest = c->prefix % 8;
+	int full = c->prefix / 8, rest = c->prefix % 8;
 
-	if (memcmp(c->addr, a, whole) != 0)
+	if (memcmp(c->addr, a, (size_t)full))
 		return false;
-	if (rest == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xffu << (8 - rest));
-	return (a[whole] & mask) == c->addr[whole];
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xffu << (8 - rest));
+		if ((c->addr[full] & mask) != (a[full] & mask))
+			return false;
+	}
+	return true;
 }
 
 bool cidr_list_match(const struct cidr_list *l, const struct sockaddr *sa)
 {
-	const uint8_t *a4 = NULL, *a6 = NULL;
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const uint8_t *v4 = NULL, *v6 = NULL;
 
 	if (!l || !sa)
 		return false;
 	if (sa->sa_family == AF_INET) {
-		a4 = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		v4 = (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
 	} else if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *in6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-		a6 = in6->s6_addr;
-		if (IN6_IS_ADDR_V4MAPPED(in6))
-			a4 = a6 + 12;
+		v6 = (const uint8_t *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		if (!memcmp(v6, mapped, sizeof mapped))
+			v4 = v6 + 12;
 	} else {
 		return false;
 	}
 	for (int i = 0; i < l->n; i++) {
 		const struct cidr *c = &l->e[i];
-		if ((c->family == AF_INET && a4 && in_block(c, a4)) ||
-		    (c->family == AF_INET6 && a6 && in_block(c, a6)))
+		if ((c->family == AF_INET && v4 && in_range(c, v4)) ||
+		    (c->family == AF_INET6 && v6 && in_range(c, v6)))
 			return true;
 	}
 	return false;

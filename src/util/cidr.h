@@ -1,12 +1,11 @@
-/* cidr — lists of address blocks ("127.0.0.1/32,10.0.0.0/8,::1/128") given on the command
- * line, and whether a client address falls in one of them.
+/* cidr — a short list of address ranges (CIDR), IPv4 and IPv6, and whether a socket
+ * address is in one of them.
  *
- * A list holds at most CIDR_MAX blocks, IPv4 and IPv6 mixed. An address without "/N" is
- * one host (/32 or /128). A block whose address has bits set beyond its prefix
- * ("10.0.0.1/8") is refused: it is usually a typo, and on an access rule a typo must not
- * silently widen or narrow what is allowed. An IPv4-mapped IPv6 client (::ffff:a.b.c.d,
- * as a server listening on [::] sees IPv4 clients) matches the IPv4 blocks. Parsing
- * allocates nothing: a list is a plain value that can be copied. */
+ * The text is "CIDR[,CIDR...]": at most CIDR_MAX entries, each ADDRESS/PREFIX or a bare
+ * ADDRESS (a /32 or /128), no spaces, nothing empty. An address with bits set after its
+ * prefix ("10.1.2.3/8") is refused. An IPv4-mapped IPv6 peer (::ffff:a.b.c.d, as a dual
+ * stack socket reports an IPv4 client) matches the IPv4 entries. Used by --metrics-allow and
+ * --trusted-proxy. */
 #ifndef FK_CIDR_H
 #define FK_CIDR_H
 
@@ -18,20 +17,18 @@
 
 struct cidr {
 	int family;       /* AF_INET or AF_INET6 */
-	uint8_t addr[16]; /* the network, in network byte order (4 bytes used for IPv4) */
-	unsigned prefix;  /* 0–32 or 0–128 */
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+	int prefix;       /* 0–32 or 0–128 */
 };
 
 struct cidr_list {
-	int n; /* 0: empty, matches nothing */
+	int n;
 	struct cidr e[CIDR_MAX];
 };
 
-/* Parses s, blocks separated by commas (spaces around them are allowed) into out. False
- * with *err (a static zh + en message) when s is empty, has more than CIDR_MAX blocks or a
- * malformed one; out is then empty. */
+/* Parses s into out; false with *err (a static message, zh + en) when s is not valid. */
 bool cidr_list_parse(const char *s, struct cidr_list *out, const char **err);
-/* Whether sa (AF_INET or AF_INET6; anything else, or NULL, never matches) is in a block of l. */
+/* Whether sa (AF_INET or AF_INET6; NULL: no) is in one of l's ranges. */
 bool cidr_list_match(const struct cidr_list *l, const struct sockaddr *sa);
 
 #endif

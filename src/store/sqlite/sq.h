@@ -58,6 +58,8 @@ struct store {
 	_Atomic uint64_t area_gen; /* bumped after every committed change to areas */
 	bool pg;                   /* a PostgreSQL database (sq_pg.c), else an SQLite file */
 	struct sq_news *news;      /* PostgreSQL: news between the servers (sq_news.c) */
+	struct metrics_hist reader_wait_us; /* waits for a free reader (sq_reader_get) */
+	atomic_uint_fast64_t reader_timeouts;
 };
 
 /* A unit of work run on the writer thread inside the group transaction, within its own
@@ -122,6 +124,11 @@ enum store_status sq_write_bulk(struct store *s, sq_job_fn fn, void *ctx);
 size_t sq_write_waiting(struct store *s);
 /* Queues a job without waiting; free_ctx(ctx) runs after it. */
 void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(void *));
+/* sq_write that waits at most timeout_ms: STORE_BUSY after that, the job left to the writer
+ * (ctx must then outlive it: pass static data). */
+enum store_status sq_write_timed(struct store *s, sq_job_fn fn, void *ctx, int timeout_ms);
+/* The writer's counters and histograms, and the queue depth, into out. */
+void sq_writer_metrics(struct store *s, struct store_metrics *out);
 
 enum store_status sq_migrate(struct sq_conn *c, const char **err);
 /* The number of migration steps (the schema version they lead to). */

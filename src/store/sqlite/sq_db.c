@@ -21,6 +21,7 @@
 #include "store/sqlite/sq.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 /* An SQLite result code as a store status (errors logged). */
 static enum store_status sq_rc(struct sq_conn *c, int rc)
@@ -189,6 +190,7 @@ struct sq_conn *sq_reader_get(struct store *s)
 	struct sq_conn *c = NULL;
 	struct timespec until;
 	int rc = 0;
+	int64_t waited_from = 0; /* the first time no reader was free (for /metrics) */
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += s->reader_wait_ms / 1000;
@@ -208,11 +210,17 @@ struct sq_conn *sq_reader_get(struct store *s)
 		}
 		if (c || rc == ETIMEDOUT)
 			break;
+		if (!waited_from)
+			waited_from = time_mono_us();
 		rc = pthread_cond_timedwait(&s->rcond, &s->rmu, &until);
 	}
 	pthread_mutex_unlock(&s->rmu);
-	if (!c)
+	if (waited_from)
+		metrics_observe(&s->reader_wait_us, &metrics_seconds, time_mono_us() - waited_from);
+	if (!c) {
+		atomic_fetch_add_explicit(&s->reader_timeouts, 1, memory_order_relaxed);
 		log_warn("store: no free reader within %d ms", s->reader_wait_ms);
+	}
 	return c;
 }
 

@@ -25,6 +25,7 @@
  * answered, when no write is waiting, or when the WAL has grown past a high-water mark
  * whatever the load. So copying the WAL back into the database is never in the path of
  * an acknowledgement unless the WAL must be kept from growing without bound. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +39,7 @@ struct job {
 	void *ctx;
 	void (*free_ctx)(void *);
 	bool async, done, bulk;
+	bool abandoned;     /* a timed waiter gave up (sq_write_timed): freed by the writer */
 	pthread_cond_t *cv; /* the waiter's own: only finished jobs are woken */
 	enum store_status status;
 	struct job *next;
@@ -63,6 +65,9 @@ struct sq_writer {
 	int64_t open_since; /* its BEGIN, time_mono_ms */
 	int open_jobs;      /* bulk jobs that ran in it */
 	bool closing;       /* the writer thread's copy of stopping, read outside mu */
+	/* for /metrics (store_metrics): atomics, read by any thread without mu */
+	atomic_uint_fast64_t jobs_interactive, jobs_bulk, jobs_async, groups_failed;
+	struct metrics_hist group_jobs, commit_us;
 };
 
 /* Transaction control through the statement cache: prepared once, not parsed per job. */
@@ -145,6 +150,16 @@ static void maybe_checkpoint(struct sq_writer *w, bool idle)
 		w->wal_pages = log - done;
 }
 
+/* COMMIT, timed for /metrics: on SQLite with synchronous=FULL this is the WAL's fsync. */
+static enum store_status commit(struct sq_writer *w)
+{
+	int64_t t0 = time_mono_us();
+	enum store_status st = ctl(w->c, sql_commit);
+
+	metrics_observe(&w->commit_us, &metrics_seconds, time_mono_us() - t0);
+	return st;
+}
+
 /* Rolls back what is left of a transaction that failed. */
 static void roll_back(struct sq_writer *w)
 {
@@ -161,7 +176,7 @@ static void commit_open(struct sq_writer *w)
 {
 	if (!w->open)
 		return;
-	if (ctl(w->c, sql_commit) != STORE_OK)
+	if (commit(w) != STORE_OK)
 		roll_back(w);
 	w->open = false;
 }
@@ -170,6 +185,11 @@ static void run_group(struct sq_writer *w, struct job *group)
 {
 	bool bulk = group->bulk;
 	enum store_status st = STORE_OK;
+	int64_t njobs = 0;
+
+	for (struct job *j = group; j; j = j->next)
+		njobs++;
+	metrics_observe(&w->group_jobs, &metrics_sizes, njobs);
 
 	w->last_bulk = bulk;
 	if (w->c->pg) {
@@ -196,9 +216,10 @@ static void run_group(struct sq_writer *w, struct job *group)
 		return;
 	}
 	if (st == STORE_OK)
-		st = ctl(w->c, sql_commit);
+		st = commit(w);
 	w->c->in_write = false;
 	if (st != STORE_OK) {
+		atomic_fetch_add_explicit(&w->groups_failed, 1, memory_order_relaxed);
 		roll_back(w);
 		for (struct job *j = group; j; j = j->next)
 			j->status = STORE_BUSY; /* nothing kept: the client may retry */
@@ -258,6 +279,9 @@ static void finish_group(struct sq_writer *w, struct job *group)
 		if (j->async) {
 			if (j->free_ctx)
 				j->free_ctx(j->ctx);
+			free(j);
+		} else if (j->abandoned) { /* its waiter is gone: the job and its cv are ours */
+			pthread_cond_destroy(j->cv);
 			free(j);
 		} else {
 			j->done = true;
@@ -391,6 +415,8 @@ static enum store_status write_job(struct store *s, sq_job_fn fn, void *ctx, boo
 		return STORE_BUSY;
 	}
 	pthread_cond_init(&cv, NULL);
+	atomic_fetch_add_explicit(bulk ? &w->jobs_bulk : &w->jobs_interactive, 1,
+				  memory_order_relaxed);
 	enqueue(w, &j);
 	while (!j.done)
 		pthread_cond_wait(&cv, &w->mu);
@@ -438,6 +464,73 @@ void sq_write_async(struct store *s, sq_job_fn fn, void *ctx, void (*free_ctx)(v
 		free(j);
 		return;
 	}
+	atomic_fetch_add_explicit(&w->jobs_async, 1, memory_order_relaxed);
 	enqueue(w, j);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* A job with its own condition variable (on CLOCK_MONOTONIC), freed by whichever of the
+ * waiter and the writer is the last to need it. */
+struct timed_job {
+	struct job j; /* first: the writer frees a struct job */
+	pthread_cond_t cv;
+};
+
+enum store_status sq_write_timed(struct store *s, sq_job_fn fn, void *ctx, int timeout_ms)
+{
+	struct sq_writer *w = s->writer;
+	struct timed_job *t = xcalloc(1, sizeof *t);
+	pthread_condattr_t ca;
+	struct timespec until;
+	enum store_status st;
+	int rc = 0;
+
+	t->j.fn = fn;
+	t->j.ctx = ctx;
+	t->j.cv = &t->cv;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		pthread_cond_destroy(&t->cv);
+		free(t);
+		return STORE_BUSY;
+	}
+	atomic_fetch_add_explicit(&w->jobs_interactive, 1, memory_order_relaxed);
+	enqueue(w, &t->j);
+	while (!t->j.done && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&t->cv, &w->mu, &until);
+	if (!t->j.done) {
+		t->j.abandoned = true; /* ctx must outlive it: the caller passes static data */
+		pthread_mutex_unlock(&w->mu);
+		return STORE_BUSY;
+	}
+	st = t->j.status;
+	pthread_mutex_unlock(&w->mu);
+	pthread_cond_destroy(&t->cv);
+	free(t);
+	return st;
+}
+
+void sq_writer_metrics(struct store *s, struct store_metrics *out)
+{
+	struct sq_writer *w = s->writer;
+
+	out->jobs_interactive = atomic_load_explicit(&w->jobs_interactive, memory_order_relaxed);
+	out->jobs_bulk = atomic_load_explicit(&w->jobs_bulk, memory_order_relaxed);
+	out->jobs_async = atomic_load_explicit(&w->jobs_async, memory_order_relaxed);
+	out->groups_failed = atomic_load_explicit(&w->groups_failed, memory_order_relaxed);
+	metrics_snap(&w->group_jobs, &metrics_sizes, &out->group_jobs);
+	metrics_snap(&w->commit_us, &metrics_seconds, &out->commit_us);
+	out->queue_depth = sq_write_waiting(s);
 }

@@ -180,7 +180,7 @@ const struct route api_routes[] = {
 	 ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF, 0},
 	{HTTP_POST, "/api/v1/self/{token}/services", api_self_service,
 	 ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF, 0},
-	/* operations (docs/operations-metrics.md): no session; /metrics only from
+	/* operations (docs/operations.md section 4): no session; /metrics only from
 	 * --metrics-allow; both may wait on the database, so on a worker */
 	{HTTP_GET, "/readyz", api_readyz, ROUTE_PUBLIC | ROUTE_SLOW, 0},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC | ROUTE_SLOW, 0},

@@ -1,5 +1,5 @@
 /* api_meta — health, readiness, metrics and the OpenAPI document (docs/openapi.json,
- * embedded at build). See docs/operations-metrics.md. */
+ * embedded at build). See docs/operations.md section 4. */
 #include <arpa/inet.h>
 
 #include "api/api.h"

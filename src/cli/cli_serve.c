@@ -108,9 +108,9 @@ static void help(FILE *f)
 	      "                          real address; from any other peer the headers are\n"
 	      "                          ignored (up to 16 blocks). 受信任的反向代理地址段\n"
 	      "  --metrics-allow CIDR[,CIDR...]\n"
-	      "                          TCP peers GET /metrics answers, up to 16 ranges (default\n"
-	      "                          127.0.0.1/32,::1/128; others get 404; not through a\n"
-	      "                          proxy: the peer is the TCP one). 允许抓取监控指标的地址\n",
+	      "                          clients GET /metrics answers, up to 16 ranges (default\n"
+	      "                          127.0.0.1/32,::1/128; others get 404; behind a trusted\n"
+	      "                          proxy, the address it names). 允许抓取监控指标的地址\n",
 	      f);
 	for (int i = 0; i < NINT; i++)
 		fprintf(f, "  --%-21s %s (%d–%d, default %d)\n", int_opts[i].name, int_opts[i].help,

@@ -1,4 +1,4 @@
-/* metrics — what /metrics says (docs/operations-metrics.md): the requests by route pattern,
+/* metrics — what /metrics says (docs/operations.md section 4): the requests by route pattern,
  * and the rendering of the whole exposition from them, the store's snapshot and the
  * process.
  *

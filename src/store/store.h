@@ -1790,7 +1790,7 @@ enum store_status store_tx_session_drop_user(struct store_tx *tx, const char *us
 enum store_status store_tx_session_prune(struct store_tx *tx, int64_t idle_before,
 					 int64_t created_before);
 
-/* ---- operations: metrics and readiness (sq_ops.c; docs/operations-metrics.md) ---- */
+/* ---- operations: metrics and readiness (sq_ops.c; docs/operations.md section 4) ---- */
 
 /* What the store tells /metrics: no personal data, a snapshot taken without stopping
  * anyone (counters are atomics; the queue depth and the readers in use are read under

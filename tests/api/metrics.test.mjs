@@ -1,4 +1,4 @@
-// GET /metrics, /healthz and /readyz (docs/operations-metrics.md).
+// GET /metrics, /healthz and /readyz (docs/operations.md section 4).
 //
 // The whole /metrics answer is parsed by a strict little parser of the text exposition format
 // 0.0.4: every line a comment (HELP/TYPE) or a sample of the grammar, every family with one

@@ -21,6 +21,7 @@ static const char usage[] =
 	"  sweep    send the due reminders once (overdue, missed)   发送到期提醒\n"
 	"  schema   print the SQL schema (SQLite or PostgreSQL)      打印数据库结构 SQL\n"
 	"  version  print the version\n"
+	"  retention  anonymise personal data past its retention  匿名化超期个人信息\n"
 	"\n"
 	"`fangkong COMMAND --help` explains each command's options.\n"
 	"Exit codes: 0 ok, 1 runtime error, 2 usage error.\n";
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 		return cli_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "copy"))
 		return cli_copy(argc - 1, argv + 1);
+	if (!strcmp(cmd, "retention"))
+		return cli_retention(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);
 	return EXIT_USAGE;
 }

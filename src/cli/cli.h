@@ -13,6 +13,7 @@ int cli_check(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_retention(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_copy(int argc, char **argv);
 /* Prints a line per table: its name, rows and digest (store_table_digests); the exit code. */

@@ -180,22 +180,25 @@ void api_retention_settings_put(struct req *r)
 
 void api_retention_run_post(struct req *r)
 {
-	static const char *const allowed[] = {"uuid", NULL};
+	static const char *const allowed[] = {"uuid", "note", NULL};
 	struct principal who = api_principal(r);
 	struct retention_run out;
 	struct store_idem idem;
+	const char *note = NULL;
 	char hash[65];
 	bool replayed = false;
 
-	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash))
+	/* the note is the admin's reason for running now, kept in the audit row */
+	if (api_unknown_fields(r, allowed) || !api_idem(r, &idem, hash) ||
+	    api_bad_field(r, json_get_str(r->json, "note", 100, false, &note), "note"))
 		return;
 	if (who.role != ROLE_ADMIN || !county_level(&who)) {
 		reply_error(r, ERR_RETENTION_ADMIN_ONLY, NULL);
 		return;
 	}
 	if (!api_stored(r,
-			svc_retention_run(r->srv->store, &who, &idem, "api", time_now(), false,
-					  r->a, &out, &replayed),
+			svc_retention_run(r->srv->store, &who, &idem, "api", note, time_now(),
+					  false, r->a, &out, &replayed),
 			ERR_NOT_FOUND))
 		return;
 	reply_json(r, replayed ? 200 : 201, run_json(&out));

@@ -45,7 +45,7 @@ int cli_retention(int argc, char **argv)
 		return EXIT_RUNTIME;
 	a = arena_new();
 	rc = EXIT_OK;
-	if (svc_retention_run(s, &who, NULL, "cli", now, dry, a, &run, NULL) != STORE_OK) {
+	if (svc_retention_run(s, &who, NULL, "cli", NULL, now, dry, a, &run, NULL) != STORE_OK) {
 		cli_err("the retention run stopped; run it again to go on / "
 			"匿名化中断，请重新运行");
 		rc = EXIT_RUNTIME;

@@ -1398,12 +1398,13 @@ enum store_status svc_retention_preview(struct store *s, const struct principal 
 /* One run at `now`: every category in batches of RETENTION_BATCH objects, each batch one
  * svc_run (its audit row: the category and count), so that an interrupted run leaves
  * whole batches and the next run goes on from there; then the run's row is finished with
- * its counts (one more audit row, counts only). source: "daily", "api", "cli". With idem,
+ * its counts (one more audit row, counts only). source: "daily", "api", "cli"; note: the
+ * caller's reason, in the first audit row (NULL: none). With idem,
  * a run already made under that key answers as it was (*replayed). dry_run: counts what
  * a run would take, writes nothing. Upload files of anonymised imports are deleted. */
 enum store_status svc_retention_run(struct store *s, const struct principal *who,
 				    const struct store_idem *idem, const char *source,
-				    int64_t now, bool dry_run, struct arena *a,
+				    const char *note, int64_t now, bool dry_run, struct arena *a,
 				    struct retention_run *out, bool *replayed);
 /* The daily run, once per local day at or after the settings' hour (the server's
  * background thread calls it now and then). */

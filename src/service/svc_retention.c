@@ -131,7 +131,7 @@ enum store_status svc_retention_preview(struct store *s, const struct principal 
 
 struct run_io {
 	struct retention_run *run;
-	const char *source;
+	const char *source, *note;
 	int64_t now;
 	/* a batch */
 	enum retention_cat cat;
@@ -151,9 +151,10 @@ static enum store_status apply_start(struct svc_ctx *x)
 
 	if ((ss = store_tx_retention_run_insert(x->tx, r)) != STORE_OK)
 		return ss;
-	return svc_changed(x, "retention_run", r->id, NULL, NULL,
-			   svc_json(x, json_pack("{s:s, s:I}", "source", io->source, "at",
-						 (json_int_t)io->now)));
+	return svc_changed(
+		x, "retention_run", r->id, NULL, NULL,
+		svc_json(x, json_pack("{s:s, s:I, s:s}", "source", io->source, "at",
+				      (json_int_t)io->now, "note", io->note ? io->note : "")));
 }
 
 static enum store_status answer_run(struct svc_ctx *x)
@@ -315,9 +316,9 @@ static enum store_status count_due(struct store *s, const struct retention_polic
 }
 
 enum store_status svc_retention_run(struct store *s, const struct principal *who,
-				    const struct store_idem *idem, const char *source, int64_t now,
-				    bool dry_run, struct arena *a, struct retention_run *out,
-				    bool *replayed)
+				    const struct store_idem *idem, const char *source,
+				    const char *note, int64_t now, bool dry_run, struct arena *a,
+				    struct retention_run *out, bool *replayed)
 {
 	struct run_io *io = arena_alloc(a, sizeof *io);
 	struct retention_settings set;
@@ -330,6 +331,7 @@ enum store_status svc_retention_run(struct store *s, const struct principal *who
 	memset(out, 0, sizeof *out);
 	io->run = out;
 	io->source = source;
+	io->note = note;
 	io->now = now;
 	if ((ss = store_retention_settings_get(s, a, &set)) != STORE_OK)
 		return ss;
@@ -380,7 +382,7 @@ void svc_retention_daily(struct store *s, int64_t now)
 	who.username = "(retention)";
 	if (store_retention_settings_get(s, a, &set) == STORE_OK && hour >= set.p.run_hour &&
 	    store_retention_last_daily(s, &last) == STORE_OK && last < today &&
-	    svc_retention_run(s, &who, NULL, "daily", now, false, a, &run, NULL) != STORE_OK)
+	    svc_retention_run(s, &who, NULL, "daily", NULL, now, false, a, &run, NULL) != STORE_OK)
 		log_warn("the daily retention run failed; it is tried again later today");
 	arena_free(a);
 }

@@ -11,6 +11,9 @@
 // --clock-offset 31 days later (and `fangkong retention --at` checks day 29).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import {
 	COUNTY,
@@ -247,5 +250,49 @@ describe('retention of personal data', () => {
 		assert.equal(h.body.items.find((x) => x.id === run1.id).counts.person, 2);
 		const cli = await runOk(['retention', '--db', db]);
 		assert.equal(JSON.parse(cli.stdout).counts.person, 0);
+	});
+	it('anonymises a checkpoint registration, a closure, a duty matter; deletes a message and an upload', async () => {
+		const t0 = Math.floor(Date.now() / 1000) - 100 * DAY; // long over, whatever the clock
+		const upload = join(srv.dir, 'old-upload.csv');
+		await writeFile(upload, '姓名,身份证号码\n赵六,320481198001010011\n');
+		const stmts = [
+			`INSERT INTO checkpoint(id, name, kind, area_code, opened_on, created_at, updated_at) VALUES ('cp-r', '东卡口', 'highway', '${TOWN_A}', 20260101, ${t0}, ${t0})`,
+			`INSERT INTO passage(id, checkpoint_id, at, day, hour, shift, plate, plate_unreadable, plate_province, plate_key_area, vehicle_kind, direction, note, version, by_user, created_at, updated_at) VALUES ('ps-r', 'cp-r', ${t0}, 20260101, 8, 1, '苏D12345', 0, '苏', 0, 'car', 'in', '司机赵六说去常州', 1, 'x', ${t0}, ${t0})`,
+			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area) VALUES ('ps-r', 1, '司马懿', '320481198001010011', 1, '', '13700001111', 366, '武汉市', '武汉-常州', '社渚村幸福路8号', '${VILLAGE_A}', '探亲', 'passed', 'passed', 1)`,
+			`INSERT INTO passage_version(passage_id, version, body, reason, by_user, at) VALUES ('ps-r', 1, '{"name":"司马懿"}', '改电话', 'x', ${t0})`,
+			`INSERT INTO closure(id, area_code, from_day, until_day, out_per, every_days, state, created_at, updated_at) VALUES ('cl-r', '${VILLAGE_A}', 20260101, 20260110, 1, 2, 'reopened', ${t0}, ${t0})`,
+			`INSERT INTO closure_household(id, closure_id, head, address, members, phone, source, created_at, updated_at) VALUES ('hh-r', 'cl-r', '诸葛亮', '幸福路8号', 3, '13700002222', 'manual', ${t0}, ${t0})`,
+			`INSERT INTO closure_pass(number, closure_id, kind, household_id, holder, issued_at) VALUES ('ABCDE12345', 'cl-r', 'resident', 'hh-r', '诸葛亮', ${t0})`,
+			`INSERT INTO closure_gate(id, closure_id, name, created_at) VALUES ('gt-r', 'cl-r', '东门', ${t0})`,
+			`INSERT INTO gate_record(id, closure_id, gate_id, number, household_id, direction, at, day, verdict, reason, person, override_reason, created_at) VALUES ('gr-r', 'cl-r', 'gt-r', 'ABCDE12345', 'hh-r', 'out', ${t0}, 20260101, 'green', 'ok', '诸葛亮', '看病', ${t0})`,
+			`INSERT INTO duty_log(id, post_id, area_code, at, kind, from_name, from_contact, content, action, owner_id, owner_name, state, result, created_at, updated_at) VALUES ('dl-r', '${TOWN_A}', '${TOWN_A}', ${t0}, 'call', '上官婉儿', '13700003333', '邻居从武汉回来了', '转村里核查', 'u', '值班员', 'closed', '已核查', ${t0}, ${t0})`,
+			`INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note) VALUES ('dl-r', 1, ${t0}, '值班员', 'closed', '上官婉儿已回电')`,
+			`INSERT INTO outbound(area_code, kind, url, body, next_at, status, created_at, sent_at) VALUES ('${TOWN_A}', 'wecom', 'https://example.invalid/x', '张**发热', ${t0}, 'sent', ${t0}, ${t0})`,
+			`INSERT INTO import_job(id, user_id, username, area_code, filename, sha256, path, kind, status, created_at, finished_at) VALUES ('ij-r', 'u', 'x', '${TOWN_A}', 'old.csv', 'abc', '${upload}', 'returnee', 'done', ${t0}, ${t0})`,
+			`INSERT INTO import_issue(import_id, line, code, severity, value, cells) VALUES ('ij-r', 2, 'id.checksum', 'error', '320481198001010012', '赵六,320481198001010012')`,
+		];
+		for (const q of stmts) {
+			const r = await dbSql(db, q);
+			assert.equal(r.code, 0, `${q}: ${r.stderr}`);
+		}
+		const p = await admin.get('/api/v1/retention');
+		for (const c of ['checkpoint', 'closure', 'duty', 'outbound', 'import']) assert.equal(p.body.preview[0][c], 1, `${c} previewed`);
+		const r = await admin.post('/api/v1/retention/run', { uuid: uuid() });
+		assert.equal(r.status, 201, r.text);
+		for (const c of ['checkpoint', 'closure', 'duty', 'outbound', 'import']) assert.equal(r.body.counts[c], 1, `${c}: ${r.text}`);
+		assert.equal(await one("SELECT name || '|' || id_number || '|' || phone || '|' || destination || '|' || purpose || '|' || temp || '|' || origin FROM passage_person WHERE passage_id = 'ps-r'"), '司马某|||||366|武汉市');
+		assert.equal(await one("SELECT plate || '|' || note FROM passage WHERE id = 'ps-r'"), '苏|');
+		assert.equal(await one("SELECT body FROM passage_version WHERE passage_id = 'ps-r'"), '{}');
+		assert.equal(await one("SELECT head || '|' || phone || '|' || address || '|' || members FROM closure_household WHERE id = 'hh-r'"), '诸葛某||hh-r|3');
+		assert.equal(await one("SELECT holder FROM closure_pass WHERE number = 'ABCDE12345'"), '');
+		assert.equal(await one("SELECT person || '|' || override_reason || '|' || verdict FROM gate_record WHERE id = 'gr-r'"), '||green');
+		assert.equal(await one("SELECT from_name || '|' || from_contact || '|' || content || '|' || result || '|' || state FROM duty_log WHERE id = 'dl-r'"), '上官某||||closed');
+		assert.equal(await one("SELECT note FROM duty_log_event WHERE log_id = 'dl-r'"), '');
+		assert.equal(await one("SELECT count(*) FROM outbound WHERE body = '张**发热'"), '0');
+		assert.equal(await one("SELECT count(*) FROM import_issue WHERE import_id = 'ij-r'"), '0');
+		assert.equal(await one("SELECT filename FROM import_job WHERE id = 'ij-r'"), 'old.csv');
+		assert.equal(existsSync(upload), false, 'the uploaded file is deleted');
+		const again = await admin.post('/api/v1/retention/run', { uuid: uuid() });
+		for (const [k, n] of Object.entries(again.body.counts)) assert.equal(n, 0, `${k}: ${n}`);
 	});
 });

@@ -313,8 +313,8 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 			{AUDIT_SCRUB(
 				 "SELECT id FROM closure WHERE id = ?1"
 				 " UNION ALL SELECT id FROM closure_household WHERE closure_id = ?1"
-				 " UNION ALL SELECT number FROM closure_pass WHERE closure_id = "
-				 "?1"),
+				 " UNION ALL SELECT number FROM closure_pass WHERE closure_id = ?1"
+				 " UNION ALL SELECT id FROM gate_record WHERE closure_id = ?1"),
 			 1},
 		},
 	[RET_DUTY] =

@@ -90,6 +90,18 @@ int64_t retention_run_day(int64_t due, int run_hour)
 	       RETENTION_DAY_S;
 }
 
+int retention_local_hour(int64_t t)
+{
+	int64_t s = (t + LOCAL_OFFSET_S) % RETENTION_DAY_S;
+
+	return (int)((s < 0 ? s + RETENTION_DAY_S : s) / 3600);
+}
+
+bool retention_daily_due(int local_hour, int run_hour, int today, int last_day)
+{
+	return local_hour >= run_hour && last_day < today;
+}
+
 /* The byte length of the UTF-8 character at s (1 for a stray byte, 0 at the end). */
 static size_t char_len(const char *s)
 {

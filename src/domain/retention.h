@@ -71,6 +71,12 @@ int64_t retention_preview_shift(int days, int run_hour);
 /* The epoch day (Asia/Shanghai) of t. */
 int64_t retention_epoch_day(int64_t t);
 
+/* The local hour (0–23, Asia/Shanghai) of t. */
+int retention_local_hour(int64_t t);
+/* Whether the daily run is due: the local hour has reached run_hour and no daily run was
+ * made today (last_day, today: YYYYMMDD; 0: never). */
+bool retention_daily_due(int local_hour, int run_hour, int today, int last_day);
+
 /* The name that stays: the surname and 某 ("张三" → "张某", "欧阳娜娜" → "欧阳某", a
  * compound surname keeps both characters); a Latin-script name keeps its first letter
  * ("John Smith" → "J某"); "" stays "". An anonymised name is its own anonymised name.

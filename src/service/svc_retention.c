@@ -377,11 +377,11 @@ void svc_retention_daily(struct store *s, int64_t now)
 	struct retention_run run;
 	struct principal who = svc_system_principal("");
 	int last = 0, today = time_local_date(now);
-	int hour = (int)(((now + 8 * 3600) % RETENTION_DAY_S) / 3600);
 
 	who.username = "(retention)";
-	if (store_retention_settings_get(s, a, &set) == STORE_OK && hour >= set.p.run_hour &&
-	    store_retention_last_daily(s, &last) == STORE_OK && last < today &&
+	if (store_retention_settings_get(s, a, &set) == STORE_OK &&
+	    store_retention_last_daily(s, &last) == STORE_OK &&
+	    retention_daily_due(retention_local_hour(now), set.p.run_hour, today, last) &&
 	    svc_retention_run(s, &who, NULL, "daily", NULL, now, false, a, &run, NULL) != STORE_OK)
 		log_warn("the daily retention run failed; it is tried again later today");
 	arena_free(a);

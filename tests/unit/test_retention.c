@@ -78,6 +78,23 @@ static void run_days(void **state)
 				 retention_run_day(end + 30 * 86400, 3));
 }
 
+static void daily(void **state)
+{
+	int64_t midnight = 1796601600 - 8 * 3600; /* 2026-12-07 00:00 Asia/Shanghai */
+
+	(void)state;
+	assert_int_equal(retention_local_hour(midnight), 0);
+	assert_int_equal(retention_local_hour(midnight + 3 * 3600 + 59), 3);
+	assert_int_equal(retention_local_hour(midnight - 1), 23);
+	/* before the hour: not yet; at and after it: once a day */
+	assert_false(retention_daily_due(2, 3, 20261207, 20261206));
+	assert_true(retention_daily_due(3, 3, 20261207, 20261206));
+	assert_true(retention_daily_due(23, 3, 20261207, 0));
+	assert_false(retention_daily_due(4, 3, 20261207, 20261207));
+	/* a daily run on a later day (the clock set back) is not made again */
+	assert_false(retention_daily_due(4, 3, 20261207, 20261231));
+}
+
 static void name_is(const char *in, const char *want)
 {
 	char out[RETENTION_NAME_MAX];
@@ -143,8 +160,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(categories), cmocka_unit_test(bounds), cmocka_unit_test(due),
-		cmocka_unit_test(run_days),   cmocka_unit_test(names),  cmocka_unit_test(addresses),
-		cmocka_unit_test(births),
+		cmocka_unit_test(run_days),   cmocka_unit_test(daily),  cmocka_unit_test(names),
+		cmocka_unit_test(addresses),  cmocka_unit_test(births),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #include "domain/retention.h"
 #include "util/timeutil.h"
 
-enum { DUE_LIMIT_DEF = 20, DUE_OFFSET_MAX = 100000 };
+enum { DUE_LIMIT_DEF = 20, DUE_OFFSET_MAX = 100000, AREA_NAMES_MAX = 200 };
 
 /* "张三丰" → "张**": the first character, a star for each other. */
 static const char *mask_name(struct arena *a, const char *s)
@@ -73,11 +73,13 @@ static json_t *preview_json(struct req *r, const struct retention_preview *p)
 	}
 	for (size_t i = 0; i < p->ndue; i++) {
 		const struct retention_item *it = &p->due[i];
-		json_array_append_new(due,
-				      json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", it->id, "name",
-						mask_name(r->a, it->name), "area", it->area,
-						"ended_at", api_time_json(it->end_at), "due_at",
-						api_time_json(p->due_at[i])));
+		char place[AREA_NAMES_MAX];
+		retention_address(it->township, it->village, place, sizeof place);
+		json_array_append_new(due, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", it->id,
+						     "name", mask_name(r->a, it->name), "area",
+						     it->area, "area_name", place, "ended_at",
+						     api_time_json(it->end_at), "due_at",
+						     api_time_json(p->due_at[i])));
 	}
 	return json_pack("{s:o, s:o, s:o, s:I}", "settings", settings_json(&p->settings), "preview",
 			 days, "due", due, "due_total", (json_int_t)p->total);

@@ -136,9 +136,9 @@ struct run_io {
 	/* a batch */
 	enum retention_cat cat;
 	int64_t cutoff;
-	char after[USER_ID_LEN + 1];
-	size_t seen; /* objects read: fewer than a batch ends the category */
-	int64_t done;
+	char after[USER_ID_LEN + 1], next[USER_ID_LEN + 1];
+	size_t seen; /* objects read (or rows deleted): fewer than a batch ends the category */
+	int64_t done, pruned; /* by the batch that committed (apply may run again: busy) */
 	int64_t counts[RET_NCAT];
 	int64_t pruned_prereg, pruned_idem;
 };
@@ -216,19 +216,23 @@ static enum store_status apply_batch(struct svc_ctx *x)
 		return ss;
 	io->seen = n;
 	io->done = done;
-	if (n)
-		snprintf(io->after, sizeof io->after, "%s", items[n - 1].id);
-	/* what is only deleted rides on the first batch of its category */
-	if (io->cat == RET_CHECKPOINT &&
-	    (ss = store_tx_retention_prune(x->tx, "prereg", io->cutoff, RETENTION_BATCH,
-					   &pruned)) == STORE_OK)
-		io->pruned_prereg += pruned;
-	else if (io->cat == RET_PERSON &&
-		 (ss = store_tx_retention_prune(x->tx, "idempotency", io->cutoff, RETENTION_BATCH,
-						&pruned)) == STORE_OK)
-		io->pruned_idem += pruned;
+	/* the cursor moves once the batch committed (run_batches): a batch run again after
+	 * STORE_BUSY reads from where it read before */
+	snprintf(io->next, sizeof io->next, "%s", n ? items[n - 1].id : io->after);
+	/* what is only deleted rides on its category's batches */
+	if (io->cat == RET_CHECKPOINT)
+		ss = store_tx_retention_prune(x->tx, "prereg", io->cutoff, RETENTION_BATCH,
+					      &pruned);
+	else if (io->cat == RET_PERSON)
+		ss = store_tx_retention_prune(x->tx, "idempotency", io->cutoff, RETENTION_BATCH,
+					      &pruned);
 	if (ss != STORE_OK)
 		return ss;
+	io->pruned = pruned;
+	/* a full batch of deletions goes on too: a busy county makes more keys a day than one
+	 * batch deletes */
+	if ((size_t)pruned > io->seen)
+		io->seen = (size_t)pruned;
 	/* the batch's audit row: the run, the category, how many; never what */
 	return svc_changed(
 		x, "retention_run", io->run->id, NULL, NULL,
@@ -282,8 +286,14 @@ static enum store_status run_batches(struct store *s, const struct principal *wh
 			struct arena *ba = arena_new();
 			ss = svc_run(s, who, &w, ba, NULL);
 			arena_free(ba);
-			if (ss == STORE_OK)
+			if (ss == STORE_OK) {
+				memcpy(io->after, io->next, sizeof io->after);
 				io->counts[c] += io->done;
+				if (c == RET_CHECKPOINT)
+					io->pruned_prereg += io->pruned;
+				else if (c == RET_PERSON)
+					io->pruned_idem += io->pruned;
+			}
 		} while (ss == STORE_OK && io->seen == RETENTION_BATCH);
 	}
 	(void)a;

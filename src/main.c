@@ -22,6 +22,7 @@ static const char usage[] =
 	"  schema   print the SQL schema (SQLite or PostgreSQL)      打印数据库结构 SQL\n"
 	"  keygen   make a backup key                               生成备份密钥\n"
 	"  restore  restore an encrypted backup into a new database  从加密备份恢复数据库\n"
+	"  retention  anonymise personal data past its retention  匿名化超期个人信息\n"
 	"  version  print the version\n"
 	"\n"
 	"`fangkong COMMAND --help` explains each command's options.\n"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
 		return cli_keygen(argc - 1, argv + 1);
 	if (!strcmp(cmd, "restore"))
 		return cli_restore(argc - 1, argv + 1);
+	if (!strcmp(cmd, "retention"))
+		return cli_retention(argc - 1, argv + 1);
 	cli_err("unknown command '%s' (see fangkong --help) / 未知命令", cmd);
 	return EXIT_USAGE;
 }

@@ -184,6 +184,13 @@ const struct route api_routes[] = {
 	 * --metrics-allow; both may wait on the database, so on a worker */
 	{HTTP_GET, "/readyz", api_readyz, ROUTE_PUBLIC | ROUTE_SLOW, 0},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC | ROUTE_SLOW, 0},
+	/* retention of personal data (issue 16) */
+	{HTTP_GET, "/api/v1/retention", api_retention_get, ROUTE_SLOW, P(RETENTION)},
+	{HTTP_PUT, "/api/v1/retention/settings", api_retention_settings_put, ROUTE_JSON,
+	 P(RETENTION)},
+	{HTTP_POST, "/api/v1/retention/run", api_retention_run_post, ROUTE_JSON | ROUTE_SLOW,
+	 P(RETENTION)},
+	{HTTP_GET, "/api/v1/retention/runs", api_retention_runs, 0, P(RETENTION)},
 };
 #undef P
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

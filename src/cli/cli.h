@@ -13,6 +13,7 @@ int cli_check(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_retention(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_copy(int argc, char **argv);
 /* backups (cli_backup.c): keygen, restore, and the backup serve takes before it migrates an

@@ -23,7 +23,7 @@
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
 	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ |                   \
 	 PERM_REPORT_WRITE | PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK |      \
-	 PERM_DUTY_MANAGE | PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
+	 PERM_DUTY_MANAGE | PERM_CLOSURE_MANAGE | PERM_GATE_WORK | PERM_RETENTION)
 #define PERMS_CADRE                                                                                \
 	(PERM_AREA_READ | PERM_AREA_WRITE | PERM_USER_READ | PERM_USER_WRITE | PERM_PERSON_READ |  \
 	 PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_OBS_WORK |                  \
@@ -76,6 +76,7 @@ static const struct perm_info {
 	{PERM_DUTY_MANAGE, "duty.manage"},
 	{PERM_CLOSURE_MANAGE, "closure.manage"},
 	{PERM_GATE_WORK, "gate.work"},
+	{PERM_RETENTION, "retention.manage"},
 };
 enum { NPERMS = sizeof perms / sizeof perms[0] };
 

@@ -50,10 +50,11 @@ enum perm {
 	PERM_DUTY_MANAGE = 1u << 18, /* duty posts, rosters, approving swaps, the duty board */
 	PERM_CLOSURE_MANAGE = 1u << 19, /* closed areas: closures, households, passes, gates */
 	PERM_GATE_WORK = 1u << 20,      /* check and record passes at a gate of a closed area */
+	PERM_RETENTION = 1u << 21,      /* the retention of personal data: settings, preview, runs */
 };
 
 #define ROLE_COUNT 9  /* roles other than ROLE_NONE: capacity for role_all */
-#define PERM_COUNT 21 /* capacity for role_perm_names: the highest bit used + 1 */
+#define PERM_COUNT 22 /* capacity for role_perm_names: the highest bit used + 1 */
 
 /* "admin", "commander", "cadre", "grid_worker", "doctor", "social_worker",
  * "checkpoint_staff", "gate_guard", "viewer" (exact, lower-case); ROLE_NONE otherwise. */

@@ -24,7 +24,8 @@
 
 enum { BATCH = 10, TIMEOUT_S = 10 };
 /* The reminders' sweep (svc_sweep) rides on this thread, every ten minutes from the start
- * on; it reminds of each object once a day whenever it runs. */
+ * on; it reminds of each object once a day whenever it runs. The daily retention run
+ * (svc_retention_daily) rides on the sweep: it runs once per local day. */
 enum { SWEEP_FIRST_S = 600, SWEEP_EVERY_S = 600 };
 
 struct outbound_sender {
@@ -193,6 +194,8 @@ static void sweep(struct outbound_sender *o)
 			 (long long)r.task_overdue, (long long)r.to_place,
 			 (long long)r.visit_missed, (long long)r.pruned);
 	arena_free(a);
+	/* the retention job (PIPL): once a local day, at or after the county's hour */
+	svc_retention_daily(o->store, time_now());
 }
 
 /* One second of the thread: the messages due, then the sweep when its time has come —

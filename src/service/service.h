@@ -1384,5 +1384,52 @@ void svc_ready_destroy(struct svc_ready_cache *c);
 /* Whether the database takes writes (a no-op job through the writer, in time) and its
  * schema is the version this program migrates to. */
 enum svc_readiness svc_ready(struct store *s, struct svc_ready_cache *c);
+/* ---- retention of personal data (svc_retention.c, issue 16) ---- */
+
+enum { RETENTION_PREVIEW_DAYS = 30, RETENTION_BATCH = 500, RETENTION_DUE_MAX = 100 };
+
+/* The county's settings; who: county-level admin or commander (the handler checks the
+ * level). */
+enum store_status svc_retention_settings(struct store *s, struct arena *a,
+					 struct retention_settings *out);
+/* Sets them (bounds: domain/retention.h; a day count or hour of -1 keeps the one set;
+ * STORE_INVALID out of bounds); audited before/after. */
+enum store_status svc_retention_settings_set(struct store *s, const struct principal *who,
+					     const struct store_idem *idem,
+					     const struct retention_policy *in, struct arena *a,
+					     struct retention_settings *out, bool *replayed);
+
+/* The preview in the caller's scope: for each category and each of the next
+ * RETENTION_PREVIEW_DAYS local days from today (first_day: YYYYMMDD), how many objects
+ * that day's run takes (the overdue on the first); the files due soonest (a page). */
+struct retention_preview {
+	struct retention_settings settings;
+	int days[RETENTION_PREVIEW_DAYS]; /* YYYYMMDD */
+	int64_t counts[RET_NCAT][RETENTION_PREVIEW_DAYS];
+	struct retention_item *due;
+	int64_t *due_at; /* when each is due */
+	size_t ndue;
+	int64_t total;
+};
+enum store_status svc_retention_preview(struct store *s, const struct principal *who,
+					int64_t now, size_t offset, size_t max, struct arena *a,
+					struct retention_preview *out);
+
+/* One run at `now`: every category in batches of RETENTION_BATCH objects, each batch one
+ * svc_run (its audit row: the category and count), so that an interrupted run leaves
+ * whole batches and the next run goes on from there; then the run's row is finished with
+ * its counts (one more audit row, counts only). source: "daily", "api", "cli"; note: the
+ * caller's reason, in the first audit row (NULL: none). With idem,
+ * a run already made under that key answers as it was (*replayed). dry_run: counts what
+ * a run would take, writes nothing. Upload files of anonymised imports are deleted. */
+enum store_status svc_retention_run(struct store *s, const struct principal *who,
+				    const struct store_idem *idem, const char *source,
+				    const char *note, int64_t now, bool dry_run, struct arena *a,
+				    struct retention_run *out, bool *replayed);
+/* The daily run, once per local day at or after the settings' hour (the server's
+ * background thread calls it now and then). */
+void svc_retention_daily(struct store *s, int64_t now);
+enum store_status svc_retention_runs(struct store *s, struct arena *a, struct retention_run **out,
+				     size_t *n);
 
 #endif

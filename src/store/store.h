@@ -1818,5 +1818,107 @@ void store_metrics(struct store *s, struct store_metrics *out);
  * STORE_OK, STORE_BUSY (not within the bound; the job is left to the writer) or the
  * error of its transaction. */
 enum store_status store_ready(struct store *s, int timeout_ms);
+/* ---- retention of personal data (sq_retention.c, issue 16; domain/retention.h) ----
+ *
+ * What is due is found by its end of purpose (the rules of domain/retention.h, as SQL:
+ * the same for the run, the preview and the due list), scrubbed one object at a time by
+ * a few set-based statements, and marked (anonymised_at), so that a rerun finds nothing. */
+
+#include "domain/retention.h"
+
+struct retention_settings {
+	struct retention_policy p;
+	const char *updated_by;
+	int64_t updated_at;
+};
+enum store_status store_retention_settings_get(struct store *s, struct arena *a,
+					       struct retention_settings *out);
+enum store_status store_tx_retention_settings_get(struct store_tx *tx, struct arena *a,
+						  struct retention_settings *out);
+enum store_status store_tx_retention_settings_set(struct store_tx *tx,
+						  const struct retention_settings *in);
+
+/* One object due: a file (person), a passage, a closure, a duty matter, an import; with
+ * what its anonymised text is made from. */
+struct retention_item {
+	char id[USER_ID_LEN + 1];
+	const char *name;     /* person: its name; duty: the caller's */
+	const char *area;     /* the object's area */
+	const char *township; /* person: its township's name */
+	const char *village;  /* person: its village's name ("" above a village) */
+	const char *path;     /* import: the uploaded file */
+	int birth;
+	int64_t end_at; /* the end of its purpose */
+};
+/* At most max objects of category c whose purpose ended at or before cutoff, not yet
+ * anonymised, with id > after (keyset order by id). */
+enum store_status store_tx_retention_due(struct store_tx *tx, enum retention_cat c,
+					 int64_t cutoff, const char *after, size_t max,
+					 struct arena *a, struct retention_item **out, size_t *n);
+/* The same on a reader (a dry run). */
+enum store_status store_retention_due_read(struct store *s, enum retention_cat c, int64_t cutoff,
+					   const char *after, size_t max, struct arena *a,
+					   struct retention_item **out, size_t *n);
+/* A name under an object (a passage's persons, a closure's households' heads): key, seq
+ * and the name as stored. */
+struct retention_name_row {
+	char key[USER_ID_LEN + 1];
+	int seq;
+	const char *name;
+};
+enum store_status store_tx_retention_names(struct store_tx *tx, enum retention_cat c,
+					   const char *id, struct arena *a,
+					   struct retention_name_row **out, size_t *n);
+enum store_status store_tx_retention_name_set(struct store_tx *tx, enum retention_cat c,
+					      const struct retention_name_row *r,
+					      const char *name);
+/* Anonymises object id of category c (name, address, birth: a file's; name: a duty
+ * matter's caller) and scrubs its audit rows' before/after and its idempotency keys;
+ * STORE_NOT_FOUND when it was anonymised meanwhile. */
+struct retention_scrub {
+	const char *id, *name, *address;
+	int birth;
+	int64_t now;
+};
+enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_cat c,
+					   const struct retention_scrub *sc);
+/* Deletes at most max rows of what is only deleted: what "prereg" (pre-registrations
+ * expired before cutoff) or "idempotency" (keys made before it); *n deleted. */
+enum store_status store_tx_retention_prune(struct store_tx *tx, const char *what,
+					   int64_t cutoff, size_t max, int64_t *n);
+
+/* The preview in scope: how many objects of category c the runs of each day of
+ * [first_day, first_day + ndays) take (epoch days of Asia/Shanghai; an object's run day is
+ * (end + shift) / 86400, shift = retention_preview_shift), those overdue counted on the
+ * first. */
+enum store_status store_retention_preview(struct store *s, enum retention_cat c,
+					  const char *scope, int64_t shift, int64_t first_day,
+					  int ndays, int64_t *counts);
+/* The files in scope due soonest: at most max from offset, *total of them, due (end +
+ * days) before until. */
+enum store_status store_retention_files_due(struct store *s, const char *scope, int days,
+					    int64_t until, size_t offset, size_t max,
+					    struct arena *a, struct retention_item **out,
+					    size_t *n, int64_t *total);
+
+struct retention_run {
+	char id[USER_ID_LEN + 1];
+	const char *source; /* "daily", "api", "cli" */
+	int day;            /* local YYYYMMDD */
+	int64_t at, started_at, finished_at;
+	const char *state; /* "running", "done" */
+	const char *counts; /* JSON object: category → count */
+	const char *by_user;
+};
+enum { RETENTION_RUNS_MAX = 100 };
+enum store_status store_tx_retention_run_insert(struct store_tx *tx, const struct retention_run *r);
+enum store_status store_tx_retention_run_finish(struct store_tx *tx, const char *id,
+						const char *counts, int64_t finished_at);
+enum store_status store_tx_retention_run_get(struct store_tx *tx, const char *id,
+					     struct arena *a, struct retention_run *out);
+/* The latest day a daily run started on (0: none). */
+enum store_status store_retention_last_daily(struct store *s, int *day);
+enum store_status store_retention_runs(struct store *s, size_t max, struct arena *a,
+				       struct retention_run **out, size_t *n);
 
 #endif

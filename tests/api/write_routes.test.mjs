@@ -978,6 +978,33 @@ const ENTRIES = {
 			};
 		},
 	},
+	// retention of personal data (issue 16)
+	'PUT /api/v1/retention/settings': {
+		actions: ['retention.settings'],
+		id: () => null,
+		async setup() {
+			const u = uuid();
+			return {
+				path: '/api/v1/retention/settings',
+				body: { uuid: u, days: { outbound: 45 } },
+				other: { uuid: u, days: { outbound: 46 } },
+				state: async () => (await admin.get('/api/v1/retention')).body.settings.days.outbound,
+			};
+		},
+	},
+	'POST /api/v1/retention/run': {
+		// the run's row, one batch per category (nothing to do: one each), its end
+		actions: ['retention.run', ...Array(6).fill('retention.batch'), 'retention.run.done'],
+		async setup() {
+			const u = uuid();
+			return {
+				path: '/api/v1/retention/run',
+				body: { uuid: u },
+				other: { uuid: u, note: '再跑一次' },
+				state: async () => (await admin.get('/api/v1/retention/runs')).body.total,
+			};
+		},
+	},
 };
 
 // ---- duty (值班值守) set-up ----

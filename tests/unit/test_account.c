@@ -17,7 +17,7 @@
 	 PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK | PERM_TASK_MANAGE | PERM_IMPORT | \
 	 PERM_OBS_WORK | PERM_OBS_MEDICAL | PERM_OBS_MANAGE | PERM_REPORT_READ | PERM_REPORT_WRITE | \
 	 PERM_CHECKPOINT_WORK | PERM_CHECKPOINT_MANAGE | PERM_DUTY_WORK | PERM_DUTY_MANAGE |     \
-	 PERM_CLOSURE_MANAGE | PERM_GATE_WORK)
+	 PERM_CLOSURE_MANAGE | PERM_GATE_WORK | PERM_RETENTION)
 #define DOOR_PERMS (PERM_AREA_READ | PERM_PERSON_READ | PERM_PERSON_REVEAL | PERM_TASK_WORK)
 
 static const struct {
@@ -50,7 +50,8 @@ static const enum perm all_perms[] = {PERM_AREA_READ,     PERM_AREA_WRITE,    PE
 				      PERM_IMPORT,        PERM_OBS_WORK,      PERM_OBS_MEDICAL,
 				      PERM_OBS_MANAGE,    PERM_REPORT_READ,   PERM_REPORT_WRITE,
 				      PERM_CHECKPOINT_WORK, PERM_CHECKPOINT_MANAGE, PERM_DUTY_WORK,
-				      PERM_DUTY_MANAGE, PERM_CLOSURE_MANAGE, PERM_GATE_WORK};
+				      PERM_DUTY_MANAGE, PERM_CLOSURE_MANAGE, PERM_GATE_WORK,
+				      PERM_RETENTION};
 #define N_PERMS (sizeof all_perms / sizeof all_perms[0])
 
 static void names_round_trip(void **state)
@@ -162,14 +163,15 @@ static void perm_names(void **state)
 	assert_int_equal(PERM_DUTY_MANAGE, 1u << 18);
 	assert_string_equal(perm_name(PERM_CLOSURE_MANAGE), "closure.manage");
 	assert_string_equal(perm_name(PERM_GATE_WORK), "gate.work");
-	assert_null(perm_name((enum perm)(1u << 21)));
+	assert_string_equal(perm_name(PERM_RETENTION), "retention.manage");
+	assert_null(perm_name((enum perm)(1u << 22)));
 }
 
 static void perm_name_lists(void **state)
 {
 	(void)state;
 	const char *names[PERM_COUNT + 1];
-	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 21);
+	assert_int_equal(role_perm_names(ROLE_ADMIN, names, PERM_COUNT), 22);
 	assert_string_equal(names[0], "area.read");
 	assert_string_equal(names[4], "audit.read");
 	assert_string_equal(names[9], "import");

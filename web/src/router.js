@@ -70,6 +70,7 @@ const routes = [
       { path: 'closures/:id', name: 'closure', component: () => import('./closure/ClosureView.vue'), meta: { perm: 'closure.manage', nav: 'closures' } },
       { path: 'gate', name: 'gate', component: () => import('./closure/GateView.vue'), meta: { perm: 'gate.work' } },
       { path: 'accounts', name: 'accounts', component: () => import('./views/AccountsView.vue'), meta: { perm: 'user.read' } },
+      { path: 'retention', name: 'retention', component: () => import('./retention/RetentionView.vue'), meta: { perm: 'retention.manage' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { perm: 'audit.read' } },
     ],
   },

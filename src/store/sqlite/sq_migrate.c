@@ -14,6 +14,60 @@
 #include "util/buf.h"
 #include "util/log.h"
 
+#define STEP21_COMMON                                                                              \
+	"CREATE TABLE retention_setting ("                                                         \
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"                                                 \
+	"  run_hour INTEGER NOT NULL,"                                                             \
+	"  days_person INTEGER NOT NULL,"                                                          \
+	"  days_checkpoint INTEGER NOT NULL,"                                                      \
+	"  days_closure INTEGER NOT NULL,"                                                         \
+	"  days_duty INTEGER NOT NULL,"                                                            \
+	"  days_outbound INTEGER NOT NULL,"                                                        \
+	"  days_import INTEGER NOT NULL,"                                                          \
+	"  updated_by TEXT NOT NULL DEFAULT '',"                                                   \
+	"  updated_at INTEGER NOT NULL);"                                                          \
+	"INSERT INTO retention_setting VALUES (1, 3, 30, 30, 30, 30, 30, 30, '', 0);"              \
+	"CREATE TABLE retention_run ("                                                             \
+	"  id TEXT PRIMARY KEY,"                                                                   \
+	"  source TEXT NOT NULL,"                                                                  \
+	"  day INTEGER NOT NULL,"                                                                  \
+	"  at INTEGER NOT NULL,"                                                                   \
+	"  started_at INTEGER NOT NULL,"                                                           \
+	"  finished_at INTEGER NOT NULL DEFAULT 0,"                                                \
+	"  state TEXT NOT NULL DEFAULT 'running',"                                                 \
+	"  counts TEXT NOT NULL DEFAULT '{}',"                                                     \
+	"  by_user TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"                                       \
+	"CREATE INDEX retention_run_day ON retention_run(day, started_at);"                        \
+	"ALTER TABLE person ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                  \
+	"ALTER TABLE passage ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                 \
+	"ALTER TABLE closure ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                 \
+	"ALTER TABLE duty_log ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                \
+	"ALTER TABLE import_job ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"              \
+	"CREATE INDEX audit_object ON audit(object_id) WHERE object_id IS NOT NULL;"           \
+	"CREATE INDEX duty_log_person ON duty_log(person_id) WHERE person_id IS NOT NULL;"
+#define STEP21_LITE_TRIGGER                                                                        \
+	"DROP TRIGGER audit_no_update;"                                                            \
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN NOT ("                         \
+	"  NEW.before_json IS NULL AND NEW.after_json IS NULL AND NEW.id = OLD.id"                 \
+	"  AND NEW.at = OLD.at AND NEW.user_id IS OLD.user_id AND NEW.username IS OLD.username"    \
+	"  AND NEW.ip IS OLD.ip AND NEW.action = OLD.action"                                       \
+	"  AND NEW.object_type IS OLD.object_type AND NEW.object_id IS OLD.object_id"              \
+	"  AND NEW.area_code IS OLD.area_code AND NEW.result = OLD.result"                         \
+	"  AND NEW.request_id IS OLD.request_id)"                                                  \
+	"  BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;"
+/* Step 21's trigger on PostgreSQL: the function the translated step 1 made, replaced. */
+static const char step21_pg_trigger[] =
+	"CREATE OR REPLACE FUNCTION audit_no_update() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+	" IF NEW.before_json IS NULL AND NEW.after_json IS NULL AND NEW.id = OLD.id"
+	" AND NEW.at = OLD.at AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id"
+	" AND NEW.username IS NOT DISTINCT FROM OLD.username"
+	" AND NEW.ip IS NOT DISTINCT FROM OLD.ip AND NEW.action = OLD.action"
+	" AND NEW.object_type IS NOT DISTINCT FROM OLD.object_type"
+	" AND NEW.object_id IS NOT DISTINCT FROM OLD.object_id"
+	" AND NEW.area_code IS NOT DISTINCT FROM OLD.area_code AND NEW.result = OLD.result"
+	" AND NEW.request_id IS NOT DISTINCT FROM OLD.request_id THEN RETURN NEW; END IF;"
+	" RAISE EXCEPTION 'audit rows are append-only'; END$$;\n";
+
 static const char *const migrations[] = {
 	/* 1: areas, accounts, idempotency keys, audit */
 	"CREATE TABLE area ("
@@ -879,6 +933,14 @@ static const char *const migrations[] = {
 	 * found open, of which it lists at most 500 (0 before: their list is complete) */
 	"ALTER TABLE duty_swap ADD COLUMN asked_by_id TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE duty_handover ADD COLUMN open_total INTEGER NOT NULL DEFAULT 0;",
+	/* 21: retention of personal data (PIPL, issue 16; domain/retention.h): the county's
+	 * days per category after the purpose ends and the hour of the daily run; the runs;
+	 * the mark of what was anonymised (a file, a passage, a closure, a duty matter, an
+	 * import); the audit rows of an object found by its id; and the audit's one allowed
+	 * change, the anonymiser's scrub of before_json/after_json (every other column stays,
+	 * any other update is refused as before). PostgreSQL: the trigger's function is
+	 * replaced (step21_pg_trigger). */
+	STEP21_COMMON STEP21_LITE_TRIGGER,
 };
 
 /* SQLite steps that rebuild a table other tables' foreign keys name: run with the foreign
@@ -1009,6 +1071,21 @@ char *sq_migration_sql(int v, bool pg)
 	if (!pg) {
 		if (!(r = strdup(migrations[v - 1])))
 			fk_oom();
+		return r;
+	}
+	if (v == 21) {
+		char *common = sq_pg_ddl(STEP21_COMMON);
+		size_t n1, n2 = strlen(step21_pg_trigger);
+
+		if (!common)
+			return NULL;
+		n1 = strlen(common);
+		if (!(r = malloc(n1 + n2 + 2)))
+			fk_oom();
+		memcpy(r, common, n1);
+		r[n1] = '\n';
+		memcpy(r + n1 + 1, step21_pg_trigger, n2 + 1);
+		free(common);
 		return r;
 	}
 	for (const struct pg_text *p = pg_texts; p->step; p++)

@@ -366,6 +366,9 @@ struct sq_writer *sq_writer_start(struct sq_conn *c, int batch_max)
 		 * pages beyond it are spilled to the WAL before its commit (bench/IMPORT.md) */
 		sq_exec(c, "PRAGMA cache_size=-98304");
 		sq_exec(c, "PRAGMA journal_size_limit=67108864");
+		/* what is deleted or overwritten (the retention job's anonymised values among
+		 * it) is zeroed in the file, not left in free pages for a copy of it to keep */
+		sq_exec(c, "PRAGMA secure_delete=ON");
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);

@@ -4,11 +4,13 @@ import cpc from './checkpoint-console-en.js';
 import cpf from './checkpoint-field-en.js';
 import duty from './duty-en.js';
 import { cl, gate } from './closure-en.js';
+import { ret } from './retention-en.js';
 export default {
   cpf,
   duty,
   cl,
   gate,
+  ret,
   app: { name: 'fangkong', title: 'Epidemic prevention console', short: 'fangkong' },
   common: {
     ok: 'OK', cancel: 'Cancel', save: 'Save', submit: 'Submit', close: 'Close', edit: 'Edit',

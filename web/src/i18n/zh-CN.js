@@ -4,11 +4,13 @@ import cpc from './checkpoint-console-zh-CN.js';
 import cpf from './checkpoint-field-zh-CN.js';
 import duty from './duty-zh-CN.js';
 import { cl, gate } from './closure-zh-CN.js';
+import { ret } from './retention-zh-CN.js';
 export default {
   cpf,
   duty,
   cl,
   gate,
+  ret,
   app: { name: '防控', title: '基层防控信息系统', short: '防控' },
   common: {
     ok: '确定', cancel: '取消', save: '保存', submit: '提交', close: '关闭', edit: '编辑',

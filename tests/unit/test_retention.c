@@ -1,0 +1,167 @@
+/*
+ * Unit tests for domain/retention: the categories and their bounds, when a record is due
+ * (never while open; end + N days), and what anonymising leaves: the surname and 某
+ * (compound surnames kept whole, idempotent), the township and village of the address,
+ * the year of birth.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domain/retention.h"
+
+static void categories(void **state)
+{
+	struct retention_policy p;
+
+	(void)state;
+	for (int i = 0; i < RET_NCAT; i++)
+		assert_int_equal(retention_cat_parse(retention_cat_name(i)), i);
+	assert_int_equal(retention_cat_parse("Person"), -1);
+	assert_int_equal(retention_cat_parse(""), -1);
+	assert_int_equal(retention_cat_parse(NULL), -1);
+	assert_null(retention_cat_name(RET_NCAT));
+	assert_null(retention_cat_name(-1));
+	retention_policy_default(&p);
+	for (int i = 0; i < RET_NCAT; i++)
+		assert_int_equal(p.days[i], 30);
+	assert_int_equal(p.run_hour, 3);
+}
+
+static void bounds(void **state)
+{
+	(void)state;
+	assert_false(retention_days_valid(0));
+	assert_true(retention_days_valid(1));
+	assert_true(retention_days_valid(3650));
+	assert_false(retention_days_valid(3651));
+	assert_false(retention_days_valid(-30));
+	assert_true(retention_hour_valid(0));
+	assert_true(retention_hour_valid(23));
+	assert_false(retention_hour_valid(24));
+	assert_false(retention_hour_valid(-1));
+}
+
+static void due(void **state)
+{
+	(void)state;
+	/* the latest of creation, tasks closed, observations ended */
+	assert_int_equal(retention_person_end(100, 0, 0), 100);
+	assert_int_equal(retention_person_end(100, 500, 300), 500);
+	assert_int_equal(retention_person_end(100, 200, 900), 900);
+	assert_int_equal(retention_due(1000, false, 30), 1000 + 30 * 86400);
+	assert_true(retention_due(1000, true, 1) == INT64_MAX);
+	assert_int_equal(retention_cutoff(100 * 86400, 30), 70 * 86400);
+	/* 29 days after: not yet; 30: due */
+	assert_true(retention_due(0, false, 30) > 29 * 86400);
+	assert_true(retention_due(0, false, 30) <= 30 * 86400);
+}
+
+static void run_days(void **state)
+{
+	/* 2026-12-07 00:00 Asia/Shanghai = 2026-12-06T16:00Z */
+	int64_t midnight = 1796601600 - 8 * 3600, day = retention_epoch_day(midnight);
+
+	(void)state;
+	assert_int_equal(retention_epoch_day(midnight - 1), day - 1);
+	/* due before 03:00: that day's run; at 03:00 exactly too; after: the next day's */
+	assert_int_equal(retention_run_day(midnight + 3600, 3), day);
+	assert_int_equal(retention_run_day(midnight + 3 * 3600, 3), day);
+	assert_int_equal(retention_run_day(midnight + 3 * 3600 + 1, 3), day + 1);
+	assert_int_equal(retention_run_day(midnight - 1, 0), day);
+	/* the shift groups ends as the run days of their due times */
+	for (int64_t end = midnight - 40 * 86400; end < midnight; end += 3571)
+		assert_int_equal((end + retention_preview_shift(30, 3)) / 86400,
+				 retention_run_day(end + 30 * 86400, 3));
+}
+
+static void daily(void **state)
+{
+	int64_t midnight = 1796601600 - 8 * 3600; /* 2026-12-07 00:00 Asia/Shanghai */
+
+	(void)state;
+	assert_int_equal(retention_local_hour(midnight), 0);
+	assert_int_equal(retention_local_hour(midnight + 3 * 3600 + 59), 3);
+	assert_int_equal(retention_local_hour(midnight - 1), 23);
+	/* before the hour: not yet; at and after it: once a day */
+	assert_false(retention_daily_due(2, 3, 20261207, 20261206));
+	assert_true(retention_daily_due(3, 3, 20261207, 20261206));
+	assert_true(retention_daily_due(23, 3, 20261207, 0));
+	assert_false(retention_daily_due(4, 3, 20261207, 20261207));
+	/* a daily run on a later day (the clock set back) is not made again */
+	assert_false(retention_daily_due(4, 3, 20261207, 20261231));
+}
+
+static void name_is(const char *in, const char *want)
+{
+	char out[RETENTION_NAME_MAX];
+
+	retention_name(in, out, sizeof out);
+	assert_string_equal(out, want);
+}
+
+static void names(void **state)
+{
+	char small[4];
+
+	(void)state;
+	name_is("张三", "张某");
+	name_is("张三丰", "张某");
+	name_is("王", "王某");
+	name_is("欧阳娜娜", "欧阳某");
+	name_is("司马光", "司马某");
+	name_is("诸葛亮", "诸葛某");
+	name_is("上官婉儿", "上官某");
+	name_is("爱新觉罗·溥仪", "爱新觉罗某");
+	name_is("John Smith", "J某");
+	name_is("  李四", "李某");
+	name_is("", "");
+	name_is(NULL, "");
+	/* an anonymised name stays itself */
+	name_is("张某", "张某");
+	name_is("欧阳某", "欧阳某");
+	/* no room: nothing rather than a cut character */
+	retention_name("张三", small, sizeof small);
+	assert_string_equal(small, "");
+	/* a stray byte is one character */
+	name_is("\xff\xfe", "\xff某");
+}
+
+static void addresses(void **state)
+{
+	char out[64], tiny[8];
+
+	(void)state;
+	retention_address("社渚镇", "社渚村村委会", out, sizeof out);
+	assert_string_equal(out, "社渚镇社渚村村委会");
+	retention_address("社渚镇", NULL, out, sizeof out);
+	assert_string_equal(out, "社渚镇");
+	retention_address(NULL, "", out, sizeof out);
+	assert_string_equal(out, "");
+	/* cut at a character: 7 bytes hold two hanzi */
+	retention_address("社渚镇", "社渚村", tiny, sizeof tiny);
+	assert_string_equal(tiny, "社渚");
+	assert_true(strlen(tiny) == 6);
+}
+
+static void births(void **state)
+{
+	(void)state;
+	assert_int_equal(retention_birth(19800412), 19800101);
+	assert_int_equal(retention_birth(19800101), 19800101);
+	assert_int_equal(retention_birth(0), 0);
+	assert_int_equal(retention_birth(-5), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(categories), cmocka_unit_test(bounds), cmocka_unit_test(due),
+		cmocka_unit_test(run_days),   cmocka_unit_test(daily),  cmocka_unit_test(names),
+		cmocka_unit_test(addresses),  cmocka_unit_test(births),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

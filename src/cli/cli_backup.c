@@ -494,10 +494,34 @@ static bool leftover(const char *dir, const char *name, time_t now)
 	return false;
 }
 
+/* Removes name from dir when it is a backup taken before an upgrade (serve, at a new
+ * version: pre-upgrade-…) older than the retention keeps any scheduled backup (the longer of
+ * daily days and weekly weeks): it holds the personal data of its day, which the retention
+ * of personal data (docs/privacy.md) must not find again in a forgotten copy; whether it
+ * did. */
+static bool old_pre_upgrade(const char *dir, const char *name, time_t now, int daily, int weekly)
+{
+	static const char pre[] = "pre-upgrade-";
+	char path[PATH_MAX_FK];
+	struct stat st;
+	int64_t keep_days = daily > weekly * 7 ? daily : (int64_t)weekly * 7;
+	size_t n = strlen(name);
+
+	if (strncmp(name, pre, sizeof pre - 1) || !((n > 3 && !strcmp(name + n - 3, ".db")) ||
+						    (n > 6 && !strcmp(name + n - 6, ".fkbak"))))
+		return false;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_mtime >= now - (time_t)(keep_days * 86400))
+		return false;
+	return unlink(path) == 0;
+}
+
 /* Removes the scheduled backups in dir that the retention does not keep: the newest of each
  * of the last daily days and of each of the last weekly ISO weeks (Monday to Sunday, UTC),
  * counted back from now; never just (the one just written), never one dated after now; and
- * the leftovers of interrupted runs. Appends the removed names to pruned; their number. */
+ * the leftovers of interrupted runs, and the backups taken before upgrades once older than
+ * the longest of those. Appends the removed names to pruned; their number. */
 static int prune(const char *dir, const char *just, time_t now, int daily, int weekly, char *pruned,
 		 size_t prunedsz)
 {
@@ -514,7 +538,8 @@ static int prune(const char *dir, const char *just, time_t now, int daily, int w
 		if (name_time(e->d_name, &f[n].t)) {
 			memcpy(f[n].name, e->d_name, 32); /* name_time: 31 characters */
 			n++;
-		} else if (leftover(dir, e->d_name, now)) {
+		} else if (leftover(dir, e->d_name, now) ||
+			   old_pre_upgrade(dir, e->d_name, now, daily, weekly)) {
 			used += (size_t)snprintf(pruned + used,
 						 used < prunedsz ? prunedsz - used : 0, "%s%s",
 						 removed++ ? "," : "", e->d_name);

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -201,6 +201,13 @@ test('retention keeps the newest backup of each of the last 7 days and 4 weeks, 
   // what runs interrupted by a crash left (a plain snapshot among them), more than 12 h ago
   const leftovers = ['fangkong-20261001T023000Z.fkbak.snap', 'fangkong-20261206T023000Z.fkbak.part', 'fangkong-20261205T023000Z.fkbak.check'];
   for (const f of [...dated, future, ...foreign, ...leftovers, recent]) writeFileSync(join(dir, f), 'x');
+  // the backups serve took before upgrades: gone once older than the 4 weeks kept (by mtime)
+  const preOld = 'pre-upgrade-v20-to-v21-20261001T023000Z.db';
+  const preNew = 'pre-upgrade-v21-to-v22-20261206T023000Z.fkbak';
+  for (const [f, t] of [[preOld, Date.UTC(2026, 9, 1, 2, 30)], [preNew, Date.UTC(2026, 11, 6, 2, 30)]]) {
+    writeFileSync(join(dir, f), 'x');
+    utimesSync(join(dir, f), t / 1000, t / 1000);
+  }
 
   // Monday 7 December 2026, 02:30 UTC
   const out = mustRun(['backup', '--db', db, '--dir', dir, '--key', key, '--keep-daily', '7', '--keep-weekly', '4', '--now', '20261207T023000Z']);
@@ -210,8 +217,8 @@ test('retention keeps the newest backup of each of the last 7 days and 4 weeks, 
     name('20261129'), name('20261122'), // the newest of the two weeks before the last
     future,
   ];
-  assert.deepEqual(readdirSync(dir).sort(), [...kept, ...foreign, recent].sort(), out);
-  const pruned = dated.length - (kept.length - 2) + leftovers.length;
+  assert.deepEqual(readdirSync(dir).sort(), [...kept, ...foreign, recent, preNew].sort(), out);
+  const pruned = dated.length - (kept.length - 2) + leftovers.length + 1;
   assert.match(out, new RegExp(`pruned ${pruned}: `));
 
   // nothing kept but what is just written and what is not a backup's name

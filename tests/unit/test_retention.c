@@ -4,7 +4,9 @@
  * (compound surnames kept whole, idempotent), the township and village of the address,
  * the year of birth. And that no statement a retention batch runs in the writer walks a
  * table (EXPLAIN QUERY PLAN on the migrated schema): the writer holds every other write
- * while it runs, and a county has millions of files and idempotency keys.
+ * while it runs, and a county has millions of files and idempotency keys. And that a
+ * day's daily run that stopped (busy, killed) does not count as that day's: the next
+ * call runs it again, and a run found not beating is marked stopped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 
 #include "domain/retention.h"
 #include "store/sqlite/sq.h"
+#include "store_fixture.h"
 
 static void categories(void **state)
 {
@@ -237,6 +240,67 @@ static void writer_plans(void **state)
 	sqlite3_close(db);
 }
 
+static int64_t count_of(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void exec_on(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
+static void daily_after_a_stopped_run(void **state)
+{
+	struct fixture *f;
+	/* 2026-12-07 10:00 in Asia/Shanghai: past the default hour (03:00) */
+	const int64_t now = 1796608800;
+	int last = -1;
+
+	(void)state;
+	assert_int_equal(fixture_open(state, "ret", (struct store_opts){.readers = 1}, NULL, 0), 0);
+	f = *state;
+	/* today's daily run was killed halfway (its last batch long ago), and one busy */
+	exec_on(f->path, "INSERT INTO retention_run(id, source, day, at, started_at, state,"
+			 " beat_at) VALUES ('r-killed', 'daily', 20261207, 1796598000, 1796598000,"
+			 " 'running', 1), ('r-busy', 'daily', 20261207, 1796599000,"
+			 " 1796599000, 'stopped', 1796599000)");
+	assert_int_equal(store_retention_last_daily(f->s, &last), STORE_OK);
+	assert_int_equal(last, 0);
+	svc_retention_daily(f->s, now);
+	assert_int_equal(fixture_flush(f), 0);
+	assert_int_equal(count_of(f->path, "SELECT count(*) FROM retention_run WHERE state = 'done'"
+					   " AND source = 'daily' AND day = 20261207"),
+			 1);
+	assert_int_equal(count_of(f->path, "SELECT count(*) FROM retention_run"
+					   " WHERE id = 'r-killed' AND state = 'stopped'"),
+			 1);
+	assert_int_equal(store_retention_last_daily(f->s, &last), STORE_OK);
+	assert_int_equal(last, 20261207);
+	/* done today: not again */
+	svc_retention_daily(f->s, now + 3600);
+	assert_int_equal(count_of(f->path, "SELECT count(*) FROM retention_run"), 3);
+	assert_int_equal(fixture_close(state), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,7 +308,7 @@ int main(void)
 		cmocka_unit_test(due),          cmocka_unit_test(run_days),
 		cmocka_unit_test(daily),        cmocka_unit_test(names),
 		cmocka_unit_test(addresses),    cmocka_unit_test(births),
-		cmocka_unit_test(writer_plans),
+		cmocka_unit_test(writer_plans), cmocka_unit_test(daily_after_a_stopped_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,8 +95,10 @@ enum store_status store_tx_retention_settings_set(struct store_tx *tx,
 	" AND NOT EXISTS (SELECT 1 FROM closure_member m"                                          \
 	"  JOIN closure_household h ON h.id = m.household_id"                                      \
 	"  JOIN closure c ON c.id = h.closure_id WHERE m.person_id = p.id AND c.state = 'active')"
-/* Not anonymised, or changed since (its end later than its mark). */
-#define P_AGAIN "(p.anonymised_at = 0 OR " P_END " > p.anonymised_at)"
+/* Not anonymised, or changed since: its end at or after its mark (a write in the second of
+ * the scrub counts; the scrub never makes it due again, since the end that made it due is
+ * a retention before the mark). */
+#define P_AGAIN "(p.anonymised_at = 0 OR " P_END " >= p.anonymised_at)"
 #define P_NAMES                                                                                    \
 	" LEFT JOIN area tw ON length(p.area_code) >= 9 AND tw.code = substr(p.area_code, 1, 9)"   \
 	" LEFT JOIN area vl ON length(p.area_code) >= 12 AND vl.code = substr(p.area_code, 1, 12)"
@@ -105,7 +107,7 @@ enum store_status store_tx_retention_settings_set(struct store_tx *tx,
  * is anonymised again. */
 #define PS_END "(CASE WHEN ps.updated_at > ps.at THEN ps.updated_at ELSE ps.at END)"
 #define PS_DUE                                                                                     \
-	"(ps.anonymised_at = 0 OR " PS_END " > ps.anonymised_at)"                                  \
+	"(ps.anonymised_at = 0 OR " PS_END " >= ps.anonymised_at)"                                 \
 	" AND NOT EXISTS (SELECT 1 FROM passage_person pp JOIN task t ON t.id = pp.task_id"        \
 	"  WHERE pp.passage_id = ps.id AND t.status <> 'closed')"
 /* A duty matter's end: its close or its last note since; a note added to an anonymised
@@ -113,7 +115,7 @@ enum store_status store_tx_retention_settings_set(struct store_tx *tx,
 #define D_END                                                                                      \
 	"(SELECT max(x) FROM (SELECT d.updated_at AS x UNION ALL SELECT max(ev.at)"                \
 	" FROM duty_log_event ev WHERE ev.log_id = d.id) de)"
-#define D_DUE "d.state = 'closed' AND (d.anonymised_at = 0 OR " D_END " > d.anonymised_at)"
+#define D_DUE "d.state = 'closed' AND (d.anonymised_at = 0 OR " D_END " >= d.anonymised_at)"
 
 /* Each category's objects, read in two steps: the candidates on a reader, outside the
  * writer (DUE_READ: ?1 cutoff, ?2 after, ?3 max, keyset order by the key), then each

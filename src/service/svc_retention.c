@@ -19,7 +19,7 @@
  * The anonymised text comes from domain/retention.h: the surname and 某, the township and
  * village of the file's area, the year of birth. What is only deleted (expired
  * pre-registrations, idempotency keys older than the files' retention, uploaded sheets)
- * goes in the same batches. */
+ * and the handover notes older than the duty log's retention go in the same batches. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,7 +146,7 @@ struct run_io {
 	size_t ncand;
 	int64_t done, pruned; /* by the batch that committed (apply may run again: busy) */
 	int64_t counts[RET_NCAT];
-	int64_t pruned_prereg, pruned_idem;
+	int64_t pruned_prereg, pruned_idem, handover_notes;
 	bool stopped; /* a batch failed: the run ends "stopped" */
 };
 
@@ -240,6 +240,9 @@ static enum store_status apply_batch(struct svc_ctx *x)
 	else if (io->cat == RET_PERSON)
 		ss = store_tx_retention_prune(x->tx, "idempotency", io->cutoff, RETENTION_BATCH,
 					      &pruned);
+	else if (io->cat == RET_DUTY)
+		ss = store_tx_retention_prune(x->tx, "handover", io->cutoff, RETENTION_BATCH,
+					      &pruned);
 	if (ss != STORE_OK ||
 	    (ss = store_tx_retention_run_beat(x->tx, io->run->id, time_now())) != STORE_OK)
 		return ss;
@@ -261,6 +264,7 @@ static const char *counts_json(struct arena *a, const struct run_io *io)
 		json_object_set_new(o, retention_cat_name(i), json_integer(io->counts[i]));
 	json_object_set_new(o, "prereg_deleted", json_integer(io->pruned_prereg));
 	json_object_set_new(o, "idempotency_deleted", json_integer(io->pruned_idem));
+	json_object_set_new(o, "handover_notes_emptied", json_integer(io->handover_notes));
 	if (!(txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)))
 		fk_oom();
 	json_decref(o);
@@ -316,6 +320,8 @@ static enum store_status run_batches(struct store *s, const struct principal *wh
 					io->pruned_prereg += io->pruned;
 				else if (c == RET_PERSON)
 					io->pruned_idem += io->pruned;
+				else if (c == RET_DUTY)
+					io->handover_notes += io->pruned;
 				/* a busy county makes more keys a day than one batch deletes */
 				more = n == RETENTION_BATCH || io->pruned == RETENTION_BATCH;
 			}

@@ -1889,7 +1889,8 @@ enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_c
 					   const struct retention_scrub *sc);
 /* Deletes at most max rows of what is only deleted: what "prereg" (pre-registrations
  * expired before cutoff) or "idempotency" (keys made before it, oldest first: by the
- * index on created_at); *n deleted. */
+ * index on created_at); or empties the notes of at most max "handover"s made before it;
+ * *n deleted (emptied). */
 enum store_status store_tx_retention_prune(struct store_tx *tx, const char *what,
 					   int64_t cutoff, size_t max, int64_t *n);
 

@@ -233,6 +233,10 @@ describe('retention of personal data', () => {
 			assert.equal(t.body.status, 'closed');
 			assert.ok(!JSON.stringify(t.body).includes('邻居王五'));
 		}
+		// the origin of the journey: cut to a division's name ('湖北省武汉市' was the sheet's)
+		const origin = await one(`SELECT origin FROM travel WHERE person_id = '${files.zhang}'`);
+		assert.ok(!origin.includes('湖北省'), origin);
+		if (origin) assert.equal(await one(`SELECT count(*) FROM division WHERE name = '${origin}'`), '1');
 		const oy = await admin.get(`/api/v1/persons/${files.ouyang}`);
 		assert.equal(oy.body.name, '欧阳某', 'a compound surname stays whole');
 		const open = await admin.get(`/api/v1/persons/${files.open}`);
@@ -294,7 +298,9 @@ describe('retention of personal data', () => {
 			`INSERT INTO checkpoint(id, name, kind, area_code, opened_on, created_at, updated_at) VALUES ('cp-r', '东卡口', 'highway', '${TOWN_A}', 20260101, ${t0}, ${t0})`,
 			`INSERT INTO passage(id, checkpoint_id, at, day, hour, shift, plate, plate_unreadable, plate_province, plate_key_area, vehicle_kind, direction, note, version, by_user, created_at, updated_at) VALUES ('ps-r', 'cp-r', ${t0}, 20260101, 8, 1, '苏D12345', 0, '苏', 0, 'car', 'in', '司机赵六说去常州', 1, 'x', ${t0}, ${t0})`,
 			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area) VALUES ('ps-r', 1, '司马懿', '320481198001010011', 1, '', '13700001111', 366, '武汉市', '武汉-常州', '社渚村幸福路8号', '${VILLAGE_A}', '探亲', 'passed', 'passed', 1)`,
+			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area) VALUES ('ps-r', 2, '司马昭', '320481198001010027', 1, '', '13700001112', 365, '武汉市洪山区光谷大道1号', '武汉-常州', '社渚村幸福路8号', '${VILLAGE_A}', '探亲', 'passed', 'passed', 1)`,
 			`INSERT INTO passage_version(passage_id, version, body, reason, by_user, at) VALUES ('ps-r', 1, '{"name":"司马懿"}', '改电话', 'x', ${t0})`,
+			`INSERT INTO duty_handover(id, post_id, day, idx, note, open_items, by_name, at, confirmed_by, confirmed_at, confirm_note) VALUES ('ho-r', '${TOWN_A}', 20260101, 0, '上官婉儿来电未回复', '[]', '值班员', ${t0}, '值班员乙', ${t0}, '已知上官婉儿的事')`,
 			// a passage whose handover task (李四's, open) is still worked on
 			`INSERT INTO passage(id, checkpoint_id, at, day, hour, shift, plate, plate_unreadable, plate_province, plate_key_area, vehicle_kind, direction, note, version, by_user, created_at, updated_at) VALUES ('ps-h', 'cp-r', ${t0}, 20260101, 9, 1, '苏D54321', 0, '苏', 0, 'car', 'in', '', 1, 'x', ${t0}, ${t0})`,
 			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area, task_id) VALUES ('ps-h', 1, '诸葛瑾', '320481198001010038', 1, '', '13700004444', 366, '武汉市', '武汉-常州', '社渚村幸福路9号', '${VILLAGE_A}', '探亲', 'handover', 'handover', 1, '${taskOpen}')`,
@@ -318,7 +324,10 @@ describe('retention of personal data', () => {
 		const r = await admin.post('/api/v1/retention/run', { uuid: uuid() });
 		assert.equal(r.status, 201, r.text);
 		for (const c of ['checkpoint', 'closure', 'duty', 'outbound', 'import']) assert.equal(r.body.counts[c], 1, `${c}: ${r.text}`);
-		assert.equal(await one("SELECT name || '|' || id_number || '|' || phone || '|' || destination || '|' || purpose || '|' || temp || '|' || origin FROM passage_person WHERE passage_id = 'ps-r'"), '司马某|||||366|武汉市');
+		assert.equal(await one("SELECT name || '|' || id_number || '|' || phone || '|' || destination || '|' || purpose || '|' || temp || '|' || origin FROM passage_person WHERE passage_id = 'ps-r' AND seq = 1"), '司马某|||||366|武汉市', 'an origin that is a division name stays');
+		assert.equal(await one("SELECT name || '|' || origin FROM passage_person WHERE passage_id = 'ps-r' AND seq = 2"), '司马某|', 'free text in the origin goes');
+		assert.equal(await one("SELECT note || '|' || confirm_note || '|' || by_name FROM duty_handover WHERE id = 'ho-r'"), '||值班员', 'an old handover keeps no notes');
+		assert.equal(r.body.counts.handover_notes_emptied, 1, r.text);
 		assert.equal(await one("SELECT plate || '|' || note FROM passage WHERE id = 'ps-r'"), '苏|');
 		assert.equal(await one("SELECT name || '|' || phone FROM passage_person WHERE passage_id = 'ps-h'"), '诸葛瑾|13700004444', 'its handover task is open: kept');
 		assert.equal(await one("SELECT body FROM passage_version WHERE passage_id = 'ps-r'"), '{}');

@@ -47,7 +47,9 @@
 	"CREATE INDEX audit_object ON audit(object_id) WHERE object_id IS NOT NULL;"           \
 	"CREATE INDEX duty_log_person ON duty_log(person_id) WHERE person_id IS NOT NULL;"        \
 	"CREATE INDEX idempotency_object ON idempotency(object_id);"                               \
-	"CREATE INDEX idempotency_created ON idempotency(created_at);"
+	"CREATE INDEX idempotency_created ON idempotency(created_at);"                             \
+	"CREATE INDEX duty_handover_notes ON duty_handover(at)"                                    \
+	"  WHERE note <> '' OR confirm_note <> '';"
 #define STEP21_LITE_TRIGGER                                                                        \
 	"DROP TRIGGER audit_no_update;"                                                            \
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN NOT ("                         \
@@ -940,7 +942,8 @@ static const char *const migrations[] = {
 	 * days per category after the purpose ends and the hour of the daily run; the runs;
 	 * the mark of what was anonymised (a file, a passage, a closure, a duty matter, an
 	 * import); the audit rows and the idempotency keys of an object found by its id, the
-	 * keys by their age (pruned oldest first); and the audit's one allowed
+	 * keys by their age (pruned oldest first); the handovers with a note by their time;
+	 * and the audit's one allowed
 	 * change, the anonymiser's scrub of before_json/after_json (every other column stays,
 	 * any other update is refused as before). PostgreSQL: the trigger's function is
 	 * replaced (step21_pg_trigger). */

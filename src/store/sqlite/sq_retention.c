@@ -292,7 +292,13 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 			{"UPDATE person SET name = ?3, id_number = '', id_valid = 0, phone = '',"
 			 " address = ?4, birth = ?5, anonymised_at = ?2 WHERE id = ?1",
 			 5},
-			{"UPDATE travel SET transport_no = '' WHERE person_id = ?1", 1},
+			/* the origin: a division's name as it is, else the name of the division
+			 * resolved from it, else nothing (free text: a street, a host's name) */
+			{"UPDATE travel SET transport_no = '', origin = CASE WHEN EXISTS"
+			 " (SELECT 1 FROM division d WHERE d.name = travel.origin) THEN origin"
+			 " ELSE coalesce((SELECT d.name FROM division d"
+			 " WHERE d.code = travel.origin_code), '') END WHERE person_id = ?1",
+			 1},
 			{"UPDATE task SET note = '' WHERE person_id = ?1", 1},
 			{"UPDATE person_event SET detail = NULL WHERE person_id = ?1", 1},
 			{"UPDATE visit SET note = '' WHERE observation_id IN"
@@ -317,7 +323,9 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 			 " WHERE id = ?1",
 			 2},
 			{"UPDATE passage_person SET id_number = '', phone = '', travel = '',"
-			 " destination = '', purpose = '' WHERE passage_id = ?1",
+			 " destination = '', purpose = '', origin = CASE WHEN EXISTS"
+			 " (SELECT 1 FROM division d WHERE d.name = passage_person.origin)"
+			 " THEN origin ELSE '' END WHERE passage_id = ?1",
 			 1},
 			{"UPDATE passage_version SET body = '{}', reason = '' WHERE passage_id = "
 			 "?1",
@@ -388,6 +396,13 @@ enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_c
 #define PRUNE_PREREG                                                                               \
 	"DELETE FROM prereg WHERE code IN (SELECT code FROM prereg WHERE expires_at <= ?1"         \
 	" ORDER BY expires_at LIMIT ?2)"
+/* the notes of the handovers of shifts ended a retention ago (what the officer wrote to the
+ * next shift, a caller's name maybe), oldest first, by the partial index on those with a
+ * note */
+#define PRUNE_HANDOVER                                                                             \
+	"UPDATE duty_handover SET note = '', confirm_note = '' WHERE id IN (SELECT id"             \
+	" FROM duty_handover WHERE (note <> '' OR confirm_note <> '') AND at <= ?1"                \
+	" ORDER BY at LIMIT ?2)"
 /* oldest first, by the index on created_at (a county holds millions of keys) */
 #define PRUNE_IDEM                                                                                 \
 	"DELETE FROM idempotency WHERE uuid IN (SELECT uuid FROM idempotency"                      \
@@ -399,6 +414,7 @@ enum store_status store_tx_retention_prune(struct store_tx *tx, const char *what
 	struct sq_conn *c = sq_conn_of(tx);
 	const char *sql = !strcmp(what, "prereg")        ? PRUNE_PREREG
 			  : !strcmp(what, "idempotency") ? PRUNE_IDEM
+			  : !strcmp(what, "handover")    ? PRUNE_HANDOVER
 							 : NULL;
 	enum store_status ss;
 
@@ -560,7 +576,7 @@ enum store_status store_retention_runs(struct store *s, size_t max, struct arena
 
 size_t sq_retention_writer_sql(const char **out, size_t max)
 {
-	static const char *const prunes[] = {PRUNE_PREREG, PRUNE_IDEM};
+	static const char *const prunes[] = {PRUNE_PREREG, PRUNE_IDEM, PRUNE_HANDOVER};
 	size_t n = 0;
 
 	for (int c = 0; c < RET_NCAT; c++) {

@@ -154,9 +154,8 @@ static enum store_status apply_start(struct svc_ctx *x)
 {
 	struct run_io *io = x->arg;
 	struct retention_run *r = io->run;
-	enum store_status ss;
-
 	int64_t stale = 0;
+	enum store_status ss;
 
 	/* a run killed (its process gone) stops beating: it stopped */
 	if ((ss = store_tx_retention_run_stop_stale(x->tx, time_now() - RETENTION_STALE_S,

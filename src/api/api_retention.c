@@ -2,7 +2,8 @@
  * settings with the preview of what the coming runs will anonymise, a run now, and the
  * runs' history. Reading needs retention.manage (admins and commanders), in the caller's
  * scope; changing the settings a county-level admin or commander; a run now a
- * county-level admin. Names in the due list are masked ("张**"). */
+ * county-level admin; the runs' history a county-level caller (below it: an empty list).
+ * Names in the due list are masked ("张**"). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -208,11 +209,12 @@ void api_retention_run_post(struct req *r)
 
 void api_retention_runs(struct req *r)
 {
+	struct principal who = api_principal(r);
 	struct retention_run *v;
 	size_t n;
 	json_t *items = json_array();
 
-	if (!api_stored(r, svc_retention_runs(r->srv->store, r->a, &v, &n), ERR_NOT_FOUND)) {
+	if (!api_stored(r, svc_retention_runs(r->srv->store, &who, r->a, &v, &n), ERR_NOT_FOUND)) {
 		json_decref(items);
 		return;
 	}

@@ -54,9 +54,18 @@ static int64_t max3(int64_t a, int64_t b, int64_t c)
 	return m > c ? m : c;
 }
 
-int64_t retention_person_end(int64_t created_at, int64_t last_task_closed, int64_t last_obs_ended)
+int64_t retention_person_end(int64_t created_at, int64_t updated_at, int64_t last_task_closed,
+			     int64_t last_obs_ended)
 {
-	return max3(created_at, last_task_closed, last_obs_ended);
+	int64_t m = max3(created_at, updated_at, last_task_closed);
+
+	return m > last_obs_ended ? m : last_obs_ended;
+}
+
+bool retention_status_open(const char *status)
+{
+	/* the same list as sq_retention.c's P_CLOSED */
+	return status && (!strcmp(status, "to_place") || !strcmp(status, "observation"));
 }
 
 int64_t retention_due(int64_t end_at, bool open, int days)

@@ -3,16 +3,23 @@
  *
  * Each category of personal data has an end of purpose and a number of days kept after
  * it (1–3650, default 30), set per county:
- *   person      a key person's file: its last task closed, its last observation ended, no
- *               open link (an open task, an active observation, an open fever alert, an
- *               open service request, an open duty matter naming it, a household of an
- *               active closure) — a file with anything open never expires;
- *   checkpoint  a passage (persons, phones, ID numbers at the gate): its time; a
+ *   person      a key person's file: the latest of its creation, its last change, its
+ *               last task closed, its last observation ended; no open work (status
+ *               to_place or observation: to be placed under observation, reminded daily
+ *               — retention_status_open) and no open link (an open task, an active
+ *               observation, an open fever alert, an open service request, an open duty
+ *               matter naming it, a household of an active closure) — a file with
+ *               anything open never expires. "pending" is no open work by itself: its
+ *               work is its open task, and a file met at the door has none;
+ *   checkpoint  a passage (persons, phones, ID numbers at the gate): its time or its last
+ *               correction, once the handover tasks it opened are closed; a
  *               pre-registration: its expiry;
  *   closure     a closed area's households, passes and gate records: its reopening;
- *   duty        a duty-log matter (caller, contact, content): its close;
+ *   duty        a duty-log matter (caller, contact, content): its close or its last note;
  *   outbound    a group-robot or SMS message sent or given up: its creation;
  *   import      an uploaded sheet and the cells of its rejected rows: the import's end.
+ * A file, a passage or a duty matter anonymised and then written to again (a corrected
+ * phone, a new task closed, a note) ends again then, and is anonymised again as above.
  * The daily run starts at or after a county-set local hour (default 03:00). */
 #ifndef FK_RETENTION_H
 #define FK_RETENTION_H
@@ -38,6 +45,9 @@ enum {
 	RETENTION_HOUR_DEFAULT = 3,
 	RETENTION_DAY_S = 86400,
 	RETENTION_NAME_MAX = 16, /* bytes of an anonymised name with its NUL: 2 hanzi + 某 */
+	/* a run whose last batch is older is taken for stopped (killed): no batch takes
+	 * near as long */
+	RETENTION_STALE_S = 600,
 };
 
 struct retention_policy {
@@ -53,9 +63,12 @@ void retention_policy_default(struct retention_policy *p);
 bool retention_days_valid(long long days);
 bool retention_hour_valid(long long hour);
 
-/* The end of a file's purpose: the latest of its creation, its tasks' closing and its
- * observations' ending (UTC seconds; 0 for none). */
-int64_t retention_person_end(int64_t created_at, int64_t last_task_closed, int64_t last_obs_ended);
+/* The end of a file's purpose: the latest of its creation, its last change, its tasks'
+ * closing and its observations' ending (UTC seconds; 0 for none). */
+int64_t retention_person_end(int64_t created_at, int64_t updated_at, int64_t last_task_closed,
+			     int64_t last_obs_ended);
+/* Whether a file's status is open work that keeps it: "to_place", "observation". */
+bool retention_status_open(const char *status);
 /* When a record whose purpose ended at end_at is due for anonymising, kept `days` days:
  * end_at + days × 86400; INT64_MAX when open (never). */
 int64_t retention_due(int64_t end_at, bool open, int days);

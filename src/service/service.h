@@ -1415,10 +1415,11 @@ enum store_status svc_retention_preview(struct store *s, const struct principal 
 					int64_t now, size_t offset, size_t max, struct arena *a,
 					struct retention_preview *out);
 
-/* One run at `now`: every category in batches of RETENTION_BATCH objects, each batch one
- * svc_run (its audit row: the category and count), so that an interrupted run leaves
- * whole batches and the next run goes on from there; then the run's row is finished with
- * its counts (one more audit row, counts only). source: "daily", "api", "cli"; note: the
+/* One run at `now`: every category in batches of RETENTION_BATCH objects, each batch's
+ * candidates read on a reader and the batch one svc_run that checks each again (its audit
+ * row: the category and count), so that an interrupted run leaves whole batches and the
+ * next run goes on from there; then the run's row is finished with its counts (one more
+ * audit row, counts only): "done", or "stopped" when a batch failed (the error answered). source: "daily", "api", "cli"; note: the
  * caller's reason, in the first audit row (NULL: none). With idem,
  * a run already made under that key answers as it was (*replayed). dry_run: counts what
  * a run would take, writes nothing. Upload files of anonymised imports are deleted. */
@@ -1426,10 +1427,13 @@ enum store_status svc_retention_run(struct store *s, const struct principal *who
 				    const struct store_idem *idem, const char *source,
 				    const char *note, int64_t now, bool dry_run, struct arena *a,
 				    struct retention_run *out, bool *replayed);
-/* The daily run, once per local day at or after the settings' hour (the server's
- * background thread calls it now and then). */
+/* The daily run, once per local day at or after the settings' hour, until one is done
+ * that day (a stopped one is tried again; the server's background thread calls it now
+ * and then). */
 void svc_retention_daily(struct store *s, int64_t now);
-enum store_status svc_retention_runs(struct store *s, struct arena *a, struct retention_run **out,
-				     size_t *n);
+/* The latest runs (at most RETENTION_RUNS_MAX), to a county-level caller; below the
+ * county none (the runs count every township's objects). */
+enum store_status svc_retention_runs(struct store *s, const struct principal *who, struct arena *a,
+				     struct retention_run **out, size_t *n);
 
 #endif

@@ -3,23 +3,29 @@
  * has expired.
  *
  * A run is many transactions, never one: each batch of RETENTION_BATCH objects of one
- * category is one svc_run, which reads what is due in its own snapshot, scrubs it and
- * writes its audit row (category and count, nothing else). A batch either commits whole
- * or leaves nothing, and what it committed is marked (anonymised_at) and not due any
- * more: an interrupted run (a kill, a power cut) is resumed by the next, and a run
- * after a complete one finds nothing (counts 0). The run's own row (retention_run) is
- * written first, under the client's key when there is one, and finished last with the
- * counts per category.
+ * category is read on a reader, outside the writer (store_retention_due_read: the walk
+ * over the files is there), then is one svc_run, which checks each candidate again by
+ * its key (still due, nothing opened meanwhile), scrubs it and writes its audit row
+ * (category and count, nothing else): the writer's transaction touches only the batch's
+ * rows. A batch either commits whole or leaves nothing, and what it committed is marked
+ * (anonymised_at) and not due any more until it changes: an interrupted run (a kill, a
+ * power cut) is resumed by the next, and a run after a complete one finds nothing
+ * (counts 0). The run's own row (retention_run) is written first, under the client's key
+ * when there is one, beaten by each batch, and finished last with the counts per
+ * category: "done", or "stopped" when a batch failed (busy). A run killed stays
+ * "running" until the next run finds it has not beaten for RETENTION_STALE_S and marks it
+ * "stopped"; the daily run counts only runs done, so a day's stopped run is tried again.
  *
  * The anonymised text comes from domain/retention.h: the surname and 某, the township and
  * village of the file's area, the year of birth. What is only deleted (expired
  * pre-registrations, idempotency keys older than the files' retention, uploaded sheets)
- * goes in the same batches. */
+ * and the handover notes older than the duty log's retention go in the same batches. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/area_code.h"
 #include "domain/retention.h"
 #include "service/service.h"
 #include "util/log.h"
@@ -133,24 +139,32 @@ struct run_io {
 	struct retention_run *run;
 	const char *source, *note;
 	int64_t now;
-	/* a batch */
+	/* a batch: its candidates, read before it on a reader */
 	enum retention_cat cat;
 	int64_t cutoff;
-	char after[USER_ID_LEN + 1], next[USER_ID_LEN + 1];
-	size_t seen; /* objects read (or rows deleted): fewer than a batch ends the category */
+	const struct retention_item *cand;
+	size_t ncand;
 	int64_t done, pruned; /* by the batch that committed (apply may run again: busy) */
 	int64_t counts[RET_NCAT];
-	int64_t pruned_prereg, pruned_idem;
+	int64_t pruned_prereg, pruned_idem, handover_notes;
+	bool stopped; /* a batch failed: the run ends "stopped" */
 };
 
 static enum store_status apply_start(struct svc_ctx *x)
 {
 	struct run_io *io = x->arg;
 	struct retention_run *r = io->run;
+	int64_t stale = 0;
 	enum store_status ss;
 
-	if ((ss = store_tx_retention_run_insert(x->tx, r)) != STORE_OK)
+	/* a run killed (its process gone) stops beating: it stopped */
+	if ((ss = store_tx_retention_run_stop_stale(x->tx, time_now() - RETENTION_STALE_S,
+						    &stale)) != STORE_OK ||
+	    (ss = store_tx_retention_run_insert(x->tx, r)) != STORE_OK)
 		return ss;
+	if (stale)
+		log_info("retention: %lld run(s) that stopped beating marked stopped",
+			 (long long)stale);
 	return svc_changed(
 		x, "retention_run", r->id, NULL, NULL,
 		svc_json(x, json_pack("{s:s, s:I, s:s}", "source", io->source, "at",
@@ -199,26 +213,25 @@ static enum store_status scrub_one(struct svc_ctx *x, enum retention_cat c,
 static enum store_status apply_batch(struct svc_ctx *x)
 {
 	struct run_io *io = x->arg;
-	struct retention_item *items;
-	size_t n;
 	int64_t done = 0, pruned = 0;
-	enum store_status ss = store_tx_retention_due(x->tx, io->cat, io->cutoff, io->after,
-						      RETENTION_BATCH, x->a, &items, &n);
+	enum store_status ss = STORE_OK;
 
-	for (size_t i = 0; ss == STORE_OK && i < n; i++) {
-		ss = scrub_one(x, io->cat, &items[i], io->now);
-		if (ss == STORE_NOT_FOUND) /* another run marked it meanwhile */
+	for (size_t i = 0; ss == STORE_OK && i < io->ncand; i++) {
+		struct retention_item it;
+		/* checked again: still due now, in this transaction (a task opened since, the
+		 * file scrubbed by another run meanwhile) */
+		ss = store_tx_retention_due_one(x->tx, io->cat, io->cutoff, io->cand[i].id, x->a,
+						&it);
+		if (ss == STORE_OK)
+			ss = scrub_one(x, io->cat, &it, io->now);
+		if (ss == STORE_NOT_FOUND)
 			ss = STORE_OK;
 		else if (ss == STORE_OK)
 			done++;
 	}
 	if (ss != STORE_OK)
 		return ss;
-	io->seen = n;
 	io->done = done;
-	/* the cursor moves once the batch committed (run_batches): a batch run again after
-	 * STORE_BUSY reads from where it read before */
-	snprintf(io->next, sizeof io->next, "%s", n ? items[n - 1].id : io->after);
 	/* what is only deleted rides on its category's batches */
 	if (io->cat == RET_CHECKPOINT)
 		ss = store_tx_retention_prune(x->tx, "prereg", io->cutoff, RETENTION_BATCH,
@@ -226,13 +239,13 @@ static enum store_status apply_batch(struct svc_ctx *x)
 	else if (io->cat == RET_PERSON)
 		ss = store_tx_retention_prune(x->tx, "idempotency", io->cutoff, RETENTION_BATCH,
 					      &pruned);
-	if (ss != STORE_OK)
+	else if (io->cat == RET_DUTY)
+		ss = store_tx_retention_prune(x->tx, "handover", io->cutoff, RETENTION_BATCH,
+					      &pruned);
+	if (ss != STORE_OK ||
+	    (ss = store_tx_retention_run_beat(x->tx, io->run->id, time_now())) != STORE_OK)
 		return ss;
 	io->pruned = pruned;
-	/* a full batch of deletions goes on too: a busy county makes more keys a day than one
-	 * batch deletes */
-	if ((size_t)pruned > io->seen)
-		io->seen = (size_t)pruned;
 	/* the batch's audit row: the run, the category, how many; never what */
 	return svc_changed(
 		x, "retention_run", io->run->id, NULL, NULL,
@@ -250,6 +263,7 @@ static const char *counts_json(struct arena *a, const struct run_io *io)
 		json_object_set_new(o, retention_cat_name(i), json_integer(io->counts[i]));
 	json_object_set_new(o, "prereg_deleted", json_integer(io->pruned_prereg));
 	json_object_set_new(o, "idempotency_deleted", json_integer(io->pruned_idem));
+	json_object_set_new(o, "handover_notes_emptied", json_integer(io->handover_notes));
 	if (!(txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)))
 		fk_oom();
 	json_decref(o);
@@ -262,41 +276,58 @@ static enum store_status apply_finish(struct svc_ctx *x)
 {
 	struct run_io *io = x->arg;
 	const char *counts = counts_json(x->a, io);
-	enum store_status ss =
-		store_tx_retention_run_finish(x->tx, io->run->id, counts, time_now());
+	enum store_status ss = store_tx_retention_run_finish(
+		x->tx, io->run->id, io->stopped ? "stopped" : "done", counts, time_now());
 
 	if (ss != STORE_OK)
 		return ss;
 	return svc_changed(x, "retention_run", io->run->id, NULL, NULL, counts);
 }
 
-/* Every batch of every category; the policy read once, before. */
+/* Every batch of every category; the policy read once, before. Each batch's candidates
+ * are read on a reader first; a category ends with a batch short of candidates and of
+ * deletions (at least one batch each: what is only deleted rides on it). */
 static enum store_status run_batches(struct store *s, const struct principal *who,
-				     const struct retention_policy *p, struct run_io *io,
-				     struct arena *a)
+				     const struct retention_policy *p, struct run_io *io)
 {
 	struct svc_write w = {"retention.batch", NULL, NULL, apply_batch, NULL, io};
 	enum store_status ss = STORE_OK;
 
 	for (int c = 0; ss == STORE_OK && c < RET_NCAT; c++) {
+		char after[USER_ID_LEN + 1] = "";
+		bool more;
+
 		io->cat = c;
 		io->cutoff = retention_cutoff(io->now, p->days[c]);
-		io->after[0] = '\0';
 		do {
 			struct arena *ba = arena_new();
-			ss = svc_run(s, who, &w, ba, NULL);
-			arena_free(ba);
+			struct retention_item *cand = NULL;
+			size_t n = 0;
+
+			ss = store_retention_due_read(s, c, io->cutoff, after, RETENTION_BATCH, ba,
+						      &cand, &n);
+			io->cand = cand;
+			io->ncand = n;
+			if (ss == STORE_OK)
+				ss = svc_run(s, who, &w, ba, NULL);
+			more = false;
 			if (ss == STORE_OK) {
-				memcpy(io->after, io->next, sizeof io->after);
+				if (n)
+					snprintf(after, sizeof after, "%s", cand[n - 1].id);
 				io->counts[c] += io->done;
 				if (c == RET_CHECKPOINT)
 					io->pruned_prereg += io->pruned;
 				else if (c == RET_PERSON)
 					io->pruned_idem += io->pruned;
+				else if (c == RET_DUTY)
+					io->handover_notes += io->pruned;
+				/* a busy county makes more keys a day than one batch deletes */
+				more = n == RETENTION_BATCH || io->pruned == RETENTION_BATCH;
 			}
-		} while (ss == STORE_OK && io->seen == RETENTION_BATCH);
+			io->cand = NULL;
+			arena_free(ba);
+		} while (more);
 	}
-	(void)a;
 	return ss;
 }
 
@@ -307,15 +338,16 @@ static enum store_status count_due(struct store *s, const struct retention_polic
 	enum store_status ss = STORE_OK;
 
 	for (int c = 0; ss == STORE_OK && c < RET_NCAT; c++) {
-		io->after[0] = '\0';
+		char after[USER_ID_LEN + 1] = "";
+
 		for (;;) {
 			struct arena *ba = arena_new();
 			struct retention_item *items;
 			size_t n = 0;
 			ss = store_retention_due_read(s, c, retention_cutoff(io->now, p->days[c]),
-						      io->after, RETENTION_BATCH, ba, &items, &n);
+						      after, RETENTION_BATCH, ba, &items, &n);
 			if (ss == STORE_OK && n)
-				snprintf(io->after, sizeof io->after, "%s", items[n - 1].id);
+				snprintf(after, sizeof after, "%s", items[n - 1].id);
 			arena_free(ba);
 			io->counts[c] += (int64_t)n;
 			if (ss != STORE_OK || n < RETENTION_BATCH)
@@ -369,9 +401,14 @@ enum store_status svc_retention_run(struct store *s, const struct principal *who
 		*replayed = again;
 	if (again)
 		return STORE_OK; /* the run made under this key, as it is */
-	if ((ss = run_batches(s, who, &set.p, io, a)) != STORE_OK) {
+	if ((ss = run_batches(s, who, &set.p, io)) != STORE_OK) {
 		log_warn("retention run %s stopped: %s (the next run goes on)", out->id,
 			 store_status_name(ss));
+		/* marked stopped with what its batches did, when the database lets it */
+		io->stopped = true;
+		if (svc_run(s, who, &finish, a, NULL) != STORE_OK)
+			log_warn("retention run %s: cannot mark it stopped (the next run will)",
+				 out->id);
 		return ss;
 	}
 	ss = svc_run(s, who, &finish, a, NULL);
@@ -397,8 +434,14 @@ void svc_retention_daily(struct store *s, int64_t now)
 	arena_free(a);
 }
 
-enum store_status svc_retention_runs(struct store *s, struct arena *a, struct retention_run **out,
-				     size_t *n)
+enum store_status svc_retention_runs(struct store *s, const struct principal *who, struct arena *a,
+				     struct retention_run **out, size_t *n)
 {
+	/* the runs are the county's bookkeeping (counts over every township): a county-level
+	 * caller's; below it the list is empty */
+	*out = NULL;
+	*n = 0;
+	if (area_code_level(who->area) != AREA_LEVEL_COUNTY)
+		return STORE_OK;
 	return store_retention_runs(s, RETENTION_RUNS_MAX, a, out, n);
 }

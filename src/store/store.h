@@ -1850,15 +1850,18 @@ struct retention_item {
 	int birth;
 	int64_t end_at; /* the end of its purpose */
 };
-/* At most max objects of category c whose purpose ended at or before cutoff, not yet
- * anonymised, with id > after (keyset order by id). */
-enum store_status store_tx_retention_due(struct store_tx *tx, enum retention_cat c,
-					 int64_t cutoff, const char *after, size_t max,
-					 struct arena *a, struct retention_item **out, size_t *n);
-/* The same on a reader (a dry run). */
+/* On a reader, outside any write: at most max objects of category c due at cutoff (their
+ * purpose ended at or before it, nothing of them open, not anonymised or changed since),
+ * with id > after (keyset order by id; an outbound message's id compared as a number). The
+ * candidates of a batch, and a dry run's count. */
 enum store_status store_retention_due_read(struct store *s, enum retention_cat c, int64_t cutoff,
 					   const char *after, size_t max, struct arena *a,
 					   struct retention_item **out, size_t *n);
+/* In the batch's transaction: object id of category c as it is now, if still due at
+ * cutoff (STORE_NOT_FOUND: not due any more, or gone). A lookup by its key. */
+enum store_status store_tx_retention_due_one(struct store_tx *tx, enum retention_cat c,
+					     int64_t cutoff, const char *id, struct arena *a,
+					     struct retention_item *out);
 /* A name under an object (a passage's persons, a closure's households' heads): key, seq
  * and the name as stored. */
 struct retention_name_row {
@@ -1873,8 +1876,10 @@ enum store_status store_tx_retention_name_set(struct store_tx *tx, enum retentio
 					      const struct retention_name_row *r,
 					      const char *name);
 /* Anonymises object id of category c (name, address, birth: a file's; name: a duty
- * matter's caller) and scrubs its audit rows' before/after and its idempotency keys;
- * STORE_NOT_FOUND when it was anonymised meanwhile. */
+ * matter's caller), marks it anonymised at sc->now, and scrubs its audit rows'
+ * before/after and its idempotency keys; the caller checked it is due in the same
+ * transaction (store_tx_retention_due_one). STORE_NOT_FOUND: no such object, or (a
+ * closure, an import) anonymised already. */
 struct retention_scrub {
 	const char *id, *name, *address;
 	int birth;
@@ -1883,7 +1888,9 @@ struct retention_scrub {
 enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_cat c,
 					   const struct retention_scrub *sc);
 /* Deletes at most max rows of what is only deleted: what "prereg" (pre-registrations
- * expired before cutoff) or "idempotency" (keys made before it); *n deleted. */
+ * expired before cutoff) or "idempotency" (keys made before it, oldest first: by the
+ * index on created_at); or empties the notes of at most max "handover"s made before it;
+ * *n deleted (emptied). */
 enum store_status store_tx_retention_prune(struct store_tx *tx, const char *what,
 					   int64_t cutoff, size_t max, int64_t *n);
 
@@ -1906,17 +1913,25 @@ struct retention_run {
 	const char *source; /* "daily", "api", "cli" */
 	int day;            /* local YYYYMMDD */
 	int64_t at, started_at, finished_at;
-	const char *state; /* "running", "done" */
+	const char *state; /* "running", "done", "stopped" (ended before its end: busy, killed) */
 	const char *counts; /* JSON object: category → count */
 	const char *by_user;
 };
 enum { RETENTION_RUNS_MAX = 100 };
 enum store_status store_tx_retention_run_insert(struct store_tx *tx, const struct retention_run *r);
+/* The run ended: state "done" or "stopped", with its counts. */
 enum store_status store_tx_retention_run_finish(struct store_tx *tx, const char *id,
-						const char *counts, int64_t finished_at);
+						const char *state, const char *counts,
+						int64_t finished_at);
+/* A batch of the run committed at now (beat_at: a run that stopped beating stopped). */
+enum store_status store_tx_retention_run_beat(struct store_tx *tx, const char *id, int64_t now);
+/* Marks "stopped" the runs still "running" whose last batch was before `before` (their
+ * process was killed, or lost the database); *n marked. */
+enum store_status store_tx_retention_run_stop_stale(struct store_tx *tx, int64_t before,
+						    int64_t *n);
 enum store_status store_tx_retention_run_get(struct store_tx *tx, const char *id,
 					     struct arena *a, struct retention_run *out);
-/* The latest day a daily run started on (0: none). */
+/* The latest day a daily run finished on (state "done"; 0: none). */
 enum store_status store_retention_last_daily(struct store *s, int *day);
 enum store_status store_retention_runs(struct store *s, size_t max, struct arena *a,
 				       struct retention_run **out, size_t *n);

@@ -6,6 +6,11 @@
 // the observation board read the same before and after; a rerun changes nothing; the run
 // is idempotent by uuid; another township's commander sees nothing of township A; the
 // preview counts what the run then does; the run's audit rows hold counts, no personal data.
+// A file verified and still to be placed under observation (to_place) never expires; a
+// passage waits for the handover task it opened; only county-level callers see the runs.
+// A file and a duty matter written to after their anonymisation (a phone corrected, a
+// note) are anonymised again 30 days after that write, not before. The idempotency keys
+// have their indexes (PostgreSQL too).
 //
 // The clock: files are made at the real time, then the server is restarted with
 // --clock-offset 31 days later (and `fangkong retention --at` checks day 29).
@@ -17,6 +22,7 @@ import { join } from 'node:path';
 
 import {
 	COUNTY,
+	PG,
 	TOWN_A,
 	TOWN_B,
 	VILLAGE_A,
@@ -68,13 +74,13 @@ describe('retention of personal data', () => {
 		admin = await adminClient(srv);
 		cmdA = await newUser(srv, admin, { role: 'commander', area: TOWN_A });
 		cmdB = await newUser(srv, admin, { role: 'commander', area: TOWN_B });
-		await importReturnees(assert, admin, [['张三丰', '社渚镇社渚村幸福路19号'], ['欧阳娜娜', '社渚镇社渚村幸福路21号'], ['李四', '社渚镇社渚村幸福路23号']]);
-		for (const [k, name] of [['zhang', '张三丰'], ['ouyang', '欧阳娜娜'], ['open', '李四']]) {
+		await importReturnees(assert, admin, [['张三丰', '社渚镇社渚村幸福路19号'], ['欧阳娜娜', '社渚镇社渚村幸福路21号'], ['李四', '社渚镇社渚村幸福路23号'], ['王小二', '社渚镇社渚村幸福路25号']]);
+		for (const [k, name] of [['zhang', '张三丰'], ['ouyang', '欧阳娜娜'], ['open', '李四'], ['toplace', '王小二']]) {
 			const [id, idn] = (await one(`SELECT id, id_number FROM person WHERE name = '${name}'`)).split('|');
 			files[k] = id;
 			ids[k] = idn;
 		}
-		assert.ok(files.zhang && files.ouyang && files.open);
+		assert.ok(files.zhang && files.ouyang && files.open && files.toplace);
 	});
 	after(async () => {
 		if (srv) await srv.stop();
@@ -102,6 +108,25 @@ describe('retention of personal data', () => {
 		const rel = await admin.post(`/api/v1/observations/${obsZhang.id}/release`, { uuid: uuid(), note: '期满无异常' });
 		assert.equal(rel.status, 200, rel.text);
 		assert.ok(await one(`SELECT id FROM task WHERE person_id = '${files.open}' AND status = 'open'`), 'the third keeps its open task');
+		// the fourth is verified for observation and never placed: to be placed (reminded
+		// daily), its task closed
+		const t = await one(`SELECT id FROM task WHERE person_id = '${files.toplace}' AND status = 'open'`);
+		const c = await admin.post(`/api/v1/tasks/${t}/close`, { uuid: uuid(), outcome: 'observation', note: '核实，需居家观察' });
+		assert.equal(c.status, 200, c.text);
+		assert.equal(await one(`SELECT status FROM person WHERE id = '${files.toplace}'`), 'to_place');
+	});
+
+	it('has the idempotency keys indexed by object and by age', async () => {
+		if (PG) {
+			const q = await one("SELECT count(*) FROM pg_indexes WHERE tablename = 'idempotency' AND indexname IN ('idempotency_object', 'idempotency_created')");
+			assert.equal(q, '2');
+			return;
+		}
+		const scrub = await dbSql(db, "EXPLAIN QUERY PLAN DELETE FROM idempotency WHERE object_id IN (SELECT id FROM task WHERE person_id = 'x')");
+		assert.match(scrub.stdout, /idempotency USING (COVERING )?INDEX idempotency_object/, scrub.stdout);
+		const prune = await dbSql(db, 'EXPLAIN QUERY PLAN SELECT uuid FROM idempotency WHERE created_at <= 5 ORDER BY created_at LIMIT 500');
+		assert.match(prune.stdout, /idempotency USING COVERING INDEX idempotency_created/, prune.stdout);
+		assert.doesNotMatch(prune.stdout, /TEMP B-TREE/, 'no sort');
 	});
 
 	it('keeps everything 29 days after the end (fangkong retention --at)', async () => {
@@ -128,7 +153,7 @@ describe('retention of personal data', () => {
 		assert.equal(p.body.preview.length, 30);
 		assert.equal(p.body.preview[0].person, 2, JSON.stringify(p.body.preview[0]));
 		const ids = p.body.due.map((d) => d.id).sort();
-		assert.deepEqual(ids, [files.zhang, files.ouyang].sort());
+		assert.deepEqual(ids, [files.zhang, files.ouyang].sort(), 'a file to be placed under observation is not due');
 		const z = p.body.due.find((d) => d.id === files.zhang);
 		assert.equal(z.name, '张**', 'masked');
 		assert.ok(!JSON.stringify(p.body).includes(ids.zhang));
@@ -208,10 +233,17 @@ describe('retention of personal data', () => {
 			assert.equal(t.body.status, 'closed');
 			assert.ok(!JSON.stringify(t.body).includes('邻居王五'));
 		}
+		// the origin of the journey: cut to a division's name ('湖北省武汉市' was the sheet's)
+		const origin = await one(`SELECT origin FROM travel WHERE person_id = '${files.zhang}'`);
+		assert.ok(!origin.includes('湖北省'), origin);
+		if (origin) assert.equal(await one(`SELECT count(*) FROM division WHERE name = '${origin}'`), '1');
 		const oy = await admin.get(`/api/v1/persons/${files.ouyang}`);
 		assert.equal(oy.body.name, '欧阳某', 'a compound surname stays whole');
 		const open = await admin.get(`/api/v1/persons/${files.open}`);
 		assert.equal(open.body.name, '李四', 'an open file stays');
+		const tp = await admin.get(`/api/v1/persons/${files.toplace}`);
+		assert.equal(tp.body.name, '王小二', 'a file to be placed under observation stays');
+		assert.equal(tp.body.status, 'to_place');
 
 		// nothing of the files is left in the audit trail or the idempotency keys
 		for (const s of [ids.zhang, ids.ouyang, '张三丰', '欧阳娜娜', '邻居王五']) {
@@ -247,6 +279,11 @@ describe('retention of personal data', () => {
 		const h = await admin.get('/api/v1/retention/runs');
 		assert.equal(h.status, 200);
 		assert.ok(h.body.items.length >= 3);
+		assert.ok(h.body.items.every((x) => x.state === 'done'), JSON.stringify(h.body.items.map((x) => x.state)));
+		// the runs are the county's bookkeeping: a township commander gets none
+		const ha = await cmdA.client.get('/api/v1/retention/runs');
+		assert.equal(ha.status, 200, ha.text);
+		assert.deepEqual(ha.body.items, []);
 		assert.equal(h.body.items.find((x) => x.id === run1.id).counts.person, 2);
 		const cli = await runOk(['retention', '--db', db]);
 		assert.equal(JSON.parse(cli.stdout).counts.person, 0);
@@ -255,18 +292,25 @@ describe('retention of personal data', () => {
 		const t0 = Math.floor(Date.now() / 1000) - 100 * DAY; // long over, whatever the clock
 		const upload = join(srv.dir, 'old-upload.csv');
 		await writeFile(upload, '姓名,身份证号码\n赵六,320481198001010011\n');
+		const taskOpen = await one(`SELECT id FROM task WHERE person_id = '${files.open}' AND status = 'open'`);
+		assert.ok(taskOpen);
 		const stmts = [
 			`INSERT INTO checkpoint(id, name, kind, area_code, opened_on, created_at, updated_at) VALUES ('cp-r', '东卡口', 'highway', '${TOWN_A}', 20260101, ${t0}, ${t0})`,
 			`INSERT INTO passage(id, checkpoint_id, at, day, hour, shift, plate, plate_unreadable, plate_province, plate_key_area, vehicle_kind, direction, note, version, by_user, created_at, updated_at) VALUES ('ps-r', 'cp-r', ${t0}, 20260101, 8, 1, '苏D12345', 0, '苏', 0, 'car', 'in', '司机赵六说去常州', 1, 'x', ${t0}, ${t0})`,
 			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area) VALUES ('ps-r', 1, '司马懿', '320481198001010011', 1, '', '13700001111', 366, '武汉市', '武汉-常州', '社渚村幸福路8号', '${VILLAGE_A}', '探亲', 'passed', 'passed', 1)`,
+			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area) VALUES ('ps-r', 2, '司马昭', '320481198001010027', 1, '', '13700001112', 365, '武汉市洪山区光谷大道1号', '武汉-常州', '社渚村幸福路8号', '${VILLAGE_A}', '探亲', 'passed', 'passed', 1)`,
 			`INSERT INTO passage_version(passage_id, version, body, reason, by_user, at) VALUES ('ps-r', 1, '{"name":"司马懿"}', '改电话', 'x', ${t0})`,
+			`INSERT INTO duty_handover(id, post_id, day, idx, note, open_items, by_name, at, confirmed_by, confirmed_at, confirm_note) VALUES ('ho-r', '${TOWN_A}', 20260101, 0, '上官婉儿来电未回复', '[]', '值班员', ${t0}, '值班员乙', ${t0}, '已知上官婉儿的事')`,
+			// a passage whose handover task (李四's, open) is still worked on
+			`INSERT INTO passage(id, checkpoint_id, at, day, hour, shift, plate, plate_unreadable, plate_province, plate_key_area, vehicle_kind, direction, note, version, by_user, created_at, updated_at) VALUES ('ps-h', 'cp-r', ${t0}, 20260101, 9, 1, '苏D54321', 0, '苏', 0, 'car', 'in', '', 1, 'x', ${t0}, ${t0})`,
+			`INSERT INTO passage_person(passage_id, seq, name, id_number, id_valid, defects, phone, temp, origin, travel, destination, area_code, purpose, outcome, proposed, key_area, task_id) VALUES ('ps-h', 1, '诸葛瑾', '320481198001010038', 1, '', '13700004444', 366, '武汉市', '武汉-常州', '社渚村幸福路9号', '${VILLAGE_A}', '探亲', 'handover', 'handover', 1, '${taskOpen}')`,
 			`INSERT INTO closure(id, area_code, from_day, until_day, out_per, every_days, state, created_at, updated_at) VALUES ('cl-r', '${VILLAGE_A}', 20260101, 20260110, 1, 2, 'reopened', ${t0}, ${t0})`,
 			`INSERT INTO closure_household(id, closure_id, head, address, members, phone, source, created_at, updated_at) VALUES ('hh-r', 'cl-r', '诸葛亮', '幸福路8号', 3, '13700002222', 'manual', ${t0}, ${t0})`,
 			`INSERT INTO closure_pass(number, closure_id, kind, household_id, holder, issued_at) VALUES ('ABCDE12345', 'cl-r', 'resident', 'hh-r', '诸葛亮', ${t0})`,
 			`INSERT INTO closure_gate(id, closure_id, name, created_at) VALUES ('gt-r', 'cl-r', '东门', ${t0})`,
 			`INSERT INTO gate_record(id, closure_id, gate_id, number, household_id, direction, at, day, verdict, reason, person, override_reason, created_at) VALUES ('gr-r', 'cl-r', 'gt-r', 'ABCDE12345', 'hh-r', 'out', ${t0}, 20260101, 'green', 'ok', '诸葛亮', '看病', ${t0})`,
-			`INSERT INTO duty_log(id, post_id, area_code, at, kind, from_name, from_contact, content, action, owner_id, owner_name, state, result, created_at, updated_at) VALUES ('dl-r', '${TOWN_A}', '${TOWN_A}', ${t0}, 'call', '上官婉儿', '13700003333', '邻居从武汉回来了', '转村里核查', 'u', '值班员', 'closed', '已核查', ${t0}, ${t0})`,
-			`INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note) VALUES ('dl-r', 1, ${t0}, '值班员', 'closed', '上官婉儿已回电')`,
+			`INSERT INTO duty_log(id, post_id, area_code, at, kind, from_name, from_contact, content, action, owner_id, owner_name, state, result, created_at, updated_at) VALUES ('d0000000-0000-4000-8000-000000000d10', '${TOWN_A}', '${TOWN_A}', ${t0}, 'call', '上官婉儿', '13700003333', '邻居从武汉回来了', '转村里核查', 'u', '值班员', 'closed', '已核查', ${t0}, ${t0})`,
+			`INSERT INTO duty_log_event(log_id, seq, at, by_name, what, note) VALUES ('d0000000-0000-4000-8000-000000000d10', 1, ${t0}, '值班员', 'closed', '上官婉儿已回电')`,
 			`INSERT INTO outbound(area_code, kind, url, body, next_at, status, created_at, sent_at) VALUES ('${TOWN_A}', 'wecom', 'https://example.invalid/x', '张**发热', ${t0}, 'sent', ${t0}, ${t0})`,
 			`INSERT INTO import_job(id, user_id, username, area_code, filename, sha256, path, kind, status, created_at, finished_at) VALUES ('ij-r', 'u', 'x', '${TOWN_A}', 'old.csv', 'abc', '${upload}', 'returnee', 'done', ${t0}, ${t0})`,
 			`INSERT INTO import_issue(import_id, line, code, severity, value, cells) VALUES ('ij-r', 2, 'id.checksum', 'error', '320481198001010012', '赵六,320481198001010012')`,
@@ -280,19 +324,48 @@ describe('retention of personal data', () => {
 		const r = await admin.post('/api/v1/retention/run', { uuid: uuid() });
 		assert.equal(r.status, 201, r.text);
 		for (const c of ['checkpoint', 'closure', 'duty', 'outbound', 'import']) assert.equal(r.body.counts[c], 1, `${c}: ${r.text}`);
-		assert.equal(await one("SELECT name || '|' || id_number || '|' || phone || '|' || destination || '|' || purpose || '|' || temp || '|' || origin FROM passage_person WHERE passage_id = 'ps-r'"), '司马某|||||366|武汉市');
+		assert.equal(await one("SELECT name || '|' || id_number || '|' || phone || '|' || destination || '|' || purpose || '|' || temp || '|' || origin FROM passage_person WHERE passage_id = 'ps-r' AND seq = 1"), '司马某|||||366|武汉市', 'an origin that is a division name stays');
+		assert.equal(await one("SELECT name || '|' || origin FROM passage_person WHERE passage_id = 'ps-r' AND seq = 2"), '司马某|', 'free text in the origin goes');
+		assert.equal(await one("SELECT note || '|' || confirm_note || '|' || by_name FROM duty_handover WHERE id = 'ho-r'"), '||值班员', 'an old handover keeps no notes');
+		assert.equal(r.body.counts.handover_notes_emptied, 1, r.text);
 		assert.equal(await one("SELECT plate || '|' || note FROM passage WHERE id = 'ps-r'"), '苏|');
+		assert.equal(await one("SELECT name || '|' || phone FROM passage_person WHERE passage_id = 'ps-h'"), '诸葛瑾|13700004444', 'its handover task is open: kept');
 		assert.equal(await one("SELECT body FROM passage_version WHERE passage_id = 'ps-r'"), '{}');
 		assert.equal(await one("SELECT head || '|' || phone || '|' || address || '|' || members FROM closure_household WHERE id = 'hh-r'"), '诸葛某||hh-r|3');
 		assert.equal(await one("SELECT holder FROM closure_pass WHERE number = 'ABCDE12345'"), '');
 		assert.equal(await one("SELECT person || '|' || override_reason || '|' || verdict FROM gate_record WHERE id = 'gr-r'"), '||green');
-		assert.equal(await one("SELECT from_name || '|' || from_contact || '|' || content || '|' || result || '|' || state FROM duty_log WHERE id = 'dl-r'"), '上官某||||closed');
-		assert.equal(await one("SELECT note FROM duty_log_event WHERE log_id = 'dl-r'"), '');
+		assert.equal(await one("SELECT from_name || '|' || from_contact || '|' || content || '|' || result || '|' || state FROM duty_log WHERE id = 'd0000000-0000-4000-8000-000000000d10'"), '上官某||||closed');
+		assert.equal(await one("SELECT note FROM duty_log_event WHERE log_id = 'd0000000-0000-4000-8000-000000000d10'"), '');
 		assert.equal(await one("SELECT count(*) FROM outbound WHERE body = '张**发热'"), '0');
 		assert.equal(await one("SELECT count(*) FROM import_issue WHERE import_id = 'ij-r'"), '0');
 		assert.equal(await one("SELECT filename FROM import_job WHERE id = 'ij-r'"), 'old.csv');
 		assert.equal(existsSync(upload), false, 'the uploaded file is deleted');
 		const again = await admin.post('/api/v1/retention/run', { uuid: uuid() });
 		for (const [k, n] of Object.entries(again.body.counts)) assert.equal(n, 0, `${k}: ${n}`);
+	});
+
+	it('anonymises again what was written to an anonymised file or duty matter, 30 days after the write', async () => {
+		// a phone corrected on 张某's file; a note added to the closed, anonymised matter
+		const fix = await admin.post(`/api/v1/persons/${files.zhang}/fix`, { uuid: uuid(), phone: '13912345678' });
+		assert.equal(fix.status, 200, fix.text);
+		assert.equal(await one(`SELECT phone FROM person WHERE id = '${files.zhang}'`), '13912345678');
+		const note = await admin.post('/api/v1/duty/log/d0000000-0000-4000-8000-000000000d10/note', { uuid: uuid(), note: '上官婉儿又来电13700009999' });
+		assert.equal(note.status, 200, note.text);
+		// the server's clock is 31 days on; 29 days after the writes: kept
+		const at = (days) => new Date(Date.now() + days * DAY * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+		const dry = JSON.parse((await runOk(['retention', '--db', db, '--at', at(31 + 29), '--dry-run'])).stdout);
+		assert.equal(dry.counts.person, 0, JSON.stringify(dry));
+		assert.equal(dry.counts.duty, 0, JSON.stringify(dry));
+		// 31 days after them: anonymised again
+		const r = JSON.parse((await runOk(['retention', '--db', db, '--at', at(31 + 31)])).stdout);
+		assert.equal(r.counts.person, 1, JSON.stringify(r));
+		assert.equal(r.counts.duty, 1, JSON.stringify(r));
+		assert.equal(await one(`SELECT name || '|' || phone FROM person WHERE id = '${files.zhang}'`), '张某|');
+		assert.equal(await one("SELECT count(*) FROM duty_log_event WHERE note LIKE '%13700009999%'"), '0');
+		assert.equal(await one("SELECT count(*) FROM audit WHERE after_json LIKE '%13912345678%' OR before_json LIKE '%13912345678%'"), '0');
+		// and once is enough: the scrub itself is no change
+		const again = JSON.parse((await runOk(['retention', '--db', db, '--at', at(31 + 32)])).stdout);
+		assert.equal(again.counts.person, 0, JSON.stringify(again));
+		assert.equal(again.counts.duty, 0, JSON.stringify(again));
 	});
 });

@@ -9,7 +9,8 @@
 // FILES persons of 社渚村 with an ID number, a phone, an address, a task closed 40 days
 // ago with a note, a timeline event with text and an audit row naming them. Twin B is run
 // by `fangkong retention` uninterrupted; A by POST /api/v1/retention/run, killed once some
-// batches committed and before the last, then run again after a restart.
+// batches committed and before the last, then run again after a restart an hour later:
+// the killed run, which stopped beating, is marked "stopped" by the next.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -99,8 +100,9 @@ test(`a retention run over ${FILES} files killed midway, run again, ends as an u
   assert.equal(atKill % 500, 0, 'whole batches only');
   assert.equal(batchCounts(dbA), atKill, 'the batches that committed counted what they did');
 
-  // restarted, run again: goes on where it stopped
-  srv = await startServer(dbA, [], { app: 'retention-a2' });
+  // restarted an hour later (the clock moved on: the killed run has not beaten for longer
+  // than a batch ever takes), run again: goes on where it stopped
+  srv = await startServer(dbA, ['--clock-offset', '3600'], { app: 'retention-a2' });
   s = await login(srv.base);
   const again = await call(s, 'POST', '/api/v1/retention/run', JSON.stringify({ uuid: crypto.randomUUID() }));
   assert.equal(again.status, 201, again.text);
@@ -110,7 +112,9 @@ test(`a retention run over ${FILES} files killed midway, run again, ends as an u
   assert.equal(third.json.counts.person, 0, 'a rerun changes nothing');
   assert.equal(batchCounts(dbA), FILES, 'every file counted once over the runs');
   const runs = await call(s, 'GET', '/api/v1/retention/runs');
-  assert.deepEqual(runs.json.items.map((r) => r.state).sort(), ['done', 'done', 'running'], 'the killed run stays as it was');
+  assert.deepEqual(runs.json.items.map((r) => r.state).sort(), ['done', 'done', 'stopped'], 'the killed run is marked stopped by the next');
+  const killed = runs.json.items.find((r) => r.state === 'stopped');
+  assert.equal(killed.finished_at, null, 'it never finished');
   assert.equal((await stopServer(srv.child, 'SIGTERM')).code, 0);
 
   assert.deepEqual(state(dbA), want, 'A ends as B');

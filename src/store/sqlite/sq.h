@@ -137,6 +137,9 @@ int sq_migration_count(void);
  * translated from it by sq_pg_ddl unless the step carries its own PostgreSQL text. NULL for
  * a v out of range or a step that does not translate. */
 char *sq_migration_sql(int v, bool pg);
+/* The statements a retention batch runs in the writer (sq_retention.c), at most max into
+ * out; for the test that none of them walks a table (EXPLAIN QUERY PLAN). */
+size_t sq_retention_writer_sql(const char **out, size_t max);
 /* SQLite DDL translated to PostgreSQL's (malloc'd; NULL for what the rules in sq_pgddl.c
  * cannot translate), each statement on its own line. */
 char *sq_pg_ddl(const char *sqlite_sql);

@@ -36,7 +36,8 @@
 	"  finished_at INTEGER NOT NULL DEFAULT 0,"                                                \
 	"  state TEXT NOT NULL DEFAULT 'running',"                                                 \
 	"  counts TEXT NOT NULL DEFAULT '{}',"                                                     \
-	"  by_user TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"                                       \
+	"  by_user TEXT NOT NULL DEFAULT '',"                                                      \
+	"  beat_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"                                     \
 	"CREATE INDEX retention_run_day ON retention_run(day, started_at);"                        \
 	"ALTER TABLE person ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                  \
 	"ALTER TABLE passage ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                 \
@@ -44,7 +45,11 @@
 	"ALTER TABLE duty_log ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"                \
 	"ALTER TABLE import_job ADD COLUMN anonymised_at INTEGER NOT NULL DEFAULT 0;"              \
 	"CREATE INDEX audit_object ON audit(object_id) WHERE object_id IS NOT NULL;"           \
-	"CREATE INDEX duty_log_person ON duty_log(person_id) WHERE person_id IS NOT NULL;"
+	"CREATE INDEX duty_log_person ON duty_log(person_id) WHERE person_id IS NOT NULL;"        \
+	"CREATE INDEX idempotency_object ON idempotency(object_id);"                               \
+	"CREATE INDEX idempotency_created ON idempotency(created_at);"                             \
+	"CREATE INDEX duty_handover_notes ON duty_handover(at)"                                    \
+	"  WHERE note <> '' OR confirm_note <> '';"
 #define STEP21_LITE_TRIGGER                                                                        \
 	"DROP TRIGGER audit_no_update;"                                                            \
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN NOT ("                         \
@@ -936,7 +941,9 @@ static const char *const migrations[] = {
 	/* 21: retention of personal data (PIPL, issue 16; domain/retention.h): the county's
 	 * days per category after the purpose ends and the hour of the daily run; the runs;
 	 * the mark of what was anonymised (a file, a passage, a closure, a duty matter, an
-	 * import); the audit rows of an object found by its id; and the audit's one allowed
+	 * import); the audit rows and the idempotency keys of an object found by its id, the
+	 * keys by their age (pruned oldest first); the handovers with a note by their time;
+	 * and the audit's one allowed
 	 * change, the anonymiser's scrub of before_json/after_json (every other column stays,
 	 * any other update is refused as before). PostgreSQL: the trigger's function is
 	 * replaced (step21_pg_trigger). */

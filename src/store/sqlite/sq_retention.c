@@ -5,9 +5,11 @@
  * (P_END, P_CLOSED), used alike by the run, the preview and the due list, so that the
  * preview counts what the run then does. Every statement is portable (SQLite and, by
  * sq_pg.c's translation, PostgreSQL). A scrub is a short list of set-based statements on
- * one object; the first marks it (anonymised_at) and answers STORE_NOT_FOUND when it was
- * marked already, so that the rest never runs twice. */
+ * one object; the first marks it (anonymised_at). What is due is read on a reader, a
+ * batch at a time, and each object checked again by its key in the writer's transaction
+ * (DUE_READ, DUE_ONE), so that the writer never walks the tables. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite/sq_rows.h"
@@ -67,87 +69,108 @@ enum store_status store_tx_retention_settings_set(struct store_tx *tx,
 
 /* ---- what is due ---- */
 
-/* A file's end of purpose: the latest of its creation, its tasks' closing, its
- * observations' ending (domain/retention.h: retention_person_end). */
+/* A file's end of purpose: the latest of its creation, its last change, its tasks'
+ * closing, its observations' ending (domain/retention.h: retention_person_end). A file
+ * written to after its anonymisation (a corrected phone, a task closed since) ends again
+ * then, and is anonymised again once that end is old enough (P_AGAIN). */
 #define P_END                                                                                      \
-	"(SELECT max(x) FROM (SELECT p.created_at AS x"                                            \
+	"(SELECT max(x) FROM (SELECT p.created_at AS x UNION ALL SELECT p.updated_at"              \
 	" UNION ALL SELECT max(t.closed_at) FROM task t WHERE t.person_id = p.id"                  \
 	" UNION ALL SELECT max(o.ended_at) FROM observation o WHERE o.person_id = p.id) e)"
-/* Nothing of the file is open: no open task, no observation going on, no open fever
+/* Nothing of the file is open: not to be placed under observation (to_place, or marked
+ * under observation: retention.h), no open task, no observation going on, no open fever
  * alert or service request, no open duty matter naming it, no household of an active
  * closure holding it. */
 #define P_CLOSED                                                                                   \
-	" NOT EXISTS (SELECT 1 FROM task t WHERE t.person_id = p.id AND t.status <> 'closed')"     \
+	" p.status NOT IN ('to_place', 'observation')"                                             \
+	" AND NOT EXISTS (SELECT 1 FROM task t WHERE t.person_id = p.id AND t.status <> 'closed')" \
 	" AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.person_id = p.id"                    \
 	"  AND (o.status = 'active' OR o.ended_at = 0))"                                           \
 	" AND NOT EXISTS (SELECT 1 FROM observation o JOIN alert l ON l.observation_id = o.id"     \
 	"  WHERE o.person_id = p.id AND l.status <> 'closed')"                                     \
 	" AND NOT EXISTS (SELECT 1 FROM observation o JOIN service v ON v.observation_id = o.id"   \
 	"  WHERE o.person_id = p.id AND v.status IN ('new', 'accepted'))"                          \
-	" AND NOT EXISTS (SELECT 1 FROM duty_log d WHERE d.person_id = p.id AND d.state <> "       \
-	"'closed')"                                                                                \
+	" AND NOT EXISTS (SELECT 1 FROM duty_log d WHERE d.person_id = p.id"                       \
+	"  AND d.state <> 'closed')"                                                               \
 	" AND NOT EXISTS (SELECT 1 FROM closure_member m"                                          \
-	"  JOIN closure_household h ON h.id = m.household_id JOIN closure c ON c.id = "            \
-	"h.closure_id"                                                                             \
-	"  WHERE m.person_id = p.id AND c.state = 'active')"
+	"  JOIN closure_household h ON h.id = m.household_id"                                      \
+	"  JOIN closure c ON c.id = h.closure_id WHERE m.person_id = p.id AND c.state = 'active')"
+/* Not anonymised, or changed since: its end at or after its mark (a write in the second of
+ * the scrub counts; the scrub never makes it due again, since the end that made it due is
+ * a retention before the mark). */
+#define P_AGAIN "(p.anonymised_at = 0 OR " P_END " >= p.anonymised_at)"
 #define P_NAMES                                                                                    \
 	" LEFT JOIN area tw ON length(p.area_code) >= 9 AND tw.code = substr(p.area_code, 1, 9)"   \
 	" LEFT JOIN area vl ON length(p.area_code) >= 12 AND vl.code = substr(p.area_code, 1, 12)"
+/* A passage's end: its time, or its last correction; it waits for the handover tasks it
+ * opened (passage_person.task_id) to close. A passage corrected after its anonymisation
+ * is anonymised again. */
+#define PS_END "(CASE WHEN ps.updated_at > ps.at THEN ps.updated_at ELSE ps.at END)"
+#define PS_DUE                                                                                     \
+	"(ps.anonymised_at = 0 OR " PS_END " >= ps.anonymised_at)"                                 \
+	" AND NOT EXISTS (SELECT 1 FROM passage_person pp JOIN task t ON t.id = pp.task_id"        \
+	"  WHERE pp.passage_id = ps.id AND t.status <> 'closed')"
+/* A duty matter's end: its close or its last note since; a note added to an anonymised
+ * matter is scrubbed by a later run. */
+#define D_END                                                                                      \
+	"(SELECT max(x) FROM (SELECT d.updated_at AS x UNION ALL SELECT max(ev.at)"                \
+	" FROM duty_log_event ev WHERE ev.log_id = d.id) de)"
+#define D_DUE "d.state = 'closed' AND (d.anonymised_at = 0 OR " D_END " >= d.anonymised_at)"
 
-/* Each category's objects: (id, name, area, township, village, path, birth, end) for
- * the run (?1 cutoff, ?2 after, ?3 max), and its (end) for the preview in scope
- * (?1 scope, ?2 its end). */
+/* Each category's objects, read in two steps: the candidates on a reader, outside the
+ * writer (DUE_READ: ?1 cutoff, ?2 after, ?3 max, keyset order by the key), then each
+ * candidate checked again by its key in the batch's transaction (DUE_ONE: ?1 cutoff, ?2
+ * the key), so that the writer touches only the batch's rows. Columns: (id, name, area,
+ * township, village, path, birth, end). The preview in scope: (end) (?1 scope, ?2 its
+ * end). Outbound messages are keyed by their integer id. */
+#define DUE_READ(sel, key, cond) sel " WHERE " key " > ?2 AND " cond " ORDER BY " key " LIMIT ?3"
+#define DUE_ONE(sel, key, cond) sel " WHERE " key " = ?2 AND " cond
+#define DUE(sel, key, cond) DUE_READ(sel, key, cond), DUE_ONE(sel, key, cond)
 /* the epoch day of the run that takes each object: (end + ?3) / 1 day, ?3 being
  * retention_preview_shift; ?4 the last end counted */
 #define PREVIEW(ends)                                                                              \
 	"SELECT (x.e + ?3) / 86400, count(*) FROM (" ends ") x WHERE x.e <= ?4 GROUP BY 1"
+#define P_SEL                                                                                      \
+	"SELECT p.id, p.name, p.area_code, coalesce(tw.name, ''), coalesce(vl.name, ''), '',"      \
+	" p.birth, " P_END " FROM person p" P_NAMES
+#define P_COND P_AGAIN " AND" P_CLOSED " AND " P_END " <= ?1"
+#define PS_SEL                                                                                     \
+	"SELECT ps.id, '', c.area_code, '', '', '', 0, " PS_END " FROM passage ps"                 \
+	" JOIN checkpoint c ON c.id = ps.checkpoint_id"
+#define CL_SEL "SELECT c.id, '', c.area_code, '', '', '', 0, c.updated_at FROM closure c"
+#define CL_COND "c.anonymised_at = 0 AND c.state <> 'active' AND c.updated_at <= ?1"
+#define D_SEL "SELECT d.id, d.from_name, d.area_code, '', '', '', 0, " D_END " FROM duty_log d"
+#define O_SEL                                                                                      \
+	"SELECT CAST(o.id AS TEXT), '', o.area_code, '', '', '', 0, o.created_at FROM outbound o"
+#define O_COND "o.status <> 'pending' AND o.created_at <= ?1"
+#define J_END "coalesce(j.finished_at, j.created_at)"
+#define J_SEL "SELECT j.id, '', j.area_code, '', '', j.path, 0, " J_END " FROM import_job j"
+#define J_COND "j.anonymised_at = 0 AND j.status IN ('done', 'failed') AND " J_END " <= ?1"
 static const struct cat_sql {
-	const char *due;
+	const char *due, *one;
 	const char *preview;
 } cats[RET_NCAT] = {
-	[RET_PERSON] = {"SELECT p.id, p.name, p.area_code, coalesce(tw.name, ''), "
-			"coalesce(vl.name, ''), '',"
-			" p.birth, " P_END " FROM person p" P_NAMES
-			" WHERE p.anonymised_at = 0 AND p.id > ?2 AND" P_CLOSED " AND " P_END
-			" <= ?1"
-			" ORDER BY p.id LIMIT ?3",
-			PREVIEW("SELECT " P_END " AS e FROM person p WHERE p.anonymised_at = 0"
+	[RET_PERSON] = {DUE(P_SEL, "p.id", P_COND),
+			PREVIEW("SELECT " P_END " AS e FROM person p WHERE " P_AGAIN
 				" AND p.area_code >= ?1 AND p.area_code < ?2 AND" P_CLOSED)},
-	[RET_CHECKPOINT] =
-		{"SELECT ps.id, '', c.area_code, '', '', '', 0, ps.at FROM passage ps"
-		 " JOIN checkpoint c ON c.id = ps.checkpoint_id WHERE ps.anonymised_at = 0"
-		 " AND ps.id > ?2 AND ps.at <= ?1 ORDER BY ps.id LIMIT ?3",
-		 PREVIEW("SELECT ps.at AS e FROM passage ps JOIN checkpoint c"
-			 " ON c.id = ps.checkpoint_id WHERE ps.anonymised_at = 0"
-			 " AND c.area_code >= ?1 AND c.area_code < ?2")},
-	[RET_CLOSURE] =
-		{"SELECT c.id, '', c.area_code, '', '', '', 0, c.updated_at FROM closure c"
-		 " WHERE c.anonymised_at = 0 AND c.state <> 'active' AND c.id > ?2"
-		 " AND c.updated_at <= ?1 ORDER BY c.id LIMIT ?3",
-		 PREVIEW("SELECT c.updated_at AS e FROM closure c WHERE c.anonymised_at = 0"
-			 " AND c.state <> 'active' AND c.area_code >= ?1 AND c.area_code < ?2")},
-	[RET_DUTY] =
-		{"SELECT d.id, d.from_name, d.area_code, '', '', '', 0, d.updated_at FROM duty_log "
-		 "d"
-		 " WHERE d.anonymised_at = 0 AND d.state = 'closed' AND d.id > ?2"
-		 " AND d.updated_at <= ?1 ORDER BY d.id LIMIT ?3",
-		 PREVIEW("SELECT d.updated_at AS e FROM duty_log d WHERE d.anonymised_at = 0"
-			 " AND d.state = 'closed' AND d.area_code >= ?1 AND d.area_code < ?2")},
-	[RET_OUTBOUND] =
-		{"SELECT CAST(o.id AS TEXT), '', o.area_code, '', '', '', 0, o.created_at"
-		 " FROM outbound o WHERE o.status <> 'pending' AND CAST(o.id AS TEXT) > ?2"
-		 " AND o.created_at <= ?1 ORDER BY CAST(o.id AS TEXT) LIMIT ?3",
-		 PREVIEW("SELECT o.created_at AS e FROM outbound o WHERE o.status <> 'pending'"
-			 " AND o.area_code >= ?1 AND o.area_code < ?2")},
-	[RET_IMPORT] =
-		{"SELECT j.id, '', j.area_code, '', '', j.path, 0, coalesce(j.finished_at, "
-		 "j.created_at)"
-		 " FROM import_job j WHERE j.anonymised_at = 0 AND j.status IN ('done', 'failed')"
-		 " AND j.id > ?2 AND coalesce(j.finished_at, j.created_at) <= ?1"
-		 " ORDER BY j.id LIMIT ?3",
-		 PREVIEW("SELECT coalesce(j.finished_at, j.created_at) AS e FROM import_job j"
-			 " WHERE j.anonymised_at = 0 AND j.status IN ('done', 'failed')"
-			 " AND j.area_code >= ?1 AND j.area_code < ?2")},
+	[RET_CHECKPOINT] = {DUE(PS_SEL, "ps.id", PS_DUE " AND " PS_END " <= ?1"),
+			    PREVIEW("SELECT " PS_END " AS e FROM passage ps JOIN checkpoint c"
+				    " ON c.id = ps.checkpoint_id WHERE " PS_DUE
+				    " AND c.area_code >= ?1 AND c.area_code < ?2")},
+	[RET_CLOSURE] = {DUE(CL_SEL, "c.id", CL_COND),
+			 PREVIEW("SELECT c.updated_at AS e FROM closure c WHERE c.anonymised_at = 0"
+				 " AND c.state <> 'active' AND c.area_code >= ?1 AND c.area_code < "
+				 "?2")},
+	[RET_DUTY] = {DUE(D_SEL, "d.id", D_DUE " AND " D_END " <= ?1"),
+		      PREVIEW("SELECT " D_END " AS e FROM duty_log d WHERE " D_DUE
+			      " AND d.area_code >= ?1 AND d.area_code < ?2")},
+	[RET_OUTBOUND] = {DUE(O_SEL, "o.id", O_COND),
+			  PREVIEW("SELECT o.created_at AS e FROM outbound o WHERE o.status <> "
+				  "'pending' AND o.area_code >= ?1 AND o.area_code < ?2")},
+	[RET_IMPORT] = {DUE(J_SEL, "j.id", J_COND),
+			PREVIEW("SELECT " J_END " AS e FROM import_job j"
+				" WHERE j.anonymised_at = 0 AND j.status IN ('done', 'failed')"
+				" AND j.area_code >= ?1 AND j.area_code < ?2")},
 };
 
 #define ROW_T struct retention_item
@@ -159,15 +182,20 @@ static const struct sq_col item_cols[] = {
 #undef ROW_T
 static const struct sq_rowtype item_rows = SQ_ROWTYPE(struct retention_item, item_cols, NULL);
 
-enum store_status store_tx_retention_due(struct store_tx *tx, enum retention_cat c, int64_t cutoff,
-					 const char *after, size_t max, struct arena *a,
-					 struct retention_item **out, size_t *n)
+/* An object's key as bound: outbound messages' ids are integers ("" → 0). */
+static struct sq_param key_param(enum retention_cat c, const char *id)
 {
-	enum store_status ss;
+	if (c == RET_OUTBOUND)
+		return SQ_INT(id && *id ? strtoll(id, NULL, 10) : 0);
+	return SQ_TEXT(id ? id : "");
+}
 
-	*out = sq_rows(sq_conn_of(tx), cats[c].due, &item_rows, max, a, n, &ss,
-		       SQ_PARAMS(SQ_INT(cutoff), SQ_TEXT(after ? after : ""), SQ_INT(max)));
-	return ss;
+enum store_status store_tx_retention_due_one(struct store_tx *tx, enum retention_cat c,
+					     int64_t cutoff, const char *id, struct arena *a,
+					     struct retention_item *out)
+{
+	return sq_one(sq_conn_of(tx), cats[c].one, &item_rows, a, out,
+		      SQ_PARAMS(SQ_INT(cutoff), key_param(c, id)));
 }
 
 enum store_status store_retention_due_read(struct store *s, enum retention_cat c, int64_t cutoff,
@@ -177,7 +205,7 @@ enum store_status store_retention_due_read(struct store *s, enum retention_cat c
 	enum store_status ss;
 
 	*out = sq_list(s, cats[c].due, &item_rows, max, a, n, &ss,
-		       SQ_PARAMS(SQ_INT(cutoff), SQ_TEXT(after ? after : ""), SQ_INT(max)));
+		       SQ_PARAMS(SQ_INT(cutoff), key_param(c, after), SQ_INT(max)));
 	return ss;
 }
 
@@ -247,7 +275,11 @@ enum store_status store_tx_retention_name_set(struct store_tx *tx, enum retentio
 #define IDEM_DROP(objects) "DELETE FROM idempotency WHERE object_id IN (" objects ")"
 
 /* ?1 the object's id, ?2 now, ?3 name, ?4 address, ?5 birth; np: how many a statement
- * uses. The first statement marks the object. */
+ * uses. The first statement marks the object (anonymised_at: the run's time, later than
+ * the end of purpose that made it due, so that the scrub itself never makes it look
+ * changed); the caller checked in the same transaction that it is due
+ * (store_tx_retention_due_one). A file, a passage or a duty matter changed since is
+ * scrubbed again; a closure or an import never changes after its end. */
 struct step {
 	const char *sql;
 	int np;
@@ -258,10 +290,15 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 	[RET_PERSON] =
 		{
 			{"UPDATE person SET name = ?3, id_number = '', id_valid = 0, phone = '',"
-			 " address = ?4, birth = ?5, anonymised_at = ?2"
-			 " WHERE id = ?1 AND anonymised_at = 0",
+			 " address = ?4, birth = ?5, anonymised_at = ?2 WHERE id = ?1",
 			 5},
-			{"UPDATE travel SET transport_no = '' WHERE person_id = ?1", 1},
+			/* the origin: a division's name as it is, else the name of the division
+			 * resolved from it, else nothing (free text: a street, a host's name) */
+			{"UPDATE travel SET transport_no = '', origin = CASE WHEN EXISTS"
+			 " (SELECT 1 FROM division d WHERE d.name = travel.origin) THEN origin"
+			 " ELSE coalesce((SELECT d.name FROM division d"
+			 " WHERE d.code = travel.origin_code), '') END WHERE person_id = ?1",
+			 1},
 			{"UPDATE task SET note = '' WHERE person_id = ?1", 1},
 			{"UPDATE person_event SET detail = NULL WHERE person_id = ?1", 1},
 			{"UPDATE visit SET note = '' WHERE observation_id IN"
@@ -283,10 +320,12 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 	[RET_CHECKPOINT] =
 		{
 			{"UPDATE passage SET note = '', plate = plate_province, anonymised_at = ?2"
-			 " WHERE id = ?1 AND anonymised_at = 0",
+			 " WHERE id = ?1",
 			 2},
 			{"UPDATE passage_person SET id_number = '', phone = '', travel = '',"
-			 " destination = '', purpose = '' WHERE passage_id = ?1",
+			 " destination = '', purpose = '', origin = CASE WHEN EXISTS"
+			 " (SELECT 1 FROM division d WHERE d.name = passage_person.origin)"
+			 " THEN origin ELSE '' END WHERE passage_id = ?1",
 			 1},
 			{"UPDATE passage_version SET body = '{}', reason = '' WHERE passage_id = "
 			 "?1",
@@ -320,15 +359,14 @@ static const struct step steps[RET_NCAT][STEPS_MAX] = {
 	[RET_DUTY] =
 		{
 			{"UPDATE duty_log SET from_name = ?3, from_contact = '', content = '',"
-			 " action = '', result = '', anonymised_at = ?2"
-			 " WHERE id = ?1 AND anonymised_at = 0",
+			 " action = '', result = '', anonymised_at = ?2 WHERE id = ?1",
 			 3},
 			{"UPDATE duty_log_event SET note = '' WHERE log_id = ?1", 1},
 			{AUDIT_SCRUB("SELECT id FROM duty_log WHERE id = ?1"), 1},
 		},
 	[RET_OUTBOUND] =
 		{
-			{"DELETE FROM outbound WHERE CAST(id AS TEXT) = ?1", 1},
+			{"DELETE FROM outbound WHERE id = ?1", 1},
 		},
 	[RET_IMPORT] =
 		{
@@ -343,7 +381,7 @@ enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_c
 					   const struct retention_scrub *sc)
 {
 	struct sq_conn *conn = sq_conn_of(tx);
-	const struct sq_param p[] = {SQ_TEXT(sc->id), SQ_INT(sc->now), SQ_TEXT_NN(sc->name),
+	const struct sq_param p[] = {key_param(c, sc->id), SQ_INT(sc->now), SQ_TEXT_NN(sc->name),
 				     SQ_TEXT_NN(sc->address), SQ_INT(sc->birth)};
 	enum store_status ss = STORE_OK;
 
@@ -355,18 +393,28 @@ enum store_status store_tx_retention_scrub(struct store_tx *tx, enum retention_c
 
 /* ---- only deleted ---- */
 
+#define PRUNE_PREREG                                                                               \
+	"DELETE FROM prereg WHERE code IN (SELECT code FROM prereg WHERE expires_at <= ?1"         \
+	" ORDER BY expires_at LIMIT ?2)"
+/* the notes of the handovers of shifts ended a retention ago (what the officer wrote to the
+ * next shift, a caller's name maybe), oldest first, by the partial index on those with a
+ * note */
+#define PRUNE_HANDOVER                                                                             \
+	"UPDATE duty_handover SET note = '', confirm_note = '' WHERE id IN (SELECT id"             \
+	" FROM duty_handover WHERE (note <> '' OR confirm_note <> '') AND at <= ?1"                \
+	" ORDER BY at LIMIT ?2)"
+/* oldest first, by the index on created_at (a county holds millions of keys) */
+#define PRUNE_IDEM                                                                                 \
+	"DELETE FROM idempotency WHERE uuid IN (SELECT uuid FROM idempotency"                      \
+	" WHERE created_at <= ?1 ORDER BY created_at LIMIT ?2)"
+
 enum store_status store_tx_retention_prune(struct store_tx *tx, const char *what, int64_t cutoff,
 					   size_t max, int64_t *n)
 {
-	static const char prereg[] =
-		"DELETE FROM prereg WHERE code IN (SELECT code FROM prereg WHERE expires_at <= ?1"
-		" ORDER BY code LIMIT ?2)";
-	static const char idem[] =
-		"DELETE FROM idempotency WHERE uuid IN (SELECT uuid FROM idempotency"
-		" WHERE created_at <= ?1 ORDER BY uuid LIMIT ?2)";
 	struct sq_conn *c = sq_conn_of(tx);
-	const char *sql = !strcmp(what, "prereg")        ? prereg
-			  : !strcmp(what, "idempotency") ? idem
+	const char *sql = !strcmp(what, "prereg")        ? PRUNE_PREREG
+			  : !strcmp(what, "idempotency") ? PRUNE_IDEM
+			  : !strcmp(what, "handover")    ? PRUNE_HANDOVER
 							 : NULL;
 	enum store_status ss;
 
@@ -417,14 +465,14 @@ enum store_status store_retention_files_due(struct store *s, const char *scope, 
 					    int64_t *total)
 {
 	static const char sql_count[] =
-		"SELECT count(*) FROM person p WHERE p.anonymised_at = 0 AND p.area_code >= ?1"
+		"SELECT count(*) FROM person p WHERE " P_AGAIN " AND p.area_code >= ?1"
 		" AND p.area_code < ?2 AND" P_CLOSED " AND " P_END " <= ?3";
 	static const char sql[] =
 		"SELECT p.id, p.name, p.area_code, coalesce(tw.name, ''), coalesce(vl.name, ''), "
 		"'',"
-		" p.birth, " P_END " AS e FROM person p" P_NAMES
-		" WHERE p.anonymised_at = 0 AND p.area_code >= ?1 AND p.area_code < ?2 AND" P_CLOSED
-		" AND " P_END " <= ?3 ORDER BY e, p.id LIMIT ?4 OFFSET ?5";
+		" p.birth, " P_END " AS e FROM person p" P_NAMES " WHERE " P_AGAIN
+		" AND p.area_code >= ?1 AND p.area_code < ?2 AND" P_CLOSED " AND " P_END
+		" <= ?3 ORDER BY e, p.id LIMIT ?4 OFFSET ?5";
 	enum store_status ss;
 
 	*out = sq_page(s, sql_count, sql, &item_rows, max, a, n, total, &ss,
@@ -449,22 +497,43 @@ static const struct sq_rowtype run_rows = SQ_ROWTYPE(struct retention_run, run_c
 enum store_status store_tx_retention_run_insert(struct store_tx *tx, const struct retention_run *r)
 {
 	static const char sql[] = "INSERT INTO retention_run(id, source, day, at, started_at,"
-				  " state, counts, by_user) VALUES (?1, ?2, ?3, ?4, ?5, 'running',"
-				  " '{}', ?6)";
+				  " state, counts, by_user, beat_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+				  " 'running', '{}', ?6, ?5)";
 
 	return sq_run(sq_conn_of(tx), sql,
 		      SQ_PARAMS(SQ_TEXT(r->id), SQ_TEXT(r->source), SQ_INT(r->day), SQ_INT(r->at),
 				SQ_INT(r->started_at), SQ_TEXT_NN(r->by_user)));
 }
 
-enum store_status store_tx_retention_run_finish(struct store_tx *tx, const char *id,
-						const char *counts, int64_t finished_at)
+enum store_status store_tx_retention_run_beat(struct store_tx *tx, const char *id, int64_t now)
 {
-	static const char sql[] = "UPDATE retention_run SET state = 'done', counts = ?2,"
+	static const char sql[] =
+		"UPDATE retention_run SET beat_at = ?2 WHERE id = ?1 AND state = 'running'";
+
+	return sq_run(sq_conn_of(tx), sql, SQ_PARAMS(SQ_TEXT(id), SQ_INT(now)));
+}
+
+enum store_status store_tx_retention_run_stop_stale(struct store_tx *tx, int64_t before, int64_t *n)
+{
+	static const char sql[] = "UPDATE retention_run SET state = 'stopped'"
+				  " WHERE state = 'running' AND beat_at < ?1";
+	struct sq_conn *c = sq_conn_of(tx);
+	enum store_status ss = sq_run(c, sql, SQ_PARAMS(SQ_INT(before)));
+
+	*n = ss == STORE_OK ? sq_changes(c) : 0;
+	return ss;
+}
+
+enum store_status store_tx_retention_run_finish(struct store_tx *tx, const char *id,
+						const char *state, const char *counts,
+						int64_t finished_at)
+{
+	static const char sql[] = "UPDATE retention_run SET state = ?4, counts = ?2,"
 				  " finished_at = ?3 WHERE id = ?1";
 
-	return sq_run1(sq_conn_of(tx), sql, STORE_NOT_FOUND,
-		       SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(counts), SQ_INT(finished_at)));
+	return sq_run1(
+		sq_conn_of(tx), sql, STORE_NOT_FOUND,
+		SQ_PARAMS(SQ_TEXT(id), SQ_TEXT(counts), SQ_INT(finished_at), SQ_TEXT(state)));
 }
 
 enum store_status store_tx_retention_run_get(struct store_tx *tx, const char *id, struct arena *a,
@@ -477,8 +546,9 @@ enum store_status store_tx_retention_run_get(struct store_tx *tx, const char *id
 
 enum store_status store_retention_last_daily(struct store *s, int *day)
 {
-	static const char sql[] =
-		"SELECT coalesce(max(day), 0) FROM retention_run WHERE source = 'daily'";
+	/* a run stopped halfway (busy, killed) does not count: the day's run is tried again */
+	static const char sql[] = "SELECT coalesce(max(day), 0) FROM retention_run"
+				  " WHERE source = 'daily' AND state = 'done'";
 	struct sq_conn *c = sq_reader_get(s);
 	int64_t v = 0;
 	enum store_status ss;
@@ -500,4 +570,28 @@ enum store_status store_retention_runs(struct store *s, size_t max, struct arena
 
 	*out = sq_list(s, sql, &run_rows, max, a, n, &ss, SQ_PARAMS(SQ_INT(max)));
 	return ss;
+}
+
+/* ---- for the tests ---- */
+
+size_t sq_retention_writer_sql(const char **out, size_t max)
+{
+	static const char *const prunes[] = {PRUNE_PREREG, PRUNE_IDEM, PRUNE_HANDOVER};
+	size_t n = 0;
+
+	for (int c = 0; c < RET_NCAT; c++) {
+		if (n < max)
+			out[n++] = cats[c].one;
+		for (int i = 0; i < STEPS_MAX && steps[c][i].sql; i++)
+			if (n < max)
+				out[n++] = steps[c][i].sql;
+		if (names[c].read && n + 1 < max) {
+			out[n++] = names[c].read;
+			out[n++] = names[c].set;
+		}
+	}
+	for (size_t i = 0; i < sizeof prunes / sizeof *prunes; i++)
+		if (n < max)
+			out[n++] = prunes[i];
+	return n;
 }

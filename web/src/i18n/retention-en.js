@@ -17,5 +17,5 @@ export const ret = {
   due: 'Files due soonest', dueEmpty: 'No file is due in the next 30 days', name: 'Name', area: 'Area', endedAt: 'Purpose ended', dueAt: 'Due',
   runs: 'Runs', runNow: 'Run now', runConfirm: 'Anonymise all expired personal data now? This cannot be undone.', running: 'Running…',
   ran: '{n} records anonymised', source: 'By', sources: { daily: 'daily run', api: 'by hand', cli: 'command line' },
-  states: { running: 'unfinished', done: 'done', interrupted: 'interrupted' }, startedAt: 'Started', counts: 'Counts', state: 'State', runsEmpty: 'No runs yet',
+  states: { running: 'running', done: 'done', stopped: 'stopped' }, startedAt: 'Started', counts: 'Counts', state: 'State', runsEmpty: 'No runs yet',
 };

@@ -17,5 +17,5 @@ export const ret = {
   due: '即将到期的档案', dueEmpty: '未来 30 天没有到期的档案', name: '姓名', area: '地区', endedAt: '目的结束', dueAt: '到期时间',
   runs: '执行记录', runNow: '立即执行', runConfirm: '立即匿名化所有已到期的个人信息？此操作不可撤销。', running: '正在执行…',
   ran: '已匿名化 {n} 条', source: '方式', sources: { daily: '每日任务', api: '手动', cli: '命令行' },
-  states: { running: '未完成', done: '完成', interrupted: '中断' }, startedAt: '开始', counts: '数量', state: '状态', runsEmpty: '还没有执行记录',
+  states: { running: '进行中', done: '完成', stopped: '未完成' }, startedAt: '开始', counts: '数量', state: '状态', runsEmpty: '还没有执行记录',
 };

@@ -626,7 +626,7 @@ static const char backup_help[] =
 	"                    key inside, and verified by decrypting it.\n"
 	"  --dir DIR         the scheduled form: DIR/fangkong-YYYYMMDDTHHMMSSZ.fkbak, encrypted,\n"
 	"                    verified, then the older backups in DIR pruned; one summary line\n"
-	"  --key KEYFILE     the backup key (fangkong keygen; not writable by group or others)\n"
+	"  --key KEYFILE     the backup key (fangkong keygen; mode 600, or 640 for a group)\n"
 	"  --keep-daily N    keep the newest backup of each of the last N days (default 7)\n"
 	"  --keep-weekly M   and of each of the last M ISO weeks (default 4); files in DIR\n"
 	"                    that are not named like a backup are never touched\n"

@@ -100,10 +100,14 @@ bool cryptfile_key_load(const char *path, unsigned char key[CRYPTFILE_KEYBYTES],
 		snprintf(err, errsz, "cannot read the key file %s / 无法读取密钥文件", path);
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 022)) {
+	/* others may neither read nor write it (a readable key is a copied register, once a
+	 * backup file is copied too), the group may read it (0640 root:fangkong, for the
+	 * service's backup) but not write it */
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 027)) {
 		snprintf(err, errsz,
-			 "the key file %s must be a file that group and others cannot write (chmod "
-			 "600) / 密钥文件不得允许组用户或其他用户写入",
+			 "the key file %s must be a file others can neither read nor write and the "
+			 "group cannot write (chmod 600, or 640 for the service's group) / "
+			 "密钥文件不得允许其他用户读写，也不得允许组用户写入",
 			 path);
 		goto out;
 	}

@@ -15,7 +15,7 @@
  * (a .part file) until then.
  *
  * The key file: 64 hex digits and a newline (what cryptfile_keygen writes) or 32 raw
- * bytes. It must not be writable by group or others. A key never appears in a message. */
+ * bytes. Others may neither read nor write it; the group may read it. A key never appears in a message. */
 #ifndef FK_IO_CRYPTFILE_H
 #define FK_IO_CRYPTFILE_H
 

@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "store/store.h"
@@ -1370,14 +1371,15 @@ enum store_status svc_duty_handovers(struct store *s, const struct principal *wh
 /* The store's metrics (store_metrics): nothing personal, no principal needed. */
 void svc_store_metrics(struct store *s, struct store_metrics *out);
 enum svc_readiness { SVC_READY, SVC_NOT_WRITABLE, SVC_SCHEMA_MISMATCH };
-/* /readyz probes at most once per SVC_READY_CACHE_MS; requests meanwhile (and those that
- * wait for a probe in progress) get its answer. A probe waits at most
+/* /readyz probes at most once per SVC_READY_CACHE_MS; requests meanwhile get its answer,
+ * and so do those that come while a probe is going on: none waits for it, except before the
+ * first probe has answered. A probe waits at most
  * SVC_READY_TIMEOUT_MS for the writer. */
 enum { SVC_READY_CACHE_MS = 1000, SVC_READY_TIMEOUT_MS = 2000 };
 struct svc_ready_cache {
-	pthread_mutex_t mu;
-	int64_t at_ms; /* monotonic time of the last probe, 0: none yet */
-	enum svc_readiness last;
+	pthread_mutex_t mu;    /* held by the one probe going on */
+	_Atomic int64_t at_ms; /* monotonic time of the last probe, 0: none yet */
+	_Atomic int last;      /* its enum svc_readiness */
 };
 void svc_ready_init(struct svc_ready_cache *c);
 void svc_ready_destroy(struct svc_ready_cache *c);

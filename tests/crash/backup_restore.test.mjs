@@ -174,8 +174,13 @@ test('backups under concurrent writes hold every write acknowledged before them,
   chmodSync(loose, 0o666);
   const l = run(['restore', '--from', runs[0].file, '--key', loose, '--db', join(tmp, 'loose.db')]);
   assert.equal(l.status, 1, l.out);
-  assert.match(l.out, /group and others cannot write/);
+  assert.match(l.out, /others can neither read nor write/);
   assert.doesNotMatch(l.out, new RegExp(readFileSync(key, 'utf8').trim()), 'the key is never printed');
+  // and so is one others may read (0644): a readable key beside a copied backup is a register
+  chmodSync(loose, 0o644);
+  const r = run(['restore', '--from', runs[0].file, '--key', loose, '--db', join(tmp, 'loose.db')]);
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, /others can neither read nor write/);
 
   assert.equal((await stopServer(srv.child, 'SIGTERM')).code, 0);
 });

@@ -107,7 +107,7 @@ describe('deploy/systemd units', () => {
 		const svc = u.Service;
 		assert.deepEqual(svc.Type, ['simple']);
 		assert.deepEqual(svc.ExecStart, [
-			'/usr/local/bin/fangkong serve --db /var/lib/fangkong/fangkong.db --listen 127.0.0.1:8080 $FANGKONG_ARGS',
+			'/usr/local/bin/fangkong serve --db /var/lib/fangkong/fangkong.db --listen 127.0.0.1:8080 --backup-key /etc/fangkong/backup.key $FANGKONG_ARGS',
 		]);
 		assert.deepEqual(svc.EnvironmentFile, ['-/etc/fangkong/fangkong.env']);
 		assert.deepEqual(svc.RestrictAddressFamilies, ['AF_UNIX AF_INET AF_INET6']);

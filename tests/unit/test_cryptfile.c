@@ -254,6 +254,12 @@ static void test_key_files(void **state)
 	assert_non_null(strstr(err, "chmod"));
 	chmod(raw, 0602);
 	assert_false(cryptfile_key_load(raw, k2, err, sizeof err));
+	/* readable by others: refused too (a copied backup and a readable key are a register) */
+	chmod(raw, 0644);
+	assert_false(cryptfile_key_load(raw, k2, err, sizeof err));
+	assert_non_null(strstr(err, "chmod"));
+	chmod(raw, 0604);
+	assert_false(cryptfile_key_load(raw, k2, err, sizeof err));
 	/* not a key: short, long, not hex; missing */
 	assert_non_null(f = fopen(raw, "wb"));
 	fputs("0123456789abcdef\n", f);

@@ -480,6 +480,24 @@ static bool phone_field(struct req *r, const char *field, const char **out,
 	return true;
 }
 
+const char *api_name_mask(struct arena *a, const char *s)
+{
+	size_t len, chars;
+	unsigned cp;
+	char *out;
+
+	if (!s || !*s)
+		return "";
+	len = (size_t)utf8_next(s, &cp);
+	if (!len)
+		len = 1;
+	chars = utf8_chars(s);
+	out = arena_alloc(a, len + chars + 1); /* zeroed: the NUL is there */
+	memcpy(out, s, len);
+	memset(out + len, '*', chars ? chars - 1 : 0);
+	return out;
+}
+
 bool api_phone_field(struct req *r, const char *field, const char **out)
 {
 	return phone_field(r, field, out, phone_normalize, PHONE_LEN + 1, ERR_PHONE_INVALID);

@@ -77,6 +77,9 @@ void api_reply_list(struct req *r, json_t *items, int64_t total);
 /* Whether st is STORE_OK; else replies as api_store_error does. */
 bool api_stored(struct req *r, enum store_status st, enum err not_found);
 /* An optional phone field, normalised into out ("" allowed to clear); replies on error. */
+/* A name as a list shows it without revealing it: "张三丰" → "张**", the first character
+ * and a star for each other; "" for NULL or "". In the arena a. */
+const char *api_name_mask(struct arena *a, const char *s);
 bool api_phone_field(struct req *r, const char *field, const char **out);
 /* The same for the phone of an office or a duty post: a mobile or a fixed line with its
  * area code and an optional extension (phone_office_normalize). */

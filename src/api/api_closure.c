@@ -29,25 +29,6 @@ enum { HEAD_MAX = 32, ADDRESS_MAX = 100, REASON_MAX = 200, NAME_MAX = 40, MEMBER
 
 /* ---- answers ---- */
 
-/* "张三丰" → "张**": the first character, a star for each other. */
-static const char *mask_name(struct arena *a, const char *s)
-{
-	size_t n = s ? strlen(s) : 0, len;
-	unsigned cp;
-	char *out;
-
-	if (!n)
-		return "";
-	len = (size_t)utf8_next(s, &cp);
-	if (!len)
-		len = 1;
-	out = arena_alloc(a, len + utf8_chars(s) + 1);
-	memcpy(out, s, len);
-	for (size_t i = 1, k = len; i < utf8_chars(s); i++)
-		out[k++] = '*';
-	return out;
-}
-
 static json_t *time_or_null(int64_t t)
 {
 	return t ? api_time_json(t) : json_null();
@@ -144,8 +125,8 @@ static json_t *check_json(struct req *r, const struct gate_check *c)
 	if (c->shown)
 		pass = json_pack("{s:o, s:s, s:s, s:s, s:s, s:i}", "number",
 				 number_json(c->pass.number), "kind", c->pass.kind, "holder",
-				 c->pass.holder, "head", mask_name(r->a, c->pass.head), "address",
-				 c->pass.address, "members", c->pass.members);
+				 c->pass.holder, "head", api_name_mask(r->a, c->pass.head),
+				 "address", c->pass.address, "members", c->pass.members);
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:b}", "verdict",
 			 c->green ? "green" : "red", "reason", closure_reason_name(c->reason),
 			 "pass", pass, "last_out_at", time_or_null(c->last_out_at),
@@ -1080,7 +1061,7 @@ void api_pass_print(struct req *r)
 			passes,
 			json_pack("{s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:o, s:o, s:s}",
 				  "number", number_json(v[i].number), "kind", v[i].kind, "state",
-				  pass_state(&v[i], now), "head", mask_name(r->a, v[i].head),
+				  pass_state(&v[i], now), "head", api_name_mask(r->a, v[i].head),
 				  "address", v[i].address, "members", v[i].members, "holder",
 				  v[i].holder, "employer", v[i].employer, "purpose", v[i].purpose,
 				  "valid_from", time_or_null(v[i].valid_from), "valid_to",
@@ -1421,7 +1402,7 @@ void api_closure_stats(struct req *r)
 		json_array_append_new(outs,
 				      json_pack("{s:o, s:s, s:s, s:o}", "number",
 						number_json(out[i].number), "kind", out[i].kind,
-						"head", mask_name(r->a, out[i].head), "out_at",
+						"head", api_name_mask(r->a, out[i].head), "out_at",
 						api_time_json(out[i].out_at)));
 	reply_json(r, 200,
 		   json_pack("{s:o, s:o, s:I, s:{s:I, s:I, s:I}, s:o}", "days", days, "out_now",

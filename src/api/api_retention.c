@@ -15,27 +15,6 @@
 
 enum { DUE_LIMIT_DEF = 20, DUE_OFFSET_MAX = 100000, AREA_NAMES_MAX = 200 };
 
-/* "张三丰" → "张**": the first character, a star for each other. */
-static const char *mask_name(struct arena *a, const char *s)
-{
-	size_t n = s ? strlen(s) : 0, len, chars;
-	unsigned cp;
-	char *out;
-
-	if (!n)
-		return "";
-	len = (size_t)utf8_next(s, &cp);
-	if (!len)
-		len = 1;
-	chars = utf8_chars(s);
-	out = arena_alloc(a, len + chars + 1);
-	memcpy(out, s, len);
-	for (size_t i = 1; i < chars; i++)
-		out[len + i - 1] = '*';
-	out[len + (chars ? chars - 1 : 0)] = '\0';
-	return out;
-}
-
 static json_t *settings_json(const struct retention_settings *st)
 {
 	json_t *days = json_object();
@@ -77,7 +56,7 @@ static json_t *preview_json(struct req *r, const struct retention_preview *p)
 		char place[AREA_NAMES_MAX];
 		retention_address(it->township, it->village, place, sizeof place);
 		json_array_append_new(due, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", it->id,
-						     "name", mask_name(r->a, it->name), "area",
+						     "name", api_name_mask(r->a, it->name), "area",
 						     it->area, "area_name", place, "ended_at",
 						     api_time_json(it->end_at), "due_at",
 						     api_time_json(p->due_at[i])));

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "util/timeutil.h"
+
 enum { OPTS_MAX = 16, OPT_BASE = 1000 };
 
 void cli_err(const char *fmt, ...)
@@ -82,5 +84,13 @@ bool cli_parse(int argc, char **argv, const struct cli_opt *opts, const char *he
 usage:
 	fputs(help, stderr);
 	*rc = EXIT_USAGE;
+	return false;
+}
+
+bool cli_at(const char *at, int64_t *now)
+{
+	if (!at || time_parse_iso(at, now))
+		return true;
+	cli_err("--at: not an ISO 8601 time / 时间格式不正确: %s", at);
 	return false;
 }

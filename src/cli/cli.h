@@ -29,6 +29,9 @@ int cli_print_digests(struct store *s);
 
 /* Opens a store for a command; prints the reason and returns NULL on failure. */
 struct store *cli_open_store(const char *db, bool create, int readers);
+/* --at TIME of a command that runs a job at a given time (sweep, retention): *now keeps
+ * the clock's time without it; false after printing why (the command exits EXIT_USAGE). */
+bool cli_at(const char *at, int64_t *now);
 /* Prints "fangkong: " + message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -32,10 +32,8 @@ int cli_sweep(int argc, char **argv)
 
 	if (!cli_parse(argc, argv, opts, sweep_help, &rc))
 		return rc;
-	if (at && !time_parse_iso(at, &now)) {
-		cli_err("--at: not an ISO 8601 time / 时间格式不正确: %s", at);
+	if (!cli_at(at, &now))
 		return EXIT_USAGE;
-	}
 	if (!(s = cli_open_store(db, false, 1)))
 		return EXIT_RUNTIME;
 	a = arena_new();
